@@ -1,0 +1,46 @@
+import mongoose from 'mongoose'
+import { getEnv } from './env.server'
+
+// One Mongoose connection per process. Filters are sanitized so a `$`-key in
+// user input can never become a query operator (NoSQL injection).
+mongoose.set('sanitizeFilter', true)
+mongoose.set('strictQuery', 'throw')
+
+let connecting: Promise<typeof mongoose> | undefined
+
+export function dbName(): string {
+  const env = getEnv()
+  if (env.MONGODB_DB) return env.MONGODB_DB
+  // Vitest workers each get their own database.
+  const pool = process.env.VITEST_POOL_ID
+  return env.NODE_ENV === 'test' && pool ? `test_${pool}` : 'gdpde'
+}
+
+export async function connectDb(): Promise<typeof mongoose> {
+  connecting ??= mongoose
+    .connect(getEnv().MONGODB_URI, {
+      dbName: dbName(),
+      autoIndex: true,
+      serverSelectionTimeoutMS: 10_000,
+    })
+    .catch((error: unknown) => {
+      connecting = undefined
+      throw error
+    })
+  return connecting
+}
+
+/** Build every model's indexes; unique indexes carry invariants, so they must exist before writes. */
+export async function ensureIndexes(): Promise<void> {
+  await connectDb()
+  for (const model of Object.values(mongoose.models)) await model.init()
+}
+
+export async function disconnectDb(): Promise<void> {
+  connecting = undefined
+  await mongoose.disconnect()
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
+}

@@ -1,0 +1,18 @@
+// Per-file database for integration tests: each Vitest worker has its own
+// database (db.server.ts), emptied at the start of every test file.
+import mongoose from 'mongoose'
+import { afterAll, beforeAll } from 'vitest'
+import { connectDb, disconnectDb, ensureIndexes } from '~/utils/db.server'
+import { closeRedis } from '~/utils/redis.server'
+
+export function useTestDb(): void {
+  beforeAll(async () => {
+    await connectDb()
+    await mongoose.connection.dropDatabase()
+    await ensureIndexes()
+  })
+  afterAll(async () => {
+    await closeRedis()
+    await disconnectDb()
+  })
+}

@@ -1,0 +1,32 @@
+// Starts this test run's own dev database and Redis on free ports (never the
+// machine's shared ones) and hands their URLs to the test workers.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import os from 'node:os'
+import path from 'node:path'
+import { startMongoDev, startRedis, type RunningService } from '../../tools/services'
+
+export default async function setup() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gdpde-test-'))
+  const started: RunningService[] = []
+  if (!process.env.TEST_MONGODB_URI) {
+    const mongo = await startMongoDev(path.join(dir, 'mongo'), path.join(dir, 'mongo.log'))
+    started.push(mongo)
+    process.env.MONGODB_URI = mongo.url
+  } else {
+    process.env.MONGODB_URI = process.env.TEST_MONGODB_URI
+  }
+  const redis = await startRedis(path.join(dir, 'redis'))
+  started.push(redis)
+  process.env.REDIS_URL = redis.url
+  process.env.NODE_ENV = 'test'
+  process.env.QUEUE_PREFIX = 'test'
+  process.env.SESSION_SECRET = randomBytes(32).toString('hex')
+  process.env.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64')
+  process.env.TEST_SERVICES_DIR = dir
+
+  return async () => {
+    await Promise.all(started.map((s) => s.stop()))
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
