@@ -1,0 +1,51 @@
+import { Form, Link, useLocation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import type { RootData } from '~/root'
+
+export function AppHeader({ data }: { data: RootData | undefined }) {
+  const { t, i18n } = useTranslation()
+  const location = useLocation()
+  const user = data?.user
+  const locale = data?.locale ?? 'zh'
+  const orgName = user?.org ? (locale === 'zh' ? user.org.name.zh : user.org.name.en) : null
+  return (
+    <header className="app-header">
+      <Link to={user?.home ?? '/'} className="brand">
+        <span className="brand-mark" aria-hidden>
+          粤
+        </span>
+        <span>{t('app.name')}</span>
+      </Link>
+      <nav aria-label="main">
+        {user ? (
+          <>
+            <Link to={user.home}>{t('nav.home')}</Link>
+            {user.canManageKeys ? <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link> : null}
+            {user.canAdminQueues ? <a href="/admin/queues">{t('nav.queues')}</a> : null}
+            <span className="who">
+              {user.displayName}
+              {orgName ? ` · ${orgName}` : ''}
+            </span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">
+                {t('nav.logout')}
+              </button>
+            </Form>
+          </>
+        ) : (
+          <>
+            <Link to="/login">{t('nav.login')}</Link>
+            <Link to="/register">{t('nav.register')}</Link>
+          </>
+        )}
+        <Form method="post" action="/set-locale" reloadDocument>
+          <input type="hidden" name="locale" value={locale === 'zh' ? 'en' : 'zh'} />
+          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+          <button type="submit" className="link-button" lang={i18n.language === 'zh' ? 'en' : 'zh'}>
+            {t('nav.switchTo')}
+          </button>
+        </Form>
+      </nav>
+    </header>
+  )
+}

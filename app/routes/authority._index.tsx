@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { FormError } from '~/components/form'
+import { RoleHome } from '~/components/role-home'
+import { reviewRegistration } from '~/services/identity/auth.server'
+import { authorityHome, orgHome, userView } from '~/services/identity/home.server'
+import { reviewRegistrationSchema } from '~/services/identity/schemas'
+import { formatDateTime } from '~/utils/format'
+import { formFailure } from '~/utils/forms.server'
+import { getT } from '~/utils/i18n.server'
+import { requirePermission } from '~/utils/permissions.server'
+import { parseForm } from '~/utils/validation.server'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'approve:org-registration:any')
+  return { user: userView(user), ...(await authorityHome()), ...(await orgHome(user)) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const reviewer = await requirePermission(request, 'approve:org-registration:any')
+  const t = await getT(request)
+  try {
+    const input = await parseForm(request, reviewRegistrationSchema, t.locale)
+    await reviewRegistration({ ...input, reviewer })
+    return { formError: undefined, fieldErrors: undefined, reviewed: input.orgId }
+  } catch (error) {
+    return formFailure(error, t)
+  }
+}
+
+export default function AuthorityHome() {
+  const { t, i18n } = useTranslation()
+  const { user, pending, head, orgCounts, recent } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const lang = i18n.language === 'en' ? 'en' : 'zh'
+  return (
+    <RoleHome title={t('home.authority.title')} user={user} recent={recent}>
+      <section className="grid">
+        {(['agency', 'provider', 'buyer', 'research', 'regulator'] as const).map((type) => (
+          <div className="card" key={type}>
+            <div className="muted">{t(`orgTypes.${type}`)}</div>
+            <div className="stat">{orgCounts[type] ?? 0}</div>
+          </div>
+        ))}
+        <div className="card">
+          <div className="muted">{t('home.authority.ledgerHead')}</div>
+          <div className="stat mono">#{head.seq}</div>
+        </div>
+      </section>
+      <section className="card">
+        <h2>{t('home.authority.pending')}</h2>
+        <FormError message={result?.formError} />
+        {pending.length === 0 ? (
+          <p className="muted">{t('home.authority.noPending')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('common.type')}</th>
+                <th>{t('register.uscc')}</th>
+                <th>{t('common.createdAt')}</th>
+                <th>{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((org) => (
+                <tr key={org.id}>
+                  <td>{org.name[lang]}</td>
+                  <td>{t(`orgTypes.${org.type}`)}</td>
+                  <td className="mono">{org.uscc}</td>
+                  <td>{formatDateTime(org.createdAt, lang)}</td>
+                  <td>
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="orgId" value={org.id} />
+                      <input name="reason" placeholder={t('home.authority.reason')} aria-label={t('home.authority.reason')} />
+                      <button type="submit" name="decision" value="approved" className="primary">
+                        {t('home.authority.approve')}
+                      </button>
+                      <button type="submit" name="decision" value="rejected" className="secondary">
+                        {t('home.authority.reject')}
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </RoleHome>
+  )
+}

@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { OrgHomePage } from '~/components/org-home-page'
+import { orgHome, userView } from '~/services/identity/home.server'
+import { requirePermission } from '~/utils/permissions.server'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'create:research-request:own-org')
+  return { user: userView(user), ...(await orgHome(user)) }
+}
+
+export default function ResearchHome() {
+  return <OrgHomePage section="research" />
+}

@@ -1,0 +1,186 @@
+// The JSON API's contract: every endpoint's path, method, permission and Zod
+// schemas. Routes parse with these schemas and the OpenAPI document is
+// generated from them, so the two cannot drift.
+import { z } from 'zod'
+import { registrationSchema, reviewRegistrationSchema } from '~/services/identity/schemas'
+import type { Permission } from '~/utils/permissions'
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+  }),
+})
+
+const localized = z.object({ zh: z.string(), en: z.string() })
+
+export const meResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  org: z.object({ id: z.string(), type: z.string(), name: localized }).nullable(),
+})
+
+export const organizationsQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+  type: z.enum(['authority', 'agency', 'provider', 'buyer', 'research', 'regulator']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+export const organizationView = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: localized,
+  uscc: z.string(),
+  status: z.string(),
+  level: z.string(),
+  regionCode: z.string(),
+  createdAt: z.string(),
+})
+
+export const registrationBody = registrationSchema
+export const registrationResponse = z.object({ orgId: z.string(), userId: z.string(), status: z.literal('pending') })
+export const reviewBody = reviewRegistrationSchema.omit({ orgId: true })
+
+export const ledgerQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  orgId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  subject: z.string().regex(/^[a-z-]+:[A-Za-z0-9_-]+$/).max(100).optional(),
+  action: z.string().regex(/^[a-z][a-z0-9_.-]*$/).max(80).optional(),
+})
+
+export const ledgerEntryView = z.object({
+  seq: z.number(),
+  at: z.string(),
+  alg: z.string(),
+  action: z.string(),
+  actorUserId: z.string().nullable(),
+  actorOrgId: z.string().nullable(),
+  subjects: z.array(z.string()),
+  payloadDigest: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+})
+
+export const verifyResponse = z.union([
+  z.object({ ok: z.literal(true), checked: z.number(), headSeq: z.number(), headHash: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    checked: z.number(),
+    firstBroken: z.object({ seq: z.number(), reason: z.string() }),
+  }),
+])
+
+export interface Endpoint {
+  method: 'get' | 'post'
+  path: string
+  summary: string
+  permission: Permission | 'authenticated' | 'public'
+  query?: z.ZodType
+  body?: z.ZodType
+  response: z.ZodType
+  status?: number
+}
+
+export const endpoints: Endpoint[] = [
+  { method: 'get', path: '/api/v1/me', summary: 'The caller', permission: 'authenticated', response: meResponse },
+  {
+    method: 'get',
+    path: '/api/v1/organizations',
+    summary: 'List organizations',
+    permission: 'read:org:any',
+    query: organizationsQuery,
+    response: z.object({ organizations: z.array(organizationView) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/registrations',
+    summary: 'Register a provider or buyer (pending until the authority approves)',
+    permission: 'public',
+    body: registrationBody,
+    response: registrationResponse,
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/registrations/{orgId}/review',
+    summary: 'Approve or return a pending registration',
+    permission: 'approve:org-registration:any',
+    body: reviewBody,
+    response: z.object({ orgId: z.string(), status: z.enum(['approved', 'rejected']) }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ledger',
+    summary: 'Transaction-log entries, newest first',
+    permission: 'read:ledger:any',
+    query: ledgerQuery,
+    response: z.object({ entries: z.array(ledgerEntryView), nextBefore: z.number().nullable() }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ledger/verify',
+    summary: 'Re-walk the hash chain and name the first broken entry',
+    permission: 'verify:ledger:any',
+    response: verifyResponse,
+  },
+]
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' })
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const e of endpoints) {
+    const query = e.query ? (jsonSchema(e.query, 'input') as { properties?: Record<string, object>; required?: string[] }) : undefined
+    const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }))
+    ;(paths[e.path] ??= {})[e.method] = {
+      summary: e.summary,
+      'x-permission': e.permission,
+      security: e.permission === 'public' ? [] : [{ apiKey: [] }, { session: [] }],
+      parameters: [
+        ...pathParams,
+        ...Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: query?.required?.includes(name) ?? false,
+          schema,
+        })),
+      ],
+      ...(e.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body, 'input') } } } }
+        : {}),
+      responses: {
+        [String(e.status ?? 200)]: {
+          description: 'OK',
+          content: { 'application/json': { schema: jsonSchema(e.response, 'output') } },
+        },
+        '4XX': {
+          description: 'Refused: `{error: {code, message}}` in the caller’s language',
+          content: { 'application/json': { schema: jsonSchema(errorBody, 'output') } },
+        },
+      },
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Guangdong Public Data Exchange API', version: '1.0.0' },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'API key from Settings → API keys' },
+        session: { type: 'apiKey', in: 'cookie', name: '__session' },
+      },
+    },
+    paths,
+  }
+}

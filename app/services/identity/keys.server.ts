@@ -1,0 +1,16 @@
+import { hkdfSync } from 'node:crypto'
+import { getEnv } from '~/utils/env.server'
+
+// Separate keys for separate jobs, all derived from the one configured secret
+// (HKDF-SHA256 with distinct labels), so a blind index never reuses the cipher key.
+function derive(label: string): Buffer {
+  const master = Buffer.from(getEnv().DATA_ENCRYPTION_KEY, 'base64')
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `gdpde:${label}`, 32))
+}
+
+let cache: { field: Buffer; index: Buffer } | undefined
+
+export function dataKeys() {
+  cache ??= { field: derive('field-encryption:v1'), index: derive('blind-index:v1') }
+  return cache
+}

@@ -1,0 +1,50 @@
+// One schema per form/API body, shared by browser and server. Messages are
+// i18n keys (`error.*`) so each user reads them in their own language.
+import { z } from 'zod'
+import { isValidResidentId, isValidUscc, normalizeResidentId, normalizeUscc } from './codes'
+
+export const usccField = z
+  .string()
+  .transform(normalizeUscc)
+  .refine(isValidUscc, 'error.uscc.checksum')
+
+export const residentIdField = z
+  .string()
+  .transform(normalizeResidentId)
+  .refine((v) => isValidResidentId(v), 'error.residentId.checksum')
+
+const email = z.string().trim().toLowerCase().pipe(z.email().max(200))
+
+export const loginSchema = z.strictObject({
+  email,
+  password: z.string().min(1, 'error.required').max(1024),
+  redirectTo: z.string().max(500).optional(),
+})
+
+export const registrationSchema = z.strictObject({
+  orgType: z.enum(['provider', 'buyer']),
+  nameZh: z.string().trim().min(2).max(100),
+  nameEn: z.string().trim().min(2).max(200),
+  uscc: usccField,
+  displayName: z.string().trim().min(1, 'error.required').max(100),
+  email,
+  password: z.string().min(10, 'error.password.short').max(1024),
+})
+
+export const reviewRegistrationSchema = z.strictObject({
+  orgId: z.string().regex(/^[0-9a-f]{24}$/),
+  decision: z.enum(['approved', 'rejected']),
+  reason: z.string().trim().max(500).optional(),
+})
+
+export const createApiKeySchema = z.strictObject({
+  intent: z.literal('create'),
+  name: z.string().trim().min(1, 'error.required').max(80),
+})
+
+export const revokeApiKeySchema = z.strictObject({
+  intent: z.literal('revoke'),
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+})
+
+export const apiKeyFormSchema = z.discriminatedUnion('intent', [createApiKeySchema, revokeApiKeySchema])

@@ -1,0 +1,58 @@
+import { data } from '@remix-run/node'
+import { DomainError } from './errors'
+
+// One shape for every API error: `{error: {code, message}}` with a 4xx status.
+export interface ApiErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string[]> }
+}
+
+export function apiErrorResponse(
+  status: number,
+  code: string,
+  message: string,
+  fields?: Record<string, string[]>,
+): Response {
+  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } }
+  return Response.json(body, { status })
+}
+
+type T = (key: string, options?: Record<string, unknown>) => string
+
+/**
+ * Wraps an API loader/action: domain errors become `{error}` 4xx replies in the
+ * caller's language; thrown Responses pass through; anything else is a 500.
+ */
+export async function apiHandle(t: T, fn: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await fn()
+    return result instanceof Response ? result : Response.json(result)
+  } catch (error) {
+    if (error instanceof Response) return error
+    if (error instanceof DomainError) {
+      return apiErrorResponse(
+        error.status,
+        error.code,
+        t(error.messageKey, error.params),
+        error.fields ? translateFields(t, error.fields) : undefined,
+      )
+    }
+    throw error
+  }
+}
+
+export function translateFields(t: T, fields: Record<string, string[]>) {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, msgs]) => [k, msgs.map((m) => (m.startsWith('error.') ? t(m) : m))]),
+  )
+}
+
+export { data }
+
+export function methodNotAllowed(): Response {
+  return apiErrorResponse(405, 'method_not_allowed', 'Method not allowed')
+}
+
+/** Query parameters as an object (a repeated name keeps the last value). */
+export function queryObject(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams)
+}

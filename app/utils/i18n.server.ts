@@ -1,0 +1,32 @@
+import { createCookie } from '@remix-run/node'
+import Negotiator from 'negotiator'
+import { createI18n, DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '~/i18n/config'
+
+// The chosen language lives in a cookie; on a first visit it comes from Accept-Language.
+export const localeCookie = createCookie('lng', {
+  path: '/',
+  sameSite: 'lax',
+  httpOnly: true,
+  maxAge: 365 * 24 * 3600,
+})
+
+export async function getLocale(request: Request): Promise<Locale> {
+  const fromCookie: unknown = await localeCookie.parse(request.headers.get('Cookie'))
+  if (isLocale(fromCookie)) return fromCookie
+  const accept = request.headers.get('Accept-Language')
+  if (!accept) return DEFAULT_LOCALE
+  const negotiator = new Negotiator({ headers: { 'accept-language': accept } })
+  const preferred = negotiator.languages()
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0]
+    if (isLocale(base)) return base
+  }
+  return isLocale(preferred[0]) ? preferred[0] : DEFAULT_LOCALE
+}
+
+export async function getT(request: Request) {
+  const locale = await getLocale(request)
+  return Object.assign(createI18n(locale).t, { locale })
+}
+
+export { LOCALES }

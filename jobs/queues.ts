@@ -1,0 +1,116 @@
+// Queue registry: every queue's name, payload schema and worker concurrency in
+// one place, plus the helpers the app uses to put work on them.
+import {
+  Queue,
+  UnrecoverableError,
+  type DefaultJobOptions,
+  type Job,
+  type JobsOptions,
+} from 'bullmq'
+import type { Redis } from 'ioredis'
+import { z } from 'zod'
+import { getEnv } from '~/utils/env.server'
+import { createRedis } from '~/utils/redis.server'
+
+const notificationPayload = z.object({
+  // The producer's idempotency key: one Notification per key, however often it is enqueued.
+  key: z.string().min(1).max(200),
+  orgId: z.string().min(1).optional(),
+  userId: z.string().min(1).optional(),
+  kind: z.string().min(1).max(100),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+})
+
+const ledgerAuditPayload = z.object({
+  requestedBy: z.string().min(1).optional(),
+})
+
+export const queues = {
+  notifications: { schema: notificationPayload, concurrency: 10 },
+  'ledger-audit': { schema: ledgerAuditPayload, concurrency: 1 },
+} as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
+
+export type QueueName = keyof typeof queues
+export const queueNames = Object.keys(queues) as QueueName[]
+
+/** What a producer passes to `enqueue`. */
+export type JobInput<N extends QueueName> = z.input<(typeof queues)[N]['schema']>
+/** What a processor receives once the payload is validated. */
+export type JobData<N extends QueueName> = z.output<(typeof queues)[N]['schema']>
+
+export const defaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  // Failed jobs stay until someone looks at them on the dashboard.
+  removeOnFail: false,
+} satisfies DefaultJobOptions
+
+const open = new Map<QueueName, Queue>()
+let connection: Redis | undefined
+
+/** The queue for `name`, created on first use; all queues share one connection. */
+export function getQueue<N extends QueueName>(name: N): Queue<JobData<N>> {
+  let queue = open.get(name)
+  if (!queue) {
+    connection ??= createRedis()
+    queue = new Queue(name, { connection, prefix: getEnv().QUEUE_PREFIX, defaultJobOptions })
+    queue.on('error', (error) => console.error(`[jobs] queue ${name}: ${error.message}`))
+    open.set(name, queue)
+  }
+  return queue as Queue<JobData<N>>
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')
+}
+
+/**
+ * For processors: the validated payload, or an `UnrecoverableError` so a bad
+ * payload (possibly enqueued before a deploy) fails once instead of retrying.
+ */
+export function parseJobData<N extends QueueName>(name: N, data: unknown): JobData<N> {
+  const result = queues[name].schema.safeParse(data)
+  if (!result.success) {
+    throw new UnrecoverableError(`invalid ${name} payload: ${describeIssues(result.error)}`)
+  }
+  return result.data as JobData<N>
+}
+
+export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>
+
+/**
+ * Validates the payload (throws a ZodError on a bad one) and adds the job.
+ * A `jobId` makes BullMQ ignore a second add while the first job is kept;
+ * processors still deduplicate on their own domain key.
+ */
+export async function enqueue<N extends QueueName>(
+  name: N,
+  data: JobInput<N>,
+  opts: EnqueueOptions = {},
+): Promise<Job<JobData<N>>> {
+  const payload = queues[name].schema.parse(data) as JobData<N>
+  const queue: Queue = getQueue(name)
+  return (await queue.add(name, payload, opts)) as Job<JobData<N>>
+}
+
+export const LEDGER_AUDIT_SCHEDULER = 'ledger-audit-hourly'
+
+/** Idempotent: upserting a scheduler replaces it, so every worker start may call this. */
+export async function scheduleRepeatingJobs(): Promise<void> {
+  // At the top of every hour (a pattern, not `every`, which would also run at each start).
+  await getQueue('ledger-audit').upsertJobScheduler(
+    LEDGER_AUDIT_SCHEDULER,
+    { pattern: '0 * * * *' },
+    { name: 'ledger-audit', data: {} },
+  )
+}
+
+export async function closeQueues(): Promise<void> {
+  const closing = [...open.values()]
+  const client = connection
+  open.clear()
+  connection = undefined
+  await Promise.all(closing.map((q) => q.close()))
+  await client?.quit().catch(() => client.disconnect())
+}

@@ -1,0 +1,70 @@
+// The web process: Express hosts the Remix app (Vite middleware in development,
+// the built bundle in production) and the authority-only queue dashboard.
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import { createQueueDashboard } from '~/services/jobs/dashboard.server'
+import { connectDb, ensureIndexes } from '~/utils/db.server'
+import { requireEnvOrExit } from '~/utils/env.server'
+import { getOptionalUser } from '~/utils/permissions.server'
+
+const env = requireEnvOrExit()
+
+export async function createApp() {
+  await connectDb()
+  await ensureIndexes()
+  const vite =
+    env.NODE_ENV === 'production'
+      ? undefined
+      : await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  app.use(compression())
+
+  // Authority only: the BullMQ dashboard (bull-board).
+  app.use(
+    '/admin/queues',
+    async (req, res, next) => {
+      const request = new Request(`http://${req.headers.host}${req.originalUrl}`, {
+        headers: { cookie: req.headers.cookie ?? '' },
+      })
+      const user = await getOptionalUser(request).catch(() => undefined)
+      if (!user) return res.redirect(`/login?redirectTo=${encodeURIComponent(req.originalUrl)}`)
+      if (!user.permissions.has('admin:queues:any')) return res.status(403).send('Forbidden')
+      next()
+    },
+    createQueueDashboard('/admin/queues'),
+  )
+
+  if (vite) {
+    app.use(vite.middlewares)
+  } else {
+    app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+    app.use(express.static('build/client', { maxAge: '1h' }))
+  }
+  app.use(express.static('public', { maxAge: '1h' }))
+
+  const build = vite
+    ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+    : ((await import(/* @vite-ignore */ `${process.cwd()}/build/server/index.js`)) as ServerBuild)
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV,
+      getLoadContext: (req) => ({ clientIp: req.ip }),
+    }),
+  )
+  return app
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const app = await createApp()
+  app.listen(env.PORT, '127.0.0.1', () => {
+    console.log(`web: http://localhost:${env.PORT}`)
+  })
+}

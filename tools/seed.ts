@@ -1,0 +1,12 @@
+// `npm run seed`: creates the demo world (idempotent) and prints the logins.
+import { DEMO_PASSWORD, seedDemoWorld } from '~/services/demo/seed.server'
+import { connectDb, disconnectDb, ensureIndexes } from '~/utils/db.server'
+import { requireEnvOrExit } from '~/utils/env.server'
+
+requireEnvOrExit()
+await connectDb()
+await ensureIndexes()
+const result = await seedDemoWorld()
+console.log(`Seeded ${result.created} new records. Demo logins (password: ${DEMO_PASSWORD}):`)
+for (const login of result.logins) console.log(`  ${login.role.padEnd(16)} ${login.email}`)
+await disconnectDb()
