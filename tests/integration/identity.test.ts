@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest'
+import { Organization } from '#models/organization'
+import { User } from '#models/user'
+import { action as loginAction } from '~/routes/login'
+import { action as registerAction } from '~/routes/register'
+import { action as authorityAction } from '~/routes/authority._index'
+import { loader as meApi } from '~/routes/api.v1.me'
+import { DEMO_PASSWORD, seedDemoWorld } from '~/services/demo/seed.server'
+import {
+  createApiKey,
+  loadAuthUser,
+  login,
+  registerOrganization,
+  reviewRegistration,
+  revokeApiKey,
+} from '~/services/identity/auth.server'
+import { makeUscc, orgCodeCheckChar } from '~/services/identity/codes'
+import { listLedger, verifyChain } from '~/services/ledger/ledger.server'
+import { useTestDb } from '../setup/db'
+import { BASE, demoEmail, formRequest, sessionCookieFor, settle } from '../fixtures/auth'
+
+let counter = 0
+function freshUscc() {
+  counter++
+  const body = `MA${String(Date.now() % 1_000_000).padStart(6, '0')}`.slice(0, 6) + String(counter).padStart(2, '0')
+  return makeUscc('91440101' + body + orgCodeCheckChar(body))
+}
+
+async function authority() {
+  const user = await User.findOne({ email: demoEmail('authority_admin') }).lean()
+  return (await loadAuthUser(String(user!._id), 'session'))!
+}
+
+function registration(overrides: Record<string, string> = {}) {
+  const n = ++counter
+  return {
+    orgType: 'provider' as const,
+    nameZh: `测试数据公司${n}`,
+    nameEn: `Test Data Co ${n}`,
+    uscc: freshUscc(),
+    displayName: '测试员',
+    email: `tester${n}-${Date.now()}@example.com`,
+    password: 'correct horse battery',
+    ...overrides,
+  }
+}
+
+describe('registration, approval and login (C1)', () => {
+  useTestDb()
+
+  it('seeds the demo world with a ledger entry per creation, and a second seed adds nothing', async () => {
+    const first = await seedDemoWorld()
+    expect(first.created).toBe(20)
+    const second = await seedDemoWorld()
+    expect(second.created).toBe(0)
+    const { entries } = await listLedger({ limit: 100 })
+    expect(entries.filter((e) => e.action === 'org.created')).toHaveLength(9)
+    expect(entries.filter((e) => e.action === 'user.created')).toHaveLength(11)
+    expect((await verifyChain()).ok).toBe(true)
+  })
+
+  it('registration → authority approval → login, through the web forms', async () => {
+    const input = registration()
+    const registered = await settle(() =>
+      registerAction({ request: formRequest('/register', input), params: {}, context: {} }),
+    )
+    expect(registered.status).toBe(302)
+    expect(registered.headers.get('Location')).toBe('/register?done=1')
+
+    const pending = await settle(() =>
+      loginAction({
+        request: formRequest('/login', { email: input.email, password: input.password }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(pending.status).toBe(403)
+    expect(JSON.stringify(await pending.json())).toContain('审核')
+
+    const org = await Organization.findOne({ uscc: input.uscc }).lean()
+    expect(org?.status).toBe('pending')
+    const cookie = await sessionCookieFor(demoEmail('authority_admin'))
+    const approved = await settle(() =>
+      authorityAction({
+        request: formRequest('/authority', { orgId: String(org!._id), decision: 'approved' }, { cookie }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(approved.status).toBe(200)
+    expect((await Organization.findById(org!._id).lean())?.status).toBe('approved')
+
+    const loggedIn = await settle(() =>
+      loginAction({
+        request: formRequest('/login', { email: input.email, password: input.password }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(loggedIn.status).toBe(302)
+    expect(loggedIn.headers.get('Location')).toBe('/provider')
+    expect(loggedIn.headers.get('Set-Cookie')).toMatch(/__session=.+HttpOnly/i)
+
+    const { entries } = await listLedger({ subject: `org:${org!._id}`, limit: 10 })
+    expect(entries.map((e) => e.action).sort()).toEqual(['org.approved', 'org.registered'])
+  })
+
+  it('a returned registration cannot log in', async () => {
+    const input = registration()
+    const { orgId } = await registerOrganization(input)
+    await reviewRegistration({ orgId, decision: 'rejected', reason: '材料不全', reviewer: await authority() })
+    await expect(login(new Request(BASE), input)).rejects.toMatchObject({ code: 'org_rejected', status: 403 })
+  })
+
+  it('two reviewers approving at once: exactly one decision is taken', async () => {
+    const { orgId } = await registerOrganization(registration())
+    const reviewer = await authority()
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        reviewRegistration({ orgId, decision: i % 2 ? 'approved' : 'rejected', reviewer }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    const refused = results.filter((r) => r.status === 'rejected')
+    expect(refused.every((r) => (r as PromiseRejectedResult).reason.code === 'already_reviewed')).toBe(true)
+    const { entries } = await listLedger({ subject: `org:${orgId}`, limit: 10 })
+    expect(entries.filter((e) => e.action !== 'org.registered')).toHaveLength(1)
+  })
+
+  it('refuses a second organization with the same credit code, and a taken e-mail, naming the field', async () => {
+    const first = registration()
+    await registerOrganization(first)
+    await expect(registerOrganization({ ...registration(), uscc: first.uscc })).rejects.toMatchObject({
+      code: 'uscc_taken',
+      fields: { uscc: ['error.usccTaken'] },
+    })
+    const other = registration({ email: first.email })
+    await expect(registerOrganization(other)).rejects.toMatchObject({ code: 'email_taken' })
+    expect(await Organization.exists({ uscc: other.uscc })).toBeNull()
+  })
+
+  it('a wrong credit-code checksum is a field error in the user’s language, not a 500', async () => {
+    const input = registration()
+    const bad = input.uscc.slice(0, 17) + (input.uscc.endsWith('0') ? '1' : '0')
+    const zh = await settle(() =>
+      registerAction({ request: formRequest('/register', { ...input, uscc: bad }), params: {}, context: {} }),
+    )
+    expect(zh.status).toBe(400)
+    expect((await zh.json()).fieldErrors.uscc[0]).toContain('校验码')
+    const en = await settle(() =>
+      registerAction({
+        request: formRequest('/register', { ...input, uscc: bad }, { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect((await en.json()).fieldErrors.uscc[0]).toContain('check character')
+  })
+
+  it('wrong password is refused with one message whether or not the account exists', async () => {
+    const known = await settle(() =>
+      loginAction({
+        request: formRequest('/login', { email: demoEmail('buyer_staff'), password: 'wrong-password' }),
+        params: {},
+        context: {},
+      }),
+    )
+    const unknown = await settle(() =>
+      loginAction({
+        request: formRequest('/login', { email: 'nobody@example.com', password: 'wrong-password' }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(known.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(await known.json()).toEqual(await unknown.json())
+  })
+
+  it('rate-limits repeated login failures for one account (429 with the wait)', async () => {
+    const email = demoEmail('researcher')
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const res = await settle(() =>
+        loginAction({ request: formRequest('/login', { email, password: 'nope-nope' }), params: {}, context: {} }),
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true)
+    expect(statuses.slice(10)).toEqual([429, 429])
+    // Even the right password waits out the limit.
+    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD })).rejects.toMatchObject({ status: 429 })
+  })
+
+  it('login rotates the session: the cookie presented before login stops working', async () => {
+    const email = demoEmail('regulator')
+    const before = await sessionCookieFor(email)
+    const { setCookie } = await login(new Request(BASE, { headers: { Cookie: before } }), {
+      email,
+      password: DEMO_PASSWORD,
+    })
+    const after = setCookie.split(';')[0]!
+    expect(after).not.toBe(before)
+    const old = await settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: before } }), params: {}, context: {} }))
+    expect(old.status).toBe(401)
+    const fresh = await settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: after } }), params: {}, context: {} }))
+    expect(fresh.status).toBe(200)
+  })
+
+  it('API keys are shown once, stored hashed, and stop working when revoked', async () => {
+    const owner = (await loadAuthUser(String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id), 'session'))!
+    const { id, key } = await createApiKey(owner, 'ci')
+    const stored = await (await import('#models/api-key')).ApiKey.findById(id).lean()
+    expect(JSON.stringify(stored)).not.toContain(key.split('_')[2])
+    const call = () =>
+      settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } }), params: {}, context: {} }))
+    const ok = await call()
+    expect(ok.status).toBe(200)
+    expect((await ok.json()).roles).toEqual(['buyer_staff'])
+    await revokeApiKey(owner, id)
+    const refused = await call()
+    expect(refused.status).toBe(401)
+    expect((await refused.json()).error.code).toBe('unauthenticated')
+  })
+
+  it('stores a data subject’s resident ID encrypted and shows it masked', async () => {
+    const user = await User.findOne({ email: demoEmail('data_subject') }).lean()
+    expect(user?.residentIdEnc).toMatch(/^v1\./)
+    expect(user?.residentIdEnc).not.toContain('440106')
+    const { subjectHome } = await import('~/services/identity/home.server')
+    const home = await subjectHome((await loadAuthUser(String(user!._id), 'session'))!)
+    expect(home.residentIdMasked).toMatch(/^4401\*{10}\d{3}[\dX]$/)
+  })
+})

@@ -1,0 +1,147 @@
+// Every route refuses a wrong role, on the server. The table below must name
+// every file in app/routes, so a new route without an entry fails this test.
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ROLES, type Role } from '#models/user'
+import { seedDemoWorld } from '~/services/demo/seed.server'
+import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
+import { useTestDb } from '../setup/db'
+
+type Access = 'public' | 'signed-in' | readonly Role[]
+interface RouteAccess {
+  path: string
+  loader?: Access
+  action?: Access
+  json?: boolean
+}
+
+const STAFF: Role[] = ['authority_admin', 'agency_staff', 'provider_staff', 'buyer_staff', 'researcher', 'regulator']
+const LEDGER_READERS: Role[] = ['authority_admin', 'regulator']
+
+const TABLE: Record<string, RouteAccess> = {
+  '_index.tsx': { path: '/', loader: 'public' },
+  'login.tsx': { path: '/login', loader: 'public', action: 'public' },
+  'logout.tsx': { path: '/logout', loader: 'public', action: 'public' },
+  'register.tsx': { path: '/register', action: 'public' },
+  'set-locale.tsx': { path: '/set-locale', loader: 'public', action: 'public' },
+  'authority._index.tsx': { path: '/authority', loader: ['authority_admin'], action: ['authority_admin'] },
+  'agency._index.tsx': { path: '/agency', loader: ['agency_staff'] },
+  'provider._index.tsx': { path: '/provider', loader: ['provider_staff'] },
+  'buyer._index.tsx': { path: '/buyer', loader: ['buyer_staff'] },
+  'research._index.tsx': { path: '/research', loader: ['researcher'] },
+  'regulator._index.tsx': { path: '/regulator', loader: LEDGER_READERS, action: LEDGER_READERS },
+  'me._index.tsx': { path: '/me', loader: ['data_subject'] },
+  'settings.api-keys.tsx': { path: '/settings/api-keys', loader: STAFF, action: STAFF },
+  'api.v1.me.ts': { path: '/api/v1/me', loader: 'signed-in', action: 'public', json: true },
+  'api.v1.organizations.ts': { path: '/api/v1/organizations', loader: LEDGER_READERS, action: 'public', json: true },
+  'api.v1.registrations.ts': { path: '/api/v1/registrations', loader: 'public', action: 'public', json: true },
+  'api.v1.registrations.$orgId.review.ts': {
+    path: '/api/v1/registrations/0123456789abcdef01234567/review',
+    loader: 'public',
+    action: ['authority_admin'],
+    json: true,
+  },
+  'api.v1.ledger.ts': { path: '/api/v1/ledger', loader: LEDGER_READERS, action: 'public', json: true },
+  'api.v1.ledger.verify.ts': { path: '/api/v1/ledger/verify', loader: LEDGER_READERS, action: 'public', json: true },
+  'api.v1.openapi[.]json.ts': { path: '/api/v1/openapi.json', loader: 'public', action: 'public', json: true },
+  'api.v1.$.ts': { path: '/api/v1/nope', loader: 'public', action: 'public', json: true },
+}
+
+const routeDir = path.resolve('app/routes')
+const routeFiles = readdirSync(routeDir).filter((f) => /\.(tsx?)$/.test(f) && !f.includes('.test.'))
+
+function isRefused(res: Response): boolean {
+  if (res.status === 401 || res.status === 403) return true
+  return res.status >= 300 && res.status < 400 && (res.headers.get('Location') ?? '').startsWith('/login')
+}
+
+function allows(access: Access, role: Role | 'anonymous'): boolean {
+  if (access === 'public') return true
+  if (access === 'signed-in') return role !== 'anonymous'
+  return role !== 'anonymous' && access.includes(role)
+}
+
+describe('every route checks permissions on the server', () => {
+  useTestDb()
+  const cookies = new Map<Role, string>()
+
+  beforeAll(async () => {
+    await seedDemoWorld()
+  })
+  // Fresh sessions per test: the logout action revokes the one it is given.
+  beforeEach(async () => {
+    for (const role of ROLES) cookies.set(role, await sessionCookieFor(demoEmail(role)))
+  })
+
+  it('the table names every route file', () => {
+    expect(routeFiles.sort()).toEqual(Object.keys(TABLE).sort())
+  })
+
+  const callers: (Role | 'anonymous')[] = ['anonymous', ...ROLES]
+  for (const [file, access] of Object.entries(TABLE)) {
+    for (const kind of ['loader', 'action'] as const) {
+      const expected = access[kind]
+      if (!expected) continue
+      it(`${kind} ${access.path} (${file})`, async () => {
+        const mod = (await import(/* @vite-ignore */ path.join(routeDir, file))) as Record<string, unknown>
+        const fn = mod[kind] as ((args: object) => Promise<unknown>) | undefined
+        expect(fn, `${file} exports no ${kind}`).toBeTypeOf('function')
+        const outcomes: string[] = []
+        for (const caller of callers) {
+          const cookie = caller === 'anonymous' ? undefined : cookies.get(caller)
+          const request =
+            kind === 'loader'
+              ? new Request(BASE + access.path, { headers: cookie ? { Cookie: cookie } : {} })
+              : access.json
+                ? jsonRequest(access.path, {}, { cookie })
+                : formRequest(access.path, {}, { cookie })
+          const params = { orgId: '0123456789abcdef01234567', '*': 'nope' }
+          const res = await settle(() => fn!({ request, params, context: {} }))
+          expect(res.status, `${caller} got a server error`).toBeLessThan(500)
+          const refused = isRefused(res)
+          if (refused === allows(expected, caller)) {
+            outcomes.push(`${caller}: expected ${allows(expected, caller) ? 'allowed' : 'refused'}, got ${res.status}`)
+          }
+        }
+        expect(outcomes).toEqual([])
+      })
+    }
+  }
+
+  it('refuses a cookie-authenticated write from another site (CSRF)', async () => {
+    const { action } = await import('~/routes/settings.api-keys')
+    const cookie = cookies.get('buyer_staff')!
+    const res = await settle(() =>
+      action({
+        request: formRequest('/settings/api-keys', { intent: 'create', name: 'x' }, { cookie, origin: 'https://evil.example' }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(res.status).toBe(403)
+    const sameSite = await settle(() =>
+      action({
+        request: formRequest('/settings/api-keys', { intent: 'create', name: 'x' }, { cookie }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(sameSite.status).toBe(200)
+  })
+
+  it('the wrong role sees a 403 page message in its own language', async () => {
+    const { loader } = await import('~/routes/authority._index')
+    const res = await settle(() =>
+      loader({
+        request: new Request(BASE + '/authority', {
+          headers: { Cookie: cookies.get('buyer_staff')!, 'Accept-Language': 'en' },
+        }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(res.status).toBe(403)
+    expect(await res.text()).toBe('You do not have permission to do that.')
+  })
+})
