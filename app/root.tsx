@@ -16,7 +16,10 @@ import { getOptionalUser } from './utils/permissions.server'
 import { homeFor } from './utils/permissions'
 import stylesHref from './styles/app.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesHref }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesHref },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = () => [{ title: '广东省公共数据交易平台 · Guangdong Public Data Exchange' }]
 
@@ -75,9 +78,14 @@ export function ErrorBoundary() {
     return (
       <section className="card error-page" role="alert">
         <h1>
-          {error.status} · {error.status === 403 ? t('error.forbidden') : t('error.title')}
+          {error.status} ·{' '}
+          {error.status === 404
+            ? t('error.notFound')
+            : error.status === 403
+              ? t('error.accessDenied')
+              : t('error.title')}
         </h1>
-        <p>{message}</p>
+        {error.status === 404 ? null : <p>{message}</p>}
       </section>
     )
   }

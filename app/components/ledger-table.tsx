@@ -36,12 +36,12 @@ export function LedgerTable({
         {rows.map((row) => (
           <tr key={row.seq}>
             <td className="mono">{row.seq}</td>
-            <td>{formatDateTime(row.at, lang)}</td>
+            <td className="nowrap">{formatDateTime(row.at, lang)}</td>
             <td className="mono">{row.action}</td>
             {orgNames ? (
               <td>{row.actorOrgId ? (orgNames[row.actorOrgId]?.[lang] ?? row.actorOrgId) : '—'}</td>
             ) : null}
-            <td className="mono">{row.subjects.join(', ')}</td>
+            <td className="mono subjects">{row.subjects.join(', ')}</td>
             <td className="mono" title={row.hash}>
               {row.hash.slice(0, 12)}…
             </td>

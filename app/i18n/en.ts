@@ -128,6 +128,7 @@ export const en: Messages = {
   error: {
     title: 'Something went wrong',
     notFound: 'Page not found',
+    accessDenied: 'Access denied',
     forbidden: 'You do not have permission to do that.',
     unauthenticated: 'Please log in.',
     badRequest: 'The request could not be understood.',

@@ -126,6 +126,7 @@ export const zh = {
   error: {
     title: '出错了',
     notFound: '页面不存在',
+    accessDenied: '无权访问',
     forbidden: '您没有执行此操作的权限。',
     unauthenticated: '请先登录。',
     badRequest: '无法理解该请求。',

@@ -192,6 +192,13 @@ describe('registration, approval and login (C1)', () => {
     await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD })).rejects.toMatchObject({ status: 429 })
   })
 
+  it('successful logins from one address do not count toward its limit (an office behind one NAT)', async () => {
+    const email = demoEmail('agency_staff')
+    for (let i = 0; i < 12; i++) {
+      await login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '203.0.113.7' })
+    }
+  })
+
   it('login rotates the session: the cookie presented before login stops working', async () => {
     const email = demoEmail('regulator')
     const before = await sessionCookieFor(email)

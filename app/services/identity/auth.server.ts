@@ -2,7 +2,7 @@
 // API keys. Every state change is written to the ledger (C11).
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import mongoose from 'mongoose'
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { ApiKey } from '#models/api-key'
 import { Organization, type OrgType } from '#models/organization'
 import { OrgReview } from '#models/org-review'
@@ -137,12 +137,14 @@ export async function pendingRegistrations() {
 
 let limiter: RateLimiterRedis | undefined
 
-// Login attempts per e-mail and per client address: 10 per 15 minutes.
+const LOGIN_FAILURES_ALLOWED = 10
+
+// Failed logins per e-mail and per client address: 10 per 15 minutes.
 function loginLimiter() {
   limiter ??= new RateLimiterRedis({
     storeClient: getRedis(),
     keyPrefix: `${getEnv().QUEUE_PREFIX}:login`,
-    points: 10,
+    points: LOGIN_FAILURES_ALLOWED,
     duration: 15 * 60,
   })
   return limiter
@@ -156,12 +158,11 @@ export async function login(
 ): Promise<{ user: AuthUser; setCookie: string }> {
   const email = input.email.trim().toLowerCase()
   const keys = [`email:${email}`, ...(input.clientIp ? [`ip:${input.clientIp}`] : [])]
+  // Only failures count, so a busy office behind one address is not locked out by its own logins.
   for (const key of keys) {
-    try {
-      await loginLimiter().consume(key)
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error
-      const seconds = Math.ceil(error.msBeforeNext / 1000)
+    const seen = await loginLimiter().get(key)
+    if (seen && seen.consumedPoints >= LOGIN_FAILURES_ALLOWED) {
+      const seconds = Math.ceil(seen.msBeforeNext / 1000)
       throw new DomainError('too_many_attempts', 'error.tooManyAttempts', 429, undefined, {
         seconds,
       })
@@ -171,7 +172,10 @@ export async function login(
   // Spend the same time on unknown e-mails so timing does not reveal accounts.
   dummyHash ??= hashPassword(randomToken())
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash))
-  if (!user || !ok) throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
+  if (!user || !ok) {
+    await Promise.all(keys.map((key) => loginLimiter().penalty(key)))
+    throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
+  }
   if (user.orgId) {
     const org = await Organization.findById(user.orgId).lean()
     if (org?.status === 'pending') throw new DomainError('org_pending', 'error.orgPending', 403)

@@ -1,0 +1,300 @@
+// Streaming XLSX reader: every worksheet, row by row, through yauzl (random-access ZIP reading
+// from the central directory) and saxes (a streaming XML parser). ExcelJS's streaming reader was
+// not used because it bounds neither decompressed size nor the shared-string table (ADR 0NN in
+// docs/decisions). Zip-bomb defence: the entry count, each entry's declared size and ratio, and
+// the sum of declared sizes are checked before anything is inflated, and yauzl refuses an
+// entry that inflates past its declared size, so a lying header cannot get through either.
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
+import type { Readable } from 'node:stream'
+import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import yauzl, { type Entry, type ZipFile } from 'yauzl'
+import { ScanInputError, type ScanLimits } from './limits'
+import type { ReadSummary, TableSink } from './table.server'
+
+// Entries this small need no ratio check (a 1 MB XML file can compress very well).
+const RATIO_CHECK_FLOOR = 1024 * 1024
+
+function openZip(path: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true },
+      (error, zip) => {
+        if (error || !zip) {
+          reject(new ScanInputError('xlsx_truncated', `not a complete XLSX (ZIP) file: ${error?.message ?? 'no archive'}`))
+        } else resolve(zip)
+      },
+    )
+  })
+}
+
+function listEntries(zip: ZipFile, limits: ScanLimits): Promise<Map<string, Entry>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, Entry>()
+    zip.on('entry', (entry: Entry) => {
+      if (entries.size >= limits.maxZipEntries) {
+        reject(new ScanInputError('too_many_entries', `the XLSX holds more than ${limits.maxZipEntries} entries`))
+        zip.close()
+        return
+      }
+      entries.set(entry.fileName.replace(/^\/+/, ''), entry)
+      zip.readEntry()
+    })
+    zip.on('end', () => resolve(entries))
+    zip.on('error', (error: Error) =>
+      reject(new ScanInputError('xlsx_corrupt', `the XLSX central directory is damaged: ${error.message}`)),
+    )
+    zip.readEntry()
+  })
+}
+
+/** Refuses, before inflating anything, entries whose declared sizes make them a zip bomb. */
+function checkBudget(entries: Entry[], limits: ScanLimits): void {
+  let total = 0
+  for (const e of entries) {
+    total += e.uncompressedSize
+    if (e.uncompressedSize > RATIO_CHECK_FLOOR && e.uncompressedSize > e.compressedSize * limits.maxCompressionRatio) {
+      throw new ScanInputError(
+        'zip_bomb',
+        `XLSX entry ${e.fileName} inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (limit ${limits.maxCompressionRatio}×)`,
+      )
+    }
+  }
+  if (total > limits.maxDecompressedBytes) {
+    throw new ScanInputError(
+      'zip_bomb',
+      `the XLSX would inflate to ${total} bytes (limit ${limits.maxDecompressedBytes})`,
+    )
+  }
+}
+
+function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error || !stream) reject(new ScanInputError('xlsx_corrupt', `cannot read ${entry.fileName}: ${error?.message}`))
+      else resolve(stream)
+    })
+  })
+}
+
+/** Streams one XML entry through a saxes parser built by `setup`. */
+async function parseEntry(
+  zip: ZipFile,
+  entry: Entry,
+  setup: (parser: SaxesParser) => void,
+  afterChunk?: () => Promise<void> | void,
+): Promise<void> {
+  const stream = await openEntry(zip, entry)
+  const parser = new SaxesParser()
+  setup(parser)
+  const text = new StringDecoder('utf8')
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parser.write(text.write(chunk))
+      await afterChunk?.()
+    }
+    parser.write(text.end())
+    parser.close()
+  } catch (error) {
+    if (error instanceof ScanInputError) throw error
+    const message = error instanceof Error ? error.message : String(error)
+    const code = /too many bytes|exceeds/i.test(message) ? 'zip_bomb' : 'xlsx_corrupt'
+    throw new ScanInputError(code, `${entry.fileName}: ${message}`)
+  } finally {
+    stream.destroy()
+  }
+}
+
+function attr(tag: SaxesTagPlain, name: string): string | undefined {
+  const v = tag.attributes[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+/** Zero-based column index of an A1 reference (`AB12` → 27), or -1. */
+export function columnIndex(ref: string): number {
+  let n = 0
+  let i = 0
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i)
+    if (c < 65 || c > 90) break
+    n = n * 26 + (c - 64)
+  }
+  return i === 0 ? -1 : n - 1
+}
+
+function resolveTarget(target: string): string {
+  if (target.startsWith('/')) return target.slice(1)
+  const parts = `xl/${target}`.split('/')
+  const out: string[] = []
+  for (const p of parts) {
+    if (p === '..') out.pop()
+    else if (p !== '.') out.push(p)
+  }
+  return out.join('/')
+}
+
+async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise<{ name: string; path: string }[]> {
+  const workbook = entries.get('xl/workbook.xml')
+  const rels = entries.get('xl/_rels/workbook.xml.rels')
+  if (!workbook || !rels) throw new ScanInputError('xlsx_corrupt', 'the file is a ZIP but not an XLSX workbook')
+  const targets = new Map<string, string>()
+  await parseEntry(zip, rels, (p) =>
+    p.on('opentag', (tag) => {
+      const id = attr(tag, 'Id')
+      const target = attr(tag, 'Target')
+      if (tag.name === 'Relationship' && id && target) targets.set(id, resolveTarget(target))
+    }),
+  )
+  const sheets: { name: string; path: string }[] = []
+  await parseEntry(zip, workbook, (p) =>
+    p.on('opentag', (tag) => {
+      if (tag.name !== 'sheet') return
+      const path = targets.get(attr(tag, 'r:id') ?? '')
+      if (path) sheets.push({ name: attr(tag, 'name') ?? path, path })
+    }),
+  )
+  return sheets
+}
+
+async function readSharedStrings(zip: ZipFile, entry: Entry | undefined, limits: ScanLimits): Promise<string[]> {
+  const strings: string[] = []
+  if (!entry) return strings
+  let chars = 0
+  let current = ''
+  let inT = false
+  let inPhonetic = false
+  await parseEntry(zip, entry, (p) => {
+    p.on('opentag', (tag) => {
+      if (tag.name === 'si') current = ''
+      else if (tag.name === 't' && !inPhonetic) inT = true
+      else if (tag.name === 'rPh') inPhonetic = true
+    })
+    p.on('text', (t) => {
+      if (!inT) return
+      current += t
+      chars += t.length
+      if (chars > limits.maxSharedStringChars) {
+        throw new ScanInputError(
+          'shared_strings_too_large',
+          `the XLSX shared-string table holds more than ${limits.maxSharedStringChars} characters`,
+        )
+      }
+    })
+    p.on('closetag', (tag) => {
+      if (tag.name === 't') inT = false
+      else if (tag.name === 'rPh') inPhonetic = false
+      else if (tag.name === 'si') strings.push(current)
+    })
+  })
+  return strings
+}
+
+async function readSheet(
+  zip: ZipFile,
+  entry: Entry,
+  shared: string[],
+  sink: TableSink,
+  limits: ScanLimits,
+): Promise<void> {
+  let cells: string[] = []
+  let rowNumber = 0
+  let col = 0
+  let type = ''
+  let value = ''
+  let inValue = false
+  await parseEntry(
+    zip,
+    entry,
+    (p) => {
+      p.on('opentag', (tag) => {
+        switch (tag.name) {
+          case 'row': {
+            const r = Number(attr(tag, 'r'))
+            rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1
+            cells = []
+            col = 0
+            break
+          }
+          case 'c': {
+            const ref = attr(tag, 'r')
+            const index = ref ? columnIndex(ref) : -1
+            col = index >= 0 ? index : cells.length
+            if (col >= limits.maxColumns) {
+              throw new ScanInputError('too_many_columns', `sheet row ${rowNumber} has more than ${limits.maxColumns} columns`)
+            }
+            type = attr(tag, 't') ?? 'n'
+            value = ''
+            break
+          }
+          case 'v':
+          case 't':
+            inValue = true
+            break
+        }
+      })
+      p.on('text', (t) => {
+        if (!inValue) return
+        value += t
+        if (value.length > limits.maxRecordChars) {
+          throw new ScanInputError('record_too_long', `a cell in sheet row ${rowNumber} is longer than ${limits.maxRecordChars} characters`)
+        }
+      })
+      p.on('closetag', (tag) => {
+        switch (tag.name) {
+          case 'v':
+          case 't':
+            inValue = false
+            break
+          case 'c': {
+            let text = value
+            if (type === 's') text = shared[Number(value)] ?? ''
+            else if (type === 'b') text = value === '1' ? 'TRUE' : 'FALSE'
+            while (cells.length < col) cells.push('')
+            cells[col] = text
+            break
+          }
+          case 'row':
+            if (cells.some((c) => c !== '')) sink.onRow(cells, rowNumber)
+            break
+        }
+      })
+    },
+    sink.afterChunk,
+  )
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    bytes += chunk.length
+  }
+  return { sha256: hash.digest('hex'), bytes }
+}
+
+/** Reads every worksheet in workbook order; each is a sheet for the sink. */
+export async function readXlsx(path: string, sink: TableSink, limits: ScanLimits): Promise<ReadSummary> {
+  const { sha256, bytes } = await hashFile(path)
+  const zip = await openZip(path)
+  try {
+    const entries = await listEntries(zip, limits)
+    const sheets = await readSheetList(zip, entries)
+    const sheetEntries = sheets.map((s) => entries.get(s.path)).filter((e): e is Entry => e !== undefined)
+    const sharedEntry = entries.get('xl/sharedStrings.xml')
+    checkBudget([...sheetEntries, ...(sharedEntry ? [sharedEntry] : [])], limits)
+    const shared = await readSharedStrings(zip, sharedEntry, limits)
+    let index = 0
+    for (const sheet of sheets) {
+      const entry = entries.get(sheet.path)
+      if (!entry) continue
+      sink.onSheet(sheet.name, index++)
+      await readSheet(zip, entry, shared, sink, limits)
+    }
+    return { format: 'xlsx', bytes, sha256, sheets: index }
+  } finally {
+    zip.close()
+  }
+}

@@ -1,0 +1,291 @@
+// End-to-end harness: builds the Remix app once per test run, starts the
+// production server (tsx server/index.ts) on a free port with a seeded database
+// of its own, and drives Debian's Chromium through playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import mongoose from 'mongoose'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core'
+import { freePort } from '../../tools/services'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const ARTIFACTS = path.join(ROOT, 'tests', 'e2e', 'artifacts')
+const BIN = path.join(ROOT, 'node_modules', '.bin')
+
+function servicesDir(): string {
+  const dir = process.env.TEST_SERVICES_DIR
+  if (!dir) throw new Error('TEST_SERVICES_DIR is not set: run the e2e tests through `vitest run`.')
+  return dir
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+/** Runs a command to completion with its output in `logFile`; rejects with the log's tail. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number) {
+  return new Promise<void>((resolve, reject) => {
+    const out = openSync(logFile, 'a')
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', out, out] })
+    closeSync(out)
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('error', (error) => (clearTimeout(timer), reject(error)))
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve()
+      else {
+        const why = signal ? `signal ${signal}` : `exit code ${code}`
+        reject(new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${why}):\n${tail(logFile)}`))
+      }
+    })
+  })
+}
+
+/** Environment for child processes, without Vitest's own variables. */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra }
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
+  return env
+}
+
+/**
+ * `remix vite:build` exactly once per test run. The first e2e file to get here
+ * takes a lock (an atomic mkdir under TEST_SERVICES_DIR) and builds; the others
+ * wait for its marker, so every run serves a build of the current sources.
+ */
+export async function ensureBuilt(timeoutMs = 170_000): Promise<void> {
+  const dir = servicesDir()
+  const lock = path.join(dir, 'e2e-build.lock')
+  const done = path.join(dir, 'e2e-build.done')
+  const failed = path.join(dir, 'e2e-build.failed')
+  const log = path.join(dir, 'e2e-build.log')
+  let owner = false
+  try {
+    mkdirSync(lock)
+    owner = true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  if (owner) {
+    try {
+      await run(path.join(BIN, 'remix'), ['vite:build'], childEnv({ NODE_ENV: 'production' }), log, timeoutMs)
+      writeFileSync(done, new Date().toISOString())
+      return
+    } catch (error) {
+      writeFileSync(failed, String(error instanceof Error ? error.message : error))
+      throw error
+    }
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (existsSync(done)) return
+    if (existsSync(failed)) throw new Error(`The e2e build failed:\n${readFileSync(failed, 'utf8')}`)
+    await sleep(250)
+  }
+  throw new Error(`Timed out waiting for another test file's build (log: ${log})`)
+}
+
+export interface RunningApp {
+  baseUrl: string
+  port: number
+  dbName: string
+  logFile: string
+  stop(): Promise<void>
+}
+
+async function waitForHttp(url: string, child: ChildProcess, logFile: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`)
+    }
+    try {
+      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) })
+      await response.arrayBuffer()
+      if (response.status < 500) return
+    } catch {
+      // not listening yet
+    }
+    await sleep(200)
+  }
+  throw new Error(`The server did not answer ${url} within ${timeoutMs} ms:\n${tail(logFile)}`)
+}
+
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+/**
+ * Builds (once per run), seeds a database of its own and starts the production
+ * server. The base URL uses `localhost`, not 127.0.0.1: Chromium treats
+ * http://localhost as a secure context and keeps the session cookie, which is
+ * `Secure` in production.
+ */
+export async function startApp(): Promise<RunningApp> {
+  await ensureBuilt()
+  const pool = process.env.VITEST_POOL_ID ?? '0'
+  const suffix = randomBytes(4).toString('hex')
+  const dbName = `e2e_${pool}_${suffix}`
+  const port = await freePort()
+  const logFile = path.join(servicesDir(), `e2e-server-${dbName}.log`)
+  const env = childEnv({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    MONGODB_DB: dbName,
+    // Own queue / rate-limiter keys in the run's Redis.
+    QUEUE_PREFIX: `e2e${pool}${suffix}`,
+  })
+
+  await run(path.join(BIN, 'tsx'), ['tools/seed.ts'], env, logFile, 90_000)
+
+  const out = openSync(logFile, 'a')
+  const child = spawn(path.join(BIN, 'tsx'), ['server/index.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', out, out],
+  })
+  closeSync(out)
+  running.add(child)
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      child.once('exit', () => (clearTimeout(timer), resolve()))
+      child.kill('SIGTERM')
+    }).finally(() => running.delete(child))
+
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, child, logFile)
+  } catch (error) {
+    await stopServer()
+    throw error
+  }
+
+  return {
+    baseUrl: `http://localhost:${port}`,
+    port,
+    dbName,
+    logFile,
+    async stop() {
+      await stopServer()
+      await dropDatabase(dbName)
+    },
+  }
+}
+
+async function dropDatabase(dbName: string) {
+  const uri = process.env.MONGODB_URI
+  if (!uri) return
+  const connection = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 5_000 })
+  try {
+    await connection.asPromise()
+    await connection.dropDatabase()
+  } catch {
+    // best effort: the run's database directory is removed at teardown anyway
+  } finally {
+    await connection.close().catch(() => undefined)
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** Console errors and uncaught page errors of every page of a context. */
+export class ConsoleLog {
+  readonly errors: string[] = []
+
+  watch(page: Page): void {
+    page.on('console', (message) => {
+      if (message.type() === 'error') {
+        const where = message.location()?.url
+        this.errors.push(`${message.text()}${where ? ` (${where})` : ''}`)
+      }
+    })
+    page.on('pageerror', (error) => this.errors.push(`pageerror: ${error.message}`))
+  }
+
+  /** React hydration mismatches (minified #418 / #423 / #425 and their development texts). */
+  hydrationErrors(): string[] {
+    return this.errors.filter((e) =>
+      /(error #4(18|23|25)\b|invariant=4(18|23|25)\b|[Hh]ydrat|did not match|server rendered)/.test(e),
+    )
+  }
+
+  /**
+   * Errors not matched by `allowed` (e.g. the browser's "Failed to load resource: … 401").
+   * The app has no favicon (no public/favicon.ico), so Chromium's automatic
+   * /favicon.ico request 404s on a context's first page; that one is ignored.
+   */
+  unexpected(allowed: RegExp[] = []): string[] {
+    const ignored = [/status of 404 .*\/favicon\.ico\)$/, ...allowed]
+    return this.errors.filter((e) => !ignored.some((re) => re.test(e)))
+  }
+}
+
+export interface OpenedPage {
+  context: BrowserContext
+  page: Page
+  console: ConsoleLog
+}
+
+let clientCounter = 0
+
+/**
+ * A fresh browser context (own cookies) and a page in it, with console errors
+ * collected. Each context presents itself as a different client address through
+ * X-Forwarded-For (the server trusts it from loopback, as behind its proxy), so
+ * the per-address login limit (10 / 15 min) counts per simulated user, not for
+ * the whole test file at once.
+ */
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  options: BrowserContextOptions & { clientIp?: string } = {},
+): Promise<OpenedPage> {
+  const { clientIp, extraHTTPHeaders, ...rest } = options
+  clientCounter += 1
+  const ip = clientIp ?? `198.51.100.${(((Number(process.env.VITEST_POOL_ID ?? 0) * 37 + clientCounter) % 250) + 1)}`
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1280, height: 800 },
+    ...rest,
+    extraHTTPHeaders: { ...extraHTTPHeaders, 'X-Forwarded-For': ip },
+  })
+  const log = new ConsoleLog()
+  context.on('page', (p) => log.watch(p))
+  const page = await context.newPage()
+  return { context, page, console: log }
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  return path.join(ARTIFACTS, `${name}.png`)
+}
