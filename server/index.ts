@@ -64,7 +64,19 @@ export async function createApp() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const app = await createApp()
-  app.listen(env.PORT, '127.0.0.1', () => {
+  const server = app.listen(env.PORT, env.HOST, () => {
     console.log(`web: http://localhost:${env.PORT}`)
   })
+  // Finish requests in flight, then close connections so the process exits on its own.
+  const shutdown = () => {
+    server.close(async () => {
+      const { closeRedis } = await import('~/utils/redis.server')
+      const { disconnectDb } = await import('~/utils/db.server')
+      await Promise.allSettled([closeRedis(), disconnectDb()])
+      process.exit(0)
+    })
+    setTimeout(() => process.exit(1), 10_000).unref()
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
 }

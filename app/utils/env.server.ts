@@ -9,6 +9,9 @@ const base64Key = z
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  // Session cookies carry `Secure` in production unless this says otherwise (plain-http intranets).
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   APP_ORIGIN: z.url().optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI'),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).optional(),

@@ -101,7 +101,7 @@ describe('JSON API /api/v1', () => {
     expect(await anon.json()).toEqual({ error: { code: 'unauthenticated', message: '请先登录。' } })
     const bogus = await settle(() => ledgerApi({ request: get('/api/v1/ledger', 'gdpde_0000000000000000_' + 'a'.repeat(43)), params: {}, context: {} }))
     expect(bogus.status).toBe(401)
-    const missing = await settle(() => notFound())
+    const missing = await settle(async () => notFound())
     expect(missing.status).toBe(404)
     expect((await missing.json()).error.code).toBe('not_found')
   })

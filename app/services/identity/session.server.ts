@@ -13,7 +13,9 @@ export function sessionCookie() {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
-    secure: getEnv().NODE_ENV === 'production',
+    secure: getEnv().COOKIE_SECURE
+      ? getEnv().COOKIE_SECURE === 'true'
+      : getEnv().NODE_ENV === 'production',
     secrets: [getEnv().SESSION_SECRET],
     maxAge: SESSION_DAYS * 24 * 3600,
   })
