@@ -34,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       org: user.org ? { name: user.org.name, type: user.org.type } : null,
       canAdminQueues: user.permissions.has('admin:queues:any'),
       canManageKeys: user.permissions.has('manage:api-key:own'),
+      canReadCatalog: user.permissions.has('read:catalog-entry:any'),
+      canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
     },
   }
 }

@@ -18,7 +18,7 @@ import { dbName } from '~/utils/db.server'
 import { getRedis } from '~/utils/redis.server'
 import { auditLedger } from './processors/ledger-audit'
 import { notify } from './processors/notify'
-import { closeQueues, defaultJobOptions, enqueue, getQueue, type QueueName } from './queues'
+import { closeQueues, defaultJobOptions, enqueue, getQueue, queueNames, type QueueName } from './queues'
 import { startWorkers, type RunningWorkers } from './worker'
 
 // Read lazily by getEnv(), so set before any hook runs.
@@ -186,6 +186,28 @@ describe('jobs', () => {
       expect(await NotificationModel.countDocuments({ kind: 'ledger.broken' })).toBe(1)
     })
 
+    it('will not sign a checkpoint over the broken chain; publishes one once it is sound again', async () => {
+      const refused = await enqueue('ledger-checkpoint', { reason: 'manual' })
+      const failed = await waitForJob('ledger-checkpoint', refused.id!)
+      expect(failed.state).toBe('failed')
+      expect(failed.job.failedReason).toBe('ledger entry 2: hash mismatch')
+      // Unrecoverable: no retries of a log that does not verify.
+      expect(failed.job.attemptsMade).toBe(1)
+
+      await mongoose.connection
+        .collection('ledger_entries')
+        .updateOne({ _id: 2 } as never, { $unset: { summary: '' } })
+      const head = await appendLedger({ action: 'test.checkpoint', subjects: ['org:1'] })
+      const job = await enqueue('ledger-checkpoint', { reason: 'manual' })
+      const { state, job: done } = await waitForJob('ledger-checkpoint', job.id!)
+      expect(state).toBe('completed')
+      expect(done.returnvalue).toMatchObject({ published: true, treeSize: head._id })
+      const schedulers = await getQueue('ledger-checkpoint').getJobSchedulers()
+      expect(schedulers).toEqual([
+        expect.objectContaining({ key: 'ledger-checkpoint-every-5-minutes', pattern: '*/5 * * * *' }),
+      ])
+    })
+
     it('registers the hourly ledger audit scheduler', async () => {
       const schedulers = await getQueue('ledger-audit').getJobSchedulers()
       expect(schedulers).toEqual([
@@ -195,7 +217,8 @@ describe('jobs', () => {
 
     it('serves the dashboard and counts jobs per queue', async () => {
       const counts = await queueCounts()
-      expect(Object.keys(counts).sort()).toEqual(['ledger-audit', 'notifications'])
+      // Every registered queue, whichever capabilities have added theirs.
+      expect(Object.keys(counts).sort()).toEqual([...queueNames].sort())
       expect(counts.notifications.failed).toBe(1)
       expect(counts.notifications.completed).toBeGreaterThanOrEqual(5)
 
@@ -210,7 +233,7 @@ describe('jobs', () => {
         expect(await page.text()).toContain('<base href="/admin/queues/" />')
         const api = await fetch(`${base}/api/queues`)
         const body = (await api.json()) as { queues: { name: string }[] }
-        expect(body.queues.map((q) => q.name).sort()).toEqual(['ledger-audit', 'notifications'])
+        expect(body.queues.map((q) => q.name).sort()).toEqual([...queueNames].sort())
       } finally {
         server.closeAllConnections()
         await new Promise((resolve) => server.close(resolve))
@@ -291,6 +314,10 @@ describe('jobs', () => {
       expect(await NotificationModel.countDocuments({ key: 'while-down' })).toBe(1)
       expect(await NotificationModel.countDocuments({ key: 'from-child' })).toBe(1)
 
+      // Signal handlers are installed once start-up (indexes, schedulers) has finished.
+      for (let waited = 0; !output.includes('[jobs] working on') && waited < 30_000; waited += 50) {
+        await sleep(50)
+      }
       child.kill('SIGTERM')
       const code = await Promise.race([
         exited,

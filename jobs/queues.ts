@@ -9,6 +9,7 @@ import {
 } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
+import { declaredSchemaSchema } from '~/services/desensitize/schemas'
 import { getEnv } from '~/utils/env.server'
 import { createRedis } from '~/utils/redis.server'
 
@@ -25,9 +26,46 @@ const ledgerAuditPayload = z.object({
   requestedBy: z.string().min(1).optional(),
 })
 
+// SPEC C11: publish a signed checkpoint at the head. No keys or entries travel in the payload.
+const ledgerCheckpointPayload = z.object({
+  reason: z.enum(['schedule', 'entries', 'manual']).default('schedule'),
+  // The seq that triggered an `entries` run (for the dashboard; the job always covers the head).
+  atSeq: z.number().int().min(1).optional(),
+})
+
+// SPEC C2/C3: the catalog's Art. 11 deadline sweep and Art. 16 freshness sweep. `at` is for tests.
+const catalogSweepPayload = z.object({
+  sweep: z.enum(['deadlines', 'freshness']),
+  at: z.iso.datetime().optional(),
+})
+
+// SPEC C9: scan a stored file for personal data before it leaves (Art. 32, 41, 46). No file
+// content travels in the payload, only a reference inside STORAGE_DIR.
+const scanPayload = z.object({
+  fileRef: z.string().min(1).max(500),
+  subjectRef: z.string().regex(/^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/),
+  schema: declaredSchemaSchema.optional(),
+  profile: z.string().regex(/^[\w.-]{1,100}$/).optional(),
+  fileName: z.string().max(300).optional(),
+  requestId: z.string().max(64).optional(),
+  requestedBy: z.object({ orgId: z.string().min(1).max(100).optional(), userId: z.string().min(1).max(100).optional() }).optional(),
+})
+
+// SPEC C7 (Art. 36): run an authority model on licensed data; the run record holds everything else.
+const runModelPayload = z.object({ runId: z.string().regex(/^[0-9a-f]{24}$/) })
+
+// SPEC C7: take scanner verdicts into submitted product versions and publish those now due.
+const listingSweepPayload = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') })
+
 export const queues = {
   notifications: { schema: notificationPayload, concurrency: 10 },
   'ledger-audit': { schema: ledgerAuditPayload, concurrency: 1 },
+  'catalog-sweeps': { schema: catalogSweepPayload, concurrency: 1 },
+  'ledger-checkpoint': { schema: ledgerCheckpointPayload, concurrency: 1 },
+  // One at a time: a scan streams a whole file and uses a core.
+  scan: { schema: scanPayload, concurrency: 1 },
+  'run-model': { schema: runModelPayload, concurrency: 1 },
+  'listing-sweep': { schema: listingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -95,6 +133,10 @@ export async function enqueue<N extends QueueName>(
 }
 
 export const LEDGER_AUDIT_SCHEDULER = 'ledger-audit-hourly'
+export const CATALOG_DEADLINES_SCHEDULER = 'catalog-deadlines-hourly'
+export const CATALOG_FRESHNESS_SCHEDULER = 'catalog-freshness-daily'
+export const LEDGER_CHECKPOINT_SCHEDULER = 'ledger-checkpoint-every-5-minutes'
+export const LISTING_SWEEP_SCHEDULER = 'listing-sweep-every-minute'
 
 /** Idempotent: upserting a scheduler replaces it, so every worker start may call this. */
 export async function scheduleRepeatingJobs(): Promise<void> {
@@ -103,6 +145,30 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     LEDGER_AUDIT_SCHEDULER,
     { pattern: '0 * * * *' },
     { name: 'ledger-audit', data: {} },
+  )
+  // Art. 11: deadline warnings and overdue marks every hour; Art. 16: freshness once a day (02:30 in Guangdong).
+  await getQueue('catalog-sweeps').upsertJobScheduler(
+    CATALOG_DEADLINES_SCHEDULER,
+    { pattern: '15 * * * *' },
+    { name: 'catalog-sweeps', data: { sweep: 'deadlines' } },
+  )
+  await getQueue('catalog-sweeps').upsertJobScheduler(
+    CATALOG_FRESHNESS_SCHEDULER,
+    { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
+    { name: 'catalog-sweeps', data: { sweep: 'freshness' } },
+  )
+  // SPEC C11: a signed checkpoint every 5 minutes (a no-op when nothing was appended); appendLedger
+  // also asks for one after every LEDGER_CHECKPOINT_EVERY entries.
+  await getQueue('ledger-checkpoint').upsertJobScheduler(
+    LEDGER_CHECKPOINT_SCHEDULER,
+    { pattern: '*/5 * * * *' },
+    { name: 'ledger-checkpoint', data: { reason: 'schedule' } },
+  )
+  // SPEC C7: scanned product versions reach the market within a minute of their scan passing.
+  await getQueue('listing-sweep').upsertJobScheduler(
+    LISTING_SWEEP_SCHEDULER,
+    { pattern: '* * * * *' },
+    { name: 'listing-sweep', data: { reason: 'schedule' } },
   )
 }
 

@@ -9,13 +9,23 @@ import { connectDb, disconnectDb, ensureIndexes } from '~/utils/db.server'
 import { getEnv, requireEnvOrExit } from '~/utils/env.server'
 import { closeRedis, createRedis } from '~/utils/redis.server'
 import { auditLedger } from './processors/ledger-audit'
+import { catalogSweep } from './processors/catalog-sweeps'
+import { checkpointLedger } from './processors/ledger-checkpoint'
 import { notify } from './processors/notify'
+import { scan } from './processors/scan'
+import { listingSweep } from './processors/listing-sweep'
+import { runModel } from './processors/run-model'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
 
 // Every queue in the registry must have a processor here (the mapped type enforces it).
 const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   notifications: (job) => notify(job.data),
   'ledger-audit': (job) => auditLedger(job.data, { jobId: job.id }),
+  'catalog-sweeps': (job) => catalogSweep(job.data),
+  'ledger-checkpoint': (job) => checkpointLedger(job.data),
+  scan: (job) => scan(job.data),
+  'run-model': (job) => runModel(job.data, { jobId: job.id }),
+  'listing-sweep': (job) => listingSweep(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

@@ -2,6 +2,8 @@
 import { DEMO_PASSWORD, seedDemoWorld } from '~/services/demo/seed.server'
 import { connectDb, disconnectDb, ensureIndexes } from '~/utils/db.server'
 import { requireEnvOrExit } from '~/utils/env.server'
+import { closeRedis } from '~/utils/redis.server'
+import { closeQueues } from '#jobs/queues'
 
 requireEnvOrExit()
 await connectDb()
@@ -9,4 +11,7 @@ await ensureIndexes()
 const result = await seedDemoWorld()
 console.log(`Seeded ${result.created} new records. Demo logins (password: ${DEMO_PASSWORD}):`)
 for (const login of result.logins) console.log(`  ${login.role.padEnd(16)} ${login.email}`)
+// Services may enqueue notices while seeding (catalog deadlines, freshness): close those connections too.
+await closeQueues()
+await closeRedis()
 await disconnectDb()

@@ -20,6 +20,9 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
         {user ? (
           <>
             <Link to={user.home}>{t('nav.home')}</Link>
+            {user.canReadCatalog ? <Link to="/catalog">{t('catalog.nav')}</Link> : null}
+            <Link to="/open">{t('openData.nav')}</Link>
+            {user.canManageOpenCatalog ? <Link to="/authority/open-data">{t('openData.admin.title')}</Link> : null}
             {user.canManageKeys ? <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link> : null}
             {user.canAdminQueues ? <a href="/admin/queues">{t('nav.queues')}</a> : null}
             <span className="who">
@@ -34,6 +37,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
           </>
         ) : (
           <>
+            <Link to="/open">{t('openData.nav')}</Link>
             <Link to="/login">{t('nav.login')}</Link>
             <Link to="/register">{t('nav.register')}</Link>
           </>

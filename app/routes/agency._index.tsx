@@ -1,13 +1,39 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { CatalogHomeCard } from '~/components/catalog-dashboard'
 import { OrgHomePage } from '~/components/org-home-page'
+import { agencyCatalogDashboard } from '~/services/catalog/dashboards.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { orgHome, userView } from '~/services/identity/home.server'
+import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:catalog-entry:own-org')
-  return { user: userView(user), ...(await orgHome(user)) }
+  const t = await getT(request)
+  const catalog = await agencyCatalogDashboard(user)
+  return {
+    user: userView(user),
+    ...(await orgHome(user)),
+    catalog: { returned: catalog.returned.length, deadlines: catalog.deadlines.length, stale: catalog.stale.length, openIssues: catalog.openIssues, links: catalogLinks(user, t) },
+  }
 }
 
 export default function AgencyHome() {
-  return <OrgHomePage section="agency" />
+  const { t } = useTranslation()
+  const { catalog } = useLoaderData<typeof loader>()
+  return (
+    <OrgHomePage section="agency">
+      <CatalogHomeCard
+        links={catalog.links}
+        stats={[
+          { label: t('catalog.dashboard.returned'), value: catalog.returned, to: '/catalog/mine', alert: true },
+          { label: t('catalog.dashboard.deadlines'), value: catalog.deadlines, to: '/catalog/mine', alert: true },
+          { label: t('catalog.dashboard.stale'), value: catalog.stale, to: '/catalog/mine', alert: true },
+          { label: t('catalog.dashboard.openIssues'), value: catalog.openIssues, to: '/catalog/quality', alert: true },
+        ]}
+      />
+    </OrgHomePage>
+  )
 }

@@ -3,6 +3,9 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { RoleHome } from '~/components/role-home'
+import { CatalogHomeCard } from '~/components/catalog-dashboard'
+import { authorityCatalogDashboard } from '~/services/catalog/dashboards.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { reviewRegistration } from '~/services/identity/auth.server'
 import { authorityHome, orgHome, userView } from '~/services/identity/home.server'
 import { reviewRegistrationSchema } from '~/services/identity/schemas'
@@ -14,7 +17,20 @@ import { parseForm } from '~/utils/validation.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'approve:org-registration:any')
-  return { user: userView(user), ...(await authorityHome()), ...(await orgHome(user)) }
+  const t = await getT(request)
+  const catalog = await authorityCatalogDashboard(user)
+  return {
+    user: userView(user),
+    ...(await authorityHome()),
+    ...(await orgHome(user)),
+    catalog: {
+      queue: catalog.queue,
+      deadlines: catalog.deadlines.length,
+      overdue: catalog.deadlines.filter((d) => d.overdue).length,
+      stale: catalog.stale.length,
+      links: catalogLinks(user, t),
+    },
+  }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AuthorityHome() {
   const { t, i18n } = useTranslation()
-  const { user, pending, head, orgCounts, recent } = useLoaderData<typeof loader>()
+  const { user, pending, head, orgCounts, recent, catalog } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   return (
@@ -48,6 +64,15 @@ export default function AuthorityHome() {
           <div className="stat mono">#{head.seq}</div>
         </div>
       </section>
+      <CatalogHomeCard
+        links={catalog.links}
+        stats={[
+          { label: t('catalog.dashboard.queue'), value: catalog.queue, to: '/catalog/review' },
+          { label: t('catalog.dashboard.deadlines'), value: catalog.deadlines, to: '/catalog/overdue' },
+          { label: t('catalog.deadlines.overdue'), value: catalog.overdue, to: '/catalog/overdue', alert: true },
+          { label: t('catalog.dashboard.stale'), value: catalog.stale, to: '/catalog/overdue', alert: true },
+        ]}
+      />
       <section className="card">
         <h2>{t('home.authority.pending')}</h2>
         <FormError message={result?.formError} />

@@ -24,6 +24,9 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   STRIPE_API_URL: z.url().optional(),
+  // SPEC C7: the content-addressed file store (product files) and the largest upload it takes.
+  STORAGE_DIR: z.string().min(1).default('.data/files'),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
 })
 
 export type Env = z.infer<typeof envSchema>

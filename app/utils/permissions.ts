@@ -15,13 +15,31 @@ export const PERMISSIONS = [
   'manage:api-key:own',
   'read:subject-data:own',
   'create:catalog-entry:own-org',
+  'read:catalog-entry:any',
+  'review:catalog-entry:any',
+  'manage:calendar:any',
+  'manage:catalog-rules:any',
+  'manage:source-registry:any',
+  'raise:quality-issue:any',
+  'resolve:quality-issue:own-org',
   'create:product:own-org',
   'create:order:own-org',
   'create:research-request:own-org',
+  'read:scan-report:own-org',
+  // Art. 34: publish the yearly open-data catalog and read the public's comments.
+  'manage:open-catalog:any',
+  // C7 products (Art. 35–38): the authority reviews important-grade listings and sets screening by
+  // hand; signed-in staff see every product version's full provenance; buyers, providers and
+  // researchers run the authority's models on data they hold a licence for.
+  'review:listing:any',
+  'read:market:any',
+  'run:model:own-org',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 const staff: Permission[] = ['read:org:own', 'read:ledger:own-org', 'manage:api-key:own']
+// Catalog (C2/C3): staff of every organization reads the listed catalog and may raise data-quality issues (Art. 17).
+const catalogReader: Permission[] = ['read:catalog-entry:any', 'raise:quality-issue:any']
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   authority_admin: [
@@ -31,12 +49,24 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:ledger:any',
     'verify:ledger:any',
     'admin:queues:any',
+    ...catalogReader,
+    'review:catalog-entry:any',
+    'manage:calendar:any',
+    'manage:catalog-rules:any',
+    'manage:source-registry:any',
+    'manage:open-catalog:any',
+    // C7: the authority publishes its own products and models (Art. 36) and reviews listings.
+    'create:product:own-org',
+    'review:listing:any',
+    'read:market:any',
+    // C9: the authority reads every desensitization scan report (the service widens own-org).
+    'read:scan-report:own-org',
   ],
-  agency_staff: [...staff, 'create:catalog-entry:own-org'],
-  provider_staff: [...staff, 'create:product:own-org'],
-  buyer_staff: [...staff, 'create:order:own-org'],
-  researcher: [...staff, 'create:research-request:own-org'],
-  regulator: [...staff, 'read:org:any', 'read:ledger:any', 'verify:ledger:any'],
+  agency_staff: [...staff, 'create:catalog-entry:own-org', ...catalogReader, 'resolve:quality-issue:own-org', 'read:scan-report:own-org'],
+  provider_staff: [...staff, ...catalogReader, 'create:product:own-org', 'read:scan-report:own-org', 'read:market:any', 'run:model:own-org'],
+  buyer_staff: [...staff, ...catalogReader, 'create:order:own-org', 'read:market:any', 'run:model:own-org'],
+  researcher: [...staff, ...catalogReader, 'create:research-request:own-org', 'read:market:any', 'run:model:own-org'],
+  regulator: [...staff, 'read:catalog-entry:any', 'read:org:any', 'read:ledger:any', 'verify:ledger:any', 'read:market:any'],
   data_subject: ['read:subject-data:own', 'read:ledger:own-person'],
 }
 

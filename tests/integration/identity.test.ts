@@ -53,9 +53,8 @@ describe('registration, approval and login (C1)', () => {
     expect(first.created).toBe(20)
     const second = await seedDemoWorld()
     expect(second.created).toBe(0)
-    const { entries } = await listLedger({ limit: 100 })
-    expect(entries.filter((e) => e.action === 'org.created')).toHaveLength(9)
-    expect(entries.filter((e) => e.action === 'user.created')).toHaveLength(11)
+    expect((await listLedger({ action: 'org.created', limit: 100 })).entries).toHaveLength(9)
+    expect((await listLedger({ action: 'user.created', limit: 100 })).entries).toHaveLength(11)
     expect((await verifyChain()).ok).toBe(true)
   })
 

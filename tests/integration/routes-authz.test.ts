@@ -18,6 +18,11 @@ interface RouteAccess {
 
 const STAFF: Role[] = ['authority_admin', 'agency_staff', 'provider_staff', 'buyer_staff', 'researcher', 'regulator']
 const LEDGER_READERS: Role[] = ['authority_admin', 'regulator']
+// Catalog (C2/C3): every organization's staff reads it; all but the read-only regulator raise quality issues.
+const CATALOG_READERS: Role[] = STAFF
+const QUALITY_RAISERS: Role[] = ['authority_admin', 'agency_staff', 'provider_staff', 'buyer_staff', 'researcher']
+const CAT_ENTRY = '/catalog/0123456789abcdef01234567'
+const API_ENTRY = '/api/v1/catalog/entries/0123456789abcdef01234567'
 
 const TABLE: Record<string, RouteAccess> = {
   '_index.tsx': { path: '/', loader: 'public' },
@@ -44,8 +49,74 @@ const TABLE: Record<string, RouteAccess> = {
   },
   'api.v1.ledger.ts': { path: '/api/v1/ledger', loader: LEDGER_READERS, action: 'public', json: true },
   'api.v1.ledger.verify.ts': { path: '/api/v1/ledger/verify', loader: LEDGER_READERS, action: 'public', json: true },
+  // Entry 1 is the seeded authority org's creation: readers, and the authority as its subject org.
+  'api.v1.ledger.$seq.proof.ts': { path: '/api/v1/ledger/1/proof', loader: LEDGER_READERS, action: 'public', json: true },
+  'api.v1.ledger.consistency.ts': { path: '/api/v1/ledger/consistency', loader: 'signed-in', action: 'public', json: true },
+  'api.v1.ledger.checkpoints.ts': { path: '/api/v1/ledger/checkpoints', loader: 'signed-in', action: 'public', json: true },
+  'scans.$id.tsx': { path: '/scans/0123456789abcdef01234567', loader: ['authority_admin', 'agency_staff', 'provider_staff'] },
+  'api.v1.scans.$id.ts': {
+    path: '/api/v1/scans/0123456789abcdef01234567',
+    loader: ['authority_admin', 'agency_staff', 'provider_staff'],
+    action: 'public',
+    json: true,
+  },
   'api.v1.openapi[.]json.ts': { path: '/api/v1/openapi.json', loader: 'public', action: 'public', json: true },
   'api.v1.$.ts': { path: '/api/v1/nope', loader: 'public', action: 'public', json: true },
+  'catalog._index.tsx': { path: '/catalog', loader: CATALOG_READERS },
+  'catalog.mine.tsx': { path: '/catalog/mine', loader: ['agency_staff'] },
+  'catalog.new.tsx': { path: '/catalog/new', loader: ['agency_staff'], action: ['agency_staff'] },
+  'catalog.$entryId._index.tsx': { path: CAT_ENTRY, loader: CATALOG_READERS, action: QUALITY_RAISERS },
+  'catalog.$entryId.edit.tsx': { path: `${CAT_ENTRY}/edit`, loader: ['agency_staff'], action: ['agency_staff'] },
+  'catalog.$entryId.versions.$version.tsx': { path: `${CAT_ENTRY}/versions/1`, loader: CATALOG_READERS },
+  'catalog.$entryId.diff.tsx': { path: `${CAT_ENTRY}/diff`, loader: CATALOG_READERS },
+  'catalog.review.tsx': { path: '/catalog/review', loader: ['authority_admin'] },
+  'catalog.overdue.tsx': { path: '/catalog/overdue', loader: ['authority_admin'] },
+  'catalog.calendar.tsx': { path: '/catalog/calendar', loader: ['authority_admin'], action: ['authority_admin'] },
+  'catalog.grading.tsx': { path: '/catalog/grading', loader: ['authority_admin'], action: ['authority_admin'] },
+  'catalog.collection.tsx': { path: '/catalog/collection', loader: ['agency_staff'], action: ['agency_staff'] },
+  'catalog.registry.tsx': { path: '/catalog/registry', loader: ['authority_admin'], action: ['authority_admin'] },
+  'catalog.quality.tsx': { path: '/catalog/quality', loader: QUALITY_RAISERS, action: ['agency_staff'] },
+  'api.v1.catalog.entries.ts': { path: '/api/v1/catalog/entries', loader: CATALOG_READERS, action: ['agency_staff'], json: true },
+  'api.v1.catalog.entries.$entryId.ts': { path: API_ENTRY, loader: CATALOG_READERS, action: ['agency_staff'], json: true },
+  'api.v1.catalog.entries.$entryId.submit.ts': { path: `${API_ENTRY}/submit`, loader: 'public', action: ['agency_staff'], json: true },
+  'api.v1.catalog.entries.$entryId.review.ts': { path: `${API_ENTRY}/review`, loader: 'public', action: ['authority_admin'], json: true },
+  'api.v1.catalog.entries.$entryId.versions.ts': { path: `${API_ENTRY}/versions`, loader: CATALOG_READERS, action: 'public', json: true },
+  'api.v1.catalog.entries.$entryId.versions.$version.ts': { path: `${API_ENTRY}/versions/1`, loader: CATALOG_READERS, action: 'public', json: true },
+  'api.v1.catalog.entries.$entryId.data-updates.ts': { path: `${API_ENTRY}/data-updates`, loader: 'public', action: ['agency_staff'], json: true },
+  'api.v1.catalog.entries.$entryId.legal-basis-changes.ts': {
+    path: `${API_ENTRY}/legal-basis-changes`,
+    loader: 'public',
+    action: ['agency_staff', 'authority_admin'],
+    json: true,
+  },
+  'api.v1.catalog.entries.$entryId.quality-issues.ts': { path: `${API_ENTRY}/quality-issues`, loader: CATALOG_READERS, action: QUALITY_RAISERS, json: true },
+  'api.v1.catalog.quality-issues.$issueId.resolution.ts': {
+    path: '/api/v1/catalog/quality-issues/0123456789abcdef01234567/resolution',
+    loader: 'public',
+    action: ['agency_staff'],
+    json: true,
+  },
+  'api.v1.catalog.data-items.ts': { path: '/api/v1/catalog/data-items', loader: 'public', action: ['agency_staff'], json: true },
+  'api.v1.catalog.data-items.$code.ts': { path: '/api/v1/catalog/data-items/DI-P-0001', loader: CATALOG_READERS, action: 'public', json: true },
+  'api.v1.catalog.deadlines.ts': { path: '/api/v1/catalog/deadlines', loader: CATALOG_READERS, action: 'public', json: true },
+  'api.v1.calendar.working-days.ts': { path: '/api/v1/calendar/working-days', loader: 'signed-in', action: 'public', json: true },
+  // C6 open data, search, CKAN and DCAT (public; a key or session widens the catalog search to listed entries).
+  'api.v1.catalog.search.ts': { path: '/api/v1/catalog/search', loader: 'public', action: 'public', json: true },
+  'api.v1.catalog.$id.dcat.ts': { path: '/api/v1/catalog/0123456789abcdef01234567/dcat', loader: 'public', action: 'public', json: true },
+  'api.v1.catalog[.]jsonld.ts': { path: '/api/v1/catalog.jsonld', loader: 'public', action: 'public', json: true },
+  'api.3.action.package_search.ts': { path: '/api/3/action/package_search', loader: 'public', action: 'public', json: true },
+  'api.3.action.package_show.ts': { path: '/api/3/action/package_show', loader: 'public', action: 'public', json: true },
+  'api.3.action.package_list.ts': { path: '/api/3/action/package_list', loader: 'public', action: 'public', json: true },
+  'api.3.action.organization_list.ts': { path: '/api/3/action/organization_list', loader: 'public', action: 'public', json: true },
+  'open._index.tsx': { path: '/open', loader: 'public' },
+  'open.entries.$id._index.tsx': { path: '/open/entries/0123456789abcdef01234567', loader: 'public' },
+  'open.entries.$id.download.$key.ts': { path: '/open/entries/0123456789abcdef01234567/download/csv', loader: 'public', action: 'public' },
+  'open.entries.$id.apply.tsx': { path: '/open/entries/0123456789abcdef01234567/apply', loader: 'signed-in', action: 'signed-in' },
+  'open.entries.$id.manage.tsx': { path: '/open/entries/0123456789abcdef01234567/manage', loader: ['agency_staff'], action: ['agency_staff'] },
+  'open.catalog._index.tsx': { path: '/open/catalog', loader: 'public' },
+  'open.catalog.$year.tsx': { path: '/open/catalog/2026', loader: 'public' },
+  'open.comments.tsx': { path: '/open/comments', loader: 'public', action: 'public' },
+  'authority.open-data.tsx': { path: '/authority/open-data', loader: ['authority_admin'], action: ['authority_admin'] },
 }
 
 const routeDir = path.resolve('app/routes')
@@ -96,7 +167,7 @@ describe('every route checks permissions on the server', () => {
               : access.json
                 ? jsonRequest(access.path, {}, { cookie })
                 : formRequest(access.path, {}, { cookie })
-          const params = { orgId: '0123456789abcdef01234567', '*': 'nope' }
+          const params = { orgId: '0123456789abcdef01234567', '*': 'nope', seq: '1' }
           const res = await settle(() => fn!({ request, params, context: {} }))
           expect(res.status, `${caller} got a server error`).toBeLessThan(500)
           const refused = isRefused(res)

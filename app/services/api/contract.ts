@@ -2,6 +2,9 @@
 // schemas. Routes parse with these schemas and the OpenAPI document is
 // generated from them, so the two cannot drift.
 import { z } from 'zod'
+import { catalogEndpoints } from '~/services/catalog/api-contract'
+import { openDataEndpoints } from '~/services/search/api-schemas'
+import { scanReportView } from '~/services/desensitize/schemas'
 import { registrationSchema, reviewRegistrationSchema } from '~/services/identity/schemas'
 import type { Permission } from '~/utils/permissions'
 
@@ -75,6 +78,69 @@ export const verifyResponse = z.union([
   }),
 ])
 
+// SPEC C11: receipts, checkpoints and consistency proofs (RFC 9162).
+export const ledgerSeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+export const ledgerProofParams = z.strictObject({ seq: ledgerSeqParam })
+
+export const ledgerProofQuery = z.strictObject({
+  treeSize: z.coerce.number().int().min(1).optional(),
+})
+
+export const ledgerConsistencyQuery = z.strictObject({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+})
+
+export const ledgerCheckpointsQuery = z.strictObject({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+const hexHash = z.string().regex(/^[0-9a-f]{64}$/)
+
+export const checkpointView = z.object({
+  treeSize: z.number(),
+  rootHash: hexHash,
+  treeAlg: z.enum(['sha256', 'sm3']),
+  at: z.string(),
+  origin: z.string(),
+  keyId: z.string(),
+  keyAlg: z.enum(['ed25519', 'sm2']),
+  signature: z.string().describe('Base64 signature over `body`'),
+  body: z.string().describe('The exact signed text'),
+})
+
+export const ledgerReceiptResponse = z.object({
+  seq: z.number(),
+  index: z.number().describe('Leaf index: seq − 1'),
+  entry: z
+    .record(z.string(), z.unknown())
+    .describe('The stored entry as hashed: RFC 8785 JSON of every field but `hash`, hashed with `alg`, is `hash`'),
+  leafHash: hexHash,
+  checkpoint: checkpointView,
+  inclusionProof: z.array(hexHash).describe('RFC 9162 §2.1.3 audit path, lowest level first'),
+})
+
+export const ledgerConsistencyResponse = z.object({
+  from: checkpointView,
+  to: checkpointView,
+  proof: z.array(hexHash).describe('RFC 9162 §2.1.4 consistency proof'),
+})
+
+export const signingKeyView = z.object({
+  keyId: z.string(),
+  alg: z.enum(['ed25519', 'sm2']),
+  generation: z.number(),
+  publicKeyPem: z.string(),
+  createdAt: z.string(),
+})
+
+export const ledgerCheckpointsResponse = z.object({
+  checkpoints: z.array(checkpointView),
+  nextBefore: z.number().nullable(),
+  keys: z.array(signingKeyView),
+})
+
 export interface Endpoint {
   method: 'get' | 'post'
   path: string
@@ -128,6 +194,43 @@ export const endpoints: Endpoint[] = [
     permission: 'verify:ledger:any',
     response: verifyResponse,
   },
+  {
+    method: 'get',
+    path: '/api/v1/ledger/{seq}/proof',
+    summary:
+      'Receipt for one entry: the entry, its index and an inclusion proof against a signed checkpoint ' +
+      '(read:ledger:any, or a party to the entry: its actor organisation, an organisation or person among its subjects)',
+    permission: 'authenticated',
+    query: ledgerProofQuery,
+    response: ledgerReceiptResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ledger/consistency',
+    summary: 'Consistency proof between two signed checkpoints (by tree size)',
+    permission: 'authenticated',
+    query: ledgerConsistencyQuery,
+    response: ledgerConsistencyResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ledger/checkpoints',
+    summary: 'Signed checkpoints, newest first, with every public key that signed one',
+    permission: 'authenticated',
+    query: ledgerCheckpointsQuery,
+    response: ledgerCheckpointsResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/scans/{id}',
+    summary: 'A desensitization scan report: findings per column, k-anonymity, verdict (Art. 32)',
+    permission: 'read:scan-report:own-org',
+    response: scanReportView,
+  },
+  // SPEC C2/C3 catalog, source registry, quality issues and the working-day calendar.
+  ...catalogEndpoints,
+  // SPEC C6 catalog search and DCAT export (the CKAN action API at /api/3/action/* follows CKAN's own documentation).
+  ...openDataEndpoints,
 ]
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {

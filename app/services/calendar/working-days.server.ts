@@ -127,13 +127,13 @@ export function parseSchedule(year: number, text: string): ScheduleLine[] {
     const match = LINE.exec(line)
     const date = match?.[1]
     if (!match || !date || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || shiftDay(date, 0) !== date) {
-      throw new DomainError('bad_schedule_line', 'error.calendar.badLine', 400, { schedule: ['error.calendar.badLine'] }, { line: index + 1 })
+      throw new DomainError('bad_schedule_line', 'error.calendar.badLine', 400, undefined, { line: index + 1 })
     }
     if (Number(date.slice(0, 4)) !== year) {
-      throw new DomainError('wrong_year', 'error.calendar.wrongYear', 400, { schedule: ['error.calendar.wrongYear'] }, { line: index + 1, year })
+      throw new DomainError('wrong_year', 'error.calendar.wrongYear', 400, undefined, { line: index + 1, year })
     }
     if (seen.has(date)) {
-      throw new DomainError('duplicate_day', 'error.calendar.duplicateDay', 400, { schedule: ['error.calendar.duplicateDay'] }, { line: index + 1 })
+      throw new DomainError('duplicate_day', 'error.calendar.duplicateDay', 400, undefined, { line: index + 1 })
     }
     seen.add(date)
     const kind: DayKind = match[2] === 'off' || match[2] === '休' ? 'off' : 'work'

@@ -106,7 +106,7 @@ export function gradeLevelProblems(c: RuleContent, generalLevels: readonly numbe
   if (c.grade.tier !== 'general') return []
   return c.grade.level != null && generalLevels.includes(c.grade.level)
     ? []
-    : [{ field: 'gradeLevel', key: 'error.catalog.gradeLevel', params: { levels: generalLevels.join(', ') } }]
+    : [{ field: 'gradeLevel', key: 'error.catalog.gradeLevel' }]
 }
 
 /** GB/T 43697-2024: important data needs the authority's extra confirmation step. */

@@ -284,3 +284,45 @@ export const cursorQuery = z.strictObject({
   after: objectIdField.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 })
+
+/** The entry page's forms, one per intent. */
+export const entryPageActionSchema = z.discriminatedUnion('intent', [
+  z.strictObject({ intent: z.literal('submit') }),
+  z.strictObject({ intent: z.literal('decide'), decision: z.enum(['approved', 'returned']), reasons: text(2000) }),
+  z.strictObject({ intent: z.literal('dataUpdate') }),
+  z.strictObject({ intent: z.literal('markBasis'), reason: z.string().trim().min(4, 'error.catalog.reasonRequired').max(1000) }),
+  z.strictObject({
+    intent: z.literal('raiseIssue'),
+    kind: z.enum(QUALITY_KINDS),
+    fieldName: text(64),
+    description: z.string().trim().min(4, 'error.catalog.reasonRequired').max(2000),
+  }),
+])
+
+/** Reasons typed one per line in the review form. */
+export function reasonLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 20)
+}
+
+/** The general sub-level ladder as the authority types it: one `level | 中文名 | English name` per line. */
+export const gradingFormSchema = z.strictObject({
+  ladder: z
+    .string()
+    .max(2000)
+    .transform((text, ctx) => {
+      const levels = text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => l.split('|').map((p) => p.trim()))
+      if (levels.some((p) => p.length !== 3 || !/^[1-9]$/.test(p[0]!) || !p[1] || !p[2])) {
+        ctx.addIssue({ code: 'custom', message: 'error.catalog.badLadder' })
+        return z.NEVER
+      }
+      return levels.map(([level, zh, en]) => ({ level: Number(level), zh: zh!, en: en! }))
+    }),
+})

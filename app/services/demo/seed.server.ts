@@ -8,6 +8,9 @@ import { blindIndex, encryptField, hashPassword } from '~/services/identity/cryp
 import { dataKeys } from '~/services/identity/keys.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { isDuplicateKey } from '~/utils/db.server'
+import { seedCatalog } from '~/services/catalog/seed.server'
+import { seedOpenData } from '~/services/open-data/seed.server'
+import { seedProducts } from '~/services/products/seed.server'
 
 export const DEMO_PASSWORD = 'demo-password-2026'
 
@@ -129,6 +132,12 @@ export async function seedDemoWorld() {
       created++
     }
   }
+  // C2/C3: the demo catalog, calendar and source registry (idempotent).
+  await seedCatalog()
+  // C6: sample files of open distributions, the yearly open catalog and public comments (idempotent).
+  await seedOpenData()
+  // C7: the authority's products and model, two providers' derived products (needs the catalog; idempotent).
+  await seedProducts()
   return { created, logins: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })) }
 }
 

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import iconv from 'iconv-lite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sheetXml, workbookEntries, writeXlsx, zipBuffer } from '../../../tests/fixtures/desensitize/xlsx'
+import { generateCorpus } from '../../../tests/fixtures/desensitize/corpus'
 import { CsvParser } from './csv.server'
 import { resolveLimits, ScanInputError, type ScanLimits } from './limits'
 import { readTable, type ReadSummary } from './table.server'
@@ -59,6 +60,23 @@ describe('CSV encodings are detected, not assumed', () => {
     const { sheets, summary } = await readAll(file('gbk.csv', iconv.encode(TABLE, 'gbk')))
     expect(summary.encoding).toBe('gb18030')
     expect(sheets[0]!.rows[1]).toEqual(['张三', '13800138000'])
+  })
+
+  it('reads UTF-16 with a BOM', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TABLE, 'utf16le')])
+    const { sheets, summary } = await readAll(file('u16.csv', le))
+    expect(summary.encoding).toBe('utf-16le')
+    expect(sheets[0]!.rows[1]).toEqual(['张三', '13800138000'])
+  })
+
+  it('does not mistake a long GBK file for a mixed one', async () => {
+    const corpus = generateCorpus(3000, 5)
+    const text = corpus.header.join(',') + '\n' + corpus.rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n')
+    const { sheets, summary } = await readAll(file('big-gbk.csv', iconv.encode(text, 'gbk')))
+    expect(summary.encoding).toBe('gb18030')
+    expect(summary.bytes).toBeGreaterThan(1024 * 1024)
+    expect(sheets[0]!.rows).toHaveLength(3001)
+    expect(sheets[0]!.rows[1]).toEqual(corpus.rows[0])
   })
 
   it('decides on the first non-ASCII bytes even when they come late', async () => {

@@ -1,5 +1,7 @@
 // One entry point for every tabular input: the format is read from the file's first bytes
 // (a ZIP signature means XLSX), not trusted from its name.
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { readCsv } from './csv.server'
 import type { TextEncoding } from './encoding.server'
@@ -23,6 +25,17 @@ export interface ReadSummary {
   bytes: number
   sha256: string
   sheets: number
+}
+
+/** SHA-256 of a file, streamed. */
+export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    bytes += chunk.length
+  }
+  return { sha256: hash.digest('hex'), bytes }
 }
 
 async function sniffFormat(path: string): Promise<'zip' | 'text'> {

@@ -1,17 +1,15 @@
 // Streaming XLSX reader: every worksheet, row by row, through yauzl (random-access ZIP reading
 // from the central directory) and saxes (a streaming XML parser). ExcelJS's streaming reader was
-// not used because it bounds neither decompressed size nor the shared-string table (ADR 0NN in
+// not used because it bounds neither decompressed size nor the shared-string table (ADR 012 in
 // docs/decisions). Zip-bomb defence: the entry count, each entry's declared size and ratio, and
 // the sum of declared sizes are checked before anything is inflated, and yauzl refuses an
 // entry that inflates past its declared size, so a lying header cannot get through either.
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import type { Readable } from 'node:stream'
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { ScanInputError, type ScanLimits } from './limits'
-import type { ReadSummary, TableSink } from './table.server'
+import { hashFile, type ReadSummary, type TableSink } from './table.server'
 
 // Entries this small need no ratio check (a 1 MB XML file can compress very well).
 const RATIO_CHECK_FLOOR = 1024 * 1024
@@ -263,16 +261,6 @@ async function readSheet(
     },
     sink.afterChunk,
   )
-}
-
-async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    hash.update(chunk)
-    bytes += chunk.length
-  }
-  return { sha256: hash.digest('hex'), bytes }
 }
 
 /** Reads every worksheet in workbook order; each is a sheet for the sink. */

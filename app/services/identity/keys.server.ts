@@ -8,9 +8,14 @@ function derive(label: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `gdpde:${label}`, 32))
 }
 
-let cache: { field: Buffer; index: Buffer } | undefined
+let cache: { field: Buffer; index: Buffer; ledgerSigning: Buffer } | undefined
 
 export function dataKeys() {
-  cache ??= { field: derive('field-encryption:v1'), index: derive('blind-index:v1') }
+  cache ??= {
+    field: derive('field-encryption:v1'),
+    index: derive('blind-index:v1'),
+    // Wraps the ledger's checkpoint signing keys at rest (SPEC C11).
+    ledgerSigning: derive('ledger-signing-key:v1'),
+  }
   return cache
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import mongoose from 'mongoose'
 import { z } from 'zod'
+import { enqueue } from '#jobs/queues'
 import { LEDGER_ALGS, LedgerEntry, type LedgerAlg, type LedgerSummary } from '#models/ledger-entry'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
@@ -11,6 +12,9 @@ export type { LedgerEntry } from '#models/ledger-entry'
 
 /** prevHash of entry 1. */
 export const GENESIS_HASH = '0'.repeat(64)
+
+/** SPEC C11: a signed checkpoint is requested after every this many entries (and on a schedule). */
+export const LEDGER_CHECKPOINT_EVERY = 1000
 
 const MAX_APPEND_ATTEMPTS = 200
 const IMMEDIATE_RETRIES = 3
@@ -71,10 +75,15 @@ export function digestPayload(payload: unknown, alg: LedgerAlg): string {
  * H = the entry's own `alg`. Shared by append and verify so the rule lives in one place.
  */
 export function entryHash(entry: LedgerEntryFields & { hash?: unknown }): string {
+  return hashHex(entry.alg, entryPreimage(entry))
+}
+
+/** The exact text the chain hash is taken over (exports write it verbatim). */
+export function entryPreimage(entry: LedgerEntryFields & { hash?: unknown }): string {
   const fields: Record<string, unknown> = { ...entry }
   delete fields.hash
   if (entry.at instanceof Date) fields.at = entry.at.toISOString()
-  return hashHex(entry.alg, canonicalJson(fields))
+  return canonicalJson(fields)
 }
 
 /** Head of the chain; seq 0 with the genesis hash when the ledger is empty. */
@@ -82,6 +91,23 @@ export async function ledgerHead(): Promise<{ seq: number; hash: string }> {
   await connectDb()
   const head = await LedgerEntry.findOne({}, { _id: 1, hash: 1 }).sort({ _id: -1 }).lean()
   return head ? { seq: head._id, hash: head.hash } : { seq: 0, hash: GENESIS_HASH }
+}
+
+// FerretDB 1.24 (the dev database) never pushes a sort down, so ledgerHead() reads the whole log.
+// Within one process the entry this process just appended is taken as the head instead, for a
+// short while: if another process has appended since, the insert at its seq + 1 hits the unique
+// _id and the head is re-read, so a stale value costs a retry, never a fork. Anything that empties
+// or restores the log under a running process must call forgetLedgerHead().
+const HEAD_MEMORY_MS = 2_000
+let lastAppended: { seq: number; hash: string; at: number } | undefined
+
+function recentHead(): { seq: number; hash: string } | undefined {
+  return lastAppended && Date.now() - lastAppended.at < HEAD_MEMORY_MS ? lastAppended : undefined
+}
+
+/** Drops the remembered head (after the log was emptied or restored behind this process). */
+export function forgetLedgerHead(): void {
+  lastAppended = undefined
 }
 
 // One process never races itself: appends run one at a time here. Other processes are kept off
@@ -119,7 +145,7 @@ async function appendWithRetry(
   const summary = input.summary && Object.keys(input.summary).length > 0 ? input.summary : undefined
 
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-    const head = await ledgerHead()
+    const head = attempt === 1 ? (recentHead() ?? (await ledgerHead())) : await ledgerHead()
     const fields: LedgerEntryFields = {
       _id: head.seq + 1,
       at: new Date(),
@@ -135,8 +161,11 @@ async function appendWithRetry(
     const entry: LedgerEntry = { ...fields, hash: entryHash(fields) }
     try {
       await LedgerEntry.create(entry)
+      lastAppended = { seq: entry._id, hash: entry.hash, at: Date.now() }
+      if (entry._id % LEDGER_CHECKPOINT_EVERY === 0) requestCheckpoint(entry._id)
       return entry
     } catch (error) {
+      lastAppended = undefined
       if (!isDuplicateKey(error)) throw error
       // Another writer took this seq: re-read the head. Jitter spreads out writers that keep colliding.
       if (attempt > IMMEDIATE_RETRIES) {
@@ -146,6 +175,20 @@ async function appendWithRetry(
     }
   }
   throw new Error(`ledger append gave up after ${MAX_APPEND_ATTEMPTS} conflicting attempts`)
+}
+
+/**
+ * Asks the checkpoint job for a checkpoint at (at least) `seq`, without waiting: the append has
+ * happened whether or not Redis answers, and the 5-minute schedule covers a lost request.
+ */
+function requestCheckpoint(seq: number): void {
+  enqueue(
+    'ledger-checkpoint',
+    { reason: 'entries', atSeq: seq },
+    { jobId: `ledger-checkpoint-at-${seq}` },
+  ).catch((error: unknown) =>
+    console.warn(`[ledger] could not request a checkpoint at ${seq}: ${(error as Error).message}`),
+  )
 }
 
 export type VerifyResult =

@@ -401,9 +401,12 @@ describe('ledger (SPEC C11)', () => {
   it('has no update or delete path', () => {
     expect(Object.keys(ledger).sort()).toEqual([
       'GENESIS_HASH',
+      'LEDGER_CHECKPOINT_EVERY',
       'appendLedger',
       'digestPayload',
       'entryHash',
+      'entryPreimage',
+      'forgetLedgerHead',
       'ledgerHead',
       'listLedger',
       'verifyChain',

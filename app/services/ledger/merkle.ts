@@ -38,21 +38,27 @@ export function emptyRoot(alg: TreeAlg): Buffer {
   return digest(alg, new Uint8Array(0))
 }
 
+// Hashing is synchronous, so one scratch buffer serves every small input (the offline verifier
+// hashes two or three of these per entry).
+const scratch = Buffer.allocUnsafe(1 + 2 * 64)
+
+function prefixed(prefix: number, a: Uint8Array, b?: Uint8Array): Buffer {
+  const length = 1 + a.length + (b?.length ?? 0)
+  const input = length <= scratch.length ? scratch.subarray(0, length) : Buffer.allocUnsafe(length)
+  input[0] = prefix
+  input.set(a, 1)
+  if (b) input.set(b, 1 + a.length)
+  return input
+}
+
 /** RFC 9162 §2.1.1: MTH({d}) = H(0x00 || d). */
 export function leafHash(alg: TreeAlg, data: Uint8Array): Buffer {
-  const input = Buffer.allocUnsafe(1 + data.length)
-  input[0] = LEAF_PREFIX
-  input.set(data, 1)
-  return digest(alg, input)
+  return digest(alg, prefixed(LEAF_PREFIX, data))
 }
 
 /** RFC 9162 §2.1.1: H(0x01 || left || right). */
 export function nodeHash(alg: TreeAlg, left: Uint8Array, right: Uint8Array): Buffer {
-  const input = Buffer.allocUnsafe(1 + left.length + right.length)
-  input[0] = NODE_PREFIX
-  input.set(left, 1)
-  input.set(right, 1 + left.length)
-  return digest(alg, input)
+  return digest(alg, prefixed(NODE_PREFIX, left, right))
 }
 
 /** The leaf hash of a ledger entry, from its hex chain hash. */
@@ -72,7 +78,8 @@ function isPowerOfTwo(n: number): boolean {
 }
 
 function checkSize(name: string, n: number, min: number): void {
-  if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${name} must be an integer ≥ ${min}`)
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new RangeError(`${name} must be an integer ≥ ${min}`)
 }
 
 /**
@@ -227,7 +234,7 @@ export function rootFromInclusion(
   }
   let fn = index
   let sn = size - 1
-  let r = Buffer.from(leaf)
+  let r: Buffer = Buffer.from(leaf)
   for (const p of proof) {
     if (sn === 0) return null
     if (bit0(fn) || fn === sn) {
@@ -282,8 +289,8 @@ export function verifyConsistency(
     fn = half(fn)
     sn = half(sn)
   }
-  let fr = Buffer.from(path[0]!)
-  let sr = Buffer.from(path[0]!)
+  let fr: Buffer = Buffer.from(path[0]!)
+  let sr: Buffer = Buffer.from(path[0]!)
   for (const c of path.slice(1)) {
     if (sn === 0) return false
     if (bit0(fn) || fn === sn) {

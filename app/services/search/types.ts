@@ -29,7 +29,8 @@ export interface SearchDocument {
 /** Facet name → accepted values (OR within a facet, AND across facets). */
 export type FacetFilter = Readonly<Record<string, readonly string[]>>
 
-export type SearchSort = { by: 'relevance' } | { by: string; order: 'asc' | 'desc' }
+/** Relevance needs text; without text it falls back to the first sort key, descending. */
+export type SearchSort = 'relevance' | { key: string; order: 'asc' | 'desc' }
 
 export interface SearchRequest {
   text?: string

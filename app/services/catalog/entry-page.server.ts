@@ -1,0 +1,81 @@
+// The entry page: everything one entry shows its reader, and the actions taken on it (submit,
+// review, record a data update, mark the legal basis changed, raise a quality issue).
+import type { AuthUser } from '~/services/identity/auth.server'
+import type { Locale } from '~/i18n/config'
+import { DomainError } from '~/utils/errors'
+import { markLegalBasisChanged } from './deadlines.server'
+import { diffContent } from './diff'
+import { getEntryForUser } from './entries.server'
+import { recordDataUpdate } from './freshness.server'
+import { catalogLinks } from './pages.server'
+import { listQualityIssues, raiseQualityIssue } from './quality.server'
+import { decideEntry, reviewHistory, submitEntry } from './review.server'
+import { reasonLines, type entryPageActionSchema } from './schemas'
+import { listVersions } from './versions.server'
+import type { z } from 'zod'
+
+type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
+
+export async function entryPageData(user: AuthUser, t: T, entryId: string) {
+  const { entry, orgNames, fullView, owner } = await getEntryForUser(user, entryId)
+  const p = user.permissions
+  const authority = p.has('review:catalog-entry:any') && user.org?.type === 'authority'
+  const published = entry.publishedVersion > 0
+  const [versions, history, issues] = await Promise.all([
+    published ? listVersions(entryId) : Promise.resolve([]),
+    fullView ? reviewHistory(entryId) : Promise.resolve([]),
+    published ? listQualityIssues({ entryId }, { limit: 50 }) : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
+  ])
+  const pendingChanges = fullView && entry.published && entry.status !== 'approved' ? diffContent(entry.published, entry.content) : null
+  return {
+    nav: catalogLinks(user, t),
+    entry,
+    orgNames: { ...orgNames, ...issues.orgNames },
+    fullView,
+    versions,
+    history,
+    issues: issues.items,
+    pendingChanges,
+    can: {
+      edit: owner && p.has('create:catalog-entry:own-org') && entry.status !== 'submitted',
+      submit: owner && p.has('create:catalog-entry:own-org') && (entry.status === 'draft' || entry.status === 'returned'),
+      decide: authority && entry.status === 'submitted',
+      recordUpdate: owner && published,
+      markBasis: (owner || authority) && published && !entry.deadline,
+      raiseIssue: p.has('raise:quality-issue:any') && published,
+    },
+  }
+}
+
+type ActionInput = z.output<typeof entryPageActionSchema>
+
+/** One intent of the entry page, each under its own permission. Returns the notice to show. */
+export async function entryPageAction(user: AuthUser, t: T, entryId: string, input: ActionInput): Promise<string> {
+  const need = (permission: Parameters<AuthUser['permissions']['has']>[0]) => {
+    if (!user.permissions.has(permission)) throw new DomainError('forbidden', 'error.forbidden', 403)
+  }
+  switch (input.intent) {
+    case 'submit':
+      need('create:catalog-entry:own-org')
+      await submitEntry({ user, entryId })
+      return t('catalog.form.submitted')
+    case 'decide': {
+      need('review:catalog-entry:any')
+      const result = await decideEntry({ reviewer: user, entryId, decision: input.decision, reasons: reasonLines(input.reasons) })
+      return t(result.outcome === 'returned' ? 'catalog.decide.returned' : result.outcome === 'approved' ? 'catalog.decide.approved' : 'catalog.decide.awaiting')
+    }
+    case 'dataUpdate':
+      need('create:catalog-entry:own-org')
+      await recordDataUpdate({ user, entryId })
+      return t('catalog.stale.recorded')
+    case 'markBasis': {
+      if (!user.permissions.has('create:catalog-entry:own-org')) need('review:catalog-entry:any')
+      const { agencyDueAt } = await markLegalBasisChanged({ user, entryId, reason: input.reason })
+      return t('catalog.deadlines.marked', { date: agencyDueAt.toISOString().slice(0, 10) })
+    }
+    case 'raiseIssue':
+      need('raise:quality-issue:any')
+      await raiseQualityIssue({ user, entryId, kind: input.kind, fieldName: input.fieldName || undefined, description: input.description })
+      return t('catalog.quality.raised')
+  }
+}

@@ -1,0 +1,80 @@
+// What the catalog's page routes share: refusals as responses in the user's language, the
+// section navigation a user may see, and form failures that keep the posted values.
+import { data } from '@remix-run/node'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { DomainError } from '~/utils/errors'
+import { formFailure } from '~/utils/forms.server'
+import { translateFields } from '~/utils/http.server'
+import { formToObject, readBodyLimited, validate } from '~/utils/validation.server'
+import type { z } from 'zod'
+import type { Locale } from '~/i18n/config'
+import { cursorQuery } from './schemas'
+
+type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
+
+/** Runs a loader's service calls; a refusal becomes a 4xx page response, never a 500. */
+export async function pageGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    throw error
+  }
+}
+
+export function cursorOf(request: Request, t: T) {
+  const query = Object.fromEntries(
+    [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),
+  )
+  return validate(cursorQuery, query, t.locale)
+}
+
+/** A refused form that shows the values the user posted again (forms work without JavaScript). */
+export function failureWithValues(error: unknown, t: T, values: Record<string, unknown>) {
+  if (!(error instanceof DomainError)) throw error
+  const base = formFailure(error, t)
+  const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
+  const formError = error.code === 'invalid_input' && fieldErrors && !fieldErrors._form ? undefined : t(error.messageKey, error.params)
+  return data({ formError, fieldErrors, values }, { status: base.init?.status ?? error.status })
+}
+
+export interface NavLink {
+  to: string
+  label: string
+}
+
+/** The catalog pages this user may open (the server checks each page again). */
+export function catalogLinks(user: AuthUser, t: T): NavLink[] {
+  const p = user.permissions
+  const links: NavLink[] = []
+  if (p.has('read:catalog-entry:any')) links.push({ to: '/catalog', label: t('catalog.browse') })
+  if (p.has('create:catalog-entry:own-org')) {
+    links.push({ to: '/catalog/mine', label: t('catalog.mine') })
+    links.push({ to: '/catalog/new', label: t('catalog.newEntry') })
+    links.push({ to: '/catalog/collection', label: t('catalog.collection') })
+  }
+  if (p.has('review:catalog-entry:any')) {
+    links.push({ to: '/catalog/review', label: t('catalog.review') })
+    links.push({ to: '/catalog/overdue', label: t('catalog.overdue') })
+  }
+  if (p.has('manage:source-registry:any')) links.push({ to: '/catalog/registry', label: t('catalog.registry') })
+  if (p.has('manage:calendar:any')) links.push({ to: '/catalog/calendar', label: t('catalog.calendar') })
+  if (p.has('manage:catalog-rules:any')) links.push({ to: '/catalog/grading', label: t('catalog.grading.title') })
+  if (p.has('raise:quality-issue:any')) links.push({ to: '/catalog/quality', label: t('catalog.qualityTitle') })
+  return links
+}
+
+/**
+ * Reads a form once and validates it, keeping the posted values for a refused form to show again
+ * (reading a cloned request a second time loses bytes under the Express adapter).
+ */
+export async function readForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale): Promise<{ values: Record<string, unknown>; parse: () => z.infer<S> }> {
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
+    throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
+  }
+  const body = await readBodyLimited(request)
+  const form = await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData()
+  const values = formToObject(form)
+  return { values, parse: () => validate(schema, values, locale) }
+}

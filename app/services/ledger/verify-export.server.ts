@@ -1,0 +1,724 @@
+// SPEC C11: offline verification of a ledger export (export-format.ts) and of single receipts. No
+// database, no configuration, no network: a regulator runs it with the export and this repo.
+//
+// What is checked, in order (the first failure is reported, naming the entry where there is one):
+//  1. every public key's id is the hash of its key; every checkpoint's body is the canonical text of
+//     its fields and its signature verifies with the key it names; tree sizes strictly increase;
+//  2. the consistency proof between each two consecutive checkpoints (RFC 9162 §2.1.4.2);
+//  3. the manifest's signature, and the SHA-256 of each small file it lists;
+//  4. entries.jsonl in one streaming pass: each line's hash is H(its entry text), seqs run 1, 2, 3 …
+//     without gaps, repeats or reordering, each prevHash is the previous entry's hash, and at every
+//     checkpoint the Merkle root recomputed from all entries so far equals the signed root. Equal
+//     roots prove every entry's inclusion at once (a stronger check than one proof per entry);
+//  5. the entry file's SHA-256 and count against the manifest, and that the last checkpoint covers
+//     every entry (an export cut short names the first missing entry).
+// A consistent rewrite of the entries (chain re-hashed after a change) passes step 4's chain checks
+// but not the signed roots; the verifier then names the range between the last checkpoint that
+// matches and the first that does not, which is all signed data can tell.
+import { createHash, hash as oneShotHash } from 'node:crypto'
+import { open, readFile, type FileHandle } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import canonicalize from 'canonicalize'
+import { z } from 'zod'
+import {
+  CHECKPOINT_ORIGIN,
+  SIGNING_ALGS,
+  checkpointBody,
+  keyIdOf,
+  verifyBody,
+  type SigningAlg,
+} from './checkpoint-note'
+import {
+  EXPORT_FILES,
+  EXPORT_FORMAT,
+  HASH_KEY,
+  LINE_PREFIX,
+  manifestBody,
+  type ExportManifest,
+  type ExportedCheckpoint,
+  type ExportedKey,
+} from './export-format'
+import {
+  TREE_ALGS,
+  TreeBuilder,
+  entryLeafHash,
+  verifyConsistency,
+  verifyInclusion,
+  type TreeAlg,
+} from './merkle'
+
+const ENTRY_ALGS = ['sha256', 'sm3'] as const
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
+const keySchema = z.object({
+  keyId: z.string().regex(/^[0-9a-f]{32}$/),
+  alg: z.enum(SIGNING_ALGS),
+  generation: z.number().int().min(1),
+  publicKeyPem: z.string().min(1),
+  createdAt: z.string(),
+})
+const checkpointSchema = z.object({
+  treeSize: z.number().int().min(1),
+  rootHash: hex64,
+  treeAlg: z.enum(TREE_ALGS),
+  at: z.string(),
+  origin: z.string(),
+  keyId: z.string(),
+  keyAlg: z.enum(SIGNING_ALGS),
+  signature: z.string(),
+  body: z.string(),
+})
+const consistencySchema = z.object({
+  from: z.number().int().min(1),
+  to: z.number().int().min(1),
+  proof: z.array(hex64),
+})
+const manifestSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  origin: z.string(),
+  createdAt: z.string(),
+  treeAlg: z.enum(TREE_ALGS),
+  entries: z.number().int().min(0),
+  head: z.object({ seq: z.number().int().min(0), hash: z.string() }),
+  checkpoint: z.object({ treeSize: z.number().int().min(0), rootHash: z.string() }),
+  files: z.record(z.string(), z.object({ sha256: hex64, bytes: z.number().int().min(0) })),
+  signature: z.object({ keyId: z.string(), keyAlg: z.enum(SIGNING_ALGS), value: z.string() }),
+})
+
+export interface ExportFailure {
+  reason: string
+  /** The first entry that does not match, when the failure is about entries. */
+  seq?: number
+  /** The checkpoint (tree size) concerned. */
+  checkpoint?: number
+  file?: string
+}
+
+export type ExportVerifyResult =
+  | {
+      ok: true
+      entries: number
+      headHash: string
+      rootHash: string
+      checkpoints: number
+      consistencyProofs: number
+      keys: number
+      bytes: number
+    }
+  | { ok: false; checked: number; failure: ExportFailure }
+
+type KeyRing = Map<string, { alg: SigningAlg; pem: string }>
+
+class Failure extends Error {
+  constructor(readonly failure: ExportFailure) {
+    super(failure.reason)
+  }
+}
+
+function fail(failure: ExportFailure): never {
+  throw new Failure(failure)
+}
+
+async function readJson<T>(
+  dir: string,
+  file: string,
+  schema: z.ZodType<T>,
+): Promise<{ value: T; text: string }> {
+  let text: string
+  try {
+    text = await readFile(path.join(dir, file), 'utf8')
+  } catch {
+    fail({ file, reason: `${file} is missing` })
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    fail({ file, reason: `${file} is not JSON` })
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    fail({
+      file,
+      reason: `${file}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'malformed'}`,
+    })
+  }
+  return { value: parsed.data, text }
+}
+
+/** Public keys by id, each id checked against its key. */
+export function keyRing(keys: ExportedKey[]): KeyRing {
+  const ring: KeyRing = new Map()
+  for (const key of keys) {
+    let id: string
+    try {
+      id = keyIdOf(key.publicKeyPem)
+    } catch {
+      fail({ file: EXPORT_FILES.keys, reason: `public key ${key.keyId} is not a valid key` })
+    }
+    if (id !== key.keyId)
+      fail({ file: EXPORT_FILES.keys, reason: `public key ${key.keyId} has id ${id}` })
+    ring.set(key.keyId, { alg: key.alg, pem: key.publicKeyPem })
+  }
+  return ring
+}
+
+/** A checkpoint's problem, or null when its body is canonical and its signature verifies. */
+export function checkCheckpoint(cp: ExportedCheckpoint, keys: KeyRing): string | null {
+  let body: string
+  try {
+    body = checkpointBody({
+      origin: cp.origin,
+      treeSize: cp.treeSize,
+      rootHash: cp.rootHash,
+      treeAlg: cp.treeAlg,
+      at: cp.at,
+      keyAlg: cp.keyAlg,
+      keyId: cp.keyId,
+    })
+  } catch (error) {
+    return `malformed: ${(error as Error).message}`
+  }
+  if (body !== cp.body) return 'its signed text does not match its fields'
+  if (cp.origin !== CHECKPOINT_ORIGIN) return `it belongs to another log (${cp.origin})`
+  const key = keys.get(cp.keyId)
+  if (!key) return `it names key ${cp.keyId}, which is not among the public keys`
+  if (key.alg !== cp.keyAlg) return `key ${cp.keyId} is ${key.alg}, not ${cp.keyAlg}`
+  if (!verifyBody(body, Buffer.from(cp.signature, 'base64'), cp.keyAlg, key.pem)) {
+    return `its ${cp.keyAlg} signature does not verify with key ${cp.keyId}`
+  }
+  return null
+}
+
+/** What scanLines reports for a run of lines; arrays hold 32 bytes per line. */
+interface Scan {
+  count: number
+  ids: Float64Array
+  chain: Buffer
+  prev: Buffer
+  leaves: Buffer
+  /** The first line (index in this run) that could not be scanned, and why. */
+  error: { line: number; id: number; kind: 'format' | 'alg' | 'hash' } | null
+}
+
+/**
+ * The per-line half of entry checking, which needs nothing from other lines, so it can run in
+ * worker threads: each line must be `{"entry":<text>,"hash":"<hex>"}`; its hash must be H(<text>)
+ * with the `alg` the text names; its leaf hash is computed. `_id`, `alg` and `prevHash` are read
+ * straight from the canonical text: `_id` is its first key, and in RFC 8785 order `alg` and
+ * `prevHash` come before the only nested values (subjects, summary), so their first occurrence is
+ * the top-level one; whatever is read is bound by the hash of the bytes.
+ *
+ * Self-contained on purpose (no imports, no inner functions): it is sent to workers as source.
+ */
+export function scanLines(
+  buf: Buffer,
+  hash: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer,
+  treeAlg: string,
+): Scan {
+  const PREFIX = Buffer.from('{"entry":')
+  const HASH_KEY = Buffer.from(',"hash":"')
+  const ID_KEY = Buffer.from('{"_id":')
+  const ALG_KEY = Buffer.from(',"alg":"')
+  const PREV_KEY = Buffer.from(',"prevHash":"')
+  const TAIL = HASH_KEY.length + 64 + 2
+  let lines = 0
+  for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, nl + 1)) lines++
+  const ids = new Float64Array(lines)
+  const chain = Buffer.alloc(32 * lines)
+  const prev = Buffer.alloc(32 * lines)
+  const leaves = Buffer.alloc(32 * lines)
+  const leafInput = Buffer.alloc(33)
+  let error: Scan['error'] = null
+  let n = 0
+  let start = 0
+  for (let end = buf.indexOf(10); end >= 0 && error === null; end = buf.indexOf(10, start)) {
+    const hashKeyAt = end - TAIL
+    let id = 0
+    let i = start + PREFIX.length + ID_KEY.length
+    let kind: 'format' | 'alg' | 'hash' | null = null
+    if (
+      end - start <= PREFIX.length + TAIL ||
+      buf.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0 ||
+      buf.compare(HASH_KEY, 0, HASH_KEY.length, hashKeyAt, hashKeyAt + HASH_KEY.length) !== 0 ||
+      buf[end - 2] !== 0x22 ||
+      buf[end - 1] !== 0x7d ||
+      buf.compare(ID_KEY, 0, ID_KEY.length, start + PREFIX.length, i) !== 0
+    ) {
+      kind = 'format'
+    } else {
+      for (; i < hashKeyAt && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++) id = id * 10 + buf[i]! - 0x30
+      if (buf[i] !== 0x2c || id === 0) kind = 'format'
+    }
+    if (kind === null) {
+      const text = buf.subarray(start + PREFIX.length, hashKeyAt)
+      const algAt = text.indexOf(ALG_KEY)
+      const algEnd = algAt < 0 ? -1 : text.indexOf(0x22, algAt + ALG_KEY.length)
+      const alg = algEnd < 0 ? '' : text.toString('latin1', algAt + ALG_KEY.length, algEnd)
+      const prevAt = text.indexOf(PREV_KEY)
+      if (alg !== 'sha256' && alg !== 'sm3') kind = 'alg'
+      else if (prevAt < 0) kind = 'format'
+      else {
+        const digest = hash(alg, text, 'buffer')
+        const stated = buf.toString('latin1', end - 66, end - 2)
+        if (
+          chain.write(stated, 32 * n, 32, 'hex') !== 32 ||
+          digest.compare(chain, 32 * n, 32 * n + 32) !== 0
+        ) {
+          kind = 'hash'
+        } else {
+          const prevHex = text.toString(
+            'latin1',
+            prevAt + PREV_KEY.length,
+            prevAt + PREV_KEY.length + 64,
+          )
+          if (prev.write(prevHex, 32 * n, 32, 'hex') !== 32) kind = 'format'
+          leafInput[0] = 0
+          digest.copy(leafInput, 1)
+          hash(treeAlg, leafInput, 'buffer').copy(leaves, 32 * n)
+        }
+      }
+    }
+    if (kind !== null) error = { line: n, id, kind }
+    else ids[n++] = id
+    start = end + 1
+  }
+  return { count: n, ids, chain, prev, leaves, error }
+}
+
+const GENESIS = Buffer.alloc(32)
+
+// scanLines spells the line format out itself (it runs as source in workers): keep it in step.
+if (LINE_PREFIX !== '{"entry":' || HASH_KEY !== ',"hash":"') {
+  throw new Error('export-format.ts and scanLines disagree on the line format')
+}
+
+/** The in-order half of entry checking: seqs, links, and the root at every checkpoint. */
+class EntryChecker {
+  expected = 1
+  /** Hashes of the two newest entries, to tell a repeated seq from a fork. */
+  private prevHash: Buffer = GENESIS
+  private prevPrevHash: Buffer = GENESIS
+  readonly builder: TreeBuilder
+  private nextCheckpoint = 0
+  private lastMatched = 0
+
+  constructor(
+    readonly treeAlg: TreeAlg,
+    private readonly checkpoints: ExportedCheckpoint[],
+  ) {
+    this.builder = new TreeBuilder(treeAlg)
+  }
+
+  get checked(): number {
+    return this.expected - 1
+  }
+
+  get headHash(): string {
+    return this.expected > 1 ? this.prevHash.toString('hex') : ''
+  }
+
+  apply(scan: Scan): void {
+    for (let n = 0; n < scan.count; n++) {
+      this.entry(scan, n)
+    }
+    const error = scan.error
+    if (!error) return
+    const seq = this.expected
+    if (error.kind === 'format') fail({ seq, reason: `line ${seq} is not an export line` })
+    const id = error.id
+    if (error.kind === 'alg') fail({ seq: id, reason: `entry ${id} names no known hash algorithm` })
+    fail({
+      seq: id,
+      reason: `entry ${id}: its hash does not match its content (changed after it was written)`,
+    })
+  }
+
+  private entry(scan: Scan, n: number): void {
+    const seq = this.expected
+    const id = scan.ids[n]!
+    const hash = scan.chain.subarray(32 * n, 32 * n + 32)
+    const prev = scan.prev.subarray(32 * n, 32 * n + 32)
+    if (id !== seq) {
+      if (id > seq) {
+        fail({
+          seq,
+          reason: `entry ${seq} is missing: entry ${id} is in its place (dropped or reordered)`,
+        })
+      }
+      if (id === seq - 1 && prev.equals(this.prevPrevHash)) {
+        fail({
+          seq: id,
+          reason: hash.equals(this.prevHash)
+            ? `entry ${id} appears twice`
+            : `two different entries claim seq ${id}, both after entry ${id - 1}: one was inserted`,
+        })
+      }
+      fail({
+        seq: id,
+        reason: `entry ${id} appears again after entry ${seq - 1} (reordered or inserted)`,
+      })
+    }
+    if (!prev.equals(this.prevHash)) {
+      fail(
+        seq === 1
+          ? { seq, reason: 'entry 1 does not start from the genesis hash' }
+          : {
+              seq: seq - 1,
+              reason: `entry ${seq - 1}: its hash is not the one entry ${seq} links to (entry ${seq - 1} was changed, or entry ${seq}'s link was)`,
+            },
+      )
+    }
+    this.builder.push(scan.leaves.subarray(32 * n, 32 * n + 32))
+    this.prevPrevHash = this.prevHash
+    this.prevHash = hash
+    this.expected++
+
+    const cp = this.checkpoints[this.nextCheckpoint]
+    if (cp && cp.treeSize === seq) {
+      if (this.builder.root().toString('hex') !== cp.rootHash) {
+        fail({
+          seq: this.lastMatched + 1,
+          checkpoint: cp.treeSize,
+          reason:
+            `the entries do not have the root signed in checkpoint ${cp.treeSize}: ` +
+            `an entry in ${this.lastMatched + 1}..${cp.treeSize} differs from what was signed ` +
+            `(the chain was re-hashed after the change)`,
+        })
+      }
+      this.lastMatched = cp.treeSize
+      this.nextCheckpoint++
+    }
+  }
+}
+
+/**
+ * Runs scanLines on chunks, in worker threads when there is more than one core and the file is
+ * large enough to pay for starting them, and hands the results back in order.
+ */
+class Scanner {
+  private readonly workers: Worker[] = []
+  private next = 0
+  private readonly waiting = new Map<
+    number,
+    { resolve: (scan: Scan) => void; reject: (e: Error) => void }
+  >()
+
+  constructor(
+    private readonly treeAlg: TreeAlg,
+    threads: number,
+  ) {
+    const source = [
+      "const { parentPort } = require('node:worker_threads')",
+      "const { hash } = require('node:crypto')",
+      // esbuild may wrap named functions in __name(); a no-op here keeps the source self-contained.
+      'var __name = (f) => f',
+      `const scanLines = (${scanLines.toString()})`,
+      'parentPort.on("message", ({ id, chunk, treeAlg }) => {',
+      '  const scan = scanLines(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), hash, treeAlg)',
+      '  parentPort.postMessage({ id, scan }, [scan.ids.buffer, scan.chain.buffer, scan.prev.buffer, scan.leaves.buffer])',
+      '})',
+    ].join('\n')
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(source, { eval: true })
+      worker.on('message', ({ id, scan }: { id: number; scan: Scan }) => {
+        const done = this.waiting.get(id)
+        this.waiting.delete(id)
+        done?.resolve({
+          ...scan,
+          chain: Buffer.from(scan.chain.buffer, scan.chain.byteOffset, scan.chain.byteLength),
+          prev: Buffer.from(scan.prev.buffer, scan.prev.byteOffset, scan.prev.byteLength),
+          leaves: Buffer.from(scan.leaves.buffer, scan.leaves.byteOffset, scan.leaves.byteLength),
+        })
+      })
+      worker.on('error', (error) => {
+        for (const { reject } of this.waiting.values()) reject(error)
+        this.waiting.clear()
+      })
+      this.workers.push(worker)
+    }
+  }
+
+  scan(chunk: Buffer): Promise<Scan> {
+    if (this.workers.length === 0)
+      return Promise.resolve(scanLines(chunk, oneShotHash, this.treeAlg))
+    const id = this.next++
+    const worker = this.workers[id % this.workers.length]!
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      worker.postMessage({ id, chunk, treeAlg: this.treeAlg }, [chunk.buffer as ArrayBuffer])
+    })
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()))
+  }
+}
+
+const CHUNK_BYTES = 4 << 20
+// Below this, starting threads costs more than they save.
+const PARALLEL_MIN_BYTES = 16 << 20
+
+/** SPEC C11: verifies an export directory offline (see the comment at the top of this file). */
+export async function verifyExport(
+  dir: string,
+  /** threads: hashing threads (0: this one); chunkBytes: read size (tests use small ones). */
+  options: { threads?: number; chunkBytes?: number } = {},
+): Promise<ExportVerifyResult> {
+  let checker: EntryChecker | undefined
+  try {
+    return await verifyExportOrThrow(dir, options, (c) => (checker = c))
+  } catch (error) {
+    if (error instanceof Failure)
+      return { ok: false, checked: checker?.checked ?? 0, failure: error.failure }
+    throw error
+  }
+}
+
+async function verifyExportOrThrow(
+  dir: string,
+  options: { threads?: number; chunkBytes?: number },
+  started: (c: EntryChecker) => void,
+): Promise<ExportVerifyResult> {
+  const manifest = (await readJson(dir, EXPORT_FILES.manifest, manifestSchema))
+    .value as ExportManifest & {
+    signature: NonNullable<ExportManifest['signature']>
+  }
+  const keysFile = await readJson(dir, EXPORT_FILES.keys, z.array(keySchema))
+  const keys = keyRing(keysFile.value)
+  const checkpointsFile = await readJson(dir, EXPORT_FILES.checkpoints, z.array(checkpointSchema))
+  const checkpoints = checkpointsFile.value
+  const consistencyFile = await readJson(dir, EXPORT_FILES.consistency, z.array(consistencySchema))
+
+  // 1. checkpoints
+  let previous = 0
+  for (const cp of checkpoints) {
+    const problem = checkCheckpoint(cp, keys)
+    if (problem) fail({ checkpoint: cp.treeSize, reason: `checkpoint ${cp.treeSize}: ${problem}` })
+    if (cp.treeSize <= previous) {
+      fail({
+        checkpoint: cp.treeSize,
+        reason: `checkpoint ${cp.treeSize} follows checkpoint ${previous}`,
+      })
+    }
+    if (cp.treeAlg !== manifest.treeAlg) {
+      fail({
+        checkpoint: cp.treeSize,
+        reason: `checkpoint ${cp.treeSize} uses tree hash ${cp.treeAlg}`,
+      })
+    }
+    previous = cp.treeSize
+  }
+  // 2. consistency between consecutive checkpoints
+  const proofs = new Map(consistencyFile.value.map((p) => [`${p.from}:${p.to}`, p.proof]))
+  for (let i = 1; i < checkpoints.length; i++) {
+    const a = checkpoints[i - 1]!
+    const b = checkpoints[i]!
+    const proof = proofs.get(`${a.treeSize}:${b.treeSize}`)
+    if (!proof)
+      fail({
+        checkpoint: b.treeSize,
+        reason: `no consistency proof from checkpoint ${a.treeSize} to ${b.treeSize}`,
+      })
+    const ok = verifyConsistency(
+      manifest.treeAlg,
+      a.treeSize,
+      b.treeSize,
+      proof.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(a.rootHash, 'hex'),
+      Buffer.from(b.rootHash, 'hex'),
+    )
+    if (!ok) {
+      fail({
+        checkpoint: b.treeSize,
+        reason: `checkpoint ${b.treeSize} is not an extension of checkpoint ${a.treeSize} (consistency proof fails): the log was forked or rewritten`,
+      })
+    }
+  }
+  // 3. manifest
+  const signer = keys.get(manifest.signature.keyId)
+  if (
+    !signer ||
+    signer.alg !== manifest.signature.keyAlg ||
+    !verifyBody(
+      manifestBody(manifest),
+      Buffer.from(manifest.signature.value, 'base64'),
+      signer.alg,
+      signer.pem,
+    )
+  ) {
+    fail({ file: EXPORT_FILES.manifest, reason: 'the manifest signature does not verify' })
+  }
+  for (const [file, text] of [
+    [EXPORT_FILES.keys, keysFile.text],
+    [EXPORT_FILES.checkpoints, checkpointsFile.text],
+    [EXPORT_FILES.consistency, consistencyFile.text],
+  ] as const) {
+    const listed = manifest.files[file]
+    if (!listed || listed.sha256 !== createHash('sha256').update(text).digest('hex')) {
+      fail({ file, reason: `${file} does not have the SHA-256 the manifest lists` })
+    }
+  }
+
+  // 4. entries
+  const checker = new EntryChecker(manifest.treeAlg, checkpoints)
+  started(checker)
+  const entriesPath = path.join(dir, EXPORT_FILES.entries)
+  const fileHash = createHash('sha256')
+  let bytes = 0
+  let handle: FileHandle
+  try {
+    handle = await open(entriesPath, 'r')
+  } catch {
+    fail({ file: EXPORT_FILES.entries, reason: `${EXPORT_FILES.entries} is missing` })
+  }
+  const size = (await handle.stat()).size
+  const threads =
+    options.threads ?? (size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 0)
+  const scanner = new Scanner(manifest.treeAlg, threads > 1 ? threads : 0)
+  // Chunks are read and scanned ahead (up to two per thread) and applied in order.
+  const inFlight: Promise<Scan>[] = []
+  let carry = Buffer.alloc(0)
+  try {
+    for (let position = 0; position < size || inFlight.length > 0;) {
+      while (position < size && inFlight.length < Math.max(2, 2 * threads)) {
+        const chunk = Buffer.allocUnsafe(
+          Math.min(options.chunkBytes ?? CHUNK_BYTES, size - position) + carry.length,
+        )
+        carry.copy(chunk)
+        const { bytesRead } = await handle.read(
+          chunk,
+          carry.length,
+          chunk.length - carry.length,
+          position,
+        )
+        position += bytesRead
+        fileHash.update(chunk.subarray(carry.length, carry.length + bytesRead))
+        bytes += bytesRead
+        const filled = chunk.subarray(0, carry.length + bytesRead)
+        const cut = filled.lastIndexOf(10) + 1
+        carry = Buffer.from(filled.subarray(cut))
+        if (cut > 0) {
+          // Its own ArrayBuffer (never Node's shared pool): it may be transferred to a worker.
+          const lines = Buffer.allocUnsafeSlow(cut)
+          filled.copy(lines, 0, 0, cut)
+          inFlight.push(scanner.scan(lines))
+        }
+        if (bytesRead === 0) break
+      }
+      const scan = inFlight.shift()
+      if (scan) checker.apply(await scan)
+    }
+  } finally {
+    await handle.close()
+    await scanner.close()
+  }
+  if (carry.length > 0)
+    fail({
+      seq: checker.expected,
+      reason: `entry ${checker.expected}: the file ends in the middle of a line`,
+    })
+
+  // 5. completeness
+  const count = checker.checked
+  const last = checkpoints.at(-1)
+  if (last && last.treeSize > count) {
+    fail({
+      seq: count + 1,
+      checkpoint: last.treeSize,
+      reason: `entries ${count + 1}..${last.treeSize} are missing: checkpoint ${last.treeSize} was signed over them`,
+    })
+  }
+  const listed = manifest.files[EXPORT_FILES.entries]
+  if (!listed || listed.sha256 !== fileHash.digest('hex') || listed.bytes !== bytes) {
+    fail({
+      file: EXPORT_FILES.entries,
+      reason: `${EXPORT_FILES.entries} does not have the SHA-256 the manifest lists`,
+    })
+  }
+  if (
+    manifest.entries !== count ||
+    manifest.head.seq !== count ||
+    manifest.head.hash !== checker.headHash
+  ) {
+    fail({
+      file: EXPORT_FILES.manifest,
+      reason: `the manifest's head does not match the ${count} entries`,
+    })
+  }
+  if (!last || last.treeSize !== count || manifest.checkpoint.rootHash !== last.rootHash) {
+    fail({
+      seq: (last?.treeSize ?? 0) + 1,
+      reason: `entries after ${last?.treeSize ?? 0} are not covered by a signed checkpoint`,
+    })
+  }
+  return {
+    ok: true,
+    entries: count,
+    headHash: checker.headHash,
+    rootHash: last.rootHash,
+    checkpoints: checkpoints.length,
+    consistencyProofs: checkpoints.length - 1,
+    keys: keys.size,
+    bytes,
+  }
+}
+
+const receiptSchema = z.object({
+  seq: z.number().int().min(1),
+  index: z.number().int().min(0),
+  entry: z.record(z.string(), z.unknown()),
+  leafHash: hex64,
+  checkpoint: checkpointSchema,
+  inclusionProof: z.array(hex64),
+})
+
+/**
+ * SPEC C11: checks a receipt (ledgerReceipt) with nothing but public keys: the entry hashes to its
+ * `hash`, the checkpoint is signed, and the inclusion proof leads from the entry to the signed root.
+ */
+export function verifyReceipt(
+  receipt: unknown,
+  keys: ExportedKey[],
+): { ok: true } | { ok: false; reason: string } {
+  const parsed = receiptSchema.safeParse(receipt)
+  if (!parsed.success) return { ok: false, reason: 'not a ledger receipt' }
+  const r = parsed.data
+  const { hash, ...fields } = r.entry
+  const alg = fields.alg
+  if (typeof hash !== 'string' || !(ENTRY_ALGS as readonly unknown[]).includes(alg)) {
+    return { ok: false, reason: 'the entry has no hash or algorithm' }
+  }
+  if (fields._id !== r.seq || r.index !== r.seq - 1)
+    return { ok: false, reason: 'seq and index disagree' }
+  if (
+    createHash(alg as string)
+      .update(canonicalize(fields) ?? '', 'utf8')
+      .digest('hex') !== hash
+  ) {
+    return { ok: false, reason: `entry ${r.seq}: its hash does not match its content` }
+  }
+  let ring: KeyRing
+  try {
+    ring = keyRing(keys)
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message }
+  }
+  const problem = checkCheckpoint(r.checkpoint, ring)
+  if (problem) return { ok: false, reason: `checkpoint ${r.checkpoint.treeSize}: ${problem}` }
+  const leaf = entryLeafHash(r.checkpoint.treeAlg, hash)
+  if (leaf.toString('hex') !== r.leafHash)
+    return { ok: false, reason: 'the leaf hash is not the entry’s' }
+  const proof = r.inclusionProof.map((h) => Buffer.from(h, 'hex'))
+  const root = Buffer.from(r.checkpoint.rootHash, 'hex')
+  if (!verifyInclusion(r.checkpoint.treeAlg, r.index, r.checkpoint.treeSize, leaf, proof, root)) {
+    return {
+      ok: false,
+      reason: `the inclusion proof does not lead to checkpoint ${r.checkpoint.treeSize}'s root`,
+    }
+  }
+  return { ok: true }
+}

@@ -1,0 +1,385 @@
+// A CKAN-compatible read API over the open catalog (issue 4; Art. 33: one provincial open-data
+// platform that other portals connect to). CKAN's action API shape: `/api/3/action/<name>`, the
+// envelope {help, success, result | error}, CKAN's parameter names (q, fq, rows, start, sort,
+// facet.field, facet.limit), validation errors as 409 "Validation Error" and missing objects as
+// 404 "Not Found Error" — so ckanapi, CKAN's harvester and other CKAN clients work unchanged.
+import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
+import { CATALOG_FACETS, type CatalogFacet } from '~/services/search/catalog-documents'
+import {
+  catalogAudience,
+  catalogDepartments,
+  catalogIdForName,
+  listCatalogSummaries,
+  searchCatalog,
+  type CatalogAudience,
+} from '~/services/search/catalog-index.server'
+import { checkFacetValue, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, type CatalogSearchParams, type SortName } from '~/services/search/params'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { DomainError } from '~/utils/errors'
+import { optionalViewer } from './viewer.server'
+
+export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list'] as const
+export type CkanAction = (typeof CKAN_ACTIONS)[number]
+
+/** CKAN's own limit for `rows` (ckan.search.rows_max). */
+export const CKAN_ROWS_MAX = 1000
+
+/** CKAN field names → our facets; our own facet names are accepted as they are. */
+const CKAN_FIELDS: Record<string, CatalogFacet> = {
+  organization: 'department',
+  owner_org: 'department',
+  tags: 'tags',
+  res_format: 'format',
+  frequency: 'updateFrequency',
+  sharing_type: 'sharingType',
+  open_attribute: 'openAttribute',
+  region_code: 'region',
+  data_form: 'dataForm',
+}
+
+const SORTS: Record<string, SortName> = {
+  'score desc, metadata_modified desc': 'relevance',
+  'score desc': 'relevance',
+  'relevance asc': 'relevance',
+  'metadata_modified desc': 'modified_desc',
+  'metadata_modified asc': 'modified_asc',
+  'metadata_created desc': 'modified_desc',
+  'metadata_created asc': 'modified_asc',
+}
+
+/** A CKAN validation error: 409 with the field named, like CKAN's `ValidationError`. */
+export class CkanError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: 'Validation Error' | 'Not Found Error' | 'Authorization Error',
+    readonly detail: Record<string, unknown>,
+  ) {
+    super(type)
+  }
+}
+
+function invalid(field: string, message: string): never {
+  throw new CkanError(409, 'Validation Error', { [field]: [message] })
+}
+
+export function ckanEnvelope(origin: string, action: string, result: unknown) {
+  return { help: `${origin}/api/3/action/help_show?name=${action}`, success: true, result }
+}
+
+export function ckanErrorBody(origin: string, action: string, error: CkanError) {
+  return {
+    help: `${origin}/api/3/action/help_show?name=${action}`,
+    success: false,
+    error: { __type: error.type, ...error.detail },
+  }
+}
+
+/** Parameters from the query string, or from a JSON / form body (CKAN clients POST). */
+export async function ckanParams(request: Request): Promise<Record<string, unknown>> {
+  const fromQuery: Record<string, unknown> = Object.fromEntries(new URL(request.url).searchParams)
+  if (request.method !== 'POST') return fromQuery
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim()
+  const text = await request.text()
+  if (text.length > 64 * 1024) invalid('body', 'Request body too large')
+  if (!text.trim()) return fromQuery
+  if (type === 'application/json' || text.trim().startsWith('{')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      invalid('body', 'Bad request - JSON Error: could not parse the body')
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) invalid('body', 'Bad request - JSON Error: the body must be an object')
+    return { ...fromQuery, ...(parsed as Record<string, unknown>) }
+  }
+  return { ...fromQuery, ...Object.fromEntries(new URLSearchParams(text)) }
+}
+
+function str(params: Record<string, unknown>, name: string): string | undefined {
+  const v = params[name]
+  if (v === undefined || v === null || v === '') return undefined
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  invalid(name, 'Must be a string')
+}
+
+function int(params: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(params, name)
+  if (raw === undefined) return fallback
+  if (!/^-?[0-9]{1,9}$/.test(raw)) invalid(name, 'Invalid integer')
+  const n = Number(raw)
+  if (n < min) invalid(name, `Must be a natural number ≥ ${min}`)
+  if (n > max) invalid(name, `Must be less than or equal to ${max}`)
+  return n
+}
+
+function bool(params: Record<string, unknown>, name: string): boolean {
+  const raw = str(params, name)
+  return raw === 'true' || raw === 'True' || raw === '1'
+}
+
+function stringList(params: Record<string, unknown>, name: string): string[] | undefined {
+  const v = params[name]
+  if (v === undefined || v === null || v === '') return undefined
+  let list: unknown = v
+  if (typeof v === 'string') {
+    try {
+      list = JSON.parse(v)
+    } catch {
+      invalid(name, 'Must be a JSON list of strings')
+    }
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) invalid(name, 'Must be a list of strings')
+  return list as string[]
+}
+
+function facetOf(field: string): CatalogFacet {
+  const facet = CKAN_FIELDS[field] ?? ((CATALOG_FACETS as readonly string[]).includes(field) ? (field as CatalogFacet) : undefined)
+  if (!facet) invalid('fq', `Unknown field: ${field.slice(0, 40)}`)
+  return facet
+}
+
+/** CKAN's `fq`: Solr filter clauses `field:value` or `field:"quoted value"`, joined by spaces or AND. */
+export function parseFq(fq: string): Partial<Record<CatalogFacet, string[]>> {
+  const filters: Partial<Record<CatalogFacet, string[]>> = {}
+  const clause = /\+?([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))/gy
+  let rest = fq.trim()
+  while (rest.length) {
+    const and = /^(AND\s+|&&\s*)/.exec(rest)
+    if (and) {
+      rest = rest.slice(and[0].length)
+      continue
+    }
+    clause.lastIndex = 0
+    const m = clause.exec(rest)
+    if (!m) invalid('fq', `Cannot parse the filter query near: ${rest.slice(0, 40)}`)
+    const facet = facetOf(m[1]!)
+    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!
+    try {
+      checkFacetValue(facet, value)
+    } catch (error) {
+      if (error instanceof DomainError) invalid('fq', `Unknown value for ${m[1]}: ${value.slice(0, 40)}`)
+      throw error
+    }
+    ;(filters[facet] ??= []).push(value)
+    rest = rest.slice(m[0].length).trimStart()
+  }
+  return filters
+}
+
+// --------------------------------------------------------------------------- views
+
+function slug(code: string): string {
+  return code.toLowerCase()
+}
+
+export function ckanOrganization(id: string, name: { zh: string; en: string }, packageCount?: number) {
+  return {
+    id,
+    name: id,
+    title: name.zh,
+    title_translated: { zh: name.zh, en: name.en },
+    display_name: name.zh,
+    type: 'organization',
+    is_organization: true,
+    state: 'active',
+    approval_status: 'approved',
+    image_url: '',
+    description: '',
+    ...(packageCount !== undefined ? { package_count: packageCount } : {}),
+  }
+}
+
+/** A CKAN package dict of a catalog entry (Art. 10 fields as `extras`). */
+export function ckanPackage(record: CatalogIndexRecord, origin: string) {
+  const c = record.content
+  const landing = `${origin}/open/entries/${record.id}`
+  const extras: Record<string, string> = {
+    catalog_code: record.code,
+    sharing_type: c.sharingType,
+    sharing_scope: c.sharingScope,
+    open_attribute: c.openAttribute,
+    open_conditions: c.openConditions,
+    update_frequency: c.updateFrequency,
+    security_grade: c.grade.tier,
+    data_form: c.dataForm,
+    category: c.category,
+    level: record.level,
+    region_code: record.regionCode,
+    collecting_department: c.departments.collecting,
+    verifying_department: c.departments.verifying,
+    providing_department: c.departments.providing,
+    dcat_export: `${origin}/api/v1/catalog/${record.id}/dcat`,
+  }
+  return {
+    id: record.id,
+    name: slug(record.code),
+    title: c.title.zh,
+    title_translated: { zh: c.title.zh, en: c.title.en },
+    notes: c.description.zh,
+    notes_translated: { zh: c.description.zh, en: c.description.en },
+    url: landing,
+    type: 'dataset',
+    state: 'active',
+    private: false,
+    version: String(record.version),
+    metadata_created: record.publishedAt,
+    metadata_modified: record.publishedAt,
+    owner_org: record.orgId,
+    organization: ckanOrganization(record.orgId, record.orgName),
+    author: record.orgName.zh,
+    maintainer: record.orgName.zh,
+    license_id: 'notspecified',
+    license_title: c.openAttribute === 'open_unconditional' ? '无条件开放 Open' : '有条件开放 Open on conditions',
+    isopen: c.openAttribute === 'open_unconditional',
+    num_tags: c.tags.length,
+    tags: c.tags.map((t) => ({ name: t, display_name: t, state: 'active', vocabulary_id: null })),
+    groups: [],
+    num_resources: c.distributions.length,
+    resources: c.distributions.map((d, position) => ({
+      id: `${record.id}-${d.key}`,
+      package_id: record.id,
+      name: d.title.zh,
+      name_translated: { zh: d.title.zh, en: d.title.en },
+      description: '',
+      format: d.format.toUpperCase(),
+      url: d.accessUrl ?? `${origin}/open/entries/${record.id}/download/${encodeURIComponent(d.key)}`,
+      position,
+      state: 'active',
+      url_type: d.accessUrl ? null : 'upload',
+      created: record.publishedAt,
+      last_modified: record.lastDataUpdateAt,
+    })),
+    extras: Object.entries(extras)
+      .filter(([, v]) => v)
+      .map(([key, value]) => ({ key, value })),
+    relationships_as_object: [],
+    relationships_as_subject: [],
+  }
+}
+
+// --------------------------------------------------------------------------- actions
+
+async function recordsOf(ids: string[]): Promise<CatalogIndexRecord[]> {
+  const out: CatalogIndexRecord[] = []
+  for (let i = 0; i < ids.length; i += 20) {
+    const batch = await Promise.all(ids.slice(i, i + 20).map((id) => getEntryForIndex(id)))
+    out.push(...batch.filter((r): r is CatalogIndexRecord => r !== null))
+  }
+  return out
+}
+
+function visible(record: CatalogIndexRecord, audience: CatalogAudience): boolean {
+  return audience === 'listed' || record.content.openAttribute !== 'not_open'
+}
+
+export async function packageSearch(params: Record<string, unknown>, audience: CatalogAudience, origin: string) {
+  const q = str(params, 'q') ?? ''
+  if (q.length > MAX_QUERY_LENGTH) invalid('q', `Must be at most ${MAX_QUERY_LENGTH} characters`)
+  // Solr's match-all query.
+  const text = q.trim() === '*:*' ? '' : q
+  const rows = int(params, 'rows', 10, 0, CKAN_ROWS_MAX)
+  const start = int(params, 'start', 0, 0, MAX_RESULT_WINDOW)
+  if (start + rows > MAX_RESULT_WINDOW) invalid('start', `start + rows must not exceed ${MAX_RESULT_WINDOW}`)
+  const sortRaw = (str(params, 'sort') ?? (text ? 'score desc, metadata_modified desc' : 'metadata_modified desc')).trim().replace(/\s+/g, ' ')
+  const sort = SORTS[sortRaw]
+  if (!sort) invalid('sort', `Unsupported sort; use one of: ${Object.keys(SORTS).join(' | ')}`)
+  const filters = parseFq(str(params, 'fq') ?? '')
+  const facetFields = stringList(params, 'facet.field') ?? []
+  const facets = facetFields.map((f) => facetOf(f))
+  const facetLimit = int(params, 'facet.limit', 50, -1, 1000)
+  const search: CatalogSearchParams = { q: text, filters, sort: sort === 'relevance' && !text ? 'modified_desc' : sort, offset: start, limit: rows }
+  const result = await searchCatalog({ ...search, limit: Math.max(rows, 1) }, audience, {
+    facets,
+    facetLimit: facetLimit < 0 ? 1000 : facetLimit,
+  })
+  const records = rows === 0 ? [] : await recordsOf(result.items.map((i) => i.id))
+  const searchFacets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {}
+  const plainFacets: Record<string, Record<string, number>> = {}
+  facetFields.forEach((field, i) => {
+    const counts = result.facets[facets[i]!] ?? []
+    searchFacets[field] = {
+      title: field,
+      items: counts.map((c) => ({ name: c.value, display_name: c.label?.zh ?? c.value, count: c.count })),
+    }
+    plainFacets[field] = Object.fromEntries(counts.map((c) => [c.value, c.count]))
+  })
+  return {
+    count: result.total,
+    sort: sortRaw,
+    facets: plainFacets,
+    search_facets: searchFacets,
+    results: records.filter((r) => visible(r, audience)).map((r) => ckanPackage(r, origin)),
+  }
+}
+
+export async function packageShow(params: Record<string, unknown>, audience: CatalogAudience, origin: string) {
+  const ref = str(params, 'id') ?? str(params, 'name_or_id')
+  if (!ref) invalid('id', 'Missing value')
+  if (ref.length > 100) invalid('id', 'Too long')
+  const id = await catalogIdForName(ref)
+  const record = id ? await getEntryForIndex(id) : null
+  if (!record || !visible(record, audience)) throw new CkanError(404, 'Not Found Error', { message: 'Not found' })
+  return ckanPackage(record, origin)
+}
+
+export async function packageList(params: Record<string, unknown>, audience: CatalogAudience) {
+  const limit = int(params, 'limit', CKAN_ROWS_MAX, 1, CKAN_ROWS_MAX)
+  const offset = int(params, 'offset', 0, 0, 10_000_000)
+  const page = await listCatalogSummaries(audience, { offset, limit })
+  return page.items.map((s) => slug(s.code))
+}
+
+export async function organizationList(params: Record<string, unknown>, audience: CatalogAudience) {
+  const allFields = bool(params, 'all_fields')
+  const sortRaw = (str(params, 'sort') ?? 'name asc').trim()
+  if (!['name asc', 'name', 'title asc', 'package_count desc'].includes(sortRaw)) {
+    invalid('sort', 'Unsupported sort; use name asc, title asc or package_count desc')
+  }
+  const limit = int(params, 'limit', 1000, 1, 1000)
+  const offset = int(params, 'offset', 0, 0, 100_000)
+  const only = stringList(params, 'organizations')
+  let orgs = await catalogDepartments(audience)
+  if (only) orgs = orgs.filter((o) => only.includes(o.id))
+  orgs.sort((a, b) =>
+    sortRaw === 'package_count desc'
+      ? b.count - a.count || a.id.localeCompare(b.id)
+      : sortRaw === 'title asc'
+        ? a.name.zh.localeCompare(b.name.zh, 'zh') || a.id.localeCompare(b.id)
+        : a.id.localeCompare(b.id),
+  )
+  const page = orgs.slice(offset, offset + limit)
+  return allFields ? page.map((o) => ckanOrganization(o.id, o.name, o.count)) : page.map((o) => o.id)
+}
+
+/** Runs one CKAN action for a caller (anonymous callers see the open catalog only). */
+export async function ckanResponse(action: CkanAction, request: Request, origin: string): Promise<Response> {
+  const headers = { 'Access-Control-Allow-Origin': '*' }
+  try {
+    const viewer = await optionalViewer(request)
+    const result = await runCkanAction(action, request, viewer, origin)
+    return Response.json(ckanEnvelope(origin, action, result), { headers })
+  } catch (error) {
+    if (error instanceof CkanError) return Response.json(ckanErrorBody(origin, action, error), { status: error.status, headers })
+    if (error instanceof Response && (error.status === 401 || error.status === 403)) {
+      const denied = new CkanError(403, 'Authorization Error', { message: 'Access denied: the API key is not valid' })
+      return Response.json(ckanErrorBody(origin, action, denied), { status: 403, headers })
+    }
+    throw error
+  }
+}
+
+export async function runCkanAction(action: CkanAction, request: Request, viewer: AuthUser | undefined, origin: string) {
+  const params = await ckanParams(request)
+  const audience = catalogAudience(viewer)
+  switch (action) {
+    case 'package_search':
+      return packageSearch(params, audience, origin)
+    case 'package_show':
+      return packageShow(params, audience, origin)
+    case 'package_list':
+      return packageList(params, audience)
+    case 'organization_list':
+      return organizationList(params, audience)
+  }
+}

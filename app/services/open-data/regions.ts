@@ -1,0 +1,26 @@
+// GB/T 2260 codes of Guangdong province and its prefecture-level cities, for facet labels.
+// Codes not listed (counties) are shown as the code itself.
+export const GUANGDONG_REGIONS: Record<string, { zh: string; en: string }> = {
+  '440000': { zh: '广东省', en: 'Guangdong' },
+  '440100': { zh: '广州市', en: 'Guangzhou' },
+  '440200': { zh: '韶关市', en: 'Shaoguan' },
+  '440300': { zh: '深圳市', en: 'Shenzhen' },
+  '440400': { zh: '珠海市', en: 'Zhuhai' },
+  '440500': { zh: '汕头市', en: 'Shantou' },
+  '440600': { zh: '佛山市', en: 'Foshan' },
+  '440700': { zh: '江门市', en: 'Jiangmen' },
+  '440800': { zh: '湛江市', en: 'Zhanjiang' },
+  '440900': { zh: '茂名市', en: 'Maoming' },
+  '441200': { zh: '肇庆市', en: 'Zhaoqing' },
+  '441300': { zh: '惠州市', en: 'Huizhou' },
+  '441400': { zh: '梅州市', en: 'Meizhou' },
+  '441500': { zh: '汕尾市', en: 'Shanwei' },
+  '441600': { zh: '河源市', en: 'Heyuan' },
+  '441700': { zh: '阳江市', en: 'Yangjiang' },
+  '441800': { zh: '清远市', en: 'Qingyuan' },
+  '441900': { zh: '东莞市', en: 'Dongguan' },
+  '442000': { zh: '中山市', en: 'Zhongshan' },
+  '445100': { zh: '潮州市', en: 'Chaozhou' },
+  '445200': { zh: '揭阳市', en: 'Jieyang' },
+  '445300': { zh: '云浮市', en: 'Yunfu' },
+}

@@ -1,0 +1,41 @@
+import { UnrecoverableError } from 'bullmq'
+import {
+  LedgerIntegrityError,
+  publishCheckpoint,
+  type PublishResult,
+} from '~/services/ledger/checkpoints.server'
+import { parseJobData } from '../queues'
+
+export interface LedgerCheckpointResult {
+  treeSize: number | null
+  rootHash: string | null
+  published: boolean
+  nodesWritten: number
+}
+
+/**
+ * `ledger-checkpoint` job (SPEC C11): extends the stored Merkle tree to the head and publishes a
+ * signed checkpoint there. Idempotent: a retry, a duplicate trigger or a second worker finds the
+ * head already covered, or loses the insert keyed by tree size, and changes nothing.
+ */
+export async function checkpointLedger(
+  data: unknown,
+  deps: { publish?: () => Promise<PublishResult> } = {},
+): Promise<LedgerCheckpointResult> {
+  parseJobData('ledger-checkpoint', data)
+  let result: PublishResult
+  try {
+    result = await (deps.publish ?? publishCheckpoint)()
+  } catch (error) {
+    // A log that does not verify will not verify on a retry: stop, and let the hourly
+    // ledger-audit job name the entry to the authority.
+    if (error instanceof LedgerIntegrityError) throw new UnrecoverableError(error.message)
+    throw error
+  }
+  return {
+    treeSize: result.checkpoint?.treeSize ?? null,
+    rootHash: result.checkpoint?.rootHash ?? null,
+    published: result.published,
+    nodesWritten: result.nodesWritten,
+  }
+}
