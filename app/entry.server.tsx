@@ -1,13 +1,13 @@
-import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
-import { createI18n } from './i18n/config'
-import { getLocale } from './utils/i18n.server'
+import { getLocale, i18nFor } from './utils/i18n.server'
+import { withoutNulBytes } from './utils/nul-filter.server'
 
 export const streamTimeout = 5_000
+
 
 export default async function handleRequest(
   request: Request,
@@ -15,7 +15,7 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  const i18n = createI18n(await getLocale(request))
+  const i18n = i18nFor(await getLocale(request))
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
@@ -26,7 +26,7 @@ export default async function handleRequest(
       {
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
-          const body = new PassThrough()
+          const body = withoutNulBytes()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(
             new Response(createReadableStreamFromReadable(body), {

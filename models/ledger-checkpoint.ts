@@ -17,6 +17,10 @@ const ledgerCheckpointSchema = new Schema(
     keyAlg: { type: String, enum: SIGNING_ALGS, required: true },
     // Base64 signature over checkpointBody() of the fields above.
     signature: { type: String, required: true },
+    // Not signed: the hex hashes of the perfect subtrees on the tree's right edge at this size
+    // (merkle.ts frontierNodes), so the next checkpoint resumes without reading ledger_nodes. A
+    // reader checks that they fold to rootHash before using them.
+    frontier: { type: [String], default: undefined },
   },
   { collection: 'ledger_checkpoints', versionKey: false, strict: 'throw' },
 )

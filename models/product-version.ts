@@ -6,7 +6,7 @@
  * - `distributions` [{key, kind file|api, title{zh,en}, format, fileName, mediaType, sha256,
  *   sizeBytes, storageKey (content store key), endpoint (api), scanRequested}]
  * - `dataSchema` (not `schema`, which Mongoose documents reserve) {fields [{name, label{zh,en}, type, personal, sensitive}]}
- * - `provenance` (models/provenance-record.ts, embedded: ADR 012) · `lineage` every ancestor
+ * - `provenance` (models/provenance-record.ts, embedded: ADR 017) · `lineage` every ancestor
  *   version id (transitive inputs) with `lineageComplete`, so the walk reads a graph in one query
  * - projections of the listing events (models/listing-event.ts), kept by app/services/products:
  *   `state` draft|submitted|published|returned|blocked|private · `screening` {status, source
@@ -64,7 +64,7 @@ const productVersionSchema = new Schema(
       default: () => ({ fields: [] }),
     },
     provenance: { type: provenanceRecordSchema, required: true },
-    // Every product version this one derives from, transitively (ADR 012): the inputs' ids plus
+    // Every product version this one derives from, transitively (ADR 017): the inputs' ids plus
     // their lineages, fixed at drafting (inputs never change afterwards). Lets the provenance walk
     // read a whole graph with one `$in` instead of one per level. `lineageComplete` false (too
     // large, or an input without a lineage): the walk goes level by level.

@@ -20,6 +20,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
         {user ? (
           <>
             <Link to={user.home}>{t('nav.home')}</Link>
+            <Link to="/market">{t('market.nav.browse')}</Link>
             {user.canReadCatalog ? <Link to="/catalog">{t('catalog.nav')}</Link> : null}
             <Link to="/open">{t('openData.nav')}</Link>
             {user.canManageOpenCatalog ? <Link to="/authority/open-data">{t('openData.admin.title')}</Link> : null}
@@ -38,6 +39,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
         ) : (
           <>
             <Link to="/open">{t('openData.nav')}</Link>
+            <Link to="/market">{t('market.nav.browse')}</Link>
             <Link to="/login">{t('nav.login')}</Link>
             <Link to="/register">{t('nav.register')}</Link>
           </>

@@ -30,9 +30,10 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
         <svg
           role="img"
           aria-label={title}
-          width={layout.width}
-          height={layout.height}
+          width="100%"
           viewBox={`0 0 ${layout.width} ${layout.height}`}
+          // Fits the page when it can; never shrinks below 3/4 (then the frame scrolls).
+          style={{ maxWidth: layout.width, minWidth: Math.round(layout.width * 0.75), height: 'auto' }}
           xmlns="http://www.w3.org/2000/svg"
           fontFamily="'Noto Sans CJK SC', 'Noto Sans SC', system-ui, sans-serif"
         >
@@ -62,11 +63,13 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
               <g>
                 <title>{n.tooltip ?? n.title}</title>
                 <rect x={n.x} y={n.y} width={n.w} height={n.h} rx="7" fill={c.fill} stroke={c.stroke} strokeWidth={n.kind === 'root' ? 2 : 1.2} />
-                <text x={n.x + 10} y={n.y + 20} fontSize="12.5" fontWeight="700" fill={c.ink}>
-                  {n.title}
-                </text>
+                {(n.titleLines ?? [n.title]).map((line, i) => (
+                  <text key={`t${i}`} x={n.x + 10} y={n.y + 19 + i * 15} fontSize="12.5" fontWeight="700" fill={c.ink}>
+                    {line}
+                  </text>
+                ))}
                 {n.lines.map((line, i) => (
-                  <text key={i} x={n.x + 10} y={n.y + 38 + i * 16} fontSize="11" fill={c.ink} opacity={0.85}>
+                  <text key={i} x={n.x + 10} y={n.y + 19 + (n.titleLines?.length ?? 1) * 15 + 4 + i * 15} fontSize="11" fill={c.ink} opacity={0.85}>
                     {line}
                   </text>
                 ))}

@@ -1,3 +1,4 @@
+import { marketEn, marketErrorsEn } from './market'
 import type { Messages } from './zh'
 
 export const en: Messages = {
@@ -573,7 +574,10 @@ export const en: Messages = {
       free_text: 'Free text with personal data',
     },
   },
+  // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
+  market: marketEn,
   error: {
+    market: marketErrorsEn,
     fingerprint: {
       duplicateColumn: 'The fingerprint spec names the same column twice.',
       nothingToMark: 'The fingerprint spec needs at least one column that can carry a mark (a numeric column with a tolerance, or a date column allowing equivalent spellings).',

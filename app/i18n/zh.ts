@@ -1,3 +1,5 @@
+import { marketErrorsZh, marketZh } from './market'
+
 export const zh = {
   app: {
     name: '广东省公共数据交易平台',
@@ -571,7 +573,10 @@ export const zh = {
       free_text: '含个人信息的自由文本',
     },
   },
+  // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
+  market: marketZh,
   error: {
+    market: marketErrorsZh,
     fingerprint: {
       duplicateColumn: '指纹规格中同一列出现了两次。',
       nothingToMark: '指纹规格须至少有一列可以嵌入标记（声明了容差的数值列，或允许等价写法的日期列）。',

@@ -54,6 +54,10 @@ describe('e2e: open-data portal', () => {
 
     await page.getByLabel(zh.openData.searchLabel).fill('企业登记')
     await Promise.all([page.waitForURL(/q=/), page.getByRole('button', { name: zh.openData.search, exact: true }).click()])
+    // The URL can change a moment before the new results render: wait for them.
+    await expect
+      .poll(async () => (await page.locator('.results h3').allTextContents()).every((t) => /企业|登记/.test(t)))
+      .toBe(true)
     const simplified = await page.locator('.results h3').allTextContents()
     expect(simplified.length).toBeGreaterThan(0)
     await page.screenshot({ path: screenshotPath('open-02-search'), fullPage: true })

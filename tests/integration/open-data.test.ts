@@ -9,7 +9,7 @@ import { createDraft } from '~/services/catalog/entries.server'
 import { decideEntry, submitEntry } from '~/services/catalog/review.server'
 import { contentSchema } from '~/services/catalog/schemas'
 import { CatalogEntry } from '#models/catalog-entry'
-import { ensureCatalogIndex, pollCatalogChanges, searchCatalog, stopCatalogIndex } from '~/services/search/catalog-index.server'
+import { ensureCatalogIndex, pollCatalogChanges, requestCatalogRebuild, searchCatalog, stopCatalogIndex } from '~/services/search/catalog-index.server'
 import { parseCatalogSearchParams } from '~/services/search/params'
 import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { useTestDb } from '../setup/db'
@@ -135,6 +135,10 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
       const poll = await pollCatalogChanges()
       expect(poll.refreshed).toBeGreaterThan(0)
       expect((await searchCatalog(q2, 'listed')).items.some((i) => i.id === String(second._id))).toBe(listed)
+      // `npm run search:rebuild` asks every process to reload at its next poll.
+      await requestCatalogRebuild()
+      expect(await pollCatalogChanges()).toEqual({ refreshed: 0, rebuilt: true })
+      expect(await pollCatalogChanges()).toEqual({ refreshed: expect.any(Number), rebuilt: false })
       stopCatalogIndex()
     })
   })

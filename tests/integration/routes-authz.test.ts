@@ -22,6 +22,11 @@ const LEDGER_READERS: Role[] = ['authority_admin', 'regulator']
 const CATALOG_READERS: Role[] = STAFF
 const QUALITY_RAISERS: Role[] = ['authority_admin', 'agency_staff', 'provider_staff', 'buyer_staff', 'researcher']
 const CAT_ENTRY = '/catalog/0123456789abcdef01234567'
+// C7: who makes products (the authority publishes its own, Art. 36) and who runs models.
+const PRODUCERS: Role[] = ['authority_admin', 'provider_staff']
+const MODEL_RUNNERS: Role[] = ['provider_staff', 'buyer_staff', 'researcher']
+const ID = '0123456789abcdef01234567'
+const PRODUCT = `/market/${ID}`
 const API_ENTRY = '/api/v1/catalog/entries/0123456789abcdef01234567'
 
 const TABLE: Record<string, RouteAccess> = {
@@ -32,7 +37,8 @@ const TABLE: Record<string, RouteAccess> = {
   'set-locale.tsx': { path: '/set-locale', loader: 'public', action: 'public' },
   'authority._index.tsx': { path: '/authority', loader: ['authority_admin'], action: ['authority_admin'] },
   'agency._index.tsx': { path: '/agency', loader: ['agency_staff'] },
-  'provider._index.tsx': { path: '/provider', loader: ['provider_staff'] },
+  // C7: the authority also holds create:product:own-org (it publishes products and models, Art. 36).
+  'provider._index.tsx': { path: '/provider', loader: ['provider_staff', 'authority_admin'] },
   'buyer._index.tsx': { path: '/buyer', loader: ['buyer_staff'] },
   'research._index.tsx': { path: '/research', loader: ['researcher'] },
   'regulator._index.tsx': { path: '/regulator', loader: LEDGER_READERS, action: LEDGER_READERS },
@@ -117,6 +123,27 @@ const TABLE: Record<string, RouteAccess> = {
   'open.catalog.$year.tsx': { path: '/open/catalog/2026', loader: 'public' },
   'open.comments.tsx': { path: '/open/comments', loader: 'public', action: 'public' },
   'authority.open-data.tsx': { path: '/authority/open-data', loader: ['authority_admin'], action: ['authority_admin'] },
+  // SPEC C7 marketplace (public browsing), product console, listing review, model runs, products API.
+  'market._index.tsx': { path: '/market', loader: 'public' },
+  'market.$productId._index.tsx': { path: PRODUCT, loader: 'public', action: MODEL_RUNNERS },
+  'market.$productId.v.$number.tsx': { path: `${PRODUCT}/v/1`, loader: 'public' },
+  'market.runs.tsx': { path: '/market/runs', loader: MODEL_RUNNERS },
+  'provider.products._index.tsx': { path: '/provider/products', loader: PRODUCERS },
+  'provider.products.new.tsx': { path: '/provider/products/new', loader: PRODUCERS, action: PRODUCERS },
+  'provider.products.$productId._index.tsx': { path: `/provider/products/${ID}`, loader: PRODUCERS },
+  'provider.products.$productId.edit.tsx': { path: `/provider/products/${ID}/edit`, loader: PRODUCERS, action: PRODUCERS },
+  'provider.products.$productId.versions.new.tsx': { path: `/provider/products/${ID}/versions/new`, loader: PRODUCERS, action: PRODUCERS },
+  'provider.products.$productId.versions.$number.tsx': { path: `/provider/products/${ID}/versions/1`, loader: PRODUCERS, action: PRODUCERS },
+  'authority.listings._index.tsx': { path: '/authority/listings', loader: ['authority_admin'] },
+  'authority.listings.$versionId.tsx': { path: `/authority/listings/${ID}`, loader: ['authority_admin'], action: ['authority_admin'] },
+  'api.v1.products.ts': { path: '/api/v1/products', loader: 'public', action: PRODUCERS, json: true },
+  'api.v1.products.$productId.ts': { path: `/api/v1/products/${ID}`, loader: 'public', action: 'public', json: true },
+  'api.v1.products.$productId.versions.ts': { path: `/api/v1/products/${ID}/versions`, loader: 'public', action: PRODUCERS, json: true },
+  'api.v1.products.$productId.versions.$number.ts': { path: `/api/v1/products/${ID}/versions/1`, loader: 'public', action: 'public', json: true },
+  'api.v1.products.$productId.versions.$number.files.ts': { path: `/api/v1/products/${ID}/versions/1/files`, loader: 'public', action: PRODUCERS, json: true },
+  'api.v1.products.$productId.versions.$number.submit.ts': { path: `/api/v1/products/${ID}/versions/1/submit`, loader: 'public', action: PRODUCERS, json: true },
+  'api.v1.products.$productId.versions.$number.provenance.ts': { path: `/api/v1/products/${ID}/versions/1/provenance`, loader: 'public', action: 'public', json: true },
+  'api.v1.products.$productId.runs.ts': { path: `/api/v1/products/${ID}/runs`, loader: 'public', action: MODEL_RUNNERS, json: true },
 }
 
 const routeDir = path.resolve('app/routes')
@@ -167,7 +194,7 @@ describe('every route checks permissions on the server', () => {
               : access.json
                 ? jsonRequest(access.path, {}, { cookie })
                 : formRequest(access.path, {}, { cookie })
-          const params = { orgId: '0123456789abcdef01234567', '*': 'nope', seq: '1' }
+          const params = { orgId: '0123456789abcdef01234567', '*': 'nope', seq: '1', productId: ID, number: '1', versionId: ID }
           const res = await settle(() => fn!({ request, params, context: {} }))
           expect(res.status, `${caller} got a server error`).toBeLessThan(500)
           const refused = isRefused(res)

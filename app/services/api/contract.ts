@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { catalogEndpoints } from '~/services/catalog/api-contract'
 import { openDataEndpoints } from '~/services/search/api-schemas'
+import { productEndpoints } from '~/services/products/api-contract'
 import { scanReportView } from '~/services/desensitize/schemas'
 import { registrationSchema, reviewRegistrationSchema } from '~/services/identity/schemas'
 import type { Permission } from '~/utils/permissions'
@@ -231,6 +232,8 @@ export const endpoints: Endpoint[] = [
   ...catalogEndpoints,
   // SPEC C6 catalog search and DCAT export (the CKAN action API at /api/3/action/* follows CKAN's own documentation).
   ...openDataEndpoints,
+  // SPEC C7 products, versions, uploads, PROV-JSON provenance and model runs (Art. 35–38).
+  ...productEndpoints,
 ]
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {

@@ -148,6 +148,8 @@ describe('ledger checkpoints (SPEC C11)', () => {
     // n leaves make exactly 2n − popcount(n) perfect subtrees.
     const popcount = head.seq.toString(2).replace(/0/g, '').length
     expect(nodesAfter).toBe(2 * head.seq - popcount)
+    // The checkpoint keeps its right-edge subtrees, so the next one resumes without node reads.
+    expect(sizes[0]!.frontier).toHaveLength(popcount)
     expect(nodesAfter).toBeGreaterThan(nodesBefore)
 
     const rerun = await checkpointLedger({})

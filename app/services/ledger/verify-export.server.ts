@@ -17,9 +17,7 @@
 // matches and the first that does not, which is all signed data can tell.
 import { createHash, hash as oneShotHash } from 'node:crypto'
 import { open, readFile, type FileHandle } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
 import canonicalize from 'canonicalize'
 import { z } from 'zod'
 import {
@@ -33,7 +31,7 @@ import {
 import {
   EXPORT_FILES,
   EXPORT_FORMAT,
-  HASH_KEY,
+  HASH_KEY as HASH_KEY_TEXT,
   LINE_PREFIX,
   manifestBody,
   type ExportManifest,
@@ -205,22 +203,19 @@ interface Scan {
 }
 
 /**
- * The per-line half of entry checking, which needs nothing from other lines, so it can run in
- * worker threads: each line must be `{"entry":<text>,"hash":"<hex>"}`; its hash must be H(<text>)
+ * The per-line half of entry checking (it needs nothing from other lines): each line must be `{"entry":<text>,"hash":"<hex>"}`; its hash must be H(<text>)
  * with the `alg` the text names; its leaf hash is computed. `_id`, `alg` and `prevHash` are read
  * straight from the canonical text: `_id` is its first key, and in RFC 8785 order `alg` and
  * `prevHash` come before the only nested values (subjects, summary), so their first occurrence is
  * the top-level one; whatever is read is bound by the hash of the bytes.
- *
- * Self-contained on purpose (no imports, no inner functions): it is sent to workers as source.
  */
 export function scanLines(
   buf: Buffer,
   hash: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer,
   treeAlg: string,
 ): Scan {
-  const PREFIX = Buffer.from('{"entry":')
-  const HASH_KEY = Buffer.from(',"hash":"')
+  const PREFIX = Buffer.from(LINE_PREFIX)
+  const HASH_KEY = Buffer.from(HASH_KEY_TEXT)
   const ID_KEY = Buffer.from('{"_id":')
   const ALG_KEY = Buffer.from(',"alg":"')
   const PREV_KEY = Buffer.from(',"prevHash":"')
@@ -291,11 +286,6 @@ export function scanLines(
 
 const GENESIS = Buffer.alloc(32)
 
-// scanLines spells the line format out itself (it runs as source in workers): keep it in step.
-if (LINE_PREFIX !== '{"entry":' || HASH_KEY !== ',"hash":"') {
-  throw new Error('export-format.ts and scanLines disagree on the line format')
-}
-
 /** The in-order half of entry checking: seqs, links, and the root at every checkpoint. */
 class EntryChecker {
   expected = 1
@@ -305,6 +295,11 @@ class EntryChecker {
   readonly builder: TreeBuilder
   private nextCheckpoint = 0
   private lastMatched = 0
+  /**
+   * A checkpoint whose root did not match, held back one entry: if the next entry's link then
+   * fails, that names the changed entry exactly, which beats naming a range.
+   */
+  private rootMismatch: ExportFailure | null = null
 
   constructor(
     readonly treeAlg: TreeAlg,
@@ -317,6 +312,11 @@ class EntryChecker {
     return this.expected - 1
   }
 
+  /** After the last entry: a root mismatch no later link explained. */
+  finish(): void {
+    if (this.rootMismatch) fail(this.rootMismatch)
+  }
+
   get headHash(): string {
     return this.expected > 1 ? this.prevHash.toString('hex') : ''
   }
@@ -327,6 +327,7 @@ class EntryChecker {
     }
     const error = scan.error
     if (!error) return
+    if (this.rootMismatch) fail(this.rootMismatch)
     const seq = this.expected
     if (error.kind === 'format') fail({ seq, reason: `line ${seq} is not an export line` })
     const id = error.id
@@ -372,6 +373,7 @@ class EntryChecker {
             },
       )
     }
+    if (this.rootMismatch) fail(this.rootMismatch)
     this.builder.push(scan.leaves.subarray(32 * n, 32 * n + 32))
     this.prevPrevHash = this.prevHash
     this.prevHash = hash
@@ -380,14 +382,14 @@ class EntryChecker {
     const cp = this.checkpoints[this.nextCheckpoint]
     if (cp && cp.treeSize === seq) {
       if (this.builder.root().toString('hex') !== cp.rootHash) {
-        fail({
+        this.rootMismatch = {
           seq: this.lastMatched + 1,
           checkpoint: cp.treeSize,
           reason:
             `the entries do not have the root signed in checkpoint ${cp.treeSize}: ` +
             `an entry in ${this.lastMatched + 1}..${cp.treeSize} differs from what was signed ` +
             `(the chain was re-hashed after the change)`,
-        })
+        }
       }
       this.lastMatched = cp.treeSize
       this.nextCheckpoint++
@@ -395,78 +397,13 @@ class EntryChecker {
   }
 }
 
-/**
- * Runs scanLines on chunks, in worker threads when there is more than one core and the file is
- * large enough to pay for starting them, and hands the results back in order.
- */
-class Scanner {
-  private readonly workers: Worker[] = []
-  private next = 0
-  private readonly waiting = new Map<
-    number,
-    { resolve: (scan: Scan) => void; reject: (e: Error) => void }
-  >()
-
-  constructor(
-    private readonly treeAlg: TreeAlg,
-    threads: number,
-  ) {
-    const source = [
-      "const { parentPort } = require('node:worker_threads')",
-      "const { hash } = require('node:crypto')",
-      // esbuild may wrap named functions in __name(); a no-op here keeps the source self-contained.
-      'var __name = (f) => f',
-      `const scanLines = (${scanLines.toString()})`,
-      'parentPort.on("message", ({ id, chunk, treeAlg }) => {',
-      '  const scan = scanLines(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), hash, treeAlg)',
-      '  parentPort.postMessage({ id, scan }, [scan.ids.buffer, scan.chain.buffer, scan.prev.buffer, scan.leaves.buffer])',
-      '})',
-    ].join('\n')
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(source, { eval: true })
-      worker.on('message', ({ id, scan }: { id: number; scan: Scan }) => {
-        const done = this.waiting.get(id)
-        this.waiting.delete(id)
-        done?.resolve({
-          ...scan,
-          chain: Buffer.from(scan.chain.buffer, scan.chain.byteOffset, scan.chain.byteLength),
-          prev: Buffer.from(scan.prev.buffer, scan.prev.byteOffset, scan.prev.byteLength),
-          leaves: Buffer.from(scan.leaves.buffer, scan.leaves.byteOffset, scan.leaves.byteLength),
-        })
-      })
-      worker.on('error', (error) => {
-        for (const { reject } of this.waiting.values()) reject(error)
-        this.waiting.clear()
-      })
-      this.workers.push(worker)
-    }
-  }
-
-  scan(chunk: Buffer): Promise<Scan> {
-    if (this.workers.length === 0)
-      return Promise.resolve(scanLines(chunk, oneShotHash, this.treeAlg))
-    const id = this.next++
-    const worker = this.workers[id % this.workers.length]!
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
-      worker.postMessage({ id, chunk, treeAlg: this.treeAlg }, [chunk.buffer as ArrayBuffer])
-    })
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()))
-  }
-}
-
 const CHUNK_BYTES = 4 << 20
-// Below this, starting threads costs more than they save.
-const PARALLEL_MIN_BYTES = 16 << 20
 
 /** SPEC C11: verifies an export directory offline (see the comment at the top of this file). */
 export async function verifyExport(
   dir: string,
-  /** threads: hashing threads (0: this one); chunkBytes: read size (tests use small ones). */
-  options: { threads?: number; chunkBytes?: number } = {},
+  /** chunkBytes: how much is read at a time (tests use small reads). */
+  options: { chunkBytes?: number } = {},
 ): Promise<ExportVerifyResult> {
   let checker: EntryChecker | undefined
   try {
@@ -480,7 +417,7 @@ export async function verifyExport(
 
 async function verifyExportOrThrow(
   dir: string,
-  options: { threads?: number; chunkBytes?: number },
+  options: { chunkBytes?: number },
   started: (c: EntryChecker) => void,
 ): Promise<ExportVerifyResult> {
   const manifest = (await readJson(dir, EXPORT_FILES.manifest, manifestSchema))
@@ -576,46 +513,31 @@ async function verifyExportOrThrow(
     fail({ file: EXPORT_FILES.entries, reason: `${EXPORT_FILES.entries} is missing` })
   }
   const size = (await handle.stat()).size
-  const threads =
-    options.threads ?? (size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 0)
-  const scanner = new Scanner(manifest.treeAlg, threads > 1 ? threads : 0)
-  // Chunks are read and scanned ahead (up to two per thread) and applied in order.
-  const inFlight: Promise<Scan>[] = []
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES
   let carry = Buffer.alloc(0)
   try {
-    for (let position = 0; position < size || inFlight.length > 0;) {
-      while (position < size && inFlight.length < Math.max(2, 2 * threads)) {
-        const chunk = Buffer.allocUnsafe(
-          Math.min(options.chunkBytes ?? CHUNK_BYTES, size - position) + carry.length,
-        )
-        carry.copy(chunk)
-        const { bytesRead } = await handle.read(
-          chunk,
-          carry.length,
-          chunk.length - carry.length,
-          position,
-        )
-        position += bytesRead
-        fileHash.update(chunk.subarray(carry.length, carry.length + bytesRead))
-        bytes += bytesRead
-        const filled = chunk.subarray(0, carry.length + bytesRead)
-        const cut = filled.lastIndexOf(10) + 1
-        carry = Buffer.from(filled.subarray(cut))
-        if (cut > 0) {
-          // Its own ArrayBuffer (never Node's shared pool): it may be transferred to a worker.
-          const lines = Buffer.allocUnsafeSlow(cut)
-          filled.copy(lines, 0, 0, cut)
-          inFlight.push(scanner.scan(lines))
-        }
-        if (bytesRead === 0) break
-      }
-      const scan = inFlight.shift()
-      if (scan) checker.apply(await scan)
+    for (let position = 0; position < size;) {
+      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, size - position) + carry.length)
+      carry.copy(chunk)
+      const { bytesRead } = await handle.read(
+        chunk,
+        carry.length,
+        chunk.length - carry.length,
+        position,
+      )
+      if (bytesRead === 0) break
+      position += bytesRead
+      fileHash.update(chunk.subarray(carry.length, carry.length + bytesRead))
+      bytes += bytesRead
+      const filled = chunk.subarray(0, carry.length + bytesRead)
+      const cut = filled.lastIndexOf(10) + 1
+      carry = Buffer.from(filled.subarray(cut))
+      if (cut > 0) checker.apply(scanLines(filled.subarray(0, cut), oneShotHash, manifest.treeAlg))
     }
   } finally {
     await handle.close()
-    await scanner.close()
   }
+  checker.finish()
   if (carry.length > 0)
     fail({
       seq: checker.expected,

@@ -26,9 +26,7 @@ function commentLimiter(): RateLimiterRedis {
   return limiter
 }
 
-/** Art. 34: a member of the public comments on which data should be opened (no login needed). */
-export async function submitPublicComment(input: {
-  clientKey: string
+interface CommentInput {
   user?: AuthUser
   topic: (typeof COMMENT_TOPICS)[number]
   year: number
@@ -36,7 +34,10 @@ export async function submitPublicComment(input: {
   body: string
   name: string
   contact: string
-}): Promise<{ id: string }> {
+}
+
+/** Art. 34: a member of the public comments on which data should be opened (no login needed). */
+export async function submitPublicComment(input: CommentInput & { clientKey: string }): Promise<{ id: string }> {
   try {
     await commentLimiter().consume(input.clientKey || 'unknown')
   } catch (rejection) {
@@ -44,6 +45,11 @@ export async function submitPublicComment(input: {
     const seconds = Math.ceil(((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000)
     throw new DomainError('rate_limited', 'error.openData.tooManyComments', 429, undefined, { seconds })
   }
+  return recordComment(input)
+}
+
+/** Stores a comment and logs it; no rate limit (the demo seed's own sample comments). */
+export async function recordComment(input: CommentInput): Promise<{ id: string }> {
   await connectDb()
   const created = await OpenDataComment.create({
     topic: input.topic,

@@ -15,10 +15,14 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
 import { demoUser, draftWithFile, productInput, seededEntryId } from '../../../tests/fixtures/products'
 import { useTestDb } from '../../../tests/setup/db'
+import { scan } from '#jobs/processors/scan'
+import { contentStore } from '~/services/storage/store.server'
+import { listingSweep } from '#jobs/processors/listing-sweep'
 import { reviewVersion, setScreeningByHand } from './listing.server'
+import { landUseParcelsCsv } from './seed.server'
 import { createProduct } from './products.server'
 import { tryPublish } from './publication.server'
-import { createDraftVersion, submitVersion } from './versions.server'
+import { addFileToDraft, createDraftVersion, submitVersion } from './versions.server'
 
 const DAY = 86_400_000
 
@@ -233,6 +237,30 @@ describe('products: listing rules', () => {
     const v = await ProductVersion.findById(draft.id).lean()
     expect(v!.state).toBe('published')
     expect(v!.screening).toMatchObject({ status: 'passed', source: 'authority' })
+  })
+
+  it('art32 a general-grade version publishes once the desensitization scanner passes its file (scan job, then the listing sweep)', async () => {
+    const { id } = await createProduct(provider, productInput())
+    const draft = await createDraftVersion(provider, id, {
+      note: { zh: '', en: '' },
+      inputs: [{ kind: 'catalog-entry', id: open }],
+      activity: { label: { zh: '汇总', en: '' }, description: '', parameters: '{}' },
+      schema: [],
+    })
+    const stored = await contentStore().putBytes(landUseParcelsCsv())
+    await addFileToDraft(provider, id, draft.number, { fileName: 'areas.csv', extension: 'csv', mediaType: 'text/csv', stored })
+    await submitVersion(provider, id, draft.number)
+    const submitted = await ProductVersion.findById(draft.id).lean()
+    expect(submitted!.distributions[0]!.scanRequested).toBe(true)
+    expect(submitted!.state).toBe('submitted')
+    // What the worker does with the queued job:
+    const outcome = await scan({ fileRef: contentStore().fileRef(stored.key), subjectRef: `product-version:${draft.id}`, fileName: 'areas.csv', requestedBy: { orgId: provider.org!.id } })
+    expect(outcome.status).toBe('passed')
+    const swept = await listingSweep({ reason: 'manual' })
+    expect(swept.published).toBeGreaterThanOrEqual(1)
+    const v = await ProductVersion.findById(draft.id).lean()
+    expect(v!.state).toBe('published')
+    expect(v!.screening).toMatchObject({ status: 'passed', source: 'scanner' })
   })
 
   it('art36 only the authority publishes models, and a model states its inputs, outputs and documentation', async () => {

@@ -8,6 +8,7 @@ import { walkProvenance } from '~/services/provenance/walk.server'
 import { DomainError } from '~/utils/errors'
 import { formFailure } from '~/utils/forms.server'
 import { translateFields } from '~/utils/http.server'
+import { formToObject, readBodyLimited } from '~/utils/validation.server'
 import { parseMarketSearchParams, searchMarket } from './market-index.server'
 import { runnableInputs } from './model-runs.server'
 import { loadVisibleProduct, orgNamesOf, productView } from './products.server'
@@ -77,8 +78,9 @@ export async function versionPageData(viewer: AuthUser | undefined, productId: s
   const { product, owner, authority } = await loadVisibleProduct(viewer, productId)
   const version = await loadVisibleVersion(productId, number, owner || authority)
   if (owner && version.state === 'submitted') await advanceVersion(String(version._id))
-  const graph = redactGraph(await walkProvenance([String(version._id)]), provenanceAudience(viewer))
-  const picture = provenancePicture(graph, t, t.locale)
+  const audience = provenanceAudience(viewer)
+  const graph = redactGraph(await walkProvenance([String(version._id)]), audience)
+  const picture = provenancePicture(graph, t, t.locale, audience)
   return {
     nav: marketLinks(viewer, t),
     product: productView(product),
@@ -93,7 +95,7 @@ export async function versionPageData(viewer: AuthUser | undefined, productId: s
       ms: graph.stats.ms,
       truncated: graph.stats.truncated,
     },
-    audience: provenanceAudience(viewer),
+    audience,
     orgNames: await orgNamesOf([product.ownerOrgId, ...graph.agents.map((a) => a.orgId)]),
   }
 }
@@ -104,4 +106,14 @@ export async function provenanceDocument(viewer: AuthUser | undefined, productId
   const version = await loadVisibleVersion(productId, number, owner || authority)
   const graph = redactGraph(await walkProvenance([String(version._id)]), provenanceAudience(viewer))
   return toProvJson(graph, origin)
+}
+
+/** A posted (urlencoded) form as an object, kept to show the values again on a refusal. */
+export async function readForm(request: Request): Promise<Record<string, unknown>> {
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
+    throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
+  }
+  const body = await readBodyLimited(request)
+  return formToObject(await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData())
 }

@@ -26,7 +26,7 @@ export async function art35RequireRightsToInputs(
       'missing_right',
       `error.market.right.${missing.code}`,
       missing.code === 'not_found' ? 404 : 403,
-      { inputs: [`error.market.right.${missing.code}`] },
+      undefined,
       { input: name, ref: `${missing.input.kind}:${missing.input.id}`, needed: missing.needed, basisRef: missing.basisRef ?? '' },
     )
   }

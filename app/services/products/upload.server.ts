@@ -26,6 +26,7 @@ export function safeFileName(raw: string): { name: string; extension: string } {
   const bad =
     name.length === 0 ||
     name.length > 200 ||
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     /[/\\\u0000-\u001f\u007f]/.test(name) ||
     name.startsWith('.') ||
     name.includes('..') ||
@@ -94,6 +95,12 @@ function multipartRefusal(error: MultipartError): DomainError {
   return new DomainError('malformed_upload', 'error.market.uploadMalformed', 400)
 }
 
+function isClientAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || error.name === 'AbortError' || /aborted|premature close|terminated/i.test(error.message)
+}
+
 export interface UploadOutcome {
   key: string
   fileName: string
@@ -142,6 +149,8 @@ export async function receiveVersionFile(
   } catch (error) {
     await received?.staged.discard()
     if (error instanceof MultipartError) throw multipartRefusal(error)
+    // The client went away mid-upload: a truncated upload, not a server fault.
+    if (isClientAbort(error)) throw new DomainError('upload_truncated', 'error.market.uploadTruncated', 400)
     throw error
   }
   if (!received) throw new DomainError('no_file', 'error.market.noFile', 400)

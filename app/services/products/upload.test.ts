@@ -13,6 +13,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProductVersion } from '#models/product-version'
 import { action as uploadAction } from '~/routes/api.v1.products.$productId.versions.$number.files'
+import { action as versionPageAction } from '~/routes/provider.products.$productId.versions.$number'
 import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
@@ -174,6 +175,37 @@ describe('version file uploads', () => {
     rmSync(blob)
   }, 180_000)
 
+  it('a client that disconnects mid-upload leaves nothing behind', async () => {
+    const files = (await distributions()).length
+    let status = 0
+    let settled!: () => void
+    const done = new Promise<void>((r) => (settled = r))
+    const server = http.createServer((req, res) => {
+      const request = new Request(`${BASE}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: createReadableStreamFromReadable(req), duplex: 'half' } as RequestInit)
+      call(request)
+        .then((response) => (status = response.status))
+        .catch(() => (status = 500))
+        .finally(() => {
+          res.destroy()
+          settled()
+        })
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const port = (server.address() as { port: number }).port
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/x', headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Cookie: cookie, Origin: `http://127.0.0.1:${port}` } })
+    req.on('error', () => undefined)
+    req.write(head('half.csv'))
+    for (let i = 0; i < 40; i++) if (!req.write(Buffer.alloc(128 * 1024, 0x32))) await once(req, 'drain')
+    await new Promise((r) => setTimeout(r, 100))
+    req.destroy()
+    await done
+    server.close()
+    expect(status).toBe(400)
+    expect(tmpFiles()).toEqual([])
+    expect(await distributions()).toHaveLength(files)
+  })
+
   it('refuses bad input with a 4xx and stores nothing', async () => {
     const blobs = storedBlobs().length
     const files = (await distributions()).length
@@ -234,6 +266,15 @@ describe('version file uploads', () => {
     await expect(receiveVersionFile(provider, productId, number, request, { maxBytes: 1 * MB })).rejects.toMatchObject({ status: 413, code: 'payload_too_large' })
     expect(tmpFiles()).toEqual([])
     expect(storedBlobs()).toHaveLength(blobs)
+  })
+
+  it('without JavaScript the version page takes the same multipart upload and redirects back', async () => {
+    const csv = Buffer.from('region,count\r\n440300,3\r\n')
+    const ok = await settle(() => versionPageAction({ request: uploadRequest(productId, number, Buffer.concat([head('nojs.csv'), csv, TAIL]), cookie), params: { productId, number: String(number) }, context: {} }))
+    expect(ok.status).toBe(302)
+    expect(ok.headers.get('Location')).toBe(`/provider/products/${productId}/versions/${number}?uploaded=nojs.csv`)
+    const refused = await settle(() => versionPageAction({ request: uploadRequest(productId, number, Buffer.concat([head('../nojs.csv'), csv, TAIL]), cookie), params: { productId, number: String(number) }, context: {} }))
+    expect(refused.status).toBe(400)
   })
 
   it('stores the same bytes once (content addressing) and names each file by its own key', async () => {

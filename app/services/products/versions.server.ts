@@ -106,6 +106,7 @@ export async function createDraftVersion(
 ): Promise<{ id: string; number: number }> {
   const org = requireOrg(user)
   const product = await loadOwnProduct(user, productId)
+  if (product.visibility === 'private' && options.activityKind !== 'model_run') throw new DomainError('private_product', 'error.market.privateProduct', 409)
   assertGradeListable(product.grade.tier)
   art38RequireInputs(input.inputs)
   const now = options.now ?? new Date()

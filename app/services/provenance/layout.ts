@@ -10,6 +10,8 @@ export interface GraphNodeInput {
   key: string
   kind: NodeKind
   title: string
+  /** The title as drawn: one or two lines (see `wrapText`). */
+  titleLines?: string[]
   lines: string[]
   href?: string
   tooltip?: string
@@ -49,8 +51,9 @@ export interface GraphLayout {
 }
 
 export const NODE_W = 220
-export const NODE_H = 66
-const GAP_X = 84
+export const NODE_H = 78
+const DUMMY_H = 14
+const GAP_X = 70
 const GAP_Y = 16
 const PAD = 20
 const SWEEPS = 6
@@ -76,15 +79,43 @@ export function clipText(text: string, max: number): string {
   return out + '…'
 }
 
+/** Breaks text into at most `maxLines` lines of `max` half-width units; the last one ends in … when cut. */
+export function wrapText(text: string, max: number, maxLines: number): string[] {
+  const lines: string[] = []
+  let rest = text
+  while (rest && lines.length < maxLines) {
+    if (textUnits(rest) <= max || lines.length === maxLines - 1) {
+      lines.push(clipText(rest, max))
+      break
+    }
+    let line = ''
+    let units = 0
+    let lastSpace = -1
+    for (const ch of rest) {
+      const w = textUnits(ch)
+      if (units + w > max) break
+      if (ch === ' ') lastSpace = line.length
+      line += ch
+      units += w
+    }
+    // Break Latin text at a space; Chinese anywhere.
+    if (lastSpace > line.length / 2 && /[A-Za-z]/.test(line[line.length - 1] ?? '')) line = line.slice(0, lastSpace)
+    lines.push(line.trimEnd())
+    rest = rest.slice(line.length).trimStart()
+  }
+  return lines
+}
+
 export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly GraphEdgeInput[]): GraphLayout {
   const byKey = new Map(nodes.map((n) => [n.key, n]))
   const valid = edges.filter((e) => byKey.has(e.from) && byKey.has(e.to) && e.from !== e.to)
   const inputsOf = new Map<string, string[]>()
   const consumersOf = new Map<string, string[]>()
-  for (const e of valid) {
-    ;(inputsOf.get(e.from) ?? inputsOf.set(e.from, []).get(e.from)!).push(e.to)
-    ;(consumersOf.get(e.to) ?? consumersOf.set(e.to, []).get(e.to)!).push(e.from)
+  const link = (from: string, to: string) => {
+    ;(inputsOf.get(from) ?? inputsOf.set(from, []).get(from)!).push(to)
+    ;(consumersOf.get(to) ?? consumersOf.set(to, []).get(to)!).push(from)
   }
+  for (const e of valid) link(e.from, e.to)
 
   // Versions: longest distance from a root (Kahn's order over the derived → input edges).
   const isVersion = (n: GraphNodeInput) => n.kind !== 'catalog' && n.kind !== 'department'
@@ -109,9 +140,28 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
   for (const n of nodes) if (n.kind === 'department') level.set(n.key, deepest + 2)
   const maxLevel = Math.max(0, ...level.values())
 
+  // An edge that skips columns runs through a chain of invisible waypoints, one per column it
+  // crosses, which take part in the ordering: long edges then pass between boxes, not over them.
+  inputsOf.clear()
+  consumersOf.clear()
+  const dummy = new Set<string>()
+  const chains = valid.map((e, i) => {
+    const chain = [e.from]
+    for (let l = level.get(e.from)! + 1; l < level.get(e.to)!; l++) {
+      const key = `~${i}~${l}`
+      dummy.add(key)
+      level.set(key, l)
+      chain.push(key)
+    }
+    chain.push(e.to)
+    for (let j = 0; j + 1 < chain.length; j++) link(chain[j]!, chain[j + 1]!)
+    return chain
+  })
+
   // Columns left to right: departments … root.
   const columns: string[][] = Array.from({ length: maxLevel + 1 }, () => [])
   for (const n of nodes) columns[maxLevel - level.get(n.key)!]!.push(n.key)
+  for (const d of dummy) columns[maxLevel - level.get(d)!]!.push(d)
   const position = new Map<string, number>()
   const renumber = (col: string[]) => col.forEach((k, i) => position.set(k, i))
   columns.forEach(renumber)
@@ -119,54 +169,53 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
     const ps = (neighbours ?? []).map((n) => position.get(n)).filter((p): p is number => p !== undefined)
     return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : position.get(k)!
   }
+  const reorder = (c: number, neighbours: Map<string, string[]>) => {
+    const keyed = columns[c]!.map((k) => [k, barycentre(k, neighbours.get(k))] as const)
+    keyed.sort((a, b) => a[1] - b[1])
+    columns[c] = keyed.map(([k]) => k)
+    renumber(columns[c]!)
+  }
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
-    if (sweep % 2 === 0) {
-      for (let c = columns.length - 2; c >= 0; c--) {
-        const col = columns[c]!
-        const keyed = col.map((k) => [k, barycentre(k, consumersOf.get(k))] as const)
-        keyed.sort((a, b) => a[1] - b[1])
-        columns[c] = keyed.map(([k]) => k)
-        renumber(columns[c]!)
-      }
-    } else {
-      for (let c = 1; c < columns.length; c++) {
-        const col = columns[c]!
-        const keyed = col.map((k) => [k, barycentre(k, inputsOf.get(k))] as const)
-        keyed.sort((a, b) => a[1] - b[1])
-        columns[c] = keyed.map(([k]) => k)
-        renumber(columns[c]!)
-      }
-    }
+    if (sweep % 2 === 0) for (let c = columns.length - 2; c >= 0; c--) reorder(c, consumersOf)
+    else for (let c = 1; c < columns.length; c++) reorder(c, inputsOf)
   }
 
-  const tallest = Math.max(1, ...columns.map((c) => c.length))
-  const columnHeight = (n: number) => n * NODE_H + Math.max(0, n - 1) * GAP_Y
-  const height = PAD * 2 + columnHeight(tallest)
+  const slot = (k: string) => (dummy.has(k) ? DUMMY_H : NODE_H)
+  const columnHeight = (col: string[]) => col.reduce((sum, k) => sum + slot(k), 0) + Math.max(0, col.length - 1) * GAP_Y
+  const tallest = Math.max(NODE_H, ...columns.map(columnHeight))
+  const height = PAD * 2 + tallest
   const width = PAD * 2 + columns.length * NODE_W + Math.max(0, columns.length - 1) * GAP_X
   const placed = new Map<string, PlacedNode>()
+  const waypoints = new Map<string, { x: number; y: number }>()
   columns.forEach((col, c) => {
-    const offset = (columnHeight(tallest) - columnHeight(col.length)) / 2
-    col.forEach((k, i) => {
-      placed.set(k, { ...byKey.get(k)!, x: PAD + c * (NODE_W + GAP_X), y: PAD + offset + i * (NODE_H + GAP_Y), w: NODE_W, h: NODE_H, column: c })
-    })
+    let y = PAD + (tallest - columnHeight(col)) / 2
+    const x = PAD + c * (NODE_W + GAP_X)
+    for (const k of col) {
+      if (dummy.has(k)) waypoints.set(k, { x, y: y + DUMMY_H / 2 })
+      else placed.set(k, { ...byKey.get(k)!, x, y, w: NODE_W, h: NODE_H, column: c })
+      y += slot(k) + GAP_Y
+    }
   })
 
-  const placedEdges: PlacedEdge[] = valid.map((e) => {
+  const curve = (x1: number, y1: number, x2: number, y2: number) => {
+    const dx = Math.max(20, (x2 - x1) / 2)
+    return ` C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`
+  }
+  const placedEdges: PlacedEdge[] = valid.map((e, i) => {
     const source = placed.get(e.to)!
     const target = placed.get(e.from)!
-    const x1 = source.x + source.w
-    const y1 = source.y + source.h / 2
-    const x2 = target.x
-    const y2 = target.y + target.h / 2
-    const dx = Math.max(30, (x2 - x1) / 2)
-    return {
-      from: e.from,
-      to: e.to,
-      d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`,
-      label: e.label,
-      lx: x1 + 6,
-      ly: y1 - 5,
+    // From the input (left) through the waypoints to the derived node (right).
+    const through = chains[i]!.slice(1, -1).reverse().map((k) => waypoints.get(k)!)
+    let x = source.x + source.w
+    let y = source.y + source.h / 2
+    let d = `M${x},${y}`
+    for (const w of through) {
+      d += curve(x, y, w.x, w.y) + ` L${w.x + NODE_W},${w.y}`
+      x = w.x + NODE_W
+      y = w.y
     }
+    d += curve(x, y, target.x, target.y + target.h / 2)
+    return { from: e.from, to: e.to, d, label: e.label, lx: source.x + source.w + 6, ly: source.y + source.h / 2 - 5 }
   })
 
   return { width, height, nodes: [...placed.values()], edges: placedEdges, columns: columns.length }

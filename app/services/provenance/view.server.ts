@@ -4,7 +4,7 @@
 // its source department, and licence / grant ids only to signed-in market participants
 // (`read:market:any`), who see every detail.
 import type { AuthUser } from '~/services/identity/auth.server'
-import { clipText, layoutGraph, type GraphEdgeInput, type GraphNodeInput, type NodeKind } from './layout'
+import { clipText, layoutGraph, wrapText, type GraphEdgeInput, type GraphNodeInput, type NodeKind } from './layout'
 import type { ProvenanceGraph } from './walk.server'
 
 type T = (key: string, options?: Record<string, unknown>) => string
@@ -24,6 +24,10 @@ export function redactGraph(graph: ProvenanceGraph, audience: 'full' | 'public')
   }
 }
 
+/** What fits a box: bold titles and smaller sub-lines, in half-width units. */
+const TITLE_UNITS = 29
+const LINE_UNITS = 34
+
 const pick = (l: { zh: string; en: string }, lang: string) => (lang === 'en' ? l.en || l.zh : l.zh || l.en)
 
 function formatDate(iso: string, lang: string): string {
@@ -31,7 +35,7 @@ function formatDate(iso: string, lang: string): string {
 }
 
 /** Nodes and edges of the picture, in the viewer's language, laid out in columns. */
-export function provenancePicture(graph: ProvenanceGraph, t: T, lang: string) {
+export function provenancePicture(graph: ProvenanceGraph, t: T, lang: string, audience: 'full' | 'public' = 'full') {
   const orgName = new Map(graph.agents.map((a) => [a.orgId, pick(a.name, lang)]))
   const roots = new Set(graph.roots)
   const modelVersions = new Set(graph.edges.filter((e) => e.role === 'model').map((e) => e.to))
@@ -44,8 +48,9 @@ export function provenancePicture(graph: ProvenanceGraph, t: T, lang: string) {
     nodes.push({
       key: v.key,
       kind,
-      title: clipText(title, 30),
-      lines: [clipText(owner, 30), clipText(activity, 30)],
+      title,
+      titleLines: wrapText(title, TITLE_UNITS, 2),
+      lines: [clipText(owner, LINE_UNITS), clipText(activity, LINE_UNITS)],
       href: v.visibility === 'private' ? undefined : `/market/${v.productId}/v/${v.number}`,
       tooltip: `${title}\n${owner}\n${pick(v.activity.label, lang)}${v.generatedDigest ? `\nsha256 ${v.generatedDigest}` : ''}`,
     })
@@ -57,16 +62,19 @@ export function provenancePicture(graph: ProvenanceGraph, t: T, lang: string) {
     nodes.push({
       key: c.key,
       kind: 'catalog',
-      title: clipText(title, 30),
-      lines: [hidden ? '' : clipText(`${c.code} · v${c.version}`, 30), clipText(`${attribute} · ${t(`market.grade.${c.gradeTier}`)}`, 30)],
-      href: hidden ? undefined : `/catalog/${c.id}`,
-      tooltip: hidden ? title : `${title}\n${c.code}\n${attribute}`,
+      title,
+      titleLines: wrapText(title, TITLE_UNITS, 2),
+      lines: [hidden ? '' : clipText(`${c.code} · v${c.version}`, LINE_UNITS), clipText(attribute, LINE_UNITS)],
+      // Staff open the catalog page; the public the open-data portal (open and conditionally open entries).
+      href: hidden ? undefined : audience === 'full' ? `/catalog/${c.id}` : c.openAttribute === 'not_open' ? undefined : `/open/entries/${c.id}`,
+      tooltip: hidden ? title : `${title}\n${c.code}\n${attribute} · ${t(`market.grade.${c.gradeTier}`)}`,
     })
   }
   const departments = new Set(graph.edges.filter((e) => e.relation === 'source').map((e) => e.to))
   for (const a of graph.agents) {
     if (!departments.has(a.key)) continue
-    nodes.push({ key: a.key, kind: 'department', title: clipText(pick(a.name, lang), 30), lines: [t('market.provenance.sourceDepartment')], tooltip: pick(a.name, lang) })
+    const name = pick(a.name, lang)
+    nodes.push({ key: a.key, kind: 'department', title: name, titleLines: wrapText(name, TITLE_UNITS, 2), lines: [t('market.provenance.sourceDepartment')], tooltip: name })
   }
   const edges: GraphEdgeInput[] = graph.edges.map((e) => ({
     from: e.from,

@@ -211,9 +211,13 @@ export async function ensureCatalogIndex(options: { pollMs?: number; events?: bo
       })
     })
     s.ready = loadFromDatabase(s).catch((error: unknown) => {
+      // Not loaded: the next call starts over (and following changes restarts with it).
       s.ready = null
+      s.source = 'none'
       s.unsubscribe?.()
       s.unsubscribe = null
+      if (s.timer) clearInterval(s.timer)
+      s.timer = null
       throw error
     })
     const pollMs = options.pollMs ?? DEFAULT_POLL_MS

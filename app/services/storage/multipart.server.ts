@@ -1,4 +1,4 @@
-// A streaming multipart/form-data reader (RFC 7578) for large uploads (ADR 011). Remix's
+// A streaming multipart/form-data reader (RFC 7578) for large uploads (ADR 018). Remix's
 // `unstable_parseMultipartFormData` streams too, but it rewrites a file name to its last path
 // segment before the handler sees it (so `../../x.csv` cannot be refused) and its pure-JS search
 // splits the data at every CRLF — measured here at about 21 MB/s on CSV, 100 s for 2 GB. This

@@ -1,0 +1,48 @@
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { MarketNav } from '~/components/market'
+import { ProductForm } from '~/components/product-form'
+import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
+import { createProduct } from '~/services/products/products.server'
+import { productFormSchema } from '~/services/products/schemas'
+import marketCss from '~/styles/market.css?url'
+import { getT } from '~/utils/i18n.server'
+import { requirePermission } from '~/utils/permissions.server'
+import { validate } from '~/utils/validation.server'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'create:product:own-org')
+  const t = await getT(request)
+  return { nav: marketLinks(user, t), canModel: user.org?.type === 'authority' }
+}
+
+// SPEC C7: a new product of the caller's organisation (Art. 36: models are the authority's).
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'create:product:own-org')
+  const t = await getT(request)
+  let values: Record<string, unknown> = {}
+  try {
+    values = await readForm(request)
+    const input = validate(productFormSchema, values, t.locale)
+    const { id } = await createProduct(user, input)
+    return redirect(`/provider/products/${id}?created=1`)
+  } catch (error) {
+    return formFailureWithValues(error, t, values)
+  }
+}
+
+export default function NewProduct() {
+  const { t } = useTranslation()
+  const { nav, canModel } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+  return (
+    <section className="card">
+      <h1>{t('market.console.new')}</h1>
+      <MarketNav links={nav} />
+      <ProductForm values={failure?.values ?? { l_derivation: 'on' }} canModel={canModel} failure={failure} submitLabel={t('market.console.create')} />
+    </section>
+  )
+}
