@@ -118,7 +118,7 @@ describe('products end to end', () => {
     await b.goto('/market?q=' + encodeURIComponent('信用监测'))
     await b.getByRole('link', { name: 'Guangzhou key enterprise credit index (e2e)' }).click()
     await b.waitForURL(new RegExp(`/market/${productId}$`))
-    expect(await b.locator('main').textContent()).toContain('6,800.50')
+    await expect.poll(() => b.locator('main').textContent()).toContain('6,800.50')
     await b.screenshot({ path: screenshotPath('products-5-product-page'), fullPage: true })
     await b.getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') }).click()
     await b.waitForURL(new RegExp(`/market/${productId}/v/1$`))

@@ -122,8 +122,8 @@ describe('e2e: each seeded role logs in through the browser', () => {
         page.waitForURL((url) => url.pathname === ROLE_HOME[role], { timeout: 15_000 }),
         loginButton(page, c.lang).click(),
       ])
-      await page.locator('main h1').first().waitFor()
-      expect(await page.locator('main h1').first().textContent()).toBe(HOME_TITLE[role](c.lang))
+      // The URL can change a moment before the new page renders: wait for its heading.
+      await expect.poll(() => page.locator('main h1').first().textContent()).toBe(HOME_TITLE[role](c.lang))
       expect(await htmlLang(page)).toBe(c.lang)
       // The header now shows who is logged in.
       await expect
