@@ -9,7 +9,7 @@ import {
 } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
-import { declaredSchemaSchema } from '~/services/desensitize/schemas'
+import { declaredSchemaSchema, profileSchema } from '~/services/desensitize/schemas'
 import { getEnv } from '~/utils/env.server'
 import { createRedis } from '~/utils/redis.server'
 
@@ -51,6 +51,15 @@ const scanPayload = z.object({
   requestedBy: z.object({ orgId: z.string().min(1).max(100).optional(), userId: z.string().min(1).max(100).optional() }).optional(),
 })
 
+// SPEC C9 (Art. 32, 41): apply a desensitization profile to a file inside STORAGE_DIR; the output
+// is screened for `subjectRef`. No file content travels in the payload.
+const desensitizeApplyPayload = z.object({
+  fileRef: z.string().min(1).max(500),
+  profile: profileSchema,
+  subjectRef: scanPayload.shape.subjectRef,
+  requestedBy: scanPayload.shape.requestedBy,
+})
+
 // SPEC C7 (Art. 36): run an authority model on licensed data; the run record holds everything else.
 const runModelPayload = z.object({ runId: z.string().regex(/^[0-9a-f]{24}$/) })
 
@@ -64,6 +73,7 @@ export const queues = {
   'ledger-checkpoint': { schema: ledgerCheckpointPayload, concurrency: 1 },
   // One at a time: a scan streams a whole file and uses a core.
   scan: { schema: scanPayload, concurrency: 1 },
+  'desensitize-apply': { schema: desensitizeApplyPayload, concurrency: 1 },
   'run-model': { schema: runModelPayload, concurrency: 1 },
   'listing-sweep': { schema: listingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

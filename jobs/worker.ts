@@ -13,6 +13,7 @@ import { catalogSweep } from './processors/catalog-sweeps'
 import { checkpointLedger } from './processors/ledger-checkpoint'
 import { notify } from './processors/notify'
 import { scan } from './processors/scan'
+import { desensitizeApply } from './processors/desensitize-apply'
 import { listingSweep } from './processors/listing-sweep'
 import { runModel } from './processors/run-model'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
@@ -24,6 +25,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'catalog-sweeps': (job) => catalogSweep(job.data),
   'ledger-checkpoint': (job) => checkpointLedger(job.data),
   scan: (job) => scan(job.data),
+  'desensitize-apply': (job) => desensitizeApply(job.data),
   'run-model': (job) => runModel(job.data, { jobId: job.id }),
   'listing-sweep': (job) => listingSweep(job.data),
 }

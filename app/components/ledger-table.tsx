@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formatDateTime } from '~/utils/format'
 
@@ -13,9 +14,12 @@ export interface LedgerRowView {
 export function LedgerTable({
   rows,
   orgNames,
+  entryHref,
 }: {
   rows: LedgerRowView[]
   orgNames?: Record<string, { zh: string; en: string }>
+  /** When given, each sequence number links to that entry's page. */
+  entryHref?: (seq: number) => string
 }) {
   const { t, i18n } = useTranslation()
   if (!rows.length) return <p className="muted">{t('home.noEntries')}</p>
@@ -35,7 +39,9 @@ export function LedgerTable({
       <tbody>
         {rows.map((row) => (
           <tr key={row.seq}>
-            <td className="mono">{row.seq}</td>
+            <td className="mono">
+              {entryHref ? <Link to={entryHref(row.seq)}>{row.seq}</Link> : row.seq}
+            </td>
             <td className="nowrap">{formatDateTime(row.at, lang)}</td>
             <td className="mono">{row.action}</td>
             {orgNames ? (

@@ -99,7 +99,9 @@ export default function OpenEntry() {
               </p>
             ) : null}
             {d.file ? (
-              canDownload ? (
+              d.file.screening !== 'passed' ? (
+                <p className="muted" role="status">{t('openData.entry.notScreened')}</p>
+              ) : canDownload ? (
                 <>
                   <p>
                     <a className="button" href={`/open/entries/${entry.id}/download/${encodeURIComponent(d.key)}`} download={d.file.filename}>

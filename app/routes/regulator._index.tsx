@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
   const query = validate(querySchema, Object.fromEntries(new URL(request.url).searchParams), t.locale)
-  return { user: userView(user), ...(await regulatorHome(query.before)) }
+  return { user: userView(user), ...(await regulatorHome(query.before ? { beforeSeq: query.before } : {})) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -50,7 +50,10 @@ export default function RegulatorHome() {
       </section>
       <section className="card">
         <h2>{t('nav.ledger')}</h2>
-        <LedgerTable rows={entries} orgNames={orgNames} />
+        <p>
+          <Link to="/regulator/log">{t('regulatorConsole.nav')} →</Link>
+        </p>
+        <LedgerTable rows={entries} orgNames={orgNames} entryHref={(seq) => `/regulator/log/${seq}`} />
         {nextBeforeSeq ? <Link to={`?before=${nextBeforeSeq}`}>{t('ledger.older')} →</Link> : null}
       </section>
     </RoleHome>

@@ -13,6 +13,8 @@ import { ensureCatalogIndex, pollCatalogChanges, requestCatalogRebuild, searchCa
 import { parseCatalogSearchParams } from '~/services/search/params'
 import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { useTestDb } from '../setup/db'
+import { closeQueues, getQueue } from '#jobs/queues'
+import { scan } from '#jobs/processors/scan'
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>
 
@@ -58,7 +60,10 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
     await seedDemoWorld()
     staffCookie = await sessionCookieFor(demoEmail('buyer_staff'))
   })
-  afterAll(() => stopCatalogIndex())
+  afterAll(async () => {
+    stopCatalogIndex()
+    await closeQueues()
+  })
 
   describe('catalog search', () => {
     it('finds seeded entries by Chinese, Traditional Chinese and English words, ranked', async () => {
@@ -341,6 +346,13 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
       expect(approved.status).toBe(200)
       const twice = await call(managePage, 'action', formRequest(`/open/entries/${id}/manage`, { intent: 'decide', applicationId: application.id, decision: 'refused', reason: '改变主意' }, { cookie: amr }), { id })
       expect(twice.status).toBe(409)
+      // Art. 32/41: the upload's scan is queued; until the scan job runs the file is refused.
+      const unscreened = await call(download, 'loader', get(`/open/entries/${id}/download/${key}`, { Cookie: buyer }), { id, key })
+      expect(unscreened.status).toBe(409)
+      expect(await unscreened.text()).toContain('尚未通过脱敏检测')
+      for (const job of await getQueue('scan').getJobs(['waiting', 'prioritized', 'delayed'])) {
+        if (job.data.subjectRef.startsWith(`distribution:${id}_`)) await scan(job.data)
+      }
       expect((await call(download, 'loader', get(`/open/entries/${id}/download/${key}`, { Cookie: buyer }), { id, key })).status).toBe(200)
     })
 

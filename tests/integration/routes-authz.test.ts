@@ -42,6 +42,11 @@ const TABLE: Record<string, RouteAccess> = {
   'buyer._index.tsx': { path: '/buyer', loader: ['buyer_staff'] },
   'research._index.tsx': { path: '/research', loader: ['researcher'] },
   'regulator._index.tsx': { path: '/regulator', loader: LEDGER_READERS, action: LEDGER_READERS },
+  // Issue 8 regulator console: read-only (GET only); every query is itself logged.
+  'regulator.log._index.tsx': { path: '/regulator/log', loader: LEDGER_READERS },
+  'regulator.log.$seq.tsx': { path: '/regulator/log/1', loader: LEDGER_READERS },
+  'regulator.log[.]csv.ts': { path: '/regulator/log.csv', loader: LEDGER_READERS },
+  'regulator.export.ts': { path: '/regulator/export', loader: LEDGER_READERS },
   'me._index.tsx': { path: '/me', loader: ['data_subject'] },
   'settings.api-keys.tsx': { path: '/settings/api-keys', loader: STAFF, action: STAFF },
   'api.v1.me.ts': { path: '/api/v1/me', loader: 'signed-in', action: 'public', json: true },

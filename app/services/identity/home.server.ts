@@ -50,8 +50,9 @@ export async function authorityHome() {
   }
 }
 
-export async function regulatorHome(beforeSeq?: number) {
-  const page = await listLedger({ limit: 25, ...(beforeSeq ? { beforeSeq } : {}) })
+/** The log for regulators, newest first, optionally filtered (the regulator console passes filters). */
+export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[0], 'limit'> = {}) {
+  const page = await listLedger({ limit: 25, ...filters })
   const orgIds = [...new Set(page.entries.map((e) => e.actorOrgId).filter(Boolean))]
   const orgs = await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }).select({ name: 1 }).lean()
   return {

@@ -268,8 +268,12 @@ function broken(checked: number, seq: number, reason: string): VerifyResult {
 const listInputSchema = z
   .object({
     orgId: z.string().min(1).max(100).optional(),
+    actorUserId: z.string().min(1).max(100).optional(),
     subject: z.string().min(1).max(200).optional(),
     action: z.string().min(1).max(100).optional(),
+    /** `at` ≥ from and `at` < to. */
+    from: z.date().optional(),
+    to: z.date().optional(),
     beforeSeq: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(100),
   })
@@ -282,10 +286,18 @@ const listInputSchema = z
 export async function listLedger(
   query: z.input<typeof listInputSchema>,
 ): Promise<{ entries: LedgerEntry[]; nextBeforeSeq: number | null }> {
-  const { orgId, subject, action, beforeSeq, limit } = listInputSchema.parse(query)
+  const { orgId, actorUserId, subject, action, from, to, beforeSeq, limit } =
+    listInputSchema.parse(query)
   await connectDb()
   const filter = {
     ...(orgId !== undefined && { actorOrgId: orgId }),
+    ...(actorUserId !== undefined && { actorUserId }),
+    ...((from !== undefined || to !== undefined) && {
+      at: mongoose.trusted({
+        ...(from !== undefined && { $gte: from }),
+        ...(to !== undefined && { $lt: to }),
+      }),
+    }),
     ...(subject !== undefined && { subjects: subject }),
     ...(action !== undefined && { action }),
     ...(beforeSeq !== undefined && { _id: mongoose.trusted({ $lt: beforeSeq }) }),

@@ -7,6 +7,8 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { OpenDataFile, type OpenDataFileDoc } from '#models/open-data-file'
 import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
+import { requestScan, runScan, screeningStatus, SUBJECT_REF, type ScreeningStatus } from '~/services/desensitize/screening.server'
+import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
@@ -36,6 +38,8 @@ export async function publishDistributionFile(input: {
   filename: string
   contentType: string
   bytes: Uint8Array
+  /** Seeding: scan at once through the scan job's own service instead of enqueueing the job. */
+  scanNow?: boolean
 }): Promise<{ id: string; sha256: string; created: boolean }> {
   await connectDb()
   const record = await getEntryForIndex(input.entryId)
@@ -78,7 +82,54 @@ export async function publishDistributionFile(input: {
     payload: { entryId: input.entryId, key: input.key, sha256, size: input.bytes.byteLength },
     summary: { key: input.key, sha256, size: input.bytes.byteLength },
   })
+  await screenFile({ _id: id, sha256, filename }, input.bytes, { now: input.scanNow, requestedBy: { userId: input.user.id, orgId: input.user.org.id } })
   return { id, sha256, created: true }
+}
+
+/** The screening subject of an open file: `distribution:<fileId>` (the id made subject-safe). */
+export function screeningSubject(file: { _id: string }): string {
+  const readable = `distribution:${file._id.replace(/:/g, '_')}`
+  return SUBJECT_REF.test(readable) ? readable : `distribution:f_${createHash('sha256').update(file._id).digest('hex').slice(0, 48)}`
+}
+
+/**
+ * Art. 32/41: a new open file is screened before it is opened — its bytes go to the content
+ * store (the scanner reads files inside STORAGE_DIR) and a scan is requested for its subject
+ * (`now`: run through the scan job's own service, for seeding).
+ */
+async function screenFile(
+  file: { _id: string; sha256: string; filename: string },
+  bytes: Uint8Array,
+  options: { now?: boolean; requestedBy?: { userId?: string; orgId?: string } },
+): Promise<void> {
+  const stored = await contentStore().putBytes(bytes)
+  const scan = { fileRef: contentStore().fileRef(stored.key), subjectRef: screeningSubject(file), fileName: file.filename, requestedBy: options.requestedBy }
+  if (options.now) await runScan(scan)
+  else await requestScan(scan)
+}
+
+/** Seeding and repair: screens, synchronously, a stored open file that has no verdict yet. */
+export async function screenFileNow(file: OpenDataFileDoc): Promise<ScreeningStatus> {
+  const status = await screeningStatus(screeningSubject(file))
+  if (status !== 'pending') return status
+  const stored = await contentStore().stat(keyFor(file.sha256))
+  const bytes = stored ? undefined : await head(file, file.size)
+  if (bytes) await contentStore().putBytes(bytes)
+  return (await runScan({ fileRef: contentStore().fileRef(keyFor(file.sha256)), subjectRef: screeningSubject(file), fileName: file.filename })).status
+}
+
+/** The screening verdict of an open file (Art. 32). */
+export async function fileScreening(file: { _id: string }): Promise<ScreeningStatus> {
+  return screeningStatus(screeningSubject(file))
+}
+
+/**
+ * Art. 32/41: open data is previewed or downloaded only once the scan of its file passed —
+ * personal information is not opened. Pending or failed files are refused (409) with the status.
+ */
+export async function requireFileScreened(file: { _id: string }): Promise<void> {
+  const status = await fileScreening(file)
+  if (status !== 'passed') throw new DomainError('not_screened', 'error.openData.notScreened', 409, undefined, { status })
 }
 
 /** The newest file of a distribution, or null. */

@@ -4,7 +4,7 @@ import { getEntryForIndex, orgNames, type CatalogIndexRecord } from '~/services/
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { applicationOf, mayDownload } from './applications.server'
-import { currentFile, currentFiles, fileStream, isOpenRecord, previewFile, type Preview } from './files.server'
+import { currentFile, currentFiles, fileScreening, fileStream, isOpenRecord, previewFile, requireFileScreened, type Preview } from './files.server'
 
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
@@ -25,14 +25,16 @@ export async function openEntryPage(entryId: string, viewer: AuthUser | undefine
   const distributions = await Promise.all(
     c.distributions.map(async (d) => {
       const file = files.get(d.key)
-      const preview: Preview | null = file && canDownload ? await previewFile(file) : null
+      // Art. 32/41: no preview until the file's scan passed.
+      const screening = file ? await fileScreening(file) : null
+      const preview: Preview | null = file && canDownload && screening === 'passed' ? await previewFile(file) : null
       return {
         key: d.key,
         title: d.title,
         format: d.format,
         accessUrl: d.accessUrl,
         desensitized: d.desensitized,
-        file: file ? { filename: file.filename, size: file.size, sha256: file.sha256, uploadedAt: file.uploadedAt.toISOString() } : null,
+        file: file ? { filename: file.filename, size: file.size, sha256: file.sha256, uploadedAt: file.uploadedAt.toISOString(), screening } : null,
         preview,
       }
     }),
@@ -88,5 +90,6 @@ export async function openDownload(entryId: string, key: string, viewer: AuthUse
   }
   const file = await currentFile(entryId, key)
   if (!file) throw new DomainError('no_file', 'error.openData.noFile', 404)
+  await requireFileScreened(file)
   return { file, body: fileStream(file) }
 }

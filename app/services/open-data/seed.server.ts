@@ -5,7 +5,7 @@
 import { User } from '#models/user'
 import { listEntriesForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
-import { currentFiles, publishDistributionFile } from './files.server'
+import { currentFiles, publishDistributionFile, screenFileNow } from './files.server'
 import { currentEdition, publishOpenCatalogEdition } from './yearly-catalog.server'
 import { recordComment } from './comments.server'
 
@@ -75,7 +75,10 @@ export async function seedOpenData(): Promise<{ files: number; edition: string |
       if (!owner) continue
       const existing = await currentFiles(record.id)
       for (const d of record.content.distributions) {
-        if (existing.has(d.key) || d.accessUrl) continue
+        const current = existing.get(d.key)
+        // Art. 32/41: the demo's open files are screened at once (the scan job's own service).
+        if (current) await screenFileNow(current)
+        if (current || d.accessUrl) continue
         const geo = d.format.toUpperCase() === 'GEOJSON'
         const text = geo ? sampleGeoJson(record) : sampleCsv(record)
         const result = await publishDistributionFile({
@@ -85,6 +88,7 @@ export async function seedOpenData(): Promise<{ files: number; edition: string |
           filename: `${record.code}-${d.key}.${geo ? 'geojson' : 'csv'}`,
           contentType: geo ? 'application/geo+json' : 'text/csv; charset=utf-8',
           bytes: Buffer.from(text, 'utf8'),
+          scanNow: true,
         })
         if (result.created) files++
       }

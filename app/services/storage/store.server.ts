@@ -106,7 +106,11 @@ export class LocalContentStore implements ContentStore {
       }
       await Promise.race([new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r()))), failed])
     } catch (error) {
+      // The file is opened asynchronously: wait until the stream is closed, or an open still
+      // pending would recreate the temp file after we removed it.
+      const closed = out.closed ? Promise.resolve() : new Promise<void>((r) => out.once('close', () => r()))
       out.destroy()
+      await closed
       await rm(tmp, { force: true })
       throw error
     }

@@ -1,0 +1,20 @@
+// Issue 8 / SPEC C11: the signed export bundle (.tar.gz) for `npm run ledger:verify -- --export DIR`.
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { consoleGuard, regulatorExportBundle } from '~/services/supervision/queries.server'
+import { getT } from '~/utils/i18n.server'
+import { requirePermission } from '~/utils/permissions.server'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'read:ledger:any')
+  const t = await getT(request)
+  return consoleGuard(t, async () => {
+    const bundle = await regulatorExportBundle(user)
+    return new Response(bundle.body, {
+      headers: {
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': `attachment; filename="${bundle.fileName}"`,
+        'Cache-Control': 'no-store',
+      },
+    })
+  })
+}

@@ -1,0 +1,138 @@
+// Applying a desensitization profile as a job (SPEC C9; Art. 32, 41): the input is a file inside
+// STORAGE_DIR, the output goes to the content store, one result per (input bytes, profile) with
+// its provenance {input hash, profile, output hash}, one ledger entry, and a scan of the output
+// for the subject it is meant for — the gate then opens only on that scan's verdict.
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import canonicalize from 'canonicalize'
+import { DesensitizeResult, type DesensitizeResultDoc } from '#models/desensitize-result'
+import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
+import { contentStore } from '~/services/storage/store.server'
+import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { DomainError } from '~/utils/errors'
+import { ScanInputError } from './limits'
+import { applyProfile, profileHash } from './methods.server'
+import type { Profile } from './schemas'
+import { requestScan, resolveStoredFile, storageRoot, SUBJECT_REF } from './screening.server'
+
+export interface ApplyJobInput {
+  fileRef: string
+  profile: Profile
+  subjectRef: string
+  requestedBy?: { orgId?: string; userId?: string }
+}
+
+export interface ApplyJobOutcome {
+  resultId: string
+  /** false: this profile had been applied to these bytes before (a retry or a repeat). */
+  created: boolean
+  provenance: { inputHash: string; profileHash: string; profile: string; outputHash: string }
+  outputFileRef: string
+  ledgerSeq: number
+  scanJobId: string
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/**
+ * Art. 32/41: desensitizes a stored file with a profile before it is provided. Idempotent on
+ * (input hash, profile hash): the result is an insert under that key, so a retry after a crash at
+ * any step leaves one result, one output and one ledger entry; the output's scan is requested
+ * every run (scans of the same bytes make one report).
+ */
+export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<ApplyJobOutcome> {
+  if (!SUBJECT_REF.test(input.subjectRef)) throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
+  const inputPath = await resolveStoredFile(input.fileRef)
+  await connectDb()
+  const inputHash = await sha256Of(inputPath)
+  const pHash = profileHash(input.profile)
+  const id = `${inputHash}-${pHash}`
+  let created = false
+  let result = await DesensitizeResult.findById(id).lean()
+  if (!result) {
+    const store = contentStore()
+    const tmpDir = path.join(storageRoot(), '.tmp')
+    await mkdir(tmpDir, { recursive: true })
+    const tmp = path.join(tmpDir, `${randomUUID()}.desensitized.csv`)
+    try {
+      let provenance
+      try {
+        provenance = await applyProfile({ inputPath, outputPath: tmp, profile: input.profile, productRef: input.subjectRef, fileName: input.fileRef })
+      } catch (error) {
+        if (error instanceof ScanInputError) throw new DomainError('profile_not_applicable', 'error.scan.profileNotApplicable', 400, undefined, { reason: error.message })
+        throw error
+      }
+      const stored = await store.put(createReadStream(tmp), { maxBytes: Number.MAX_SAFE_INTEGER })
+      const doc: DesensitizeResultDoc = {
+        _id: id,
+        inputFileRef: input.fileRef,
+        inputHash,
+        profileHash: pHash,
+        profileName: input.profile.name,
+        profileJson: canonicalize(input.profile) ?? '{}',
+        outputKey: stored.key,
+        outputHash: stored.sha256,
+        outputSize: stored.size,
+        rowsIn: provenance.rowsIn,
+        rowsOut: provenance.rowsOut,
+        pseudonymScope: provenance.pseudonymScope,
+        subjectRef: input.subjectRef,
+        orgId: input.requestedBy?.orgId,
+        requestedBy: input.requestedBy?.userId,
+        ledgerSeq: undefined,
+        createdAt: new Date(),
+      }
+      try {
+        await DesensitizeResult.create(doc)
+        created = true
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+      }
+    } finally {
+      await rm(tmp, { force: true })
+    }
+    result = (await DesensitizeResult.findById(id).lean())!
+  }
+
+  const ledgerSeq = await ledgerOnce(result, input)
+  const outputFileRef = contentStore().fileRef(result.outputKey)
+  // The output is what will be provided: it is screened under the caller's subject.
+  const { jobId } = await requestScan({ fileRef: outputFileRef, subjectRef: input.subjectRef, profile: result.profileName, requestedBy: input.requestedBy })
+  return {
+    resultId: id,
+    created,
+    provenance: { inputHash: result.inputHash, profileHash: result.profileHash, profile: result.profileName, outputHash: result.outputHash },
+    outputFileRef,
+    ledgerSeq,
+    scanJobId: jobId,
+  }
+}
+
+/** One `desensitize.applied` entry per result: found again through the result or the ledger. */
+async function ledgerOnce(result: DesensitizeResultDoc, input: ApplyJobInput): Promise<number> {
+  if (typeof result.ledgerSeq === 'number') return result.ledgerSeq
+  const subject = `desensitize-result:${result._id}`
+  const previous = await listLedger({ subject, limit: 1 })
+  const seq =
+    previous.entries[0]?._id ??
+    (
+      await appendLedger({
+        action: 'desensitize.applied',
+        actor: {
+          ...(input.requestedBy?.userId ? { userId: input.requestedBy.userId } : {}),
+          ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}),
+        },
+        subjects: [input.subjectRef, subject, `file:${result.inputHash}`, `file:${result.outputHash}`],
+        payload: { inputHash: result.inputHash, profileHash: result.profileHash, profile: result.profileJson, outputHash: result.outputHash },
+        summary: { inputHash: result.inputHash, profile: result.profileName, profileHash: result.profileHash, outputHash: result.outputHash, rowsIn: result.rowsIn, rowsOut: result.rowsOut },
+      })
+    )._id
+  await DesensitizeResult.updateOne({ _id: result._id }, { $set: { ledgerSeq: seq } })
+  return seq
+}

@@ -1,0 +1,199 @@
+// Regulator console (issue 8): read-only views of the transaction log. Every query a regulator
+// runs here is itself written to the log first (recordRegulatorQuery), so supervision is supervised.
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { regulatorHome } from '~/services/identity/home.server'
+import { ledgerReceipt } from '~/services/ledger/checkpoints.server'
+import { exportLedger } from '~/services/ledger/export.server'
+import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
+import { DomainError } from '~/utils/errors'
+import { filterParams, type LogFilters } from './schemas'
+
+type T = (key: string, options?: Record<string, unknown>) => string
+
+/** Console pages: a refusal becomes a 4xx page in the reader's language, never a 500. */
+export async function consoleGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    throw error
+  }
+}
+
+// Dates in the filters are calendar days in China Standard Time (UTC+8, no daylight saving).
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
+const nextDayStart = (day: string) => new Date(dayStart(day).getTime() + 24 * 3600 * 1000)
+
+/** The console filters as listLedger input (`to` is inclusive: entries before the next day). */
+export function ledgerFilter(f: LogFilters) {
+  return {
+    ...(f.org !== undefined && { orgId: f.org }),
+    ...(f.actor !== undefined && { actorUserId: f.actor }),
+    ...(f.action !== undefined && { action: f.action }),
+    ...(f.subject !== undefined && { subject: f.subject }),
+    ...(f.from !== undefined && { from: dayStart(f.from) }),
+    ...(f.to !== undefined && { to: nextDayStart(f.to) }),
+    ...(f.before !== undefined && { beforeSeq: f.before }),
+  }
+}
+
+export type RegulatorView = 'log' | 'entry' | 'csv' | 'export'
+
+/** Issue 8: every regulator query is itself logged — who asked, which view, with which filters. */
+export async function recordRegulatorQuery(
+  user: Pick<AuthUser, 'id' | 'org'>,
+  view: RegulatorView,
+  filters: LogFilters | { seq: number } = {},
+) {
+  const summary: Record<string, string | number> = { view }
+  if ('seq' in filters) summary.seq = filters.seq
+  else {
+    Object.assign(summary, filterParams(filters))
+    if (filters.before !== undefined) summary.before = filters.before
+  }
+  return appendLedger({
+    action: 'regulator.query',
+    actor: { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) },
+    summary,
+  })
+}
+
+/** One page of the filtered log (logged as a query). */
+export async function regulatorLog(user: AuthUser, filters: LogFilters) {
+  await recordRegulatorQuery(user, 'log', filters)
+  return regulatorHome(ledgerFilter(filters))
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/
+
+/** Where a subject has a page of its own (catalog entries and products); null otherwise. */
+export function subjectHref(subject: string): string | null {
+  const [type, id = ''] = subject.split(/:(.*)/s)
+  if (!OBJECT_ID.test(id)) return null
+  if (type === 'catalog-entry') return `/catalog/${id}`
+  if (type === 'product') return `/market/${id}`
+  return null
+}
+
+/** One entry with its inclusion proof against a signed checkpoint and links to what it touched. */
+export async function regulatorEntry(user: AuthUser, seq: number) {
+  await recordRegulatorQuery(user, 'entry', { seq })
+  const receipt = await ledgerReceipt(seq)
+  return {
+    receipt,
+    subjects: receipt.entry.subjects.map((s) => ({ subject: s, href: subjectHref(s) })),
+  }
+}
+
+export const CSV_HEADER = [
+  'seq',
+  'at',
+  'action',
+  'actorOrgId',
+  'actorUserId',
+  'subjects',
+  'summary',
+  'payloadDigest',
+  'prevHash',
+  'hash',
+] as const
+
+/** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}
+
+const CSV_PAGE = 100
+
+/**
+ * The filtered log as CSV, newest first, read page by page while the client downloads it.
+ * UTF-8 with a byte-order mark so that Excel shows Chinese text correctly.
+ */
+export async function regulatorCsv(user: AuthUser, filters: LogFilters): Promise<ReadableStream<Uint8Array>> {
+  await recordRegulatorQuery(user, 'csv', filters)
+  const base = ledgerFilter({ ...filters, before: undefined })
+  const encoder = new TextEncoder()
+  let beforeSeq: number | null | undefined = filters.before
+  let started = false
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true
+        controller.enqueue(encoder.encode('\uFEFF' + CSV_HEADER.join(',') + '\r\n'))
+        return
+      }
+      if (beforeSeq === null) return controller.close()
+      const page = await listLedger({ ...base, ...(beforeSeq !== undefined && { beforeSeq }), limit: CSV_PAGE })
+      const lines = page.entries.map(
+        (e) =>
+          [
+            String(e._id),
+            e.at.toISOString(),
+            e.action,
+            e.actorOrgId ?? '',
+            e.actorUserId ?? '',
+            e.subjects.join(' '),
+            e.summary ? JSON.stringify(e.summary) : '',
+            e.payloadDigest,
+            e.prevHash,
+            e.hash,
+          ]
+            .map(csvCell)
+            .join(',') + '\r\n',
+      )
+      if (lines.length) controller.enqueue(encoder.encode(lines.join('')))
+      beforeSeq = page.nextBeforeSeq
+      if (beforeSeq === null) controller.close()
+    },
+  })
+}
+
+/** A POSIX ustar archive of flat files (names < 100 bytes), enough for an export directory. */
+function tarOf(files: { name: string; data: Buffer }[], mtime: Date): Buffer {
+  const blocks: Buffer[] = []
+  const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, '0') + '\0'
+  for (const file of files) {
+    const header = Buffer.alloc(512)
+    header.write(file.name, 0, 100, 'utf8')
+    header.write(octal(0o644, 8), 100, 'ascii')
+    header.write(octal(0, 8), 108, 'ascii')
+    header.write(octal(0, 8), 116, 'ascii')
+    header.write(octal(file.data.length, 12), 124, 'ascii')
+    header.write(octal(Math.floor(mtime.getTime() / 1000), 12), 136, 'ascii')
+    header.write('        ', 148, 'ascii')
+    header.write('0', 156, 'ascii')
+    header.write('ustar\u000000', 257, 'ascii')
+    let sum = 0
+    for (const byte of header) sum += byte
+    header.write(octal(sum, 7) + ' ', 148, 'ascii')
+    blocks.push(header, file.data, Buffer.alloc((512 - (file.data.length % 512)) % 512))
+  }
+  blocks.push(Buffer.alloc(1024))
+  return Buffer.concat(blocks)
+}
+
+/**
+ * SPEC C11 / issue 8: the signed export (exportLedger) as one .tar.gz, to unpack and check with
+ * `npm run ledger:verify -- --export DIR`. Built in a temporary directory that is always removed.
+ */
+export async function regulatorExportBundle(user: AuthUser) {
+  await recordRegulatorQuery(user, 'export')
+  const dir = await mkdtemp(path.join(tmpdir(), 'ledger-export-'))
+  try {
+    const result = await exportLedger(dir)
+    const names = (await readdir(dir)).sort()
+    const files = await Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })))
+    return {
+      entries: result.entries,
+      fileName: `ledger-export-${result.manifest.checkpoint.treeSize}.tar.gz`,
+      body: gzipSync(tarOf(files, new Date())),
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
