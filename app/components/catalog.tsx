@@ -1,8 +1,9 @@
 // UI pieces of the catalog pages (SPEC C2, C3): the entry form (works without JavaScript),
 // the entry details, status badges, the diff table and the `_id`-cursor pager.
-import { Form, Link, useLocation } from '@remix-run/react'
+import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { pick, SectionNav, useLang, type Localized } from './common'
 import { FormError } from './form'
 import { sensitivityOf } from '~/services/catalog/schemas'
 import {
@@ -19,35 +20,7 @@ import {
 import type { ContentChange } from '~/services/catalog/diff'
 import { formatDateTime } from '~/utils/format'
 
-export type Lang = 'zh' | 'en'
-export type Localized = { zh: string; en: string }
-
-export function useLang(): Lang {
-  const { i18n } = useTranslation()
-  return i18n.language === 'en' ? 'en' : 'zh'
-}
-
-export function pick(l: Localized | undefined | null, lang: Lang): string {
-  if (!l) return ''
-  return (lang === 'en' ? l.en || l.zh : l.zh || l.en) ?? ''
-}
-
-/** Next-page link for `_id`-cursor lists; keeps the other query parameters. */
-export function Pager({ nextAfter }: { nextAfter: string | null }) {
-  const { t } = useTranslation()
-  const location = useLocation()
-  const params = new URLSearchParams(location.search)
-  const hasAfter = params.has('after')
-  params.delete('after')
-  const first = `${location.pathname}${params.size ? `?${params}` : ''}`
-  if (nextAfter) params.set('after', nextAfter)
-  return (
-    <nav className="pager" aria-label="pagination">
-      {hasAfter ? <Link to={first}>{t('catalog.first')}</Link> : null}
-      {nextAfter ? <Link to={`${location.pathname}?${params}`}>{t('catalog.next')} →</Link> : null}
-    </nav>
-  )
-}
+export { formatBytes, Notice, Pager, pick, useLang, type Lang, type Localized } from './common'
 
 export function StatusBadge({ status, pendingStep }: { status: string; pendingStep?: string | null }) {
   const { t } = useTranslation()
@@ -64,13 +37,6 @@ export function gradeLabel(t: (k: string, o?: Record<string, unknown>) => string
   return grade.tier === 'general' && grade.level ? t('catalog.gradeGeneral', { level: grade.level }) : t(`catalog.gradeTier.${grade.tier}`)
 }
 
-export function Notice({ children }: { children: ReactNode }) {
-  return (
-    <div className="notice" role="status">
-      {children}
-    </div>
-  )
-}
 
 // --- entry details ---------------------------------------------------------------------
 
@@ -518,13 +484,5 @@ export function EntryForm({
 
 /** The catalog section's sub-navigation, showing what the user may use. */
 export function CatalogNav({ links }: { links: { to: string; label: string }[] }) {
-  return (
-    <nav className="subnav" aria-label="catalog">
-      {links.map((l) => (
-        <Link key={l.to} to={l.to}>
-          {l.label}
-        </Link>
-      ))}
-    </nav>
-  )
+  return <SectionNav label="catalog" links={links} />
 }

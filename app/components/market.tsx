@@ -1,40 +1,13 @@
 // UI pieces of the marketplace and the product console (SPEC C7): section links, prices in fen,
 // grades and states, licence terms in plain words, and the `_id`-cursor pager.
-import { Link, useLocation } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { pick, SectionNav, useLang, type Localized } from './common'
 import { useTranslation } from 'react-i18next'
 import { fenToYuan } from '~/services/products/schemas'
 
-export type Lang = 'zh' | 'en'
-export type Localized = { zh: string; en: string }
-
-export function useLang(): Lang {
-  const { i18n } = useTranslation()
-  return i18n.language === 'en' ? 'en' : 'zh'
-}
-
-export function pick(l: Localized | undefined | null, lang: Lang): string {
-  if (!l) return ''
-  return (lang === 'en' ? l.en || l.zh : l.zh || l.en) ?? ''
-}
+export { formatBytes, Notice, Pager, pick, useLang, type Lang, type Localized } from './common'
 
 export function MarketNav({ links }: { links: { to: string; label: string }[] }) {
-  const location = useLocation()
-  return (
-    <nav className="subnav" aria-label="market">
-      {links.map((l) =>
-        location.pathname === l.to ? (
-          <strong key={l.to} aria-current="page">
-            {l.label}
-          </strong>
-        ) : (
-          <Link key={l.to} to={l.to}>
-            {l.label}
-          </Link>
-        ),
-      )}
-    </nav>
-  )
+  return <SectionNav label="market" links={links} />
 }
 
 export function Yuan({ fen }: { fen: number }) {
@@ -143,30 +116,7 @@ export function LicenceTerms({ terms }: { terms: LicenceTemplateView }) {
   )
 }
 
-/** Next-page link for `_id`-cursor lists; keeps the other query parameters. */
-export function Pager({ nextAfter }: { nextAfter: string | null }) {
-  const { t } = useTranslation()
-  const location = useLocation()
-  const params = new URLSearchParams(location.search)
-  const hasAfter = params.has('after')
-  params.delete('after')
-  const first = `${location.pathname}${params.size ? `?${params}` : ''}`
-  if (nextAfter) params.set('after', nextAfter)
-  return (
-    <nav className="pager" aria-label="pagination">
-      {hasAfter ? <Link to={first}>{t('market.first')}</Link> : null}
-      {nextAfter ? <Link to={`${location.pathname}?${params}`}>{t('market.next')} →</Link> : null}
-    </nav>
-  )
-}
 
-export function Notice({ children, tone }: { children: ReactNode; tone?: 'warn' }) {
-  return (
-    <div className={`notice${tone ? ` ${tone}` : ''}`} role="status">
-      {children}
-    </div>
-  )
-}
 
 export function FieldErrors({ errors }: { errors?: Record<string, string[]> }) {
   if (!errors) return null
@@ -180,15 +130,3 @@ export function FieldErrors({ errors }: { errors?: Record<string, string[]> }) {
   ) : null
 }
 
-/** Bytes in a readable unit (explicit locale: no hydration mismatch). */
-export function formatBytes(n: number | null): string {
-  if (n === null) return '—'
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toLocaleString('en-US', { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`
-}

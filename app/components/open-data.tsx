@@ -2,7 +2,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GUANGDONG_REGIONS } from '~/services/open-data/regions'
-import { pick, type Lang } from './catalog'
+import { pick, type Lang } from './common'
 
 export function OpenNav() {
   const { t } = useTranslation()
@@ -37,8 +37,4 @@ export function facetValueLabel(t: T, lang: Lang, facet: string, value: string, 
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
-}
+export { formatBytes } from './common'

@@ -125,6 +125,8 @@ export const en: Messages = {
     name: 'Name',
     type: 'Type',
     actions: 'Actions',
+    first: 'First page',
+    next: 'Next page',
   },
   catalog: {
     nav: 'Data catalog',
@@ -152,8 +154,6 @@ export const en: Messages = {
     version: 'Version',
     versionN: 'Version {{n}}',
     none: 'Nothing yet.',
-    next: 'Next page',
-    first: 'First page',
     filterOrg: 'Filter by department',
     allOrgs: 'All departments',
     filter: 'Filter',

@@ -7,7 +7,6 @@ export const marketZh = {
   title: '数据产品市场',
   intro: '主管部门发布的数据产品与分析模型，以及市场主体基于开放或已获许可的公共数据加工形成的衍生产品；每个版本都可溯源至目录与数源部门（第三十五至三十八条）。',
   facetsTitle: '筛选',
-  first: '第一页',
   next: '下一页',
   previous: '上一页',
   pageOf: '第 {{page}} / {{pages}} 页',
@@ -270,7 +269,6 @@ export const marketEn: Messages['market'] = {
   intro:
     'Data products and analysis models of the data authority, and derived products market players built on open or licensed public data; every version traces back to the catalog and the source departments (Art. 35–38).',
   facetsTitle: 'Filters',
-  first: 'First page',
   next: 'Next',
   previous: 'Previous',
   pageOf: 'Page {{page}} of {{pages}}',

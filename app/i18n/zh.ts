@@ -124,6 +124,8 @@ export const zh = {
     name: '名称',
     type: '类型',
     actions: '操作',
+    first: '第一页',
+    next: '下一页',
   },
   catalog: {
     nav: '数据目录',
@@ -151,8 +153,6 @@ export const zh = {
     version: '版本',
     versionN: '第 {{n}} 版',
     none: '暂无。',
-    next: '下一页',
-    first: '第一页',
     filterOrg: '按部门筛选',
     allOrgs: '全部部门',
     filter: '筛选',
