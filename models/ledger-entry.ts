@@ -22,6 +22,9 @@ const ledgerEntrySchema = new Schema(
     payloadDigest: { type: String, required: true },
     // Small non-personal detail shown to regulators.
     summary: { type: Schema.Types.Mixed },
+    // Idempotency key of the state change this entry records: a step retried after a crash
+    // appends its entry once.
+    eventKey: { type: String },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
   },
@@ -34,6 +37,8 @@ const ledgerEntrySchema = new Schema(
   },
 )
 
+// A retried step finds the entry it already appended (appendLedger({ eventKey })).
+ledgerEntrySchema.index({ eventKey: 1 }, { unique: true, sparse: true })
 // Regulators list one subject's history, newest first (listLedger({ subject })).
 ledgerEntrySchema.index({ subjects: 1, _id: -1 })
 // Regulators list what one organisation did, newest first (listLedger({ orgId })).

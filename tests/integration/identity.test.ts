@@ -104,6 +104,25 @@ describe('registration, approval and login (C1)', () => {
     expect(entries.map((e) => e.action).sort()).toEqual(['org.approved', 'org.registered'])
   })
 
+  it('a registration interrupted after its inserts resumes on retry and is logged once', async () => {
+    const input = registration()
+    // The state a crash between the inserts and the log entry leaves behind.
+    const org = await Organization.create({
+      type: input.orgType,
+      name: { zh: input.nameZh, en: input.nameEn },
+      uscc: input.uscc,
+      status: 'pending',
+      contactEmail: input.email,
+    })
+    await User.create({ email: input.email, displayName: 'x', passwordHash: 'x', orgId: org._id, roles: ['provider_staff'] })
+    const first = await registerOrganization(input)
+    const second = await registerOrganization(input)
+    expect([first.orgId, second.orgId]).toEqual([String(org._id), String(org._id)])
+    const { entries } = await listLedger({ subject: `org:${org._id}`, limit: 10 })
+    expect(entries.map((e) => e.action)).toEqual(['org.registered'])
+    expect(await User.countDocuments({ email: input.email })).toBe(1)
+  })
+
   it('a returned registration cannot log in', async () => {
     const input = registration()
     const { orgId } = await registerOrganization(input)

@@ -64,58 +64,60 @@ export const DEMO_USERS: DemoUser[] = [
 ]
 
 async function ensureOrg(org: DemoOrg) {
-  try {
-    const created = await Organization.create({
-      type: org.type,
-      name: { zh: org.zh, en: org.en },
-      uscc: org.uscc,
-      level: org.level ?? 'province',
-      regionCode: org.regionCode ?? '440000',
-      status: 'approved',
-    })
-    await appendLedger({
-      action: 'org.created',
-      subjects: [`org:${created._id}`],
-      payload: { type: org.type, uscc: org.uscc, name: { zh: org.zh, en: org.en } },
-      summary: { type: org.type, source: 'seed' },
-    })
-    return { id: String(created._id), created: true }
-  } catch (error) {
+  let created = true
+  const doc = await Organization.create({
+    type: org.type,
+    name: { zh: org.zh, en: org.en },
+    uscc: org.uscc,
+    level: org.level ?? 'province',
+    regionCode: org.regionCode ?? '440000',
+    status: 'approved',
+  }).catch(async (error: unknown) => {
     if (!isDuplicateKey(error)) throw error
-    const existing = await Organization.findOne({ uscc: org.uscc }).lean()
-    return { id: String(existing!._id), created: false }
-  }
+    created = false
+    return (await Organization.findOne({ uscc: org.uscc }))!
+  })
+  // Logged under an event key, so a seed interrupted between the two steps logs once on re-run.
+  await appendLedger({
+    action: 'org.created',
+    subjects: [`org:${doc._id}`],
+    payload: { type: org.type, uscc: org.uscc, name: { zh: org.zh, en: org.en } },
+    summary: { type: org.type, source: 'seed' },
+    eventKey: `org.created:${doc._id}`,
+  })
+  return { id: String(doc._id), created }
 }
 
 async function ensureUser(user: DemoUser, orgId: string | undefined, passwordHash: string) {
   const keys = dataKeys()
   const residentId = user.residentIdPrefix ? makeResidentId(user.residentIdPrefix) : undefined
-  try {
-    const created = await User.create({
-      email: user.email,
-      displayName: user.displayName,
-      passwordHash,
-      orgId,
-      roles: [user.role],
-      ...(residentId
-        ? {
-            residentIdEnc: encryptField(residentId, keys.field),
-            residentIdIndex: blindIndex(residentId, keys.index),
-          }
-        : {}),
-    })
-    await appendLedger({
-      action: 'user.created',
-      actor: orgId ? { orgId } : undefined,
-      subjects: [`user:${created._id}`, ...(orgId ? [`org:${orgId}`] : [])],
-      payload: { email: user.email, role: user.role },
-      summary: { role: user.role, source: 'seed' },
-    })
-    return true
-  } catch (error) {
+  let created = true
+  const doc = await User.create({
+    email: user.email,
+    displayName: user.displayName,
+    passwordHash,
+    orgId,
+    roles: [user.role],
+    ...(residentId
+      ? {
+          residentIdEnc: encryptField(residentId, keys.field),
+          residentIdIndex: blindIndex(residentId, keys.index),
+        }
+      : {}),
+  }).catch(async (error: unknown) => {
     if (!isDuplicateKey(error)) throw error
-    return false
-  }
+    created = false
+    return (await User.findOne({ email: user.email }))!
+  })
+  await appendLedger({
+    action: 'user.created',
+    actor: orgId ? { orgId } : undefined,
+    subjects: [`user:${doc._id}`, ...(orgId ? [`org:${orgId}`] : [])],
+    payload: { email: user.email, role: user.role },
+    summary: { role: user.role, source: 'seed' },
+    eventKey: `user.created:${doc._id}`,
+  })
+  return created
 }
 
 export async function seedDemoWorld() {

@@ -50,6 +50,7 @@ export interface RegistrationInput {
 export async function registerOrganization(input: RegistrationInput) {
   const email = input.email.trim().toLowerCase()
   const passwordHash = await hashPassword(input.password)
+  let createdOrg = true
   const org = await Organization.create({
     type: input.orgType,
     name: { zh: input.nameZh, en: input.nameEn },
@@ -58,14 +59,12 @@ export async function registerOrganization(input: RegistrationInput) {
     contactEmail: email,
   }).catch(async (error: unknown) => {
     if (!isDuplicateKey(error)) throw error
+    // A retry of the same registration (same code, same e-mail, still pending) resumes it.
     const existing = await Organization.findOne({ uscc: input.uscc })
-    const resumable =
-      existing?.status === 'pending' &&
-      existing.contactEmail === email &&
-      !(await User.exists({ orgId: existing._id }))
-    if (!existing || !resumable) {
+    if (existing?.status !== 'pending' || existing.contactEmail !== email) {
       throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
     }
+    createdOrg = false
     return existing
   })
   let user
@@ -79,8 +78,11 @@ export async function registerOrganization(input: RegistrationInput) {
     })
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
-    await Organization.deleteOne({ _id: org._id, status: 'pending' })
-    throw new DomainError('email_taken', 'error.emailTaken', 409, { email: ['error.emailTaken'] })
+    user = await User.findOne({ email, orgId: org._id })
+    if (!user) {
+      if (createdOrg) await Organization.deleteOne({ _id: org._id, status: 'pending' })
+      throw new DomainError('email_taken', 'error.emailTaken', 409, { email: ['error.emailTaken'] })
+    }
   }
   await appendLedger({
     action: 'org.registered',
@@ -88,6 +90,7 @@ export async function registerOrganization(input: RegistrationInput) {
     subjects: [`org:${org._id}`, `user:${user._id}`],
     payload: { type: org.type, uscc: org.uscc, name: org.name, email },
     summary: { type: org.type },
+    eventKey: `org.registered:${org._id}`,
   })
   return { orgId: String(org._id), userId: String(user._id) }
 }
@@ -108,6 +111,7 @@ export async function reviewRegistration(input: {
   }
   const org = await Organization.findById(input.orgId)
   if (!org) throw new DomainError('not_found', 'error.notFound', 404)
+  let decided = true
   try {
     await OrgReview.create({
       _id: org._id,
@@ -117,18 +121,22 @@ export async function reviewRegistration(input: {
     })
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
-    const review = await OrgReview.findById(org._id).lean()
-    if (review) await Organization.updateOne({ _id: org._id }, { status: review.decision })
-    throw new DomainError('already_reviewed', 'error.alreadyReviewed', 409)
+    decided = false
   }
+  // The claim is the decision; the log entry and the org's status follow from it and are
+  // repeated (idempotently) by any later attempt, so a crash between them leaves nothing half-done.
+  const review = await OrgReview.findById(org._id).lean()
+  if (!review) throw new Error(`review claim for ${org._id} vanished`)
   await appendLedger({
-    action: input.decision === 'approved' ? 'org.approved' : 'org.rejected',
-    actor: { userId: input.reviewer.id, orgId: input.reviewer.org?.id },
+    action: review.decision === 'approved' ? 'org.approved' : 'org.rejected',
+    actor: { userId: review.reviewerUserId, orgId: input.reviewer.org?.id },
     subjects: [`org:${org._id}`],
-    payload: { decision: input.decision, reason: input.reason ?? '' },
-    summary: { decision: input.decision },
+    payload: { decision: review.decision, reason: review.reason ?? '' },
+    summary: { decision: review.decision },
+    eventKey: `org.reviewed:${org._id}`,
   })
-  await Organization.updateOne({ _id: org._id }, { status: input.decision })
+  await Organization.updateOne({ _id: org._id }, { status: review.decision })
+  if (!decided) throw new DomainError('already_reviewed', 'error.alreadyReviewed', 409)
 }
 
 export async function pendingRegistrations() {

@@ -41,6 +41,11 @@ const appendInputSchema = z.object({
     .max(50)
     .optional(),
   payload: z.unknown().optional(),
+  // Set by steps that may be retried after a crash: the same key appends one entry, ever.
+  eventKey: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,200}$/)
+    .optional(),
   summary: z
     .record(
       // Plain field names: no `$` or `.`, which MongoDB treats specially.
@@ -144,6 +149,11 @@ async function appendWithRetry(
   const subjects = [...new Set(input.subjects ?? [])]
   const summary = input.summary && Object.keys(input.summary).length > 0 ? input.summary : undefined
 
+  const recorded = () =>
+    input.eventKey ? LedgerEntry.findOne({ eventKey: input.eventKey }).lean() : null
+  const earlier = await recorded()
+  if (earlier) return earlier
+
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const head = attempt === 1 ? (recentHead() ?? (await ledgerHead())) : await ledgerHead()
     const fields: LedgerEntryFields = {
@@ -156,6 +166,7 @@ async function appendWithRetry(
       subjects,
       payloadDigest,
       ...(summary && { summary: summary as LedgerSummary }),
+      ...(input.eventKey && { eventKey: input.eventKey }),
       prevHash: head.hash,
     }
     const entry: LedgerEntry = { ...fields, hash: entryHash(fields) }
@@ -167,6 +178,9 @@ async function appendWithRetry(
     } catch (error) {
       lastAppended = undefined
       if (!isDuplicateKey(error)) throw error
+      // The duplicate may be the event key (another attempt of the same step won), not the seq.
+      const other = await recorded()
+      if (other) return other
       // Another writer took this seq: re-read the head. Jitter spreads out writers that keep colliding.
       if (attempt > IMMEDIATE_RETRIES) {
         const ceiling = Math.min(100, 2 ** (attempt - IMMEDIATE_RETRIES))

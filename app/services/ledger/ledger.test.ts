@@ -399,6 +399,18 @@ describe('ledger (SPEC C11)', () => {
     await expect(listLedger({ limit: 10, orgId: { $ne: 'x' } as never })).rejects.toThrow()
   })
 
+  it('an event key appends once, even when retried concurrently', async () => {
+    const key = `test.once:${Date.now()}`
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        appendLedger({ action: 'test.once', subjects: ['thing:1'], payload: { n: 1 }, eventKey: key }),
+      ),
+    )
+    expect(new Set(results.map((e) => e._id)).size).toBe(1)
+    expect(await LedgerEntry.countDocuments({ eventKey: key })).toBe(1)
+    expect(await verifyChain()).toMatchObject({ ok: true })
+  })
+
   it('has no update or delete path', () => {
     expect(Object.keys(ledger).sort()).toEqual([
       'GENESIS_HASH',
