@@ -13,6 +13,8 @@ RUN mkdir -p public && npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
+# Supervision report PDFs (ADR 022) set Chinese text in Noto Sans CJK.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/tsconfig.json ./

@@ -36,6 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canManageKeys: user.permissions.has('manage:api-key:own'),
       canReadCatalog: user.permissions.has('read:catalog-entry:any'),
       canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
+      canReadLicences: user.permissions.has('read:licence:own-org') || user.permissions.has('read:licence:any'),
+      canTraceLeaks: user.permissions.has('lookup:fingerprint:any'),
+      canReadSupervision: user.permissions.has('read:supervision-report:any'),
     },
   }
 }

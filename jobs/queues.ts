@@ -57,6 +57,7 @@ const desensitizeApplyPayload = z.object({
   fileRef: z.string().min(1).max(500),
   profile: profileSchema,
   subjectRef: scanPayload.shape.subjectRef,
+  schema: declaredSchemaSchema.optional(),
   requestedBy: scanPayload.shape.requestedBy,
 })
 
@@ -65,6 +66,32 @@ const runModelPayload = z.object({ runId: z.string().regex(/^[0-9a-f]{24}$/) })
 
 // SPEC C7: take scanner verdicts into submitted product versions and publish those now due.
 const listingSweepPayload = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') })
+
+// SPEC C8 (Art. 38): deliver one licence — a fingerprinted file copy and a signed expiring link, or
+// an API key with the licence's quota and field projection. Job id `delivery-<licenceId>`.
+const deliveryPayload = z.object({ licenceId: z.string().regex(/^[0-9a-f]{24}$/) })
+
+// SPEC C8 (Art. 24, 38): expire licences whose end has passed and notify both sides. `at` is for tests.
+const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })
+
+// SPEC C12 (Art. 48–52): generate one supervision report. The schedulers pass `previous-month` /
+// `previous-year` (resolved when the job runs); an authority request names the period.
+const supervisionReportPayload = z.object({
+  scope: z.string().regex(/^(all|org:[0-9a-f]{24})$/).default('all'),
+  period: z.string().regex(/^(\d{4}(-(0[1-9]|1[0-2]))?|previous-month|previous-year)$/),
+  requestedBy: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+})
+
+// SPEC C8 (ADR 005, 020): process one recorded Stripe webhook event. Job id `stripe-<eventId>`.
+const paymentEventsPayload = z.object({ eventId: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/) })
+
+// SPEC C8 (ADR 020): finish what a crash or a lost job left half-done — unprocessed Stripe events,
+// paid orders without a licence. `at` is for tests.
+const paymentSweepPayload = z.object({ at: z.iso.datetime().optional() })
+
+// SPEC C8 (Art. 46): remind licensees of usage reports coming due and mark overdue ones; also warn owners of
+// research requests (Art. 26 → Art. 23) whose reply is nearly or already overdue. `at` is for tests.
+const usageRemindersPayload = z.object({ at: z.iso.datetime().optional() })
 
 export const queues = {
   notifications: { schema: notificationPayload, concurrency: 10 },
@@ -76,6 +103,14 @@ export const queues = {
   'desensitize-apply': { schema: desensitizeApplyPayload, concurrency: 1 },
   'run-model': { schema: runModelPayload, concurrency: 1 },
   'listing-sweep': { schema: listingSweepPayload, concurrency: 1 },
+  // One at a time: a report reads the log up to its period's end.
+  'supervision-reports': { schema: supervisionReportPayload, concurrency: 1 },
+  // Two at a time: a file delivery streams a whole file through the fingerprinter.
+  delivery: { schema: deliveryPayload, concurrency: 2 },
+  'licence-sweeps': { schema: licenceSweepPayload, concurrency: 1 },
+  'payment-events': { schema: paymentEventsPayload, concurrency: 4 },
+  'payment-sweeps': { schema: paymentSweepPayload, concurrency: 1 },
+  'usage-reminders': { schema: usageRemindersPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -125,7 +160,7 @@ export function parseJobData<N extends QueueName>(name: N, data: unknown): JobDa
   return result.data as JobData<N>
 }
 
-export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>
+export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff'>
 
 /**
  * Validates the payload (throws a ZodError on a bad one) and adds the job.
@@ -147,6 +182,11 @@ export const CATALOG_DEADLINES_SCHEDULER = 'catalog-deadlines-hourly'
 export const CATALOG_FRESHNESS_SCHEDULER = 'catalog-freshness-daily'
 export const LEDGER_CHECKPOINT_SCHEDULER = 'ledger-checkpoint-every-5-minutes'
 export const LISTING_SWEEP_SCHEDULER = 'listing-sweep-every-minute'
+export const LICENCE_EXPIRY_SCHEDULER = 'licence-expiry-every-minute'
+export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
+export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
+export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
+export const SUPERVISION_YEARLY_SCHEDULER = 'supervision-report-yearly'
 
 /** Idempotent: upserting a scheduler replaces it, so every worker start may call this. */
 export async function scheduleRepeatingJobs(): Promise<void> {
@@ -179,6 +219,36 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     LISTING_SWEEP_SCHEDULER,
     { pattern: '* * * * *' },
     { name: 'listing-sweep', data: { reason: 'schedule' } },
+  )
+  // SPEC C8 (Art. 46): usage-report reminders and overdue marks once a day, 09:05 Guangdong time.
+  await getQueue('usage-reminders').upsertJobScheduler(
+    USAGE_REMINDERS_SCHEDULER,
+    { pattern: '5 9 * * *', tz: 'Asia/Shanghai' },
+    { name: 'usage-reminders', data: {} },
+  )
+  // SPEC C8 (Art. 24, 38): licences expire within a minute of their end.
+  await getQueue('licence-sweeps').upsertJobScheduler(
+    LICENCE_EXPIRY_SCHEDULER,
+    { pattern: '* * * * *' },
+    { name: 'licence-sweeps', data: {} },
+  )
+  // SPEC C8 (ADR 020): unprocessed Stripe events and paid orders without a licence, every 5 minutes.
+  await getQueue('payment-sweeps').upsertJobScheduler(
+    PAYMENT_SWEEP_SCHEDULER,
+    { pattern: '*/5 * * * *' },
+    { name: 'payment-sweeps', data: {} },
+  )
+  // SPEC C12 (Art. 48, 49): last month's report at 01:00 on the 1st, last year's evaluation at
+  // 02:00 on 1 January, Guangdong time. Reruns of a period store one report (unique key).
+  await getQueue('supervision-reports').upsertJobScheduler(
+    SUPERVISION_MONTHLY_SCHEDULER,
+    { pattern: '0 1 1 * *', tz: 'Asia/Shanghai' },
+    { name: 'supervision-reports', data: { scope: 'all', period: 'previous-month' } },
+  )
+  await getQueue('supervision-reports').upsertJobScheduler(
+    SUPERVISION_YEARLY_SCHEDULER,
+    { pattern: '0 2 1 1 *', tz: 'Asia/Shanghai' },
+    { name: 'supervision-reports', data: { scope: 'all', period: 'previous-year' } },
   )
 }
 

@@ -16,10 +16,18 @@ import { scan } from './processors/scan'
 import { desensitizeApply } from './processors/desensitize-apply'
 import { listingSweep } from './processors/listing-sweep'
 import { runModel } from './processors/run-model'
+import { deliver } from './processors/deliver'
+import { licenceSweep } from './processors/licence-sweeps'
+import { supervisionReport } from './processors/supervision-report'
+import { paymentEvents } from './processors/payment-events'
+import { paymentSweep } from './processors/payment-sweeps'
+import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
 
 // Every queue in the registry must have a processor here (the mapped type enforces it).
 const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
+  'payment-events': (job) => paymentEvents(job.data),
+  'payment-sweeps': (job) => paymentSweep(job.data),
   notifications: (job) => notify(job.data),
   'ledger-audit': (job) => auditLedger(job.data, { jobId: job.id }),
   'catalog-sweeps': (job) => catalogSweep(job.data),
@@ -28,6 +36,11 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'desensitize-apply': (job) => desensitizeApply(job.data),
   'run-model': (job) => runModel(job.data, { jobId: job.id }),
   'listing-sweep': (job) => listingSweep(job.data),
+  'usage-reminders': (job) => usageReminders(job.data),
+  'supervision-reports': (job) =>
+    supervisionReport(job.data, { scheduledAt: new Date(job.processedOn ?? Date.now()), updateProgress: (p) => job.updateProgress(p) }),
+  delivery: (job) => deliver(job.data, job),
+  'licence-sweeps': (job) => licenceSweep(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

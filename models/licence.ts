@@ -17,7 +17,8 @@
  * - `derivationAllowed` · `redistribution` (false by default) · `researchOnly` · `commercialUse`
  *   · `usageReport` none|monthly|quarterly|yearly (Art. 46)
  * - `source` order|research-grant · `sourceRef` the order id or research request id (unique: one
- *   licence per order / request; seeded demo licences use `demo:<key>`) · `pricePlanKey`
+ *   licence per order / request; seeded demo licences use `demo:<key>`) · `pricePlanKey` · `callsQuota`
+ *   the API call quota bought with it (null = no per-call quota)
  * - `status` active|expired|revoked — a projection of the events; readers that decide rights
  *   check the events and the dates themselves (rights.server.ts), never `status` alone
  */
@@ -26,7 +27,8 @@ import { DELIVERY_MODES, USAGE_REPORT_PERIODS } from '~/services/products/vocab'
 
 export const LICENCE_SOURCES = ['order', 'research-grant'] as const
 export const LICENCE_STATUSES = ['active', 'expired', 'revoked'] as const
-export const LICENCE_EVENT_KINDS = ['issued', 'revoked', 'expired'] as const
+// `extended`: a subscription renewal (issue 6 orders); its `_id` is `${licenceId}:extended:${invoiceId}`.
+export const LICENCE_EVENT_KINDS = ['issued', 'revoked', 'expired', 'extended'] as const
 
 const licenceSchema = new Schema(
   {
@@ -49,6 +51,8 @@ const licenceSchema = new Schema(
     source: { type: String, enum: LICENCE_SOURCES, required: true },
     sourceRef: { type: String, required: true, unique: true },
     pricePlanKey: { type: String, default: null },
+    // The plan's call quota when bought (Art. 38: the terms sold, not the plan's later edits); null = none.
+    callsQuota: { type: Number, default: null },
     status: { type: String, enum: LICENCE_STATUSES, required: true, default: 'active' },
     revokedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
@@ -61,8 +65,8 @@ licenceSchema.index({ licenseeOrgId: 1, productId: 1 })
 // rights.server.ts: an org's licences for one catalog entry (research access).
 licenceSchema.index({ licenseeOrgId: 1, catalogEntryId: 1 })
 
-// Append-only: `_id` = `${licenceId}:${kind}`, so each happens once (a second revocation, a
-// replayed expiry job) and the licence's status is derived from these.
+// Append-only: `_id` = `licenceEventId(...)`, so each happens once (a second revocation, a
+// replayed expiry job for the same end) and the licence's status is derived from these.
 const licenceEventSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -82,8 +86,13 @@ licenceEventSchema.index({ licenceId: 1 })
 export type LicenceDoc = InferSchemaType<typeof licenceSchema> & { _id: mongoose.Types.ObjectId }
 export type LicenceEventDoc = InferSchemaType<typeof licenceEventSchema>
 
-export function licenceEventId(licenceId: string, kind: (typeof LICENCE_EVENT_KINDS)[number]): string {
-  return `${licenceId}:${kind}`
+/**
+ * `${licenceId}:${kind}`, or `${licenceId}:${kind}:${qualifier}` for what may happen more than once:
+ * an expiry is keyed by the end that passed (`expired:<end ISO>`), since a renewal can move the end
+ * and the licence can expire again; an extension by its invoice.
+ */
+export function licenceEventId(licenceId: string, kind: (typeof LICENCE_EVENT_KINDS)[number], qualifier?: string): string {
+  return qualifier ? `${licenceId}:${kind}:${qualifier}` : `${licenceId}:${kind}`
 }
 
 export const Licence =

@@ -52,8 +52,8 @@ describe('npm run fingerprint:identify', () => {
 
   it('explains its usage instead of failing on bad arguments', async () => {
     const out = capture()
-    expect(await main(['leaked.csv'])).toBe(2)
-    expect(out.join('\n')).toMatch(/--candidates REGISTRY.json is required/)
+    expect(await main(['leaked.csv', '--product', 'not-an-id'])).toBe(2)
+    expect(out.join('\n')).toMatch(/--product must be a product id/)
     expect(await main(['a.csv', 'b.csv', '--candidates', 'r.json'])).toBe(2)
   })
 })

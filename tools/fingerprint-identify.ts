@@ -1,14 +1,19 @@
 // `npm run fingerprint:identify -- leaked.csv --candidates registry.json [--spec spec.json]
 //  [--top=10] [--threshold=1e-6] [--json]`
+// `npm run fingerprint:identify -- leaked.csv [--product PRODUCT_ID]`: without a registry, the
+// candidates are the database's deliveries (every licence that received a fingerprinted copy, of
+// that product or of any), each scored under the spec its copy was made with (ADR 021).
 // Art. 38: which licence's copy is this leak? Prints the best-matching licences with the
 // probability that an innocent licensee would score as well by chance.
 //
 // registry.json: {"spec": {...fingerprint spec...}, "candidates": ["lic-1", ...]} — candidates
 // may also be objects {"licenceId": "...", "licensee": "..."}; --spec overrides the spec. Keys come
 // from DATA_ENCRYPTION_KEY (in development, from .data/dev-secrets.json as `npm run dev` made it).
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import mongoose from 'mongoose'
 import { z } from 'zod'
 import { formatProbability } from '~/services/delivery/fingerprint/binomial'
 import { DEFAULT_ACCUSATION_THRESHOLD, identifyLeak } from '~/services/delivery/fingerprint/identify.server'
@@ -16,7 +21,8 @@ import { fingerprintKeysFrom } from '~/services/delivery/fingerprint/keys.server
 import { fingerprintSpecSchema } from '~/services/delivery/fingerprint/spec'
 import { envSchema } from '~/utils/env.server'
 
-const USAGE = 'usage: fingerprint-identify LEAKED_FILE --candidates REGISTRY.json [--spec SPEC.json] [--top=N] [--threshold=P] [--json]'
+const USAGE =
+  'usage: fingerprint-identify LEAKED_FILE [--candidates REGISTRY.json [--spec SPEC.json] | --product PRODUCT_ID] [--top=N] [--threshold=P] [--json]'
 
 const registrySchema = z.object({
   spec: z.unknown().optional(),
@@ -49,6 +55,7 @@ function readJson(file: string, what: string): unknown {
 export async function main(argv: string[]): Promise<number> {
   const files: string[] = []
   let registryFile: string | undefined
+  let productId: string | undefined
   let specFile: string | undefined
   let top = 10
   let threshold = DEFAULT_ACCUSATION_THRESHOLD
@@ -60,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       const value = () => inline ?? argv[++i] ?? ''
       if (flag === '--candidates') registryFile = value()
       else if (flag === '--spec') specFile = value()
+      else if (flag === '--product') productId = value()
       else if (flag === '--top') top = Math.max(1, Number(value()) || 10)
       else if (flag === '--threshold') threshold = Number(value())
       else if (flag === '--json') json = true
@@ -67,10 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       else files.push(a)
     }
     if (files.length !== 1) throw new UsageError('give exactly one leaked file')
-    if (!registryFile) {
-      throw new UsageError('--candidates REGISTRY.json is required: the licences to test (ids) and the product’s fingerprint spec')
-    }
     if (!(threshold > 0 && threshold < 1)) throw new UsageError('--threshold must be a probability between 0 and 1')
+    if (!registryFile) return await fromDatabase(files[0]!, { productId, top, threshold, json })
     const registry = registrySchema.safeParse(readJson(registryFile, 'registry'))
     if (!registry.success) throw new UsageError(`registry ${registryFile}: ${registry.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
     const specSource = specFile ? readJson(specFile, 'spec') : registry.data.spec
@@ -120,6 +126,53 @@ export async function main(argv: string[]): Promise<number> {
       return 2
     }
     throw error
+  }
+}
+
+/** Candidates from the database's deliveries (each with the spec its copy was made with). */
+async function fromDatabase(file: string, o: { productId?: string; top: number; threshold: number; json: boolean }): Promise<number> {
+  if (o.productId !== undefined && !/^[0-9a-f]{24}$/.test(o.productId)) throw new UsageError('--product must be a product id (24 hex digits)')
+  if (!process.env.MONGODB_URI) {
+    throw new UsageError('without --candidates the candidates come from the database: set MONGODB_URI (and MONGODB_DB) to the platform database')
+  }
+  const master = masterKey()
+  // The look-up reads the database only; the app's other settings are not used here.
+  process.env.DATA_ENCRYPTION_KEY = master.toString('base64')
+  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379'
+  process.env.SESSION_SECRET ??= randomBytes(32).toString('hex')
+  const { connectDb, disconnectDb } = await import('~/utils/db.server')
+  const { identifyAgainstDeliveries } = await import('~/services/delivery/lookup.server')
+  const { Organization } = await import('#models/organization')
+  await connectDb()
+  try {
+    const keys = fingerprintKeysFrom(master)
+    const started = performance.now()
+    const result = await identifyAgainstDeliveries(file, { ...(o.productId ? { productId: o.productId } : {}), threshold: o.threshold, keys })
+    const ms = performance.now() - started
+    const best = result.ranked.slice(0, o.top)
+    const orgIds = [...new Set(best.map((c) => c.licenseeOrgId))]
+    const orgs = orgIds.length ? await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1 }).lean() : []
+    const name = new Map(orgs.map((org) => [String(org._id), org.name.zh]))
+    const who = (c: { licenseeOrgId: string }) => name.get(c.licenseeOrgId) ?? c.licenseeOrgId
+    if (o.json) {
+      console.log(JSON.stringify({ ...result, ranked: best.map((c) => ({ ...c, licensee: who(c) })) }, null, 2))
+    } else {
+      console.log(`${file}: ${result.rows} rows, ${result.positions} marked positions, ${result.candidates} candidate licences from the database (${result.specs} specs), ${ms.toFixed(0)} ms`)
+      console.log('rank  licence                    licensee                         agree/positions   P(an innocent scores this well)')
+      best.forEach((c, i) => {
+        const fa = formatProbability({ p: c.falseAccusationProbability, log10: c.log10FalseAccusationProbability })
+        console.log(`${String(i + 1).padStart(4)}  ${c.licenceId}  ${who(c).padEnd(30)} ${`${c.matches}/${c.trials}`.padStart(15)}   ${fa}${c.accused ? '  ← traced' : ''}`)
+      })
+      const accused = result.ranked.filter((c) => c.accused)
+      console.log(
+        accused.length
+          ? `traced to ${accused.map((c) => `${c.licenceId} (${who(c)})`).join(', ')} (false-accusation probability ≤ ${o.threshold})`
+          : `no licence is traced at false-accusation probability ≤ ${o.threshold}`,
+      )
+    }
+    return result.ranked.some((c) => c.accused) ? 0 : 3
+  } finally {
+    await disconnectDb()
   }
 }
 

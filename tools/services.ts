@@ -109,3 +109,23 @@ export async function startRedis(dataDir: string, logFile?: string): Promise<Run
   await Promise.race([waitForPort(port, child, 'redis-server'), failed])
   return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: stopper(child) }
 }
+
+/**
+ * Starts Stripe's API mock (stripe-mock, ADR 005) on a free port, plain HTTP; `.cache/bin` (where
+ * `.ci/run` installs it) is searched before PATH. Resolves to undefined when it is not installed.
+ */
+export async function startStripeMock(): Promise<RunningService | undefined> {
+  const local = path.join(root, '.cache', 'bin', 'stripe-mock')
+  const binary = existsSync(local) ? local : 'stripe-mock'
+  const port = await freePort()
+  const httpsPort = await freePort()
+  const child = spawn(binary, ['-http-port', String(port), '-https-port', String(httpsPort)], { stdio: 'ignore' })
+  const missing = new Promise<undefined>((resolve) => child.once('error', () => resolve(undefined)))
+  const started = waitForPort(port, child, 'stripe-mock').then(() => ({
+    url: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    stop: stopper(child),
+  }))
+  return Promise.race([started, missing])
+}

@@ -75,3 +75,18 @@ export function formatBytes(n: number | null): string {
   }
   return `${v.toLocaleString('en-US', { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`
 }
+
+/**
+ * SPEC C11: a receipt line for a ledger entry — its index and a link to its inclusion proof
+ * against a signed checkpoint (the proof endpoint decides who may read it). Every order, payment,
+ * licence, delivery and decision page shows one.
+ */
+export function LedgerReceipt({ seq }: { seq: number | null | undefined }) {
+  const { t } = useTranslation()
+  if (!seq) return null
+  return (
+    <p className="muted receipt">
+      {t('ledger.receipt', { seq })} · <a href={`/api/v1/ledger/${seq}/proof`}>{t('ledger.receiptProof')}</a>
+    </p>
+  )
+}

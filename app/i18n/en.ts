@@ -1,3 +1,7 @@
+import { supervisionEn, supervisionErrorsEn } from './supervision'
+import { researchEn, researchErrorsEn } from './research'
+import { licencesEn, licencesErrorsEn } from './licences'
+import { ordersEn, ordersErrorsEn } from './orders'
 import { marketEn, marketErrorsEn } from './market'
 import type { Messages } from './zh'
 
@@ -113,6 +117,8 @@ export const en: Messages = {
     subjects: 'Subjects',
     hash: 'Hash',
     older: 'Older entries',
+    receipt: 'Ledger receipt: entry #{{seq}}',
+    receiptProof: 'inclusion proof (RFC 9162)',
   },
   common: {
     save: 'Save',
@@ -392,6 +398,7 @@ export const en: Messages = {
     page: 'Page {{page}} of {{pages}}',
     prev: 'Previous',
     next: 'Next',
+    screening: { passed: '{{count}} file(s) passed the desensitization scan', pending: '{{count}} file(s) awaiting the desensitization scan', failed: '{{count}} file(s) failed the desensitization scan' },
     entry: {
       metadata: 'Catalog record',
       code: 'Catalog code',
@@ -424,6 +431,7 @@ export const en: Messages = {
       noDistributions: 'No data resources are registered for this entry yet.',
       noFile: 'The data file has not been published yet.',
       notScreened: 'This file has not yet passed the desensitization scan; it cannot be previewed or downloaded yet (Art. 32, 41).',
+      screening: { passed: 'passed the desensitization scan', pending: 'desensitization scan pending', failed: 'failed the desensitization scan' },
       download: 'Download',
       external: 'Access URL',
       machine: 'Machine-readable metadata',
@@ -557,6 +565,50 @@ export const en: Messages = {
       free_text: 'Suppress the column, or redact it before release',
     },
     json: 'As JSON',
+    settings: {
+      title: 'Desensitization rules: minimum k per security grade',
+      intro: 'For files that declare quasi-identifiers the scan measures k-anonymity (the smallest equivalence class). A file below the minimum k of its grade fails (Art. 32; GB/T 37964). Every scan after a change uses the new values.',
+      default: 'Default (grades not set separately)',
+      core: 'Core data',
+      important: 'Important data',
+      general: 'General data, level {{level}}',
+      useDefault: 'blank: the default, {{k}}',
+      saved: 'Saved. Later scans use the new minimum k.',
+    },
+    desensitize: {
+      title: 'Desensitize and scan again',
+      intro: 'Choose a method per column and submit: the platform writes the desensitized file (recording input hash, profile and output hash), puts it in place of the original in the product version, and scans it again. The minimum k for this version’s grade is {{k}}.',
+      target: 'Product version file',
+      name: 'Profile name',
+      sheetNote: 'The output is CSV with sheet “{{sheet}}” only.',
+      flaggedOnly: 'The file is large: only columns with findings are listed; the others are kept as they are.',
+      method: 'Method',
+      params: 'Parameters',
+      paramsHint: 'Parameters apply to the chosen method only: masking keeps the first/last characters, generalization uses the level, pseudonymization the algorithm (keyed per product, not reversible).',
+      qi: 'Quasi-identifier',
+      keepHead: 'keep first',
+      keepTail: 'keep last',
+      generalizeTo: 'generalize to',
+      algorithm: 'algorithm',
+      removeBelowK: 'Remove records whose quasi-identifier combination occurs fewer than {{k}} times',
+      apply: 'Apply and scan again',
+      profile: 'Profile',
+      rows: 'Rows out / in',
+      output: 'Output (SHA-256)',
+      rescan: 'Rescan',
+      screening: 'Version screening',
+      methods: { keep: 'keep', mask: 'mask', generalize: 'generalize', pseudonymize: 'keyed pseudonym (HMAC)', suppress: 'suppress column' },
+      to: { 'age-band': 'age band', month: 'month', year: 'year', district: 'district', city: 'city', province: 'province' },
+      job: {
+        waiting: 'Queued, waiting to run…',
+        active: 'Writing the desensitized file…',
+        completed: 'The desensitized file is written; its scan has been requested.',
+        failed: 'Failed',
+        unknown: 'No such job (it may have finished and been cleaned up).',
+        scanning: 'Scanning…',
+      },
+      status: { pending: 'pending', passed: 'passed', failed: 'failed' },
+    },
     detectors: {
       resident_id: 'Resident ID number',
       uscc: 'Unified social credit code',
@@ -577,6 +629,10 @@ export const en: Messages = {
   },
   // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
   market: marketEn,
+  supervision: supervisionEn,
+  research: researchEn,
+  licences: licencesEn,
+  orders: ordersEn,
   regulatorConsole: {
     nav: 'Regulator console: filter, inspect and export the log',
     title: 'Transaction log console',
@@ -618,6 +674,10 @@ export const en: Messages = {
   error: {
     regulatorConsole: { badRange: 'The start date must not be after the end date.' },
     market: marketErrorsEn,
+    supervision: supervisionErrorsEn,
+    research: researchErrorsEn,
+    licences: licencesErrorsEn,
+    orders: ordersErrorsEn,
     fingerprint: {
       duplicateColumn: 'The fingerprint spec names the same column twice.',
       nothingToMark: 'The fingerprint spec needs at least one column that can carry a mark (a numeric column with a tolerance, or a date column allowing equivalent spellings).',
@@ -722,6 +782,18 @@ export const en: Messages = {
       notPassed: 'This file has not passed the desensitization scan (status: {{status}}); it cannot be opened, listed or delivered (Art. 32).',
       notFound: 'No such scan report.',
       profileNotApplicable: 'The desensitization profile does not fit this file: {{reason}}',
+      unknownGrade: 'Unknown security grade: {{grades}}.',
+      badK: 'A minimum k is a whole number from 2 to 1000.',
+      defaultKRequired: 'Enter the default minimum k (2 to 1000).',
+      versionNotDesensitizable: 'This product version (state: {{state}}) can no longer change its files.',
+      fileNotInVersion: 'This product version does not hold the scanned file.',
+      notFailed: 'Only a file that failed its scan needs desensitizing.',
+      badProfileName: 'A profile name may hold letters, digits, underscores, dots and hyphens only.',
+      badMaskLength: 'Characters kept: a whole number from 0 to 64.',
+      badMethod: 'Choose a valid method.',
+      qiSuppressed: 'A quasi-identifier column cannot be suppressed.',
+      qiRequired: 'To remove records below k, tick at least one quasi-identifier.',
+      emptyProfile: 'Choose a method for at least one column, or record removal.',
     },
     calendar: {
       badLine: 'Line {{line}} is not like “2027-02-08 off Spring Festival”.',

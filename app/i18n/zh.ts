@@ -1,3 +1,7 @@
+import { supervisionErrorsZh, supervisionZh } from './supervision'
+import { researchErrorsZh, researchZh } from './research'
+import { licencesErrorsZh, licencesZh } from './licences'
+import { ordersErrorsZh, ordersZh } from './orders'
 import { marketErrorsZh, marketZh } from './market'
 
 export const zh = {
@@ -112,6 +116,8 @@ export const zh = {
     subjects: '对象',
     hash: '哈希',
     older: '更早的记录',
+    receipt: '交易日志回执：第 {{seq}} 条',
+    receiptProof: '包含证明（RFC 9162）',
   },
   common: {
     save: '保存',
@@ -391,6 +397,7 @@ export const zh = {
     page: '第 {{page}} / {{pages}} 页',
     prev: '上一页',
     next: '下一页',
+    screening: { passed: '{{count}} 个文件已通过脱敏检查', pending: '{{count}} 个文件脱敏检查中', failed: '{{count}} 个文件未通过脱敏检查' },
     entry: {
       metadata: '目录信息',
       code: '目录编码',
@@ -423,6 +430,7 @@ export const zh = {
       noDistributions: '此目录项尚未登记数据资源。',
       noFile: '数据文件尚未发布。',
       notScreened: '该文件尚未通过脱敏检测，暂不提供预览和下载（第三十二条、第四十一条）。',
+      screening: { passed: '已通过脱敏检查', pending: '脱敏检查中', failed: '未通过脱敏检查' },
       download: '下载',
       external: '访问地址',
       machine: '机器可读元数据',
@@ -556,6 +564,50 @@ export const zh = {
       free_text: '删除该列，或发布前逐条处理',
     },
     json: 'JSON 格式',
+    settings: {
+      title: '脱敏规则：各安全级别的最低 k 值',
+      intro: '对申报了准标识符的文件，扫描计算 k-匿名（最小等价类）。低于所在安全级别最低 k 值的文件不予通过（第三十二条；GB/T 37964）。修改后，之后的每次扫描都按新值判断。',
+      default: '默认（未单独设置的级别）',
+      core: '核心数据',
+      important: '重要数据',
+      general: '一般数据 {{level}} 级',
+      useDefault: '空白：使用默认值 {{k}}',
+      saved: '已保存。之后的扫描按新的最低 k 值判断。',
+    },
+    desensitize: {
+      title: '脱敏处理并重新检查',
+      intro: '为每一列选择脱敏方法后提交：平台按方案生成脱敏后的文件（记录输入哈希、方案和输出哈希），以它替换产品版本中的原文件，并重新检查。该版本安全级别要求的最低 k 值为 {{k}}。',
+      target: '产品版本文件',
+      name: '方案名称',
+      sheetNote: '输出为 CSV，只含工作表“{{sheet}}”。',
+      flaggedOnly: '文件较大，只列出有发现的列；其余列原样保留。',
+      method: '方法',
+      params: '参数',
+      paramsHint: '参数只对所选方法生效：掩码看“保留前/后”位数，泛化看粒度，假名化看算法（密钥按产品派生，不可逆）。',
+      qi: '准标识符',
+      keepHead: '保留前',
+      keepTail: '保留后',
+      generalizeTo: '泛化到',
+      algorithm: '算法',
+      removeBelowK: '删除准标识符组合出现少于 {{k}} 次的记录',
+      apply: '应用方案并重新检查',
+      profile: '方案',
+      rows: '输出/输入行数',
+      output: '输出文件（SHA-256）',
+      rescan: '重新检查',
+      screening: '版本检查状态',
+      methods: { keep: '保留', mask: '掩码', generalize: '泛化', pseudonymize: '加密哈希假名化', suppress: '删除该列' },
+      to: { 'age-band': '年龄段', month: '年月', year: '年份', district: '区县', city: '地市', province: '省份' },
+      job: {
+        waiting: '已排队，等待处理……',
+        active: '正在生成脱敏文件……',
+        completed: '脱敏文件已生成，已申请重新检查。',
+        failed: '处理失败',
+        unknown: '找不到该任务（可能已完成并清理）。',
+        scanning: '检查中……',
+      },
+      status: { pending: '待检查', passed: '已通过', failed: '未通过' },
+    },
     detectors: {
       resident_id: '居民身份证号码',
       uscc: '统一社会信用代码',
@@ -576,6 +628,10 @@ export const zh = {
   },
   // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
   market: marketZh,
+  supervision: supervisionZh,
+  research: researchZh,
+  licences: licencesZh,
+  orders: ordersZh,
   regulatorConsole: {
     nav: '监管控制台：筛选、查看和导出交易日志',
     title: '交易日志监管控制台',
@@ -617,6 +673,10 @@ export const zh = {
   error: {
     regulatorConsole: { badRange: '起始日期不能晚于截止日期。' },
     market: marketErrorsZh,
+    supervision: supervisionErrorsZh,
+    research: researchErrorsZh,
+    licences: licencesErrorsZh,
+    orders: ordersErrorsZh,
     fingerprint: {
       duplicateColumn: '指纹规格中同一列出现了两次。',
       nothingToMark: '指纹规格须至少有一列可以嵌入标记（声明了容差的数值列，或允许等价写法的日期列）。',
@@ -721,6 +781,18 @@ export const zh = {
       notPassed: '该文件尚未通过脱敏检查（状态：{{status}}），不得开放、上架或交付（第三十二条）。',
       notFound: '找不到该扫描报告。',
       profileNotApplicable: '脱敏方案不适用于该文件：{{reason}}',
+      unknownGrade: '未知的安全级别：{{grades}}。',
+      badK: '最低 k 值须为 2 到 1000 之间的整数。',
+      defaultKRequired: '请填写默认的最低 k 值（2 到 1000）。',
+      versionNotDesensitizable: '该产品版本（状态：{{state}}）已不能更换文件。',
+      fileNotInVersion: '该产品版本中没有这份被检查的文件。',
+      notFailed: '只有未通过检查的文件需要脱敏处理。',
+      badProfileName: '方案名称只能包含字母、数字、下划线、点和连字符。',
+      badMaskLength: '保留位数须为 0 到 64 之间的整数。',
+      badMethod: '请选择有效的脱敏方法。',
+      qiSuppressed: '准标识符列不能被删除。',
+      qiRequired: '按 k 值删除记录时，请至少勾选一个准标识符。',
+      emptyProfile: '请至少为一列选择脱敏方法，或勾选删除记录。',
     },
     calendar: {
       badLine: '第 {{line}} 行格式不对，应为“2027-02-08 off 春节”。',

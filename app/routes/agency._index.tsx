@@ -3,9 +3,11 @@ import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogHomeCard } from '~/components/catalog-dashboard'
 import { OrgHomePage } from '~/components/org-home-page'
+import { ResearchHomeSection } from '~/components/research'
 import { agencyCatalogDashboard } from '~/services/catalog/dashboards.server'
 import { catalogLinks } from '~/services/catalog/pages.server'
 import { orgHome, userView } from '~/services/identity/home.server'
+import { researchHomeData } from '~/services/research/pages.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
@@ -16,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     user: userView(user),
     ...(await orgHome(user)),
+    ...(await researchHomeData(request, user)),
     catalog: { returned: catalog.returned.length, deadlines: catalog.deadlines.length, stale: catalog.stale.length, openIssues: catalog.openIssues, links: catalogLinks(user, t) },
   }
 }
@@ -34,6 +37,7 @@ export default function AgencyHome() {
           { label: t('catalog.dashboard.openIssues'), value: catalog.openIssues, to: '/catalog/quality', alert: true },
         ]}
       />
+      <ResearchHomeSection />
     </OrgHomePage>
   )
 }

@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { RoleHome } from '~/components/role-home'
+import { OrdersHomeCard } from '~/components/orders'
+import { ResearchHomeSection } from '~/components/research'
 import { CatalogHomeCard } from '~/components/catalog-dashboard'
 import { authorityCatalogDashboard } from '~/services/catalog/dashboards.server'
 import { catalogLinks } from '~/services/catalog/pages.server'
 import { reviewRegistration } from '~/services/identity/auth.server'
 import { authorityHome, orgHome, userView } from '~/services/identity/home.server'
 import { reviewRegistrationSchema } from '~/services/identity/schemas'
+import { researchHomeData } from '~/services/research/pages.server'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
@@ -23,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: userView(user),
     ...(await authorityHome()),
     ...(await orgHome(user)),
+    ...(await researchHomeData(request, user, { overdue: true })),
     catalog: {
       queue: catalog.queue,
       deadlines: catalog.deadlines.length,
@@ -73,6 +77,8 @@ export default function AuthorityHome() {
           { label: t('catalog.dashboard.stale'), value: catalog.stale, to: '/catalog/overdue', alert: true },
         ]}
       />
+      <ResearchHomeSection />
+      <OrdersHomeCard section="authority" />
       <section className="card">
         <h2>{t('home.authority.pending')}</h2>
         <FormError message={result?.formError} />
@@ -113,6 +119,12 @@ export default function AuthorityHome() {
             </tbody>
           </table>
         )}
+      </section>
+      <section className="card">
+        <Link to="/supervision/reports">{t('supervision.nav')} →</Link>
+      </section>
+      <section className="card">
+        <Link to="/authority/desensitize-settings">{t('scan.settings.title')} →</Link>
       </section>
     </RoleHome>
   )

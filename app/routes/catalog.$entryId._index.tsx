@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
+import { ResearchAccessLink } from '~/components/research'
 import { CatalogNav, ContentDetails, DateTime, DiffTable, Notice, pick, StatusBadge, useLang } from '~/components/catalog'
 import { entryPageAction, entryPageData } from '~/services/catalog/entry-page.server'
 import { pageGuard } from '~/services/catalog/pages.server'
@@ -110,6 +111,8 @@ export default function EntryPage() {
           ) : null}
         </div>
       </section>
+
+      {entry.listed && entry.published?.sharingType !== 'not_shared' ? <ResearchAccessLink entry={entry.id} /> : null}
 
       {can.decide ? (
         <section className="card">

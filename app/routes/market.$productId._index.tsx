@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
+import { ResearchAccessLink } from '~/components/research'
 import { GradeBadge, LicenceTerms, MarketNav, Notice, pick, PricePlans, StateBadge, useLang, formatBytes } from '~/components/market'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import { requestModelRun } from '~/services/products/model-runs.server'
@@ -152,12 +153,21 @@ export default function ProductPage() {
           <section className="card">
             <h2>{t('market.product.pricePlans')}</h2>
             <PricePlans plans={product.pricePlans} />
-            <p className="muted">{t('market.product.buyLater')}</p>
+            {product.listed && product.visibility === 'market' && product.pricePlans.length > 0 ? (
+              <p>
+                <Link to={`/market/${product.id}/order`} className="button primary" id="buy-product">
+                  {t('orders.buy')}
+                </Link>
+              </p>
+            ) : (
+              <p className="muted">{t('market.product.buyLater')}</p>
+            )}
           </section>
           <section className="card">
             <h2>{t('market.product.licence')}</h2>
             <LicenceTerms terms={product.licenceTemplate} />
           </section>
+          {product.visibility === 'market' ? <ResearchAccessLink product={product.id} /> : null}
           {product.kind === 'model' ? (
             <section className="card">
               <h2>{t('market.runs.runTitle')}</h2>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { pick, useLang } from '~/components/catalog'
 import { facetValueLabel, OpenNav } from '~/components/open-data'
+import { listingScreening, type ScreeningCounts } from '~/services/open-data/portal.server'
 import { searchCatalog, type CatalogSearchResult } from '~/services/search/catalog-index.server'
 import { CATALOG_FACETS } from '~/services/search/catalog-documents'
 import { parseCatalogSearchParams, SORTS, type CatalogSearchParams } from '~/services/search/params'
@@ -23,13 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const url = new URL(request.url)
     const params = parseCatalogSearchParams(url.searchParams, { allowPage: true, defaultLimit: PAGE_SIZE })
     const result = await searchCatalog(params, 'open')
-    return { params, result, sortParam: url.searchParams.get('sort') ?? '', error: null as string | null }
+    // Art. 32: each result shows whether its files passed the desensitization scan.
+    const screening = await listingScreening(result.items.map((i) => i.id))
+    return { params, result, screening, sortParam: url.searchParams.get('sort') ?? '', error: null as string | null }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     return data(
       {
         params: null as CatalogSearchParams | null,
         result: null as CatalogSearchResult | null,
+        screening: {} as Record<string, ScreeningCounts>,
         sortParam: '',
         error: t(error.messageKey, error.params) as string | null,
       },
@@ -49,7 +53,7 @@ export default function OpenPortal() {
   const { t } = useTranslation()
   const lang = useLang()
   const location = useLocation()
-  const { params, result, sortParam, error } = useLoaderData<typeof loader>()
+  const { params, result, screening, sortParam, error } = useLoaderData<typeof loader>()
   const selected = (facet: string, value: string) => Boolean(params?.filters[facet as keyof CatalogSearchParams['filters']]?.includes(value))
   const limit = params?.limit ?? PAGE_SIZE
   const page = params ? Math.floor(params.offset / limit) + 1 : 1
@@ -134,6 +138,7 @@ export default function OpenPortal() {
                         {f}
                       </span>
                     ))}
+                    <ScreeningBadges counts={screening[item.id]} />
                   </p>
                 </li>
               ))}
@@ -149,5 +154,30 @@ export default function OpenPortal() {
         </div>
       </Form>
     </section>
+  )
+}
+
+// Art. 32: files are opened only once their desensitization scan passed.
+function ScreeningBadges({ counts }: { counts?: ScreeningCounts }) {
+  const { t } = useTranslation()
+  if (!counts || counts.passed + counts.pending + counts.failed === 0) return null
+  return (
+    <>
+      {counts.passed ? (
+        <span className="badge ok" data-screening="passed">
+          {t('openData.screening.passed', { count: counts.passed })}
+        </span>
+      ) : null}
+      {counts.pending ? (
+        <span className="badge warn" data-screening="pending">
+          {t('openData.screening.pending', { count: counts.pending })}
+        </span>
+      ) : null}
+      {counts.failed ? (
+        <span className="badge warn" data-screening="failed">
+          {t('openData.screening.failed', { count: counts.failed })}
+        </span>
+      ) : null}
+    </>
   )
 }

@@ -92,6 +92,14 @@ export default function OpenEntry() {
           <div key={d.key} className="distribution">
             <h3>
               {pick(d.title, lang)} <span className="badge">{d.format}</span>
+              {d.file?.screening ? (
+                <>
+                  {' '}
+                  <span className={`badge ${d.file.screening === 'passed' ? 'ok' : 'warn'}`} data-screening={d.file.screening}>
+                    {t(`openData.entry.screening.${d.file.screening}`)}
+                  </span>
+                </>
+              ) : null}
             </h3>
             {d.accessUrl ? (
               <p>

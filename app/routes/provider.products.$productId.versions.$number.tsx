@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { formatBytes, MarketNav, Notice, pick, StateBadge, useLang } from '~/components/market'
+import { subjectReports } from '~/services/desensitize/screening.server'
 import { versionConsoleData } from '~/services/products/console.server'
 import { marketLinks, pageGuard } from '~/services/products/pages.server'
 import { versionActionSchema } from '~/services/products/schemas'
@@ -23,7 +24,11 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ nav: marketLinks(user, t), ...(await versionConsoleData(user, params.productId ?? '', Number(params.number))) }))
+  return pageGuard(t, async () => {
+    const data = await versionConsoleData(user, params.productId ?? '', Number(params.number))
+    // Art. 32: the version's scan reports (a failed one offers desensitization).
+    return { nav: marketLinks(user, t), ...data, scanReports: await subjectReports(user, `product-version:${data.version.id}`) }
+  })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -115,7 +120,7 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
 export default function ConsoleVersion() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, product, version, inputTitles, history } = useLoaderData<typeof loader>()
+  const { nav, product, version, inputTitles, history, scanReports } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as { formError?: string } | undefined
   const [search] = useSearchParams()
   const draft = version.state === 'draft'
@@ -146,6 +151,14 @@ export default function ConsoleVersion() {
                 {t(`market.screening.${version.screening.status}`)}
                 {version.screening.source ? ` · ${t(`market.screeningBy.${version.screening.source}`)}` : ''}
                 {version.screening.note ? ` — ${version.screening.note}` : ''}
+                {scanReports.map((r) => (
+                  <span key={r.reportId}>
+                    {' · '}
+                    <Link to={`/scans/${r.reportId}`} className={r.status === 'failed' ? 'field-error' : undefined}>
+                      {t('scan.title')} ({t(`scan.${r.status}`)})
+                    </Link>
+                  </span>
+                ))}
               </td>
             </tr>
             <tr>

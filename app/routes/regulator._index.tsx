@@ -53,6 +53,11 @@ export default function RegulatorHome() {
         <p>
           <Link to="/regulator/log">{t('regulatorConsole.nav')} →</Link>
         </p>
+        <p>
+          <Link to="/regulator/products">{t('supervision.product.lookup')} →</Link>
+          {' · '}
+          <Link to="/supervision/reports">{t('supervision.nav')} →</Link>
+        </p>
         <LedgerTable rows={entries} orgNames={orgNames} entryHref={(seq) => `/regulator/log/${seq}`} />
         {nextBeforeSeq ? <Link to={`?before=${nextBeforeSeq}`}>{t('ledger.older')} →</Link> : null}
       </section>

@@ -57,6 +57,12 @@ export default function RegulatorLogEntry() {
         {subjects.map(({ subject, href }) => (
           <li key={subject} className="mono">
             {href ? <Link to={href}>{subject}</Link> : `${subject} (${t('regulatorConsole.noPage')})`}
+            {href && subject.startsWith('product:') ? (
+              <>
+                {' · '}
+                <Link to={`/regulator/products/${subject.slice('product:'.length)}`}>{t('supervision.product.follow')}</Link>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -1,16 +1,40 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { FormError } from '~/components/form'
+import { desensitizeOffer, desensitizeProgress, requestDesensitization } from '~/services/desensitize/profiles.server'
 import type { Finding } from '~/services/desensitize/scanner.server'
 import { getScanReportFor } from '~/services/desensitize/screening.server'
+import { desensitizeFormSchema, FORM_METHODS } from '~/services/desensitize/schemas'
 import { DomainError } from '~/utils/errors'
 import { formatDateTime } from '~/utils/format'
+import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { parseForm } from '~/utils/validation.server'
 
 const PAGE_SIZE = 50
 
-export const meta: MetaFunction = () => [{ title: 'Scan report' }]
+// While a desensitization job or the output's scan is running the page reloads itself (no JavaScript needed).
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: 'Scan report' },
+  ...(data && 'refresh' in data && data.refresh ? [{ httpEquiv: 'refresh', content: '3' } as const] : []),
+]
+
+// Art. 32: the provider applies a desensitization profile to the failed file; the job's output
+// replaces it in the version and is scanned again. Redirects here with the job to follow.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'create:product:own-org')
+  const t = await getT(request)
+  const id = params.id ?? ''
+  try {
+    const form = await parseForm(request, desensitizeFormSchema, t.locale)
+    const { jobId } = await requestDesensitization(user, id, form)
+    return redirect(`/scans/${id}?job=${encodeURIComponent(jobId)}#desensitize`)
+  } catch (error) {
+    return formFailure(error, t)
+  }
+}
 
 // A desensitization scan report (SPEC C9; Art. 32): every finding, where, and the suggested
 // method; findings are paged, 50 rows a page.
@@ -33,7 +57,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE))
   const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= pages ? pageParam : 1
   const { result } = report
+  const jobId = new URL(request.url).searchParams.get('job') ?? undefined
+  const [offer, progress] = await Promise.all([
+    user.permissions.has('create:product:own-org') ? desensitizeOffer(user, report.id) : null,
+    desensitizeProgress(user, report.id, jobId),
+  ])
+  // Reload while the job runs, or while a recent output still waits for its scan (not forever).
+  const recent = (at: string) => Date.now() - Date.parse(at) < 10 * 60_000
+  const running =
+    (progress.job && (progress.job.state === 'waiting' || progress.job.state === 'active')) || progress.runs.some((r) => r.scan === null && recent(r.createdAt))
   return {
+    offer,
+    progress,
+    refresh: Boolean(running),
     id: report.id,
     status: report.status,
     fileHash: report.fileHash,
@@ -54,6 +90,7 @@ export default function ScanReportPage() {
   const { t, i18n } = useTranslation()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   const r = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   return (
     <>
       <section className="card">
@@ -163,6 +200,7 @@ export default function ScanReportPage() {
           ))}
         </section>
       ) : null}
+      <DesensitizeSection offer={r.offer} progress={r.progress} failure={failure} lang={lang} />
       {r.schemaIssues.length ? (
         <section className="card">
           <h2>{t('scan.schemaIssues')}</h2>
@@ -174,5 +212,179 @@ export default function ScanReportPage() {
         </section>
       ) : null}
     </>
+  )
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
+
+const INLINE = { display: 'inline-flex', alignItems: 'center', gap: '0.3rem', fontWeight: 400 } as const
+
+function FieldError({ errors }: { errors?: string[] }) {
+  return errors?.length ? <span className="field-error">{errors.join(' ')}</span> : null
+}
+
+// Art. 32: choose a method per column and apply; then follow the job and the output's scan.
+function DesensitizeSection({
+  offer,
+  progress,
+  failure,
+  lang,
+}: {
+  offer: LoaderData['offer']
+  progress: LoaderData['progress']
+  failure?: { formError?: string; fieldErrors?: Record<string, string[]> }
+  lang: 'zh' | 'en'
+}) {
+  const { t } = useTranslation()
+  if (!offer && !progress.job && progress.runs.length === 0) return null
+  const errors = failure?.fieldErrors ?? {}
+  return (
+    <section className="card" id="desensitize">
+      <h2>{t('scan.desensitize.title')}</h2>
+      {progress.job ? (
+        <p role="status" className={progress.job.state === 'failed' ? 'error' : 'notice'}>
+          {t(`scan.desensitize.job.${progress.job.state}`)}
+          {progress.job.reason ? ` — ${progress.job.reason}` : ''}
+        </p>
+      ) : null}
+      {progress.runs.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('scan.desensitize.profile')}</th>
+              <th>{t('scan.scannedAt')}</th>
+              <th>{t('scan.desensitize.rows')}</th>
+              <th>{t('scan.desensitize.output')}</th>
+              <th>{t('scan.desensitize.rescan')}</th>
+              <th>{t('scan.desensitize.screening')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {progress.runs.map((run) => (
+              <tr key={run.resultId}>
+                <td className="mono">{run.profile}</td>
+                <td className="nowrap">{formatDateTime(run.createdAt, lang)}</td>
+                <td className="mono">
+                  {run.rowsOut} / {run.rowsIn}
+                </td>
+                <td className="mono">{run.outputHash.slice(0, 16)}…</td>
+                <td>
+                  {run.scan ? (
+                    <Link to={`/scans/${run.scan.reportId}`}>
+                      <strong className={run.scan.status === 'passed' ? 'ok' : 'error'}>{t(`scan.${run.scan.status}`)}</strong>
+                    </Link>
+                  ) : (
+                    t('scan.desensitize.job.scanning')
+                  )}
+                </td>
+                <td>
+                  {t(`scan.desensitize.status.${run.screening}`)} <span className="muted mono">{run.subject}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {offer ? (
+        <Form method="post" style={{ display: 'grid', gap: '0.9rem' }}>
+          <p className="muted">{t('scan.desensitize.intro', { k: offer.minK })}</p>
+          <FormError message={failure?.formError ?? errors._form?.join(' ')} />
+          <label style={{ maxWidth: '32rem' }}>
+            {t('scan.desensitize.target')}
+            <select name="subject" defaultValue={offer.targets[0]!.subject}>
+              {offer.targets.map((target) => (
+                <option key={target.subject} value={target.subject}>
+                  v{target.number} · {target.fileName ?? target.subject}
+                </option>
+              ))}
+            </select>
+            <FieldError errors={errors.subject} />
+          </label>
+          <label style={{ maxWidth: '32rem' }}>
+            {t('scan.desensitize.name')}
+            <input name="name" required maxLength={100} pattern="[\w.\-]+" defaultValue="desensitized-v1" />
+            <FieldError errors={errors.name} />
+          </label>
+          {offer.sheet ? <input type="hidden" name="sheet" value={offer.sheet} /> : null}
+          {offer.sheet ? <p className="muted">{t('scan.desensitize.sheetNote', { sheet: offer.sheet })}</p> : null}
+          {!offer.allColumns ? <p className="muted">{t('scan.desensitize.flaggedOnly')}</p> : null}
+          <p className="muted">{t('scan.desensitize.paramsHint')}</p>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('scan.column')}</th>
+                <th>{t('scan.detector')}</th>
+                <th>{t('scan.desensitize.method')}</th>
+                <th>{t('scan.desensitize.params')}</th>
+                <th>{t('scan.desensitize.qi')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {offer.columns.map((c) => {
+                const spec = c.spec
+                return (
+                  <tr key={c.index}>
+                    <td className="nowrap">
+                      {c.name}
+                      <input type="hidden" name={`col_${c.index}`} value={c.name} />
+                    </td>
+                    <td>
+                      {c.findings.map((f) => (
+                        <span key={f.detector} className={f.verdict === 'block' ? 'error' : 'muted'}>
+                          {t(`scan.detectors.${f.detector}`)}{' '}
+                        </span>
+                      ))}
+                    </td>
+                    <td>
+                      <select name={`m_${c.index}`} defaultValue={spec.method} aria-label={`${c.name}: ${t('scan.desensitize.method')}`}>
+                        {FORM_METHODS.map((m) => (
+                          <option key={m} value={m}>
+                            {t(`scan.desensitize.methods.${m}`)}
+                          </option>
+                        ))}
+                      </select>
+                      <FieldError errors={errors[`m_${c.index}`]} />
+                    </td>
+                    <td className="nowrap">
+                      <label style={INLINE}>
+                        {t('scan.desensitize.keepHead')}
+                        <input type="number" name={`head_${c.index}`} min={0} max={64} style={{ width: '4.5rem' }} defaultValue={spec.method === 'mask' ? spec.keepHead : 0} />
+                      </label>{' '}
+                      <label style={INLINE}>
+                        {t('scan.desensitize.keepTail')}
+                        <input type="number" name={`tail_${c.index}`} min={0} max={64} style={{ width: '4.5rem' }} defaultValue={spec.method === 'mask' ? spec.keepTail : 0} />
+                      </label>{' '}
+                      <select name={`to_${c.index}`} defaultValue={spec.method === 'generalize' ? spec.to : 'year'} aria-label={t('scan.desensitize.generalizeTo')}>
+                        {(['age-band', 'month', 'year', 'district', 'city', 'province'] as const).map((to) => (
+                          <option key={to} value={to}>
+                            {t(`scan.desensitize.to.${to}`)}
+                          </option>
+                        ))}
+                      </select>{' '}
+                      <select name={`alg_${c.index}`} defaultValue={spec.method === 'pseudonymize' ? spec.algorithm : 'hmac-sm3'} aria-label={t('scan.desensitize.algorithm')}>
+                        <option value="hmac-sm3">HMAC-SM3</option>
+                        <option value="hmac-sha256">HMAC-SHA-256</option>
+                      </select>
+                      <FieldError errors={[...(errors[`head_${c.index}`] ?? []), ...(errors[`tail_${c.index}`] ?? []), ...(errors[`to_${c.index}`] ?? [])]} />
+                    </td>
+                    <td>
+                      <input type="checkbox" name="qi" value={c.name} aria-label={`${c.name}: ${t('scan.desensitize.qi')}`} />
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+          <FieldError errors={errors.qi} />
+          <label style={INLINE}>
+            <input type="checkbox" name="removeBelowK" />
+            {t('scan.desensitize.removeBelowK', { k: offer.minK })}
+          </label>
+          <button type="submit" className="primary" style={{ justifySelf: 'start' }}>
+            {t('scan.desensitize.apply')}
+          </button>
+        </Form>
+      ) : null}
+    </section>
   )
 }

@@ -24,9 +24,18 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   STRIPE_API_URL: z.url().optional(),
+  // SPEC C8: the platform's application fee on Stripe Connect destination charges, in basis points (500 = 5%).
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(500),
   // SPEC C7: the content-addressed file store (product files) and the largest upload it takes.
   STORAGE_DIR: z.string().min(1).default('.data/files'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  // SPEC C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
+  // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
+  DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+}).superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.DELIVERY_LINK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['DELIVERY_LINK_SECRET'], message: 'is required in production' })
+  }
 })
 
 export type Env = z.infer<typeof envSchema>

@@ -136,7 +136,7 @@ process.once('exit', () => {
  * http://localhost as a secure context and keeps the session cookie, which is
  * `Secure` in production.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: { worker?: boolean } = {}): Promise<RunningApp> {
   await ensureBuilt()
   const pool = process.env.VITEST_POOL_ID ?? '0'
   const suffix = randomBytes(4).toString('hex')
@@ -159,15 +159,21 @@ export async function startApp(): Promise<RunningApp> {
     env,
     stdio: ['ignore', out, out],
   })
+  // With `worker`, the real job worker runs beside the server (`npm run worker`), same environment.
+  const worker = options.worker
+    ? spawn(path.join(BIN, 'tsx'), ['jobs/worker.ts'], { cwd: ROOT, env, stdio: ['ignore', out, out] })
+    : undefined
   closeSync(out)
-  running.add(child)
-  const stopServer = () =>
+  const children = worker ? [child, worker] : [child]
+  for (const c of children) running.add(c)
+  const stopOne = (c: ChildProcess) =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve()
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      child.once('exit', () => (clearTimeout(timer), resolve()))
-      child.kill('SIGTERM')
-    }).finally(() => running.delete(child))
+      if (c.exitCode !== null || c.signalCode !== null) return resolve()
+      const timer = setTimeout(() => c.kill('SIGKILL'), 5_000)
+      c.once('exit', () => (clearTimeout(timer), resolve()))
+      c.kill('SIGTERM')
+    }).finally(() => running.delete(c))
+  const stopServer = () => Promise.all(children.map(stopOne)).then(() => undefined)
 
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, child, logFile)

@@ -28,6 +28,8 @@ const MODEL_RUNNERS: Role[] = ['provider_staff', 'buyer_staff', 'researcher']
 const ID = '0123456789abcdef01234567'
 const PRODUCT = `/market/${ID}`
 const API_ENTRY = '/api/v1/catalog/entries/0123456789abcdef01234567'
+// C8: every organization's staff reads its licences (own-org), the authority and regulators all of them.
+const LICENCE_READERS: Role[] = STAFF
 
 const TABLE: Record<string, RouteAccess> = {
   '_index.tsx': { path: '/', loader: 'public' },
@@ -47,6 +49,14 @@ const TABLE: Record<string, RouteAccess> = {
   'regulator.log.$seq.tsx': { path: '/regulator/log/1', loader: LEDGER_READERS },
   'regulator.log[.]csv.ts': { path: '/regulator/log.csv', loader: LEDGER_READERS },
   'regulator.export.ts': { path: '/regulator/export', loader: LEDGER_READERS },
+  // Issue 8: follow a product's trades (read-only, logged).
+  'regulator.products._index.tsx': { path: '/regulator/products', loader: LEDGER_READERS },
+  'regulator.products.$productId.tsx': { path: `/regulator/products/${'0123456789abcdef01234567'}`, loader: LEDGER_READERS },
+  // C12 supervision reports (Art. 48–52): the authority and regulators read; only the authority generates and notifies.
+  'supervision.reports._index.tsx': { path: '/supervision/reports', loader: LEDGER_READERS, action: ['authority_admin'] },
+  'supervision.reports.$reportId._index.tsx': { path: `/supervision/reports/2026-10-all-${'0'.repeat(64)}`, loader: LEDGER_READERS, action: ['authority_admin'] },
+  'supervision.reports.$reportId.csv.ts': { path: `/supervision/reports/2026-10-all-${'0'.repeat(64)}/csv`, loader: LEDGER_READERS },
+  'supervision.reports.$reportId.pdf.ts': { path: `/supervision/reports/2026-10-all-${'0'.repeat(64)}/pdf`, loader: LEDGER_READERS },
   'me._index.tsx': { path: '/me', loader: ['data_subject'] },
   'settings.api-keys.tsx': { path: '/settings/api-keys', loader: STAFF, action: STAFF },
   'api.v1.me.ts': { path: '/api/v1/me', loader: 'signed-in', action: 'public', json: true },
@@ -64,7 +74,9 @@ const TABLE: Record<string, RouteAccess> = {
   'api.v1.ledger.$seq.proof.ts': { path: '/api/v1/ledger/1/proof', loader: LEDGER_READERS, action: 'public', json: true },
   'api.v1.ledger.consistency.ts': { path: '/api/v1/ledger/consistency', loader: 'signed-in', action: 'public', json: true },
   'api.v1.ledger.checkpoints.ts': { path: '/api/v1/ledger/checkpoints', loader: 'signed-in', action: 'public', json: true },
-  'scans.$id.tsx': { path: '/scans/0123456789abcdef01234567', loader: ['authority_admin', 'agency_staff', 'provider_staff'] },
+  // C9: every screening party reads reports; producers apply a desensitization profile from one.
+  'scans.$id.tsx': { path: '/scans/0123456789abcdef01234567', loader: ['authority_admin', 'agency_staff', 'provider_staff'], action: PRODUCERS },
+  'authority.desensitize-settings.tsx': { path: '/authority/desensitize-settings', loader: ['authority_admin'], action: ['authority_admin'] },
   'api.v1.scans.$id.ts': {
     path: '/api/v1/scans/0123456789abcdef01234567',
     loader: ['authority_admin', 'agency_staff', 'provider_staff'],
@@ -119,6 +131,7 @@ const TABLE: Record<string, RouteAccess> = {
   'api.3.action.package_show.ts': { path: '/api/3/action/package_show', loader: 'public', action: 'public', json: true },
   'api.3.action.package_list.ts': { path: '/api/3/action/package_list', loader: 'public', action: 'public', json: true },
   'api.3.action.organization_list.ts': { path: '/api/3/action/organization_list', loader: 'public', action: 'public', json: true },
+  'api.3.action.help_show.ts': { path: '/api/3/action/help_show?name=package_show', loader: 'public', action: 'public', json: true },
   'open._index.tsx': { path: '/open', loader: 'public' },
   'open.entries.$id._index.tsx': { path: '/open/entries/0123456789abcdef01234567', loader: 'public' },
   'open.entries.$id.download.$key.ts': { path: '/open/entries/0123456789abcdef01234567/download/csv', loader: 'public', action: 'public' },
@@ -149,6 +162,39 @@ const TABLE: Record<string, RouteAccess> = {
   'api.v1.products.$productId.versions.$number.submit.ts': { path: `/api/v1/products/${ID}/versions/1/submit`, loader: 'public', action: PRODUCERS, json: true },
   'api.v1.products.$productId.versions.$number.provenance.ts': { path: `/api/v1/products/${ID}/versions/1/provenance`, loader: 'public', action: 'public', json: true },
   'api.v1.products.$productId.runs.ts': { path: `/api/v1/products/${ID}/runs`, loader: 'public', action: MODEL_RUNNERS, json: true },
+  // C8 orders and payments (Art. 24, 38): buyers order; buyers, providers (their sales), the authority and regulators read;
+  // the authority confirms transfers; providers link payout accounts; Stripe's webhook is public but signature-checked.
+  'market.$productId.order.tsx': { path: `${PRODUCT}/order`, loader: 'public', action: ['buyer_staff'] },
+  'orders._index.tsx': { path: '/orders', loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'] },
+  'orders.$orderId.tsx': { path: `/orders/${ID}`, loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'], action: ['authority_admin', 'provider_staff', 'buyer_staff'] },
+  'authority.payments.tsx': { path: '/authority/payments', loader: ['authority_admin'], action: ['authority_admin'] },
+  'provider.payouts.tsx': { path: '/provider/payouts', loader: ['provider_staff'], action: ['provider_staff'] },
+  'webhooks.stripe.ts': { path: '/webhooks/stripe', loader: 'public', action: 'public', json: true },
+  'api.v1.orders.ts': { path: '/api/v1/orders', loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'], action: ['buyer_staff'], json: true },
+  'api.v1.orders.$orderId.ts': { path: `/api/v1/orders/${ID}`, loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'], action: 'public', json: true },
+  // C8 research public-interest access (Art. 26): research institutions ask; owners (providers, agencies) and the authority decide.
+  'research.requests._index.tsx': { path: '/research/requests', loader: ['researcher'] },
+  'research.requests.new.tsx': { path: '/research/requests/new', loader: ['researcher'], action: ['researcher'] },
+  'research.requests.$requestId.tsx': {
+    path: `/research/requests/${ID}`,
+    loader: ['authority_admin', 'agency_staff', 'provider_staff', 'researcher'],
+    action: ['authority_admin', 'agency_staff', 'provider_staff'],
+  },
+  'research.inbox.tsx': { path: '/research/inbox', loader: ['authority_admin', 'agency_staff', 'provider_staff'] },
+  'api.v1.research-requests.ts': { path: '/api/v1/research-requests', loader: ['researcher'], action: ['researcher'], json: true },
+  // C8 usage reports (Art. 46): licensees report; licensors and licence readers read a licence's reports.
+  'usage-reports._index.tsx': { path: '/usage-reports', loader: ['provider_staff', 'buyer_staff', 'researcher'] },
+  'usage-reports.$licenceId.tsx': { path: `/usage-reports/${ID}`, loader: STAFF, action: ['provider_staff', 'buyer_staff', 'researcher'] },
+  'api.v1.usage-reports.ts': { path: '/api/v1/usage-reports', loader: 'public', action: ['provider_staff', 'buyer_staff', 'researcher'], json: true },
+  // C8 licences and delivery (Art. 24, 38): both sides' staff and overseers read licences; only the
+  // licensee's staff download; the data API takes the licence's own key only (no role passes);
+  // regulators and the authority trace leaked files (issue 8).
+  'licences._index.tsx': { path: '/licences', loader: LICENCE_READERS },
+  'licences.$licenceId._index.tsx': { path: `/licences/${ID}`, loader: LICENCE_READERS, action: LICENCE_READERS },
+  'licences.$licenceId.odrl[.]json.ts': { path: `/licences/${ID}/odrl.json`, loader: LICENCE_READERS, action: 'public', json: true },
+  'licences.$licenceId.download.$key.ts': { path: `/licences/${ID}/download/data.csv`, loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'], action: 'public' },
+  'api.v1.licences.$licenceId.rows.ts': { path: `/api/v1/licences/${ID}/rows`, loader: [], action: 'public', json: true },
+  'regulator.fingerprint.tsx': { path: '/regulator/fingerprint', loader: LEDGER_READERS, action: LEDGER_READERS },
 }
 
 const routeDir = path.resolve('app/routes')
@@ -199,7 +245,7 @@ describe('every route checks permissions on the server', () => {
               : access.json
                 ? jsonRequest(access.path, {}, { cookie })
                 : formRequest(access.path, {}, { cookie })
-          const params = { orgId: '0123456789abcdef01234567', '*': 'nope', seq: '1', productId: ID, number: '1', versionId: ID }
+          const params = { orgId: '0123456789abcdef01234567', '*': 'nope', seq: '1', productId: ID, number: '1', versionId: ID, reportId: `2026-10-all-${'0'.repeat(64)}` }
           const res = await settle(() => fn!({ request, params, context: {} }))
           expect(res.status, `${caller} got a server error`).toBeLessThan(500)
           const refused = isRefused(res)

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
-import { startMongoDev, startRedis, type RunningService } from '../../tools/services'
+import { startMongoDev, startRedis, startStripeMock, type RunningService } from '../../tools/services'
 
 export default async function setup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gdpde-test-'))
@@ -23,7 +23,22 @@ export default async function setup() {
   process.env.QUEUE_PREFIX = 'test'
   process.env.SESSION_SECRET = randomBytes(32).toString('hex')
   process.env.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64')
+  // Required in production (the e2e server runs as production): signs delivery download links.
+  process.env.DELIVERY_LINK_SECRET = randomBytes(32).toString('hex')
   process.env.TEST_SERVICES_DIR = dir
+  // SPEC C8 / ADR 005: the Stripe path runs against stripe-mock with test keys (never the internet).
+  // Required: without it the Stripe tests would test nothing.
+  const stripeMock = await startStripeMock()
+  if (!stripeMock) {
+    await Promise.all(started.map((s) => s.stop()))
+    throw new Error(
+      'stripe-mock is not installed: `GOBIN=$PWD/.cache/bin go install github.com/stripe/stripe-mock@v0.203.0` (.ci/run does this)',
+    )
+  }
+  started.push(stripeMock)
+  process.env.STRIPE_API_URL = stripeMock.url
+  process.env.STRIPE_SECRET_KEY = `sk_test_${randomBytes(12).toString('hex')}`
+  process.env.STRIPE_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('hex')}`
 
   return async () => {
     await Promise.all(started.map((s) => s.stop()))

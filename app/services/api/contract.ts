@@ -5,6 +5,9 @@ import { z } from 'zod'
 import { catalogEndpoints } from '~/services/catalog/api-contract'
 import { openDataEndpoints } from '~/services/search/api-schemas'
 import { productEndpoints } from '~/services/products/api-contract'
+import { orderEndpoints } from '~/services/orders/api-contract'
+import { researchEndpoints } from '~/services/research/api-contract'
+import { licenceEndpoints } from '~/services/delivery/api-contract'
 import { scanReportView } from '~/services/desensitize/schemas'
 import { registrationSchema, reviewRegistrationSchema } from '~/services/identity/schemas'
 import type { Permission } from '~/utils/permissions'
@@ -234,6 +237,12 @@ export const endpoints: Endpoint[] = [
   ...openDataEndpoints,
   // SPEC C7 products, versions, uploads, PROV-JSON provenance and model runs (Art. 35–38).
   ...productEndpoints,
+  // SPEC C8 orders (Art. 24, 38).
+  ...orderEndpoints,
+  // SPEC C8 research public-interest access (Art. 26) and usage reports (Art. 46).
+  ...researchEndpoints,
+  // SPEC C8 licence data API (Art. 24, 38): the licence's own key, checked at every call.
+  ...licenceEndpoints,
 ]
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {

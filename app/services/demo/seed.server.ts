@@ -11,6 +11,8 @@ import { isDuplicateKey } from '~/utils/db.server'
 import { seedCatalog } from '~/services/catalog/seed.server'
 import { seedOpenData } from '~/services/open-data/seed.server'
 import { seedProducts } from '~/services/products/seed.server'
+import { seedOrders } from '~/services/orders/seed.server'
+import { seedResearch } from '~/services/research/seed.server'
 
 export const DEMO_PASSWORD = 'demo-password-2026'
 
@@ -140,6 +142,10 @@ export async function seedDemoWorld() {
   await seedOpenData()
   // C7: the authority's products and model, two providers' derived products (needs the catalog; idempotent).
   await seedProducts()
+  // C8 (Art. 26): one pending research request, so the provider's inbox shows something (idempotent).
+  await seedResearch()
+  // C8 (Art. 38): one bank-transfer order awaiting the authority's confirmation (idempotent).
+  await seedOrders()
   return { created, logins: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })) }
 }
 

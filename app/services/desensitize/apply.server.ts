@@ -14,13 +14,16 @@ import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { ScanInputError } from './limits'
 import { applyProfile, profileHash } from './methods.server'
-import type { Profile } from './schemas'
+import { adoptDesensitizedFile } from '~/services/products/desensitized.server'
+import type { DeclaredSchemaInput, Profile } from './schemas'
 import { requestScan, resolveStoredFile, storageRoot, SUBJECT_REF } from './screening.server'
 
 export interface ApplyJobInput {
   fileRef: string
   profile: Profile
   subjectRef: string
+  /** Declarations for the output's scan (quasi-identifiers and grade: the k-anonymity check). */
+  schema?: DeclaredSchemaInput
   requestedBy?: { orgId?: string; userId?: string }
 }
 
@@ -102,8 +105,27 @@ export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<Ap
 
   const ledgerSeq = await ledgerOnce(result, input)
   const outputFileRef = contentStore().fileRef(result.outputKey)
+  if (input.subjectRef.startsWith('product-version:')) {
+    // Art. 32: the output replaces the raw file in the version before its scan is asked for, so
+    // a passing scan can only ever open the desensitized bytes.
+    await adoptDesensitizedFile({
+      versionId: input.subjectRef.slice('product-version:'.length),
+      inputHash: result.inputHash,
+      output: { key: result.outputKey, sha256: result.outputHash, size: result.outputSize },
+      resultId: id,
+      profileName: result.profileName,
+      actor: input.requestedBy,
+    })
+  }
   // The output is what will be provided: it is screened under the caller's subject.
-  const { jobId } = await requestScan({ fileRef: outputFileRef, subjectRef: input.subjectRef, profile: result.profileName, requestedBy: input.requestedBy })
+  const { jobId } = await requestScan({
+    fileRef: outputFileRef,
+    subjectRef: input.subjectRef,
+    profile: result.profileName,
+    fileName: `${result.profileName}.csv`,
+    ...(input.schema ? { schema: input.schema } : {}),
+    requestedBy: input.requestedBy,
+  })
   return {
     resultId: id,
     created,

@@ -174,8 +174,14 @@ export function columnVerdict(stats: ColumnStats): { verdict: Verdict; findings:
   return { verdict, findings }
 }
 
-export function schemaHashOf(schema: DeclaredSchema | undefined): string {
-  return createHash('sha256').update(canonicalize(schema ?? null) ?? 'null').digest('hex')
+/**
+ * SHA-256 of the declared schema's canonical JSON; when the schema declares quasi-identifiers
+ * the minimum k they were judged against is hashed with it, so a report made under one k is not
+ * reused after the authority changed it.
+ */
+export function schemaHashOf(schema: DeclaredSchema | undefined, minK?: number): string {
+  const subject = minK === undefined ? (schema ?? null) : { schema: schema ?? null, minK }
+  return createHash('sha256').update(canonicalize(subject) ?? 'null').digest('hex')
 }
 
 interface SheetState {
@@ -362,7 +368,7 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     encoding: summary?.encoding ?? null,
     bytes: identity?.bytes ?? 0,
     fileHash: identity?.sha256 ?? null,
-    schemaHash: schemaHashOf(schema),
+    schemaHash: schemaHashOf(schema, qiWanted.length > 0 ? minK : undefined),
     sheets: sheetResults,
     kAnonymity: kResults,
     failure,

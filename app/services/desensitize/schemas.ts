@@ -128,3 +128,114 @@ export const scanReportView = z.object({
     durationMs: z.number(),
   }),
 })
+
+// The authority's minimum-k form: one field `k_<grade>` per grade; empty = use `default`.
+export const minKFormSchema = z
+  .record(z.string().regex(/^k_(default|core|important|general-[1-9])$/), z.union([z.literal(''), z.coerce.number().int().min(2).max(1000)]))
+  .refine((v) => typeof v.k_default === 'number', { message: 'error.scan.defaultKRequired', path: ['k_default'] })
+  .transform((v) => Object.fromEntries(Object.entries(v).flatMap(([key, k]) => (k === '' ? [] : [[key.slice(2), k] as const]))) as Record<string, number>)
+
+// ---------------------------------------------------------------- the provider's profile form
+// A failed scan report offers a no-JavaScript form: one row per column (`col_<i>` its name,
+// `m_<i>` the method, `head_<i>`/`tail_<i>` for masking, `to_<i>` for generalization, `alg_<i>`
+// for pseudonymization), the quasi-identifiers (`qi`, repeated) and record removal below k.
+
+export const FORM_METHODS = ['keep', 'mask', 'generalize', 'pseudonymize', 'suppress'] as const
+const GENERALIZE_TO = ['age-band', 'month', 'year', 'district', 'city', 'province'] as const
+
+/** A sensible first choice per detector (the report's suggestion, as a method spec). */
+export const DEFAULT_METHOD: Record<(typeof DETECTORS)[number], MethodSpec> = {
+  resident_id: { method: 'mask', keepHead: 6, keepTail: 4, maskChar: '*' },
+  uscc: { method: 'keep' },
+  mobile: { method: 'mask', keepHead: 3, keepTail: 4, maskChar: '*' },
+  landline: { method: 'mask', keepHead: 4, keepTail: 2, maskChar: '*' },
+  bank_card: { method: 'mask', keepHead: 6, keepTail: 4, maskChar: '*' },
+  email: { method: 'pseudonymize', algorithm: 'hmac-sha256' },
+  ipv4: { method: 'suppress' },
+  ipv6: { method: 'suppress' },
+  passport: { method: 'pseudonymize', algorithm: 'hmac-sm3' },
+  hk_macao_permit: { method: 'pseudonymize', algorithm: 'hmac-sm3' },
+  licence_plate: { method: 'mask', keepHead: 2, keepTail: 0, maskChar: '*' },
+  person_name: { method: 'pseudonymize', algorithm: 'hmac-sm3' },
+  address: { method: 'generalize', to: 'district', width: 10 },
+  birth_date: { method: 'generalize', to: 'year', width: 10 },
+  free_text: { method: 'suppress' },
+}
+
+const formInt = z.union([z.literal(''), z.coerce.number().int().min(0).max(64)]).optional()
+
+export const desensitizeFormSchema = z
+  .object({
+    subject: z.string().regex(/^product-version:[0-9a-f]{24}$/, 'error.scan.badSubject'),
+    name: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'error.scan.badProfileName'),
+    sheet: z.string().max(200).optional(),
+    qi: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(32)]).optional(),
+    removeBelowK: z.literal('on').optional(),
+  })
+  .catchall(z.string().max(200))
+  .superRefine((form, ctx) => {
+    for (const key of Object.keys(form)) {
+      if (['subject', 'name', 'sheet', 'qi', 'removeBelowK'].includes(key)) continue
+      if (!/^(col|m|head|tail|to|alg)_\d{1,4}$/.test(key)) ctx.addIssue({ code: 'custom', message: 'error.unknownField', path: [key] })
+    }
+  })
+
+export type DesensitizeForm = z.output<typeof desensitizeFormSchema>
+
+/**
+ * The form → a profile and the declarations for the output's scan. Field errors name the form
+ * field; `minK` is the authority's minimum for the version's grade (record removal uses it).
+ */
+export function profileFromForm(
+  form: DesensitizeForm,
+  minK: number,
+): { profile: Profile; quasiIdentifiers: string[] } | { fieldErrors: Record<string, string[]> } {
+  const errors: Record<string, string[]> = {}
+  const columns: Record<string, MethodSpec> = {}
+  const rest = form as Record<string, unknown>
+  for (const key of Object.keys(rest)) {
+    const m = /^col_(\d{1,4})$/.exec(key)
+    if (!m) continue
+    const i = m[1]!
+    const name = String(rest[key])
+    const method = rest[`m_${i}`]
+    if (method === undefined || method === 'keep') continue
+    const num = (field: string) => {
+      const parsed = formInt.safeParse(rest[`${field}_${i}`])
+      if (!parsed.success) (errors[`${field}_${i}`] ??= []).push('error.scan.badMaskLength')
+      return parsed.success && typeof parsed.data === 'number' ? parsed.data : 0
+    }
+    switch (method) {
+      case 'mask':
+        columns[name] = { method: 'mask', keepHead: num('head'), keepTail: num('tail'), maskChar: '*' }
+        break
+      case 'generalize': {
+        const to = GENERALIZE_TO.find((g) => g === rest[`to_${i}`])
+        if (!to) (errors[`to_${i}`] ??= []).push('error.scan.badMethod')
+        else columns[name] = { method: 'generalize', to, width: 10 }
+        break
+      }
+      case 'pseudonymize':
+        columns[name] = { method: 'pseudonymize', algorithm: rest[`alg_${i}`] === 'hmac-sm3' ? 'hmac-sm3' : 'hmac-sha256' }
+        break
+      case 'suppress':
+        columns[name] = { method: 'suppress' }
+        break
+      default:
+        ;(errors[`m_${i}`] ??= []).push('error.scan.badMethod')
+    }
+  }
+  const qi = [...new Set(form.qi === undefined ? [] : Array.isArray(form.qi) ? form.qi : [form.qi])]
+  if (qi.some((q) => columns[q]?.method === 'suppress')) (errors.qi ??= []).push('error.scan.qiSuppressed')
+  if (form.removeBelowK && qi.length === 0) (errors.qi ??= []).push('error.scan.qiRequired')
+  if (Object.keys(columns).length === 0 && !form.removeBelowK) (errors._form ??= []).push('error.scan.emptyProfile')
+  if (Object.keys(errors).length) return { fieldErrors: errors }
+  const parsed = profileSchema.safeParse({
+    name: form.name,
+    ...(form.sheet ? { sheet: form.sheet } : {}),
+    columns,
+    ...(form.removeBelowK ? { removeRecords: { belowK: { quasiIdentifiers: qi, k: minK } } } : {}),
+  })
+  if (!parsed.success) return { fieldErrors: { _form: ['error.scan.emptyProfile'] } }
+  return { profile: parsed.data, quasiIdentifiers: qi }
+}

@@ -13,6 +13,7 @@ import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { scanFile, schemaHashOf, type ScanOptions, type ScanResult } from './scanner.server'
 import type { DeclaredSchema, DeclaredSchemaInput } from './schemas'
+import { minKByGrade } from './settings.server'
 
 export type ScreeningStatus = 'pending' | 'passed' | 'failed'
 
@@ -68,13 +69,16 @@ export interface ScanJobOutcome {
 /**
  * Art. 32/46: scans a stored file for a subject, keeps one report per (file, schema, profile),
  * links the subject to it and writes `scan.passed` / `scan.failed` to the ledger with the file's
- * hash. Idempotent: a retry after a crash at any step leaves one report, one link, one entry.
+ * hash. The minimum k in force is part of the report's key (see `schemaHashOf`), so a file
+ * scanned again after the authority raised k is judged again. Idempotent: a retry after a crash at any step leaves one report, one link, one entry.
  */
 export async function runScan(input: ScanJobInput, options: Pick<ScanOptions, 'limits' | 'kByGrade'> = {}): Promise<ScanJobOutcome> {
   if (!SUBJECT_REF.test(input.subjectRef)) throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
   const profile = input.profile ?? 'raw'
   const file = await resolveStoredFile(input.fileRef)
-  const result = await scanFile(file, { ...options, ...(input.schema ? { schema: input.schema } : {}), fileName: input.fileName ?? input.fileRef })
+  // Art. 32: the authority's minimum k per grade, as set now (callers may pass their own table).
+  const kByGrade = options.kByGrade ?? (await minKByGrade())
+  const result = await scanFile(file, { ...options, kByGrade, ...(input.schema ? { schema: input.schema } : {}), fileName: input.fileName ?? input.fileRef })
   const fileHash = result.fileHash ?? `unreadable:${createHash('sha256').update(input.fileRef).digest('hex')}`
   await connectDb()
 
@@ -170,6 +174,44 @@ export async function screeningStatus(subjectRef: string): Promise<ScreeningStat
   await connectDb()
   const latest = await ScanLink.findOne({ subjectRef }, { status: 1 }).sort({ at: -1 }).lean()
   return latest?.status ?? 'pending'
+}
+
+/**
+ * The newest scan reports of a subject the caller's organisation owns (the product version page
+ * links them, so a provider reaches a failed report and its desensitization form).
+ */
+export async function subjectReports(user: AuthUser, subjectRef: string, limit = 5): Promise<{ reportId: string; status: ScreeningStatus; at: string }[]> {
+  if (!SUBJECT_REF.test(subjectRef) || !user.org) return []
+  await connectDb()
+  const links = await ScanLink.find({ subjectRef, reportId: mongoose.trusted({ $exists: true }) }, { reportId: 1, status: 1, at: 1, orgId: 1 })
+    .sort({ at: -1 })
+    .limit(limit * 4)
+    .lean()
+  const seen = new Set<string>()
+  const out: { reportId: string; status: ScreeningStatus; at: string }[] = []
+  for (const link of links) {
+    if (!link.reportId || seen.has(link.reportId) || out.length >= limit) continue
+    seen.add(link.reportId)
+    out.push({ reportId: link.reportId, status: link.status, at: link.at.toISOString() })
+  }
+  return out
+}
+
+/** `screeningStatus` for many subjects in one query (listings, the CKAN API). */
+export async function screeningStatuses(subjectRefs: readonly string[]): Promise<Map<string, ScreeningStatus>> {
+  const out = new Map<string, ScreeningStatus>(subjectRefs.map((s) => [s, 'pending']))
+  if (subjectRefs.length === 0) return out
+  await connectDb()
+  const links = await ScanLink.find({ subjectRef: mongoose.trusted({ $in: [...new Set(subjectRefs)] }) }, { subjectRef: 1, status: 1, at: 1 })
+    .sort({ at: -1 })
+    .lean()
+  const seen = new Set<string>()
+  for (const link of links) {
+    if (seen.has(link.subjectRef)) continue
+    seen.add(link.subjectRef)
+    out.set(link.subjectRef, link.status)
+  }
+  return out
 }
 
 /**

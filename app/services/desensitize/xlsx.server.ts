@@ -133,7 +133,87 @@ function resolveTarget(target: string): string {
   return out.join('/')
 }
 
-async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise<{ name: string; path: string }[]> {
+// ----------------------------------------------------------------------------- dates
+// Excel keeps dates as serial day numbers and says "this is a date" only through the cell's
+// number format (xl/styles.xml: cellXfs → numFmtId → built-in id or custom formatCode). Without
+// reading it a date of birth in XLSX is a plain number and the birth-date detector never sees it.
+
+/** What a cell style shows a number as. */
+export type NumberKind = 'date' | 'datetime' | 'time' | null
+
+/** Built-in number formats that are dates or times (ECMA-376 §18.8.30; 27–36 and 50–58 are the CJK date formats). */
+function builtinKind(id: number): NumberKind {
+  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) return 'date'
+  if (id === 22) return 'datetime'
+  if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) return 'time'
+  return null
+}
+
+/** A custom format code's kind: date parts (y, d, or m beside them) and/or time parts (h, s). */
+export function formatCodeKind(code: string): NumberKind {
+  // Only the first section (positive numbers) matters; quoted text, escapes and [...] tags
+  // ([Red], [$-804], [h]) are not format letters.
+  const section = code.split(';')[0] ?? ''
+  const bare = section.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').replace(/_.|\*./g, '')
+  const date = /[yd]/i.test(bare) || /[年月日]/.test(section)
+  const time = /[hs]/i.test(bare) || /[时分秒]/.test(section)
+  if (date && time) return 'datetime'
+  if (date) return 'date'
+  if (time) return 'time'
+  return null
+}
+
+/** Per cell style index (the `s` attribute), what its numbers are. */
+async function readStyles(zip: ZipFile, entry: Entry | undefined): Promise<NumberKind[]> {
+  if (!entry) return []
+  const custom = new Map<number, NumberKind>()
+  const kinds: NumberKind[] = []
+  let inCellXfs = false
+  await parseEntry(zip, entry, (p) => {
+    p.on('opentag', (tag) => {
+      if (tag.name === 'numFmt') {
+        const id = Number(attr(tag, 'numFmtId'))
+        if (Number.isInteger(id)) custom.set(id, formatCodeKind(attr(tag, 'formatCode') ?? ''))
+      } else if (tag.name === 'cellXfs') inCellXfs = true
+      else if (tag.name === 'xf' && inCellXfs) {
+        const id = Number(attr(tag, 'numFmtId') ?? '0')
+        kinds.push(custom.has(id) ? custom.get(id)! : builtinKind(id))
+      }
+    })
+    p.on('closetag', (tag) => {
+      if (tag.name === 'cellXfs') inCellXfs = false
+    })
+  })
+  return kinds
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+
+/**
+ * An Excel serial number as ISO text (`1990-03-07`, `1990-03-07 08:30:00`, `08:30:00`). The
+ * 1900 system counts the fictitious 1900-02-29 (serial 60); the 1904 system starts at 1904-01-01.
+ */
+export function excelSerialToText(serial: number, kind: Exclude<NumberKind, null>, date1904 = false): string | null {
+  if (!Number.isFinite(serial) || serial < 0 || serial > 2_958_465) return null
+  let days = Math.floor(serial)
+  const seconds = Math.round((serial - days) * 86_400)
+  let text: string
+  if (kind === 'time') text = ''
+  else {
+    if (!date1904 && days === 60) text = '1900-02-29'
+    else {
+      if (!date1904 && days < 60) days += 1
+      // Days from 1970-01-01: 25569 in the 1900 system, 24107 in the 1904 system.
+      const d = new Date((days - (date1904 ? 24_107 : 25_569)) * 86_400_000)
+      text = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+    }
+  }
+  if (kind === 'date' || (kind === 'datetime' && seconds === 0)) return text
+  const clock = `${pad(Math.floor(seconds / 3600) % 24)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`
+  return text ? `${text} ${clock}` : clock
+}
+
+async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise<{ sheets: { name: string; path: string }[]; date1904: boolean }> {
   const workbook = entries.get('xl/workbook.xml')
   const rels = entries.get('xl/_rels/workbook.xml.rels')
   if (!workbook || !rels) throw new ScanInputError('xlsx_corrupt', 'the file is a ZIP but not an XLSX workbook')
@@ -146,14 +226,20 @@ async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise
     }),
   )
   const sheets: { name: string; path: string }[] = []
+  let date1904 = false
   await parseEntry(zip, workbook, (p) =>
     p.on('opentag', (tag) => {
+      if (tag.name === 'workbookPr') {
+        const v = attr(tag, 'date1904')
+        date1904 = v === '1' || v === 'true'
+        return
+      }
       if (tag.name !== 'sheet') return
       const path = targets.get(attr(tag, 'r:id') ?? '')
       if (path) sheets.push({ name: attr(tag, 'name') ?? path, path })
     }),
   )
-  return sheets
+  return { sheets, date1904 }
 }
 
 async function readSharedStrings(zip: ZipFile, entry: Entry | undefined, limits: ScanLimits): Promise<string[]> {
@@ -195,11 +281,13 @@ async function readSheet(
   shared: string[],
   sink: TableSink,
   limits: ScanLimits,
+  dates: { styles: NumberKind[]; date1904: boolean } = { styles: [], date1904: false },
 ): Promise<void> {
   let cells: string[] = []
   let rowNumber = 0
   let col = 0
   let type = ''
+  let style = 0
   let value = ''
   let inValue = false
   await parseEntry(
@@ -223,6 +311,7 @@ async function readSheet(
               throw new ScanInputError('too_many_columns', `sheet row ${rowNumber} has more than ${limits.maxColumns} columns`)
             }
             type = attr(tag, 't') ?? 'n'
+            style = Number(attr(tag, 's') ?? '0')
             value = ''
             break
           }
@@ -249,6 +338,11 @@ async function readSheet(
             let text = value
             if (type === 's') text = shared[Number(value)] ?? ''
             else if (type === 'b') text = value === '1' ? 'TRUE' : 'FALSE'
+            else if (type === 'n' && value !== '') {
+              // A number shown as a date is a date (a date of birth must reach the detectors as one).
+              const kind = dates.styles[style]
+              if (kind) text = excelSerialToText(Number(value), kind, dates.date1904) ?? value
+            }
             while (cells.length < col) cells.push('')
             cells[col] = text
             break
@@ -269,17 +363,19 @@ export async function readXlsx(path: string, sink: TableSink, limits: ScanLimits
   const zip = await openZip(path)
   try {
     const entries = await listEntries(zip, limits)
-    const sheets = await readSheetList(zip, entries)
+    const { sheets, date1904 } = await readSheetList(zip, entries)
     const sheetEntries = sheets.map((s) => entries.get(s.path)).filter((e): e is Entry => e !== undefined)
     const sharedEntry = entries.get('xl/sharedStrings.xml')
-    checkBudget([...sheetEntries, ...(sharedEntry ? [sharedEntry] : [])], limits)
+    const stylesEntry = entries.get('xl/styles.xml')
+    checkBudget([...sheetEntries, ...(sharedEntry ? [sharedEntry] : []), ...(stylesEntry ? [stylesEntry] : [])], limits)
     const shared = await readSharedStrings(zip, sharedEntry, limits)
+    const styles = await readStyles(zip, stylesEntry)
     let index = 0
     for (const sheet of sheets) {
       const entry = entries.get(sheet.path)
       if (!entry) continue
       sink.onSheet(sheet.name, index++)
-      await readSheet(zip, entry, shared, sink, limits)
+      await readSheet(zip, entry, shared, sink, limits, { styles, date1904 })
     }
     return { format: 'xlsx', bytes, sha256, sheets: index }
   } finally {

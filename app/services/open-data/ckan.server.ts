@@ -15,10 +15,12 @@ import {
 } from '~/services/search/catalog-index.server'
 import { checkFacetValue, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, type CatalogSearchParams, type SortName } from '~/services/search/params'
 import type { AuthUser } from '~/services/identity/auth.server'
+import type { ScreeningStatus } from '~/services/desensitize/screening.server'
 import { DomainError } from '~/utils/errors'
+import { screeningByEntry } from './files.server'
 import { optionalViewer } from './viewer.server'
 
-export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list'] as const
+export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list', 'help_show'] as const
 export type CkanAction = (typeof CKAN_ACTIONS)[number]
 
 /** CKAN's own limit for `rows` (ckan.search.rows_max). */
@@ -190,8 +192,14 @@ export function ckanOrganization(id: string, name: { zh: string; en: string }, p
   }
 }
 
-/** A CKAN package dict of a catalog entry (Art. 10 fields as `extras`). */
-export function ckanPackage(record: CatalogIndexRecord, origin: string) {
+/** Screening of a resource: its file's scan verdict; `external` for an access URL, `no_file` before an upload. */
+export type ResourceScreening = ScreeningStatus | 'external' | 'no_file'
+
+/**
+ * A CKAN package dict of a catalog entry (Art. 10 fields as `extras`). Art. 32: each resource
+ * carries `screening_status`, and its download `url` only once its file's scan passed.
+ */
+export function ckanPackage(record: CatalogIndexRecord, origin: string, screening: ReadonlyMap<string, ScreeningStatus> = new Map()) {
   const c = record.content
   const landing = `${origin}/open/entries/${record.id}`
   const extras: Record<string, string> = {
@@ -236,20 +244,25 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string) {
     tags: c.tags.map((t) => ({ name: t, display_name: t, state: 'active', vocabulary_id: null })),
     groups: [],
     num_resources: c.distributions.length,
-    resources: c.distributions.map((d, position) => ({
-      id: `${record.id}-${d.key}`,
-      package_id: record.id,
-      name: d.title.zh,
-      name_translated: { zh: d.title.zh, en: d.title.en },
-      description: '',
-      format: d.format.toUpperCase(),
-      url: d.accessUrl ?? `${origin}/open/entries/${record.id}/download/${encodeURIComponent(d.key)}`,
-      position,
-      state: 'active',
-      url_type: d.accessUrl ? null : 'upload',
-      created: record.publishedAt,
-      last_modified: record.lastDataUpdateAt,
-    })),
+    resources: c.distributions.map((d, position) => {
+      const status: ResourceScreening = d.accessUrl ? 'external' : (screening.get(d.key) ?? 'no_file')
+      return {
+        id: `${record.id}-${d.key}`,
+        package_id: record.id,
+        name: d.title.zh,
+        name_translated: { zh: d.title.zh, en: d.title.en },
+        description: '',
+        format: d.format.toUpperCase(),
+        url: d.accessUrl ?? (status === 'passed' ? `${origin}/open/entries/${record.id}/download/${encodeURIComponent(d.key)}` : ''),
+        position,
+        state: 'active',
+        url_type: d.accessUrl ? null : 'upload',
+        screening_status: status,
+        desensitized: Boolean(d.desensitized),
+        created: record.publishedAt,
+        last_modified: record.lastDataUpdateAt,
+      }
+    }),
     extras: Object.entries(extras)
       .filter(([, v]) => v)
       .map(([key, value]) => ({ key, value })),
@@ -267,6 +280,11 @@ async function recordsOf(ids: string[]): Promise<CatalogIndexRecord[]> {
     out.push(...batch.filter((r): r is CatalogIndexRecord => r !== null))
   }
   return out
+}
+
+async function packagesOf(records: CatalogIndexRecord[], origin: string) {
+  const screening = await screeningByEntry(records.map((r) => r.id))
+  return records.map((r) => ckanPackage(r, origin, screening.get(r.id)))
 }
 
 function visible(record: CatalogIndexRecord, audience: CatalogAudience): boolean {
@@ -309,7 +327,10 @@ export async function packageSearch(params: Record<string, unknown>, audience: C
     sort: sortRaw,
     facets: plainFacets,
     search_facets: searchFacets,
-    results: records.filter((r) => visible(r, audience)).map((r) => ckanPackage(r, origin)),
+    results: await packagesOf(
+      records.filter((r) => visible(r, audience)),
+      origin,
+    ),
   }
 }
 
@@ -320,7 +341,93 @@ export async function packageShow(params: Record<string, unknown>, audience: Cat
   const id = await catalogIdForName(ref)
   const record = id ? await getEntryForIndex(id) : null
   if (!record || !visible(record, audience)) throw new CkanError(404, 'Not Found Error', { message: 'Not found' })
-  return ckanPackage(record, origin)
+  return (await packagesOf([record], origin))[0]!
+}
+
+// CKAN's `help_show` returns an action function's docstring; these are ours, in CKAN's reST style.
+const HELP: Record<CkanAction, string> = {
+  package_search: `Searches for packages satisfying a given search criteria.
+
+This action accepts CKAN's search parameters (a subset of Solr's) and returns a dictionary of results,
+including dictized datasets that match the search criteria, a search count and facet information.
+Only open and conditionally open catalog entries are returned to anonymous callers.
+
+:param q: the search query; Chinese and English words, traditional and simplified Chinese alike.
+    Example: \`\`q=企业\`\` (optional, default: \`\`"*:*"\`\`)
+:type q: string
+:param fq: any filter queries to apply: \`\`field:value\`\` or \`\`field:"quoted value"\`\` clauses joined by
+    spaces or AND. Fields: organization, owner_org, tags, res_format, frequency, sharing_type,
+    open_attribute, region_code, data_form (optional)
+:type fq: string
+:param sort: sorting of the search results: \`\`score desc, metadata_modified desc\`\`,
+    \`\`metadata_modified desc\`\` or \`\`metadata_modified asc\`\` (optional)
+:type sort: string
+:param rows: the maximum number of matching rows (datasets) to return (optional, default: 10, upper limit: 1000)
+:type rows: int
+:param start: the offset in the complete result for where the set of returned datasets should begin (optional)
+:type start: int
+:param facet.field: the fields to facet upon, as a JSON list of strings (optional)
+:type facet.field: list of strings
+:param facet.limit: the maximum number of values the facet fields return; a negative value means
+    unlimited (optional, default: 50)
+:type facet.limit: int
+
+The following fields are returned:
+
+:returns: \`\`count\`\` (the number of results found), \`\`results\`\` (the datasets: each resource carries
+    \`\`screening_status\`\` — passed, pending, failed, external or no_file — and a download \`\`url\`\` only
+    once its file passed the desensitization scan), \`\`facets\`\` and \`\`search_facets\`\`
+:rtype: dictionary`,
+  package_show: `Return the metadata of a dataset (package) and its resources.
+
+Each resource carries \`\`screening_status\`\` (passed, pending, failed, external or no_file); its download
+\`\`url\`\` is empty until the file passed the desensitization scan (Art. 32). The Art. 10 catalog fields
+are returned as \`\`extras\`\`.
+
+:param id: the id or name of the dataset
+:type id: string
+
+:rtype: dictionary`,
+  package_list: `Return a list of the names of the site's datasets (packages).
+
+:param limit: if given, the list of datasets will be broken into pages of at most \`\`limit\`\` datasets
+    per page and only one page will be returned at a time (optional, default: 1000)
+:type limit: int
+:param offset: when \`\`limit\`\` is given, the offset to start returning packages from (optional)
+:type offset: int
+
+:rtype: list of strings`,
+  organization_list: `Return a list of the names of the site's organizations (the departments that publish open data).
+
+:param sort: sorting of the search results: \`\`name asc\`\`, \`\`title asc\`\` or \`\`package_count desc\`\`
+    (optional, default: \`\`name asc\`\`)
+:type sort: string
+:param limit: the maximum number of organizations returned (optional, default: 1000)
+:type limit: int
+:param offset: when \`\`limit\`\` is given, the offset to start returning organizations from (optional)
+:type offset: int
+:param organizations: a list of organizations to return (optional)
+:type organizations: list of strings
+:param all_fields: return group dictionaries instead of just names (optional, default: \`\`False\`\`)
+:type all_fields: bool
+
+:rtype: list of strings`,
+  help_show: `Return the help string for a particular API action.
+
+:param name: Action function name (e.g. \`package_search\`, \`package_show\`)
+:type name: string
+:returns: The help string for the action function, or None if the function does not have a docstring.
+:rtype: string
+
+:raises: :class:\`ckan.logic.NotFound\`: if the action function doesn't exist`,
+}
+
+/** CKAN's `help_show`: the help text of one of our actions; unknown names are Not Found, as in CKAN. */
+export function helpShow(params: Record<string, unknown>): string {
+  const name = str(params, 'name')
+  if (!name) invalid('name', 'Missing value')
+  if (!(CKAN_ACTIONS as readonly string[]).includes(name)) throw new CkanError(404, 'Not Found Error', { message: 'Action function not found' })
+  return HELP[name as CkanAction]
 }
 
 export async function packageList(params: Record<string, unknown>, audience: CatalogAudience) {
@@ -381,5 +488,7 @@ export async function runCkanAction(action: CkanAction, request: Request, viewer
       return packageList(params, audience)
     case 'organization_list':
       return organizationList(params, audience)
+    case 'help_show':
+      return helpShow(params)
   }
 }

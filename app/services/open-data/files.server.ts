@@ -7,7 +7,7 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { OpenDataFile, type OpenDataFileDoc } from '#models/open-data-file'
 import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
-import { requestScan, runScan, screeningStatus, SUBJECT_REF, type ScreeningStatus } from '~/services/desensitize/screening.server'
+import { requestScan, runScan, screeningStatus, screeningStatuses, SUBJECT_REF, type ScreeningStatus } from '~/services/desensitize/screening.server'
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -130,6 +130,24 @@ export async function fileScreening(file: { _id: string }): Promise<ScreeningSta
 export async function requireFileScreened(file: { _id: string }): Promise<void> {
   const status = await fileScreening(file)
   if (status !== 'passed') throw new DomainError('not_screened', 'error.openData.notScreened', 409, undefined, { status })
+}
+
+/**
+ * Art. 32: the screening verdict of the current file of every distribution of these entries
+ * (entry id → distribution key → status), in two queries — for listings and the CKAN API.
+ */
+export async function screeningByEntry(entryIds: readonly string[]): Promise<Map<string, Map<string, ScreeningStatus>>> {
+  const out = new Map<string, Map<string, ScreeningStatus>>(entryIds.map((id) => [id, new Map()]))
+  if (entryIds.length === 0) return out
+  await connectDb()
+  const files = await OpenDataFile.find({ entryId: mongoose.trusted({ $in: [...new Set(entryIds)] }) }, { entryId: 1, key: 1, uploadedAt: 1 })
+    .sort({ uploadedAt: -1 })
+    .lean()
+  const current = new Map<string, { _id: string; entryId: string; key: string }>()
+  for (const f of files) if (!current.has(`${f.entryId}\u0000${f.key}`)) current.set(`${f.entryId}\u0000${f.key}`, f)
+  const statuses = await screeningStatuses([...current.values()].map((f) => screeningSubject(f)))
+  for (const f of current.values()) out.get(f.entryId)?.set(f.key, statuses.get(screeningSubject(f)) ?? 'pending')
+  return out
 }
 
 /** The newest file of a distribution, or null. */

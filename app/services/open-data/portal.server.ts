@@ -4,7 +4,7 @@ import { getEntryForIndex, orgNames, type CatalogIndexRecord } from '~/services/
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { applicationOf, mayDownload } from './applications.server'
-import { currentFile, currentFiles, fileScreening, fileStream, isOpenRecord, previewFile, requireFileScreened, type Preview } from './files.server'
+import { currentFile, currentFiles, fileScreening, fileStream, isOpenRecord, previewFile, requireFileScreened, screeningByEntry, type Preview } from './files.server'
 
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
@@ -92,4 +92,22 @@ export async function openDownload(entryId: string, key: string, viewer: AuthUse
   if (!file) throw new DomainError('no_file', 'error.openData.noFile', 404)
   await requireFileScreened(file)
   return { file, body: fileStream(file) }
+}
+
+export interface ScreeningCounts {
+  passed: number
+  pending: number
+  failed: number
+}
+
+/** Art. 32: for a page of portal results, how many of each entry's files passed the scan, wait for it, or failed. */
+export async function listingScreening(entryIds: readonly string[]): Promise<Record<string, ScreeningCounts>> {
+  const byEntry = await screeningByEntry(entryIds)
+  const out: Record<string, ScreeningCounts> = {}
+  for (const id of entryIds) {
+    const counts = { passed: 0, pending: 0, failed: 0 }
+    for (const status of byEntry.get(id)?.values() ?? []) counts[status]++
+    out[id] = counts
+  }
+  return out
 }

@@ -41,7 +41,7 @@ export function ledgerFilter(f: LogFilters) {
   }
 }
 
-export type RegulatorView = 'log' | 'entry' | 'csv' | 'export'
+export type RegulatorView = 'log' | 'entry' | 'csv' | 'export' | 'product'
 
 /** Issue 8: every regulator query is itself logged — who asked, which view, with which filters. */
 export async function recordRegulatorQuery(

@@ -1,0 +1,164 @@
+// API delivery (SPEC C8; Art. 24, 38): a licence with delivery mode `api` gets an API key bound to
+// it, shown once; its programs read rows from `/api/v1/licences/<id>/rows`. Every call checks the
+// licence at that moment (revoked or expired → 403), counts against the call quota bought with it (Redis
+// INCR: atomic, so concurrent calls can never both take the last one; over quota → 429) and
+// returns only the permitted fields (Art. 24 minimal authorization).
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import iconv from 'iconv-lite'
+import mongoose from 'mongoose'
+import { LicenceApiKey } from '#models/licence-api-key'
+import type { LicenceDoc } from '#models/licence'
+import { Product } from '#models/product'
+import { ProductVersion } from '#models/product-version'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { randomToken, sha256Hex } from '~/services/identity/crypto.server'
+import { appendLedger } from '~/services/ledger/ledger.server'
+import { findLicence, requireLicenceInForce } from '~/services/licences/standing.server'
+import { contentStore } from '~/services/storage/store.server'
+import { connectDb } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { DomainError } from '~/utils/errors'
+import { getRedis } from '~/utils/redis.server'
+import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
+import { requireVersionScreened } from './deliver.server'
+import { permittedColumns } from './project.server'
+import { sniffEncoding } from './spec.server'
+
+const KEY_PATTERN = /^gdpl_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/
+
+function callsKey(licenceId: string): string {
+  return `${getEnv().QUEUE_PREFIX}:licence-calls:${licenceId}`
+}
+
+/**
+ * Art. 38: the licence's call quota (null = none) — what was bought, recorded on the licence at
+ * issue, never the plan's later edits. A licence issued before the quota was recorded falls back to
+ * its per-call plan (charged for its quota, one call when it names none); other plans have none.
+ */
+export async function callQuota(licence: Pick<LicenceDoc, 'productId' | 'pricePlanKey' | 'callsQuota'>): Promise<number | null> {
+  if (licence.callsQuota != null) return licence.callsQuota
+  if (!licence.productId || !licence.pricePlanKey) return null
+  const product = await Product.findById(licence.productId, { pricePlans: 1 }).lean()
+  const plan = product?.pricePlans.find((p) => p.key === licence.pricePlanKey)
+  return plan?.kind === 'per_call' ? (plan.callsQuota ?? 1) : null
+}
+
+export async function callsUsed(licenceId: string): Promise<number> {
+  return Number((await getRedis().get(callsKey(licenceId))) ?? 0)
+}
+
+/**
+ * Art. 38: issues the licence's API key — to the licensee's staff, for an API licence in force.
+ * The full key is returned once; earlier keys of the licence stop working.
+ */
+export async function issueLicenceApiKey(user: AuthUser, licenceId: string, now = new Date()): Promise<{ id: string; key: string }> {
+  const licence = await findLicence(licenceId)
+  if (!licence || !user.org || user.org.id !== licence.licenseeOrgId) throw new DomainError('not_found', 'error.licences.notFound', 404)
+  if (licence.deliveryMode !== 'api') throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
+  await requireLicenceInForce(licence, now)
+  const id = randomBytes(8).toString('hex')
+  const secret = randomToken(32)
+  await LicenceApiKey.create({ _id: id, licenceId, secretHash: sha256Hex(secret), createdBy: user.id, createdAt: now })
+  await LicenceApiKey.updateMany({ licenceId, _id: mongoose.trusted({ $ne: id }), revokedAt: null }, { $set: { revokedAt: now } })
+  await appendLedger({
+    action: 'licence.api-key-issued',
+    actor: { userId: user.id, orgId: user.org.id },
+    subjects: [`licence:${licenceId}`, `licence-api-key:${id}`, `org:${licence.licenseeOrgId}`],
+    payload: { keyId: id },
+    summary: { keyId: id },
+  })
+  return { id, key: `gdpl_${id}_${secret}` }
+}
+
+/** A licence's keys for its page (never the secret). */
+export async function licenceApiKeys(licenceId: string) {
+  await connectDb()
+  return LicenceApiKey.find({ licenceId }, { secretHash: 0 }).sort({ createdAt: -1 }).limit(20).lean()
+}
+
+/** The licence a Bearer key opens, or a 401. */
+async function authenticate(authorization: string | null, licenceId: string): Promise<LicenceDoc> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? ''
+  const match = KEY_PATTERN.exec(token)
+  const stored = match ? await LicenceApiKey.findById(match[1]).lean() : null
+  const ok =
+    stored &&
+    !stored.revokedAt &&
+    stored.licenceId === licenceId &&
+    timingSafeEqual(Buffer.from(sha256Hex(match![2]!), 'hex'), Buffer.from(stored.secretHash, 'hex'))
+  if (!ok) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)
+  const licence = await findLicence(licenceId)
+  if (!licence) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)
+  return licence
+}
+
+export interface RowsPage {
+  licenceId: string
+  fields: string[]
+  rows: Record<string, string>[]
+  offset: number
+  limit: number
+  calls: { used: number; quota: number | null }
+}
+
+/** Rows [offset, offset + limit) of a CSV/TSV in the store, permitted columns only. */
+async function readRows(storageKey: string, delimiter: ',' | '\t', permitted: readonly string[], offset: number, limit: number) {
+  const stream = createReadStream(contentStore().absolutePath(storageKey))
+  const scanner = new CsvScanner({ delimiter: delimiter.charCodeAt(0) })
+  let decode: ((b: Buffer) => string) | undefined
+  let header: string[] | null = null
+  let keep: number[] = []
+  const rows: Record<string, string>[] = []
+  let seen = 0
+  const onRecord = (rec: CsvRecord) => {
+    if (rec.count === 1 && rec.starts[0] === rec.ends[0]) return
+    if (!header) {
+      header = []
+      for (let f = 0; f < rec.count; f++) header.push(fieldText(rec, f, decode))
+      if (header[0]) header[0] = header[0].replace(/^\uFEFF/, '')
+      keep = permittedColumns(header, permitted).keep
+      return
+    }
+    if (seen++ < offset || rows.length >= limit) return
+    const row: Record<string, string> = {}
+    for (const i of keep) row[header[i]!] = fieldText(rec, i, decode)
+    rows.push(row)
+  }
+  try {
+    for await (const chunk of stream) {
+      decode ??= sniffEncoding(chunk as Buffer) === 'utf-8' ? undefined : (b: Buffer) => iconv.decode(b, 'gb18030')
+      scanner.push(chunk as Buffer, onRecord)
+      if (rows.length >= limit) break
+    }
+    if (rows.length < limit) scanner.end(onRecord)
+  } finally {
+    stream.destroy()
+  }
+  const h: string[] = header ?? []
+  return { fields: keep.map((i) => h[i]!), rows }
+}
+
+/**
+ * Art. 24, 38: one call of the data API. Key → licence; the licence in force now (403 when
+ * revoked or expired); one call counted atomically against the quota (429 beyond it); the
+ * permitted fields of the licensed version's first table.
+ */
+export async function licenceRows(input: { authorization: string | null; licenceId: string; offset: number; limit: number; now?: Date }): Promise<RowsPage> {
+  await connectDb()
+  const licence = await authenticate(input.authorization, input.licenceId)
+  if (licence.deliveryMode !== 'api') throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
+  await requireLicenceInForce(licence, input.now ?? new Date(), 403)
+  const quota = await callQuota(licence)
+  const used = await getRedis().incr(callsKey(input.licenceId))
+  if (quota !== null && used > quota) throw new DomainError('quota_exceeded', 'error.licences.quotaExceeded', 429, undefined, { quota })
+  const version = licence.versionId
+    ? await ProductVersion.findById(licence.versionId).lean()
+    : await ProductVersion.findOne({ productId: licence.productId!, state: 'published' }).sort({ number: -1 }).lean()
+  if (version) await requireVersionScreened(version)
+  const table = version?.distributions.find((d) => d.kind === 'file' && d.storageKey && /\.(csv|tsv)$/i.test(d.fileName ?? ''))
+  const page = table
+    ? await readRows(table.storageKey!, /\.tsv$/i.test(table.fileName ?? '') ? '\t' : ',', licence.permittedFields, input.offset, input.limit)
+    : { fields: [], rows: [] }
+  return { licenceId: input.licenceId, ...page, offset: input.offset, limit: input.limit, calls: { used, quota } }
+}

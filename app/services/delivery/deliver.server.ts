@@ -1,0 +1,399 @@
+// Delivering a licence (SPEC C8; Art. 24, 26, 38, ADR 021): what the `delivery` job does for one
+// licence, and nothing else does.
+//
+// - file_download: every file of the licensed version (the product's newest published version
+//   when the licence names none) that passed screening (Art. 32) becomes the buyer's own copy:
+//   CSV/TSV projected to the permitted fields (Art. 24) and fingerprinted with the licence's key
+//   (Art. 38, ADR 010) within the tolerance the version declares (spec.server.ts); other files
+//   as they are. The copy goes to the content store; the licence page signs a download link.
+// - api: the licensee issues an API key on the licence page (shown once); recorded here.
+// - model_run: nothing to deliver (the model runner checks the licence at each run); recorded.
+// - catalog entry (research access, Art. 26): its open-data files as they are, or "offline
+//   delivery by the source department".
+//
+// Exactly once (ADR 003): each delivery is first claimed by an insert under `${licenceId}:${key}`;
+// the copy is written to a temporary file named after the delivery and renamed into its content
+// address (atomic), so a worker killed mid-file and restarted rewrites the same bytes to the same
+// place; the record's projection and the `delivery.completed` ledger entry (event key) follow.
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import mongoose from 'mongoose'
+import { Delivery, deliveryId, type DeliveryDoc, type DeliveryKind } from '#models/delivery'
+import { Licence, type LicenceDoc } from '#models/licence'
+import { Product } from '#models/product'
+import { ProductVersion } from '#models/product-version'
+import { enqueue, getQueue } from '#jobs/queues'
+import { requireScreeningPassed } from '~/services/desensitize/screening.server'
+import { appendLedger } from '~/services/ledger/ledger.server'
+import { currentFiles, requireFileScreened } from '~/services/open-data/files.server'
+import { contentStore, keyFor } from '~/services/storage/store.server'
+import { deliveryJobId } from '~/services/licences/issue.server'
+import { findLicence, standingAt } from '~/services/licences/standing.server'
+import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { DomainError } from '~/utils/errors'
+import { getEnv } from '~/utils/env.server'
+import { FingerprintTransform } from './fingerprint/embed.server'
+import { platformFingerprintKeys } from './fingerprint/keys.server'
+import { permittedColumns, ProjectTransform } from './project.server'
+import { deriveFingerprintSpec, readCsvHead } from './spec.server'
+
+const HEAD_BYTES = 64 * 1024
+
+export interface DeliveryOutcome {
+  licenceId: string
+  /** Nothing delivered: the licence was no longer in force when the job ran. */
+  skipped?: 'revoked' | 'expired' | 'not_started'
+  deliveries: { id: string; kind: DeliveryKind; created: boolean }[]
+}
+
+type Claim = Pick<DeliveryDoc, 'kind' | 'productId' | 'versionId' | 'catalogEntryId' | 'fileName' | 'mediaType'>
+
+/** The unique-keyed claim: inserted once; a retry reads it back. */
+async function claim(licence: LicenceDoc, key: string, fields: Claim): Promise<{ doc: DeliveryDoc; created: boolean }> {
+  const id = deliveryId(String(licence._id), key)
+  try {
+    const doc = await Delivery.create({
+      _id: id,
+      licenceId: String(licence._id),
+      key,
+      licenseeOrgId: licence.licenseeOrgId,
+      licensorOrgId: licence.licensorOrgId,
+      ...fields,
+    })
+    return { doc: doc.toObject() as DeliveryDoc, created: true }
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    const doc = await Delivery.findById(id).lean()
+    if (!doc) throw error
+    return { doc: doc as DeliveryDoc, created: false }
+  }
+}
+
+/** The completed projection and its ledger entry (event key: one entry however often this runs). */
+async function complete(licence: LicenceDoc, doc: DeliveryDoc, set: Partial<DeliveryDoc>): Promise<number> {
+  const completedAt = doc.completedAt ?? new Date()
+  if (doc.status !== 'completed') await Delivery.updateOne({ _id: doc._id }, { $set: { ...set, status: 'completed', completedAt } })
+  const final = { ...doc, ...set }
+  const entry = await appendLedger({
+    action: 'delivery.completed',
+    actor: { orgId: licence.licensorOrgId },
+    subjects: [
+      `delivery:${doc._id}`,
+      `licence:${String(licence._id)}`,
+      ...(final.productId ? [`product:${final.productId}`] : []),
+      ...(final.versionId ? [`product-version:${final.versionId}`] : []),
+      ...(final.catalogEntryId ? [`catalog-entry:${final.catalogEntryId}`] : []),
+      `org:${licence.licenseeOrgId}`,
+      `org:${licence.licensorOrgId}`,
+    ],
+    payload: { deliveryId: doc._id, kind: final.kind, sha256: final.sha256, sourceSha256: final.sourceSha256, fields: final.fields, spec: final.fingerprintSpec },
+    summary: {
+      kind: final.kind,
+      key: final.key,
+      fingerprinted: final.fingerprinted ?? false,
+      ...(final.sha256 ? { sha256: final.sha256 } : {}),
+      ...(final.droppedFields?.length ? { droppedFields: final.droppedFields.length } : {}),
+    },
+    eventKey: `delivery.completed:${doc._id}`,
+  })
+  if (doc.ledgerSeq !== entry._id) await Delivery.updateOne({ _id: doc._id }, { $set: { ledgerSeq: entry._id } })
+  return entry._id
+}
+
+/** Counts and hashes the bytes on their way to the temporary file. */
+class Digest extends Transform {
+  readonly hash = createHash('sha256')
+  size = 0
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk)
+    this.size += chunk.length
+    done(null, chunk)
+  }
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES)
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+interface FileCopy {
+  storageKey: string
+  sha256: string
+  sizeBytes: number
+  rows: number | null
+  marks: number | null
+  fingerprinted: boolean
+  fingerprintSpec: string | null
+  fingerprintNote: string | null
+  fields: string[]
+  droppedFields: string[]
+}
+
+/**
+ * Art. 24, 38: the licence's copy of one CSV/TSV — permitted columns only, fingerprinted when
+ * the declared columns allow it — streamed to `<STORAGE_DIR>/.tmp/delivery-<hash of id>.part`
+ * and renamed into the content store. Deterministic: a rerun writes the same bytes.
+ */
+export async function produceCsvCopy(input: {
+  deliveryId: string
+  licenceId: string
+  sourceKey: string
+  delimiter: ',' | '\t'
+  permittedFields: readonly string[]
+  declaredFields: readonly { name: string; type: string }[]
+}): Promise<FileCopy> {
+  const store = contentStore()
+  const source = store.absolutePath(input.sourceKey)
+  const head = readCsvHead(await readHead(source), input.delimiter)
+  if (head.header.length === 0) throw new DomainError('empty_file', 'error.licences.emptyFile', 422)
+  const { keep, dropped } = permittedColumns(head.header, input.permittedFields)
+  if (keep.length === 0) throw new DomainError('no_permitted_fields', 'error.licences.noPermittedFields', 422)
+  const fields = keep.map((i) => head.header[i]!)
+  const derived = deriveFingerprintSpec(fields, head, input.declaredFields)
+
+  // Beside the store's own temporary files: the same filesystem, so the rename is atomic.
+  const tmpDir = path.join(path.resolve(getEnv().STORAGE_DIR), '.tmp')
+  await mkdir(tmpDir, { recursive: true })
+  const tmp = path.join(tmpDir, `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}.part`)
+  const digest = new Digest()
+  const fingerprint = derived.spec
+    ? new FingerprintTransform(derived.spec, platformFingerprintKeys(), input.licenceId, head.encoding, input.delimiter)
+    : null
+  const stages: NodeJS.ReadWriteStream[] = []
+  if (dropped.length) stages.push(new ProjectTransform(keep, input.delimiter))
+  if (fingerprint) stages.push(fingerprint)
+  try {
+    // 'w' truncates what a killed earlier attempt left under the same name.
+    await pipeline([createReadStream(source), ...stages, digest, createWriteStream(tmp, { flags: 'w' })])
+  } catch (error) {
+    await rm(tmp, { force: true })
+    if (error instanceof Error && error.name === 'FingerprintInputError') {
+      throw new DomainError('unreadable_file', 'error.licences.unreadableFile', 422)
+    }
+    throw error
+  }
+  const sha256 = digest.hash.digest('hex')
+  const storageKey = keyFor(sha256)
+  const final = store.absolutePath(storageKey)
+  const existing = await stat(final).catch(() => null)
+  if (existing?.isFile() && existing.size === digest.size) await rm(tmp, { force: true })
+  else {
+    await mkdir(path.dirname(final), { recursive: true })
+    // Same filesystem: atomic; nobody ever sees a partial copy under its key.
+    await rename(tmp, final)
+  }
+  // A second writer of the same temporary file (a job whose lock lapsed while it still ran) could
+  // have cut it short: the stored bytes must be the ones hashed, else retry.
+  if ((await stat(final)).size !== digest.size) throw new Error(`stored copy ${storageKey} has the wrong size; retrying`)
+  return {
+    storageKey,
+    sha256,
+    sizeBytes: digest.size,
+    rows: fingerprint ? fingerprint.stats.rows : null,
+    marks: fingerprint ? fingerprint.stats.marksEmbedded : null,
+    fingerprinted: fingerprint !== null,
+    fingerprintSpec: derived.spec ? JSON.stringify(derived.spec) : null,
+    fingerprintNote: derived.note,
+    fields,
+    droppedFields: dropped,
+  }
+}
+
+function delimiterOf(fileName: string | null | undefined): ',' | '\t' | null {
+  const ext = (fileName ?? '').split('.').pop()?.toLowerCase()
+  return ext === 'csv' ? ',' : ext === 'tsv' ? '\t' : null
+}
+
+/** The version a file licence delivers: the one it names, else the product's newest published one. */
+async function licensedVersion(licence: LicenceDoc) {
+  if (licence.versionId) return ProductVersion.findById(licence.versionId).lean()
+  return ProductVersion.findOne({ productId: licence.productId!, state: 'published' }).sort({ number: -1 }).lean()
+}
+
+/**
+ * Art. 32: a version's files leave only after screening passed — the scanner's verdict on
+ * `product-version:<id>`, or the authority's own verdict set by hand after reading the report.
+ */
+export async function requireVersionScreened(version: { _id: unknown; screening: { status: string; source?: string | null } }): Promise<void> {
+  if (version.screening.source === 'authority' && version.screening.status === 'passed') return
+  await requireScreeningPassed(`product-version:${String(version._id)}`)
+}
+
+async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
+  const version = await licensedVersion(licence)
+  if (!version) throw new DomainError('no_version', 'error.licences.noVersion', 409)
+  const files = version.distributions.filter((d) => d.kind === 'file' && d.storageKey)
+  if (files.length) await requireVersionScreened(version)
+  for (const d of files) {
+    const { doc, created } = await claim(licence, d.key, {
+      kind: 'file',
+      productId: licence.productId,
+      versionId: String(version._id),
+      catalogEntryId: null,
+      fileName: d.fileName ?? null,
+      mediaType: d.mediaType ?? null,
+    })
+    out.deliveries.push({ id: doc._id, kind: 'file', created })
+    if (doc.status === 'completed') {
+      await complete(licence, doc, {})
+      continue
+    }
+    const delimiter = delimiterOf(d.fileName)
+    if (!delimiter && licence.permittedFields.length > 0) {
+      // Art. 24: a file we cannot cut down to the permitted fields is not handed over whole.
+      await complete(licence, doc, { sourceSha256: d.sha256 ?? null, fingerprintNote: 'not_projectable' })
+      continue
+    }
+    const set: Partial<DeliveryDoc> = delimiter
+      ? {
+          sourceSha256: d.sha256 ?? null,
+          ...(await produceCsvCopy({
+            deliveryId: doc._id,
+            licenceId: String(licence._id),
+            sourceKey: d.storageKey!,
+            delimiter,
+            permittedFields: licence.permittedFields,
+            declaredFields: version.dataSchema.fields,
+          })),
+        }
+      : // Not a table: delivered as it is (the licence page says so); the store already holds it.
+        { sourceSha256: d.sha256 ?? null, storageKey: d.storageKey!, sha256: d.sha256 ?? null, sizeBytes: d.sizeBytes ?? null, fingerprintNote: 'not_a_table' }
+    await complete(licence, doc, set)
+  }
+}
+
+async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
+  const entryId = licence.catalogEntryId!
+  const files = [...(await currentFiles(entryId)).values()]
+  if (files.length === 0) {
+    const { doc, created } = await claim(licence, 'offline', { kind: 'offline', productId: null, versionId: null, catalogEntryId: entryId, fileName: null, mediaType: null })
+    out.deliveries.push({ id: doc._id, kind: 'offline', created })
+    await complete(licence, doc, {})
+    return
+  }
+  for (const f of files) {
+    // Art. 32: open files are screened before they leave, as on the portal.
+    await requireFileScreened(f)
+    const { doc, created } = await claim(licence, `open:${f.key}`, {
+      kind: 'open-file',
+      productId: null,
+      versionId: null,
+      catalogEntryId: entryId,
+      fileName: f.filename,
+      mediaType: f.contentType,
+    })
+    out.deliveries.push({ id: doc._id, kind: 'open-file', created })
+    await complete(licence, doc, { openFileId: f._id, sha256: f.sha256, sourceSha256: f.sha256, sizeBytes: f.size, fingerprintNote: 'open_data_as_is' })
+  }
+}
+
+/**
+ * Art. 24, 26, 38: delivers `licenceId` once, whatever number of times it is called; a licence
+ * no longer in force when the job runs is not delivered.
+ */
+export async function deliverLicence(licenceId: string, now = new Date()): Promise<DeliveryOutcome> {
+  await connectDb()
+  const licence = await findLicence(licenceId)
+  if (!licence) throw new DomainError('not_found', 'error.licences.notFound', 404)
+  const out: DeliveryOutcome = { licenceId, deliveries: [] }
+  const standing = await standingAt(licence, now)
+  // A dead licence is never delivered; one starting later is delivered now (downloads and API
+  // calls are refused until its start: standing.server.ts).
+  if (standing === 'revoked' || standing === 'expired') return { ...out, skipped: standing }
+
+  if (licence.catalogEntryId) await deliverCatalogEntry(licence, out)
+  else if (licence.deliveryMode === 'file_download') await deliverFiles(licence, out)
+  else {
+    const key = licence.deliveryMode === 'api' ? 'api' : 'model-run'
+    const kind: DeliveryKind = licence.deliveryMode === 'api' ? 'api' : 'model_run'
+    const { doc, created } = await claim(licence, key, { kind, productId: licence.productId, versionId: licence.versionId, catalogEntryId: null, fileName: null, mediaType: null })
+    out.deliveries.push({ id: doc._id, kind, created })
+    await complete(licence, doc, {})
+  }
+  // Tell the licensee once (the notification's key makes a repeat a no-op).
+  await enqueue('notifications', {
+    key: `licence-delivered:${licenceId}`,
+    orgId: licence.licenseeOrgId,
+    kind: 'licence.delivered',
+    params: { licenceId, deliveries: out.deliveries.length },
+  })
+  return out
+}
+
+/** A claim older than this without its completion is a delivery that stopped half-way. */
+export const STALE_CLAIM_MS = 15 * 60_000
+/** A delivery job that finished (failed, or completed without delivering all) is requeued this long after, not every minute. */
+export const REQUEUE_AFTER_MS = 15 * 60_000
+
+/**
+ * Repair (Art. 38: what was bought is delivered): every licence in force with no completed
+ * delivery, or with a claim left half-done for `STALE_CLAIM_MS`, gets its delivery job — licences
+ * issued outside `issueLicence` (the seeded demo ones), a job lost with Redis, or one that failed
+ * (its attempts spent, or refused). BullMQ ignores an add under a job id it still keeps, so a failed
+ * job under `delivery-<licenceId>` is retried in place (attempts reset), a completed one removed and
+ * added again, each once it has lain `REQUEUE_AFTER_MS`; a waiting, delayed or running one is left
+ * alone. The claims make a second run harmless. Returns how many jobs were (re)queued.
+ */
+export async function enqueueMissingDeliveries(now = new Date(), limit = 500): Promise<number> {
+  await connectDb()
+  const active = await Licence.find({ status: 'active', end: mongoose.trusted({ $gt: now }) }, { _id: 1 }).sort({ _id: -1 }).limit(limit).lean()
+  if (active.length === 0) return 0
+  const ids = active.map((l) => String(l._id))
+  const rows = await Delivery.find({ licenceId: mongoose.trusted({ $in: ids }) }, { licenceId: 1, status: 1, claimedAt: 1 }).lean()
+  const completed = new Set<string>()
+  const halfDone = new Set<string>()
+  for (const d of rows) {
+    if (d.status === 'completed') completed.add(d.licenceId)
+    else if (now.getTime() - d.claimedAt.getTime() >= STALE_CLAIM_MS) halfDone.add(d.licenceId)
+  }
+  const queue = getQueue('delivery')
+  let enqueued = 0
+  for (const licenceId of ids) {
+    if (completed.has(licenceId) && !halfDone.has(licenceId)) continue
+    const jobId = deliveryJobId(licenceId)
+    const job = await queue.getJob(jobId)
+    const state = job ? await job.getState() : null
+    const finished = state === 'failed' || state === 'completed'
+    if (job && finished && now.getTime() - (job.finishedOn ?? 0) < REQUEUE_AFTER_MS) continue
+    if (job && state === 'failed') {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+      enqueued++
+      continue
+    }
+    if (job && state === 'completed') await job.remove()
+    else if (job && state !== 'unknown') continue
+    await enqueue('delivery', { licenceId }, { jobId })
+    enqueued++
+  }
+  return enqueued
+}
+
+/** A licence's deliveries (the licence page), in key order. */
+export async function deliveriesOf(licenceId: string): Promise<DeliveryDoc[]> {
+  await connectDb()
+  return (await Delivery.find({ licenceId }).sort({ _id: 1 }).lean()) as DeliveryDoc[]
+}
+
+/** Deliveries for many licences at once (the licence list). */
+export async function deliveriesFor(licenceIds: string[]): Promise<DeliveryDoc[]> {
+  if (licenceIds.length === 0) return []
+  return (await Delivery.find({ licenceId: mongoose.trusted({ $in: licenceIds }) }).lean()) as DeliveryDoc[]
+}
+
+/** Product titles for the pages (batched). */
+export async function productTitles(ids: string[]): Promise<Map<string, { zh: string; en: string }>> {
+  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  if (unique.length === 0) return new Map()
+  const rows = await Product.find({ _id: mongoose.trusted({ $in: unique }) }, { title: 1 }).lean()
+  return new Map(rows.map((p) => [String(p._id), { zh: p.title.zh, en: p.title.en }]))
+}

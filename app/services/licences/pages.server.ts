@@ -1,0 +1,233 @@
+// The licence pages (SPEC C8; Art. 24, 38): an org's licences from both sides, one licence's terms,
+// deliveries, download links and API keys, the ODRL document, and the authority's revocation.
+// Who may read: the licensee's and the licensor's staff ('read:licence:own-org'), the authority
+// and regulators ('read:licence:any'); only the licensee gets download links and API keys.
+import mongoose from 'mongoose'
+import { CatalogEntry } from '#models/catalog-entry'
+import { Licence, LicenceEvent, type LicenceDoc } from '#models/licence'
+import { Organization } from '#models/organization'
+import { callQuota, callsUsed, issueLicenceApiKey, licenceApiKeys } from '~/services/delivery/api-access.server'
+import { deliveriesFor, deliveriesOf, productTitles } from '~/services/delivery/deliver.server'
+import { signDownloadLink } from '~/services/delivery/links.server'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { listLedger } from '~/services/ledger/ledger.server'
+import { connectDb } from '~/utils/db.server'
+import { DomainError } from '~/utils/errors'
+import { licenceToOdrl } from './odrl'
+import { revokeLicence } from './revoke.server'
+import { findLicence, standingAt, standingFrom } from './standing.server'
+
+type Side = 'licensee' | 'licensor' | 'oversight'
+
+function sideOf(user: AuthUser, licence: Pick<LicenceDoc, 'licenseeOrgId' | 'licensorOrgId'>): Side | null {
+  if (user.org?.id === licence.licenseeOrgId && user.permissions.has('read:licence:own-org')) return 'licensee'
+  if (user.org?.id === licence.licensorOrgId && user.permissions.has('read:licence:own-org')) return 'licensor'
+  if (user.permissions.has('read:licence:any')) return 'oversight'
+  return null
+}
+
+async function orgNames(ids: string[]) {
+  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  const rows = unique.length ? await Organization.find({ _id: mongoose.trusted({ $in: unique }) }, { name: 1, uscc: 1 }).lean() : []
+  return new Map(rows.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en, uscc: o.uscc }]))
+}
+
+async function entryTitles(ids: string[]) {
+  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  const rows = unique.length ? await CatalogEntry.find({ _id: mongoose.trusted({ $in: unique }) }, { published: 1, code: 1 }).lean() : []
+  return new Map(rows.map((e) => [String(e._id), { zh: e.published?.title.zh ?? e.code, en: e.published?.title.en ?? e.code }]))
+}
+
+const LIST_LIMIT = 200
+
+/** My org's licences from both sides (or, for the authority and regulators, everyone's), newest first. */
+export async function listLicences(user: AuthUser, now = new Date()) {
+  await connectDb()
+  let licences: LicenceDoc[]
+  if (user.permissions.has('read:licence:any')) {
+    licences = (await Licence.find({}).sort({ _id: -1 }).limit(LIST_LIMIT).lean()) as LicenceDoc[]
+  } else {
+    const orgId = user.org?.id
+    if (!orgId) return []
+    const [held, granted] = await Promise.all([
+      Licence.find({ licenseeOrgId: orgId }).sort({ _id: -1 }).limit(LIST_LIMIT).lean(),
+      Licence.find({ licensorOrgId: orgId }).sort({ _id: -1 }).limit(LIST_LIMIT).lean(),
+    ])
+    const byId = new Map(([...held, ...granted] as LicenceDoc[]).map((l) => [String(l._id), l]))
+    licences = [...byId.values()].sort((a, b) => String(b._id).localeCompare(String(a._id)))
+  }
+  const ids = licences.map((l) => String(l._id))
+  const [revocations, deliveries, products, entries, orgs] = await Promise.all([
+    ids.length ? LicenceEvent.find({ licenceId: mongoose.trusted({ $in: ids }), kind: 'revoked' }, { licenceId: 1 }).lean() : [],
+    deliveriesFor(ids),
+    productTitles(licences.map((l) => l.productId ?? '')),
+    entryTitles(licences.map((l) => l.catalogEntryId ?? '')),
+    orgNames(licences.flatMap((l) => [l.licenseeOrgId, l.licensorOrgId])),
+  ])
+  const revoked = new Set(revocations.map((e) => e.licenceId))
+  return licences.map((l) => {
+    const id = String(l._id)
+    const mine = deliveries.filter((d) => d.licenceId === id)
+    return {
+      id,
+      side: sideOf(user, l) ?? 'oversight',
+      subject: (l.productId ? products.get(l.productId) : l.catalogEntryId ? entries.get(l.catalogEntryId) : undefined) ?? { zh: '-', en: '-' },
+      licensee: orgs.get(l.licenseeOrgId) ?? { zh: l.licenseeOrgId, en: l.licenseeOrgId, uscc: '' },
+      licensor: orgs.get(l.licensorOrgId) ?? { zh: l.licensorOrgId, en: l.licensorOrgId, uscc: '' },
+      deliveryMode: l.deliveryMode,
+      end: l.end.toISOString(),
+      standing: standingFrom(l, revoked.has(id), now),
+      delivered: mine.filter((d) => d.status === 'completed').length,
+      deliveries: mine.length,
+    }
+  })
+}
+
+async function readable(user: AuthUser, licenceId: string): Promise<{ licence: LicenceDoc; side: Side }> {
+  const licence = await findLicence(licenceId)
+  const side = licence ? sideOf(user, licence) : null
+  // Someone else's licence is "not found", not "forbidden": its existence is not for them to learn.
+  if (!licence || !side) throw new DomainError('not_found', 'error.licences.notFound', 404)
+  return { licence, side }
+}
+
+/** Art. 24, 38: one licence's page — terms, standing now, deliveries (links for the licensee), keys, receipts. */
+export async function licencePage(user: AuthUser, licenceId: string, now = new Date()) {
+  const { licence, side } = await readable(user, licenceId)
+  const [standing, deliveries, events, ledger, orgs, products, entries] = await Promise.all([
+    standingAt(licence, now),
+    deliveriesOf(licenceId),
+    LicenceEvent.find({ licenceId }).sort({ at: 1 }).lean(),
+    listLedger({ subject: `licence:${licenceId}`, limit: 100 }),
+    orgNames([licence.licenseeOrgId, licence.licensorOrgId]),
+    productTitles([licence.productId ?? '']),
+    entryTitles([licence.catalogEntryId ?? '']),
+  ])
+  const isLicensee = side === 'licensee'
+  const api = licence.deliveryMode === 'api'
+  const [keys, quota, used] = api
+    ? await Promise.all([isLicensee ? licenceApiKeys(licenceId) : Promise.resolve([]), callQuota(licence), callsUsed(licenceId)])
+    : [[], null, 0]
+  const issued = ledger.entries.find((e) => e.action === 'licence.issued')
+  return {
+    id: licenceId,
+    side,
+    standing,
+    licence: {
+      purpose: licence.purpose,
+      scenario: licence.scenario,
+      permittedFields: licence.permittedFields,
+      deliveryMode: licence.deliveryMode,
+      start: licence.start.toISOString(),
+      end: licence.end.toISOString(),
+      derivationAllowed: licence.derivationAllowed,
+      redistribution: licence.redistribution,
+      researchOnly: licence.researchOnly,
+      commercialUse: licence.commercialUse,
+      usageReport: licence.usageReport ?? 'none',
+      source: licence.source,
+      sourceRef: licence.sourceRef,
+      productId: licence.productId,
+      versionId: licence.versionId,
+      catalogEntryId: licence.catalogEntryId,
+    },
+    subject: (licence.productId ? products.get(licence.productId) : licence.catalogEntryId ? entries.get(licence.catalogEntryId) : undefined) ?? { zh: '-', en: '-' },
+    licensee: orgs.get(licence.licenseeOrgId) ?? { zh: licence.licenseeOrgId, en: licence.licenseeOrgId, uscc: '' },
+    licensor: orgs.get(licence.licensorOrgId) ?? { zh: licence.licensorOrgId, en: licence.licensorOrgId, uscc: '' },
+    events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), reason: e.reason })),
+    deliveries: deliveries.map((d) => {
+      const downloadable = isLicensee && standing === 'active' && d.status === 'completed' && (d.storageKey || d.openFileId)
+      const link = downloadable ? signDownloadLink({ licenceId, key: d.key, _id: d._id }, licence.end, now) : null
+      return {
+        id: d._id,
+        key: d.key,
+        kind: d.kind,
+        status: d.status,
+        fileName: d.fileName,
+        sizeBytes: d.sizeBytes,
+        sha256: d.sha256,
+        fingerprinted: d.fingerprinted,
+        marks: d.marks ?? null,
+        rows: d.rows ?? null,
+        fingerprintNote: d.fingerprintNote,
+        tolerance: d.fingerprintSpec ? toleranceSummary(d.fingerprintSpec) : [],
+        fields: d.fields,
+        droppedFields: d.droppedFields,
+        completedAt: d.completedAt?.toISOString() ?? null,
+        ledgerSeq: d.ledgerSeq,
+        link: link ? { href: link.href, expiresAt: link.expiresAt.toISOString() } : null,
+      }
+    }),
+    api: api ? { keys: keys.map((k) => ({ id: k._id, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })), quota, used } : null,
+    issuedSeq: issued?._id ?? null,
+    ledger: ledger.entries.map((e) => ({ seq: e._id, action: e.action, at: e.at.toISOString() })),
+    canRevoke: user.permissions.has('revoke:licence:any') && standing !== 'revoked',
+    canIssueKey: isLicensee && api && standing === 'active',
+  }
+}
+
+/** The columns of a delivered copy whose values may differ from the original, and how. */
+type ToleranceLine = { name: string; change: 'last_digit' | 'absolute' | 'date_spelling'; delta?: number }
+
+function toleranceSummary(specJson: string): ToleranceLine[] {
+  const spec = JSON.parse(specJson) as { columns: { name: string; kind: string; tolerance?: { lastDigit?: true; absolute?: number }; equivalentEncodings?: boolean }[] }
+  return spec.columns.flatMap((c): ToleranceLine[] => {
+    if (c.kind === 'numeric' && c.tolerance?.lastDigit) return [{ name: c.name, change: 'last_digit' as const }]
+    if (c.kind === 'numeric' && c.tolerance?.absolute) return [{ name: c.name, change: 'absolute' as const, delta: c.tolerance.absolute }]
+    if (c.kind === 'date' && c.equivalentEncodings) return [{ name: c.name, change: 'date_spelling' as const }]
+    return []
+  })
+}
+
+/** The licence as an ODRL Agreement (JSON-LD), for those who may read it. */
+export async function licenceOdrl(user: AuthUser, licenceId: string, origin: string, now = new Date()) {
+  const { licence } = await readable(user, licenceId)
+  const [orgs, products, entries, standing] = await Promise.all([
+    orgNames([licence.licenseeOrgId, licence.licensorOrgId]),
+    productTitles([licence.productId ?? '']),
+    entryTitles([licence.catalogEntryId ?? '']),
+    standingAt(licence, now),
+  ])
+  const named = (id: string) => {
+    const o = orgs.get(id)
+    return { id, uscc: o?.uscc ?? null, name: o ? `${o.zh} / ${o.en}` : id }
+  }
+  const title = (licence.productId ? products.get(licence.productId) : licence.catalogEntryId ? entries.get(licence.catalogEntryId) : undefined) ?? { zh: '', en: '' }
+  return licenceToOdrl({
+    id: licenceId,
+    origin,
+    licensee: named(licence.licenseeOrgId),
+    licensor: named(licence.licensorOrgId),
+    target: {
+      kind: licence.productId ? 'product' : 'catalog-entry',
+      id: licence.productId ?? licence.catalogEntryId ?? '',
+      versionId: licence.versionId ?? null,
+      title: `${title.zh} / ${title.en}`,
+    },
+    purpose: licence.purpose,
+    scenario: licence.scenario,
+    permittedFields: licence.permittedFields,
+    deliveryMode: licence.deliveryMode,
+    start: licence.start.toISOString(),
+    end: licence.end.toISOString(),
+    derivationAllowed: licence.derivationAllowed,
+    redistribution: licence.redistribution,
+    researchOnly: licence.researchOnly,
+    commercialUse: licence.commercialUse,
+    usageReport: licence.usageReport ?? 'none',
+    standing,
+  })
+}
+
+/** Art. 38: the licensee's staff issue the licence's API key (shown once). */
+export async function issueKeyFromPage(user: AuthUser, licenceId: string) {
+  await readable(user, licenceId)
+  return issueLicenceApiKey(user, licenceId)
+}
+
+/** Art. 24, 38: the authority revokes a licence, with a reason (the orders capability's revokeLicence). */
+export async function revokeFromPage(user: AuthUser, licenceId: string, reason: string) {
+  if (!user.permissions.has('revoke:licence:any')) throw new DomainError('forbidden', 'error.forbidden', 403)
+  await readable(user, licenceId)
+  return revokeLicence(licenceId, reason, { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) })
+}

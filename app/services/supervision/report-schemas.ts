@@ -1,0 +1,32 @@
+// SPEC C12 report forms and parameters: one schema each, shared by browser and server.
+import { z } from 'zod'
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+
+export const reportPeriodSchema = z.string().trim().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'error.supervision.badPeriod')
+
+/** The authority's (re)generation request. An empty scope means every organisation. */
+export const generateReportSchema = z.strictObject({
+  period: reportPeriodSchema,
+  scope: z.preprocess(
+    blank,
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{24}$/, 'error.supervision.badScope')
+      .optional(),
+  ),
+})
+
+export const reportParamsSchema = z.strictObject({ reportId: z.string().regex(/^[0-9a-z-]{10,120}$/, 'error.supervision.notFound') })
+
+export const reportListQuerySchema = z.strictObject({
+  kind: z.preprocess(blank, z.enum(['monthly', 'yearly']).optional()),
+  // An agency's own reports; absent = the all-organisations reports.
+  org: z.preprocess(blank, z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badScope').optional()),
+  queued: z.string().max(200).optional(),
+})
+
+export const productParamsSchema = z.strictObject({ productId: z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
+
+export const productLookupSchema = z.strictObject({ productId: z.string().trim().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
