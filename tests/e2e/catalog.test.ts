@@ -2,12 +2,11 @@
 // agency drafts a conditional entry without conditions (refused, message shown), completes it and
 // submits; the authority returns it; the agency sees the reason, fixes it; the authority approves.
 // Then the overdue dashboard, the calendar page and an English page, and the form without JavaScript.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -24,26 +23,14 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return Boolean(w.__remixRouter?.state?.initialized)
-  })
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))))
-}
 
-async function loginAs(email: string, home: string, locale = 'zh-CN', javaScriptEnabled = true) {
-  const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+function track(o: OpenedPage): OpenedPage {
   opened.push(o)
-  const { page } = o
-  const m = locale.startsWith('zh') ? zh : en
-  await page.goto('/login')
-  if (javaScriptEnabled) await hydrated(page)
-  await page.getByLabel(m.login.email, { exact: true }).fill(email)
-  await page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([page.waitForURL((url) => url.pathname === home), page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click()])
   return o
 }
+
+const loginAs = async (email: string, home: string, locale = 'zh-CN', javaScriptEnabled = true) =>
+  track(await signIn(browser, app.baseUrl, email, { home, locale, javaScriptEnabled }))
 
 function clean(o: OpenedPage) {
   expect(o.console.hydrationErrors(), 'hydration errors').toEqual([])

@@ -6,17 +6,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import mongoose from 'mongoose'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProductVersion } from '#models/product-version'
 import { ScanLink, ScanReport } from '#models/scan-report'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { scanFile } from '~/services/desensitize/scanner.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { contentStore } from '~/services/storage/store.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, openPage, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -95,28 +94,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return Boolean(w.__remixRouter?.state?.initialized)
-  })
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))))
-}
 
-async function loginAs(email: string, home: string, locale: string, javaScriptEnabled = true) {
-  const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+function track(o: OpenedPage): OpenedPage {
   opened.push(o)
-  const m = locale.startsWith('zh') ? zh : en
-  await o.page.goto('/login')
-  if (javaScriptEnabled) await hydrated(o.page)
-  await o.page.getByLabel(m.login.email).fill(email)
-  await o.page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([
-    o.page.waitForURL((url) => url.pathname === home),
-    o.page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click(),
-  ])
   return o
 }
+
+const loginAs = async (email: string, home: string, locale: string, javaScriptEnabled = true) =>
+  track(await signIn(browser, app.baseUrl, email, { home, locale, javaScriptEnabled }))
 
 describe('e2e: desensitize from a failed scan report', () => {
   it('art32 the provider picks a method per column and submits without JavaScript; the page follows the job', async () => {

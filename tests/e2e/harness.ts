@@ -14,6 +14,9 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core'
+import { en } from '~/i18n/en'
+import { zh } from '~/i18n/zh'
+import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { freePort } from '../../tools/services'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -294,4 +297,40 @@ export async function openPage(
 export function screenshotPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true })
   return path.join(ARTIFACTS, `${name}.png`)
+}
+
+/** Waits until Remix has hydrated the page (its handlers are attached), then one frame more. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
+    return Boolean(w.__remixRouter?.state?.initialized)
+  })
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))))
+}
+
+export interface SignInOptions {
+  /** The page login lands on; any page but /login when omitted. */
+  home?: string
+  locale?: string
+  javaScriptEnabled?: boolean
+}
+
+/**
+ * A demo user signed in through the login form (password `DEMO_PASSWORD`) in a fresh browser
+ * context of its own; with JavaScript on, the form is used only once the page has hydrated.
+ */
+export async function signIn(browser: Browser, baseUrl: string, email: string, options: SignInOptions = {}): Promise<OpenedPage> {
+  const { home, locale = 'zh-CN', javaScriptEnabled = true } = options
+  const opened = await openPage(browser, baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+  const { page } = opened
+  const m = locale.startsWith('zh') ? zh : en
+  await page.goto('/login')
+  if (javaScriptEnabled) await hydrated(page)
+  await page.getByLabel(m.login.email, { exact: true }).fill(email)
+  await page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
+  await Promise.all([
+    page.waitForURL((url) => (home ? url.pathname === home : url.pathname !== '/login')),
+    page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click(),
+  ])
+  return opened
 }

@@ -5,19 +5,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Delivery } from '#models/delivery'
 import { Licence } from '#models/licence'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { deliverLicence } from '~/services/delivery/deliver.server'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { contentStore } from '~/services/storage/store.server'
 import { connectDb, disconnectDb } from '~/utils/db.server'
 import { closeRedis } from '~/utils/redis.server'
 import { closeQueues } from '#jobs/queues'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -49,25 +48,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return Boolean(w.__remixRouter?.state?.initialized)
-  })
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))))
-}
 
-async function loginAs(email: string, home: string, locale: string) {
-  const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai' })
+function track(o: OpenedPage): OpenedPage {
   opened.push(o)
-  const m = locale.startsWith('zh') ? zh : en
-  await o.page.goto('/login')
-  await hydrated(o.page)
-  await o.page.getByLabel(m.login.email).fill(email)
-  await o.page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([o.page.waitForURL((url) => url.pathname === home), o.page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click()])
   return o
 }
+
+const loginAs = async (email: string, home: string, locale: string) => track(await signIn(browser, app.baseUrl, email, { home, locale }))
 
 describe('e2e: licences and delivery', () => {
   it('art38 the buyer reads its licence in plain words and downloads its fingerprinted copy (zh)', async () => {

@@ -2,12 +2,12 @@
 // visitor without an account searches (Simplified and Traditional Chinese), narrows by a facet,
 // opens an entry with its preview and download, sees a conditionally open entry's conditions,
 // reads the yearly open catalog and comments without JavaScript; the authority reads the comment.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -24,13 +24,6 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return Boolean(w.__remixRouter?.state?.initialized)
-  })
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))))
-}
 
 async function visitor(locale = 'zh-CN', javaScriptEnabled = true) {
   const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })

@@ -7,13 +7,11 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
 const opened: OpenedPage[] = []
-const m = zh
 const o = zh.orders
 
 beforeAll(async () => {
@@ -27,21 +25,17 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function signIn(email: string, home: string, locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<Page> {
-  const p = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled: false })
-  opened.push(p)
-  const { page } = p
-  const l = locale === 'zh-CN' ? m : en
-  await page.goto('/login')
-  await page.getByLabel(l.login.email, { exact: true }).fill(email)
-  await page.getByLabel(l.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([page.waitForURL((url) => url.pathname === home), page.locator('main').getByRole('button', { name: l.login.submit, exact: true }).click()])
-  return page
+function track(o: OpenedPage): OpenedPage {
+  opened.push(o)
+  return o
 }
+
+const signInAs = async (email: string, home: string, locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<Page> =>
+  track(await signIn(browser, app.baseUrl, email, { home, locale, javaScriptEnabled: false })).page
 
 describe('e2e: buying by bank transfer', () => {
   it('the buyer orders, the authority confirms the transfer, the order is paid with a licence', async () => {
-    const buyer = await signIn('buyer@demo.gd.example', '/buyer')
+    const buyer = await signInAs('buyer@demo.gd.example', '/buyer')
     await buyer.getByRole('link', { name: o.buy, exact: true }).click()
     await buyer.waitForURL((url) => url.pathname === '/market')
     await buyer.goto('/market?q=企业登记统计')
@@ -59,7 +53,7 @@ describe('e2e: buying by bank transfer', () => {
     expect(await buyer.locator('#order-status').textContent()).toBe(o.statuses.awaiting_payment)
     await buyer.screenshot({ path: screenshotPath('orders-awaiting-transfer'), fullPage: true })
 
-    const authority = await signIn('authority@demo.gd.example', '/authority')
+    const authority = await signInAs('authority@demo.gd.example', '/authority')
     await authority.getByRole('link', { name: o.links.awaiting }).first().click()
     await authority.waitForURL((url) => url.pathname === '/authority/payments')
     const row = authority.locator(`tr[data-remittance-ref="${ref}"]`)
@@ -108,7 +102,7 @@ describe('e2e: buying by bank transfer', () => {
     expect(body.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(1)
 
     // The regulator reads the same order in English, with no buttons to change it.
-    const regulator = await signIn('regulator@demo.gd.example', '/regulator', 'en-US')
+    const regulator = await signInAs('regulator@demo.gd.example', '/regulator', 'en-US')
     await regulator.goto(orderPath)
     expect(await regulator.locator('#order-status').textContent()).toBe(en.orders.statuses.paid)
     expect(await regulator.locator('#refund-form, #cancel-form, #confirm-transfer-form').count()).toBe(0)

@@ -5,12 +5,11 @@
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -27,30 +26,20 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function signIn(email: string, locale: 'zh-CN' | 'en-US') {
-  const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai' })
+function track(o: OpenedPage): OpenedPage {
   opened.push(o)
-  const m = locale === 'zh-CN' ? zh : en
-  await o.page.goto('/login')
-  await o.page.getByLabel(m.login.email).fill(email)
-  await o.page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([o.page.waitForURL((url) => url.pathname !== '/login'), o.page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click()])
   return o
 }
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return w.__remixRouter?.state?.initialized === true
-  })
-}
+const signInAs = async (email: string, locale: 'zh-CN' | 'en-US') => track(await signIn(browser, app.baseUrl, email, { locale, javaScriptEnabled: true }))
+
 
 const TITLE = '广州重点企业信用监测指数（端到端测试）'
 
 describe('products end to end', () => {
   it('provider uploads a version, the authority approves it, a buyer opens its provenance graph', async () => {
     // --- provider: a new important-grade product -------------------------------------------
-    const provider = await signIn('provider@demo.gd.example', 'zh-CN')
+    const provider = await signInAs('provider@demo.gd.example', 'zh-CN')
     const p = provider.page
     await p.goto('/provider/products/new')
     await p.getByLabel(zh.market.form.titleZh).fill(TITLE)
@@ -100,7 +89,7 @@ describe('products end to end', () => {
     expect(provider.console.hydrationErrors()).toEqual([])
 
     // --- authority: screening by hand, then approve ---------------------------------------------
-    const authority = await signIn('authority@demo.gd.example', 'zh-CN')
+    const authority = await signInAs('authority@demo.gd.example', 'zh-CN')
     const a = authority.page
     await a.goto('/authority/listings')
     await a.screenshot({ path: screenshotPath('products-4-queue'), fullPage: true })
@@ -113,7 +102,7 @@ describe('products end to end', () => {
     await expect.poll(() => a.locator('main h1').textContent()).toContain(zh.market.state.published)
 
     // --- buyer: finds it and opens the provenance graph -----------------------------------------
-    const buyer = await signIn('buyer@demo.gd.example', 'en-US')
+    const buyer = await signInAs('buyer@demo.gd.example', 'en-US')
     const b = buyer.page
     await b.goto('/market?q=' + encodeURIComponent('信用监测'))
     await b.getByRole('link', { name: 'Guangzhou key enterprise credit index (e2e)' }).click()

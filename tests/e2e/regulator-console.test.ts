@@ -1,11 +1,11 @@
 // Issue 8 regulator console in Chromium against the production build: the regulator filters the
 // log, opens an entry with its proof, and downloads the CSV of the filtered view.
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { hydrated, launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -22,12 +22,6 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } }
-    return Boolean(w.__remixRouter?.state?.initialized)
-  })
-}
 
 describe('e2e: regulator console', () => {
   it('the regulator filters the log, opens an entry with its proof and downloads the CSV', async () => {

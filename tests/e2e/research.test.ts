@@ -4,13 +4,11 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
 const opened: OpenedPage[] = []
-const m = zh
 const r = zh.research
 
 beforeAll(async () => {
@@ -24,20 +22,17 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-async function signIn(email: string, home: string): Promise<Page> {
-  const o = await openPage(browser, app.baseUrl, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled: false })
+function track(o: OpenedPage): OpenedPage {
   opened.push(o)
-  const { page } = o
-  await page.goto('/login')
-  await page.getByLabel(m.login.email, { exact: true }).fill(email)
-  await page.getByLabel(m.login.password, { exact: true }).fill(DEMO_PASSWORD)
-  await Promise.all([page.waitForURL((url) => url.pathname === home), page.locator('main').getByRole('button', { name: m.login.submit, exact: true }).click()])
-  return page
+  return o
 }
+
+const signInAs = async (email: string, home: string): Promise<Page> =>
+  track(await signIn(browser, app.baseUrl, email, { home, javaScriptEnabled: false })).page
 
 describe('e2e: research access and usage reports', () => {
   it('a university requests, the provider approves minimal fields, the university reports its use', async () => {
-    const researcher = await signIn('researcher@demo.gd.example', '/research')
+    const researcher = await signInAs('researcher@demo.gd.example', '/research')
     await researcher.screenshot({ path: screenshotPath('research-home'), fullPage: true })
     await researcher.goto('/market?q=企业活力指数')
     await researcher.getByRole('link', { name: '广东地市企业活力指数（季度）' }).first().click()
@@ -55,7 +50,7 @@ describe('e2e: research access and usage reports', () => {
     await researcher.getByRole('status').filter({ hasText: r.detail.submitted }).waitFor()
     await researcher.screenshot({ path: screenshotPath('research-request-submitted'), fullPage: true })
 
-    const provider = await signIn('provider@demo.gd.example', '/provider')
+    const provider = await signInAs('provider@demo.gd.example', '/provider')
     await provider.getByRole('link', { name: r.home.inboxPending }).click()
     await provider.waitForURL((url) => url.pathname === '/research/inbox')
     // The seeded request and the new one.
@@ -80,7 +75,7 @@ describe('e2e: research access and usage reports', () => {
     await researcher.getByRole('status').filter({ hasText: r.usage.submitted }).waitFor()
     await researcher.screenshot({ path: screenshotPath('usage-report-submitted'), fullPage: true })
 
-    const authority = await signIn('authority@demo.gd.example', '/authority')
+    const authority = await signInAs('authority@demo.gd.example', '/authority')
     await authority.getByRole('heading', { name: r.usage.overdueTitle }).waitFor()
     await authority.screenshot({ path: screenshotPath('authority-home-research'), fullPage: true })
   }, 180_000)
