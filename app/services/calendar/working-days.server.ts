@@ -91,6 +91,17 @@ export function invalidateCalendarCache(): void {
   cached = undefined
 }
 
+/**
+ * Art. 23: a sharing request is answered within 5 working days of its arrival (Art. 26 sends
+ * research requests through the same procedure). The one place that deadline is computed.
+ */
+export const ART23_REPLY_WORKING_DAYS = 5
+
+/** Art. 23: the end of the day a request that arrived at `receivedAt` must be answered by. */
+export function art23ReplyDueIn(rules: CalendarRules, receivedAt: Date): Date {
+  return addWorkingDaysIn(rules, receivedAt, ART23_REPLY_WORKING_DAYS)
+}
+
 /** The end of the n-th working day after `date` (see addWorkingDaysIn). */
 export async function addWorkingDays(date: Date, n: number): Promise<Date> {
   return addWorkingDaysIn(await loadCalendarRules(), date, n)

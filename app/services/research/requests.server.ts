@@ -8,7 +8,7 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { ResearchRequest, type ResearchRequestDoc } from '#models/research-request'
-import { addWorkingDays, endOfChinaDay, workingDaysBetween } from '~/services/calendar/working-days.server'
+import { ART23_REPLY_WORKING_DAYS, addWorkingDays, endOfChinaDay, workingDaysBetween } from '~/services/calendar/working-days.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -16,8 +16,6 @@ import { DomainError } from '~/utils/errors'
 import type { ResearchRequestInput } from './schemas'
 import type { ResearchSubjectKind, ResearchUseKind } from './vocab'
 
-/** Art. 26 → Art. 23 ¶2: the owner replies to a request within 5 working days. */
-export const RESEARCH_REPLY_WORKING_DAYS = 5
 /** The longest access a request may ask for (a sensible bound on a research project; not in the law). */
 export const RESEARCH_MAX_PERIOD_DAYS = 5 * 366
 
@@ -129,7 +127,7 @@ export function assertPeriod(start: Date, end: Date, now: Date): void {
 
 /** Art. 26 → Art. 23 ¶2: the owner's reply is due 5 working days after the request arrives. */
 export function replyDeadline(submittedAt: Date): Promise<Date> {
-  return addWorkingDays(submittedAt, RESEARCH_REPLY_WORKING_DAYS)
+  return addWorkingDays(submittedAt, ART23_REPLY_WORKING_DAYS)
 }
 
 /** A request is overdue while it waits past its reply deadline (shown, never auto-decided). */

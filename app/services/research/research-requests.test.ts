@@ -10,7 +10,7 @@ import { Licence } from '#models/licence'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Product } from '#models/product'
 import { ResearchDecision, ResearchRequest } from '#models/research-request'
-import { addWorkingDays } from '~/services/calendar/working-days.server'
+import { ART23_REPLY_WORKING_DAYS, addWorkingDays } from '~/services/calendar/working-days.server'
 import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
@@ -19,7 +19,7 @@ import { demoUser, seededEntryId } from '../../../tests/fixtures/products'
 import { useTestDb } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { assertGrantEnd, decideResearchRequest } from './decisions.server'
-import { RESEARCH_REPLY_WORKING_DAYS, runResearchReplySweep, submitResearchRequest } from './requests.server'
+import { runResearchReplySweep, submitResearchRequest } from './requests.server'
 import type { ResearchRequestInput } from './schemas'
 
 async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
@@ -96,7 +96,7 @@ describe('research access (Art. 26)', () => {
   it('art23 the owner must reply within 5 working days; the submission is logged', async () => {
     const now = new Date()
     const submitted = await submitResearchRequest(researcher, input(), { now })
-    expect(submitted.replyDueAt.toISOString()).toBe((await addWorkingDays(now, RESEARCH_REPLY_WORKING_DAYS)).toISOString())
+    expect(submitted.replyDueAt.toISOString()).toBe((await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)).toISOString())
     const request = await ResearchRequest.findById(submitted.requestId).lean()
     expect(request!.ownerOrgId).toBe(provider.org!.id)
     expect(request!.status).toBe('pending')

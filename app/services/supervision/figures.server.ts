@@ -1,7 +1,7 @@
 // SPEC C12 (Art. 48–52): the figures of a supervision report, computed from ledger entries alone
 // (plus the working-day calendar and the ledger's own audit records). Pure: the same entries give
 // the same report, byte for byte, so a regulator can regenerate it from an export of the log.
-import { addWorkingDaysIn, workingDaysBetweenIn, type CalendarRules } from '~/services/calendar/working-days.server'
+import { art23ReplyDueIn, type CalendarRules } from '~/services/calendar/working-days.server'
 
 /** The fields of a ledger entry a report reads. */
 export interface ReportEntry {
@@ -108,7 +108,6 @@ export interface ReportContent {
 
 export const EVIDENCE_CAP = 100
 /** Art. 23: a sharing request is answered within 5 working days. */
-export const SHARING_REPLY_WORKING_DAYS = 5
 
 /**
  * Yearly evaluation (Art. 49): weights of the rates an agency is scored on; a rate with no
@@ -379,11 +378,11 @@ export function computeReport(input: {
   for (const req of sharingSubmitted) {
     const id = subjectIds(req, 'sharing-request')[0] ?? ''
     const owner = requestOwner.get(id)
-    const due = addWorkingDaysIn(calendar, req.at, SHARING_REPLY_WORKING_DAYS)
+    const due = art23ReplyDueIn(calendar, req.at)
     const reply = sharingReplies.get(id)
     if (inPeriod(req.at)) {
       add(owner, 'sharingRequests', req._id)
-      if (reply && workingDaysBetweenIn(calendar, req.at, reply.at) <= SHARING_REPLY_WORKING_DAYS) add(owner, 'sharingRepliedInTime', reply._id)
+      if (reply && reply.at <= due) add(owner, 'sharingRepliedInTime', reply._id)
       else if (reply) add(owner, 'sharingRepliedLate', reply._id)
       else if (due < asOf) add(owner, 'sharingUnanswered', req._id)
     }
