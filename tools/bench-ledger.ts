@@ -42,6 +42,7 @@ async function main() {
     QUEUE_PREFIX: 'bench',
     NODE_ENV: 'production',
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    DELIVERY_LINK_SECRET: randomBytes(32).toString('hex'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   })
 

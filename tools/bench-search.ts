@@ -284,6 +284,7 @@ async function main() {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: 'bench',
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      DELIVERY_LINK_SECRET: randomBytes(32).toString('hex'),
       DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     }
     console.log(`(the Remix server connects to the FerretDB dev database at start-up; no query touches it)\n`)
