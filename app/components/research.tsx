@@ -196,3 +196,67 @@ export function ResearchAccessLink({ product, entry }: { product?: string; entry
     </section>
   )
 }
+
+interface RequestRow {
+  id: string
+  subjectTitle: Localized
+  subjectKind: string
+  requesterOrgId: string
+  ownerOrgId: string
+  project: { name: string; number: string }
+  status: string
+  overdue?: boolean
+  createdAt: string
+  replyDueAt: string
+}
+
+/**
+ * Art. 26: a list of research requests, for the requester (who owns the data asked for) or for the
+ * owner's inbox (who asks); each with its status and reply date (Art. 23).
+ */
+export function RequestTable({
+  items,
+  orgNames,
+  party,
+}: {
+  items: RequestRow[]
+  orgNames: Record<string, Localized>
+  /** The other side shown in the second column. */
+  party: 'owner' | 'requester'
+}) {
+  const { t } = useTranslation()
+  const lang = useLang()
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{t('research.subject')}</th>
+          <th>{t(party === 'owner' ? 'research.owner' : 'research.requester')}</th>
+          <th>{t('research.project')}</th>
+          <th>{t('research.statusLabel')}</th>
+          <th>{t('research.submittedAt')}</th>
+          <th>{t('research.replyDueAt')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <Link to={`/research/requests/${r.id}`}>{pick(r.subjectTitle, lang)}</Link>
+              <div className="muted">{t(`research.kind.${r.subjectKind}`)}</div>
+            </td>
+            <td>{pick(orgNames[party === 'owner' ? r.ownerOrgId : r.requesterOrgId], lang)}</td>
+            <td>
+              {r.project.name} <span className="mono muted">{r.project.number}</span>
+            </td>
+            <td className="nowrap">
+              <RequestStatus status={r.status} overdue={r.overdue} />
+            </td>
+            <td className="nowrap">{formatDateTime(r.createdAt, lang)}</td>
+            <td className="nowrap">{formatDateTime(r.replyDueAt, lang)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Pager, pick, RequestStatus, ResearchNav, useLang } from '~/components/research'
+import { Pager, RequestTable, ResearchNav } from '~/components/research'
 import { listInbox, pageGuard, researchLinks } from '~/services/research/pages.server'
 import { researchListQuery } from '~/services/research/schemas'
-import { formatDateTime } from '~/utils/format'
 import { queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -23,7 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ResearchInbox() {
   const { t } = useTranslation()
-  const lang = useLang()
   const { nav, query, items, orgNames, nextAfter } = useLoaderData<typeof loader>()
   return (
     <section className="card">
@@ -49,37 +47,7 @@ export default function ResearchInbox() {
       {items.length === 0 ? (
         <p className="muted">{t('research.inbox.empty')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('research.subject')}</th>
-              <th>{t('research.requester')}</th>
-              <th>{t('research.project')}</th>
-              <th>{t('research.statusLabel')}</th>
-              <th>{t('research.submittedAt')}</th>
-              <th>{t('research.replyDueAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/research/requests/${r.id}`}>{pick(r.subjectTitle, lang)}</Link>
-                  <div className="muted">{t(`research.kind.${r.subjectKind}`)}</div>
-                </td>
-                <td>{pick(orgNames[r.requesterOrgId], lang)}</td>
-                <td>
-                  {r.project.name} <span className="mono muted">{r.project.number}</span>
-                </td>
-                <td className="nowrap">
-                  <RequestStatus status={r.status} overdue={r.overdue} />
-                </td>
-                <td className="nowrap">{formatDateTime(r.createdAt, lang)}</td>
-                <td className="nowrap">{formatDateTime(r.replyDueAt, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RequestTable items={items} orgNames={orgNames} party="requester" />
       )}
       <Pager nextAfter={nextAfter} />
     </section>

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Pager, pick, RequestStatus, ResearchNav, useLang } from '~/components/research'
+import { Pager, RequestTable, ResearchNav } from '~/components/research'
 import { listOwnRequests, pageGuard, researchLinks } from '~/services/research/pages.server'
 import { researchListQuery } from '~/services/research/schemas'
-import { formatDateTime } from '~/utils/format'
 import { queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -22,7 +21,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MyResearchRequests() {
   const { t } = useTranslation()
-  const lang = useLang()
   const { nav, items, orgNames, nextAfter } = useLoaderData<typeof loader>()
   return (
     <section className="card">
@@ -35,37 +33,7 @@ export default function MyResearchRequests() {
       {items.length === 0 ? (
         <p className="muted">{t('research.mine.empty')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('research.subject')}</th>
-              <th>{t('research.owner')}</th>
-              <th>{t('research.project')}</th>
-              <th>{t('research.statusLabel')}</th>
-              <th>{t('research.submittedAt')}</th>
-              <th>{t('research.replyDueAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/research/requests/${r.id}`}>{pick(r.subjectTitle, lang)}</Link>
-                  <div className="muted">{t(`research.kind.${r.subjectKind}`)}</div>
-                </td>
-                <td>{pick(orgNames[r.ownerOrgId], lang)}</td>
-                <td>
-                  {r.project.name} <span className="mono muted">{r.project.number}</span>
-                </td>
-                <td className="nowrap">
-                  <RequestStatus status={r.status} overdue={r.overdue} />
-                </td>
-                <td className="nowrap">{formatDateTime(r.createdAt, lang)}</td>
-                <td className="nowrap">{formatDateTime(r.replyDueAt, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RequestTable items={items} orgNames={orgNames} party="owner" />
       )}
       <Pager nextAfter={nextAfter} />
     </section>
