@@ -283,7 +283,9 @@ describe('jobs', () => {
     })
 
     it('processes jobs and exits 0 on SIGTERM', async () => {
-      child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['jobs/worker.ts'], {
+      // Node itself with tsx's loader, not the `tsx` CLI: the CLI runs the script in a child process
+      // of its own, which a SIGKILL of the CLI would leave running (a stray worker on this file's database).
+      child = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], {
         cwd: root,
         env: { ...process.env, MONGODB_DB: dbName(), QUEUE_PREFIX: prefix },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -456,7 +456,9 @@ describe('licences and delivery', () => {
     })
 
     function startWorker(log: { text: string }) {
-      const c = spawn(path.join(root, 'node_modules/.bin/tsx'), ['jobs/worker.ts'], {
+      // Node itself with tsx's loader, not the `tsx` CLI: the CLI runs the script in a child process
+      // of its own, which a SIGKILL of the CLI would leave running (a stray worker on this file's database).
+      const c = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], {
         cwd: root,
         env: { ...process.env, MONGODB_DB: dbName(), QUEUE_PREFIX: prefix, STORAGE_DIR: storage },
         stdio: ['ignore', 'pipe', 'pipe'],
