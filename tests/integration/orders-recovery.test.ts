@@ -154,6 +154,26 @@ describe('orders recovered and refunded', () => {
     expect(paid!.summary).toMatchObject({ renewal: false, amountFen: 200_000, method: 'bank_transfer' })
   })
 
+  it('art38 a crash half-way through a refund: the payment sweep revokes the licence and logs the refund once', async () => {
+    const orderId = await order(statsId, 'one_off-1', 'bank_transfer')
+    const authority = users.authority!
+    await confirmTransfer(authority, { intent: 'confirm', orderId, amount: (await loadOrder(orderId)).amountFen, bankReference: `BR-${orderId}` })
+    const licenceId = (await loadOrder(orderId)).licenceId!
+    // refundOrder's first step, then the process dies: no ledger entry, licence in force, seat held.
+    await OrderEvent.create({ _id: `${orderId}:refunded`, orderId, kind: 'refunded', reason: '重复付款', actorUserId: authority.id, actorOrgId: authority.org?.id })
+    expect((await Licence.findById(licenceId).lean())!.status).toBe('active')
+
+    const first = await sweepLater()
+    expect(first.refunds.completed).toBeGreaterThanOrEqual(1)
+    const done = await loadOrder(orderId)
+    expect(done).toMatchObject({ status: 'refunded' })
+    expect(done.refundedSeq).toBeGreaterThan(0)
+    expect((await Licence.findById(licenceId).lean())!.status).toBe('revoked')
+    await sweepLater()
+    expect(await LedgerEntry.countDocuments({ action: 'order.refunded', subjects: `order:${orderId}` })).toBe(1)
+    expect(await LedgerEntry.countDocuments({ action: 'licence.revoked', subjects: `licence:${licenceId}` })).toBe(1)
+  })
+
   it('art38 a cancelled order paid by subscription: the subscription is cancelled and its first invoice refunded', async () => {
     const orderId = await order(statsId, 'subscription_monthly-2', 'stripe')
     await cancelOrder(users.buyer!, orderId, '不再需要')

@@ -315,11 +315,31 @@ export async function applyRefund(order: OrderLean, input: { reason: string; ref
     summary: orderSummary(order),
     eventKey: `order.refunded:${id}`,
   })
-  await Order.updateOne({ _id: order._id }, { $set: { refundedSeq: entry._id } })
   const fresh = await loadOrder(id)
   if (fresh.licenceId) await revokeLicence(fresh.licenceId, `order refunded: ${input.reason}`.slice(0, 500), input.actor)
   await releaseSeat({ productId: order.productId, planKey: order.planKey, seatNo: order.seatNo ?? null, orderId: id })
+  // Last: `refundedSeq` says every step above was carried through; the payment sweep finishes a
+  // refund whose `refunded` event exists without it (a crash half-way).
+  await Order.updateOne({ _id: order._id }, { $set: { refundedSeq: entry._id } })
   return { refundedSeq: entry._id }
+}
+
+/**
+ * Finishes a refund that stopped after its `refunded` event (the sweep): the same idempotent steps,
+ * with the reason, reference and actor the event and the payment recorded.
+ */
+export async function resumeRefund(orderId: string): Promise<void> {
+  const [order, event, payment] = await Promise.all([
+    loadOrder(orderId),
+    OrderEvent.findById(orderEventId(orderId, 'refunded')).lean(),
+    Payment.findById(orderId).lean(),
+  ])
+  if (!event || order.refundedSeq !== null) return
+  await applyRefund(order, {
+    reason: event.reason ?? '',
+    reference: payment?.refundReference ?? '',
+    actor: { ...(event.actorUserId ? { userId: event.actorUserId } : {}), ...(event.actorOrgId ? { orgId: event.actorOrgId } : {}) },
+  })
 }
 
 /**

@@ -5,11 +5,13 @@
 //    processed again. Stripe does not resend an event we answered 200.
 //  - Orders whose `settled` event says paid but that have no licence (a crash between the `paid`
 //    claim and `issueLicence`): the payment's downstream is run again from its payment record.
+//  - Refunds whose `refunded` event exists but that were not carried through (no `refundedSeq`:
+//    the ledger entry, the licence revocation or the seat release may be missing): finished.
 import mongoose from 'mongoose'
 import { getQueue } from '#jobs/queues'
 import { Order, OrderEvent, orderEventId } from '#models/order'
 import { StripeEvent } from '#models/stripe-event'
-import { resumePayment } from './payments.server'
+import { resumePayment, resumeRefund } from './payments.server'
 import { HANDLED_EVENT_TYPES, paymentEventJobId, processPaymentEvent } from './webhooks.server'
 
 /** Left alone this long: the first attempt (or its job's retries) may still be under way. */
@@ -21,6 +23,7 @@ const BATCH = 100
 export interface ReconcileResult {
   events: { processed: number; failed: number }
   orders: { completed: number; waiting: number; failed: number }
+  refunds: { completed: number; failed: number }
 }
 
 function message(error: unknown): string {
@@ -32,7 +35,33 @@ export async function reconcilePayments(at = new Date()): Promise<ReconcileResul
   const cutoff = new Date(at.getTime() - RECONCILE_AFTER_MINUTES * 60_000)
   const events = await reprocessStaleEvents(at, cutoff)
   const orders = await completePaidOrders(cutoff)
-  return { events, orders }
+  const refunds = await completeRefunds(at, cutoff)
+  return { events, orders, refunds }
+}
+
+/**
+ * Refund events recorded before `cutoff` (within the events window) whose order has no
+ * `refundedSeq`: the refund's remaining steps are run again (applyRefund is idempotent).
+ */
+async function completeRefunds(at: Date, cutoff: Date): Promise<ReconcileResult['refunds']> {
+  const oldest = new Date(at.getTime() - RECONCILE_EVENTS_WITHIN_DAYS * 24 * 3600_000)
+  const events = await OrderEvent.find({ kind: 'refunded', at: mongoose.trusted({ $lt: cutoff, $gte: oldest }) }, { orderId: 1 }).lean()
+  const result = { completed: 0, failed: 0 }
+  if (events.length === 0) return result
+  const unfinished = await Order.find(
+    { _id: mongoose.trusted({ $in: events.map((e) => e.orderId) }), refundedSeq: null },
+    { _id: 1 },
+  ).lean()
+  for (const { _id } of unfinished) {
+    try {
+      await resumeRefund(String(_id))
+      result.completed++
+    } catch (error) {
+      result.failed++
+      console.warn(`[payment-sweep] refund of order ${String(_id)}: ${message(error)}`)
+    }
+  }
+  return result
 }
 
 /**
