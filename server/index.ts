@@ -1,5 +1,7 @@
 // The web process: Express hosts the Remix app (Vite middleware in development,
-// the built bundle in production) and the authority-only queue dashboard.
+// the built bundle in production) and the authority-only queue dashboard; the public read API's
+// hot paths are answered in front of Express by their route's own loader (server/public-api.ts).
+import http from 'node:http'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
@@ -8,10 +10,12 @@ import { createQueueDashboard } from '~/services/jobs/dashboard.server'
 import { connectDb, ensureIndexes } from '~/utils/db.server'
 import { requireEnvOrExit } from '~/utils/env.server'
 import { getOptionalUser } from '~/utils/permissions.server'
+import { publicApiFront } from './public-api'
 
 const env = requireEnvOrExit()
 
-export async function createApp() {
+/** The web process's node:http request listener. */
+export async function createApp(): Promise<http.RequestListener> {
   await connectDb()
   await ensureIndexes()
   const vite =
@@ -59,12 +63,15 @@ export async function createApp() {
       getLoadContext: (req) => ({ clientIp: req.ip }),
     }),
   )
-  return app
+  const front = publicApiFront(build)
+  return (req, res) => {
+    if (!front(req, res)) app(req, res)
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const app = await createApp()
-  const server = app.listen(env.PORT, env.HOST, () => {
+  const server = http.createServer(await createApp())
+  server.listen(env.PORT, env.HOST, () => {
     console.log(`web: http://localhost:${env.PORT}`)
   })
   // Finish requests in flight, then close connections so the process exits on its own.

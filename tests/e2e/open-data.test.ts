@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { hydrated, launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { get as httpGet } from 'node:http'
+import { gunzipSync } from 'node:zlib'
+import { hydrated, launchBrowser, openPage, screenshotPath, signIn, startApp, type OpenedPage, type RunningApp } from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -116,5 +118,57 @@ describe('e2e: open-data portal', () => {
     await expect.poll(() => a.page.getByText('建议开放公交实时到站数据（端到端测试）。').count()).toBe(1)
     await a.page.screenshot({ path: screenshotPath('open-07-authority'), fullPage: true })
     clean(a)
+  })
+})
+
+// The search API is answered in front of Express and Remix (server/public-api.ts, ADR 024): the
+// same answers, permissions and messages as the route, through the production server.
+describe('e2e: catalog search API over HTTP', () => {
+  const search = (query: string, headers: Record<string, string> = {}) =>
+    fetch(`${app.baseUrl}/api/v1/catalog/search${query}`, { headers, redirect: 'manual' })
+
+  it('art32 anonymous callers get open entries only; a staff session widens to the listed catalog', async () => {
+    const anonymous = await search('?limit=100')
+    expect(anonymous.status).toBe(200)
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/json/)
+    const open = (await anonymous.json()) as { total: number; items: { openAttribute: string }[] }
+    expect(open.items.length).toBeGreaterThan(5)
+    expect(open.items.every((i) => i.openAttribute !== 'not_open')).toBe(true)
+
+    const staff = await signIn(browser, app.baseUrl, 'authority@demo.gd.example')
+    opened.push(staff)
+    const cookie = (await staff.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+    const listed = (await (await search('?limit=100', { Cookie: cookie })).json()) as { total: number; facets: { openAttribute: { value: string }[] } }
+    expect(listed.total).toBeGreaterThan(open.total)
+    expect(listed.facets.openAttribute.map((f) => f.value)).toContain('not_open')
+  })
+
+  it('refuses a bad API key with 401 and bad facets with 400, in the caller’s language', async () => {
+    const badKey = await search('', { Authorization: 'Bearer not-a-key', 'Accept-Language': 'en' })
+    expect(badKey.status).toBe(401)
+    expect(JSON.stringify(await badKey.json())).toMatch(/[A-Za-z]/)
+    const en400 = await search('?sharingType=sometimes', { 'Accept-Language': 'en' })
+    expect(en400.status).toBe(400)
+    expect(JSON.stringify(await en400.json())).toMatch(/sharingType.*sometimes/)
+    const zh400 = await search('?limit=100000', { 'Accept-Language': 'zh-CN' })
+    expect(zh400.status).toBe(400)
+    expect(JSON.stringify(await zh400.json())).toMatch(/[\u4e00-\u9fff]/)
+  })
+
+  it('compresses for clients that accept gzip, and leaves other methods to the route', async () => {
+    const plain = await (await search('?limit=50')).text()
+    const raw = await new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+      const url = new URL(`${app.baseUrl}/api/v1/catalog/search?limit=50`)
+      httpGet(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }))
+      }).on('error', reject)
+    })
+    expect(raw.encoding).toBe('gzip')
+    expect(raw.vary).toMatch(/Accept-Encoding/)
+    expect(gunzipSync(raw.body).toString('utf8')).toBe(plain)
+    const post = await fetch(`${app.baseUrl}/api/v1/catalog/search`, { method: 'POST', headers: { 'Accept-Language': 'en' } })
+    expect(post.status).toBe(405)
   })
 })

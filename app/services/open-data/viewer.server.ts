@@ -31,3 +31,46 @@ export async function handlePublicApi(request: Request, run: () => Promise<unkno
     throw error
   }
 }
+
+/**
+ * A public JSON read: the data for a caller (anonymous unless the request carries an API key or a
+ * session). Served by its route's loader (`publicReadLoader`) and, for GET, by the web process's
+ * front in server/public-api.ts, which skips Remix's route matching (ADR 024).
+ */
+export type PublicRead = (url: URL, viewer: AuthUser | undefined) => Promise<unknown>
+
+/** A request as a public read needs it: the Fetch Request is made only for credentials or errors. */
+export interface PublicReadInput {
+  url: URL
+  /** An Authorization or Cookie header is present: only then can the caller be anyone but anonymous. */
+  hasCredentials: boolean
+  request: () => Request
+}
+
+/** JSON text for a 200, or the error Response (4xx translated into the caller's language). */
+export async function answerPublicRead(read: PublicRead, input: PublicReadInput): Promise<string | Response> {
+  try {
+    const viewer = input.hasCredentials ? await optionalViewer(input.request()) : undefined
+    return JSON.stringify(await read(input.url, viewer))
+  } catch (error) {
+    if (error instanceof Response) return error
+    if (error instanceof DomainError) return apiHandle(await getT(input.request()), () => Promise.reject(error))
+    throw error
+  }
+}
+
+export const JSON_CONTENT_TYPE = 'application/json'
+
+/** The Remix loader of a public read; the front finds `publicRead` on it. */
+export function publicReadLoader(read: PublicRead) {
+  const publicRead = (input: PublicReadInput) => answerPublicRead(read, input)
+  const loader = async ({ request }: { request: Request }): Promise<Response> => {
+    const answer = await publicRead({
+      url: new URL(request.url),
+      hasCredentials: request.headers.has('Authorization') || request.headers.has('Cookie'),
+      request: () => request,
+    })
+    return typeof answer === 'string' ? new Response(answer, { headers: { 'Content-Type': JSON_CONTENT_TYPE } }) : answer
+  }
+  return Object.assign(loader, { publicRead })
+}
