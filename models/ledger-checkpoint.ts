@@ -21,6 +21,9 @@ const ledgerCheckpointSchema = new Schema(
     // (merkle.ts frontierNodes), so the next checkpoint resumes without reading ledger_nodes. A
     // reader checks that they fold to rootHash before using them.
     frontier: { type: [String], default: undefined },
+    // Not signed: the chain hash of entry treeSize, which the next entry links to; the tail of
+    // recent entries in Redis is used only when it continues from this hash (tail.server.ts).
+    headHash: { type: String },
   },
   { collection: 'ledger_checkpoints', versionKey: false, strict: 'throw' },
 )

@@ -20,12 +20,14 @@ export interface LedgerCheckpointResult {
  */
 export async function checkpointLedger(
   data: unknown,
-  deps: { publish?: () => Promise<PublishResult> } = {},
+  deps: { publish?: (options: { fromTail: boolean }) => Promise<PublishResult> } = {},
 ): Promise<LedgerCheckpointResult> {
-  parseJobData('ledger-checkpoint', data)
+  const { reason } = parseJobData('ledger-checkpoint', data)
   let result: PublishResult
   try {
-    result = await (deps.publish ?? publishCheckpoint)()
+    // A checkpoint an entry count triggered reads the new entries from the tail in Redis when it
+    // can; the scheduled and manual ones read the database.
+    result = await (deps.publish ?? publishCheckpoint)({ fromTail: reason === 'entries' })
   } catch (error) {
     // A log that does not verify will not verify on a retry: stop, and let the hourly
     // ledger-audit job name the entry to the authority.

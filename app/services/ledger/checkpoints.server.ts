@@ -5,7 +5,7 @@
 // Nothing here relies on a conditional update or a transaction (STACK.md): nodes and checkpoints
 // are inserts under unique _ids whose contents are determined by the log, so a retry or a second
 // worker either inserts the same document or is refused.
-import mongoose from 'mongoose'
+import mongoose, { type mongo } from 'mongoose'
 import { LedgerCheckpoint } from '#models/ledger-checkpoint'
 import { LedgerEntry } from '#models/ledger-entry'
 import { LedgerNode } from '#models/ledger-node'
@@ -30,6 +30,7 @@ import {
   type TreeAlg,
 } from './merkle'
 import { activeSigningKey, listPublicKeys, type PublicSigningKey } from './signing-keys.server'
+import { readTail, trimTail } from './tail.server'
 
 /** RFC 9162's hash. Fixed for the life of the log: every checkpoint and stored node uses it. */
 export const TREE_ALG: TreeAlg = 'sha256'
@@ -62,6 +63,8 @@ type CheckpointDoc = {
   signature: string
   /** Unsigned: the right-edge subtree hashes at this size, to resume the tree from. */
   frontier?: string[] | null
+  /** Unsigned: the chain hash of entry treeSize, which the next entry links to (the tail's anchor). */
+  headHash?: string | null
 }
 
 function statementOf(doc: CheckpointDoc): CheckpointStatement {
@@ -127,14 +130,22 @@ function lookupIn(nodes: Map<string, Buffer>): NodeLookup {
  * Writes nodes; ones already stored (a retry, another worker) are skipped, but must hold the same
  * hash — a different one means the stored tree was altered, and nothing more is signed over it.
  */
+/** ledger_nodes as the driver sees it (string _ids). */
+function nodeCollection(): mongo.Collection<{ _id: string; hash: string }> {
+  return LedgerNode.collection as unknown as mongo.Collection<{ _id: string; hash: string }>
+}
+
 async function insertNodes(docs: { _id: string; hash: string }[]): Promise<number> {
   if (docs.length === 0) return 0
   try {
-    await LedgerNode.insertMany(docs, { ordered: false })
+    // Straight to the driver: these are plain {_id, hash} pairs, and Mongoose's per-document
+    // casting cost the checkpoint job more CPU than the insert itself.
+    await nodeCollection().insertMany(docs, { ordered: false })
     return docs.length
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] })
-      .writeErrors
+    type WriteError = { code?: number; err?: { code?: number } }
+    const raw = (error as { writeErrors?: WriteError | WriteError[] }).writeErrors
+    const writeErrors = raw === undefined || Array.isArray(raw) ? raw : [raw]
     if (!writeErrors || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error
     const stored = await loadNodes(docs.map((d) => parseNodeKey(d._id)))
     for (const doc of docs) {
@@ -205,6 +216,11 @@ export async function extendTree(
     frontier?: Buffer[]
     /** Hand back every new node too (up to KEEP_LIMIT; `kept` is then incomplete). */
     keepAll?: boolean
+    /**
+     * The entries after fromSize, already read (the tail, tail.server.ts), and the chain hash of
+     * entry fromSize they continue; without it they are streamed from the database.
+     */
+    after?: { entries: Entry[]; fromHash: string }
   } = {},
 ): Promise<{
   size: number
@@ -213,6 +229,8 @@ export async function extendTree(
   frontier: Buffer[]
   kept: Map<string, Buffer>
   keptAll: boolean
+  /** The chain hash of the last entry (GENESIS_HASH for an empty log). */
+  headHash: string
 }> {
   await connectDb()
   const frontierRefs = frontierNodes(fromSize)
@@ -228,10 +246,12 @@ export async function extendTree(
       if (kept.size > KEEP_LIMIT) keptAll = false
     }
   })
-  let prevHash = GENESIS_HASH
+  let prevHash = options.after?.fromHash ?? GENESIS_HASH
   let written = 0
-  // The entry at fromSize comes along only for its hash, the link the next one must carry.
-  for await (const entry of streamEntries(Math.max(fromSize, 1), toSize)) {
+  // From the database, the entry at fromSize comes along only for its hash, the link the next one
+  // must carry.
+  const entries = options.after?.entries ?? streamEntries(Math.max(fromSize, 1), toSize)
+  for await (const entry of entries) {
     if (entry._id === fromSize) {
       prevHash = entry.hash
       continue
@@ -255,6 +275,7 @@ export async function extendTree(
     frontier: builder.frontier(),
     kept,
     keptAll,
+    headHash: prevHash,
   }
 }
 
@@ -290,18 +311,34 @@ export interface PublishResult {
  * root is checked to extend the previous checkpoint's (consistency proof) before it is signed.
  */
 export async function publishCheckpoint(
-  options: { now?: () => Date } = {},
+  options: {
+    now?: () => Date
+    /**
+     * Read what was appended since the newest checkpoint from the tail in Redis when it continues
+     * that checkpoint verifiably (tail.server.ts), else from the database. An empty tail means
+     * nothing to do: the scheduled checkpoint, which reads the database, covers a lost tail.
+     */
+    fromTail?: boolean
+  } = {},
 ): Promise<PublishResult> {
   // First use creates the key, which appends an entry: before reading the head.
   const key = await activeSigningKey()
   const last = await latestCheckpointDoc()
+  let after: { entries: Entry[]; fromHash: string } | undefined
+  if (options.fromTail && last?.headHash) {
+    const entries = await readTail(last._id, last.headHash)
+    if (entries?.length === 0) {
+      return { checkpoint: checkpointView(last), published: false, nodesWritten: 0 }
+    }
+    if (entries) after = { entries, fromHash: last.headHash }
+  }
   // The previous checkpoint's signed root anchors the new one: its frontier (checked against that
   // root) seeds the tree, one pass reads what was appended since (up to the head), and the
   // consistency proof is checked from the nodes computed on the way.
-  const { size, root, written, frontier, kept, keptAll } = await extendTree(
+  const { size, root, written, frontier, kept, keptAll, headHash } = await extendTree(
     last?._id ?? 0,
     undefined,
-    { ...(last && { frontier: trustedFrontier(last) }), keepAll: true },
+    { ...(last && { frontier: trustedFrontier(last) }), keepAll: true, ...(after && { after }) },
   )
   const head = { seq: size }
   if (head.seq === 0) return { checkpoint: null, published: false, nodesWritten: 0 }
@@ -343,9 +380,11 @@ export async function publishCheckpoint(
     keyAlg: statement.keyAlg,
     signature: key.sign(checkpointBody(statement)).toString('base64'),
     frontier: frontier.map((h) => h.toString('hex')),
+    headHash,
   }
   try {
     await LedgerCheckpoint.create(doc)
+    await trimTail(doc._id)
     return { checkpoint: checkpointView(doc), published: true, nodesWritten: written }
   } catch (error) {
     if (!isDuplicateKey(error)) throw error

@@ -7,6 +7,7 @@ import { enqueue } from '#jobs/queues'
 import { LEDGER_ALGS, LedgerEntry, type LedgerAlg, type LedgerSummary } from '#models/ledger-entry'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { addToTail } from './tail.server'
 
 export type { LedgerEntry } from '#models/ledger-entry'
 
@@ -102,7 +103,7 @@ export async function ledgerHead(): Promise<{ seq: number; hash: string }> {
 // Within one process the entry this process just appended is taken as the head instead, for a
 // short while: if another process has appended since, the insert at its seq + 1 hits the unique
 // _id and the head is re-read, so a stale value costs a retry, never a fork. Anything that empties
-// or restores the log under a running process must call forgetLedgerHead().
+// or restores the log under a running process must call forgetLedgerHead() (and clearTail()).
 const HEAD_MEMORY_MS = 2_000
 let lastAppended: { seq: number; hash: string; at: number } | undefined
 
@@ -113,6 +114,11 @@ function recentHead(): { seq: number; hash: string } | undefined {
 /** Drops the remembered head (after the log was emptied or restored behind this process). */
 export function forgetLedgerHead(): void {
   lastAppended = undefined
+}
+
+/** ledger_entries as the driver sees it (numeric _ids). */
+function entryCollection(): mongoose.mongo.Collection<LedgerEntry> {
+  return LedgerEntry.collection as unknown as mongoose.mongo.Collection<LedgerEntry>
 }
 
 // One process never races itself: appends run one at a time here. Other processes are kept off
@@ -171,9 +177,14 @@ async function appendWithRetry(
     }
     const entry: LedgerEntry = { ...fields, hash: entryHash(fields) }
     try {
-      await LedgerEntry.create(entry)
+      // Straight to the driver: `entry` is built above from validated input, and the document
+      // stored must be exactly the one hashed (Mongoose would only cast it to itself).
+      await entryCollection().insertOne({ ...entry })
       lastAppended = { seq: entry._id, hash: entry.hash, at: Date.now() }
-      if (entry._id % LEDGER_CHECKPOINT_EVERY === 0) requestCheckpoint(entry._id)
+      // Not awaited: the append is done. The checkpoint request waits for the entry to be in the
+      // tail, which the checkpoint then reads (tail.server.ts).
+      const added = addToTail(entry)
+      if (entry._id % LEDGER_CHECKPOINT_EVERY === 0) void added.then(() => requestCheckpoint(entry._id))
       return entry
     } catch (error) {
       lastAppended = undefined

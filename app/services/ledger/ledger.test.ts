@@ -55,6 +55,7 @@ function spawnWriter(writer: string, count: number) {
   const script = `
     import { appendLedger, ledgerHead } from '~/services/ledger/ledger.server'
     import { connectDb, disconnectDb } from '~/utils/db.server'
+    import { closeRedis } from '~/utils/redis.server'
     await connectDb()
     await ledgerHead()
     process.stdout.write('ready\\n')
@@ -67,6 +68,7 @@ function spawnWriter(writer: string, count: number) {
     )
     process.stdout.write(JSON.stringify(entries.map((e) => e._id)) + '\\n')
     await disconnectDb()
+    await closeRedis()
     process.stdin.destroy()
   `
   const child = spawn(tsx, ['--input-type=module', '--eval', script], {
