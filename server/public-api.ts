@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { ServerBuild } from '@remix-run/node'
 import proxyaddr from 'proxy-addr'
-import type { PublicReadInput } from '~/services/open-data/viewer.server'
+import { JSON_CONTENT_TYPE, type PublicReadInput } from '~/services/open-data/viewer.server'
 
 const gzip = promisify(gzipCallback)
 
@@ -78,7 +78,7 @@ async function serve(read: PublicRead, req: IncomingMessage, res: ServerResponse
     answer = new Response('Unexpected Server Error', { status: 500 })
   }
   try {
-    if (typeof answer === 'string') await send(req, res, 200, { 'content-type': 'application/json' }, answer)
+    if (typeof answer === 'string') await send(req, res, 200, { 'content-type': JSON_CONTENT_TYPE }, answer)
     else await send(req, res, answer.status, headersFrom(answer), await answer.text())
   } catch (error) {
     if (!res.headersSent) res.writeHead(500).end('Unexpected Server Error')

@@ -16,6 +16,8 @@ import { entryHash } from './ledger.server'
 
 /** At most this many entries wait in the tail (a worker down for long): older ones are dropped. */
 const TAIL_LIMIT = 200_000
+/** The cap is enforced on every this-many-th entry, not on each add. */
+const CAP_EVERY = 1000
 
 /** One tail per database: two databases behind one Redis (tests, demos) never mix. */
 function tailKey(): string {
@@ -32,7 +34,7 @@ export async function addToTail(entry: Entry): Promise<void> {
   const member = JSON.stringify({ ...entry, at: entry.at.toISOString() })
   const redis = getRedis()
   try {
-    if (entry._id % 1000 === 0) await redis.multi().zadd(key, entry._id, member).zremrangebyrank(key, 0, -TAIL_LIMIT - 1).exec()
+    if (entry._id % CAP_EVERY === 0) await redis.multi().zadd(key, entry._id, member).zremrangebyrank(key, 0, -TAIL_LIMIT - 1).exec()
     else await redis.zadd(key, entry._id, member)
   } catch (error) {
     console.warn(`[ledger] tail: could not add entry ${entry._id}: ${(error as Error).message}`)

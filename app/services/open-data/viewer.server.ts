@@ -26,10 +26,15 @@ export async function handlePublicApi(request: Request, run: () => Promise<unkno
     const result = await run()
     return result instanceof Response ? result : Response.json(result)
   } catch (error) {
-    if (error instanceof Response) return error
-    if (error instanceof DomainError) return apiHandle(await getT(request), () => Promise.reject(error))
-    throw error
+    return publicApiError(error, () => request)
   }
+}
+
+/** A thrown Response as is, a DomainError as its 4xx in the caller's language; anything else rethrown. */
+async function publicApiError(error: unknown, request: () => Request): Promise<Response> {
+  if (error instanceof Response) return error
+  if (error instanceof DomainError) return apiHandle(await getT(request()), () => Promise.reject(error))
+  throw error
 }
 
 /**
@@ -53,9 +58,7 @@ export async function answerPublicRead(read: PublicRead, input: PublicReadInput)
     const viewer = input.hasCredentials ? await optionalViewer(input.request()) : undefined
     return JSON.stringify(await read(input.url, viewer))
   } catch (error) {
-    if (error instanceof Response) return error
-    if (error instanceof DomainError) return apiHandle(await getT(input.request()), () => Promise.reject(error))
-    throw error
+    return publicApiError(error, input.request)
   }
 }
 
