@@ -89,8 +89,9 @@ export function parseCheckpointBody(body: string): CheckpointStatement | null {
 }
 
 /** A key's id: the first 16 bytes of SHA-256 over its SubjectPublicKeyInfo DER, in hex. */
-export function keyIdOf(publicKeyPem: string): string {
-  const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })
+export function keyIdOf(publicKey: string | KeyObject): string {
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey
+  const der = key.export({ type: 'spki', format: 'der' })
   return createHash('sha256').update(der).digest('hex').slice(0, 32)
 }
 
@@ -118,14 +119,38 @@ export function signBody(body: string, alg: SigningAlg, privateKeyPem: string): 
   return sign(alg === 'sm2' ? 'sm3' : null, Buffer.from(body, 'utf8'), key)
 }
 
+/** Checks a signature; `publicKey` as PEM, or as a key already parsed (a verifier's key ring). */
+/**
+ * verifyBody on libuv's thread pool, for a key already parsed: the offline verifier checks
+ * checkpoint signatures while it reads entries.
+ */
+export function verifyBodyLater(
+  body: string,
+  signature: Buffer,
+  alg: SigningAlg,
+  key: KeyObject,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      if (signingAlgOf(key) !== alg) return resolve(false)
+      const data = Buffer.from(body, 'utf8')
+      verify(alg === 'sm2' ? 'sm3' : null, data, key, signature, (error, ok) =>
+        resolve(!error && ok),
+      )
+    } catch {
+      resolve(false)
+    }
+  })
+}
+
 export function verifyBody(
   body: string,
   signature: Buffer,
   alg: SigningAlg,
-  publicKeyPem: string,
+  publicKey: string | KeyObject,
 ): boolean {
   try {
-    const key = createPublicKey(publicKeyPem)
+    const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey
     if (signingAlgOf(key) !== alg) return false
     return verify(alg === 'sm2' ? 'sm3' : null, Buffer.from(body, 'utf8'), key, signature)
   } catch {

@@ -274,6 +274,43 @@ describe('ledger export and offline verification (SPEC C11)', () => {
     expect(failureOf(badManifest).reason).toBe('the manifest signature does not verify')
   })
 
+  it('reports failures in the order of its steps, though it reads every file and checks signatures while it reads entries', async () => {
+    const cps = JSON.parse(readFileSync(path.join(dir, EXPORT_FILES.checkpoints), 'utf8')) as {
+      signature: string
+      treeSize: number
+      keyAlg: string
+    }[]
+    // The second checkpoint's signature alone is forged, and the last entry changed as well.
+    const target = cps[1]!
+    const forged = Buffer.from(target.signature, 'base64')
+    forged[0] = forged[0]! ^ 1
+    const changed = lines.map((l, n) =>
+      n === lines.length - 1 ? l.replace('test.tail', 'test.tale') : l,
+    )
+    const both = await verifyExport(
+      tampered(changed, {
+        file: EXPORT_FILES.checkpoints,
+        edit: (t) => t.replace(target.signature, forged.toString('base64')),
+      }),
+    )
+    expect(failureOf(both)).toMatchObject({ checkpoint: target.treeSize })
+    expect(failureOf(both).reason).toMatch(
+      new RegExp(`^checkpoint ${target.treeSize}: its ${target.keyAlg} signature does not verify`),
+    )
+    // The changed entry alone is named.
+    expect(failureOf(await verifyExport(tampered(changed))).seq).toBe(lines.length)
+
+    const noEntries = tampered(lines)
+    rmSync(path.join(noEntries, EXPORT_FILES.entries))
+    expect(failureOf(await verifyExport(noEntries)).reason).toBe(
+      `${EXPORT_FILES.entries} is missing`,
+    )
+    rmSync(path.join(noEntries, EXPORT_FILES.manifest))
+    expect(failureOf(await verifyExport(noEntries)).reason).toBe(
+      `${EXPORT_FILES.manifest} is missing`,
+    )
+  })
+
   it('the CLI checks a receipt against the export’s public keys', async () => {
     const receipt = await ledgerReceipt(3, { treeSize: parse(lines.at(-1)!).entry._id })
     const file = path.join(work, 'receipt.json')

@@ -184,7 +184,8 @@ async function appendWithRetry(
       // Not awaited: the append is done. The checkpoint request waits for the entry to be in the
       // tail, which the checkpoint then reads (tail.server.ts).
       const added = addToTail(entry)
-      if (entry._id % LEDGER_CHECKPOINT_EVERY === 0) void added.then(() => requestCheckpoint(entry._id))
+      if (entry._id % LEDGER_CHECKPOINT_EVERY === 0)
+        void added.then(() => requestCheckpoint(entry._id))
       return entry
     } catch (error) {
       lastAppended = undefined

@@ -405,7 +405,12 @@ describe('ledger (SPEC C11)', () => {
     const key = `test.once:${Date.now()}`
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        appendLedger({ action: 'test.once', subjects: ['thing:1'], payload: { n: 1 }, eventKey: key }),
+        appendLedger({
+          action: 'test.once',
+          subjects: ['thing:1'],
+          payload: { n: 1 },
+          eventKey: key,
+        }),
       ),
     )
     expect(new Set(results.map((e) => e._id)).size).toBe(1)

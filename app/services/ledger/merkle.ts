@@ -319,8 +319,12 @@ export function verifyConsistency(
  * job to fill stored nodes and by the offline verifier to recompute roots.
  */
 export class TreeBuilder {
+  /** The frontier's levels, oldest (largest) subtree first. */
   private readonly levels: number[] = []
-  private readonly hashes: Buffer[] = []
+  /** The frontier's hashes, 32 bytes each in `levels` order (a tree of < 2^64 leaves has < 64). */
+  private readonly stack = Buffer.allocUnsafe(64 * 32)
+  /** 0x01 || left || right: the next node's input; its right half holds the newest hash. */
+  private readonly input = Buffer.allocUnsafe(1 + 2 * 32)
   private count: number
 
   constructor(
@@ -335,7 +339,7 @@ export class TreeBuilder {
     }
     refs.forEach((ref, i) => {
       this.levels.push(ref.level)
-      this.hashes.push(start.frontier[i]!)
+      this.stack.set(start.frontier[i]!, 32 * i)
     })
     this.count = start.size
   }
@@ -344,33 +348,41 @@ export class TreeBuilder {
     return this.count
   }
 
-  /** Appends a leaf by its leaf hash (see leafHash). */
-  push(leaf: Buffer): void {
+  /**
+   * Appends a leaf by its leaf hash (see leafHash): the 32 bytes at `at` in `leaf`. Nothing is
+   * allocated unless onNode is given (the offline verifier pushes every entry of an export).
+   */
+  push(leaf: Uint8Array, at = 0): void {
     this.count++
+    const { input, levels, stack } = this
+    for (let k = 0; k < 32; k++) input[33 + k] = leaf[at + k]!
     let level = 0
-    let hash = leaf
-    this.onNode?.({ level: 0, index: this.count - 1 }, hash)
-    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
-      this.levels.pop()
-      hash = nodeHash(this.alg, this.hashes.pop()!, hash)
+    this.onNode?.({ level: 0, index: this.count - 1 }, Buffer.from(input.subarray(33)))
+    input[0] = NODE_PREFIX
+    while (levels.length > 0 && levels[levels.length - 1] === level) {
+      levels.pop()
+      for (let k = 0, from = 32 * levels.length; k < 32; k++) input[1 + k] = stack[from + k]!
+      const hash = oneShotHash(this.alg, input, 'binary')
+      for (let k = 0; k < 32; k++) input[33 + k] = hash.charCodeAt(k)
       level++
-      this.onNode?.({ level, index: this.count / 2 ** level - 1 }, hash)
+      this.onNode?.({ level, index: this.count / 2 ** level - 1 }, Buffer.from(input.subarray(33)))
     }
-    this.levels.push(level)
-    this.hashes.push(hash)
+    for (let k = 0, to = 32 * levels.length; k < 32; k++) stack[to + k] = input[33 + k]!
+    levels.push(level)
   }
 
   /** MTH of the leaves so far. */
   root(): Buffer {
-    if (this.hashes.length === 0) return emptyRoot(this.alg)
-    let acc = this.hashes[this.hashes.length - 1]!
-    for (let i = this.hashes.length - 2; i >= 0; i--) acc = nodeHash(this.alg, this.hashes[i]!, acc)
+    const hashes = this.frontier()
+    if (hashes.length === 0) return emptyRoot(this.alg)
+    let acc = hashes[hashes.length - 1]!
+    for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(this.alg, hashes[i]!, acc)
     return acc
   }
 
   /** The frontier hashes, in frontierNodes(size) order (to resume later). */
   frontier(): Buffer[] {
-    return [...this.hashes]
+    return this.levels.map((_, i) => Buffer.from(this.stack.subarray(32 * i, 32 * i + 32)))
   }
 }
 

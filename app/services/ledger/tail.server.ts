@@ -34,7 +34,12 @@ export async function addToTail(entry: Entry): Promise<void> {
   const member = JSON.stringify({ ...entry, at: entry.at.toISOString() })
   const redis = getRedis()
   try {
-    if (entry._id % CAP_EVERY === 0) await redis.multi().zadd(key, entry._id, member).zremrangebyrank(key, 0, -TAIL_LIMIT - 1).exec()
+    if (entry._id % CAP_EVERY === 0)
+      await redis
+        .multi()
+        .zadd(key, entry._id, member)
+        .zremrangebyrank(key, 0, -TAIL_LIMIT - 1)
+        .exec()
     else await redis.zadd(key, entry._id, member)
   } catch (error) {
     console.warn(`[ledger] tail: could not add entry ${entry._id}: ${(error as Error).message}`)

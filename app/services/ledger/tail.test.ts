@@ -15,7 +15,8 @@ const tailKey = () => `${getEnv().QUEUE_PREFIX}:ledger:tail:${getEnv().MONGODB_D
 
 async function appendMany(count: number) {
   const entries = []
-  for (let i = 0; i < count; i++) entries.push(await appendLedger({ action: 'test.tail', payload: { i }, summary: { i } }))
+  for (let i = 0; i < count; i++)
+    entries.push(await appendLedger({ action: 'test.tail', payload: { i }, summary: { i } }))
   // Adds to the tail are sent without waiting: let them land.
   await getRedis().ping()
   return entries
@@ -34,15 +35,22 @@ describe('ledger tail (SPEC C11)', () => {
 
     const appended = await appendMany(8)
     // Change an entry in the database behind the log's back: the database path would refuse it.
-    await LedgerEntry.collection.updateOne({ _id: appended[3]!._id } as never, { $set: { action: 'test.changed' } })
+    await LedgerEntry.collection.updateOne({ _id: appended[3]!._id } as never, {
+      $set: { action: 'test.changed' },
+    })
     const fromTail = await publishCheckpoint({ fromTail: true })
     expect(fromTail.published).toBe(true)
     expect(fromTail.checkpoint!.treeSize).toBe(appended.at(-1)!._id)
     // The signed root covers the entry as appended, so the change is what the audit names.
     const audit = await verifyChain()
-    expect(audit).toMatchObject({ ok: false, firstBroken: { seq: appended[3]!._id, reason: 'hash mismatch' } })
+    expect(audit).toMatchObject({
+      ok: false,
+      firstBroken: { seq: appended[3]!._id, reason: 'hash mismatch' },
+    })
     await expect(publishCheckpoint()).resolves.toMatchObject({ published: false })
-    await LedgerEntry.collection.updateOne({ _id: appended[3]!._id } as never, { $set: { action: 'test.tail' } })
+    await LedgerEntry.collection.updateOne({ _id: appended[3]!._id } as never, {
+      $set: { action: 'test.tail' },
+    })
     expect((await verifyChain()).ok).toBe(true)
   })
 
@@ -70,21 +78,31 @@ describe('ledger tail (SPEC C11)', () => {
     // With the stale member back, the entry-count checkpoint reads the database and is still right.
     await getRedis().zadd(tailKey(), appended[0]!._id, stale)
     const viaDatabase = await publishCheckpoint({ fromTail: true })
-    expect(viaDatabase).toMatchObject({ published: true, checkpoint: { treeSize: appended.at(-1)!._id } })
+    expect(viaDatabase).toMatchObject({
+      published: true,
+      checkpoint: { treeSize: appended.at(-1)!._id },
+    })
   })
 
   it('an empty tail publishes nothing; the scheduled checkpoint, from the database, covers a lost tail', async () => {
     const appended = await appendMany(3)
     await clearTail()
     expect(await publishCheckpoint({ fromTail: true })).toMatchObject({ published: false })
-    expect(await publishCheckpoint()).toMatchObject({ published: true, checkpoint: { treeSize: appended.at(-1)!._id } })
+    expect(await publishCheckpoint()).toMatchObject({
+      published: true,
+      checkpoint: { treeSize: appended.at(-1)!._id },
+    })
   })
 
   it('a log that does not verify is still refused by the database path', async () => {
     const appended = await appendMany(2)
-    await LedgerEntry.collection.updateOne({ _id: appended[0]!._id } as never, { $set: { action: 'test.changed' } })
+    await LedgerEntry.collection.updateOne({ _id: appended[0]!._id } as never, {
+      $set: { action: 'test.changed' },
+    })
     await clearTail()
     await expect(publishCheckpoint()).rejects.toBeInstanceOf(LedgerIntegrityError)
-    await LedgerEntry.collection.updateOne({ _id: appended[0]!._id } as never, { $set: { action: 'test.tail' } })
+    await LedgerEntry.collection.updateOne({ _id: appended[0]!._id } as never, {
+      $set: { action: 'test.tail' },
+    })
   })
 })

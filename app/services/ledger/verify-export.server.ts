@@ -15,7 +15,7 @@
 // A consistent rewrite of the entries (chain re-hashed after a change) passes step 4's chain checks
 // but not the signed roots; the verifier then names the range between the last checkpoint that
 // matches and the first that does not, which is all signed data can tell.
-import { createHash, hash as oneShotHash } from 'node:crypto'
+import { createHash, createPublicKey, hash as oneShotHash, type KeyObject } from 'node:crypto'
 import { open, readFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import canonicalize from 'canonicalize'
@@ -26,6 +26,7 @@ import {
   checkpointBody,
   keyIdOf,
   verifyBody,
+  verifyBodyLater,
   type SigningAlg,
 } from './checkpoint-note'
 import {
@@ -107,7 +108,8 @@ export type ExportVerifyResult =
     }
   | { ok: false; checked: number; failure: ExportFailure }
 
-type KeyRing = Map<string, { alg: SigningAlg; pem: string }>
+/** Keys parsed once: a checkpoint's signature is then checked without re-reading its PEM. */
+type KeyRing = Map<string, { alg: SigningAlg; key: KeyObject }>
 
 class Failure extends Error {
   constructor(readonly failure: ExportFailure) {
@@ -150,22 +152,27 @@ async function readJson<T>(
 /** Public keys by id, each id checked against its key. */
 export function keyRing(keys: ExportedKey[]): KeyRing {
   const ring: KeyRing = new Map()
-  for (const key of keys) {
+  for (const exported of keys) {
+    let key: KeyObject
     let id: string
     try {
-      id = keyIdOf(key.publicKeyPem)
+      key = createPublicKey(exported.publicKeyPem)
+      id = keyIdOf(key)
     } catch {
-      fail({ file: EXPORT_FILES.keys, reason: `public key ${key.keyId} is not a valid key` })
+      fail({ file: EXPORT_FILES.keys, reason: `public key ${exported.keyId} is not a valid key` })
     }
-    if (id !== key.keyId)
-      fail({ file: EXPORT_FILES.keys, reason: `public key ${key.keyId} has id ${id}` })
-    ring.set(key.keyId, { alg: key.alg, pem: key.publicKeyPem })
+    if (id !== exported.keyId)
+      fail({ file: EXPORT_FILES.keys, reason: `public key ${exported.keyId} has id ${id}` })
+    ring.set(exported.keyId, { alg: exported.alg, key })
   }
   return ring
 }
 
-/** A checkpoint's problem, or null when its body is canonical and its signature verifies. */
-export function checkCheckpoint(cp: ExportedCheckpoint, keys: KeyRing): string | null {
+/** All of a checkpoint but its signature: its problem, or the text and key to verify it with. */
+function readCheckpoint(
+  cp: ExportedCheckpoint,
+  keys: KeyRing,
+): { problem: string } | { body: string; key: KeyObject } {
   let body: string
   try {
     body = checkpointBody({
@@ -178,20 +185,30 @@ export function checkCheckpoint(cp: ExportedCheckpoint, keys: KeyRing): string |
       keyId: cp.keyId,
     })
   } catch (error) {
-    return `malformed: ${(error as Error).message}`
+    return { problem: `malformed: ${(error as Error).message}` }
   }
-  if (body !== cp.body) return 'its signed text does not match its fields'
-  if (cp.origin !== CHECKPOINT_ORIGIN) return `it belongs to another log (${cp.origin})`
+  if (body !== cp.body) return { problem: 'its signed text does not match its fields' }
+  if (cp.origin !== CHECKPOINT_ORIGIN)
+    return { problem: `it belongs to another log (${cp.origin})` }
   const key = keys.get(cp.keyId)
-  if (!key) return `it names key ${cp.keyId}, which is not among the public keys`
-  if (key.alg !== cp.keyAlg) return `key ${cp.keyId} is ${key.alg}, not ${cp.keyAlg}`
-  if (!verifyBody(body, Buffer.from(cp.signature, 'base64'), cp.keyAlg, key.pem)) {
-    return `its ${cp.keyAlg} signature does not verify with key ${cp.keyId}`
-  }
-  return null
+  if (!key) return { problem: `it names key ${cp.keyId}, which is not among the public keys` }
+  if (key.alg !== cp.keyAlg) return { problem: `key ${cp.keyId} is ${key.alg}, not ${cp.keyAlg}` }
+  return { body, key: key.key }
 }
 
-/** What scanLines reports for a run of lines; arrays hold 32 bytes per line. */
+function badSignature(cp: ExportedCheckpoint): string {
+  return `its ${cp.keyAlg} signature does not verify with key ${cp.keyId}`
+}
+
+/** A checkpoint's problem, or null when its body is canonical and its signature verifies. */
+export function checkCheckpoint(cp: ExportedCheckpoint, keys: KeyRing): string | null {
+  const read = readCheckpoint(cp, keys)
+  if ('problem' in read) return read.problem
+  const signature = Buffer.from(cp.signature, 'base64')
+  return verifyBody(read.body, signature, cp.keyAlg, read.key) ? null : badSignature(cp)
+}
+
+/** What scanLines reports for a run of lines: its first `count` lines' values, 32 bytes per line in the buffers (which may be longer). */
 interface Scan {
   count: number
   ids: Float64Array
@@ -226,40 +243,81 @@ function hexInto(buf: Uint8Array, at: number, out: Buffer, to: number): boolean 
   return true
 }
 
+const PREFIX = Buffer.from(LINE_PREFIX)
+const HASH_KEY = Buffer.from(HASH_KEY_TEXT)
+const ID_KEY = Buffer.from('{"_id":')
+const ALG_KEY = needle(',"alg":"')
+const PREV_KEY = needle(',"prevHash":"')
+/** The entry algorithms, each as it is written in a line: its name and the closing quote. */
+const ENTRY_ALG_TEXT = ENTRY_ALGS.map((alg) => ({ alg, text: Buffer.from(`${alg}"`) }))
+/** `,"hash":"<64 hex>"}` ends every line. */
+const TAIL = HASH_KEY.length + 64 + 2
+/** No line scanLines accepts is shorter (prefix, tail and newline), so a run of n bytes holds at most n / MIN_LINE of them. */
+const MIN_LINE = PREFIX.length + TAIL + 2
+
+/** A key to look for in a line, with its Horspool shift table (find). */
+interface Needle {
+  bytes: Buffer
+  shift: Uint8Array
+}
+
+function needle(text: string): Needle {
+  const bytes = Buffer.from(text)
+  const shift = new Uint8Array(256).fill(bytes.length)
+  for (let k = 0; k < bytes.length - 1; k++) shift[bytes[k]!] = bytes.length - 1 - k
+  return { bytes, shift }
+}
+
+/**
+ * The first `needle` in buf[from, to), or -1: Horspool's search, which skips most bytes of the
+ * hex digests it passes over (a native indexOf per key costs more than these short searches).
+ */
+function find(buf: Uint8Array, { bytes, shift }: Needle, from: number, to: number): number {
+  const last = bytes.length - 1
+  for (let i = from; i + last < to; i += shift[buf[i + last]!]!) {
+    if (buf[i + last] === bytes[last] && hasAt(buf, i, bytes)) return i
+  }
+  return -1
+}
+
 /**
  * The per-line half of entry checking (it needs nothing from other lines): each line must be `{"entry":<text>,"hash":"<hex>"}`; its hash must be H(<text>)
  * with the `alg` the text names; its leaf hash is computed. `_id`, `alg` and `prevHash` are read
  * straight from the canonical text: `_id` is its first key, and in RFC 8785 order `alg` and
  * `prevHash` come before the only nested values (subjects, summary), so their first occurrence is
  * the top-level one; whatever is read is bound by the hash of the bytes.
- * `hash` gives a digest's bytes as a latin1 ('binary') string: on Node 20 a one-shot hash that
- * returns a Buffer costs twice as much for these small inputs.
+ * `hash` gives a digest's bytes as a latin1 ('binary') string, read character by character: on
+ * Node 20 a one-shot hash that returns a Buffer costs twice as much for these small inputs.
+ * `into`: a Scan to fill again when it is large enough (the verifier scans chunk after chunk).
  */
 export function scanLines(
   buf: Buffer,
   hash: (alg: string, data: Uint8Array, encoding: 'binary') => string,
   treeAlg: string,
+  into?: Scan,
 ): Scan {
-  const PREFIX = Buffer.from(LINE_PREFIX)
-  const HASH_KEY = Buffer.from(HASH_KEY_TEXT)
-  const ID_KEY = Buffer.from('{"_id":')
-  const ALG_KEY = Buffer.from(',"alg":"')
-  const PREV_KEY = Buffer.from(',"prevHash":"')
-  const TAIL = HASH_KEY.length + 64 + 2
-  let lines = 0
-  for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, nl + 1)) lines++
-  const ids = new Float64Array(lines)
-  const chain = Buffer.alloc(32 * lines)
-  const prev = Buffer.alloc(32 * lines)
-  const leaves = Buffer.alloc(32 * lines)
+  const capacity = Math.floor(buf.length / MIN_LINE) + 1
+  const scan: Scan =
+    into && into.ids.length >= capacity
+      ? into
+      : {
+          count: 0,
+          ids: new Float64Array(capacity),
+          chain: Buffer.allocUnsafe(32 * capacity),
+          prev: Buffer.allocUnsafe(32 * capacity),
+          leaves: Buffer.allocUnsafe(32 * capacity),
+          error: null,
+        }
+  const { ids, chain, prev, leaves } = scan
   const leafInput = Buffer.alloc(33)
   let error: Scan['error'] = null
   let n = 0
   let start = 0
   for (let end = buf.indexOf(10); end >= 0 && error === null; end = buf.indexOf(10, start)) {
     const hashKeyAt = end - TAIL
+    const textAt = start + PREFIX.length
     let id = 0
-    let i = start + PREFIX.length + ID_KEY.length
+    let i = textAt + ID_KEY.length
     let kind: 'format' | 'alg' | 'hash' | null = null
     if (
       end - start <= PREFIX.length + TAIL ||
@@ -267,7 +325,7 @@ export function scanLines(
       !hasAt(buf, hashKeyAt, HASH_KEY) ||
       buf[end - 2] !== 0x22 ||
       buf[end - 1] !== 0x7d ||
-      !hasAt(buf, start + PREFIX.length, ID_KEY)
+      !hasAt(buf, textAt, ID_KEY)
     ) {
       kind = 'format'
     } else {
@@ -275,28 +333,37 @@ export function scanLines(
       if (buf[i] !== 0x2c || id === 0) kind = 'format'
     }
     if (kind === null) {
-      const text = buf.subarray(start + PREFIX.length, hashKeyAt)
-      const algAt = text.indexOf(ALG_KEY)
-      const algEnd = algAt < 0 ? -1 : text.indexOf(0x22, algAt + ALG_KEY.length)
-      const alg = algEnd < 0 ? '' : text.toString('latin1', algAt + ALG_KEY.length, algEnd)
-      const prevAt = text.indexOf(PREV_KEY)
-      if (alg !== 'sha256' && alg !== 'sm3') kind = 'alg'
+      const algAt = find(buf, ALG_KEY, i, hashKeyAt) + ALG_KEY.bytes.length
+      const alg =
+        algAt < ALG_KEY.bytes.length
+          ? undefined
+          : ENTRY_ALG_TEXT.find(
+              (a) => algAt + a.text.length <= hashKeyAt && hasAt(buf, algAt, a.text),
+            )
+      const prevAt = alg ? find(buf, PREV_KEY, algAt + alg.text.length, hashKeyAt) : -1
+      if (!alg) kind = 'alg'
       else if (prevAt < 0) kind = 'format'
       else {
         // leafInput = 0x00 || H(text), compared with the stated hash before it is used
-        leafInput[0] = 0
-        leafInput.write(hash(alg, text, 'binary'), 1, 32, 'latin1')
-        if (
-          !hexInto(buf, end - 66, chain, 32 * n) ||
-          leafInput.compare(chain, 32 * n, 32 * n + 32, 1, 33) !== 0
-        ) {
-          kind = 'hash'
-        } else {
-          const prevHexAt = prevAt + PREV_KEY.length
-          if (prevHexAt + 64 > text.length || !hexInto(text, prevHexAt, prev, 32 * n)) {
-            kind = 'format'
+        const digest = hash(alg.alg, buf.subarray(textAt, hashKeyAt), 'binary')
+        const at = 32 * n
+        const statedAt = end - 66
+        for (let k = 0; k < 32; k++) {
+          const high = HEX[buf[statedAt + 2 * k]!]!
+          const low = HEX[buf[statedAt + 2 * k + 1]!]!
+          const byte = digest.charCodeAt(k)
+          if ((high | low) < 0 || ((high << 4) | low) !== byte) {
+            kind = 'hash'
+            break
           }
-          leaves.write(hash(treeAlg, leafInput, 'binary'), 32 * n, 32, 'latin1')
+          chain[at + k] = byte
+          leafInput[1 + k] = byte
+        }
+        if (kind === null) {
+          const prevHexAt = prevAt + PREV_KEY.bytes.length
+          if (prevHexAt + 64 > hashKeyAt || !hexInto(buf, prevHexAt, prev, at)) kind = 'format'
+          const leaf = hash(treeAlg, leafInput, 'binary')
+          for (let k = 0; k < 32; k++) leaves[at + k] = leaf.charCodeAt(k)
         }
       }
     }
@@ -304,17 +371,20 @@ export function scanLines(
     else ids[n++] = id
     start = end + 1
   }
-  return { count: n, ids, chain, prev, leaves, error }
+  scan.count = n
+  scan.error = error
+  return scan
 }
 
-const GENESIS = Buffer.alloc(32)
-
-/** The in-order half of entry checking: seqs, links, and the root at every checkpoint. */
+/**
+ * The in-order half of entry checking: seqs, links, and the root at every checkpoint. It keeps
+ * nothing of a Scan, which is filled again for the next chunk.
+ */
 class EntryChecker {
   expected = 1
-  /** Hashes of the two newest entries, to tell a repeated seq from a fork. */
-  private prevHash: Buffer = GENESIS
-  private prevPrevHash: Buffer = GENESIS
+  /** Hashes of the two newest entries (the genesis hash before entry 1), to tell a repeated seq from a fork. */
+  private prevHash = Buffer.alloc(32)
+  private prevPrevHash = Buffer.alloc(32)
   readonly builder: TreeBuilder
   private nextCheckpoint = 0
   private lastMatched = 0
@@ -364,8 +434,8 @@ class EntryChecker {
   private entry(scan: Scan, n: number): void {
     const seq = this.expected
     const id = scan.ids[n]!
-    const hash = scan.chain.subarray(32 * n, 32 * n + 32)
     if (id !== seq) {
+      const hash = scan.chain.subarray(32 * n, 32 * n + 32)
       const prev = scan.prev.subarray(32 * n, 32 * n + 32)
       if (id > seq) {
         fail({
@@ -397,9 +467,11 @@ class EntryChecker {
       )
     }
     if (this.rootMismatch) fail(this.rootMismatch)
-    this.builder.push(scan.leaves.subarray(32 * n, 32 * n + 32))
+    this.builder.push(scan.leaves, 32 * n)
+    const older = this.prevPrevHash
     this.prevPrevHash = this.prevHash
-    this.prevHash = hash
+    this.prevHash = older
+    for (let k = 0; k < 32; k++) older[k] = scan.chain[32 * n + k]!
     this.expected++
 
     const cp = this.checkpoints[this.nextCheckpoint]
@@ -420,7 +492,57 @@ class EntryChecker {
   }
 }
 
-const CHUNK_BYTES = 4 << 20
+const CHUNK_BYTES = 1 << 20
+
+/**
+ * entries.jsonl chunk by chunk: the next chunk is read (on libuv's thread pool) while this one is
+ * checked, and the first as soon as the file is opened.
+ */
+class ChunkReader {
+  private position = 0
+  private pending: Promise<Buffer> | undefined
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly size: number,
+    private readonly chunkBytes: number,
+  ) {
+    this.pending = this.readAhead()
+  }
+
+  static async open(file: string, chunkBytes: number): Promise<ChunkReader> {
+    let handle: FileHandle
+    try {
+      handle = await open(file, 'r')
+    } catch {
+      fail({ file: EXPORT_FILES.entries, reason: `${EXPORT_FILES.entries} is missing` })
+    }
+    return new ChunkReader(handle, (await handle.stat()).size, chunkBytes)
+  }
+
+  private readAhead(): Promise<Buffer> | undefined {
+    if (this.position >= this.size) return undefined
+    const chunk = Buffer.allocUnsafe(Math.min(this.chunkBytes, this.size - this.position))
+    const reading = this.handle
+      .read(chunk, 0, chunk.length, this.position)
+      .then(({ bytesRead }) => chunk.subarray(0, bytesRead))
+    this.position += chunk.length
+    return reading
+  }
+
+  /** The next chunk, or null at the end of the file. */
+  async next(): Promise<Buffer | null> {
+    const data = await this.pending
+    if (!data || data.length === 0) return null
+    this.pending = this.readAhead()
+    return data
+  }
+
+  async close(): Promise<void> {
+    await this.pending?.catch(() => undefined)
+    await this.handle.close()
+  }
+}
 
 /** SPEC C11: verifies an export directory offline (see the comment at the top of this file). */
 export async function verifyExport(
@@ -443,172 +565,225 @@ async function verifyExportOrThrow(
   options: { chunkBytes?: number },
   started: (c: EntryChecker) => void,
 ): Promise<ExportVerifyResult> {
-  const manifest = (await readJson(dir, EXPORT_FILES.manifest, manifestSchema))
-    .value as ExportManifest & {
-    signature: NonNullable<ExportManifest['signature']>
-  }
-  const keysFile = await readJson(dir, EXPORT_FILES.keys, z.array(keySchema))
-  const keys = keyRing(keysFile.value)
-  const checkpointsFile = await readJson(dir, EXPORT_FILES.checkpoints, z.array(checkpointSchema))
-  const checkpoints = checkpointsFile.value
-  const consistencyFile = await readJson(dir, EXPORT_FILES.consistency, z.array(consistencySchema))
-
-  // 1. checkpoints
-  let previous = 0
-  for (const cp of checkpoints) {
-    const problem = checkCheckpoint(cp, keys)
-    if (problem) fail({ checkpoint: cp.treeSize, reason: `checkpoint ${cp.treeSize}: ${problem}` })
-    if (cp.treeSize <= previous) {
-      fail({
-        checkpoint: cp.treeSize,
-        reason: `checkpoint ${cp.treeSize} follows checkpoint ${previous}`,
-      })
-    }
-    if (cp.treeAlg !== manifest.treeAlg) {
-      fail({
-        checkpoint: cp.treeSize,
-        reason: `checkpoint ${cp.treeSize} uses tree hash ${cp.treeAlg}`,
-      })
-    }
-    previous = cp.treeSize
-  }
-  // 2. consistency between consecutive checkpoints
-  const proofs = new Map(consistencyFile.value.map((p) => [`${p.from}:${p.to}`, p.proof]))
-  for (let i = 1; i < checkpoints.length; i++) {
-    const a = checkpoints[i - 1]!
-    const b = checkpoints[i]!
-    const proof = proofs.get(`${a.treeSize}:${b.treeSize}`)
-    if (!proof)
-      fail({
-        checkpoint: b.treeSize,
-        reason: `no consistency proof from checkpoint ${a.treeSize} to ${b.treeSize}`,
-      })
-    const ok = verifyConsistency(
-      manifest.treeAlg,
-      a.treeSize,
-      b.treeSize,
-      proof.map((h) => Buffer.from(h, 'hex')),
-      Buffer.from(a.rootHash, 'hex'),
-      Buffer.from(b.rootHash, 'hex'),
-    )
-    if (!ok) {
-      fail({
-        checkpoint: b.treeSize,
-        reason: `checkpoint ${b.treeSize} is not an extension of checkpoint ${a.treeSize} (consistency proof fails): the log was forked or rewritten`,
-      })
-    }
-  }
-  // 3. manifest
-  const signer = keys.get(manifest.signature.keyId)
-  if (
-    !signer ||
-    signer.alg !== manifest.signature.keyAlg ||
-    !verifyBody(
-      manifestBody(manifest),
-      Buffer.from(manifest.signature.value, 'base64'),
-      signer.alg,
-      signer.pem,
-    )
-  ) {
-    fail({ file: EXPORT_FILES.manifest, reason: 'the manifest signature does not verify' })
-  }
-  for (const [file, text] of [
-    [EXPORT_FILES.keys, keysFile.text],
-    [EXPORT_FILES.checkpoints, checkpointsFile.text],
-    [EXPORT_FILES.consistency, consistencyFile.text],
-  ] as const) {
-    const listed = manifest.files[file]
-    if (!listed || listed.sha256 !== createHash('sha256').update(text).digest('hex')) {
-      fail({ file, reason: `${file} does not have the SHA-256 the manifest lists` })
-    }
-  }
-
-  // 4. entries
-  const checker = new EntryChecker(manifest.treeAlg, checkpoints)
-  started(checker)
-  const entriesPath = path.join(dir, EXPORT_FILES.entries)
-  const fileHash = createHash('sha256')
-  let bytes = 0
-  let handle: FileHandle
+  // Every file is opened at once (the entries' first chunk is read meanwhile); failures are
+  // still reported in the order of the steps.
+  const reading = [
+    readJson(dir, EXPORT_FILES.manifest, manifestSchema),
+    readJson(dir, EXPORT_FILES.keys, z.array(keySchema)),
+    readJson(dir, EXPORT_FILES.checkpoints, z.array(checkpointSchema)),
+    readJson(dir, EXPORT_FILES.consistency, z.array(consistencySchema)),
+  ] as const
+  const opening = ChunkReader.open(
+    path.join(dir, EXPORT_FILES.entries),
+    options.chunkBytes ?? CHUNK_BYTES,
+  )
+  for (const promise of [...reading, opening]) promise.catch(() => undefined)
   try {
-    handle = await open(entriesPath, 'r')
-  } catch {
-    fail({ file: EXPORT_FILES.entries, reason: `${EXPORT_FILES.entries} is missing` })
-  }
-  const size = (await handle.stat()).size
-  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES
-  let carry = Buffer.alloc(0)
-  try {
-    for (let position = 0; position < size;) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, size - position) + carry.length)
-      carry.copy(chunk)
-      const { bytesRead } = await handle.read(
-        chunk,
-        carry.length,
-        chunk.length - carry.length,
-        position,
-      )
-      if (bytesRead === 0) break
-      position += bytesRead
-      fileHash.update(chunk.subarray(carry.length, carry.length + bytesRead))
-      bytes += bytesRead
-      const filled = chunk.subarray(0, carry.length + bytesRead)
-      const cut = filled.lastIndexOf(10) + 1
-      carry = Buffer.from(filled.subarray(cut))
-      if (cut > 0) checker.apply(scanLines(filled.subarray(0, cut), oneShotHash, manifest.treeAlg))
+    const manifest = (await reading[0]).value as ExportManifest & {
+      signature: NonNullable<ExportManifest['signature']>
     }
+    const keysFile = await reading[1]
+    const checkpointsFile = await reading[2]
+    const consistencyFile = await reading[3]
+    return await verifyFiles(manifest, keysFile, checkpointsFile, consistencyFile, opening, started)
   } finally {
-    await handle.close()
+    await (await opening.catch(() => undefined))?.close()
   }
-  checker.finish()
-  if (carry.length > 0)
-    fail({
-      seq: checker.expected,
-      reason: `entry ${checker.expected}: the file ends in the middle of a line`,
-    })
+}
 
-  // 5. completeness
-  const count = checker.checked
-  const last = checkpoints.at(-1)
-  if (last && last.treeSize > count) {
-    fail({
-      seq: count + 1,
-      checkpoint: last.treeSize,
-      reason: `entries ${count + 1}..${last.treeSize} are missing: checkpoint ${last.treeSize} was signed over them`,
-    })
+async function verifyFiles(
+  manifest: ExportManifest & { signature: NonNullable<ExportManifest['signature']> },
+  keysFile: { value: ExportedKey[]; text: string },
+  checkpointsFile: { value: ExportedCheckpoint[]; text: string },
+  consistencyFile: { value: z.infer<typeof consistencySchema>[]; text: string },
+  opening: Promise<ChunkReader>,
+  started: (c: EntryChecker) => void,
+): Promise<ExportVerifyResult> {
+  const keys = keyRing(keysFile.value)
+  const checkpoints = checkpointsFile.value
+  // Checkpoint signatures are checked on libuv's thread pool while the entries are read; a bad
+  // one is still reported before any failure of a later checkpoint or step.
+  const signatures: Promise<ExportFailure | null>[] = []
+  const firstBadSignature = async () => {
+    for (const signature of signatures) {
+      const failure = await signature
+      if (failure) return failure
+    }
+    return null
   }
-  const listed = manifest.files[EXPORT_FILES.entries]
-  if (!listed || listed.sha256 !== fileHash.digest('hex') || listed.bytes !== bytes) {
-    fail({
-      file: EXPORT_FILES.entries,
-      reason: `${EXPORT_FILES.entries} does not have the SHA-256 the manifest lists`,
-    })
+  try {
+    const result = await verifyInOrder()
+    const failure = await firstBadSignature()
+    if (failure) fail(failure)
+    return result
+  } catch (error) {
+    const failure = error instanceof Failure ? await firstBadSignature() : null
+    if (failure) fail(failure)
+    throw error
   }
-  if (
-    manifest.entries !== count ||
-    manifest.head.seq !== count ||
-    manifest.head.hash !== checker.headHash
-  ) {
-    fail({
-      file: EXPORT_FILES.manifest,
-      reason: `the manifest's head does not match the ${count} entries`,
-    })
-  }
-  if (!last || last.treeSize !== count || manifest.checkpoint.rootHash !== last.rootHash) {
-    fail({
-      seq: (last?.treeSize ?? 0) + 1,
-      reason: `entries after ${last?.treeSize ?? 0} are not covered by a signed checkpoint`,
-    })
-  }
-  return {
-    ok: true,
-    entries: count,
-    headHash: checker.headHash,
-    rootHash: last.rootHash,
-    checkpoints: checkpoints.length,
-    consistencyProofs: checkpoints.length - 1,
-    keys: keys.size,
-    bytes,
+
+  async function verifyInOrder(): Promise<ExportVerifyResult> {
+    // 1. checkpoints
+    let previous = 0
+    for (const cp of checkpoints) {
+      const read = readCheckpoint(cp, keys)
+      if ('problem' in read) {
+        fail({ checkpoint: cp.treeSize, reason: `checkpoint ${cp.treeSize}: ${read.problem}` })
+      }
+      signatures.push(
+        verifyBodyLater(read.body, Buffer.from(cp.signature, 'base64'), cp.keyAlg, read.key).then(
+          (ok) =>
+            ok
+              ? null
+              : {
+                  checkpoint: cp.treeSize,
+                  reason: `checkpoint ${cp.treeSize}: ${badSignature(cp)}`,
+                },
+        ),
+      )
+      if (cp.treeSize <= previous) {
+        fail({
+          checkpoint: cp.treeSize,
+          reason: `checkpoint ${cp.treeSize} follows checkpoint ${previous}`,
+        })
+      }
+      if (cp.treeAlg !== manifest.treeAlg) {
+        fail({
+          checkpoint: cp.treeSize,
+          reason: `checkpoint ${cp.treeSize} uses tree hash ${cp.treeAlg}`,
+        })
+      }
+      previous = cp.treeSize
+    }
+    // 2. consistency between consecutive checkpoints
+    const proofs = new Map(consistencyFile.value.map((p) => [`${p.from}:${p.to}`, p.proof]))
+    for (let i = 1; i < checkpoints.length; i++) {
+      const a = checkpoints[i - 1]!
+      const b = checkpoints[i]!
+      const proof = proofs.get(`${a.treeSize}:${b.treeSize}`)
+      if (!proof)
+        fail({
+          checkpoint: b.treeSize,
+          reason: `no consistency proof from checkpoint ${a.treeSize} to ${b.treeSize}`,
+        })
+      const ok = verifyConsistency(
+        manifest.treeAlg,
+        a.treeSize,
+        b.treeSize,
+        proof.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(a.rootHash, 'hex'),
+        Buffer.from(b.rootHash, 'hex'),
+      )
+      if (!ok) {
+        fail({
+          checkpoint: b.treeSize,
+          reason: `checkpoint ${b.treeSize} is not an extension of checkpoint ${a.treeSize} (consistency proof fails): the log was forked or rewritten`,
+        })
+      }
+    }
+    // 3. manifest
+    const signer = keys.get(manifest.signature.keyId)
+    if (
+      !signer ||
+      signer.alg !== manifest.signature.keyAlg ||
+      !verifyBody(
+        manifestBody(manifest),
+        Buffer.from(manifest.signature.value, 'base64'),
+        signer.alg,
+        signer.key,
+      )
+    ) {
+      fail({ file: EXPORT_FILES.manifest, reason: 'the manifest signature does not verify' })
+    }
+    for (const [file, text] of [
+      [EXPORT_FILES.keys, keysFile.text],
+      [EXPORT_FILES.checkpoints, checkpointsFile.text],
+      [EXPORT_FILES.consistency, consistencyFile.text],
+    ] as const) {
+      const listed = manifest.files[file]
+      if (!listed || listed.sha256 !== createHash('sha256').update(text).digest('hex')) {
+        fail({ file, reason: `${file} does not have the SHA-256 the manifest lists` })
+      }
+    }
+
+    // 4. entries
+    const checker = new EntryChecker(manifest.treeAlg, checkpoints)
+    started(checker)
+    const reader = await opening
+    const fileHash = createHash('sha256')
+    let bytes = 0
+    let carry = Buffer.alloc(0)
+    let scan: Scan | undefined
+    const applyLines = (lines: Buffer) => {
+      scan = scanLines(lines, oneShotHash, manifest.treeAlg, scan)
+      checker.apply(scan)
+    }
+    for (let data = await reader.next(); data; data = await reader.next()) {
+      fileHash.update(data)
+      bytes += data.length
+      // The line the previous chunk ended in, then this chunk's whole lines; the rest is carried.
+      let head = 0
+      if (carry.length > 0) {
+        const newline = data.indexOf(10)
+        if (newline >= 0) {
+          applyLines(Buffer.concat([carry, data.subarray(0, newline + 1)]))
+          head = newline + 1
+        }
+      }
+      const cut = Math.max(data.lastIndexOf(10) + 1, head)
+      if (cut > head) applyLines(data.subarray(head, cut))
+      carry = cut === 0 ? Buffer.concat([carry, data]) : Buffer.from(data.subarray(cut))
+    }
+    checker.finish()
+    if (carry.length > 0)
+      fail({
+        seq: checker.expected,
+        reason: `entry ${checker.expected}: the file ends in the middle of a line`,
+      })
+
+    // 5. completeness
+    const count = checker.checked
+    const last = checkpoints.at(-1)
+    if (last && last.treeSize > count) {
+      fail({
+        seq: count + 1,
+        checkpoint: last.treeSize,
+        reason: `entries ${count + 1}..${last.treeSize} are missing: checkpoint ${last.treeSize} was signed over them`,
+      })
+    }
+    const listed = manifest.files[EXPORT_FILES.entries]
+    if (!listed || listed.sha256 !== fileHash.digest('hex') || listed.bytes !== bytes) {
+      fail({
+        file: EXPORT_FILES.entries,
+        reason: `${EXPORT_FILES.entries} does not have the SHA-256 the manifest lists`,
+      })
+    }
+    if (
+      manifest.entries !== count ||
+      manifest.head.seq !== count ||
+      manifest.head.hash !== checker.headHash
+    ) {
+      fail({
+        file: EXPORT_FILES.manifest,
+        reason: `the manifest's head does not match the ${count} entries`,
+      })
+    }
+    if (!last || last.treeSize !== count || manifest.checkpoint.rootHash !== last.rootHash) {
+      fail({
+        seq: (last?.treeSize ?? 0) + 1,
+        reason: `entries after ${last?.treeSize ?? 0} are not covered by a signed checkpoint`,
+      })
+    }
+    return {
+      ok: true,
+      entries: count,
+      headHash: checker.headHash,
+      rootHash: last.rootHash,
+      checkpoints: checkpoints.length,
+      consistencyProofs: checkpoints.length - 1,
+      keys: keys.size,
+      bytes,
+    }
   }
 }
 
