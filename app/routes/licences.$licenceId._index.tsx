@@ -110,7 +110,8 @@ export default function LicencePage() {
             </h3>
             {d.kind === 'model_run' ? <p>{t('licences.modelRunNote')}</p> : null}
             {d.kind === 'offline' ? <p>{t('licences.offlineNote')}</p> : null}
-            {d.kind === 'file' || d.kind === 'open-file' ? (
+            {d.kind === 'api' ? <p>{t('licences.apiCopyNote')}</p> : null}
+            {d.kind === 'file' || d.kind === 'open-file' || d.kind === 'api' ? (
               <>
                 {d.fingerprinted ? (
                   <p>{t('licences.fingerprinted', { marks: d.marks ?? 0, rows: d.rows ?? 0 })}</p>
@@ -141,7 +142,7 @@ export default function LicencePage() {
                     </a>{' '}
                     <span className="muted">{t('licences.linkExpires', { at: date(d.link.expiresAt) })}</span>
                   </p>
-                ) : p.side === 'licensee' && d.status === 'completed' && p.standing !== 'active' ? (
+                ) : p.side === 'licensee' && d.kind !== 'api' && d.status === 'completed' && p.standing !== 'active' ? (
                   <p className="error">{t('licences.noLink')}</p>
                 ) : null}
               </>

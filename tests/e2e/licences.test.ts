@@ -1,7 +1,8 @@
 // Licences and delivery in Chromium against the production build (SPEC C8; Art. 24, 38; issue 8
 // fingerprint look-up): the buyer's licence list and licence page (terms in plain words, the
 // fingerprinted copy and its signed download link) in Chinese and English, the download itself,
-// and the regulator tracing a leaked half of the buyer's copy back to the buyer's licence.
+// the regulator tracing a leaked half of the buyer's copy back to the buyer's licence, and an API
+// licence whose rows come from its own fingerprinted copy.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,9 +10,11 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Delivery } from '#models/delivery'
 import { Licence } from '#models/licence'
+import { Product } from '#models/product'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { deliverLicence } from '~/services/delivery/deliver.server'
+import { issueLicence, termsFromTemplate } from '~/services/licences/issue.server'
 import { contentStore } from '~/services/storage/store.server'
 import { connectDb, disconnectDb } from '~/utils/db.server'
 import { closeRedis } from '~/utils/redis.server'
@@ -112,6 +115,49 @@ describe('e2e: licences and delivery', () => {
     expect(text).toContain('佛山智造金融服务有限公司')
     await o.page.screenshot({ path: screenshotPath('fingerprint-lookup-zh'), fullPage: true })
     expect(o.console.hydrationErrors()).toEqual([])
+  })
+
+  it('art38 an API licence: the buyer issues its key on the page and reads rows from its own fingerprinted copy, which has no download (en)', async () => {
+    const seeded = (await Licence.findOne({ sourceRef: 'demo:buyer-land-use-parcels' }).lean())!
+    const product = (await Product.findById(seeded.productId).lean())!
+    const { licenceId: apiLicence } = await issueLicence({
+      source: 'order',
+      sourceRef: 'e2e:api-licence',
+      licenseeOrgId: seeded.licenseeOrgId,
+      licensorOrgId: seeded.licensorOrgId,
+      productId: seeded.productId ?? null,
+      versionId: null,
+      catalogEntryId: null,
+      pricePlanKey: product.pricePlans[0]?.key ?? null,
+      callsQuota: 5,
+      terms: termsFromTemplate(product.licenceTemplate, new Date(Date.now() - 86_400_000), { deliveryMode: 'api' }),
+      actor: { orgId: seeded.licensorOrgId },
+    })
+    await deliverLicence(apiLicence)
+    const copy = (await Delivery.findOne({ licenceId: apiLicence, kind: 'api' }).lean())!
+    expect(copy.fingerprinted).toBe(true)
+
+    const o = await loginAs('buyer@demo.gd.example', '/buyer', 'en-US')
+    await o.page.goto(`/licences/${apiLicence}`)
+    await hydrated(o.page)
+    const text = await o.page.locator('main').innerText()
+    expect(text).toContain(en.licences.apiCopyNote)
+    expect(text).toContain(en.licences.apiTitle)
+    expect(await o.page.getByRole('link', { name: en.licences.download }).count()).toBe(0)
+    await o.page.getByRole('button', { name: en.licences.apiIssue }).click()
+    const key = (await o.page.locator('.secret').innerText()).trim()
+    expect(key).toMatch(/^gdpl_/)
+    await o.page.screenshot({ path: screenshotPath('licence-api-en'), fullPage: true })
+
+    const rows = await o.page.request.get(`/api/v1/licences/${apiLicence}/rows?limit=3`, { headers: { Authorization: `Bearer ${key}` } })
+    expect(rows.status()).toBe(200)
+    const body = (await rows.json()) as { fields: string[]; rows: Record<string, string>[]; calls: { used: number; quota: number } }
+    expect(body.fields).toEqual(copy.fields)
+    const mine = readFileSync(contentStore().absolutePath(copy.storageKey!), 'utf8').trim().split(/\r?\n/)
+    expect(body.rows.map((r) => body.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1, 4))
+    expect(body.calls).toEqual({ used: 1, quota: 5 })
+    expect(o.console.hydrationErrors()).toEqual([])
+    expect(o.console.unexpected()).toEqual([])
   })
 
   it('art38 the authority revokes the licence; the buyer’s download link stops working at once', async () => {

@@ -312,6 +312,55 @@ describe('licences and delivery', () => {
     expect((await call(key)).status).toBe(403)
   })
 
+  it('art38 an API licence reads its rows from its own fingerprinted copy, never downloadable; rows leaked from the API trace back to it', async () => {
+    const seeded = await seededLicence('demo:buyer-land-use-parcels')
+    const parcels = (await Product.findById(seeded.productId).lean())!
+    const id = await licenceFor(parcels.seedKey!, 'buyer@demo.gd.example', { deliveryMode: 'api' }, undefined, 10)
+    const { key } = await issueLicenceApiKey(await demoUser('buyer@demo.gd.example'), id)
+    const call = (query: string, language = 'zh-CN') =>
+      settle(() => rowsLoader({ request: new Request(`${BASE}/api/v1/licences/${id}/rows${query}`, { headers: { Authorization: `Bearer ${key}`, 'Accept-Language': language } }), params: { licenceId: id }, context: {} }))
+
+    // Before the delivery job has made the copy: 409 in the caller's language, and no call counted.
+    const early = await call('?limit=5', 'en')
+    expect(early.status).toBe(409)
+    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(/still being delivered/)
+    expect(await getRedis().get(`${prefix}:licence-calls:${id}`)).toBeNull()
+
+    await deliverLicence(id)
+    const copy = (await Delivery.findOne({ licenceId: id, kind: 'api' }).lean())!
+    expect(copy).toMatchObject({ status: 'completed', fingerprinted: true })
+    expect(copy.marks).toBeGreaterThan(20)
+    const page = (await (await call('?limit=1000')).json()) as { fields: string[]; rows: Record<string, string>[] }
+    expect(page.fields).toEqual(copy.fields)
+    // Every row served is the copy's, and the copy differs from the original only in marked digits.
+    const mine = storedCopy(copy.storageKey!).toString('utf8').trim().split('\r\n')
+    expect(page.rows.map((r) => page.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1))
+    const version = (await ProductVersion.findById(copy.versionId).lean())!
+    const original = storedCopy(version.distributions.find((d) => d.fileName === copy.fileName)!.storageKey!)
+    expect(original.length).toBe(storedCopy(copy.storageKey!).length)
+    expect(original.toString('utf8').trim().split('\r\n')).not.toEqual(mine)
+
+    // A file put together from what the API returned is traced to this licence, not to another
+    // buyer's copy of the same table.
+    await deliverLicence(String(seeded._id))
+    const leakFile = path.join(storage, 'api-leak.csv')
+    writeFileSync(leakFile, [page.fields.join(','), ...page.rows.map((r) => page.fields.map((f) => r[f]).join(','))].join('\n'))
+    const traced = await identifyAgainstDeliveries(leakFile, { productId: String(parcels._id) })
+    expect(traced.candidates).toBeGreaterThan(1)
+    expect(traced.ranked[0]).toMatchObject({ licenceId: id, accused: true })
+    expect(traced.ranked[1]!.accused).toBe(false)
+
+    // The copy is not offered for download, and a link signed for it anyway is refused.
+    const licencePage = (await (await settle(() => licenceLoader({ request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id }, context: {} }))).json()) as {
+      deliveries: { kind: string; link: unknown }[]
+    }
+    expect(licencePage.deliveries.find((d) => d.kind === 'api')!.link).toBeNull()
+    const link = signDownloadLink({ licenceId: id, key: copy.key, _id: copy._id }, new Date(Date.now() + DAY))
+    const [href, qs] = link.href.split('?')
+    const refused = await settle(() => downloadLoader({ request: new Request(`${BASE}${href}?${qs}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id, key: copy.key }, context: {} }))
+    expect(refused.status).toBe(404)
+  })
+
   it('art26 a catalog-entry licence gets the open files as they are, or offline delivery; a model-run licence needs none', async () => {
     const model = await seededLicence('demo:buyer-land-use-model')
     const run = await deliverLicence(String(model._id))

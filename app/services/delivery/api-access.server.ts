@@ -2,11 +2,13 @@
 // it, shown once; its programs read rows from `/api/v1/licences/<id>/rows`. Every call checks the
 // licence at that moment (revoked or expired → 403), counts against the call quota bought with it (Redis
 // INCR: atomic, so concurrent calls can never both take the last one; over quota → 429) and
-// returns only the permitted fields (Art. 24 minimal authorization).
+// returns only the permitted fields (Art. 24 minimal authorization), read from the licence's own
+// fingerprinted copy of the table (deliver.server.ts), so leaked rows trace back to it (Art. 38).
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
+import { Delivery, deliveryId } from '#models/delivery'
 import { LicenceApiKey } from '#models/licence-api-key'
 import type { LicenceDoc } from '#models/licence'
 import { Product } from '#models/product'
@@ -149,16 +151,16 @@ export async function licenceRows(input: { authorization: string | null; licence
   const licence = await authenticate(input.authorization, input.licenceId)
   if (licence.deliveryMode !== 'api') throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
   await requireLicenceInForce(licence, input.now ?? new Date(), 403)
+  // The licence's own fingerprinted copy (deliver.server.ts), once its delivery has completed.
+  const delivery = await Delivery.findById(deliveryId(input.licenceId, 'api')).lean()
+  if (delivery?.status !== 'completed') throw new DomainError('not_delivered', 'error.licences.notDeliveredYet', 409)
+  const version = delivery.versionId ? await ProductVersion.findById(delivery.versionId).lean() : null
+  if (version) await requireVersionScreened(version)
   const quota = await callQuota(licence)
   const used = await getRedis().incr(callsKey(input.licenceId))
   if (quota !== null && used > quota) throw new DomainError('quota_exceeded', 'error.licences.quotaExceeded', 429, undefined, { quota })
-  const version = licence.versionId
-    ? await ProductVersion.findById(licence.versionId).lean()
-    : await ProductVersion.findOne({ productId: licence.productId!, state: 'published' }).sort({ number: -1 }).lean()
-  if (version) await requireVersionScreened(version)
-  const table = version?.distributions.find((d) => d.kind === 'file' && d.storageKey && /\.(csv|tsv)$/i.test(d.fileName ?? ''))
-  const page = table
-    ? await readRows(table.storageKey!, /\.tsv$/i.test(table.fileName ?? '') ? '\t' : ',', licence.permittedFields, input.offset, input.limit)
+  const page = delivery.storageKey
+    ? await readRows(delivery.storageKey, /\.tsv$/i.test(delivery.fileName ?? '') ? '\t' : ',', licence.permittedFields, input.offset, input.limit)
     : { fields: [], rows: [] }
   return { licenceId: input.licenceId, ...page, offset: input.offset, limit: input.limit, calls: { used, quota } }
 }

@@ -8,7 +8,7 @@ export const licenceEndpoints: Endpoint[] = [
     method: 'get',
     path: '/api/v1/licences/{licenceId}/rows',
     summary:
-      'Rows of an API licence’s data, permitted fields only (Art. 24). Authenticate with the licence’s own key (`Authorization: Bearer gdpl_…`, issued once on the licence page); the licence is checked at every call: 401 bad key, 403 revoked or expired, 429 over the plan’s call quota (Art. 38)',
+      'Rows of an API licence’s data, permitted fields only (Art. 24). Authenticate with the licence’s own key (`Authorization: Bearer gdpl_…`, issued once on the licence page); the licence is checked at every call: 401 bad key, 403 revoked or expired, 409 before its delivery has completed, 429 over the plan’s call quota (Art. 38). The rows come from the licence’s own copy, which carries its fingerprint',
     permission: 'authenticated',
     query: rowsQuerySchema,
     response: z.object({

@@ -6,7 +6,9 @@
 //   CSV/TSV projected to the permitted fields (Art. 24) and fingerprinted with the licence's key
 //   (Art. 38, ADR 010) within the tolerance the version declares (spec.server.ts); other files
 //   as they are. The copy goes to the content store; the licence page signs a download link.
-// - api: the licensee issues an API key on the licence page (shown once); recorded here.
+// - api: the licence's own copy of the version's first table, made as for file_download, from
+//   which its API calls read rows (never offered for download); the licensee issues an API key
+//   on the licence page (shown once).
 // - model_run: nothing to deliver (the model runner checks the licence at each run); recorded.
 // - catalog entry (research access, Art. 26): its open-data files as they are, or "offline
 //   delivery by the source department".
@@ -272,6 +274,47 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
   }
 }
 
+/** The table an API licence serves: the version's first CSV/TSV file. */
+function apiTable<D extends { kind: string; storageKey?: string | null; fileName?: string | null }>(distributions: readonly D[]): D | undefined {
+  return distributions.find((d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName))
+}
+
+/**
+ * Art. 24, 38: an API licence's rows are read from its own copy of the version's table, made as a
+ * downloaded file's is (permitted columns, the licence's fingerprint), so rows leaked from the API
+ * trace back to the licence like a leaked file. The copy is never offered for download.
+ */
+async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
+  const version = await licensedVersion(licence)
+  if (!version) throw new DomainError('no_version', 'error.licences.noVersion', 409)
+  const table = apiTable(version.distributions)
+  if (table) await requireVersionScreened(version)
+  const { doc, created } = await claim(licence, 'api', {
+    kind: 'api',
+    productId: licence.productId,
+    versionId: String(version._id),
+    catalogEntryId: null,
+    fileName: table?.fileName ?? null,
+    mediaType: table?.mediaType ?? null,
+  })
+  out.deliveries.push({ id: doc._id, kind: 'api', created })
+  if (doc.status === 'completed' || !table) {
+    await complete(licence, doc, {})
+    return
+  }
+  await complete(licence, doc, {
+    sourceSha256: table.sha256 ?? null,
+    ...(await produceCsvCopy({
+      deliveryId: doc._id,
+      licenceId: String(licence._id),
+      sourceKey: table.storageKey!,
+      delimiter: delimiterOf(table.fileName)!,
+      permittedFields: licence.permittedFields,
+      declaredFields: version.dataSchema.fields,
+    })),
+  })
+}
+
 async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
   const entryId = licence.catalogEntryId!
   const files = [...(await currentFiles(entryId)).values()]
@@ -313,11 +356,10 @@ export async function deliverLicence(licenceId: string, now = new Date()): Promi
 
   if (licence.catalogEntryId) await deliverCatalogEntry(licence, out)
   else if (licence.deliveryMode === 'file_download') await deliverFiles(licence, out)
+  else if (licence.deliveryMode === 'api') await deliverApiTable(licence, out)
   else {
-    const key = licence.deliveryMode === 'api' ? 'api' : 'model-run'
-    const kind: DeliveryKind = licence.deliveryMode === 'api' ? 'api' : 'model_run'
-    const { doc, created } = await claim(licence, key, { kind, productId: licence.productId, versionId: licence.versionId, catalogEntryId: null, fileName: null, mediaType: null })
-    out.deliveries.push({ id: doc._id, kind, created })
+    const { doc, created } = await claim(licence, 'model-run', { kind: 'model_run', productId: licence.productId, versionId: licence.versionId, catalogEntryId: null, fileName: null, mediaType: null })
+    out.deliveries.push({ id: doc._id, kind: 'model_run', created })
     await complete(licence, doc, {})
   }
   // Tell the licensee once (the notification's key makes a repeat a no-op).

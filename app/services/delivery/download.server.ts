@@ -33,7 +33,8 @@ export async function openDownload(user: AuthUser, licenceId: string, key: strin
   const licence = await findLicence(licenceId)
   const id = deliveryId(licenceId, key)
   const delivery = licence ? await Delivery.findById(id).lean() : null
-  if (!licence || !delivery || delivery.status !== 'completed' || !user.org || user.org.id !== licence.licenseeOrgId) {
+  // An API licence's copy is read through the API only.
+  if (!licence || !delivery || delivery.status !== 'completed' || delivery.kind === 'api' || !user.org || user.org.id !== licence.licenseeOrgId) {
     throw new DomainError('not_found', 'error.licences.notFound', 404)
   }
   const check = checkDownloadLink(id, link.expires, link.sig, now)

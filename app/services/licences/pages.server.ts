@@ -136,7 +136,8 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
     licensor: orgs.get(licence.licensorOrgId) ?? { zh: licence.licensorOrgId, en: licence.licensorOrgId, uscc: '' },
     events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), reason: e.reason })),
     deliveries: deliveries.map((d) => {
-      const downloadable = isLicensee && standing === 'active' && d.status === 'completed' && (d.storageKey || d.openFileId)
+      // An API licence's copy is read through the API only (deliver.server.ts).
+      const downloadable = isLicensee && standing === 'active' && d.status === 'completed' && d.kind !== 'api' && (d.storageKey || d.openFileId)
       const link = downloadable ? signDownloadLink({ licenceId, key: d.key, _id: d._id }, licence.end, now) : null
       return {
         id: d._id,
