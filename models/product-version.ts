@@ -5,7 +5,8 @@
  * - `note` {zh,en} what changed
  * - `distributions` [{key, kind file|api, title{zh,en}, format, fileName, mediaType, sha256,
  *   sizeBytes, storageKey (content store key), endpoint (api), scanRequested}]
- * - `dataSchema` (not `schema`, which Mongoose documents reserve) {fields [{name, label{zh,en}, type, personal, sensitive}]}
+ * - `dataSchema` (not `schema`, which Mongoose documents reserve) {fields [{name, label{zh,en}, type, personal, sensitive,
+ *   fixed, toleranceAbsolute}]} — the last two: how far a fingerprinted copy may differ (ADR 021)
  * - `provenance` (models/provenance-record.ts, embedded: ADR 017) · `lineage` every ancestor
  *   version id (transitive inputs) with `lineageComplete`, so the walk reads a graph in one query
  * - projections of the listing events (models/listing-event.ts), kept by app/services/products:
@@ -48,6 +49,9 @@ const schemaFieldSchema = new Schema(
     type: { type: String, enum: SCHEMA_FIELD_TYPES, required: true },
     personal: { type: Boolean, default: false },
     sensitive: { type: Boolean, default: false },
+    // Art. 38 (ADR 021): a numeric column's fingerprint tolerance, as the provider declares it.
+    fixed: { type: Boolean, default: false },
+    toleranceAbsolute: { type: Number, default: null },
   },
   { _id: false, strict: 'throw' },
 )

@@ -114,6 +114,9 @@ export default function VersionProvenance() {
                     <td>{pick(f.label, lang)}</td>
                     <td>{f.type}</td>
                     <td>{f.personal ? t('market.product.personal') : ''}</td>
+                    <td>
+                      {f.fixed ? t('market.product.toleranceFixed') : f.toleranceAbsolute ? t('market.product.toleranceAbsolute', { delta: f.toleranceAbsolute }) : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>

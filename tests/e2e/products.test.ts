@@ -69,6 +69,10 @@ describe('products end to end', () => {
     await p.locator('label', { hasText: '广东省企业登记统计数据集' }).locator('input[type=checkbox]').check()
     await p.locator('label', { hasText: '市场监管行政处罚信息' }).locator('input[type=checkbox]').check()
     await p.getByLabel(zh.market.versionForm.activityZh).fill('信用指数计算')
+    // Art. 38: the provider declares how far a buyer's copy may differ in the index column.
+    await p.locator('textarea[name=schemaLines]').fill(
+      ['city_code, 城市代码, City code, code', 'quarter, 季度, Quarter, string', 'credit_index, 信用指数, Credit index, decimal, ±0.5'].join('\n'),
+    )
     await Promise.all([p.waitForURL(/\/versions\/1$/), p.getByRole('button', { name: zh.market.versionForm.create }).click()])
     await hydrated(p)
 
@@ -117,6 +121,7 @@ describe('products end to end', () => {
     expect(nodes.filter((n) => n?.startsWith('catalog-entry:')).length).toBeGreaterThanOrEqual(3)
     expect(nodes.filter((n) => n?.startsWith('org:')).length).toBeGreaterThanOrEqual(1)
     expect(await b.locator('main').textContent()).toContain('Guangdong Administration for Market Regulation')
+    expect(await b.locator('main').textContent()).toContain(en.market.product.toleranceAbsolute.replace('{{delta}}', '0.5'))
     await b.screenshot({ path: screenshotPath('products-6-provenance'), fullPage: true })
     expect(buyer.console.hydrationErrors()).toEqual([])
 

@@ -29,6 +29,26 @@ describe('fingerprint spec from the declared schema (ADR 021)', () => {
     ])
   })
 
+  it('art38 a numeric field’s declared tolerance comes first: fixed is never changed, ±N marks one digit within N', () => {
+    const head = readCsvHead(Buffer.from(CSV), ',')
+    const { spec } = deriveFingerprintSpec(['code', 'amount', 'count'], head, [
+      { name: 'code', type: 'code' },
+      { name: 'amount', type: 'decimal', fixed: true, toleranceAbsolute: null },
+      { name: 'count', type: 'integer', fixed: false, toleranceAbsolute: 10 },
+    ])
+    expect(spec!.columns).toEqual([
+      { name: 'code', kind: 'identifier' },
+      { name: 'amount', kind: 'numeric' },
+      { name: 'count', kind: 'numeric', tolerance: { absolute: 10 } },
+    ])
+    // A tolerance on a field that is not numeric changes nothing (the version form refuses it).
+    const text = deriveFingerprintSpec(['code', 'amount'], head, [
+      { name: 'code', type: 'code' },
+      { name: 'amount', type: 'string', toleranceAbsolute: 5 },
+    ])
+    expect(text).toEqual({ spec: null, note: 'nothing_to_mark' })
+  })
+
   it('art38 a decimal declared as string is never marked; nothing markable means no fingerprint', () => {
     const head = readCsvHead(Buffer.from(CSV), ',')
     const out = deriveFingerprintSpec(['code', 'amount'], head, [

@@ -1,8 +1,10 @@
 // What a delivered CSV copy may change, per column (ADR 021): the fingerprint spec is derived
 // from what the product version declares — its data schema's field types — never chosen by the
 // delivery. Identifiers, text, categories and integers never change; decimals carry a mark of ±1
-// in their last written digit; dates only change spelling (2024-01-05 ↔ 2024/01/05). A version
-// without a declared schema is read from its header and first rows with the same rule.
+// in their last written digit; dates only change spelling (2024-01-05 ↔ 2024/01/05). A numeric
+// field may declare its own tolerance instead: `fixed` (never changed) or ±N (one digit at the
+// largest power of ten within N). A version without a declared schema is read from its header and
+// first rows with the same default rule.
 import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
 import { canonicalHeader, fingerprintSpecSchema, type FingerprintColumn, type FingerprintSpec } from './fingerprint/spec'
 import iconv from 'iconv-lite'
@@ -12,6 +14,10 @@ export type CsvEncoding = 'utf-8' | 'gb18030'
 export interface DeclaredField {
   name: string
   type: string
+  /** A numeric column the provider declared never to change. */
+  fixed?: boolean | null
+  /** ±this much in a numeric column, as the provider declared. */
+  toleranceAbsolute?: number | null
 }
 
 export interface CsvHead {
@@ -66,8 +72,12 @@ function inferred(name: string, values: string[]): FingerprintColumn {
   return { name, kind: 'text' }
 }
 
-function declared(name: string, type: string | undefined): FingerprintColumn {
-  switch (type) {
+function declared(name: string, field: DeclaredField | undefined): FingerprintColumn {
+  // The provider's own tolerance for a numeric column comes first.
+  const numeric = field?.type === 'decimal' || field?.type === 'integer'
+  if (numeric && field.fixed) return { name, kind: 'numeric' }
+  if (numeric && field.toleranceAbsolute) return { name, kind: 'numeric', tolerance: { absolute: field.toleranceAbsolute } }
+  switch (field?.type) {
     case 'code':
       return { name, kind: 'identifier' }
     case 'decimal':
@@ -91,7 +101,7 @@ export type SpecOutcome = { spec: FingerprintSpec; note: null } | { spec: null; 
  * delivered unmarked, and the delivery says so).
  */
 export function deriveFingerprintSpec(columns: string[], head: CsvHead, schema: readonly DeclaredField[]): SpecOutcome {
-  const byName = new Map(schema.map((f) => [canonicalHeader(f.name), f.type]))
+  const byName = new Map(schema.map((f) => [canonicalHeader(f.name), f]))
   const index = new Map(head.header.map((h, i) => [canonicalHeader(h), i]))
   const seen = new Set<string>()
   const specColumns: FingerprintColumn[] = []

@@ -93,13 +93,25 @@ export type ProductInput = z.output<typeof productInput>
 
 export const inputRefInput = z.strictObject({ kind: z.enum(INPUT_KINDS), id: objectId })
 
-export const schemaFieldInput = z.strictObject({
-  name: fieldName,
-  label: localizedRequired(100),
-  type: z.enum(SCHEMA_FIELD_TYPES),
-  personal: z.boolean().default(false),
-  sensitive: z.boolean().default(false),
-})
+/**
+ * Art. 38 (ADR 021): how far a buyer's fingerprinted copy may differ from the original in a
+ * numeric column — `fixed` never (a decimal is otherwise ±1 in its last digit), or ±`absolute`
+ * (one digit at the largest power of ten within it; integers are otherwise never changed).
+ */
+export const schemaFieldInput = z
+  .strictObject({
+    name: fieldName,
+    label: localizedRequired(100),
+    type: z.enum(SCHEMA_FIELD_TYPES),
+    personal: z.boolean().default(false),
+    sensitive: z.boolean().default(false),
+    fixed: z.boolean().default(false),
+    toleranceAbsolute: z.number().positive().max(1e12).nullable().default(null),
+  })
+  .refine((f) => (!f.fixed && f.toleranceAbsolute === null) || f.type === 'decimal' || f.type === 'integer', {
+    message: 'error.market.toleranceNotNumeric',
+  })
+  .refine((f) => !(f.fixed && f.toleranceAbsolute !== null), { message: 'error.market.toleranceNotNumeric' })
 
 const jsonText = z
   .string()
@@ -261,7 +273,7 @@ export const productFormSchema = z
 /**
  * The new-version form: `input` checkboxes (`catalog-entry:<id>` / `product-version:<id>`), more
  * references one per line in `moreInputs`, schema fields one per line
- * (`name, 中文名, English label, type[, personal][, sensitive]`).
+ * (`name, 中文名, English label, type[, personal][, sensitive][, fixed | ±N]`).
  */
 export const versionFormSchema = z
   .strictObject({
@@ -298,15 +310,24 @@ export const versionFormSchema = z
       .filter(Boolean)
       .forEach((line) => {
         const [name = '', zh = '', en = '', type = 'string', ...flags] = line.split(/\s*[,，]\s*/)
-        const parsed = schemaFieldInput.safeParse({
-          name,
-          label: { zh: zh || name, en },
-          type,
-          personal: flags.includes('personal'),
-          sensitive: flags.includes('sensitive'),
-        })
-        if (parsed.success) schema.push(parsed.data)
-        else ctx.addIssue({ code: 'custom', message: 'error.market.schemaLine', path: ['schemaLines'] })
+        const tolerance = flags.map((flag) => /^(?:±|\+-)\s*(\d+(?:\.\d+)?)$/.exec(flag)?.[1]).find(Boolean)
+        const known = (flag: string) => ['personal', 'sensitive', 'fixed'].includes(flag) || /^(?:±|\+-)/.test(flag)
+        const parsed = flags.every(known)
+          ? schemaFieldInput.safeParse({
+              name,
+              label: { zh: zh || name, en },
+              type,
+              personal: flags.includes('personal'),
+              sensitive: flags.includes('sensitive'),
+              fixed: flags.includes('fixed'),
+              toleranceAbsolute: tolerance === undefined ? null : Number(tolerance),
+            })
+          : null
+        if (parsed?.success) schema.push(parsed.data)
+        else {
+          const tolerance = parsed?.error.issues.some((i) => i.message === 'error.market.toleranceNotNumeric')
+          ctx.addIssue({ code: 'custom', message: tolerance ? 'error.market.toleranceNotNumeric' : 'error.market.schemaLine', path: ['schemaLines'] })
+        }
       })
     let apiEndpoint: string | undefined
     if (f.apiEndpoint) {

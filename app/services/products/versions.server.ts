@@ -389,7 +389,7 @@ export function versionView(v: VersionLean) {
       sizeBytes: d.sizeBytes ?? null,
       endpoint: d.endpoint ?? null,
     })),
-    schema: v.dataSchema.fields.map((f) => ({ name: f.name, label: { zh: f.label.zh, en: f.label.en }, type: f.type, personal: f.personal, sensitive: f.sensitive })),
+    schema: v.dataSchema.fields.map((f) => ({ name: f.name, label: { zh: f.label.zh, en: f.label.en }, type: f.type, personal: f.personal, sensitive: f.sensitive, fixed: f.fixed ?? false, toleranceAbsolute: f.toleranceAbsolute ?? null })),
     inputs: v.provenance.used.map((u) => ({ kind: u.kind, ref: u.ref, productId: u.productId ?? null, version: u.version ?? null, role: u.role, basis: u.basis ?? null, basisRef: u.basisRef ?? null, digest: u.digest ?? null })),
     activity: {
       kind: v.provenance.activity.kind,
