@@ -185,7 +185,7 @@ async function ensureGrant(key: string, input: { entryId: string; grantee: AuthU
   }
 }
 
-async function ensureLicence(key: string, input: { seedKey: string; holder: AuthUser; derivation: boolean; mode?: 'file_download' | 'model_run' }) {
+async function ensureLicence(key: string, input: { seedKey: string; holder: AuthUser; derivation: boolean; mode?: 'file_download' | 'model_run' | 'api' }) {
   const product = await Product.findOne({ seedKey: input.seedKey }).lean()
   if (!product) throw new Error(`seed product ${input.seedKey} is missing`)
   const now = Date.now()
@@ -489,6 +489,8 @@ export async function seedProducts(): Promise<{ created: number }> {
   await ensureLicence('buyer-land-use-model', { seedKey: 'authority-land-use-model', holder: buyer, derivation: false, mode: 'model_run' })
   await ensureLicence('buyer-land-use-parcels', { seedKey: 'authority-land-use-parcels', holder: buyer, derivation: true })
   await ensureLicence('buyer-vitality-no-derivation', { seedKey: 'provider1-vitality-index', holder: buyer, derivation: false })
+  // Read through the data API: its rows come from the buyer's own fingerprinted copy (Art. 38).
+  await ensureLicence('buyer-vitality-api', { seedKey: 'provider1-vitality-index', holder: buyer, derivation: false, mode: 'api' })
   await seedModelRun(buyer)
   return { created }
 }
