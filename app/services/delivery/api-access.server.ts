@@ -23,7 +23,7 @@ import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { getRedis } from '~/utils/redis.server'
 import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
-import { requireVersionScreened } from './deliver.server'
+import { delimiterOf, requireVersionScreened } from './deliver.server'
 import { permittedColumns } from './project.server'
 import { sniffEncoding } from './spec.server'
 
@@ -160,7 +160,7 @@ export async function licenceRows(input: { authorization: string | null; licence
   const used = await getRedis().incr(callsKey(input.licenceId))
   if (quota !== null && used > quota) throw new DomainError('quota_exceeded', 'error.licences.quotaExceeded', 429, undefined, { quota })
   const page = delivery.storageKey
-    ? await readRows(delivery.storageKey, /\.tsv$/i.test(delivery.fileName ?? '') ? '\t' : ',', licence.permittedFields, input.offset, input.limit)
+    ? await readRows(delivery.storageKey, delimiterOf(delivery.fileName) ?? ',', licence.permittedFields, input.offset, input.limit)
     : { fields: [], rows: [] }
   return { licenceId: input.licenceId, ...page, offset: input.offset, limit: input.limit, calls: { used, quota } }
 }

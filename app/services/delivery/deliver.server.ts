@@ -211,7 +211,8 @@ export async function produceCsvCopy(input: {
   }
 }
 
-function delimiterOf(fileName: string | null | undefined): ',' | '\t' | null {
+/** A table's delimiter by its file name (CSV or TSV); null for any other file. */
+export function delimiterOf(fileName: string | null | undefined): ',' | '\t' | null {
   const ext = (fileName ?? '').split('.').pop()?.toLowerCase()
   return ext === 'csv' ? ',' : ext === 'tsv' ? '\t' : null
 }
@@ -220,6 +221,24 @@ function delimiterOf(fileName: string | null | undefined): ',' | '\t' | null {
 async function licensedVersion(licence: LicenceDoc) {
   if (licence.versionId) return ProductVersion.findById(licence.versionId).lean()
   return ProductVersion.findOne({ productId: licence.productId!, state: 'published' }).sort({ number: -1 }).lean()
+}
+
+type LicensedVersion = NonNullable<Awaited<ReturnType<typeof licensedVersion>>>
+type Distribution = LicensedVersion['distributions'][number]
+
+/** What a completed delivery of a table records: the licence's own copy (produceCsvCopy). */
+async function tableCopy(licence: LicenceDoc, doc: DeliveryDoc, version: LicensedVersion, table: Distribution, delimiter: ',' | '\t'): Promise<Partial<DeliveryDoc>> {
+  return {
+    sourceSha256: table.sha256 ?? null,
+    ...(await produceCsvCopy({
+      deliveryId: doc._id,
+      licenceId: String(licence._id),
+      sourceKey: table.storageKey!,
+      delimiter,
+      permittedFields: licence.permittedFields,
+      declaredFields: version.dataSchema.fields,
+    })),
+  }
 }
 
 /**
@@ -257,26 +276,11 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
       continue
     }
     const set: Partial<DeliveryDoc> = delimiter
-      ? {
-          sourceSha256: d.sha256 ?? null,
-          ...(await produceCsvCopy({
-            deliveryId: doc._id,
-            licenceId: String(licence._id),
-            sourceKey: d.storageKey!,
-            delimiter,
-            permittedFields: licence.permittedFields,
-            declaredFields: version.dataSchema.fields,
-          })),
-        }
+      ? await tableCopy(licence, doc, version, d, delimiter)
       : // Not a table: delivered as it is (the licence page says so); the store already holds it.
         { sourceSha256: d.sha256 ?? null, storageKey: d.storageKey!, sha256: d.sha256 ?? null, sizeBytes: d.sizeBytes ?? null, fingerprintNote: 'not_a_table' }
     await complete(licence, doc, set)
   }
-}
-
-/** The table an API licence serves: the version's first CSV/TSV file. */
-function apiTable<D extends { kind: string; storageKey?: string | null; fileName?: string | null }>(distributions: readonly D[]): D | undefined {
-  return distributions.find((d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName))
 }
 
 /**
@@ -287,7 +291,8 @@ function apiTable<D extends { kind: string; storageKey?: string | null; fileName
 async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
   const version = await licensedVersion(licence)
   if (!version) throw new DomainError('no_version', 'error.licences.noVersion', 409)
-  const table = apiTable(version.distributions)
+  // The table it serves: the version's first CSV/TSV file.
+  const table = version.distributions.find((d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName))
   if (table) await requireVersionScreened(version)
   const { doc, created } = await claim(licence, 'api', {
     kind: 'api',
@@ -302,17 +307,7 @@ async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promi
     await complete(licence, doc, {})
     return
   }
-  await complete(licence, doc, {
-    sourceSha256: table.sha256 ?? null,
-    ...(await produceCsvCopy({
-      deliveryId: doc._id,
-      licenceId: String(licence._id),
-      sourceKey: table.storageKey!,
-      delimiter: delimiterOf(table.fileName)!,
-      permittedFields: licence.permittedFields,
-      declaredFields: version.dataSchema.fields,
-    })),
-  })
+  await complete(licence, doc, await tableCopy(licence, doc, version, table, delimiterOf(table.fileName)!))
 }
 
 async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {

@@ -3,7 +3,7 @@
 // moment — a revoked licence is refused (403), an expired one too (410), whatever the link says.
 // Every download is logged (`delivery.downloaded`).
 import { Readable } from 'node:stream'
-import { Delivery, deliveryId } from '#models/delivery'
+import { Delivery, deliveryId, type DeliveryDoc } from '#models/delivery'
 import { OpenDataFile } from '#models/open-data-file'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -27,14 +27,21 @@ export interface OpenedDownload {
   ledgerSeq: number
 }
 
+/**
+ * Art. 24, 38: whether a delivery is a file its licensee may download — completed, with bytes to
+ * give; an API licence's copy is read through the API only (deliver.server.ts).
+ */
+export function offeredForDownload(delivery: Pick<DeliveryDoc, 'kind' | 'status' | 'storageKey' | 'openFileId'>): boolean {
+  return delivery.status === 'completed' && delivery.kind !== 'api' && Boolean(delivery.storageKey || delivery.openFileId)
+}
+
 /** Art. 24, 38: checks link, person and licence at this moment, logs the download, opens the bytes. */
 export async function openDownload(user: AuthUser, licenceId: string, key: string, link: DownloadLinkQuery, now = new Date()): Promise<OpenedDownload> {
   await connectDb()
   const licence = await findLicence(licenceId)
   const id = deliveryId(licenceId, key)
   const delivery = licence ? await Delivery.findById(id).lean() : null
-  // An API licence's copy is read through the API only.
-  if (!licence || !delivery || delivery.status !== 'completed' || delivery.kind === 'api' || !user.org || user.org.id !== licence.licenseeOrgId) {
+  if (!licence || !delivery || !offeredForDownload(delivery) || !user.org || user.org.id !== licence.licenseeOrgId) {
     throw new DomainError('not_found', 'error.licences.notFound', 404)
   }
   const check = checkDownloadLink(id, link.expires, link.sig, now)

@@ -109,6 +109,11 @@ export function signingAlgOf(key: KeyObject): SigningAlg | null {
   return der.includes(SM2_CURVE_OID) ? 'sm2' : null
 }
 
+/** The digest each signing algorithm signs with: SM2 signs an SM3 digest; Ed25519 takes none. */
+function signatureDigest(alg: SigningAlg): string | null {
+  return alg === 'sm2' ? 'sm3' : null
+}
+
 /**
  * Signs with a private key that was loaded from PEM (createPrivateKey): only a key re-imported
  * that way makes an SM2 signature; a freshly generated SM2 KeyObject makes plain ECDSA.
@@ -116,10 +121,25 @@ export function signingAlgOf(key: KeyObject): SigningAlg | null {
 export function signBody(body: string, alg: SigningAlg, privateKeyPem: string): Buffer {
   const key = createPrivateKey(privateKeyPem)
   if (signingAlgOf(key) !== alg) throw new Error(`the key is not an ${alg} key`)
-  return sign(alg === 'sm2' ? 'sm3' : null, Buffer.from(body, 'utf8'), key)
+  return sign(signatureDigest(alg), Buffer.from(body, 'utf8'), key)
 }
 
 /** Checks a signature; `publicKey` as PEM, or as a key already parsed (a verifier's key ring). */
+export function verifyBody(
+  body: string,
+  signature: Buffer,
+  alg: SigningAlg,
+  publicKey: string | KeyObject,
+): boolean {
+  try {
+    const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey
+    if (signingAlgOf(key) !== alg) return false
+    return verify(signatureDigest(alg), Buffer.from(body, 'utf8'), key, signature)
+  } catch {
+    return false
+  }
+}
+
 /**
  * verifyBody on libuv's thread pool, for a key already parsed: the offline verifier checks
  * checkpoint signatures while it reads entries.
@@ -133,27 +153,11 @@ export function verifyBodyLater(
   return new Promise((resolve) => {
     try {
       if (signingAlgOf(key) !== alg) return resolve(false)
-      const data = Buffer.from(body, 'utf8')
-      verify(alg === 'sm2' ? 'sm3' : null, data, key, signature, (error, ok) =>
+      verify(signatureDigest(alg), Buffer.from(body, 'utf8'), key, signature, (error, ok) =>
         resolve(!error && ok),
       )
     } catch {
       resolve(false)
     }
   })
-}
-
-export function verifyBody(
-  body: string,
-  signature: Buffer,
-  alg: SigningAlg,
-  publicKey: string | KeyObject,
-): boolean {
-  try {
-    const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey
-    if (signingAlgOf(key) !== alg) return false
-    return verify(alg === 'sm2' ? 'sm3' : null, Buffer.from(body, 'utf8'), key, signature)
-  } catch {
-    return false
-  }
 }

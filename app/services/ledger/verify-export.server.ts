@@ -560,6 +560,15 @@ export async function verifyExport(
   }
 }
 
+type SignedManifest = ExportManifest & { signature: NonNullable<ExportManifest['signature']> }
+
+interface ExportFiles {
+  manifest: SignedManifest
+  keysFile: { value: ExportedKey[]; text: string }
+  checkpointsFile: { value: ExportedCheckpoint[]; text: string }
+  consistencyFile: { value: z.infer<typeof consistencySchema>[]; text: string }
+}
+
 async function verifyExportOrThrow(
   dir: string,
   options: { chunkBytes?: number },
@@ -578,212 +587,203 @@ async function verifyExportOrThrow(
     options.chunkBytes ?? CHUNK_BYTES,
   )
   for (const promise of [...reading, opening]) promise.catch(() => undefined)
-  try {
-    const manifest = (await reading[0]).value as ExportManifest & {
-      signature: NonNullable<ExportManifest['signature']>
+  // Step 1 starts each checkpoint's signature check on libuv's thread pool and step 4 reads the
+  // entries meanwhile; a bad signature is still reported before any later checkpoint's or step's
+  // failure.
+  const signatures: Promise<ExportFailure | null>[] = []
+  const failOnBadSignature = async () => {
+    for (const signature of signatures) {
+      const failure = await signature
+      if (failure) fail(failure)
     }
-    const keysFile = await reading[1]
-    const checkpointsFile = await reading[2]
-    const consistencyFile = await reading[3]
-    return await verifyFiles(manifest, keysFile, checkpointsFile, consistencyFile, opening, started)
+  }
+  try {
+    const files: ExportFiles = {
+      manifest: (await reading[0]).value as SignedManifest,
+      keysFile: await reading[1],
+      checkpointsFile: await reading[2],
+      consistencyFile: await reading[3],
+    }
+    const result = await verifySteps(files, opening, signatures, started)
+    await failOnBadSignature()
+    return result
+  } catch (error) {
+    if (error instanceof Failure) await failOnBadSignature()
+    throw error
   } finally {
     await (await opening.catch(() => undefined))?.close()
   }
 }
 
-async function verifyFiles(
-  manifest: ExportManifest & { signature: NonNullable<ExportManifest['signature']> },
-  keysFile: { value: ExportedKey[]; text: string },
-  checkpointsFile: { value: ExportedCheckpoint[]; text: string },
-  consistencyFile: { value: z.infer<typeof consistencySchema>[]; text: string },
+/** Steps 1–5 (see the top of this file); checkpoint signature checks go into `signatures`. */
+async function verifySteps(
+  { manifest, keysFile, checkpointsFile, consistencyFile }: ExportFiles,
   opening: Promise<ChunkReader>,
+  signatures: Promise<ExportFailure | null>[],
   started: (c: EntryChecker) => void,
 ): Promise<ExportVerifyResult> {
   const keys = keyRing(keysFile.value)
   const checkpoints = checkpointsFile.value
-  // Checkpoint signatures are checked on libuv's thread pool while the entries are read; a bad
-  // one is still reported before any failure of a later checkpoint or step.
-  const signatures: Promise<ExportFailure | null>[] = []
-  const firstBadSignature = async () => {
-    for (const signature of signatures) {
-      const failure = await signature
-      if (failure) return failure
+  // 1. checkpoints
+  let previous = 0
+  for (const cp of checkpoints) {
+    const read = readCheckpoint(cp, keys)
+    if ('problem' in read) {
+      fail({ checkpoint: cp.treeSize, reason: `checkpoint ${cp.treeSize}: ${read.problem}` })
     }
-    return null
+    signatures.push(
+      verifyBodyLater(read.body, Buffer.from(cp.signature, 'base64'), cp.keyAlg, read.key).then(
+        (ok) =>
+          ok
+            ? null
+            : {
+                checkpoint: cp.treeSize,
+                reason: `checkpoint ${cp.treeSize}: ${badSignature(cp)}`,
+              },
+      ),
+    )
+    if (cp.treeSize <= previous) {
+      fail({
+        checkpoint: cp.treeSize,
+        reason: `checkpoint ${cp.treeSize} follows checkpoint ${previous}`,
+      })
+    }
+    if (cp.treeAlg !== manifest.treeAlg) {
+      fail({
+        checkpoint: cp.treeSize,
+        reason: `checkpoint ${cp.treeSize} uses tree hash ${cp.treeAlg}`,
+      })
+    }
+    previous = cp.treeSize
   }
-  try {
-    const result = await verifyInOrder()
-    const failure = await firstBadSignature()
-    if (failure) fail(failure)
-    return result
-  } catch (error) {
-    const failure = error instanceof Failure ? await firstBadSignature() : null
-    if (failure) fail(failure)
-    throw error
+  // 2. consistency between consecutive checkpoints
+  const proofs = new Map(consistencyFile.value.map((p) => [`${p.from}:${p.to}`, p.proof]))
+  for (let i = 1; i < checkpoints.length; i++) {
+    const a = checkpoints[i - 1]!
+    const b = checkpoints[i]!
+    const proof = proofs.get(`${a.treeSize}:${b.treeSize}`)
+    if (!proof)
+      fail({
+        checkpoint: b.treeSize,
+        reason: `no consistency proof from checkpoint ${a.treeSize} to ${b.treeSize}`,
+      })
+    const ok = verifyConsistency(
+      manifest.treeAlg,
+      a.treeSize,
+      b.treeSize,
+      proof.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(a.rootHash, 'hex'),
+      Buffer.from(b.rootHash, 'hex'),
+    )
+    if (!ok) {
+      fail({
+        checkpoint: b.treeSize,
+        reason: `checkpoint ${b.treeSize} is not an extension of checkpoint ${a.treeSize} (consistency proof fails): the log was forked or rewritten`,
+      })
+    }
+  }
+  // 3. manifest
+  const signer = keys.get(manifest.signature.keyId)
+  if (
+    !signer ||
+    signer.alg !== manifest.signature.keyAlg ||
+    !verifyBody(
+      manifestBody(manifest),
+      Buffer.from(manifest.signature.value, 'base64'),
+      signer.alg,
+      signer.key,
+    )
+  ) {
+    fail({ file: EXPORT_FILES.manifest, reason: 'the manifest signature does not verify' })
+  }
+  for (const [file, text] of [
+    [EXPORT_FILES.keys, keysFile.text],
+    [EXPORT_FILES.checkpoints, checkpointsFile.text],
+    [EXPORT_FILES.consistency, consistencyFile.text],
+  ] as const) {
+    const listed = manifest.files[file]
+    if (!listed || listed.sha256 !== createHash('sha256').update(text).digest('hex')) {
+      fail({ file, reason: `${file} does not have the SHA-256 the manifest lists` })
+    }
   }
 
-  async function verifyInOrder(): Promise<ExportVerifyResult> {
-    // 1. checkpoints
-    let previous = 0
-    for (const cp of checkpoints) {
-      const read = readCheckpoint(cp, keys)
-      if ('problem' in read) {
-        fail({ checkpoint: cp.treeSize, reason: `checkpoint ${cp.treeSize}: ${read.problem}` })
-      }
-      signatures.push(
-        verifyBodyLater(read.body, Buffer.from(cp.signature, 'base64'), cp.keyAlg, read.key).then(
-          (ok) =>
-            ok
-              ? null
-              : {
-                  checkpoint: cp.treeSize,
-                  reason: `checkpoint ${cp.treeSize}: ${badSignature(cp)}`,
-                },
-        ),
-      )
-      if (cp.treeSize <= previous) {
-        fail({
-          checkpoint: cp.treeSize,
-          reason: `checkpoint ${cp.treeSize} follows checkpoint ${previous}`,
-        })
-      }
-      if (cp.treeAlg !== manifest.treeAlg) {
-        fail({
-          checkpoint: cp.treeSize,
-          reason: `checkpoint ${cp.treeSize} uses tree hash ${cp.treeAlg}`,
-        })
-      }
-      previous = cp.treeSize
-    }
-    // 2. consistency between consecutive checkpoints
-    const proofs = new Map(consistencyFile.value.map((p) => [`${p.from}:${p.to}`, p.proof]))
-    for (let i = 1; i < checkpoints.length; i++) {
-      const a = checkpoints[i - 1]!
-      const b = checkpoints[i]!
-      const proof = proofs.get(`${a.treeSize}:${b.treeSize}`)
-      if (!proof)
-        fail({
-          checkpoint: b.treeSize,
-          reason: `no consistency proof from checkpoint ${a.treeSize} to ${b.treeSize}`,
-        })
-      const ok = verifyConsistency(
-        manifest.treeAlg,
-        a.treeSize,
-        b.treeSize,
-        proof.map((h) => Buffer.from(h, 'hex')),
-        Buffer.from(a.rootHash, 'hex'),
-        Buffer.from(b.rootHash, 'hex'),
-      )
-      if (!ok) {
-        fail({
-          checkpoint: b.treeSize,
-          reason: `checkpoint ${b.treeSize} is not an extension of checkpoint ${a.treeSize} (consistency proof fails): the log was forked or rewritten`,
-        })
+  // 4. entries
+  const checker = new EntryChecker(manifest.treeAlg, checkpoints)
+  started(checker)
+  const reader = await opening
+  const fileHash = createHash('sha256')
+  let bytes = 0
+  let carry = Buffer.alloc(0)
+  let scan: Scan | undefined
+  const applyLines = (lines: Buffer) => {
+    scan = scanLines(lines, oneShotHash, manifest.treeAlg, scan)
+    checker.apply(scan)
+  }
+  for (let data = await reader.next(); data; data = await reader.next()) {
+    fileHash.update(data)
+    bytes += data.length
+    // The line the previous chunk ended in, then this chunk's whole lines; the rest is carried.
+    let head = 0
+    if (carry.length > 0) {
+      const newline = data.indexOf(10)
+      if (newline >= 0) {
+        applyLines(Buffer.concat([carry, data.subarray(0, newline + 1)]))
+        head = newline + 1
       }
     }
-    // 3. manifest
-    const signer = keys.get(manifest.signature.keyId)
-    if (
-      !signer ||
-      signer.alg !== manifest.signature.keyAlg ||
-      !verifyBody(
-        manifestBody(manifest),
-        Buffer.from(manifest.signature.value, 'base64'),
-        signer.alg,
-        signer.key,
-      )
-    ) {
-      fail({ file: EXPORT_FILES.manifest, reason: 'the manifest signature does not verify' })
-    }
-    for (const [file, text] of [
-      [EXPORT_FILES.keys, keysFile.text],
-      [EXPORT_FILES.checkpoints, checkpointsFile.text],
-      [EXPORT_FILES.consistency, consistencyFile.text],
-    ] as const) {
-      const listed = manifest.files[file]
-      if (!listed || listed.sha256 !== createHash('sha256').update(text).digest('hex')) {
-        fail({ file, reason: `${file} does not have the SHA-256 the manifest lists` })
-      }
-    }
+    const cut = Math.max(data.lastIndexOf(10) + 1, head)
+    if (cut > head) applyLines(data.subarray(head, cut))
+    carry = cut === 0 ? Buffer.concat([carry, data]) : Buffer.from(data.subarray(cut))
+  }
+  checker.finish()
+  if (carry.length > 0)
+    fail({
+      seq: checker.expected,
+      reason: `entry ${checker.expected}: the file ends in the middle of a line`,
+    })
 
-    // 4. entries
-    const checker = new EntryChecker(manifest.treeAlg, checkpoints)
-    started(checker)
-    const reader = await opening
-    const fileHash = createHash('sha256')
-    let bytes = 0
-    let carry = Buffer.alloc(0)
-    let scan: Scan | undefined
-    const applyLines = (lines: Buffer) => {
-      scan = scanLines(lines, oneShotHash, manifest.treeAlg, scan)
-      checker.apply(scan)
-    }
-    for (let data = await reader.next(); data; data = await reader.next()) {
-      fileHash.update(data)
-      bytes += data.length
-      // The line the previous chunk ended in, then this chunk's whole lines; the rest is carried.
-      let head = 0
-      if (carry.length > 0) {
-        const newline = data.indexOf(10)
-        if (newline >= 0) {
-          applyLines(Buffer.concat([carry, data.subarray(0, newline + 1)]))
-          head = newline + 1
-        }
-      }
-      const cut = Math.max(data.lastIndexOf(10) + 1, head)
-      if (cut > head) applyLines(data.subarray(head, cut))
-      carry = cut === 0 ? Buffer.concat([carry, data]) : Buffer.from(data.subarray(cut))
-    }
-    checker.finish()
-    if (carry.length > 0)
-      fail({
-        seq: checker.expected,
-        reason: `entry ${checker.expected}: the file ends in the middle of a line`,
-      })
-
-    // 5. completeness
-    const count = checker.checked
-    const last = checkpoints.at(-1)
-    if (last && last.treeSize > count) {
-      fail({
-        seq: count + 1,
-        checkpoint: last.treeSize,
-        reason: `entries ${count + 1}..${last.treeSize} are missing: checkpoint ${last.treeSize} was signed over them`,
-      })
-    }
-    const listed = manifest.files[EXPORT_FILES.entries]
-    if (!listed || listed.sha256 !== fileHash.digest('hex') || listed.bytes !== bytes) {
-      fail({
-        file: EXPORT_FILES.entries,
-        reason: `${EXPORT_FILES.entries} does not have the SHA-256 the manifest lists`,
-      })
-    }
-    if (
-      manifest.entries !== count ||
-      manifest.head.seq !== count ||
-      manifest.head.hash !== checker.headHash
-    ) {
-      fail({
-        file: EXPORT_FILES.manifest,
-        reason: `the manifest's head does not match the ${count} entries`,
-      })
-    }
-    if (!last || last.treeSize !== count || manifest.checkpoint.rootHash !== last.rootHash) {
-      fail({
-        seq: (last?.treeSize ?? 0) + 1,
-        reason: `entries after ${last?.treeSize ?? 0} are not covered by a signed checkpoint`,
-      })
-    }
-    return {
-      ok: true,
-      entries: count,
-      headHash: checker.headHash,
-      rootHash: last.rootHash,
-      checkpoints: checkpoints.length,
-      consistencyProofs: checkpoints.length - 1,
-      keys: keys.size,
-      bytes,
-    }
+  // 5. completeness
+  const count = checker.checked
+  const last = checkpoints.at(-1)
+  if (last && last.treeSize > count) {
+    fail({
+      seq: count + 1,
+      checkpoint: last.treeSize,
+      reason: `entries ${count + 1}..${last.treeSize} are missing: checkpoint ${last.treeSize} was signed over them`,
+    })
+  }
+  const listed = manifest.files[EXPORT_FILES.entries]
+  if (!listed || listed.sha256 !== fileHash.digest('hex') || listed.bytes !== bytes) {
+    fail({
+      file: EXPORT_FILES.entries,
+      reason: `${EXPORT_FILES.entries} does not have the SHA-256 the manifest lists`,
+    })
+  }
+  if (
+    manifest.entries !== count ||
+    manifest.head.seq !== count ||
+    manifest.head.hash !== checker.headHash
+  ) {
+    fail({
+      file: EXPORT_FILES.manifest,
+      reason: `the manifest's head does not match the ${count} entries`,
+    })
+  }
+  if (!last || last.treeSize !== count || manifest.checkpoint.rootHash !== last.rootHash) {
+    fail({
+      seq: (last?.treeSize ?? 0) + 1,
+      reason: `entries after ${last?.treeSize ?? 0} are not covered by a signed checkpoint`,
+    })
+  }
+  return {
+    ok: true,
+    entries: count,
+    headHash: checker.headHash,
+    rootHash: last.rootHash,
+    checkpoints: checkpoints.length,
+    consistencyProofs: checkpoints.length - 1,
+    keys: keys.size,
+    bytes,
   }
 }
 

@@ -8,6 +8,7 @@ import { Licence, LicenceEvent, type LicenceDoc } from '#models/licence'
 import { Organization } from '#models/organization'
 import { callQuota, callsUsed, issueLicenceApiKey, licenceApiKeys } from '~/services/delivery/api-access.server'
 import { deliveriesFor, deliveriesOf, productTitles } from '~/services/delivery/deliver.server'
+import { offeredForDownload } from '~/services/delivery/download.server'
 import { signDownloadLink } from '~/services/delivery/links.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { listLedger } from '~/services/ledger/ledger.server'
@@ -136,8 +137,7 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
     licensor: orgs.get(licence.licensorOrgId) ?? { zh: licence.licensorOrgId, en: licence.licensorOrgId, uscc: '' },
     events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), reason: e.reason })),
     deliveries: deliveries.map((d) => {
-      // An API licence's copy is read through the API only (deliver.server.ts).
-      const downloadable = isLicensee && standing === 'active' && d.status === 'completed' && d.kind !== 'api' && (d.storageKey || d.openFileId)
+      const downloadable = isLicensee && standing === 'active' && offeredForDownload(d)
       const link = downloadable ? signDownloadLink({ licenceId, key: d.key, _id: d._id }, licence.end, now) : null
       return {
         id: d._id,

@@ -43,5 +43,7 @@ describe('version form field lines', () => {
     expect(messages('rate, 比率, Rate, decimal, fixed, ±1')).toEqual(['error.market.toleranceNotNumeric'])
     expect(messages('rate, 比率, Rate, decimal, ±0')).toEqual(['error.market.schemaLine'])
     expect(messages('rate, 比率, Rate, decimal, roughly')).toEqual(['error.market.schemaLine'])
+    expect(messages('rate, 比率, Rate, decimal, ±abc')).toEqual(['error.market.schemaLine'])
+    expect(messages('rate, 比率, Rate, decimal, ±1, ±2')).toEqual(['error.market.schemaLine'])
   })
 })

@@ -108,10 +108,22 @@ export const schemaFieldInput = z
     fixed: z.boolean().default(false),
     toleranceAbsolute: z.number().positive().max(1e12).nullable().default(null),
   })
-  .refine((f) => (!f.fixed && f.toleranceAbsolute === null) || f.type === 'decimal' || f.type === 'integer', {
+  .refine((f) => (!f.fixed && f.toleranceAbsolute === null) || (isNumericField(f.type) && !(f.fixed && f.toleranceAbsolute !== null)), {
     message: 'error.market.toleranceNotNumeric',
   })
-  .refine((f) => !(f.fixed && f.toleranceAbsolute !== null), { message: 'error.market.toleranceNotNumeric' })
+
+function isNumericField(type: string): boolean {
+  return type === 'decimal' || type === 'integer'
+}
+
+/** A field line's flag `±N` (or `+-N`): N, or null for any other flag; NaN for a malformed one. */
+function toleranceFlag(flag: string): number | null {
+  if (!/^(?:±|\+-)/.test(flag)) return null
+  const n = /^(?:±|\+-)\s*(\d+(?:\.\d+)?)$/.exec(flag)?.[1]
+  return n === undefined ? Number.NaN : Number(n)
+}
+
+const FIELD_FLAGS = ['personal', 'sensitive', 'fixed']
 
 const jsonText = z
   .string()
@@ -310,23 +322,24 @@ export const versionFormSchema = z
       .filter(Boolean)
       .forEach((line) => {
         const [name = '', zh = '', en = '', type = 'string', ...flags] = line.split(/\s*[,，]\s*/)
-        const tolerance = flags.map((flag) => /^(?:±|\+-)\s*(\d+(?:\.\d+)?)$/.exec(flag)?.[1]).find(Boolean)
-        const known = (flag: string) => ['personal', 'sensitive', 'fixed'].includes(flag) || /^(?:±|\+-)/.test(flag)
-        const parsed = flags.every(known)
-          ? schemaFieldInput.safeParse({
-              name,
-              label: { zh: zh || name, en },
-              type,
-              personal: flags.includes('personal'),
-              sensitive: flags.includes('sensitive'),
-              fixed: flags.includes('fixed'),
-              toleranceAbsolute: tolerance === undefined ? null : Number(tolerance),
-            })
-          : null
+        const tolerances = flags.map(toleranceFlag).filter((n) => n !== null)
+        // An unknown word or a malformed ±N makes the line malformed (NaN fails the schema too).
+        const parsed =
+          flags.every((flag) => FIELD_FLAGS.includes(flag) || toleranceFlag(flag) !== null) && tolerances.length <= 1
+            ? schemaFieldInput.safeParse({
+                name,
+                label: { zh: zh || name, en },
+                type,
+                personal: flags.includes('personal'),
+                sensitive: flags.includes('sensitive'),
+                fixed: flags.includes('fixed'),
+                toleranceAbsolute: tolerances[0] ?? null,
+              })
+            : null
         if (parsed?.success) schema.push(parsed.data)
         else {
-          const tolerance = parsed?.error.issues.some((i) => i.message === 'error.market.toleranceNotNumeric')
-          ctx.addIssue({ code: 'custom', message: tolerance ? 'error.market.toleranceNotNumeric' : 'error.market.schemaLine', path: ['schemaLines'] })
+          const badTolerance = parsed?.error.issues.some((i) => i.message === 'error.market.toleranceNotNumeric')
+          ctx.addIssue({ code: 'custom', message: badTolerance ? 'error.market.toleranceNotNumeric' : 'error.market.schemaLine', path: ['schemaLines'] })
         }
       })
     let apiEndpoint: string | undefined
