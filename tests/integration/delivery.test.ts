@@ -121,9 +121,11 @@ describe('licences and delivery', () => {
     const diffs = [...mine].flatMap((byte, i) => (byte === original[i] ? [] : [[byte, original[i]!]]))
     expect(diffs.every(([x, y]) => Math.abs(x! - y!) === 1 && x! >= 0x30 && x! <= 0x39)).toBe(true)
 
-    // A leak of half the buyer's rows, re-sorted, written out again.
+    // A leak of two thirds of the buyer's rows, re-sorted, written out again. (Half of this
+    // 126-row table holds 22–33 marks, depending on the key: with the fewest, all matching stays
+    // just above the 1e-6 accusation threshold — about one key in a hundred. Two thirds holds 30+.)
     const lines = mine.toString('utf8').trim().split('\r\n')
-    const leakRows = lines.slice(1).filter((_, i) => i % 2 === 0).reverse()
+    const leakRows = lines.slice(1).filter((_, i) => i % 3 !== 2).reverse()
     const leakFile = path.join(storage, 'leak.csv')
     writeFileSync(leakFile, [lines[0], ...leakRows].join('\n'))
     const direct = await identifyLeak({ file: leakFile, spec: JSON.parse(copy.fingerprintSpec!), candidates: [String(buyer._id), String(provider2._id)] })
