@@ -15,6 +15,7 @@ import { getLocale } from './utils/i18n.server'
 import { getOptionalUser } from './utils/permissions.server'
 import { homeFor } from './utils/permissions'
 import stylesHref from './styles/app.css?url'
+import { useNonce } from './utils/nonce'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -48,6 +49,7 @@ export type RootData = Awaited<ReturnType<typeof loader>>
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<RootData>('root')
   const locale = data?.locale ?? 'zh'
+  const nonce = useNonce()
   return (
     <html lang={locale}>
       <head>
@@ -59,8 +61,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <AppHeader data={data} />
         <main className="page">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -93,6 +93,9 @@ const paymentSweepPayload = z.object({ at: z.iso.datetime().optional() })
 // research requests (Art. 26 → Art. 23) whose reply is nearly or already overdue. `at` is for tests.
 const usageRemindersPayload = z.object({ at: z.iso.datetime().optional() })
 
+// Issue 14: remove content-store blobs no record refers to, past their grace period. `at` is for tests.
+const storageSweepPayload = z.object({ at: z.iso.datetime().optional() })
+
 export const queues = {
   notifications: { schema: notificationPayload, concurrency: 10 },
   'ledger-audit': { schema: ledgerAuditPayload, concurrency: 1 },
@@ -111,6 +114,7 @@ export const queues = {
   'payment-events': { schema: paymentEventsPayload, concurrency: 4 },
   'payment-sweeps': { schema: paymentSweepPayload, concurrency: 1 },
   'usage-reminders': { schema: usageRemindersPayload, concurrency: 1 },
+  'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -185,6 +189,7 @@ export const LISTING_SWEEP_SCHEDULER = 'listing-sweep-every-minute'
 export const LICENCE_EXPIRY_SCHEDULER = 'licence-expiry-every-minute'
 export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
 export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
+export const STORAGE_SWEEP_SCHEDULER = 'storage-sweep-daily'
 export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
 export const SUPERVISION_YEARLY_SCHEDULER = 'supervision-report-yearly'
 
@@ -225,6 +230,12 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     USAGE_REMINDERS_SCHEDULER,
     { pattern: '5 9 * * *', tz: 'Asia/Shanghai' },
     { name: 'usage-reminders', data: {} },
+  )
+  // Issue 14: unreferenced blobs go once a day, 03:40 Guangdong time (after the grace period).
+  await getQueue('storage-sweep').upsertJobScheduler(
+    STORAGE_SWEEP_SCHEDULER,
+    { pattern: '40 3 * * *', tz: 'Asia/Shanghai' },
+    { name: 'storage-sweep', data: {} },
   )
   // SPEC C8 (Art. 24, 38): licences expire within a minute of their end.
   await getQueue('licence-sweeps').upsertJobScheduler(

@@ -7,6 +7,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { connectDb, disconnectDb, ensureIndexes } from '~/utils/db.server'
 import { getEnv, requireEnvOrExit } from '~/utils/env.server'
+import { installProcessGuards } from '~/utils/process-guards.server'
 import { closeRedis, createRedis } from '~/utils/redis.server'
 import { auditLedger } from './processors/ledger-audit'
 import { catalogSweep } from './processors/catalog-sweeps'
@@ -18,6 +19,7 @@ import { listingSweep } from './processors/listing-sweep'
 import { runModel } from './processors/run-model'
 import { deliver } from './processors/deliver'
 import { licenceSweep } from './processors/licence-sweeps'
+import { storageSweep } from './processors/storage-sweep'
 import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
@@ -41,6 +43,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
     supervisionReport(job.data, { scheduledAt: new Date(job.processedOn ?? Date.now()), updateProgress: (p) => job.updateProgress(p) }),
   delivery: (job) => deliver(job.data, job),
   'licence-sweeps': (job) => licenceSweep(job.data),
+  'storage-sweep': (job) => storageSweep(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {
@@ -138,6 +141,10 @@ async function main(): Promise<void> {
       process.exit(1)
     }, 5_000).unref()
   }
+  installProcessGuards('jobs', async () => {
+    stopping = true
+    await running.close()
+  })
   process.on('SIGTERM', (signal) => void shutdown(signal))
   process.on('SIGINT', (signal) => void shutdown(signal))
 }

@@ -10,6 +10,9 @@ const apiKeySchema = new Schema(
     orgId: { type: Schema.Types.ObjectId },
     name: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    // Issue 14: a key stops working at its expiry (a year unless chosen shorter); null only on keys
+    // made before expiry existed, which count as expiring a year after they were created.
+    expiresAt: { type: Date, default: null },
     revokedAt: { type: Date },
   },
   { versionKey: false, strict: 'throw' },

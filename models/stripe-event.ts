@@ -11,6 +11,8 @@ const stripeEventSchema = new Schema(
     _id: { type: String, required: true },
     type: { type: String, required: true },
     livemode: { type: Boolean, default: false },
+    // Set when the event came from a connected account (Connect), not the platform's own.
+    account: { type: String, default: null },
     createdAt: { type: Date, required: true },
     objectId: { type: String, default: null },
     orderId: { type: String, default: null },

@@ -9,7 +9,10 @@ import express from 'express'
 import { createQueueDashboard } from '~/services/jobs/dashboard.server'
 import { connectDb, ensureIndexes } from '~/utils/db.server'
 import { requireEnvOrExit } from '~/utils/env.server'
+import { getT } from '~/utils/i18n.server'
 import { getOptionalUser } from '~/utils/permissions.server'
+import { installProcessGuards } from '~/utils/process-guards.server'
+import { asyncMiddleware, errorHandler, guardListener, refuseCrossOriginWrites } from './guard'
 import { publicApiFront } from './public-api'
 
 const env = requireEnvOrExit()
@@ -27,19 +30,29 @@ export async function createApp(): Promise<http.RequestListener> {
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
   app.use(compression())
+  // Every response, documents and files alike (ADR 026); HTML documents add their CSP in entry.server.tsx.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin')
+    next()
+  })
+
+  app.use(refuseCrossOriginWrites(async (request, key) => (await getT(request))(key)))
 
   // Authority only: the BullMQ dashboard (bull-board).
   app.use(
     '/admin/queues',
-    async (req, res, next) => {
-      const request = new Request(`http://${req.headers.host}${req.originalUrl}`, {
+    asyncMiddleware(async (req, res, next) => {
+      // Only the session cookie matters here: the Host header (any text a client sends) stays out.
+      const request = new Request('http://localhost/admin/queues', {
         headers: { cookie: req.headers.cookie ?? '' },
       })
       const user = await getOptionalUser(request).catch(() => undefined)
       if (!user) return res.redirect(`/login?redirectTo=${encodeURIComponent(req.originalUrl)}`)
       if (!user.permissions.has('admin:queues:any')) return res.status(403).send('Forbidden')
       next()
-    },
+    }),
     createQueueDashboard('/admin/queues'),
   )
 
@@ -63,14 +76,16 @@ export async function createApp(): Promise<http.RequestListener> {
       getLoadContext: (req) => ({ clientIp: req.ip }),
     }),
   )
+  app.use(errorHandler)
   const front = publicApiFront(build)
-  return (req, res) => {
+  return guardListener((req, res) => {
     if (!front(req, res)) app(req, res)
-  }
+  })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const server = http.createServer(await createApp())
+  installProcessGuards('web', () => new Promise((resolve) => server.close(() => resolve())))
   server.listen(env.PORT, env.HOST, () => {
     console.log(`web: http://localhost:${env.PORT}`)
   })

@@ -100,6 +100,7 @@ async function send(
     headers['content-encoding'] = 'gzip'
   }
   headers['content-length'] = String(Buffer.byteLength(body))
+  headers['x-content-type-options'] = 'nosniff'
   // A string body goes out in one write with the head.
   res.writeHead(status, headers).end(body)
 }

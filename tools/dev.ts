@@ -25,7 +25,9 @@ function devSecrets(): Record<string, string> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
 }
 
+let stopping = false
 async function shutdown(code = 0) {
+  stopping = true
   for (const child of children) child.kill('SIGTERM')
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))))
   await Promise.all(services.map((s) => s.stop()))
@@ -62,15 +64,28 @@ if (await isDatabaseEmpty()) {
 }
 await disconnectDb()
 
+// The launcher is the processes' supervisor (ADR 026): a process that exits on an uncaught
+// exception is started again, up to five times a minute; then everything stops.
 const tsx = path.resolve('node_modules/.bin/tsx')
-for (const [name, script] of [['web', 'server/index.ts'], ['worker', 'jobs/worker.ts']] as const) {
+const restarts: number[] = []
+function run(name: string, script: string) {
   const child = spawn(tsx, [script], { env, stdio: 'inherit' })
-  child.on('exit', (code) => {
-    console.log(`${name} exited (${code ?? 'signal'})`)
-    void shutdown(code ?? 1)
-  })
   children.push(child)
+  child.on('exit', (code) => {
+    children.splice(children.indexOf(child), 1)
+    console.log(`${name} exited (${code ?? 'signal'})`)
+    if (stopping) return
+    const now = Date.now()
+    restarts.push(now)
+    while (restarts[0]! < now - 60_000) restarts.shift()
+    if (code === 1 && restarts.length <= 5) {
+      console.log(`restarting ${name}`)
+      run(name, script)
+    } else void shutdown(code ?? 1)
+  })
 }
+run('web', 'server/index.ts')
+run('worker', 'jobs/worker.ts')
 
 console.log(`
   Guangdong Public Data Exchange is starting at http://localhost:${config.PORT}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Pager } from '~/components/common'
 import { FormError } from '~/components/form'
 import { RoleHome } from '~/components/role-home'
 import { OrdersHomeCard } from '~/components/orders'
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const catalog = await authorityCatalogDashboard(user)
   return {
     user: userView(user),
-    ...(await authorityHome()),
+    ...(await authorityHome(new URL(request.url).searchParams.get('after') ?? undefined)),
     ...(await orgHome(user)),
     ...(await researchHomeData(request, user, { overdue: true })),
     catalog: {
@@ -51,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AuthorityHome() {
   const { t, i18n } = useTranslation()
-  const { user, pending, head, orgCounts, recent, catalog } = useLoaderData<typeof loader>()
+  const { user, pending, pendingTotal, pendingNextAfter, head, orgCounts, recent, catalog } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   return (
@@ -80,7 +81,9 @@ export default function AuthorityHome() {
       <ResearchHomeSection />
       <OrdersHomeCard section="authority" />
       <section className="card">
-        <h2>{t('home.authority.pending')}</h2>
+        <h2>
+          {t('home.authority.pending')} <span className="muted">({pendingTotal})</span>
+        </h2>
         <FormError message={result?.formError} />
         {pending.length === 0 ? (
           <p className="muted">{t('home.authority.noPending')}</p>
@@ -119,6 +122,7 @@ export default function AuthorityHome() {
             </tbody>
           </table>
         )}
+        <Pager nextAfter={pendingNextAfter} />
       </section>
       <section className="card">
         <Link to="/supervision/reports">{t('supervision.nav')} →</Link>

@@ -4,9 +4,9 @@ import { useTranslation } from 'react-i18next'
 import { Field, FormError } from '~/components/form'
 import { login } from '~/services/identity/auth.server'
 import { loginSchema } from '~/services/identity/schemas'
-import { formFailure, safeRedirect } from '~/utils/forms.server'
+import { clientIpOf, formFailure, safeRedirect } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
-import { getOptionalUser } from '~/utils/permissions.server'
+import { getOptionalUser, isCrossSiteWrite } from '~/utils/permissions.server'
 import { homeFor } from '~/utils/permissions'
 import { parseForm } from '~/utils/validation.server'
 
@@ -18,10 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const t = await getT(request)
+  // Login CSRF: another site must not sign a visitor in to an account of its choosing.
+  if (isCrossSiteWrite(request)) throw new Response(t('error.csrf'), { status: 403 })
   try {
     const input = await parseForm(request, loginSchema, t.locale)
-    const clientIp = typeof context.clientIp === 'string' ? context.clientIp : undefined
-    const { user, setCookie } = await login(request, { ...input, clientIp })
+    const { user, setCookie } = await login(request, { ...input, clientIp: clientIpOf(context) })
     return redirect(safeRedirect(input.redirectTo, homeFor(user.roles)), {
       headers: { 'Set-Cookie': setCookie },
     })

@@ -103,7 +103,7 @@ export default function OpenEntry() {
             </h3>
             {d.accessUrl ? (
               <p>
-                {t('openData.entry.external')}: <a href={d.accessUrl}>{d.accessUrl}</a>
+                {t('openData.entry.external')}: <a href={d.accessUrl} rel="noopener noreferrer nofollow">{d.accessUrl}</a>
               </p>
             ) : null}
             {d.file ? (

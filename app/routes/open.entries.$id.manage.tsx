@@ -13,7 +13,7 @@ import { DomainError } from '~/utils/errors'
 import { formFailure, type FormFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-import { formToObject, readBodyLimited, validate } from '~/utils/validation.server'
+import { formToObject, readFormData, validate } from '~/utils/validation.server'
 import { formatDateTime } from '~/utils/format'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
@@ -58,8 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const type = request.headers.get('Content-Type') ?? ''
     if (type.startsWith('multipart/form-data')) {
-      const body = await readBodyLimited(request, MAX_FILE_BYTES + 64 * 1024)
-      const form = await new Response(body, { headers: { 'Content-Type': type } }).formData()
+      const form = await readFormData(request, MAX_FILE_BYTES + 64 * 1024)
       const file = form.get('file')
       const key = String(form.get('key') ?? '')
       if (!(file instanceof File) || file.size === 0) {
@@ -75,9 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       })
       return { done: 'uploaded' as const }
     }
-    const body = await readBodyLimited(request)
-    const form = await new Response(body, { headers: { 'Content-Type': type || 'application/x-www-form-urlencoded' } }).formData()
-    const input = validate(decisionFormSchema, formToObject(form), t.locale)
+    const input = validate(decisionFormSchema, formToObject(await readFormData(request)), t.locale)
     await decideApplication({ user, applicationId: input.applicationId, decision: input.decision, reason: input.reason })
     return { done: 'decided' as const }
   } catch (error) {

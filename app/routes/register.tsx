@@ -4,17 +4,17 @@ import { useTranslation } from 'react-i18next'
 import { Field, FormError } from '~/components/form'
 import { registerOrganization } from '~/services/identity/auth.server'
 import { registrationSchema } from '~/services/identity/schemas'
-import { formFailure } from '~/utils/forms.server'
+import { clientIpOf, formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { isCrossSiteWrite } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const t = await getT(request)
   if (isCrossSiteWrite(request)) throw new Response(t('error.csrf'), { status: 403 })
   try {
     const input = await parseForm(request, registrationSchema, t.locale)
-    await registerOrganization(input)
+    await registerOrganization(input, { clientIp: clientIpOf(context) })
     return redirect('/register?done=1')
   } catch (error) {
     return formFailure(error, t)

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Field, FormError } from '~/components/form'
-import { createApiKey, listApiKeys, revokeApiKey } from '~/services/identity/auth.server'
+import { API_KEY_DAYS, createApiKey, listApiKeys, revokeApiKey } from '~/services/identity/auth.server'
 import { apiKeyFormSchema } from '~/services/identity/schemas'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
@@ -18,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: k._id,
       name: k.name,
       createdAt: k.createdAt.toISOString(),
+      expiresAt: (k.expiresAt ?? new Date(k.createdAt.getTime() + API_KEY_DAYS * 86_400_000)).toISOString(),
       revoked: Boolean(k.revokedAt),
     })),
   }
@@ -71,6 +72,7 @@ export default function ApiKeys() {
               <th>{t('apiKeys.name')}</th>
               <th>ID</th>
               <th>{t('common.createdAt')}</th>
+              <th>{t('apiKeys.expiresAt')}</th>
               <th>{t('common.status')}</th>
             </tr>
           </thead>
@@ -80,6 +82,7 @@ export default function ApiKeys() {
                 <td>{key.name}</td>
                 <td className="mono">{key.id}</td>
                 <td>{formatDateTime(key.createdAt, lang)}</td>
+                <td>{formatDateTime(key.expiresAt, lang)}</td>
                 <td>
                   {key.revoked ? (
                     <span className="badge bad">{t('apiKeys.revoked')}</span>

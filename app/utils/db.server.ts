@@ -44,3 +44,22 @@ export async function disconnectDb(): Promise<void> {
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
 }
+
+/**
+ * The house's core idiom (ADR 003): insert `doc` under a unique index; when the index refuses it,
+ * read back the document that holds `key`. `won` says whether this call inserted it.
+ */
+export async function insertOnce<T>(
+  model: mongoose.Model<T>,
+  doc: Partial<T> & Record<string, unknown>,
+  key: mongoose.QueryFilter<T>,
+): Promise<{ doc: mongoose.HydratedDocument<T>; won: boolean }> {
+  try {
+    return { doc: (await model.create(doc)) as mongoose.HydratedDocument<T>, won: true }
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    const existing = await model.findOne(key)
+    if (!existing) throw error
+    return { doc: existing, won: false }
+  }
+}

@@ -23,6 +23,14 @@ describe('configuration', () => {
     expect(() => parseEnv({ ...good, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/)
   })
 
+  it('passwords are hashed at OWASP’s scrypt cost (2^17) by default, and never below it in production', () => {
+    expect(parseEnv(good).PASSWORD_SCRYPT_LOG2N).toBe(17)
+    expect(parseEnv({ ...good, PASSWORD_SCRYPT_LOG2N: '15' }).PASSWORD_SCRYPT_LOG2N).toBe(15)
+    const production = { ...good, NODE_ENV: 'production', DELIVERY_LINK_SECRET: 'y'.repeat(32) }
+    expect(parseEnv(production).PASSWORD_SCRYPT_LOG2N).toBe(17)
+    expect(() => parseEnv({ ...production, PASSWORD_SCRYPT_LOG2N: '15' })).toThrow(/PASSWORD_SCRYPT_LOG2N: must be at least 17 in production/)
+  })
+
   it('a missing required variable is named', () => {
     const { SESSION_SECRET: _omit, ...rest } = good
     expect(() => parseEnv(rest)).toThrow(/SESSION_SECRET/)

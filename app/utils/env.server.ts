@@ -29,10 +29,19 @@ export const envSchema = z.object({
   // SPEC C7: the content-addressed file store (product files) and the largest upload it takes.
   STORAGE_DIR: z.string().min(1).default('.data/files'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  // Issue 14: what one organisation's product files may occupy, and how long an unreferenced blob
+  // (an upload refused after it was stored, a removed draft file) stays before the sweep removes it.
+  ORG_STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(100 * 1024 ** 3),
+  BLOB_GRACE_HOURS: z.coerce.number().int().min(1).default(48),
   // SPEC C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
   // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
   DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Issue 14: scrypt cost as log2(N); 17 is OWASP's minimum and the floor in production.
+  PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(12).max(20).default(17),
 }).superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && env.PASSWORD_SCRYPT_LOG2N < 17) {
+    ctx.addIssue({ code: 'custom', path: ['PASSWORD_SCRYPT_LOG2N'], message: 'must be at least 17 in production' })
+  }
   if (env.NODE_ENV === 'production' && !env.DELIVERY_LINK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['DELIVERY_LINK_SECRET'], message: 'is required in production' })
   }

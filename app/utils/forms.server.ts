@@ -20,10 +20,29 @@ export function formFailure(error: unknown, t: T) {
   )
 }
 
-/** Only same-site paths, so `redirectTo` cannot send a user elsewhere. */
+const SITE = 'http://site.invalid'
+
+/**
+ * Only same-site paths, so `redirectTo` cannot send a user elsewhere. The value is resolved as a
+ * browser would resolve it against our origin (which drops TAB and newline, reads `\` as `/`)
+ * and kept only when it lands on the same origin; control characters are refused outright.
+ */
 export function safeRedirect(to: unknown, fallback: string): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.includes('\\')) {
+  // eslint-disable-next-line no-control-regex
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, SITE)
+  } catch {
     return fallback
   }
-  return to
+  if (url.origin !== SITE) return fallback
+  const path = url.pathname + url.search + url.hash
+  // `/%2F%2Fevil.example` stays a path here but some servers and proxies decode it first.
+  return path.startsWith('//') || /^\/%2f/i.test(path) ? fallback : path
+}
+
+/** The client address Express put in the load context (`req.ip`, proxies trusted from loopback). */
+export function clientIpOf(context: Record<string, unknown> | undefined): string | undefined {
+  return typeof context?.clientIp === 'string' ? context.clientIp : undefined
 }

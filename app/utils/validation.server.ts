@@ -32,17 +32,71 @@ function mediaType(request: Request): string {
   return (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
 }
 
-export function assertNoOperatorKeys(value: unknown, path = ''): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => assertNoOperatorKeys(v, `${path}[${i}]`))
-  if (value === null || typeof value !== 'object') return
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.startsWith('$') || key.includes('.') || key === '__proto__') {
-      throw new DomainError('operator_key', 'error.operatorKey', 400, {
-        [path ? `${path}.${key}` : key]: ['error.operatorKey'],
-      })
+export function assertNoOperatorKeys(value: unknown): void {
+  // Iterative, so no body can overflow the stack here (deep bodies are refused earlier anyway).
+  const stack: [unknown, string][] = [[value, '']]
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => stack.push([v, `${path}[${i}]`]))
+      continue
     }
-    assertNoOperatorKeys(inner, path ? `${path}.${key}` : key)
+    for (const [key, inner] of Object.entries(node)) {
+      const at = path ? `${path}.${key}` : key
+      if (key.startsWith('$') || key.includes('.') || key === '__proto__') {
+        throw new DomainError('operator_key', 'error.operatorKey', 400, { [at]: ['error.operatorKey'] })
+      }
+      stack.push([inner, at])
+    }
   }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Body bytes as text; bytes that are not UTF-8 are a 400, not silently replaced. */
+export function decodeUtf8(body: Uint8Array): string {
+  try {
+    return strictUtf8.decode(body)
+  } catch {
+    throw new DomainError('bad_utf8', 'error.badUtf8', 400)
+  }
+}
+
+/** Deepest nesting any request body may have: our schemas need 5; harvesters' bodies 3. */
+export const MAX_JSON_DEPTH = 32
+
+/**
+ * JSON text → value, refusing text nested deeper than `maxDepth` before parsing it (a
+ * 10,000-level body would otherwise overflow the stack of whatever walks it next).
+ */
+export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  if (jsonDepth(text, maxDepth) > maxDepth) {
+    throw new DomainError('too_deep', 'error.tooDeep', 400, undefined, { max: maxDepth })
+  }
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new DomainError('invalid_json', 'error.badRequest', 400)
+  }
+}
+
+/** Bracket depth of JSON text, strings skipped; stops counting once past `stopAt`. */
+export function jsonDepth(text: string, stopAt = Infinity): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > stopAt) return max
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return max
 }
 
 /** Form fields as an object: a repeated name becomes an array. */
@@ -86,16 +140,25 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, locale:
   return result.data as z.infer<S>
 }
 
-export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
+/**
+ * A posted form (urlencoded or multipart) within `limit` bytes: 415 for another content type, 400
+ * for a body that is not a well-formed form (a broken multipart boundary, say), never a 500.
+ */
+export async function readFormData(request: Request, limit?: number): Promise<FormData> {
   const type = mediaType(request)
   if (!FORM_TYPES.includes(type)) {
     throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
   }
-  const body = await readBodyLimited(request)
-  const form = await new Response(body, {
-    headers: { 'Content-Type': request.headers.get('Content-Type')! },
-  }).formData()
-  return validate(schema, formToObject(form), locale)
+  const body = await readBodyLimited(request, limit)
+  try {
+    return await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData()
+  } catch {
+    throw new DomainError('malformed_form', 'error.badRequest', 400)
+  }
+}
+
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
+  return validate(schema, formToObject(await readFormData(request)), locale)
 }
 
 export async function parseJson<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
@@ -103,11 +166,5 @@ export async function parseJson<S extends z.ZodType>(request: Request, schema: S
     throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
   }
   const body = await readBodyLimited(request)
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.from(body).toString('utf8'))
-  } catch {
-    throw new DomainError('invalid_json', 'error.badRequest', 400)
-  }
-  return validate(schema, value, locale)
+  return validate(schema, parseJsonText(decodeUtf8(body)), locale)
 }

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** `npm run supervision:report` against the app's database; returns the report id. */
 function generate(period: string): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, MONGODB_DB: app.dbName, NODE_ENV: 'production' }
+  const env: NodeJS.ProcessEnv = { ...process.env, MONGODB_DB: app.dbName, NODE_ENV: 'production', PASSWORD_SCRYPT_LOG2N: '17' }
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
   const out = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/supervision-report.ts', period], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
   expect(out.status, out.stderr).toBe(0)

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { User } from '#models/user'
+import { Organization } from '#models/organization'
 import { loader as openapi } from '~/routes/api.v1.openapi[.]json'
 import { action as registerApi } from '~/routes/api.v1.registrations'
 import { action as reviewApi } from '~/routes/api.v1.registrations.$orgId.review'
@@ -61,8 +62,10 @@ describe('JSON API /api/v1', () => {
         context: {},
       }),
     )
-    expect(created.status).toBe(201)
-    const { orgId } = await created.json()
+    // 202 and the status alone, whether or not the e-mail was known (no account enumeration).
+    expect(created.status).toBe(202)
+    expect(await created.json()).toEqual({ status: 'pending' })
+    const orgId = String((await Organization.findOne({ uscc }).lean())!._id)
 
     const pending = await settle(() => orgsApi({ request: get('/api/v1/organizations?status=pending', authorityKey), params: {}, context: {} }))
     expect((await pending.json()).organizations.map((o: { id: string }) => o.id)).toContain(orgId)

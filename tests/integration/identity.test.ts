@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { Organization } from '#models/organization'
 import { User } from '#models/user'
+import { getQueue } from '#jobs/queues'
 import { action as loginAction } from '~/routes/login'
 import { action as registerAction } from '~/routes/register'
 import { action as authorityAction } from '~/routes/authority._index'
 import { loader as meApi } from '~/routes/api.v1.me'
 import { DEMO_PASSWORD, seedDemoWorld } from '~/services/demo/seed.server'
 import {
+  authenticateApiKey,
   createApiKey,
   loadAuthUser,
   login,
   registerOrganization,
+  REGISTRATIONS_PER_SOURCE_PER_HOUR,
   reviewRegistration,
   revokeApiKey,
 } from '~/services/identity/auth.server'
@@ -126,12 +129,12 @@ describe('registration, approval and login (C1)', () => {
   it('a returned registration cannot log in', async () => {
     const input = registration()
     const { orgId } = await registerOrganization(input)
-    await reviewRegistration({ orgId, decision: 'rejected', reason: '材料不全', reviewer: await authority() })
+    await reviewRegistration({ orgId: orgId!, decision: 'rejected', reason: '材料不全', reviewer: await authority() })
     await expect(login(new Request(BASE), input)).rejects.toMatchObject({ code: 'org_rejected', status: 403 })
   })
 
   it('two reviewers approving at once: exactly one decision is taken', async () => {
-    const { orgId } = await registerOrganization(registration())
+    const orgId = (await registerOrganization(registration())).orgId!
     const reviewer = await authority()
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
@@ -145,16 +148,21 @@ describe('registration, approval and login (C1)', () => {
     expect(entries.filter((e) => e.action !== 'org.registered')).toHaveLength(1)
   })
 
-  it('refuses a second organization with the same credit code, and a taken e-mail, naming the field', async () => {
+  it('refuses a second organization with the same credit code (public), but never says an e-mail has an account', async () => {
     const first = registration()
     await registerOrganization(first)
     await expect(registerOrganization({ ...registration(), uscc: first.uscc })).rejects.toMatchObject({
       code: 'uscc_taken',
       fields: { uscc: ['error.usccTaken'] },
     })
+    // A taken e-mail answers as a new registration would (no enumeration), creates nothing, and
+    // leaves a notice for the account's holder.
     const other = registration({ email: first.email })
-    await expect(registerOrganization(other)).rejects.toMatchObject({ code: 'email_taken' })
+    expect(await registerOrganization(other)).toEqual({ status: 'pending' })
     expect(await Organization.exists({ uscc: other.uscc })).toBeNull()
+    const holder = await User.findOne({ email: first.email.toLowerCase() }).lean()
+    const notices = await getQueue('notifications').getJobs(['waiting', 'delayed', 'completed', 'active'])
+    expect(notices.some((j) => j.data.kind === 'account.registration-attempt' && j.data.userId === String(holder!._id))).toBe(true)
   })
 
   it('a wrong credit-code checksum is a field error in the user’s language, not a 500', async () => {
@@ -249,6 +257,36 @@ describe('registration, approval and login (C1)', () => {
     const refused = await call()
     expect(refused.status).toBe(401)
     expect((await refused.json()).error.code).toBe('unauthenticated')
+  })
+
+  it('registrations from one address beyond the hourly limit get 429, and create nothing', async () => {
+    const clientIp = '192.0.2.77'
+    for (let i = 0; i < REGISTRATIONS_PER_SOURCE_PER_HOUR; i++) await registerOrganization(registration(), { clientIp })
+    const refused = registration()
+    await expect(registerOrganization(refused, { clientIp })).rejects.toMatchObject({ status: 429, code: 'too_many_registrations' })
+    expect(await Organization.exists({ uscc: refused.uscc })).toBeNull()
+    // Another address is not held up by it.
+    await expect(registerOrganization(registration(), { clientIp: '192.0.2.78' })).resolves.toMatchObject({ status: 'pending' })
+  })
+
+  it('API keys expire after a year and are refused from then on', async () => {
+    const owner = (await loadAuthUser(String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id), 'session'))!
+    const { key, expiresAt } = await createApiKey(owner, 'yearly')
+    expect(Math.round((expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(365)
+    expect(await authenticateApiKey(key)).toBeDefined()
+    expect(await authenticateApiKey(key, new Date(expiresAt.getTime() - 1000))).toBeDefined()
+    expect(await authenticateApiKey(key, expiresAt)).toBeUndefined()
+    const old = await createApiKey(owner, 'old', new Date(Date.now() - 366 * 86_400_000))
+    expect(await authenticateApiKey(old.key)).toBeUndefined()
+  })
+
+  it('a stranger’s failed logins lock the account only at the stranger’s address', async () => {
+    const email = demoEmail('provider_staff')
+    for (let i = 0; i < 11; i++) {
+      await login(new Request(BASE), { email, password: 'wrong-wrong', clientIp: '198.51.100.66' }).catch(() => undefined)
+    }
+    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '198.51.100.66' })).rejects.toMatchObject({ status: 429 })
+    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '203.0.113.20' })).resolves.toMatchObject({ user: { email } })
   })
 
   it('stores a data subject’s resident ID encrypted and shows it masked', async () => {

@@ -133,6 +133,23 @@ describe('orders paid through Stripe', () => {
     expect(await Payment.countDocuments({ orderId })).toBe(0)
   })
 
+  it('art38 a signed event in the wrong mode, from a connected account or in another currency is refused, not paid', async () => {
+    for (const [variant, expected] of [
+      [{ livemode: true }, 'refused:livemode_mismatch'],
+      [{ account: 'acct_1Other' }, 'refused:account_mismatch'],
+      [{ currency: 'usd' }, 'refused:currency_mismatch'],
+    ] as const) {
+      const orderId = await placeCardOrder(statsId, 'one_off-1')
+      const order = await loadOrder(orderId)
+      const { currency, ...eventFields } = { currency: undefined as string | undefined, ...variant }
+      const body = JSON.parse(stripeEvent('checkout.session.completed', sessionCompleted(orderId, order.amountFen, currency ? { currency } : {}))) as Record<string, unknown>
+      const payload = JSON.stringify({ ...body, ...eventFields })
+      expect((await post(signedWebhook(payload))).status).toBe(200)
+      expect(await processPaymentEvent(JSON.parse(payload).id), JSON.stringify(variant)).toEqual({ outcome: expected })
+      expect(await Payment.countDocuments({ orderId })).toBe(0)
+    }
+  })
+
   it('art38 out of order: a refund before the payment waits (retry), then applies once; the licence is revoked', async () => {
     const orderId = await placeCardOrder(statsId, 'one_off-1')
     const refunded = stripeEvent('charge.refunded', { id: `ch_${orderId}`, object: 'charge', payment_intent: `pi_${orderId}`, amount: 200_000, amount_refunded: 200_000, refunded: true, currency: 'cny', metadata: {} })

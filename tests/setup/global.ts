@@ -26,6 +26,9 @@ export default async function setup() {
   // Required in production (the e2e server runs as production): signs delivery download links.
   process.env.DELIVERY_LINK_SECRET = randomBytes(32).toString('hex')
   process.env.TEST_SERVICES_DIR = dir
+  // scrypt at 2^15 in tests (production's floor is 2^17, ~4× the time per hash): the tests check
+  // what is hashed and verified, not the cost; crypto.server.test.ts checks the production cost.
+  process.env.PASSWORD_SCRYPT_LOG2N = '15'
   // SPEC C8 / ADR 005: the Stripe path runs against stripe-mock with test keys (never the internet).
   // Required: without it the Stripe tests would test nothing.
   const stripeMock = await startStripeMock()

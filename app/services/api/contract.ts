@@ -49,7 +49,8 @@ export const organizationView = z.object({
 })
 
 export const registrationBody = registrationSchema
-export const registrationResponse = z.object({ orgId: z.string(), userId: z.string(), status: z.literal('pending') })
+/** The same answer whether or not the e-mail already had an account (no enumeration). */
+export const registrationResponse = z.object({ status: z.literal('pending') })
 export const reviewBody = reviewRegistrationSchema.omit({ orgId: true })
 
 export const ledgerQuery = z.strictObject({
@@ -169,11 +170,11 @@ export const endpoints: Endpoint[] = [
   {
     method: 'post',
     path: '/api/v1/registrations',
-    summary: 'Register a provider or buyer (pending until the authority approves)',
+    summary: 'Register a provider or buyer (pending until the authority approves; rate-limited)',
     permission: 'public',
     body: registrationBody,
     response: registrationResponse,
-    status: 201,
+    status: 202,
   },
   {
     method: 'post',

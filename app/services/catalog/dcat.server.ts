@@ -9,6 +9,7 @@
 // context does not load offline).
 import { DomainError } from '~/utils/errors'
 import { getEntryForIndex, listEntriesForIndex, type CatalogIndexRecord } from './entries.server'
+import { isHttpUrl } from '~/utils/schemas'
 
 /** The Art. 10 vocabulary. Fixed, so exported RDF means the same on every deployment (ADR 014). */
 export const GDPDE_NS = 'https://gdpde.example/ns/art10#'
@@ -186,7 +187,7 @@ export function datasetNode(record: CatalogIndexRecord, origin: string): { datas
   const distributions = c.distributions.map((d) => {
     const format = FILE_TYPE[d.format.trim().toUpperCase()]
     const download = d.downloadRef || isOpen(record) ? link.download(id, d.key) : null
-    const access = d.accessUrl ?? download ?? link.landing(id)
+    const access = (isHttpUrl(d.accessUrl) ? d.accessUrl : null) ?? download ?? link.landing(id)
     const node: Json = {
       '@id': link.distribution(id, d.key),
       '@type': 'dcat:Distribution',
@@ -196,7 +197,7 @@ export function datasetNode(record: CatalogIndexRecord, origin: string): { datas
       ...(format ? { 'dct:format': { '@id': `${EU}/file-type/${format}`, '@type': 'dct:MediaTypeOrExtent' } } : {}),
       'gdpde:desensitized': d.desensitized,
     }
-    if (c.dataForm === 'api' && d.accessUrl) {
+    if (c.dataForm === 'api' && isHttpUrl(d.accessUrl)) {
       const service: Json = {
         '@id': `${link.service(id)}/${encodeURIComponent(d.key)}`,
         '@type': 'dcat:DataService',

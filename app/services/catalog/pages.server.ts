@@ -5,7 +5,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { formFailure } from '~/utils/forms.server'
 import { translateFields } from '~/utils/http.server'
-import { formToObject, readBodyLimited, validate } from '~/utils/validation.server'
+import { formToObject, readFormData, validate } from '~/utils/validation.server'
 import type { z } from 'zod'
 import type { Locale } from '~/i18n/config'
 import { cursorQuery } from './schemas'
@@ -69,12 +69,6 @@ export function catalogLinks(user: AuthUser, t: T): NavLink[] {
  * (reading a cloned request a second time loses bytes under the Express adapter).
  */
 export async function readForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale): Promise<{ values: Record<string, unknown>; parse: () => z.infer<S> }> {
-  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
-    throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
-  }
-  const body = await readBodyLimited(request)
-  const form = await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData()
-  const values = formToObject(form)
+  const values = formToObject(await readFormData(request))
   return { values, parse: () => validate(schema, values, locale) }
 }

@@ -2,6 +2,7 @@
 // nested `contentSchema`; the no-JavaScript form posts flat fields (`entryFormSchema`) that
 // become the same content. Messages are i18n keys.
 import { z } from 'zod'
+import { httpUrl } from '~/utils/schemas'
 import {
   CATALOG_CATEGORIES,
   DATA_FORMS,
@@ -36,7 +37,7 @@ const distributionSchema = z.strictObject({
   key: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'error.catalog.distributionKey'),
   title: z.strictObject({ zh: z.string().trim().min(1, 'error.required').max(200), en: text(300) }),
   format: z.string().trim().min(1, 'error.required').max(20),
-  accessUrl: z.url().max(500).optional(),
+  accessUrl: httpUrl().optional(),
   downloadRef: z.string().trim().max(200).optional(),
   desensitized: z.boolean().default(false),
 })

@@ -24,6 +24,7 @@ import { DomainError } from '~/utils/errors'
 import { getRedis } from '~/utils/redis.server'
 import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
 import { delimiterOf, requireVersionScreened } from './deliver.server'
+import { INDEX_FROM_ROW, rowIndex, startFor } from './row-index.server'
 import { permittedColumns } from './project.server'
 import { sniffEncoding } from './spec.server'
 
@@ -104,41 +105,84 @@ export interface RowsPage {
   calls: { used: number; quota: number | null }
 }
 
-/** Rows [offset, offset + limit) of a CSV/TSV in the store, permitted columns only. */
-async function readRows(storageKey: string, delimiter: ',' | '\t', permitted: readonly string[], offset: number, limit: number) {
-  const stream = createReadStream(contentStore().absolutePath(storageKey))
-  const scanner = new CsvScanner({ delimiter: delimiter.charCodeAt(0) })
-  let decode: ((b: Buffer) => string) | undefined
-  let header: string[] | null = null
-  let keep: number[] = []
-  const rows: Record<string, string>[] = []
+/**
+ * Rows [offset, offset + limit) of a CSV/TSV in the store, permitted columns only. The header is
+ * read from the file's start; a deep offset starts at the row index's nearest point before it, and
+ * an offset past the last row answers at once with no rows.
+ */
+export async function readRows(storageKey: string, delimiter: ',' | '\t', permitted: readonly string[], offset: number, limit: number) {
+  const code = delimiter.charCodeAt(0)
+  const head = await readTable(storageKey, code, 0, 0, 0)
+  if (!head.header) return { fields: [], rows: [] }
+  let start = { rowsBefore: 0, byte: -1 }
+  if (offset >= INDEX_FROM_ROW) {
+    const index = await rowIndex(storageKey, code)
+    if (offset >= index.rows) return { fields: permittedColumns(head.header, permitted).keep.map((i) => head.header![i]!), rows: [] }
+    start = startFor(index, offset)
+  }
+  const page = await readTable(storageKey, code, start.byte, offset - start.rowsBefore, limit, head.header, head.decode)
+  const keep = permittedColumns(head.header, permitted).keep
+  return {
+    fields: keep.map((i) => head.header![i]!),
+    rows: page.rows.map((cells) => Object.fromEntries(keep.map((i) => [head.header![i]!, cells[i] ?? '']))),
+  }
+}
+
+/**
+ * Reads records from `byte` (-1: the file's start, header first), skipping `skip` data rows and
+ * keeping `limit`. Returns the header when it read it, and the decoder it chose.
+ */
+async function readTable(
+  storageKey: string,
+  delimiter: number,
+  byte: number,
+  skip: number,
+  limit: number,
+  knownHeader?: string[],
+  knownDecode?: (b: Buffer) => string,
+) {
+  const fromStart = byte < 0
+  const stream = createReadStream(contentStore().absolutePath(storageKey), fromStart ? {} : { start: byte })
+  const scanner = new CsvScanner({ delimiter })
+  let decode = knownDecode
+  let decided = knownHeader !== undefined
+  let header: string[] | null = fromStart ? null : (knownHeader ?? null)
+  const rows: string[][] = []
   let seen = 0
+  let done = false
   const onRecord = (rec: CsvRecord) => {
-    if (rec.count === 1 && rec.starts[0] === rec.ends[0]) return
+    if (done || (rec.count === 1 && rec.starts[0] === rec.ends[0])) return
     if (!header) {
       header = []
       for (let f = 0; f < rec.count; f++) header.push(fieldText(rec, f, decode))
       if (header[0]) header[0] = header[0].replace(/^\uFEFF/, '')
-      keep = permittedColumns(header, permitted).keep
+      if (limit === 0) done = true
       return
     }
-    if (seen++ < offset || rows.length >= limit) return
-    const row: Record<string, string> = {}
-    for (const i of keep) row[header[i]!] = fieldText(rec, i, decode)
-    rows.push(row)
+    if (seen++ < skip) return
+    if (rows.length >= limit) {
+      done = true
+      return
+    }
+    const cells: string[] = []
+    for (let f = 0; f < rec.count; f++) cells.push(fieldText(rec, f, decode))
+    rows.push(cells)
+    if (rows.length >= limit) done = true
   }
   try {
     for await (const chunk of stream) {
-      decode ??= sniffEncoding(chunk as Buffer) === 'utf-8' ? undefined : (b: Buffer) => iconv.decode(b, 'gb18030')
+      if (!decided) {
+        decode = sniffEncoding(chunk as Buffer) === 'utf-8' ? undefined : (b: Buffer) => iconv.decode(b, 'gb18030')
+        decided = true
+      }
       scanner.push(chunk as Buffer, onRecord)
-      if (rows.length >= limit) break
+      if (done) break
     }
-    if (rows.length < limit) scanner.end(onRecord)
+    if (!done) scanner.end(onRecord)
   } finally {
     stream.destroy()
   }
-  const h: string[] = header ?? []
-  return { fields: keep.map((i) => h[i]!), rows }
+  return { header: header as string[] | null, rows, decode }
 }
 
 /**

@@ -8,6 +8,8 @@ import { blindIndex, encryptField, hashPassword } from '~/services/identity/cryp
 import { dataKeys } from '~/services/identity/keys.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { isDuplicateKey } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { DomainError } from '~/utils/errors'
 import { seedCatalog } from '~/services/catalog/seed.server'
 import { seedOpenData } from '~/services/open-data/seed.server'
 import { seedProducts } from '~/services/products/seed.server'
@@ -122,7 +124,15 @@ async function ensureUser(user: DemoUser, orgId: string | undefined, passwordHas
   return created
 }
 
+/** The demo world's logins share a published password: never in production. */
+export function assertDemoSeedAllowed(): void {
+  if (getEnv().NODE_ENV === 'production') {
+    throw new DomainError('demo_in_production', 'error.demoInProduction', 409)
+  }
+}
+
 export async function seedDemoWorld() {
+  assertDemoSeedAllowed()
   const orgIds = new Map<string, string>()
   let created = 0
   for (const org of DEMO_ORGS) {

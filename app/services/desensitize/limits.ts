@@ -13,6 +13,8 @@ export interface ScanLimits {
   maxCompressionRatio: number
   /** XLSX: characters held in the shared-string table (it must sit in memory). */
   maxSharedStringChars: number
+  /** XLSX: entries in the shared-string table (millions of empty strings cost memory but no characters). */
+  maxSharedStrings: number
   /** k-anonymity: distinct quasi-identifier combinations tracked. */
   maxEquivalenceClasses: number
   /** Row numbers kept per column and detector as samples. */
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: ScanLimits = {
   maxDecompressedBytes: 4 * 1024 * 1024 * 1024,
   maxCompressionRatio: 200,
   maxSharedStringChars: 64 * 1024 * 1024,
+  maxSharedStrings: 2_000_000,
   maxEquivalenceClasses: 1_000_000,
   samplesPerFinding: 5,
 }

@@ -193,6 +193,15 @@ describe('XLSX', () => {
     expect((await readError(p, { maxDecompressedBytes: 100 })).code).toBe('zip_bomb')
   })
 
+  it('refuses a shared-string table of millions of empty strings (memory without characters)', async () => {
+    const shared = Array.from({ length: 5_000 }, () => '')
+    const xml = sheetXml([['a'], ['b']], [])
+    const p = file('empty-strings.xlsx', zipBuffer(workbookEntries([{ name: 'S', xml }], shared)))
+    const error = await readError(p, { maxSharedStrings: 1_000 })
+    expect(error.code).toBe('shared_strings_too_large')
+    expect(error.message).toMatch(/more than 1000 strings/)
+  })
+
   it('refuses a sheet row wider than the column cap', async () => {
     const p = path.join(dir, 'wide.xlsx')
     writeXlsx(p, [{ name: 'S', rows: [Array.from({ length: 50 }, (_, i) => `c${i}`)] }])

@@ -269,7 +269,12 @@ async function readSharedStrings(zip: ZipFile, entry: Entry | undefined, limits:
     p.on('closetag', (tag) => {
       if (tag.name === 't') inT = false
       else if (tag.name === 'rPh') inPhonetic = false
-      else if (tag.name === 'si') strings.push(current)
+      else if (tag.name === 'si') {
+        if (strings.length >= limits.maxSharedStrings) {
+          throw new ScanInputError('shared_strings_too_large', `the XLSX shared-string table holds more than ${limits.maxSharedStrings} strings`)
+        }
+        strings.push(current)
+      }
     })
   })
   return strings

@@ -13,7 +13,8 @@ import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { permissionsOf, type Permission } from '~/utils/permissions'
 import { getRedis } from '~/utils/redis.server'
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from './crypto.server'
+import { enqueue } from '#jobs/queues'
+import { hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from './crypto.server'
 import { rotateSession } from './session.server'
 
 export interface AuthUser {
@@ -43,14 +44,56 @@ export interface RegistrationInput {
   password: string
 }
 
+let registrationLimiters: { perSource: RateLimiterRedis; global: RateLimiterRedis } | undefined
+
+/** Registrations accepted per client address and, over all addresses, per hour. */
+export const REGISTRATIONS_PER_SOURCE_PER_HOUR = 10
+export const REGISTRATIONS_PER_HOUR = 300
+
 /**
- * A provider or buyer registers; it stays `pending` until the authority approves
- * it. A retry after a crash between the two inserts resumes the same registration.
+ * Each registration creates an organization, a user and a log entry: a flood from one address, or
+ * from many, is refused with 429 before any of them (and before the password is hashed).
  */
-export async function registerOrganization(input: RegistrationInput) {
+async function throttleRegistration(clientIp: string | undefined): Promise<void> {
+  const prefix = `${getEnv().QUEUE_PREFIX}:register`
+  registrationLimiters ??= {
+    perSource: new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${prefix}:ip`, points: REGISTRATIONS_PER_SOURCE_PER_HOUR, duration: 3600 }),
+    global: new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${prefix}:all`, points: REGISTRATIONS_PER_HOUR, duration: 3600 }),
+  }
+  try {
+    if (clientIp) await registrationLimiters.perSource.consume(clientIp)
+    await registrationLimiters.global.consume('all')
+  } catch (refusal) {
+    if (refusal instanceof Error) throw refusal
+    const seconds = Math.ceil((refusal as { msBeforeNext: number }).msBeforeNext / 1000)
+    throw new DomainError('too_many_registrations', 'error.tooManyRegistrations', 429, undefined, { seconds })
+  }
+}
+
+/** The ids are for the caller's own use; what the registrant is shown is the status alone. */
+export type RegistrationReceipt = { status: 'pending'; orgId?: string; userId?: string }
+
+/**
+ * A provider or buyer registers; it stays `pending` until the authority approves it. A retry
+ * after a crash between the two inserts resumes the same registration. The answer is the same
+ * whether or not the e-mail already has an account (no enumeration): its holder is told instead.
+ */
+export async function registerOrganization(input: RegistrationInput, context: { clientIp?: string } = {}): Promise<RegistrationReceipt> {
+  await throttleRegistration(context.clientIp)
   const email = input.email.trim().toLowerCase()
+  // Cheap refusals before the costly hash; the unique indexes still decide under a race.
+  const [orgWithCode, account] = await Promise.all([
+    Organization.findOne({ uscc: input.uscc }).lean(),
+    User.findOne({ email }).lean(),
+  ])
+  const resuming = orgWithCode?.status === 'pending' && orgWithCode.contactEmail === email
+  // A credit code is public (the national enterprise credit register): saying it is taken reveals nothing.
+  if (orgWithCode && !resuming) throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
+  if (account && !(resuming && String(account.orgId) === String(orgWithCode._id))) {
+    await tellAccountHolder(String(account._id), account.orgId ? String(account.orgId) : undefined)
+    return { status: 'pending' }
+  }
   const passwordHash = await hashPassword(input.password)
-  let createdOrg = true
   const org = await Organization.create({
     type: input.orgType,
     name: { zh: input.nameZh, en: input.nameEn },
@@ -59,12 +102,10 @@ export async function registerOrganization(input: RegistrationInput) {
     contactEmail: email,
   }).catch(async (error: unknown) => {
     if (!isDuplicateKey(error)) throw error
-    // A retry of the same registration (same code, same e-mail, still pending) resumes it.
     const existing = await Organization.findOne({ uscc: input.uscc })
     if (existing?.status !== 'pending' || existing.contactEmail !== email) {
       throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
     }
-    createdOrg = false
     return existing
   })
   let user
@@ -80,8 +121,11 @@ export async function registerOrganization(input: RegistrationInput) {
     if (!isDuplicateKey(error)) throw error
     user = await User.findOne({ email, orgId: org._id })
     if (!user) {
-      if (createdOrg) await Organization.deleteOne({ _id: org._id, status: 'pending' })
-      throw new DomainError('email_taken', 'error.emailTaken', 409, { email: ['error.emailTaken'] })
+      // Lost a race for the e-mail: the organization created here has no user; remove it.
+      await Organization.deleteOne({ _id: org._id, status: 'pending', contactEmail: email })
+      const holder = await User.findOne({ email }).lean()
+      if (holder) await tellAccountHolder(String(holder._id), holder.orgId ? String(holder.orgId) : undefined)
+      return { status: 'pending' }
     }
   }
   await appendLedger({
@@ -92,7 +136,19 @@ export async function registerOrganization(input: RegistrationInput) {
     summary: { type: org.type },
     eventKey: `org.registered:${org._id}`,
   })
-  return { orgId: String(org._id), userId: String(user._id) }
+  return { status: 'pending', orgId: String(org._id), userId: String(user._id) }
+}
+
+/** Someone registered with an e-mail that has an account: one notice a day to that account. */
+async function tellAccountHolder(userId: string, orgId: string | undefined): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10)
+  await enqueue('notifications', {
+    key: `registration-attempt:${userId}:${day}`,
+    userId,
+    ...(orgId ? { orgId } : {}),
+    kind: 'account.registration-attempt',
+    params: { day },
+  })
 }
 
 /**
@@ -139,23 +195,54 @@ export async function reviewRegistration(input: {
   if (!decided) throw new DomainError('already_reviewed', 'error.alreadyReviewed', 409)
 }
 
-export async function pendingRegistrations() {
-  return Organization.find({ status: 'pending' }).sort({ createdAt: 1 }).limit(200).lean()
+export const PENDING_PAGE_SIZE = 50
+
+/** Pending registrations, oldest first, a page at a time after `after` (an org id), with the total. */
+export async function pendingRegistrations(after?: string) {
+  const filter = {
+    status: 'pending' as const,
+    ...(after && mongoose.isValidObjectId(after) ? { _id: { $gt: new mongoose.Types.ObjectId(after) } } : {}),
+  }
+  const [rows, total] = await Promise.all([
+    Organization.find(filter).sort({ _id: 1 }).limit(PENDING_PAGE_SIZE + 1).lean(),
+    Organization.countDocuments({ status: 'pending' }),
+  ])
+  const page = rows.slice(0, PENDING_PAGE_SIZE)
+  return { page, total, nextAfter: rows.length > PENDING_PAGE_SIZE ? String(page.at(-1)!._id) : null }
 }
 
-let limiter: RateLimiterRedis | undefined
+/**
+ * Failed logins allowed in 15 minutes: per account and source address (so a stranger cannot lock
+ * someone out from elsewhere), per source (password spraying across accounts), and per account
+ * from everywhere (a distributed guess; high, so it rarely bites a real user).
+ */
+const LOGIN_LIMITS = { accountAtSource: 10, source: 100, account: 300 } as const
+type LoginScope = keyof typeof LOGIN_LIMITS
 
-const LOGIN_FAILURES_ALLOWED = 10
+let loginLimiters: Record<LoginScope, RateLimiterRedis> | undefined
 
-// Failed logins per e-mail and per client address: 10 per 15 minutes.
-function loginLimiter() {
-  limiter ??= new RateLimiterRedis({
-    storeClient: getRedis(),
-    keyPrefix: `${getEnv().QUEUE_PREFIX}:login`,
-    points: LOGIN_FAILURES_ALLOWED,
-    duration: 15 * 60,
-  })
-  return limiter
+function loginLimiter(scope: LoginScope) {
+  loginLimiters ??= Object.fromEntries(
+    (Object.keys(LOGIN_LIMITS) as LoginScope[]).map((name) => [
+      name,
+      new RateLimiterRedis({
+        storeClient: getRedis(),
+        keyPrefix: `${getEnv().QUEUE_PREFIX}:login:${name}`,
+        points: LOGIN_LIMITS[name],
+        duration: 15 * 60,
+      }),
+    ]),
+  ) as Record<LoginScope, RateLimiterRedis>
+  return loginLimiters[scope]
+}
+
+function loginKeys(email: string, clientIp: string | undefined): [LoginScope, string][] {
+  const source = clientIp ?? 'unknown'
+  return [
+    ['accountAtSource', `${email}|${source}`],
+    ...(clientIp ? [['source', clientIp] as [LoginScope, string]] : []),
+    ['account', email],
+  ]
 }
 
 let dummyHash: Promise<string> | undefined
@@ -165,11 +252,11 @@ export async function login(
   input: { email: string; password: string; clientIp?: string },
 ): Promise<{ user: AuthUser; setCookie: string }> {
   const email = input.email.trim().toLowerCase()
-  const keys = [`email:${email}`, ...(input.clientIp ? [`ip:${input.clientIp}`] : [])]
+  const keys = loginKeys(email, input.clientIp)
   // Only failures count, so a busy office behind one address is not locked out by its own logins.
-  for (const key of keys) {
-    const seen = await loginLimiter().get(key)
-    if (seen && seen.consumedPoints >= LOGIN_FAILURES_ALLOWED) {
+  for (const [scope, key] of keys) {
+    const seen = await loginLimiter(scope).get(key)
+    if (seen && seen.consumedPoints >= LOGIN_LIMITS[scope]) {
       const seconds = Math.ceil(seen.msBeforeNext / 1000)
       throw new DomainError('too_many_attempts', 'error.tooManyAttempts', 429, undefined, {
         seconds,
@@ -181,7 +268,7 @@ export async function login(
   dummyHash ??= hashPassword(randomToken())
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash))
   if (!user || !ok) {
-    await Promise.all(keys.map((key) => loginLimiter().penalty(key)))
+    await Promise.all(keys.map(([scope, key]) => loginLimiter(scope).penalty(key)))
     throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
   }
   if (user.orgId) {
@@ -189,7 +276,12 @@ export async function login(
     if (org?.status === 'pending') throw new DomainError('org_pending', 'error.orgPending', 403)
     if (org?.status !== 'approved') throw new DomainError('org_rejected', 'error.orgRejected', 403)
   }
-  await loginLimiter().delete(`email:${email}`)
+  await loginLimiter('accountAtSource').delete(keys[0]![1])
+  // A hash made at an older, lower cost is replaced now that the password is known (once: the
+  // update matches the old hash only).
+  if (needsRehash(user.passwordHash)) {
+    await User.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash: await hashPassword(input.password) } })
+  }
   const setCookie = await rotateSession(request, String(user._id))
   const authUser = await loadAuthUser(String(user._id), 'session')
   if (!authUser) throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
@@ -221,17 +313,21 @@ export async function loadAuthUser(userId: string, via: AuthUser['via']): Promis
 const API_KEY_PATTERN = /^gdpde_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/
 
 /** Creates an API key; the full key is returned once and only its hash is kept. */
-export async function createApiKey(owner: AuthUser, name: string) {
+/** How long a new API key works, in days (a key that never expires outlives the person who holds it). */
+export const API_KEY_DAYS = 365
+
+export async function createApiKey(owner: AuthUser, name: string, now = new Date()) {
   const id = randomBytes(8).toString('hex')
   const secret = randomToken(32)
-  await ApiKey.create({ _id: id, secretHash: sha256Hex(secret), userId: owner.id, orgId: owner.org?.id, name })
+  const expiresAt = new Date(now.getTime() + API_KEY_DAYS * 86_400_000)
+  await ApiKey.create({ _id: id, secretHash: sha256Hex(secret), userId: owner.id, orgId: owner.org?.id, name, createdAt: now, expiresAt })
   await appendLedger({
     action: 'apikey.created',
     actor: { userId: owner.id, orgId: owner.org?.id },
     subjects: [`apikey:${id}`, `user:${owner.id}`],
-    payload: { name },
+    payload: { name, expiresAt: expiresAt.toISOString() },
   })
-  return { id, key: `gdpde_${id}_${secret}` }
+  return { id, key: `gdpde_${id}_${secret}`, expiresAt }
 }
 
 export async function listApiKeys(owner: AuthUser) {
@@ -252,11 +348,13 @@ export async function revokeApiKey(owner: AuthUser, id: string) {
   })
 }
 
-export async function authenticateApiKey(key: string): Promise<AuthUser | undefined> {
+export async function authenticateApiKey(key: string, now = new Date()): Promise<AuthUser | undefined> {
   const match = API_KEY_PATTERN.exec(key)
   if (!match) return undefined
   const stored = await ApiKey.findById(match[1]).lean()
   if (!stored || stored.revokedAt) return undefined
+  const expiresAt = stored.expiresAt ?? new Date(stored.createdAt.getTime() + API_KEY_DAYS * 86_400_000)
+  if (expiresAt.getTime() <= now.getTime()) return undefined
   const given = Buffer.from(sha256Hex(match[2]!), 'hex')
   if (!timingSafeEqual(given, Buffer.from(stored.secretHash, 'hex'))) return undefined
   return loadAuthUser(String(stored.userId), 'api-key')

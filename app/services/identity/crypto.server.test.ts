@@ -5,6 +5,7 @@ import {
   decryptField,
   encryptField,
   hashPassword,
+  needsRehash,
   MAX_PASSWORD_LENGTH,
   randomToken,
   sha256Hex,
@@ -18,11 +19,17 @@ describe('password hashing (scrypt)', () => {
     expect(parts).toHaveLength(6);
     const [alg, N, r, p, salt, hash] = parts;
     expect(alg).toBe('scrypt');
-    expect(Number(N)).toBe(2 ** 15);
+    // The test run's cost (tests/setup/global.ts); production's default is 2^17 (env.server.test.ts).
+    expect(Number(N)).toBe(2 ** Number(process.env.PASSWORD_SCRYPT_LOG2N));
     expect(Number(r)).toBe(8);
     expect(Number(p)).toBe(1);
     expect(Buffer.from(salt!, 'base64')).toHaveLength(16);
     expect(Buffer.from(hash!, 'base64')).toHaveLength(32);
+  });
+
+  it('a hash made at a lower cost than today’s needs re-hashing; today’s does not', async () => {
+    expect(needsRehash(await hashPassword('x'))).toBe(false);
+    expect(needsRehash(`scrypt$${2 ** 12}$8$1$c2FsdA==$aGFzaA==`)).toBe(true);
   });
 
   it('verifies the right password and rejects a wrong one', async () => {

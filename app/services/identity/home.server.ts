@@ -28,9 +28,9 @@ export async function orgHome(user: AuthUser) {
   return { recent: ledgerRows(entries) }
 }
 
-export async function authorityHome() {
+export async function authorityHome(pendingAfter?: string) {
   const [pending, head, counts] = await Promise.all([
-    pendingRegistrations(),
+    pendingRegistrations(pendingAfter),
     ledgerHead(),
     Organization.aggregate<{ _id: string; n: number }>([
       { $match: { status: 'approved' } },
@@ -38,7 +38,9 @@ export async function authorityHome() {
     ]),
   ])
   return {
-    pending: pending.map((o) => ({
+    pendingTotal: pending.total,
+    pendingNextAfter: pending.nextAfter,
+    pending: pending.page.map((o) => ({
       id: String(o._id),
       type: o.type,
       name: o.name,

@@ -17,8 +17,10 @@ import { checkFacetValue, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, type CatalogSearc
 import type { AuthUser } from '~/services/identity/auth.server'
 import type { ScreeningStatus } from '~/services/desensitize/screening.server'
 import { DomainError } from '~/utils/errors'
+import { decodeUtf8, parseJsonText, readBodyLimited } from '~/utils/validation.server'
 import { screeningByEntry } from './files.server'
 import { optionalViewer } from './viewer.server'
+import { isHttpUrl } from '~/utils/schemas'
 
 export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list', 'help_show'] as const
 export type CkanAction = (typeof CKAN_ACTIONS)[number]
@@ -76,20 +78,30 @@ export function ckanErrorBody(origin: string, action: string, error: CkanError) 
   }
 }
 
+/** Largest body a CKAN POST may have: its parameters are a handful of short strings. */
+export const CKAN_BODY_LIMIT = 64 * 1024
+
 /** Parameters from the query string, or from a JSON / form body (CKAN clients POST). */
 export async function ckanParams(request: Request): Promise<Record<string, unknown>> {
   const fromQuery: Record<string, unknown> = Object.fromEntries(new URL(request.url).searchParams)
   if (request.method !== 'POST') return fromQuery
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim()
-  const text = await request.text()
-  if (text.length > 64 * 1024) invalid('body', 'Request body too large')
+  let text: string
+  try {
+    // Read at most the limit: a larger body (declared or streamed) is refused before it is held.
+    text = decodeUtf8(await readBodyLimited(request, CKAN_BODY_LIMIT))
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    if (error.status === 413) throw new CkanError(413, 'Validation Error', { body: ['Request body too large'] })
+    invalid('body', 'Bad request - the body is not UTF-8 text')
+  }
   if (!text.trim()) return fromQuery
   if (type === 'application/json' || text.trim().startsWith('{')) {
     let parsed: unknown
     try {
-      parsed = JSON.parse(text)
+      parsed = parseJsonText(text)
     } catch {
-      invalid('body', 'Bad request - JSON Error: could not parse the body')
+      invalid('body', 'Bad request - JSON Error: could not parse the body (malformed or nested too deeply)')
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) invalid('body', 'Bad request - JSON Error: the body must be an object')
     return { ...fromQuery, ...(parsed as Record<string, unknown>) }
@@ -244,7 +256,8 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
     tags: c.tags.map((t) => ({ name: t, display_name: t, state: 'active', vocabulary_id: null })),
     groups: [],
     num_resources: c.distributions.length,
-    resources: c.distributions.map((d, position) => {
+    resources: c.distributions.map((stored, position) => {
+      const d = { ...stored, accessUrl: isHttpUrl(stored.accessUrl) ? stored.accessUrl : undefined }
       const status: ResourceScreening = d.accessUrl ? 'external' : (screening.get(d.key) ?? 'no_file')
       return {
         id: `${record.id}-${d.key}`,

@@ -5,6 +5,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { applicationOf, mayDownload } from './applications.server'
 import { currentFile, currentFiles, fileScreening, fileStream, isOpenRecord, previewFile, requireFileScreened, screeningByEntry, type Preview } from './files.server'
+import { isHttpUrl } from '~/utils/schemas'
 
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
@@ -32,7 +33,8 @@ export async function openEntryPage(entryId: string, viewer: AuthUser | undefine
         key: d.key,
         title: d.title,
         format: d.format,
-        accessUrl: d.accessUrl,
+        // Only http(s) is ever a link (stored before the schema refused other schemes, or not).
+        accessUrl: isHttpUrl(d.accessUrl) ? d.accessUrl : null,
         desensitized: d.desensitized,
         file: file ? { filename: file.filename, size: file.size, sha256: file.sha256, uploadedAt: file.uploadedAt.toISOString(), screening } : null,
         preview,

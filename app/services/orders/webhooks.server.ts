@@ -12,6 +12,7 @@ import { Payment } from '#models/payment'
 import { StripeEvent, type StripeEventDoc } from '#models/stripe-event'
 import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError, isDomainError } from '~/utils/errors'
+import { getEnv } from '~/utils/env.server'
 import { closeCancelled, loadOrder } from './orders.server'
 import { applyRefund, invoicePaymentIntent, recordPayment, recordRenewal } from './payments.server'
 import { idempotencyKey, stripeClient, stripeEnabled, verifyWebhook, type Stripe } from './stripe.server'
@@ -48,6 +49,7 @@ export function eventRecord(event: Stripe.Event): Omit<StripeEventDoc, 'received
     _id: event.id,
     type: event.type,
     livemode: Boolean(event.livemode),
+    account: typeof event.account === 'string' ? event.account : null,
     createdAt: fromUnix(event.created) ?? new Date(),
     objectId: idOf(object),
     orderId: orderIdOf(metadata.orderId),
@@ -184,6 +186,21 @@ async function refundUnwanted(orderId: string, record: StripeEventDoc): Promise<
   return 'refunded:order_cancelled'
 }
 
+/**
+ * A signed event is still checked against what the order expects: the mode of our own key (a test
+ * event never pays a live order), the platform's own account (checkout sessions are created by
+ * the platform; an event relayed from a connected account is not one of ours), and, when the
+ * event carries money, the order's currency. The amount is checked where the payment is recorded.
+ */
+export function assertEventFitsOrder(record: Pick<StripeEventDoc, 'livemode' | 'account' | 'currency' | 'amountFen'>, order: { currency: string }): void {
+  const live = getEnv().STRIPE_SECRET_KEY?.startsWith('sk_live_') ?? false
+  if (record.livemode !== live) throw new DomainError('livemode_mismatch', 'error.orders.eventMismatch', 400)
+  if (record.account) throw new DomainError('account_mismatch', 'error.orders.eventMismatch', 400)
+  if (record.currency !== null && record.currency !== undefined && record.currency.toUpperCase() !== order.currency.toUpperCase()) {
+    throw new DomainError('currency_mismatch', 'error.orders.eventMismatch', 400)
+  }
+}
+
 async function handle(record: StripeEventDoc & { _id: string }): Promise<string> {
   const orderId = await orderIdFor(record)
   if (!orderId) {
@@ -193,6 +210,7 @@ async function handle(record: StripeEventDoc & { _id: string }): Promise<string>
   }
   const order = await loadOrder(orderId).catch(() => null)
   if (!order) return 'ignored:unknown_order'
+  assertEventFitsOrder(record, order)
   const stripe = { eventId: record._id, sessionId: record.type.startsWith('checkout.') ? record.objectId : null, paymentIntentId: record.paymentIntentId, subscriptionId: record.subscriptionId, invoiceId: record.invoiceId, periodEnd: record.periodEnd }
   const pay = async () => {
     try {

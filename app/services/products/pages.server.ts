@@ -8,7 +8,7 @@ import { walkProvenance } from '~/services/provenance/walk.server'
 import { DomainError } from '~/utils/errors'
 import { formFailure } from '~/utils/forms.server'
 import { translateFields } from '~/utils/http.server'
-import { formToObject, readBodyLimited } from '~/utils/validation.server'
+import { formToObject, readFormData } from '~/utils/validation.server'
 import { parseMarketSearchParams, searchMarket } from './market-index.server'
 import { runnableInputs } from './model-runs.server'
 import { loadVisibleProduct, orgNamesOf, productView } from './products.server'
@@ -110,10 +110,5 @@ export async function provenanceDocument(viewer: AuthUser | undefined, productId
 
 /** A posted (urlencoded) form as an object, kept to show the values again on a refusal. */
 export async function readForm(request: Request): Promise<Record<string, unknown>> {
-  const type = (request.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
-    throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
-  }
-  const body = await readBodyLimited(request)
-  return formToObject(await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData())
+  return formToObject(await readFormData(request))
 }

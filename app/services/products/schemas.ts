@@ -2,6 +2,7 @@
 // shapes (`productInput`, `versionDraftInput`); the no-JavaScript forms post flat fields that
 // `productFormSchema` / `versionFormSchema` turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'
+import { httpUrl } from '~/utils/schemas'
 import {
   DELIVERY_MODES,
   INPUT_KINDS,
@@ -150,7 +151,7 @@ export const versionDraftInput = z.strictObject({
     })
     .default({ label: { zh: '上传', en: 'Upload' }, description: '', parameters: '{}' }),
   schema: z.array(schemaFieldInput).max(500).default([]),
-  apiEndpoint: z.url().max(500).optional(),
+  apiEndpoint: httpUrl().optional(),
 })
 export type VersionDraftInput = z.output<typeof versionDraftInput>
 
@@ -344,7 +345,7 @@ export const versionFormSchema = z
       })
     let apiEndpoint: string | undefined
     if (f.apiEndpoint) {
-      const url = z.url().safeParse(f.apiEndpoint)
+      const url = httpUrl().safeParse(f.apiEndpoint)
       if (url.success) apiEndpoint = url.data
       else ctx.addIssue({ code: 'custom', message: 'error.market.badUrl', path: ['apiEndpoint'] })
     }

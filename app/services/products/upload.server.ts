@@ -10,7 +10,8 @@ import { boundaryOf, MultipartError, readField, streamMultipart } from '~/servic
 import { contentStore, type StagedObject } from '~/services/storage/store.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
-import { addFileToDraft, loadOwnVersion } from './versions.server'
+import { assertStorageQuota } from '~/services/storage/sweep.server'
+import { addFileToDraft, assertCanAddFile, loadOwnVersion } from './versions.server'
 import { FILE_TYPES } from './vocab'
 
 /** Multipart framing and the few small fields allowed beside the file. */
@@ -122,10 +123,14 @@ export async function receiveVersionFile(
 ): Promise<UploadOutcome> {
   const { version } = await loadOwnVersion(user, productId, number)
   if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
+  assertCanAddFile(version)
   const boundary = boundaryOf(request.headers.get('Content-Type'))
   if (!boundary) throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
-  const maxBytes = options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES
   const declared = Number(request.headers.get('Content-Length') ?? 0)
+  // The organisation's quota bounds the upload too: refused before a byte is read when the
+  // declared size does not fit, and cut off at what remains when the size is not declared.
+  const remaining = await assertStorageQuota(user.org!.id, Math.max(0, declared - OVERHEAD_BYTES))
+  const maxBytes = Math.min(options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES, remaining)
   if (declared > maxBytes + OVERHEAD_BYTES) throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
   if (!request.body) throw new DomainError('no_file', 'error.market.noFile', 400)
 

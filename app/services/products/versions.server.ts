@@ -217,10 +217,17 @@ function distributionKey(fileName: string, taken: Set<string>): string {
 }
 
 /** Adds a stored file to a draft (the upload route stored it; this makes it part of the version). */
+export const MAX_FILES_PER_VERSION = 20
+
+/** A draft takes at most MAX_FILES_PER_VERSION files: checked before an upload is read, and again when it is attached. */
+export function assertCanAddFile(version: { distributions: unknown[] }): void {
+  if (version.distributions.length >= MAX_FILES_PER_VERSION) throw new DomainError('too_many_files', 'error.market.tooManyFiles', 400)
+}
+
 export async function addFileToDraft(user: AuthUser, productId: string, number: number, file: IncomingFile): Promise<{ key: string }> {
   const { version } = await loadOwnVersion(user, productId, number)
   if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
-  if (version.distributions.length >= 20) throw new DomainError('too_many_files', 'error.market.tooManyFiles', 400)
+  assertCanAddFile(version)
   const type = FILE_TYPES[file.extension]
   if (!type) throw new DomainError('unsupported_file_type', 'error.market.fileType', 415)
   const key = distributionKey(file.fileName, new Set(version.distributions.map((d) => d.key)))

@@ -10,7 +10,7 @@
 // Names given by users never become paths.
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { getEnv } from '~/utils/env.server'
@@ -53,6 +53,9 @@ export interface ContentStore {
   /** The file's path relative to STORAGE_DIR (what the desensitization scanner takes as `fileRef`). */
   fileRef(key: string): string
   absolutePath(key: string): string
+  /** Every stored object with its last change (for the sweep of unreferenced blobs). */
+  list(): AsyncIterable<{ key: string; size: number; modifiedAt: Date }>
+  remove(key: string): Promise<void>
 }
 
 const KEY = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})$/
@@ -127,6 +130,9 @@ export class LocalContentStore implements ContentStore {
         const existing = await stat(final).catch(() => null)
         if (existing?.isFile() && existing.size === size) {
           await rm(tmp, { force: true })
+          // Stored again: the blob's age restarts, so the sweep's grace period covers the new reference.
+          const at = new Date()
+          await utimes(final, at, at).catch(() => undefined)
           return { sha256, size, key, created: false }
         }
         await mkdir(path.dirname(final), { recursive: true })
@@ -157,6 +163,24 @@ export class LocalContentStore implements ContentStore {
 
   read(key: string, range?: { start: number; end?: number }): ReadStream {
     return createReadStream(this.absolutePath(key), range ? { start: range.start, end: range.end } : undefined)
+  }
+
+  async *list(): AsyncIterable<{ key: string; size: number; modifiedAt: Date }> {
+    const top = path.join(this.root, 'sha256')
+    for (const a of await readdir(top).catch(() => [] as string[])) {
+      for (const b of await readdir(path.join(top, a)).catch(() => [] as string[])) {
+        for (const name of await readdir(path.join(top, a, b)).catch(() => [] as string[])) {
+          const key = `sha256/${a}/${b}/${name}`
+          if (!KEY.test(key)) continue
+          const s = await stat(path.join(top, a, b, name)).catch(() => null)
+          if (s?.isFile()) yield { key, size: s.size, modifiedAt: s.mtime }
+        }
+      }
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.absolutePath(key), { force: true })
   }
 }
 

@@ -1,9 +1,11 @@
 // Regulator console (issue 8): read-only views of the transaction log. Every query a regulator
 // runs here is itself written to the log first (recordRegulatorQuery), so supervision is supervised.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { pipeline, Readable } from 'node:stream'
+import { createGzip } from 'node:zlib'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { regulatorHome } from '~/services/identity/home.server'
 import { ledgerReceipt } from '~/services/ledger/checkpoints.server'
@@ -153,47 +155,66 @@ export async function regulatorCsv(user: AuthUser, filters: LogFilters): Promise
   })
 }
 
-/** A POSIX ustar archive of flat files (names < 100 bytes), enough for an export directory. */
-function tarOf(files: { name: string; data: Buffer }[], mtime: Date): Buffer {
-  const blocks: Buffer[] = []
+/** A POSIX ustar header for a flat file (name < 100 bytes). */
+function tarHeader(name: string, size: number, mtime: Date): Buffer {
+  const header = Buffer.alloc(512)
   const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, '0') + '\0'
-  for (const file of files) {
-    const header = Buffer.alloc(512)
-    header.write(file.name, 0, 100, 'utf8')
-    header.write(octal(0o644, 8), 100, 'ascii')
-    header.write(octal(0, 8), 108, 'ascii')
-    header.write(octal(0, 8), 116, 'ascii')
-    header.write(octal(file.data.length, 12), 124, 'ascii')
-    header.write(octal(Math.floor(mtime.getTime() / 1000), 12), 136, 'ascii')
-    header.write('        ', 148, 'ascii')
-    header.write('0', 156, 'ascii')
-    header.write('ustar\u000000', 257, 'ascii')
-    let sum = 0
-    for (const byte of header) sum += byte
-    header.write(octal(sum, 7) + ' ', 148, 'ascii')
-    blocks.push(header, file.data, Buffer.alloc((512 - (file.data.length % 512)) % 512))
+  header.write(name, 0, 100, 'utf8')
+  header.write(octal(0o644, 8), 100, 'ascii')
+  header.write(octal(0, 8), 108, 'ascii')
+  header.write(octal(0, 8), 116, 'ascii')
+  header.write(octal(size, 12), 124, 'ascii')
+  header.write(octal(Math.floor(mtime.getTime() / 1000), 12), 136, 'ascii')
+  header.write('        ', 148, 'ascii')
+  header.write('0', 156, 'ascii')
+  header.write('ustar\u000000', 257, 'ascii')
+  let sum = 0
+  for (const byte of header) sum += byte
+  header.write(octal(sum, 7) + ' ', 148, 'ascii')
+  return header
+}
+
+/** The files of `dir` as a tar archive, read file by file (never the whole archive in memory). */
+async function* tarOfDir(dir: string, mtime: Date): AsyncGenerator<Buffer> {
+  for (const name of (await readdir(dir)).sort()) {
+    const file = path.join(dir, name)
+    const { size } = await stat(file)
+    yield tarHeader(name, size, mtime)
+    for await (const chunk of createReadStream(file)) yield chunk as Buffer
+    yield Buffer.alloc((512 - (size % 512)) % 512)
   }
-  blocks.push(Buffer.alloc(1024))
-  return Buffer.concat(blocks)
+  yield Buffer.alloc(1024)
 }
 
 /**
  * SPEC C11 / issue 8: the signed export (exportLedger) as one .tar.gz, to unpack and check with
- * `npm run ledger:verify -- --export DIR`. Built in a temporary directory that is always removed.
+ * `npm run ledger:verify -- --export DIR`. Written to a temporary directory, then streamed and
+ * gzipped as the client reads it (issue 14: never the whole log in memory); the directory is
+ * removed when the stream ends, fails or is cancelled.
  */
 export async function regulatorExportBundle(user: AuthUser) {
   await recordRegulatorQuery(user, 'export')
   const dir = await mkdtemp(path.join(tmpdir(), 'ledger-export-'))
+  let result
   try {
-    const result = await exportLedger(dir)
-    const names = (await readdir(dir)).sort()
-    const files = await Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })))
-    return {
-      entries: result.entries,
-      fileName: `ledger-export-${result.manifest.checkpoint.treeSize}.tar.gz`,
-      body: gzipSync(tarOf(files, new Date())),
-    }
-  } finally {
+    result = await exportLedger(dir)
+  } catch (error) {
     await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+  async function* archive() {
+    try {
+      yield* tarOfDir(dir, new Date())
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+  const gzipped = createGzip()
+  // A read error destroys both streams (the client sees the download fail); nothing else to do.
+  pipeline(Readable.from(archive()), gzipped, () => undefined)
+  return {
+    entries: result.entries,
+    fileName: `ledger-export-${result.manifest.checkpoint.treeSize}.tar.gz`,
+    body: Readable.toWeb(gzipped) as ReadableStream<Uint8Array>,
   }
 }
