@@ -1,6 +1,6 @@
 # The web app and the worker share this image (docker-compose.yml picks the command).
 # Build stage: every dependency, then the Remix bundle.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +10,7 @@ RUN mkdir -p public && npm run build
 
 # Runtime: production dependencies (tsx runs the TypeScript entry points), the
 # bundle, and the server-side sources. No Go: MONGODB_URI always names a server here.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
 # Supervision report PDFs (ADR 022) set Chinese text in Noto Sans CJK.

@@ -10,8 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: process.env.CI_JSON_REPORT
-      ? ['default', ['json', { outputFile: process.env.CI_JSON_REPORT }]]
-      : ['default'],
+    reporters: [
+      'default',
+      './tests/setup/slowest-reporter.ts',
+      ...(process.env.CI_JSON_REPORT ? [['json', { outputFile: process.env.CI_JSON_REPORT }] as [string, Record<string, unknown>]] : []),
+    ],
   },
 })

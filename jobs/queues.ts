@@ -26,20 +26,20 @@ const ledgerAuditPayload = z.object({
   requestedBy: z.string().min(1).optional(),
 })
 
-// SPEC C11: publish a signed checkpoint at the head. No keys or entries travel in the payload.
+// C11: publish a signed checkpoint at the head. No keys or entries travel in the payload.
 const ledgerCheckpointPayload = z.object({
   reason: z.enum(['schedule', 'entries', 'manual']).default('schedule'),
   // The seq that triggered an `entries` run (for the dashboard; the job always covers the head).
   atSeq: z.number().int().min(1).optional(),
 })
 
-// SPEC C2/C3: the catalog's Art. 11 deadline sweep and Art. 16 freshness sweep. `at` is for tests.
+// C2/C3: the catalog's Art. 11 deadline sweep and Art. 16 freshness sweep. `at` is for tests.
 const catalogSweepPayload = z.object({
   sweep: z.enum(['deadlines', 'freshness']),
   at: z.iso.datetime().optional(),
 })
 
-// SPEC C9: scan a stored file for personal data before it leaves (Art. 32, 41, 46). No file
+// C9: scan a stored file for personal data before it leaves (Art. 32, 41, 46). No file
 // content travels in the payload, only a reference inside STORAGE_DIR.
 const scanPayload = z.object({
   fileRef: z.string().min(1).max(500),
@@ -51,7 +51,7 @@ const scanPayload = z.object({
   requestedBy: z.object({ orgId: z.string().min(1).max(100).optional(), userId: z.string().min(1).max(100).optional() }).optional(),
 })
 
-// SPEC C9 (Art. 32, 41): apply a desensitization profile to a file inside STORAGE_DIR; the output
+// C9 (Art. 32, 41): apply a desensitization profile to a file inside STORAGE_DIR; the output
 // is screened for `subjectRef`. No file content travels in the payload.
 const desensitizeApplyPayload = z.object({
   fileRef: z.string().min(1).max(500),
@@ -61,20 +61,20 @@ const desensitizeApplyPayload = z.object({
   requestedBy: scanPayload.shape.requestedBy,
 })
 
-// SPEC C7 (Art. 36): run an authority model on licensed data; the run record holds everything else.
+// C7 (Art. 36): run an authority model on licensed data; the run record holds everything else.
 const runModelPayload = z.object({ runId: z.string().regex(/^[0-9a-f]{24}$/) })
 
-// SPEC C7: take scanner verdicts into submitted product versions and publish those now due.
+// C7: take scanner verdicts into submitted product versions and publish those now due.
 const listingSweepPayload = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') })
 
-// SPEC C8 (Art. 38): deliver one licence — a fingerprinted file copy and a signed expiring link, or
+// C8 (Art. 38): deliver one licence — a fingerprinted file copy and a signed expiring link, or
 // an API key with the licence's quota and field projection. Job id `delivery-<licenceId>`.
 const deliveryPayload = z.object({ licenceId: z.string().regex(/^[0-9a-f]{24}$/) })
 
-// SPEC C8 (Art. 24, 38): expire licences whose end has passed and notify both sides. `at` is for tests.
+// C8 (Art. 24, 38): expire licences whose end has passed and notify both sides. `at` is for tests.
 const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
-// SPEC C12 (Art. 48–52): generate one supervision report. The schedulers pass `previous-month` /
+// C12 (Art. 48–52): generate one supervision report. The schedulers pass `previous-month` /
 // `previous-year` (resolved when the job runs); an authority request names the period.
 const supervisionReportPayload = z.object({
   scope: z.string().regex(/^(all|org:[0-9a-f]{24})$/).default('all'),
@@ -82,14 +82,14 @@ const supervisionReportPayload = z.object({
   requestedBy: z.string().regex(/^[0-9a-f]{24}$/).optional(),
 })
 
-// SPEC C8 (ADR 005, 020): process one recorded Stripe webhook event. Job id `stripe-<eventId>`.
+// C8 (ADR 005, 020): process one recorded Stripe webhook event. Job id `stripe-<eventId>`.
 const paymentEventsPayload = z.object({ eventId: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/) })
 
-// SPEC C8 (ADR 020): finish what a crash or a lost job left half-done — unprocessed Stripe events,
+// C8 (ADR 020): finish what a crash or a lost job left half-done — unprocessed Stripe events,
 // paid orders without a licence. `at` is for tests.
 const paymentSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
-// SPEC C8 (Art. 46): remind licensees of usage reports coming due and mark overdue ones; also warn owners of
+// C8 (Art. 46): remind licensees of usage reports coming due and mark overdue ones; also warn owners of
 // research requests (Art. 26 → Art. 23) whose reply is nearly or already overdue. `at` is for tests.
 const usageRemindersPayload = z.object({ at: z.iso.datetime().optional() })
 
@@ -212,20 +212,20 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
     { name: 'catalog-sweeps', data: { sweep: 'freshness' } },
   )
-  // SPEC C11: a signed checkpoint every 5 minutes (a no-op when nothing was appended); appendLedger
+  // C11: a signed checkpoint every 5 minutes (a no-op when nothing was appended); appendLedger
   // also asks for one after every LEDGER_CHECKPOINT_EVERY entries.
   await getQueue('ledger-checkpoint').upsertJobScheduler(
     LEDGER_CHECKPOINT_SCHEDULER,
     { pattern: '*/5 * * * *' },
     { name: 'ledger-checkpoint', data: { reason: 'schedule' } },
   )
-  // SPEC C7: scanned product versions reach the market within a minute of their scan passing.
+  // C7: scanned product versions reach the market within a minute of their scan passing.
   await getQueue('listing-sweep').upsertJobScheduler(
     LISTING_SWEEP_SCHEDULER,
     { pattern: '* * * * *' },
     { name: 'listing-sweep', data: { reason: 'schedule' } },
   )
-  // SPEC C8 (Art. 46): usage-report reminders and overdue marks once a day, 09:05 Guangdong time.
+  // C8 (Art. 46): usage-report reminders and overdue marks once a day, 09:05 Guangdong time.
   await getQueue('usage-reminders').upsertJobScheduler(
     USAGE_REMINDERS_SCHEDULER,
     { pattern: '5 9 * * *', tz: 'Asia/Shanghai' },
@@ -237,19 +237,19 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     { pattern: '40 3 * * *', tz: 'Asia/Shanghai' },
     { name: 'storage-sweep', data: {} },
   )
-  // SPEC C8 (Art. 24, 38): licences expire within a minute of their end.
+  // C8 (Art. 24, 38): licences expire within a minute of their end.
   await getQueue('licence-sweeps').upsertJobScheduler(
     LICENCE_EXPIRY_SCHEDULER,
     { pattern: '* * * * *' },
     { name: 'licence-sweeps', data: {} },
   )
-  // SPEC C8 (ADR 020): unprocessed Stripe events and paid orders without a licence, every 5 minutes.
+  // C8 (ADR 020): unprocessed Stripe events and paid orders without a licence, every 5 minutes.
   await getQueue('payment-sweeps').upsertJobScheduler(
     PAYMENT_SWEEP_SCHEDULER,
     { pattern: '*/5 * * * *' },
     { name: 'payment-sweeps', data: {} },
   )
-  // SPEC C12 (Art. 48, 49): last month's report at 01:00 on the 1st, last year's evaluation at
+  // C12 (Art. 48, 49): last month's report at 01:00 on the 1st, last year's evaluation at
   // 02:00 on 1 January, Guangdong time. Reruns of a period store one report (unique key).
   await getQueue('supervision-reports').upsertJobScheduler(
     SUPERVISION_MONTHLY_SCHEDULER,

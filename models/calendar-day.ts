@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-// The working-day calendar's exceptions (SPEC "Working day"): a weekday that is an official
+// The working-day calendar's exceptions (docs/requirements.md, "Working day"): a weekday that is an official
 // holiday (`off`), or a weekend day that is an adjusted workday 調休 (`work`). Every other day
 // follows the week: Monday–Friday work, Saturday/Sunday off. `_id` = 'YYYY-MM-DD' (one rule per
 // day). The authority maintains it; `source: 'sample'` rows were shipped as sample data.

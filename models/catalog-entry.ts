@@ -1,5 +1,5 @@
 /**
- * Catalog entry (公共數據資源目錄項) — SPEC C2, Art. 10–13, 16, 32. Collection `catalog_entries`.
+ * Catalog entry (公共數據資源目錄項) — C2, Art. 10–13, 16, 32. Collection `catalog_entries`.
  * Field names are stable: the search index, the open-data portal, the CKAN API and the DCAT export read them.
  *
  * Vocabularies (enums) live in app/services/catalog/vocab.ts (browser-safe) and are re-exported here.

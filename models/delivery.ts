@@ -1,5 +1,5 @@
 /**
- * A delivery (SPEC C8; Art. 24, 38): what one licence received, one record per licence and
+ * A delivery (C8; Art. 24, 38): what one licence received, one record per licence and
  * distribution. Collection `deliveries`.
  *
  * - `_id` = `${licenceId}:${key}` — the claim: the delivery job inserts it first, so a retried or

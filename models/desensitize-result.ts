@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-// One application of a desensitization profile to one input file (SPEC C9; Art. 32, 41). `_id` =
+// One application of a desensitization profile to one input file (C9; Art. 32, 41). `_id` =
 // `<input sha256>-<profile sha256>`: applying the same profile to the same bytes again (a retried
 // job, a second request) finds this record instead of making a second output. The output lives in
 // the content store under its own hash; `provenance` is {input hash, profile, output hash}.

@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-// The authority's desensitization rules (SPEC C9; Art. 32; GB/T 37964): the minimum k of
+// The authority's desensitization rules (C9; Art. 32; GB/T 37964): the minimum k of
 // k-anonymity per security grade (`core`, `important`, `general-<level>`, and `default`). One
 // document, `_id` = 'k-by-grade'. Absent → every grade needs k ≥ 5. Read by every scan job.
 const desensitizeSettingsSchema = new Schema(

@@ -2,7 +2,7 @@ import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose'
 import { SIGNING_ALGS, type SigningAlg } from '~/services/ledger/checkpoint-note'
 import { TREE_ALGS, type TreeAlg } from '~/services/ledger/merkle'
 
-// SPEC C11: a signed statement of the ledger's Merkle root at one tree size.
+// C11: a signed statement of the ledger's Merkle root at one tree size.
 const ledgerCheckpointSchema = new Schema(
   {
     // The tree size. One checkpoint per size is an insert under this key, so two workers can never

@@ -5,7 +5,7 @@ export type LedgerAlg = (typeof LEDGER_ALGS)[number]
 
 export type LedgerSummary = Record<string, string | number | boolean>
 
-// SPEC C11: append-only, hash-chained transaction log.
+// C11: append-only, hash-chained transaction log.
 const ledgerEntrySchema = new Schema(
   {
     // The sequence number (1-based). Its uniqueness is what stops two concurrent appends from

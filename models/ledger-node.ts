@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Model } from 'mongoose'
 
-// SPEC C11: the hash of one complete (perfect) subtree of the ledger's Merkle tree, so a proof reads
+// C11: the hash of one complete (perfect) subtree of the ledger's Merkle tree, so a proof reads
 // O(log n) documents by _id instead of rescanning the log. Written once, idempotently, by the
 // checkpoint job; never changed.
 const ledgerNodeSchema = new Schema(

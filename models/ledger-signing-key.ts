@@ -1,7 +1,7 @@
 import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose'
 import { SIGNING_ALGS, type SigningAlg } from '~/services/ledger/checkpoint-note'
 
-// SPEC C11: the platform's checkpoint signing keys. Every key is kept (old checkpoints stay
+// C11: the platform's checkpoint signing keys. Every key is kept (old checkpoints stay
 // verifiable); the newest generation signs.
 const ledgerSigningKeySchema = new Schema(
   {

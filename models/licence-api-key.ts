@@ -1,5 +1,5 @@
 /**
- * An API key bound to one licence (SPEC C8; Art. 24, 38): the licensee's programs call the data
+ * An API key bound to one licence (C8; Art. 24, 38): the licensee's programs call the data
  * endpoint with it; the licence is checked at every call. Collection `licence_api_keys`.
  *
  * The key is shown once (`gdpl_<_id>_<secret>`); only a SHA-256 of the secret is kept. `_id` is

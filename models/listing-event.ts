@@ -3,7 +3,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 export const LISTING_STEPS = ['submitted', 'review', 'screening', 'published', 'blocked'] as const
 export type ListingStep = (typeof LISTING_STEPS)[number]
 
-// What happened to a product version on its way to the market (SPEC C7). Append-only; the
+// What happened to a product version on its way to the market (C7). Append-only; the
 // version's `state`, `review` and `screening` are projections of these records.
 // `_id` = `${versionId}:${step}` for the steps that happen once (submitted, review, published) —
 // a double submit, a second reviewer or a retried publication is refused by the unique `_id` —

@@ -1,5 +1,5 @@
 /**
- * Order of a product's price plan (SPEC C8; Art. 24, 38). Collection `orders`; its events in
+ * Order of a product's price plan (C8; Art. 24, 38). Collection `orders`; its events in
  * `order_events`.
  *
  * - `buyerOrgId` `buyerUserId` · `sellerOrgId` the product's owner · `productId` · `planKey`

@@ -2,7 +2,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
 // The authority's decision on a registration. One per organization: the unique
 // `_id` (= orgId) makes "approve" a claim that cannot happen twice, even when
-// two reviewers click at once (STACK.md: no conditional updates for invariants).
+// two reviewers click at once (ADR 002: no conditional updates for invariants).
 const orgReviewSchema = new Schema(
   {
     _id: { type: Schema.Types.ObjectId, required: true },

@@ -1,5 +1,5 @@
 /**
- * A payment received for an order (SPEC C8; Art. 38). Collection `payments`.
+ * A payment received for an order (C8; Art. 38). Collection `payments`.
  *
  * `_id` = `${orderId}` for the order's payment (one per order: a replayed webhook or a second
  * confirmation of the same transfer hits the unique `_id`), `${orderId}:${invoiceId}` for a

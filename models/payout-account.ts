@@ -1,5 +1,5 @@
 /**
- * A provider's payout account (Stripe Connect; SPEC C8). Collection `payout_accounts`. `_id` = the
+ * A provider's payout account (Stripe Connect; C8). Collection `payout_accounts`. `_id` = the
  * organisation id: one connected account per organisation (a double click links one). Checkout
  * pays the provider through destination charges to `stripeAccountId`, less the platform's fee.
  */

@@ -1,5 +1,5 @@
 /**
- * A version of a data product (SPEC C7; Art. 35–38). Collection `product_versions`.
+ * A version of a data product (C7; Art. 35–38). Collection `product_versions`.
  *
  * - `productId` `ownerOrgId` · `number` 1, 2, … (unique per product: the insert claims the number)
  * - `note` {zh,en} what changed

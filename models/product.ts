@@ -1,5 +1,5 @@
 /**
- * Data product (數據產品) or analysis model (模型/算法) — SPEC C7, Art. 35–38. Collection `products`.
+ * Data product (數據產品) or analysis model (模型/算法) — C7, Art. 35–38. Collection `products`.
  *
  * - `ownerOrgId` the provider (or the authority, Art. 36) · `visibility` market|private (a model
  *   run's result belongs to the runner and is never listed)

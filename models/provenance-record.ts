@@ -1,5 +1,5 @@
 /**
- * A product version's provenance (SPEC C7, Art. 38), shaped on W3C PROV and embedded in the
+ * A product version's provenance (C7, Art. 38), shaped on W3C PROV and embedded in the
  * version document (ADR 017): the version is the generated entity, `activity` is what produced it,
  * `agent` who, `used` the input entities with the right the agent held to each. Written in the
  * same insert as the version and frozen at submission, so no version exists without it and no

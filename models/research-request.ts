@@ -1,5 +1,5 @@
 /**
- * Research public-interest access request (科研公益使用申请) — SPEC C8, Art. 26 (with the Art. 23–24
+ * Research public-interest access request (科研公益使用申请) — C8, Art. 26 (with the Art. 23–24
  * procedure it refers to). Collection `research_requests`; the owner's decision in
  * `research_decisions`.
  *

@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose'
 
-// One desensitization scan of one file (SPEC C9; Art. 32, 41, 46). The unique key
+// One desensitization scan of one file (C9; Art. 32, 41, 46). The unique key
 // (fileHash, schemaHash, profile) makes a retried or repeated scan of the same bytes under the
 // same declarations one report. The full per-column result is kept as the report body.
 const scanReportSchema = new Schema(

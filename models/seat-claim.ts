@@ -1,5 +1,5 @@
 /**
- * A seat of a price plan with a seat limit (SPEC C8). Collection `seat_claims`.
+ * A seat of a price plan with a seat limit (C8). Collection `seat_claims`.
  *
  * `_id` = `${productId}:${planKey}:${n}` for n in 1..seats: an order claims the first free seat
  * by inserting its claim — the unique `_id` lets exactly one order hold each seat, however many

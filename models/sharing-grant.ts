@@ -1,5 +1,5 @@
 /**
- * Sharing grant — MINIMAL placeholder for the outcome of an approved sharing request (SPEC C4;
+ * Sharing grant — MINIMAL placeholder for the outcome of an approved sharing request (C4;
  * Art. 23–24) or of a conditional-open application (Art. 33), kept only so the products
  * capability can answer "does org X hold a right to catalog entry Y at time T?". The sharing
  * capability (request, reply within 5 working days, delivery) does not exist yet; when it lands it

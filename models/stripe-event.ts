@@ -1,5 +1,5 @@
 /**
- * A Stripe webhook event as received (SPEC C8; ADR 005). Collection `stripe_events`. `_id` = the
+ * A Stripe webhook event as received (C8; ADR 005). Collection `stripe_events`. `_id` = the
  * Stripe event id, so a replayed delivery is recorded once. Only the fields the payment-events job
  * needs are kept (no customer details): `type`, the object's ids, `orderId` from our metadata,
  * amounts, the invoice's billing reason and period end. `processedAt` is set once the job handled it.

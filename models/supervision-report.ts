@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-// SPEC C12 (Art. 48–52): one generated supervision report. `content` is the report's canonical
+// C12 (Art. 48–52): one generated supervision report. `content` is the report's canonical
 // JSON (RFC 8785) exactly as computed from the ledger, `contentHash` its SHA-256: the same log
 // yields the same bytes and the same hash, so `_id` = `${period}-${scopeKey}-${contentHash}`
 // stores one document per distinct outcome; a regeneration over a grown log adds a new version.

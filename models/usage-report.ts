@@ -1,5 +1,5 @@
 /**
- * Usage report (使用情况反馈) — SPEC C8, Art. 46: a licensee reports, for each period its licence
+ * Usage report (使用情况反馈) — C8, Art. 46: a licensee reports, for each period its licence
  * sets (`usageReport` monthly|quarterly|yearly, counted from the licence start), how it used the
  * data. Collection `usage_reports`; overdue marks in `usage_report_overdue`.
  *

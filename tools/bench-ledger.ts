@@ -1,4 +1,4 @@
-// `npm run bench:ledger [-- --entries=N]`: SPEC C11 figures, on the server this run starts for itself
+// `npm run bench:ledger [-- --entries=N]`: C11 figures, on the server this run starts for itself
 // (the FerretDB dev database unless BENCH_MONGODB_URI names another) and its own redis-server.
 //  1. appends/s through appendLedger with checkpoints on (a worker process publishes a signed
 //     checkpoint every LEDGER_CHECKPOINT_EVERY entries, as in production), beside raw one-at-a-time

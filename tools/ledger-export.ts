@@ -1,4 +1,4 @@
-// `npm run ledger:export -- DIR`: writes a signed, self-contained export of the SPEC C11 ledger to DIR
+// `npm run ledger:export -- DIR`: writes a signed, self-contained export of the C11 ledger to DIR
 // for `npm run ledger:verify -- --export DIR` (on any machine, without the database).
 import { pathToFileURL } from 'node:url'
 

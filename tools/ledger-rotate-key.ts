@@ -1,4 +1,4 @@
-// `npm run ledger:rotate-key -- --alg=ed25519|sm2`: the SPEC C11 checkpoint signing key rotates to a
+// `npm run ledger:rotate-key -- --alg=ed25519|sm2`: the C11 checkpoint signing key rotates to a
 // new key (SM2 is selected this way). Old public keys stay, so old checkpoints keep verifying.
 import { pathToFileURL } from 'node:url'
 

@@ -1,4 +1,4 @@
-// `npm run ledger:verify [--from=SEQ]`: recompute the SPEC C11 hash chain in the database; exit 1
+// `npm run ledger:verify [--from=SEQ]`: recompute the C11 hash chain in the database; exit 1
 // naming the first broken entry.
 // `npm run ledger:verify -- --export DIR`: verify an export offline — no database, no configuration
 // (recomputes the Merkle tree, checks every signature and consistency proof; names the first entry

@@ -1,5 +1,5 @@
 // `npm run scan -- FILE [--schema schema.json] [--json]`: scans a local file with the same code
-// the scan job runs (SPEC C9) and prints the findings per column. Exit code: 0 passed, 1 failed,
+// the scan job runs (C9) and prints the findings per column. Exit code: 0 passed, 1 failed,
 // 2 the input (or the schema) could not be read to the end.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'

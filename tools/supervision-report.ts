@@ -1,4 +1,4 @@
-// `npm run supervision:report -- PERIOD [org:ID]`: generates (or finds) the SPEC C12 supervision report
+// `npm run supervision:report -- PERIOD [org:ID]`: generates (or finds) the C12 supervision report
 // of a period (YYYY-MM or YYYY) from the log as it stands and prints its id and content hash. The
 // same log prints the same hash: a regulator can regenerate a report and compare.
 import { pathToFileURL } from 'node:url'

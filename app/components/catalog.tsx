@@ -1,4 +1,4 @@
-// UI pieces of the catalog pages (SPEC C2, C3): the entry form (works without JavaScript),
+// UI pieces of the catalog pages (C2, C3): the entry form (works without JavaScript),
 // the entry details, status badges, the diff table and the `_id`-cursor pager.
 import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'

@@ -77,7 +77,7 @@ export function formatBytes(n: number | null): string {
 }
 
 /**
- * SPEC C11: a receipt line for a ledger entry — its index and a link to its inclusion proof
+ * C11: a receipt line for a ledger entry — its index and a link to its inclusion proof
  * against a signed checkpoint (the proof endpoint decides who may read it). Every order, payment,
  * licence, delivery and decision page shows one.
  */

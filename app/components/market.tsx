@@ -1,4 +1,4 @@
-// UI pieces of the marketplace and the product console (SPEC C7): section links, prices in fen,
+// UI pieces of the marketplace and the product console (C7): section links, prices in fen,
 // grades and states, licence terms in plain words, and the `_id`-cursor pager.
 import { pick, SectionNav, useLang, type Localized } from './common'
 import { useTranslation } from 'react-i18next'

@@ -1,4 +1,4 @@
-// UI pieces of the open-data portal (SPEC C6): section navigation and facet value labels.
+// UI pieces of the open-data portal (C6): section navigation and facet value labels.
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GUANGDONG_REGIONS } from '~/services/open-data/regions'

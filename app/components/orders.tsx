@@ -1,4 +1,4 @@
-// UI pieces of orders and payments (SPEC C8): the home pages' card of order links.
+// UI pieces of orders and payments (C8): the home pages' card of order links.
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 

@@ -1,4 +1,4 @@
-// The product form of the console (SPEC C7): flat fields that `productFormSchema` turns into a
+// The product form of the console (C7): flat fields that `productFormSchema` turns into a
 // product; works without JavaScript. Posted values come back on a refusal.
 import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'

@@ -1,4 +1,4 @@
-// SPEC C12 report charts: horizontal grouped bar charts drawn with visx (ADR 022). visx renders
+// C12 report charts: horizontal grouped bar charts drawn with visx (ADR 022). visx renders
 // plain SVG elements, so the server sends a finished chart and the page needs no JavaScript.
 import { AxisBottom } from '@visx/axis'
 import { Group } from '@visx/group'

@@ -628,7 +628,7 @@ export const en: Messages = {
       free_text: 'Free text with personal data',
     },
   },
-  // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
+  // C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
   market: marketEn,
   supervision: supervisionEn,
   research: researchEn,

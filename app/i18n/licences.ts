@@ -1,4 +1,4 @@
-// UI text of Licences, delivery and API access (SPEC C8; Art. 24, 38) and its error messages. Kept in its own file and spread into zh.ts /
+// UI text of Licences, delivery and API access (C8; Art. 24, 38) and its error messages. Kept in its own file and spread into zh.ts /
 // en.ts as `licences` and `error.licences`, so the capability's text changes without touching the shared files.
 import type { Messages } from './zh'
 

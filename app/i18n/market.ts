@@ -1,4 +1,4 @@
-// UI text of the marketplace, product console, listing review and model runs (SPEC C7), and their
+// UI text of the marketplace, product console, listing review and model runs (C7), and their
 // error messages. Kept in its own file and spread into zh.ts / en.ts as `market` and
 // `error.market`, so the capability's text changes without touching the shared files.
 import type { Messages } from './zh'

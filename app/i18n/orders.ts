@@ -1,4 +1,4 @@
-// UI text of Orders and payments (SPEC C8; Art. 38) and its error messages. Kept in its own file and spread into zh.ts /
+// UI text of Orders and payments (C8; Art. 38) and its error messages. Kept in its own file and spread into zh.ts /
 // en.ts as `orders` and `error.orders`, so the capability's text changes without touching the shared files.
 import type { Messages } from './zh'
 

@@ -1,4 +1,4 @@
-// UI text of Supervision and evaluation reports (SPEC C12; Art. 48–52) and its error messages. Kept in its own file and spread into zh.ts /
+// UI text of Supervision and evaluation reports (C12; Art. 48–52) and its error messages. Kept in its own file and spread into zh.ts /
 // en.ts as `supervision` and `error.supervision`, so the capability's text changes without touching the shared files.
 import type { Messages } from './zh'
 

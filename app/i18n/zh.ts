@@ -627,7 +627,7 @@ export const zh = {
       free_text: '含个人信息的自由文本',
     },
   },
-  // SPEC C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
+  // C7 marketplace, product console, listing review, model runs (app/i18n/market.ts).
   market: marketZh,
   supervision: supervisionZh,
   research: researchZh,

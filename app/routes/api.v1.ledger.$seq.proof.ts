@@ -6,7 +6,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
-// SPEC C11: an entry's receipt (inclusion proof against a signed checkpoint), for regulators and the
+// C11: an entry's receipt (inclusion proof against a signed checkpoint), for regulators and the
 // entry's own parties; the service decides which.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)

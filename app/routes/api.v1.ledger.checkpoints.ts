@@ -6,7 +6,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
-// SPEC C11: the signed checkpoints and the public keys that verify them.
+// C11: the signed checkpoints and the public keys that verify them.
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

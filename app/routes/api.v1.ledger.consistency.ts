@@ -6,7 +6,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
-// SPEC C11: anyone signed in may check that one signed checkpoint extends another.
+// C11: anyone signed in may check that one signed checkpoint extends another.
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

@@ -5,7 +5,7 @@ import { apiHandle, methodNotAllowed, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { validate } from '~/utils/validation.server'
 
-// GET /api/v1/licences/:licenceId/rows?offset=&limit= — the data of an API licence (SPEC C8;
+// GET /api/v1/licences/:licenceId/rows?offset=&limit= — the data of an API licence (C8;
 // Art. 24, 38). The credential is the licence's own key (`Authorization: Bearer gdpl_…`), not a
 // session or a user key: the licence is checked at every call (401 bad key, 403 revoked or
 // expired, 429 over the plan's call quota) and only the permitted fields are returned.

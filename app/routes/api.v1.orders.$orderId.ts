@@ -5,7 +5,7 @@ import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 
-// SPEC C8: one order with its payments and events (its buyer, its provider, the authority, regulators).
+// C8: one order with its payments and events (its buyer, its provider, the authority, regulators).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

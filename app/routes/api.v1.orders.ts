@@ -8,7 +8,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { parseJson, validate } from '~/utils/validation.server'
 
-// SPEC C8 (Art. 24, 38): GET the caller's orders (a buyer's purchases, a provider's sales, all for
+// C8 (Art. 24, 38): GET the caller's orders (a buyer's purchases, a provider's sales, all for
 // the authority and regulators); POST places an order (purpose and scenario required).
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)

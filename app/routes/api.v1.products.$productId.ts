@@ -5,7 +5,7 @@ import { listVersions } from '~/services/products/versions.server'
 import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 
-// SPEC C7: a product with its versions (published ones; every one for its owner and the authority).
+// C7: a product with its versions (published ones; every one for its owner and the authority).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

@@ -4,7 +4,7 @@ import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 
-// SPEC C7: one file (multipart/form-data, field `file`) into a draft version, streamed to the
+// C7: one file (multipart/form-data, field `file`) into a draft version, streamed to the
 // content store. Programs use it with an API key; the version page uses it by XHR for progress.
 export const loader = methodNotAllowed
 

@@ -4,7 +4,7 @@ import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 
-// SPEC C7: submit a draft for listing (rights checked again, provenance frozen, scans requested).
+// C7: submit a draft for listing (rights checked again, provenance frozen, scans requested).
 export const loader = methodNotAllowed
 
 export async function action({ request, params }: ActionFunctionArgs) {

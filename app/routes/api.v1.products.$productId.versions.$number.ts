@@ -5,7 +5,7 @@ import { loadVisibleVersion, versionView } from '~/services/products/versions.se
 import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 
-// SPEC C7: one version — files with their hashes, schema, inputs with the right to each, status.
+// C7: one version — files with their hashes, schema, inputs with the right to each, status.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

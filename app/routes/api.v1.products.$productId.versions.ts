@@ -8,7 +8,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { parseJson } from '~/utils/validation.server'
 
-// SPEC C7: GET a product's versions; POST a draft version with its provenance (Art. 35, 37, 38:
+// C7: GET a product's versions; POST a draft version with its provenance (Art. 35, 37, 38:
 // refused with 403 naming an input the caller holds no right to).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)

@@ -8,7 +8,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 import { parseJson } from '~/utils/validation.server'
 
-// SPEC C7: GET searches listed products with facets (public, like the marketplace page);
+// C7: GET searches listed products with facets (public, like the marketplace page);
 // POST creates a product of the caller's organisation.
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)

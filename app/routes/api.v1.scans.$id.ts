@@ -4,7 +4,7 @@ import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireApiPermission } from '~/utils/permissions.server'
 
-// GET /api/v1/scans/:id — a scan report as JSON (SPEC C9; Art. 32).
+// GET /api/v1/scans/:id — a scan report as JSON (C9; Art. 32).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {

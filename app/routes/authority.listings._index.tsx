@@ -15,7 +15,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 
 const FILTERS: QueueFilter[] = ['review', 'screening', 'all']
 
-// SPEC C7 listing review: versions on their way to the market — important-grade ones waiting for
+// C7 listing review: versions on their way to the market — important-grade ones waiting for
 // a decision, and those waiting for screening (which the authority may set by hand).
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review:listing:any')

@@ -16,7 +16,7 @@ import { parseForm } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C8 (Art. 38): the authority's queue of bank transfers (對公轉賬) awaiting confirmation; confirming
+// C8 (Art. 38): the authority's queue of bank transfers (對公轉賬) awaiting confirmation; confirming
 // a receipt (amount to the fen, the bank's reference) issues the licence through the same path as a card payment.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'confirm:payment:any')

@@ -20,7 +20,7 @@ async function requireLicenceReader(request: Request): Promise<AuthUser> {
   return requirePermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')
 }
 
-// SPEC C8 (Art. 24, 26, 38, 46): a licence's terms in plain words, its standing now, its
+// C8 (Art. 24, 26, 38, 46): a licence's terms in plain words, its standing now, its
 // deliveries with signed download links (licensee only), API key issue, and the authority's revocation.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireLicenceReader(request)

@@ -7,7 +7,7 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
-// GET /licences/:licenceId/download/:key?expires=…&sig=… — a delivered copy (SPEC C8; Art. 24, 38).
+// GET /licences/:licenceId/download/:key?expires=…&sig=… — a delivered copy (C8; Art. 24, 38).
 // The licensee's staff only, with a link signed for this delivery and not expired, while the
 // licence is in force at this moment (revoked 403, expired 410); every download is logged.
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -8,7 +8,7 @@ import { requirePermission, requireUser } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: 'Licences' }]
 
-// SPEC C8: my organization's licences, as licensee and as licensor; the authority and regulators see all.
+// C8: my organization's licences, as licensee and as licensor; the authority and regulators see all.
 export async function loader({ request }: LoaderFunctionArgs) {
   const signedIn = await requireUser(request)
   const user = await requirePermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')

@@ -17,7 +17,7 @@ import { parseForm } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C7: a product — versions, sample, price plans, licence terms in plain words, and (models,
+// C7: a product — versions, sample, price plans, licence terms in plain words, and (models,
 // Art. 36) inputs, outputs, documentation and a form to run it. Public for listed products.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)

@@ -17,7 +17,7 @@ import { parseForm } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C8 (Art. 24, 38): the order form of a listed product — plan, purpose, application scenario
+// C8 (Art. 24, 38): the order form of a listed product — plan, purpose, application scenario
 // (the licence template's wording by default), payment method. Public to read; buyers order.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)

@@ -11,7 +11,7 @@ import { getT } from '~/utils/i18n.server'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 export const meta: MetaFunction = () => [{ title: '数据产品市场 · Data product marketplace' }]
 
-// SPEC C7: browse and search listed products with facets. Public (Art. 38: a trading platform
+// C7: browse and search listed products with facets. Public (Art. 38: a trading platform
 // discloses what it trades); signing in adds buying and model runs, not visibility of listings.
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)

@@ -20,7 +20,7 @@ import { parseForm } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C8 (Art. 24, 38): one order — amount, status, method, the remittance reference of a bank
+// C8 (Art. 24, 38): one order — amount, status, method, the remittance reference of a bank
 // transfer, payments and ledger receipts; pay by card, cancel, confirm a transfer, refund.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:order:own-org', 'read:order:any'])

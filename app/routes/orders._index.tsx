@@ -14,7 +14,7 @@ import { validate } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C8: orders — a buyer's purchases, a provider's sales, every order for the authority and regulators.
+// C8: orders — a buyer's purchases, a provider's sales, every order for the authority and regulators.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:order:own-org', 'read:order:any'])
   const t = await getT(request)

@@ -11,7 +11,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
-// SPEC C8: a provider links its Stripe Connect account (card payments reach it as destination charges).
+// C8: a provider links its Stripe Connect account (card payments reach it as destination charges).
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'manage:payouts:own-org')
   return payoutsPageData(user)

@@ -11,7 +11,7 @@ import { requirePermission } from '~/utils/permissions.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C7 provider console: one product, its versions and their review / screening status.
+// C7 provider console: one product, its versions and their review / screening status.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)

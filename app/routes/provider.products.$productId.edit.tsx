@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
 }
 
-// SPEC C7: edit a product (kind fixed once versioned; grade fixed once published).
+// C7: edit a product (kind fixed once versioned; grade fixed once published).
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)

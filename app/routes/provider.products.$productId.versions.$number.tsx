@@ -19,7 +19,7 @@ import { parseForm } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C7: a version in the console — upload its files (streamed; progress with JavaScript),
+// C7: a version in the console — upload its files (streamed; progress with JavaScript),
 // submit it, and follow its screening and review.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')

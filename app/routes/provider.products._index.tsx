@@ -12,7 +12,7 @@ import { validate } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// SPEC C7 provider console: the organisation's products and where each version stands.
+// C7 provider console: the organisation's products and where each version stands.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)

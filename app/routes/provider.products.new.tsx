@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { nav: marketLinks(user, t), canModel: user.org?.type === 'authority' }
 }
 
-// SPEC C7: a new product of the caller's organisation (Art. 36: models are the authority's).
+// C7: a new product of the caller's organisation (Art. 36: models are the authority's).
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)

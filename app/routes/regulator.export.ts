@@ -1,4 +1,4 @@
-// Issue 8 / SPEC C11: the signed export bundle (.tar.gz) for `npm run ledger:verify -- --export DIR`.
+// Issue 8 / C11: the signed export bundle (.tar.gz) for `npm run ledger:verify -- --export DIR`.
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { consoleGuard, regulatorExportBundle } from '~/services/supervision/queries.server'
 import { getT } from '~/utils/i18n.server'

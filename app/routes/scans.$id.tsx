@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-// A desensitization scan report (SPEC C9; Art. 32): every finding, where, and the suggested
+// A desensitization scan report (C9; Art. 32): every finding, where, and the suggested
 // method; findings are paged, 50 rows a page.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:scan-report:own-org')

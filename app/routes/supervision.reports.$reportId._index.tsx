@@ -1,4 +1,4 @@
-// SPEC C12 (Art. 48–52): one supervision report — charts, every figure with its evidence entries,
+// C12 (Art. 48–52): one supervision report — charts, every figure with its evidence entries,
 // downloads, and for a yearly evaluation the ranking the authority notifies (通報, Art. 48).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'

@@ -1,4 +1,4 @@
-// SPEC C12: a supervision report as CSV (every figure of every organisation with its evidence seqs).
+// C12: a supervision report as CSV (every figure of every organisation with its evidence seqs).
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { consoleGuard } from '~/services/supervision/queries.server'
 import { reportCsv } from '~/services/supervision/report-export.server'

@@ -1,4 +1,4 @@
-// SPEC C12: a supervision report as PDF (needs the CJK font; a 503 in the reader's language says so).
+// C12: a supervision report as PDF (needs the CJK font; a 503 in the reader's language says so).
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { consoleGuard } from '~/services/supervision/queries.server'
 import { reportPdf } from '~/services/supervision/report-export.server'

@@ -1,4 +1,4 @@
-// SPEC C12 (Art. 48–52): the supervision reports — list, generation progress, and the authority's
+// C12 (Art. 48–52): the supervision reports — list, generation progress, and the authority's
 // (re)generation request (a job; its progress shows here).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'

@@ -4,7 +4,7 @@ import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { readBodyLimited } from '~/utils/validation.server'
 
-// SPEC C8 (ADR 005, 020): Stripe's webhook. The signature is verified on the raw body (nothing in
+// C8 (ADR 005, 020): Stripe's webhook. The signature is verified on the raw body (nothing in
 // server/index.ts parses bodies), the event id recorded under a unique index, the work enqueued;
 // 200 for a good signature (replays included), 400 for a forged or missing one.
 export async function action({ request }: ActionFunctionArgs) {

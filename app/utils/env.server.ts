@@ -24,16 +24,16 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   STRIPE_API_URL: z.url().optional(),
-  // SPEC C8: the platform's application fee on Stripe Connect destination charges, in basis points (500 = 5%).
+  // C8: the platform's application fee on Stripe Connect destination charges, in basis points (500 = 5%).
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(500),
-  // SPEC C7: the content-addressed file store (product files) and the largest upload it takes.
+  // C7: the content-addressed file store (product files) and the largest upload it takes.
   STORAGE_DIR: z.string().min(1).default('.data/files'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   // Issue 14: what one organisation's product files may occupy, and how long an unreferenced blob
   // (an upload refused after it was stored, a removed draft file) stays before the sweep removes it.
   ORG_STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(100 * 1024 ** 3),
   BLOB_GRACE_HOURS: z.coerce.number().int().min(1).default(48),
-  // SPEC C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
+  // C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
   // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
   DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Issue 14: scrypt cost as log2(N); 17 is OWASP's minimum and the floor in production.

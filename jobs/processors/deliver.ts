@@ -1,4 +1,4 @@
-// `delivery` job (SPEC C8; Art. 24, 38): deliver one licence. The service does the work and is
+// `delivery` job (C8; Art. 24, 38): deliver one licence. The service does the work and is
 // idempotent (claims under unique keys, atomic renames, ledger event keys), so a retry or a
 // worker restarted after a crash finishes the same delivery instead of making a second one.
 //

@@ -14,7 +14,7 @@ export interface LedgerCheckpointResult {
 }
 
 /**
- * `ledger-checkpoint` job (SPEC C11): extends the stored Merkle tree to the head and publishes a
+ * `ledger-checkpoint` job (C11): extends the stored Merkle tree to the head and publishes a
  * signed checkpoint there. Idempotent: a retry, a duplicate trigger or a second worker finds the
  * head already covered, or loses the insert keyed by tree size, and changes nothing.
  */

@@ -10,7 +10,7 @@ export interface ScanDeps {
 }
 
 /**
- * `scan` job (SPEC C9; Art. 32): scans the referenced file and records one report, one subject
+ * `scan` job (C9; Art. 32): scans the referenced file and records one report, one subject
  * link and one ledger entry, however often it runs. A bad file ends in a failed report, not a
  * failed job; a reference outside the storage directory or to no file cannot succeed on retry.
  */

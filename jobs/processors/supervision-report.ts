@@ -10,7 +10,7 @@ export interface SupervisionReportDeps {
 }
 
 /**
- * `supervision-reports` job (SPEC C12, Art. 48): one period's report. Idempotent: the report key
+ * `supervision-reports` job (C12, Art. 48): one period's report. Idempotent: the report key
  * (scope, period, content hash) is unique, so a rerun over the same log stores nothing new.
  */
 export async function supervisionReport(data: unknown, deps: SupervisionReportDeps = {}) {

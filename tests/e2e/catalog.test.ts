@@ -1,4 +1,4 @@
-// The catalog review flow in Chromium against the production build (SPEC C2, Art. 10, 13): an
+// The catalog review flow in Chromium against the production build (C2, Art. 10, 13): an
 // agency drafts a conditional entry without conditions (refused, message shown), completes it and
 // submits; the authority returns it; the agency sees the reason, fixes it; the authority approves.
 // Then the overdue dashboard, the calendar page and an English page, and the form without JavaScript.

@@ -1,5 +1,5 @@
 // Desensitizing a failed file from its scan report, in Chromium against the production build
-// (SPEC C9; Art. 32): the provider sees every column with a suggested method, submits the form,
+// (C9; Art. 32): the provider sees every column with a suggested method, submits the form,
 // and follows the queued job; the authority sets the minimum k per grade; the open portal shows
 // the screening of each entry's files.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

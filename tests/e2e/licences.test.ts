@@ -1,4 +1,4 @@
-// Licences and delivery in Chromium against the production build (SPEC C8; Art. 24, 38; issue 8
+// Licences and delivery in Chromium against the production build (C8; Art. 24, 38; issue 8
 // fingerprint look-up): the buyer's licence list and licence page (terms in plain words, the
 // fingerprinted copy and its signed download link) in Chinese and English, the download itself,
 // the regulator tracing a leaked two thirds of the buyer's copy back to the buyer's licence, and an API

@@ -1,4 +1,4 @@
-// The public open-data portal in Chromium against the production build (SPEC C6, Art. 32–34): a
+// The public open-data portal in Chromium against the production build (C6, Art. 32–34): a
 // visitor without an account searches (Simplified and Traditional Chinese), narrows by a facet,
 // opens an entry with its preview and download, sees a conditionally open entry's conditions,
 // reads the yearly open catalog and comments without JavaScript; the authority reads the comment.

@@ -1,4 +1,4 @@
-// Orders and payment by bank transfer (SPEC C8; Art. 24, 38) in Chromium against the production
+// Orders and payment by bank transfer (C8; Art. 24, 38) in Chromium against the production
 // build, JavaScript switched off: the buyer orders the enterprise statistics with the licence
 // template's purpose and scenario and sees the remittance reference; the authority confirms the
 // transfer (a wrong amount first, refused); the buyer's order is paid with its licence and receipts;

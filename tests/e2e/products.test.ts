@@ -1,4 +1,4 @@
-// SPEC C7 end to end in Chromium against the production build: a provider creates an
+// C7 end to end in Chromium against the production build: a provider creates an
 // important-grade product, drafts a version on inputs it holds a right to, uploads its file (with
 // the progress bar), submits it; the authority sets screening and approves; a buyer finds the
 // product in the marketplace and opens its provenance graph. Screenshots in tests/e2e/artifacts/.

@@ -1,4 +1,4 @@
-// The desensitization scan report page in Chromium against the production build (SPEC C9;
+// The desensitization scan report page in Chromium against the production build (C9;
 // Art. 32): the provider who asked sees each finding, where, and the suggested method, in Chinese
 // and English; another provider gets a 404.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// SPEC C12 in Chromium against the production build, with JavaScript switched off: the authority
+// C12 in Chromium against the production build, with JavaScript switched off: the authority
 // opens a supervision report whose charts were drawn on the server, notifies the yearly ranking,
 // and downloads the PDF.
 import { spawnSync } from 'node:child_process'

@@ -103,7 +103,7 @@ describe('bad input at the API and form boundaries', () => {
   it('nothing was written by any refused request', async () => {
     expect(await Organization.exists({ uscc: validUscc })).toBeNull()
     const ok = await register(good)
-    expect(ok.status).toBe(201)
+    expect(ok.status).toBe(202)
     expect(await Organization.exists({ uscc: validUscc })).not.toBeNull()
   })
 

@@ -1,4 +1,4 @@
-// The catalog review flow through the real route modules (SPEC C2, Art. 10, 13): an agency drafts
+// The catalog review flow through the real route modules (C2, Art. 10, 13): an agency drafts
 // a conditional entry without conditions and is refused with the message shown, completes it and
 // submits; the authority returns it with a reason; the agency sees the reason, fixes and resubmits;
 // the authority approves and version 1 is published. Then the same through the JSON API, and bad input.

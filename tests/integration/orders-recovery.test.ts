@@ -1,4 +1,4 @@
-// SPEC C8 (Art. 38; ADR 003, 020): what a crash, a lost job or an early webhook leaves half-done is
+// C8 (Art. 38; ADR 003, 020): what a crash, a lost job or an early webhook leaves half-done is
 // finished — the payment sweep, seats claimed for an order never created, a retried order creation —
 // and money is returned or kept by the right party (cancelled subscriptions, dashboard refunds,
 // refund policy, Stripe not configured). Stripe is stripe-mock; webhooks are SDK-signed.

@@ -1,4 +1,4 @@
-// SPEC C8 (Art. 38; ADR 003, 020): a plan with 10 seats admits exactly 10 licences, however many
+// C8 (Art. 38; ADR 003, 020): a plan with 10 seats admits exactly 10 licences, however many
 // order at once — seats are unique-keyed inserts, never a conditional $inc (which oversells here).
 process.env.QUEUE_PREFIX = 'test-orders-seats'
 import mongoose from 'mongoose'

@@ -1,4 +1,4 @@
-// SPEC C8 (Art. 38; ADR 005, 020): card payments through Stripe Checkout against stripe-mock, with
+// C8 (Art. 38; ADR 005, 020): card payments through Stripe Checkout against stripe-mock, with
 // SDK-signed webhooks: one payment, one licence, one delivery job however often or in whatever
 // order Stripe delivers; forged signatures refused; subscriptions renew the licence once per invoice.
 process.env.QUEUE_PREFIX = 'test-orders-stripe'

@@ -1,4 +1,4 @@
-// SPEC C8 (Art. 24, 38): a buyer orders by bank transfer (對公轉賬), the authority confirms receipt,
+// C8 (Art. 24, 38): a buyer orders by bank transfer (對公轉賬), the authority confirms receipt,
 // the licence is issued through the one payment path; wrong amounts and wrong roles are refused;
 // a refund revokes the licence.
 process.env.QUEUE_PREFIX = 'test-orders-transfer'

@@ -1,4 +1,4 @@
-// The products JSON API (SPEC C7) with an API key: create, draft (refused naming the missing
+// The products JSON API (C7) with an API key: create, draft (refused naming the missing
 // right), search with facets, PROV-JSON, model runs; errors as `{error: {code, message}}`.
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'

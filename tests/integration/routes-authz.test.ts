@@ -141,7 +141,7 @@ const TABLE: Record<string, RouteAccess> = {
   'open.catalog.$year.tsx': { path: '/open/catalog/2026', loader: 'public' },
   'open.comments.tsx': { path: '/open/comments', loader: 'public', action: 'public' },
   'authority.open-data.tsx': { path: '/authority/open-data', loader: ['authority_admin'], action: ['authority_admin'] },
-  // SPEC C7 marketplace (public browsing), product console, listing review, model runs, products API.
+  // C7 marketplace (public browsing), product console, listing review, model runs, products API.
   'market._index.tsx': { path: '/market', loader: 'public' },
   'market.$productId._index.tsx': { path: PRODUCT, loader: 'public', action: MODEL_RUNNERS },
   'market.$productId.v.$number.tsx': { path: `${PRODUCT}/v/1`, loader: 'public' },
@@ -257,6 +257,33 @@ describe('every route checks permissions on the server', () => {
       })
     }
   }
+
+  it('another organisation’s order, licence and product by id are 404 (ids are not confirmed), through pages and the API', async () => {
+    const { Order } = await import('#models/order')
+    const { Licence } = await import('#models/licence')
+    const { Product } = await import('#models/product')
+    const { User } = await import('#models/user')
+    const outsider = (await User.findOne({ email: 'provider2@demo.gd.example' }).lean())!
+    const outsiderOrg = String(outsider.orgId)
+    const order = (await Order.find().lean()).find((o) => o.buyerOrgId !== outsiderOrg && o.sellerOrgId !== outsiderOrg)!
+    const licence = (await Licence.find().lean()).find((l) => l.licenseeOrgId !== outsiderOrg && l.licensorOrgId !== outsiderOrg)!
+    const product = (await Product.find().lean()).find((p) => p.ownerOrgId !== outsiderOrg)!
+    expect(order && licence && product, 'the demo world has records of other organisations').toBeTruthy()
+    const cookie = await sessionCookieFor('provider2@demo.gd.example')
+    const get = (p: string) => new Request(BASE + p, { headers: { Cookie: cookie } })
+    const cases: [string, string, Record<string, string>][] = [
+      ['orders.$orderId', `/orders/${order._id}`, { orderId: String(order._id) }],
+      ['api.v1.orders.$orderId', `/api/v1/orders/${order._id}`, { orderId: String(order._id) }],
+      ['licences.$licenceId._index', `/licences/${licence._id}`, { licenceId: String(licence._id) }],
+      ['provider.products.$productId._index', `/provider/products/${product._id}`, { productId: String(product._id) }],
+      ['provider.products.$productId.edit', `/provider/products/${product._id}/edit`, { productId: String(product._id) }],
+    ]
+    for (const [route, p, params] of cases) {
+      const { loader } = (await import(/* @vite-ignore */ path.join(routeDir, route + (route.startsWith('api.') ? '.ts' : '.tsx')))) as { loader: (a: object) => Promise<unknown> }
+      const res = await settle(() => loader({ request: get(p), params, context: {} }))
+      expect(res.status, `${route} for another organisation`).toBe(404)
+    }
+  })
 
   it('refuses a cookie-authenticated write from another site (CSRF)', async () => {
     const { action } = await import('~/routes/settings.api-keys')

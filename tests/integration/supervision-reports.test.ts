@@ -1,4 +1,4 @@
-// SPEC C12 pages and issue 8 "follow a product's trades": the report page, CSV and PDF downloads,
+// C12 pages and issue 8 "follow a product's trades": the report page, CSV and PDF downloads,
 // the authority-only generation, and the product trail (logged like every regulator query).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeQueues, getQueue } from '#jobs/queues'

@@ -29,13 +29,13 @@ export default async function setup() {
   // scrypt at 2^15 in tests (production's floor is 2^17, ~4× the time per hash): the tests check
   // what is hashed and verified, not the cost; crypto.server.test.ts checks the production cost.
   process.env.PASSWORD_SCRYPT_LOG2N = '15'
-  // SPEC C8 / ADR 005: the Stripe path runs against stripe-mock with test keys (never the internet).
+  // C8 / ADR 005: the Stripe path runs against stripe-mock with test keys (never the internet).
   // Required: without it the Stripe tests would test nothing.
   const stripeMock = await startStripeMock()
   if (!stripeMock) {
     await Promise.all(started.map((s) => s.stop()))
     throw new Error(
-      'stripe-mock is not installed: `GOBIN=$PWD/.cache/bin go install github.com/stripe/stripe-mock@v0.203.0` (.ci/run does this)',
+      'stripe-mock is not installed: `npm test` builds it first (tools/test-prereqs.ts); with vitest alone run `npx tsx tools/test-prereqs.ts` once',
     )
   }
   started.push(stripeMock)

@@ -83,7 +83,7 @@ export const verifyResponse = z.union([
   }),
 ])
 
-// SPEC C11: receipts, checkpoints and consistency proofs (RFC 9162).
+// C11: receipts, checkpoints and consistency proofs (RFC 9162).
 export const ledgerSeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 export const ledgerProofParams = z.strictObject({ seq: ledgerSeqParam })
 
@@ -232,17 +232,17 @@ export const endpoints: Endpoint[] = [
     permission: 'read:scan-report:own-org',
     response: scanReportView,
   },
-  // SPEC C2/C3 catalog, source registry, quality issues and the working-day calendar.
+  // C2/C3 catalog, source registry, quality issues and the working-day calendar.
   ...catalogEndpoints,
-  // SPEC C6 catalog search and DCAT export (the CKAN action API at /api/3/action/* follows CKAN's own documentation).
+  // C6 catalog search and DCAT export (the CKAN action API at /api/3/action/* follows CKAN's own documentation).
   ...openDataEndpoints,
-  // SPEC C7 products, versions, uploads, PROV-JSON provenance and model runs (Art. 35–38).
+  // C7 products, versions, uploads, PROV-JSON provenance and model runs (Art. 35–38).
   ...productEndpoints,
-  // SPEC C8 orders (Art. 24, 38).
+  // C8 orders (Art. 24, 38).
   ...orderEndpoints,
-  // SPEC C8 research public-interest access (Art. 26) and usage reports (Art. 46).
+  // C8 research public-interest access (Art. 26) and usage reports (Art. 46).
   ...researchEndpoints,
-  // SPEC C8 licence data API (Art. 24, 38): the licence's own key, checked at every call.
+  // C8 licence data API (Art. 24, 38): the licence's own key, checked at every call.
   ...licenceEndpoints,
 ]
 

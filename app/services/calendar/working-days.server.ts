@@ -1,4 +1,4 @@
-// The working-day calendar every deadline in the product counts with (SPEC "Working day";
+// The working-day calendar every deadline in the product counts with (docs/requirements.md, "Working day";
 // Art. 11 and Art. 23 count working days). Monday–Friday work, Saturday/Sunday off; the
 // authority's schedule overrides single days: official holidays off, adjusted workdays 調休 on.
 // Days are calendar dates in China Standard Time (UTC+8, no daylight saving).

@@ -1,4 +1,4 @@
-// The catalog's JSON API (SPEC C2, C3): request and response schemas, and the endpoint list that
+// The catalog's JSON API (C2, C3): request and response schemas, and the endpoint list that
 // app/services/api/contract.ts adds to the OpenAPI document.
 import { z } from 'zod'
 import type { Endpoint } from '~/services/api/contract'

@@ -1,4 +1,4 @@
-// The catalog's rules of the law (SPEC C2, C3; Art. 10–17, 32; GB/T 43697-2024), each tested
+// The catalog's rules of the law (C2, C3; Art. 10–17, 32; GB/T 43697-2024), each tested
 // against the real services and the run's own database, on the seeded demo world.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogDeadline } from '#models/catalog-deadline'

@@ -1,4 +1,4 @@
-// The DCAT-3 export against the DCAT-AP 3.0.1 SHACL shapes (../shared/reference/dcat-ap-3.0.1):
+// The DCAT-3 export against the DCAT-AP 3.0.1 SHACL shapes (tests/fixtures/dcat-ap-3.0.1, CC-BY 4.0):
 // shapes.ttl (cardinalities, node kinds, datatypes) and range.ttl (class ranges) must report no
 // violation. The EU-vocabulary shapes need the EU code lists, which are not available offline.
 import { readFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { syntheticEntries } from '../../../tools/bench-search-data'
 import { catalogDocument, CONTEXT_PATH, datasetDocument, GDPDE_DCAT_CONTEXT, GDPDE_NS } from './dcat.server'
 import type { CatalogIndexRecord } from './entries.server'
 
-const REFERENCE = path.resolve('../shared/reference/dcat-ap-3.0.1')
+const REFERENCE = path.resolve('tests/fixtures/dcat-ap-3.0.1')
 const ORIGIN = 'http://localhost:3000'
 
 function turtle(file: string): Quad[] {

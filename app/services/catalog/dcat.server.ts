@@ -1,4 +1,4 @@
-// SPEC C2/C6: each catalog entry and the whole catalog as DCAT-3 JSON-LD (dcat:Dataset /
+// C2/C6: each catalog entry and the whole catalog as DCAT-3 JSON-LD (dcat:Dataset /
 // Distribution / DataService), the Art. 10 fields as extension properties, titles and descriptions
 // tagged zh and en, so CKAN's DCAT harvester and uData can read the catalog. ADR 014.
 //

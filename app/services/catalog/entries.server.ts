@@ -1,4 +1,4 @@
-// SPEC C2 catalog entries: agencies draft and edit their entries (Art. 10); the views the pages,
+// C2 catalog entries: agencies draft and edit their entries (Art. 10); the views the pages,
 // the API and other capabilities read; and the change feed the search index follows.
 //
 // For the search / portal / CKAN / DCAT capabilities:

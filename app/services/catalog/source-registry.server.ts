@@ -1,4 +1,4 @@
-// SPEC C3 source registry (Art. 14): each data item has one and only one legal source
+// C3 source registry (Art. 14): each data item has one and only one legal source
 // department. A claim is an insert under the item's code; a second department's claim is refused
 // with a message naming the current owner; only the authority transfers an item.
 import mongoose from 'mongoose'

@@ -1,4 +1,4 @@
-// API delivery (SPEC C8; Art. 24, 38): a licence with delivery mode `api` gets an API key bound to
+// API delivery (C8; Art. 24, 38): a licence with delivery mode `api` gets an API key bound to
 // it, shown once; its programs read rows from `/api/v1/licences/<id>/rows`. Every call checks the
 // licence at that moment (revoked or expired → 403), counts against the call quota bought with it (Redis
 // INCR: atomic, so concurrent calls can never both take the last one; over quota → 429) and

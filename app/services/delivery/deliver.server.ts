@@ -1,4 +1,4 @@
-// Delivering a licence (SPEC C8; Art. 24, 26, 38, ADR 021): what the `delivery` job does for one
+// Delivering a licence (C8; Art. 24, 26, 38, ADR 021): what the `delivery` job does for one
 // licence, and nothing else does.
 //
 // - file_download: every file of the licensed version (the product's newest published version

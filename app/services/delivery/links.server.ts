@@ -1,4 +1,4 @@
-// Signed, expiring download links (SPEC C8; Art. 38): `/licences/<licenceId>/download/<key>
+// Signed, expiring download links (C8; Art. 38): `/licences/<licenceId>/download/<key>
 // ?expires=<unix seconds>&sig=<hex>`, the signature an HMAC-SHA256 over the delivery id and the
 // expiry with DELIVERY_LINK_SECRET. A link proves the platform issued it for that delivery until
 // then; the route still checks the licence's standing at the moment of use.

@@ -125,8 +125,8 @@ async function ensureUser(user: DemoUser, orgId: string | undefined, passwordHas
 }
 
 /** The demo world's logins share a published password: never in production. */
-export function assertDemoSeedAllowed(): void {
-  if (getEnv().NODE_ENV === 'production') {
+export function assertDemoSeedAllowed(nodeEnv = getEnv().NODE_ENV): void {
+  if (nodeEnv === 'production') {
     throw new DomainError('demo_in_production', 'error.demoInProduction', 409)
   }
 }

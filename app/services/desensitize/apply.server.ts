@@ -1,4 +1,4 @@
-// Applying a desensitization profile as a job (SPEC C9; Art. 32, 41): the input is a file inside
+// Applying a desensitization profile as a job (C9; Art. 32, 41): the input is a file inside
 // STORAGE_DIR, the output goes to the content store, one result per (input bytes, profile) with
 // its provenance {input hash, profile, output hash}, one ledger entry, and a scan of the output
 // for the subject it is meant for — the gate then opens only on that scan's verdict.

@@ -1,4 +1,4 @@
-// Personal and sensitive information detectors (SPEC C9; Art. 32, 41). Pure functions: every
+// Personal and sensitive information detectors (C9; Art. 32, 41). Pure functions: every
 // detector looks at one cell with the cues its column header gives, and reports
 // (detector, score) for what it finds. Scores are per-hit likelihoods; the scanner turns counts,
 // shares and scores into column findings. Checksums (GB 11643, GB 32100, Luhn) cut false

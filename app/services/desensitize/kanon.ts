@@ -1,4 +1,4 @@
-// Re-identification risk (SPEC C9; GB/T 37964): k-anonymity over declared quasi-identifiers.
+// Re-identification risk (C9; GB/T 37964): k-anonymity over declared quasi-identifiers.
 // The authority sets the minimum k per security grade; a table whose smallest equivalence class
 // is below it fails, and the report names the offending combinations only by generalized or
 // keyed-hash labels, never by raw values.

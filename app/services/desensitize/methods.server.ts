@@ -1,4 +1,4 @@
-// Desensitization methods (SPEC C9; GB/T 37964): masking, generalization, keyed
+// Desensitization methods (C9; GB/T 37964): masking, generalization, keyed
 // pseudonymization, suppression and record-level removal, chosen per column by a profile.
 // Applying a profile streams the input to a UTF-8 CSV and returns its provenance
 // {input hash, profile, output hash}, so the released file can be traced to what it came from.

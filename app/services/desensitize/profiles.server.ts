@@ -1,4 +1,4 @@
-// The provider's way out of a failed scan (SPEC C9; Art. 32): from the report, choose a method
+// The provider's way out of a failed scan (C9; Art. 32): from the report, choose a method
 // per column, apply the profile as the `desensitize-apply` job (output + provenance + ledger),
 // and the output — which replaces the raw file in the product version — is scanned again.
 import { randomUUID } from 'node:crypto'

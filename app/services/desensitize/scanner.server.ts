@@ -1,4 +1,4 @@
-// The scan (SPEC C9; Art. 32, 41, 46): streams a CSV/TSV/XLSX file once, runs every detector on
+// The scan (C9; Art. 32, 41, 46): streams a CSV/TSV/XLSX file once, runs every detector on
 // every cell, measures k-anonymity over the declared quasi-identifiers, and decides per column
 // and for the file. The job, the CLI and the benchmark all call `scanFile`.
 import { createHash, randomBytes } from 'node:crypto'

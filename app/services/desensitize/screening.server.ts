@@ -1,4 +1,4 @@
-// The screening gate (SPEC C9; Art. 32, 41, 46): nothing is opened, listed or delivered until a
+// The screening gate (C9; Art. 32, 41, 46): nothing is opened, listed or delivered until a
 // scan of its file passed. The scan job and the API call these functions; the products and
 // catalog capabilities call `screeningStatus` / `requireScreeningPassed`.
 import { realpath } from 'node:fs/promises'

@@ -1,4 +1,4 @@
-// The authority's minimum k per security grade (SPEC C9; Art. 32; GB/T 37964): stored in one
+// The authority's minimum k per security grade (C9; Art. 32; GB/T 37964): stored in one
 // settings document, edited on /authority/desensitize-settings, read by every scan (runScan).
 import { DesensitizeSettings } from '#models/desensitize-settings'
 import { generalLevels } from '~/services/catalog/settings.server'

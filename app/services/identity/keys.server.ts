@@ -14,7 +14,7 @@ export function dataKeys() {
   cache ??= {
     field: derive('field-encryption:v1'),
     index: derive('blind-index:v1'),
-    // Wraps the ledger's checkpoint signing keys at rest (SPEC C11).
+    // Wraps the ledger's checkpoint signing keys at rest (C11).
     ledgerSigning: derive('ledger-signing-key:v1'),
   }
   return cache

@@ -1,4 +1,4 @@
-// SPEC C11: the signed statement a checkpoint publishes, and how it is signed and checked. Pure (only
+// C11: the signed statement a checkpoint publishes, and how it is signed and checked. Pure (only
 // node:crypto), shared by the server and the offline verifier so both read one definition.
 //
 // The signed bytes are a short UTF-8 text in the shape of a C2SP tlog checkpoint body (origin, tree

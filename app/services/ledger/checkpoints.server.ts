@@ -1,8 +1,8 @@
-// SPEC C11: the ledger as a Merkle tree (RFC 9162) with signed checkpoints, inclusion receipts and
+// C11: the ledger as a Merkle tree (RFC 9162) with signed checkpoints, inclusion receipts and
 // consistency proofs. Stored perfect-subtree hashes (`ledger_nodes`, keyed `level:index`) make a
 // proof O(log n) reads by _id; the checkpoint job fills them idempotently before it signs.
 //
-// Nothing here relies on a conditional update or a transaction (STACK.md): nodes and checkpoints
+// Nothing here relies on a conditional update or a transaction (ADR 002): nodes and checkpoints
 // are inserts under unique _ids whose contents are determined by the log, so a retry or a second
 // worker either inserts the same document or is refused.
 import mongoose, { type mongo } from 'mongoose'
@@ -168,7 +168,7 @@ function parseNodeKey(key: string): NodeRef {
 const STREAM_CHUNK = 100_000
 
 /**
- * SPEC C11: entries `from`..`to` in seq order, in one pass per chunk. FerretDB 1.24 evaluates
+ * C11: entries `from`..`to` in seq order, in one pass per chunk. FerretDB 1.24 evaluates
  * filters and sorts on a numeric _id by reading every document, so the range is read once, unsorted
  * (it comes back in insertion order, which is seq order but for restored rows), and put in order
  * here; MongoDB serves the range from the _id index. A missing seq is an integrity error.
@@ -306,7 +306,7 @@ export interface PublishResult {
 }
 
 /**
- * SPEC C11: publishes a signed checkpoint at the current head, unless one already covers it. Safe
+ * C11: publishes a signed checkpoint at the current head, unless one already covers it. Safe
  * to run from several workers at once: the checkpoint is an insert keyed by tree size, and the new
  * root is checked to extend the previous checkpoint's (consistency proof) before it is signed.
  */
@@ -454,7 +454,7 @@ async function findEntry(seq: number): Promise<Entry> {
 }
 
 /**
- * SPEC C11: the receipt for entry `seq` — the entry, its index and an inclusion proof against a
+ * C11: the receipt for entry `seq` — the entry, its index and an inclusion proof against a
  * signed checkpoint (the newest, or `treeSize`'s). When no checkpoint covers the entry yet, one is
  * published now, so a receipt is never held back until the next scheduled checkpoint.
  */
@@ -522,7 +522,7 @@ export interface LedgerReader {
 }
 
 /**
- * SPEC C11: who may hold an entry's receipt — regulators and the authority ('read:ledger:any'), and
+ * C11: who may hold an entry's receipt — regulators and the authority ('read:ledger:any'), and
  * the entry's own parties: its actor organisation or an organisation among its subjects
  * ('read:ledger:own-org'), or the person it names ('read:ledger:own-person').
  */
@@ -561,7 +561,7 @@ export interface ConsistencyView {
   proof: string[]
 }
 
-/** SPEC C11: the proof that checkpoint `to` extends checkpoint `from` (anyone may ask). */
+/** C11: the proof that checkpoint `to` extends checkpoint `from` (anyone may ask). */
 export async function checkpointConsistency(from: number, to: number): Promise<ConsistencyView> {
   if (from > to) {
     throw new DomainError('bad_range', 'error.ledger.badRange', 400, {

@@ -1,4 +1,4 @@
-// SPEC C11 integration: stored Merkle tree, signed checkpoints in both key types (checked with the
+// C11 integration: stored Merkle tree, signed checkpoints in both key types (checked with the
 // OpenSSL command line too), receipts, consistency proofs, the checkpoint job's idempotency, and the
 // API routes.
 import { execFileSync } from 'node:child_process'
@@ -83,7 +83,7 @@ function opensslVerify(
   }
 }
 
-describe('ledger checkpoints (SPEC C11)', () => {
+describe('ledger checkpoints (C11)', () => {
   useTestDb()
 
   beforeAll(async () => {

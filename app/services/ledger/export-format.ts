@@ -1,4 +1,4 @@
-// SPEC C11: the layout of a ledger export, written by export.server.ts and read by the offline
+// C11: the layout of a ledger export, written by export.server.ts and read by the offline
 // verifier (verify-export.server.ts). Pure: a regulator's copy of this repo reads an export with no
 // database and no configuration.
 //

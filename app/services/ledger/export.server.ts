@@ -1,4 +1,4 @@
-// SPEC C11: a self-contained export of the ledger that a regulator verifies offline with
+// C11: a self-contained export of the ledger that a regulator verifies offline with
 // `npm run ledger:verify -- --export DIR` (format in export-format.ts).
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'

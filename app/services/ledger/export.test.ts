@@ -1,4 +1,4 @@
-// SPEC C11: an export verifies offline, and tampering with, reordering, dropping or inserting one
+// C11: an export verifies offline, and tampering with, reordering, dropping or inserting one
 // entry (or a checkpoint, a proof, the manifest) is detected and named.
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -63,7 +63,7 @@ function failureOf(result: ExportVerifyResult) {
   return result.failure
 }
 
-describe('ledger export and offline verification (SPEC C11)', () => {
+describe('ledger export and offline verification (C11)', () => {
   useTestDb()
   let lines: string[] = []
   // An entry in the middle, well inside a checkpointed range.

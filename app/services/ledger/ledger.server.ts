@@ -1,4 +1,4 @@
-// SPEC C11: append-only, hash-chained transaction log (append, verify, list). Nothing here updates or deletes.
+// C11: append-only, hash-chained transaction log (append, verify, list). Nothing here updates or deletes.
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import mongoose from 'mongoose'
@@ -14,7 +14,7 @@ export type { LedgerEntry } from '#models/ledger-entry'
 /** prevHash of entry 1. */
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** SPEC C11: a signed checkpoint is requested after every this many entries (and on a schedule). */
+/** C11: a signed checkpoint is requested after every this many entries (and on a schedule). */
 export const LEDGER_CHECKPOINT_EVERY = 1000
 
 const MAX_APPEND_ATTEMPTS = 200

@@ -102,7 +102,7 @@ function spawnWriter(writer: string, count: number) {
   }
 }
 
-describe('ledger (SPEC C11)', () => {
+describe('ledger (C11)', () => {
   useTestDb()
 
   afterEach(() => {

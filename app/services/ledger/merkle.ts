@@ -1,4 +1,4 @@
-// SPEC C11: the ledger as an append-only Merkle tree in the manner of Certificate Transparency
+// C11: the ledger as an append-only Merkle tree in the manner of Certificate Transparency
 // (RFC 9162 §2.1). Pure functions, no database and no Node-only imports but `node:crypto`, so the
 // offline verifier (tools/ledger-verify.ts --export) and the server share one definition.
 //

@@ -1,4 +1,4 @@
-// SPEC C11: scanLines (verify-export.server.ts), the per-line half of offline verification, on
+// C11: scanLines (verify-export.server.ts), the per-line half of offline verification, on
 // hand-made export lines: hashes and links are decoded from hex as Buffer's hex decoding does, and
 // a line it cannot read is reported with the same kind as before.
 import { createHash, hash as oneShotHash } from 'node:crypto'
@@ -33,7 +33,7 @@ function scan(text: string, treeAlg = 'sha256') {
   }
 }
 
-describe('scanLines (SPEC C11 offline verification)', () => {
+describe('scanLines (C11 offline verification)', () => {
   it('reads each line’s seq, hash, link and leaf hash, for both entry and tree algorithms', () => {
     const first = line(1, 'sha256', GENESIS)
     const second = line(2, 'sm3', first.hash)

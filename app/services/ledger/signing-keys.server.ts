@@ -1,4 +1,4 @@
-// SPEC C11: the platform keys that sign ledger checkpoints. Ed25519 by default, SM2 selectable by
+// C11: the platform keys that sign ledger checkpoints. Ed25519 by default, SM2 selectable by
 // rotating to it; every public key is kept so old checkpoints stay verifiable. Private keys never
 // leave this module unencrypted at rest: generated on first use, stored as PKCS#8 PEM encrypted
 // under a key derived (HKDF) from DATA_ENCRYPTION_KEY, never in the repo or in job data.

@@ -1,4 +1,4 @@
-// SPEC C11: the ledger's recent tail in Redis — a sorted set of the entries appended since the last
+// C11: the ledger's recent tail in Redis — a sorted set of the entries appended since the last
 // checkpoint, scored by seq. Every appender adds the entry it has just inserted; the checkpoint
 // that an entry count triggers reads the new entries from here instead of from the database, where
 // the dev database (FerretDB) reads the whole log for any range of seqs (ADR 019, ADR 025), which

@@ -1,4 +1,4 @@
-// SPEC C11: the checkpoint an entry count triggers reads the entries appended since the newest
+// C11: the checkpoint an entry count triggers reads the entries appended since the newest
 // checkpoint from the tail in Redis (tail.server.ts), and falls back to the database whenever the
 // tail does not continue that checkpoint verifiably. Real FerretDB and Redis.
 import { describe, expect, it } from 'vitest'
@@ -22,7 +22,7 @@ async function appendMany(count: number) {
   return entries
 }
 
-describe('ledger tail (SPEC C11)', () => {
+describe('ledger tail (C11)', () => {
   useTestDb()
 
   it('an entry-count checkpoint signs what was appended, read from the tail and not the database', async () => {

@@ -1,4 +1,4 @@
-// SPEC C11: offline verification of a ledger export (export-format.ts) and of single receipts. No
+// C11: offline verification of a ledger export (export-format.ts) and of single receipts. No
 // database, no configuration, no network: a regulator runs it with the export and this repo.
 //
 // What is checked, in order (the first failure is reported, naming the entry where there is one):
@@ -544,7 +544,7 @@ class ChunkReader {
   }
 }
 
-/** SPEC C11: verifies an export directory offline (see the comment at the top of this file). */
+/** C11: verifies an export directory offline (see the comment at the top of this file). */
 export async function verifyExport(
   dir: string,
   /** chunkBytes: how much is read at a time (tests use small reads). */
@@ -797,7 +797,7 @@ const receiptSchema = z.object({
 })
 
 /**
- * SPEC C11: checks a receipt (ledgerReceipt) with nothing but public keys: the entry hashes to its
+ * C11: checks a receipt (ledgerReceipt) with nothing but public keys: the entry hashes to its
  * `hash`, the checkpoint is signed, and the inclusion proof leads from the entry to the signed root.
  */
 export function verifyReceipt(

@@ -50,7 +50,7 @@ export interface IssueLicenceInput {
 export interface IssuedLicence {
   licenceId: string
   licence: LicenceDoc
-  /** The ledger entry of the issue (its receipt: index + inclusion proof, SPEC C11). */
+  /** The ledger entry of the issue (its receipt: index + inclusion proof, C11). */
   ledgerSeq: number
 }
 

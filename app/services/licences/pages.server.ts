@@ -1,4 +1,4 @@
-// The licence pages (SPEC C8; Art. 24, 38): an org's licences from both sides, one licence's terms,
+// The licence pages (C8; Art. 24, 38): an org's licences from both sides, one licence's terms,
 // deliveries, download links and API keys, the ODRL document, and the authority's revocation.
 // Who may read: the licensee's and the licensor's staff ('read:licence:own-org'), the authority
 // and regulators ('read:licence:any'); only the licensee gets download links and API keys.

@@ -1,4 +1,4 @@
-// Revoking a licence (usage policy) — a refunded order's licence stops working (SPEC C8; Art. 24,
+// Revoking a licence (usage policy) — a refunded order's licence stops working (C8; Art. 24,
 // 38), and the authority may revoke one. Idempotent step by step (ADR 003): the `revoked` event is
 // an insert under `${licenceId}:revoked`, the status a projection of it, the ledger entry carries an
 // event key. Readers that decide rights check the event (rights.server.ts), never `status` alone.

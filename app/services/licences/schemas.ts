@@ -1,4 +1,4 @@
-// Zod schemas of the licence pages and the data API (SPEC C8), shared by browser and server.
+// Zod schemas of the licence pages and the data API (C8), shared by browser and server.
 import { z } from 'zod'
 
 export const licenceIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'error.licences.notFound')

@@ -1,4 +1,4 @@
-// Card payment (SPEC C8; ADR 005, ADR 020): a Stripe Checkout Session for an order — mode
+// Card payment (C8; ADR 005, ADR 020): a Stripe Checkout Session for an order — mode
 // `payment` for one-off and per-call (prepaid quota) plans, mode `subscription` with a monthly
 // recurring price for subscriptions. A provider with a connected account (Stripe Connect) is paid
 // by a destination charge, less the platform's application fee (PLATFORM_FEE_BPS). The create

@@ -1,4 +1,4 @@
-// SPEC C8: the platform fee and the per-call price are integer fen; the fee setting is validated at start-up.
+// C8: the platform fee and the per-call price are integer fen; the fee setting is validated at start-up.
 import { describe, expect, it } from 'vitest'
 import { parseEnv } from '~/utils/env.server'
 import { platformFeeFen } from './checkout.server'

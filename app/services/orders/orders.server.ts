@@ -1,4 +1,4 @@
-// Orders (SPEC C8; Art. 24, 37, 38): a buyer orders a price plan of a listed product, stating the
+// Orders (C8; Art. 24, 37, 38): a buyer orders a price plan of a listed product, stating the
 // purpose and the application scenario its licence will carry. Each state change is an event under
 // a unique `${orderId}:${kind}` and a ledger entry; `status` is a projection of those events.
 import { randomBytes } from 'node:crypto'

@@ -1,4 +1,4 @@
-// What the order pages and the orders API show (SPEC C8). Loaders call these after checking the
+// What the order pages and the orders API show (C8). Loaders call these after checking the
 // caller; refusals are DomainErrors.
 import { Product } from '#models/product'
 import type { AuthUser } from '~/services/identity/auth.server'

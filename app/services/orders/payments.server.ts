@@ -1,4 +1,4 @@
-// Payment when paid (SPEC C8; Art. 24, 38) — ONE downstream path for card and bank transfer:
+// Payment when paid (C8; Art. 24, 38) — ONE downstream path for card and bank transfer:
 // the order's `settled` claim (paid), the payment under its unique `_id`, the projection, the
 // ledger's `order.paid`, then the licence (issueLicence: idempotent, enqueues the delivery).
 // Every step may be re-run after a crash or a replayed webhook and happens once.

@@ -1,4 +1,4 @@
-// Stripe Connect (SPEC C8; ADR 020): a provider links a connected account so that card payments
+// Stripe Connect (C8; ADR 020): a provider links a connected account so that card payments
 // for its products reach it as destination charges. One account per organisation: the account is
 // created under the idempotency key `org:<id>:connect-account` and recorded under `_id` = org id.
 import { PayoutAccount } from '#models/payout-account'

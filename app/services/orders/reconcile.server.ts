@@ -1,4 +1,4 @@
-// The payment sweep (SPEC C8; ADR 020): what a crash or a lost job left half-done is finished by a
+// The payment sweep (C8; ADR 020): what a crash or a lost job left half-done is finished by a
 // scheduled job (`payment-sweeps`, every few minutes), through the same idempotent steps as the
 // first attempt, so running it any number of times changes nothing more.
 //  - Stripe events recorded but never processed (the job gave up, was lost, or the process died):

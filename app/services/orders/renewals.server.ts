@@ -1,4 +1,4 @@
-// Subscription renewals (SPEC C8): a paid renewal invoice extends the order's licence to the end of
+// Subscription renewals (C8): a paid renewal invoice extends the order's licence to the end of
 // the new period. The extension is a licence event unique per invoice
 // (`${licenceId}:extended:${invoiceId}`, ADR 003); the licence's `end` is then moved forward only
 // (`$max`), so a replayed or late invoice never shortens it.

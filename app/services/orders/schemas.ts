@@ -1,4 +1,4 @@
-// Zod schemas of orders and payments (SPEC C8; Art. 24, 38), shared by the forms, the API and the
+// Zod schemas of orders and payments (C8; Art. 24, 38), shared by the forms, the API and the
 // services. Browser-safe. Messages are i18n keys, translated per request.
 import { z } from 'zod'
 import { PAYMENT_METHODS_LIST } from './vocab'

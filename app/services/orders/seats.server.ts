@@ -1,4 +1,4 @@
-// Seats of a price plan with a seat limit (SPEC C8; ADR 003, ADR 020). A seat is claimed when the
+// Seats of a price plan with a seat limit (C8; ADR 003, ADR 020). A seat is claimed when the
 // order is placed — so nobody pays for a licence that cannot be issued — and released when that
 // order is cancelled or refunded. The claim is an insert under `${productId}:${planKey}:${n}`:
 // of any number of concurrent orders exactly `seats` win, on MongoDB and on the dev database alike.

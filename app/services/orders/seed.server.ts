@@ -1,4 +1,4 @@
-// The demo world's orders (SPEC C8): one bank-transfer order of the buyer awaiting the authority's
+// The demo world's orders (C8): one bank-transfer order of the buyer awaiting the authority's
 // confirmation, so `npm run dev` shows the transfer queue and the buyer's order page at once.
 // Orders go through the services (rules and ledger run). Idempotent: the demo order's id is
 // derived from its key; an existing one is left alone, or finished if a crash interrupted it.

@@ -1,4 +1,4 @@
-// SPEC C8: without Stripe keys (the `npm run dev` default) the exchange offers bank transfer only.
+// C8: without Stripe keys (the `npm run dev` default) the exchange offers bank transfer only.
 // This file's process reads its environment without the test run's Stripe keys.
 const saved = { key: process.env.STRIPE_SECRET_KEY, secret: process.env.STRIPE_WEBHOOK_SECRET }
 delete process.env.STRIPE_SECRET_KEY

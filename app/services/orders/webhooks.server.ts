@@ -1,4 +1,4 @@
-// Stripe webhooks (SPEC C8; ADR 005, ADR 020). The route verifies the signature on the raw body,
+// Stripe webhooks (C8; ADR 005, ADR 020). The route verifies the signature on the raw body,
 // records the event under its Stripe id (unique `_id`: a replay is recorded once), enqueues the
 // `payment-events` job (job id `stripe-<eventId>`) and answers 200. The job does the work through
 // the same services as the bank-transfer path, so a replayed, late or out-of-order event never

@@ -1,4 +1,4 @@
-// What the product console shows (SPEC C7 "Provider console"): a provider's (or the authority's)
+// What the product console shows (C7 "Provider console"): a provider's (or the authority's)
 // products, their versions and review status, the inputs it may build on, and the form values.
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'

@@ -1,4 +1,4 @@
-// A product version whose file failed the desensitization scan (SPEC C9; Art. 32): the provider
+// A product version whose file failed the desensitization scan (C9; Art. 32): the provider
 // applies a profile, and the desensitized output replaces the raw file as the version's
 // distribution — it is that output which is screened, listed and delivered. The raw bytes stay
 // in the content store, traceable through the desensitization result's provenance.

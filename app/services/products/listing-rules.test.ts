@@ -1,4 +1,4 @@
-// The listing rules of SPEC C7 against the seeded demo world: rights to inputs (Art. 35, 37),
+// The listing rules of C7 against the seeded demo world: rights to inputs (Art. 35, 37),
 // grades, review and screening, models (Art. 36), and the ledger trail.
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'

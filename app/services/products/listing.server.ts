@@ -1,4 +1,4 @@
-// The authority's side of listing (SPEC C7 "Listing review"): the review queue, approve / return
+// The authority's side of listing (C7 "Listing review"): the review queue, approve / return
 // with reasons for important-grade versions, and screening set by hand while a version has no
 // scanner verdict (or the authority overrules one). Each decision is an event under a unique id.
 import mongoose from 'mongoose'

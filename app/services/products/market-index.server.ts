@@ -1,4 +1,4 @@
-// The marketplace's search index (SPEC C7 "Browse and search products with facets"): one index of
+// The marketplace's search index (C7 "Browse and search products with facets"): one index of
 // the search module (app/services/search, the same engine as the catalog), holding every listed
 // product. Loaded from the database at first use; kept current in this process by the product
 // services (`refreshMarketProduct` after each change) and, so every web process converges, by

@@ -1,4 +1,4 @@
-// The marketplace search's parameters (SPEC C7), shared by the page (browser) and the server:
+// The marketplace search's parameters (C7), shared by the page (browser) and the server:
 // facets, sorts, and the parser that refuses unknown parameters and facet values (400).
 import { DomainError } from '~/utils/errors'
 import { PRICE_BANDS } from './price'

@@ -1,4 +1,4 @@
-// What the marketplace, product, version and console pages show (SPEC C7). Loaders call one of
+// What the marketplace, product, version and console pages show (C7). Loaders call one of
 // these after checking the caller; refusals are DomainErrors the routes turn into 4xx.
 import { data } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'

@@ -1,4 +1,4 @@
-// SPEC C7 products: providers (and the authority, Art. 36) create and edit their products; the
+// C7 products: providers (and the authority, Art. 36) create and edit their products; the
 // pages and the API read them here. Every state change is a ledger entry naming `product:<id>`,
 // which is also how other web processes' market indexes learn of it.
 import mongoose from 'mongoose'

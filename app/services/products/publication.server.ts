@@ -1,4 +1,4 @@
-// How a submitted version reaches the market (SPEC C7 "Listing review"): its listing events
+// How a submitted version reaches the market (C7 "Listing review"): its listing events
 // (models/listing-event.ts) are the record; the version's `state`, `review` and `screening` and the
 // product's `latestPublished` / `listed` are projections of them, recomputed idempotently. A
 // version is published once: the `published` event is an insert under a unique `_id`.

@@ -1,4 +1,4 @@
-// The rules of the law for products (SPEC C7), one function each. The services call them; the
+// The rules of the law for products (C7), one function each. The services call them; the
 // tests name the article.
 import type { AuthUser } from '~/services/identity/auth.server'
 import { rightsToDerive, type InputRef, type RightCheck, type RightUse } from '~/services/licences/rights.server'

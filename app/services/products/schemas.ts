@@ -1,4 +1,4 @@
-// Zod schemas shared by browser and server for products (SPEC C7). The JSON API takes the nested
+// Zod schemas shared by browser and server for products (C7). The JSON API takes the nested
 // shapes (`productInput`, `versionDraftInput`); the no-JavaScript forms post flat fields that
 // `productFormSchema` / `versionFormSchema` turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'

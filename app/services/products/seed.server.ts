@@ -1,4 +1,4 @@
-// The demo marketplace (SPEC C7 "Demo world"): the authority's products and model (Art. 36) built
+// The demo marketplace (C7 "Demo world"): the authority's products and model (Art. 36) built
 // on seeded catalog entries, and two providers' derived products with multi-step provenance back
 // to them — a living shelf on first start. Everything goes through the services (so the rules run
 // and the ledger tells the story), except the sharing grants and licences that the sharing and

@@ -1,4 +1,4 @@
-// Streaming upload of a version's file (SPEC C7: files of 2 GB and more, never held in memory).
+// Streaming upload of a version's file (C7: files of 2 GB and more, never held in memory).
 // One file per request: the multipart body is read part by part (storage/multipart.server.ts),
 // the file's bytes go straight to the content store (hashed and counted on the way, written to a
 // temporary file, renamed into place only when complete), and only then is the file attached to
@@ -127,11 +127,12 @@ export async function receiveVersionFile(
   const boundary = boundaryOf(request.headers.get('Content-Type'))
   if (!boundary) throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
   const declared = Number(request.headers.get('Content-Length') ?? 0)
+  const fileLimit = options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES
+  if (declared > fileLimit + OVERHEAD_BYTES) throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
   // The organisation's quota bounds the upload too: refused before a byte is read when the
   // declared size does not fit, and cut off at what remains when the size is not declared.
   const remaining = await assertStorageQuota(user.org!.id, Math.max(0, declared - OVERHEAD_BYTES))
-  const maxBytes = Math.min(options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES, remaining)
-  if (declared > maxBytes + OVERHEAD_BYTES) throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
+  const maxBytes = Math.min(fileLimit, remaining)
   if (!request.body) throw new DomainError('no_file', 'error.market.noFile', 400)
 
   let received: { name: string; extension: string; mediaType: string; staged: StagedObject } | undefined

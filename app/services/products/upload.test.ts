@@ -1,4 +1,4 @@
-// Streaming uploads of version files (SPEC C7): a 200 MB file through a real HTTP server with
+// Streaming uploads of version files (C7): a 200 MB file through a real HTTP server with
 // bounded memory, and bad input refused with a 4xx leaving nothing half-stored.
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// SPEC C7 versions: a provider drafts a version (its inputs and the transformation: the
+// C7 versions: a provider drafts a version (its inputs and the transformation: the
 // provenance), uploads its files into the content store, and submits it; the listing rules then
 // take it to the market (publication.server.ts). The right to every input is checked when the
 // draft is made (early refusal), again at submission (when the bases are frozen into the

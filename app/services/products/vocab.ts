@@ -1,4 +1,4 @@
-// Vocabularies of data products (SPEC C7; Art. 35–38). Browser-safe: the forms, the models and
+// Vocabularies of data products (C7; Art. 35–38). Browser-safe: the forms, the models and
 // the services read the same lists.
 export { CATALOG_CATEGORIES as PRODUCT_CATEGORIES } from '~/services/catalog/vocab'
 

@@ -1,7 +1,7 @@
 // Art. 38 (a traceable trading environment): walk a product version's provenance back to the
 // source catalog entries and their source departments. The walk is breadth-first in code — one
 // `$in` query per level of product versions, then one each for products, catalog entries and
-// organisations — because the dev database has no graph-lookup stage (STACK.md). Depth 10 × width 100
+// organisations — because the dev database has no graph-lookup stage (ADR 002). Depth 10 × width 100
 // costs 13 round trips.
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'

@@ -1,4 +1,4 @@
-// Usage feedback (Art. 46; SPEC C8 "buyers report usage periodically"): a licensee reports, for
+// Usage feedback (Art. 46; C8 "buyers report usage periodically"): a licensee reports, for
 // every period its licence sets, how it used the data. Periods are counted from the licence start;
 // a period's report is due a grace of working days after the period ends. The `usage-reminders`
 // job reminds licensees before that and marks overdue reports once; the licensor's and the

@@ -1,4 +1,4 @@
-// The catalog's search index in this process (SPEC C6, issue 4 "Search"; ADR 013): loaded from the
+// The catalog's search index in this process (C6, issue 4 "Search"; ADR 013): loaded from the
 // database at first use, batched by `_id`; kept current by the catalog's change events in this
 // process; and, so that every web process converges, by polling the ledger head — every catalog
 // change appends a ledger entry naming `catalog-entry:<id>` — plus a rebuild generation in Redis

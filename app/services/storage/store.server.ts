@@ -1,4 +1,4 @@
-// The content-addressed file store (SPEC C7 "Storage for files"): product files live under the
+// The content-addressed file store (C7 "Storage for files"): product files live under the
 // SHA-256 of their bytes, behind one interface. The local-disk store (under STORAGE_DIR) is the
 // default and what tests use. An S3-compatible adapter is not part of this build (no
 // S3-compatible server to test it against here); the interface is what it would implement.

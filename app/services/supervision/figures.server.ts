@@ -1,4 +1,4 @@
-// SPEC C12 (Art. 48–52): the figures of a supervision report, computed from ledger entries alone
+// C12 (Art. 48–52): the figures of a supervision report, computed from ledger entries alone
 // (plus the working-day calendar and the ledger's own audit records). Pure: the same entries give
 // the same report, byte for byte, so a regulator can regenerate it from an export of the log.
 import { art23ReplyDueIn, type CalendarRules } from '~/services/calendar/working-days.server'

@@ -1,4 +1,4 @@
-// SPEC C12: the pure report computation — Art. 23 replies counted in working days, Art. 52
+// C12: the pure report computation — Art. 23 replies counted in working days, Art. 52
 // unanswered requests, and the period boundaries in China Standard Time.
 import { describe, expect, it } from 'vitest'
 import { computeReport, periodOf, type ReportEntry } from './figures.server'

@@ -187,7 +187,7 @@ async function* tarOfDir(dir: string, mtime: Date): AsyncGenerator<Buffer> {
 }
 
 /**
- * SPEC C11 / issue 8: the signed export (exportLedger) as one .tar.gz, to unpack and check with
+ * C11 / issue 8: the signed export (exportLedger) as one .tar.gz, to unpack and check with
  * `npm run ledger:verify -- --export DIR`. Written to a temporary directory, then streamed and
  * gzipped as the client reads it (issue 14: never the whole log in memory); the directory is
  * removed when the stream ends, fails or is cancelled.

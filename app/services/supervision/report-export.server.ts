@@ -1,4 +1,4 @@
-// SPEC C12: a stored supervision report as CSV and as PDF. Both are drawn from the report's stored
+// C12: a stored supervision report as CSV and as PDF. Both are drawn from the report's stored
 // content only, so they show exactly what the content hash covers.
 import { access } from 'node:fs/promises'
 import PDFDocument from 'pdfkit'

@@ -1,4 +1,4 @@
-// SPEC C12 report forms and parameters: one schema each, shared by browser and server.
+// C12 report forms and parameters: one schema each, shared by browser and server.
 import { z } from 'zod'
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)

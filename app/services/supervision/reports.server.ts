@@ -1,4 +1,4 @@
-// SPEC C12 (Art. 48–52): supervision reports — generate from the ledger, store once per distinct
+// C12 (Art. 48–52): supervision reports — generate from the ledger, store once per distinct
 // outcome, list, read, regenerate on request, and notify (通報) the yearly ranking.
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'

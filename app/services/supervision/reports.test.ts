@@ -1,4 +1,4 @@
-// SPEC C12 (Art. 48–52): a report on a seeded month matches hand-counted figures; the same log
+// C12 (Art. 48–52): a report on a seeded month matches hand-counted figures; the same log
 // regenerates the same bytes; the scheduled job is idempotent per period; the ranking is notified once.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { closeQueues, getQueue, scheduleRepeatingJobs, SUPERVISION_MONTHLY_SCHEDULER, SUPERVISION_YEARLY_SCHEDULER } from '#jobs/queues'

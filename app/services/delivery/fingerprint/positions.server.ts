@@ -9,7 +9,7 @@
 // the bit parity(v·s). The id family takes precedence; a cell it leaves unmarked may be taken by
 // the rest family. So a leak that drops the identifier column is still traced through the rest
 // family, and one that drops a text column through the id family.
-import { createCipheriv, type Cipher } from 'node:crypto'
+import { createCipheriv, type Cipheriv } from 'node:crypto'
 import { endianness } from 'node:os'
 import { ByteSink, writeCanonical } from './canonical'
 import type { CsvRecord } from './csv-scanner'
@@ -192,8 +192,8 @@ export class CellBatch {
   /** The AES outputs as words: 4 per cell. */
   idWords: Int32Array<ArrayBufferLike> = new Int32Array(0)
   restWords: Int32Array<ArrayBufferLike> = new Int32Array(0)
-  private readonly idCipher: Cipher
-  private readonly restCipher: Cipher
+  private readonly idCipher: Cipheriv
+  private readonly restCipher: Cipheriv
 
   constructor(
     keys: FingerprintKeys,
