@@ -10,6 +10,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time. Vitest's default is one fewer than the cores — one on a 2-core machine,
+    // which ran the suite file after file while most of each file's time is spent waiting on the
+    // dev database, a server or the browser in other processes. Each worker has its own database
+    // (VITEST_POOL_ID); files that run job workers use their own queue prefix.
+    maxWorkers: 2,
     reporters: [
       'default',
       './tests/setup/slowest-reporter.ts',

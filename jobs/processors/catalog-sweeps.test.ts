@@ -2,14 +2,13 @@ import { UnrecoverableError } from 'bullmq'
 import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
-import { seedDemoWorld } from '~/services/demo/seed.server'
-import { useTestDb } from '../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../tests/setup/db'
 import { catalogSweep } from './catalog-sweeps'
 
 describe('catalog-sweeps job', () => {
   useTestDb()
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
   })
 
   it('refuses a bad payload once (no retries)', async () => {

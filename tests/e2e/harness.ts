@@ -18,6 +18,7 @@ import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { freePort } from '../../tools/services'
+import { copySeedTemplate, seedTemplate } from '../setup/seed-template'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const ARTIFACTS = path.join(ROOT, 'tests', 'e2e', 'artifacts')
@@ -159,8 +160,7 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
     QUEUE_PREFIX: `e2e${pool}${suffix}`,
   })
 
-  // The demo seed refuses NODE_ENV=production (its password is published): seed as a test run.
-  await run(path.join(BIN, 'tsx'), ['tools/seed.ts'], { ...env, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG2N: '15' }, logFile, 90_000)
+  await seedDemoWorldInto(dbName, env, logFile)
 
   const out = openSync(logFile, 'a')
   const child = spawn(path.join(BIN, 'tsx'), ['server/index.ts'], {
@@ -201,6 +201,27 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
       await stopServer()
       await dropDatabase(dbName)
     },
+  }
+}
+
+/**
+ * The demo world in the app's database: copied from the run's template (tests/setup/seed-template.ts),
+ * or, without one, seeded by tools/seed.ts — as a test run, since the demo seed refuses
+ * NODE_ENV=production (its password is published).
+ */
+async function seedDemoWorldInto(dbName: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+  const template = seedTemplate()
+  const uri = process.env.MONGODB_URI
+  if (!template || !uri) {
+    await run(path.join(BIN, 'tsx'), ['tools/seed.ts'], { ...env, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG2N: '15' }, logFile, 90_000)
+    return
+  }
+  const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5_000 })
+  try {
+    await connection.asPromise()
+    await copySeedTemplate(connection.getClient(), template, dbName, path.resolve(ROOT, env.STORAGE_DIR ?? '.data/files'))
+  } finally {
+    await connection.close().catch(() => undefined)
   }
 }
 

@@ -145,6 +145,16 @@ describe('hostile input against the production build', () => {
     expect((await fetch(`${app.baseUrl}/`)).status).toBe(200)
   })
 
+  it('the Express-mounted queue dashboard: anonymous to the login page, a buyer 403, the authority in', async () => {
+    const anonymous = await raw({ method: 'GET', path: '/admin/queues', headers: { Host: `localhost:${app.port}` } })
+    expect(anonymous.status).toBe(302)
+    expect(String(anonymous.headers.location)).toMatch(/^\/login\?redirectTo=/)
+    const buyer = await raw({ method: 'GET', path: '/admin/queues', headers: { Host: `localhost:${app.port}`, Cookie: await logIn('buyer@demo.gd.example') } })
+    expect(buyer.status).toBe(403)
+    const authority = await raw({ method: 'GET', path: '/admin/queues', headers: { Host: `localhost:${app.port}`, Cookie: session } })
+    expect(authority.status).toBe(200)
+  })
+
   it('every OpenAPI operation refuses hostile JSON with a 4xx, anonymous, forged or signed in', async () => {
     const doc = (await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }
     const operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path: fillPath(p) })))

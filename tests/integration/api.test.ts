@@ -9,11 +9,10 @@ import { loader as ledgerApi } from '~/routes/api.v1.ledger'
 import { loader as verifyApi } from '~/routes/api.v1.ledger.verify'
 import { loader as notFound } from '~/routes/api.v1.$'
 import { endpoints } from '~/services/api/contract'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { createApiKey, loadAuthUser } from '~/services/identity/auth.server'
 import { makeUscc, orgCodeCheckChar } from '~/services/identity/codes'
 import { BASE, demoEmail, jsonRequest, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 async function keyFor(email: string) {
   const user = await User.findOne({ email }).lean()
@@ -28,7 +27,7 @@ describe('JSON API /api/v1', () => {
   let authorityKey = ''
   let regulatorKey = ''
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     authorityKey = await keyFor(demoEmail('authority_admin'))
     regulatorKey = await keyFor(demoEmail('regulator'))
   })

@@ -6,10 +6,9 @@ import { action as reviewApi } from '~/routes/api.v1.registrations.$orgId.review
 import { loader as ledgerApi } from '~/routes/api.v1.ledger'
 import { action as registerForm } from '~/routes/register'
 import { action as loginForm } from '~/routes/login'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { makeUscc, orgCodeCheckChar } from '~/services/identity/codes'
 import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const body8 = 'MA5X9K01'
 const validUscc = makeUscc('91440101' + body8 + orgCodeCheckChar(body8))
@@ -33,7 +32,7 @@ async function register(body: unknown, options: { contentType?: string; lang?: s
 describe('bad input at the API and form boundaries', () => {
   useTestDb()
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
   })
 
   it('wrong checksum codes are field errors (400)', async () => {

@@ -3,9 +3,8 @@
 // submits; the authority returns it with a reason; the agency sees the reason, fixes and resubmits;
 // the authority approves and version 1 is published. Then the same through the JSON API, and bad input.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { BASE, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const AGENCY = 'amr@demo.gd.example'
 const AUTHORITY = 'authority@demo.gd.example'
@@ -61,7 +60,7 @@ describe('catalog review flow through the routes', () => {
   let orgId: string
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     agency = await sessionCookieFor(AGENCY)
     authority = await sessionCookieFor(AUTHORITY)
     const me = await call(await import('~/routes/api.v1.me'), 'loader', get('/api/v1/me', agency))

@@ -39,7 +39,6 @@ import { identifyLeak } from '~/services/delivery/fingerprint/identify.server'
 import { syntheticCsv } from '~/services/delivery/fingerprint/testing/synthetic'
 import { signDownloadLink } from '~/services/delivery/links.server'
 import { identifyAgainstDeliveries } from '~/services/delivery/lookup.server'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { expireDueLicences, reinstateAfterExtension } from '~/services/licences/expiry.server'
 import { issueLicence, termsFromTemplate } from '~/services/licences/issue.server'
 import { revokeLicence } from '~/services/licences/revoke.server'
@@ -48,7 +47,7 @@ import { dbName } from '~/utils/db.server'
 import { createRedis, getRedis } from '~/utils/redis.server'
 import { BASE, demoEmail, formRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { demoUser } from '../fixtures/products'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -96,7 +95,7 @@ describe('licences and delivery', () => {
   let buyerCookie: string
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     buyerCookie = await sessionCookieFor(demoEmail('buyer_staff'))
   })
   afterAll(async () => {

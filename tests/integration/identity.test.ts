@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Organization } from '#models/organization'
 import { User } from '#models/user'
 import { getQueue } from '#jobs/queues'
+import { getRedis } from '~/utils/redis.server'
 import { action as loginAction } from '~/routes/login'
 import { action as registerAction } from '~/routes/register'
 import { action as authorityAction } from '~/routes/authority._index'
@@ -278,6 +279,27 @@ describe('registration, approval and login (C1)', () => {
     expect(await authenticateApiKey(key, expiresAt)).toBeUndefined()
     const old = await createApiKey(owner, 'old', new Date(Date.now() - 366 * 86_400_000))
     expect(await authenticateApiKey(old.key)).toBeUndefined()
+  })
+
+  it('a second lockout of the same account and address lasts twice as long (backoff)', async () => {
+    const email = demoEmail('regulator')
+    const clientIp = '198.51.100.90'
+    const fail = () =>
+      login(new Request(BASE), { email, password: 'wrong-wrong', clientIp }).then(
+        () => ({ status: 200, params: { seconds: 0 } }),
+        (e: { status: number; params?: { seconds: number } }) => e,
+      )
+    for (let i = 0; i < 10; i++) await fail()
+    const first = await fail()
+    expect(first).toMatchObject({ status: 429 })
+    expect(first.params!.seconds).toBeGreaterThan(14 * 60)
+    expect(first.params!.seconds).toBeLessThanOrEqual(15 * 60)
+    // The lockout runs out (its key removed, as Redis would at its expiry); ten more failures lock again, for longer.
+    await getRedis().del(`${process.env.QUEUE_PREFIX}:login:accountAtSource:${email}|${clientIp}`)
+    for (let i = 0; i < 10; i++) await fail()
+    const second = await fail()
+    expect(second).toMatchObject({ status: 429 })
+    expect(second.params!.seconds).toBeGreaterThan(29 * 60)
   })
 
   it('a stranger’s failed logins lock the account only at the stranger’s address', async () => {

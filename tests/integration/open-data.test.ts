@@ -3,7 +3,6 @@
 // portal pages, conditional opening (Art. 32), the yearly open catalog and public comments (Art. 34).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { User } from '#models/user'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { createDraft } from '~/services/catalog/entries.server'
 import { decideEntry, submitEntry } from '~/services/catalog/review.server'
@@ -12,7 +11,7 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { ensureCatalogIndex, pollCatalogChanges, requestCatalogRebuild, searchCatalog, stopCatalogIndex } from '~/services/search/catalog-index.server'
 import { parseCatalogSearchParams } from '~/services/search/params'
 import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 import { closeQueues, getQueue } from '#jobs/queues'
 import { scan } from '#jobs/processors/scan'
 
@@ -57,7 +56,7 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
   let staffCookie: string
   beforeAll(async () => {
     stopCatalogIndex()
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     staffCookie = await sessionCookieFor(demoEmail('buyer_staff'))
   })
   afterAll(async () => {

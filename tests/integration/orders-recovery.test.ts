@@ -16,7 +16,6 @@ import { SeatClaim, seatClaimId } from '#models/seat-claim'
 import { StripeEvent } from '#models/stripe-event'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { action as orderAction } from '~/routes/orders.$orderId'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { cancelOrder, createOrder, loadOrder, projectOrderStatus } from '~/services/orders/orders.server'
 import { claimPaid, confirmTransfer, refundOrder } from '~/services/orders/payments.server'
@@ -27,7 +26,7 @@ import { getEnv } from '~/utils/env.server'
 import { createRedis } from '~/utils/redis.server'
 import { formRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { authUserByEmail, demoProduct, signedWebhook, stripeEvent } from '../fixtures/orders'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const MINUTE = 60_000
 
@@ -39,7 +38,7 @@ describe('orders recovered and refunded', () => {
   let vitalityId = ''
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     for (const who of ['buyer', 'authority', 'provider'] as const) {
       users[who] = await authUserByEmail(`${who}@demo.gd.example`)
       cookies[who] = await sessionCookieFor(`${who}@demo.gd.example`)

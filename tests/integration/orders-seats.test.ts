@@ -8,19 +8,18 @@ import { Licence } from '#models/licence'
 import { Order } from '#models/order'
 import { Product } from '#models/product'
 import { SeatClaim } from '#models/seat-claim'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { cancelOrder, createOrder } from '~/services/orders/orders.server'
 import { confirmTransfer } from '~/services/orders/payments.server'
 import { isDomainError } from '~/utils/errors'
 import { authUserByEmail, demoProduct } from '../fixtures/orders'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 describe('seats of a price plan', () => {
   useTestDb()
   let productId = ''
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     const product = await demoProduct('authority-land-use-parcels')
     productId = String(product._id)
     await Product.updateOne({ _id: product._id }, { $set: { 'pricePlans.0.seats': 10 } })

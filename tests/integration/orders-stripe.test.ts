@@ -15,7 +15,6 @@ import { action as orderFormAction } from '~/routes/market.$productId.order'
 import { action as orderAction } from '~/routes/orders.$orderId'
 import { action as payoutsAction } from '~/routes/provider.payouts'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { deliveryJobId } from '~/services/licences/issue.server'
 import { checkoutParams, platformFeeFen } from '~/services/orders/checkout.server'
 import { loadOrder } from '~/services/orders/orders.server'
@@ -26,7 +25,7 @@ import { formRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { demoProduct, signedWebhook, stripeEvent } from '../fixtures/orders'
 import { createRedis } from '~/utils/redis.server'
 import { getEnv } from '~/utils/env.server'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const DAY = 86_400_000
 
@@ -38,7 +37,7 @@ describe('orders paid through Stripe', () => {
 
   beforeAll(async () => {
     expect(process.env.STRIPE_API_URL, 'stripe-mock must be running (tests/setup/global.ts)').toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     for (const who of ['buyer', 'authority', 'provider'] as const) cookies[who] = await sessionCookieFor(`${who}@demo.gd.example`)
     statsId = String((await demoProduct('authority-enterprise-stats'))._id)
     vitalityId = String((await demoProduct('provider1-vitality-index'))._id)

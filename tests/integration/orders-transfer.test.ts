@@ -15,11 +15,10 @@ import { loader as ordersLoader } from '~/routes/orders._index'
 import { action as apiCreate, loader as apiList } from '~/routes/api.v1.orders'
 import { loader as apiGet } from '~/routes/api.v1.orders.$orderId'
 import { openApiDocument } from '~/services/api/contract'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { deliveryJobId } from '~/services/licences/issue.server'
 import { BASE, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
 import { demoProduct } from '../fixtures/orders'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 describe('orders paid by bank transfer', () => {
   useTestDb()
@@ -28,7 +27,7 @@ describe('orders paid by bank transfer', () => {
   let orderId = ''
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     for (const who of ['buyer', 'authority', 'provider', 'provider2', 'regulator'] as const) cookies[who] = await sessionCookieFor(`${who}@demo.gd.example`)
     productId = String((await demoProduct('provider1-vitality-index'))._id)
   })

@@ -12,11 +12,10 @@ import { loader as productLoader } from '~/routes/api.v1.products.$productId'
 import { action as versionsAction } from '~/routes/api.v1.products.$productId.versions'
 import { loader as provenanceLoader } from '~/routes/api.v1.products.$productId.versions.$number.provenance'
 import { action as runsAction } from '~/routes/api.v1.products.$productId.runs'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { createApiKey } from '~/services/identity/auth.server'
 import { productInput, demoUser, seededEntryId } from '../fixtures/products'
 import { BASE, jsonRequest, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 describe('products API', () => {
   useTestDb()
@@ -24,7 +23,7 @@ describe('products API', () => {
   let buyerKey: string
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     providerKey = (await createApiKey(await demoUser('provider@demo.gd.example'), 'test')).key
     buyerKey = (await createApiKey(await demoUser('buyer@demo.gd.example'), 'test')).key
   }, 240_000)

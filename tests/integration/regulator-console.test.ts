@@ -10,12 +10,11 @@ import { loader as csvLoader } from '~/routes/regulator.log[.]csv'
 import { loader as entryLoader } from '~/routes/regulator.log.$seq'
 import { loader as logLoader } from '~/routes/regulator.log._index'
 import { loader as exportLoader } from '~/routes/regulator.export'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { listLedger } from '~/services/ledger/ledger.server'
 import { verifyExport } from '~/services/ledger/verify-export.server'
 import { csvCell, subjectHref } from '~/services/supervision/queries.server'
 import { BASE, demoEmail, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 useTestDb()
 
@@ -31,7 +30,7 @@ async function lastQuery() {
 
 describe('regulator console', () => {
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     cookie = await sessionCookieFor(demoEmail('regulator'))
     regulatorId = String((await User.findOne({ email: demoEmail('regulator') }).lean())!._id)
   })

@@ -4,9 +4,8 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '#models/user'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 type Access = 'public' | 'signed-in' | readonly Role[]
 interface RouteAccess {
@@ -216,7 +215,7 @@ describe('every route checks permissions on the server', () => {
   const cookies = new Map<Role, string>()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
   })
   // Fresh sessions per test: the logout action revokes the one it is given.
   beforeEach(async () => {

@@ -15,7 +15,6 @@ import { Licence } from '#models/licence'
 import { ProductVersion } from '#models/product-version'
 import { storageSweep } from '#jobs/processors/storage-sweep'
 import { deliverLicence } from '~/services/delivery/deliver.server'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { createProduct } from '~/services/products/products.server'
 import { receiveVersionFile } from '~/services/products/upload.server'
@@ -24,7 +23,7 @@ import { contentStore } from '~/services/storage/store.server'
 import { orgStorageUsed, referencedKeys, sweepUnreferencedBlobs } from '~/services/storage/sweep.server'
 import { BASE } from '../fixtures/auth'
 import { demoUser, productInput, seededEntryId } from '../fixtures/products'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const BOUNDARY = '----gdpdeSweepBoundary'
 const MB = 1024 * 1024
@@ -60,7 +59,7 @@ describe('storage quota and the sweep of unreferenced blobs', () => {
   let number: number
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     // Deliver the seeded licences too: their fingerprinted copies are blobs records refer to.
     for (const licence of await Licence.find({}, { _id: 1 }).lean()) await deliverLicence(String(licence._id)).catch(() => undefined)
     provider = await demoUser('provider@demo.gd.example')

@@ -9,13 +9,12 @@ import { loader as csvLoader } from '~/routes/supervision.reports.$reportId.csv'
 import { loader as pdfLoader } from '~/routes/supervision.reports.$reportId.pdf'
 import { loader as tradesLoader } from '~/routes/regulator.products.$productId'
 import { loader as lookupLoader } from '~/routes/regulator.products._index'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
 import { reportPdf } from '~/services/supervision/report-export.server'
 import { generateSupervisionReport, getSupervisionReport } from '~/services/supervision/reports.server'
 import { i18nFor } from '~/utils/i18n.server'
 import { BASE, demoEmail, formRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { useTestDb } from '../setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 process.env.QUEUE_PREFIX = `test-supervision-pages-${process.env.VITEST_POOL_ID ?? 0}-${Date.now()}`
 
@@ -35,7 +34,7 @@ const thisMonth = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 
 
 describe('supervision report pages', () => {
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     regulator = await sessionCookieFor(demoEmail('regulator'))
     authority = await sessionCookieFor(demoEmail('authority_admin'))
     await appendLedger({ action: 'order.created', subjects: [`order:o1`, `product:${PRODUCT}`], summary: { productId: PRODUCT, sellerOrgId: 'c'.repeat(24) } })

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { startMongoDev, startRedis, startStripeMock, type RunningService } from '../../tools/services'
+import { createSeedTemplate } from './seed-template'
 
 export default async function setup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gdpde-test-'))
@@ -42,6 +43,8 @@ export default async function setup() {
   process.env.STRIPE_API_URL = stripeMock.url
   process.env.STRIPE_SECRET_KEY = `sk_test_${randomBytes(12).toString('hex')}`
   process.env.STRIPE_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('hex')}`
+  // The demo world, seeded once for every file that needs it (tests/setup/seed-template.ts).
+  process.env.TEST_SEED_TEMPLATE = JSON.stringify(createSeedTemplate(dir))
 
   return async () => {
     await Promise.all(started.map((s) => s.stop()))

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { CalendarDay, CalendarYear } from '#models/calendar-day'
 import { User } from '#models/user'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { loadAuthUser } from '~/services/identity/auth.server'
 import { type DomainError } from '~/utils/errors'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import {
   addWorkingDays,
   addWorkingDaysIn,
@@ -79,7 +78,7 @@ describe('working-day calendar (maintained by the authority)', () => {
   useTestDb()
 
   it('ships sample years marked as sample; the authority publishes a year, replacing the sample', async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     const years = await listCalendarYears()
     expect(years.map((y) => [y.year, y.source])).toEqual([
       [2025, 'sample'],

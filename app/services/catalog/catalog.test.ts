@@ -5,12 +5,11 @@ import { CatalogDeadline } from '#models/catalog-deadline'
 import { CatalogEntry } from '#models/catalog-entry'
 import { CatalogReview, reviewClaimId } from '#models/catalog-review'
 import { User } from '#models/user'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { listLedger } from '~/services/ledger/ledger.server'
 import { addWorkingDays } from '~/services/calendar/working-days.server'
 import { DomainError } from '~/utils/errors'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { markLegalBasisChanged, listOpenDeadlines, runDeadlineSweep } from './deadlines.server'
 import { createDraft, getEntryForIndex, getEntryForUser, listEntriesForIndex, loadEntry, onCatalogChange, updateDraft, type CatalogChange } from './entries.server'
 import { freshnessDueAt, listStaleEntries, recordDataUpdate, runFreshnessSweep } from './freshness.server'
@@ -80,7 +79,7 @@ describe('catalog rules', () => {
   useTestDb()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     psb = await user('psb@demo.gd.example')
     amr = await user('amr@demo.gd.example')
     authority = await user('authority@demo.gd.example')

@@ -16,7 +16,6 @@ import { scan } from '#jobs/processors/scan'
 import { action as reportAction, loader as reportLoader } from '~/routes/scans.$id'
 import { action as settingsAction, loader as settingsLoader } from '~/routes/authority.desensitize-settings'
 import { loader as versionLoader } from '~/routes/provider.products.$productId.versions.$number'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { createProduct } from '~/services/products/products.server'
@@ -24,7 +23,7 @@ import { addFileToDraft, createDraftVersion, submitVersion } from '~/services/pr
 import { contentStore } from '~/services/storage/store.server'
 import { BASE, formRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser, productInput, seededEntryId } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import type { DesensitizeOffer } from './profiles.server'
 import { minKByGrade } from './settings.server'
 
@@ -63,7 +62,7 @@ describe('desensitizing a failed file and the minimum k', () => {
   let provider: AuthUser
   let cookie: string
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     provider = await demoUser('provider@demo.gd.example')
     cookie = await sessionCookieFor('provider@demo.gd.example')
   })

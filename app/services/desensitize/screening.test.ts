@@ -8,12 +8,11 @@ import { ScanLink, ScanReport } from '#models/scan-report'
 import { User } from '#models/user'
 import { closeQueues } from '#jobs/queues'
 import { scan } from '#jobs/processors/scan'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { listLedger } from '~/services/ledger/ledger.server'
 import { DomainError } from '~/utils/errors'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { requestScan, requireScreeningPassed, resolveStoredFile, screeningStatus } from './screening.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'desens-storage-'))
@@ -32,7 +31,7 @@ describe('scan job and screening gate', () => {
   useTestDb()
   let providerOrg = ''
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     providerOrg = String((await User.findOne({ email: 'provider@demo.gd.example' }).lean())!.orgId)
   })
   afterAll(async () => {

@@ -236,6 +236,22 @@ function loginLimiter(scope: LoginScope) {
   return loginLimiters[scope]
 }
 
+let lockoutCounter: RateLimiterRedis | undefined
+
+/** Lockouts of one key in the last day: each doubles the next one (15 min, 30 min, 1 h … at most a day). */
+function lockouts() {
+  lockoutCounter ??= new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${getEnv().QUEUE_PREFIX}:login:lockouts`, points: 1_000_000, duration: 24 * 3600 })
+  return lockoutCounter
+}
+
+/** Counts a failed login under `key`; the failure that reaches the limit starts a lockout with backoff. */
+async function countFailure(scope: LoginScope, key: string): Promise<void> {
+  const res = await loginLimiter(scope).penalty(key)
+  if (res.consumedPoints !== LOGIN_LIMITS[scope]) return
+  const n = (await lockouts().penalty(`${scope}:${key}`)).consumedPoints
+  await loginLimiter(scope).block(key, Math.min(15 * 60 * 2 ** (n - 1), 24 * 3600))
+}
+
 function loginKeys(email: string, clientIp: string | undefined): [LoginScope, string][] {
   const source = clientIp ?? 'unknown'
   return [
@@ -268,7 +284,7 @@ export async function login(
   dummyHash ??= hashPassword(randomToken())
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash))
   if (!user || !ok) {
-    await Promise.all(keys.map(([scope, key]) => loginLimiter(scope).penalty(key)))
+    await Promise.all(keys.map(([scope, key]) => countFailure(scope, key)))
     throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
   }
   if (user.orgId) {

@@ -12,12 +12,12 @@ import { LedgerEntry } from '#models/ledger-entry'
 import { LedgerNode } from '#models/ledger-node'
 import { LedgerSigningKey } from '#models/ledger-signing-key'
 import { checkpointLedger } from '#jobs/processors/ledger-checkpoint'
-import { DEMO_USERS, seedDemoWorld } from '~/services/demo/seed.server'
+import { DEMO_USERS } from '~/services/demo/seed.server'
 import { decryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { permissionsOf } from '~/utils/permissions'
 import { BASE, demoEmail, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { loader as proofLoader } from '../../routes/api.v1.ledger.$seq.proof'
 import { loader as consistencyLoader } from '../../routes/api.v1.ledger.consistency'
 import { loader as checkpointsLoader } from '../../routes/api.v1.ledger.checkpoints'
@@ -87,7 +87,7 @@ describe('ledger checkpoints (C11)', () => {
   useTestDb()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     await appendMany(20)
   })
 

@@ -11,12 +11,11 @@ import { loader as packageSearch } from '~/routes/api.3.action.package_search'
 import { action as packageShowPost, loader as packageShow } from '~/routes/api.3.action.package_show'
 import { loader as portal } from '~/routes/open._index'
 import { loader as entryPage } from '~/routes/open.entries.$id._index'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { loadAuthUser } from '~/services/identity/auth.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { stopCatalogIndex } from '~/services/search/catalog-index.server'
 import { BASE, jsonRequest, settle } from '../../../tests/fixtures/auth'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { publishDistributionFile, screeningSubject } from './files.server'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,7 +30,7 @@ describe('screening on the open portal and in the CKAN API', () => {
   let key = ''
   beforeAll(async () => {
     stopCatalogIndex()
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     const entry = await CatalogEntry.findOne({ 'content.title.zh': '企业登记基本信息' }).lean()
     entryId = String(entry!._id)
   })

@@ -10,11 +10,10 @@ import { Licence, LicenceEvent } from '#models/licence'
 import { LedgerEntry } from '#models/ledger-entry'
 import { ProductVersion } from '#models/product-version'
 import { SharingGrant } from '#models/sharing-grant'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
 import { demoUser, draftWithFile, productInput, seededEntryId } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { scan } from '#jobs/processors/scan'
 import { contentStore } from '~/services/storage/store.server'
 import { listingSweep } from '#jobs/processors/listing-sweep'
@@ -76,7 +75,7 @@ describe('products: listing rules', () => {
   useTestDb()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     provider = await demoUser('provider@demo.gd.example')
     provider2 = await demoUser('provider2@demo.gd.example')
     authority = await demoUser('authority@demo.gd.example')

@@ -7,10 +7,9 @@ process.env.STORAGE_DIR = mkdtempSync(path.join(os.tmpdir(), 'gdpde-pages-'))
 
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Product } from '#models/product'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { createI18n } from '~/i18n/config'
 import { demoUser } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { inputCandidates, versionConsoleData, consoleProductData } from './console.server'
 import { listingQueue } from './listing.server'
 import { stopMarketIndex } from './market-index.server'
@@ -25,7 +24,7 @@ describe('marketplace and console pages', () => {
 
   beforeAll(async () => {
     stopMarketIndex()
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
   }, 240_000)
 
   it('searches listed products with facets; private results and unreviewed products are not listed', async () => {

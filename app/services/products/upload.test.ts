@@ -14,11 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProductVersion } from '#models/product-version'
 import { action as uploadAction } from '~/routes/api.v1.products.$productId.versions.$number.files'
 import { action as versionPageAction } from '~/routes/provider.products.$productId.versions.$number'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser, productInput, seededEntryId } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { createProduct } from './products.server'
 import { receiveVersionFile } from './upload.server'
 import { createDraftVersion } from './versions.server'
@@ -77,7 +76,7 @@ describe('version file uploads', () => {
   let number: number
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     provider = await demoUser('provider@demo.gd.example')
     cookie = await sessionCookieFor('provider@demo.gd.example')
     otherCookie = await sessionCookieFor('provider2@demo.gd.example')

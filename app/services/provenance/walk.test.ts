@@ -5,9 +5,8 @@ import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import { productInput, seededEntryId } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { toProvJson } from './prov-json.server'
 import { walkProvenance } from './walk.server'
 
@@ -46,7 +45,7 @@ describe('provenance walk', () => {
   let e3: string
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     e1 = await seededEntryId('amr', '0001')
     e2 = await seededEntryId('amr', '0004')
     e3 = await seededEntryId('nr', '0004')

@@ -11,12 +11,11 @@ import { LedgerEntry } from '#models/ledger-entry'
 import { Product } from '#models/product'
 import { ResearchDecision, ResearchRequest } from '#models/research-request'
 import { ART23_REPLY_WORKING_DAYS, addWorkingDays } from '~/services/calendar/working-days.server'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
 import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser, seededEntryId } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { assertGrantEnd, decideResearchRequest } from './decisions.server'
 import { runResearchReplySweep, submitResearchRequest } from './requests.server'
@@ -63,7 +62,7 @@ describe('research access (Art. 26)', () => {
   useTestDb()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     researcher = await demoUser('researcher@demo.gd.example')
     provider = await demoUser('provider@demo.gd.example')
     provider2 = await demoUser('provider2@demo.gd.example')

@@ -8,12 +8,11 @@ import { UsageReport, UsageReportOverdue } from '#models/usage-report'
 import { usageReminders } from '#jobs/processors/usage-reminders'
 import { notify } from '#jobs/processors/notify'
 import { addWorkingDays } from '~/services/calendar/working-days.server'
-import { seedDemoWorld } from '~/services/demo/seed.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
 import { jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
-import { useTestDb } from '../../../tests/setup/db'
+import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import { listOverdueReports, periodLabel, reportPeriods, runUsageReportSweep, submitUsageReport, USAGE_REPORT_GRACE_WORKING_DAYS } from './usage-reports.server'
 
 const DAY = 86_400_000
@@ -57,7 +56,7 @@ describe('usage reports (Art. 46)', () => {
   useTestDb()
 
   beforeAll(async () => {
-    await seedDemoWorld()
+    await seedDemoWorldFromTemplate()
     buyer = await demoUser('buyer@demo.gd.example')
     provider = await demoUser('provider@demo.gd.example')
     researcher = await demoUser('researcher@demo.gd.example')
