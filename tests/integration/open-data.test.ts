@@ -32,6 +32,7 @@ const packageSearch = import('~/routes/api.3.action.package_search')
 const packageShow = import('~/routes/api.3.action.package_show')
 const packageList = import('~/routes/api.3.action.package_list')
 const organizationList = import('~/routes/api.3.action.organization_list')
+const actionByName = import('~/routes/api.action.$name')
 const portal = import('~/routes/open._index')
 const entryPage = import('~/routes/open.entries.$id._index')
 const download = import('~/routes/open.entries.$id.download.$key')
@@ -174,7 +175,6 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
 
     it('bad CKAN parameters are a 409 Validation Error naming the field', async () => {
       for (const [query, field] of [
-        ['rows=5000', 'rows'],
         ['rows=abc', 'rows'],
         ['fq=colour:red', 'fq'],
         ['fq=open_attribute:sometimes', 'fq'],
@@ -188,6 +188,61 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
         expect(body.error.__type).toBe('Validation Error')
         expect(body.error[field], query).toBeDefined()
       }
+    })
+
+    it('harvesters work unchanged: the unversioned /api/action path, rows clamped to the maximum, CKAN’s keys and timestamps', async () => {
+      const unversioned = await json(await call(actionByName, 'loader', get('/api/action/package_search?rows=5000'), { name: 'package_search' }))
+      expect(unversioned.success).toBe(true)
+      const versioned = await json(await call(packageSearch, 'loader', get('/api/3/action/package_search?rows=5000')))
+      expect(unversioned.result.count).toBe(versioned.result.count)
+      expect(versioned.result.results.length).toBe(Math.min(versioned.result.count, 1000))
+      const posted = await json(await call(actionByName, 'action', jsonRequest('/api/action/package_search', { q: '土地', rows: 1 }), { name: 'package_search' }))
+      expect(posted.result.results).toHaveLength(1)
+      const unknown = await call(actionByName, 'loader', get('/api/action/package_purge'), { name: 'package_purge' })
+      expect(unknown.status).toBe(404)
+      expect((await json(unknown)).error.__type).toBe('Not Found Error')
+      const pkg = versioned.result.results[0]
+      for (const key of ['author_email', 'maintainer_email', 'license_url', 'creator_user_id', 'metadata_created', 'metadata_modified', 'extras', 'resources', 'organization']) {
+        expect(pkg, key).toHaveProperty(key)
+      }
+      // CKAN's format: naive UTC with microseconds, no zone designator.
+      expect(pkg.metadata_modified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)
+      expect(Array.isArray(pkg.extras)).toBe(true)
+      const orgs = await json(await call(actionByName, 'loader', get('/api/action/organization_list?all_fields=true'), { name: 'organization_list' }))
+      for (const key of ['id', 'name', 'title', 'created', 'image_display_url', 'package_count', 'is_organization', 'state']) expect(orgs.result[0], key).toHaveProperty(key)
+      expect(orgs.result[0].created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)
+    })
+
+    it('a harvest crawl: sort by id, name or title, OR groups, exclusions and metadata_modified ranges in fq', async () => {
+      const search = async (query: string) => (await json(await call(actionByName, 'loader', get(`/api/action/package_search?${query}`), { name: 'package_search' }))).result
+      const all = await search('rows=1000')
+      expect(all.count).toBeGreaterThan(3)
+      // ckanext-harvest pages through `id asc` with a dataset_type filter: every package once, in id order.
+      const pages: string[] = []
+      for (let startAt = 0; startAt < all.count; startAt += 2) {
+        const page = await search(`fq=%2Bdataset_type:dataset&sort=id asc&rows=2&start=${startAt}`)
+        pages.push(...page.results.map((r: { id: string }) => r.id))
+      }
+      expect(pages).toEqual([...all.results.map((r: { id: string }) => r.id)].sort())
+      const byName = (await search('sort=name asc&rows=1000')).results.map((r: { name: string }) => r.name)
+      expect(byName).toEqual([...byName].sort())
+      const byTitle = (await search('sort=title_string asc&rows=1000')).results.map((r: { title: string }) => r.title)
+      expect(byTitle).toEqual([...byTitle].sort((a, b) => a.localeCompare(b, 'zh')))
+      const newest = (await search('sort=metadata_modified desc&rows=1000')).results.map((r: { metadata_modified: string }) => r.metadata_modified)
+      expect(newest).toEqual([...newest].sort().reverse())
+      // OR groups and exclusions by organization.
+      const orgs = [...new Set(all.results.map((r: { owner_org: string }) => r.owner_org))] as string[]
+      expect(orgs.length).toBeGreaterThanOrEqual(2)
+      const either = await search(`fq=organization:(${orgs[0]} OR ${orgs[1]})&rows=1000`)
+      expect(either.results.every((r: { owner_org: string }) => r.owner_org === orgs[0] || r.owner_org === orgs[1])).toBe(true)
+      const without = await search(`fq=-organization:${orgs[0]}&rows=1000`)
+      expect(without.count).toBe(all.results.filter((r: { owner_org: string }) => r.owner_org !== orgs[0]).length)
+      expect(without.results.some((r: { owner_org: string }) => r.owner_org === orgs[0])).toBe(false)
+      // Incremental harvest: modified since a time (and nothing from the future).
+      const since = await search(`fq=metadata_modified:[${newest.at(-1)}Z TO *]&rows=1000`)
+      expect(since.count).toBe(all.count)
+      expect((await search('fq=metadata_modified:[NOW TO *]&rows=1000')).count).toBe(0)
+      expect((await call(actionByName, 'loader', get('/api/action/package_search?fq=metadata_modified:[yesterday TO *]'), { name: 'package_search' })).status).toBe(409)
     })
 
     it('package_show by id and by name; a not-open entry is Not Found for the public', async () => {

@@ -193,6 +193,8 @@ const TABLE: Record<string, RouteAccess> = {
   'licences.$licenceId.odrl[.]json.ts': { path: `/licences/${ID}/odrl.json`, loader: LICENCE_READERS, action: 'public', json: true },
   'licences.$licenceId.download.$key.ts': { path: `/licences/${ID}/download/data.csv`, loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'], action: 'public' },
   'api.v1.licences.$licenceId.rows.ts': { path: `/api/v1/licences/${ID}/rows`, loader: [], action: 'public', json: true },
+  // CKAN's unversioned action API (ckanapi's default path): public, like /api/3/action.
+  'api.action.$name.ts': { path: '/api/action/package_search', loader: 'public', action: 'public', json: true },
   'regulator.fingerprint.tsx': { path: '/regulator/fingerprint', loader: LEDGER_READERS, action: LEDGER_READERS },
 }
 

@@ -4,7 +4,7 @@
 // facet.field, facet.limit), validation errors as 409 "Validation Error" and missing objects as
 // 404 "Not Found Error" — so ckanapi, CKAN's harvester and other CKAN clients work unchanged.
 import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
-import { CATALOG_FACETS, type CatalogFacet } from '~/services/search/catalog-documents'
+import { CATALOG_FACETS, type CatalogFacet, type CatalogSummary } from '~/services/search/catalog-documents'
 import {
   catalogAudience,
   catalogDepartments,
@@ -12,6 +12,7 @@ import {
   listCatalogSummaries,
   searchCatalog,
   type CatalogAudience,
+  type CatalogSearchResult,
 } from '~/services/search/catalog-index.server'
 import { checkFacetValue, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, type CatalogSearchParams, type SortName } from '~/services/search/params'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -49,6 +50,20 @@ const SORTS: Record<string, SortName> = {
   'metadata_modified asc': 'modified_asc',
   'metadata_created desc': 'modified_desc',
   'metadata_created asc': 'modified_asc',
+}
+
+/**
+ * Sorts CKAN harvesters ask for that are not relevance or time: applied to the matching entries'
+ * summaries after the search (ckanext-harvest pages through `id asc`; ckanapi dumps by `name asc`).
+ */
+type SummarySort = { field: 'id' | 'name' | 'title' | 'modified'; desc: boolean }
+const SUMMARY_SORTS: Record<string, SummarySort> = {
+  'id asc': { field: 'id', desc: false },
+  'id desc': { field: 'id', desc: true },
+  'name asc': { field: 'name', desc: false },
+  'name desc': { field: 'name', desc: true },
+  'title_string asc': { field: 'title', desc: false },
+  'title_string desc': { field: 'title', desc: true },
 }
 
 /** A CKAN validation error: 409 with the field named, like CKAN's `ValidationError`. */
@@ -153,10 +168,35 @@ function facetOf(field: string): CatalogFacet {
   return facet
 }
 
-/** CKAN's `fq`: Solr filter clauses `field:value` or `field:"quoted value"`, joined by spaces or AND. */
-export function parseFq(fq: string): Partial<Record<CatalogFacet, string[]>> {
-  const filters: Partial<Record<CatalogFacet, string[]>> = {}
-  const clause = /\+?([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))/gy
+/** A parsed `fq`: facet values to keep (values of one field are alternatives), to drop, and a time range. */
+export interface CkanFilterQuery {
+  filters: Partial<Record<CatalogFacet, string[]>>
+  exclude: Partial<Record<CatalogFacet, string[]>>
+  /** `metadata_modified:[from TO to]`, epoch ms; either end open. */
+  modified?: { from?: number; to?: number }
+}
+
+const SOLR_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$/
+
+function rangeEnd(raw: string, name: string): number | undefined {
+  if (raw === '*') return undefined
+  if (raw.startsWith('NOW')) {
+    const m = /^NOW(?:-(\d+)DAYS?)?$/.exec(raw)
+    if (!m) invalid('fq', `Unsupported date in ${name}: ${raw.slice(0, 40)}`)
+    return Date.now() - Number(m[1] ?? 0) * 86_400_000
+  }
+  if (!SOLR_DATE.test(raw)) invalid('fq', `Unsupported date in ${name}: ${raw.slice(0, 40)}`)
+  return Date.parse(raw.endsWith('Z') ? raw : `${raw}Z`)
+}
+
+/**
+ * CKAN's `fq`: Solr filter clauses joined by spaces or AND — `field:value`, `field:"quoted value"`,
+ * `field:(a OR b)`, a leading `-` to exclude and `+` to require, `metadata_modified:[from TO to]`
+ * (ISO dates, `NOW`, `NOW-7DAYS`, `*`), and `dataset_type:dataset` (every package is one).
+ */
+export function parseFq(fq: string): CkanFilterQuery {
+  const query: CkanFilterQuery = { filters: {}, exclude: {} }
+  const clause = /([+-]?)([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|\(([^()]*)\)|\[(\S+) TO (\S+)\]|([^\s"()]+))/y
   let rest = fq.trim()
   while (rest.length) {
     const and = /^(AND\s+|&&\s*)/.exec(rest)
@@ -167,21 +207,69 @@ export function parseFq(fq: string): Partial<Record<CatalogFacet, string[]>> {
     clause.lastIndex = 0
     const m = clause.exec(rest)
     if (!m) invalid('fq', `Cannot parse the filter query near: ${rest.slice(0, 40)}`)
-    const facet = facetOf(m[1]!)
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!
-    try {
-      checkFacetValue(facet, value)
-    } catch (error) {
-      if (error instanceof DomainError) invalid('fq', `Unknown value for ${m[1]}: ${value.slice(0, 40)}`)
-      throw error
-    }
-    ;(filters[facet] ??= []).push(value)
     rest = rest.slice(m[0].length).trimStart()
+    const [, sign, field, quoted, group, from, to, bare] = m
+    if (field === 'metadata_modified' || field === 'metadata_created') {
+      if (from === undefined || sign === '-') invalid('fq', `${field} takes a range: [from TO to]`)
+      query.modified = { from: rangeEnd(from, field), to: rangeEnd(to!, field) }
+      continue
+    }
+    if (field === 'dataset_type' || field === 'type') {
+      const value = quoted ?? bare ?? group ?? ''
+      if (value !== 'dataset' || sign === '-') invalid('fq', 'Every package here is a dataset')
+      continue
+    }
+    if (from !== undefined) invalid('fq', `Ranges are supported on metadata_modified only`)
+    const facet = facetOf(field!)
+    const values =
+      group !== undefined
+        ? group.split(/\s+OR\s+/).map((v) => v.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean)
+        : [quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare!]
+    for (const value of values) {
+      try {
+        checkFacetValue(facet, value)
+      } catch (error) {
+        if (error instanceof DomainError) invalid('fq', `Unknown value for ${field}: ${value.slice(0, 40)}`)
+        throw error
+      }
+    }
+    const into = sign === '-' ? query.exclude : query.filters
+    ;(into[facet] ??= []).push(...values)
   }
-  return filters
+  return query
+}
+
+/** A summary's values for a facet (what `exclude` compares against). */
+function facetValues(summary: CatalogSummary, facet: CatalogFacet): readonly string[] {
+  switch (facet) {
+    case 'department':
+      return [summary.orgId]
+    case 'region':
+      return [summary.regionCode]
+    case 'tags':
+      return summary.tags
+    case 'format':
+      return summary.formats
+    default:
+      return [String((summary as unknown as Record<string, unknown>)[facet] ?? '')]
+  }
+}
+
+function summarySortKey(summary: CatalogSummary, field: SummarySort['field']): string | number {
+  if (field === 'id') return summary.id
+  if (field === 'name') return slug(summary.code)
+  if (field === 'title') return summary.title.zh
+  return Date.parse(summary.publishedAt)
 }
 
 // --------------------------------------------------------------------------- views
+
+/** CKAN's timestamp format: naive UTC, microseconds, no zone (`2026-01-15T08:30:00.123000`). */
+export function ckanTime(iso: string | null | undefined): string | null {
+  if (!iso) return null
+  const time = new Date(iso)
+  return Number.isNaN(time.getTime()) ? null : time.toISOString().replace(/Z$/, '000')
+}
 
 function slug(code: string): string {
   return code.toLowerCase()
@@ -199,7 +287,11 @@ export function ckanOrganization(id: string, name: { zh: string; en: string }, p
     state: 'active',
     approval_status: 'approved',
     image_url: '',
+    image_display_url: '',
     description: '',
+    // The organisation's id is an ObjectId: its first four bytes are when it was created.
+    created: /^[0-9a-f]{24}$/.test(id) ? ckanTime(new Date(parseInt(id.slice(0, 8), 16) * 1000).toISOString()) : null,
+    num_followers: 0,
     ...(packageCount !== undefined ? { package_count: packageCount } : {}),
   }
 }
@@ -243,13 +335,17 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
     state: 'active',
     private: false,
     version: String(record.version),
-    metadata_created: record.publishedAt,
-    metadata_modified: record.publishedAt,
+    metadata_created: ckanTime(record.publishedAt),
+    metadata_modified: ckanTime(record.publishedAt),
     owner_org: record.orgId,
     organization: ckanOrganization(record.orgId, record.orgName),
     author: record.orgName.zh,
+    author_email: null,
     maintainer: record.orgName.zh,
+    maintainer_email: null,
+    creator_user_id: null,
     license_id: 'notspecified',
+    license_url: null,
     license_title: c.openAttribute === 'open_unconditional' ? '无条件开放 Open' : '有条件开放 Open on conditions',
     isopen: c.openAttribute === 'open_unconditional',
     num_tags: c.tags.length,
@@ -272,8 +368,14 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
         url_type: d.accessUrl ? null : 'upload',
         screening_status: status,
         desensitized: Boolean(d.desensitized),
-        created: record.publishedAt,
-        last_modified: record.lastDataUpdateAt,
+        created: ckanTime(record.publishedAt),
+        last_modified: ckanTime(record.lastDataUpdateAt),
+        metadata_modified: ckanTime(record.publishedAt),
+        mimetype: null,
+        size: null,
+        hash: '',
+        cache_url: null,
+        resource_type: null,
       }
     }),
     extras: Object.entries(extras)
@@ -309,21 +411,52 @@ export async function packageSearch(params: Record<string, unknown>, audience: C
   if (q.length > MAX_QUERY_LENGTH) invalid('q', `Must be at most ${MAX_QUERY_LENGTH} characters`)
   // Solr's match-all query.
   const text = q.trim() === '*:*' ? '' : q
-  const rows = int(params, 'rows', 10, 0, CKAN_ROWS_MAX)
+  // As CKAN does: `rows` above ckan.search.rows_max is cut to it, not refused (harvesters ask for more).
+  const rows = Math.min(int(params, 'rows', 10, 0, 1_000_000_000), CKAN_ROWS_MAX)
   const start = int(params, 'start', 0, 0, MAX_RESULT_WINDOW)
   if (start + rows > MAX_RESULT_WINDOW) invalid('start', `start + rows must not exceed ${MAX_RESULT_WINDOW}`)
   const sortRaw = (str(params, 'sort') ?? (text ? 'score desc, metadata_modified desc' : 'metadata_modified desc')).trim().replace(/\s+/g, ' ')
-  const sort = SORTS[sortRaw]
-  if (!sort) invalid('sort', `Unsupported sort; use one of: ${Object.keys(SORTS).join(' | ')}`)
-  const filters = parseFq(str(params, 'fq') ?? '')
+  const summarySort = SUMMARY_SORTS[sortRaw]
+  const sort = SORTS[sortRaw] ?? (summarySort ? 'modified_desc' : undefined)
+  if (!sort) invalid('sort', `Unsupported sort; use one of: ${[...Object.keys(SORTS), ...Object.keys(SUMMARY_SORTS)].join(' | ')}`)
+  const fq = parseFq(str(params, 'fq') ?? '')
   const facetFields = stringList(params, 'facet.field') ?? []
   const facets = facetFields.map((f) => facetOf(f))
   const facetLimit = int(params, 'facet.limit', 50, -1, 1000)
-  const search: CatalogSearchParams = { q: text, filters, sort: sort === 'relevance' && !text ? 'modified_desc' : sort, offset: start, limit: rows }
-  const result = await searchCatalog({ ...search, limit: Math.max(rows, 1) }, audience, {
-    facets,
-    facetLimit: facetLimit < 0 ? 1000 : facetLimit,
-  })
+  const search: CatalogSearchParams = { q: text, filters: fq.filters, sort: sort === 'relevance' && !text ? 'modified_desc' : sort, offset: start, limit: rows }
+  const postFilter = summarySort !== undefined || fq.modified !== undefined || Object.keys(fq.exclude).length > 0
+  let result = await searchCatalog(
+    postFilter ? { ...search, offset: 0, limit: MAX_RESULT_WINDOW } : { ...search, limit: Math.max(rows, 1) },
+    audience,
+    { facets, facetLimit: facetLimit < 0 ? 1000 : facetLimit },
+  )
+  if (postFilter) {
+    // Exclusions, the time range and string sorts over every match (at most MAX_RESULT_WINDOW).
+    let items = result.items.filter((item) => {
+      for (const [facet, values] of Object.entries(fq.exclude) as [CatalogFacet, string[]][]) {
+        if (facetValues(item, facet).some((v) => values.includes(v))) return false
+      }
+      const modified = Date.parse(item.publishedAt)
+      return !fq.modified || ((fq.modified.from === undefined || modified >= fq.modified.from) && (fq.modified.to === undefined || modified <= fq.modified.to))
+    })
+    if (summarySort) {
+      const sign = summarySort.desc ? -1 : 1
+      items = [...items].sort((a, b) => {
+        const x = summarySortKey(a, summarySort.field)
+        const y = summarySortKey(b, summarySort.field)
+        const order = typeof x === 'number' ? x - (y as number) : summarySort.field === 'title' ? x.localeCompare(y as string, 'zh') : x < y ? -1 : x > y ? 1 : 0
+        return sign * order || (a.id < b.id ? -1 : 1)
+      })
+    }
+    const counted: CatalogSearchResult['facets'] = {}
+    for (const facet of facets) {
+      const counts = new Map<string, number>()
+      for (const item of items) for (const v of facetValues(item, facet)) counts.set(v, (counts.get(v) ?? 0) + 1)
+      const labels = new Map((result.facets[facet] ?? []).map((f) => [f.value, f.label]))
+      counted[facet] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count, label: labels.get(value) }))
+    }
+    result = { ...result, total: items.length, items: items.slice(start, start + rows), facets: counted }
+  }
   const records = rows === 0 ? [] : await recordsOf(result.items.map((i) => i.id))
   const searchFacets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {}
   const plainFacets: Record<string, Record<string, number>> = {}
@@ -470,6 +603,13 @@ export async function organizationList(params: Record<string, unknown>, audience
   )
   const page = orgs.slice(offset, offset + limit)
   return allFields ? page.map((o) => ckanOrganization(o.id, o.name, o.count)) : page.map((o) => o.id)
+}
+
+/** `/api/action/<name>` (ckanapi's default path) and `/api/3/action/<name>`: a known action, or CKAN's 404. */
+export function ckanActionByName(name: string | undefined, request: Request, origin: string): Promise<Response> {
+  if (name && (CKAN_ACTIONS as readonly string[]).includes(name)) return ckanResponse(name as CkanAction, request, origin)
+  const error = new CkanError(404, 'Not Found Error', { message: 'Action function not found' })
+  return Promise.resolve(Response.json(ckanErrorBody(origin, name ?? '', error), { status: 404, headers: { 'Access-Control-Allow-Origin': '*' } }))
 }
 
 /** Runs one CKAN action for a caller (anonymous callers see the open catalog only). */
