@@ -122,6 +122,7 @@ export const en: Messages = {
     receiptProof: 'inclusion proof (RFC 9162)',
   },
   common: {
+    search: 'Search',
     save: 'Save',
     cancel: 'Cancel',
     status: 'Status',

@@ -121,6 +121,7 @@ export const zh = {
     receiptProof: '包含证明（RFC 9162）',
   },
   common: {
+    search: '搜索',
     save: '保存',
     cancel: '取消',
     status: '状态',

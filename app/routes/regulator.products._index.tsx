@@ -1,11 +1,11 @@
-// Issue 8 regulator console: the "follow a product's trades" look-up form (GET, works without
-// JavaScript) sends the reader on to that product's trail.
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
-import { Form, Link } from '@remix-run/react'
+// Issue 8 / 15 regulator console: every product, searchable by title or id, each leading to its
+// trail of trades (GET forms: works without JavaScript).
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { consoleGuard } from '~/services/supervision/queries.server'
-import { productLookupSchema } from '~/services/supervision/report-schemas'
+import { Pager, pick, useLang } from '~/components/common'
+import { consoleGuard, regulatorProducts } from '~/services/supervision/queries.server'
+import { productListSchema } from '~/services/supervision/report-schemas'
 import { queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -14,16 +14,17 @@ import { validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  const query = queryObject(request)
-  if (query.productId === undefined) return null
   return consoleGuard(t, async () => {
-    const { productId } = validate(productLookupSchema, query, t.locale)
-    return redirect(`/regulator/products/${productId}`)
+    const query = validate(productListSchema, queryObject(request), t.locale)
+    if (query.productId) throw redirect(`/regulator/products/${query.productId}`)
+    return regulatorProducts(query)
   })
 }
 
-export default function ProductLookup() {
+export default function RegulatorProducts() {
   const { t } = useTranslation()
+  const lang = useLang()
+  const { q, total, products, nextAfter } = useLoaderData<typeof loader>()
   return (
     <section className="card">
       <p>
@@ -32,12 +33,41 @@ export default function ProductLookup() {
       <h1>{t('supervision.product.lookup')}</h1>
       <Form method="get" className="filters">
         <label>
-          {t('supervision.product.lookupHint')} <input name="productId" required pattern="[0-9a-f]{24}" className="mono" />
+          {t('supervision.product.search')} <input name="q" defaultValue={q} maxLength={100} />
         </label>
         <button type="submit" className="primary">
-          {t('supervision.product.follow')}
+          {t('common.search')}
         </button>
       </Form>
+      <p className="muted">{t('supervision.product.count', { count: total })}</p>
+      {products.length === 0 ? (
+        <p className="muted">{t('supervision.product.noneFound')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('common.name')}</th>
+              <th>{t('supervision.product.owner')}</th>
+              <th>{t('common.type')}</th>
+              <th>ID</th>
+            </tr>
+          </thead>
+          <tbody>
+            {products.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link to={`/regulator/products/${p.id}`}>{pick(p.title, lang)}</Link>
+                  {p.visibility === 'private' ? <span className="badge"> {t('supervision.product.private')}</span> : null}
+                </td>
+                <td>{pick(p.owner, lang)}</td>
+                <td>{t(`market.kind.${p.kind}`)}</td>
+                <td className="mono">{p.id}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextAfter={nextAfter} />
     </section>
   )
 }

@@ -66,6 +66,18 @@ describe('e2e: regulator console', () => {
     await page.screenshot({ path: screenshotPath('regulator-console-entry'), fullPage: true })
     await page.getByRole('heading', { name: m.regulatorConsole.proof }).waitFor({ timeout: 5_000 })
     await page.getByRole('heading', { name: m.regulatorConsole.checkpoint }).waitFor({ timeout: 5_000 })
+
+    // The products a regulator follows: a searchable list, each leading to its trail of trades.
+    await page.goto('/regulator/products')
+    await hydrated(page)
+    const productRows = page.locator('tbody tr')
+    await productRows.first().waitFor()
+    const firstTitle = (await productRows.first().locator('td a').textContent())!.trim()
+    await page.getByLabel(m.supervision.product.search).fill(firstTitle)
+    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === firstTitle), page.getByRole('button', { name: m.common.search }).click()])
+    await expect.poll(() => productRows.locator('td a').allTextContents()).toContain(firstTitle)
+    await page.screenshot({ path: screenshotPath('regulator-products'), fullPage: true })
+    await Promise.all([page.waitForURL((url) => /^\/regulator\/products\/[0-9a-f]{24}$/.test(url.pathname)), productRows.first().locator('td a').click()])
     expect(o.console.hydrationErrors(), 'hydration errors').toEqual([])
     expect(o.console.unexpected([]), 'console errors').toEqual([])
   }, 120_000)

@@ -112,5 +112,18 @@ describe('supervision report pages', () => {
     expect(bad.status).toBe(400)
     const lookup = await settle(() => lookupLoader({ request: get(`/regulator/products?productId=${PRODUCT}`), params: {}, ...ctx }))
     expect(lookup.headers.get('Location')).toBe(`/regulator/products/${PRODUCT}`)
+    // The list: every product, searchable by title words or id, each leading to its trail.
+    const listed = await settle(() => lookupLoader({ request: get('/regulator/products'), params: {}, ...ctx }))
+    const list = (await listed.json()) as { total: number; products: { id: string; title: { zh: string } }[] }
+    expect(list.total).toBeGreaterThan(2)
+    expect(list.products).toHaveLength(list.total)
+    const [first] = list.products
+    const found = (await (await settle(() => lookupLoader({ request: get(`/regulator/products?q=${encodeURIComponent(first!.title.zh)}`), params: {}, ...ctx }))).json()) as typeof list
+    expect(found.products.map((p) => p.id)).toContain(first!.id)
+    expect(found.products.every((p) => p.title.zh.includes(first!.title.zh))).toBe(true)
+    const byId = (await (await settle(() => lookupLoader({ request: get(`/regulator/products?q=${first!.id}`), params: {}, ...ctx }))).json()) as typeof list
+    expect(byId.products.map((p) => p.id)).toEqual([first!.id])
+    const none = (await (await settle(() => lookupLoader({ request: get('/regulator/products?q=不存在的产品名称xyz'), params: {}, ...ctx }))).json()) as typeof list
+    expect(none.total).toBe(0)
   })
 })

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline, Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
+import mongoose from 'mongoose'
+import { Organization } from '#models/organization'
+import { Product } from '#models/product'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { regulatorHome } from '~/services/identity/home.server'
 import { ledgerReceipt } from '~/services/ledger/checkpoints.server'
@@ -216,5 +219,39 @@ export async function regulatorExportBundle(user: AuthUser) {
     entries: result.entries,
     fileName: `ledger-export-${result.manifest.checkpoint.treeSize}.tar.gz`,
     body: Readable.toWeb(gzipped) as ReadableStream<Uint8Array>,
+  }
+}
+
+export const REGULATOR_PRODUCT_PAGE = 50
+
+/**
+ * Issue 15 / C12: the products a regulator can follow — every product, listed or private, newest
+ * first, narrowed by words of its title (either language) or its id, a page at a time with the total.
+ */
+export async function regulatorProducts(query: { q?: string; after?: string }) {
+  const q = query.q?.trim() ?? ''
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean)
+  const rows = await Product.find({}, { title: 1, kind: 1, ownerOrgId: 1, visibility: 1, createdAt: 1 }).sort({ _id: -1 }).lean()
+  const matching = rows.filter((p) => {
+    const id = String(p._id)
+    if (/^[0-9a-f]{24}$/.test(q)) return id === q
+    const text = `${p.title.zh} ${p.title.en}`.toLowerCase()
+    return words.every((w) => text.includes(w))
+  })
+  const start = query.after ? matching.findIndex((p) => String(p._id) === query.after) + 1 : 0
+  const page = matching.slice(start, start + REGULATOR_PRODUCT_PAGE)
+  const ownerIds = [...new Set(page.map((p) => p.ownerOrgId))].filter((id) => /^[0-9a-f]{24}$/.test(id))
+  const orgs = new Map((await Organization.find({ _id: mongoose.trusted({ $in: ownerIds }) }, { name: 1 }).lean()).map((o) => [String(o._id), o.name]))
+  return {
+    q,
+    total: matching.length,
+    nextAfter: start + REGULATOR_PRODUCT_PAGE < matching.length ? String(page.at(-1)!._id) : null,
+    products: page.map((p) => ({
+      id: String(p._id),
+      title: p.title,
+      kind: p.kind,
+      visibility: p.visibility,
+      owner: orgs.get(p.ownerOrgId) ?? { zh: p.ownerOrgId, en: p.ownerOrgId },
+    })),
   }
 }

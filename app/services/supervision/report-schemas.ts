@@ -30,3 +30,11 @@ export const reportListQuerySchema = z.strictObject({
 export const productParamsSchema = z.strictObject({ productId: z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
 
 export const productLookupSchema = z.strictObject({ productId: z.string().trim().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
+
+/** The regulator's product list: words of a title or an id, and the page cursor. */
+export const productListSchema = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  after: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  // The earlier look-up form's parameter: still goes straight to that product's trail.
+  productId: productLookupSchema.shape.productId.optional(),
+})
