@@ -41,28 +41,28 @@ export function guardListener(listener: RequestListener): RequestListener {
   }
 }
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** The request headers the cross-site rule and the refusal's language read. */
+const PROBE_HEADERS = ['origin', 'host', 'x-forwarded-host', 'sec-fetch-site', 'cookie', 'accept-language']
 
 /**
- * A write whose Origin names another site (or is opaque, or unparseable) is refused with 403 in
- * the visitor's language before Remix sees it: Remix's own check would throw and answer an empty
- * 500. Requests without an Origin (API clients, Stripe's webhooks) pass on to the routes' checks.
+ * A cookie-era cross-site write (the routes' own rule, `isCrossSite`: an Origin naming another
+ * site, an opaque or unparseable one, or Sec-Fetch-Site cross-site) is refused with 403 in the
+ * visitor's language before Remix sees it: Remix's own origin check would throw and answer an empty
+ * 500. Requests that carry neither header (API clients, Stripe's webhooks) go on to the routes.
  */
-export function refuseCrossOriginWrites(translate: (req: globalThis.Request, key: string) => Promise<string>): RequestHandler {
+export function refuseCrossOriginWrites(
+  isCrossSite: (request: globalThis.Request) => boolean,
+  translate: (request: globalThis.Request, key: string) => Promise<string>,
+): RequestHandler {
   return asyncMiddleware(async (req, res, next) => {
-    const origin = req.headers.origin
-    if (!WRITE_METHODS.has(req.method) || origin === undefined) return next()
-    const forwarded = req.get('x-forwarded-host')?.split(',')[0]?.trim()
-    const host = forwarded || req.headers.host
-    let originHost: string | undefined
-    try {
-      originHost = origin === 'null' ? undefined : new URL(origin).host
-    } catch {
-      originHost = undefined
+    const headers = new Headers()
+    for (const name of PROBE_HEADERS) {
+      const value = req.headers[name]
+      if (typeof value === 'string') headers.set(name, value)
     }
-    if (originHost !== undefined && originHost === host) return next()
-    const headers = { cookie: req.headers.cookie ?? '', 'accept-language': req.headers['accept-language'] ?? '' }
-    const message = await translate(new globalThis.Request('http://localhost/', { headers }), 'error.csrf')
-    res.status(403).type('text/plain; charset=utf-8').send(message)
+    // The URL is never read for a request that has a Host header (every HTTP/1.1 request).
+    const probe = new globalThis.Request('http://localhost/', { method: req.method, headers })
+    if (!isCrossSite(probe)) return next()
+    res.status(403).type('text/plain; charset=utf-8').send(await translate(probe, 'error.csrf'))
   })
 }

@@ -10,7 +10,7 @@ import { createQueueDashboard } from '~/services/jobs/dashboard.server'
 import { connectDb, ensureIndexes } from '~/utils/db.server'
 import { requireEnvOrExit } from '~/utils/env.server'
 import { getT } from '~/utils/i18n.server'
-import { getOptionalUser } from '~/utils/permissions.server'
+import { getOptionalUser, isCrossSiteWrite } from '~/utils/permissions.server'
 import { installProcessGuards } from '~/utils/process-guards.server'
 import { asyncMiddleware, errorHandler, guardListener, refuseCrossOriginWrites } from './guard'
 import { publicApiFront } from './public-api'
@@ -38,7 +38,7 @@ export async function createApp(): Promise<http.RequestListener> {
     next()
   })
 
-  app.use(refuseCrossOriginWrites(async (request, key) => (await getT(request))(key)))
+  app.use(refuseCrossOriginWrites(isCrossSiteWrite, async (request, key) => (await getT(request))(key)))
 
   // Authority only: the BullMQ dashboard (bull-board).
   app.use(

@@ -7,7 +7,7 @@ import { submitPublicComment } from '~/services/open-data/comments.server'
 import { COMMENT_TOPICS, commentFormSchema } from '~/services/open-data/schemas'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import openCss from '~/styles/open-data.css?url'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { clientIpOf, formFailure, type FormFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { isCrossSiteWrite } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -33,8 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isCrossSiteWrite(request)) return new Response(t('error.csrf'), { status: 403 })
     const viewer = await optionalViewer(request).catch(() => undefined)
     const form = await parseForm(request, commentFormSchema, t.locale)
-    const clientIp = (context as { clientIp?: string } | undefined)?.clientIp
-    await submitPublicComment({ ...form, clientKey: clientIp ?? 'unknown', user: viewer })
+    await submitPublicComment({ ...form, clientKey: clientIpOf(context) ?? 'unknown', user: viewer })
     return { done: true as const }
   } catch (error) {
     return formFailure(error, t)

@@ -94,6 +94,7 @@ export async function registerOrganization(input: RegistrationInput, context: { 
     return { status: 'pending' }
   }
   const passwordHash = await hashPassword(input.password)
+  let createdOrg = true
   const org = await Organization.create({
     type: input.orgType,
     name: { zh: input.nameZh, en: input.nameEn },
@@ -106,6 +107,8 @@ export async function registerOrganization(input: RegistrationInput, context: { 
     if (existing?.status !== 'pending' || existing.contactEmail !== email) {
       throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
     }
+    // A retry of the same registration (same code, same e-mail, still pending) resumes it.
+    createdOrg = false
     return existing
   })
   let user
@@ -121,8 +124,8 @@ export async function registerOrganization(input: RegistrationInput, context: { 
     if (!isDuplicateKey(error)) throw error
     user = await User.findOne({ email, orgId: org._id })
     if (!user) {
-      // Lost a race for the e-mail: the organization created here has no user; remove it.
-      await Organization.deleteOne({ _id: org._id, status: 'pending', contactEmail: email })
+      // Lost a race for the e-mail: an organization this call created has no user; remove it.
+      if (createdOrg) await Organization.deleteOne({ _id: org._id, status: 'pending' })
       const holder = await User.findOne({ email }).lean()
       if (holder) await tellAccountHolder(String(holder._id), holder.orgId ? String(holder.orgId) : undefined)
       return { status: 'pending' }

@@ -262,6 +262,38 @@ function summarySortKey(summary: CatalogSummary, field: SummarySort['field']): s
   return Date.parse(summary.publishedAt)
 }
 
+/** Exclusions, the time range and a string sort, applied to every match (at most MAX_RESULT_WINDOW). */
+function refineMatches<T extends CatalogSummary>(items: T[], fq: CkanFilterQuery, sort: SummarySort | undefined): T[] {
+  const kept = items.filter((item) => {
+    for (const [facet, values] of Object.entries(fq.exclude) as [CatalogFacet, string[]][]) {
+      if (facetValues(item, facet).some((v) => values.includes(v))) return false
+    }
+    const modified = Date.parse(item.publishedAt)
+    const { from, to } = fq.modified ?? {}
+    return (from === undefined || modified >= from) && (to === undefined || modified <= to)
+  })
+  if (!sort) return kept
+  const sign = sort.desc ? -1 : 1
+  return kept.sort((a, b) => {
+    const x = summarySortKey(a, sort.field)
+    const y = summarySortKey(b, sort.field)
+    const order = typeof x === 'number' ? x - (y as number) : sort.field === 'title' ? x.localeCompare(y as string, 'zh') : x < y ? -1 : x > y ? 1 : 0
+    return sign * order || (a.id < b.id ? -1 : 1)
+  })
+}
+
+/** Facet counts over the refined matches, keeping the labels the search gave. */
+function countFacets(items: CatalogSummary[], facets: CatalogFacet[], searched: CatalogSearchResult['facets']): CatalogSearchResult['facets'] {
+  const counted: CatalogSearchResult['facets'] = {}
+  for (const facet of facets) {
+    const counts = new Map<string, number>()
+    for (const item of items) for (const v of facetValues(item, facet)) counts.set(v, (counts.get(v) ?? 0) + 1)
+    const labels = new Map((searched[facet] ?? []).map((f) => [f.value, f.label]))
+    counted[facet] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count, label: labels.get(value) }))
+  }
+  return counted
+}
+
 // --------------------------------------------------------------------------- views
 
 /** CKAN's timestamp format: naive UTC, microseconds, no zone (`2026-01-15T08:30:00.123000`). */
@@ -431,31 +463,8 @@ export async function packageSearch(params: Record<string, unknown>, audience: C
     { facets, facetLimit: facetLimit < 0 ? 1000 : facetLimit },
   )
   if (postFilter) {
-    // Exclusions, the time range and string sorts over every match (at most MAX_RESULT_WINDOW).
-    let items = result.items.filter((item) => {
-      for (const [facet, values] of Object.entries(fq.exclude) as [CatalogFacet, string[]][]) {
-        if (facetValues(item, facet).some((v) => values.includes(v))) return false
-      }
-      const modified = Date.parse(item.publishedAt)
-      return !fq.modified || ((fq.modified.from === undefined || modified >= fq.modified.from) && (fq.modified.to === undefined || modified <= fq.modified.to))
-    })
-    if (summarySort) {
-      const sign = summarySort.desc ? -1 : 1
-      items = [...items].sort((a, b) => {
-        const x = summarySortKey(a, summarySort.field)
-        const y = summarySortKey(b, summarySort.field)
-        const order = typeof x === 'number' ? x - (y as number) : summarySort.field === 'title' ? x.localeCompare(y as string, 'zh') : x < y ? -1 : x > y ? 1 : 0
-        return sign * order || (a.id < b.id ? -1 : 1)
-      })
-    }
-    const counted: CatalogSearchResult['facets'] = {}
-    for (const facet of facets) {
-      const counts = new Map<string, number>()
-      for (const item of items) for (const v of facetValues(item, facet)) counts.set(v, (counts.get(v) ?? 0) + 1)
-      const labels = new Map((result.facets[facet] ?? []).map((f) => [f.value, f.label]))
-      counted[facet] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count, label: labels.get(value) }))
-    }
-    result = { ...result, total: items.length, items: items.slice(start, start + rows), facets: counted }
+    const items = refineMatches(result.items, fq, summarySort)
+    result = { ...result, total: items.length, items: items.slice(start, start + rows), facets: countFacets(items, facets, result.facets) }
   }
   const records = rows === 0 ? [] : await recordsOf(result.items.map((i) => i.id))
   const searchFacets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {}
