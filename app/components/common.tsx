@@ -1,9 +1,11 @@
-// UI pieces every section uses: language, localized text, the `_id`-cursor pager,
+// UI pieces every section uses: language, localized text, the `_id`-cursor pager, the numbered
+// pager with sortable headers,
 // notices, a section's sub-navigation and byte sizes. One copy, used by catalog,
 // marketplace and open-data pages alike.
 import { Link, useLocation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { Paging } from '~/utils/schemas'
 
 export type Lang = 'zh' | 'en'
 export type Localized = { zh: string; en: string }
@@ -32,6 +34,69 @@ export function Pager({ nextAfter }: { nextAfter: string | null }) {
       {hasAfter ? <Link to={first}>{t('common.first')}</Link> : null}
       {nextAfter ? <Link to={`${location.pathname}?${params}`}>{t('common.next')} →</Link> : null}
     </nav>
+  )
+}
+
+/** The page numbers shown around the current one: 1 … p-2 p-1 p p+1 p+2 … last. */
+export function pageWindow(page: number, pages: number): (number | null)[] {
+  const shown = new Set([1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages))
+  const sorted = [...shown].sort((a, b) => a - b)
+  const out: (number | null)[] = []
+  sorted.forEach((n, i) => {
+    if (i > 0 && n - sorted[i - 1]! > 1) out.push(null)
+    out.push(n)
+  })
+  return out
+}
+
+function withParams(location: { pathname: string; search: string }, set: Record<string, string | null>): string {
+  const params = new URLSearchParams(location.search)
+  for (const [key, value] of Object.entries(set)) {
+    if (value === null) params.delete(key)
+    else params.set(key, value)
+  }
+  return `${location.pathname}${params.size ? `?${params}` : ''}`
+}
+
+/** A numbered list's total and its pages (previous, numbers, next); keeps the other query parameters. */
+export function Paging({ paging }: { paging: Paging }) {
+  const { t } = useTranslation()
+  const location = useLocation()
+  const { page, pages, total } = paging
+  const to = (n: number) => withParams(location, { page: n === 1 ? null : String(n) })
+  return (
+    <nav className="pager" aria-label={t('common.pagination')}>
+      <span className="muted">{t('common.total', { count: total })}</span>
+      {page > 1 ? <Link to={to(page - 1)} rel="prev">← {t('common.previous')}</Link> : null}
+      {pages > 1
+        ? pageWindow(page, pages).map((n, i) =>
+            n === null ? (
+              <span key={`gap${i}`} aria-hidden="true">…</span>
+            ) : n === page ? (
+              <strong key={n} aria-current="page">{n}</strong>
+            ) : (
+              <Link key={n} to={to(n)} aria-label={t('common.pageN', { n })}>{n}</Link>
+            ),
+          )
+        : null}
+      {page < pages ? <Link to={to(page + 1)} rel="next">{t('common.next')} →</Link> : null}
+    </nav>
+  )
+}
+
+/** A column header that sorts its list: a link that sets the column (or flips its direction). */
+export function SortHeader({ paging, column, children }: { paging: Paging; column: string; children: ReactNode }) {
+  const { t } = useTranslation()
+  const location = useLocation()
+  const current = paging.sort === column
+  const dir = current && paging.dir === 'asc' ? 'desc' : current ? 'asc' : 'desc'
+  return (
+    <th aria-sort={current ? (paging.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <Link to={withParams(location, { sort: column, dir, page: null })} title={t('common.sortBy')}>
+        {children}
+        {current ? (paging.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      </Link>
+    </th>
   )
 }
 

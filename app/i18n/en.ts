@@ -135,6 +135,13 @@ export const en: Messages = {
     actions: 'Actions',
     first: 'First page',
     next: 'Next page',
+    previous: 'Previous page',
+    pagination: 'Pages',
+    pageN: 'Page {{n}}',
+    total_one: '{{count}} item',
+    total_other: '{{count}} items',
+    sortBy: 'Sort by this column',
+    downloadCsv: 'Download CSV',
   },
   catalog: {
     nav: 'Data catalog',
@@ -674,6 +681,7 @@ export const en: Messages = {
     noPage: 'no page',
   },
   error: {
+    list: { badPage: 'The page must be a whole number from 1.', badSort: 'This list cannot be sorted that way.' },
     regulatorConsole: { badRange: 'The start date must not be after the end date.' },
     market: marketErrorsEn,
     supervision: supervisionErrorsEn,

@@ -134,6 +134,13 @@ export const zh = {
     actions: '操作',
     first: '第一页',
     next: '下一页',
+    previous: '上一页',
+    pagination: '分页',
+    pageN: '第 {{n}} 页',
+    total_one: '共 {{count}} 条',
+    total_other: '共 {{count}} 条',
+    sortBy: '按此列排序',
+    downloadCsv: '下载 CSV',
   },
   catalog: {
     nav: '数据目录',
@@ -673,6 +680,7 @@ export const zh = {
     noPage: '无页面',
   },
   error: {
+    list: { badPage: '页码须为从 1 起的整数。', badSort: '此列表不能按该方式排序。' },
     regulatorConsole: { badRange: '起始日期不能晚于截止日期。' },
     market: marketErrorsZh,
     supervision: supervisionErrorsZh,

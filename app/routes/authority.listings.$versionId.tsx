@@ -5,7 +5,7 @@ import { FormError } from '~/components/form'
 import { formatBytes, GradeBadge, MarketNav, pick, StateBadge, useLang } from '~/components/market'
 import { inputLabels } from '~/services/products/console.server'
 import { listingDetail, reviewVersion, setScreeningByHand } from '~/services/products/listing.server'
-import { marketLinks, pageGuard } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { authorityListingActionSchema, reasonLines } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { formFailure } from '~/utils/forms.server'
@@ -13,6 +13,7 @@ import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

@@ -3,13 +3,14 @@ import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GradeBadge, MarketNav, Pager, pick, StateBadge, useLang } from '~/components/market'
 import { listingQueue, type QueueFilter } from '~/services/products/listing.server'
-import { marketLinks, pageGuard } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { cursorQuery } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

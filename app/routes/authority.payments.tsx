@@ -1,18 +1,19 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Notice, pick, useLang } from '~/components/common'
+import { Notice, Paging, pick, SortHeader, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { Yuan } from '~/components/market'
 import { awaitingTransfersData } from '~/services/orders/pages.server'
 import { confirmTransfer } from '~/services/orders/payments.server'
-import { confirmTransferForm } from '~/services/orders/schemas'
+import { awaitingListSchema, confirmTransferForm } from '~/services/orders/schemas'
 import marketCss from '~/styles/market.css?url'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-import { parseForm } from '~/utils/validation.server'
+import { parseForm, validate } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -20,7 +21,8 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 // a receipt (amount to the fen, the bank's reference) issues the licence through the same path as a card payment.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'confirm:payment:any')
-  return awaitingTransfersData()
+  const t = await getT(request)
+  return pageGuard(t, async () => awaitingTransfersData(validate(awaitingListSchema, queryObject(request), t.locale)))
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function AwaitingTransfers() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { orders, orgNames } = useLoaderData<typeof loader>()
+  const { orders, orgNames, paging } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const [search] = useSearchParams()
   const confirmed = search.get('confirmed')
@@ -64,8 +66,12 @@ export default function AwaitingTransfers() {
               <th>{t('orders.remittanceRef')}</th>
               <th>{t('orders.product')}</th>
               <th>{t('orders.buyer')}</th>
-              <th>{t('orders.amount')}</th>
-              <th>{t('orders.createdAt')}</th>
+              <SortHeader paging={paging} column="amount">
+                {t('orders.amount')}
+              </SortHeader>
+              <SortHeader paging={paging} column="created">
+                {t('orders.createdAt')}
+              </SortHeader>
               <th>{t('orders.awaiting.confirm')}</th>
             </tr>
           </thead>
@@ -99,6 +105,7 @@ export default function AwaitingTransfers() {
           </tbody>
         </table>
       )}
+      <Paging paging={paging} />
     </section>
   )
 }

@@ -5,7 +5,6 @@ import { FormError } from '~/components/form'
 import { ResearchAccessLink } from '~/components/research'
 import { CatalogNav, ContentDetails, DateTime, DiffTable, Notice, pick, StatusBadge, useLang } from '~/components/catalog'
 import { entryPageAction, entryPageData } from '~/services/catalog/entry-page.server'
-import { pageGuard } from '~/services/catalog/pages.server'
 import { entryPageActionSchema } from '~/services/catalog/schemas'
 import { QUALITY_KINDS } from '~/services/catalog/vocab'
 import catalogCss from '~/styles/catalog.css?url'
@@ -13,6 +12,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

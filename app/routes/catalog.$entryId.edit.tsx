@@ -3,10 +3,10 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogNav, contentToFormValues, EntryForm, Notice, StatusBadge, type FormValues } from '~/components/catalog'
 import { entryFormAction, entryFormData } from '~/services/catalog/entry-form.server'
-import { pageGuard } from '~/services/catalog/pages.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

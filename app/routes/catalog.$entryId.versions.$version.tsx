@@ -3,12 +3,13 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogNav, ContentDetails, DateTime, pick, useLang } from '~/components/catalog'
 import { getEntryForUser, orgNames } from '~/services/catalog/entries.server'
-import { catalogLinks, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { getVersion } from '~/services/catalog/versions.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { DomainError } from '~/utils/errors'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

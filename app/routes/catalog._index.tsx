@@ -3,11 +3,12 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogNav, gradeLabel, Pager, pick, useLang } from '~/components/catalog'
 import { listAgencies, listPublishedEntries } from '~/services/catalog/entries.server'
-import { catalogLinks, cursorOf, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import { objectIdField } from '~/services/catalog/schemas'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

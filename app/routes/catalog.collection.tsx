@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { CatalogNav, DateTime, Notice, Pager, pick, useLang } from '~/components/catalog'
-import { catalogLinks, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { claimDataItemSchema } from '~/services/catalog/schemas'
 import { claimDataItem, listCollection } from '~/services/catalog/source-registry.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -12,6 +12,7 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 import { z } from 'zod'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { CatalogNav, Notice } from '~/components/catalog'
-import { catalogLinks, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { gradingFormSchema } from '~/services/catalog/schemas'
 import { gradeLadder, setGradeLadder } from '~/services/catalog/settings.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -11,6 +11,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

@@ -5,10 +5,11 @@ import { CatalogNav, DateTime, gradeLabel, Pager, pick, StatusBadge, useLang } f
 import { DeadlineTable, StaleTable } from '~/components/catalog-dashboard'
 import { agencyCatalogDashboard } from '~/services/catalog/dashboards.server'
 import { listOwnEntries } from '~/services/catalog/entries.server'
-import { catalogLinks, cursorOf, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

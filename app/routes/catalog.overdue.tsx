@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { CatalogNav } from '~/components/catalog'
 import { DeadlineTable, StaleTable } from '~/components/catalog-dashboard'
 import { authorityCatalogDashboard } from '~/services/catalog/dashboards.server'
-import { catalogLinks, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

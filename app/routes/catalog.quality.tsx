@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { CatalogNav, DateTime, Notice, Pager, pick, useLang } from '~/components/catalog'
-import { catalogLinks, cursorOf, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import { listQualityIssues, resolveQualityIssue } from '~/services/catalog/quality.server'
 import { resolveQualityIssueSchema } from '~/services/catalog/schemas'
 import { QUALITY_OUTCOMES } from '~/services/catalog/vocab'
@@ -12,6 +12,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { FormError } from '~/components/form'
 import { CatalogNav, DateTime, Notice, Pager, pick, useLang } from '~/components/catalog'
 import { listAgencies } from '~/services/catalog/entries.server'
-import { catalogLinks, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { transferDataItemSchema } from '~/services/catalog/schemas'
 import { listRegistry, transferDataItem } from '~/services/catalog/source-registry.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -13,6 +13,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

@@ -2,11 +2,12 @@ import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogNav, DateTime, gradeLabel, Pager, pick, StatusBadge, useLang } from '~/components/catalog'
-import { catalogLinks, cursorOf, pageGuard } from '~/services/catalog/pages.server'
+import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import { listReviewQueue } from '~/services/catalog/review.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 

@@ -6,7 +6,7 @@ import { ResearchAccessLink } from '~/components/research'
 import { GradeBadge, LicenceTerms, MarketNav, Notice, pick, PricePlans, StateBadge, useLang, formatBytes } from '~/components/market'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import { requestModelRun } from '~/services/products/model-runs.server'
-import { pageGuard, productPageData } from '~/services/products/pages.server'
+import { productPageData } from '~/services/products/pages.server'
 import { modelRunFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { formFailure } from '~/utils/forms.server'
@@ -14,6 +14,7 @@ import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

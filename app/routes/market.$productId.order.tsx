@@ -8,12 +8,12 @@ import { optionalViewer } from '~/services/open-data/viewer.server'
 import { createOrder } from '~/services/orders/orders.server'
 import { orderFormData } from '~/services/orders/pages.server'
 import { orderForm } from '~/services/orders/schemas'
-import { pageGuard } from '~/services/products/pages.server'
 import marketCss from '~/styles/market.css?url'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

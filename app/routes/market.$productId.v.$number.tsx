@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { formatBytes, MarketNav, Notice, pick, StateBadge, useLang } from '~/components/market'
 import { ProvenanceGraph } from '~/components/provenance-graph'
 import { optionalViewer } from '~/services/open-data/viewer.server'
-import { pageGuard, versionPageData } from '~/services/products/pages.server'
+import { versionPageData } from '~/services/products/pages.server'
 import marketCss from '~/styles/market.css?url'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next'
 import { GradeBadge, MarketNav, pick, useLang, Yuan } from '~/components/market'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import { MARKET_FACETS, MARKET_SORTS } from '~/services/products/market-params'
-import { marketPageData, pageGuard } from '~/services/products/pages.server'
+import { marketPageData } from '~/services/products/pages.server'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 export const meta: MetaFunction = () => [{ title: '数据产品市场 · Data product marketplace' }]

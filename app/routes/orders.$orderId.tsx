@@ -10,13 +10,13 @@ import { orderPageData, requireAnyPermission } from '~/services/orders/pages.ser
 import { confirmTransfer, refundOrder } from '~/services/orders/payments.server'
 import { orderPageForm } from '~/services/orders/schemas'
 import { siteOrigin } from '~/services/open-data/viewer.server'
-import { pageGuard } from '~/services/products/pages.server'
 import marketCss from '~/styles/market.css?url'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

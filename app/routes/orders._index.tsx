@@ -1,44 +1,70 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Pager, pick, useLang } from '~/components/common'
+import { Paging, pick, SortHeader, useLang } from '~/components/common'
 import { Yuan } from '~/components/market'
 import { ordersPageData, requireAnyPermission } from '~/services/orders/pages.server'
-import { ordersQuery } from '~/services/orders/schemas'
-import { pageGuard } from '~/services/products/pages.server'
+import { orderListSchema } from '~/services/orders/schemas'
+import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from '~/services/orders/vocab'
 import marketCss from '~/styles/market.css?url'
 import { formatDateTime } from '~/utils/format'
-import { queryObject } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { validate } from '~/utils/validation.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
-// C8: orders — a buyer's purchases, a provider's sales, every order for the authority and regulators.
+// C8: orders — a buyer's purchases, a provider's sales, every order for the authority and regulators;
+// numbered pages with the total, sortable by date, amount and status, filtered, and as CSV.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:order:own-org', 'read:order:any'])
   const t = await getT(request)
-  return pageGuard(t, async () => ordersPageData(user, validate(ordersQuery, queryObject(request), t.locale)))
+  return pageGuard(t, async () => ordersPageData(user, validate(orderListSchema, queryObject(request), t.locale)))
 }
-
-const STATUSES = ['awaiting_payment', 'paid', 'cancelled', 'refunded'] as const
 
 export default function Orders() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { scope, orders, nextAfter, orgNames, canConfirm } = useLoaderData<typeof loader>()
+  const { scope, query, paging, orders, orgNames, canConfirm } = useLoaderData<typeof loader>()
+  const csv = new URLSearchParams(Object.entries({ sort: query.sort, dir: query.dir, status: query.status ?? '', method: query.method ?? '' }).filter(([, v]) => v))
   return (
     <section className="card">
       <h1>{t(`orders.${scope as 'mine' | 'sales' | 'all'}`)}</h1>
-      <nav className="subnav" aria-label={t('orders.status')}>
-        <Link to="/orders">{t('orders.filters.all')}</Link>
-        {STATUSES.map((s) => (
-          <Link key={s} to={`/orders?status=${s}`}>
-            {t(`orders.statuses.${s}`)}
-          </Link>
-        ))}
-        {canConfirm ? <Link to="/authority/payments">{t('orders.links.awaiting')}</Link> : null}
-      </nav>
+      {canConfirm ? (
+        <p>
+          <Link to="/authority/payments">{t('orders.links.awaiting')}</Link>
+        </p>
+      ) : null}
+      <Form method="get" className="filters">
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="dir" value={query.dir} />
+        <label>
+          {t('orders.status')}{' '}
+          <select name="status" defaultValue={query.status ?? ''}>
+            <option value="">{t('orders.filters.all')}</option>
+            {ORDER_STATUSES_LIST.map((s) => (
+              <option key={s} value={s}>
+                {t(`orders.statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('orders.method')}{' '}
+          <select name="method" defaultValue={query.method ?? ''}>
+            <option value="">{t('orders.filters.all')}</option>
+            {PAYMENT_METHODS_LIST.map((m) => (
+              <option key={m} value={m}>
+                {t(`orders.methods.${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t('licences.filter')}</button>
+        <a href={`/orders.csv?${csv}`} download>
+          {t('common.downloadCsv')}
+        </a>
+      </Form>
       {orders.length === 0 ? (
         <p className="muted">{t('orders.none')}</p>
       ) : (
@@ -48,10 +74,16 @@ export default function Orders() {
               <th>{t('orders.orderNo')}</th>
               <th>{t('orders.product')}</th>
               <th>{scope === 'mine' ? t('orders.seller') : t('orders.buyer')}</th>
-              <th>{t('orders.amount')}</th>
+              <SortHeader paging={paging} column="amount">
+                {t('orders.amount')}
+              </SortHeader>
               <th>{t('orders.method')}</th>
-              <th>{t('orders.status')}</th>
-              <th>{t('orders.createdAt')}</th>
+              <SortHeader paging={paging} column="status">
+                {t('orders.status')}
+              </SortHeader>
+              <SortHeader paging={paging} column="created">
+                {t('orders.createdAt')}
+              </SortHeader>
             </tr>
           </thead>
           <tbody>
@@ -77,7 +109,7 @@ export default function Orders() {
           </tbody>
         </table>
       )}
-      <Pager nextAfter={nextAfter} />
+      <Paging paging={paging} />
     </section>
   )
 }

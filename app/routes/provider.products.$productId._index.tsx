@@ -3,11 +3,12 @@ import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GradeBadge, MarketNav, Notice, pick, StateBadge, useLang } from '~/components/market'
 import { consoleProductData } from '~/services/products/console.server'
-import { marketLinks, pageGuard } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import marketCss from '~/styles/market.css?url'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

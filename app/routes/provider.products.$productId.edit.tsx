@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next'
 import { MarketNav, pick, useLang } from '~/components/market'
 import { ProductForm } from '~/components/product-form'
 import { productFormValues } from '~/services/products/console.server'
-import { formFailureWithValues, marketLinks, pageGuard, readForm } from '~/services/products/pages.server'
+import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
 import { loadOwnProduct, productView, updateProduct } from '~/services/products/products.server'
 import { productFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

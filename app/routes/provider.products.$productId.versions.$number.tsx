@@ -6,7 +6,7 @@ import { FormError } from '~/components/form'
 import { formatBytes, MarketNav, Notice, pick, StateBadge, useLang } from '~/components/market'
 import { subjectReports } from '~/services/desensitize/screening.server'
 import { versionConsoleData } from '~/services/products/console.server'
-import { marketLinks, pageGuard } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { versionActionSchema } from '~/services/products/schemas'
 import { receiveVersionFile } from '~/services/products/upload.server'
 import { removeFileFromDraft, submitVersion } from '~/services/products/versions.server'
@@ -16,6 +16,7 @@ import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldErrors, MarketNav, pick, useLang } from '~/components/market'
 import { inputCandidates } from '~/services/products/console.server'
-import { formFailureWithValues, marketLinks, pageGuard, readForm } from '~/services/products/pages.server'
+import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
 import { loadOwnProduct, productView } from '~/services/products/products.server'
 import { versionFormSchema } from '~/services/products/schemas'
 import { createDraftVersion } from '~/services/products/versions.server'
@@ -12,6 +12,7 @@ import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

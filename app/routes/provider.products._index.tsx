@@ -2,13 +2,14 @@ import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GradeBadge, MarketNav, Pager, pick, useLang } from '~/components/market'
-import { marketLinks, pageGuard } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { listOwnProducts } from '~/services/products/products.server'
 import { cursorQuery } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

@@ -3,9 +3,9 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LedgerTable } from '~/components/ledger-table'
-import { consoleGuard, regulatorLog } from '~/services/supervision/queries.server'
+import { regulatorLog } from '~/services/supervision/queries.server'
 import { filterParams, logFilterSchema } from '~/services/supervision/schemas'
-import { queryObject } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
@@ -13,7 +13,7 @@ import { validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const filters = validate(logFilterSchema, queryObject(request), t.locale)
     const page = await regulatorLog(user, filters)
     return { filters: filterParams(filters), ...page }

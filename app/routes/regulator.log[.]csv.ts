@@ -1,8 +1,8 @@
 // Issue 8: any filtered view of the log as CSV (UTF-8 with BOM, streamed page by page).
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { consoleGuard, regulatorCsv } from '~/services/supervision/queries.server'
+import { regulatorCsv } from '~/services/supervision/queries.server'
 import { logFilterSchema } from '~/services/supervision/schemas'
-import { queryObject } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
@@ -10,7 +10,7 @@ import { validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const filters = validate(logFilterSchema, queryObject(request), t.locale)
     const body = await regulatorCsv(user, filters)
     return new Response(body, {

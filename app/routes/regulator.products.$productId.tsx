@@ -5,17 +5,17 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { useLang } from '~/components/common'
 import { productTrades } from '~/services/supervision/product-trades.server'
-import { consoleGuard } from '~/services/supervision/queries.server'
 import { productParamsSchema } from '~/services/supervision/report-schemas'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const { productId } = validate(productParamsSchema, { productId: params.productId }, t.locale)
     return productTrades(user, productId)
   })

@@ -4,9 +4,9 @@ import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Pager, pick, useLang } from '~/components/common'
-import { consoleGuard, regulatorProducts } from '~/services/supervision/queries.server'
+import { regulatorProducts } from '~/services/supervision/queries.server'
 import { productListSchema } from '~/services/supervision/report-schemas'
-import { queryObject } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
@@ -14,7 +14,7 @@ import { validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const query = validate(productListSchema, queryObject(request), t.locale)
     if (query.productId) throw redirect(`/regulator/products/${query.productId}`)
     return regulatorProducts(query)

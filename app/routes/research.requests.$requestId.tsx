@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldChecklist, LedgerReceipt, Notice, pick, RequestStatus, ResearchNav, useLang } from '~/components/research'
 import { decideResearchRequest } from '~/services/research/decisions.server'
-import { pageGuard, requestPage, researchLinks } from '~/services/research/pages.server'
+import { requestPage, researchLinks } from '~/services/research/pages.server'
 import { researchDecisionInput } from '~/services/research/schemas'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission, requireUser } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 // Art. 26: one research request — what was asked, the owner's reply deadline (Art. 23: 5 working
 // days), and the decision with its receipt. The owner (or the authority) decides here.

@@ -7,7 +7,6 @@ import { useTranslation } from 'react-i18next'
 import { useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { GroupedBarChart } from '~/components/supervision-charts'
-import { consoleGuard } from '~/services/supervision/queries.server'
 import { reportParamsSchema } from '~/services/supervision/report-schemas'
 import { getSupervisionReport, notifySupervisionRanking, rankingNotified } from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
@@ -15,11 +14,12 @@ import { formFailure, type FormFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:supervision-report:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const { reportId } = validate(reportParamsSchema, { reportId: params.reportId }, t.locale)
     const report = await getSupervisionReport(reportId)
     const notifiedSeq = report.content.kind === 'yearly' ? await rankingNotified(reportId) : null

@@ -4,14 +4,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { useLang } from '~/components/common'
+import { Paging, SortHeader, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
-import { consoleGuard } from '~/services/supervision/queries.server'
 import { generateReportSchema, reportListQuerySchema } from '~/services/supervision/report-schemas'
 import { generationProgress, listSupervisionReports, requestSupervisionReport } from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
 import { formFailure, type FormFailure } from '~/utils/forms.server'
-import { queryObject } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm, validate } from '~/utils/validation.server'
@@ -19,11 +18,11 @@ import { parseForm, validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:supervision-report:any')
   const t = await getT(request)
-  return consoleGuard(t, async () => {
+  return pageGuard(t, async () => {
     const query = validate(reportListQuerySchema, queryObject(request), t.locale)
     const scope = query.org ? `org:${query.org}` : 'all'
-    const [reports, jobs] = await Promise.all([listSupervisionReports({ limit: 100, scope, ...(query.kind && { kind: query.kind }) }), generationProgress()])
-    return { reports, jobs, scope, canGenerate: user.permissions.has('generate:supervision-report:any') }
+    const [reports, jobs] = await Promise.all([listSupervisionReports({ ...query, scope }), generationProgress()])
+    return { ...reports, jobs, scope, canGenerate: user.permissions.has('generate:supervision-report:any') }
   })
 }
 
@@ -42,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SupervisionReports() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { reports, jobs, scope, canGenerate } = useLoaderData<typeof loader>()
+  const { reports, paging, jobs, scope, canGenerate } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as FormFailure | undefined
   const [params] = useSearchParams()
   const queued = params.get('queued')
@@ -66,9 +65,13 @@ export default function SupervisionReports() {
           <table>
             <thead>
               <tr>
-                <th>{t('supervision.period')}</th>
+                <SortHeader paging={paging} column="period">
+                  {t('supervision.period')}
+                </SortHeader>
                 <th>{t('supervision.scope')}</th>
-                <th>{t('supervision.generatedAt')}</th>
+                <SortHeader paging={paging} column="generated">
+                  {t('supervision.generatedAt')}
+                </SortHeader>
                 <th>{t('supervision.contentHash')}</th>
                 <th />
               </tr>
@@ -90,6 +93,7 @@ export default function SupervisionReports() {
             </tbody>
           </table>
         )}
+        <Paging paging={paging} />
       </section>
       <section className="card">
         <h2>{t('supervision.progress')}</h2>

@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldChecklist, LedgerReceipt, Notice, PeriodStateBadge, pick, ResearchNav, useLang } from '~/components/research'
 import { readForm } from '~/services/products/pages.server'
-import { formFailureWithValues, pageGuard, researchLinks } from '~/services/research/pages.server'
+import { formFailureWithValues, researchLinks } from '~/services/research/pages.server'
 import { usageReportFormSchema } from '~/services/research/schemas'
 import { licenceReportsPage, submitUsageReport } from '~/services/research/usage-reports.server'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission, requireUser } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { pageGuard } from '~/utils/http.server'
 
 const READERS = ['submit:usage-report:own-org', 'read:licence:any', 'read:licence:own-org', 'decide:research-request:own-org'] as const
 

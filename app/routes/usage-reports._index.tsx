@@ -1,12 +1,16 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Paging, SortHeader } from '~/components/common'
 import { OverdueReportsCard, pick, ResearchNav, useLang } from '~/components/research'
-import { overdueReportsCard, pageGuard, researchLinks } from '~/services/research/pages.server'
-import { licenseeReportOverview } from '~/services/research/usage-reports.server'
+import { overdueReportsCard, researchLinks } from '~/services/research/pages.server'
+import { usageListQuery } from '~/services/research/schemas'
+import { licenseeReportPage } from '~/services/research/usage-reports.server'
 import { formatDateTime } from '~/utils/format'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
+import { validate } from '~/utils/validation.server'
 
 // Art. 46: the licensee's licences that ask for usage reports, with what is due and overdue; for a
 // licensor (a provider), also the overdue reports on its own licences.
@@ -15,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => ({
     nav: researchLinks(user, t),
-    licences: await licenseeReportOverview(user),
+    ...(await licenseeReportPage(user, validate(usageListQuery, queryObject(request), t.locale))),
     licensor: user.permissions.has('create:product:own-org') ? await overdueReportsCard(user) : null,
   }))
 }
@@ -23,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function UsageReports() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, licences, licensor } = useLoaderData<typeof loader>()
+  const { nav, licences, paging, licensor } = useLoaderData<typeof loader>()
   return (
     <>
       <section className="card">
@@ -40,8 +44,12 @@ export default function UsageReports() {
                 <th>{t('research.usage.licensor')}</th>
                 <th>{t('research.usage.every')}</th>
                 <th>{t('research.usage.dueCount')}</th>
-                <th>{t('research.usage.overdueCount')}</th>
-                <th>{t('research.usage.nextDue')}</th>
+                <SortHeader paging={paging} column="overdue">
+                  {t('research.usage.overdueCount')}
+                </SortHeader>
+                <SortHeader paging={paging} column="nextDue">
+                  {t('research.usage.nextDue')}
+                </SortHeader>
               </tr>
             </thead>
             <tbody>
@@ -61,6 +69,7 @@ export default function UsageReports() {
             </tbody>
           </table>
         )}
+        <Paging paging={paging} />
       </section>
       {licensor ? <OverdueReportsCard data={licensor} /> : null}
     </>

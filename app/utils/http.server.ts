@@ -46,6 +46,20 @@ export function translateFields(t: T, fields: Record<string, string[]>) {
   )
 }
 
+/**
+ * Runs a page loader's (or a download's) service calls: a refusal becomes a 4xx response in the
+ * user's language — for bad input, the message of each bad parameter after the general one — never a 500.
+ */
+export async function pageGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
+  try {
+    return await run()
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    const details = error.fields ? Object.values(translateFields(t, error.fields)).flat().filter((m) => m !== t(error.messageKey, error.params)) : []
+    throw new Response([t(error.messageKey, error.params), ...new Set(details)].join(' '), { status: error.status })
+  }
+}
+
 export { data }
 
 export function methodNotAllowed(): Response {

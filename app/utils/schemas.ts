@@ -12,3 +12,27 @@ export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'error.httpUrl
 export function isHttpUrl(value: unknown): value is string {
   return typeof value === 'string' && httpUrl().safeParse(value).success
 }
+
+/** The page size of every numbered list (orders, licences, reports, queues). */
+export const LIST_PAGE_SIZE = 50
+
+/**
+ * The query of a numbered, sortable list: `page` (from 1), `sort` (one of the list's columns) and
+ * `dir`. Unknown sort keys are a 400 like any other bad parameter; a page past the end is empty.
+ */
+export function listParams<K extends string>(sortKeys: readonly [K, ...K[]], defaults: { sort: K; dir: 'asc' | 'desc' }) {
+  return {
+    page: z.coerce.number({ error: 'error.list.badPage' }).int('error.list.badPage').min(1, 'error.list.badPage').max(100_000, 'error.list.badPage').default(1),
+    sort: z.enum(sortKeys, { error: 'error.list.badSort' }).default(defaults.sort),
+    dir: z.enum(['asc', 'desc'], { error: 'error.list.badSort' }).default(defaults.dir),
+  }
+}
+
+/** Where a list stands: shown by the `Paging` component and the sortable headers. */
+export interface Paging {
+  page: number
+  pages: number
+  total: number
+  sort: string
+  dir: 'asc' | 'desc'
+}

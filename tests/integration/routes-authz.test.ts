@@ -165,6 +165,7 @@ const TABLE: Record<string, RouteAccess> = {
   // the authority confirms transfers; providers link payout accounts; Stripe's webhook is public but signature-checked.
   'market.$productId.order.tsx': { path: `${PRODUCT}/order`, loader: 'public', action: ['buyer_staff'] },
   'orders._index.tsx': { path: '/orders', loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'] },
+  'orders[.]csv.ts': { path: '/orders.csv', loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'] },
   'orders.$orderId.tsx': { path: `/orders/${ID}`, loader: ['authority_admin', 'provider_staff', 'buyer_staff', 'regulator'], action: ['authority_admin', 'provider_staff', 'buyer_staff'] },
   'authority.payments.tsx': { path: '/authority/payments', loader: ['authority_admin'], action: ['authority_admin'] },
   'provider.payouts.tsx': { path: '/provider/payouts', loader: ['provider_staff'], action: ['provider_staff'] },
@@ -189,6 +190,7 @@ const TABLE: Record<string, RouteAccess> = {
   // licensee's staff download; the data API takes the licence's own key only (no role passes);
   // regulators and the authority trace leaked files (issue 8).
   'licences._index.tsx': { path: '/licences', loader: LICENCE_READERS },
+  'licences[.]csv.ts': { path: '/licences.csv', loader: LICENCE_READERS },
   'licences.$licenceId._index.tsx': { path: `/licences/${ID}`, loader: LICENCE_READERS, action: LICENCE_READERS },
   'licences.$licenceId.odrl[.]json.ts': { path: `/licences/${ID}/odrl.json`, loader: LICENCE_READERS, action: 'public', json: true },
   'licences.$licenceId.download.$key.ts': { path: `/licences/${ID}/download/data.csv`, loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'], action: 'public' },

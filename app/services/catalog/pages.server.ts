@@ -12,16 +12,6 @@ import { cursorQuery } from './schemas'
 
 type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
 
-/** Runs a loader's service calls; a refusal becomes a 4xx page response, never a 500. */
-export async function pageGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
-  try {
-    return await run()
-  } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
-}
-
 export function cursorOf(request: Request, t: T) {
   const query = Object.fromEntries(
     [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),

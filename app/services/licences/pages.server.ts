@@ -12,9 +12,12 @@ import { offeredForDownload } from '~/services/delivery/download.server'
 import { signDownloadLink } from '~/services/delivery/links.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { listLedger } from '~/services/ledger/ledger.server'
+import { csvAttachment } from '~/utils/csv.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { pageOf } from '~/utils/listing.server'
 import { licenceToOdrl } from './odrl'
+import type { LicenceListQuery } from './schemas'
 import { revokeLicence } from './revoke.server'
 import { findLicence, standingAt, standingFrom } from './standing.server'
 
@@ -39,24 +42,21 @@ async function entryTitles(ids: string[]) {
   return new Map(rows.map((e) => [String(e._id), { zh: e.published?.title.zh ?? e.code, en: e.published?.title.en ?? e.code }]))
 }
 
-const LIST_LIMIT = 200
+const LICENCE_COLUMNS = { start: 'start', end: 'end' } as const
 
-/** My org's licences from both sides (or, for the authority and regulators, everyone's), newest first. */
-export async function listLicences(user: AuthUser, now = new Date()) {
-  await connectDb()
-  let licences: LicenceDoc[]
-  if (user.permissions.has('read:licence:any')) {
-    licences = (await Licence.find({}).sort({ _id: -1 }).limit(LIST_LIMIT).lean()) as LicenceDoc[]
-  } else {
-    const orgId = user.org?.id
-    if (!orgId) return []
-    const [held, granted] = await Promise.all([
-      Licence.find({ licenseeOrgId: orgId }).sort({ _id: -1 }).limit(LIST_LIMIT).lean(),
-      Licence.find({ licensorOrgId: orgId }).sort({ _id: -1 }).limit(LIST_LIMIT).lean(),
-    ])
-    const byId = new Map(([...held, ...granted] as LicenceDoc[]).map((l) => [String(l._id), l]))
-    licences = [...byId.values()].sort((a, b) => String(b._id).localeCompare(String(a._id)))
-  }
+/** Whose licences a user lists: every one ('read:licence:any'), else its org's from the side(s) asked. */
+function licenceScope(user: AuthUser, query: Pick<LicenceListQuery, 'side' | 'mode'>): Record<string, unknown> | null {
+  const filter: Record<string, unknown> = query.mode ? { deliveryMode: query.mode } : {}
+  if (user.permissions.has('read:licence:any')) return filter
+  const orgId = user.org?.id
+  if (!orgId || !user.permissions.has('read:licence:own-org')) return null
+  if (query.side === 'licensee') return { ...filter, licenseeOrgId: orgId }
+  if (query.side === 'licensor') return { ...filter, licensorOrgId: orgId }
+  return { ...filter, $or: [{ licenseeOrgId: orgId }, { licensorOrgId: orgId }] }
+}
+
+/** Rows of the licence list: subject, both parties, deliveries done, end and standing now. */
+async function licenceRows(user: AuthUser, licences: LicenceDoc[], now: Date) {
   const ids = licences.map((l) => String(l._id))
   const [revocations, deliveries, products, entries, orgs] = await Promise.all([
     ids.length ? LicenceEvent.find({ licenceId: mongoose.trusted({ $in: ids }), kind: 'revoked' }, { licenceId: 1 }).lean() : [],
@@ -76,12 +76,40 @@ export async function listLicences(user: AuthUser, now = new Date()) {
       licensee: orgs.get(l.licenseeOrgId) ?? { zh: l.licenseeOrgId, en: l.licenseeOrgId, uscc: '' },
       licensor: orgs.get(l.licensorOrgId) ?? { zh: l.licensorOrgId, en: l.licensorOrgId, uscc: '' },
       deliveryMode: l.deliveryMode,
+      start: l.start.toISOString(),
       end: l.end.toISOString(),
       standing: standingFrom(l, revoked.has(id), now),
       delivered: mine.filter((d) => d.status === 'completed').length,
       deliveries: mine.length,
     }
   })
+}
+
+/** My org's licences from both sides (or, for the authority and regulators, everyone's): one page, sorted. */
+export async function listLicences(user: AuthUser, query: LicenceListQuery, now = new Date()) {
+  await connectDb()
+  const filter = licenceScope(user, query)
+  if (!filter) throw new DomainError('forbidden', 'error.forbidden', 403)
+  const { items, paging } = await pageOf(Licence, filter, query, LICENCE_COLUMNS)
+  return { licences: await licenceRows(user, items as LicenceDoc[], now), paging }
+}
+
+export const LICENCE_CSV_MAX = 10_000
+
+/** The same list as CSV (every matching licence, up to LICENCE_CSV_MAX, in the list's order). */
+export async function licencesCsv(user: AuthUser, query: LicenceListQuery, lang: 'zh' | 'en', now = new Date()): Promise<Response> {
+  await connectDb()
+  const filter = licenceScope(user, query)
+  if (!filter) throw new DomainError('forbidden', 'error.forbidden', 403)
+  const order = query.dir === 'asc' ? 1 : -1
+  const docs = (await Licence.find(filter).sort({ [LICENCE_COLUMNS[query.sort]]: order, _id: order }).limit(LICENCE_CSV_MAX).lean()) as LicenceDoc[]
+  const rows = await licenceRows(user, docs, now)
+  const name = (l: { zh: string; en: string }) => (lang === 'en' ? l.en || l.zh : l.zh || l.en)
+  return csvAttachment(
+    'licences.csv',
+    ['licenceId', 'subject', 'licensee', 'licenseeUscc', 'licensor', 'licensorUscc', 'deliveryMode', 'start', 'end', 'standing', 'deliveriesCompleted', 'deliveries'],
+    rows.map((r) => [r.id, name(r.subject), name(r.licensee), r.licensee.uscc, name(r.licensor), r.licensor.uscc, r.deliveryMode, r.start, r.end, r.standing, String(r.delivered), String(r.deliveries)]),
+  )
 }
 
 async function readable(user: AuthUser, licenceId: string): Promise<{ licence: LicenceDoc; side: Side }> {

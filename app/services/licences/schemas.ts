@@ -1,5 +1,7 @@
 // Zod schemas of the licence pages and the data API (C8), shared by browser and server.
 import { z } from 'zod'
+import { listParams } from '~/utils/schemas'
+import { DELIVERY_MODES } from '~/services/products/vocab'
 
 export const licenceIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'error.licences.notFound')
 
@@ -23,3 +25,11 @@ export const rowsQuerySchema = z
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict()
+
+/** /licences and its CSV: a page, sorted by start or end; narrowed by side and delivery mode. */
+export const licenceListSchema = z.strictObject({
+  ...listParams(['start', 'end'], { sort: 'start', dir: 'desc' }),
+  side: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['licensee', 'licensor']).optional()),
+  mode: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DELIVERY_MODES).optional()),
+})
+export type LicenceListQuery = z.infer<typeof licenceListSchema>

@@ -265,25 +265,29 @@ export function canReadOrders(user: AuthUser): boolean {
  * Orders the caller may see, newest first, paged by `_id`: all of them for the authority and
  * regulators, a buyer's purchases, a provider's sales.
  */
-export async function listOrders(user: AuthUser, query: OrdersQuery) {
+/** Whose orders a user sees: every order ('read:order:any'), else its org's purchases or its sales. */
+export function orderScope(user: AuthUser, status?: OrderLean['status']): Record<string, unknown> {
   const filter: Record<string, unknown> = {}
   if (!user.permissions.has('read:order:any')) {
     const org = requireOrg(user)
     if (user.permissions.has('create:order:own-org')) filter.buyerOrgId = org.id
     else filter.sellerOrgId = org.id
   }
-  if (query.status) filter.status = query.status
+  if (status) filter.status = status
+  return filter
+}
+
+/** The API's list: newest first, an `_id` cursor. */
+export async function listOrders(user: AuthUser, query: OrdersQuery) {
+  const filter = orderScope(user, query.status)
   if (query.after) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
   const rows = (await Order.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean()) as OrderLean[]
   const items = rows.slice(0, query.limit)
   return { items, nextAfter: rows.length > query.limit ? String(items.at(-1)!._id) : null }
 }
 
-/** The authority's queue: bank-transfer orders awaiting the money (oldest first). */
-export async function listAwaitingTransfers(limit = 200): Promise<OrderLean[]> {
-  const rows = await Order.find({ method: 'bank_transfer', status: 'awaiting_payment' }).sort({ _id: 1 }).limit(limit).lean()
-  return rows as OrderLean[]
-}
+/** The authority's queue: bank-transfer orders awaiting the money. */
+export const AWAITING_TRANSFER = { method: 'bank_transfer', status: 'awaiting_payment' } as const
 
 export async function paymentsOf(orderId: string) {
   return Payment.find({ orderId }).sort({ at: 1 }).lean()

@@ -1,17 +1,20 @@
 // What the order pages and the orders API show (C8). Loaders call these after checking the
 // caller; refusals are DomainErrors.
+import { Order } from '#models/order'
 import { Product } from '#models/product'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { orgNamesOf } from '~/services/products/products.server'
+import { csvAttachment } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
 import { getT } from '~/utils/i18n.server'
 import type { Permission } from '~/utils/permissions'
 import { requireUser } from '~/utils/permissions.server'
 import { DomainError } from '~/utils/errors'
+import { pageOf } from '~/utils/listing.server'
 import { mayRefund } from './payments.server'
 import { payoutAccountOf } from './payouts.server'
-import { eventsOf, listAwaitingTransfers, listOrders, loadVisibleOrder, orderAmountFen, orderRelation, paymentsOf, type OrderLean } from './orders.server'
-import type { OrdersQuery } from './schemas'
+import { AWAITING_TRANSFER, eventsOf, loadVisibleOrder, orderScope, orderAmountFen, orderRelation, paymentsOf, type OrderLean } from './orders.server'
+import type { AwaitingListQuery, OrderListQuery } from './schemas'
 import { seatsTaken } from './seats.server'
 import { offeredMethods, stripeEnabled } from './stripe.server'
 
@@ -44,16 +47,45 @@ export function orderView(o: OrderLean) {
 }
 export type OrderView = ReturnType<typeof orderView>
 
-export async function ordersPageData(user: AuthUser, query: OrdersQuery) {
-  const { items, nextAfter } = await listOrders(user, query)
+const ORDER_COLUMNS = { created: '_id', amount: 'amountFen', status: 'status' } as const
+
+function listFilter(user: AuthUser, query: OrderListQuery) {
+  const filter = orderScope(user, query.status)
+  if (query.method) filter.method = query.method
+  return filter
+}
+
+/** C8: the orders page — a buyer's purchases, a provider's sales, every order for oversight; numbered and sortable. */
+export async function ordersPageData(user: AuthUser, query: OrderListQuery) {
+  const { items, paging } = await pageOf(Order, listFilter(user, query), query, ORDER_COLUMNS)
+  const orders = items as OrderLean[]
   const scope = user.permissions.has('read:order:any') ? 'all' : user.permissions.has('create:order:own-org') ? 'mine' : 'sales'
   return {
     scope,
-    orders: items.map(orderView),
-    nextAfter,
-    orgNames: await orgNamesOf(items.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])),
+    query,
+    paging,
+    orders: orders.map(orderView),
+    orgNames: await orgNamesOf(orders.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])),
     canConfirm: user.permissions.has('confirm:payment:any'),
   }
+}
+
+export const ORDER_CSV_MAX = 10_000
+
+/** The same list as CSV (every matching order up to ORDER_CSV_MAX, in the page's order); amounts in yuan. */
+export async function ordersCsv(user: AuthUser, query: OrderListQuery, lang: 'zh' | 'en'): Promise<Response> {
+  const order = query.dir === 'asc' ? 1 : -1
+  const rows = (await Order.find(listFilter(user, query)).sort({ [ORDER_COLUMNS[query.sort]]: order, _id: order }).limit(ORDER_CSV_MAX).lean()) as OrderLean[]
+  const names = await orgNamesOf(rows.flatMap((o) => [o.buyerOrgId, o.sellerOrgId]))
+  const pickName = (l: { zh?: string; en?: string } | undefined) => (lang === 'en' ? l?.en || l?.zh : l?.zh || l?.en) ?? ''
+  return csvAttachment(
+    'orders.csv',
+    ['orderId', 'remittanceRef', 'product', 'plan', 'buyer', 'seller', 'amountYuan', 'currency', 'method', 'status', 'createdAt', 'paidAt', 'licenceId'],
+    rows.map((o) => {
+      const v = orderView(o)
+      return [v.id, v.remittanceRef, pickName(v.productTitle), pickName(v.planTitle), pickName(names[v.buyerOrgId]), pickName(names[v.sellerOrgId]), (v.amountFen / 100).toFixed(2), v.currency, v.method, v.status, v.createdAt, v.paidAt ?? '', v.licenceId ?? '']
+    }),
+  )
 }
 
 export async function orderPageData(user: AuthUser, orderId: string) {
@@ -116,9 +148,11 @@ export async function orderFormData(user: AuthUser | undefined, productId: strin
   }
 }
 
-export async function awaitingTransfersData() {
-  const orders = await listAwaitingTransfers()
-  return { orders: orders.map(orderView), orgNames: await orgNamesOf(orders.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])) }
+/** Art. 38: the bank transfers awaiting the authority's confirmation — oldest first by default, numbered pages. */
+export async function awaitingTransfersData(query: AwaitingListQuery) {
+  const { items, paging } = await pageOf(Order, { ...AWAITING_TRANSFER }, query, ORDER_COLUMNS)
+  const orders = items as OrderLean[]
+  return { paging, orders: orders.map(orderView), orgNames: await orgNamesOf(orders.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])) }
 }
 
 export async function payoutsPageData(user: AuthUser) {

@@ -1,7 +1,8 @@
 // Zod schemas of orders and payments (C8; Art. 24, 38), shared by the forms, the API and the
 // services. Browser-safe. Messages are i18n keys, translated per request.
 import { z } from 'zod'
-import { PAYMENT_METHODS_LIST } from './vocab'
+import { listParams } from '~/utils/schemas'
+import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from './vocab'
 import { yuanToFen } from '~/services/products/schemas'
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.orders.badId')
@@ -64,3 +65,18 @@ export const ordersQuery = z.strictObject({
   status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'refunded']).optional(),
 })
 export type OrdersQuery = z.infer<typeof ordersQuery>
+
+/** The orders page and its CSV: numbered pages sorted by date, amount or status, narrowed by status and method. */
+export const orderListSchema = z.strictObject({
+  ...listParams(['created', 'amount', 'status'], { sort: 'created', dir: 'desc' }),
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(ORDER_STATUSES_LIST).optional()),
+  method: z.preprocess((v) => (v === '' ? undefined : v), z.enum(PAYMENT_METHODS_LIST).optional()),
+})
+export type OrderListQuery = z.infer<typeof orderListSchema>
+
+/** The authority's transfer queue: oldest first unless sorted otherwise; `confirmed` is the notice after a confirmation. */
+export const awaitingListSchema = z.strictObject({
+  ...listParams(['created', 'amount'], { sort: 'created', dir: 'asc' }),
+  confirmed: objectId.optional(),
+})
+export type AwaitingListQuery = z.infer<typeof awaitingListSchema>

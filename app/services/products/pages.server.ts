@@ -17,16 +17,6 @@ import { listVersions, loadVisibleVersion, versionView } from './versions.server
 
 type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: string }
 
-/** Runs a loader's service calls; a refusal becomes a 4xx page response in the user's language. */
-export async function pageGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
-  try {
-    return await run()
-  } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
-}
-
 /** A refused form: the same page with messages, and the values posted (forms work without JavaScript). */
 export function formFailureWithValues(error: unknown, t: T, values: Record<string, unknown>) {
   if (!(error instanceof DomainError)) throw error

@@ -2,6 +2,7 @@
 // (Art. 46). The JSON API takes the nested shapes; the no-JavaScript forms post flat fields that the
 // `*FormSchema`s turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'
+import { listParams } from '~/utils/schemas'
 import { RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS } from './vocab'
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.research.badId')
@@ -92,6 +93,10 @@ const usageReportBody = {
 }
 
 export const usageReportFormSchema = z.strictObject(usageReportBody)
+
+/** The usage-reports list: numbered pages, sorted by the next due date (soonest first), overdue count or end. */
+export const usageListQuery = z.strictObject(listParams(['nextDue', 'overdue', 'end'], { sort: 'nextDue', dir: 'asc' }))
+export type UsageListQuery = z.infer<typeof usageListQuery>
 export type UsageReportInput = z.output<typeof usageReportFormSchema>
 
 export const usageReportApiInput = z.strictObject({

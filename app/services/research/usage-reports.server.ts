@@ -16,7 +16,8 @@ import { orgNamesOf } from '~/services/products/products.server'
 import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { isObjectId } from './requests.server'
-import type { UsageReportInput } from './schemas'
+import { pageInMemory } from '~/utils/listing.server'
+import type { UsageListQuery, UsageReportInput } from './schemas'
 
 /**
  * Art. 46 sets no date for the report; the platform's rule: due 10 working days after the period
@@ -409,6 +410,22 @@ export async function licenceReportsPage(user: AuthUser, licenceId: string, now:
   }
 }
 
+const OVERVIEW_MAX = 5_000
+
+/** The usage-reports list: one numbered page of the overview in the order asked (no due date sorts last). */
+export async function licenseeReportPage(user: AuthUser, query: UsageListQuery, now: Date = new Date()) {
+  const rows = await licenseeReportOverview(user, now)
+  const key = (r: (typeof rows)[number]) => (query.sort === 'overdue' ? r.overdue : query.sort === 'end' ? r.end : (r.nextDueAt ?? '\uffff'))
+  const sign = query.dir === 'asc' ? 1 : -1
+  rows.sort((a, b) => {
+    const x = key(a)
+    const y = key(b)
+    return (x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id)) * sign
+  })
+  const { items, paging } = pageInMemory(rows, query)
+  return { licences: items, paging }
+}
+
 /** The licensee's licences that ask for reports, each with its open duties (the usage-reports list). */
 export async function licenseeReportOverview(user: AuthUser, now: Date = new Date()) {
   const orgId = user.org?.id
@@ -418,7 +435,7 @@ export async function licenseeReportOverview(user: AuthUser, now: Date = new Dat
     { start: 1, end: 1, usageReport: 1, revokedAt: 1, productId: 1, catalogEntryId: 1, licensorOrgId: 1, researchOnly: 1 },
   )
     .sort({ _id: -1 })
-    .limit(200)
+    .limit(OVERVIEW_MAX)
     .lean()
   const ids = licences.map((l) => String(l._id))
   const reports = ids.length ? await UsageReport.find({ licenceId: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean() : []

@@ -14,20 +14,8 @@ import { regulatorHome } from '~/services/identity/home.server'
 import { ledgerReceipt } from '~/services/ledger/checkpoints.server'
 import { exportLedger } from '~/services/ledger/export.server'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
-import { DomainError } from '~/utils/errors'
+import { csvCell } from '~/utils/csv.server'
 import { filterParams, type LogFilters } from './schemas'
-
-type T = (key: string, options?: Record<string, unknown>) => string
-
-/** Console pages: a refusal becomes a 4xx page in the reader's language, never a 500. */
-export async function consoleGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
-  try {
-    return await run()
-  } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
-}
 
 // Dates in the filters are calendar days in China Standard Time (UTC+8, no daylight saving).
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
@@ -106,12 +94,6 @@ export const CSV_HEADER = [
   'prevHash',
   'hash',
 ] as const
-
-/** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
 
 const CSV_PAGE = 100
 

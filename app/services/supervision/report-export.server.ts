@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises'
 import PDFDocument from 'pdfkit'
 import { DomainError } from '~/utils/errors'
 import { FIGURE_KEYS, type FigureKey, type Figures } from './figures.server'
-import { csvCell } from './queries.server'
+import { csvCell } from '~/utils/csv.server'
 import type { SupervisionReportView } from './reports.server'
 
 type T = (key: string, options?: Record<string, unknown>) => string

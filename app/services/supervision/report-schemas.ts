@@ -1,5 +1,6 @@
 // C12 report forms and parameters: one schema each, shared by browser and server.
 import { z } from 'zod'
+import { listParams } from '~/utils/schemas'
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
@@ -21,6 +22,7 @@ export const generateReportSchema = z.strictObject({
 export const reportParamsSchema = z.strictObject({ reportId: z.string().regex(/^[0-9a-z-]{10,120}$/, 'error.supervision.notFound') })
 
 export const reportListQuerySchema = z.strictObject({
+  ...listParams(['generated', 'period'], { sort: 'generated', dir: 'desc' }),
   kind: z.preprocess(blank, z.enum(['monthly', 'yearly']).optional()),
   // An agency's own reports; absent = the all-organisations reports.
   org: z.preprocess(blank, z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badScope').optional()),

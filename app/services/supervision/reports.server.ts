@@ -13,6 +13,8 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger, ledgerHead } from '~/services/ledger/ledger.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { pageOf, type ListQuery } from '~/utils/listing.server'
+import type { Paging } from '~/utils/schemas'
 import { computeReport, periodOf, type ReportContent, type ReportEntry } from './figures.server'
 
 const BATCH = 2000
@@ -141,14 +143,13 @@ export interface ReportListItem {
   generatedAt: string
 }
 
-/** The reports of one scope ('all' or `org:<id>`), newest generation first. */
-export async function listSupervisionReports(input: { limit: number; kind?: 'monthly' | 'yearly'; scope: string }): Promise<ReportListItem[]> {
+const REPORT_COLUMNS = { generated: 'generatedAt', period: 'period' } as const
+
+/** The reports of one scope ('all' or `org:<id>`), one numbered page, newest generation first by default. */
+export async function listSupervisionReports(input: ListQuery<keyof typeof REPORT_COLUMNS> & { kind?: 'monthly' | 'yearly'; scope: string }): Promise<{ reports: ReportListItem[]; paging: Paging }> {
   await connectDb()
-  const rows = await SupervisionReport.find({ scope: input.scope, ...(input.kind ? { kind: input.kind } : {}) }, { content: 0 })
-    .sort({ generatedAt: -1 })
-    .limit(input.limit)
-    .lean()
-  return rows.map((r) => ({
+  const { items, paging } = await pageOf(SupervisionReport, { scope: input.scope, ...(input.kind ? { kind: input.kind } : {}) }, input, REPORT_COLUMNS, { projection: { content: 0 } })
+  const reports = items.map((r) => ({
     id: r._id,
     scope: r.scope,
     kind: r.kind,
@@ -157,6 +158,7 @@ export async function listSupervisionReports(input: { limit: number; kind?: 'mon
     throughSeq: r.throughSeq,
     generatedAt: r.generatedAt.toISOString(),
   }))
+  return { reports, paging }
 }
 
 const REPORT_ID = /^(\d{4}(?:-\d{2})?)-(all|[0-9a-f]{24})-([0-9a-f]{64})$/

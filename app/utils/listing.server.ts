@@ -1,0 +1,40 @@
+// One way to read a numbered, sortable list (issue 15): the total, and one page of the rows in the
+// chosen order — the column, then `_id` in the same direction, so equal values page stably.
+import type { Model } from 'mongoose'
+import { LIST_PAGE_SIZE, type Paging } from './schemas'
+
+export interface ListQuery<K extends string> {
+  page: number
+  sort: K
+  dir: 'asc' | 'desc'
+}
+
+export async function pageOf<T, K extends string>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  query: ListQuery<K>,
+  columns: Record<K, string>,
+  options: { projection?: Record<string, 0 | 1>; size?: number } = {},
+): Promise<{ items: (T & { _id: unknown })[]; paging: Paging }> {
+  const size = options.size ?? LIST_PAGE_SIZE
+  const order = query.dir === 'asc' ? 1 : -1
+  const [total, items] = await Promise.all([
+    model.countDocuments(filter),
+    model
+      .find(filter, options.projection)
+      .sort({ [columns[query.sort]]: order, _id: order })
+      .skip((query.page - 1) * size)
+      .limit(size)
+      .lean(),
+  ])
+  return { items: items as (T & { _id: unknown })[], paging: { page: query.page, pages: Math.max(1, Math.ceil(total / size)), total, sort: query.sort, dir: query.dir } }
+}
+
+/** The same `Paging` for rows already in memory (a list computed from several collections). */
+export function pageInMemory<T>(rows: T[], query: { page: number; sort: string; dir: 'asc' | 'desc' }, size = LIST_PAGE_SIZE): { items: T[]; paging: Paging } {
+  const start = (query.page - 1) * size
+  return {
+    items: rows.slice(start, start + size),
+    paging: { page: query.page, pages: Math.max(1, Math.ceil(rows.length / size)), total: rows.length, sort: query.sort, dir: query.dir },
+  }
+}
