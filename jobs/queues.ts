@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { declaredSchemaSchema, profileSchema } from '~/services/desensitize/schemas'
 import { getEnv } from '~/utils/env.server'
 import { createRedis } from '~/utils/redis.server'
+import { objectId } from '~/utils/schemas'
 
 const notificationPayload = z.object({
   // The producer's idempotency key: one Notification per key, however often it is enqueued.
@@ -62,14 +63,14 @@ const desensitizeApplyPayload = z.object({
 })
 
 // C7 (Art. 36): run an authority model on licensed data; the run record holds everything else.
-const runModelPayload = z.object({ runId: z.string().regex(/^[0-9a-f]{24}$/) })
+const runModelPayload = z.object({ runId: objectId() })
 
 // C7: take scanner verdicts into submitted product versions and publish those now due.
 const listingSweepPayload = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') })
 
 // C8 (Art. 38): deliver one licence — a fingerprinted file copy and a signed expiring link, or
 // an API key with the licence's quota and field projection. Job id `delivery-<licenceId>`.
-const deliveryPayload = z.object({ licenceId: z.string().regex(/^[0-9a-f]{24}$/) })
+const deliveryPayload = z.object({ licenceId: objectId() })
 
 // C8 (Art. 24, 38): expire licences whose end has passed and notify both sides. `at` is for tests.
 const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })
@@ -79,7 +80,7 @@ const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })
 const supervisionReportPayload = z.object({
   scope: z.string().regex(/^(all|org:[0-9a-f]{24})$/).default('all'),
   period: z.string().regex(/^(\d{4}(-(0[1-9]|1[0-2]))?|previous-month|previous-year)$/),
-  requestedBy: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  requestedBy: objectId().optional(),
 })
 
 // C8 (ADR 005, 020): process one recorded Stripe webhook event. Job id `stripe-<eventId>`.

@@ -20,6 +20,7 @@ import { DEFAULT_ACCUSATION_THRESHOLD, identifyLeak } from '~/services/delivery/
 import { fingerprintKeysFrom } from '~/services/delivery/fingerprint/keys.server'
 import { fingerprintSpecSchema } from '~/services/delivery/fingerprint/spec'
 import { envSchema } from '~/utils/env.server'
+import { isObjectId } from '~/utils/schemas'
 
 const USAGE =
   'usage: fingerprint-identify LEAKED_FILE [--candidates REGISTRY.json [--spec SPEC.json] | --product PRODUCT_ID] [--top=N] [--threshold=P] [--json]'
@@ -131,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Candidates from the database's deliveries (each with the spec its copy was made with). */
 async function fromDatabase(file: string, o: { productId?: string; top: number; threshold: number; json: boolean }): Promise<number> {
-  if (o.productId !== undefined && !/^[0-9a-f]{24}$/.test(o.productId)) throw new UsageError('--product must be a product id (24 hex digits)')
+  if (o.productId !== undefined && !isObjectId(o.productId)) throw new UsageError('--product must be a product id (24 hex digits)')
   if (!process.env.MONGODB_URI) {
     throw new UsageError('without --candidates the candidates come from the database: set MONGODB_URI (and MONGODB_DB) to the platform database')
   }

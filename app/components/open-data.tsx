@@ -3,6 +3,7 @@ import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GUANGDONG_REGIONS } from '~/services/open-data/regions'
 import { pick, type Lang } from './common'
+import type { Translate as T } from '~/i18n/config'
 
 export function OpenNav() {
   const { t } = useTranslation()
@@ -15,7 +16,6 @@ export function OpenNav() {
   )
 }
 
-type T = (key: string, options?: Record<string, unknown>) => string
 
 /** A facet value in the reader's language (catalog vocabularies, region names, department names). */
 export function facetValueLabel(t: T, lang: Lang, facet: string, value: string, label?: { zh: string; en: string }): string {

@@ -27,8 +27,9 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
         ))}
       </ul>
       <div className="graph-scroll">
+        {/* A group, not an image: its boxes are links, and an image's contents are not reachable. */}
         <svg
-          role="img"
+          role="group"
           aria-label={title}
           width="100%"
           viewBox={`0 0 ${layout.width} ${layout.height}`}

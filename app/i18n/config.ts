@@ -31,3 +31,9 @@ export function createI18n(locale: Locale): i18n {
 export function translateMessage(t: (key: string, opts?: object) => string, message: string) {
   return /^[a-z]+(\.[a-zA-Z0-9_-]+)+$/.test(message) ? t(message) : message
 }
+
+/** The translate function a server module receives (i18next's `t`, narrowed to what we call). */
+export type Translate = (key: string, options?: Record<string, unknown>) => string
+
+/** `t` with the locale it translates into, as `getT(request)` returns it. */
+export type LocaleT = Translate & { locale: Locale }

@@ -681,6 +681,7 @@ export const en: Messages = {
     noPage: 'no page',
   },
   error: {
+    badId: 'Not a valid identifier (24 hexadecimal digits expected).',
     list: { badPage: 'The page must be a whole number from 1.', badSort: 'This list cannot be sorted that way.' },
     regulatorConsole: { badRange: 'The start date must not be after the end date.' },
     market: marketErrorsEn,

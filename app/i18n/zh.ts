@@ -680,6 +680,7 @@ export const zh = {
     noPage: '无页面',
   },
   error: {
+    badId: '标识符无效（应为 24 位十六进制字符）。',
     list: { badPage: '页码须为从 1 起的整数。', badSort: '此列表不能按该方式排序。' },
     regulatorConsole: { badRange: '起始日期不能晚于截止日期。' },
     market: marketErrorsZh,

@@ -14,6 +14,7 @@ import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { isObjectId } from '~/utils/schemas'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'manage:open-catalog:any')
   const t = await getT(request)
   const before = new URL(request.url).searchParams.get('before') ?? undefined
-  if (before !== undefined && !/^[0-9a-f]{24}$/.test(before)) throw new Response(t('error.dcat.badCursor'), { status: 400 })
+  if (before !== undefined && !isObjectId(before)) throw new Response(t('error.dcat.badCursor'), { status: 400 })
   try {
     const [editions, comments] = await Promise.all([listEditions(), listPublicComments(user, { before, limit: 20 })])
     return {

@@ -10,14 +10,13 @@ import { DomainError } from '~/utils/errors'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission, requireUser } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
 export const meta: MetaFunction = () => [{ title: 'Licence' }]
 
 async function requireLicenceReader(request: Request): Promise<AuthUser> {
-  const signedIn = await requireUser(request)
-  return requirePermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')
+  return requireAnyPermission(request, ['read:licence:own-org', 'read:licence:any'])
 }
 
 // C8 (Art. 24, 26, 38, 46): a licence's terms in plain words, its standing now, its

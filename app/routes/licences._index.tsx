@@ -8,7 +8,7 @@ import { DELIVERY_MODES } from '~/services/products/vocab'
 import { formatDateTime } from '~/utils/format'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission, requireUser } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
 export const meta: MetaFunction = () => [{ title: 'Licences' }]
@@ -16,8 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Licences' }]
 // C8: my organization's licences, as licensee and as licensor; the authority and regulators see all.
 // Numbered pages with the total, sortable by start and end, filtered by side and mode.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const signedIn = await requireUser(request)
-  const user = await requirePermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')
+  const user = await requireAnyPermission(request, ['read:licence:own-org', 'read:licence:any'])
   const t = await getT(request)
   return pageGuard(t, async () => {
     const query = validate(licenceListSchema, queryObject(request), t.locale)
@@ -58,7 +57,7 @@ export default function Licences() {
             ))}
           </select>
         </label>
-        <button type="submit">{t('licences.filter')}</button>
+        <button type="submit" className="secondary">{t('licences.filter')}</button>
         <a href={`/licences.csv?${csv}`} download>
           {t('common.downloadCsv')}
         </a>

@@ -4,12 +4,11 @@ import { licencesCsv } from '~/services/licences/pages.server'
 import { licenceListSchema } from '~/services/licences/schemas'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission, requireUser } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const signedIn = await requireUser(request)
-  const user = await requirePermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')
+  const user = await requireAnyPermission(request, ['read:licence:own-org', 'read:licence:any'])
   const t = await getT(request)
   return pageGuard(t, async () => licencesCsv(user, validate(licenceListSchema, queryObject(request), t.locale), t.locale))
 }

@@ -116,7 +116,7 @@ export default function ProductPage() {
           {product.sample ? (
             <>
               <h2>{product.kind === 'model' ? t('market.product.documentation') : t('market.product.sample')}</h2>
-              <pre className="sample">{product.sample}</pre>
+              <pre className="sample" tabIndex={0}>{product.sample}</pre>
             </>
           ) : null}
           {product.model ? (

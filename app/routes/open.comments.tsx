@@ -11,6 +11,7 @@ import { clientIpOf, formFailure, type FormFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { isCrossSiteWrite } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
+import { isObjectId } from '~/utils/schemas'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 
@@ -23,7 +24,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return {
     year: Number.isInteger(year) && year >= 2020 && year <= current + 1 ? year : current,
     years: [current + 1, current, current - 1],
-    entryId: /^[0-9a-f]{24}$/.test(entryId) ? entryId : '',
+    entryId: isObjectId(entryId) ? entryId : '',
   }
 }
 

@@ -144,7 +144,7 @@ export default function OpenEntry() {
                   ) : d.preview?.kind === 'text' ? (
                     <div className="preview">
                       <p className="muted">{t('openData.entry.preview', { rows: previewRows })}</p>
-                      <pre>{d.preview.text}</pre>
+                      <pre tabIndex={0}>{d.preview.text}</pre>
                     </div>
                   ) : (
                     <p className="muted">{t('openData.entry.noPreview')}</p>

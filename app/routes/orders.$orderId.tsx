@@ -6,7 +6,7 @@ import { FormError } from '~/components/form'
 import { Yuan } from '~/components/market'
 import { startCheckout } from '~/services/orders/checkout.server'
 import { cancelOrder } from '~/services/orders/orders.server'
-import { orderPageData, requireAnyPermission } from '~/services/orders/pages.server'
+import { orderPageData } from '~/services/orders/pages.server'
 import { confirmTransfer, refundOrder } from '~/services/orders/payments.server'
 import { orderPageForm } from '~/services/orders/schemas'
 import { siteOrigin } from '~/services/open-data/viewer.server'
@@ -17,6 +17,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { parseForm } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 

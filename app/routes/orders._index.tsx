@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Paging, pick, SortHeader, useLang } from '~/components/common'
 import { Yuan } from '~/components/market'
-import { ordersPageData, requireAnyPermission } from '~/services/orders/pages.server'
+import { ordersPageData } from '~/services/orders/pages.server'
 import { orderListSchema } from '~/services/orders/schemas'
 import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from '~/services/orders/vocab'
 import marketCss from '~/styles/market.css?url'
@@ -11,6 +11,7 @@ import { formatDateTime } from '~/utils/format'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { validate } from '~/utils/validation.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -60,7 +61,7 @@ export default function Orders() {
             ))}
           </select>
         </label>
-        <button type="submit">{t('licences.filter')}</button>
+        <button type="submit" className="secondary">{t('licences.filter')}</button>
         <a href={`/orders.csv?${csv}`} download>
           {t('common.downloadCsv')}
         </a>

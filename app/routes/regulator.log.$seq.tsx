@@ -98,7 +98,7 @@ export default function RegulatorLogEntry() {
           {checkpoint.signature}
         </dd>
       </dl>
-      <pre className="mono">{checkpoint.body}</pre>
+      <pre className="mono" tabIndex={0}>{checkpoint.body}</pre>
     </section>
   )
 }

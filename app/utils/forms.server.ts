@@ -1,8 +1,8 @@
 import { data } from '@remix-run/node'
 import { DomainError } from './errors'
 import { translateFields } from './http.server'
+import type { Translate as T } from '~/i18n/config'
 
-type T = (key: string, options?: Record<string, unknown>) => string
 
 export interface FormFailure {
   formError?: string

@@ -1,5 +1,6 @@
 import { data } from '@remix-run/node'
 import { DomainError } from './errors'
+import type { Translate as T } from '~/i18n/config'
 
 // One shape for every API error: `{error: {code, message}}` with a 4xx status.
 export interface ApiErrorBody {
@@ -16,7 +17,6 @@ export function apiErrorResponse(
   return Response.json(body, { status })
 }
 
-type T = (key: string, options?: Record<string, unknown>) => string
 
 /**
  * Wraps an API loader/action: domain errors become `{error}` 4xx replies in the

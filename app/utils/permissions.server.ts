@@ -59,6 +59,13 @@ export async function requirePermission(request: Request, permission: Permission
   return user
 }
 
+/** A page's user holding any of `permissions` (a list read under own-org or any, say), else a 403. */
+export async function requireAnyPermission(request: Request, permissions: readonly Permission[]): Promise<AuthUser> {
+  const user = await requireUser(request)
+  if (!permissions.some((p) => user.permissions.has(p))) throw await forbidden(request, 'error.forbidden', 403)
+  return user
+}
+
 /** An API caller (Bearer key or session) holding `permission`, else a JSON 401/403 Response. */
 export async function requireApiPermission(
   request: Request,

@@ -8,6 +8,17 @@ import { z } from 'zod'
  */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'error.httpUrl' }).max(500)
 
+/** A MongoDB ObjectId as the exchange writes it: 24 lower-case hex digits. */
+export const OBJECT_ID = /^[0-9a-f]{24}$/
+
+/** True for a string that is an ObjectId (checked before it reaches a query). */
+export function isObjectId(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID.test(value)
+}
+
+/** An ObjectId parameter or field; `message` is the i18n key of the refusal (what was not found). */
+export const objectId = (message = 'error.badId') => z.string().regex(OBJECT_ID, message)
+
 /** True for an http(s) address: the check made again where stored links are rendered. */
 export function isHttpUrl(value: unknown): value is string {
   return typeof value === 'string' && httpUrl().safeParse(value).success

@@ -3,9 +3,11 @@
 // of its own, and drives Debian's Chromium through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { AxeResults } from 'axe-core'
 import mongoose from 'mongoose'
 import {
   chromium,
@@ -16,6 +18,7 @@ import {
 } from 'playwright-core'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
+import { afterEach } from 'vitest'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { freePort } from '../../tools/services'
 import { copySeedTemplate, seedTemplate } from '../setup/seed-template'
@@ -287,6 +290,107 @@ export class ConsoleLog {
   }
 }
 
+/**
+ * Accessibility (issue 15): axe-core runs on every page the end-to-end tests visit — once per page
+ * path in a test run (ids in the path count as one page; the paths audited are shared by the run's
+ * files through a file beside its services) — and a serious or critical violation fails the test
+ * that was running. Pages that are not the app's HTML (downloads, JSON) are skipped.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const audited = new Set<string>()
+const auditedFile = () => path.join(servicesDir(), 'axe-audited.txt')
+
+/** Claims a page path for this file's audit: false when this file or another one audited it. */
+function claimAudit(key: string): boolean {
+  if (audited.has(key)) return false
+  try {
+    if (readFileSync(auditedFile(), 'utf8').split('\n').includes(key)) return false
+  } catch {
+    // no page audited yet in this run
+  }
+  audited.add(key)
+  return true
+}
+const pendingAudits = new Set<Promise<unknown>>()
+const violations: string[] = []
+
+/** A page path with its ids (24-hex, numbers, long hashes) folded, so one page is audited once. */
+export function pageKey(pathname: string): string {
+  return pathname.replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:id').replace(/\/\d+(?=\/|$)/g, '/:n').replace(/\/[0-9a-f]{32,}(?=\/|$)/g, '/:hash')
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each with where. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE)
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
+  )) as AxeResults
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => {
+      const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`)
+      return `${v.impact} ${v.id}: ${v.help}\n      ${where.join('\n      ')}`
+    })
+}
+
+async function audit(page: Page): Promise<void> {
+  let url: URL
+  try {
+    url = new URL(page.url())
+  } catch {
+    return
+  }
+  if (!/^https?:$/.test(url.protocol) || !/^(localhost|127\.0\.0\.1)$/.test(url.hostname)) return
+  const key = pageKey(url.pathname)
+  if (!claimAudit(key)) return
+  try {
+    // A full load, or a client-side navigation (Remix) whose data has arrived and rendered.
+    await page.waitForFunction(
+      () => {
+        const router = (window as unknown as { __remixRouter?: { state?: { navigation?: { state?: string } } } }).__remixRouter
+        return document.readyState === 'complete' && (!router || router.state?.navigation?.state === 'idle')
+      },
+      undefined,
+      { timeout: 10_000, polling: 100 },
+    )
+    const isHtml = await page.evaluate(() => document.contentType === 'text/html' && Boolean(document.querySelector('main')))
+    if (!isHtml) return
+    violations.push(...(await seriousViolations(page)).map((v) => `${url.pathname} — ${v}`))
+    appendFileSync(auditedFile(), `${key}\n`)
+  } catch (error) {
+    // AXE_DEBUG=1 shows audits given up (the page navigated away meanwhile).
+    if (process.env.AXE_DEBUG) console.error('axe audit given up', url.pathname, error)
+    // The page went on (navigated or closed) while being audited: audit it on its next visit.
+    audited.delete(key)
+  }
+}
+
+function watchAccessibility(page: Page): void {
+  // One audit at a time per page (axe refuses to start while it runs), and at most one waiting: it
+  // audits whatever the page shows when its turn comes. One that does not finish in 20 s is given up.
+  let last: Promise<unknown> = Promise.resolve()
+  let waiting = false
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame() || waiting) return
+    waiting = true
+    const run = last
+      .then(() => {
+        waiting = false
+        return Promise.race([audit(page), sleep(20_000)])
+      })
+      .finally(() => pendingAudits.delete(run))
+    last = run
+    pendingAudits.add(run)
+  })
+}
+
+afterEach(async () => {
+  await Promise.allSettled([...pendingAudits])
+  if (violations.length === 0) return
+  const found = violations.splice(0)
+  throw new Error(`axe-core found serious or critical accessibility violations:\n  ${found.join('\n  ')}`)
+})
+
 export interface OpenedPage {
   context: BrowserContext
   page: Page
@@ -317,7 +421,11 @@ export async function openPage(
     extraHTTPHeaders: { ...extraHTTPHeaders, 'X-Forwarded-For': ip },
   })
   const log = new ConsoleLog()
-  context.on('page', (p) => log.watch(p))
+  context.on('page', (p) => {
+    log.watch(p)
+    // Pages without JavaScript are the same pages; axe needs script to run in them.
+    if (rest.javaScriptEnabled !== false) watchAccessibility(p)
+  })
   const page = await context.newPage()
   return { context, page, console: log }
 }

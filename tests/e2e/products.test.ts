@@ -115,7 +115,7 @@ describe('products end to end', () => {
     await b.screenshot({ path: screenshotPath('products-5-product-page'), fullPage: true })
     await b.getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') }).click()
     await b.waitForURL(new RegExp(`/market/${productId}/v/1$`))
-    const svg = b.locator('svg[role=img]')
+    const svg = b.locator('svg[role=group]')
     await expect.poll(() => svg.count()).toBe(1)
     const nodes = await b.locator('[data-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
     expect(nodes.filter((n) => n?.startsWith('catalog-entry:')).length).toBeGreaterThanOrEqual(3)

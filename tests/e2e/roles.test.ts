@@ -8,7 +8,7 @@ import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD, DEMO_USERS } from '~/services/demo/seed.server'
 import { ROLE_HOME } from '~/utils/permissions'
-import { launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import { launchBrowser, openPage, screenshotPath, seriousViolations, startApp, type OpenedPage, type RunningApp } from './harness'
 
 type Lang = 'zh' | 'en'
 const MESSAGES = { zh, en } as const
@@ -219,6 +219,17 @@ describe('e2e: language, errors and permissions', () => {
     await hydrated(page)
     await page.screenshot({ path: screenshotPath('buyer-403-en'), fullPage: true })
     expectCleanConsole(o, [EXPECTED_STATUS(403)])
+  })
+
+  it('the accessibility check that runs on every page finds what it must', async () => {
+    // What the audit of every visited page looks for: here a page made to break two critical rules.
+    const { page } = await open({ locale: 'en-US' })
+    await page.setContent('<html lang="en"><body><main><img src="/x.png"><button></button></main></body></html>')
+    const found = await seriousViolations(page)
+    expect(found.some((v) => v.startsWith('critical image-alt'))).toBe(true)
+    expect(found.some((v) => v.startsWith('critical button-name'))).toBe(true)
+    await page.setContent('<html lang="en"><head><title>ok</title></head><body><main><h1>ok</h1><img src="/x.png" alt="x"><button>Go</button></main></body></html>')
+    expect(await seriousViolations(page)).toEqual([])
   })
 })
 

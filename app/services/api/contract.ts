@@ -11,6 +11,7 @@ import { licenceEndpoints } from '~/services/delivery/api-contract'
 import { scanReportView } from '~/services/desensitize/schemas'
 import { registrationSchema, reviewRegistrationSchema } from '~/services/identity/schemas'
 import type { Permission } from '~/utils/permissions'
+import { objectId } from '~/utils/schemas'
 
 const errorBody = z.object({
   error: z.object({
@@ -56,7 +57,7 @@ export const reviewBody = reviewRegistrationSchema.omit({ orgId: true })
 export const ledgerQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  orgId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  orgId: objectId().optional(),
   subject: z.string().regex(/^[a-z-]+:[A-Za-z0-9_-]+$/).max(100).optional(),
   action: z.string().regex(/^[a-z][a-z0-9_.-]*$/).max(80).optional(),
 })

@@ -9,7 +9,7 @@
 // context does not load offline).
 import { DomainError } from '~/utils/errors'
 import { getEntryForIndex, listEntriesForIndex, type CatalogIndexRecord } from './entries.server'
-import { isHttpUrl } from '~/utils/schemas'
+import { isHttpUrl, isObjectId } from '~/utils/schemas'
 
 /** The Art. 10 vocabulary. Fixed, so exported RDF means the same on every deployment (ADR 014). */
 export const GDPDE_NS = 'https://gdpde.example/ns/art10#'
@@ -334,7 +334,7 @@ export type DcatAudience = 'listed' | 'open'
 
 /** One entry's export, or 404 when it is not listed (or not open, for the public). */
 export async function exportEntry(entryId: string, audience: DcatAudience): Promise<CatalogIndexRecord> {
-  if (!/^[0-9a-f]{24}$/.test(entryId)) throw new DomainError('invalid_id', 'error.dcat.badId', 400, { id: ['error.dcat.badId'] })
+  if (!isObjectId(entryId)) throw new DomainError('invalid_id', 'error.dcat.badId', 400, { id: ['error.dcat.badId'] })
   const record = await getEntryForIndex(entryId)
   if (!record || (audience === 'open' && !isOpen(record))) throw new DomainError('not_found', 'error.notFound', 404)
   return record
@@ -342,7 +342,7 @@ export async function exportEntry(entryId: string, audience: DcatAudience): Prom
 
 /** A page of the catalog in `_id` order after `after`, holding at most `limit` visible entries. */
 export async function exportCatalogPage(input: { after?: string; limit: number; audience: DcatAudience }): Promise<CatalogPage> {
-  if (input.after !== undefined && !/^[0-9a-f]{24}$/.test(input.after)) {
+  if (input.after !== undefined && !isObjectId(input.after)) {
     throw new DomainError('invalid_cursor', 'error.dcat.badCursor', 400, { after: ['error.dcat.badCursor'] })
   }
   const records: CatalogIndexRecord[] = []

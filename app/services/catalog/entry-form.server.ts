@@ -3,14 +3,13 @@
 import { redirect } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
-import type { Locale } from '~/i18n/config'
 import { assertOwner, createDraft, listAgencies, loadEntry, plainContent, updateDraft } from './entries.server'
 import { catalogLinks, failureWithValues, readForm } from './pages.server'
 import { submissionCheck, submitEntry } from './review.server'
 import { entryFormSchema } from './schemas'
 import { gradeLadder } from './settings.server'
+import type { LocaleT as T } from '~/i18n/config'
 
-type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
 
 export async function entryFormData(user: AuthUser, t: T, entryId: string | undefined, request: Request) {
   const url = new URL(request.url)

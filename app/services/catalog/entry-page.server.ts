@@ -1,7 +1,6 @@
 // The entry page: everything one entry shows its reader, and the actions taken on it (submit,
 // review, record a data update, mark the legal basis changed, raise a quality issue).
 import type { AuthUser } from '~/services/identity/auth.server'
-import type { Locale } from '~/i18n/config'
 import { DomainError } from '~/utils/errors'
 import { markLegalBasisChanged } from './deadlines.server'
 import { diffContent } from './diff'
@@ -13,8 +12,8 @@ import { decideEntry, reviewHistory, submitEntry } from './review.server'
 import { reasonLines, type entryPageActionSchema } from './schemas'
 import { listVersions } from './versions.server'
 import type { z } from 'zod'
+import type { LocaleT as T } from '~/i18n/config'
 
-type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
 
 export async function entryPageData(user: AuthUser, t: T, entryId: string) {
   const { entry, orgNames, fullView, owner } = await getEntryForUser(user, entryId)

@@ -7,10 +7,9 @@ import { formFailure } from '~/utils/forms.server'
 import { translateFields } from '~/utils/http.server'
 import { formToObject, readFormData, validate } from '~/utils/validation.server'
 import type { z } from 'zod'
-import type { Locale } from '~/i18n/config'
 import { cursorQuery } from './schemas'
+import type { Locale, LocaleT as T } from '~/i18n/config'
 
-type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: Locale }
 
 export function cursorOf(request: Request, t: T) {
   const query = Object.fromEntries(

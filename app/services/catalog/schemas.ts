@@ -2,7 +2,7 @@
 // nested `contentSchema`; the no-JavaScript form posts flat fields (`entryFormSchema`) that
 // become the same content. Messages are i18n keys.
 import { z } from 'zod'
-import { httpUrl } from '~/utils/schemas'
+import { httpUrl, objectId } from '~/utils/schemas'
 import {
   CATALOG_CATEGORIES,
   DATA_FORMS,
@@ -18,7 +18,7 @@ import {
   UPDATE_FREQUENCIES,
 } from './vocab'
 
-export const objectIdField = z.string().regex(/^[0-9a-f]{24}$/, 'error.catalog.badId')
+export const objectIdField = objectId('error.catalog.badId')
 const text = (max: number) => z.string().trim().max(max).default('')
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 

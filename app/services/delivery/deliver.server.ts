@@ -42,6 +42,7 @@ import { FingerprintTransform } from './fingerprint/embed.server'
 import { platformFingerprintKeys } from './fingerprint/keys.server'
 import { permittedColumns, ProjectTransform } from './project.server'
 import { deriveFingerprintSpec, readCsvHead } from './spec.server'
+import { isObjectId } from '~/utils/schemas'
 
 const HEAD_BYTES = 64 * 1024
 
@@ -429,7 +430,7 @@ export async function deliveriesFor(licenceIds: string[]): Promise<DeliveryDoc[]
 
 /** Product titles for the pages (batched). */
 export async function productTitles(ids: string[]): Promise<Map<string, { zh: string; en: string }>> {
-  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
   if (unique.length === 0) return new Map()
   const rows = await Product.find({ _id: mongoose.trusted({ $in: unique }) }, { title: 1 }).lean()
   return new Map(rows.map((p) => [String(p._id), { zh: p.title.zh, en: p.title.en }]))

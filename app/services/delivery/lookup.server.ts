@@ -23,6 +23,7 @@ import { DEFAULT_ACCUSATION_THRESHOLD, rankCandidates, readLeak, type RankedCand
 import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './fingerprint/keys.server'
 import { fingerprintSpecSchema } from './fingerprint/spec'
 import { productTitles } from './deliver.server'
+import { isObjectId } from '~/utils/schemas'
 
 const MAX_CANDIDATES = 20_000
 export const MAX_LEAK_BYTES = 512 * 1024 * 1024
@@ -188,7 +189,7 @@ export async function regulatorFingerprintLookup(user: AuthUser, request: Reques
         if (part.filename === undefined) {
           if (part.name !== 'product') throw new DomainError('unknown_field', 'error.unknownField', 400)
           const value = (await readField(part.data, 100)).trim()
-          if (value && !/^[0-9a-f]{24}$/.test(value)) throw new DomainError('bad_product', 'error.licences.badProduct', 400, { product: ['error.licences.badProduct'] })
+          if (value && !isObjectId(value)) throw new DomainError('bad_product', 'error.licences.badProduct', 400, { product: ['error.licences.badProduct'] })
           productId = value || null
           continue
         }

@@ -14,6 +14,7 @@ import { DomainError } from '~/utils/errors'
 import { scanFile, schemaHashOf, type ScanOptions, type ScanResult } from './scanner.server'
 import type { DeclaredSchema, DeclaredSchemaInput } from './schemas'
 import { minKByGrade } from './settings.server'
+import { isObjectId } from '~/utils/schemas'
 
 export type ScreeningStatus = 'pending' | 'passed' | 'failed'
 
@@ -264,7 +265,7 @@ export interface ScanReportView {
  */
 export async function getScanReportFor(user: AuthUser, id: string): Promise<ScanReportView> {
   const notFound = new DomainError('scan_not_found', 'error.scan.notFound', 404)
-  if (!mongoose.isValidObjectId(id) || !/^[0-9a-f]{24}$/.test(id)) throw notFound
+  if (!mongoose.isValidObjectId(id) || !isObjectId(id)) throw notFound
   await connectDb()
   const report = await ScanReport.findById(id).lean()
   if (!report) throw notFound

@@ -2,6 +2,7 @@
 // i18n keys (`error.*`) so each user reads them in their own language.
 import { z } from 'zod'
 import { isValidResidentId, isValidUscc, normalizeResidentId, normalizeUscc } from './codes'
+import { objectId } from '~/utils/schemas'
 
 export const usccField = z
   .string()
@@ -32,7 +33,7 @@ export const registrationSchema = z.strictObject({
 })
 
 export const reviewRegistrationSchema = z.strictObject({
-  orgId: z.string().regex(/^[0-9a-f]{24}$/),
+  orgId: objectId(),
   decision: z.enum(['approved', 'rejected']),
   reason: z.string().trim().max(500).optional(),
 })

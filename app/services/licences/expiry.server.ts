@@ -15,6 +15,7 @@ import { enqueue } from '#jobs/queues'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { standingFrom } from './standing.server'
+import { isObjectId } from '~/utils/schemas'
 
 const BATCH = 500
 
@@ -79,7 +80,7 @@ export async function expireDueLicences(now = new Date()): Promise<ExpirySweepRe
  */
 export async function reinstateAfterExtension(licenceId: string, now = new Date()): Promise<'active' | 'expired' | 'revoked' | null> {
   await connectDb()
-  if (!/^[0-9a-f]{24}$/.test(licenceId)) return null
+  if (!isObjectId(licenceId)) return null
   const licence = await Licence.findById(licenceId).lean()
   if (!licence) return null
   const revoked = Boolean(await LicenceEvent.exists({ _id: licenceEventId(licenceId, 'revoked') }))

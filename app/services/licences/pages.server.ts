@@ -20,6 +20,7 @@ import { licenceToOdrl } from './odrl'
 import type { LicenceListQuery } from './schemas'
 import { revokeLicence } from './revoke.server'
 import { findLicence, standingAt, standingFrom } from './standing.server'
+import { isObjectId } from '~/utils/schemas'
 
 type Side = 'licensee' | 'licensor' | 'oversight'
 
@@ -31,13 +32,13 @@ function sideOf(user: AuthUser, licence: Pick<LicenceDoc, 'licenseeOrgId' | 'lic
 }
 
 async function orgNames(ids: string[]) {
-  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
   const rows = unique.length ? await Organization.find({ _id: mongoose.trusted({ $in: unique }) }, { name: 1, uscc: 1 }).lean() : []
   return new Map(rows.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en, uscc: o.uscc }]))
 }
 
 async function entryTitles(ids: string[]) {
-  const unique = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/.test(id)))]
+  const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
   const rows = unique.length ? await CatalogEntry.find({ _id: mongoose.trusted({ $in: unique }) }, { published: 1, code: 1 }).lean() : []
   return new Map(rows.map((e) => [String(e._id), { zh: e.published?.title.zh ?? e.code, en: e.published?.title.en ?? e.code }]))
 }

@@ -6,6 +6,7 @@ import { Licence, LicenceEvent, licenceEventId } from '#models/licence'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { isObjectId } from '~/utils/schemas'
 
 export interface RevokedLicence {
   licenceId: string
@@ -20,7 +21,7 @@ export async function revokeLicence(
   reason: string,
   actor: { userId?: string; orgId?: string },
 ): Promise<RevokedLicence> {
-  const licence = /^[0-9a-f]{24}$/.test(licenceId) ? await Licence.findById(licenceId).lean() : null
+  const licence = isObjectId(licenceId) ? await Licence.findById(licenceId).lean() : null
   if (!licence) throw new DomainError('not_found', 'error.orders.notFound', 404)
   const eventId = licenceEventId(licenceId, 'revoked')
   try {

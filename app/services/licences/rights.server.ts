@@ -13,6 +13,7 @@ import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { SharingGrant } from '#models/sharing-grant'
 import type { InputKind, RightBasis } from '~/services/products/vocab'
+import { isObjectId } from '~/utils/schemas'
 
 export interface InputRef {
   kind: InputKind
@@ -77,7 +78,6 @@ function worst(a: MissingRightCode | null, b: MissingRightCode): MissingRightCod
   return FAILURE_ORDER.indexOf(b) < FAILURE_ORDER.indexOf(a) ? b : a
 }
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 interface LicenceLike {
   _id: unknown

@@ -1,9 +1,9 @@
 // Zod schemas of the licence pages and the data API (C8), shared by browser and server.
 import { z } from 'zod'
-import { listParams } from '~/utils/schemas'
+import { listParams, objectId } from '~/utils/schemas'
 import { DELIVERY_MODES } from '~/services/products/vocab'
 
-export const licenceIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'error.licences.notFound')
+export const licenceIdSchema = objectId('error.licences.notFound')
 
 export const licenceActionSchema = z.discriminatedUnion('intent', [
   // Art. 38: the licensee issues the licence's API key (shown once).

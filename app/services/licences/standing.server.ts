@@ -4,10 +4,10 @@
 import { Licence, LicenceEvent, licenceEventId, type LicenceDoc } from '#models/licence'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { isObjectId } from '~/utils/schemas'
 
 export type Standing = 'active' | 'not_started' | 'expired' | 'revoked'
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 export async function findLicence(licenceId: string): Promise<LicenceDoc | null> {
   if (!isObjectId(licenceId)) return null

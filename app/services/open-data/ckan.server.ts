@@ -21,7 +21,7 @@ import { DomainError } from '~/utils/errors'
 import { decodeUtf8, parseJsonText, readBodyLimited } from '~/utils/validation.server'
 import { screeningByEntry } from './files.server'
 import { optionalViewer } from './viewer.server'
-import { isHttpUrl } from '~/utils/schemas'
+import { isHttpUrl, isObjectId } from '~/utils/schemas'
 
 export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list', 'help_show'] as const
 export type CkanAction = (typeof CKAN_ACTIONS)[number]
@@ -322,7 +322,7 @@ export function ckanOrganization(id: string, name: { zh: string; en: string }, p
     image_display_url: '',
     description: '',
     // The organisation's id is an ObjectId: its first four bytes are when it was created.
-    created: /^[0-9a-f]{24}$/.test(id) ? ckanTime(new Date(parseInt(id.slice(0, 8), 16) * 1000).toISOString()) : null,
+    created: isObjectId(id) ? ckanTime(new Date(parseInt(id.slice(0, 8), 16) * 1000).toISOString()) : null,
     num_followers: 0,
     ...(packageCount !== undefined ? { package_count: packageCount } : {}),
   }

@@ -5,9 +5,8 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { applicationOf, mayDownload } from './applications.server'
 import { currentFile, currentFiles, fileScreening, fileStream, isOpenRecord, previewFile, requireFileScreened, screeningByEntry, type Preview } from './files.server'
-import { isHttpUrl } from '~/utils/schemas'
+import { isHttpUrl, OBJECT_ID } from '~/utils/schemas'
 
-const OBJECT_ID = /^[0-9a-f]{24}$/
 
 /** An open entry, or 404 (a malformed id is a 400). */
 export async function openRecord(entryId: string): Promise<CatalogIndexRecord> {

@@ -1,5 +1,6 @@
 // Zod schemas of the open-data portal's forms, shared by browser and server. Messages are i18n keys.
 import { z } from 'zod'
+import { objectId } from '~/utils/schemas'
 
 const text = (min: number, max: number) => z.string().trim().min(min, 'error.required').max(max)
 
@@ -20,9 +21,7 @@ export const COMMENT_TOPICS = ['priority', 'quality', 'new_data', 'other'] as co
 export const commentFormSchema = z.strictObject({
   topic: z.enum(COMMENT_TOPICS),
   year: z.coerce.number().int().min(2020).max(2100),
-  entryId: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/)
+  entryId: objectId()
     .optional()
     .or(z.literal('').transform(() => undefined)),
   body: text(5, 4000),

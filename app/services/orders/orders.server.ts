@@ -13,8 +13,8 @@ import { DomainError } from '~/utils/errors'
 import type { OrderInput, OrdersQuery } from './schemas'
 import { claimSeat, releaseOrphanClaims, releaseSeat } from './seats.server'
 import { stripeClient, stripeEnabled } from './stripe.server'
+import { isObjectId } from '~/utils/schemas'
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 const notFound = () => new DomainError('not_found', 'error.orders.notFound', 404)
 
 export type OrderLean = OrderDoc

@@ -6,9 +6,6 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { orgNamesOf } from '~/services/products/products.server'
 import { csvAttachment } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
-import { getT } from '~/utils/i18n.server'
-import type { Permission } from '~/utils/permissions'
-import { requireUser } from '~/utils/permissions.server'
 import { DomainError } from '~/utils/errors'
 import { pageOf } from '~/utils/listing.server'
 import { mayRefund } from './payments.server'
@@ -17,6 +14,7 @@ import { AWAITING_TRANSFER, eventsOf, loadVisibleOrder, orderScope, orderAmountF
 import type { AwaitingListQuery, OrderListQuery } from './schemas'
 import { seatsTaken } from './seats.server'
 import { offeredMethods, stripeEnabled } from './stripe.server'
+import { isObjectId } from '~/utils/schemas'
 
 export function orderView(o: OrderLean) {
   return {
@@ -123,7 +121,7 @@ export async function orderPageData(user: AuthUser, orderId: string) {
 
 /** The order form: the product's plans (with seats left), the template's wording, the methods. */
 export async function orderFormData(user: AuthUser | undefined, productId: string) {
-  const product = /^[0-9a-f]{24}$/.test(productId) ? await Product.findById(productId).lean() : null
+  const product = isObjectId(productId) ? await Product.findById(productId).lean() : null
   if (!product || !product.listed || product.visibility !== 'market') throw new DomainError('not_found', 'error.orders.productNotFound', 404)
   const taken = await seatsTaken(productId)
   return {
@@ -164,12 +162,3 @@ export async function payoutsPageData(user: AuthUser) {
   }
 }
 
-/** A page's user holding any of `permissions` (orders are read under own-org or any), else 403. */
-export async function requireAnyPermission(request: Request, permissions: Permission[]): Promise<AuthUser> {
-  const user = await requireUser(request)
-  if (!permissions.some((p) => user.permissions.has(p))) {
-    const t = await getT(request)
-    throw new Response(t('error.forbidden'), { status: 403, statusText: 'Forbidden' })
-  }
-  return user
-}

@@ -1,11 +1,11 @@
 // Zod schemas of orders and payments (C8; Art. 24, 38), shared by the forms, the API and the
 // services. Browser-safe. Messages are i18n keys, translated per request.
 import { z } from 'zod'
-import { listParams } from '~/utils/schemas'
+import { listParams, objectId as idSchema } from '~/utils/schemas'
 import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from './vocab'
 import { yuanToFen } from '~/services/products/schemas'
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.orders.badId')
+const objectId = idSchema('error.orders.badId')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
 
 /** Art. 24: what the buyer orders and for which purpose and application scenario (應用業務場景). */

@@ -7,6 +7,7 @@ import { Order } from '#models/order'
 import { SeatClaim, seatClaimId } from '#models/seat-claim'
 import { DomainError } from '~/utils/errors'
 import { isDuplicateKey } from '~/utils/db.server'
+import { isObjectId } from '~/utils/schemas'
 
 /**
  * Art. 24, 38: claims the first free seat of the plan for `orderId` and returns its number, or
@@ -59,7 +60,7 @@ export async function releaseOrphanClaims(input: { productId: string; planKey: s
   const cutoff = now.getTime() - ORPHAN_CLAIM_MINUTES * 60_000
   const claims = (await SeatClaim.find({ productId: input.productId }).lean()).filter((c) => c.planKey === input.planKey && c.at.getTime() < cutoff)
   if (claims.length === 0) return 0
-  const ids = claims.map((c) => c.orderId).filter((id) => /^[0-9a-f]{24}$/.test(id))
+  const ids = claims.map((c) => c.orderId).filter((id) => isObjectId(id))
   const existing = new Set((await Order.find({ _id: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean()).map((o) => String(o._id)))
   let freed = 0
   for (const claim of claims) {

@@ -16,6 +16,7 @@ import { getEnv } from '~/utils/env.server'
 import { closeCancelled, loadOrder } from './orders.server'
 import { applyRefund, invoicePaymentIntent, recordPayment, recordRenewal } from './payments.server'
 import { idempotencyKey, stripeClient, stripeEnabled, verifyWebhook, type Stripe } from './stripe.server'
+import { isObjectId } from '~/utils/schemas'
 
 export const HANDLED_EVENT_TYPES = [
   'checkout.session.completed',
@@ -38,7 +39,7 @@ export const paymentEventJobId = (eventId: string) => `stripe-${eventId}`
 
 
 const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null)
-const orderIdOf = (v: unknown): string | null => (typeof v === 'string' && /^[0-9a-f]{24}$/.test(v) ? v : null)
+const orderIdOf = (v: unknown): string | null => (typeof v === 'string' && isObjectId(v) ? v : null)
 const fromUnix = (s: unknown): Date | null => (typeof s === 'number' ? new Date(s * 1000) : null)
 
 /** The fields of an event the job needs — no customer details are kept. */

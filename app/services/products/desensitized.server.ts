@@ -11,6 +11,7 @@ import { contentStore } from '~/services/storage/store.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { generatedDigestOf } from './versions.server'
+import { isObjectId } from '~/utils/schemas'
 
 /** Versions not yet on the market; a published version's files never change. */
 const DESENSITIZABLE_STATES: ('submitted' | 'blocked')[] = ['submitted', 'blocked']
@@ -32,7 +33,7 @@ export interface DesensitizableFile {
  * may be desensitized. Anything else is a 404 (another organisation's version) or 409.
  */
 export async function desensitizableFile(user: AuthUser, versionId: string, fileHash: string): Promise<DesensitizableFile> {
-  if (!/^[0-9a-f]{24}$/.test(versionId)) throw notFound()
+  if (!isObjectId(versionId)) throw notFound()
   await connectDb()
   const version = await ProductVersion.findById(versionId, { ownerOrgId: 1, productId: 1, number: 1, state: 1, distributions: 1 }).lean()
   if (!version || !user.org || version.ownerOrgId !== user.org.id) throw notFound()
@@ -64,7 +65,7 @@ export async function adoptDesensitizedFile(input: {
   profileName: string
   actor?: { userId?: string; orgId?: string }
 }): Promise<boolean> {
-  if (!/^[0-9a-f]{24}$/.test(input.versionId)) return false
+  if (!isObjectId(input.versionId)) return false
   await connectDb()
   const version = await ProductVersion.findById(input.versionId, { productId: 1, state: 1, distributions: 1 }).lean()
   if (!version || !(DESENSITIZABLE_STATES as string[]).includes(version.state)) return false

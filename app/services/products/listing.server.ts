@@ -12,8 +12,8 @@ import { DomainError } from '~/utils/errors'
 import { orgNamesOf } from './products.server'
 import { advanceVersion, advanceWaitingVersions, projectVersion, recordOnce, tryPublish } from './publication.server'
 import { requestScans, versionView } from './versions.server'
+import { isObjectId } from '~/utils/schemas'
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 function requireAuthority(user: AuthUser) {
   if (user.org?.type !== 'authority') throw new DomainError('forbidden', 'error.forbidden', 403)

@@ -13,6 +13,7 @@ import type { FacetCount, IndexSchema, SearchDocument, SearchIndex, SearchSort }
 import { MARKET_FACETS, type MarketFacet, type MarketSearchParams, type MarketSort } from './market-params'
 import { priceBandOf, type PriceBand } from './price'
 import { PRICE_PLAN_KINDS } from './vocab'
+import { isObjectId } from '~/utils/schemas'
 
 export { MARKET_FACETS, MARKET_SORTS, parseMarketSearchParams, type MarketSearchParams } from './market-params'
 
@@ -169,7 +170,7 @@ export async function refreshMarketProducts(ids: Iterable<string>): Promise<void
   const s = state()
   if (!s.ready) return
   await s.ready
-  const list = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id))
+  const list = [...new Set(ids)].filter((id) => isObjectId(id))
   if (list.length === 0) return
   const products = await loadProducts({ _id: mongoose.trusted({ $in: list }) }, list.length)
   const summaries = await summariesOf(products)

@@ -3,6 +3,7 @@
 import { DomainError } from '~/utils/errors'
 import { PRICE_BANDS } from './price'
 import { PRODUCT_CATEGORIES, PRODUCT_KINDS } from './vocab'
+import { OBJECT_ID } from '~/utils/schemas'
 
 export const MARKET_FACETS = ['kind', 'category', 'grade', 'provider', 'price', 'tags', 'format'] as const
 export type MarketFacet = (typeof MARKET_FACETS)[number]
@@ -13,7 +14,7 @@ const FACET_VOCABULARY: Record<MarketFacet, readonly string[] | RegExp> = {
   kind: PRODUCT_KINDS,
   category: PRODUCT_CATEGORIES,
   grade: ['important', 'general'],
-  provider: /^[0-9a-f]{24}$/,
+  provider: OBJECT_ID,
   price: PRICE_BANDS,
   // eslint-disable-next-line no-control-regex -- refuses control characters in tag filters
   tags: /^[^\u0000-\u001f<>"]{1,40}$/u,

@@ -19,8 +19,8 @@ import { art35RequireRightsToInputs } from './rules.server'
 import { RUNNERS } from './runners.server'
 import { MODEL_RUNNERS, type ModelRunner } from './schemas'
 import { createDraftVersion, generatedDigestOf } from './versions.server'
+import { isObjectId } from '~/utils/schemas'
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 async function publishedModel(modelProductId: string) {
   if (!isObjectId(modelProductId)) throw new DomainError('not_found', 'error.market.productNotFound', 404)

@@ -14,8 +14,8 @@ import { runnableInputs } from './model-runs.server'
 import { loadVisibleProduct, orgNamesOf, productView } from './products.server'
 import { advanceVersion } from './publication.server'
 import { listVersions, loadVisibleVersion, versionView } from './versions.server'
+import type { LocaleT as T } from '~/i18n/config'
 
-type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: string }
 
 /** A refused form: the same page with messages, and the values posted (forms work without JavaScript). */
 export function formFailureWithValues(error: unknown, t: T, values: Record<string, unknown>) {

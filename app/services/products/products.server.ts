@@ -11,10 +11,10 @@ import { DomainError } from '~/utils/errors'
 import { refreshMarketProduct } from './market-index.server'
 import { art36AssertModelPublisher, assertGradeListable } from './rules.server'
 import type { ProductInput } from './schemas'
+import { isObjectId } from '~/utils/schemas'
 
 type Localized = { zh: string; en: string }
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 const notFound = () => new DomainError('not_found', 'error.market.productNotFound', 404)
 
 export function requireOrg(user: AuthUser): NonNullable<AuthUser['org']> {

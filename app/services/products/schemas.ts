@@ -2,7 +2,7 @@
 // shapes (`productInput`, `versionDraftInput`); the no-JavaScript forms post flat fields that
 // `productFormSchema` / `versionFormSchema` turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'
-import { httpUrl } from '~/utils/schemas'
+import { httpUrl, objectId as idSchema } from '~/utils/schemas'
 import {
   DELIVERY_MODES,
   INPUT_KINDS,
@@ -17,7 +17,7 @@ import {
 export const MODEL_RUNNERS = ['land-use-structure'] as const
 export type ModelRunner = (typeof MODEL_RUNNERS)[number]
 
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.market.badId')
+export const objectId = idSchema('error.market.badId')
 const text = (max: number) => z.string().trim().max(max).default('')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
 const localizedRequired = (max: number) => z.strictObject({ zh: required(max), en: text(max * 2) })

@@ -23,8 +23,8 @@ import { advanceVersion, projectProduct, projectVersion, recordOnce } from './pu
 import { art35RequireRightsToInputs, art38RequireInputs, assertGradeListable, reviewRequired } from './rules.server'
 import type { VersionDraftInput } from './schemas'
 import { FILE_TYPES } from './vocab'
+import { isObjectId } from '~/utils/schemas'
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 const versionNotFound = () => new DomainError('not_found', 'error.market.versionNotFound', 404)
 
 export async function loadOwnVersion(user: AuthUser, productId: string, number: number) {

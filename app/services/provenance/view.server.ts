@@ -6,8 +6,8 @@
 import type { AuthUser } from '~/services/identity/auth.server'
 import { clipText, layoutGraph, wrapText, type GraphEdgeInput, type GraphNodeInput, type NodeKind } from './layout'
 import type { ProvenanceGraph } from './walk.server'
+import type { Translate as T } from '~/i18n/config'
 
-type T = (key: string, options?: Record<string, unknown>) => string
 
 export function provenanceAudience(viewer: AuthUser | undefined): 'full' | 'public' {
   return viewer?.permissions.has('read:market:any') ? 'full' : 'public'

@@ -8,6 +8,7 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { Organization } from '#models/organization'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
+import { isObjectId } from '~/utils/schemas'
 
 export const DEFAULT_MAX_DEPTH = 64
 export const DEFAULT_MAX_NODES = 5000
@@ -87,7 +88,6 @@ export interface ProvenanceGraph {
   stats: { queries: number; depth: number; ms: number; truncated: boolean }
 }
 
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 const VERSION_PROJECTION = { productId: 1, ownerOrgId: 1, number: 1, state: 1, publishedAt: 1, provenance: 1, distributions: 1, lineage: 1, lineageComplete: 1 }
 

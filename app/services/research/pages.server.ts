@@ -9,8 +9,8 @@ import { isReplyOverdue, loadRequest, loadResearchSubject, mayDecide, maySee, no
 import { orgNamesOf } from '~/services/products/products.server'
 import { licenseeReportCounts, listOverdueReports } from './usage-reports.server'
 import type { ResearchSubjectKind } from './vocab'
+import type { LocaleT as T } from '~/i18n/config'
 
-type T = ((key: string, options?: Record<string, unknown>) => string) & { locale: string }
 
 const PAGE = 25
 

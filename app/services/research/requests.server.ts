@@ -15,12 +15,12 @@ import { appendLedger } from '~/services/ledger/ledger.server'
 import { DomainError } from '~/utils/errors'
 import type { ResearchRequestInput } from './schemas'
 import type { ResearchSubjectKind, ResearchUseKind } from './vocab'
+import { isObjectId } from '~/utils/schemas'
 
 /** The longest access a request may ask for (a sensible bound on a research project; not in the law). */
 export const RESEARCH_MAX_PERIOD_DAYS = 5 * 366
 
 const DAY_MS = 86_400_000
-const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id)
 
 /** 'YYYY-MM-DD' → the first moment of that day in China Standard Time. */
 export function startOfChinaDay(ymd: string): Date {

@@ -2,10 +2,10 @@
 // (Art. 46). The JSON API takes the nested shapes; the no-JavaScript forms post flat fields that the
 // `*FormSchema`s turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'
-import { listParams } from '~/utils/schemas'
+import { listParams, objectId as idSchema } from '~/utils/schemas'
 import { RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS } from './vocab'
 
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.research.badId')
+export const objectId = idSchema('error.research.badId')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
 const text = (max: number) => z.string().trim().max(max).default('')
 const day = z.iso.date('error.research.badDate')

@@ -3,11 +3,12 @@
 import { z } from 'zod'
 import type { Endpoint } from '~/services/api/contract'
 import { CATALOG_CATEGORIES, DATA_FORMS, OPEN_ATTRIBUTES, SHARING_TYPES, UPDATE_FREQUENCIES } from '~/services/catalog/vocab'
+import { objectId as idSchema } from '~/utils/schemas'
 
 /** Entries in one page of the DCAT catalog export. */
 export const MAX_CATALOG_PAGE_SIZE = 500
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'error.dcat.badCursor')
+const objectId = idSchema('error.dcat.badCursor')
 
 export const dcatQuery = z.strictObject({
   context: z.enum(['inline', 'remote']).default('inline'),
@@ -27,7 +28,7 @@ export const catalogSearchQuery = z.strictObject({
   sharingType: z.array(z.enum(SHARING_TYPES)).optional(),
   openAttribute: z.array(z.enum(OPEN_ATTRIBUTES)).optional(),
   grade: z.array(z.enum(['important', 'general'])).optional(),
-  department: z.array(z.string().regex(/^[0-9a-f]{24}$/)).optional(),
+  department: z.array(idSchema()).optional(),
   level: z.array(z.enum(['province', 'city', 'county'])).optional(),
   region: z.array(z.string().regex(/^44[0-9]{4}$/)).optional(),
   updateFrequency: z.array(z.enum(UPDATE_FREQUENCIES)).optional(),

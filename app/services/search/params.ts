@@ -13,6 +13,7 @@ import {
 import { DomainError } from '~/utils/errors'
 import { CATALOG_FACETS, type CatalogFacet } from './catalog-documents'
 import type { FacetFilter, SearchSort } from './types'
+import { OBJECT_ID } from '~/utils/schemas'
 
 export const ADMIN_LEVELS = ['province', 'city', 'county'] as const
 export const MAX_PAGE_SIZE = 100
@@ -27,7 +28,7 @@ export const FACET_VOCABULARY: Record<CatalogFacet, readonly string[] | RegExp> 
   openAttribute: OPEN_ATTRIBUTES,
   // Core data is never listed, so it can never be found either.
   grade: GRADE_TIERS.filter((t) => t !== 'core'),
-  department: /^[0-9a-f]{24}$/,
+  department: OBJECT_ID,
   level: ADMIN_LEVELS,
   // GB/T 2260 codes of Guangdong: 44 + four digits.
   region: /^44[0-9]{4}$/,

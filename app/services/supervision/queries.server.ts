@@ -16,6 +16,7 @@ import { exportLedger } from '~/services/ledger/export.server'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
 import { csvCell } from '~/utils/csv.server'
 import { filterParams, type LogFilters } from './schemas'
+import { OBJECT_ID, isObjectId } from '~/utils/schemas'
 
 // Dates in the filters are calendar days in China Standard Time (UTC+8, no daylight saving).
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
@@ -61,7 +62,6 @@ export async function regulatorLog(user: AuthUser, filters: LogFilters) {
   return regulatorHome(ledgerFilter(filters))
 }
 
-const OBJECT_ID = /^[0-9a-f]{24}$/
 
 /** Where a subject has a page of its own (catalog entries and products); null otherwise. */
 export function subjectHref(subject: string): string | null {
@@ -216,13 +216,13 @@ export async function regulatorProducts(query: { q?: string; after?: string }) {
   const rows = await Product.find({}, { title: 1, kind: 1, ownerOrgId: 1, visibility: 1, createdAt: 1 }).sort({ _id: -1 }).lean()
   const matching = rows.filter((p) => {
     const id = String(p._id)
-    if (/^[0-9a-f]{24}$/.test(q)) return id === q
+    if (isObjectId(q)) return id === q
     const text = `${p.title.zh} ${p.title.en}`.toLowerCase()
     return words.every((w) => text.includes(w))
   })
   const start = query.after ? matching.findIndex((p) => String(p._id) === query.after) + 1 : 0
   const page = matching.slice(start, start + REGULATOR_PRODUCT_PAGE)
-  const ownerIds = [...new Set(page.map((p) => p.ownerOrgId))].filter((id) => /^[0-9a-f]{24}$/.test(id))
+  const ownerIds = [...new Set(page.map((p) => p.ownerOrgId))].filter((id) => isObjectId(id))
   const orgs = new Map((await Organization.find({ _id: mongoose.trusted({ $in: ownerIds }) }, { name: 1 }).lean()).map((o) => [String(o._id), o.name]))
   return {
     q,

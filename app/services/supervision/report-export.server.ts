@@ -6,8 +6,8 @@ import { DomainError } from '~/utils/errors'
 import { FIGURE_KEYS, type FigureKey, type Figures } from './figures.server'
 import { csvCell } from '~/utils/csv.server'
 import type { SupervisionReportView } from './reports.server'
+import type { Translate as T } from '~/i18n/config'
 
-type T = (key: string, options?: Record<string, unknown>) => string
 type Lang = 'zh' | 'en'
 
 /**

@@ -1,6 +1,6 @@
 // C12 report forms and parameters: one schema each, shared by browser and server.
 import { z } from 'zod'
-import { listParams } from '~/utils/schemas'
+import { listParams, OBJECT_ID, objectId } from '~/utils/schemas'
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
@@ -11,11 +11,7 @@ export const generateReportSchema = z.strictObject({
   period: reportPeriodSchema,
   scope: z.preprocess(
     blank,
-    z
-      .string()
-      .trim()
-      .regex(/^[0-9a-f]{24}$/, 'error.supervision.badScope')
-      .optional(),
+    z.string().trim().regex(OBJECT_ID, 'error.supervision.badScope').optional(),
   ),
 })
 
@@ -25,18 +21,18 @@ export const reportListQuerySchema = z.strictObject({
   ...listParams(['generated', 'period'], { sort: 'generated', dir: 'desc' }),
   kind: z.preprocess(blank, z.enum(['monthly', 'yearly']).optional()),
   // An agency's own reports; absent = the all-organisations reports.
-  org: z.preprocess(blank, z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badScope').optional()),
+  org: z.preprocess(blank, objectId('error.supervision.badScope').optional()),
   queued: z.string().max(200).optional(),
 })
 
-export const productParamsSchema = z.strictObject({ productId: z.string().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
+export const productParamsSchema = z.strictObject({ productId: objectId('error.supervision.badProduct') })
 
-export const productLookupSchema = z.strictObject({ productId: z.string().trim().regex(/^[0-9a-f]{24}$/, 'error.supervision.badProduct') })
+export const productLookupSchema = z.strictObject({ productId: z.string().trim().regex(OBJECT_ID, 'error.supervision.badProduct') })
 
 /** The regulator's product list: words of a title or an id, and the page cursor. */
 export const productListSchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
-  after: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  after: objectId().optional(),
   // The earlier look-up form's parameter: still goes straight to that product's trail.
   productId: productLookupSchema.shape.productId.optional(),
 })

@@ -16,6 +16,7 @@ import { DomainError } from '~/utils/errors'
 import { pageOf, type ListQuery } from '~/utils/listing.server'
 import type { Paging } from '~/utils/schemas'
 import { computeReport, periodOf, type ReportContent, type ReportEntry } from './figures.server'
+import { isObjectId } from '~/utils/schemas'
 
 const BATCH = 2000
 
@@ -124,7 +125,7 @@ export async function generateSupervisionReport(
   const content = computeReport({ scope: input.scope, ...inputs })
   const main = await storeReport(content, input.generatedBy)
   await onProgress?.(80)
-  const agencies = input.scope === 'all' ? content.orgs.filter((o) => o.agency && /^[0-9a-f]{24}$/.test(o.orgId)) : []
+  const agencies = input.scope === 'all' ? content.orgs.filter((o) => o.agency && isObjectId(o.orgId)) : []
   for (const [i, agency] of agencies.entries()) {
     await storeReport(computeReport({ scope: `org:${agency.orgId}`, ...inputs }), input.generatedBy)
     await onProgress?.(80 + Math.floor((19 * (i + 1)) / agencies.length))
