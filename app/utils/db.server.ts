@@ -46,6 +46,20 @@ export function isDuplicateKey(error: unknown): boolean {
 }
 
 /**
+ * The house's core idiom (ADR 003) when the caller needs nothing back: insert `doc` under a unique
+ * index. True when this call inserted it, false when the index already held it (a retry, a lost race).
+ */
+export async function claim<T>(model: mongoose.Model<T>, doc: Partial<T> & Record<string, unknown>): Promise<boolean> {
+  try {
+    await model.create(doc)
+    return true
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    return false
+  }
+}
+
+/**
  * The house's core idiom (ADR 003): insert `doc` under a unique index; when the index refuses it,
  * read back the document that holds `key`. `won` says whether this call inserted it.
  */

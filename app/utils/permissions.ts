@@ -2,6 +2,7 @@
 // checks them in every loader, action and API route (permissions.server.ts);
 // the browser may read this table only to hide what a user cannot do.
 import type { Role } from '#models/user'
+import { DomainError } from './errors'
 
 export const PERMISSIONS = [
   'approve:org-registration:any',
@@ -172,4 +173,13 @@ export function can(roles: readonly Role[], permission: Permission): boolean {
 export function homeFor(roles: readonly Role[]): string {
   const first = roles[0]
   return first ? ROLE_HOME[first] : '/'
+}
+
+/**
+ * The one check a service makes before it changes state (CKAN's `check_access`): the acting user
+ * holds `permission`, else a 403 refusal. Routes check early too; a job or a new route that calls
+ * the service cannot skip it. `who` is any signed-in user (AuthUser) or API caller.
+ */
+export function assertMay(who: { permissions: ReadonlySet<Permission> }, permission: Permission): void {
+  if (!who.permissions.has(permission)) throw new DomainError('forbidden', 'error.forbidden', 403, undefined, { permission })
 }

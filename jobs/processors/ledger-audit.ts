@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { verifyChain } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { LedgerAuditModel } from '#models/ledger-audit'
 import { enqueue, parseJobData, type JobInput } from '../queues'
 
@@ -44,18 +44,12 @@ export async function auditLedger(
         reason: result.firstBroken.reason,
       }
 
-  let recorded = true
-  try {
-    await LedgerAuditModel.create({
-      runId: deps.jobId ?? randomUUID(),
-      at: deps.now?.() ?? new Date(),
-      requestedBy,
-      ...outcome,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    recorded = false
-  }
+  const recorded = await claim(LedgerAuditModel, {
+    runId: deps.jobId ?? randomUUID(),
+    at: deps.now?.() ?? new Date(),
+    requestedBy,
+    ...outcome,
+  })
 
   if (!result.ok) {
     const { seq, reason } = result.firstBroken

@@ -145,8 +145,9 @@ describe('products end to end', () => {
     await b.screenshot({ path: screenshotPath('products-10-runs'), fullPage: true })
     await b.getByRole('link', { name: en.market.runs.openResult.replace('{{n}}', '1') }).click()
     await b.waitForURL(/\/v\/1$/)
-    const runGraph = await b.locator('[data-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
-    expect(runGraph.filter((n) => n?.startsWith('product-version:')).length).toBe(3)
+    // The URL changes as the client-side navigation starts; the run's graph renders once its data is in.
+    const runVersions = () => b.locator('[data-node^="product-version:"]').count()
+    await expect.poll(runVersions).toBe(3)
     await b.screenshot({ path: screenshotPath('products-11-run-provenance'), fullPage: true })
     expect(buyer.console.hydrationErrors()).toEqual([])
 

@@ -6,7 +6,7 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { CatalogFreshnessFlag } from '#models/catalog-freshness'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertOwner, emitCatalogChange, loadEntry, orgNames } from './entries.server'
 import { notifyOrg } from './notify.server'
@@ -89,13 +89,7 @@ export async function runFreshnessSweep(now: Date = new Date(), batchSize = 500)
       if (!dueAt || now <= dueAt || e.staleSince) continue
       const entryId = String(e._id)
       const flagId = `${entryId}:${e.lastDataUpdateAt ? e.lastDataUpdateAt.toISOString() : 'never'}`
-      let fresh = true
-      try {
-        await CatalogFreshnessFlag.create({ _id: flagId, entryId, orgId: e.orgId, updateFrequency: e.published.updateFrequency, lastDataUpdateAt: e.lastDataUpdateAt ?? null, dueAt, flaggedAt: now })
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-        fresh = false
-      }
+      const fresh = await claim(CatalogFreshnessFlag, { _id: flagId, entryId, orgId: e.orgId, updateFrequency: e.published.updateFrequency, lastDataUpdateAt: e.lastDataUpdateAt ?? null, dueAt, flaggedAt: now })
       await CatalogEntry.updateOne({ _id: e._id, lastDataUpdateAt: e.lastDataUpdateAt ?? null }, { $set: { staleSince: dueAt } })
       if (fresh) {
         flagged++

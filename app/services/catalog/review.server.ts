@@ -9,7 +9,7 @@ import { CatalogVersion, versionId } from '#models/catalog-version'
 import { Organization } from '#models/organization'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { onEntryDecided, onEntrySubmitted } from './deadlines.server'
 import { assertOwner, emitCatalogChange, entryView, loadEntry, orgNames, type EntryDoc } from './entries.server'
@@ -113,20 +113,16 @@ async function submittedContent(entryId: string, revision: number, round: number
 /** The approved content becomes version `revision` and the entry's published view. */
 async function publish(entry: EntryDoc, content: CatalogContent, reviewId: string, reviewer: AuthUser, at: Date) {
   const filedAt = content.sharingType === 'not_shared' ? at : null
-  try {
-    await CatalogVersion.create({
-      _id: versionId(String(entry._id), entry.revision),
-      entryId: String(entry._id),
-      version: entry.revision,
-      content,
-      reviewId,
-      approvedBy: reviewer.id,
-      approvedAt: at,
-      filedAt,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(CatalogVersion, {
+    _id: versionId(String(entry._id), entry.revision),
+    entryId: String(entry._id),
+    version: entry.revision,
+    content,
+    reviewId,
+    approvedBy: reviewer.id,
+    approvedAt: at,
+    filedAt,
+  })
   await CatalogEntry.updateOne(
     { _id: entry._id },
     {

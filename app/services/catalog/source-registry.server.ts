@@ -7,7 +7,7 @@ import { Organization } from '#models/organization'
 import { SourceClaim } from '#models/source-claim'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 
 async function ownerName(orgId: string) {
@@ -28,11 +28,7 @@ export async function claimDataItem(input: {
 }): Promise<{ code: string; created: boolean }> {
   const orgId = input.user.org?.type === 'agency' ? input.user.org.id : undefined
   if (!orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
-  try {
-    await DataItem.create({ _id: input.code, name: input.name ?? { zh: input.code, en: input.code } })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(DataItem, { _id: input.code, name: input.name ?? { zh: input.code, en: input.code } })
   try {
     await SourceClaim.create({ _id: input.code, orgId, claimedBy: input.user.id, entryId: input.entryId ?? null })
   } catch (error) {

@@ -8,7 +8,7 @@ import { Organization, type OrgType } from '#models/organization'
 import { OrgReview } from '#models/org-review'
 import { User, type Role } from '#models/user'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { permissionsOf, type Permission } from '~/utils/permissions'
@@ -170,18 +170,12 @@ export async function reviewRegistration(input: {
   }
   const org = await Organization.findById(input.orgId)
   if (!org) throw new DomainError('not_found', 'error.notFound', 404)
-  let decided = true
-  try {
-    await OrgReview.create({
-      _id: org._id,
-      decision: input.decision,
-      reason: input.reason,
-      reviewerUserId: input.reviewer.id,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    decided = false
-  }
+  const decided = await claim(OrgReview, {
+    _id: org._id,
+    decision: input.decision,
+    reason: input.reason,
+    reviewerUserId: input.reviewer.id,
+  })
   // The claim is the decision; the log entry and the org's status follow from it and are
   // repeated (idempotently) by any later attempt, so a crash between them leaves nothing half-done.
   const review = await OrgReview.findById(org._id).lean()

@@ -13,7 +13,7 @@ import mongoose from 'mongoose'
 import { Licence, LicenceEvent, licenceEventId } from '#models/licence'
 import { enqueue } from '#jobs/queues'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { standingFrom } from './standing.server'
 import { isObjectId } from '~/utils/schemas'
 
@@ -36,11 +36,7 @@ export async function expireDueLicences(now = new Date()): Promise<ExpirySweepRe
     // A licence revoked meanwhile stays revoked (the revocation wins; its status is the revoke's).
     if (await LicenceEvent.exists({ _id: licenceEventId(licenceId, 'revoked') })) continue
     const endIso = licence.end.toISOString()
-    try {
-      await LicenceEvent.create({ _id: licenceEventId(licenceId, 'expired', endIso), licenceId, kind: 'expired', reason: 'end reached', at: licence.end })
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error
-    }
+    await claim(LicenceEvent, { _id: licenceEventId(licenceId, 'expired', endIso), licenceId, kind: 'expired', reason: 'end reached', at: licence.end })
     await appendLedger({
       action: 'licence.expired',
       subjects: [

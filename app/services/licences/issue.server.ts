@@ -11,7 +11,7 @@ import type { LicenceTemplate } from '#models/product'
 import { enqueue } from '../../../jobs/queues'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import type { DeliveryMode } from '~/services/products/vocab'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -114,18 +114,14 @@ export async function issueLicence(input: IssueLicenceInput): Promise<IssuedLice
     }
   }
   const licenceId = String(licence._id)
-  try {
-    await LicenceEvent.create({
-      _id: licenceEventId(licenceId, 'issued'),
-      licenceId,
-      kind: 'issued',
-      reason: `${licence.source}:${licence.sourceRef}`,
-      actorUserId: input.actor.userId ?? null,
-      actorOrgId: input.actor.orgId ?? null,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(LicenceEvent, {
+    _id: licenceEventId(licenceId, 'issued'),
+    licenceId,
+    kind: 'issued',
+    reason: `${licence.source}:${licence.sourceRef}`,
+    actorUserId: input.actor.userId ?? null,
+    actorOrgId: input.actor.orgId ?? null,
+  })
   const entry = await appendLedger({
     action: 'licence.issued',
     actor: input.actor,

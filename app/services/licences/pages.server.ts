@@ -21,6 +21,7 @@ import type { LicenceListQuery } from './schemas'
 import { revokeLicence } from './revoke.server'
 import { findLicence, standingAt, standingFrom } from './standing.server'
 import { isObjectId } from '~/utils/schemas'
+import { assertMay } from '~/utils/permissions'
 
 type Side = 'licensee' | 'licensor' | 'oversight'
 
@@ -257,7 +258,7 @@ export async function issueKeyFromPage(user: AuthUser, licenceId: string) {
 
 /** Art. 24, 38: the authority revokes a licence, with a reason (the orders capability's revokeLicence). */
 export async function revokeFromPage(user: AuthUser, licenceId: string, reason: string) {
-  if (!user.permissions.has('revoke:licence:any')) throw new DomainError('forbidden', 'error.forbidden', 403)
+  assertMay(user, 'revoke:licence:any')
   await readable(user, licenceId)
   return revokeLicence(licenceId, reason, { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) })
 }

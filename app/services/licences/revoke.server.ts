@@ -4,7 +4,7 @@
 // event key. Readers that decide rights check the event (rights.server.ts), never `status` alone.
 import { Licence, LicenceEvent, licenceEventId } from '#models/licence'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { isObjectId } from '~/utils/schemas'
 
@@ -24,18 +24,14 @@ export async function revokeLicence(
   const licence = isObjectId(licenceId) ? await Licence.findById(licenceId).lean() : null
   if (!licence) throw new DomainError('not_found', 'error.orders.notFound', 404)
   const eventId = licenceEventId(licenceId, 'revoked')
-  try {
-    await LicenceEvent.create({
-      _id: eventId,
-      licenceId,
-      kind: 'revoked',
-      reason,
-      actorUserId: actor.userId ?? null,
-      actorOrgId: actor.orgId ?? null,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(LicenceEvent, {
+    _id: eventId,
+    licenceId,
+    kind: 'revoked',
+    reason,
+    actorUserId: actor.userId ?? null,
+    actorOrgId: actor.orgId ?? null,
+  })
   const event = await LicenceEvent.findById(eventId).lean()
   const revokedAt = event!.at
   await Licence.updateOne({ _id: licence._id }, { $set: { status: 'revoked', revokedAt } })

@@ -9,6 +9,7 @@ import { connectDb } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { getRedis } from '~/utils/redis.server'
+import { assertMay } from '~/utils/permissions'
 
 export { COMMENT_TOPICS }
 
@@ -77,7 +78,7 @@ export async function listPublicComments(
   user: AuthUser,
   page: { before?: string; limit: number; year?: number },
 ): Promise<{ items: OpenDataCommentDoc[]; nextBefore: string | null }> {
-  if (!user.permissions.has('manage:open-catalog:any')) throw new DomainError('forbidden', 'error.forbidden', 403)
+  assertMay(user, 'manage:open-catalog:any')
   await connectDb()
   const filter = {
     ...(page.before ? { _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(page.before) }) } : {}),

@@ -11,7 +11,7 @@ import { requestScan, runScan, screeningStatus, screeningStatuses, SUBJECT_REF, 
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -58,20 +58,17 @@ export async function publishDistributionFile(input: {
   await new Promise<void>((resolve, reject) => {
     Readable.from(Buffer.from(input.bytes)).pipe(upload).on('finish', () => resolve()).on('error', reject)
   })
-  try {
-    await OpenDataFile.create({
-      _id: id,
-      entryId: input.entryId,
-      key: input.key,
-      gridFsId: upload.id,
-      filename,
-      contentType: input.contentType || 'application/octet-stream',
-      size: input.bytes.byteLength,
-      sha256,
-      uploadedBy: input.user.id,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
+  if (!(await claim(OpenDataFile, {
+    _id: id,
+    entryId: input.entryId,
+    key: input.key,
+    gridFsId: upload.id,
+    filename,
+    contentType: input.contentType || 'application/octet-stream',
+    size: input.bytes.byteLength,
+    sha256,
+    uploadedBy: input.user.id,
+  }))) {
     await bucket().delete(upload.id).catch(() => undefined)
     return { id, sha256, created: false }
   }

@@ -9,6 +9,7 @@ import { appendLedger } from '~/services/ledger/ledger.server'
 import { distributionFormats } from '~/services/search/catalog-documents'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { assertMay } from '~/utils/permissions'
 
 const SNAPSHOT_BATCH = 500
 
@@ -31,7 +32,7 @@ export async function publishOpenCatalogEdition(input: {
   priorities: { zh: string; en: string }
 }): Promise<{ id: string; revision: number; entryCount: number }> {
   await connectDb()
-  if (!input.user.permissions.has('manage:open-catalog:any')) throw new DomainError('forbidden', 'error.forbidden', 403)
+  assertMay(input.user, 'manage:open-catalog:any')
   const latest = await OpenCatalogEdition.findOne({ year: input.year }).sort({ revision: -1 }).lean()
   const revision = (latest?.revision ?? 0) + 1
   const id = editionId(input.year, revision)

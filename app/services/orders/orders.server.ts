@@ -8,7 +8,7 @@ import { Payment } from '#models/payment'
 import { Product } from '#models/product'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import type { OrderInput, OrdersQuery } from './schemas'
 import { claimSeat, releaseOrphanClaims, releaseSeat } from './seats.server'
@@ -126,11 +126,7 @@ export async function createOrder(user: AuthUser, input: OrderInput, options: { 
     if (!(await Order.exists({ _id: orderId }))) await releaseSeat({ productId: input.productId, planKey: plan.key, seatNo, orderId: id })
     throw error
   }
-  try {
-    await OrderEvent.create({ _id: orderEventId(id, 'created'), orderId: id, kind: 'created', actorUserId: user.id, actorOrgId: org.id })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(OrderEvent, { _id: orderEventId(id, 'created'), orderId: id, kind: 'created', actorUserId: user.id, actorOrgId: org.id })
   const entry = await appendLedger({
     action: 'order.created',
     actor: { userId: user.id, orgId: org.id },

@@ -9,13 +9,14 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { issueLicence, termsFromTemplate } from '~/services/licences/issue.server'
 import { revokeLicence } from '~/services/licences/revoke.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { loadOrder, orderRelation, orderSubjects, orderSummary, projectOrderStatus, settleOrder, loadVisibleOrder, type OrderLean } from './orders.server'
 import type { ConfirmTransferInput } from './schemas'
 import { extendLicence } from './renewals.server'
 import { releaseSeat } from './seats.server'
 import { idempotencyKey, stripeCall, stripeEnabled, type Stripe } from './stripe.server'
+import { assertMay } from '~/utils/permissions'
 
 const DAY_MS = 24 * 3600 * 1000
 type Actor = { userId?: string; orgId?: string }
@@ -61,27 +62,23 @@ export async function recordPayment(input: PaymentInput): Promise<{ licenceId: s
   assertAmount(order, input.amountFen)
   const paidAt = await claimPaid(order, input.actor)
   const id = String(order._id)
-  try {
-    await Payment.create({
-      _id: id,
-      orderId: id,
-      kind: 'initial',
-      method: input.method,
-      amountFen: input.amountFen,
-      currency: order.currency,
-      stripeEventId: input.stripe?.eventId ?? null,
-      stripeSessionId: input.stripe?.sessionId ?? null,
-      stripePaymentIntentId: input.stripe?.paymentIntentId ?? null,
-      stripeInvoiceId: input.stripe?.invoiceId ?? null,
-      periodEnd: input.stripe?.periodEnd ?? null,
-      bankReference: input.bank?.reference ?? null,
-      confirmedByUserId: input.bank?.confirmedByUserId ?? null,
-      transferSeq: input.bank?.transferSeq ?? null,
-      at: paidAt,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(Payment, {
+    _id: id,
+    orderId: id,
+    kind: 'initial',
+    method: input.method,
+    amountFen: input.amountFen,
+    currency: order.currency,
+    stripeEventId: input.stripe?.eventId ?? null,
+    stripeSessionId: input.stripe?.sessionId ?? null,
+    stripePaymentIntentId: input.stripe?.paymentIntentId ?? null,
+    stripeInvoiceId: input.stripe?.invoiceId ?? null,
+    periodEnd: input.stripe?.periodEnd ?? null,
+    bankReference: input.bank?.reference ?? null,
+    confirmedByUserId: input.bank?.confirmedByUserId ?? null,
+    transferSeq: input.bank?.transferSeq ?? null,
+    at: paidAt,
+  })
   const stripeIds = input.stripe
     ? Object.fromEntries(
         Object.entries({ stripePaymentIntentId: input.stripe.paymentIntentId, stripeSubscriptionId: input.stripe.subscriptionId }).filter(([, v]) => v),
@@ -141,6 +138,7 @@ export async function recordPayment(input: PaymentInput): Promise<{ licenceId: s
  * card payment. Confirming an already confirmed order again changes nothing.
  */
 export async function confirmTransfer(authority: AuthUser, input: ConfirmTransferInput) {
+  assertMay(authority, 'confirm:payment:any')
   const order = await loadOrder(input.orderId)
   if (order.method !== 'bank_transfer') throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
   assertAmount(order, input.amount)
@@ -176,21 +174,17 @@ export async function recordRenewal(input: { orderId: string; invoiceId: string;
   if (order.status === 'refunded') return { extended: false }
   const id = String(order._id)
   const paymentId = `${id}:${input.invoiceId}`
-  try {
-    await Payment.create({
-      _id: paymentId,
-      orderId: id,
-      kind: 'renewal',
-      method: 'stripe',
-      amountFen: input.amountFen,
-      currency: order.currency,
-      stripeEventId: input.eventId,
-      stripeInvoiceId: input.invoiceId,
-      periodEnd: input.periodEnd,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(Payment, {
+    _id: paymentId,
+    orderId: id,
+    kind: 'renewal',
+    method: 'stripe',
+    amountFen: input.amountFen,
+    currency: order.currency,
+    stripeEventId: input.eventId,
+    stripeInvoiceId: input.invoiceId,
+    periodEnd: input.periodEnd,
+  })
   await extendLicence(order.licenceId, input.invoiceId, input.periodEnd)
   const entry = await appendLedger({
     action: 'order.paid',
@@ -292,18 +286,14 @@ export async function applyRefund(order: OrderLean, input: { reason: string; ref
   const id = String(order._id)
   const settled = await OrderEvent.findById(orderEventId(id, 'settled')).lean()
   if (settled?.outcome !== 'paid') throw new DomainError('not_refundable', 'error.orders.notRefundable', 409)
-  try {
-    await OrderEvent.create({
-      _id: orderEventId(id, 'refunded'),
-      orderId: id,
-      kind: 'refunded',
-      reason: input.reason,
-      actorUserId: input.actor.userId ?? null,
-      actorOrgId: input.actor.orgId ?? null,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-  }
+  await claim(OrderEvent, {
+    _id: orderEventId(id, 'refunded'),
+    orderId: id,
+    kind: 'refunded',
+    reason: input.reason,
+    actorUserId: input.actor.userId ?? null,
+    actorOrgId: input.actor.orgId ?? null,
+  })
   const event = await OrderEvent.findById(orderEventId(id, 'refunded')).lean()
   await Payment.updateOne({ _id: id }, { $set: { refundedAt: event!.at, refundReference: input.reference || null } })
   await projectOrderStatus(id)

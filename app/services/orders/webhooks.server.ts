@@ -10,7 +10,7 @@ import { OrderEvent, orderEventId } from '#models/order'
 import { Order } from '#models/order'
 import { Payment } from '#models/payment'
 import { StripeEvent, type StripeEventDoc } from '#models/stripe-event'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError, isDomainError } from '~/utils/errors'
 import { getEnv } from '~/utils/env.server'
 import { closeCancelled, loadOrder } from './orders.server'
@@ -122,13 +122,7 @@ export async function receiveStripeWebhook(rawBody: Buffer, signature: string | 
   } catch {
     throw new DomainError('bad_signature', 'error.orders.badSignature', 400)
   }
-  let duplicate = false
-  try {
-    await StripeEvent.create(eventRecord(event))
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    duplicate = true
-  }
+  const duplicate = !(await claim(StripeEvent, eventRecord(event)))
   if (HANDLED.has(event.type)) await enqueuePaymentEvent(event.id)
   return { received: true, duplicate, type: event.type }
 }

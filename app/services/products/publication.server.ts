@@ -9,7 +9,7 @@ import { ProductVersion } from '#models/product-version'
 import { screeningStatus } from '~/services/desensitize/screening.server'
 import { rightsToDerive } from '~/services/licences/rights.server'
 import { appendLedger, type AppendLedgerInput } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { refreshMarketProduct } from './market-index.server'
 import { mayPublish } from './rules.server'
 
@@ -34,13 +34,7 @@ export interface EventInput {
  * unless the creator evidently crashed before its ledger entry.
  */
 export async function recordOnce(event: EventInput, ledger: AppendLedgerInput): Promise<{ created: boolean }> {
-  let created = true
-  try {
-    await ListingEvent.create({ reasons: [], actorUserId: null, actorOrgId: null, at: new Date(), ...event })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    created = false
-  }
+  const created = await claim(ListingEvent, { reasons: [], actorUserId: null, actorOrgId: null, at: new Date(), ...event })
   const stored = await ListingEvent.findById(event._id, { ledgerSeq: 1, at: 1 }).lean()
   const stale = stored && Date.now() - stored.at.getTime() > LEDGER_REPAIR_AFTER_MS
   if (stored && (stored.ledgerSeq === null || stored.ledgerSeq === undefined) && (created || stale)) {

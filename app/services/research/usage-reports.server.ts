@@ -13,7 +13,7 @@ import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { orgNamesOf } from '~/services/products/products.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { isObjectId } from './requests.server'
 import { pageInMemory } from '~/utils/listing.server'
@@ -244,10 +244,7 @@ export async function runUsageReportSweep(now: Date = new Date()): Promise<Sweep
             markedAt: now,
             ledgerSeq: null,
           }
-          try {
-            await UsageReportOverdue.create(mark)
-          } catch (error) {
-            if (!isDuplicateKey(error)) throw error
+          if (!(await claim(UsageReportOverdue, mark))) {
             continue
           }
           await logOverdue(mark)

@@ -11,12 +11,13 @@ import { SupervisionReport } from '#models/supervision-report'
 import { loadCalendarRules } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger, ledgerHead } from '~/services/ledger/ledger.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { pageOf, type ListQuery } from '~/utils/listing.server'
 import type { Paging } from '~/utils/schemas'
 import { computeReport, periodOf, type ReportContent, type ReportEntry } from './figures.server'
 import { isObjectId } from '~/utils/schemas'
+import { assertMay } from '~/utils/permissions'
 
 const BATCH = 2000
 
@@ -86,23 +87,17 @@ export interface GeneratedReport {
 async function storeReport(content: ReportContent, generatedBy: string): Promise<GeneratedReport> {
   const { text, hash } = serializeReport(content)
   const id = `${content.period}-${scopeKey(content.scope)}-${hash}`
-  let created = true
-  try {
-    await SupervisionReport.create({
-      _id: id,
-      scope: content.scope,
-      kind: content.kind,
-      period: content.period,
-      contentHash: hash,
-      content: text,
-      throughSeq: content.throughSeq,
-      generatedAt: new Date(),
-      generatedBy,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    created = false
-  }
+  const created = await claim(SupervisionReport, {
+    _id: id,
+    scope: content.scope,
+    kind: content.kind,
+    period: content.period,
+    contentHash: hash,
+    content: text,
+    throughSeq: content.throughSeq,
+    generatedAt: new Date(),
+    generatedBy,
+  })
   await appendLedger({
     action: 'supervision.report_generated',
     ...(generatedBy !== 'scheduler' && { actor: { userId: generatedBy } }),
@@ -192,6 +187,7 @@ export function generationJobId(scope: string, period: string, headSeq: number):
 
 /** Art. 48: the authority asks for a (re)generation; the job reports its progress on the reports page. */
 export async function requestSupervisionReport(user: AuthUser, input: { scope: string; period: string }) {
+  assertMay(user, 'generate:supervision-report:any')
   periodOf(input.period)
   const head = await ledgerHead()
   const jobId = generationJobId(input.scope, input.period, head.seq)
