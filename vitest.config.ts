@@ -4,7 +4,13 @@ import tsconfigPaths from 'vite-tsconfig-paths'
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ['app/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'jobs/**/*.test.ts', 'tools/**/*.test.ts', 'tests/**/*.test.{ts,tsx}'],
+    include: [
+      'app/**/*.test.{ts,tsx}',
+      'models/**/*.test.ts',
+      'jobs/**/*.test.ts',
+      'tools/**/*.test.ts',
+      'tests/**/*.test.{ts,tsx}',
+    ],
     globalSetup: ['tests/setup/global.ts'],
     environment: 'node',
     testTimeout: 30_000,
@@ -18,7 +24,14 @@ export default defineConfig({
     reporters: [
       'default',
       './tests/setup/slowest-reporter.ts',
-      ...(process.env.CI_JSON_REPORT ? [['json', { outputFile: process.env.CI_JSON_REPORT }] as [string, Record<string, unknown>]] : []),
+      ...(process.env.CI_JSON_REPORT
+        ? [
+            ['json', { outputFile: process.env.CI_JSON_REPORT }] as [
+              string,
+              Record<string, unknown>,
+            ],
+          ]
+        : []),
     ],
   },
 })

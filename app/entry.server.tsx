@@ -10,7 +10,6 @@ import { withoutNulBytes } from './utils/nul-filter.server'
 
 export const streamTimeout = 5_000
 
-
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -20,7 +19,8 @@ export default async function handleRequest(
   const i18n = i18nFor(await getLocale(request))
   const nonce = randomBytes(16).toString('base64')
   // Development serves Vite's injected scripts: the policy applies to production builds.
-  if (process.env.NODE_ENV === 'production') responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce))
+  if (process.env.NODE_ENV === 'production')
+    responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce))
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false

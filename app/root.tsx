@@ -22,7 +22,9 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export const meta: MetaFunction = () => [{ title: '广东省公共数据交易平台 · Guangdong Public Data Exchange' }]
+export const meta: MetaFunction = () => [
+  { title: '广东省公共数据交易平台 · Guangdong Public Data Exchange' },
+]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, user] = await Promise.all([getLocale(request), getOptionalUser(request)])
@@ -37,7 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canManageKeys: user.permissions.has('manage:api-key:own'),
       canReadCatalog: user.permissions.has('read:catalog-entry:any'),
       canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
-      canReadLicences: user.permissions.has('read:licence:own-org') || user.permissions.has('read:licence:any'),
+      canReadLicences:
+        user.permissions.has('read:licence:own-org') || user.permissions.has('read:licence:any'),
       canTraceLeaks: user.permissions.has('lookup:fingerprint:any'),
       canReadSupervision: user.permissions.has('read:supervision-report:any'),
     },

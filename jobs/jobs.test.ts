@@ -18,7 +18,14 @@ import { dbName } from '~/utils/db.server'
 import { getRedis } from '~/utils/redis.server'
 import { auditLedger } from './processors/ledger-audit'
 import { notify } from './processors/notify'
-import { closeQueues, defaultJobOptions, enqueue, getQueue, queueNames, type QueueName } from './queues'
+import {
+  closeQueues,
+  defaultJobOptions,
+  enqueue,
+  getQueue,
+  queueNames,
+  type QueueName,
+} from './queues'
 import { startWorkers, type RunningWorkers } from './worker'
 
 // Read lazily by getEnv(), so set before any hook runs.
@@ -204,7 +211,10 @@ describe('jobs', () => {
       expect(done.returnvalue).toMatchObject({ published: true, treeSize: head._id })
       const schedulers = await getQueue('ledger-checkpoint').getJobSchedulers()
       expect(schedulers).toEqual([
-        expect.objectContaining({ key: 'ledger-checkpoint-every-5-minutes', pattern: '*/5 * * * *' }),
+        expect.objectContaining({
+          key: 'ledger-checkpoint-every-5-minutes',
+          pattern: '*/5 * * * *',
+        }),
       ])
     })
 

@@ -44,12 +44,22 @@ const catalogSweepPayload = z.object({
 // content travels in the payload, only a reference inside STORAGE_DIR.
 const scanPayload = z.object({
   fileRef: z.string().min(1).max(500),
-  subjectRef: z.string().regex(/^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/),
+  subjectRef: z
+    .string()
+    .regex(/^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/),
   schema: declaredSchemaSchema.optional(),
-  profile: z.string().regex(/^[\w.-]{1,100}$/).optional(),
+  profile: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/)
+    .optional(),
   fileName: z.string().max(300).optional(),
   requestId: z.string().max(64).optional(),
-  requestedBy: z.object({ orgId: z.string().min(1).max(100).optional(), userId: z.string().min(1).max(100).optional() }).optional(),
+  requestedBy: z
+    .object({
+      orgId: z.string().min(1).max(100).optional(),
+      userId: z.string().min(1).max(100).optional(),
+    })
+    .optional(),
 })
 
 // C9 (Art. 32, 41): apply a desensitization profile to a file inside STORAGE_DIR; the output
@@ -78,7 +88,10 @@ const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })
 // C12 (Art. 48–52): generate one supervision report. The schedulers pass `previous-month` /
 // `previous-year` (resolved when the job runs); an authority request names the period.
 const supervisionReportPayload = z.object({
-  scope: z.string().regex(/^(all|org:[0-9a-f]{24})$/).default('all'),
+  scope: z
+    .string()
+    .regex(/^(all|org:[0-9a-f]{24})$/)
+    .default('all'),
   period: z.string().regex(/^(\d{4}(-(0[1-9]|1[0-2]))?|previous-month|previous-year)$/),
   requestedBy: objectId().optional(),
 })
@@ -165,7 +178,10 @@ export function parseJobData<N extends QueueName>(name: N, data: unknown): JobDa
   return result.data as JobData<N>
 }
 
-export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff'>
+export type EnqueueOptions = Pick<
+  JobsOptions,
+  'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff'
+>
 
 /**
  * Validates the payload (throws a ZodError on a bad one) and adds the job.

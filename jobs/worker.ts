@@ -40,7 +40,10 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'listing-sweep': (job) => listingSweep(job.data),
   'usage-reminders': (job) => usageReminders(job.data),
   'supervision-reports': (job) =>
-    supervisionReport(job.data, { scheduledAt: new Date(job.processedOn ?? Date.now()), updateProgress: (p) => job.updateProgress(p) }),
+    supervisionReport(job.data, {
+      scheduledAt: new Date(job.processedOn ?? Date.now()),
+      updateProgress: (p) => job.updateProgress(p),
+    }),
   delivery: (job) => deliver(job.data, job),
   'licence-sweeps': (job) => licenceSweep(job.data),
   'storage-sweep': (job) => storageSweep(job.data),

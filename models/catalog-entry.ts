@@ -64,7 +64,13 @@ export {
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
 }
-export type { EntryStatus, GradeTier, OpenAttribute, SharingType, UpdateFrequency } from '~/services/catalog/vocab'
+export type {
+  EntryStatus,
+  GradeTier,
+  OpenAttribute,
+  SharingType,
+  UpdateFrequency,
+} from '~/services/catalog/vocab'
 
 export type AdminLevel = (typeof ADMIN_LEVELS)[number]
 
@@ -191,7 +197,9 @@ catalogEntrySchema.index({ orgId: 1, _id: 1 })
 catalogEntrySchema.index({ status: 1, _id: 1 })
 
 export type CatalogContent = InferSchemaType<typeof catalogContentSchema>
-export type CatalogEntryDoc = InferSchemaType<typeof catalogEntrySchema> & { _id: mongoose.Types.ObjectId }
+export type CatalogEntryDoc = InferSchemaType<typeof catalogEntrySchema> & {
+  _id: mongoose.Types.ObjectId
+}
 
 export const CatalogEntry =
   (mongoose.models.CatalogEntry as mongoose.Model<InferSchemaType<typeof catalogEntrySchema>>) ??

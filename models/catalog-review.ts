@@ -31,7 +31,12 @@ catalogReviewSchema.index({ entryId: 1, at: 1 })
 
 export type CatalogReviewDoc = InferSchemaType<typeof catalogReviewSchema>
 
-export function reviewClaimId(entryId: string, revision: number, round: number, step: ReviewClaimStep) {
+export function reviewClaimId(
+  entryId: string,
+  revision: number,
+  round: number,
+  step: ReviewClaimStep,
+) {
   return `${entryId}:r${revision}.${round}:${step}`
 }
 

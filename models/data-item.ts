@@ -7,7 +7,10 @@ const dataItemSchema = new Schema(
   {
     _id: { type: String, required: true },
     name: {
-      type: new Schema({ zh: { type: String, required: true }, en: { type: String, default: '' } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { zh: { type: String, required: true }, en: { type: String, default: '' } },
+        { _id: false, strict: 'throw' },
+      ),
       required: true,
     },
     description: { type: String, default: '' },

@@ -68,4 +68,5 @@ export function deliveryId(licenceId: string, key: string): string {
 }
 
 export const Delivery =
-  (mongoose.models.Delivery as mongoose.Model<DeliveryDoc>) ?? mongoose.model('Delivery', deliverySchema, 'deliveries')
+  (mongoose.models.Delivery as mongoose.Model<DeliveryDoc>) ??
+  mongoose.model('Delivery', deliverySchema, 'deliveries')

@@ -91,7 +91,11 @@ export type LicenceEventDoc = InferSchemaType<typeof licenceEventSchema>
  * an expiry is keyed by the end that passed (`expired:<end ISO>`), since a renewal can move the end
  * and the licence can expire again; an extension by its invoice.
  */
-export function licenceEventId(licenceId: string, kind: (typeof LICENCE_EVENT_KINDS)[number], qualifier?: string): string {
+export function licenceEventId(
+  licenceId: string,
+  kind: (typeof LICENCE_EVENT_KINDS)[number],
+  qualifier?: string,
+): string {
   return qualifier ? `${licenceId}:${kind}:${qualifier}` : `${licenceId}:${kind}`
 }
 

@@ -10,7 +10,10 @@ const openCatalogEditionSchema = new Schema(
     revision: { type: Number, required: true, min: 1 },
     // The authority's statement of the year's open-data priorities (Art. 34), zh and en.
     priorities: {
-      type: new Schema({ zh: { type: String, required: true }, en: { type: String, default: '' } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { zh: { type: String, required: true }, en: { type: String, default: '' } },
+        { _id: false, strict: 'throw' },
+      ),
       required: true,
     },
     entryCount: { type: Number, required: true, min: 0 },
@@ -42,12 +45,18 @@ const openCatalogItemSchema = new Schema(
     code: { type: String, required: true },
     version: { type: Number, required: true },
     title: {
-      type: new Schema({ zh: { type: String, required: true }, en: { type: String, default: '' } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { zh: { type: String, required: true }, en: { type: String, default: '' } },
+        { _id: false, strict: 'throw' },
+      ),
       required: true,
     },
     orgId: { type: String, required: true },
     orgName: {
-      type: new Schema({ zh: { type: String, required: true }, en: { type: String, default: '' } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { zh: { type: String, required: true }, en: { type: String, default: '' } },
+        { _id: false, strict: 'throw' },
+      ),
       required: true,
     },
     openAttribute: { type: String, required: true },

@@ -49,5 +49,6 @@ const openDataDecisionSchema = new Schema(
 )
 
 export const OpenDataDecision =
-  (mongoose.models.OpenDataDecision as mongoose.Model<InferSchemaType<typeof openDataDecisionSchema>>) ??
-  mongoose.model('OpenDataDecision', openDataDecisionSchema, 'open_data_decisions')
+  (mongoose.models.OpenDataDecision as mongoose.Model<
+    InferSchemaType<typeof openDataDecisionSchema>
+  >) ?? mongoose.model('OpenDataDecision', openDataDecisionSchema, 'open_data_decisions')

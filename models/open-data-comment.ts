@@ -21,9 +21,12 @@ const openDataCommentSchema = new Schema(
   { versionKey: false, strict: 'throw' },
 )
 
-export type OpenDataCommentDoc = InferSchemaType<typeof openDataCommentSchema> & { _id: mongoose.Types.ObjectId }
+export type OpenDataCommentDoc = InferSchemaType<typeof openDataCommentSchema> & {
+  _id: mongoose.Types.ObjectId
+}
 
 // The authority reads comments newest first, paged by `_id` (no secondary index needed).
 export const OpenDataComment =
-  (mongoose.models.OpenDataComment as mongoose.Model<InferSchemaType<typeof openDataCommentSchema>>) ??
-  mongoose.model('OpenDataComment', openDataCommentSchema, 'open_data_comments')
+  (mongoose.models.OpenDataComment as mongoose.Model<
+    InferSchemaType<typeof openDataCommentSchema>
+  >) ?? mongoose.model('OpenDataComment', openDataCommentSchema, 'open_data_comments')

@@ -1,6 +1,13 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-export const ORG_TYPES = ['authority', 'agency', 'provider', 'buyer', 'research', 'regulator'] as const
+export const ORG_TYPES = [
+  'authority',
+  'agency',
+  'provider',
+  'buyer',
+  'research',
+  'regulator',
+] as const
 export type OrgType = (typeof ORG_TYPES)[number]
 export const ADMIN_LEVELS = ['province', 'city', 'county'] as const
 

@@ -42,4 +42,5 @@ paymentSchema.index({ stripePaymentIntentId: 1 }, { sparse: true })
 export type PaymentDoc = InferSchemaType<typeof paymentSchema>
 
 export const Payment =
-  (mongoose.models.Payment as mongoose.Model<PaymentDoc>) ?? mongoose.model('Payment', paymentSchema, 'payments')
+  (mongoose.models.Payment as mongoose.Model<PaymentDoc>) ??
+  mongoose.model('Payment', paymentSchema, 'payments')

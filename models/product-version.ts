@@ -16,7 +16,12 @@
  * - `runId` the model run that produced it (model-run results; unique, so a retried job finds it)
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
-import { REVIEW_STATES, SCHEMA_FIELD_TYPES, SCREENING_STATUSES, VERSION_STATES } from '~/services/products/vocab'
+import {
+  REVIEW_STATES,
+  SCHEMA_FIELD_TYPES,
+  SCREENING_STATUSES,
+  VERSION_STATES,
+} from '~/services/products/vocab'
 import { provenanceRecordSchema } from './provenance-record'
 
 const localized = new Schema(
@@ -64,7 +69,10 @@ const productVersionSchema = new Schema(
     note: { type: localized, required: true },
     distributions: { type: [distributionSchema], default: [] },
     dataSchema: {
-      type: new Schema({ fields: { type: [schemaFieldSchema], default: [] } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { fields: { type: [schemaFieldSchema], default: [] } },
+        { _id: false, strict: 'throw' },
+      ),
       default: () => ({ fields: [] }),
     },
     provenance: { type: provenanceRecordSchema, required: true },
@@ -115,8 +123,11 @@ productVersionSchema.index({ state: 1, _id: 1 })
 // A model run's result, found again by a retried job.
 productVersionSchema.index({ runId: 1 }, { unique: true, sparse: true })
 
-export type ProductVersionDoc = InferSchemaType<typeof productVersionSchema> & { _id: mongoose.Types.ObjectId }
+export type ProductVersionDoc = InferSchemaType<typeof productVersionSchema> & {
+  _id: mongoose.Types.ObjectId
+}
 
 export const ProductVersion =
-  (mongoose.models.ProductVersion as mongoose.Model<InferSchemaType<typeof productVersionSchema>>) ??
-  mongoose.model('ProductVersion', productVersionSchema, 'product_versions')
+  (mongoose.models.ProductVersion as mongoose.Model<
+    InferSchemaType<typeof productVersionSchema>
+  >) ?? mongoose.model('ProductVersion', productVersionSchema, 'product_versions')

@@ -82,7 +82,10 @@ const productSchema = new Schema(
     category: { type: String, enum: PRODUCT_CATEGORIES, required: true },
     grade: {
       type: new Schema(
-        { tier: { type: String, enum: PRODUCT_GRADE_TIERS, required: true }, level: { type: Number, default: null } },
+        {
+          tier: { type: String, enum: PRODUCT_GRADE_TIERS, required: true },
+          level: { type: Number, default: null },
+        },
         { _id: false, strict: 'throw' },
       ),
       required: true,
@@ -105,7 +108,11 @@ const productSchema = new Schema(
     },
     latestPublished: {
       type: new Schema(
-        { versionId: { type: String, required: true }, number: { type: Number, required: true }, publishedAt: { type: Date, required: true } },
+        {
+          versionId: { type: String, required: true },
+          number: { type: Number, required: true },
+          publishedAt: { type: Date, required: true },
+        },
         { _id: false, strict: 'throw' },
       ),
       default: null,

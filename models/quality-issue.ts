@@ -58,5 +58,6 @@ const qualityResolutionSchema = new Schema(
 )
 
 export const QualityResolution =
-  (mongoose.models.QualityResolution as mongoose.Model<InferSchemaType<typeof qualityResolutionSchema>>) ??
-  mongoose.model('QualityResolution', qualityResolutionSchema, 'quality_resolutions')
+  (mongoose.models.QualityResolution as mongoose.Model<
+    InferSchemaType<typeof qualityResolutionSchema>
+  >) ?? mongoose.model('QualityResolution', qualityResolutionSchema, 'quality_resolutions')

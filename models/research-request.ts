@@ -19,7 +19,12 @@
  * or the reasons of a refusal.
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
-import { RESEARCH_OUTCOMES, RESEARCH_STATUSES, RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS } from '~/services/research/vocab'
+import {
+  RESEARCH_OUTCOMES,
+  RESEARCH_STATUSES,
+  RESEARCH_SUBJECT_KINDS,
+  RESEARCH_USE_KINDS,
+} from '~/services/research/vocab'
 
 export { RESEARCH_OUTCOMES, RESEARCH_STATUSES, RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS }
 
@@ -61,7 +66,10 @@ const researchRequestSchema = new Schema(
     useKind: { type: String, enum: RESEARCH_USE_KINDS, required: true },
     purpose: { type: String, required: true },
     project: {
-      type: new Schema({ name: { type: String, required: true }, number: { type: String, required: true } }, { _id: false, strict: 'throw' }),
+      type: new Schema(
+        { name: { type: String, required: true }, number: { type: String, required: true } },
+        { _id: false, strict: 'throw' },
+      ),
       required: true,
     },
     people: { type: [personSchema], default: [] },
@@ -97,12 +105,15 @@ const researchDecisionSchema = new Schema(
   { versionKey: false, strict: 'throw' },
 )
 
-export type ResearchRequestDoc = InferSchemaType<typeof researchRequestSchema> & { _id: mongoose.Types.ObjectId }
+export type ResearchRequestDoc = InferSchemaType<typeof researchRequestSchema> & {
+  _id: mongoose.Types.ObjectId
+}
 export type ResearchDecisionDoc = InferSchemaType<typeof researchDecisionSchema>
 
 export const ResearchRequest =
-  (mongoose.models.ResearchRequest as mongoose.Model<InferSchemaType<typeof researchRequestSchema>>) ??
-  mongoose.model('ResearchRequest', researchRequestSchema, 'research_requests')
+  (mongoose.models.ResearchRequest as mongoose.Model<
+    InferSchemaType<typeof researchRequestSchema>
+  >) ?? mongoose.model('ResearchRequest', researchRequestSchema, 'research_requests')
 
 export const ResearchDecision =
   (mongoose.models.ResearchDecision as mongoose.Model<ResearchDecisionDoc>) ??

@@ -31,7 +31,9 @@ const scanReportSchema = new Schema(
 // The domain key: one report per bytes × declarations × profile (a retry finds the first).
 scanReportSchema.index({ fileHash: 1, schemaHash: 1, profile: 1 }, { unique: true })
 
-export type ScanReportDoc = InferSchemaType<typeof scanReportSchema> & { _id: mongoose.Types.ObjectId }
+export type ScanReportDoc = InferSchemaType<typeof scanReportSchema> & {
+  _id: mongoose.Types.ObjectId
+}
 
 export const ScanReport =
   (mongoose.models.ScanReport as Model<InferSchemaType<typeof scanReportSchema>>) ??
@@ -64,4 +66,5 @@ scanLinkSchema.index({ reportId: 1 })
 export type ScanLinkDoc = InferSchemaType<typeof scanLinkSchema>
 
 export const ScanLink =
-  (mongoose.models.ScanLink as Model<ScanLinkDoc>) ?? mongoose.model('ScanLink', scanLinkSchema, 'scan_links')
+  (mongoose.models.ScanLink as Model<ScanLinkDoc>) ??
+  mongoose.model('ScanLink', scanLinkSchema, 'scan_links')

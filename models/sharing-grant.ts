@@ -38,7 +38,9 @@ const sharingGrantSchema = new Schema(
 // rights.server.ts: an org's grants for a batch of catalog entries.
 sharingGrantSchema.index({ granteeOrgId: 1, catalogEntryId: 1 })
 
-export type SharingGrantDoc = InferSchemaType<typeof sharingGrantSchema> & { _id: mongoose.Types.ObjectId }
+export type SharingGrantDoc = InferSchemaType<typeof sharingGrantSchema> & {
+  _id: mongoose.Types.ObjectId
+}
 
 export const SharingGrant =
   (mongoose.models.SharingGrant as mongoose.Model<InferSchemaType<typeof sharingGrantSchema>>) ??

@@ -6,7 +6,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
 
 /** An async Express middleware whose rejection goes to `next(error)` instead of nowhere. */
-export function asyncMiddleware(fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
+export function asyncMiddleware(
+  fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>,
+): RequestHandler {
   return (req, res, next) => {
     fn(req, res, next).catch(next)
   }
@@ -20,11 +22,16 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
     res.destroy()
     return
   }
-  res.status(status).type('text/plain').send(status >= 500 ? 'Unexpected Server Error' : 'Bad Request')
+  res
+    .status(status)
+    .type('text/plain')
+    .send(status >= 500 ? 'Unexpected Server Error' : 'Bad Request')
 }
 
 function statusOf(error: unknown): number {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500
 }
 
@@ -35,14 +42,22 @@ export function guardListener(listener: RequestListener): RequestListener {
       listener(req, res)
     } catch (error) {
       console.error('[web] request listener threw:', error)
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Unexpected Server Error')
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('Unexpected Server Error')
       else res.destroy()
     }
   }
 }
 
 /** The request headers the cross-site rule and the refusal's language read. */
-const PROBE_HEADERS = ['origin', 'host', 'x-forwarded-host', 'sec-fetch-site', 'cookie', 'accept-language']
+const PROBE_HEADERS = [
+  'origin',
+  'host',
+  'x-forwarded-host',
+  'sec-fetch-site',
+  'cookie',
+  'accept-language',
+]
 
 /**
  * A cookie-era cross-site write (the routes' own rule, `isCrossSite`: an Origin naming another
@@ -63,6 +78,9 @@ export function refuseCrossOriginWrites(
     // The URL is never read for a request that has a Host header (every HTTP/1.1 request).
     const probe = new globalThis.Request('http://localhost/', { method: req.method, headers })
     if (!isCrossSite(probe)) return next()
-    res.status(403).type('text/plain; charset=utf-8').send(await translate(probe, 'error.csrf'))
+    res
+      .status(403)
+      .type('text/plain; charset=utf-8')
+      .send(await translate(probe, 'error.csrf'))
   })
 }

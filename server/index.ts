@@ -38,7 +38,9 @@ export async function createApp(): Promise<http.RequestListener> {
     next()
   })
 
-  app.use(refuseCrossOriginWrites(isCrossSiteWrite, async (request, key) => (await getT(request))(key)))
+  app.use(
+    refuseCrossOriginWrites(isCrossSiteWrite, async (request, key) => (await getT(request))(key)),
+  )
 
   // Authority only: the BullMQ dashboard (bull-board).
   app.use(

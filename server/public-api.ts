@@ -37,7 +37,8 @@ export function publicApiFront(
     for (const route of Object.values(b.routes)) {
       const read = (route.module.loader as { publicRead?: PublicRead } | undefined)?.publicRead
       // Static paths only: a path with parameters would need Remix's matching after all.
-      if (read && route.path && !/[:*]/.test(route.path) && route.parentId === 'root') reads.set(`/${route.path}`, read)
+      if (read && route.path && !/[:*]/.test(route.path) && route.parentId === 'root')
+        reads.set(`/${route.path}`, read)
     }
   }
   // In development the build comes from Vite; until it has loaded, Remix answers everything. A
@@ -78,7 +79,8 @@ async function serve(read: PublicRead, req: IncomingMessage, res: ServerResponse
     answer = new Response('Unexpected Server Error', { status: 500 })
   }
   try {
-    if (typeof answer === 'string') await send(req, res, 200, { 'content-type': JSON_CONTENT_TYPE }, answer)
+    if (typeof answer === 'string')
+      await send(req, res, 200, { 'content-type': JSON_CONTENT_TYPE }, answer)
     else await send(req, res, answer.status, headersFrom(answer), await answer.text())
   } catch (error) {
     if (!res.headersSent) res.writeHead(500).end('Unexpected Server Error')

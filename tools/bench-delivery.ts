@@ -5,14 +5,26 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import { fingerprintCsv } from '~/services/delivery/fingerprint/embed.server'
 import { fingerprintKeysFrom } from '~/services/delivery/fingerprint/keys.server'
-import { SYNTHETIC_HEADER, SYNTHETIC_SPEC, seededRandom, syntheticRow } from '~/services/delivery/fingerprint/testing/synthetic'
+import {
+  SYNTHETIC_HEADER,
+  SYNTHETIC_SPEC,
+  seededRandom,
+  syntheticRow,
+} from '~/services/delivery/fingerprint/testing/synthetic'
 
 const GOAL = 0.3
 
@@ -32,7 +44,9 @@ async function generate(file: string, bytes: number): Promise<number> {
     rows += lines.length
     await write(lines.join('\n') + '\n')
   }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+  )
   return rows
 }
 
@@ -48,7 +62,9 @@ function timeCp(src: string, dst: string): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const t = performance.now()
     const p = gnuTime
-      ? spawn('/usr/bin/time', ['-f', '%U %S', 'cp', src, dst], { stdio: ['ignore', 'inherit', 'pipe'] })
+      ? spawn('/usr/bin/time', ['-f', '%U %S', 'cp', src, dst], {
+          stdio: ['ignore', 'inherit', 'pipe'],
+        })
       : spawn('cp', [src, dst], { stdio: 'inherit' })
     let err = ''
     p.stderr?.on('data', (d: Buffer) => (err += d.toString()))
@@ -63,7 +79,9 @@ function timeCp(src: string, dst: string): Promise<Timing> {
 }
 
 /** Runs `work`, sampling this process's RSS every 20 ms; returns wall, CPU and the peak RSS seen. */
-async function measured<T>(work: () => Promise<T>): Promise<Timing & { peakRss: number; value: T }> {
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<Timing & { peakRss: number; value: T }> {
   let peakRss = process.memoryUsage().rss
   const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
   const cpu = process.cpuUsage()
@@ -71,14 +89,20 @@ async function measured<T>(work: () => Promise<T>): Promise<Timing & { peakRss: 
   try {
     const value = await work()
     const used = process.cpuUsage(cpu)
-    return { wallMs: performance.now() - t, cpuMs: (used.user + used.system) / 1000, peakRss: Math.max(peakRss, process.memoryUsage().rss), value }
+    return {
+      wallMs: performance.now() - t,
+      cpuMs: (used.user + used.system) / 1000,
+      peakRss: Math.max(peakRss, process.memoryUsage().rss),
+      value,
+    }
   } finally {
     clearInterval(timer)
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const opt = (name: string, d: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d)
+  const opt = (name: string, d: number) =>
+    Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d)
   const sizeMb = opt('size-mb', 500)
   const rounds = opt('rounds', 2)
   const keep = argv.includes('--keep')
@@ -89,7 +113,9 @@ export async function main(argv: string[]): Promise<number> {
     const rows = await generate(src, sizeMb * 1e6)
     const size = statSync(src).size
     const mb = size / 1e6
-    console.log(`generated ${mb.toFixed(0)} MB, ${rows} rows, in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`)
+    console.log(
+      `generated ${mb.toFixed(0)} MB, ${rows} rows, in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`,
+    )
     const keys = fingerprintKeysFrom(randomBytes(32))
     const rate = (ms: number) => mb / (ms / 1000)
     const runs: { cp: Timing; plain: Timing; fp: Timing; peakRss: number }[] = []
@@ -99,7 +125,10 @@ export async function main(argv: string[]): Promise<number> {
       rmSync(path.join(dir, 'cp.csv'))
       // The same bytes through this process untouched: what reading and writing alone cost here.
       const plain = await measured(() =>
-        pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createWriteStream(path.join(dir, 'plain.csv'), { highWaterMark: 1 << 20 })),
+        pipeline(
+          createReadStream(src, { highWaterMark: 1 << 20 }),
+          createWriteStream(path.join(dir, 'plain.csv'), { highWaterMark: 1 << 20 }),
+        ),
       )
       rmSync(path.join(dir, 'plain.csv'))
       const fp = await measured(() =>
@@ -132,9 +161,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
       `CPU: fingerprinting ${rate(best((x) => x.fp.cpuMs)).toFixed(0)} MB per CPU-second; cp ${rate(best((x) => x.cp.cpuMs)).toFixed(0)} MB per CPU-second ` +
         `(ratio ${cpuRatio.toFixed(2)}); RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(Math.max(...runs.map((x) => x.peakRss)) / 2 ** 20).toFixed(0)} MB during the copies ` +
-        `for a ${mb.toFixed(0)} MB file; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `for a ${mb.toFixed(0)} MB file; load average ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
     )
-    console.log('(cp on Linux copies in the kernel with copy_file_range: the bytes never pass through a process.)')
+    console.log(
+      '(cp on Linux copies in the kernel with copy_file_range: the bytes never pass through a process.)',
+    )
     return 0
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true })

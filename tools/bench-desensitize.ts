@@ -4,7 +4,14 @@
 //   --rows N   corpus rows (default 4000)    --mb N   throughput file size (default 200)
 //   --runs N   throughput runs, alternating grep and scanner; the best of each is kept (default 3)
 import { spawnSync } from 'node:child_process'
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
@@ -45,14 +52,17 @@ async function quality(corpus: Corpus, encoding: 'utf-8' | 'gbk') {
   // A hit counts as predicted when the report claims it: its column finding is confident.
   const confident = new Set<string>()
   for (const col of result.sheets[0]!.columns) {
-    for (const f of col.findings) if (f.confidence >= BLOCK_CONFIDENCE) confident.add(`${col.index}:${f.detector}`)
+    for (const f of col.findings)
+      if (f.confidence >= BLOCK_CONFIDENCE) confident.add(`${col.index}:${f.detector}`)
   }
   const tally = new Map<DetectorId, Tally>(DETECTORS.map((d) => [d, { tp: 0, fp: 0, fn: 0 }]))
   const fpExamples = new Map<DetectorId, string[]>()
   const fnExamples = new Map<DetectorId, string[]>()
   corpus.rows.forEach((row, r) => {
     row.forEach((value, c) => {
-      const predicted = new Set([...(hits.get(`${r + 2}:${c}`) ?? [])].filter((d) => confident.has(`${c}:${d}`)))
+      const predicted = new Set(
+        [...(hits.get(`${r + 2}:${c}`) ?? [])].filter((d) => confident.has(`${c}:${d}`)),
+      )
       const truth = new Set(corpus.labels[r]![c]!)
       for (const d of DETECTORS) {
         const t = tally.get(d)!
@@ -120,7 +130,10 @@ function timeGrep(file: string): { seconds: number; cpu: number; count: string }
   const timed = existsSync('/usr/bin/time')
   const start = process.hrtime.bigint()
   const r = timed
-    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'grep', '-cE', GREP_PATTERN, file], { encoding: 'utf8', env })
+    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'grep', '-cE', GREP_PATTERN, file], {
+        encoding: 'utf8',
+        env,
+      })
     : spawnSync('grep', ['-cE', GREP_PATTERN, file], { encoding: 'utf8', env })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const cpuLine = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '')
@@ -131,12 +144,16 @@ function timeGrep(file: string): { seconds: number; cpu: number; count: string }
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  -  ')
 
 async function main() {
-  console.log(`desensitization benchmark — corpus ${ROWS} rows, throughput file ${MB} MB, ${os.cpus().length} CPUs, node ${process.version}`)
+  console.log(
+    `desensitization benchmark — corpus ${ROWS} rows, throughput file ${MB} MB, ${os.cpus().length} CPUs, node ${process.version}`,
+  )
   const corpus = generateCorpus(ROWS)
   let allMet = true
   for (const encoding of ['utf-8', 'gbk'] as const) {
     const { result, tally, fpExamples, fnExamples } = await quality(corpus, encoding)
-    console.log(`\nquality (${encoding}, detected as ${result.encoding}, ${result.sheets[0]?.rows} rows × ${corpus.header.length} columns)`)
+    console.log(
+      `\nquality (${encoding}, detected as ${result.encoding}, ${result.sheets[0]?.rows} rows × ${corpus.header.length} columns)`,
+    )
     console.log('detector          precision  recall    tp     fp     fn   goal(p/r)  met')
     for (const d of DETECTORS) {
       const t = tally.get(d)!
@@ -148,7 +165,8 @@ async function main() {
       console.log(
         `${d.padEnd(17)} ${f3(p).padStart(9)} ${f3(r).padStart(7)} ${String(t.tp).padStart(6)} ${String(t.fp).padStart(6)} ${String(t.fn).padStart(6)}   ${goal.p}/${goal.r}   ${met ? 'yes' : 'NO'}`,
       )
-      if (t.fp > 0) console.log(`${''.padEnd(19)}false positives e.g. ${fpExamples.get(d)!.join(' | ')}`)
+      if (t.fp > 0)
+        console.log(`${''.padEnd(19)}false positives e.g. ${fpExamples.get(d)!.join(' | ')}`)
       if (t.fn > 0) console.log(`${''.padEnd(19)}missed e.g. ${fnExamples.get(d)!.join(' | ')}`)
     }
   }
@@ -167,7 +185,10 @@ async function main() {
     const g = timeGrep(big)
     if (g.seconds < grepBest.seconds) grepBest = g
     grepCpuBest = Math.min(grepCpuBest, g.cpu)
-    const sampler = setInterval(() => (rssDuringScan = Math.max(rssDuringScan, process.memoryUsage().rss)), 50)
+    const sampler = setInterval(
+      () => (rssDuringScan = Math.max(rssDuringScan, process.memoryUsage().rss)),
+      50,
+    )
     const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
     scan = await scanFile(big)
@@ -178,10 +199,18 @@ async function main() {
   }
   const scanRate = mb / scanBest
   const grepRate = mb / grepBest.seconds
-  console.log(`\nthroughput on ${mb.toFixed(0)} MB CSV (${scan!.sheets[0]?.rows} rows, ${scan!.encoding}), best of ${RUNS} alternating runs, load average ${os.loadavg()[0]!.toFixed(1)}:`)
-  console.log(`  scanner        ${scanRate.toFixed(1)} MB/s  (${scanBest.toFixed(1)} s, status ${scan!.status}, ${scan!.blockingFindings} blocking findings)`)
-  console.log(`  grep -cE       ${grepRate.toFixed(1)} MB/s  (${grepBest.seconds.toFixed(1)} s, ${grepBest.count} matching lines) — baseline`)
-  console.log(`  ratio          ${(scanRate / grepRate).toFixed(2)}× grep (goal ≥ 0.5×), wall clock`)
+  console.log(
+    `\nthroughput on ${mb.toFixed(0)} MB CSV (${scan!.sheets[0]?.rows} rows, ${scan!.encoding}), best of ${RUNS} alternating runs, load average ${os.loadavg()[0]!.toFixed(1)}:`,
+  )
+  console.log(
+    `  scanner        ${scanRate.toFixed(1)} MB/s  (${scanBest.toFixed(1)} s, status ${scan!.status}, ${scan!.blockingFindings} blocking findings)`,
+  )
+  console.log(
+    `  grep -cE       ${grepRate.toFixed(1)} MB/s  (${grepBest.seconds.toFixed(1)} s, ${grepBest.count} matching lines) — baseline`,
+  )
+  console.log(
+    `  ratio          ${(scanRate / grepRate).toFixed(2)}× grep (goal ≥ 0.5×), wall clock`,
+  )
   if (Number.isFinite(grepCpuBest)) {
     const scanCpuRate = mb / scanCpuBest
     const grepCpuRate = mb / grepCpuBest
@@ -189,7 +218,9 @@ async function main() {
       `  per CPU second scanner ${scanCpuRate.toFixed(1)} MB/s, grep ${grepCpuRate.toFixed(1)} MB/s: ${(scanCpuRate / grepCpuRate).toFixed(2)}× (steadier on a busy machine)`,
     )
   }
-  console.log(`  RSS during scan ≤ ${(rssDuringScan / 1024 / 1024).toFixed(0)} MB (the whole process, corpus generator included)`)
+  console.log(
+    `  RSS during scan ≤ ${(rssDuringScan / 1024 / 1024).toFixed(0)} MB (the whole process, corpus generator included)`,
+  )
   console.log(`\nquality goals ${allMet ? 'met' : 'NOT all met'}`)
 }
 

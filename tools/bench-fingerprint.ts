@@ -12,10 +12,22 @@ import { pathToFileURL } from 'node:url'
 import * as attack from '~/services/delivery/fingerprint/testing/attacks.server'
 import { formatProbability } from '~/services/delivery/fingerprint/binomial'
 import { fingerprintCsv } from '~/services/delivery/fingerprint/embed.server'
-import { DEFAULT_ACCUSATION_THRESHOLD, rankCandidates, readLeak } from '~/services/delivery/fingerprint/identify.server'
-import { fingerprintKeysFrom, licenceSecret, type FingerprintKeys } from '~/services/delivery/fingerprint/keys.server'
+import {
+  DEFAULT_ACCUSATION_THRESHOLD,
+  rankCandidates,
+  readLeak,
+} from '~/services/delivery/fingerprint/identify.server'
+import {
+  fingerprintKeysFrom,
+  licenceSecret,
+  type FingerprintKeys,
+} from '~/services/delivery/fingerprint/keys.server'
 import { fingerprintSpecSchema } from '~/services/delivery/fingerprint/spec'
-import { SYNTHETIC_SPEC, seededRandom, syntheticCsv } from '~/services/delivery/fingerprint/testing/synthetic'
+import {
+  SYNTHETIC_SPEC,
+  seededRandom,
+  syntheticCsv,
+} from '~/services/delivery/fingerprint/testing/synthetic'
 
 type Table = attack.Table
 interface Leak {
@@ -37,20 +49,40 @@ const pickColumn = (t: Table, trial: number) => trial % t.header.length
 const ATTACKS: Attack[] = [
   { name: 'subsample 50% of rows', copies: 1, run: ([t], r) => utf8(attack.subsample(t!, 0.5, r)) },
   { name: 're-sort rows', copies: 1, run: ([t], r) => utf8(attack.shuffleRows(t!, r)) },
-  { name: 'drop a column (each in turn)', copies: 1, run: ([t], _r, i) => utf8(attack.dropColumn(t!, pickColumn(t!, i))) },
+  {
+    name: 'drop a column (each in turn)',
+    copies: 1,
+    run: ([t], _r, i) => utf8(attack.dropColumn(t!, pickColumn(t!, i))),
+  },
   { name: 'reorder columns', copies: 1, run: ([t], r) => utf8(attack.reorderColumns(t!, r)) },
   {
     name: 'whitespace + quote normalisation',
     copies: 1,
-    run: ([t], r) => ({ bytes: Buffer.from(attack.writeCsv(attack.normaliseWhitespace(t!, r), { quoteAll: true, lineEnd: '\r\n' })) }),
+    run: ([t], r) => ({
+      bytes: Buffer.from(
+        attack.writeCsv(attack.normaliseWhitespace(t!, r), { quoteAll: true, lineEnd: '\r\n' }),
+      ),
+    }),
   },
-  { name: 'GBK re-encode', copies: 1, run: ([t]) => ({ bytes: attack.encodeGbk(attack.writeCsv(t!)) }) },
-  { name: 'XLSX round trip (Excel-typed)', copies: 1, xlsx: true, run: async ([t]) => utf8(await attack.xlsxRoundTrip(t!)) },
+  {
+    name: 'GBK re-encode',
+    copies: 1,
+    run: ([t]) => ({ bytes: attack.encodeGbk(attack.writeCsv(t!)) }),
+  },
+  {
+    name: 'XLSX round trip (Excel-typed)',
+    copies: 1,
+    xlsx: true,
+    run: async ([t]) => utf8(await attack.xlsxRoundTrip(t!)),
+  },
   {
     name: 'issue case: 50% + re-sort + drop column + GBK',
     copies: 1,
     run: ([t], r, i) => {
-      const s = attack.dropColumn(attack.shuffleRows(attack.subsample(t!, 0.5, r), r), pickColumn(t!, i))
+      const s = attack.dropColumn(
+        attack.shuffleRows(attack.subsample(t!, 0.5, r), r),
+        pickColumn(t!, i),
+      )
       return { bytes: attack.encodeGbk(attack.writeCsv(s)) }
     },
   },
@@ -59,21 +91,48 @@ const ATTACKS: Attack[] = [
     copies: 1,
     xlsx: true,
     run: async ([t], r, i) => {
-      let s = attack.dropColumn(attack.shuffleRows(attack.subsample(t!, 0.5, r), r), pickColumn(t!, i))
+      let s = attack.dropColumn(
+        attack.shuffleRows(attack.subsample(t!, 0.5, r), r),
+        pickColumn(t!, i),
+      )
       s = await attack.xlsxRoundTrip(attack.normaliseWhitespace(attack.reorderColumns(s, r), r))
       return { bytes: attack.encodeGbk(attack.writeCsv(s, { quoteAll: true })) }
     },
   },
   { name: 'subsample 5% of rows', copies: 1, run: ([t], r) => utf8(attack.subsample(t!, 0.05, r)) },
-  { name: 'in tolerance: every number moved ±1 unit', copies: 1, run: ([t], r) => utf8(attack.nudgeDigits(t!, NUMERIC, 1, r)) },
-  { name: 'in tolerance: half the numbers moved ±1', copies: 1, run: ([t], r) => utf8(attack.nudgeDigits(t!, NUMERIC, 0.5, r)) },
-  { name: 'collusion: rows mixed from 2 copies, 50%', copies: 2, run: (ts, r) => utf8(attack.subsample(attack.mixCopies(ts, r), 0.5, r)) },
-  { name: 'collusion: rows mixed from 3 copies, 50%', copies: 3, run: (ts, r) => utf8(attack.subsample(attack.mixCopies(ts, r), 0.5, r)) },
+  {
+    name: 'in tolerance: every number moved ±1 unit',
+    copies: 1,
+    run: ([t], r) => utf8(attack.nudgeDigits(t!, NUMERIC, 1, r)),
+  },
+  {
+    name: 'in tolerance: half the numbers moved ±1',
+    copies: 1,
+    run: ([t], r) => utf8(attack.nudgeDigits(t!, NUMERIC, 0.5, r)),
+  },
+  {
+    name: 'collusion: rows mixed from 2 copies, 50%',
+    copies: 2,
+    run: (ts, r) => utf8(attack.subsample(attack.mixCopies(ts, r), 0.5, r)),
+  },
+  {
+    name: 'collusion: rows mixed from 3 copies, 50%',
+    copies: 3,
+    run: (ts, r) => utf8(attack.subsample(attack.mixCopies(ts, r), 0.5, r)),
+  },
   {
     name: 'beyond tolerance: numbers rounded, dates ISO',
     copies: 1,
     run: ([t]) => {
-      const rounded = t!.rows.map((row) => row.map((v) => (/^-?\d+\.\d+$/.test(v) ? String(Math.round(Number(v) / 10) * 10) : /^\d+$/.test(v) ? String(Math.round(Number(v) / 10) * 10) : v.replaceAll('/', '-'))))
+      const rounded = t!.rows.map((row) =>
+        row.map((v) =>
+          /^-?\d+\.\d+$/.test(v)
+            ? String(Math.round(Number(v) / 10) * 10)
+            : /^\d+$/.test(v)
+              ? String(Math.round(Number(v) / 10) * 10)
+              : v.replaceAll('/', '-'),
+        ),
+      )
       return utf8({ header: t!.header, rows: rounded })
     },
   },
@@ -99,7 +158,8 @@ function median(xs: number[]): number {
 const fmt = (log10: number) => formatProbability({ p: 10 ** log10, log10 })
 
 export async function main(argv: string[]): Promise<number> {
-  const opt = (name: string, d: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d)
+  const opt = (name: string, d: number) =>
+    Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d)
   const rows = opt('rows', 100_000)
   const licensees = opt('licensees', 1000)
   const trials = opt('trials', 10)
@@ -113,7 +173,10 @@ export async function main(argv: string[]): Promise<number> {
     const keys = fingerprintKeysFrom(randomBytes(32))
     const ids = Array.from({ length: licensees }, (_, i) => `licence-${String(i).padStart(5, '0')}`)
     let t = performance.now()
-    const candidates = ids.map((licenceId) => ({ licenceId, secret: licenceSecret(keys, licenceId) }))
+    const candidates = ids.map((licenceId) => ({
+      licenceId,
+      secret: licenceSecret(keys, licenceId),
+    }))
     console.log(
       `${rows} rows (${(source.length / 1e6).toFixed(1)} MB), ${licensees} licensees (secrets derived in ${(performance.now() - t).toFixed(0)} ms), ` +
         `${trials} trials per attack (${xlsxTrials} with XLSX); accuse at false-accusation probability ≤ ${DEFAULT_ACCUSATION_THRESHOLD}`,
@@ -144,7 +207,9 @@ export async function main(argv: string[]): Promise<number> {
       for (let trial = 0; trial < n; trial++) {
         const guilty = new Set<string>()
         while (guilty.size < a.copies) guilty.add(ids[Math.floor(r() * ids.length)]!)
-        const copies = await Promise.all([...guilty].map(async (id) => attack.parseCsv(await copyFor(source, id, keys))))
+        const copies = await Promise.all(
+          [...guilty].map(async (id) => attack.parseCsv(await copyFor(source, id, keys))),
+        )
         const leak = await a.run(copies, r, trial)
         const file = path.join(dir, `leak.${leak.ext ?? 'csv'}`)
         writeFileSync(file, leak.bytes)
@@ -183,7 +248,9 @@ export async function main(argv: string[]): Promise<number> {
       'FA = probability that any innocent among the candidates scores as well by chance (union bound over candidates); ' +
         'p = the same for one given innocent key. "read ms" reads and re-anchors the leak once; "rank ms" scores all candidates.',
     )
-    console.log(allOk ? 'no innocent licensee was accused in any trial' : 'AN INNOCENT LICENSEE WAS ACCUSED')
+    console.log(
+      allOk ? 'no innocent licensee was accused in any trial' : 'AN INNOCENT LICENSEE WAS ACCUSED',
+    )
     return allOk ? 0 : 1
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -54,23 +54,73 @@ const DEPARTMENTS: [string, string][] = [
 ]
 
 const SUBJECTS: [string, string, string[], string[]][] = [
-  ['企业登记', 'enterprise registration', ['统一社会信用代码', '企业名称', '登记机关', '成立日期'], ['企业', '登记', '市场主体']],
-  ['户籍人口', 'household registration population', ['户籍地址', '人口数', '性别', '年龄段'], ['人口', '户籍']],
-  ['土地利用现状', 'land use status', ['地块编号', '用地类型', '面积', '坐标'], ['土地', '规划', '地理']],
-  ['不动产登记', 'real estate registration', ['不动产单元号', '权利类型', '登记日期'], ['不动产', '登记']],
-  ['社会保险参保', 'social insurance enrolment', ['参保人数', '险种', '缴费基数'], ['社保', '就业']],
-  ['医疗机构名录', 'medical institution directory', ['机构名称', '机构等级', '床位数', '地址'], ['医疗', '卫生']],
+  [
+    '企业登记',
+    'enterprise registration',
+    ['统一社会信用代码', '企业名称', '登记机关', '成立日期'],
+    ['企业', '登记', '市场主体'],
+  ],
+  [
+    '户籍人口',
+    'household registration population',
+    ['户籍地址', '人口数', '性别', '年龄段'],
+    ['人口', '户籍'],
+  ],
+  [
+    '土地利用现状',
+    'land use status',
+    ['地块编号', '用地类型', '面积', '坐标'],
+    ['土地', '规划', '地理'],
+  ],
+  [
+    '不动产登记',
+    'real estate registration',
+    ['不动产单元号', '权利类型', '登记日期'],
+    ['不动产', '登记'],
+  ],
+  [
+    '社会保险参保',
+    'social insurance enrolment',
+    ['参保人数', '险种', '缴费基数'],
+    ['社保', '就业'],
+  ],
+  [
+    '医疗机构名录',
+    'medical institution directory',
+    ['机构名称', '机构等级', '床位数', '地址'],
+    ['医疗', '卫生'],
+  ],
   ['学校名录', 'school directory', ['学校名称', '办学类型', '在校生数'], ['教育', '学校']],
   ['公交线路', 'bus routes', ['线路编号', '站点名称', '首末班时间'], ['交通', '公交']],
-  ['空气质量监测', 'air quality monitoring', ['监测站点', 'PM2.5浓度', '空气质量指数'], ['环境', '空气质量']],
+  [
+    '空气质量监测',
+    'air quality monitoring',
+    ['监测站点', 'PM2.5浓度', '空气质量指数'],
+    ['环境', '空气质量'],
+  ],
   ['建设工程许可', 'construction permits', ['许可证号', '项目名称', '建设单位'], ['建设', '许可']],
   ['农产品价格', 'agricultural product prices', ['品种', '价格', '采集日期'], ['农业', '价格']],
   ['养老机构', 'elderly care institutions', ['机构名称', '床位数', '收费标准'], ['养老', '民政']],
   ['统计年鉴', 'statistical yearbook', ['指标名称', '年度', '数值'], ['统计', '经济']],
-  ['水资源公报', 'water resources bulletin', ['水库名称', '蓄水量', '监测日期'], ['水利', '水资源']],
-  ['安全生产许可', 'work safety licences', ['企业名称', '许可范围', '有效期'], ['安全生产', '许可']],
+  [
+    '水资源公报',
+    'water resources bulletin',
+    ['水库名称', '蓄水量', '监测日期'],
+    ['水利', '水资源'],
+  ],
+  [
+    '安全生产许可',
+    'work safety licences',
+    ['企业名称', '许可范围', '有效期'],
+    ['安全生产', '许可'],
+  ],
   ['旅游景区', 'tourist attractions', ['景区名称', '等级', '开放时间'], ['旅游', '文化']],
-  ['医保定点药店', 'designated pharmacies for medical insurance', ['药店名称', '定点编号', '地址'], ['医保', '药店']],
+  [
+    '医保定点药店',
+    'designated pharmacies for medical insurance',
+    ['药店名称', '定点编号', '地址'],
+    ['医保', '药店'],
+  ],
   ['道路交通事故', 'road traffic accidents', ['事故时间', '路段', '伤亡人数'], ['交通', '安全']],
 ]
 
@@ -87,9 +137,30 @@ const SUFFIXES: [string, string][] = [
 const SHARING = ['unconditional', 'conditional', 'not_shared'] as const
 const OPEN = ['open_unconditional', 'open_conditional', 'not_open'] as const
 const FREQ = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const
-const CATEGORIES = ['population', 'legal_entity', 'natural_resources', 'economy', 'social_security', 'health', 'education', 'transport', 'environment', 'public_safety', 'urban_rural', 'agriculture'] as const
+const CATEGORIES = [
+  'population',
+  'legal_entity',
+  'natural_resources',
+  'economy',
+  'social_security',
+  'health',
+  'education',
+  'transport',
+  'environment',
+  'public_safety',
+  'urban_rural',
+  'agriculture',
+] as const
 const FORMS = ['structured', 'unstructured', 'api', 'geospatial', 'file'] as const
-const FREQ_ZH: Record<string, string> = { realtime: '实时', daily: '每日', weekly: '每周', monthly: '每月', quarterly: '每季度', yearly: '每年', irregular: '不定期' }
+const FREQ_ZH: Record<string, string> = {
+  realtime: '实时',
+  daily: '每日',
+  weekly: '每周',
+  monthly: '每月',
+  quarterly: '每季度',
+  yearly: '每年',
+  irregular: '不定期',
+}
 
 function rng(seed: number) {
   let a = seed >>> 0
@@ -171,7 +242,19 @@ export function syntheticEntries(count: number, seed = 42): CatalogIndexRecord[]
       openConditions: open === 'open_conditional' ? '申请人须说明用途并签署数据使用协议。' : '',
       rightHolderConsent: false,
       screeningRef: null,
-      distributions: open === 'not_open' ? [] : [{ key: 'csv', title: { zh: titleZh, en: titleEn }, format: 'CSV', accessUrl: null, downloadRef: null, desensitized: false }],
+      distributions:
+        open === 'not_open'
+          ? []
+          : [
+              {
+                key: 'csv',
+                title: { zh: titleZh, en: titleEn },
+                format: 'CSV',
+                accessUrl: null,
+                downloadRef: null,
+                desensitized: false,
+              },
+            ],
       updateFrequency: freq,
       departments: { collecting: orgId, verifying: orgId, providing: orgId },
       grade: { tier, level: tier === 'general' ? 1 + Math.floor(random() * 4) : null },
@@ -186,7 +269,9 @@ export function syntheticEntries(count: number, seed = 42): CatalogIndexRecord[]
       regionCode,
       version: 1,
       publishedAt: published.toISOString(),
-      lastDataUpdateAt: new Date(published.getTime() + Math.floor(random() * 90 * 86_400_000)).toISOString(),
+      lastDataUpdateAt: new Date(
+        published.getTime() + Math.floor(random() * 90 * 86_400_000),
+      ).toISOString(),
       stale: false,
       notSharedFiled: false,
       content,

@@ -40,16 +40,24 @@ async function bare(): Promise<http.Server> {
     try {
       const params = parseCatalogSearchParams(url.searchParams)
       const body = JSON.stringify(searchLoaded(index, params, catalogAudience(undefined)))
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body)
+      res
+        .writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+        })
+        .end(body)
     } catch (error) {
       const status = isDomainError(error) ? error.status : 500
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: String(error) }))
+      res
+        .writeHead(status, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ error: String(error) }))
     }
   })
 }
 
 async function remix(): Promise<http.Server> {
-  if (process.env.NODE_ENV !== 'production') throw new Error('run the remix mode with NODE_ENV=production')
+  if (process.env.NODE_ENV !== 'production')
+    throw new Error('run the remix mode with NODE_ENV=production')
   const { createApp } = await import('../server/index')
   const app = await createApp()
   return http.createServer(app)
@@ -58,7 +66,9 @@ async function remix(): Promise<http.Server> {
 const server = values.mode === 'remix' ? await remix() : await bare()
 server.keepAliveTimeout = 60_000
 server.listen(port, '127.0.0.1', () => {
-  console.log(`ready ${JSON.stringify({ mode: values.mode, size, buildMs, heapMB: Math.round(process.memoryUsage().heapUsed / 1e6), ...stats })}`)
+  console.log(
+    `ready ${JSON.stringify({ mode: values.mode, size, buildMs, heapMB: Math.round(process.memoryUsage().heapUsed / 1e6), ...stats })}`,
+  )
 })
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

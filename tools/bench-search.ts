@@ -20,7 +20,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { catalogSearchDocument, CATALOG_INDEX_SCHEMA, OPEN_SCOPE } from '../app/services/search/catalog-documents'
+import {
+  catalogSearchDocument,
+  CATALOG_INDEX_SCHEMA,
+  OPEN_SCOPE,
+} from '../app/services/search/catalog-documents'
 import { createSearchIndex } from '../app/services/search/engine.server'
 import { LinearScan } from '../app/services/search/linear-scan.server'
 import { parseCatalogSearchParams, sortOf } from '../app/services/search/params'
@@ -106,10 +110,13 @@ function timeQueries(run: (r: SearchRequest) => unknown, iterations: number) {
 
 function get(agent: http.Agent, port: number, pathAndQuery: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathAndQuery, agent, timeout: 10_000 }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = http.get(
+      { host: '127.0.0.1', port, path: pathAndQuery, agent, timeout: 10_000 },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.on('error', reject)
   })
@@ -144,16 +151,33 @@ interface Server {
   info: Record<string, unknown>
 }
 
-async function startServer(mode: 'remix' | 'bare', size: number, env: NodeJS.ProcessEnv): Promise<Server> {
+async function startServer(
+  mode: 'remix' | 'bare',
+  size: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Server> {
   const port = await freePort()
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'tools/bench-search-server.ts'), '--mode', mode, '--size', String(size), '--port', String(port)],
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'tools/bench-search-server.ts'),
+      '--mode',
+      mode,
+      '--size',
+      String(size),
+      '--port',
+      String(port),
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`${mode} server did not start within 180 s`)), 180_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${mode} server did not start within 180 s`)),
+      180_000,
+    )
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const line = out.split('\n').find((l) => l.startsWith('ready '))
@@ -187,7 +211,8 @@ function cpuMs(pid: number): number {
     return NaN
   }
 }
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
+const CLOCK_TICKS =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
 interface HttpRow {
   rps: number
@@ -215,7 +240,10 @@ async function httpBench(size: number, env: NodeJS.ProcessEnv) {
       }
       for (const server of [remix, bare]) await load(server.port, query, 30, 1) // warm-up
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, server] of [['remix', remix], ['bare', bare]] as const) {
+        for (const [name, server] of [
+          ['remix', remix],
+          ['bare', bare],
+        ] as const) {
           const cpu0 = cpuMs(server.child.pid!)
           const seq = await load(server.port, query, sequential, 1)
           const conc = await load(server.port, query, REQUESTS, CONCURRENCY)
@@ -263,12 +291,16 @@ interface Summary {
 }
 
 async function main() {
-  console.log(`bench:search — Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0]!.toFixed(2)}`)
+  console.log(
+    `bench:search — Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0]!.toFixed(2)}`,
+  )
   console.log(
     `HTTP: per query and server, best of ${ROUNDS} alternating rounds of ${REQUESTS} requests at concurrency ${CONCURRENCY} (req/s) ` +
       `and ${SEQUENTIAL} sequential (median/p99 latency); CPU ms per request of the server process.`,
   )
-  console.log('The search path reads no database: the web process answers from its in-memory index.')
+  console.log(
+    'The search path reads no database: the web process answers from its in-memory index.',
+  )
   ensureBuild()
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gdpde-bench-search-'))
   const services: RunningService[] = []
@@ -289,7 +321,9 @@ async function main() {
       DELIVERY_LINK_SECRET: randomBytes(32).toString('hex'),
       DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     }
-    console.log(`(the Remix server connects to the FerretDB dev database at start-up; no query touches it)\n`)
+    console.log(
+      `(the Remix server connects to the FerretDB dev database at start-up; no query touches it)\n`,
+    )
 
     for (const size of SIZES) {
       const records = syntheticEntries(size)
@@ -322,7 +356,24 @@ async function main() {
       console.log(
         `servers: remix index build ${run.remixInfo.buildMs} ms (heap ${run.remixInfo.heapMB} MB); bare ${run.bareInfo.buildMs} ms (heap ${run.bareInfo.heapMB} MB); load ${os.loadavg()[0]!.toFixed(1)}`,
       )
-      const header = ['query', 'hits', 'index p50', 'p99', 'scan p50', 'scan/index', 'HTTP req/s', 'p50', 'p99', 'CPU/req', 'bare req/s', 'p50', 'p99', 'CPU/req', 'HTTP/bare', 'CPU bare/HTTP']
+      const header = [
+        'query',
+        'hits',
+        'index p50',
+        'p99',
+        'scan p50',
+        'scan/index',
+        'HTTP req/s',
+        'p50',
+        'p99',
+        'CPU/req',
+        'bare req/s',
+        'p50',
+        'p99',
+        'CPU/req',
+        'HTTP/bare',
+        'CPU bare/HTTP',
+      ]
       const rows: string[][] = []
       const s: Summary = { httpP99: [], ratioIndex: [], ratioHttp: [], ratioCpu: [] }
       summary[size] = s
@@ -355,13 +406,18 @@ async function main() {
         ])
       })
       const widths = header.map((hd, c) => Math.max(hd.length, ...rows.map((r) => r[c]!.length)))
-      const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')
+      const line = (cells: string[]) =>
+        cells
+          .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+          .join('  ')
       console.log('(times in ms)')
       console.log(line(header))
       for (const r of rows) console.log(line(r))
       const sumIdx = indexTimes.reduce((a, v) => a + v.p50, 0)
       const sumScan = scanTimes.reduce((a, v) => a + v.p50, 0)
-      console.log(`all queries: index ${ms(sumIdx)} ms vs scan ${ms(sumScan)} ms (${(sumScan / sumIdx).toFixed(0)}×)\n`)
+      console.log(
+        `all queries: index ${ms(sumIdx)} ms vs scan ${ms(sumScan)} ms (${(sumScan / sumIdx).toFixed(0)}×)\n`,
+      )
     }
 
     // Goals.
@@ -380,12 +436,16 @@ async function main() {
     }
     if (summary[big]) {
       const minIdx = Math.min(...summary[big]!.ratioIndex)
-      console.log(`index ≥ 10× faster than the linear scan at ${big}: worst query ${minIdx.toFixed(1)}× → ${minIdx >= 10 ? 'met' : 'NOT met'}`)
+      console.log(
+        `index ≥ 10× faster than the linear scan at ${big}: worst query ${minIdx.toFixed(1)}× → ${minIdx >= 10 ? 'met' : 'NOT met'}`,
+      )
     }
     if (summary[big] && summary[small] && big !== small) {
       const ratios = summary[big]!.httpP99.map((p, i) => p / summary[small]!.httpP99[i]!)
       const worst = Math.max(...ratios)
-      console.log(`HTTP p99 at ${big} ≤ 5× p99 at ${small}: worst query ${worst.toFixed(2)}× → ${worst <= 5 ? 'met' : 'NOT met'}`)
+      console.log(
+        `HTTP p99 at ${big} ≤ 5× p99 at ${small}: worst query ${worst.toFixed(2)}× → ${worst <= 5 ? 'met' : 'NOT met'}`,
+      )
     }
   } finally {
     await Promise.all(services.map((s) => s.stop()))

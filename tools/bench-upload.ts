@@ -23,7 +23,10 @@ const server = http.createServer((req, res) => {
   void (async () => {
     const boundary = boundaryOf(req.headers['content-type'] ?? null)!
     let stored: { sha256: string; size: number } | undefined
-    for await (const part of streamMultipart(Readable.toWeb(req) as unknown as AsyncIterable<Uint8Array>, boundary)) {
+    for await (const part of streamMultipart(
+      Readable.toWeb(req) as unknown as AsyncIterable<Uint8Array>,
+      boundary,
+    )) {
       const staged = await store.stage(part.data, { maxBytes: SIZE + 1 })
       stored = await staged.commit()
     }
@@ -38,22 +41,35 @@ await once(server, 'listening')
 const port = (server.address() as { port: number }).port
 
 const line = Buffer.from('440106,0101,1234.56,水田,2024-06-30,广州市天河区\r\n')
-const chunk = Buffer.concat(Array.from({ length: Math.ceil((64 * 1024) / line.length) }, () => line))
+const chunk = Buffer.concat(
+  Array.from({ length: Math.ceil((64 * 1024) / line.length) }, () => line),
+)
 const expected = createHash('sha256')
 const before = process.memoryUsage().rss
 let peak = before
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
 const started = performance.now()
 const body = await new Promise<string>((resolve, reject) => {
-  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` } })
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/',
+    headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
+  })
   req.on('response', (res) => {
     let text = ''
-    res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text))
+    res
+      .setEncoding('utf8')
+      .on('data', (d: string) => (text += d))
+      .on('end', () => resolve(text))
   })
   req.on('error', reject)
   void (async () => {
-    req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
-    for (let sent = 0; sent < SIZE; ) {
+    req.write(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    )
+    for (let sent = 0; sent < SIZE;) {
       const piece = sent + chunk.length <= SIZE ? chunk : chunk.subarray(0, SIZE - sent)
       expected.update(piece)
       sent += piece.length

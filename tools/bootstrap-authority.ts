@@ -13,7 +13,9 @@ requireEnvOrExit()
 const email = process.env.BOOTSTRAP_EMAIL
 const uscc = process.env.BOOTSTRAP_USCC
 if (!email || !uscc) {
-  console.error('Set BOOTSTRAP_EMAIL and BOOTSTRAP_USCC (and BOOTSTRAP_PASSWORD, or run in a terminal to be asked).')
+  console.error(
+    'Set BOOTSTRAP_EMAIL and BOOTSTRAP_USCC (and BOOTSTRAP_PASSWORD, or run in a terminal to be asked).',
+  )
   process.exit(2)
 }
 let password = process.env.BOOTSTRAP_PASSWORD
@@ -29,8 +31,17 @@ if (!password) {
 await connectDb()
 await ensureIndexes()
 try {
-  const result = await bootstrapAuthority({ email, password, uscc, displayName: process.env.BOOTSTRAP_NAME || undefined })
-  console.log(result.created ? `Created the authority administrator ${email}.` : `${email} already exists; nothing changed.`)
+  const result = await bootstrapAuthority({
+    email,
+    password,
+    uscc,
+    displayName: process.env.BOOTSTRAP_NAME || undefined,
+  })
+  console.log(
+    result.created
+      ? `Created the authority administrator ${email}.`
+      : `${email} already exists; nothing changed.`,
+  )
 } catch (error) {
   if (!(error instanceof DomainError)) throw error
   console.error(`Refused: ${error.code}${error.fields ? ` ${JSON.stringify(error.fields)}` : ''}`)

@@ -29,7 +29,9 @@ let stopping = false
 async function shutdown(code = 0) {
   stopping = true
   for (const child of children) child.kill('SIGTERM')
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))))
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+  )
   await Promise.all(services.map((s) => s.stop()))
   process.exit(code)
 }
@@ -52,7 +54,8 @@ if (!env.REDIS_URL) {
 }
 Object.assign(process.env, env)
 
-const { DEMO_PASSWORD, DEMO_USERS, isDatabaseEmpty, seedDemoWorld } = await import('~/services/demo/seed.server')
+const { DEMO_PASSWORD, DEMO_USERS, isDatabaseEmpty, seedDemoWorld } =
+  await import('~/services/demo/seed.server')
 const { connectDb, disconnectDb, ensureIndexes } = await import('~/utils/db.server')
 const { requireEnvOrExit } = await import('~/utils/env.server')
 const config = requireEnvOrExit()

@@ -5,7 +5,11 @@ import { Readable, Writable } from 'node:stream'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import * as attack from '~/services/delivery/fingerprint/testing/attacks.server'
 import { fingerprintCsv } from '~/services/delivery/fingerprint/embed.server'
-import { SYNTHETIC_SPEC, seededRandom, syntheticCsv } from '~/services/delivery/fingerprint/testing/synthetic'
+import {
+  SYNTHETIC_SPEC,
+  seededRandom,
+  syntheticCsv,
+} from '~/services/delivery/fingerprint/testing/synthetic'
 import { main } from './fingerprint-identify'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fingerprint-cli-'))
@@ -29,11 +33,20 @@ describe('npm run fingerprint:identify', () => {
       spec: SYNTHETIC_SPEC,
       licenceId: 'lic-0042',
     })
-    const leak = attack.dropColumn(attack.shuffleRows(attack.subsample(attack.parseCsv(Buffer.concat(parts)), 0.5, seededRandom(1)), seededRandom(2)), 0)
+    const leak = attack.dropColumn(
+      attack.shuffleRows(
+        attack.subsample(attack.parseCsv(Buffer.concat(parts)), 0.5, seededRandom(1)),
+        seededRandom(2),
+      ),
+      0,
+    )
     const leakFile = path.join(dir, 'leaked.csv')
     writeFileSync(leakFile, attack.encodeGbk(attack.writeCsv(leak)))
     const registry = path.join(dir, 'registry.json')
-    const candidates = Array.from({ length: 50 }, (_, i) => ({ licenceId: `lic-${String(i + 20).padStart(4, '0')}`, licensee: `买方${i}` }))
+    const candidates = Array.from({ length: 50 }, (_, i) => ({
+      licenceId: `lic-${String(i + 20).padStart(4, '0')}`,
+      licensee: `买方${i}`,
+    }))
     writeFileSync(registry, JSON.stringify({ spec: SYNTHETIC_SPEC, candidates }))
 
     const out = capture()
@@ -45,7 +58,9 @@ describe('npm run fingerprint:identify', () => {
 
     const json = capture()
     expect(await main([leakFile, '--candidates', registry, '--json'])).toBe(0)
-    const parsed = JSON.parse(json.join('\n')) as { ranked: { licenceId: string; accused: boolean }[] }
+    const parsed = JSON.parse(json.join('\n')) as {
+      ranked: { licenceId: string; accused: boolean }[]
+    }
     expect(parsed.ranked[0]).toMatchObject({ licenceId: 'lic-0042', accused: true })
     expect(parsed.ranked.filter((c) => c.accused)).toHaveLength(1)
   })

@@ -16,7 +16,10 @@ import { pathToFileURL } from 'node:url'
 import mongoose from 'mongoose'
 import { z } from 'zod'
 import { formatProbability } from '~/services/delivery/fingerprint/binomial'
-import { DEFAULT_ACCUSATION_THRESHOLD, identifyLeak } from '~/services/delivery/fingerprint/identify.server'
+import {
+  DEFAULT_ACCUSATION_THRESHOLD,
+  identifyLeak,
+} from '~/services/delivery/fingerprint/identify.server'
 import { fingerprintKeysFrom } from '~/services/delivery/fingerprint/keys.server'
 import { fingerprintSpecSchema } from '~/services/delivery/fingerprint/spec'
 import { envSchema } from '~/utils/env.server'
@@ -28,7 +31,12 @@ const USAGE =
 const registrySchema = z.object({
   spec: z.unknown().optional(),
   candidates: z
-    .array(z.union([z.string().min(1), z.object({ licenceId: z.string().min(1), licensee: z.string().optional() })]))
+    .array(
+      z.union([
+        z.string().min(1),
+        z.object({ licenceId: z.string().min(1), licensee: z.string().optional() }),
+      ]),
+    )
     .min(1),
 })
 
@@ -36,10 +44,14 @@ function masterKey(): Buffer {
   let value = process.env.DATA_ENCRYPTION_KEY
   const devSecrets = path.resolve('.data', 'dev-secrets.json')
   if (!value && process.env.NODE_ENV !== 'production' && existsSync(devSecrets)) {
-    value = (JSON.parse(readFileSync(devSecrets, 'utf8')) as { DATA_ENCRYPTION_KEY?: string }).DATA_ENCRYPTION_KEY
+    value = (JSON.parse(readFileSync(devSecrets, 'utf8')) as { DATA_ENCRYPTION_KEY?: string })
+      .DATA_ENCRYPTION_KEY
   }
   const parsed = envSchema.shape.DATA_ENCRYPTION_KEY.safeParse(value)
-  if (!parsed.success) throw new UsageError('DATA_ENCRYPTION_KEY: set it to the platform key the copies were made with (32 bytes, base64)')
+  if (!parsed.success)
+    throw new UsageError(
+      'DATA_ENCRYPTION_KEY: set it to the platform key the copies were made with (32 bytes, base64)',
+    )
   return Buffer.from(parsed.data, 'base64')
 }
 
@@ -64,7 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!
-      const [flag, inline] = a.startsWith('--') ? (a.split(/=(.*)/s) as [string, string | undefined]) : [a, undefined]
+      const [flag, inline] = a.startsWith('--')
+        ? (a.split(/=(.*)/s) as [string, string | undefined])
+        : [a, undefined]
       const value = () => inline ?? argv[++i] ?? ''
       if (flag === '--candidates') registryFile = value()
       else if (flag === '--spec') specFile = value()
@@ -76,13 +90,20 @@ export async function main(argv: string[]): Promise<number> {
       else files.push(a)
     }
     if (files.length !== 1) throw new UsageError('give exactly one leaked file')
-    if (!(threshold > 0 && threshold < 1)) throw new UsageError('--threshold must be a probability between 0 and 1')
+    if (!(threshold > 0 && threshold < 1))
+      throw new UsageError('--threshold must be a probability between 0 and 1')
     if (!registryFile) return await fromDatabase(files[0]!, { productId, top, threshold, json })
     const registry = registrySchema.safeParse(readJson(registryFile, 'registry'))
-    if (!registry.success) throw new UsageError(`registry ${registryFile}: ${registry.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    if (!registry.success)
+      throw new UsageError(
+        `registry ${registryFile}: ${registry.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const specSource = specFile ? readJson(specFile, 'spec') : registry.data.spec
     const spec = fingerprintSpecSchema.safeParse(specSource)
-    if (!spec.success) throw new UsageError(`fingerprint spec: ${spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    if (!spec.success)
+      throw new UsageError(
+        `fingerprint spec: ${spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const licensee = new Map<string, string | undefined>()
     for (const c of registry.data.candidates) {
       if (typeof c === 'string') licensee.set(c, undefined)
@@ -90,29 +111,55 @@ export async function main(argv: string[]): Promise<number> {
     }
     const keys = fingerprintKeysFrom(masterKey())
     const started = performance.now()
-    const result = await identifyLeak({ file: files[0]!, spec: spec.data, candidates: [...licensee.keys()], keys, threshold })
+    const result = await identifyLeak({
+      file: files[0]!,
+      spec: spec.data,
+      candidates: [...licensee.keys()],
+      keys,
+      threshold,
+    })
     const ms = performance.now() - started
     const best = result.ranked.slice(0, top)
     if (json) {
-      console.log(JSON.stringify({ leak: result.leak, candidates: result.ranked.length, ranked: best.map((c) => ({ ...c, licensee: licensee.get(c.licenceId) })) }, null, 2))
+      console.log(
+        JSON.stringify(
+          {
+            leak: result.leak,
+            candidates: result.ranked.length,
+            ranked: best.map((c) => ({ ...c, licensee: licensee.get(c.licenceId) })),
+          },
+          null,
+          2,
+        ),
+      )
     } else {
       const l = result.leak
       console.log(
         `${files[0]}: ${l.format ?? '?'} ${l.encoding ?? ''}, ${l.rows} rows, ${l.n} marked positions (id ${l.byFamily[0]}, rest ${l.byFamily[1]}), ` +
           `${result.ranked.length} candidate licences, ${ms.toFixed(0)} ms`,
       )
-      if (l.missingColumns.length) console.log(`columns missing from the leak: ${l.missingColumns.join(', ')}`)
-      console.log('rank  licence                                agree/positions   rate    P(an innocent scores this well)')
+      if (l.missingColumns.length)
+        console.log(`columns missing from the leak: ${l.missingColumns.join(', ')}`)
+      console.log(
+        'rank  licence                                agree/positions   rate    P(an innocent scores this well)',
+      )
       best.forEach((c, i) => {
-        const fa = formatProbability({ p: c.falseAccusationProbability, log10: c.log10FalseAccusationProbability })
+        const fa = formatProbability({
+          p: c.falseAccusationProbability,
+          log10: c.log10FalseAccusationProbability,
+        })
         const who = licensee.get(c.licenceId)
         console.log(
           `${String(i + 1).padStart(4)}  ${(c.licenceId + (who ? ` (${who})` : '')).padEnd(38)} ${`${c.matches}/${c.trials}`.padStart(15)}  ` +
-            `${c.trials ? ((100 * c.matches) / c.trials).toFixed(1) : '-'}%`.padStart(7) + `   ${fa}${c.accused ? '  ← traced' : ''}`,
+            `${c.trials ? ((100 * c.matches) / c.trials).toFixed(1) : '-'}%`.padStart(7) +
+            `   ${fa}${c.accused ? '  ← traced' : ''}`,
         )
       })
       const first = result.ranked[0]
-      if (first) console.log(`per column (${first.licenceId}): ${first.columns.map((c) => `${c.name} ${c.matches}/${c.trials}`).join(', ')}`)
+      if (first)
+        console.log(
+          `per column (${first.licenceId}): ${first.columns.map((c) => `${c.name} ${c.matches}/${c.trials}`).join(', ')}`,
+        )
       const accused = result.ranked.filter((c) => c.accused)
       console.log(
         accused.length
@@ -131,10 +178,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Candidates from the database's deliveries (each with the spec its copy was made with). */
-async function fromDatabase(file: string, o: { productId?: string; top: number; threshold: number; json: boolean }): Promise<number> {
-  if (o.productId !== undefined && !isObjectId(o.productId)) throw new UsageError('--product must be a product id (24 hex digits)')
+async function fromDatabase(
+  file: string,
+  o: { productId?: string; top: number; threshold: number; json: boolean },
+): Promise<number> {
+  if (o.productId !== undefined && !isObjectId(o.productId))
+    throw new UsageError('--product must be a product id (24 hex digits)')
   if (!process.env.MONGODB_URI) {
-    throw new UsageError('without --candidates the candidates come from the database: set MONGODB_URI (and MONGODB_DB) to the platform database')
+    throw new UsageError(
+      'without --candidates the candidates come from the database: set MONGODB_URI (and MONGODB_DB) to the platform database',
+    )
   }
   const master = masterKey()
   // The look-up reads the database only; the app's other settings are not used here.
@@ -148,21 +201,42 @@ async function fromDatabase(file: string, o: { productId?: string; top: number; 
   try {
     const keys = fingerprintKeysFrom(master)
     const started = performance.now()
-    const result = await identifyAgainstDeliveries(file, { ...(o.productId ? { productId: o.productId } : {}), threshold: o.threshold, keys })
+    const result = await identifyAgainstDeliveries(file, {
+      ...(o.productId ? { productId: o.productId } : {}),
+      threshold: o.threshold,
+      keys,
+    })
     const ms = performance.now() - started
     const best = result.ranked.slice(0, o.top)
     const orgIds = [...new Set(best.map((c) => c.licenseeOrgId))]
-    const orgs = orgIds.length ? await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1 }).lean() : []
+    const orgs = orgIds.length
+      ? await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1 }).lean()
+      : []
     const name = new Map(orgs.map((org) => [String(org._id), org.name.zh]))
     const who = (c: { licenseeOrgId: string }) => name.get(c.licenseeOrgId) ?? c.licenseeOrgId
     if (o.json) {
-      console.log(JSON.stringify({ ...result, ranked: best.map((c) => ({ ...c, licensee: who(c) })) }, null, 2))
+      console.log(
+        JSON.stringify(
+          { ...result, ranked: best.map((c) => ({ ...c, licensee: who(c) })) },
+          null,
+          2,
+        ),
+      )
     } else {
-      console.log(`${file}: ${result.rows} rows, ${result.positions} marked positions, ${result.candidates} candidate licences from the database (${result.specs} specs), ${ms.toFixed(0)} ms`)
-      console.log('rank  licence                    licensee                         agree/positions   P(an innocent scores this well)')
+      console.log(
+        `${file}: ${result.rows} rows, ${result.positions} marked positions, ${result.candidates} candidate licences from the database (${result.specs} specs), ${ms.toFixed(0)} ms`,
+      )
+      console.log(
+        'rank  licence                    licensee                         agree/positions   P(an innocent scores this well)',
+      )
       best.forEach((c, i) => {
-        const fa = formatProbability({ p: c.falseAccusationProbability, log10: c.log10FalseAccusationProbability })
-        console.log(`${String(i + 1).padStart(4)}  ${c.licenceId}  ${who(c).padEnd(30)} ${`${c.matches}/${c.trials}`.padStart(15)}   ${fa}${c.accused ? '  ← traced' : ''}`)
+        const fa = formatProbability({
+          p: c.falseAccusationProbability,
+          log10: c.log10FalseAccusationProbability,
+        })
+        console.log(
+          `${String(i + 1).padStart(4)}  ${c.licenceId}  ${who(c).padEnd(30)} ${`${c.matches}/${c.trials}`.padStart(15)}   ${fa}${c.accused ? '  ← traced' : ''}`,
+        )
       })
       const accused = result.ranked.filter((c) => c.accused)
       console.log(

@@ -14,7 +14,10 @@ const file = (name: string, content: string) => {
   return p
 }
 const run = (...args: string[]) =>
-  spawnSync('node_modules/.bin/tsx', ['tools/scan.ts', ...args], { encoding: 'utf8', timeout: 60_000 })
+  spawnSync('node_modules/.bin/tsx', ['tools/scan.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
 
 describe('npm run scan', () => {
   it('exits 0 and says PASSED for a clean file', () => {
@@ -30,16 +33,28 @@ describe('npm run scan', () => {
   })
 
   it('prints JSON with --json and reads a schema', () => {
-    const schema = file('schema.json', JSON.stringify({ columns: [{ name: '编号', personal: false }] }))
-    const r = run(file('s.csv', `编号\n${makeResidentId('44010619900307123')}\n`), '--schema', schema, '--json')
+    const schema = file(
+      'schema.json',
+      JSON.stringify({ columns: [{ name: '编号', personal: false }] }),
+    )
+    const r = run(
+      file('s.csv', `编号\n${makeResidentId('44010619900307123')}\n`),
+      '--schema',
+      schema,
+      '--json',
+    )
     expect(r.status).toBe(1)
-    const json = JSON.parse(r.stdout) as { sheets: { columns: { findings: { reason: string }[] }[] }[] }
+    const json = JSON.parse(r.stdout) as {
+      sheets: { columns: { findings: { reason: string }[] }[] }[]
+    }
     expect(json.sheets[0]!.columns[0]!.findings[0]!.reason).toBe('undeclared_personal')
   })
 
   it('exits 2 for unreadable input or a bad schema', () => {
     expect(run(path.join(dir, 'missing.csv')).status).toBe(2)
     expect(run(file('q.csv', 'a\n"open\n')).status).toBe(2)
-    expect(run(file('ok.csv', 'a\n1\n'), '--schema', file('bad.json', '{"columns": 3}')).status).toBe(2)
+    expect(
+      run(file('ok.csv', 'a\n1\n'), '--schema', file('bad.json', '{"columns": 3}')).status,
+    ).toBe(2)
   })
 })

@@ -30,28 +30,72 @@ function parseArgs(argv: string[]): { file: string; schemaPath?: string; json: b
 function loadSchema(p: string): DeclaredSchema {
   const parsed = declaredSchemaSchema.safeParse(JSON.parse(readFileSync(p, 'utf8')))
   if (!parsed.success) {
-    throw new Error(`schema ${p}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    throw new Error(
+      `schema ${p}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
   }
   return parsed.data
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0))))
-  const cell = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)))
-  return rows.map((r) => r.map((s, c) => cell(s, widths[c]!)).join('  ').trimEnd()).join('\n')
+  const widths = rows[0]!.map((_, c) =>
+    Math.max(
+      ...rows.map((r) => [...r[c]!].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)),
+    ),
+  )
+  const cell = (s: string, w: number) =>
+    s +
+    ' '.repeat(
+      Math.max(0, w - [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)),
+    )
+  return rows
+    .map((r) =>
+      r
+        .map((s, c) => cell(s, widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
 }
 
 function print(file: string, r: ScanResult): void {
-  console.log(`${file}: ${r.status.toUpperCase()}  (${r.format ?? '?'}${r.encoding ? `, ${r.encoding}` : ''}, ${r.bytes} bytes, sha256 ${r.fileHash ?? '-'})`)
-  if (r.failure) console.log(`  could not read to the end: ${r.failure.code} — ${r.failure.message}`)
+  console.log(
+    `${file}: ${r.status.toUpperCase()}  (${r.format ?? '?'}${r.encoding ? `, ${r.encoding}` : ''}, ${r.bytes} bytes, sha256 ${r.fileHash ?? '-'})`,
+  )
+  if (r.failure)
+    console.log(`  could not read to the end: ${r.failure.code} — ${r.failure.message}`)
   for (const s of r.sheets) {
     console.log(`\nsheet ${s.name}: ${s.rows} rows, ${s.columnCount} columns`)
-    const rows = [['column', 'declared', 'detector', 'count', 'share', 'sample rows', 'confidence', 'verdict', 'suggested method']]
+    const rows = [
+      [
+        'column',
+        'declared',
+        'detector',
+        'count',
+        'share',
+        'sample rows',
+        'confidence',
+        'verdict',
+        'suggested method',
+      ],
+    ]
     for (const c of s.columns) {
-      const declared = c.declaredPersonal === null ? '-' : c.declaredPersonal ? 'personal' : 'not personal'
-      if (c.findings.length === 0) rows.push([c.name, declared, '-', '0', '-', '-', '-', c.verdict, '-'])
+      const declared =
+        c.declaredPersonal === null ? '-' : c.declaredPersonal ? 'personal' : 'not personal'
+      if (c.findings.length === 0)
+        rows.push([c.name, declared, '-', '0', '-', '-', '-', c.verdict, '-'])
       for (const f of c.findings) {
-        rows.push([c.name, declared, f.detector, String(f.count), f.share.toFixed(3), f.samples.join(' '), f.confidence.toFixed(2), `${f.verdict} (${f.reason})`, f.suggestedMethod])
+        rows.push([
+          c.name,
+          declared,
+          f.detector,
+          String(f.count),
+          f.share.toFixed(3),
+          f.samples.join(' '),
+          f.confidence.toFixed(2),
+          `${f.verdict} (${f.reason})`,
+          f.suggestedMethod,
+        ])
       }
     }
     console.log(rows.length > 1 ? table(rows) : '  no personal or sensitive data detected')
@@ -63,7 +107,9 @@ function print(file: string, r: ScanResult): void {
     )
     if (k.overflow) console.log(`  ${k.overflow}`)
     for (const o of k.offending.slice(0, 10)) {
-      console.log(`  ${o.count} × (${o.labels.join(', ')})${o.classes > 1 ? ` in ${o.classes} classes` : ''}`)
+      console.log(
+        `  ${o.count} × (${o.labels.join(', ')})${o.classes > 1 ? ` in ${o.classes} classes` : ''}`,
+      )
     }
   }
   for (const issue of r.schemaIssues) console.log(`schema: ${issue}`)
@@ -80,7 +126,10 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n${USAGE}`)
     return 2
   }
-  const result = await scanFile(args.file, { ...(schema ? { schema } : {}), fileName: path.basename(args.file) })
+  const result = await scanFile(args.file, {
+    ...(schema ? { schema } : {}),
+    fileName: path.basename(args.file),
+  })
   if (args.json) console.log(JSON.stringify(result, null, 2))
   else print(args.file, result)
   if (result.failure) return 2

@@ -6,7 +6,11 @@
 // and every running web process reloads its index at its next poll (within ~5 s).
 // `--local-only` skips step 2.
 import { parseArgs } from 'node:util'
-import { rebuildCatalogIndex, requestCatalogRebuild, stopCatalogIndex } from '../app/services/search/catalog-index.server'
+import {
+  rebuildCatalogIndex,
+  requestCatalogRebuild,
+  stopCatalogIndex,
+} from '../app/services/search/catalog-index.server'
 import { disconnectDb } from '../app/utils/db.server'
 import { requireEnvOrExit } from '../app/utils/env.server'
 import { closeRedis } from '../app/utils/redis.server'
@@ -23,7 +27,9 @@ try {
   )
   if (!values['local-only']) {
     const generation = await requestCatalogRebuild()
-    console.log(`asked running web processes to reload (rebuild generation ${generation}); they do so at their next poll`)
+    console.log(
+      `asked running web processes to reload (rebuild generation ${generation}); they do so at their next poll`,
+    )
   }
 } catch (error) {
   console.error(`search rebuild failed: ${error instanceof Error ? error.message : String(error)}`)

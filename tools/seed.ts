@@ -9,7 +9,9 @@ requireEnvOrExit()
 try {
   assertDemoSeedAllowed()
 } catch {
-  console.error('Refused: the demo world (published password) is never created with NODE_ENV=production. Use `npm run bootstrap` for the first account.')
+  console.error(
+    'Refused: the demo world (published password) is never created with NODE_ENV=production. Use `npm run bootstrap` for the first account.',
+  )
   process.exit(1)
 }
 await connectDb()

@@ -119,7 +119,9 @@ export async function startStripeMock(): Promise<RunningService | undefined> {
   const binary = existsSync(local) ? local : 'stripe-mock'
   const port = await freePort()
   const httpsPort = await freePort()
-  const child = spawn(binary, ['-http-port', String(port), '-https-port', String(httpsPort)], { stdio: 'ignore' })
+  const child = spawn(binary, ['-http-port', String(port), '-https-port', String(httpsPort)], {
+    stdio: 'ignore',
+  })
   const missing = new Promise<undefined>((resolve) => child.once('error', () => resolve(undefined)))
   const started = waitForPort(port, child, 'stripe-mock').then(() => ({
     url: `http://127.0.0.1:${port}`,

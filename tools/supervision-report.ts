@@ -5,7 +5,12 @@ import { pathToFileURL } from 'node:url'
 
 export async function main(argv: string[]): Promise<number> {
   const [period, scope = 'all', ...rest] = argv
-  if (!period || rest.length > 0 || !/^\d{4}(-(0[1-9]|1[0-2]))?$/.test(period) || !/^(all|org:[0-9a-f]{24})$/.test(scope)) {
+  if (
+    !period ||
+    rest.length > 0 ||
+    !/^\d{4}(-(0[1-9]|1[0-2]))?$/.test(period) ||
+    !/^(all|org:[0-9a-f]{24})$/.test(scope)
+  ) {
     console.error('usage: supervision-report YYYY-MM|YYYY [all|org:ID]')
     return 2
   }
@@ -19,7 +24,9 @@ export async function main(argv: string[]): Promise<number> {
   await ensureIndexes()
   try {
     const result = await generateSupervisionReport({ scope, period, generatedBy: 'scheduler' })
-    console.log(`${result.created ? 'generated' : 'unchanged'} ${result.id}\ncontent sha256 ${result.contentHash}`)
+    console.log(
+      `${result.created ? 'generated' : 'unchanged'} ${result.id}\ncontent sha256 ${result.contentHash}`,
+    )
     return 0
   } finally {
     await closeQueues()

@@ -22,12 +22,19 @@ function has(command: string): boolean {
 }
 
 function debPackageInstalled(name: string): boolean {
-  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed') ?? false
+  return (
+    spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes(
+      'install ok installed',
+    ) ?? false
+  )
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env })
-  if (result.error || result.status !== 0) throw new Missing(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`)
+  if (result.error || result.status !== 0)
+    throw new Missing(
+      `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`,
+    )
 }
 
 /** Debian packages the tests need that this machine lacks. */
@@ -35,7 +42,8 @@ function missingPackages(): string[] {
   const missing: string[] = []
   if (!has('redis-server')) missing.push('redis-server')
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium')
-  if (existsSync('/usr/bin/dpkg-query') && !debPackageInstalled('fonts-noto-cjk')) missing.push('fonts-noto-cjk')
+  if (existsSync('/usr/bin/dpkg-query') && !debPackageInstalled('fonts-noto-cjk'))
+    missing.push('fonts-noto-cjk')
   return missing
 }
 
@@ -45,7 +53,9 @@ function installPackages(packages: string[]): void {
   const isDebian = existsSync('/etc/debian_version') && has('apt-get')
   const command = `apt-get update && apt-get install -y ${packages.join(' ')}`
   if (!isRoot || !isDebian) {
-    throw new Missing(`The tests need ${packages.join(', ')}. Install them (on Debian: sudo sh -c '${command}'), then run npm test again.`)
+    throw new Missing(
+      `The tests need ${packages.join(', ')}. Install them (on Debian: sudo sh -c '${command}'), then run npm test again.`,
+    )
   }
   console.log(`[prereqs] installing ${packages.join(', ')} with apt-get (first run only)…`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -68,12 +78,18 @@ function buildStripeMock(go: string): void {
   if (existsSync(binary) || has('stripe-mock')) return
   console.log(`[prereqs] building stripe-mock (${STRIPE_MOCK}) into .cache/bin (first run only)…`)
   mkdirSync(path.dirname(binary), { recursive: true })
-  run(go, ['install', STRIPE_MOCK], { ...process.env, GOBIN: path.dirname(binary), GOFLAGS: process.env.GOFLAGS ?? '-buildvcs=false' })
+  run(go, ['install', STRIPE_MOCK], {
+    ...process.env,
+    GOBIN: path.dirname(binary),
+    GOFLAGS: process.env.GOFLAGS ?? '-buildvcs=false',
+  })
 }
 
 function main(): void {
   installPackages(missingPackages())
-  const needsGo = !process.env.TEST_MONGODB_URI || !(existsSync(path.join(root, '.cache', 'bin', 'stripe-mock')) || has('stripe-mock'))
+  const needsGo =
+    !process.env.TEST_MONGODB_URI ||
+    !(existsSync(path.join(root, '.cache', 'bin', 'stripe-mock')) || has('stripe-mock'))
   if (needsGo) {
     const go = goBinary()
     // buildMongoDev runs `go` from PATH: make sure the one found here is first.
@@ -82,13 +98,19 @@ function main(): void {
     if (!process.env.TEST_MONGODB_URI) buildMongoDev((line) => console.log(`[prereqs] ${line}`))
     buildStripeMock(go)
   }
-  console.log('[prereqs] redis-server, chromium, CJK fonts, the dev database and stripe-mock are in place')
+  console.log(
+    '[prereqs] redis-server, chromium, CJK fonts, the dev database and stripe-mock are in place',
+  )
 }
 
 try {
   main()
 } catch (error) {
-  if (!(error instanceof Missing) && !(error instanceof Error && /tools\/mongo-dev/.test(error.message))) throw error
+  if (
+    !(error instanceof Missing) &&
+    !(error instanceof Error && /tools\/mongo-dev/.test(error.message))
+  )
+    throw error
   console.error(`\n[prereqs] ${error.message}\n`)
   process.exit(1)
 }

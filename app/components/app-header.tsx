@@ -23,10 +23,16 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
             <Link to="/market">{t('market.nav.browse')}</Link>
             {user.canReadCatalog ? <Link to="/catalog">{t('catalog.nav')}</Link> : null}
             <Link to="/open">{t('openData.nav')}</Link>
-            {user.canManageOpenCatalog ? <Link to="/authority/open-data">{t('openData.admin.title')}</Link> : null}
+            {user.canManageOpenCatalog ? (
+              <Link to="/authority/open-data">{t('openData.admin.title')}</Link>
+            ) : null}
             {user.canReadLicences ? <Link to="/licences">{t('licences.title')}</Link> : null}
-            {user.canTraceLeaks ? <Link to="/regulator/fingerprint">{t('licences.lookupTitle')}</Link> : null}
-            {user.canReadSupervision ? <Link to="/supervision/reports">{t('supervision.title')}</Link> : null}
+            {user.canTraceLeaks ? (
+              <Link to="/regulator/fingerprint">{t('licences.lookupTitle')}</Link>
+            ) : null}
+            {user.canReadSupervision ? (
+              <Link to="/supervision/reports">{t('supervision.title')}</Link>
+            ) : null}
             {user.canManageKeys ? <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link> : null}
             {user.canAdminQueues ? <a href="/admin/queues">{t('nav.queues')}</a> : null}
             <span className="who">

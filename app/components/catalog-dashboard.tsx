@@ -16,7 +16,13 @@ export interface DeadlineRowView {
   workingDaysLeft: number
 }
 
-export function DeadlineTable({ rows, showOrg = false }: { rows: DeadlineRowView[]; showOrg?: boolean }) {
+export function DeadlineTable({
+  rows,
+  showOrg = false,
+}: {
+  rows: DeadlineRowView[]
+  showOrg?: boolean
+}) {
   const { t } = useTranslation()
   const lang = useLang()
   return (
@@ -45,7 +51,9 @@ export function DeadlineTable({ rows, showOrg = false }: { rows: DeadlineRowView
               {d.overdue ? (
                 <span className="badge bad">{t('catalog.deadlines.overdue')}</span>
               ) : (
-                <span className={`badge ${d.workingDaysLeft <= 3 ? 'warn' : ''}`}>{t('catalog.deadlines.left', { count: d.workingDaysLeft })}</span>
+                <span className={`badge ${d.workingDaysLeft <= 3 ? 'warn' : ''}`}>
+                  {t('catalog.deadlines.left', { count: d.workingDaysLeft })}
+                </span>
               )}
             </td>
           </tr>
@@ -102,7 +110,13 @@ export function StaleTable({ rows, showOrg = false }: { rows: StaleRowView[]; sh
 }
 
 /** The catalog card on the agency's and the authority's home pages: counts and where to go. */
-export function CatalogHomeCard({ stats, links }: { stats: { label: string; value: number; to: string; alert?: boolean }[]; links: { to: string; label: string }[] }) {
+export function CatalogHomeCard({
+  stats,
+  links,
+}: {
+  stats: { label: string; value: number; to: string; alert?: boolean }[]
+  links: { to: string; label: string }[]
+}) {
   const { t } = useTranslation()
   return (
     <section className="card">

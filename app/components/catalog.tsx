@@ -22,9 +22,22 @@ import { formatDateTime } from '~/utils/format'
 
 export { formatBytes, Notice, Pager, pick, useLang, type Lang, type Localized } from './common'
 
-export function StatusBadge({ status, pendingStep }: { status: string; pendingStep?: string | null }) {
+export function StatusBadge({
+  status,
+  pendingStep,
+}: {
+  status: string
+  pendingStep?: string | null
+}) {
   const { t } = useTranslation()
-  const tone = status === 'approved' ? 'ok' : status === 'returned' ? 'bad' : status === 'submitted' ? 'warn' : ''
+  const tone =
+    status === 'approved'
+      ? 'ok'
+      : status === 'returned'
+        ? 'bad'
+        : status === 'submitted'
+          ? 'warn'
+          : ''
   return (
     <span className={`badge ${tone}`}>
       {t(`catalog.status.${status}`)}
@@ -33,10 +46,14 @@ export function StatusBadge({ status, pendingStep }: { status: string; pendingSt
   )
 }
 
-export function gradeLabel(t: (k: string, o?: Record<string, unknown>) => string, grade: { tier: string; level: number | null }) {
-  return grade.tier === 'general' && grade.level ? t('catalog.gradeGeneral', { level: grade.level }) : t(`catalog.gradeTier.${grade.tier}`)
+export function gradeLabel(
+  t: (k: string, o?: Record<string, unknown>) => string,
+  grade: { tier: string; level: number | null },
+) {
+  return grade.tier === 'general' && grade.level
+    ? t('catalog.gradeGeneral', { level: grade.level })
+    : t(`catalog.gradeTier.${grade.tier}`)
 }
-
 
 // --- entry details ---------------------------------------------------------------------
 
@@ -46,7 +63,16 @@ export interface ContentView {
   tags: string[]
   category: string
   dataForm: string
-  fields: { name: string; label: Localized; type: string; description: string; personal: boolean; sensitive: boolean; tradeSecret: boolean; dataItemCode: string | null }[]
+  fields: {
+    name: string
+    label: Localized
+    type: string
+    description: string
+    personal: boolean
+    sensitive: boolean
+    tradeSecret: boolean
+    dataItemCode: string | null
+  }[]
   sharingType: string
   sharingBasis: string
   sharingConditions: string
@@ -56,7 +82,13 @@ export interface ContentView {
   openConditions: string
   rightHolderConsent: boolean
   screeningRef: string | null
-  distributions: { key: string; title: Localized; format: string; accessUrl: string | null; desensitized: boolean }[]
+  distributions: {
+    key: string
+    title: Localized
+    format: string
+    accessUrl: string | null
+    desensitized: boolean
+  }[]
   updateFrequency: string
   departments: { collecting: string; verifying: string; providing: string }
   grade: { tier: string; level: number | null }
@@ -72,7 +104,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
-export function ContentDetails({ content: c, orgNames }: { content: ContentView; orgNames: Record<string, Localized> }) {
+export function ContentDetails({
+  content: c,
+  orgNames,
+}: {
+  content: ContentView
+  orgNames: Record<string, Localized>
+}) {
   const { t } = useTranslation()
   const lang = useLang()
   const dept = (id: string) => pick(orgNames[id], lang) || id
@@ -83,17 +121,31 @@ export function ContentDetails({ content: c, orgNames }: { content: ContentView;
         <tbody>
           <Row label={t('catalog.form.category')}>{t(`catalog.category.${c.category}`)}</Row>
           <Row label={t('catalog.form.dataForm')}>{t(`catalog.dataForm.${c.dataForm}`)}</Row>
-          <Row label={t('catalog.form.sharingType')}>{t(`catalog.sharingType.${c.sharingType}`)}</Row>
-          {c.sharingBasis ? <Row label={t('catalog.form.sharingBasis')}>{c.sharingBasis}</Row> : null}
-          {c.sharingConditions ? <Row label={t('catalog.form.sharingConditions')}>{c.sharingConditions}</Row> : null}
+          <Row label={t('catalog.form.sharingType')}>
+            {t(`catalog.sharingType.${c.sharingType}`)}
+          </Row>
+          {c.sharingBasis ? (
+            <Row label={t('catalog.form.sharingBasis')}>{c.sharingBasis}</Row>
+          ) : null}
+          {c.sharingConditions ? (
+            <Row label={t('catalog.form.sharingConditions')}>{c.sharingConditions}</Row>
+          ) : null}
           <Row label={t('catalog.form.sharingScope')}>
             {t(`catalog.sharingScope.${c.sharingScope}`)}
             {c.sharingScopeNote ? ` — ${c.sharingScopeNote}` : ''}
           </Row>
-          <Row label={t('catalog.form.openAttribute')}>{t(`catalog.openAttribute.${c.openAttribute}`)}</Row>
-          {c.openConditions ? <Row label={t('catalog.form.openConditions')}>{c.openConditions}</Row> : null}
-          {c.rightHolderConsent ? <Row label={t('catalog.form.rightHolderConsent')}>{t('catalog.form.yes')}</Row> : null}
-          <Row label={t('catalog.form.updateFrequency')}>{t(`catalog.updateFrequency.${c.updateFrequency}`)}</Row>
+          <Row label={t('catalog.form.openAttribute')}>
+            {t(`catalog.openAttribute.${c.openAttribute}`)}
+          </Row>
+          {c.openConditions ? (
+            <Row label={t('catalog.form.openConditions')}>{c.openConditions}</Row>
+          ) : null}
+          {c.rightHolderConsent ? (
+            <Row label={t('catalog.form.rightHolderConsent')}>{t('catalog.form.yes')}</Row>
+          ) : null}
+          <Row label={t('catalog.form.updateFrequency')}>
+            {t(`catalog.updateFrequency.${c.updateFrequency}`)}
+          </Row>
           <Row label={t('catalog.form.collecting')}>{dept(c.departments.collecting)}</Row>
           <Row label={t('catalog.form.verifying')}>{dept(c.departments.verifying)}</Row>
           <Row label={t('catalog.form.providing')}>{dept(c.departments.providing)}</Row>
@@ -119,7 +171,13 @@ export function ContentDetails({ content: c, orgNames }: { content: ContentView;
               <td className="mono">{f.name}</td>
               <td>{pick(f.label, lang)}</td>
               <td>{t(`catalog.fieldType.${f.type}`)}</td>
-              <td>{sensitivityOf(f) === 'none' ? '' : <span className="badge warn">{t(`catalog.sensitivity.${sensitivityOf(f)}`)}</span>}</td>
+              <td>
+                {sensitivityOf(f) === 'none' ? (
+                  ''
+                ) : (
+                  <span className="badge warn">{t(`catalog.sensitivity.${sensitivityOf(f)}`)}</span>
+                )}
+              </td>
               <td className="mono">{f.dataItemCode ?? ''}</td>
             </tr>
           ))}
@@ -132,7 +190,9 @@ export function ContentDetails({ content: c, orgNames }: { content: ContentView;
             {c.distributions.map((d) => (
               <li key={d.key}>
                 {pick(d.title, lang)} <span className="muted">({d.format})</span>
-                {d.desensitized ? <span className="badge ok"> {t('catalog.form.distDesensitized')}</span> : null}
+                {d.desensitized ? (
+                  <span className="badge ok"> {t('catalog.form.distDesensitized')}</span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -240,7 +300,8 @@ export function contentToFormValues(c: ContentView | null, ownOrgId: string): Fo
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''))
-const many = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+const many = (v: string | string[] | undefined) =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v]
 
 interface FormResult {
   formError?: string
@@ -275,11 +336,18 @@ export function EntryForm({
       </p>
     ) : null
   }
-  const aria = (name: string) => (errors[name]?.length ? { 'aria-invalid': true, 'aria-describedby': `${name}-error` } : {})
+  const aria = (name: string) =>
+    errors[name]?.length ? { 'aria-invalid': true, 'aria-describedby': `${name}-error` } : {}
   const text = (name: string, label: string, props: Record<string, unknown> = {}) => (
     <label>
       {label}
-      <input name={name} defaultValue={one(v[name])} aria-label={label} {...aria(name)} {...props} />
+      <input
+        name={name}
+        defaultValue={one(v[name])}
+        aria-label={label}
+        {...aria(name)}
+        {...props}
+      />
       {err(name)}
     </label>
   )
@@ -292,11 +360,23 @@ export function EntryForm({
           {hint}
         </span>
       ) : null}
-      <textarea name={name} defaultValue={one(v[name])} rows={3} aria-label={label} {...(hint ? { 'aria-describedby': `${name}-hint` } : {})} {...aria(name)} />
+      <textarea
+        name={name}
+        defaultValue={one(v[name])}
+        rows={3}
+        aria-label={label}
+        {...(hint ? { 'aria-describedby': `${name}-hint` } : {})}
+        {...aria(name)}
+      />
       {err(name)}
     </label>
   )
-  const select = (name: string, label: string, options: readonly string[], labelOf: (o: string) => string) => (
+  const select = (
+    name: string,
+    label: string,
+    options: readonly string[],
+    labelOf: (o: string) => string,
+  ) => (
     <label>
       {label}
       <select name={name} defaultValue={one(v[name])} aria-label={label} {...aria(name)}>
@@ -313,7 +393,16 @@ export function EntryForm({
   const distRows = many(v.d_key).length + 1
   const agencyOptions = agencies.map((a) => a.id)
   const agencyName = (id: string) => pick(agencies.find((a) => a.id === id)?.name, lang)
-  const rowErrors = ['f_name', 'f_labelZh', 'f_type', 'f_item', 'd_key', 'd_titleZh', 'd_format', 'd_url'].flatMap((k) => errors[k] ?? [])
+  const rowErrors = [
+    'f_name',
+    'f_labelZh',
+    'f_type',
+    'f_item',
+    'd_key',
+    'd_titleZh',
+    'd_format',
+    'd_url',
+  ].flatMap((k) => errors[k] ?? [])
   return (
     <Form method="post" className="stack entry-form">
       <FormError message={result?.formError} />
@@ -335,15 +424,23 @@ export function EntryForm({
         {area('descriptionZh', t('catalog.form.descriptionZh'))}
         {area('descriptionEn', t('catalog.form.descriptionEn'))}
         {text('tags', `${t('catalog.form.tags')} (${t('catalog.form.tagsHint')})`)}
-        {select('category', t('catalog.form.category'), CATALOG_CATEGORIES, (o) => t(`catalog.category.${o}`))}
-        {select('dataForm', t('catalog.form.dataForm'), DATA_FORMS, (o) => t(`catalog.dataForm.${o}`))}
-        {select('updateFrequency', t('catalog.form.updateFrequency'), UPDATE_FREQUENCIES, (o) => t(`catalog.updateFrequency.${o}`))}
+        {select('category', t('catalog.form.category'), CATALOG_CATEGORIES, (o) =>
+          t(`catalog.category.${o}`),
+        )}
+        {select('dataForm', t('catalog.form.dataForm'), DATA_FORMS, (o) =>
+          t(`catalog.dataForm.${o}`),
+        )}
+        {select('updateFrequency', t('catalog.form.updateFrequency'), UPDATE_FREQUENCIES, (o) =>
+          t(`catalog.updateFrequency.${o}`),
+        )}
         {area('legalBasis', t('catalog.form.legalBasis'))}
       </fieldset>
       <fieldset>
         <legend>{t('catalog.form.fields')}</legend>
         <p className="hint">{t('catalog.form.fieldsHint')}</p>
-        {rowErrors.length ? <p className="field-error">{[...new Set(rowErrors)].join(' ')}</p> : null}
+        {rowErrors.length ? (
+          <p className="field-error">{[...new Set(rowErrors)].join(' ')}</p>
+        ) : null}
         <table className="rows">
           <thead>
             <tr>
@@ -360,16 +457,35 @@ export function EntryForm({
             {Array.from({ length: fieldRows }, (_, i) => (
               <tr key={i}>
                 <td>
-                  <input name="f_name" defaultValue={many(v.f_name)[i] ?? ''} aria-label={`${t('catalog.form.fieldName')} ${i + 1}`} size={10} />
+                  <input
+                    name="f_name"
+                    defaultValue={many(v.f_name)[i] ?? ''}
+                    aria-label={`${t('catalog.form.fieldName')} ${i + 1}`}
+                    size={10}
+                  />
                 </td>
                 <td>
-                  <input name="f_labelZh" defaultValue={many(v.f_labelZh)[i] ?? ''} aria-label={`${t('catalog.form.fieldLabelZh')} ${i + 1}`} size={10} />
+                  <input
+                    name="f_labelZh"
+                    defaultValue={many(v.f_labelZh)[i] ?? ''}
+                    aria-label={`${t('catalog.form.fieldLabelZh')} ${i + 1}`}
+                    size={10}
+                  />
                 </td>
                 <td>
-                  <input name="f_labelEn" defaultValue={many(v.f_labelEn)[i] ?? ''} aria-label={`${t('catalog.form.fieldLabelEn')} ${i + 1}`} size={12} />
+                  <input
+                    name="f_labelEn"
+                    defaultValue={many(v.f_labelEn)[i] ?? ''}
+                    aria-label={`${t('catalog.form.fieldLabelEn')} ${i + 1}`}
+                    size={12}
+                  />
                 </td>
                 <td>
-                  <select name="f_type" defaultValue={many(v.f_type)[i] ?? 'string'} aria-label={`${t('catalog.form.fieldType')} ${i + 1}`}>
+                  <select
+                    name="f_type"
+                    defaultValue={many(v.f_type)[i] ?? 'string'}
+                    aria-label={`${t('catalog.form.fieldType')} ${i + 1}`}
+                  >
                     {FIELD_TYPES.map((o) => (
                       <option key={o} value={o}>
                         {t(`catalog.fieldType.${o}`)}
@@ -378,7 +494,11 @@ export function EntryForm({
                   </select>
                 </td>
                 <td>
-                  <select name="f_sens" defaultValue={many(v.f_sens)[i] ?? 'none'} aria-label={`${t('catalog.form.fieldSensitivity')} ${i + 1}`}>
+                  <select
+                    name="f_sens"
+                    defaultValue={many(v.f_sens)[i] ?? 'none'}
+                    aria-label={`${t('catalog.form.fieldSensitivity')} ${i + 1}`}
+                  >
                     {FIELD_SENSITIVITY.map((o) => (
                       <option key={o} value={o}>
                         {t(`catalog.sensitivity.${o}`)}
@@ -387,10 +507,21 @@ export function EntryForm({
                   </select>
                 </td>
                 <td>
-                  <input name="f_item" defaultValue={many(v.f_item)[i] ?? ''} aria-label={`${t('catalog.form.dataItemCode')} ${i + 1}`} size={10} placeholder="DI-X-0001" />
+                  <input
+                    name="f_item"
+                    defaultValue={many(v.f_item)[i] ?? ''}
+                    aria-label={`${t('catalog.form.dataItemCode')} ${i + 1}`}
+                    size={10}
+                    placeholder="DI-X-0001"
+                  />
                 </td>
                 <td>
-                  <input name="f_desc" defaultValue={many(v.f_desc)[i] ?? ''} aria-label={`${t('catalog.form.fieldDesc')} ${i + 1}`} size={14} />
+                  <input
+                    name="f_desc"
+                    defaultValue={many(v.f_desc)[i] ?? ''}
+                    aria-label={`${t('catalog.form.fieldDesc')} ${i + 1}`}
+                    size={14}
+                  />
                 </td>
               </tr>
             ))}
@@ -402,18 +533,29 @@ export function EntryForm({
       </fieldset>
       <fieldset>
         <legend>{t('catalog.form.sharing')}</legend>
-        {select('sharingType', t('catalog.form.sharingType'), SHARING_TYPES, (o) => t(`catalog.sharingType.${o}`))}
+        {select('sharingType', t('catalog.form.sharingType'), SHARING_TYPES, (o) =>
+          t(`catalog.sharingType.${o}`),
+        )}
         {area('sharingBasis', t('catalog.form.sharingBasis'), t('catalog.form.sharingBasisHint'))}
         {area('sharingConditions', t('catalog.form.sharingConditions'))}
-        {select('sharingScope', t('catalog.form.sharingScope'), SHARING_SCOPES, (o) => t(`catalog.sharingScope.${o}`))}
+        {select('sharingScope', t('catalog.form.sharingScope'), SHARING_SCOPES, (o) =>
+          t(`catalog.sharingScope.${o}`),
+        )}
         {text('sharingScopeNote', t('catalog.form.sharingScopeNote'))}
       </fieldset>
       <fieldset>
         <legend>{t('catalog.form.open')}</legend>
-        {select('openAttribute', t('catalog.form.openAttribute'), OPEN_ATTRIBUTES, (o) => t(`catalog.openAttribute.${o}`))}
+        {select('openAttribute', t('catalog.form.openAttribute'), OPEN_ATTRIBUTES, (o) =>
+          t(`catalog.openAttribute.${o}`),
+        )}
         {area('openConditions', t('catalog.form.openConditions'))}
         <label className="check">
-          <input type="checkbox" name="rightHolderConsent" defaultChecked={one(v.rightHolderConsent) === 'on'} /> {t('catalog.form.rightHolderConsent')}
+          <input
+            type="checkbox"
+            name="rightHolderConsent"
+            defaultChecked={one(v.rightHolderConsent) === 'on'}
+          />{' '}
+          {t('catalog.form.rightHolderConsent')}
         </label>
         {text('screeningRef', t('catalog.form.screeningRef'))}
         <h4>{t('catalog.form.distributions')}</h4>
@@ -432,22 +574,52 @@ export function EntryForm({
             {Array.from({ length: distRows }, (_, i) => (
               <tr key={i}>
                 <td>
-                  <input name="d_key" defaultValue={many(v.d_key)[i] ?? ''} aria-label={`${t('catalog.form.distKey')} ${i + 1}`} size={10} />
+                  <input
+                    name="d_key"
+                    defaultValue={many(v.d_key)[i] ?? ''}
+                    aria-label={`${t('catalog.form.distKey')} ${i + 1}`}
+                    size={10}
+                  />
                 </td>
                 <td>
-                  <input name="d_titleZh" defaultValue={many(v.d_titleZh)[i] ?? ''} aria-label={`${t('catalog.form.distTitleZh')} ${i + 1}`} size={12} />
+                  <input
+                    name="d_titleZh"
+                    defaultValue={many(v.d_titleZh)[i] ?? ''}
+                    aria-label={`${t('catalog.form.distTitleZh')} ${i + 1}`}
+                    size={12}
+                  />
                 </td>
                 <td>
-                  <input name="d_titleEn" defaultValue={many(v.d_titleEn)[i] ?? ''} aria-label={`${t('catalog.form.distTitleEn')} ${i + 1}`} size={12} />
+                  <input
+                    name="d_titleEn"
+                    defaultValue={many(v.d_titleEn)[i] ?? ''}
+                    aria-label={`${t('catalog.form.distTitleEn')} ${i + 1}`}
+                    size={12}
+                  />
                 </td>
                 <td>
-                  <input name="d_format" defaultValue={many(v.d_format)[i] ?? ''} aria-label={`${t('catalog.form.distFormat')} ${i + 1}`} size={6} />
+                  <input
+                    name="d_format"
+                    defaultValue={many(v.d_format)[i] ?? ''}
+                    aria-label={`${t('catalog.form.distFormat')} ${i + 1}`}
+                    size={6}
+                  />
                 </td>
                 <td>
-                  <input name="d_url" type="url" defaultValue={many(v.d_url)[i] ?? ''} aria-label={`${t('catalog.form.distUrl')} ${i + 1}`} size={16} />
+                  <input
+                    name="d_url"
+                    type="url"
+                    defaultValue={many(v.d_url)[i] ?? ''}
+                    aria-label={`${t('catalog.form.distUrl')} ${i + 1}`}
+                    size={16}
+                  />
                 </td>
                 <td>
-                  <select name="d_desens" defaultValue={many(v.d_desens)[i] ?? 'no'} aria-label={`${t('catalog.form.distDesensitized')} ${i + 1}`}>
+                  <select
+                    name="d_desens"
+                    defaultValue={many(v.d_desens)[i] ?? 'no'}
+                    aria-label={`${t('catalog.form.distDesensitized')} ${i + 1}`}
+                  >
                     <option value="no">{t('catalog.form.no')}</option>
                     <option value="yes">{t('catalog.form.yes')}</option>
                   </select>
@@ -465,9 +637,17 @@ export function EntryForm({
       </fieldset>
       <fieldset>
         <legend>{t('catalog.form.grade')}</legend>
-        {select('gradeTier', t('catalog.form.gradeTier'), GRADE_TIERS, (o) => t(`catalog.gradeTier.${o}`))}
-        {select('gradeLevel', t('catalog.form.gradeLevel'), ['', ...ladder.map((l) => String(l.level))], (o) =>
-          o === '' ? t('catalog.form.gradeLevelNone') : (ladder.find((l) => String(l.level) === o)?.[lang] ?? o),
+        {select('gradeTier', t('catalog.form.gradeTier'), GRADE_TIERS, (o) =>
+          t(`catalog.gradeTier.${o}`),
+        )}
+        {select(
+          'gradeLevel',
+          t('catalog.form.gradeLevel'),
+          ['', ...ladder.map((l) => String(l.level))],
+          (o) =>
+            o === ''
+              ? t('catalog.form.gradeLevelNone')
+              : (ladder.find((l) => String(l.level) === o)?.[lang] ?? o),
         )}
       </fieldset>
       <div className="actions">

@@ -39,7 +39,9 @@ export function Pager({ nextAfter }: { nextAfter: string | null }) {
 
 /** The page numbers shown around the current one: 1 … p-2 p-1 p p+1 p+2 … last. */
 export function pageWindow(page: number, pages: number): (number | null)[] {
-  const shown = new Set([1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages))
+  const shown = new Set(
+    [1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages),
+  )
   const sorted = [...shown].sort((a, b) => a - b)
   const out: (number | null)[] = []
   sorted.forEach((n, i) => {
@@ -49,7 +51,10 @@ export function pageWindow(page: number, pages: number): (number | null)[] {
   return out
 }
 
-function withParams(location: { pathname: string; search: string }, set: Record<string, string | null>): string {
+function withParams(
+  location: { pathname: string; search: string },
+  set: Record<string, string | null>,
+): string {
   const params = new URLSearchParams(location.search)
   for (const [key, value] of Object.entries(set)) {
     if (value === null) params.delete(key)
@@ -67,25 +72,47 @@ export function Paging({ paging }: { paging: Paging }) {
   return (
     <nav className="pager" aria-label={t('common.pagination')}>
       <span className="muted">{t('common.total', { count: total })}</span>
-      {page > 1 ? <Link to={to(page - 1)} rel="prev">← {t('common.previous')}</Link> : null}
+      {page > 1 ? (
+        <Link to={to(page - 1)} rel="prev">
+          ← {t('common.previous')}
+        </Link>
+      ) : null}
       {pages > 1
         ? pageWindow(page, pages).map((n, i) =>
             n === null ? (
-              <span key={`gap${i}`} aria-hidden="true">…</span>
+              <span key={`gap${i}`} aria-hidden="true">
+                …
+              </span>
             ) : n === page ? (
-              <strong key={n} aria-current="page">{n}</strong>
+              <strong key={n} aria-current="page">
+                {n}
+              </strong>
             ) : (
-              <Link key={n} to={to(n)} aria-label={t('common.pageN', { n })}>{n}</Link>
+              <Link key={n} to={to(n)} aria-label={t('common.pageN', { n })}>
+                {n}
+              </Link>
             ),
           )
         : null}
-      {page < pages ? <Link to={to(page + 1)} rel="next">{t('common.next')} →</Link> : null}
+      {page < pages ? (
+        <Link to={to(page + 1)} rel="next">
+          {t('common.next')} →
+        </Link>
+      ) : null}
     </nav>
   )
 }
 
 /** A column header that sorts its list: a link that sets the column (or flips its direction). */
-export function SortHeader({ paging, column, children }: { paging: Paging; column: string; children: ReactNode }) {
+export function SortHeader({
+  paging,
+  column,
+  children,
+}: {
+  paging: Paging
+  column: string
+  children: ReactNode
+}) {
   const { t } = useTranslation()
   const location = useLocation()
   const current = paging.sort === column
@@ -109,7 +136,13 @@ export function Notice({ children, tone }: { children: ReactNode; tone?: 'warn' 
 }
 
 /** A section's sub-navigation; the current page is marked, not linked. */
-export function SectionNav({ label, links }: { label: string; links: { to: string; label: string }[] }) {
+export function SectionNav({
+  label,
+  links,
+}: {
+  label: string
+  links: { to: string; label: string }[]
+}) {
   const location = useLocation()
   return (
     <nav className="subnav" aria-label={label}>
@@ -151,7 +184,8 @@ export function LedgerReceipt({ seq }: { seq: number | null | undefined }) {
   if (!seq) return null
   return (
     <p className="muted receipt">
-      {t('ledger.receipt', { seq })} · <a href={`/api/v1/ledger/${seq}/proof`}>{t('ledger.receiptProof')}</a>
+      {t('ledger.receipt', { seq })} ·{' '}
+      <a href={`/api/v1/ledger/${seq}/proof`}>{t('ledger.receiptProof')}</a>
     </p>
   )
 }

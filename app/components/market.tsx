@@ -28,7 +28,11 @@ export function PlanPrice({ plan }: { plan: PlanView }) {
   return (
     <>
       {plan.amountFen === 0 ? t('market.price.free') : <Yuan fen={plan.amountFen} />}
-      {plan.kind === 'subscription_monthly' ? t('market.price.perMonth') : plan.kind === 'per_call' ? t('market.price.perCall') : ''}
+      {plan.kind === 'subscription_monthly'
+        ? t('market.price.perMonth')
+        : plan.kind === 'per_call'
+          ? t('market.price.perCall')
+          : ''}
     </>
   )
 }
@@ -56,7 +60,12 @@ export function PricePlans({ plans }: { plans: PlanView[] }) {
               <PlanPrice plan={p} />
             </td>
             <td>
-              {[p.callsQuota ? t('market.price.quota', { n: p.callsQuota.toLocaleString('en-US') }) : '', p.seats ? t('market.price.seats', { n: p.seats }) : '']
+              {[
+                p.callsQuota
+                  ? t('market.price.quota', { n: p.callsQuota.toLocaleString('en-US') })
+                  : '',
+                p.seats ? t('market.price.seats', { n: p.seats }) : '',
+              ]
                 .filter(Boolean)
                 .join(' · ') || '—'}
             </td>
@@ -69,13 +78,23 @@ export function PricePlans({ plans }: { plans: PlanView[] }) {
 
 export function GradeBadge({ grade }: { grade: { tier: string; level: number | null } }) {
   const { t } = useTranslation()
-  const text = grade.tier === 'general' && grade.level ? t('market.grade.generalN', { level: grade.level }) : t(`market.grade.${grade.tier}`)
+  const text =
+    grade.tier === 'general' && grade.level
+      ? t('market.grade.generalN', { level: grade.level })
+      : t(`market.grade.${grade.tier}`)
   return <span className={`badge ${grade.tier === 'important' ? 'warn' : ''}`}>{text}</span>
 }
 
 export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation()
-  const tone = state === 'published' ? 'ok' : state === 'returned' || state === 'blocked' ? 'bad' : state === 'submitted' ? 'warn' : ''
+  const tone =
+    state === 'published'
+      ? 'ok'
+      : state === 'returned' || state === 'blocked'
+        ? 'bad'
+        : state === 'submitted'
+          ? 'warn'
+          : ''
   return <span className={`badge ${tone}`}>{t(`market.state.${state}`)}</span>
 }
 
@@ -99,13 +118,23 @@ export function LicenceTerms({ terms }: { terms: LicenceTemplateView }) {
   const sentences = [
     t('market.licence.purpose', { text: pick(terms.purpose, lang) }),
     t('market.licence.scenario', { text: pick(terms.scenario, lang) }),
-    terms.permittedFields.length ? t('market.licence.someFields', { fields: terms.permittedFields.join(', ') }) : t('market.licence.allFields'),
+    terms.permittedFields.length
+      ? t('market.licence.someFields', { fields: terms.permittedFields.join(', ') })
+      : t('market.licence.allFields'),
     t('market.licence.mode', { mode: t(`market.deliveryMode.${terms.deliveryMode}`) }),
     t('market.licence.duration', { days: terms.durationDays }),
     terms.derivationAllowed ? t('market.licence.derivationYes') : t('market.licence.derivationNo'),
-    terms.redistribution ? t('market.licence.redistributionYes') : t('market.licence.redistributionNo'),
-    terms.researchOnly ? t('market.licence.researchOnly') : terms.commercialUse ? t('market.licence.commercial') : t('market.licence.nonCommercial'),
-    terms.usageReport === 'none' ? t('market.licence.usageReportNone') : t('market.licence.usageReport', { period: t(`market.usagePeriod.${terms.usageReport}`) }),
+    terms.redistribution
+      ? t('market.licence.redistributionYes')
+      : t('market.licence.redistributionNo'),
+    terms.researchOnly
+      ? t('market.licence.researchOnly')
+      : terms.commercialUse
+        ? t('market.licence.commercial')
+        : t('market.licence.nonCommercial'),
+    terms.usageReport === 'none'
+      ? t('market.licence.usageReportNone')
+      : t('market.licence.usageReport', { period: t(`market.usagePeriod.${terms.usageReport}`) }),
   ]
   return (
     <ul className="terms">
@@ -116,11 +145,11 @@ export function LicenceTerms({ terms }: { terms: LicenceTemplateView }) {
   )
 }
 
-
-
 export function FieldErrors({ errors }: { errors?: Record<string, string[]> }) {
   if (!errors) return null
-  const list = Object.entries(errors).flatMap(([field, messages]) => messages.map((m) => `${field}: ${m}`))
+  const list = Object.entries(errors).flatMap(([field, messages]) =>
+    messages.map((m) => `${field}: ${m}`),
+  )
   return list.length ? (
     <ul className="field-error">
       {list.map((m, i) => (
@@ -129,4 +158,3 @@ export function FieldErrors({ errors }: { errors?: Record<string, string[]> }) {
     </ul>
   ) : null
 }
-

@@ -16,9 +16,14 @@ export function OpenNav() {
   )
 }
 
-
 /** A facet value in the reader's language (catalog vocabularies, region names, department names). */
-export function facetValueLabel(t: T, lang: Lang, facet: string, value: string, label?: { zh: string; en: string }): string {
+export function facetValueLabel(
+  t: T,
+  lang: Lang,
+  facet: string,
+  value: string,
+  label?: { zh: string; en: string },
+): string {
   if (label) return pick(label, lang)
   switch (facet) {
     case 'sharingType':

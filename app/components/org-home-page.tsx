@@ -5,7 +5,13 @@ import type { LedgerRowView } from './ledger-table'
 import { RoleHome, type HomeUser } from './role-home'
 
 /** The home page of an agency, provider, buyer or research institute member. */
-export function OrgHomePage({ section, children }: { section: 'agency' | 'provider' | 'buyer' | 'research'; children?: ReactNode }) {
+export function OrgHomePage({
+  section,
+  children,
+}: {
+  section: 'agency' | 'provider' | 'buyer' | 'research'
+  children?: ReactNode
+}) {
   const { t } = useTranslation()
   const { user, recent } = useLoaderData<{ user: HomeUser; recent: LedgerRowView[] }>()
   return (

@@ -4,7 +4,12 @@ import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CATALOG_CATEGORIES } from '~/services/catalog/vocab'
 import { MODEL_RUNNERS } from '~/services/products/schemas'
-import { DELIVERY_MODES, PRICE_PLAN_KINDS, PRODUCT_KINDS, USAGE_REPORT_PERIODS } from '~/services/products/vocab'
+import {
+  DELIVERY_MODES,
+  PRICE_PLAN_KINDS,
+  PRODUCT_KINDS,
+  USAGE_REPORT_PERIODS,
+} from '~/services/products/vocab'
 import { FormError } from './form'
 import { FieldErrors } from './market'
 
@@ -38,7 +43,8 @@ export function ProductForm({
   const kinds = PRODUCT_KINDS.filter((k) => k !== 'model' || canModel)
   const planKinds = list(values, 'p_kind')
   const rows = Math.max(PLAN_ROWS, planKinds.length + 1)
-  const checked = (name: string, fallback = false) => (values[name] === undefined ? fallback : values[name] === 'on' || values[name] === 'true')
+  const checked = (name: string, fallback = false) =>
+    values[name] === undefined ? fallback : values[name] === 'on' || values[name] === 'true'
   return (
     <Form method="post" className="product-form stack">
       <FormError message={failure?.formError} />
@@ -69,7 +75,11 @@ export function ProductForm({
           <label>
             {t('market.form.grade')}
             <span className="hint">{t('market.form.gradeHint')}</span>
-            <select name="gradeTier" defaultValue={str(values, 'gradeTier', 'general')} aria-invalid={err('gradeTier') ? true : undefined}>
+            <select
+              name="gradeTier"
+              defaultValue={str(values, 'gradeTier', 'general')}
+              aria-invalid={err('gradeTier') ? true : undefined}
+            >
               <option value="general">{t('market.grade.general')}</option>
               <option value="important">{t('market.grade.important')}</option>
               <option value="core">{t('market.grade.core')}</option>
@@ -89,7 +99,12 @@ export function ProductForm({
         </div>
         <label>
           {t('market.form.titleZh')}
-          <input name="titleZh" required defaultValue={str(values, 'titleZh')} aria-invalid={err('titleZh') ? true : undefined} />
+          <input
+            name="titleZh"
+            required
+            defaultValue={str(values, 'titleZh')}
+            aria-invalid={err('titleZh') ? true : undefined}
+          />
         </label>
         <label>
           {t('market.form.titleEn')}
@@ -132,7 +147,11 @@ export function ProductForm({
             {Array.from({ length: rows }, (_, i) => (
               <tr key={i}>
                 <td>
-                  <select name="p_kind" defaultValue={planKinds[i] ?? 'one_off'} aria-label={t('market.price.kind')}>
+                  <select
+                    name="p_kind"
+                    defaultValue={planKinds[i] ?? 'one_off'}
+                    aria-label={t('market.price.kind')}
+                  >
                     {PRICE_PLAN_KINDS.map((k) => (
                       <option key={k} value={k}>
                         {t(`market.planKind.${k}`)}
@@ -141,19 +160,42 @@ export function ProductForm({
                   </select>
                 </td>
                 <td>
-                  <input name="p_titleZh" defaultValue={list(values, 'p_titleZh')[i] ?? ''} aria-label={t('market.form.planTitleZh')} />
+                  <input
+                    name="p_titleZh"
+                    defaultValue={list(values, 'p_titleZh')[i] ?? ''}
+                    aria-label={t('market.form.planTitleZh')}
+                  />
                 </td>
                 <td>
-                  <input name="p_titleEn" defaultValue={list(values, 'p_titleEn')[i] ?? ''} aria-label={t('market.form.planTitleEn')} />
+                  <input
+                    name="p_titleEn"
+                    defaultValue={list(values, 'p_titleEn')[i] ?? ''}
+                    aria-label={t('market.form.planTitleEn')}
+                  />
                 </td>
                 <td>
-                  <input name="p_amount" inputMode="decimal" defaultValue={list(values, 'p_amount')[i] ?? ''} aria-label={t('market.form.amountYuan')} />
+                  <input
+                    name="p_amount"
+                    inputMode="decimal"
+                    defaultValue={list(values, 'p_amount')[i] ?? ''}
+                    aria-label={t('market.form.amountYuan')}
+                  />
                 </td>
                 <td>
-                  <input name="p_quota" inputMode="numeric" defaultValue={list(values, 'p_quota')[i] ?? ''} aria-label={t('market.form.quota')} />
+                  <input
+                    name="p_quota"
+                    inputMode="numeric"
+                    defaultValue={list(values, 'p_quota')[i] ?? ''}
+                    aria-label={t('market.form.quota')}
+                  />
                 </td>
                 <td>
-                  <input name="p_seats" inputMode="numeric" defaultValue={list(values, 'p_seats')[i] ?? ''} aria-label={t('market.form.seats')} />
+                  <input
+                    name="p_seats"
+                    inputMode="numeric"
+                    defaultValue={list(values, 'p_seats')[i] ?? ''}
+                    aria-label={t('market.form.seats')}
+                  />
                 </td>
               </tr>
             ))}
@@ -198,7 +240,12 @@ export function ProductForm({
           </label>
           <label>
             {t('market.form.days')}
-            <input name="l_days" inputMode="numeric" required defaultValue={str(values, 'l_days', '365')} />
+            <input
+              name="l_days"
+              inputMode="numeric"
+              required
+              defaultValue={str(values, 'l_days', '365')}
+            />
           </label>
           <label>
             {t('market.form.usageReport')}
@@ -212,13 +259,20 @@ export function ProductForm({
           </label>
         </div>
         <label className="check">
-          <input type="checkbox" name="l_derivation" defaultChecked={checked('l_derivation')} /> {t('market.form.derivation')}
+          <input type="checkbox" name="l_derivation" defaultChecked={checked('l_derivation')} />{' '}
+          {t('market.form.derivation')}
         </label>
         <label className="check">
-          <input type="checkbox" name="l_redistribution" defaultChecked={checked('l_redistribution')} /> {t('market.form.redistribution')}
+          <input
+            type="checkbox"
+            name="l_redistribution"
+            defaultChecked={checked('l_redistribution')}
+          />{' '}
+          {t('market.form.redistribution')}
         </label>
         <label className="check">
-          <input type="checkbox" name="l_researchOnly" defaultChecked={checked('l_researchOnly')} /> {t('market.form.researchOnly')}
+          <input type="checkbox" name="l_researchOnly" defaultChecked={checked('l_researchOnly')} />{' '}
+          {t('market.form.researchOnly')}
         </label>
       </fieldset>
 
@@ -239,15 +293,30 @@ export function ProductForm({
           <label>
             {t('market.form.modelInputs')}
             <span className="hint">{t('market.form.portsHint')}</span>
-            <textarea name="m_inputs" rows={3} defaultValue={str(values, 'm_inputs')} aria-invalid={err('m_inputs') ? true : undefined} />
+            <textarea
+              name="m_inputs"
+              rows={3}
+              defaultValue={str(values, 'm_inputs')}
+              aria-invalid={err('m_inputs') ? true : undefined}
+            />
           </label>
           <label>
             {t('market.form.modelOutputs')}
-            <textarea name="m_outputs" rows={3} defaultValue={str(values, 'm_outputs')} aria-invalid={err('m_outputs') ? true : undefined} />
+            <textarea
+              name="m_outputs"
+              rows={3}
+              defaultValue={str(values, 'm_outputs')}
+              aria-invalid={err('m_outputs') ? true : undefined}
+            />
           </label>
           <label>
             {t('market.form.docZh')}
-            <textarea name="m_docZh" rows={5} defaultValue={str(values, 'm_docZh')} aria-invalid={err('m_docZh') ? true : undefined} />
+            <textarea
+              name="m_docZh"
+              rows={5}
+              defaultValue={str(values, 'm_docZh')}
+              aria-invalid={err('m_docZh') ? true : undefined}
+            />
           </label>
           <label>
             {t('market.form.docEn')}

@@ -22,7 +22,11 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
       <ul className="legend" aria-label={t('market.provenance.legendTitle')}>
         {LEGEND.map((k) => (
           <li key={k}>
-            <span className="swatch" style={{ background: COLORS[k].fill, borderColor: COLORS[k].stroke }} /> {t(`market.provenance.legend.${k}`)}
+            <span
+              className="swatch"
+              style={{ background: COLORS[k].fill, borderColor: COLORS[k].stroke }}
+            />{' '}
+            {t(`market.provenance.legend.${k}`)}
           </li>
         ))}
       </ul>
@@ -34,13 +38,25 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
           width="100%"
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           // Fits the page when it can; never shrinks below 3/4 (then the frame scrolls).
-          style={{ maxWidth: layout.width, minWidth: Math.round(layout.width * 0.75), height: 'auto' }}
+          style={{
+            maxWidth: layout.width,
+            minWidth: Math.round(layout.width * 0.75),
+            height: 'auto',
+          }}
           xmlns="http://www.w3.org/2000/svg"
           fontFamily="'Noto Sans CJK SC', 'Noto Sans SC', system-ui, sans-serif"
         >
           <title>{title}</title>
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M0,0 L10,5 L0,10 z" fill="#7b8794" />
             </marker>
           </defs>
@@ -63,14 +79,37 @@ export function ProvenanceGraph({ layout, title }: { layout: GraphLayout; title:
             const box = (
               <g>
                 <title>{n.tooltip ?? n.title}</title>
-                <rect x={n.x} y={n.y} width={n.w} height={n.h} rx="7" fill={c.fill} stroke={c.stroke} strokeWidth={n.kind === 'root' ? 2 : 1.2} />
+                <rect
+                  x={n.x}
+                  y={n.y}
+                  width={n.w}
+                  height={n.h}
+                  rx="7"
+                  fill={c.fill}
+                  stroke={c.stroke}
+                  strokeWidth={n.kind === 'root' ? 2 : 1.2}
+                />
                 {(n.titleLines ?? [n.title]).map((line, i) => (
-                  <text key={`t${i}`} x={n.x + 10} y={n.y + 19 + i * 15} fontSize="12.5" fontWeight="700" fill={c.ink}>
+                  <text
+                    key={`t${i}`}
+                    x={n.x + 10}
+                    y={n.y + 19 + i * 15}
+                    fontSize="12.5"
+                    fontWeight="700"
+                    fill={c.ink}
+                  >
                     {line}
                   </text>
                 ))}
                 {n.lines.map((line, i) => (
-                  <text key={i} x={n.x + 10} y={n.y + 19 + (n.titleLines?.length ?? 1) * 15 + 4 + i * 15} fontSize="11" fill={c.ink} opacity={0.85}>
+                  <text
+                    key={i}
+                    x={n.x + 10}
+                    y={n.y + 19 + (n.titleLines?.length ?? 1) * 15 + 4 + i * 15}
+                    fontSize="11"
+                    fill={c.ink}
+                    opacity={0.85}
+                  >
                     {line}
                   </text>
                 ))}

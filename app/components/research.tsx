@@ -25,7 +25,8 @@ export function RequestStatus({ status, overdue }: { status: string; overdue?: b
 
 export function PeriodStateBadge({ state, late }: { state: string; late?: boolean }) {
   const { t } = useTranslation()
-  const tone = state === 'submitted' ? 'ok' : state === 'overdue' ? 'bad' : state === 'due' ? 'warn' : ''
+  const tone =
+    state === 'submitted' ? 'ok' : state === 'overdue' ? 'bad' : state === 'due' ? 'warn' : ''
   return (
     <span className={`badge ${tone}`}>
       {t(`research.usage.state.${state}`)}
@@ -51,13 +52,30 @@ export function FieldChecklist({
     <fieldset
       className="field-checklist"
       aria-invalid={errors?.length ? true : undefined}
-      style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(14rem, 1fr))', gap: '0.35rem 1rem', border: '1px solid var(--line)', borderRadius: 6 }}
+      style={{
+        display: 'grid',
+        gridTemplateColumns: 'repeat(auto-fill, minmax(14rem, 1fr))',
+        gap: '0.35rem 1rem',
+        border: '1px solid var(--line)',
+        borderRadius: 6,
+      }}
     >
       {fields.map((f) => (
-        <label key={f.name} className="check" style={{ display: 'flex', gap: '0.45rem', alignItems: 'center', fontWeight: 400 }}>
-          <input type="checkbox" name={name} value={f.name} defaultChecked={checked.includes(f.name)} />
+        <label
+          key={f.name}
+          className="check"
+          style={{ display: 'flex', gap: '0.45rem', alignItems: 'center', fontWeight: 400 }}
+        >
+          <input
+            type="checkbox"
+            name={name}
+            value={f.name}
+            defaultChecked={checked.includes(f.name)}
+          />
           <code>{f.name}</code>
-          {pick(f.label, lang) !== f.name ? <span className="muted"> {pick(f.label, lang)}</span> : null}
+          {pick(f.label, lang) !== f.name ? (
+            <span className="muted"> {pick(f.label, lang)}</span>
+          ) : null}
         </label>
       ))}
       {errors?.length ? <p className="field-error">{errors.join(' ')}</p> : null}
@@ -72,11 +90,24 @@ export interface ResearchHomeData {
   usage?: { licences: number; due: number; overdue: number }
 }
 
-function Stat({ label, value, to, alert }: { label: string; value: number; to: string; alert?: boolean }) {
+function Stat({
+  label,
+  value,
+  to,
+  alert,
+}: {
+  label: string
+  value: number
+  to: string
+  alert?: boolean
+}) {
   return (
     <Link to={to} className="research-stat">
       <div className="muted">{label}</div>
-      <div className={`stat${alert && value > 0 ? ' alert' : ''}`} style={alert && value > 0 ? { color: 'var(--bad)' } : undefined}>
+      <div
+        className={`stat${alert && value > 0 ? ' alert' : ''}`}
+        style={alert && value > 0 ? { color: 'var(--bad)' } : undefined}
+      >
         {value}
       </div>
     </Link>
@@ -93,20 +124,42 @@ export function ResearchHomeCard({ data }: { data: ResearchHomeData }) {
       <div className="grid">
         {data.mine ? (
           <>
-            <Stat label={t('research.home.minePending')} value={data.mine.pending} to="/research/requests?status=pending" />
-            <Stat label={t('research.home.mineApproved')} value={data.mine.approved} to="/research/requests?status=approved" />
+            <Stat
+              label={t('research.home.minePending')}
+              value={data.mine.pending}
+              to="/research/requests?status=pending"
+            />
+            <Stat
+              label={t('research.home.mineApproved')}
+              value={data.mine.approved}
+              to="/research/requests?status=approved"
+            />
           </>
         ) : null}
         {data.inbox ? (
           <>
-            <Stat label={t('research.home.inboxPending')} value={data.inbox.pending} to="/research/inbox?status=pending" />
-            <Stat label={t('research.home.inboxOverdue')} value={data.inbox.overdue} to="/research/inbox?status=pending" alert />
+            <Stat
+              label={t('research.home.inboxPending')}
+              value={data.inbox.pending}
+              to="/research/inbox?status=pending"
+            />
+            <Stat
+              label={t('research.home.inboxOverdue')}
+              value={data.inbox.overdue}
+              to="/research/inbox?status=pending"
+              alert
+            />
           </>
         ) : null}
         {data.usage ? (
           <>
             <Stat label={t('research.home.usageDue')} value={data.usage.due} to="/usage-reports" />
-            <Stat label={t('research.home.usageOverdue')} value={data.usage.overdue} to="/usage-reports" alert />
+            <Stat
+              label={t('research.home.usageOverdue')}
+              value={data.usage.overdue}
+              to="/usage-reports"
+              alert
+            />
           </>
         ) : null}
       </div>
@@ -124,17 +177,32 @@ export function ResearchHomeCard({ data }: { data: ResearchHomeData }) {
 
 export interface OverdueReportsData {
   total: number
-  rows: { id: string; licenceId: string; title: Localized; licensee: Localized; licensor: Localized; period: string; dueAt: string }[]
+  rows: {
+    id: string
+    licenceId: string
+    title: Localized
+    licensee: Localized
+    licensor: Localized
+    period: string
+    dueAt: string
+  }[]
 }
 
 /** Dashboard card (provider, authority): usage reports past due and still not in (Art. 46). */
-export function OverdueReportsCard({ data, showLicensor = false }: { data: OverdueReportsData; showLicensor?: boolean }) {
+export function OverdueReportsCard({
+  data,
+  showLicensor = false,
+}: {
+  data: OverdueReportsData
+  showLicensor?: boolean
+}) {
   const { t } = useTranslation()
   const lang = useLang()
   return (
     <section className="card">
       <h2>
-        {t('research.usage.overdueTitle')} <span className={`badge${data.total ? ' bad' : ''}`}>{data.total}</span>
+        {t('research.usage.overdueTitle')}{' '}
+        <span className={`badge${data.total ? ' bad' : ''}`}>{data.total}</span>
       </h2>
       {data.rows.length === 0 ? (
         <p className="muted">{t('research.usage.noOverdue')}</p>
@@ -153,7 +221,9 @@ export function OverdueReportsCard({ data, showLicensor = false }: { data: Overd
             {data.rows.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <Link to={`/usage-reports/${r.licenceId}`}>{pick(r.title, lang) || r.licenceId}</Link>
+                  <Link to={`/usage-reports/${r.licenceId}`}>
+                    {pick(r.title, lang) || r.licenceId}
+                  </Link>
                 </td>
                 <td>{pick(r.licensee, lang)}</td>
                 {showLicensor ? <td>{pick(r.licensor, lang)}</td> : null}
@@ -170,12 +240,19 @@ export function OverdueReportsCard({ data, showLicensor = false }: { data: Overd
 
 /** The research and usage-report cards of a home page; its loader spreads `researchHomeData(...)`. */
 export function ResearchHomeSection() {
-  const data = useLoaderData<{ researchHome?: ResearchHomeData; overdueReports?: OverdueReportsData | null }>()
-  const authority = useRouteLoaderData<{ user?: { org?: { type?: string } } }>('root')?.user?.org?.type === 'authority'
+  const data = useLoaderData<{
+    researchHome?: ResearchHomeData
+    overdueReports?: OverdueReportsData | null
+  }>()
+  const authority =
+    useRouteLoaderData<{ user?: { org?: { type?: string } } }>('root')?.user?.org?.type ===
+    'authority'
   return (
     <>
       {data.researchHome ? <ResearchHomeCard data={data.researchHome} /> : null}
-      {data.overdueReports ? <OverdueReportsCard data={data.overdueReports} showLicensor={authority} /> : null}
+      {data.overdueReports ? (
+        <OverdueReportsCard data={data.overdueReports} showLicensor={authority} />
+      ) : null}
     </>
   )
 }
@@ -183,7 +260,8 @@ export function ResearchHomeSection() {
 /** "Request research access" on a product or catalog entry page, for research institutions (Art. 26). */
 export function ResearchAccessLink({ product, entry }: { product?: string; entry?: string }) {
   const { t } = useTranslation()
-  const roles = useRouteLoaderData<{ user?: { roles?: string[] } | null }>('root')?.user?.roles ?? []
+  const roles =
+    useRouteLoaderData<{ user?: { roles?: string[] } | null }>('root')?.user?.roles ?? []
   if (!roles.includes('researcher')) return null
   const query = product ? `product=${product}` : `entry=${entry}`
   return (

@@ -81,13 +81,26 @@ export const en: Messages = {
       orgs: 'Organizations',
       ledgerHead: 'Log head',
     },
-    agency: { title: 'Agency workspace', intro: 'Register catalog entries, answer sharing requests and keep your data fresh.' },
-    provider: { title: 'Provider workspace', intro: 'List derived data products with traceable provenance.' },
-    buyer: { title: 'Buyer workspace', intro: 'Find data products, order them and receive them under licence.' },
-    research: { title: 'Research workspace', intro: 'Request public-interest access for research and teaching (Art. 26).' },
+    agency: {
+      title: 'Agency workspace',
+      intro: 'Register catalog entries, answer sharing requests and keep your data fresh.',
+    },
+    provider: {
+      title: 'Provider workspace',
+      intro: 'List derived data products with traceable provenance.',
+    },
+    buyer: {
+      title: 'Buyer workspace',
+      intro: 'Find data products, order them and receive them under licence.',
+    },
+    research: {
+      title: 'Research workspace',
+      intro: 'Request public-interest access for research and teaching (Art. 26).',
+    },
     regulator: {
       title: 'Regulator console',
-      intro: 'Read-only inspection of the transaction log. Verify it yourself with npm run ledger:verify.',
+      intro:
+        'Read-only inspection of the transaction log. Verify it yourself with npm run ledger:verify.',
       verify: 'Verify the chain now',
       verified: 'Chain verified: {{count}} entries, head #{{seq}}',
       broken: 'Chain BROKEN at entry #{{seq}}: {{reason}}',
@@ -146,22 +159,29 @@ export const en: Messages = {
   catalog: {
     nav: 'Data catalog',
     title: 'Public data resource catalog',
-    intro: 'Entries reviewed and published by the data authority (Art. 10). Core data is never listed.',
+    intro:
+      'Entries reviewed and published by the data authority (Art. 10). Core data is never listed.',
     mine: 'Our catalog',
-    mineIntro: 'Describe your department’s data and submit it to the data authority of your level for review (Art. 10).',
+    mineIntro:
+      'Describe your department’s data and submit it to the data authority of your level for review (Art. 10).',
     newEntry: 'New entry',
     editEntry: 'Edit entry',
     review: 'Review queue',
-    reviewIntro: 'Entries submitted to the data authority of this level; important data needs a second, grading confirmation.',
+    reviewIntro:
+      'Entries submitted to the data authority of this level; important data needs a second, grading confirmation.',
     overdue: 'Deadlines and freshness',
-    overdueIntro: 'When the legal basis changes, the agency updates its catalog within 15 working days and the authority reviews within 5 (Art. 11); data must be updated as often as the catalog says (Art. 16).',
+    overdueIntro:
+      'When the legal basis changes, the agency updates its catalog within 15 working days and the authority reviews within 5 (Art. 11); data must be updated as often as the catalog says (Art. 16).',
     calendar: 'Working-day calendar',
     collection: 'Collection list',
-    collectionIntro: 'Data items for which this department is the legal source (Art. 14: one data item, one legal source department).',
+    collectionIntro:
+      'Data items for which this department is the legal source (Art. 14: one data item, one legal source department).',
     registry: 'Source registry',
-    registryIntro: 'Every data item and its legal source department; only the authority transfers one (Art. 14).',
+    registryIntro:
+      'Every data item and its legal source department; only the authority transfers one (Art. 14).',
     qualityTitle: 'Data-quality issues',
-    qualityIntro: 'Issues found by users of the catalog, resolved by the source department with a recorded outcome (Art. 17).',
+    qualityIntro:
+      'Issues found by users of the catalog, resolved by the source department with a recorded outcome (Art. 17).',
     browse: 'Browse catalog',
     code: 'Catalog code',
     entryTitle: 'Title',
@@ -175,12 +195,42 @@ export const en: Messages = {
     view: 'View',
     edit: 'Edit',
     status: { draft: 'Draft', submitted: 'Submitted', returned: 'Returned', approved: 'Approved' },
-    pendingStep: { decide: 'Awaiting review', confirm_grade: 'Awaiting important-grade confirmation' },
-    sharingType: { unconditional: 'Shared unconditionally', conditional: 'Shared conditionally', not_shared: 'Not shared' },
-    openAttribute: { open_unconditional: 'Open unconditionally', open_conditional: 'Open conditionally', not_open: 'Not open' },
-    sharingScope: { all_agencies: 'All public agencies', same_level: 'Agencies of the same level', same_region: 'Same administrative region', specified_agencies: 'Specified agencies' },
-    updateFrequency: { realtime: 'Real time', daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly', quarterly: 'Quarterly', yearly: 'Yearly', irregular: 'Irregular' },
-    dataForm: { structured: 'Structured data', unstructured: 'Unstructured data', api: 'API service', geospatial: 'Geospatial data', file: 'Files' },
+    pendingStep: {
+      decide: 'Awaiting review',
+      confirm_grade: 'Awaiting important-grade confirmation',
+    },
+    sharingType: {
+      unconditional: 'Shared unconditionally',
+      conditional: 'Shared conditionally',
+      not_shared: 'Not shared',
+    },
+    openAttribute: {
+      open_unconditional: 'Open unconditionally',
+      open_conditional: 'Open conditionally',
+      not_open: 'Not open',
+    },
+    sharingScope: {
+      all_agencies: 'All public agencies',
+      same_level: 'Agencies of the same level',
+      same_region: 'Same administrative region',
+      specified_agencies: 'Specified agencies',
+    },
+    updateFrequency: {
+      realtime: 'Real time',
+      daily: 'Daily',
+      weekly: 'Weekly',
+      monthly: 'Monthly',
+      quarterly: 'Quarterly',
+      yearly: 'Yearly',
+      irregular: 'Irregular',
+    },
+    dataForm: {
+      structured: 'Structured data',
+      unstructured: 'Unstructured data',
+      api: 'API service',
+      geospatial: 'Geospatial data',
+      file: 'Files',
+    },
     category: {
       population: 'Population',
       legal_entity: 'Legal entities',
@@ -200,8 +250,23 @@ export const en: Messages = {
     },
     gradeTier: { core: 'Core data', important: 'Important data', general: 'General data' },
     gradeGeneral: 'General data, level {{level}}',
-    fieldType: { string: 'String', integer: 'Integer', decimal: 'Decimal', date: 'Date', datetime: 'Date and time', boolean: 'Boolean', code: 'Code', geometry: 'Geometry', binary: 'Binary' },
-    sensitivity: { none: 'None', personal: 'Personal', sensitive_personal: 'Sensitive personal', trade_secret: 'Trade secret' },
+    fieldType: {
+      string: 'String',
+      integer: 'Integer',
+      decimal: 'Decimal',
+      date: 'Date',
+      datetime: 'Date and time',
+      boolean: 'Boolean',
+      code: 'Code',
+      geometry: 'Geometry',
+      binary: 'Binary',
+    },
+    sensitivity: {
+      none: 'None',
+      personal: 'Personal',
+      sensitive_personal: 'Sensitive personal',
+      trade_secret: 'Trade secret',
+    },
     level: { province: 'Province', city: 'City', county: 'County' },
     form: {
       basics: 'Basics',
@@ -214,7 +279,8 @@ export const en: Messages = {
       category: 'Category',
       dataForm: 'Data form',
       fields: 'Sharing content (data items)',
-      fieldsHint: 'One data item per row; rows without a name are not kept. A data-item code declares this department its legal source (Art. 14).',
+      fieldsHint:
+        'One data item per row; rows without a name are not kept. A data-item code declares this department its legal source (Art. 14).',
       fieldName: 'Field name',
       fieldLabelZh: 'Chinese name',
       fieldLabelEn: 'English name',
@@ -226,7 +292,8 @@ export const en: Messages = {
       sharing: 'Sharing (Art. 12, 13)',
       sharingType: 'Sharing type',
       sharingBasis: 'Basis for sharing / law for not sharing',
-      sharingBasisHint: 'Conditional sharing states its basis; not sharing cites a law, regulation or national rule.',
+      sharingBasisHint:
+        'Conditional sharing states its basis; not sharing cites a law, regulation or national rule.',
       sharingConditions: 'Sharing conditions',
       sharingScope: 'Sharing scope',
       sharingScopeNote: 'Scope note',
@@ -305,18 +372,39 @@ export const en: Messages = {
     },
     deadlines: {
       title: 'Art. 11 deadlines',
-      phase: { agency: 'Agency to update (15 working days)', review: 'Authority to review (5 working days)' },
+      phase: {
+        agency: 'Agency to update (15 working days)',
+        review: 'Authority to review (5 working days)',
+      },
       dueAt: 'Due',
       left: '{{count}} working days left',
       overdue: 'Overdue',
       reason: 'What changed',
       marked: 'Marked; due {{date}}.',
     },
-    stale: { title: 'Stale data (Art. 16)', since: 'Overdue since', frequency: 'Update frequency', recorded: 'Data update recorded.' },
+    stale: {
+      title: 'Stale data (Art. 16)',
+      since: 'Overdue since',
+      frequency: 'Update frequency',
+      recorded: 'Data update recorded.',
+    },
     quality: {
       raise: 'Report a data-quality issue',
-      kind: { incorrect: 'Incorrect data', missing: 'Missing data', inconsistent: 'Inconsistent data', outdated: 'Outdated data', format: 'Format problem', other: 'Other' },
-      outcome: { corrected: 'Corrected', no_fault_found: 'No fault found', not_reproducible: 'Not reproducible', duplicate: 'Duplicate report', wont_fix: 'Will not fix' },
+      kind: {
+        incorrect: 'Incorrect data',
+        missing: 'Missing data',
+        inconsistent: 'Inconsistent data',
+        outdated: 'Outdated data',
+        format: 'Format problem',
+        other: 'Other',
+      },
+      outcome: {
+        corrected: 'Corrected',
+        no_fault_found: 'No fault found',
+        not_reproducible: 'Not reproducible',
+        duplicate: 'Duplicate report',
+        wont_fix: 'Will not fix',
+      },
       field: 'Field concerned (optional)',
       description: 'Description',
       raised: 'Reported; the source department will resolve it and record the outcome.',
@@ -345,11 +433,13 @@ export const en: Messages = {
     },
     cal: {
       title: 'Working-day calendar',
-      intro: 'Monday to Friday are working days and weekends are off; official holidays are off and adjusted workdays (調休) are on. Every working-day deadline counts with this calendar.',
+      intro:
+        'Monday to Friday are working days and weekends are off; official holidays are off and adjusted workdays (調休) are on. Every working-day deadline counts with this calendar.',
       sample: 'Sample data — check it against the State Council notice, then publish',
       authority: 'Published by the authority',
       publish: 'Publish a year’s schedule',
-      publishHint: 'One day per line: date, off or work, name. For example: 2027-02-08 off Spring Festival. Publishing replaces that year’s schedule.',
+      publishHint:
+        'One day per line: date, off or work, name. For example: 2027-02-08 off Spring Festival. Publishing replaces that year’s schedule.',
       year: 'Year',
       schedule: 'Holidays and adjusted workdays',
       note: 'Note',
@@ -362,7 +452,8 @@ export const en: Messages = {
     },
     grading: {
       title: 'Grading rules',
-      intro: 'Data is graded core, important or general (GB/T 43697-2024); the sub-levels of general data are set by the data authority (Art. 9).',
+      intro:
+        'Data is graded core, important or general (GB/T 43697-2024); the sub-levels of general data are set by the data authority (Art. 9).',
       core: 'Never opened and never listed.',
       important: 'After review, the authority confirms the grade in a second step.',
       ladder: 'General-data sub-levels',
@@ -380,7 +471,8 @@ export const en: Messages = {
   openData: {
     nav: 'Open data',
     title: 'Guangdong Open Public Data',
-    intro: 'Public data opened under the law (Art. 32–33): unconditionally open data can be previewed and downloaded at once; conditionally open data is opened once its conditions are met.',
+    intro:
+      'Public data opened under the law (Art. 32–33): unconditionally open data can be previewed and downloaded at once; conditionally open data is opened once its conditions are met.',
     searchLabel: 'Search open data',
     searchPlaceholder: 'Keywords, e.g. 企业登记, 廣東, land use',
     search: 'Search',
@@ -403,11 +495,21 @@ export const en: Messages = {
       format: 'Format',
     },
     sortLabel: 'Sort',
-    sort: { default: 'Default (relevance when searching)', relevance: 'Relevance', modified_desc: 'Newest', modified_asc: 'Oldest', data_updated_desc: 'Data updated' },
+    sort: {
+      default: 'Default (relevance when searching)',
+      relevance: 'Relevance',
+      modified_desc: 'Newest',
+      modified_asc: 'Oldest',
+      data_updated_desc: 'Data updated',
+    },
     page: 'Page {{page}} of {{pages}}',
     prev: 'Previous',
     next: 'Next',
-    screening: { passed: '{{count}} file(s) passed the desensitization scan', pending: '{{count}} file(s) awaiting the desensitization scan', failed: '{{count}} file(s) failed the desensitization scan' },
+    screening: {
+      passed: '{{count}} file(s) passed the desensitization scan',
+      pending: '{{count}} file(s) awaiting the desensitization scan',
+      failed: '{{count}} file(s) failed the desensitization scan',
+    },
     entry: {
       metadata: 'Catalog record',
       code: 'Catalog code',
@@ -439,8 +541,13 @@ export const en: Messages = {
       noPreview: 'No preview for this format.',
       noDistributions: 'No data resources are registered for this entry yet.',
       noFile: 'The data file has not been published yet.',
-      notScreened: 'This file has not yet passed the desensitization scan; it cannot be previewed or downloaded yet (Art. 32, 41).',
-      screening: { passed: 'passed the desensitization scan', pending: 'desensitization scan pending', failed: 'failed the desensitization scan' },
+      notScreened:
+        'This file has not yet passed the desensitization scan; it cannot be previewed or downloaded yet (Art. 32, 41).',
+      screening: {
+        passed: 'passed the desensitization scan',
+        pending: 'desensitization scan pending',
+        failed: 'failed the desensitization scan',
+      },
       download: 'Download',
       external: 'Access URL',
       machine: 'Machine-readable metadata',
@@ -466,7 +573,8 @@ export const en: Messages = {
     },
     manage: {
       title: 'Open data: {{title}}',
-      intro: 'Publish the data files (Art. 33) and decide applications for conditionally open data (Art. 32).',
+      intro:
+        'Publish the data files (Art. 33) and decide applications for conditionally open data (Art. 32).',
       files: 'Data files',
       current: 'Current file: {{name}} ({{size}} bytes, SHA-256 {{sha}})',
       upload: 'Upload a new file',
@@ -487,7 +595,8 @@ export const en: Messages = {
     yearly: {
       nav: 'Yearly open catalog',
       title: 'Yearly open-data catalog',
-      intro: 'The provincial data authority compiles the open-data catalog, sets the open-data priorities and adjusts both every year (Art. 34).',
+      intro:
+        'The provincial data authority compiles the open-data catalog, sets the open-data priorities and adjusts both every year (Art. 34).',
       none: 'No open catalog has been published yet.',
       edition: 'Open catalog {{year}} (revision {{revision}})',
       published: 'Published {{date}}',
@@ -500,9 +609,15 @@ export const en: Messages = {
     comments: {
       nav: 'Have your say',
       title: 'Comment on open-data priorities',
-      intro: 'Open-data priorities are set after hearing the public (Art. 34). Only the data authority reads comments; contact details are never published.',
+      intro:
+        'Open-data priorities are set after hearing the public (Art. 34). Only the data authority reads comments; contact details are never published.',
       topic: 'Topic',
-      topics: { priority: 'Priorities', quality: 'Data quality', new_data: 'Data to open', other: 'Other' },
+      topics: {
+        priority: 'Priorities',
+        quality: 'Data quality',
+        new_data: 'Data to open',
+        other: 'Other',
+      },
       year: 'Year',
       body: 'Comment',
       name: 'Name (optional)',
@@ -517,7 +632,8 @@ export const en: Messages = {
       year: 'Year',
       prioritiesZh: 'Priorities (Chinese)',
       prioritiesEn: 'Priorities (English)',
-      published: 'Published the {{year}} open catalog, revision {{revision}}, with {{count}} entries.',
+      published:
+        'Published the {{year}} open catalog, revision {{revision}}, with {{count}} entries.',
       editions: 'Published editions',
       comments: 'Public comments',
       noComments: 'No comments yet.',
@@ -552,7 +668,8 @@ export const en: Messages = {
     review: 'review',
     noFindings: 'No personal or sensitive data found.',
     kTitle: 'Re-identification risk (k-anonymity)',
-    kLine: 'Over {{qi}}: smallest class {{smallest}} (minimum {{minK}}); {{below}} of {{records}} records ({{share}}) in classes below k.',
+    kLine:
+      'Over {{qi}}: smallest class {{smallest}} (minimum {{minK}}); {{below}} of {{records}} records ({{share}}) in classes below k.',
     offending: 'Offending combinations (generalized or hashed, never raw values)',
     schemaIssues: 'Declared schema',
     classes: '{{n}} distinct combinations behind these labels',
@@ -576,7 +693,8 @@ export const en: Messages = {
     json: 'As JSON',
     settings: {
       title: 'Desensitization rules: minimum k per security grade',
-      intro: 'For files that declare quasi-identifiers the scan measures k-anonymity (the smallest equivalence class). A file below the minimum k of its grade fails (Art. 32; GB/T 37964). Every scan after a change uses the new values.',
+      intro:
+        'For files that declare quasi-identifiers the scan measures k-anonymity (the smallest equivalence class). A file below the minimum k of its grade fails (Art. 32; GB/T 37964). Every scan after a change uses the new values.',
       default: 'Default (grades not set separately)',
       core: 'Core data',
       important: 'Important data',
@@ -586,28 +704,45 @@ export const en: Messages = {
     },
     desensitize: {
       title: 'Desensitize and scan again',
-      intro: 'Choose a method per column and submit: the platform writes the desensitized file (recording input hash, profile and output hash), puts it in place of the original in the product version, and scans it again. The minimum k for this version’s grade is {{k}}.',
+      intro:
+        'Choose a method per column and submit: the platform writes the desensitized file (recording input hash, profile and output hash), puts it in place of the original in the product version, and scans it again. The minimum k for this version’s grade is {{k}}.',
       target: 'Product version file',
       name: 'Profile name',
       sheetNote: 'The output is CSV with sheet “{{sheet}}” only.',
-      flaggedOnly: 'The file is large: only columns with findings are listed; the others are kept as they are.',
+      flaggedOnly:
+        'The file is large: only columns with findings are listed; the others are kept as they are.',
       method: 'Method',
       params: 'Parameters',
-      paramsHint: 'Parameters apply to the chosen method only: masking keeps the first/last characters, generalization uses the level, pseudonymization the algorithm (keyed per product, not reversible).',
+      paramsHint:
+        'Parameters apply to the chosen method only: masking keeps the first/last characters, generalization uses the level, pseudonymization the algorithm (keyed per product, not reversible).',
       qi: 'Quasi-identifier',
       keepHead: 'keep first',
       keepTail: 'keep last',
       generalizeTo: 'generalize to',
       algorithm: 'algorithm',
-      removeBelowK: 'Remove records whose quasi-identifier combination occurs fewer than {{k}} times',
+      removeBelowK:
+        'Remove records whose quasi-identifier combination occurs fewer than {{k}} times',
       apply: 'Apply and scan again',
       profile: 'Profile',
       rows: 'Rows out / in',
       output: 'Output (SHA-256)',
       rescan: 'Rescan',
       screening: 'Version screening',
-      methods: { keep: 'keep', mask: 'mask', generalize: 'generalize', pseudonymize: 'keyed pseudonym (HMAC)', suppress: 'suppress column' },
-      to: { 'age-band': 'age band', month: 'month', year: 'year', district: 'district', city: 'city', province: 'province' },
+      methods: {
+        keep: 'keep',
+        mask: 'mask',
+        generalize: 'generalize',
+        pseudonymize: 'keyed pseudonym (HMAC)',
+        suppress: 'suppress column',
+      },
+      to: {
+        'age-band': 'age band',
+        month: 'month',
+        year: 'year',
+        district: 'district',
+        city: 'city',
+        province: 'province',
+      },
       job: {
         waiting: 'Queued, waiting to run…',
         active: 'Writing the desensitized file…',
@@ -682,7 +817,10 @@ export const en: Messages = {
   },
   error: {
     badId: 'Not a valid identifier (24 hexadecimal digits expected).',
-    list: { badPage: 'The page must be a whole number from 1.', badSort: 'This list cannot be sorted that way.' },
+    list: {
+      badPage: 'The page must be a whole number from 1.',
+      badSort: 'This list cannot be sorted that way.',
+    },
     regulatorConsole: { badRange: 'The start date must not be after the end date.' },
     market: marketErrorsEn,
     supervision: supervisionErrorsEn,
@@ -691,8 +829,10 @@ export const en: Messages = {
     orders: ordersErrorsEn,
     fingerprint: {
       duplicateColumn: 'The fingerprint spec names the same column twice.',
-      nothingToMark: 'The fingerprint spec needs at least one column that can carry a mark (a numeric column with a tolerance, or a date column allowing equivalent spellings).',
-      noAnchor: 'The fingerprint spec needs at least one column that never changes (an identifier, text or category) to recognise rows by.',
+      nothingToMark:
+        'The fingerprint spec needs at least one column that can carry a mark (a numeric column with a tolerance, or a date column allowing equivalent spellings).',
+      noAnchor:
+        'The fingerprint spec needs at least one column that never changes (an identifier, text or category) to recognise rows by.',
     },
     search: {
       unknownParameter: 'Unknown parameter: {{name}}.',
@@ -721,9 +861,11 @@ export const en: Messages = {
       alreadyDecided: 'This application has been decided.',
       editionExists: 'Someone published this revision a moment ago; reload and try again.',
       tooManyComments: 'Too many comments; try again in {{seconds}} seconds.',
-      conditionsNotMet: 'Conditionally open data can be downloaded once an application is approved (Art. 32).',
+      conditionsNotMet:
+        'Conditionally open data can be downloaded once an application is approved (Art. 32).',
       noFile: 'The data file has not been published yet.',
-      notScreened: 'This file has not yet been screened for personal data (status: {{status}}); it cannot be previewed or downloaded yet (Art. 32, 41).',
+      notScreened:
+        'This file has not yet been screened for personal data (status: {{status}}); it cannot be previewed or downloaded yet (Art. 32, 41).',
     },
     title: 'Something went wrong',
     notFound: 'Page not found',
@@ -737,8 +879,10 @@ export const en: Messages = {
     tooManyAttempts: 'Too many login attempts. Try again in {{seconds}} seconds.',
     tooManyRegistrations: 'Too many registrations. Try again in {{seconds}} seconds.',
     weakPassword: 'This password is too weak: {{reason}}.',
-    demoInProduction: 'The demo world is not created in production (NODE_ENV=production): use npm run bootstrap for the first account.',
-    storageQuota: 'Your organisation’s storage quota ({{quotaGiB}} GiB) is used up: remove draft files or ask the data authority for more.',
+    demoInProduction:
+      'The demo world is not created in production (NODE_ENV=production): use npm run bootstrap for the first account.',
+    storageQuota:
+      'Your organisation’s storage quota ({{quotaGiB}} GiB) is used up: remove draft files or ask the data authority for more.',
     csrf: 'This form was submitted from another site and was refused.',
     uscc: { checksum: 'Not a valid unified social credit code (GB 32100 check character).' },
     residentId: { checksum: 'Not a valid resident ID number (GB 11643 check digit).' },
@@ -759,9 +903,11 @@ export const en: Messages = {
       art10NoFields: 'The sharing content must list at least one data item (Art. 10).',
       legalBasisRequired: 'State the legal basis.',
       conditionalNeedsBasis: 'Conditional sharing must state its basis (Art. 13).',
-      conditionalNeedsConditions: 'Conditional sharing must state the sharing conditions (Art. 13).',
+      conditionalNeedsConditions:
+        'Conditional sharing must state the sharing conditions (Art. 13).',
       notSharedNeedsLaw: 'Not sharing must cite a law, regulation or national rule (Art. 13).',
-      art32PersonalNotOpen: 'Data with personal information or trade secrets is not opened unless desensitized or the right-holders consent (Art. 32).',
+      art32PersonalNotOpen:
+        'Data with personal information or trade secrets is not opened unless desensitized or the right-holders consent (Art. 32).',
       openConditionsRequired: 'Conditional opening must state its conditions.',
       coreNeverOpen: 'Core data can never be opened or listed.',
       gradeLevel: 'General data needs one of the configured sub-levels.',
@@ -774,7 +920,8 @@ export const en: Messages = {
       otherLevel: 'Catalogs are reviewed by the data authority of the same level.',
       notPublished: 'This entry has not been approved yet.',
       alreadyMarked: 'The legal-basis change of this version is already marked.',
-      sourceTaken: 'The legal source department of data item {{code}} is already {{ownerEn}} (one data item, one legal source department, Art. 14). Ask the data authority to transfer it.',
+      sourceTaken:
+        'The legal source department of data item {{code}} is already {{ownerEn}} (one data item, one legal source department, Art. 14). Ask the data authority to transfer it.',
       sourceTakenShort: 'Another department is the legal source of this data item.',
       itemUnclaimed: 'This data item has no source department yet.',
       sameOwner: 'That department is already the source.',
@@ -796,17 +943,21 @@ export const en: Messages = {
       badFileRef: 'Not a valid file reference.',
       outsideStorage: 'The file must be inside the platform’s storage directory.',
       fileNotFound: 'No such stored file.',
-      badSubject: 'Scans are requested for a product version, product, catalog entry or distribution.',
-      notPassed: 'This file has not passed the desensitization scan (status: {{status}}); it cannot be opened, listed or delivered (Art. 32).',
+      badSubject:
+        'Scans are requested for a product version, product, catalog entry or distribution.',
+      notPassed:
+        'This file has not passed the desensitization scan (status: {{status}}); it cannot be opened, listed or delivered (Art. 32).',
       notFound: 'No such scan report.',
       profileNotApplicable: 'The desensitization profile does not fit this file: {{reason}}',
       unknownGrade: 'Unknown security grade: {{grades}}.',
       badK: 'A minimum k is a whole number from 2 to 1000.',
       defaultKRequired: 'Enter the default minimum k (2 to 1000).',
-      versionNotDesensitizable: 'This product version (state: {{state}}) can no longer change its files.',
+      versionNotDesensitizable:
+        'This product version (state: {{state}}) can no longer change its files.',
       fileNotInVersion: 'This product version does not hold the scanned file.',
       notFailed: 'Only a file that failed its scan needs desensitizing.',
-      badProfileName: 'A profile name may hold letters, digits, underscores, dots and hyphens only.',
+      badProfileName:
+        'A profile name may hold letters, digits, underscores, dots and hyphens only.',
       badMaskLength: 'Characters kept: a whole number from 0 to 64.',
       badMethod: 'Choose a valid method.',
       qiSuppressed: 'A quasi-identifier column cannot be suppressed.',

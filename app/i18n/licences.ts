@@ -4,7 +4,8 @@ import type { Messages } from './zh'
 
 export const licencesZh = {
   title: '许可与交付',
-  listIntro: '本单位作为被许可方（使用数据）和许可方（提供数据）的全部许可。许可到期或被撤销后，下载和接口调用立即停止。',
+  listIntro:
+    '本单位作为被许可方（使用数据）和许可方（提供数据）的全部许可。许可到期或被撤销后，下载和接口调用立即停止。',
   listIntroAny: '平台上的全部许可。',
   from: '起始',
   anySide: '两方皆可',
@@ -50,7 +51,13 @@ export const licencesZh = {
   eventKind: { issued: '签发', revoked: '撤销', expired: '到期' },
   deliveriesTitle: '交付',
   noDeliveries: '交付任务尚未完成，请稍后刷新。',
-  kind: { file: '文件副本', 'open-file': '开放数据文件', api: '接口访问', model_run: '模型运行', offline: '线下交付' },
+  kind: {
+    file: '文件副本',
+    'open-file': '开放数据文件',
+    api: '接口访问',
+    model_run: '模型运行',
+    offline: '线下交付',
+  },
   status: { claimed: '处理中', completed: '已完成' },
   download: '下载',
   linkExpires: '链接有效至 {{at}}（每次打开本页都会生成新的签名链接）',
@@ -62,7 +69,8 @@ export const licencesZh = {
     no_anchor: '产品没有不变的列可作锚点，按原样交付（未加指纹）。',
     bad_columns: '列定义不完整，按原样交付（未加指纹）。',
     open_data_as_is: '开放数据文件，按原样交付。',
-    not_projectable: '该文件无法按许可的字段裁剪（最小授权，第二十四条），因此不予交付；请联系许可方。',
+    not_projectable:
+      '该文件无法按许可的字段裁剪（最小授权，第二十四条），因此不予交付；请联系许可方。',
   },
   toleranceTitle: '与原始数据可能的差异（产品声明的容差内）：',
   tolerance: {
@@ -73,7 +81,8 @@ export const licencesZh = {
   fieldsDelivered: '交付字段：{{fields}}',
   fieldsDropped: '未授权而删除的字段：{{fields}}',
   modelRunNote: '模型运行许可无需交付文件：运行模型时平台实时核验本许可。',
-  apiCopyNote: '接口返回的数据行取自本许可专属的副本（仅含许可字段，带本许可的数据指纹），不提供下载。',
+  apiCopyNote:
+    '接口返回的数据行取自本许可专属的副本（仅含许可字段，带本许可的数据指纹），不提供下载。',
   offlineNote: '该目录数据没有平台上的开放文件，由来源部门线下交付。',
   apiTitle: '接口访问',
   apiEndpoint: '接口：GET {{path}}，请求头 Authorization: Bearer <密钥>',
@@ -93,12 +102,14 @@ export const licencesZh = {
   ledgerTitle: '交易日志',
   // Regulator fingerprint look-up
   lookupTitle: '泄露文件指纹溯源',
-  lookupIntro: '上传疑似泄露的文件（CSV/TSV/XLSX），与已交付的带指纹副本比对，找出其来源许可和被许可单位。每次查询都记入交易日志。',
+  lookupIntro:
+    '上传疑似泄露的文件（CSV/TSV/XLSX），与已交付的带指纹副本比对，找出其来源许可和被许可单位。每次查询都记入交易日志。',
   lookupProduct: '数据产品',
   lookupAllProducts: '全部带指纹交付的产品',
   lookupFile: '泄露文件',
   lookupRun: '开始溯源',
-  lookupResult: '「{{file}}」：{{rows}} 行，读到 {{positions}} 处标记，比对 {{candidates}} 个候选许可。',
+  lookupResult:
+    '「{{file}}」：{{rows}} 行，读到 {{positions}} 处标记，比对 {{candidates}} 个候选许可。',
   lookupTraced: '溯源到许可 {{licence}}（{{org}}），误判概率 ≤ {{p}}。',
   lookupNotTraced: '在误判概率 ≤ 10⁻⁶ 的标准下，未能溯源到任何许可。',
   lookupRank: '排名',
@@ -112,7 +123,8 @@ export const licencesZh = {
 
 export const licencesEn: Messages['licences'] = {
   title: 'Licences and delivery',
-  listIntro: 'Every licence of your organization as licensee (using data) and as licensor (providing data). When a licence expires or is revoked, downloads and API calls stop at once.',
+  listIntro:
+    'Every licence of your organization as licensee (using data) and as licensor (providing data). When a licence expires or is revoked, downloads and API calls stop at once.',
   listIntroAny: 'All licences on the platform.',
   from: 'From',
   anySide: 'Either side',
@@ -128,7 +140,12 @@ export const licencesEn: Messages['licences'] = {
   mode: { file_download: 'File download', api: 'API', model_run: 'Model run' },
   until: 'Until',
   standingLabel: 'Standing',
-  standing: { active: 'In force', not_started: 'Not started', expired: 'Expired', revoked: 'Revoked' },
+  standing: {
+    active: 'In force',
+    not_started: 'Not started',
+    expired: 'Expired',
+    revoked: 'Revoked',
+  },
   deliveredCount: 'Delivered {{done}}/{{all}}',
   open: 'Open',
   pageTitle: 'Data licence',
@@ -138,18 +155,21 @@ export const licencesEn: Messages['licences'] = {
   scenario: 'Business scenario: {{scenario}}',
   fieldsAll: 'Fields: every field.',
   fieldsSome: 'Fields (minimal authorization, Art. 24): {{fields}}. No other field is delivered.',
-  period: 'Valid from {{start}} until {{end}} (the deadline). Downloads and API calls stop by themselves at the end.',
+  period:
+    'Valid from {{start}} until {{end}} (the deadline). Downloads and API calls stop by themselves at the end.',
   deliveryMode: 'Delivery: {{mode}}',
   derivationYes: 'Derived data or products may be made from this data.',
   derivationNo: 'No derived data or products may be made from this data.',
-  redistributionNo: 'The data (and any copy of it) must not be passed on, resold or redistributed to anyone.',
+  redistributionNo:
+    'The data (and any copy of it) must not be passed on, resold or redistributed to anyone.',
   redistributionYes: 'The terms allow redistribution.',
   researchOnly: 'Research use only: no commercial use, not transferable (Art. 26).',
   commercialNo: 'No commercial use.',
   usageReport: 'Usage reports (Art. 46): report how the data was used every {{period}}.',
   usageReportNone: 'No periodic usage report is due.',
   reportPeriod: { monthly: 'month', quarterly: 'quarter', yearly: 'year', none: '—' },
-  fingerprintNotice: 'Each copy you receive carries a fingerprint unique to this licence; a leaked copy can be traced back to it.',
+  fingerprintNotice:
+    'Each copy you receive carries a fingerprint unique to this licence; a leaked copy can be traced back to it.',
   odrl: 'Machine-readable ODRL (JSON-LD)',
   source: 'Source: {{source}} {{ref}}',
   sourceKind: { order: 'order', 'research-grant': 'research request' },
@@ -157,7 +177,13 @@ export const licencesEn: Messages['licences'] = {
   eventKind: { issued: 'Issued', revoked: 'Revoked', expired: 'Expired' },
   deliveriesTitle: 'Delivery',
   noDeliveries: 'The delivery job has not finished yet; refresh in a moment.',
-  kind: { file: 'File copy', 'open-file': 'Open-data file', api: 'API access', model_run: 'Model run', offline: 'Offline delivery' },
+  kind: {
+    file: 'File copy',
+    'open-file': 'Open-data file',
+    api: 'API access',
+    model_run: 'Model run',
+    offline: 'Offline delivery',
+  },
   status: { claimed: 'In progress', completed: 'Completed' },
   download: 'Download',
   linkExpires: 'Link valid until {{at}} (a fresh signed link is made each time this page opens)',
@@ -165,13 +191,16 @@ export const licencesEn: Messages['licences'] = {
   fingerprinted: 'Fingerprinted ({{marks}} marks, {{rows}} rows)',
   notFingerprinted: {
     not_a_table: 'Not a table: delivered as it is (not fingerprinted).',
-    nothing_to_mark: 'The product declares no column with a tolerance: delivered as it is (not fingerprinted).',
+    nothing_to_mark:
+      'The product declares no column with a tolerance: delivered as it is (not fingerprinted).',
     no_anchor: 'No unchanging column to anchor marks: delivered as it is (not fingerprinted).',
     bad_columns: 'Incomplete column declaration: delivered as it is (not fingerprinted).',
     open_data_as_is: 'Open-data file, delivered as it is.',
-    not_projectable: 'This file cannot be cut down to the licensed fields (minimal authorization, Art. 24), so it is not delivered; contact the licensor.',
+    not_projectable:
+      'This file cannot be cut down to the licensed fields (minimal authorization, Art. 24), so it is not delivered; contact the licensor.',
   },
-  toleranceTitle: 'Where your copy may differ from the original (within the tolerance the product declares):',
+  toleranceTitle:
+    'Where your copy may differ from the original (within the tolerance the product declares):',
   tolerance: {
     last_digit: '{{name}}: ±1 in the last digit',
     absolute: '{{name}}: ±{{delta}}',
@@ -180,8 +209,10 @@ export const licencesEn: Messages['licences'] = {
   fieldsDelivered: 'Fields delivered: {{fields}}',
   fieldsDropped: 'Fields left out (not licensed): {{fields}}',
   modelRunNote: 'A model-run licence needs no file: the platform checks this licence at every run.',
-  apiCopyNote: 'The API serves rows from this licence’s own copy (permitted fields only, carrying this licence’s fingerprint); it is not offered for download.',
-  offlineNote: 'This catalog entry has no open file on the platform: the source department delivers offline.',
+  apiCopyNote:
+    'The API serves rows from this licence’s own copy (permitted fields only, carrying this licence’s fingerprint); it is not offered for download.',
+  offlineNote:
+    'This catalog entry has no open file on the platform: the source department delivers offline.',
   apiTitle: 'API access',
   apiEndpoint: 'Endpoint: GET {{path}} with the header Authorization: Bearer <key>',
   apiQuota: 'Calls: {{used}} used of {{quota}}',
@@ -199,12 +230,14 @@ export const licencesEn: Messages['licences'] = {
   revoked: 'The licence is revoked.',
   ledgerTitle: 'Transaction log',
   lookupTitle: 'Trace a leaked file',
-  lookupIntro: 'Upload a file suspected to be leaked (CSV/TSV/XLSX). It is compared with the fingerprinted copies delivered, to find the licence and licensee it came from. Every look-up is written to the transaction log.',
+  lookupIntro:
+    'Upload a file suspected to be leaked (CSV/TSV/XLSX). It is compared with the fingerprinted copies delivered, to find the licence and licensee it came from. Every look-up is written to the transaction log.',
   lookupProduct: 'Data product',
   lookupAllProducts: 'Every product with fingerprinted deliveries',
   lookupFile: 'Leaked file',
   lookupRun: 'Trace',
-  lookupResult: '“{{file}}”: {{rows}} rows, {{positions}} marks read, {{candidates}} candidate licences compared.',
+  lookupResult:
+    '“{{file}}”: {{rows}} rows, {{positions}} marks read, {{candidates}} candidate licences compared.',
   lookupTraced: 'Traced to licence {{licence}} ({{org}}); false-accusation probability ≤ {{p}}.',
   lookupNotTraced: 'Not traced to any licence at a false-accusation probability ≤ 10⁻⁶.',
   lookupRank: 'Rank',
@@ -244,7 +277,8 @@ export const licencesErrorsEn: Messages['error']['licences'] = {
   revoked: 'The licence has been revoked and can no longer be used.',
   expired: 'The licence has expired (its deadline has passed) and can no longer be used.',
   notStarted: 'The licence is not in force yet.',
-  badLink: 'The download link is not valid (signature mismatch). Get a new link from the licence page.',
+  badLink:
+    'The download link is not valid (signature mismatch). Get a new link from the licence page.',
   linkExpired: 'The download link has expired. Get a new link from the licence page.',
   badApiKey: 'The API key is not valid or no longer works.',
   notApiLicence: 'This licence is not delivered by API.',

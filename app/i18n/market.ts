@@ -5,7 +5,8 @@ import type { Messages } from './zh'
 
 export const marketZh = {
   title: '数据产品市场',
-  intro: '主管部门发布的数据产品与分析模型，以及市场主体基于开放或已获许可的公共数据加工形成的衍生产品；每个版本都可溯源至目录与数源部门（第三十五至三十八条）。',
+  intro:
+    '主管部门发布的数据产品与分析模型，以及市场主体基于开放或已获许可的公共数据加工形成的衍生产品；每个版本都可溯源至目录与数源部门（第三十五至三十八条）。',
   facetsTitle: '筛选',
   next: '下一页',
   previous: '上一页',
@@ -20,11 +21,36 @@ export const marketZh = {
     results: '共 {{count}} 个产品',
     none: '没有符合条件的产品。',
   },
-  sort: { relevance: '相关度', published_desc: '最新上架', price_asc: '价格从低到高', price_desc: '价格从高到低' },
-  facet: { kind: '类型', category: '类别', grade: '分级', provider: '提供方', price: '价格', tags: '标签', format: '格式' },
+  sort: {
+    relevance: '相关度',
+    published_desc: '最新上架',
+    price_asc: '价格从低到高',
+    price_desc: '价格从高到低',
+  },
+  facet: {
+    kind: '类型',
+    category: '类别',
+    grade: '分级',
+    provider: '提供方',
+    price: '价格',
+    tags: '标签',
+    format: '格式',
+  },
   kind: { dataset: '数据集', api: '接口', report: '报告', model: '模型' },
-  grade: { core: '核心数据', important: '重要数据', general: '一般数据', generalN: '一般数据 {{level}} 级' },
-  priceBand: { free: '免费', lt1k: '1 千元以下', '1k_10k': '1 千至 1 万元', '10k_100k': '1 万至 10 万元', ge100k: '10 万元及以上', none: '未定价' },
+  grade: {
+    core: '核心数据',
+    important: '重要数据',
+    general: '一般数据',
+    generalN: '一般数据 {{level}} 级',
+  },
+  priceBand: {
+    free: '免费',
+    lt1k: '1 千元以下',
+    '1k_10k': '1 千至 1 万元',
+    '10k_100k': '1 万至 10 万元',
+    ge100k: '10 万元及以上',
+    none: '未定价',
+  },
   planKind: { one_off: '一次性购买', subscription_monthly: '按月订阅', per_call: '按次计费' },
   price: {
     from: '起',
@@ -59,11 +85,27 @@ export const marketZh = {
     usageReport: '被许可方须每{{period}}报告数据使用情况（第四十六条）。',
     usageReportNone: '无需定期报告使用情况。',
   },
-  state: { draft: '草稿', submitted: '待上架', published: '已上架', returned: '已退回', blocked: '已阻止', private: '私有结果' },
+  state: {
+    draft: '草稿',
+    submitted: '待上架',
+    published: '已上架',
+    returned: '已退回',
+    blocked: '已阻止',
+    private: '私有结果',
+  },
   screening: { pending: '待脱敏检查', passed: '脱敏检查通过', failed: '脱敏检查未通过' },
   screeningBy: { scanner: '扫描器', authority: '主管部门人工核定' },
-  review: { not_required: '无需审核（一般数据）', pending: '待主管部门审核', approved: '主管部门已批准', returned: '主管部门已退回', onSubmit: '提交后由主管部门审核（重要数据）' },
-  blocked: { screening_failed: '脱敏检查未通过，不得上架（第三十二条）。', rights: '上架时对某项输入已无有效权利，版本被阻止；请取得权利后发布新版本。' },
+  review: {
+    not_required: '无需审核（一般数据）',
+    pending: '待主管部门审核',
+    approved: '主管部门已批准',
+    returned: '主管部门已退回',
+    onSubmit: '提交后由主管部门审核（重要数据）',
+  },
+  blocked: {
+    screening_failed: '脱敏检查未通过，不得上架（第三十二条）。',
+    rights: '上架时对某项输入已无有效权利，版本被阻止；请取得权利后发布新版本。',
+  },
   basis: { open: '开放数据', own: '本机构数据', licence: '许可', grant: '共享授权' },
   rightShort: {
     not_found: '未找到',
@@ -80,8 +122,22 @@ export const marketZh = {
     grant_not_started: '授权未生效',
   },
   inputKind: { 'catalog-entry': '目录项', 'product-version': '产品版本' },
-  history: { submitted: '提交上架', review: '审核', screening: '人工核定脱敏检查', published: '上架', blocked: '阻止' },
-  historyOutcome: { review_required: '需主管部门审核', no_review: '一般数据，检查通过即上架', approved: '批准', returned: '退回', passed: '通过', failed: '未通过', published: '已上架' },
+  history: {
+    submitted: '提交上架',
+    review: '审核',
+    screening: '人工核定脱敏检查',
+    published: '上架',
+    blocked: '阻止',
+  },
+  historyOutcome: {
+    review_required: '需主管部门审核',
+    no_review: '一般数据，检查通过即上架',
+    approved: '批准',
+    returned: '退回',
+    passed: '通过',
+    failed: '未通过',
+    published: '已上架',
+  },
   product: {
     provider: '提供方',
     manage: '在产品管理中编辑',
@@ -111,13 +167,22 @@ export const marketZh = {
   },
   provenance: {
     title: '{{title}} v{{n}} 的溯源图',
-    intro: '从左到右：数源部门 → 公共数据目录项 → 各级加工形成的产品版本 → 本版本。点击方框打开对应页面。',
-    stats: '产品版本 {{versions}} 个 · 目录项 {{entries}} 个 · 数源部门 {{departments}} 个（{{queries}} 次数据库查询，{{ms}} 毫秒）。',
+    intro:
+      '从左到右：数源部门 → 公共数据目录项 → 各级加工形成的产品版本 → 本版本。点击方框打开对应页面。',
+    stats:
+      '产品版本 {{versions}} 个 · 目录项 {{entries}} 个 · 数源部门 {{departments}} 个（{{queries}} 次数据库查询，{{ms}} 毫秒）。',
     json: 'PROV-JSON',
     publicView: '未登录时，不予开放的目录项只显示其数源部门；登录后可见全部溯源信息。',
     truncated: '溯源图过大，只显示了一部分。',
     legendTitle: '图例',
-    legend: { department: '数源部门', catalog: '目录项', version: '产品版本', model: '分析模型', private: '私有结果', root: '本版本' },
+    legend: {
+      department: '数源部门',
+      catalog: '目录项',
+      version: '产品版本',
+      model: '分析模型',
+      private: '私有结果',
+      root: '本版本',
+    },
     sourceDepartment: '数源部门',
     hiddenEntry: '不予开放的目录项',
     edgeModel: '模型',
@@ -151,7 +216,8 @@ export const marketZh = {
     blocked: '阻止原因',
     submit: '提交上架',
     submitGeneral: '一般数据：脱敏检查通过后自动上架。提交时将再次核对对每项输入的权利。',
-    submitImportant: '重要数据：提交后进入主管部门审核，并须通过脱敏检查。提交时将再次核对对每项输入的权利。',
+    submitImportant:
+      '重要数据：提交后进入主管部门审核，并须通过脱敏检查。提交时将再次核对对每项输入的权利。',
     submittedNotice: '已提交。输入权利已核对并记入溯源。',
     history: '记录',
   },
@@ -201,7 +267,8 @@ export const marketZh = {
   },
   versionForm: {
     inputs: '输入（溯源）',
-    inputsHint: '勾选本版本所使用的目录项与产品版本。右侧标注您当前对其持有的权利；没有权利的输入将被拒绝（第三十五、三十七条）。',
+    inputsHint:
+      '勾选本版本所使用的目录项与产品版本。右侧标注您当前对其持有的权利；没有权利的输入将被拒绝（第三十五、三十七条）。',
     moreInputs: '其他输入',
     moreInputsHint: '每行一个，如 catalog-entry:<编号> 或 product-version:<编号>。',
     activity: '加工活动',
@@ -213,7 +280,8 @@ export const marketZh = {
     noteZh: '更新说明（中文）',
     noteEn: '更新说明（英文）',
     schema: '字段',
-    schemaHint: '每行：字段名, 中文名, 英文名, 类型[, personal][, sensitive][, fixed 或 ±N]。数值字段的买方副本默认只在小数末位 ±1 处带指纹；fixed 表示从不改动，±N 表示可在 N 以内的最高一位上 ±1（第三十八条）。',
+    schemaHint:
+      '每行：字段名, 中文名, 英文名, 类型[, personal][, sensitive][, fixed 或 ±N]。数值字段的买方副本默认只在小数末位 ±1 处带指纹；fixed 表示从不改动，±N 表示可在 N 以内的最高一位上 ±1（第三十八条）。',
     apiEndpoint: '接口地址',
     create: '创建版本草稿',
   },
@@ -241,7 +309,8 @@ export const marketZh = {
     return: '退回',
     noDecision: '该版本不在待审核状态。',
     screeningTitle: '人工核定脱敏检查',
-    screeningHint: '扫描器尚无结论，或复核扫描报告后，可人工核定（第三十二条）；人工核定优先于扫描器结论。',
+    screeningHint:
+      '扫描器尚无结论，或复核扫描报告后，可人工核定（第三十二条）；人工核定优先于扫描器结论。',
     screeningNote: '核定说明',
     screeningPassed: '通过',
     screeningFailed: '不通过',
@@ -284,12 +353,41 @@ export const marketEn: Messages['market'] = {
     results: '{{count}} products',
     none: 'No product matches.',
   },
-  sort: { relevance: 'Relevance', published_desc: 'Newest', price_asc: 'Price, low to high', price_desc: 'Price, high to low' },
-  facet: { kind: 'Kind', category: 'Category', grade: 'Grade', provider: 'Provider', price: 'Price', tags: 'Tags', format: 'Format' },
+  sort: {
+    relevance: 'Relevance',
+    published_desc: 'Newest',
+    price_asc: 'Price, low to high',
+    price_desc: 'Price, high to low',
+  },
+  facet: {
+    kind: 'Kind',
+    category: 'Category',
+    grade: 'Grade',
+    provider: 'Provider',
+    price: 'Price',
+    tags: 'Tags',
+    format: 'Format',
+  },
   kind: { dataset: 'Dataset', api: 'API', report: 'Report', model: 'Model' },
-  grade: { core: 'Core data', important: 'Important data', general: 'General data', generalN: 'General data, level {{level}}' },
-  priceBand: { free: 'Free', lt1k: 'Under ¥1,000', '1k_10k': '¥1,000–10,000', '10k_100k': '¥10,000–100,000', ge100k: '¥100,000 and over', none: 'Not priced' },
-  planKind: { one_off: 'One-off', subscription_monthly: 'Monthly subscription', per_call: 'Per call' },
+  grade: {
+    core: 'Core data',
+    important: 'Important data',
+    general: 'General data',
+    generalN: 'General data, level {{level}}',
+  },
+  priceBand: {
+    free: 'Free',
+    lt1k: 'Under ¥1,000',
+    '1k_10k': '¥1,000–10,000',
+    '10k_100k': '¥10,000–100,000',
+    ge100k: '¥100,000 and over',
+    none: 'Not priced',
+  },
+  planKind: {
+    one_off: 'One-off',
+    subscription_monthly: 'Monthly subscription',
+    per_call: 'Per call',
+  },
   price: {
     from: 'and up',
     perMonth: ' / month',
@@ -303,9 +401,18 @@ export const marketEn: Messages['market'] = {
     quota: '{{n}} calls included',
     seats: 'At most {{n}} buyers',
   },
-  deliveryMode: { file_download: 'file download', api: 'API calls', model_run: 'model runs on the platform' },
+  deliveryMode: {
+    file_download: 'file download',
+    api: 'API calls',
+    model_run: 'model runs on the platform',
+  },
   usagePeriod: { monthly: 'month', quarterly: 'quarter', yearly: 'year' },
-  usageReportOption: { none: 'No reports', monthly: 'Monthly', quarterly: 'Quarterly', yearly: 'Yearly' },
+  usageReportOption: {
+    none: 'No reports',
+    monthly: 'Monthly',
+    quarterly: 'Quarterly',
+    yearly: 'Yearly',
+  },
   licence: {
     purpose: 'Purpose: {{text}}.',
     scenario: 'Business scenario: {{text}}.',
@@ -323,8 +430,19 @@ export const marketEn: Messages['market'] = {
     usageReport: 'You report how you used the data every {{period}} (Art. 46).',
     usageReportNone: 'No periodic usage reports.',
   },
-  state: { draft: 'Draft', submitted: 'Waiting to list', published: 'Listed', returned: 'Returned', blocked: 'Blocked', private: 'Private result' },
-  screening: { pending: 'Desensitization check pending', passed: 'Desensitization check passed', failed: 'Desensitization check failed' },
+  state: {
+    draft: 'Draft',
+    submitted: 'Waiting to list',
+    published: 'Listed',
+    returned: 'Returned',
+    blocked: 'Blocked',
+    private: 'Private result',
+  },
+  screening: {
+    pending: 'Desensitization check pending',
+    passed: 'Desensitization check passed',
+    failed: 'Desensitization check failed',
+  },
   screeningBy: { scanner: 'scanner', authority: 'set by the authority' },
   review: {
     not_required: 'No review (general data)',
@@ -335,7 +453,8 @@ export const marketEn: Messages['market'] = {
   },
   blocked: {
     screening_failed: 'The desensitization check failed: it cannot be listed (Art. 32).',
-    rights: 'At listing time a right to one of its inputs had lapsed; obtain the right and publish a new version.',
+    rights:
+      'At listing time a right to one of its inputs had lapsed; obtain the right and publish a new version.',
   },
   basis: { open: 'open data', own: 'own data', licence: 'licence', grant: 'sharing grant' },
   rightShort: {
@@ -353,7 +472,13 @@ export const marketEn: Messages['market'] = {
     grant_not_started: 'grant not yet valid',
   },
   inputKind: { 'catalog-entry': 'Catalog entry', 'product-version': 'Product version' },
-  history: { submitted: 'Submitted for listing', review: 'Review', screening: 'Screening set by hand', published: 'Listed', blocked: 'Blocked' },
+  history: {
+    submitted: 'Submitted for listing',
+    review: 'Review',
+    screening: 'Screening set by hand',
+    published: 'Listed',
+    blocked: 'Blocked',
+  },
   historyOutcome: {
     review_required: 'needs the authority’s review',
     no_review: 'general data: listed once checked',
@@ -392,13 +517,23 @@ export const marketEn: Messages['market'] = {
   },
   provenance: {
     title: 'Provenance of {{title}} v{{n}}',
-    intro: 'Left to right: source departments → public data catalog entries → each processed product version → this version. Click a box to open its page.',
-    stats: 'Product versions: {{versions}} · catalog entries: {{entries}} · source departments: {{departments}} ({{queries}} database queries, {{ms}} ms).',
+    intro:
+      'Left to right: source departments → public data catalog entries → each processed product version → this version. Click a box to open its page.',
+    stats:
+      'Product versions: {{versions}} · catalog entries: {{entries}} · source departments: {{departments}} ({{queries}} database queries, {{ms}} ms).',
     json: 'PROV-JSON',
-    publicView: 'Signed out, catalog entries that are not open show only their source department; sign in to see every detail.',
+    publicView:
+      'Signed out, catalog entries that are not open show only their source department; sign in to see every detail.',
     truncated: 'The graph is too large; only part of it is shown.',
     legendTitle: 'Legend',
-    legend: { department: 'Source department', catalog: 'Catalog entry', version: 'Product version', model: 'Analysis model', private: 'Private result', root: 'This version' },
+    legend: {
+      department: 'Source department',
+      catalog: 'Catalog entry',
+      version: 'Product version',
+      model: 'Analysis model',
+      private: 'Private result',
+      root: 'This version',
+    },
     sourceDepartment: 'Source department',
     hiddenEntry: 'Catalog entry not open to the public',
     edgeModel: 'model',
@@ -425,15 +560,19 @@ export const marketEn: Messages['market'] = {
     back: 'Back',
     viewInMarket: 'View in the marketplace',
     provenance: 'Provenance graph',
-    importantNotice: 'Important data: a new listing and every new version go to the authority for review.',
+    importantNotice:
+      'Important data: a new listing and every new version go to the authority for review.',
     noVersions: 'No versions yet.',
     screening: 'Desensitization check',
     review: 'Listing review',
     blocked: 'Why blocked',
     submit: 'Submit for listing',
-    submitGeneral: 'General data: listed as soon as the desensitization check passes. Your rights to every input are checked again on submission.',
-    submitImportant: 'Important data: goes to the authority’s review and must pass the desensitization check. Your rights to every input are checked again on submission.',
-    submittedNotice: 'Submitted. Your rights to the inputs were checked and recorded in the provenance.',
+    submitGeneral:
+      'General data: listed as soon as the desensitization check passes. Your rights to every input are checked again on submission.',
+    submitImportant:
+      'Important data: goes to the authority’s review and must pass the desensitization check. Your rights to every input are checked again on submission.',
+    submittedNotice:
+      'Submitted. Your rights to the inputs were checked and recorded in the provenance.',
     history: 'History',
   },
   form: {
@@ -451,14 +590,16 @@ export const marketEn: Messages['market'] = {
     sample: 'Sample / preview',
     sampleHint: 'Anyone browsing the marketplace can read it: no personal data.',
     pricePlans: 'Price plans',
-    pricePlansHint: 'Amounts in yuan, stored as integer fen; rows with neither name nor amount are ignored.',
+    pricePlansHint:
+      'Amounts in yuan, stored as integer fen; rows with neither name nor amount are ignored.',
     planTitleZh: 'Plan name (Chinese)',
     planTitleEn: 'Plan name (English)',
     amountYuan: 'Amount (CNY)',
     quota: 'Calls',
     seats: 'Buyers at most',
     licence: 'Licence template',
-    licenceHint: 'A buyer’s licence is made from this (purpose, scenario, fields, term, whether derivation is allowed).',
+    licenceHint:
+      'A buyer’s licence is made from this (purpose, scenario, fields, term, whether derivation is allowed).',
     purposeZh: 'Purpose (Chinese)',
     purposeEn: 'Purpose (English)',
     scenarioZh: 'Business scenario (Chinese)',
@@ -482,7 +623,8 @@ export const marketEn: Messages['market'] = {
   },
   versionForm: {
     inputs: 'Inputs (provenance)',
-    inputsHint: 'Tick the catalog entries and product versions this version uses. Beside each: the right you hold now; an input you hold no right to is refused (Art. 35, 37).',
+    inputsHint:
+      'Tick the catalog entries and product versions this version uses. Beside each: the right you hold now; an input you hold no right to is refused (Art. 35, 37).',
     moreInputs: 'Other inputs',
     moreInputsHint: 'One per line, e.g. catalog-entry:<id> or product-version:<id>.',
     activity: 'Processing activity',
@@ -494,7 +636,8 @@ export const marketEn: Messages['market'] = {
     noteZh: 'Release notes (Chinese)',
     noteEn: 'Release notes (English)',
     schema: 'Fields',
-    schemaHint: 'One per line: name, Chinese label, English label, type[, personal][, sensitive][, fixed or ±N]. A buyer’s copy carries its fingerprint in numeric fields as ±1 in a decimal’s last digit; fixed means never changed, ±N allows ±1 in the highest digit within N (Art. 38).',
+    schemaHint:
+      'One per line: name, Chinese label, English label, type[, personal][, sensitive][, fixed or ±N]. A buyer’s copy carries its fingerprint in numeric fields as ±1 in a decimal’s last digit; fixed means never changed, ±N allows ±1 in the highest digit within N (Art. 38).',
     apiEndpoint: 'API endpoint',
     create: 'Create draft version',
   },
@@ -511,7 +654,11 @@ export const marketEn: Messages['market'] = {
   reviewQueue: {
     title: 'Listing review',
     filter: 'Filter',
-    filters: { review: 'Waiting for review (important data)', screening: 'Waiting for screening', all: 'Everything waiting' },
+    filters: {
+      review: 'Waiting for review (important data)',
+      screening: 'Waiting for screening',
+      all: 'Everything waiting',
+    },
     empty: 'Nothing waiting.',
     submittedAt: 'Submitted',
     decided: 'Done.',
@@ -522,7 +669,8 @@ export const marketEn: Messages['market'] = {
     return: 'Return',
     noDecision: 'This version is not waiting for review.',
     screeningTitle: 'Set screening by hand',
-    screeningHint: 'While the scanner has no verdict, or after reading its report, the authority may set screening by hand (Art. 32); a hand setting wins over the scanner.',
+    screeningHint:
+      'While the scanner has no verdict, or after reading its report, the authority may set screening by hand (Art. 32); a hand setting wins over the scanner.',
     screeningNote: 'Note',
     screeningPassed: 'Passed',
     screeningFailed: 'Failed',
@@ -555,7 +703,8 @@ export const marketErrorsZh = {
   parametersJson: '参数须为 JSON 对象。',
   noInputs: '每个版本须至少说明一项输入（第三十八条：可追溯）。',
   badInputRef: '输入的写法应为 catalog-entry:<编号> 或 product-version:<编号>。',
-  schemaLine: '字段行格式不正确：字段名, 中文名, 英文名, 类型[, personal][, sensitive][, fixed 或 ±N]。',
+  schemaLine:
+    '字段行格式不正确：字段名, 中文名, 英文名, 类型[, personal][, sensitive][, fixed 或 ±N]。',
   toleranceNotNumeric: 'fixed 与 ±N 只能用于 decimal 或 integer 字段，且二者只能选一。',
   badUrl: '接口地址不是有效的网址。',
   notANumber: '须为整数。',
@@ -566,8 +715,10 @@ export const marketErrorsZh = {
     not_found: '找不到输入 {{input}}，或它未在目录中发布。',
     not_published: '输入 {{input}} 尚未上架，不能作为衍生产品的来源。',
     core_grade: '输入 {{input}} 为核心数据，不得用于上架的产品。',
-    no_right: '您对 {{input}} 没有有效权利：需为开放数据、持有允许加工的有效许可，或持有已批准的共享授权（第三十五、三十七条）。',
-    derivation_forbidden: '您对 {{input}} 的许可不允许加工形成衍生产品（第三十七条：当事人另有约定）。',
+    no_right:
+      '您对 {{input}} 没有有效权利：需为开放数据、持有允许加工的有效许可，或持有已批准的共享授权（第三十五、三十七条）。',
+    derivation_forbidden:
+      '您对 {{input}} 的许可不允许加工形成衍生产品（第三十七条：当事人另有约定）。',
     research_only: '您对 {{input}} 的许可仅限科研，不能用于上架销售的产品。',
     licence_expired: '您对 {{input}} 的许可已到期。',
     licence_revoked: '您对 {{input}} 的许可已被撤销。',
@@ -618,8 +769,10 @@ export const marketErrorsEn: Messages['error']['market'] = {
   parametersJson: 'Parameters must be a JSON object.',
   noInputs: 'Every version states at least one input (Art. 38: traceable).',
   badInputRef: 'Write inputs as catalog-entry:<id> or product-version:<id>.',
-  schemaLine: 'Malformed field line: name, Chinese label, English label, type[, personal][, sensitive][, fixed or ±N].',
-  toleranceNotNumeric: 'fixed and ±N apply only to decimal or integer fields, and only one of them.',
+  schemaLine:
+    'Malformed field line: name, Chinese label, English label, type[, personal][, sensitive][, fixed or ±N].',
+  toleranceNotNumeric:
+    'fixed and ±N apply only to decimal or integer fields, and only one of them.',
   badUrl: 'The API endpoint is not a valid URL.',
   notANumber: 'Must be a whole number.',
   productNotFound: 'No such product.',
@@ -629,9 +782,12 @@ export const marketErrorsEn: Messages['error']['market'] = {
     not_found: 'Input {{input}} was not found, or is not published in the catalog.',
     not_published: 'Input {{input}} is not listed and cannot be the source of a derived product.',
     core_grade: 'Input {{input}} is core data and cannot be used in a listed product.',
-    no_right: 'You hold no right to {{input}}: it must be open data, or you need an active licence that allows derivation, or an approved sharing grant (Art. 35, 37).',
-    derivation_forbidden: 'Your licence to {{input}} does not allow derived products (Art. 37: agreed otherwise).',
-    research_only: 'Your licence to {{input}} is for research only and cannot feed a product for sale.',
+    no_right:
+      'You hold no right to {{input}}: it must be open data, or you need an active licence that allows derivation, or an approved sharing grant (Art. 35, 37).',
+    derivation_forbidden:
+      'Your licence to {{input}} does not allow derived products (Art. 37: agreed otherwise).',
+    research_only:
+      'Your licence to {{input}} is for research only and cannot feed a product for sale.',
     licence_expired: 'Your licence to {{input}} has expired.',
     licence_revoked: 'Your licence to {{input}} was revoked.',
     licence_not_started: 'Your licence to {{input}} is not valid yet.',
@@ -640,7 +796,8 @@ export const marketErrorsEn: Messages['error']['market'] = {
     grant_not_started: 'Your sharing grant for {{input}} is not valid yet.',
   },
   coreNeverListed: 'Core data can never be listed.',
-  modelsAreAuthority: 'Analysis models and algorithms are published by the data authority (Art. 36).',
+  modelsAreAuthority:
+    'Analysis models and algorithms are published by the data authority (Art. 36).',
   modelIncomplete: 'A model states its inputs, outputs and documentation (Art. 36).',
   modelNeedsInputs: 'Name at least one input.',
   modelNeedsOutputs: 'Name at least one output.',
@@ -659,7 +816,8 @@ export const marketErrorsEn: Messages['error']['market'] = {
   badStorageKey: 'Invalid storage key.',
   badFileName: 'File names may not contain a path, “..” or control characters, nor start with “.”.',
   fileContent: 'The file’s content does not match its type.',
-  uploadTruncated: 'The upload was incomplete (the connection broke); nothing was kept. Upload it again.',
+  uploadTruncated:
+    'The upload was incomplete (the connection broke); nothing was kept. Upload it again.',
   oneFile: 'One file per upload.',
   uploadMalformed: 'Malformed upload.',
   noFile: 'Choose a file to upload.',

@@ -10,7 +10,8 @@ export const ordersZh = {
   none: '暂无订单。',
   buy: '购买',
   buyTitle: '订购：{{product}}',
-  buyIntro: '依《广东省公共数据管理办法》第二十四条，请说明使用目的与应用业务场景；许可将按此载明，并遵循最小授权原则。',
+  buyIntro:
+    '依《广东省公共数据管理办法》第二十四条，请说明使用目的与应用业务场景；许可将按此载明，并遵循最小授权原则。',
   signInToBuy: '登录后购买',
   cannotBuy: '当前账号不能下单（需数据需求方账号）。',
   plan: '价格方案',
@@ -38,7 +39,8 @@ export const ordersZh = {
   viewLicence: '查看许可',
   remittance: '对公转账信息',
   remittanceRef: '汇款附言（转账时必须填写）',
-  remittanceHint: '请通过对公账户向交易平台结算账户汇款，汇款附言填写上述编号；主管部门确认到账后即签发许可并交付。',
+  remittanceHint:
+    '请通过对公账户向交易平台结算账户汇款，汇款附言填写上述编号；主管部门确认到账后即签发许可并交付。',
   payNow: '前往 Stripe 付款',
   checkoutSuccess: '付款已提交，等待 Stripe 确认（通常几秒钟）。',
   checkoutCancelled: '您已离开付款页面，订单仍待付款。',
@@ -59,7 +61,8 @@ export const ordersZh = {
   receipts: '交易日志回执',
   awaiting: {
     title: '待确认的对公转账',
-    intro: '核对银行到账：金额须与订单金额一致（精确到分），并填写银行流水号；确认后签发许可并交付。',
+    intro:
+      '核对银行到账：金额须与订单金额一致（精确到分），并填写银行流水号；确认后签发许可并交付。',
     none: '没有待确认的转账。',
     received: '到账金额（元）',
     confirm: '确认到账',
@@ -67,7 +70,8 @@ export const ordersZh = {
   },
   payouts: {
     title: '收款账户（Stripe Connect）',
-    intro: '关联 Stripe Connect 账户后，买方在线支付的款项以目的地收款方式直接结算给贵单位，平台收取 {{fee}}% 服务费。',
+    intro:
+      '关联 Stripe Connect 账户后，买方在线支付的款项以目的地收款方式直接结算给贵单位，平台收取 {{fee}}% 服务费。',
     linked: '已关联账户：{{id}}',
     notLinked: '尚未关联收款账户。',
     link: '关联 / 继续完善收款账户',
@@ -85,7 +89,8 @@ export const ordersEn: Messages['orders'] = {
   none: 'No orders yet.',
   buy: 'Buy',
   buyTitle: 'Order: {{product}}',
-  buyIntro: 'Under Art. 24 of the Measures, state the purpose and the application scenario; the licence states them and grants only what they need.',
+  buyIntro:
+    'Under Art. 24 of the Measures, state the purpose and the application scenario; the licence states them and grants only what they need.',
   signInToBuy: 'Sign in to buy',
   cannotBuy: 'This account cannot place orders (a buyer account is needed).',
   plan: 'Price plan',
@@ -105,7 +110,12 @@ export const ordersEn: Messages['orders'] = {
   seller: 'Provider',
   amount: 'Amount',
   status: 'Status',
-  statuses: { awaiting_payment: 'Awaiting payment', paid: 'Paid', cancelled: 'Cancelled', refunded: 'Refunded' },
+  statuses: {
+    awaiting_payment: 'Awaiting payment',
+    paid: 'Paid',
+    cancelled: 'Cancelled',
+    refunded: 'Refunded',
+  },
   createdAt: 'Ordered',
   paidAt: 'Paid',
   seat: 'Seat',
@@ -113,7 +123,8 @@ export const ordersEn: Messages['orders'] = {
   viewLicence: 'View licence',
   remittance: 'Bank transfer',
   remittanceRef: 'Remittance reference (quote it on the transfer)',
-  remittanceHint: 'Transfer from your company account to the exchange’s settlement account quoting this reference; once the authority confirms receipt the licence is issued and delivered.',
+  remittanceHint:
+    'Transfer from your company account to the exchange’s settlement account quoting this reference; once the authority confirms receipt the licence is issued and delivered.',
   payNow: 'Pay with Stripe',
   checkoutSuccess: 'Payment submitted; waiting for Stripe’s confirmation (usually seconds).',
   checkoutCancelled: 'You left the payment page; the order is still awaiting payment.',
@@ -134,7 +145,8 @@ export const ordersEn: Messages['orders'] = {
   receipts: 'Transaction-log receipts',
   awaiting: {
     title: 'Bank transfers awaiting confirmation',
-    intro: 'Check the bank statement: the amount must match the order to the fen; enter the bank’s reference. Confirming issues the licence and starts delivery.',
+    intro:
+      'Check the bank statement: the amount must match the order to the fen; enter the bank’s reference. Confirming issues the licence and starts delivery.',
     none: 'No transfers awaiting confirmation.',
     received: 'Amount received (CNY)',
     confirm: 'Confirm receipt',
@@ -142,11 +154,13 @@ export const ordersEn: Messages['orders'] = {
   },
   payouts: {
     title: 'Payout account (Stripe Connect)',
-    intro: 'With a linked Stripe Connect account, card payments for your products reach you as destination charges; the platform keeps a {{fee}}% fee.',
+    intro:
+      'With a linked Stripe Connect account, card payments for your products reach you as destination charges; the platform keeps a {{fee}}% fee.',
     linked: 'Linked account: {{id}}',
     notLinked: 'No payout account linked yet.',
     link: 'Link / complete payout account',
-    unavailable: 'Card payment is not configured (STRIPE_SECRET_KEY); payout accounts cannot be linked.',
+    unavailable:
+      'Card payment is not configured (STRIPE_SECRET_KEY); payout accounts cannot be linked.',
   },
   links: { orders: 'Orders', awaiting: 'Transfers to confirm', payouts: 'Payout account' },
   filters: { all: 'All' },
@@ -160,7 +174,8 @@ export const ordersErrorsZh = {
   ownProduct: '不能购买本单位自己的产品。',
   soldOut: '该价格方案的席位已售罄。',
   stripeUnavailable: '在线支付未配置，请选择对公转账。',
-  stripeUnavailableRefund: '在线支付服务当前未配置，暂不能办理该订单的在线退款，请稍后重试或联系平台。',
+  stripeUnavailableRefund:
+    '在线支付服务当前未配置，暂不能办理该订单的在线退款，请稍后重试或联系平台。',
   badAmount: '请输入金额，例如 2000 或 2000.50。',
   amountMismatch: '到账金额与订单金额不一致，不能确认。',
   eventMismatch: '支付事件的模式、账户或币种与订单不符，未予处理。',
@@ -182,10 +197,12 @@ export const ordersErrorsEn: Messages['error']['orders'] = {
   ownProduct: 'You cannot buy your own organisation’s product.',
   soldOut: 'Every seat of this price plan is taken.',
   stripeUnavailable: 'Card payment is not configured; choose bank transfer.',
-  stripeUnavailableRefund: 'Card payments are not configured right now, so this card order cannot be refunded here; try again later or contact the exchange.',
+  stripeUnavailableRefund:
+    'Card payments are not configured right now, so this card order cannot be refunded here; try again later or contact the exchange.',
   badAmount: 'Enter an amount such as 2000 or 2000.50.',
   amountMismatch: 'The amount received does not match the order; not confirmed.',
-  eventMismatch: 'The payment event’s mode, account or currency does not match the order; not processed.',
+  eventMismatch:
+    'The payment event’s mode, account or currency does not match the order; not processed.',
   wrongMethod: 'This order is not paid that way.',
   cancelled: 'The order was cancelled; it cannot be paid.',
   notCancellable: 'Only an order awaiting payment can be cancelled.',
@@ -193,5 +210,6 @@ export const ordersErrorsEn: Messages['error']['orders'] = {
   notRefundable: 'Only a paid order can be refunded.',
   refundReferenceRequired: 'A bank-transfer refund needs the reference of the refund transfer.',
   badSignature: 'Invalid webhook signature.',
-  stripeRefused: 'The payment provider refused the request; try again later or contact the exchange.',
+  stripeRefused:
+    'The payment provider refused the request; try again later or contact the exchange.',
 }

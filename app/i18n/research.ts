@@ -8,7 +8,12 @@ export const researchZh = {
   status: { pending: '待答复', approved: '已同意', refused: '已拒绝' },
   overdue: '已超期',
   kind: { product: '数据产品', 'catalog-entry': '目录数据' },
-  useKind: { research: '科学研究', education: '教学', public_interest: '其他公益性活动', commercial: '商业用途（第二十六条不允许）' },
+  useKind: {
+    research: '科学研究',
+    education: '教学',
+    public_interest: '其他公益性活动',
+    commercial: '商业用途（第二十六条不允许）',
+  },
   useKindLabel: '使用性质',
   subject: '申请对象',
   owner: '数据所有方',
@@ -33,26 +38,30 @@ export const researchZh = {
   requestAccessHint: '高等院校、科研院所可为科研教学申请免费、仅限科研的使用许可（第二十六条）。',
   mine: {
     title: '我的科研公益使用申请',
-    intro: '通过共享获得的公共数据只能用于科研教育等公益性活动（第二十六条）。数据所有方须在 5 个工作日内答复。',
+    intro:
+      '通过共享获得的公共数据只能用于科研教育等公益性活动（第二十六条）。数据所有方须在 5 个工作日内答复。',
     fromMarket: '从数据产品申请',
     fromCatalog: '从公共数据目录申请',
     empty: '还没有申请。',
   },
   inbox: {
     title: '对本单位数据的科研公益使用申请',
-    intro: '按第二十六条和第二十三条，应在 5 个工作日内答复；同意时按最小授权原则核定数据项和截止时间，拒绝须说明理由和依据。',
+    intro:
+      '按第二十六条和第二十三条，应在 5 个工作日内答复；同意时按最小授权原则核定数据项和截止时间，拒绝须说明理由和依据。',
     empty: '没有申请。',
   },
   new: {
     title: '申请科研公益使用',
-    intro: '填写科研目的、项目、人员、所需数据项、期限和伦理审查文号。获批后得到免费、仅限科研、不得商用、不得转让的许可。',
+    intro:
+      '填写科研目的、项目、人员、所需数据项、期限和伦理审查文号。获批后得到免费、仅限科研、不得商用、不得转让的许可。',
     pickSubject: '请先在数据产品或目录页面点击“申请科研公益使用”。',
     useKindHint: '第二十六条：只能用于科研教育等公益性活动。',
     peopleHint: '每行一人：姓名，角色（例如：何教授，项目负责人）',
     fieldsHint: '只勾选研究确实需要的数据项（最小授权，第二十四条）。',
     noFields: '该对象未声明数据项，申请覆盖其全部内容。',
     ethicsHint: '伦理委员会或主管单位的批准文号。',
-    pledge: '提交即承诺：所获数据仅用于上述科研教育等公益性活动，不用于商业目的，不向第三方提供，并采取必要措施确保数据安全。',
+    pledge:
+      '提交即承诺：所获数据仅用于上述科研教育等公益性活动，不用于商业目的，不向第三方提供，并采取必要措施确保数据安全。',
     submit: '提交申请',
   },
   detail: {
@@ -62,14 +71,16 @@ export const researchZh = {
     decision: '答复',
     grantedFields: '核定的数据项',
     grantedUntil: '截止时间',
-    licenceTerms: '许可条件：免费；仅限科研教育公益使用；不得商用；不得再分发或转让；不得用于衍生产品。',
+    licenceTerms:
+      '许可条件：免费；仅限科研教育公益使用；不得商用；不得再分发或转让；不得用于衍生产品。',
     usageReports: '提交使用情况反馈',
     reasons: '拒绝理由',
   },
   decide: {
     title: '答复申请',
     approve: '同意',
-    approveHint: '按最小授权原则，只保留必需的数据项（可少于申请的），并核定截止时间（不晚于申请的期限）。',
+    approveHint:
+      '按最小授权原则，只保留必需的数据项（可少于申请的），并核定截止时间（不晚于申请的期限）。',
     end: '截止日期',
     approveButton: '同意并签发科研许可',
     refuse: '拒绝',
@@ -88,7 +99,8 @@ export const researchZh = {
   },
   usage: {
     title: '使用情况反馈',
-    intro: '按许可约定的周期（自许可开始日起计算）反馈数据使用情况。每期反馈在该期结束后 10 个工作日内提交。',
+    intro:
+      '按许可约定的周期（自许可开始日起计算）反馈数据使用情况。每期反馈在该期结束后 10 个工作日内提交。',
     noLicences: '没有需要反馈使用情况的许可。',
     subject: '许可对象',
     licensee: '被许可方',
@@ -108,7 +120,13 @@ export const researchZh = {
     period: '期间',
     dueAt: '提交期限',
     submittedAt: '提交时间',
-    state: { submitted: '已提交', overdue: '已逾期', due: '待提交', open: '进行中（可提前提交）', upcoming: '未开始' },
+    state: {
+      submitted: '已提交',
+      overdue: '已逾期',
+      due: '待提交',
+      open: '进行中（可提前提交）',
+      upcoming: '未开始',
+    },
     late: '逾期提交',
     formTitle: '提交使用情况反馈',
     usage: '使用情况',
@@ -126,11 +144,20 @@ export const researchZh = {
 
 export const researchEn: Messages['research'] = {
   title: 'Research access',
-  nav: { mine: 'My research requests', inbox: 'Research requests to answer', usage: 'Usage reports' },
+  nav: {
+    mine: 'My research requests',
+    inbox: 'Research requests to answer',
+    usage: 'Usage reports',
+  },
   status: { pending: 'Awaiting reply', approved: 'Approved', refused: 'Refused' },
   overdue: 'Overdue',
   kind: { product: 'Data product', 'catalog-entry': 'Catalog data' },
-  useKind: { research: 'Scientific research', education: 'Teaching', public_interest: 'Other public-interest work', commercial: 'Commercial use (not allowed by Art. 26)' },
+  useKind: {
+    research: 'Scientific research',
+    education: 'Teaching',
+    public_interest: 'Other public-interest work',
+    commercial: 'Commercial use (not allowed by Art. 26)',
+  },
   useKindLabel: 'Nature of use',
   subject: 'Requested data',
   owner: 'Data owner',
@@ -152,29 +179,35 @@ export const researchEn: Messages['research'] = {
   all: 'All',
   filter: 'Filter',
   requestAccess: 'Request research access',
-  requestAccessHint: 'Universities and research institutes may ask for a free, research-only licence for research and teaching (Art. 26).',
+  requestAccessHint:
+    'Universities and research institutes may ask for a free, research-only licence for research and teaching (Art. 26).',
   mine: {
     title: 'My research access requests',
-    intro: 'Public data obtained through sharing may be used only for research, education and other public-interest work (Art. 26). The owner replies within 5 working days.',
+    intro:
+      'Public data obtained through sharing may be used only for research, education and other public-interest work (Art. 26). The owner replies within 5 working days.',
     fromMarket: 'Request from a data product',
     fromCatalog: 'Request from the public data catalog',
     empty: 'No requests yet.',
   },
   inbox: {
     title: 'Research access requests on our data',
-    intro: 'Under Art. 26 and Art. 23 a reply is due within 5 working days. An approval sets the fields (minimal authorization) and an end date; a refusal states its reasons and legal basis.',
+    intro:
+      'Under Art. 26 and Art. 23 a reply is due within 5 working days. An approval sets the fields (minimal authorization) and an end date; a refusal states its reasons and legal basis.',
     empty: 'No requests.',
   },
   new: {
     title: 'Request research access',
-    intro: 'Give the research purpose, project, people, the fields you need, the period and the ethics approval. An approval yields a free, research-only, non-commercial, non-transferable licence.',
-    pickSubject: 'Start from a data product or catalog entry page and choose “Request research access”.',
+    intro:
+      'Give the research purpose, project, people, the fields you need, the period and the ethics approval. An approval yields a free, research-only, non-commercial, non-transferable licence.',
+    pickSubject:
+      'Start from a data product or catalog entry page and choose “Request research access”.',
     useKindHint: 'Art. 26: only for research, education and other public-interest work.',
     peopleHint: 'One per line: name, role (e.g. Prof. He, principal investigator)',
     fieldsHint: 'Tick only the fields the research needs (minimal authorization, Art. 24).',
     noFields: 'This data declares no fields; the request covers all of it.',
     ethicsHint: 'The approval number from your ethics committee or supervising body.',
-    pledge: 'By submitting you undertake to use the data only for the research and education stated, not for commercial purposes, not to pass it on, and to keep it secure.',
+    pledge:
+      'By submitting you undertake to use the data only for the research and education stated, not for commercial purposes, not to pass it on, and to keep it secure.',
     submit: 'Submit request',
   },
   detail: {
@@ -184,14 +217,16 @@ export const researchEn: Messages['research'] = {
     decision: 'Reply',
     grantedFields: 'Fields granted',
     grantedUntil: 'Valid until',
-    licenceTerms: 'Licence terms: free; research and education only; no commercial use; no redistribution or transfer; no derived products.',
+    licenceTerms:
+      'Licence terms: free; research and education only; no commercial use; no redistribution or transfer; no derived products.',
     usageReports: 'Report usage for this licence',
     reasons: 'Reasons for refusal',
   },
   decide: {
     title: 'Reply to the request',
     approve: 'Approve',
-    approveHint: 'Minimal authorization: keep only the fields needed (fewer than asked is fine) and set an end date no later than the period asked for.',
+    approveHint:
+      'Minimal authorization: keep only the fields needed (fewer than asked is fine) and set an end date no later than the period asked for.',
     end: 'End date',
     approveButton: 'Approve and issue the research licence',
     refuse: 'Refuse',
@@ -210,13 +245,19 @@ export const researchEn: Messages['research'] = {
   },
   usage: {
     title: 'Usage reports',
-    intro: 'Report how you used the data for each period your licence sets (counted from its start). Each report is due 10 working days after its period ends.',
+    intro:
+      'Report how you used the data for each period your licence sets (counted from its start). Each report is due 10 working days after its period ends.',
     noLicences: 'No licences that ask for usage reports.',
     subject: 'Licensed data',
     licensee: 'Licensee',
     licensor: 'Licensor',
     every: 'Reporting period',
-    periodKind: { none: 'No reports', monthly: 'Monthly', quarterly: 'Quarterly', yearly: 'Yearly' },
+    periodKind: {
+      none: 'No reports',
+      monthly: 'Monthly',
+      quarterly: 'Quarterly',
+      yearly: 'Yearly',
+    },
     dueCount: 'Due',
     overdueCount: 'Overdue',
     nextDue: 'Next due',
@@ -230,7 +271,13 @@ export const researchEn: Messages['research'] = {
     period: 'Period',
     dueAt: 'Due',
     submittedAt: 'Submitted',
-    state: { submitted: 'Submitted', overdue: 'Overdue', due: 'Due', open: 'In progress (may report early)', upcoming: 'Not started' },
+    state: {
+      submitted: 'Submitted',
+      overdue: 'Overdue',
+      due: 'Due',
+      open: 'In progress (may report early)',
+      upcoming: 'Not started',
+    },
     late: 'late',
     formTitle: 'Submit a usage report',
     usage: 'How the data was used',
@@ -254,7 +301,8 @@ export const researchErrorsZh = {
   peopleRequired: '至少填写一名项目人员。',
   peopleFormat: '每行填写一人：姓名，角色。',
   notResearchOrg: '只有高等院校、科研院所可以申请科研公益使用（第二十六条）。',
-  commercialPurpose: '科研公益使用不得用于商业目的：通过共享获得的公共数据只能用于科研教育等公益性活动（第二十六条）。',
+  commercialPurpose:
+    '科研公益使用不得用于商业目的：通过共享获得的公共数据只能用于科研教育等公益性活动（第二十六条）。',
   notShared: '该目录数据为不予共享，只能申请核验比对（第二十三条），不能申请使用。',
   unknownFields: '以下数据项不在该数据中：{{fields}}。',
   noFields: '请至少选择一个所需数据项（最小授权，第二十四条）。',
@@ -286,9 +334,12 @@ export const researchErrorsEn: Messages['error']['research'] = {
   fieldName: 'Malformed field name.',
   peopleRequired: 'Name at least one project member.',
   peopleFormat: 'One person per line: name, role.',
-  notResearchOrg: 'Only universities and research institutes may request research access (Art. 26).',
-  commercialPurpose: 'Research access cannot serve a commercial purpose: public data obtained this way may be used only for research, education and other public-interest work (Art. 26).',
-  notShared: 'This catalog data is not shared; only verification can be requested (Art. 23), not use.',
+  notResearchOrg:
+    'Only universities and research institutes may request research access (Art. 26).',
+  commercialPurpose:
+    'Research access cannot serve a commercial purpose: public data obtained this way may be used only for research, education and other public-interest work (Art. 26).',
+  notShared:
+    'This catalog data is not shared; only verification can be requested (Art. 23), not use.',
   unknownFields: 'These fields are not in the data: {{fields}}.',
   noFields: 'Choose at least one field you need (minimal authorization, Art. 24).',
   duplicateFields: 'A field is listed twice.',
@@ -296,7 +347,8 @@ export const researchErrorsEn: Messages['error']['research'] = {
   periodPast: 'The end date cannot be in the past.',
   periodTooLong: 'The period cannot exceed {{days}} days.',
   notOwner: 'Only the data owner or the authority may reply to this request.',
-  fieldsNotAsked: 'Fields not asked for cannot be granted: {{fields}} (minimal authorization, Art. 24).',
+  fieldsNotAsked:
+    'Fields not asked for cannot be granted: {{fields}} (minimal authorization, Art. 24).',
   noApprovedFields: 'An approval grants at least one field.',
   endPast: 'The end date must be in the future.',
   endAfterPeriod: 'The end date cannot be later than the period asked for.',

@@ -5,7 +5,8 @@ import type { Messages } from './zh'
 export const supervisionZh = {
   title: '监督评价报告',
   nav: '监督评价报告（第四十八条至第五十二条）',
-  intro: '依《广东省公共数据管理办法》第四十八条至第五十二条，按月、按年从交易日志生成各机构的编目、共享、开放、交易与违规情况报告；同一日志重新生成的报告逐字节相同。',
+  intro:
+    '依《广东省公共数据管理办法》第四十八条至第五十二条，按月、按年从交易日志生成各机构的编目、共享、开放、交易与违规情况报告；同一日志重新生成的报告逐字节相同。',
   list: '已生成的报告',
   none: '尚未生成报告。',
   kind: { monthly: '月度', yearly: '年度' },
@@ -24,7 +25,16 @@ export const supervisionZh = {
   queued: '已提交生成任务 {{jobId}}。',
   progress: '生成进度',
   noJobs: '暂无生成任务。',
-  state: { active: '进行中', waiting: '排队中', delayed: '等待中', completed: '已完成', failed: '失败', prioritized: '排队中', 'waiting-children': '等待中', unknown: '未知' },
+  state: {
+    active: '进行中',
+    waiting: '排队中',
+    delayed: '等待中',
+    completed: '已完成',
+    failed: '失败',
+    prioritized: '排队中',
+    'waiting-children': '等待中',
+    unknown: '未知',
+  },
   refresh: '刷新',
   job: '任务',
   report: '报告',
@@ -34,7 +44,12 @@ export const supervisionZh = {
   downloadPdf: '下载 PDF',
   noData: '无数据',
   noDataNote: '日志中没有以下类别的任何记录，显示为“无数据”而非零：{{groups}}。',
-  groups: { sharing: '共享申请答复（第二十三条）', research: '科研申请（第二十六条）', transactions: '交易与收入', usageReports: '使用情况报告（第四十六条）' },
+  groups: {
+    sharing: '共享申请答复（第二十三条）',
+    research: '科研申请（第二十六条）',
+    transactions: '交易与收入',
+    usageReports: '使用情况报告（第四十六条）',
+  },
   totals: '全部机构合计',
   perOrg: '各机构',
   orgReports: '该机构的单独报告',
@@ -52,8 +67,16 @@ export const supervisionZh = {
   rank: '名次',
   score: '得分',
   parts: '分项',
-  partNames: { completeness: '编目完整性', timeliness: '期限内更新', freshness: '数据时效', sharing: '共享按时答复', openData: '开放数据', violations: '违规' },
-  scoreRule: '得分 = 100 × 各比率加权平均（编目完整性 30、期限内更新 25、数据时效 20、共享按时答复 15、开放数据 10；无分母的比率不计并按剩余权重折算），每项第五十二条违规扣 5 分，最低 0 分。',
+  partNames: {
+    completeness: '编目完整性',
+    timeliness: '期限内更新',
+    freshness: '数据时效',
+    sharing: '共享按时答复',
+    openData: '开放数据',
+    violations: '违规',
+  },
+  scoreRule:
+    '得分 = 100 × 各比率加权平均（编目完整性 30、期限内更新 25、数据时效 20、共享按时答复 15、开放数据 10；无分母的比率不计并按剩余权重折算），每项第五十二条违规扣 5 分，最低 0 分。',
   notify: '通报评估结果',
   notifyHint: '向各被评估机构发送排名通知，并记入交易日志（第四十八条“通报评估结果”）。',
   notified: '已通报（日志第 {{seq}} 条）。',
@@ -92,7 +115,8 @@ export const supervisionZh = {
   },
   product: {
     title: '产品交易追踪：{{id}}',
-    intro: '该产品的订单、支付、许可、交付与退款，按时间顺序列出，均来自交易日志；每条可查看其包含证明。',
+    intro:
+      '该产品的订单、支付、许可、交付与退款，按时间顺序列出，均来自交易日志；每条可查看其包含证明。',
     follow: '追踪该产品的交易',
     lookup: '追踪产品交易',
     lookupHint: '输入产品 ID',
@@ -127,12 +151,22 @@ export const supervisionEn: Messages['supervision'] = {
   throughSeq: 'Reads the log up to entry {{seq}}',
   open: 'Open',
   generate: 'Generate or regenerate a report',
-  generateHint: 'Period YYYY-MM (monthly) or YYYY (yearly); leave the scope empty for all organisations or give an organisation id.',
+  generateHint:
+    'Period YYYY-MM (monthly) or YYYY (yearly); leave the scope empty for all organisations or give an organisation id.',
   generateSubmit: 'Queue generation',
   queued: 'Generation job {{jobId}} queued.',
   progress: 'Generation progress',
   noJobs: 'No generation jobs.',
-  state: { active: 'Running', waiting: 'Queued', delayed: 'Waiting', completed: 'Done', failed: 'Failed', prioritized: 'Queued', 'waiting-children': 'Waiting', unknown: 'Unknown' },
+  state: {
+    active: 'Running',
+    waiting: 'Queued',
+    delayed: 'Waiting',
+    completed: 'Done',
+    failed: 'Failed',
+    prioritized: 'Queued',
+    'waiting-children': 'Waiting',
+    unknown: 'Unknown',
+  },
   refresh: 'Refresh',
   job: 'Job',
   report: 'Report',
@@ -141,8 +175,14 @@ export const supervisionEn: Messages['supervision'] = {
   downloadCsv: 'Download CSV',
   downloadPdf: 'Download PDF',
   noData: 'No data',
-  noDataNote: 'The log holds no record at all of these kinds, shown as “no data” rather than zero: {{groups}}.',
-  groups: { sharing: 'sharing request replies (Art. 23)', research: 'research requests (Art. 26)', transactions: 'transactions and revenue', usageReports: 'usage reports (Art. 46)' },
+  noDataNote:
+    'The log holds no record at all of these kinds, shown as “no data” rather than zero: {{groups}}.',
+  groups: {
+    sharing: 'sharing request replies (Art. 23)',
+    research: 'research requests (Art. 26)',
+    transactions: 'transactions and revenue',
+    usageReports: 'usage reports (Art. 46)',
+  },
   totals: 'All organisations',
   perOrg: 'Per organisation',
   orgReports: 'This organisation’s own reports',
@@ -160,11 +200,19 @@ export const supervisionEn: Messages['supervision'] = {
   rank: 'Rank',
   score: 'Score',
   parts: 'Parts',
-  partNames: { completeness: 'completeness', timeliness: 'deadlines met', freshness: 'freshness', sharing: 'sharing in time', openData: 'open data', violations: 'violations' },
+  partNames: {
+    completeness: 'completeness',
+    timeliness: 'deadlines met',
+    freshness: 'freshness',
+    sharing: 'sharing in time',
+    openData: 'open data',
+    violations: 'violations',
+  },
   scoreRule:
     'Score = 100 × weighted mean of the rates (catalog completeness 30, deadlines met 25, freshness 20, sharing replies in time 15, open data 10; a rate without a denominator is left out and the other weights rescaled), minus 5 per Art. 52 violation, never below 0.',
   notify: 'Notify the evaluation',
-  notifyHint: 'Sends each evaluated organisation its rank and records it in the log (Art. 48: the results are notified).',
+  notifyHint:
+    'Sends each evaluated organisation its rank and records it in the log (Art. 48: the results are notified).',
   notified: 'Notified (log entry {{seq}}).',
   notifiedNow: 'Notified {{count}} organisations (log entry {{seq}}).',
   figures: {
@@ -201,7 +249,8 @@ export const supervisionEn: Messages['supervision'] = {
   },
   product: {
     title: 'Trades of product {{id}}',
-    intro: 'The product’s orders, payments, licences, deliveries and refunds in time order, from the transaction log; each opens with its inclusion proof.',
+    intro:
+      'The product’s orders, payments, licences, deliveries and refunds in time order, from the transaction log; each opens with its inclusion proof.',
     follow: 'Follow this product’s trades',
     lookup: 'Follow a product’s trades',
     lookupHint: 'Product id',
@@ -223,7 +272,8 @@ export const supervisionErrorsZh = {
   badPeriod: '期间应为 YYYY-MM 或 YYYY。',
   badScope: '范围应留空或填写 24 位机构 ID。',
   notYearly: '只有年度评估报告可以通报排名。',
-  pdfFont: '服务器缺少中文字体（fonts-noto-cjk，{{path}}），无法生成 PDF；请安装后重试，或下载 CSV。',
+  pdfFont:
+    '服务器缺少中文字体（fonts-noto-cjk，{{path}}），无法生成 PDF；请安装后重试，或下载 CSV。',
   badProduct: '产品 ID 应为 24 位十六进制字符。',
 }
 
@@ -232,6 +282,7 @@ export const supervisionErrorsEn: Messages['error']['supervision'] = {
   badPeriod: 'The period must be YYYY-MM or YYYY.',
   badScope: 'Leave the scope empty or give a 24-character organisation id.',
   notYearly: 'Only a yearly evaluation has a ranking to notify.',
-  pdfFont: 'The server lacks the Chinese font (fonts-noto-cjk, {{path}}) needed for the PDF; install it and retry, or download the CSV.',
+  pdfFont:
+    'The server lacks the Chinese font (fonts-noto-cjk, {{path}}) needed for the PDF; install it and retry, or download the CSV.',
   badProduct: 'A product id is 24 hexadecimal characters.',
 }

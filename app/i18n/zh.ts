@@ -153,10 +153,12 @@ export const zh = {
     review: '审定队列',
     reviewIntro: '本级公共数据主管部门审定已报送的目录项；重要数据须再经分级确认。',
     overdue: '时限与时效',
-    overdueIntro: '法规依据变化后，部门须在 15 个工作日内更新目录，主管部门须在 5 个工作日内审定（第十一条）；数据须按更新频率更新（第十六条）。',
+    overdueIntro:
+      '法规依据变化后，部门须在 15 个工作日内更新目录，主管部门须在 5 个工作日内审定（第十一条）；数据须按更新频率更新（第十六条）。',
     calendar: '工作日历',
     collection: '采集清单',
-    collectionIntro: '本部门作为法定数源部门的数据项（第十四条：一项数据有且只有一个法定数源部门）。',
+    collectionIntro:
+      '本部门作为法定数源部门的数据项（第十四条：一项数据有且只有一个法定数源部门）。',
     registry: '数源登记',
     registryIntro: '全省数据项及其法定数源部门；变更数源须经主管部门（第十四条）。',
     qualityTitle: '数据质量问题',
@@ -176,10 +178,33 @@ export const zh = {
     status: { draft: '草稿', submitted: '已报送', returned: '已退回', approved: '已审定' },
     pendingStep: { decide: '待审定', confirm_grade: '待确认重要数据分级' },
     sharingType: { unconditional: '无条件共享', conditional: '有条件共享', not_shared: '不予共享' },
-    openAttribute: { open_unconditional: '无条件开放', open_conditional: '有条件开放', not_open: '不予开放' },
-    sharingScope: { all_agencies: '全部公共管理和服务机构', same_level: '本级机构', same_region: '本行政区域', specified_agencies: '指定机构' },
-    updateFrequency: { realtime: '实时', daily: '每日', weekly: '每周', monthly: '每月', quarterly: '每季度', yearly: '每年', irregular: '不定期' },
-    dataForm: { structured: '结构化数据', unstructured: '非结构化数据', api: '接口服务', geospatial: '空间地理数据', file: '文件' },
+    openAttribute: {
+      open_unconditional: '无条件开放',
+      open_conditional: '有条件开放',
+      not_open: '不予开放',
+    },
+    sharingScope: {
+      all_agencies: '全部公共管理和服务机构',
+      same_level: '本级机构',
+      same_region: '本行政区域',
+      specified_agencies: '指定机构',
+    },
+    updateFrequency: {
+      realtime: '实时',
+      daily: '每日',
+      weekly: '每周',
+      monthly: '每月',
+      quarterly: '每季度',
+      yearly: '每年',
+      irregular: '不定期',
+    },
+    dataForm: {
+      structured: '结构化数据',
+      unstructured: '非结构化数据',
+      api: '接口服务',
+      geospatial: '空间地理数据',
+      file: '文件',
+    },
     category: {
       population: '人口',
       legal_entity: '法人和非法人组织',
@@ -199,8 +224,23 @@ export const zh = {
     },
     gradeTier: { core: '核心数据', important: '重要数据', general: '一般数据' },
     gradeGeneral: '一般数据 {{level}} 级',
-    fieldType: { string: '字符串', integer: '整数', decimal: '小数', date: '日期', datetime: '日期时间', boolean: '布尔', code: '代码', geometry: '几何', binary: '二进制' },
-    sensitivity: { none: '无', personal: '个人信息', sensitive_personal: '敏感个人信息', trade_secret: '商业秘密' },
+    fieldType: {
+      string: '字符串',
+      integer: '整数',
+      decimal: '小数',
+      date: '日期',
+      datetime: '日期时间',
+      boolean: '布尔',
+      code: '代码',
+      geometry: '几何',
+      binary: '二进制',
+    },
+    sensitivity: {
+      none: '无',
+      personal: '个人信息',
+      sensitive_personal: '敏感个人信息',
+      trade_secret: '商业秘密',
+    },
     level: { province: '省级', city: '市级', county: '县级' },
     form: {
       basics: '基本信息',
@@ -213,7 +253,8 @@ export const zh = {
       category: '类别',
       dataForm: '数据形式',
       fields: '共享内容（数据项）',
-      fieldsHint: '每行一个数据项；名称留空的行不保存。数据项编码表示本部门是该数据项的法定数源（第十四条）。',
+      fieldsHint:
+        '每行一个数据项；名称留空的行不保存。数据项编码表示本部门是该数据项的法定数源（第十四条）。',
       fieldName: '字段名',
       fieldLabelZh: '中文名',
       fieldLabelEn: '英文名',
@@ -311,11 +352,29 @@ export const zh = {
       reason: '变化说明',
       marked: '已标记，截止 {{date}}。',
     },
-    stale: { title: '数据过期（第十六条）', since: '过期自', frequency: '更新频率', recorded: '已登记数据更新。' },
+    stale: {
+      title: '数据过期（第十六条）',
+      since: '过期自',
+      frequency: '更新频率',
+      recorded: '已登记数据更新。',
+    },
     quality: {
       raise: '报告数据质量问题',
-      kind: { incorrect: '数据错误', missing: '数据缺失', inconsistent: '数据不一致', outdated: '数据过时', format: '格式问题', other: '其他' },
-      outcome: { corrected: '已更正', no_fault_found: '经核查无误', not_reproducible: '无法复现', duplicate: '重复报告', wont_fix: '不予处理' },
+      kind: {
+        incorrect: '数据错误',
+        missing: '数据缺失',
+        inconsistent: '数据不一致',
+        outdated: '数据过时',
+        format: '格式问题',
+        other: '其他',
+      },
+      outcome: {
+        corrected: '已更正',
+        no_fault_found: '经核查无误',
+        not_reproducible: '无法复现',
+        duplicate: '重复报告',
+        wont_fix: '不予处理',
+      },
       field: '涉及字段（可选）',
       description: '问题描述',
       raised: '已提交，数源部门将处理并记录结果。',
@@ -344,11 +403,13 @@ export const zh = {
     },
     cal: {
       title: '工作日历',
-      intro: '周一至周五为工作日，周末休息；法定节假日休息，调休上班日上班。所有工作日时限均按此日历计算。',
+      intro:
+        '周一至周五为工作日，周末休息；法定节假日休息，调休上班日上班。所有工作日时限均按此日历计算。',
       sample: '样例数据 — 请按国务院办公厅通知核对后发布',
       authority: '主管部门发布',
       publish: '发布年度安排',
-      publishHint: '每行一天：日期、off（休）或 work（班）、名称。例如：2027-02-08 off 春节。发布后替换该年原有安排。',
+      publishHint:
+        '每行一天：日期、off（休）或 work（班）、名称。例如：2027-02-08 off 春节。发布后替换该年原有安排。',
       year: '年份',
       schedule: '节假日与调休安排',
       note: '备注',
@@ -361,7 +422,8 @@ export const zh = {
     },
     grading: {
       title: '分级规则',
-      intro: '数据按 GB/T 43697-2024 分为核心、重要、一般三级；一般数据的子级由主管部门设定（第九条）。',
+      intro:
+        '数据按 GB/T 43697-2024 分为核心、重要、一般三级；一般数据的子级由主管部门设定（第九条）。',
       core: '不得开放，不列入目录清单。',
       important: '审定后须经主管部门再次确认分级。',
       ladder: '一般数据子级',
@@ -379,7 +441,8 @@ export const zh = {
   openData: {
     nav: '开放数据',
     title: '广东省公共数据开放平台',
-    intro: '依法开放的公共数据（第三十二、三十三条）：无条件开放的数据可直接预览和下载；有条件开放的数据在满足条件后开放。',
+    intro:
+      '依法开放的公共数据（第三十二、三十三条）：无条件开放的数据可直接预览和下载；有条件开放的数据在满足条件后开放。',
     searchLabel: '检索开放数据',
     searchPlaceholder: '关键词，如 企业登记、廣東、land use',
     search: '检索',
@@ -402,11 +465,21 @@ export const zh = {
       format: '格式',
     },
     sortLabel: '排序',
-    sort: { default: '默认（有关键词时按相关度）', relevance: '相关度', modified_desc: '最近发布', modified_asc: '最早发布', data_updated_desc: '数据最近更新' },
+    sort: {
+      default: '默认（有关键词时按相关度）',
+      relevance: '相关度',
+      modified_desc: '最近发布',
+      modified_asc: '最早发布',
+      data_updated_desc: '数据最近更新',
+    },
     page: '第 {{page}} / {{pages}} 页',
     prev: '上一页',
     next: '下一页',
-    screening: { passed: '{{count}} 个文件已通过脱敏检查', pending: '{{count}} 个文件脱敏检查中', failed: '{{count}} 个文件未通过脱敏检查' },
+    screening: {
+      passed: '{{count}} 个文件已通过脱敏检查',
+      pending: '{{count}} 个文件脱敏检查中',
+      failed: '{{count}} 个文件未通过脱敏检查',
+    },
     entry: {
       metadata: '目录信息',
       code: '目录编码',
@@ -486,7 +559,8 @@ export const zh = {
     yearly: {
       nav: '年度开放目录',
       title: '年度开放目录',
-      intro: '省公共数据主管部门编制省公共数据开放目录，确定开放重点，并实行年度动态调整（第三十四条）。',
+      intro:
+        '省公共数据主管部门编制省公共数据开放目录，确定开放重点，并实行年度动态调整（第三十四条）。',
       none: '尚未发布开放目录。',
       edition: '{{year}} 年开放目录（第 {{revision}} 版）',
       published: '发布于 {{date}}',
@@ -499,9 +573,15 @@ export const zh = {
     comments: {
       nav: '意见征集',
       title: '对公共数据开放重点提出意见',
-      intro: '确定公共数据开放重点应当听取社会公众的意见（第三十四条）。意见仅由主管部门查阅，联系方式不公开。',
+      intro:
+        '确定公共数据开放重点应当听取社会公众的意见（第三十四条）。意见仅由主管部门查阅，联系方式不公开。',
       topic: '主题',
-      topics: { priority: '开放重点', quality: '数据质量', new_data: '希望开放的数据', other: '其他' },
+      topics: {
+        priority: '开放重点',
+        quality: '数据质量',
+        new_data: '希望开放的数据',
+        other: '其他',
+      },
       year: '年度',
       body: '意见',
       name: '称呼（可选）',
@@ -551,7 +631,8 @@ export const zh = {
     review: '待复核',
     noFindings: '未发现个人信息或敏感信息。',
     kTitle: '重识别风险（k-匿名）',
-    kLine: '准标识符 {{qi}}：最小等价类 {{smallest}}（最低要求 {{minK}}）；{{records}} 条记录中有 {{below}} 条（{{share}}）位于小于 k 的等价类。',
+    kLine:
+      '准标识符 {{qi}}：最小等价类 {{smallest}}（最低要求 {{minK}}）；{{records}} 条记录中有 {{below}} 条（{{share}}）位于小于 k 的等价类。',
     offending: '不达标的组合（已泛化或哈希，不含原始值）',
     schemaIssues: '申报的数据结构',
     classes: '这些标签对应 {{n}} 个不同组合',
@@ -575,7 +656,8 @@ export const zh = {
     json: 'JSON 格式',
     settings: {
       title: '脱敏规则：各安全级别的最低 k 值',
-      intro: '对申报了准标识符的文件，扫描计算 k-匿名（最小等价类）。低于所在安全级别最低 k 值的文件不予通过（第三十二条；GB/T 37964）。修改后，之后的每次扫描都按新值判断。',
+      intro:
+        '对申报了准标识符的文件，扫描计算 k-匿名（最小等价类）。低于所在安全级别最低 k 值的文件不予通过（第三十二条；GB/T 37964）。修改后，之后的每次扫描都按新值判断。',
       default: '默认（未单独设置的级别）',
       core: '核心数据',
       important: '重要数据',
@@ -585,14 +667,16 @@ export const zh = {
     },
     desensitize: {
       title: '脱敏处理并重新检查',
-      intro: '为每一列选择脱敏方法后提交：平台按方案生成脱敏后的文件（记录输入哈希、方案和输出哈希），以它替换产品版本中的原文件，并重新检查。该版本安全级别要求的最低 k 值为 {{k}}。',
+      intro:
+        '为每一列选择脱敏方法后提交：平台按方案生成脱敏后的文件（记录输入哈希、方案和输出哈希），以它替换产品版本中的原文件，并重新检查。该版本安全级别要求的最低 k 值为 {{k}}。',
       target: '产品版本文件',
       name: '方案名称',
       sheetNote: '输出为 CSV，只含工作表“{{sheet}}”。',
       flaggedOnly: '文件较大，只列出有发现的列；其余列原样保留。',
       method: '方法',
       params: '参数',
-      paramsHint: '参数只对所选方法生效：掩码看“保留前/后”位数，泛化看粒度，假名化看算法（密钥按产品派生，不可逆）。',
+      paramsHint:
+        '参数只对所选方法生效：掩码看“保留前/后”位数，泛化看粒度，假名化看算法（密钥按产品派生，不可逆）。',
       qi: '准标识符',
       keepHead: '保留前',
       keepTail: '保留后',
@@ -605,8 +689,21 @@ export const zh = {
       output: '输出文件（SHA-256）',
       rescan: '重新检查',
       screening: '版本检查状态',
-      methods: { keep: '保留', mask: '掩码', generalize: '泛化', pseudonymize: '加密哈希假名化', suppress: '删除该列' },
-      to: { 'age-band': '年龄段', month: '年月', year: '年份', district: '区县', city: '地市', province: '省份' },
+      methods: {
+        keep: '保留',
+        mask: '掩码',
+        generalize: '泛化',
+        pseudonymize: '加密哈希假名化',
+        suppress: '删除该列',
+      },
+      to: {
+        'age-band': '年龄段',
+        month: '年月',
+        year: '年份',
+        district: '区县',
+        city: '地市',
+        province: '省份',
+      },
       job: {
         waiting: '已排队，等待处理……',
         active: '正在生成脱敏文件……',
@@ -690,7 +787,8 @@ export const zh = {
     orders: ordersErrorsZh,
     fingerprint: {
       duplicateColumn: '指纹规格中同一列出现了两次。',
-      nothingToMark: '指纹规格须至少有一列可以嵌入标记（声明了容差的数值列，或允许等价写法的日期列）。',
+      nothingToMark:
+        '指纹规格须至少有一列可以嵌入标记（声明了容差的数值列，或允许等价写法的日期列）。',
       noAnchor: '指纹规格须至少有一列始终不变（标识符、文本、类别等），用于识别行。',
     },
     search: {
@@ -722,7 +820,8 @@ export const zh = {
       tooManyComments: '提交过于频繁，请 {{seconds}} 秒后再试。',
       conditionsNotMet: '有条件开放的数据须经申请批准后下载（第三十二条）。',
       noFile: '数据文件尚未发布。',
-      notScreened: '该文件尚未通过脱敏检测（状态：{{status}}），暂不提供预览和下载（第三十二条、第四十一条）。',
+      notScreened:
+        '该文件尚未通过脱敏检测（状态：{{status}}），暂不提供预览和下载（第三十二条、第四十一条）。',
     },
     title: '出错了',
     notFound: '页面不存在',
@@ -736,8 +835,10 @@ export const zh = {
     tooManyAttempts: '登录尝试过多，请 {{seconds}} 秒后再试。',
     tooManyRegistrations: '注册请求过多，请 {{seconds}} 秒后再试。',
     weakPassword: '密码强度不足：{{reason}}。',
-    demoInProduction: '生产环境（NODE_ENV=production）不创建演示数据：请用 npm run bootstrap 创建首个账户。',
-    storageQuota: '本单位的存储配额（{{quotaGiB}} GiB）已用完：请删除草稿中的文件，或向数据主管部门申请扩容。',
+    demoInProduction:
+      '生产环境（NODE_ENV=production）不创建演示数据：请用 npm run bootstrap 创建首个账户。',
+    storageQuota:
+      '本单位的存储配额（{{quotaGiB}} GiB）已用完：请删除草稿中的文件，或向数据主管部门申请扩容。',
     csrf: '该表单来自其他站点，已拒绝。',
     uscc: { checksum: '统一社会信用代码无效（GB 32100 校验码不符）。' },
     residentId: { checksum: '居民身份证号码无效（GB 11643 校验码不符）。' },
@@ -760,7 +861,8 @@ export const zh = {
       conditionalNeedsBasis: '有条件共享须写明共享依据（第十三条）。',
       conditionalNeedsConditions: '有条件共享须写明共享条件（第十三条）。',
       notSharedNeedsLaw: '不予共享须提供法律法规依据或国家相关规定（第十三条）。',
-      art32PersonalNotOpen: '含个人信息或商业秘密的数据不予开放，除非已脱敏处理或权利人同意（第三十二条）。',
+      art32PersonalNotOpen:
+        '含个人信息或商业秘密的数据不予开放，除非已脱敏处理或权利人同意（第三十二条）。',
       openConditionsRequired: '有条件开放须写明开放条件。',
       coreNeverOpen: '核心数据不得开放或列入清单。',
       gradeLevel: '一般数据须选择已配置的子级。',
@@ -773,7 +875,8 @@ export const zh = {
       otherLevel: '目录由同级公共数据主管部门审定。',
       notPublished: '该目录项尚未审定发布。',
       alreadyMarked: '该版本的法定依据变化已标记。',
-      sourceTaken: '数据项 {{code}} 的法定数源部门已是{{ownerZh}}（一项数据只有一个法定数源部门，第十四条）。变更须报主管部门。',
+      sourceTaken:
+        '数据项 {{code}} 的法定数源部门已是{{ownerZh}}（一项数据只有一个法定数源部门，第十四条）。变更须报主管部门。',
       sourceTakenShort: '该数据项已有其他法定数源部门。',
       itemUnclaimed: '该数据项尚无数源部门。',
       sameOwner: '该部门已是数源部门。',

@@ -19,7 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: userView(user),
     ...(await orgHome(user)),
     ...(await researchHomeData(request, user)),
-    catalog: { returned: catalog.returned.length, deadlines: catalog.deadlines.length, stale: catalog.stale.length, openIssues: catalog.openIssues, links: catalogLinks(user, t) },
+    catalog: {
+      returned: catalog.returned.length,
+      deadlines: catalog.deadlines.length,
+      stale: catalog.stale.length,
+      openIssues: catalog.openIssues,
+      links: catalogLinks(user, t),
+    },
   }
 }
 
@@ -31,10 +37,30 @@ export default function AgencyHome() {
       <CatalogHomeCard
         links={catalog.links}
         stats={[
-          { label: t('catalog.dashboard.returned'), value: catalog.returned, to: '/catalog/mine', alert: true },
-          { label: t('catalog.dashboard.deadlines'), value: catalog.deadlines, to: '/catalog/mine', alert: true },
-          { label: t('catalog.dashboard.stale'), value: catalog.stale, to: '/catalog/mine', alert: true },
-          { label: t('catalog.dashboard.openIssues'), value: catalog.openIssues, to: '/catalog/quality', alert: true },
+          {
+            label: t('catalog.dashboard.returned'),
+            value: catalog.returned,
+            to: '/catalog/mine',
+            alert: true,
+          },
+          {
+            label: t('catalog.dashboard.deadlines'),
+            value: catalog.deadlines,
+            to: '/catalog/mine',
+            alert: true,
+          },
+          {
+            label: t('catalog.dashboard.stale'),
+            value: catalog.stale,
+            to: '/catalog/mine',
+            alert: true,
+          },
+          {
+            label: t('catalog.dashboard.openIssues'),
+            value: catalog.openIssues,
+            to: '/catalog/quality',
+            alert: true,
+          },
         ]}
       />
       <ResearchHomeSection />

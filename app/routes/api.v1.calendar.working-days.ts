@@ -13,8 +13,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await requireApiPermission(request)
     const q = validate(workingDaysQuery, queryObject(request), t.locale)
     const from = new Date(q.from)
-    if (q.days !== undefined) return { from: from.toISOString(), dueAt: (await addWorkingDays(from, q.days)).toISOString() }
-    return { from: from.toISOString(), workingDays: await workingDaysBetween(from, new Date(q.to!)) }
+    if (q.days !== undefined)
+      return { from: from.toISOString(), dueAt: (await addWorkingDays(from, q.days)).toISOString() }
+    return {
+      from: from.toISOString(),
+      workingDays: await workingDaysBetween(from, new Date(q.to!)),
+    }
   })
 }
 

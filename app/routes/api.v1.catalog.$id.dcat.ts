@@ -16,7 +16,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const q = validate(dcatQuery, queryObject(request), await getLocale(request))
     const record = await exportEntry(params.id ?? '', catalogAudience(viewer))
     const doc = datasetDocument(record, siteOrigin(request, getEnv().APP_ORIGIN), q.context)
-    return new Response(JSON.stringify(doc, null, 2), { headers: { 'Content-Type': 'application/ld+json; charset=utf-8' } })
+    return new Response(JSON.stringify(doc, null, 2), {
+      headers: { 'Content-Type': 'application/ld+json; charset=utf-8' },
+    })
   })
 }
 

@@ -12,7 +12,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return apiHandle(t, async () => {
     await requireApiPermission(request, 'read:catalog-entry:any')
     const code = params.code ?? ''
-    if (!DATA_ITEM_CODE.test(code)) throw new DomainError('invalid_input', 'error.catalog.dataItemCode', 400, { code: ['error.catalog.dataItemCode'] })
+    if (!DATA_ITEM_CODE.test(code))
+      throw new DomainError('invalid_input', 'error.catalog.dataItemCode', 400, {
+        code: ['error.catalog.dataItemCode'],
+      })
     const owner = await sourceOf(code)
     if (!owner) throw new DomainError('not_found', 'error.catalog.itemUnclaimed', 404)
     return owner

@@ -15,6 +15,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (request.method !== 'POST') return methodNotAllowed()
     const user = await requireApiPermission(request, 'create:catalog-entry:own-org')
     const input = await parseJson(request, dataUpdateSchema, t.locale)
-    return recordDataUpdate({ user, entryId: params.entryId ?? '', at: input.at ? new Date(input.at) : undefined, note: input.note })
+    return recordDataUpdate({
+      user,
+      entryId: params.entryId ?? '',
+      at: input.at ? new Date(input.at) : undefined,
+      note: input.note,
+    })
   })
 }

@@ -14,11 +14,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return apiHandle(t, async () => {
     if (request.method !== 'POST') return methodNotAllowed()
     const user = await requireApiPermission(request)
-    if (!user.permissions.has('create:catalog-entry:own-org') && !user.permissions.has('review:catalog-entry:any')) {
+    if (
+      !user.permissions.has('create:catalog-entry:own-org') &&
+      !user.permissions.has('review:catalog-entry:any')
+    ) {
       return apiErrorResponse(403, 'forbidden', t('error.forbidden'))
     }
     const input = await parseJson(request, markLegalBasisSchema, t.locale)
-    const result = await markLegalBasisChanged({ user, entryId: params.entryId ?? '', reason: input.reason })
-    return Response.json({ deadlineId: result.deadlineId, agencyDueAt: result.agencyDueAt.toISOString() }, { status: 201 })
+    const result = await markLegalBasisChanged({
+      user,
+      entryId: params.entryId ?? '',
+      reason: input.reason,
+    })
+    return Response.json(
+      { deadlineId: result.deadlineId, agencyDueAt: result.agencyDueAt.toISOString() },
+      { status: 201 },
+    )
   })
 }

@@ -25,7 +25,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (request.method !== 'POST') return methodNotAllowed()
     const user = await requireApiPermission(request, 'raise:quality-issue:any')
     const input = await parseJson(request, raiseQualityIssueSchema, t.locale)
-    const result = await raiseQualityIssue({ user, entryId: params.entryId ?? '', ...input, fieldName: input.fieldName || undefined })
+    const result = await raiseQualityIssue({
+      user,
+      entryId: params.entryId ?? '',
+      ...input,
+      fieldName: input.fieldName || undefined,
+    })
     return Response.json(result, { status: 201 })
   })
 }

@@ -15,6 +15,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (request.method !== 'POST') return methodNotAllowed()
     const reviewer = await requireApiPermission(request, 'review:catalog-entry:any')
     const input = await parseJson(request, reviewBodySchema, t.locale)
-    return decideEntry({ reviewer, entryId: params.entryId ?? '', decision: input.decision, reasons: input.reasons })
+    return decideEntry({
+      reviewer,
+      entryId: params.entryId ?? '',
+      decision: input.decision,
+      reasons: input.reasons,
+    })
   })
 }

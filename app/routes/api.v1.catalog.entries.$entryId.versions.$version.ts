@@ -12,7 +12,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const user = await requireApiPermission(request, 'read:catalog-entry:any')
     const { entry } = await getEntryForUser(user, params.entryId ?? '')
     const n = Number(params.version)
-    if (!Number.isInteger(n) || n < 1 || n > entry.publishedVersion) throw new DomainError('not_found', 'error.notFound', 404)
+    if (!Number.isInteger(n) || n < 1 || n > entry.publishedVersion)
+      throw new DomainError('not_found', 'error.notFound', 404)
     return getVersion(entry.id, n)
   })
 }

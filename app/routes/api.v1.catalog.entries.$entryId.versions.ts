@@ -18,7 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (query.from === undefined && query.to === undefined) return { versions }
     const from = query.from ?? Math.max(1, entry.publishedVersion - 1)
     const to = query.to ?? entry.publishedVersion
-    if (from > entry.publishedVersion || to > entry.publishedVersion || to < 1) throw new DomainError('not_found', 'error.notFound', 404)
+    if (from > entry.publishedVersion || to > entry.publishedVersion || to < 1)
+      throw new DomainError('not_found', 'error.notFound', 404)
     return { versions, diff: await diffVersions(entry.id, from, to) }
   })
 }

@@ -1,6 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { catalogListQuery } from '~/services/catalog/api-contract'
-import { createDraft, listOwnEntries, listPublishedEntries } from '~/services/catalog/entries.server'
+import {
+  createDraft,
+  listOwnEntries,
+  listPublishedEntries,
+} from '~/services/catalog/entries.server'
 import { contentSchema } from '~/services/catalog/schemas'
 import { apiHandle, apiErrorResponse, methodNotAllowed, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
@@ -13,11 +17,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const user = await requireApiPermission(request, 'read:catalog-entry:any')
     const query = validate(catalogListQuery, queryObject(request), t.locale)
     if (query.scope === 'mine') {
-      if (!user.permissions.has('create:catalog-entry:own-org')) return apiErrorResponse(403, 'forbidden', t('error.forbidden'))
+      if (!user.permissions.has('create:catalog-entry:own-org'))
+        return apiErrorResponse(403, 'forbidden', t('error.forbidden'))
       const page = await listOwnEntries(user, query)
       return { entries: page.items, nextAfter: page.nextAfter }
     }
-    const page = await listPublishedEntries({ after: query.after, limit: query.limit, orgId: query.org })
+    const page = await listPublishedEntries({
+      after: query.after,
+      limit: query.limit,
+      orgId: query.org,
+    })
     return { entries: page.items, nextAfter: page.nextAfter }
   })
 }

@@ -14,9 +14,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return handlePublicApi(request, async () => {
     const viewer = await optionalViewer(request)
     const q = validate(dcatCatalogQuery, queryObject(request), await getLocale(request))
-    const page = await exportCatalogPage({ after: q.after, limit: q.limit, audience: catalogAudience(viewer) })
+    const page = await exportCatalogPage({
+      after: q.after,
+      limit: q.limit,
+      audience: catalogAudience(viewer),
+    })
     const doc = catalogDocument(page, siteOrigin(request, getEnv().APP_ORIGIN), q.context)
-    return new Response(JSON.stringify(doc), { headers: { 'Content-Type': 'application/ld+json; charset=utf-8' } })
+    return new Response(JSON.stringify(doc), {
+      headers: { 'Content-Type': 'application/ld+json; charset=utf-8' },
+    })
   })
 }
 

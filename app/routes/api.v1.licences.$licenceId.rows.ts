@@ -13,7 +13,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
     const query = validate(rowsQuerySchema, queryObject(request), t.locale)
-    return licenceRows({ authorization: request.headers.get('Authorization'), licenceId: params.licenceId ?? '', ...query })
+    return licenceRows({
+      authorization: request.headers.get('Authorization'),
+      licenceId: params.licenceId ?? '',
+      ...query,
+    })
   })
 }
 

@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!user.permissions.has('read:order:own-org') && !user.permissions.has('read:order:any')) {
       throw new DomainError('forbidden', 'error.forbidden', 403)
     }
-    const { items, nextAfter } = await listOrders(user, validate(ordersQuery, queryObject(request), t.locale))
+    const { items, nextAfter } = await listOrders(
+      user,
+      validate(ordersQuery, queryObject(request), t.locale),
+    )
     return { orders: items.map(orderView), nextAfter }
   })
 }

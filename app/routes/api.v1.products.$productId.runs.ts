@@ -15,6 +15,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return apiHandle(t, async () => {
     const user = await requireApiPermission(request, 'run:model:own-org')
     const input = await parseJson(request, modelRunInput, t.locale)
-    return Response.json(await requestModelRun(user, params.productId ?? '', input), { status: 202 })
+    return Response.json(await requestModelRun(user, params.productId ?? '', input), {
+      status: 202,
+    })
   })
 }

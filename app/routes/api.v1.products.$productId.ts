@@ -11,7 +11,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return apiHandle(t, async () => {
     const viewer = await optionalViewer(request)
     const { product, owner, authority } = await loadVisibleProduct(viewer, params.productId ?? '')
-    return { product: productView(product), versions: await listVersions(String(product._id), owner || authority) }
+    return {
+      product: productView(product),
+      versions: await listVersions(String(product._id), owner || authority),
+    }
   })
 }
 

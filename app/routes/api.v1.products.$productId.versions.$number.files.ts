@@ -12,7 +12,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
     const user = await requireApiPermission(request, 'create:product:own-org')
-    const file = await receiveVersionFile(user, params.productId ?? '', Number(params.number), request)
+    const file = await receiveVersionFile(
+      user,
+      params.productId ?? '',
+      Number(params.number),
+      request,
+    )
     return Response.json({ file }, { status: 201 })
   })
 }

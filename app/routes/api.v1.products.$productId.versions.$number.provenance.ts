@@ -10,7 +10,12 @@ import { getT } from '~/utils/i18n.server'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
-    const doc = await provenanceDocument(await optionalViewer(request), params.productId ?? '', Number(params.number), siteOrigin(request, getEnv().APP_ORIGIN))
+    const doc = await provenanceDocument(
+      await optionalViewer(request),
+      params.productId ?? '',
+      Number(params.number),
+      siteOrigin(request, getEnv().APP_ORIGIN),
+    )
     return Response.json(doc, { headers: { 'Content-Type': 'application/json; charset=utf-8' } })
   })
 }

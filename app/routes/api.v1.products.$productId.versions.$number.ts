@@ -9,8 +9,13 @@ import { getT } from '~/utils/i18n.server'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
-    const { owner, authority } = await loadVisibleProduct(await optionalViewer(request), params.productId ?? '')
-    return versionView(await loadVisibleVersion(params.productId ?? '', Number(params.number), owner || authority))
+    const { owner, authority } = await loadVisibleProduct(
+      await optionalViewer(request),
+      params.productId ?? '',
+    )
+    return versionView(
+      await loadVisibleVersion(params.productId ?? '', Number(params.number), owner || authority),
+    )
   })
 }
 

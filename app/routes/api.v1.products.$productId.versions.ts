@@ -13,7 +13,10 @@ import { parseJson } from '~/utils/validation.server'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
-    const { product, owner, authority } = await loadVisibleProduct(await optionalViewer(request), params.productId ?? '')
+    const { product, owner, authority } = await loadVisibleProduct(
+      await optionalViewer(request),
+      params.productId ?? '',
+    )
     return { versions: await listVersions(String(product._id), owner || authority) }
   })
 }
@@ -23,6 +26,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return apiHandle(t, async () => {
     const user = await requireApiPermission(request, 'create:product:own-org')
     const input = await parseJson(request, versionDraftInput, t.locale)
-    return Response.json(await createDraftVersion(user, params.productId ?? '', input), { status: 201 })
+    return Response.json(await createDraftVersion(user, params.productId ?? '', input), {
+      status: 201,
+    })
   })
 }

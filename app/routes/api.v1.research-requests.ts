@@ -24,6 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const user = await requireApiPermission(request, 'create:research-request:own-org')
     const input = await parseJson(request, researchRequestInput, t.locale)
     const { requestId, replyDueAt, ledgerSeq } = await submitResearchRequest(user, input)
-    return Response.json({ requestId, status: 'pending', replyDueAt: replyDueAt.toISOString(), ledgerSeq }, { status: 201 })
+    return Response.json(
+      { requestId, status: 'pending', replyDueAt: replyDueAt.toISOString(), ledgerSeq },
+      { status: 201 },
+    )
   })
 }

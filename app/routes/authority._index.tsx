@@ -52,7 +52,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AuthorityHome() {
   const { t, i18n } = useTranslation()
-  const { user, pending, pendingTotal, pendingNextAfter, head, orgCounts, recent, catalog } = useLoaderData<typeof loader>()
+  const { user, pending, pendingTotal, pendingNextAfter, head, orgCounts, recent, catalog } =
+    useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   return (
@@ -73,9 +74,23 @@ export default function AuthorityHome() {
         links={catalog.links}
         stats={[
           { label: t('catalog.dashboard.queue'), value: catalog.queue, to: '/catalog/review' },
-          { label: t('catalog.dashboard.deadlines'), value: catalog.deadlines, to: '/catalog/overdue' },
-          { label: t('catalog.deadlines.overdue'), value: catalog.overdue, to: '/catalog/overdue', alert: true },
-          { label: t('catalog.dashboard.stale'), value: catalog.stale, to: '/catalog/overdue', alert: true },
+          {
+            label: t('catalog.dashboard.deadlines'),
+            value: catalog.deadlines,
+            to: '/catalog/overdue',
+          },
+          {
+            label: t('catalog.deadlines.overdue'),
+            value: catalog.overdue,
+            to: '/catalog/overdue',
+            alert: true,
+          },
+          {
+            label: t('catalog.dashboard.stale'),
+            value: catalog.stale,
+            to: '/catalog/overdue',
+            alert: true,
+          },
         ]}
       />
       <ResearchHomeSection />
@@ -108,7 +123,11 @@ export default function AuthorityHome() {
                   <td>
                     <Form method="post" className="inline-form">
                       <input type="hidden" name="orgId" value={org.id} />
-                      <input name="reason" placeholder={t('home.authority.reason')} aria-label={t('home.authority.reason')} />
+                      <input
+                        name="reason"
+                        placeholder={t('home.authority.reason')}
+                        aria-label={t('home.authority.reason')}
+                      />
                       <button type="submit" name="decision" value="approved" className="primary">
                         {t('home.authority.approve')}
                       </button>

@@ -33,9 +33,12 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function DesensitizeSettingsPage() {
   const { t } = useTranslation()
   const { grades, table } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>() as
+    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const label = (grade: string) =>
-    grade.startsWith('general-') ? t('scan.settings.general', { level: grade.slice('general-'.length) }) : t(`scan.settings.${grade}`)
+    grade.startsWith('general-')
+      ? t('scan.settings.general', { level: grade.slice('general-'.length) })
+      : t(`scan.settings.${grade}`)
   return (
     <section className="card">
       <h1>{t('scan.settings.title')}</h1>
@@ -58,9 +61,13 @@ export default function DesensitizeSettingsPage() {
               step={1}
               required={grade === 'default'}
               defaultValue={table[grade] ?? ''}
-              placeholder={grade === 'default' ? '' : t('scan.settings.useDefault', { k: table.default })}
+              placeholder={
+                grade === 'default' ? '' : t('scan.settings.useDefault', { k: table.default })
+              }
             />
-            {result?.fieldErrors?.[`k_${grade}`] ? <span className="field-error">{result.fieldErrors[`k_${grade}`]!.join(' ')}</span> : null}
+            {result?.fieldErrors?.[`k_${grade}`] ? (
+              <span className="field-error">{result.fieldErrors[`k_${grade}`]!.join(' ')}</span>
+            ) : null}
           </label>
         ))}
         <button type="submit" className="primary">

@@ -1,10 +1,19 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { formatBytes, GradeBadge, MarketNav, pick, StateBadge, useLang } from '~/components/market'
 import { inputLabels } from '~/services/products/console.server'
-import { listingDetail, reviewVersion, setScreeningByHand } from '~/services/products/listing.server'
+import {
+  listingDetail,
+  reviewVersion,
+  setScreeningByHand,
+} from '~/services/products/listing.server'
 import { marketLinks } from '~/services/products/pages.server'
 import { authorityListingActionSchema, reasonLines } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
@@ -22,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const detail = await listingDetail(user, params.versionId ?? '')
-    return { nav: marketLinks(user, t), ...detail, inputTitles: await inputLabels(detail.version.inputs) }
+    return {
+      nav: marketLinks(user, t),
+      ...detail,
+      inputTitles: await inputLabels(detail.version.inputs),
+    }
   })
 }
 
@@ -34,9 +47,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, authorityListingActionSchema, t.locale)
     if (input.intent === 'review') {
-      await reviewVersion({ reviewer: user, versionId, decision: input.decision, reasons: reasonLines(input.reasons) })
+      await reviewVersion({
+        reviewer: user,
+        versionId,
+        decision: input.decision,
+        reasons: reasonLines(input.reasons),
+      })
     } else {
-      await setScreeningByHand({ authority: user, versionId, status: input.status, note: input.note })
+      await setScreeningByHand({
+        authority: user,
+        versionId,
+        status: input.status,
+        note: input.note,
+      })
     }
     return redirect(`/authority/listings/${versionId}?done=${input.intent}`)
   } catch (error) {
@@ -48,9 +71,12 @@ export default function ListingReview() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, version, product, history, orgNames, inputTitles } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const canReview = version.state === 'submitted' && version.review.status === 'pending'
-  const canScreen = version.state === 'submitted' || (version.state === 'blocked' && version.blockedReason === 'screening_failed')
+  const canScreen =
+    version.state === 'submitted' ||
+    (version.state === 'blocked' && version.blockedReason === 'screening_failed')
   return (
     <>
       <section className="card">
@@ -59,7 +85,10 @@ export default function ListingReview() {
         </h1>
         <MarketNav links={nav} />
         <p>
-          <Link to="/authority/listings">← {t('market.reviewQueue.title')}</Link> · <Link to={`/market/${version.productId}/v/${version.number}`}>{t('market.console.provenance')}</Link>
+          <Link to="/authority/listings">← {t('market.reviewQueue.title')}</Link> ·{' '}
+          <Link to={`/market/${version.productId}/v/${version.number}`}>
+            {t('market.console.provenance')}
+          </Link>
         </p>
         <FormError message={failure?.formError} />
         <table className="details">
@@ -76,7 +105,9 @@ export default function ListingReview() {
               <th>{t('market.console.screening')}</th>
               <td>
                 {t(`market.screening.${version.screening.status}`)}
-                {version.screening.source ? ` · ${t(`market.screeningBy.${version.screening.source}`)}` : ''}
+                {version.screening.source
+                  ? ` · ${t(`market.screeningBy.${version.screening.source}`)}`
+                  : ''}
                 {version.screening.note ? ` — ${version.screening.note}` : ''}
               </td>
             </tr>
@@ -87,7 +118,8 @@ export default function ListingReview() {
             <tr>
               <th>{t('market.provenance.activity')}</th>
               <td>
-                {pick(version.activity.label, lang)} {version.activity.description ? `— ${version.activity.description}` : ''}
+                {pick(version.activity.label, lang)}{' '}
+                {version.activity.description ? `— ${version.activity.description}` : ''}
               </td>
             </tr>
             <tr>
@@ -96,7 +128,8 @@ export default function ListingReview() {
                 <ul className="reasons">
                   {version.inputs.map((i) => (
                     <li key={`${i.kind}:${i.ref}`}>
-                      {pick(inputTitles[`${i.kind}:${i.ref}`], lang)} — {i.basis ? t(`market.basis.${i.basis}`) : '—'}
+                      {pick(inputTitles[`${i.kind}:${i.ref}`], lang)} —{' '}
+                      {i.basis ? t(`market.basis.${i.basis}`) : '—'}
                     </li>
                   ))}
                 </ul>
@@ -107,7 +140,8 @@ export default function ListingReview() {
               <td>
                 {version.distributions.map((d) => (
                   <div key={d.key}>
-                    {d.fileName ?? d.endpoint} · {d.format} · {formatBytes(d.sizeBytes)} <span className="digest">{d.sha256}</span>
+                    {d.fileName ?? d.endpoint} · {d.format} · {formatBytes(d.sizeBytes)}{' '}
+                    <span className="digest">{d.sha256}</span>
                   </div>
                 ))}
               </td>
@@ -124,7 +158,11 @@ export default function ListingReview() {
               <label>
                 {t('market.reviewQueue.reasons')}
                 <span className="hint">{t('market.reviewQueue.reasonsHint')}</span>
-                <textarea name="reasons" rows={3} aria-invalid={failure?.fieldErrors?.reasons ? true : undefined} />
+                <textarea
+                  name="reasons"
+                  rows={3}
+                  aria-invalid={failure?.fieldErrors?.reasons ? true : undefined}
+                />
               </label>
               <div className="inline-form">
                 <button type="submit" name="decision" value="approved" className="primary">
@@ -171,7 +209,11 @@ export default function ListingReview() {
               <tr key={i}>
                 <td className="nowrap">{formatDateTime(h.at, lang)}</td>
                 <td>{t(`market.history.${h.step}`)}</td>
-                <td>{h.step === 'blocked' ? t(`market.rightShort.${h.outcome}`) : t(`market.historyOutcome.${h.outcome}`, { defaultValue: h.outcome })}</td>
+                <td>
+                  {h.step === 'blocked'
+                    ? t(`market.rightShort.${h.outcome}`)
+                    : t(`market.historyOutcome.${h.outcome}`, { defaultValue: h.outcome })}
+                </td>
                 <td>{h.step === 'blocked' ? '' : h.reasons.join('；')}</td>
                 <td>{h.actorOrgId ? pick(orgNames[h.actorOrgId], lang) : ''}</td>
               </tr>

@@ -24,9 +24,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return pageGuard(t, async () => {
     const search = new URL(request.url).searchParams
     const raw = search.get('filter') ?? 'review'
-    const filter: QueueFilter = (FILTERS as string[]).includes(raw) ? (raw as QueueFilter) : 'review'
-    const query = validate(cursorQuery, Object.fromEntries([...search].filter(([k]) => k === 'after' || k === 'limit')), t.locale)
-    return { nav: marketLinks(user, t), filter, ...(await listingQueue(user, { filter, ...query })) }
+    const filter: QueueFilter = (FILTERS as string[]).includes(raw)
+      ? (raw as QueueFilter)
+      : 'review'
+    const query = validate(
+      cursorQuery,
+      Object.fromEntries([...search].filter(([k]) => k === 'after' || k === 'limit')),
+      t.locale,
+    )
+    return {
+      nav: marketLinks(user, t),
+      filter,
+      ...(await listingQueue(user, { filter, ...query })),
+    }
   })
 }
 
@@ -81,7 +91,9 @@ export default function ListingQueue() {
                 </td>
                 <td>{t(`market.screening.${v.screening.status}`)}</td>
                 <td>{t(`market.review.${v.review.status}`)}</td>
-                <td className="nowrap">{v.submittedAt ? formatDateTime(v.submittedAt, lang) : '—'}</td>
+                <td className="nowrap">
+                  {v.submittedAt ? formatDateTime(v.submittedAt, lang) : '—'}
+                </td>
               </tr>
             ))}
           </tbody>

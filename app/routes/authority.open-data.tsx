@@ -23,13 +23,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'manage:open-catalog:any')
   const t = await getT(request)
   const before = new URL(request.url).searchParams.get('before') ?? undefined
-  if (before !== undefined && !isObjectId(before)) throw new Response(t('error.dcat.badCursor'), { status: 400 })
+  if (before !== undefined && !isObjectId(before))
+    throw new Response(t('error.dcat.badCursor'), { status: 400 })
   try {
-    const [editions, comments] = await Promise.all([listEditions(), listPublicComments(user, { before, limit: 20 })])
+    const [editions, comments] = await Promise.all([
+      listEditions(),
+      listPublicComments(user, { before, limit: 20 }),
+    ])
     return {
       year: new Date().getFullYear(),
       index: catalogIndexStatus(),
-      editions: editions.map((e) => ({ id: e._id, year: e.year, revision: e.revision, entryCount: e.entryCount, publishedAt: e.publishedAt.toISOString() })),
+      editions: editions.map((e) => ({
+        id: e._id,
+        year: e.year,
+        revision: e.revision,
+        entryCount: e.entryCount,
+        publishedAt: e.publishedAt.toISOString(),
+      })),
       comments: comments.items.map((c) => ({
         id: String(c._id),
         topic: c.topic,
@@ -43,7 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       nextBefore: comments.nextBefore,
     }
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
 }
@@ -53,8 +64,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const t = await getT(request)
   try {
     const form = await parseForm(request, publishEditionSchema, t.locale)
-    const published = await publishOpenCatalogEdition({ user, year: form.year, priorities: { zh: form.prioritiesZh, en: form.prioritiesEn } })
-    return { published: { year: form.year, revision: published.revision, count: published.entryCount } }
+    const published = await publishOpenCatalogEdition({
+      user,
+      year: form.year,
+      priorities: { zh: form.prioritiesZh, en: form.prioritiesEn },
+    })
+    return {
+      published: { year: form.year, revision: published.revision, count: published.entryCount },
+    }
   } catch (error) {
     return formFailure(error, t)
   }
@@ -65,7 +82,8 @@ export default function OpenDataAdmin() {
   const lang = useLang()
   const location = useLocation()
   const { year, index, editions, comments, nextBefore } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as (FormFailure & { published?: { year: number; revision: number; count: number } }) | undefined
+  const result = useActionData<typeof action>() as
+    (FormFailure & { published?: { year: number; revision: number; count: number } }) | undefined
   return (
     <>
       <section className="card">
@@ -73,10 +91,16 @@ export default function OpenDataAdmin() {
         <p className="muted">{t('openData.admin.intro')}</p>
         <p className="muted">
           {t('openData.admin.index')}:{' '}
-          {t('openData.admin.indexStatus', { documents: index.documents, loadedAt: index.loadedAt ? formatDateTime(index.loadedAt, lang) : '—', ms: index.loadMs })}
+          {t('openData.admin.indexStatus', {
+            documents: index.documents,
+            loadedAt: index.loadedAt ? formatDateTime(index.loadedAt, lang) : '—',
+            ms: index.loadMs,
+          })}
         </p>
         <h2>{t('openData.admin.publish')}</h2>
-        {result?.published ? <p className="notice">{t('openData.admin.published', result.published)}</p> : null}
+        {result?.published ? (
+          <p className="notice">{t('openData.admin.published', result.published)}</p>
+        ) : null}
         <Form method="post" className="stack">
           <FormError message={result?.formError} />
           <input type="hidden" name="intent" value="publish" />
@@ -102,8 +126,11 @@ export default function OpenDataAdmin() {
         <ul>
           {editions.map((e) => (
             <li key={e.id}>
-              <Link to={`/open/catalog/${e.year}`}>{t('openData.yearly.edition', { year: e.year, revision: e.revision })}</Link> ·{' '}
-              {t('openData.yearly.entries', { count: e.entryCount })} · {formatDateTime(e.publishedAt, lang)}
+              <Link to={`/open/catalog/${e.year}`}>
+                {t('openData.yearly.edition', { year: e.year, revision: e.revision })}
+              </Link>{' '}
+              · {t('openData.yearly.entries', { count: e.entryCount })} ·{' '}
+              {formatDateTime(e.publishedAt, lang)}
             </li>
           ))}
         </ul>
@@ -146,7 +173,9 @@ export default function OpenDataAdmin() {
         </table>
         {nextBefore ? (
           <p>
-            <Link to={`${location.pathname}?before=${nextBefore}`}>{t('openData.admin.older')} →</Link>
+            <Link to={`${location.pathname}?before=${nextBefore}`}>
+              {t('openData.admin.older')} →
+            </Link>
           </p>
         ) : null}
       </section>

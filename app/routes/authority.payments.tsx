@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Notice, Paging, pick, SortHeader, useLang } from '~/components/common'
@@ -22,7 +27,9 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'confirm:payment:any')
   const t = await getT(request)
-  return pageGuard(t, async () => awaitingTransfersData(validate(awaitingListSchema, queryObject(request), t.locale)))
+  return pageGuard(t, async () =>
+    awaitingTransfersData(validate(awaitingListSchema, queryObject(request), t.locale)),
+  )
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,7 +48,8 @@ export default function AwaitingTransfers() {
   const { t } = useTranslation()
   const lang = useLang()
   const { orders, orgNames, paging } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const [search] = useSearchParams()
   const confirmed = search.get('confirmed')
   return (
@@ -53,10 +61,16 @@ export default function AwaitingTransfers() {
       <p className="muted">{t('orders.awaiting.intro')}</p>
       {confirmed ? (
         <Notice>
-          {t('orders.awaiting.confirmed')} <Link to={`/orders/${confirmed}`}>{t('orders.order')}</Link>
+          {t('orders.awaiting.confirmed')}{' '}
+          <Link to={`/orders/${confirmed}`}>{t('orders.order')}</Link>
         </Notice>
       ) : null}
-      <FormError message={failure?.formError ?? (failure?.fieldErrors ? Object.values(failure.fieldErrors).flat().join(' ') : undefined)} />
+      <FormError
+        message={
+          failure?.formError ??
+          (failure?.fieldErrors ? Object.values(failure.fieldErrors).flat().join(' ') : undefined)
+        }
+      />
       {orders.length === 0 ? (
         <p className="muted">{t('orders.awaiting.none')}</p>
       ) : (
@@ -93,8 +107,22 @@ export default function AwaitingTransfers() {
                   <Form method="post" className="inline-form" style={{ flexWrap: 'wrap' }}>
                     <input type="hidden" name="intent" value="confirm" />
                     <input type="hidden" name="orderId" value={o.id} />
-                    <input name="amount" required inputMode="decimal" aria-label={t('orders.awaiting.received')} placeholder={t('orders.awaiting.received')} style={{ width: '9rem' }} />
-                    <input name="bankReference" required maxLength={100} aria-label={t('orders.bankReference')} placeholder={t('orders.bankReference')} style={{ width: '11rem' }} />
+                    <input
+                      name="amount"
+                      required
+                      inputMode="decimal"
+                      aria-label={t('orders.awaiting.received')}
+                      placeholder={t('orders.awaiting.received')}
+                      style={{ width: '9rem' }}
+                    />
+                    <input
+                      name="bankReference"
+                      required
+                      maxLength={100}
+                      aria-label={t('orders.bankReference')}
+                      placeholder={t('orders.bankReference')}
+                      style={{ width: '11rem' }}
+                    />
                     <button type="submit" className="primary" style={{ whiteSpace: 'nowrap' }}>
                       {t('orders.awaiting.confirm')}
                     </button>

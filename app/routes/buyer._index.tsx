@@ -8,7 +8,11 @@ import { requirePermission } from '~/utils/permissions.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:order:own-org')
-  return { user: userView(user), ...(await orgHome(user)), ...(await researchHomeData(request, user)) }
+  return {
+    user: userView(user),
+    ...(await orgHome(user)),
+    ...(await researchHomeData(request, user)),
+  }
 }
 
 export default function BuyerHome() {

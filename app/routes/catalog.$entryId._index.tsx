@@ -3,7 +3,16 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { ResearchAccessLink } from '~/components/research'
-import { CatalogNav, ContentDetails, DateTime, DiffTable, Notice, pick, StatusBadge, useLang } from '~/components/catalog'
+import {
+  CatalogNav,
+  ContentDetails,
+  DateTime,
+  DiffTable,
+  Notice,
+  pick,
+  StatusBadge,
+  useLang,
+} from '~/components/catalog'
 import { entryPageAction, entryPageData } from '~/services/catalog/entry-page.server'
 import { entryPageActionSchema } from '~/services/catalog/schemas'
 import { QUALITY_KINDS } from '~/services/catalog/vocab'
@@ -37,12 +46,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-type ActionResult = { notice?: string; intent?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+type ActionResult =
+  | { notice?: string; intent?: string; formError?: string; fieldErrors?: Record<string, string[]> }
+  | undefined
 
 export default function EntryPage() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, entry, orgNames, fullView, versions, history, issues, pendingChanges, can } = useLoaderData<typeof loader>()
+  const { nav, entry, orgNames, fullView, versions, history, issues, pendingChanges, can } =
+    useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as ActionResult
   const [search] = useSearchParams()
   const shown = fullView ? entry.content : entry.published
@@ -50,17 +62,23 @@ export default function EntryPage() {
     <>
       <section className="card">
         <h1>
-          {pick(entry.content.title, lang)} <StatusBadge status={entry.status} pendingStep={entry.pendingStep} />
+          {pick(entry.content.title, lang)}{' '}
+          <StatusBadge status={entry.status} pendingStep={entry.pendingStep} />
         </h1>
         <CatalogNav links={nav} />
         <p className="muted">
-          <span className="mono">{entry.code}</span> · {pick(orgNames[entry.orgId], lang)} · {t(`catalog.level.${entry.level}`)} {entry.regionCode}
-          {entry.publishedVersion ? ` · ${t('catalog.versionN', { n: entry.publishedVersion })}` : ''}
+          <span className="mono">{entry.code}</span> · {pick(orgNames[entry.orgId], lang)} ·{' '}
+          {t(`catalog.level.${entry.level}`)} {entry.regionCode}
+          {entry.publishedVersion
+            ? ` · ${t('catalog.versionN', { n: entry.publishedVersion })}`
+            : ''}
         </p>
         {search.has('submitted') && !result ? <Notice>{t('catalog.form.submitted')}</Notice> : null}
         {result?.notice ? <Notice>{result.notice}</Notice> : null}
         <FormError message={result?.formError} />
-        {result?.fieldErrors ? <p className="field-error">{Object.values(result.fieldErrors).flat().join(' ')}</p> : null}
+        {result?.fieldErrors ? (
+          <p className="field-error">{Object.values(result.fieldErrors).flat().join(' ')}</p>
+        ) : null}
         {entry.returnReasons.length ? (
           <div className="notice warn" role="status">
             <strong>{t('catalog.entry.returnReasons')}</strong>
@@ -71,17 +89,30 @@ export default function EntryPage() {
             </ul>
           </div>
         ) : null}
-        {entry.published && entry.published.grade.tier === 'core' ? <p className="badge bad">{t('catalog.entry.notListed')}</p> : null}
+        {entry.published && entry.published.grade.tier === 'core' ? (
+          <p className="badge bad">{t('catalog.entry.notListed')}</p>
+        ) : null}
         {entry.notSharedFiledAt ? (
           <p className="badge ok">
             {t('catalog.entry.filed')} · <DateTime iso={entry.notSharedFiledAt} />
           </p>
         ) : null}
-        {entry.staleSince ? <p className="badge bad">{t('catalog.entry.staleSince', { date: entry.staleSince.slice(0, 10) })}</p> : null}
+        {entry.staleSince ? (
+          <p className="badge bad">
+            {t('catalog.entry.staleSince', { date: entry.staleSince.slice(0, 10) })}
+          </p>
+        ) : null}
         {entry.deadline ? (
           <p className={`badge ${entry.deadline.overdue ? 'bad' : 'warn'}`}>
-            {t('catalog.entry.deadline')}: {t(`catalog.deadlines.phase.${entry.deadline.phase}`)} · {t('catalog.deadlines.dueAt')}{' '}
-            <DateTime iso={entry.deadline.phase === 'review' ? entry.deadline.reviewDueAt : entry.deadline.agencyDueAt} />
+            {t('catalog.entry.deadline')}: {t(`catalog.deadlines.phase.${entry.deadline.phase}`)} ·{' '}
+            {t('catalog.deadlines.dueAt')}{' '}
+            <DateTime
+              iso={
+                entry.deadline.phase === 'review'
+                  ? entry.deadline.reviewDueAt
+                  : entry.deadline.agencyDueAt
+              }
+            />
             {entry.deadline.overdue ? ` · ${t('catalog.deadlines.overdue')}` : ''}
           </p>
         ) : null}
@@ -112,11 +143,17 @@ export default function EntryPage() {
         </div>
       </section>
 
-      {entry.listed && entry.published?.sharingType !== 'not_shared' ? <ResearchAccessLink entry={entry.id} /> : null}
+      {entry.listed && entry.published?.sharingType !== 'not_shared' ? (
+        <ResearchAccessLink entry={entry.id} />
+      ) : null}
 
       {can.decide ? (
         <section className="card">
-          <h2>{entry.pendingStep === 'confirm_grade' ? t('catalog.decide.confirmTitle') : t('catalog.decide.title')}</h2>
+          <h2>
+            {entry.pendingStep === 'confirm_grade'
+              ? t('catalog.decide.confirmTitle')
+              : t('catalog.decide.title')}
+          </h2>
           {pendingChanges ? (
             <>
               <h3>{t('catalog.entry.diffWorking')}</h3>
@@ -131,7 +168,9 @@ export default function EntryPage() {
             </label>
             <div className="inline-form">
               <button type="submit" name="decision" value="approved" className="primary">
-                {entry.pendingStep === 'confirm_grade' ? t('catalog.decide.confirm') : t('catalog.decide.approve')}
+                {entry.pendingStep === 'confirm_grade'
+                  ? t('catalog.decide.confirm')
+                  : t('catalog.decide.approve')}
               </button>
               <button type="submit" name="decision" value="returned" className="secondary">
                 {t('catalog.decide.return')}
@@ -142,8 +181,16 @@ export default function EntryPage() {
       ) : null}
 
       <section className="card">
-        <h2>{fullView && entry.status !== 'approved' ? t('catalog.entry.working') : t('catalog.entry.published')}</h2>
-        {shown ? <ContentDetails content={shown} orgNames={orgNames} /> : <p className="muted">{t('catalog.entry.notPublished')}</p>}
+        <h2>
+          {fullView && entry.status !== 'approved'
+            ? t('catalog.entry.working')
+            : t('catalog.entry.published')}
+        </h2>
+        {shown ? (
+          <ContentDetails content={shown} orgNames={orgNames} />
+        ) : (
+          <p className="muted">{t('catalog.entry.notPublished')}</p>
+        )}
         {fullView && pendingChanges && !can.decide ? (
           <>
             <h3>{t('catalog.entry.diffWorking')}</h3>
@@ -160,7 +207,9 @@ export default function EntryPage() {
               {versions.map((v, i) => (
                 <tr key={v.version}>
                   <td>
-                    <Link to={`/catalog/${entry.id}/versions/${v.version}`}>{t('catalog.versionN', { n: v.version })}</Link>
+                    <Link to={`/catalog/${entry.id}/versions/${v.version}`}>
+                      {t('catalog.versionN', { n: v.version })}
+                    </Link>
                   </td>
                   <td>
                     <DateTime iso={v.approvedAt} />
@@ -168,7 +217,9 @@ export default function EntryPage() {
                   <td>{v.filedAt ? t('catalog.entry.filed') : ''}</td>
                   <td>
                     {versions[i + 1] ? (
-                      <Link to={`/catalog/${entry.id}/diff?from=${versions[i + 1]!.version}&to=${v.version}`}>
+                      <Link
+                        to={`/catalog/${entry.id}/diff?from=${versions[i + 1]!.version}&to=${v.version}`}
+                      >
                         {t('catalog.entry.diff')} v{versions[i + 1]!.version} → v{v.version}
                       </Link>
                     ) : null}
@@ -220,7 +271,10 @@ export default function EntryPage() {
                     <td>
                       {i.resolution ? (
                         <>
-                          <span className="badge ok">{t(`catalog.quality.outcome.${i.resolution.outcome}`)}</span> {i.resolution.note}
+                          <span className="badge ok">
+                            {t(`catalog.quality.outcome.${i.resolution.outcome}`)}
+                          </span>{' '}
+                          {i.resolution.note}
                         </>
                       ) : (
                         <span className="badge warn">{t('catalog.quality.open')}</span>

@@ -26,10 +26,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const { entry } = await getEntryForUser(user, params.entryId ?? '')
-    const fallback = { from: String(Math.max(1, entry.publishedVersion - 1)), to: String(Math.max(1, entry.publishedVersion)) }
+    const fallback = {
+      from: String(Math.max(1, entry.publishedVersion - 1)),
+      to: String(Math.max(1, entry.publishedVersion)),
+    }
     const { from, to } = validate(diffQuery, { ...fallback, ...queryObject(request) }, t.locale)
-    if (from > entry.publishedVersion || to > entry.publishedVersion) throw new DomainError('not_found', 'error.notFound', 404)
-    return { nav: catalogLinks(user, t), entry: { id: entry.id, code: entry.code, publishedVersion: entry.publishedVersion }, diff: await diffVersions(entry.id, from, to) }
+    if (from > entry.publishedVersion || to > entry.publishedVersion)
+      throw new DomainError('not_found', 'error.notFound', 404)
+    return {
+      nav: catalogLinks(user, t),
+      entry: { id: entry.id, code: entry.code, publishedVersion: entry.publishedVersion },
+      diff: await diffVersions(entry.id, from, to),
+    }
   })
 }
 

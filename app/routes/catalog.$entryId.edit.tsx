@@ -1,7 +1,14 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { CatalogNav, contentToFormValues, EntryForm, Notice, StatusBadge, type FormValues } from '~/components/catalog'
+import {
+  CatalogNav,
+  contentToFormValues,
+  EntryForm,
+  Notice,
+  StatusBadge,
+  type FormValues,
+} from '~/components/catalog'
 import { entryFormAction, entryFormData } from '~/services/catalog/entry-form.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
@@ -27,7 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function EditEntry() {
   const { t } = useTranslation()
   const data = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
+  const result = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
   const entry = data.entry!
   return (
     <section className="card">

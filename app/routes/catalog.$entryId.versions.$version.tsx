@@ -20,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return pageGuard(t, async () => {
     const { entry } = await getEntryForUser(user, params.entryId ?? '')
     const n = Number(params.version)
-    if (!Number.isInteger(n) || n < 1 || n > entry.publishedVersion) throw new DomainError('not_found', 'error.notFound', 404)
+    if (!Number.isInteger(n) || n < 1 || n > entry.publishedVersion)
+      throw new DomainError('not_found', 'error.notFound', 404)
     const version = await getVersion(entry.id, n)
     const d = version.content.departments
     return {
@@ -51,7 +52,9 @@ export default function VersionPage() {
           <>
             {' '}
             ·{' '}
-            <Link to={`/catalog/${entry.id}/diff?from=${version.version}&to=${entry.publishedVersion}`}>
+            <Link
+              to={`/catalog/${entry.id}/diff?from=${version.version}&to=${entry.publishedVersion}`}
+            >
               {t('catalog.entry.diff')} v{version.version} → v{entry.publishedVersion}
             </Link>
           </>

@@ -18,7 +18,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'manage:calendar:any')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ nav: catalogLinks(user, t), years: await listCalendarYears() }))
+  return pageGuard(t, async () => ({
+    nav: catalogLinks(user, t),
+    years: await listCalendarYears(),
+  }))
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,21 +32,39 @@ export async function action({ request }: ActionFunctionArgs) {
     const form = await readForm(request, calendarYearSchema, t.locale)
     values = form.values
     const input = form.parse()
-    const result = await publishYearSchedule({ year: input.year, text: input.schedule, note: input.note, user })
-    return { notice: t('catalog.cal.published', result), formError: undefined, fieldErrors: undefined, values: undefined }
+    const result = await publishYearSchedule({
+      year: input.year,
+      text: input.schedule,
+      note: input.note,
+      user,
+    })
+    return {
+      notice: t('catalog.cal.published', result),
+      formError: undefined,
+      fieldErrors: undefined,
+      values: undefined,
+    }
   } catch (error) {
     return failureWithValues(error, t, values)
   }
 }
 
-type Result = { notice?: string; formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+type Result =
+  | {
+      notice?: string
+      formError?: string
+      fieldErrors?: Record<string, string[]>
+      values?: Record<string, unknown>
+    }
+  | undefined
 
 export default function CalendarPage() {
   const { t } = useTranslation()
   const { nav, years } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as Result
   const nextYear = (years.at(-1)?.year ?? new Date().getFullYear()) + 1
-  const value = (k: string, d: string) => (typeof result?.values?.[k] === 'string' ? (result.values[k] as string) : d)
+  const value = (k: string, d: string) =>
+    typeof result?.values?.[k] === 'string' ? (result.values[k] as string) : d
   return (
     <>
       <section className="card">
@@ -57,7 +78,11 @@ export default function CalendarPage() {
         <section className="card" key={y.year}>
           <h2>
             {y.year}{' '}
-            {y.source === 'sample' ? <span className="badge warn">{t('catalog.cal.sample')}</span> : <span className="badge ok">{t('catalog.cal.authority')}</span>}
+            {y.source === 'sample' ? (
+              <span className="badge warn">{t('catalog.cal.sample')}</span>
+            ) : (
+              <span className="badge ok">{t('catalog.cal.authority')}</span>
+            )}
           </h2>
           <p className="muted">
             <DateTime iso={y.updatedAt} /> {y.note}
@@ -67,7 +92,13 @@ export default function CalendarPage() {
               {y.days.map((d) => (
                 <tr key={d.date}>
                   <td className="mono">{d.date}</td>
-                  <td>{d.kind === 'off' ? <span className="badge">{t('catalog.cal.off')}</span> : <span className="badge warn">{t('catalog.cal.work')}</span>}</td>
+                  <td>
+                    {d.kind === 'off' ? (
+                      <span className="badge">{t('catalog.cal.off')}</span>
+                    ) : (
+                      <span className="badge warn">{t('catalog.cal.work')}</span>
+                    )}
+                  </td>
                   <td>{d.name}</td>
                 </tr>
               ))}
@@ -82,12 +113,28 @@ export default function CalendarPage() {
           <FormError message={result?.formError} />
           <label>
             {t('catalog.cal.year')}
-            <input name="year" type="number" min={2000} max={2100} defaultValue={value('year', String(nextYear))} required />
+            <input
+              name="year"
+              type="number"
+              min={2000}
+              max={2100}
+              defaultValue={value('year', String(nextYear))}
+              required
+            />
           </label>
           <label>
             {t('catalog.cal.schedule')}
-            <textarea name="schedule" rows={12} defaultValue={value('schedule', '')} className="mono" required aria-invalid={result?.fieldErrors?.schedule ? true : undefined} />
-            {result?.fieldErrors?.schedule ? <p className="field-error">{result.fieldErrors.schedule.join(' ')}</p> : null}
+            <textarea
+              name="schedule"
+              rows={12}
+              defaultValue={value('schedule', '')}
+              className="mono"
+              required
+              aria-invalid={result?.fieldErrors?.schedule ? true : undefined}
+            />
+            {result?.fieldErrors?.schedule ? (
+              <p className="field-error">{result.fieldErrors.schedule.join(' ')}</p>
+            ) : null}
           </label>
           <label>
             {t('catalog.cal.note')}

@@ -24,8 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:catalog-entry:own-org')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const after = codeCursor.safeParse({ after: new URL(request.url).searchParams.get('after') ?? undefined })
-    const page = await listCollection(user.org?.id ?? '', { after: after.success ? after.data.after : undefined, limit: 50 })
+    const after = codeCursor.safeParse({
+      after: new URL(request.url).searchParams.get('after') ?? undefined,
+    })
+    const page = await listCollection(user.org?.id ?? '', {
+      after: after.success ? after.data.after : undefined,
+      limit: 50,
+    })
     return { nav: catalogLinks(user, t), ...page }
   })
 }
@@ -46,7 +51,8 @@ export default function CollectionList() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, items, nextAfter } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>() as
+    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   return (
     <>
       <section className="card">
@@ -73,7 +79,11 @@ export default function CollectionList() {
                   <td>
                     <DateTime iso={i.claimedAt} />
                   </td>
-                  <td>{i.entryId ? <Link to={`/catalog/${i.entryId}`}>{t('catalog.view')}</Link> : null}</td>
+                  <td>
+                    {i.entryId ? (
+                      <Link to={`/catalog/${i.entryId}`}>{t('catalog.view')}</Link>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -88,8 +98,15 @@ export default function CollectionList() {
           <FormError message={result?.formError} />
           <label>
             {t('catalog.source.code')}
-            <input name="code" required placeholder="DI-P-0003" pattern="[A-Z]{2}-[A-Z0-9]{1,6}-[0-9]{4,6}" />
-            {result?.fieldErrors?.code ? <p className="field-error">{result.fieldErrors.code.join(' ')}</p> : null}
+            <input
+              name="code"
+              required
+              placeholder="DI-P-0003"
+              pattern="[A-Z]{2}-[A-Z0-9]{1,6}-[0-9]{4,6}"
+            />
+            {result?.fieldErrors?.code ? (
+              <p className="field-error">{result.fieldErrors.code.join(' ')}</p>
+            ) : null}
           </label>
           <label>
             {t('catalog.form.fieldLabelZh')}

@@ -38,7 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function GradingPage() {
   const { t } = useTranslation()
   const { nav, ladder } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>() as
+    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   return (
     <section className="card">
       <h1>{t('catalog.grading.title')}</h1>
@@ -70,8 +71,15 @@ export default function GradingPage() {
         <label>
           {t('catalog.grading.ladder')}
           <span className="hint">{t('catalog.grading.hint')}</span>
-          <textarea name="ladder" rows={6} className="mono" defaultValue={ladder.map((l) => `${l.level} | ${l.zh} | ${l.en}`).join('\n')} />
-          {result?.fieldErrors?.ladder ? <p className="field-error">{result.fieldErrors.ladder.join(' ')}</p> : null}
+          <textarea
+            name="ladder"
+            rows={6}
+            className="mono"
+            defaultValue={ladder.map((l) => `${l.level} | ${l.zh} | ${l.en}`).join('\n')}
+          />
+          {result?.fieldErrors?.ladder ? (
+            <p className="field-error">{result.fieldErrors.ladder.join(' ')}</p>
+          ) : null}
         </label>
         <button type="submit" className="primary">
           {t('common.save')}

@@ -1,7 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { CatalogNav, DateTime, gradeLabel, Pager, pick, StatusBadge, useLang } from '~/components/catalog'
+import {
+  CatalogNav,
+  DateTime,
+  gradeLabel,
+  Pager,
+  pick,
+  StatusBadge,
+  useLang,
+} from '~/components/catalog'
 import { DeadlineTable, StaleTable } from '~/components/catalog-dashboard'
 import { agencyCatalogDashboard } from '~/services/catalog/dashboards.server'
 import { listOwnEntries } from '~/services/catalog/entries.server'
@@ -20,7 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const cursor = cursorOf(request, t)
-    const [page, dashboard] = await Promise.all([listOwnEntries(user, cursor), agencyCatalogDashboard(user)])
+    const [page, dashboard] = await Promise.all([
+      listOwnEntries(user, cursor),
+      agencyCatalogDashboard(user),
+    ])
     return { nav: catalogLinks(user, t), ...page, ...dashboard }
   })
 }
@@ -28,7 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function CatalogMine() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, items, nextAfter, returned, deadlines, stale, openIssues } = useLoaderData<typeof loader>()
+  const { nav, items, nextAfter, returned, deadlines, stale, openIssues } =
+    useLoaderData<typeof loader>()
   return (
     <>
       <section className="card">
@@ -62,7 +74,8 @@ export default function CatalogMine() {
           <ul>
             {returned.map((e) => (
               <li key={e.id}>
-                <Link to={`/catalog/${e.id}/edit`}>{pick(e.content.title, lang)}</Link> — {t('catalog.entry.returnReasons')}:
+                <Link to={`/catalog/${e.id}/edit`}>{pick(e.content.title, lang)}</Link> —{' '}
+                {t('catalog.entry.returnReasons')}:
                 <ul className="reasons">
                   {e.returnReasons.map((r, i) => (
                     <li key={i}>{r}</li>
@@ -110,8 +123,12 @@ export default function CatalogMine() {
                   </td>
                   <td>
                     <StatusBadge status={e.status} pendingStep={e.pendingStep} />
-                    {e.staleSince ? <span className="badge bad">{t('catalog.stale.title')}</span> : null}
-                    {e.deadline?.overdue ? <span className="badge bad">{t('catalog.deadlines.overdue')}</span> : null}
+                    {e.staleSince ? (
+                      <span className="badge bad">{t('catalog.stale.title')}</span>
+                    ) : null}
+                    {e.deadline?.overdue ? (
+                      <span className="badge bad">{t('catalog.deadlines.overdue')}</span>
+                    ) : null}
                   </td>
                   <td>{t(`catalog.sharingType.${e.content.sharingType}`)}</td>
                   <td>{gradeLabel(t, e.content.grade)}</td>

@@ -26,7 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewEntry() {
   const { t } = useTranslation()
   const data = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
+  const result = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
   return (
     <section className="card">
       <h1>{t('catalog.newEntry')}</h1>

@@ -17,7 +17,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review:catalog-entry:any')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ nav: catalogLinks(user, t), ...(await authorityCatalogDashboard(user)) }))
+  return pageGuard(t, async () => ({
+    nav: catalogLinks(user, t),
+    ...(await authorityCatalogDashboard(user)),
+  }))
 }
 
 export default function OverdueDashboard() {
@@ -53,11 +56,19 @@ export default function OverdueDashboard() {
       </section>
       <section className="card">
         <h2>{t('catalog.deadlines.title')}</h2>
-        {deadlines.length ? <DeadlineTable rows={[...overdue, ...deadlines.filter((d) => !d.overdue)]} showOrg /> : <p className="muted">{t('catalog.none')}</p>}
+        {deadlines.length ? (
+          <DeadlineTable rows={[...overdue, ...deadlines.filter((d) => !d.overdue)]} showOrg />
+        ) : (
+          <p className="muted">{t('catalog.none')}</p>
+        )}
       </section>
       <section className="card">
         <h2>{t('catalog.stale.title')}</h2>
-        {stale.length ? <StaleTable rows={stale} showOrg /> : <p className="muted">{t('catalog.none')}</p>}
+        {stale.length ? (
+          <StaleTable rows={stale} showOrg />
+        ) : (
+          <p className="muted">{t('catalog.none')}</p>
+        )}
       </section>
     </>
   )

@@ -26,10 +26,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const orgId = user.org?.id ?? ''
     const canResolve = user.permissions.has('resolve:quality-issue:own-org')
     const [toResolve, raised] = await Promise.all([
-      canResolve ? listQualityIssues({ orgId }, cursor) : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
+      canResolve
+        ? listQualityIssues({ orgId }, cursor)
+        : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
       listQualityIssues({ raisedByOrgId: orgId }, { limit: 50 }),
     ])
-    return { nav: catalogLinks(user, t), canResolve, toResolve, raised, orgNames: { ...toResolve.orgNames, ...raised.orgNames } }
+    return {
+      nav: catalogLinks(user, t),
+      canResolve,
+      toResolve,
+      raised,
+      orgNames: { ...toResolve.orgNames, ...raised.orgNames },
+    }
   })
 }
 
@@ -49,7 +57,8 @@ export default function QualityIssues() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, canResolve, toResolve, raised, orgNames } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { notice?: string; formError?: string } | undefined
+  const result = useActionData<typeof action>() as
+    { notice?: string; formError?: string } | undefined
   return (
     <>
       <section className="card">
@@ -83,14 +92,18 @@ export default function QualityIssues() {
                       <div className="muted">{pick(orgNames[i.raisedByOrgId ?? ''], lang)}</div>
                     </td>
                     <td>
-                      <Link to={`/catalog/${i.entryId}`}>{t('catalog.view')}</Link> <span className="mono">{i.fieldName}</span>
+                      <Link to={`/catalog/${i.entryId}`}>{t('catalog.view')}</Link>{' '}
+                      <span className="mono">{i.fieldName}</span>
                     </td>
                     <td>{t(`catalog.quality.kind.${i.kind}`)}</td>
                     <td>{i.description}</td>
                     <td>
                       {i.resolution ? (
                         <>
-                          <span className="badge ok">{t(`catalog.quality.outcome.${i.resolution.outcome}`)}</span> {i.resolution.note}
+                          <span className="badge ok">
+                            {t(`catalog.quality.outcome.${i.resolution.outcome}`)}
+                          </span>{' '}
+                          {i.resolution.note}
                         </>
                       ) : (
                         <Form method="post" className="stack">
@@ -102,7 +115,13 @@ export default function QualityIssues() {
                               </option>
                             ))}
                           </select>
-                          <input name="note" placeholder={t('catalog.quality.note')} aria-label={t('catalog.quality.note')} required minLength={2} />
+                          <input
+                            name="note"
+                            placeholder={t('catalog.quality.note')}
+                            aria-label={t('catalog.quality.note')}
+                            required
+                            minLength={2}
+                          />
                           <button type="submit" className="secondary">
                             {t('catalog.quality.resolve')}
                           </button>
@@ -134,7 +153,11 @@ export default function QualityIssues() {
                   </td>
                   <td>{t(`catalog.quality.kind.${i.kind}`)}</td>
                   <td>{i.description}</td>
-                  <td>{i.resolution ? t(`catalog.quality.outcome.${i.resolution.outcome}`) : t('catalog.quality.open')}</td>
+                  <td>
+                    {i.resolution
+                      ? t(`catalog.quality.outcome.${i.resolution.outcome}`)
+                      : t('catalog.quality.open')}
+                  </td>
                 </tr>
               ))}
             </tbody>

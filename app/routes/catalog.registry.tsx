@@ -24,8 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'manage:source-registry:any')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const after = codeCursor.safeParse({ after: new URL(request.url).searchParams.get('after') ?? undefined })
-    const page = await listRegistry({ after: after.success ? after.data.after : undefined, limit: 50 })
+    const after = codeCursor.safeParse({
+      after: new URL(request.url).searchParams.get('after') ?? undefined,
+    })
+    const page = await listRegistry({
+      after: after.success ? after.data.after : undefined,
+      limit: 50,
+    })
     return { nav: catalogLinks(user, t), agencies: await listAgencies(), ...page }
   })
 }
@@ -46,7 +51,8 @@ export default function Registry() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, items, nextAfter, agencies } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>() as
+    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   return (
     <section className="card">
       <h1>{t('catalog.registry')}</h1>
@@ -74,7 +80,12 @@ export default function Registry() {
                 <td>{pick(i.name, lang)}</td>
                 <td>
                   {pick(i.orgName, lang)}
-                  {i.transfers ? <span className="muted"> ({t('catalog.source.transfers')}: {i.transfers})</span> : null}
+                  {i.transfers ? (
+                    <span className="muted">
+                      {' '}
+                      ({t('catalog.source.transfers')}: {i.transfers})
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <DateTime iso={i.claimedAt} />
@@ -94,7 +105,13 @@ export default function Registry() {
                           </option>
                         ))}
                     </select>
-                    <input name="reason" placeholder={t('catalog.source.reason')} aria-label={t('catalog.source.reason')} required minLength={4} />
+                    <input
+                      name="reason"
+                      placeholder={t('catalog.source.reason')}
+                      aria-label={t('catalog.source.reason')}
+                      required
+                      minLength={4}
+                    />
                     <button type="submit" className="secondary">
                       {t('catalog.source.transfer')}
                     </button>

@@ -1,7 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { CatalogNav, DateTime, gradeLabel, Pager, pick, StatusBadge, useLang } from '~/components/catalog'
+import {
+  CatalogNav,
+  DateTime,
+  gradeLabel,
+  Pager,
+  pick,
+  StatusBadge,
+  useLang,
+} from '~/components/catalog'
 import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import { listReviewQueue } from '~/services/catalog/review.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -15,7 +23,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review:catalog-entry:any')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ nav: catalogLinks(user, t), ...(await listReviewQueue(user, cursorOf(request, t))) }))
+  return pageGuard(t, async () => ({
+    nav: catalogLinks(user, t),
+    ...(await listReviewQueue(user, cursorOf(request, t))),
+  }))
 }
 
 export default function ReviewQueue() {

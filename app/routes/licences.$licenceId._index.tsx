@@ -27,7 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     return await licencePage(user, params.licenceId ?? '')
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
 }
@@ -66,34 +67,61 @@ export default function LicencePage() {
           {t('licences.pageTitle')} · {pick(p.subject, lang)}
         </h1>
         <p>
-          <span className={`badge${p.standing === 'active' ? ' ok' : ' bad'}`}>{t(`licences.standing.${p.standing}`)}</span>{' '}
+          <span className={`badge${p.standing === 'active' ? ' ok' : ' bad'}`}>
+            {t(`licences.standing.${p.standing}`)}
+          </span>{' '}
           <span className="muted">{t(`licences.side.${p.side}`)}</span>
         </p>
         <h2>{t('licences.termsTitle')}</h2>
         <ul className="terms">
-          <li>{t('licences.who', { licensee: pick(p.licensee, lang), licensor: pick(p.licensor, lang), subject: pick(p.subject, lang) })}</li>
+          <li>
+            {t('licences.who', {
+              licensee: pick(p.licensee, lang),
+              licensor: pick(p.licensor, lang),
+              subject: pick(p.subject, lang),
+            })}
+          </li>
           <li>{t('licences.purpose', { purpose: l.purpose })}</li>
           <li>{t('licences.scenario', { scenario: l.scenario })}</li>
-          <li>{l.permittedFields.length ? t('licences.fieldsSome', { fields: l.permittedFields.join(', ') }) : t('licences.fieldsAll')}</li>
+          <li>
+            {l.permittedFields.length
+              ? t('licences.fieldsSome', { fields: l.permittedFields.join(', ') })
+              : t('licences.fieldsAll')}
+          </li>
           <li>{t('licences.period', { start: date(l.start), end: date(l.end) })}</li>
           <li>{t('licences.deliveryMode', { mode: t(`licences.mode.${l.deliveryMode}`) })}</li>
           <li>{t(l.derivationAllowed ? 'licences.derivationYes' : 'licences.derivationNo')}</li>
           <li>
-            <strong>{t(l.redistribution ? 'licences.redistributionYes' : 'licences.redistributionNo')}</strong>
+            <strong>
+              {t(l.redistribution ? 'licences.redistributionYes' : 'licences.redistributionNo')}
+            </strong>
           </li>
-          {l.researchOnly ? <li>{t('licences.researchOnly')}</li> : !l.commercialUse ? <li>{t('licences.commercialNo')}</li> : null}
-          <li>{l.usageReport === 'none' ? t('licences.usageReportNone') : t('licences.usageReport', { period: t(`licences.reportPeriod.${l.usageReport}`) })}</li>
+          {l.researchOnly ? (
+            <li>{t('licences.researchOnly')}</li>
+          ) : !l.commercialUse ? (
+            <li>{t('licences.commercialNo')}</li>
+          ) : null}
+          <li>
+            {l.usageReport === 'none'
+              ? t('licences.usageReportNone')
+              : t('licences.usageReport', { period: t(`licences.reportPeriod.${l.usageReport}`) })}
+          </li>
           {usesFiles ? <li>{t('licences.fingerprintNotice')}</li> : null}
         </ul>
         <p className="muted">
-          {t('licences.source', { source: t(`licences.sourceKind.${l.source}`), ref: l.sourceRef })} ·{' '}
-          <a href={`/licences/${p.id}/odrl.json`}>{t('licences.odrl')}</a>
+          {t('licences.source', { source: t(`licences.sourceKind.${l.source}`), ref: l.sourceRef })}{' '}
+          · <a href={`/licences/${p.id}/odrl.json`}>{t('licences.odrl')}</a>
         </p>
         <LedgerReceipt seq={p.issuedSeq} />
         {p.events.length ? (
           <p className="muted">
             {t('licences.events')}:{' '}
-            {p.events.map((e) => `${t(`licences.eventKind.${e.kind}`)} ${date(e.at)}${e.reason && e.kind === 'revoked' ? ` (${e.reason})` : ''}`).join(' · ')}
+            {p.events
+              .map(
+                (e) =>
+                  `${t(`licences.eventKind.${e.kind}`)} ${date(e.at)}${e.reason && e.kind === 'revoked' ? ` (${e.reason})` : ''}`,
+              )
+              .join(' · ')}
           </p>
         ) : null}
       </section>
@@ -105,7 +133,8 @@ export default function LicencePage() {
           <div key={d.id} className="delivery">
             <h3>
               {t(`licences.kind.${d.kind}`)}
-              {d.fileName ? ` · ${d.fileName}` : ''} <span className="badge">{t(`licences.status.${d.status}`)}</span>
+              {d.fileName ? ` · ${d.fileName}` : ''}{' '}
+              <span className="badge">{t(`licences.status.${d.status}`)}</span>
             </h3>
             {d.kind === 'model_run' ? <p>{t('licences.modelRunNote')}</p> : null}
             {d.kind === 'offline' ? <p>{t('licences.offlineNote')}</p> : null}
@@ -115,20 +144,34 @@ export default function LicencePage() {
                 {d.fingerprinted ? (
                   <p>{t('licences.fingerprinted', { marks: d.marks ?? 0, rows: d.rows ?? 0 })}</p>
                 ) : d.fingerprintNote ? (
-                  <p>{t(`licences.notFingerprinted.${d.fingerprintNote}`, { defaultValue: d.fingerprintNote })}</p>
+                  <p>
+                    {t(`licences.notFingerprinted.${d.fingerprintNote}`, {
+                      defaultValue: d.fingerprintNote,
+                    })}
+                  </p>
                 ) : null}
                 {d.tolerance.length ? (
                   <>
                     <p className="muted">{t('licences.toleranceTitle')}</p>
                     <ul>
                       {d.tolerance.map((c) => (
-                        <li key={c.name}>{t(`licences.tolerance.${c.change}`, { name: c.name, delta: c.delta })}</li>
+                        <li key={c.name}>
+                          {t(`licences.tolerance.${c.change}`, { name: c.name, delta: c.delta })}
+                        </li>
                       ))}
                     </ul>
                   </>
                 ) : null}
-                {d.fields.length ? <p className="muted">{t('licences.fieldsDelivered', { fields: d.fields.join(', ') })}</p> : null}
-                {d.droppedFields.length ? <p className="muted">{t('licences.fieldsDropped', { fields: d.droppedFields.join(', ') })}</p> : null}
+                {d.fields.length ? (
+                  <p className="muted">
+                    {t('licences.fieldsDelivered', { fields: d.fields.join(', ') })}
+                  </p>
+                ) : null}
+                {d.droppedFields.length ? (
+                  <p className="muted">
+                    {t('licences.fieldsDropped', { fields: d.droppedFields.join(', ') })}
+                  </p>
+                ) : null}
                 {d.sha256 ? (
                   <p className="muted mono">
                     SHA-256 {d.sha256} · {formatBytes(d.sizeBytes ?? null)}
@@ -139,9 +182,14 @@ export default function LicencePage() {
                     <a className="button primary" href={d.link.href} download>
                       {t('licences.download')}
                     </a>{' '}
-                    <span className="muted">{t('licences.linkExpires', { at: date(d.link.expiresAt) })}</span>
+                    <span className="muted">
+                      {t('licences.linkExpires', { at: date(d.link.expiresAt) })}
+                    </span>
                   </p>
-                ) : p.side === 'licensee' && d.kind !== 'api' && d.status === 'completed' && p.standing !== 'active' ? (
+                ) : p.side === 'licensee' &&
+                  d.kind !== 'api' &&
+                  d.status === 'completed' &&
+                  p.standing !== 'active' ? (
                   <p className="error">{t('licences.noLink')}</p>
                 ) : null}
               </>
@@ -154,8 +202,17 @@ export default function LicencePage() {
       {p.api ? (
         <section className="card">
           <h2>{t('licences.apiTitle')}</h2>
-          <p className="mono">{t('licences.apiEndpoint', { path: `/api/v1/licences/${p.id}/rows?offset=0&limit=100` })}</p>
-          <p>{t('licences.apiQuota', { used: p.api.used, quota: p.api.quota ?? t('licences.apiUnlimited') })}</p>
+          <p className="mono">
+            {t('licences.apiEndpoint', {
+              path: `/api/v1/licences/${p.id}/rows?offset=0&limit=100`,
+            })}
+          </p>
+          <p>
+            {t('licences.apiQuota', {
+              used: p.api.used,
+              quota: p.api.quota ?? t('licences.apiUnlimited'),
+            })}
+          </p>
           {result && 'newKey' in result && result.newKey ? (
             <div className="notice" role="status">
               <p>{t('licences.apiKeyShown')}</p>
@@ -169,7 +226,8 @@ export default function LicencePage() {
               <ul>
                 {p.api.keys.map((k) => (
                   <li key={k.id} className="mono">
-                    {k.id} · {date(k.createdAt)} · {k.revokedAt ? t('licences.keyRevoked') : t('licences.keyActive')}
+                    {k.id} · {date(k.createdAt)} ·{' '}
+                    {k.revokedAt ? t('licences.keyRevoked') : t('licences.keyActive')}
                   </li>
                 ))}
               </ul>
@@ -194,8 +252,16 @@ export default function LicencePage() {
             <input type="hidden" name="intent" value="revoke" />
             <label>
               {t('licences.revokeReason')}
-              <input name="reason" required minLength={2} maxLength={500} aria-invalid={result?.fieldErrors?.reason ? true : undefined} />
-              {result?.fieldErrors?.reason ? <p className="field-error">{result.fieldErrors.reason.join(' ')}</p> : null}
+              <input
+                name="reason"
+                required
+                minLength={2}
+                maxLength={500}
+                aria-invalid={result?.fieldErrors?.reason ? true : undefined}
+              />
+              {result?.fieldErrors?.reason ? (
+                <p className="field-error">{result.fieldErrors.reason.join(' ')}</p>
+              ) : null}
             </label>
             <button type="submit" className="danger">
               {t('licences.revoke')}

@@ -29,7 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })
   } catch (error) {
     if (error instanceof DomainError) {
-      return new Response(t(error.messageKey, error.params), { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+      return new Response(t(error.messageKey, error.params), {
+        status: error.status,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      })
     }
     throw error
   }

@@ -10,9 +10,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return apiHandle(t, async () => {
     const signedIn = await requireApiPermission(request)
-    const user = await requireApiPermission(request, signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org')
+    const user = await requireApiPermission(
+      request,
+      signedIn.permissions.has('read:licence:any') ? 'read:licence:any' : 'read:licence:own-org',
+    )
     const body = await licenceOdrl(user, params.licenceId ?? '', new URL(request.url).origin)
-    return Response.json(body, { headers: { 'Content-Type': 'application/ld+json; charset=utf-8' } })
+    return Response.json(body, {
+      headers: { 'Content-Type': 'application/ld+json; charset=utf-8' },
+    })
   })
 }
 

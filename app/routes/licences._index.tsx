@@ -20,7 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const query = validate(licenceListSchema, queryObject(request), t.locale)
-    return { any: user.permissions.has('read:licence:any'), query, ...(await listLicences(user, query)) }
+    return {
+      any: user.permissions.has('read:licence:any'),
+      query,
+      ...(await listLicences(user, query)),
+    }
   })
 }
 
@@ -28,7 +32,14 @@ export default function Licences() {
   const { t } = useTranslation()
   const lang = useLang()
   const { any, query, licences, paging } = useLoaderData<typeof loader>()
-  const csv = new URLSearchParams(Object.entries({ sort: query.sort, dir: query.dir, side: query.side ?? '', mode: query.mode ?? '' }).filter(([, v]) => v))
+  const csv = new URLSearchParams(
+    Object.entries({
+      sort: query.sort,
+      dir: query.dir,
+      side: query.side ?? '',
+      mode: query.mode ?? '',
+    }).filter(([, v]) => v),
+  )
   return (
     <section className="card">
       <h1>{t('licences.title')}</h1>
@@ -57,7 +68,9 @@ export default function Licences() {
             ))}
           </select>
         </label>
-        <button type="submit" className="secondary">{t('licences.filter')}</button>
+        <button type="submit" className="secondary">
+          {t('licences.filter')}
+        </button>
         <a href={`/licences.csv?${csv}`} download>
           {t('common.downloadCsv')}
         </a>
@@ -93,12 +106,17 @@ export default function Licences() {
                 <td>{pick(l.licensor, lang)}</td>
                 <td>
                   {t(`licences.mode.${l.deliveryMode}`)} ·{' '}
-                  {l.deliveries ? t('licences.deliveredCount', { done: l.delivered, all: l.deliveries }) : t('licences.status.claimed')}
+                  {l.deliveries
+                    ? t('licences.deliveredCount', { done: l.delivered, all: l.deliveries })
+                    : t('licences.status.claimed')}
                 </td>
                 <td className="nowrap">{formatDateTime(l.start, lang)}</td>
                 <td className="nowrap">{formatDateTime(l.end, lang)}</td>
                 <td>
-                  <span className={`badge${l.standing === 'active' ? ' ok' : ' bad'}`} style={{ whiteSpace: 'nowrap' }}>
+                  <span
+                    className={`badge${l.standing === 'active' ? ' ok' : ' bad'}`}
+                    style={{ whiteSpace: 'nowrap' }}
+                  >
                     {t(`licences.standing.${l.standing}`)}
                   </span>
                 </td>

@@ -10,5 +10,7 @@ import { validate } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:licence:own-org', 'read:licence:any'])
   const t = await getT(request)
-  return pageGuard(t, async () => licencesCsv(user, validate(licenceListSchema, queryObject(request), t.locale), t.locale))
+  return pageGuard(t, async () =>
+    licencesCsv(user, validate(licenceListSchema, queryObject(request), t.locale), t.locale),
+  )
 }

@@ -40,8 +40,22 @@ export default function Login() {
       <h1>{t('login.title')}</h1>
       <Form method="post" className="stack">
         <FormError message={result?.formError} />
-        <Field label={t('login.email')} name="email" type="email" autoComplete="username" required errors={result?.fieldErrors?.email} />
-        <Field label={t('login.password')} name="password" type="password" autoComplete="current-password" required errors={result?.fieldErrors?.password} />
+        <Field
+          label={t('login.email')}
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          errors={result?.fieldErrors?.email}
+        />
+        <Field
+          label={t('login.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={result?.fieldErrors?.password}
+        />
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
         <button type="submit" className="primary">
           {t('login.submit')}

@@ -1,9 +1,24 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { ResearchAccessLink } from '~/components/research'
-import { GradeBadge, LicenceTerms, MarketNav, Notice, pick, PricePlans, StateBadge, useLang, formatBytes } from '~/components/market'
+import {
+  GradeBadge,
+  LicenceTerms,
+  MarketNav,
+  Notice,
+  pick,
+  PricePlans,
+  StateBadge,
+  useLang,
+  formatBytes,
+} from '~/components/market'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import { requestModelRun } from '~/services/products/model-runs.server'
 import { productPageData } from '~/services/products/pages.server'
@@ -22,7 +37,9 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 // Art. 36) inputs, outputs, documentation and a form to run it. Public for listed products.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
-  return pageGuard(t, async () => productPageData(await optionalViewer(request), params.productId ?? '', t))
+  return pageGuard(t, async () =>
+    productPageData(await optionalViewer(request), params.productId ?? '', t),
+  )
 }
 
 // Art. 36: run this model on data the caller holds a licence for (the job does the work).
@@ -41,8 +58,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ProductPage() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, product, versions, owner, orgNames, canRun, runnable, signedIn } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const { nav, product, versions, owner, orgNames, canRun, runnable, signedIn } =
+    useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const latest = versions.find((v) => v.state === 'published')
   return (
     <>
@@ -55,14 +74,18 @@ export default function ProductPage() {
           <span>
             {t('market.product.provider')}: {pick(orgNames[product.ownerOrgId], lang)}
           </span>
-          <span>{t(`catalog.category.${product.category}`, { defaultValue: product.category })}</span>
+          <span>
+            {t(`catalog.category.${product.category}`, { defaultValue: product.category })}
+          </span>
           {product.tags.map((tag) => (
             <span key={tag} className="badge">
               {tag}
             </span>
           ))}
         </div>
-        {product.visibility === 'private' ? <Notice tone="warn">{t('market.product.privateNotice')}</Notice> : null}
+        {product.visibility === 'private' ? (
+          <Notice tone="warn">{t('market.product.privateNotice')}</Notice>
+        ) : null}
         {owner ? (
           <p>
             <Link to={`/provider/products/${product.id}`}>{t('market.product.manage')}</Link>
@@ -97,7 +120,8 @@ export default function ProductPage() {
                 {versions.map((v) => (
                   <tr key={v.id}>
                     <td className="nowrap">
-                      <Link to={`/market/${product.id}/v/${v.number}`}>v{v.number}</Link> {v.state !== 'published' ? <StateBadge state={v.state} /> : null}
+                      <Link to={`/market/${product.id}/v/${v.number}`}>v{v.number}</Link>{' '}
+                      {v.state !== 'published' ? <StateBadge state={v.state} /> : null}
                     </td>
                     <td>{pick(v.note, lang)}</td>
                     <td>
@@ -107,7 +131,9 @@ export default function ProductPage() {
                         </div>
                       ))}
                     </td>
-                    <td className="nowrap">{v.publishedAt ? formatDateTime(v.publishedAt, lang) : '—'}</td>
+                    <td className="nowrap">
+                      {v.publishedAt ? formatDateTime(v.publishedAt, lang) : '—'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -115,8 +141,14 @@ export default function ProductPage() {
           )}
           {product.sample ? (
             <>
-              <h2>{product.kind === 'model' ? t('market.product.documentation') : t('market.product.sample')}</h2>
-              <pre className="sample" tabIndex={0}>{product.sample}</pre>
+              <h2>
+                {product.kind === 'model'
+                  ? t('market.product.documentation')
+                  : t('market.product.sample')}
+              </h2>
+              <pre className="sample" tabIndex={0}>
+                {product.sample}
+              </pre>
             </>
           ) : null}
           {product.model ? (
@@ -156,7 +188,11 @@ export default function ProductPage() {
             <PricePlans plans={product.pricePlans} />
             {product.listed && product.visibility === 'market' && product.pricePlans.length > 0 ? (
               <p>
-                <Link to={`/market/${product.id}/order`} className="button primary" id="buy-product">
+                <Link
+                  to={`/market/${product.id}/order`}
+                  className="button primary"
+                  id="buy-product"
+                >
                   {t('orders.buy')}
                 </Link>
               </p>
@@ -174,7 +210,9 @@ export default function ProductPage() {
               <h2>{t('market.runs.runTitle')}</h2>
               {!signedIn ? (
                 <p>
-                  <Link to={`/login?redirectTo=/market/${product.id}`}>{t('market.runs.signInToRun')}</Link>
+                  <Link to={`/login?redirectTo=/market/${product.id}`}>
+                    {t('market.runs.signInToRun')}
+                  </Link>
                 </p>
               ) : !canRun ? (
                 <p className="muted">{t('market.runs.cannotRun')}</p>

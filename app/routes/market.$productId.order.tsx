@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Notice, pick, useLang } from '~/components/common'
@@ -21,7 +26,9 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 // (the licence template's wording by default), payment method. Public to read; buyers order.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
-  return pageGuard(t, async () => orderFormData(await optionalViewer(request), params.productId ?? ''))
+  return pageGuard(t, async () =>
+    orderFormData(await optionalViewer(request), params.productId ?? ''),
+  )
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -40,7 +47,8 @@ export default function OrderForm() {
   const { t } = useTranslation()
   const lang = useLang()
   const { product, plans, defaults, methods, canOrder, signedIn } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const firstOpen = plans.find((p) => p.seatsLeft !== 0)
   return (
     <section className="card">
@@ -50,7 +58,9 @@ export default function OrderForm() {
       </p>
       {!signedIn ? (
         <p>
-          <Link to={`/login?redirectTo=/market/${product.id}/order`}>{t('orders.signInToBuy')}</Link>
+          <Link to={`/login?redirectTo=/market/${product.id}/order`}>
+            {t('orders.signInToBuy')}
+          </Link>
         </p>
       ) : !canOrder ? (
         <Notice tone="warn">{t('orders.cannotBuy')}</Notice>
@@ -62,37 +72,84 @@ export default function OrderForm() {
             <legend>{t('orders.plan')}</legend>
             {plans.map((p) => (
               <label key={p.key} className="check">
-                <input type="radio" name="planKey" value={p.key} defaultChecked={p.key === firstOpen?.key} disabled={p.seatsLeft === 0} />
+                <input
+                  type="radio"
+                  name="planKey"
+                  value={p.key}
+                  defaultChecked={p.key === firstOpen?.key}
+                  disabled={p.seatsLeft === 0}
+                />
                 <span>
-                  {pick(p.title, lang)} · {t(`market.planKind.${p.kind}`)} · <Yuan fen={p.amountFen} />
-                  {p.callsQuota ? <span className="muted"> ({t('market.price.quota', { n: p.callsQuota.toLocaleString('en-US') })})</span> : null}
-                  {p.seats ? <span className="muted"> · {p.seatsLeft === 0 ? t('orders.soldOutBadge') : t('orders.seatsLeft', { n: p.seatsLeft, total: p.seats })}</span> : null}
+                  {pick(p.title, lang)} · {t(`market.planKind.${p.kind}`)} ·{' '}
+                  <Yuan fen={p.amountFen} />
+                  {p.callsQuota ? (
+                    <span className="muted">
+                      {' '}
+                      ({t('market.price.quota', { n: p.callsQuota.toLocaleString('en-US') })})
+                    </span>
+                  ) : null}
+                  {p.seats ? (
+                    <span className="muted">
+                      {' '}
+                      ·{' '}
+                      {p.seatsLeft === 0
+                        ? t('orders.soldOutBadge')
+                        : t('orders.seatsLeft', { n: p.seatsLeft, total: p.seats })}
+                    </span>
+                  ) : null}
                 </span>
               </label>
             ))}
-            {failure?.fieldErrors?.planKey ? <p className="field-error">{failure.fieldErrors.planKey.join(' ')}</p> : null}
+            {failure?.fieldErrors?.planKey ? (
+              <p className="field-error">{failure.fieldErrors.planKey.join(' ')}</p>
+            ) : null}
           </fieldset>
           <label>
             {t('orders.purpose')}
             <span className="hint">{t('orders.purposeHint')}</span>
-            <textarea name="purpose" id="order-purpose" defaultValue={defaults.purpose} required maxLength={500} rows={2} />
-            {failure?.fieldErrors?.purpose ? <p className="field-error">{failure.fieldErrors.purpose.join(' ')}</p> : null}
+            <textarea
+              name="purpose"
+              id="order-purpose"
+              defaultValue={defaults.purpose}
+              required
+              maxLength={500}
+              rows={2}
+            />
+            {failure?.fieldErrors?.purpose ? (
+              <p className="field-error">{failure.fieldErrors.purpose.join(' ')}</p>
+            ) : null}
           </label>
           <label>
             {t('orders.scenario')}
-            <textarea name="scenario" id="order-scenario" defaultValue={defaults.scenario} required maxLength={500} rows={2} />
-            {failure?.fieldErrors?.scenario ? <p className="field-error">{failure.fieldErrors.scenario.join(' ')}</p> : null}
+            <textarea
+              name="scenario"
+              id="order-scenario"
+              defaultValue={defaults.scenario}
+              required
+              maxLength={500}
+              rows={2}
+            />
+            {failure?.fieldErrors?.scenario ? (
+              <p className="field-error">{failure.fieldErrors.scenario.join(' ')}</p>
+            ) : null}
           </label>
           <fieldset>
             <legend>{t('orders.method')}</legend>
             {methods.map((m) => (
               <label key={m} className="check">
-                <input type="radio" name="method" value={m} defaultChecked={m === 'bank_transfer'} />
+                <input
+                  type="radio"
+                  name="method"
+                  value={m}
+                  defaultChecked={m === 'bank_transfer'}
+                />
                 <span>{t(`orders.methods.${m}`)}</span>
               </label>
             ))}
             {methods.length === 1 ? <p className="muted">{t('orders.onlyTransfer')}</p> : null}
-            {failure?.fieldErrors?.method ? <p className="field-error">{failure.fieldErrors.method.join(' ')}</p> : null}
+            {failure?.fieldErrors?.method ? (
+              <p className="field-error">{failure.fieldErrors.method.join(' ')}</p>
+            ) : null}
           </fieldset>
           <button type="submit" className="primary" id="place-order">
             {t('orders.placeOrder')}

@@ -16,22 +16,35 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 // source departments — a picture, a table, and the PROV-JSON link.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
-  return pageGuard(t, async () => versionPageData(await optionalViewer(request), params.productId ?? '', Number(params.number), t))
+  return pageGuard(t, async () =>
+    versionPageData(
+      await optionalViewer(request),
+      params.productId ?? '',
+      Number(params.number),
+      t,
+    ),
+  )
 }
 
 export default function VersionProvenance() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, product, version, picture, rows, counts, audience } = useLoaderData<typeof loader>()
-  const title = t('market.provenance.title', { title: pick(product.title, lang), n: version.number })
+  const title = t('market.provenance.title', {
+    title: pick(product.title, lang),
+    n: version.number,
+  })
   return (
     <>
       <section className="card">
         <h1>{title}</h1>
         <MarketNav links={nav} />
         <p>
-          <Link to={`/market/${product.id}`}>← {pick(product.title, lang)}</Link> · <StateBadge state={version.state} /> ·{' '}
-          <a href={`/api/v1/products/${product.id}/versions/${version.number}/provenance`}>{t('market.provenance.json')}</a>
+          <Link to={`/market/${product.id}`}>← {pick(product.title, lang)}</Link> ·{' '}
+          <StateBadge state={version.state} /> ·{' '}
+          <a href={`/api/v1/products/${product.id}/versions/${version.number}/provenance`}>
+            {t('market.provenance.json')}
+          </a>
         </p>
         <p className="muted">
           {t('market.provenance.intro')} {t('market.provenance.stats', counts)}
@@ -62,16 +75,30 @@ export default function VersionProvenance() {
                 <td>
                   <strong>{r.activity}</strong> · {formatDateTime(r.at, lang)}
                   {r.description ? <div>{r.description}</div> : null}
-                  {r.parameters && r.parameters !== '{}' ? <code className="digest">{r.parameters}</code> : null}
+                  {r.parameters && r.parameters !== '{}' ? (
+                    <code className="digest">{r.parameters}</code>
+                  ) : null}
                 </td>
                 <td>
                   <ul className="reasons">
                     {r.used.map((u) => (
                       <li key={u.key}>
                         {u.label || t('market.provenance.hiddenEntry')}
-                        {u.version ? ` · v${u.version}` : ''} — {u.role === 'model' ? t('market.provenance.edgeModel') : u.basis ? t(`market.basis.${u.basis}`) : '—'}
+                        {u.version ? ` · v${u.version}` : ''} —{' '}
+                        {u.role === 'model'
+                          ? t('market.provenance.edgeModel')
+                          : u.basis
+                            ? t(`market.basis.${u.basis}`)
+                            : '—'}
                         {u.basisRef ? <span className="muted mono"> ({u.basisRef})</span> : null}
-                        {u.digest ? <div className="digest">{u.digestOf === 'metadata' ? t('market.provenance.metadataDigest') : 'sha256'} {u.digest}</div> : null}
+                        {u.digest ? (
+                          <div className="digest">
+                            {u.digestOf === 'metadata'
+                              ? t('market.provenance.metadataDigest')
+                              : 'sha256'}{' '}
+                            {u.digest}
+                          </div>
+                        ) : null}
                       </li>
                     ))}
                   </ul>
@@ -116,7 +143,11 @@ export default function VersionProvenance() {
                     <td>{f.type}</td>
                     <td>{f.personal ? t('market.product.personal') : ''}</td>
                     <td>
-                      {f.fixed ? t('market.product.toleranceFixed') : f.toleranceAbsolute ? t('market.product.toleranceAbsolute', { delta: f.toleranceAbsolute }) : ''}
+                      {f.fixed
+                        ? t('market.product.toleranceFixed')
+                        : f.toleranceAbsolute
+                          ? t('market.product.toleranceAbsolute', { delta: f.toleranceAbsolute })
+                          : ''}
                     </td>
                   </tr>
                 ))}

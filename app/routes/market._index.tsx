@@ -25,7 +25,8 @@ export default function Market() {
   const { nav, params, result } = useLoaderData<typeof loader>()
   const page = Math.floor(params.offset / params.limit) + 1
   const pages = Math.max(1, Math.ceil(result.total / params.limit))
-  const chosen = (facet: string, value: string) => (params.filters as Record<string, string[] | undefined>)[facet]?.includes(value) ?? false
+  const chosen = (facet: string, value: string) =>
+    (params.filters as Record<string, string[] | undefined>)[facet]?.includes(value) ?? false
   const facetLabel = (facet: string, value: string, label?: { zh: string; en: string }) => {
     if (label) return pick(label, lang)
     if (facet === 'kind') return t(`market.kind.${value}`)
@@ -37,7 +38,8 @@ export default function Market() {
   const pageLink = (n: number) => {
     const sp = new URLSearchParams()
     if (params.q) sp.set('q', params.q)
-    for (const [facet, values] of Object.entries(params.filters)) for (const v of values ?? []) sp.append(facet, v)
+    for (const [facet, values] of Object.entries(params.filters))
+      for (const v of values ?? []) sp.append(facet, v)
     if (params.sort) sp.set('sort', params.sort)
     sp.set('page', String(n))
     return `/market?${sp}`
@@ -57,7 +59,12 @@ export default function Market() {
                 <legend>{t(`market.facet.${facet}`)}</legend>
                 {counts.slice(0, 12).map((c) => (
                   <label key={c.value}>
-                    <input type="checkbox" name={facet} value={c.value} defaultChecked={chosen(facet, c.value)} />
+                    <input
+                      type="checkbox"
+                      name={facet}
+                      value={c.value}
+                      defaultChecked={chosen(facet, c.value)}
+                    />
                     {facetLabel(facet, c.value, 'label' in c ? c.label : undefined)}
                     <span className="count">{c.count}</span>
                   </label>
@@ -72,7 +79,13 @@ export default function Market() {
         </aside>
         <div>
           <div className="search-bar">
-            <input type="search" name="q" defaultValue={params.q} placeholder={t('market.search.placeholder')} aria-label={t('market.search.placeholder')} />
+            <input
+              type="search"
+              name="q"
+              defaultValue={params.q}
+              placeholder={t('market.search.placeholder')}
+              aria-label={t('market.search.placeholder')}
+            />
             <select name="sort" defaultValue={params.sort} aria-label={t('market.search.sort')}>
               {MARKET_SORTS.map((s) => (
                 <option key={s} value={s}>

@@ -20,7 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'run:model:own-org')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'))
+    const query = Object.fromEntries(
+      [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),
+    )
     const page = await listRuns(user, validate(cursorQuery, query, t.locale))
     return { nav: marketLinks(user, t), ...page }
   })
@@ -60,10 +62,22 @@ export default function Runs() {
                 <td>{r.input ? `${pick(r.input.title, lang)} v${r.input.number}` : '—'}</td>
                 <td className="mono">{r.parameters}</td>
                 <td>
-                  <span className={`badge ${r.status === 'succeeded' ? 'ok' : r.status === 'failed' ? 'bad' : 'warn'}`}>{t(`market.runs.status.${r.status}`)}</span>
+                  <span
+                    className={`badge ${r.status === 'succeeded' ? 'ok' : r.status === 'failed' ? 'bad' : 'warn'}`}
+                  >
+                    {t(`market.runs.status.${r.status}`)}
+                  </span>
                   {r.error ? <div className="field-error">{t(r.error, r.errorParams)}</div> : null}
                 </td>
-                <td>{r.result ? <Link to={`/market/${r.result.productId}/v/${r.result.number}`}>{t('market.runs.openResult', { n: r.result.number })}</Link> : '—'}</td>
+                <td>
+                  {r.result ? (
+                    <Link to={`/market/${r.result.productId}/v/${r.result.number}`}>
+                      {t('market.runs.openResult', { n: r.result.number })}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td className="nowrap">{formatDateTime(r.createdAt, lang)}</td>
               </tr>
             ))}

@@ -1,4 +1,9 @@
-import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { pick, useLang } from '~/components/catalog'
@@ -22,11 +27,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   try {
     const url = new URL(request.url)
-    const params = parseCatalogSearchParams(url.searchParams, { allowPage: true, defaultLimit: PAGE_SIZE })
+    const params = parseCatalogSearchParams(url.searchParams, {
+      allowPage: true,
+      defaultLimit: PAGE_SIZE,
+    })
     const result = await searchCatalog(params, 'open')
     // Art. 32: each result shows whether its files passed the desensitization scan.
     const screening = await listingScreening(result.items.map((i) => i.id))
-    return { params, result, screening, sortParam: url.searchParams.get('sort') ?? '', error: null as string | null }
+    return {
+      params,
+      result,
+      screening,
+      sortParam: url.searchParams.get('sort') ?? '',
+      error: null as string | null,
+    }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     return data(
@@ -54,7 +68,8 @@ export default function OpenPortal() {
   const lang = useLang()
   const location = useLocation()
   const { params, result, screening, sortParam, error } = useLoaderData<typeof loader>()
-  const selected = (facet: string, value: string) => Boolean(params?.filters[facet as keyof CatalogSearchParams['filters']]?.includes(value))
+  const selected = (facet: string, value: string) =>
+    Boolean(params?.filters[facet as keyof CatalogSearchParams['filters']]?.includes(value))
   const limit = params?.limit ?? PAGE_SIZE
   const page = params ? Math.floor(params.offset / limit) + 1 : 1
   const pages = result ? Math.max(1, Math.ceil(result.total / limit)) : 1
@@ -67,7 +82,13 @@ export default function OpenPortal() {
         <div className="search-bar" role="search">
           <label style={{ flex: '1 1 18rem' }}>
             {t('openData.searchLabel')}
-            <input type="search" name="q" defaultValue={params?.q ?? ''} placeholder={t('openData.searchPlaceholder')} maxLength={200} />
+            <input
+              type="search"
+              name="q"
+              defaultValue={params?.q ?? ''}
+              placeholder={t('openData.searchPlaceholder')}
+              maxLength={200}
+            />
           </label>
           <label>
             {t('openData.sortLabel')}
@@ -95,13 +116,20 @@ export default function OpenPortal() {
               ? CATALOG_FACETS.map((facet) => {
                   const values = result.facets[facet] ?? []
                   if (values.length === 0) return null
-                  const shown = values.filter((v, i) => i < SHOWN_VALUES || selected(facet, v.value))
+                  const shown = values.filter(
+                    (v, i) => i < SHOWN_VALUES || selected(facet, v.value),
+                  )
                   return (
                     <fieldset key={facet}>
                       <legend>{t(`openData.facets.${facet}`)}</legend>
                       {shown.map((v) => (
                         <label key={v.value}>
-                          <input type="checkbox" name={facet} value={v.value} defaultChecked={selected(facet, v.value)} />
+                          <input
+                            type="checkbox"
+                            name={facet}
+                            value={v.value}
+                            defaultChecked={selected(facet, v.value)}
+                          />
                           <span>{facetValueLabel(t, lang, facet, v.value, v.label)}</span>
                           <span className="count">{v.count}</span>
                         </label>
@@ -116,7 +144,9 @@ export default function OpenPortal() {
             <Link to="/open">{t('openData.clearFilters')}</Link>
           </aside>
           <div>
-            {result ? <p className="muted">{t('openData.results', { count: result.total })}</p> : null}
+            {result ? (
+              <p className="muted">{t('openData.results', { count: result.total })}</p>
+            ) : null}
             {result && result.items.length === 0 ? <p>{t('openData.noResults')}</p> : null}
             <ul className="results">
               {result?.items.map((item) => (
@@ -129,10 +159,14 @@ export default function OpenPortal() {
                   </p>
                   <p>{pick(item.description, lang)}</p>
                   <p className="badges">
-                    <span className={`badge ${item.openAttribute === 'open_unconditional' ? 'ok' : 'warn'}`}>
+                    <span
+                      className={`badge ${item.openAttribute === 'open_unconditional' ? 'ok' : 'warn'}`}
+                    >
                       {t(`catalog.openAttribute.${item.openAttribute}`)}
                     </span>
-                    <span className="badge">{t(`catalog.updateFrequency.${item.updateFrequency}`)}</span>
+                    <span className="badge">
+                      {t(`catalog.updateFrequency.${item.updateFrequency}`)}
+                    </span>
                     {item.formats.map((f) => (
                       <span key={f} className="badge">
                         {f}
@@ -145,9 +179,13 @@ export default function OpenPortal() {
             </ul>
             {result && pages > 1 ? (
               <nav className="pages" aria-label="pagination">
-                {page > 1 ? <Link to={pageHref(location.search, page - 1)}>← {t('openData.prev')}</Link> : null}
+                {page > 1 ? (
+                  <Link to={pageHref(location.search, page - 1)}>← {t('openData.prev')}</Link>
+                ) : null}
                 <span className="muted">{t('openData.page', { page, pages })}</span>
-                {page < pages && page * limit < 10_000 ? <Link to={pageHref(location.search, page + 1)}>{t('openData.next')} →</Link> : null}
+                {page < pages && page * limit < 10_000 ? (
+                  <Link to={pageHref(location.search, page + 1)}>{t('openData.next')} →</Link>
+                ) : null}
               </nav>
             ) : null}
           </div>

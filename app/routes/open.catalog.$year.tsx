@@ -20,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const edition = await currentEdition(year.data)
   if (!edition) throw new Response(t('openData.yearly.none'), { status: 404 })
   const after = new URL(request.url).searchParams.get('after') ?? undefined
-  if (after !== undefined && !/^\d{4}:r\d+:\d{7}$/.test(after)) throw new Response(t('error.dcat.badCursor'), { status: 400 })
+  if (after !== undefined && !/^\d{4}:r\d+:\d{7}$/.test(after))
+    throw new Response(t('error.dcat.badCursor'), { status: 400 })
   const page = await editionItems(edition._id, { after, limit: PAGE })
   return {
     year: edition.year,
@@ -68,7 +69,8 @@ export default function YearCatalog() {
                 <code>{i.code}</code>
               </td>
               <td>
-                <Link to={`/open/entries/${i.entryId}`}>{pick(i.title, lang)}</Link> {i.formats.join(' ')}
+                <Link to={`/open/entries/${i.entryId}`}>{pick(i.title, lang)}</Link>{' '}
+                {i.formats.join(' ')}
               </td>
               <td>{pick(i.orgName, lang)}</td>
               <td>{t(`catalog.openAttribute.${i.openAttribute}`)}</td>

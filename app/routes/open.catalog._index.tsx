@@ -29,7 +29,8 @@ export default function YearlyCatalogs() {
   const lang = useLang()
   const { editions } = useLoaderData<typeof loader>()
   const latestRevision = new Map<number, number>()
-  for (const e of editions) latestRevision.set(e.year, Math.max(latestRevision.get(e.year) ?? 0, e.revision))
+  for (const e of editions)
+    latestRevision.set(e.year, Math.max(latestRevision.get(e.year) ?? 0, e.revision))
   return (
     <section className="card">
       <h1>{t('openData.yearly.title')}</h1>
@@ -40,7 +41,8 @@ export default function YearlyCatalogs() {
         <article key={e.id} className="card">
           <h2>{t('openData.yearly.edition', { year: e.year, revision: e.revision })}</h2>
           <p className="muted">
-            {t('openData.yearly.published', { date: formatDateTime(e.publishedAt, lang) })} · {t('openData.yearly.entries', { count: e.entryCount })}
+            {t('openData.yearly.published', { date: formatDateTime(e.publishedAt, lang) })} ·{' '}
+            {t('openData.yearly.entries', { count: e.entryCount })}
           </p>
           <h3>{t('openData.yearly.priorities')}</h3>
           <p>{pick(e.priorities, lang)}</p>

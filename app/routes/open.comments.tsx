@@ -34,7 +34,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isCrossSiteWrite(request)) return new Response(t('error.csrf'), { status: 403 })
     const viewer = await optionalViewer(request).catch(() => undefined)
     const form = await parseForm(request, commentFormSchema, t.locale)
-    await submitPublicComment({ ...form, clientKey: clientIpOf(context) ?? 'unknown', user: viewer })
+    await submitPublicComment({
+      ...form,
+      clientKey: clientIpOf(context) ?? 'unknown',
+      user: viewer,
+    })
     return { done: true as const }
   } catch (error) {
     return formFailure(error, t)
@@ -81,7 +85,13 @@ export default function CommentPage() {
           </label>
           <label>
             {t('openData.comments.body')}
-            <textarea name="body" required minLength={5} maxLength={4000} aria-invalid={err('body') ? true : undefined} />
+            <textarea
+              name="body"
+              required
+              minLength={5}
+              maxLength={4000}
+              aria-invalid={err('body') ? true : undefined}
+            />
             {err('body') ? <span className="field-error">{err('body')!.join(' ')}</span> : null}
           </label>
           <label>

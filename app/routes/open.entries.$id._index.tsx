@@ -21,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const viewer = await optionalViewer(request)
     return { ...(await openEntryPage(params.id ?? '', viewer)), previewRows: PREVIEW_ROWS }
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
 }
@@ -29,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function OpenEntry() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { entry, distributions, canDownload, signedIn, isOwner, application, previewRows } = useLoaderData<typeof loader>()
+  const { entry, distributions, canDownload, signedIn, isOwner, application, previewRows } =
+    useLoaderData<typeof loader>()
   const conditional = entry.openAttribute === 'open_conditional'
   const row = (label: string, value: React.ReactNode) => (
     <>
@@ -42,10 +44,16 @@ export default function OpenEntry() {
       <section className="card">
         <OpenNav />
         <h1>{pick(entry.title, lang)}</h1>
-        {lang === 'zh' && entry.title.en ? <p className="muted" lang="en">{entry.title.en}</p> : null}
+        {lang === 'zh' && entry.title.en ? (
+          <p className="muted" lang="en">
+            {entry.title.en}
+          </p>
+        ) : null}
         <p>{pick(entry.description, lang)}</p>
         <p className="badges">
-          <span className={`badge ${conditional ? 'warn' : 'ok'}`}>{t(`catalog.openAttribute.${entry.openAttribute}`)}</span>
+          <span className={`badge ${conditional ? 'warn' : 'ok'}`}>
+            {t(`catalog.openAttribute.${entry.openAttribute}`)}
+          </span>
           {entry.tags.map((tag) => (
             <Link key={tag} className="badge" to={`/open?tags=${encodeURIComponent(tag)}`}>
               {tag}
@@ -78,7 +86,10 @@ export default function OpenEntry() {
               {t('openData.conditional.apply')}
             </Link>
           ) : (
-            <Link className="button" to={`/login?redirectTo=${encodeURIComponent(`/open/entries/${entry.id}/apply`)}`}>
+            <Link
+              className="button"
+              to={`/login?redirectTo=${encodeURIComponent(`/open/entries/${entry.id}/apply`)}`}
+            >
               {t('openData.conditional.signIn')}
             </Link>
           )}
@@ -87,7 +98,9 @@ export default function OpenEntry() {
 
       <section className="card">
         <h2>{t('openData.entry.distributions')}</h2>
-        {distributions.length === 0 ? <p className="muted">{t('openData.entry.noDistributions')}</p> : null}
+        {distributions.length === 0 ? (
+          <p className="muted">{t('openData.entry.noDistributions')}</p>
+        ) : null}
         {distributions.map((d) => (
           <div key={d.key} className="distribution">
             <h3>
@@ -95,7 +108,10 @@ export default function OpenEntry() {
               {d.file?.screening ? (
                 <>
                   {' '}
-                  <span className={`badge ${d.file.screening === 'passed' ? 'ok' : 'warn'}`} data-screening={d.file.screening}>
+                  <span
+                    className={`badge ${d.file.screening === 'passed' ? 'ok' : 'warn'}`}
+                    data-screening={d.file.screening}
+                  >
                     {t(`openData.entry.screening.${d.file.screening}`)}
                   </span>
                 </>
@@ -103,20 +119,30 @@ export default function OpenEntry() {
             </h3>
             {d.accessUrl ? (
               <p>
-                {t('openData.entry.external')}: <a href={d.accessUrl} rel="noopener noreferrer nofollow">{d.accessUrl}</a>
+                {t('openData.entry.external')}:{' '}
+                <a href={d.accessUrl} rel="noopener noreferrer nofollow">
+                  {d.accessUrl}
+                </a>
               </p>
             ) : null}
             {d.file ? (
               d.file.screening !== 'passed' ? (
-                <p className="muted" role="status">{t('openData.entry.notScreened')}</p>
+                <p className="muted" role="status">
+                  {t('openData.entry.notScreened')}
+                </p>
               ) : canDownload ? (
                 <>
                   <p>
-                    <a className="button" href={`/open/entries/${entry.id}/download/${encodeURIComponent(d.key)}`} download={d.file.filename}>
+                    <a
+                      className="button"
+                      href={`/open/entries/${entry.id}/download/${encodeURIComponent(d.key)}`}
+                      download={d.file.filename}
+                    >
                       {t('openData.entry.download')}
                     </a>{' '}
                     <span className="muted">
-                      {d.file.filename} · {formatBytes(d.file.size)} · SHA-256 <code>{d.file.sha256.slice(0, 16)}…</code>
+                      {d.file.filename} · {formatBytes(d.file.size)} · SHA-256{' '}
+                      <code>{d.file.sha256.slice(0, 16)}…</code>
                     </span>
                   </p>
                   {d.preview?.kind === 'table' ? (
@@ -169,14 +195,26 @@ export default function OpenEntry() {
           {row(t('openData.entry.dataForm'), t(`catalog.dataForm.${entry.dataForm}`))}
           {row(t('openData.entry.sharingType'), t(`catalog.sharingType.${entry.sharingType}`))}
           {row(t('openData.entry.sharingScope'), t(`catalog.sharingScope.${entry.sharingScope}`))}
-          {row(t('openData.entry.openAttribute'), t(`catalog.openAttribute.${entry.openAttribute}`))}
-          {row(t('openData.entry.updateFrequency'), t(`catalog.updateFrequency.${entry.updateFrequency}`))}
-          {row(t('openData.entry.grade'), gradeLabel(t, { tier: entry.grade.tier, level: entry.grade.level ?? null }))}
+          {row(
+            t('openData.entry.openAttribute'),
+            t(`catalog.openAttribute.${entry.openAttribute}`),
+          )}
+          {row(
+            t('openData.entry.updateFrequency'),
+            t(`catalog.updateFrequency.${entry.updateFrequency}`),
+          )}
+          {row(
+            t('openData.entry.grade'),
+            gradeLabel(t, { tier: entry.grade.tier, level: entry.grade.level ?? null }),
+          )}
           {row(t('openData.entry.level'), t(`catalog.level.${entry.level}`))}
           {row(t('openData.entry.region'), facetValueLabel(t, lang, 'region', entry.regionCode))}
           {row(t('openData.entry.version'), t('catalog.versionN', { n: entry.version }))}
           {row(t('openData.entry.published'), formatDateTime(entry.publishedAt, lang))}
-          {row(t('openData.entry.dataUpdated'), entry.lastDataUpdateAt ? formatDateTime(entry.lastDataUpdateAt, lang) : '')}
+          {row(
+            t('openData.entry.dataUpdated'),
+            entry.lastDataUpdateAt ? formatDateTime(entry.lastDataUpdateAt, lang) : '',
+          )}
           {row(t('openData.entry.legalBasis'), entry.legalBasis)}
           {row(
             t('openData.entry.machine'),
@@ -202,7 +240,10 @@ export default function OpenEntry() {
                   <code>{f.name}</code>
                 </td>
                 <td>
-                  {pick(f.label, lang)} {f.personal ? <span className="badge warn">{t('openData.entry.personalField')}</span> : null}
+                  {pick(f.label, lang)}{' '}
+                  {f.personal ? (
+                    <span className="badge warn">{t('openData.entry.personalField')}</span>
+                  ) : null}
                 </td>
                 <td>{t(`catalog.fieldType.${f.type}`)}</td>
               </tr>

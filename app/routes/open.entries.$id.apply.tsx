@@ -24,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const record = await openRecord(params.id ?? '')
     return { id: record.id, title: record.content.title, conditions: record.content.openConditions }
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
 }
@@ -34,7 +35,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const t = await getT(request)
   try {
     const form = await parseForm(request, applicationFormSchema, t.locale)
-    await applyForConditionalData({ user, entryId: params.id ?? '', purpose: form.purpose, conditionsStatement: form.conditions })
+    await applyForConditionalData({
+      user,
+      entryId: params.id ?? '',
+      purpose: form.purpose,
+      conditionsStatement: form.conditions,
+    })
     return { done: true as const }
   } catch (error) {
     return formFailure(error, t)
@@ -66,13 +72,27 @@ export default function ApplyPage() {
           <FormError message={result?.formError} />
           <label>
             {t('openData.apply.purpose')}
-            <textarea name="purpose" required maxLength={2000} aria-invalid={result?.fieldErrors?.purpose ? true : undefined} />
-            {result?.fieldErrors?.purpose ? <span className="field-error">{result.fieldErrors.purpose.join(' ')}</span> : null}
+            <textarea
+              name="purpose"
+              required
+              maxLength={2000}
+              aria-invalid={result?.fieldErrors?.purpose ? true : undefined}
+            />
+            {result?.fieldErrors?.purpose ? (
+              <span className="field-error">{result.fieldErrors.purpose.join(' ')}</span>
+            ) : null}
           </label>
           <label>
             {t('openData.apply.conditions')}
-            <textarea name="conditions" required maxLength={4000} aria-invalid={result?.fieldErrors?.conditions ? true : undefined} />
-            {result?.fieldErrors?.conditions ? <span className="field-error">{result.fieldErrors.conditions.join(' ')}</span> : null}
+            <textarea
+              name="conditions"
+              required
+              maxLength={4000}
+              aria-invalid={result?.fieldErrors?.conditions ? true : undefined}
+            />
+            {result?.fieldErrors?.conditions ? (
+              <span className="field-error">{result.fieldErrors.conditions.join(' ')}</span>
+            ) : null}
           </label>
           <button type="submit" className="primary">
             {t('openData.apply.submit')}

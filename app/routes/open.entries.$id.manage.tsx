@@ -1,11 +1,23 @@
-import { type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { pick, useLang } from '~/components/catalog'
 import { FormError } from '~/components/form'
 import { formatBytes, OpenNav } from '~/components/open-data'
-import { applicantNames, decideApplication, listApplications } from '~/services/open-data/applications.server'
-import { currentFiles, MAX_FILE_BYTES, publishDistributionFile } from '~/services/open-data/files.server'
+import {
+  applicantNames,
+  decideApplication,
+  listApplications,
+} from '~/services/open-data/applications.server'
+import {
+  currentFiles,
+  MAX_FILE_BYTES,
+  publishDistributionFile,
+} from '~/services/open-data/files.server'
 import { openRecord } from '~/services/open-data/portal.server'
 import { decisionFormSchema } from '~/services/open-data/schemas'
 import openCss from '~/styles/open-data.css?url'
@@ -34,7 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       conditional: record.content.openAttribute === 'open_conditional',
       distributions: record.content.distributions.map((d) => {
         const f = files.get(d.key)
-        return { key: d.key, title: d.title, format: d.format, file: f ? { filename: f.filename, size: f.size, sha256: f.sha256 } : null }
+        return {
+          key: d.key,
+          title: d.title,
+          format: d.format,
+          file: f ? { filename: f.filename, size: f.size, sha256: f.sha256 } : null,
+        }
       }),
       applications: applications.map((a) => ({
         id: a._id,
@@ -47,7 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     }
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
 }
@@ -62,7 +80,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const file = form.get('file')
       const key = String(form.get('key') ?? '')
       if (!(file instanceof File) || file.size === 0) {
-        throw new DomainError('empty_file', 'error.openData.emptyFile', 400, { file: ['error.openData.emptyFile'] })
+        throw new DomainError('empty_file', 'error.openData.emptyFile', 400, {
+          file: ['error.openData.emptyFile'],
+        })
       }
       await publishDistributionFile({
         user,
@@ -75,11 +95,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { done: 'uploaded' as const }
     }
     const input = validate(decisionFormSchema, formToObject(await readFormData(request)), t.locale)
-    await decideApplication({ user, applicationId: input.applicationId, decision: input.decision, reason: input.reason })
+    await decideApplication({
+      user,
+      applicationId: input.applicationId,
+      decision: input.decision,
+      reason: input.reason,
+    })
     return { done: 'decided' as const }
   } catch (error) {
     if (error instanceof DomainError || error instanceof TypeError) {
-      return formFailure(error instanceof TypeError ? new DomainError('invalid_input', 'error.badRequest', 400) : error, t)
+      return formFailure(
+        error instanceof TypeError
+          ? new DomainError('invalid_input', 'error.badRequest', 400)
+          : error,
+        t,
+      )
     }
     throw error
   }
@@ -89,7 +119,8 @@ export default function ManageOpenData() {
   const { t } = useTranslation()
   const lang = useLang()
   const { id, title, conditional, distributions, applications } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as (FormFailure & { done?: 'uploaded' | 'decided' }) | undefined
+  const result = useActionData<typeof action>() as
+    (FormFailure & { done?: 'uploaded' | 'decided' }) | undefined
   return (
     <>
       <section className="card">
@@ -100,8 +131,12 @@ export default function ManageOpenData() {
           <Link to={`/open/entries/${id}`}>← {pick(title, lang)}</Link>
         </p>
         <FormError message={result?.formError} />
-        {result?.done === 'uploaded' ? <p className="notice">{t('openData.manage.uploaded')}</p> : null}
-        {result?.done === 'decided' ? <p className="notice">{t('openData.manage.decided')}</p> : null}
+        {result?.done === 'uploaded' ? (
+          <p className="notice">{t('openData.manage.uploaded')}</p>
+        ) : null}
+        {result?.done === 'decided' ? (
+          <p className="notice">{t('openData.manage.decided')}</p>
+        ) : null}
       </section>
       <section className="card">
         <h2>{t('openData.manage.files')}</h2>
@@ -111,7 +146,13 @@ export default function ManageOpenData() {
               {pick(d.title, lang)} <span className="badge">{d.format}</span>
             </h3>
             {d.file ? (
-              <p className="muted">{t('openData.manage.current', { name: d.file.filename, size: formatBytes(d.file.size), sha: d.file.sha256.slice(0, 16) })}</p>
+              <p className="muted">
+                {t('openData.manage.current', {
+                  name: d.file.filename,
+                  size: formatBytes(d.file.size),
+                  sha: d.file.sha256.slice(0, 16),
+                })}
+              </p>
             ) : null}
             <Form method="post" encType="multipart/form-data" className="inline-form">
               <input type="hidden" name="key" value={d.key} />
@@ -158,17 +199,29 @@ export default function ManageOpenData() {
                           <input name="reason" maxLength={1000} />
                         </label>
                         <span className="inline-form">
-                          <button type="submit" name="decision" value="approved" className="primary">
+                          <button
+                            type="submit"
+                            name="decision"
+                            value="approved"
+                            className="primary"
+                          >
                             {t('openData.manage.approve')}
                           </button>
-                          <button type="submit" name="decision" value="refused" className="secondary">
+                          <button
+                            type="submit"
+                            name="decision"
+                            value="refused"
+                            className="secondary"
+                          >
                             {t('openData.manage.refuse')}
                           </button>
                         </span>
                       </Form>
                     ) : (
                       <>
-                        <span className={`badge ${a.status === 'approved' ? 'ok' : 'bad'}`}>{t(`openData.manage.statuses.${a.status}`)}</span>
+                        <span className={`badge ${a.status === 'approved' ? 'ok' : 'bad'}`}>
+                          {t(`openData.manage.statuses.${a.status}`)}
+                        </span>
                         {a.reason ? <p>{a.reason}</p> : null}
                       </>
                     )}
@@ -182,4 +235,3 @@ export default function ManageOpenData() {
     </>
   )
 }
-

@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LedgerReceipt, Notice, pick, useLang } from '~/components/common'
@@ -30,7 +35,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireAnyPermission(request, ['create:order:own-org', 'confirm:payment:any', 'refund:order:any', 'refund:order:own-org'])
+  const user = await requireAnyPermission(request, [
+    'create:order:own-org',
+    'confirm:payment:any',
+    'refund:order:any',
+    'refund:order:own-org',
+  ])
   const t = await getT(request)
   const orderId = params.orderId ?? ''
   try {
@@ -47,7 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await refundOrder(user, orderId, input)
         return redirect(`/orders/${orderId}?refunded=1`)
       case 'confirm':
-        if (!user.permissions.has('confirm:payment:any')) throw new Response(t('error.forbidden'), { status: 403 })
+        if (!user.permissions.has('confirm:payment:any'))
+          throw new Response(t('error.forbidden'), { status: 403 })
         await confirmTransfer(user, { ...input, orderId })
         return redirect(`/orders/${orderId}?confirmed=1`)
     }
@@ -60,7 +71,8 @@ export default function OrderPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { order, payments, events, orgNames, can } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   const [search] = useSearchParams()
   const checkout = search.get('checkout')
   return (
@@ -73,7 +85,9 @@ export default function OrderPage() {
           <Link to="/orders">← {t('orders.title')}</Link>
         </p>
         {checkout === 'success' ? <Notice>{t('orders.checkoutSuccess')}</Notice> : null}
-        {checkout === 'cancelled' ? <Notice tone="warn">{t('orders.checkoutCancelled')}</Notice> : null}
+        {checkout === 'cancelled' ? (
+          <Notice tone="warn">{t('orders.checkoutCancelled')}</Notice>
+        ) : null}
         {search.has('cancelled') ? <Notice>{t('orders.cancelled')}</Notice> : null}
         {search.has('refunded') ? <Notice>{t('orders.refunded')}</Notice> : null}
         {search.has('confirmed') ? <Notice>{t('orders.awaiting.confirmed')}</Notice> : null}
@@ -91,8 +105,8 @@ export default function OrderPage() {
             <tr>
               <th>{t('orders.product')}</th>
               <td>
-                <Link to={`/market/${order.productId}`}>{pick(order.productTitle, lang)}</Link> · {pick(order.planTitle, lang)} ·{' '}
-                {t(`market.planKind.${order.planKind}`)}
+                <Link to={`/market/${order.productId}`}>{pick(order.productTitle, lang)}</Link> ·{' '}
+                {pick(order.planTitle, lang)} · {t(`market.planKind.${order.planKind}`)}
                 {order.seatNo ? ` · ${t('orders.seat')} ${order.seatNo}` : ''}
               </td>
             </tr>
@@ -148,8 +162,11 @@ export default function OrderPage() {
           <div className="notice" id="remittance">
             <h2>{t('orders.remittance')}</h2>
             <p>
-              {t('orders.remittanceRef')}: <strong className="mono" id="remittance-ref">{order.remittanceRef}</strong> ·{' '}
-              {t('orders.amount')}: <Yuan fen={order.amountFen} />
+              {t('orders.remittanceRef')}:{' '}
+              <strong className="mono" id="remittance-ref">
+                {order.remittanceRef}
+              </strong>{' '}
+              · {t('orders.amount')}: <Yuan fen={order.amountFen} />
             </p>
             <p className="muted">{t('orders.remittanceHint')}</p>
           </div>
@@ -177,7 +194,9 @@ export default function OrderPage() {
               <button type="submit" className="primary" id="confirm-transfer">
                 {t('orders.awaiting.confirm')}
               </button>
-              {failure?.fieldErrors?.amount ? <p className="field-error">{failure.fieldErrors.amount.join(' ')}</p> : null}
+              {failure?.fieldErrors?.amount ? (
+                <p className="field-error">{failure.fieldErrors.amount.join(' ')}</p>
+              ) : null}
             </Form>
           ) : null}
           {can.refund ? (

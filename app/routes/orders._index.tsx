@@ -20,14 +20,23 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:order:own-org', 'read:order:any'])
   const t = await getT(request)
-  return pageGuard(t, async () => ordersPageData(user, validate(orderListSchema, queryObject(request), t.locale)))
+  return pageGuard(t, async () =>
+    ordersPageData(user, validate(orderListSchema, queryObject(request), t.locale)),
+  )
 }
 
 export default function Orders() {
   const { t } = useTranslation()
   const lang = useLang()
   const { scope, query, paging, orders, orgNames, canConfirm } = useLoaderData<typeof loader>()
-  const csv = new URLSearchParams(Object.entries({ sort: query.sort, dir: query.dir, status: query.status ?? '', method: query.method ?? '' }).filter(([, v]) => v))
+  const csv = new URLSearchParams(
+    Object.entries({
+      sort: query.sort,
+      dir: query.dir,
+      status: query.status ?? '',
+      method: query.method ?? '',
+    }).filter(([, v]) => v),
+  )
   return (
     <section className="card">
       <h1>{t(`orders.${scope as 'mine' | 'sales' | 'all'}`)}</h1>
@@ -61,7 +70,9 @@ export default function Orders() {
             ))}
           </select>
         </label>
-        <button type="submit" className="secondary">{t('licences.filter')}</button>
+        <button type="submit" className="secondary">
+          {t('licences.filter')}
+        </button>
         <a href={`/orders.csv?${csv}`} download>
           {t('common.downloadCsv')}
         </a>
@@ -102,7 +113,9 @@ export default function Orders() {
                 </td>
                 <td>{t(`orders.methods.${o.method}`)}</td>
                 <td>
-                  <span className={`badge status-${o.status}`}>{t(`orders.statuses.${o.status}`)}</span>
+                  <span className={`badge status-${o.status}`}>
+                    {t(`orders.statuses.${o.status}`)}
+                  </span>
                 </td>
                 <td className="nowrap">{formatDateTime(o.createdAt, lang)}</td>
               </tr>

@@ -10,5 +10,7 @@ import { requireAnyPermission } from '~/utils/permissions.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, ['read:order:own-org', 'read:order:any'])
   const t = await getT(request)
-  return pageGuard(t, async () => ordersCsv(user, validate(orderListSchema, queryObject(request), t.locale), t.locale))
+  return pageGuard(t, async () =>
+    ordersCsv(user, validate(orderListSchema, queryObject(request), t.locale), t.locale),
+  )
 }

@@ -8,7 +8,11 @@ import { requirePermission } from '~/utils/permissions.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
-  return { user: userView(user), ...(await orgHome(user)), ...(await researchHomeData(request, user, { overdue: true })) }
+  return {
+    user: userView(user),
+    ...(await orgHome(user)),
+    ...(await researchHomeData(request, user, { overdue: true })),
+  }
 }
 
 export default function ProviderHome() {

@@ -38,7 +38,9 @@ export default function Payouts() {
       <h1>{t('orders.payouts.title')}</h1>
       <p className="muted">{t('orders.payouts.intro', { fee: feePercent })}</p>
       <FormError message={failure?.formError} />
-      {search.has('linked') ? <Notice>{t('orders.payouts.linked', { id: account?.stripeAccountId ?? '' })}</Notice> : null}
+      {search.has('linked') ? (
+        <Notice>{t('orders.payouts.linked', { id: account?.stripeAccountId ?? '' })}</Notice>
+      ) : null}
       {account ? (
         <>
           <p id="payout-account">{t('orders.payouts.linked', { id: account.stripeAccountId })}</p>

@@ -16,7 +16,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ nav: marketLinks(user, t), ...(await consoleProductData(user, params.productId ?? '')) }))
+  return pageGuard(t, async () => ({
+    nav: marketLinks(user, t),
+    ...(await consoleProductData(user, params.productId ?? '')),
+  }))
 }
 
 export default function ConsoleProduct() {
@@ -33,7 +36,13 @@ export default function ConsoleProduct() {
       <p className="product-meta">
         <span className="badge">{t(`market.kind.${product.kind}`)}</span>
         <GradeBadge grade={product.grade} />
-        {product.listed ? <span className="badge ok">{t('market.console.onMarket', { n: product.latestPublished?.number ?? 0 })}</span> : <span>{t('market.console.notListed')}</span>}
+        {product.listed ? (
+          <span className="badge ok">
+            {t('market.console.onMarket', { n: product.latestPublished?.number ?? 0 })}
+          </span>
+        ) : (
+          <span>{t('market.console.notListed')}</span>
+        )}
       </p>
       <p>
         {product.visibility === 'market' ? (
@@ -41,12 +50,15 @@ export default function ConsoleProduct() {
             <Link to={`/provider/products/${product.id}/versions/new`} className="button">
               {t('market.console.newVersion')}
             </Link>{' '}
-            <Link to={`/provider/products/${product.id}/edit`}>{t('market.console.edit')}</Link> ·{' '}
+            <Link to={`/provider/products/${product.id}/edit`}>{t('market.console.edit')}</Link>{' '}
+            ·{' '}
           </>
         ) : null}
         <Link to={`/market/${product.id}`}>{t('market.console.viewInMarket')}</Link>
       </p>
-      {product.grade.tier === 'important' ? <Notice tone="warn">{t('market.console.importantNotice')}</Notice> : null}
+      {product.grade.tier === 'important' ? (
+        <Notice tone="warn">{t('market.console.importantNotice')}</Notice>
+      ) : null}
       <h2>{t('market.product.versions')}</h2>
       {versions.length === 0 ? (
         <p className="muted">{t('market.console.noVersions')}</p>
@@ -66,15 +78,28 @@ export default function ConsoleProduct() {
             {versions.map((v) => (
               <tr key={v.id}>
                 <td>
-                  <Link to={`/provider/products/${product.id}/versions/${v.number}`}>v{v.number}</Link>
+                  <Link to={`/provider/products/${product.id}/versions/${v.number}`}>
+                    v{v.number}
+                  </Link>
                 </td>
                 <td>
                   <StateBadge state={v.state} />
-                  {v.blockedReason ? <div className="field-error">{t(`market.blocked.${v.blockedReason.startsWith('right_') ? 'rights' : v.blockedReason}`)}</div> : null}
+                  {v.blockedReason ? (
+                    <div className="field-error">
+                      {t(
+                        `market.blocked.${v.blockedReason.startsWith('right_') ? 'rights' : v.blockedReason}`,
+                      )}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   {t(`market.screening.${v.screening.status}`)}
-                  {v.screening.source ? <span className="muted"> · {t(`market.screeningBy.${v.screening.source}`)}</span> : null}
+                  {v.screening.source ? (
+                    <span className="muted">
+                      {' '}
+                      · {t(`market.screeningBy.${v.screening.source}`)}
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   {t(`market.review.${v.review.status}`)}

@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { MarketNav, pick, useLang } from '~/components/market'
@@ -20,7 +25,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const product = productView(await loadOwnProduct(user, params.productId ?? ''))
-    return { nav: marketLinks(user, t), product, values: productFormValues(product), canModel: user.org?.type === 'authority' }
+    return {
+      nav: marketLinks(user, t),
+      product,
+      values: productFormValues(product),
+      canModel: user.org?.type === 'authority',
+    }
   })
 }
 
@@ -42,7 +52,13 @@ export default function EditProduct() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, product, values, canModel } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+  const failure = useActionData<typeof action>() as
+    | {
+        formError?: string
+        fieldErrors?: Record<string, string[]>
+        values?: Record<string, unknown>
+      }
+    | undefined
   return (
     <section className="card">
       <h1>
@@ -52,7 +68,12 @@ export default function EditProduct() {
       <p>
         <Link to={`/provider/products/${product.id}`}>← {t('market.console.back')}</Link>
       </p>
-      <ProductForm values={failure?.values ?? values} canModel={canModel} failure={failure} submitLabel={t('common.save')} />
+      <ProductForm
+        values={failure?.values ?? values}
+        canModel={canModel}
+        failure={failure}
+        submitLabel={t('common.save')}
+      />
     </section>
   )
 }

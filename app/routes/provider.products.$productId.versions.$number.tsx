@@ -1,5 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useRevalidator,
+  useSearchParams,
+} from '@remix-run/react'
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
@@ -28,7 +40,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return pageGuard(t, async () => {
     const data = await versionConsoleData(user, params.productId ?? '', Number(params.number))
     // Art. 32: the version's scan reports (a failed one offers desensitization).
-    return { nav: marketLinks(user, t), ...data, scanReports: await subjectReports(user, `product-version:${data.version.id}`) }
+    return {
+      nav: marketLinks(user, t),
+      ...data,
+      scanReports: await subjectReports(user, `product-version:${data.version.id}`),
+    }
   })
 }
 
@@ -71,7 +87,8 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `/api/v1/products/${productId}/versions/${number}/files`)
     xhr.setRequestHeader('Accept', 'application/json')
-    xhr.upload.onprogress = (e) => setProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size })
+    xhr.upload.onprogress = (e) =>
+      setProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size })
     xhr.onload = () => {
       setProgress(null)
       let reply: { file?: { fileName: string }; error?: { message: string } } = {}
@@ -84,7 +101,11 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
         setMessage({ text: t('market.upload.done', { name: reply.file.fileName }), ok: true })
         if (input) input.value = ''
         revalidator.revalidate()
-      } else setMessage({ text: reply.error?.message ?? t('market.upload.failed', { status: xhr.status }), ok: false })
+      } else
+        setMessage({
+          text: reply.error?.message ?? t('market.upload.failed', { status: xhr.status }),
+          ok: false,
+        })
     }
     xhr.onerror = () => {
       setProgress(null)
@@ -94,13 +115,25 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
     setProgress({ loaded: 0, total: file.size })
     xhr.send(body)
   }
-  const percent = progress && progress.total ? Math.floor((progress.loaded / progress.total) * 100) : 0
+  const percent =
+    progress && progress.total ? Math.floor((progress.loaded / progress.total) * 100) : 0
   return (
-    <form method="post" encType="multipart/form-data" onSubmit={upload} className="stack" data-testid="upload-form">
+    <form
+      method="post"
+      encType="multipart/form-data"
+      onSubmit={upload}
+      className="stack"
+      data-testid="upload-form"
+    >
       <label>
         {t('market.upload.file')}
         <span className="hint">{t('market.upload.hint')}</span>
-        <input type="file" name="file" required accept=".csv,.tsv,.xlsx,.json,.geojson,.pdf,.md,.zip" />
+        <input
+          type="file"
+          name="file"
+          required
+          accept=".csv,.tsv,.xlsx,.json,.geojson,.pdf,.md,.zip"
+        />
       </label>
       <button type="submit" className="secondary" disabled={progress !== null}>
         {t('market.upload.submit')}
@@ -113,7 +146,11 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
           </span>
         </div>
       ) : null}
-      {message ? <p className={message.ok ? 'notice' : 'form-error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
+      {message ? (
+        <p className={message.ok ? 'notice' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      ) : null}
     </form>
   )
 }
@@ -121,7 +158,8 @@ function Uploader({ productId, number }: { productId: string; number: number }) 
 export default function ConsoleVersion() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, product, version, inputTitles, history, scanReports } = useLoaderData<typeof loader>()
+  const { nav, product, version, inputTitles, history, scanReports } =
+    useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>() as { formError?: string } | undefined
   const [search] = useSearchParams()
   const draft = version.state === 'draft'
@@ -137,11 +175,15 @@ export default function ConsoleVersion() {
           {version.state !== 'draft' ? (
             <>
               {' · '}
-              <Link to={`/market/${product.id}/v/${version.number}`}>{t('market.console.provenance')}</Link>
+              <Link to={`/market/${product.id}/v/${version.number}`}>
+                {t('market.console.provenance')}
+              </Link>
             </>
           ) : null}
         </p>
-        {search.get('uploaded') ? <Notice>{t('market.upload.done', { name: search.get('uploaded') })}</Notice> : null}
+        {search.get('uploaded') ? (
+          <Notice>{t('market.upload.done', { name: search.get('uploaded') })}</Notice>
+        ) : null}
         {search.has('submitted') ? <Notice>{t('market.console.submittedNotice')}</Notice> : null}
         <FormError message={failure?.formError} />
         <table className="details">
@@ -150,12 +192,17 @@ export default function ConsoleVersion() {
               <th>{t('market.console.screening')}</th>
               <td>
                 {t(`market.screening.${version.screening.status}`)}
-                {version.screening.source ? ` · ${t(`market.screeningBy.${version.screening.source}`)}` : ''}
+                {version.screening.source
+                  ? ` · ${t(`market.screeningBy.${version.screening.source}`)}`
+                  : ''}
                 {version.screening.note ? ` — ${version.screening.note}` : ''}
                 {scanReports.map((r) => (
                   <span key={r.reportId}>
                     {' · '}
-                    <Link to={`/scans/${r.reportId}`} className={r.status === 'failed' ? 'field-error' : undefined}>
+                    <Link
+                      to={`/scans/${r.reportId}`}
+                      className={r.status === 'failed' ? 'field-error' : undefined}
+                    >
                       {t('scan.title')} ({t(`scan.${r.status}`)})
                     </Link>
                   </span>
@@ -165,7 +212,9 @@ export default function ConsoleVersion() {
             <tr>
               <th>{t('market.console.review')}</th>
               <td>
-                {draft && product.grade.tier === 'important' ? t('market.review.onSubmit') : t(`market.review.${version.review.status}`)}
+                {draft && product.grade.tier === 'important'
+                  ? t('market.review.onSubmit')
+                  : t(`market.review.${version.review.status}`)}
                 {version.review.reasons.length ? (
                   <ul className="reasons">
                     {version.review.reasons.map((r, i) => (
@@ -178,7 +227,11 @@ export default function ConsoleVersion() {
             {version.blockedReason ? (
               <tr>
                 <th>{t('market.console.blocked')}</th>
-                <td className="field-error">{t(`market.blocked.${version.blockedReason.startsWith('right_') ? 'rights' : version.blockedReason}`)}</td>
+                <td className="field-error">
+                  {t(
+                    `market.blocked.${version.blockedReason.startsWith('right_') ? 'rights' : version.blockedReason}`,
+                  )}
+                </td>
               </tr>
             ) : null}
             <tr>
@@ -194,7 +247,12 @@ export default function ConsoleVersion() {
                 <ul className="reasons">
                   {version.inputs.map((i) => (
                     <li key={`${i.kind}:${i.ref}`}>
-                      {pick(inputTitles[`${i.kind}:${i.ref}`], lang) || `${i.kind}:${i.ref}`} — {i.role === 'model' ? t('market.provenance.edgeModel') : i.basis ? t(`market.basis.${i.basis}`) : '—'}
+                      {pick(inputTitles[`${i.kind}:${i.ref}`], lang) || `${i.kind}:${i.ref}`} —{' '}
+                      {i.role === 'model'
+                        ? t('market.provenance.edgeModel')
+                        : i.basis
+                          ? t(`market.basis.${i.basis}`)
+                          : '—'}
                     </li>
                   ))}
                 </ul>
@@ -249,8 +307,16 @@ export default function ConsoleVersion() {
             <Uploader productId={product.id} number={version.number} />
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="submit" />
-              <p className="hint">{product.grade.tier === 'important' ? t('market.console.submitImportant') : t('market.console.submitGeneral')}</p>
-              <button type="submit" className="primary" disabled={version.distributions.length === 0}>
+              <p className="hint">
+                {product.grade.tier === 'important'
+                  ? t('market.console.submitImportant')
+                  : t('market.console.submitGeneral')}
+              </p>
+              <button
+                type="submit"
+                className="primary"
+                disabled={version.distributions.length === 0}
+              >
                 {t('market.console.submit')}
               </button>
             </Form>
@@ -267,7 +333,11 @@ export default function ConsoleVersion() {
                 <tr key={i}>
                   <td className="nowrap">{formatDateTime(h.at, lang)}</td>
                   <td>{t(`market.history.${h.step}`)}</td>
-                  <td>{h.step === 'blocked' ? t(`market.rightShort.${h.outcome}`) : t(`market.historyOutcome.${h.outcome}`, { defaultValue: h.outcome })}</td>
+                  <td>
+                    {h.step === 'blocked'
+                      ? t(`market.rightShort.${h.outcome}`)
+                      : t(`market.historyOutcome.${h.outcome}`, { defaultValue: h.outcome })}
+                  </td>
                   <td>{h.step === 'blocked' ? '' : h.reasons.join('；')}</td>
                 </tr>
               ))}

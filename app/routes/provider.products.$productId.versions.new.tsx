@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
@@ -45,10 +50,23 @@ export default function NewVersion() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, product, candidates } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+  const failure = useActionData<typeof action>() as
+    | {
+        formError?: string
+        fieldErrors?: Record<string, string[]>
+        values?: Record<string, unknown>
+      }
+    | undefined
   const values = failure?.values ?? {}
-  const chosen = new Set(Array.isArray(values.input) ? (values.input as string[]) : typeof values.input === 'string' ? [values.input] : [])
-  const v = (name: string, fallback = '') => (typeof values[name] === 'string' ? (values[name] as string) : fallback)
+  const chosen = new Set(
+    Array.isArray(values.input)
+      ? (values.input as string[])
+      : typeof values.input === 'string'
+        ? [values.input]
+        : [],
+  )
+  const v = (name: string, fallback = '') =>
+    typeof values[name] === 'string' ? (values[name] as string) : fallback
   return (
     <section className="card">
       <h1>
@@ -67,10 +85,18 @@ export default function NewVersion() {
           <div className="inputs-list">
             {candidates.map((c) => (
               <label key={c.ref} className="check">
-                <input type="checkbox" name="input" value={c.ref} defaultChecked={chosen.has(c.ref)} />
+                <input
+                  type="checkbox"
+                  name="input"
+                  value={c.ref}
+                  defaultChecked={chosen.has(c.ref)}
+                />
                 <span>
-                  {t(`market.inputKind.${c.kind}`)}: {pick(c.title, lang)} <span className="muted">{c.detail}</span> —{' '}
-                  <span className={c.ok ? 'badge ok' : 'badge bad'}>{c.ok ? t(`market.basis.${c.right}`) : t(`market.rightShort.${c.right}`)}</span>
+                  {t(`market.inputKind.${c.kind}`)}: {pick(c.title, lang)}{' '}
+                  <span className="muted">{c.detail}</span> —{' '}
+                  <span className={c.ok ? 'badge ok' : 'badge bad'}>
+                    {c.ok ? t(`market.basis.${c.right}`) : t(`market.rightShort.${c.right}`)}
+                  </span>
                 </span>
               </label>
             ))}
@@ -117,7 +143,12 @@ export default function NewVersion() {
           <label>
             {t('market.versionForm.schema')}
             <span className="hint">{t('market.versionForm.schemaHint')}</span>
-            <textarea name="schemaLines" rows={4} className="mono" defaultValue={v('schemaLines')} />
+            <textarea
+              name="schemaLines"
+              rows={4}
+              className="mono"
+              defaultValue={v('schemaLines')}
+            />
           </label>
           {product.kind === 'api' ? (
             <label>

@@ -18,7 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'))
+    const query = Object.fromEntries(
+      [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),
+    )
     const page = await listOwnProducts(user, validate(cursorQuery, query, t.locale))
     return { nav: marketLinks(user, t), ...page }
   })
@@ -55,7 +57,9 @@ export default function MyProducts() {
               <tr key={p.id}>
                 <td>
                   <Link to={`/provider/products/${p.id}`}>{pick(p.title, lang)}</Link>
-                  {p.visibility === 'private' ? <span className="badge"> {t('market.state.private')}</span> : null}
+                  {p.visibility === 'private' ? (
+                    <span className="badge"> {t('market.state.private')}</span>
+                  ) : null}
                 </td>
                 <td>{t(`market.kind.${p.kind}`)}</td>
                 <td>
@@ -66,7 +70,15 @@ export default function MyProducts() {
                     .map(([state, n]) => `${t(`market.state.${state}`)} ${n}`)
                     .join(' · ') || '—'}
                 </td>
-                <td>{p.listed ? <span className="badge ok">{t('market.console.onMarket', { n: p.latestPublished?.number ?? 0 })}</span> : t('market.console.notListed')}</td>
+                <td>
+                  {p.listed ? (
+                    <span className="badge ok">
+                      {t('market.console.onMarket', { n: p.latestPublished?.number ?? 0 })}
+                    </span>
+                  ) : (
+                    t('market.console.notListed')
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

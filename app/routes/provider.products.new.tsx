@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+} from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { MarketNav } from '~/components/market'
@@ -37,12 +42,23 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewProduct() {
   const { t } = useTranslation()
   const { nav, canModel } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+  const failure = useActionData<typeof action>() as
+    | {
+        formError?: string
+        fieldErrors?: Record<string, string[]>
+        values?: Record<string, unknown>
+      }
+    | undefined
   return (
     <section className="card">
       <h1>{t('market.console.new')}</h1>
       <MarketNav links={nav} />
-      <ProductForm values={failure?.values ?? { l_derivation: 'on' }} canModel={canModel} failure={failure} submitLabel={t('market.console.create')} />
+      <ProductForm
+        values={failure?.values ?? { l_derivation: 'on' }}
+        canModel={canModel}
+        failure={failure}
+        submitLabel={t('market.console.create')}
+      />
     </section>
   )
 }

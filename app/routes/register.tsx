@@ -51,10 +51,36 @@ export default function Register() {
         </label>
         <Field label={t('register.orgNameZh')} name="nameZh" required errors={errors.nameZh} />
         <Field label={t('register.orgNameEn')} name="nameEn" required errors={errors.nameEn} />
-        <Field label={t('register.uscc')} hint={t('register.usccHint')} name="uscc" required maxLength={18} errors={errors.uscc} />
-        <Field label={t('register.displayName')} name="displayName" required errors={errors.displayName} />
-        <Field label={t('register.email')} name="email" type="email" required errors={errors.email} />
-        <Field label={t('register.password')} name="password" type="password" autoComplete="new-password" required minLength={10} errors={errors.password} />
+        <Field
+          label={t('register.uscc')}
+          hint={t('register.usccHint')}
+          name="uscc"
+          required
+          maxLength={18}
+          errors={errors.uscc}
+        />
+        <Field
+          label={t('register.displayName')}
+          name="displayName"
+          required
+          errors={errors.displayName}
+        />
+        <Field
+          label={t('register.email')}
+          name="email"
+          type="email"
+          required
+          errors={errors.email}
+        />
+        <Field
+          label={t('register.password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          errors={errors.password}
+        />
         <button type="submit" className="primary">
           {t('register.submit')}
         </button>

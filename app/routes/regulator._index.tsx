@@ -15,8 +15,15 @@ const querySchema = z.strictObject({ before: z.coerce.number().int().positive().
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
   const t = await getT(request)
-  const query = validate(querySchema, Object.fromEntries(new URL(request.url).searchParams), t.locale)
-  return { user: userView(user), ...(await regulatorHome(query.before ? { beforeSeq: query.before } : {})) }
+  const query = validate(
+    querySchema,
+    Object.fromEntries(new URL(request.url).searchParams),
+    t.locale,
+  )
+  return {
+    user: userView(user),
+    ...(await regulatorHome(query.before ? { beforeSeq: query.before } : {})),
+  }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -58,7 +65,11 @@ export default function RegulatorHome() {
           {' · '}
           <Link to="/supervision/reports">{t('supervision.nav')} →</Link>
         </p>
-        <LedgerTable rows={entries} orgNames={orgNames} entryHref={(seq) => `/regulator/log/${seq}`} />
+        <LedgerTable
+          rows={entries}
+          orgNames={orgNames}
+          entryHref={(seq) => `/regulator/log/${seq}`}
+        />
         {nextBeforeSeq ? <Link to={`?before=${nextBeforeSeq}`}>{t('ledger.older')} →</Link> : null}
       </section>
     </RoleHome>

@@ -7,7 +7,10 @@ import { useTranslation } from 'react-i18next'
 import { LedgerReceipt, pick, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { formatProbability } from '~/services/delivery/fingerprint/binomial'
-import { productsWithDeliveries, regulatorFingerprintLookup } from '~/services/delivery/lookup.server'
+import {
+  productsWithDeliveries,
+  regulatorFingerprintLookup,
+} from '~/services/delivery/lookup.server'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -39,7 +42,10 @@ export async function action({ request }: ActionFunctionArgs) {
           productTitle: c.productTitle,
           matches: c.matches,
           trials: c.trials,
-          fa: formatProbability({ p: c.falseAccusationProbability, log10: c.log10FalseAccusationProbability }),
+          fa: formatProbability({
+            p: c.falseAccusationProbability,
+            log10: c.log10FalseAccusationProbability,
+          }),
           accused: c.accused,
         })),
       },
@@ -82,7 +88,9 @@ export default function FingerprintLookup() {
           <label>
             {t('licences.lookupFile')}
             <input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx" required />
-            {reply?.fieldErrors?.file ? <p className="field-error">{reply.fieldErrors.file.join(' ')}</p> : null}
+            {reply?.fieldErrors?.file ? (
+              <p className="field-error">{reply.fieldErrors.file.join(' ')}</p>
+            ) : null}
           </label>
           <button type="submit" className="primary" disabled={busy}>
             {t('licences.lookupRun')}
@@ -91,11 +99,26 @@ export default function FingerprintLookup() {
       </section>
       {result ? (
         <section className="card">
-          <p>{t('licences.lookupResult', { file: result.fileName, rows: result.rows, positions: result.positions, candidates: result.candidates })}</p>
-          {result.candidates === 0 ? <p className="muted">{t('licences.lookupNoCandidates')}</p> : null}
+          <p>
+            {t('licences.lookupResult', {
+              file: result.fileName,
+              rows: result.rows,
+              positions: result.positions,
+              candidates: result.candidates,
+            })}
+          </p>
+          {result.candidates === 0 ? (
+            <p className="muted">{t('licences.lookupNoCandidates')}</p>
+          ) : null}
           <p role="status">
             <strong className={traced ? 'error' : ''}>
-              {traced ? t('licences.lookupTraced', { licence: traced.licenceId, org: pick(traced.licensee, lang), p: traced.fa }) : t('licences.lookupNotTraced')}
+              {traced
+                ? t('licences.lookupTraced', {
+                    licence: traced.licenceId,
+                    org: pick(traced.licensee, lang),
+                    p: traced.fa,
+                  })
+                : t('licences.lookupNotTraced')}
             </strong>
           </p>
           {result.top.length ? (

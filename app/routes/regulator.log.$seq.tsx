@@ -11,7 +11,9 @@ import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
 
-const paramsSchema = z.strictObject({ seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) })
+const paramsSchema = z.strictObject({
+  seq: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+})
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
@@ -57,11 +59,17 @@ export default function RegulatorLogEntry() {
       <ul>
         {subjects.map(({ subject, href }) => (
           <li key={subject} className="mono">
-            {href ? <Link to={href}>{subject}</Link> : `${subject} (${t('regulatorConsole.noPage')})`}
+            {href ? (
+              <Link to={href}>{subject}</Link>
+            ) : (
+              `${subject} (${t('regulatorConsole.noPage')})`
+            )}
             {href && subject.startsWith('product:') ? (
               <>
                 {' · '}
-                <Link to={`/regulator/products/${subject.slice('product:'.length)}`}>{t('supervision.product.follow')}</Link>
+                <Link to={`/regulator/products/${subject.slice('product:'.length)}`}>
+                  {t('supervision.product.follow')}
+                </Link>
               </>
             ) : null}
           </li>
@@ -98,7 +106,9 @@ export default function RegulatorLogEntry() {
           {checkpoint.signature}
         </dd>
       </dl>
-      <pre className="mono" tabIndex={0}>{checkpoint.body}</pre>
+      <pre className="mono" tabIndex={0}>
+        {checkpoint.body}
+      </pre>
     </section>
   )
 }

@@ -44,8 +44,7 @@ export default function RegulatorLog() {
       <Form method="get" className="filters">
         {FIELDS.map(([name, label, type]) => (
           <label key={name}>
-            {t(label)}{' '}
-            <input name={name} type={type} defaultValue={filters[name] ?? ''} />
+            {t(label)} <input name={name} type={type} defaultValue={filters[name] ?? ''} />
           </label>
         ))}
         <button type="submit" className="primary">
@@ -62,7 +61,11 @@ export default function RegulatorLog() {
           {t('regulatorConsole.bundle')}
         </a>
       </p>
-      <LedgerTable rows={entries} orgNames={orgNames} entryHref={(seq) => `/regulator/log/${seq}`} />
+      <LedgerTable
+        rows={entries}
+        orgNames={orgNames}
+        entryHref={(seq) => `/regulator/log/${seq}`}
+      />
       {nextBeforeSeq ? <Link to={`?${older}`}>{t('regulatorConsole.older')} →</Link> : null}
     </section>
   )

@@ -57,7 +57,9 @@ export default function RegulatorProducts() {
               <tr key={p.id}>
                 <td>
                   <Link to={`/regulator/products/${p.id}`}>{pick(p.title, lang)}</Link>
-                  {p.visibility === 'private' ? <span className="badge"> {t('supervision.product.private')}</span> : null}
+                  {p.visibility === 'private' ? (
+                    <span className="badge"> {t('supervision.product.private')}</span>
+                  ) : null}
                 </td>
                 <td>{pick(p.owner, lang)}</td>
                 <td>{t(`market.kind.${p.kind}`)}</td>

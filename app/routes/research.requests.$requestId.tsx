@@ -2,7 +2,15 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
-import { FieldChecklist, LedgerReceipt, Notice, pick, RequestStatus, ResearchNav, useLang } from '~/components/research'
+import {
+  FieldChecklist,
+  LedgerReceipt,
+  Notice,
+  pick,
+  RequestStatus,
+  ResearchNav,
+  useLang,
+} from '~/components/research'
 import { decideResearchRequest } from '~/services/research/decisions.server'
 import { requestPage, researchLinks } from '~/services/research/pages.server'
 import { researchDecisionInput } from '~/services/research/schemas'
@@ -18,10 +26,16 @@ import { pageGuard } from '~/utils/http.server'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const t = await getT(request)
-  if (!user.permissions.has('create:research-request:own-org') && !user.permissions.has('decide:research-request:own-org')) {
+  if (
+    !user.permissions.has('create:research-request:own-org') &&
+    !user.permissions.has('decide:research-request:own-org')
+  ) {
     throw new Response(t('error.forbidden'), { status: 403 })
   }
-  return pageGuard(t, async () => ({ nav: researchLinks(user, t), ...(await requestPage(user, params.requestId ?? '')) }))
+  return pageGuard(t, async () => ({
+    nav: researchLinks(user, t),
+    ...(await requestPage(user, params.requestId ?? '')),
+  }))
 }
 
 // Art. 24, 26: approve with a minimal field set and an end date, or refuse with reasons.
@@ -61,8 +75,12 @@ export default function ResearchRequestPage() {
             <tr>
               <th>{t(`research.kind.${r.subjectKind}`)}</th>
               <td>
-                {r.productId ? <Link to={`/market/${r.productId}`}>{pick(r.subjectTitle, lang)}</Link> : null}
-                {r.catalogEntryId ? <Link to={`/catalog/${r.catalogEntryId}`}>{pick(r.subjectTitle, lang)}</Link> : null}
+                {r.productId ? (
+                  <Link to={`/market/${r.productId}`}>{pick(r.subjectTitle, lang)}</Link>
+                ) : null}
+                {r.catalogEntryId ? (
+                  <Link to={`/catalog/${r.catalogEntryId}`}>{pick(r.subjectTitle, lang)}</Link>
+                ) : null}
               </td>
             </tr>
             <tr>
@@ -99,7 +117,13 @@ export default function ResearchRequestPage() {
             </tr>
             <tr>
               <th>{t('research.fields')}</th>
-              <td>{r.fields.length ? r.fields.map((f) => <code key={f.name}>{f.name} </code>) : <span className="muted">{t('research.allFields')}</span>}</td>
+              <td>
+                {r.fields.length ? (
+                  r.fields.map((f) => <code key={f.name}>{f.name} </code>)
+                ) : (
+                  <span className="muted">{t('research.allFields')}</span>
+                )}
+              </td>
             </tr>
             <tr>
               <th>{t('research.period')}</th>
@@ -118,7 +142,8 @@ export default function ResearchRequestPage() {
             <tr>
               <th>{t('research.replyDueAt')}</th>
               <td>
-                {formatDateTime(r.replyDueAt, lang)} <span className="muted">{t('research.detail.replyRule')}</span>
+                {formatDateTime(r.replyDueAt, lang)}{' '}
+                <span className="muted">{t('research.detail.replyRule')}</span>
               </td>
             </tr>
           </tbody>
@@ -130,12 +155,16 @@ export default function ResearchRequestPage() {
         <section className="card">
           <h2>{t('research.detail.decision')}</h2>
           <p>
-            <RequestStatus status={d.outcome} /> · {pick(orgNames[d.decidedByOrgId], lang)} · {formatDateTime(d.decidedAt, lang)}
+            <RequestStatus status={d.outcome} /> · {pick(orgNames[d.decidedByOrgId], lang)} ·{' '}
+            {formatDateTime(d.decidedAt, lang)}
           </p>
           {d.outcome === 'approved' ? (
             <>
               <p>
-                {t('research.detail.grantedFields')}: {d.fields.length ? d.fields.map((f) => <code key={f}>{f} </code>) : t('research.allFields')}
+                {t('research.detail.grantedFields')}:{' '}
+                {d.fields.length
+                  ? d.fields.map((f) => <code key={f}>{f} </code>)
+                  : t('research.allFields')}
               </p>
               <p>
                 {t('research.detail.grantedUntil')}: {d.end ? formatDateTime(d.end, lang) : '—'}
@@ -143,7 +172,9 @@ export default function ResearchRequestPage() {
               <p className="muted">{t('research.detail.licenceTerms')}</p>
               {d.licenceId && isRequester ? (
                 <p>
-                  <Link to={`/usage-reports/${d.licenceId}`}>{t('research.detail.usageReports')}</Link>
+                  <Link to={`/usage-reports/${d.licenceId}`}>
+                    {t('research.detail.usageReports')}
+                  </Link>
                 </p>
               ) : null}
             </>
@@ -164,11 +195,27 @@ export default function ResearchRequestPage() {
             <Form method="post" className="stack">
               <h3>{t('research.decide.approve')}</h3>
               <p className="muted">{t('research.decide.approveHint')}</p>
-              {r.fields.length ? <FieldChecklist name="fields" fields={r.fields.map((f) => ({ name: f.name, label: f.label }))} checked={r.fields.map((f) => f.name)} errors={failure?.fieldErrors?.fields} /> : null}
+              {r.fields.length ? (
+                <FieldChecklist
+                  name="fields"
+                  fields={r.fields.map((f) => ({ name: f.name, label: f.label }))}
+                  checked={r.fields.map((f) => f.name)}
+                  errors={failure?.fieldErrors?.fields}
+                />
+              ) : null}
               <label>
                 {t('research.decide.end')}
-                <input type="date" name="end" required defaultValue={defaultEnd} max={defaultEnd} aria-invalid={failure?.fieldErrors?.end ? true : undefined} />
-                {failure?.fieldErrors?.end ? <p className="field-error">{failure.fieldErrors.end.join(' ')}</p> : null}
+                <input
+                  type="date"
+                  name="end"
+                  required
+                  defaultValue={defaultEnd}
+                  max={defaultEnd}
+                  aria-invalid={failure?.fieldErrors?.end ? true : undefined}
+                />
+                {failure?.fieldErrors?.end ? (
+                  <p className="field-error">{failure.fieldErrors.end.join(' ')}</p>
+                ) : null}
               </label>
               <button type="submit" name="intent" value="approve" className="primary">
                 {t('research.decide.approveButton')}
@@ -179,8 +226,14 @@ export default function ResearchRequestPage() {
               <label>
                 {t('research.decide.reasons')}
                 <span className="hint">{t('research.decide.reasonsHint')}</span>
-                <textarea name="reasons" rows={4} aria-invalid={failure?.fieldErrors?.reasons ? true : undefined} />
-                {failure?.fieldErrors?.reasons ? <p className="field-error">{failure.fieldErrors.reasons.join(' ')}</p> : null}
+                <textarea
+                  name="reasons"
+                  rows={4}
+                  aria-invalid={failure?.fieldErrors?.reasons ? true : undefined}
+                />
+                {failure?.fieldErrors?.reasons ? (
+                  <p className="field-error">{failure.fieldErrors.reasons.join(' ')}</p>
+                ) : null}
               </label>
               <button type="submit" name="intent" value="refuse" className="secondary">
                 {t('research.decide.refuseButton')}

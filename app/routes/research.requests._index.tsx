@@ -28,7 +28,8 @@ export default function MyResearchRequests() {
       <ResearchNav links={nav} />
       <p className="muted">{t('research.mine.intro')}</p>
       <p>
-        <Link to="/market">{t('research.mine.fromMarket')}</Link> · <Link to="/catalog">{t('research.mine.fromCatalog')}</Link>
+        <Link to="/market">{t('research.mine.fromMarket')}</Link> ·{' '}
+        <Link to="/catalog">{t('research.mine.fromCatalog')}</Link>
       </p>
       {items.length === 0 ? (
         <p className="muted">{t('research.mine.empty')}</p>

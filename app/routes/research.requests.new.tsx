@@ -4,7 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldChecklist, Notice, pick, ResearchNav, useLang } from '~/components/research'
 import { readForm } from '~/services/products/pages.server'
-import { formFailureWithValues, newRequestPage, researchLinks } from '~/services/research/pages.server'
+import {
+  formFailureWithValues,
+  newRequestPage,
+  researchLinks,
+} from '~/services/research/pages.server'
 import { submitResearchRequest } from '~/services/research/requests.server'
 import { researchRequestFormSchema, researchSubjectQuery } from '~/services/research/schemas'
 import { pageGuard, queryObject } from '~/utils/http.server'
@@ -19,7 +23,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request)
   return pageGuard(t, async () => {
     const query = validate(researchSubjectQuery, queryObject(request), t.locale)
-    return { nav: researchLinks(user, t), isResearchOrg: user.org?.type === 'research', ...(await newRequestPage(query)) }
+    return {
+      nav: researchLinks(user, t),
+      isResearchOrg: user.org?.type === 'research',
+      ...(await newRequestPage(query)),
+    }
   })
 }
 
@@ -37,10 +45,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-type Failure = { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+type Failure =
+  | { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> }
+  | undefined
 
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback)
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [])
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []
 
 function today(offsetDays = 0) {
   return new Date(Date.now() + offsetDays * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10)
@@ -61,7 +72,8 @@ export default function NewResearchRequest() {
       {!isResearchOrg ? <Notice tone="warn">{t('error.research.notResearchOrg')}</Notice> : null}
       {!subject ? (
         <p>
-          {t('research.new.pickSubject')} <Link to="/market">{t('research.mine.fromMarket')}</Link> · <Link to="/catalog">{t('research.mine.fromCatalog')}</Link>
+          {t('research.new.pickSubject')} <Link to="/market">{t('research.mine.fromMarket')}</Link>{' '}
+          · <Link to="/catalog">{t('research.mine.fromCatalog')}</Link>
         </p>
       ) : (
         <Form method="post" className="stack research-form">
@@ -88,12 +100,23 @@ export default function NewResearchRequest() {
           </label>
           <label>
             {t('research.purpose')}
-            <textarea name="purpose" rows={3} required defaultValue={str(v.purpose)} aria-invalid={fe.purpose ? true : undefined} />
+            <textarea
+              name="purpose"
+              rows={3}
+              required
+              defaultValue={str(v.purpose)}
+              aria-invalid={fe.purpose ? true : undefined}
+            />
             {fe.purpose ? <p className="field-error">{fe.purpose.join(' ')}</p> : null}
           </label>
           <label>
             {t('research.projectName')}
-            <input name="projectName" required defaultValue={str(v.projectName)} aria-invalid={fe['project.name'] || fe.projectName ? true : undefined} />
+            <input
+              name="projectName"
+              required
+              defaultValue={str(v.projectName)}
+              aria-invalid={fe['project.name'] || fe.projectName ? true : undefined}
+            />
           </label>
           <label>
             {t('research.projectNumber')}
@@ -102,22 +125,46 @@ export default function NewResearchRequest() {
           <label>
             {t('research.people')}
             <span className="hint">{t('research.new.peopleHint')}</span>
-            <textarea name="people" rows={3} required defaultValue={str(v.people)} aria-invalid={fe.people ? true : undefined} />
+            <textarea
+              name="people"
+              rows={3}
+              required
+              defaultValue={str(v.people)}
+              aria-invalid={fe.people ? true : undefined}
+            />
             {fe.people ? <p className="field-error">{fe.people.join(' ')}</p> : null}
           </label>
           <div>
             <strong>{t('research.fields')}</strong>
-            <p className="hint muted">{subject.fields.length ? t('research.new.fieldsHint') : t('research.new.noFields')}</p>
-            <FieldChecklist name="fields" fields={subject.fields} checked={list(v.fields)} errors={fe.fields} />
+            <p className="hint muted">
+              {subject.fields.length ? t('research.new.fieldsHint') : t('research.new.noFields')}
+            </p>
+            <FieldChecklist
+              name="fields"
+              fields={subject.fields}
+              checked={list(v.fields)}
+              errors={fe.fields}
+            />
           </div>
           <div className="two-inputs">
             <label>
               {t('research.periodStart')}
-              <input type="date" name="periodStart" required defaultValue={str(v.periodStart, today())} />
+              <input
+                type="date"
+                name="periodStart"
+                required
+                defaultValue={str(v.periodStart, today())}
+              />
             </label>
             <label>
               {t('research.periodEnd')}
-              <input type="date" name="periodEnd" required defaultValue={str(v.periodEnd, today(180))} aria-invalid={fe.periodEnd ? true : undefined} />
+              <input
+                type="date"
+                name="periodEnd"
+                required
+                defaultValue={str(v.periodEnd, today(180))}
+                aria-invalid={fe.periodEnd ? true : undefined}
+              />
               {fe.periodEnd ? <p className="field-error">{fe.periodEnd.join(' ')}</p> : null}
             </label>
           </div>

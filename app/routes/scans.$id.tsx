@@ -1,8 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
-import { desensitizeOffer, desensitizeProgress, requestDesensitization } from '~/services/desensitize/profiles.server'
+import {
+  desensitizeOffer,
+  desensitizeProgress,
+  requestDesensitization,
+} from '~/services/desensitize/profiles.server'
 import type { Finding } from '~/services/desensitize/scanner.server'
 import { getScanReportFor } from '~/services/desensitize/screening.server'
 import { desensitizeFormSchema, FORM_METHODS } from '~/services/desensitize/schemas'
@@ -18,7 +27,9 @@ const PAGE_SIZE = 50
 // While a desensitization job or the output's scan is running the page reloads itself (no JavaScript needed).
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: 'Scan report' },
-  ...(data && 'refresh' in data && data.refresh ? [{ httpEquiv: 'refresh', content: '3' } as const] : []),
+  ...(data && 'refresh' in data && data.refresh
+    ? [{ httpEquiv: 'refresh', content: '3' } as const]
+    : []),
 ]
 
 // Art. 32: the provider applies a desensitization profile to the failed file; the job's output
@@ -45,12 +56,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     report = await getScanReportFor(user, params.id ?? '')
   } catch (error) {
-    if (error instanceof DomainError) throw new Response(t(error.messageKey, error.params), { status: error.status })
+    if (error instanceof DomainError)
+      throw new Response(t(error.messageKey, error.params), { status: error.status })
     throw error
   }
-  const rows: { sheet: string; column: string; declared: boolean | null; finding: Finding | null }[] = report.result.sheets.flatMap((sheet) =>
+  const rows: {
+    sheet: string
+    column: string
+    declared: boolean | null
+    finding: Finding | null
+  }[] = report.result.sheets.flatMap((sheet) =>
     sheet.columns.flatMap((c) =>
-      (c.findings.length ? c.findings : [null]).map((finding) => ({ sheet: sheet.name, column: c.name, declared: c.declaredPersonal, finding })),
+      (c.findings.length ? c.findings : [null]).map((finding) => ({
+        sheet: sheet.name,
+        column: c.name,
+        declared: c.declaredPersonal,
+        finding,
+      })),
     ),
   )
   const pageParam = Number(new URL(request.url).searchParams.get('page') ?? '1')
@@ -65,7 +87,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Reload while the job runs, or while a recent output still waits for its scan (not forever).
   const recent = (at: string) => Date.now() - Date.parse(at) < 10 * 60_000
   const running =
-    (progress.job && (progress.job.state === 'waiting' || progress.job.state === 'active')) || progress.runs.some((r) => r.scan === null && recent(r.createdAt))
+    (progress.job && (progress.job.state === 'waiting' || progress.job.state === 'active')) ||
+    progress.runs.some((r) => r.scan === null && recent(r.createdAt))
   return {
     offer,
     progress,
@@ -90,7 +113,8 @@ export default function ScanReportPage() {
   const { t, i18n } = useTranslation()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   const r = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>() as
+    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
   return (
     <>
       <section className="card">
@@ -99,7 +123,9 @@ export default function ScanReportPage() {
         <dl>
           <dt>{t('scan.status')}</dt>
           <dd>
-            <strong className={r.status === 'passed' ? 'ok' : 'error'}>{t(`scan.${r.status}`)}</strong>
+            <strong className={r.status === 'passed' ? 'ok' : 'error'}>
+              {t(`scan.${r.status}`)}
+            </strong>
           </dd>
           <dt>{t('scan.file')}</dt>
           <dd className="mono">{r.fileHash}</dd>
@@ -148,12 +174,24 @@ export default function ScanReportPage() {
                     {r.sheets.length > 1 ? `${row.sheet} / ` : ''}
                     {row.column}
                   </td>
-                  <td>{row.declared === null ? '-' : t(row.declared ? 'scan.declaredPersonal' : 'scan.declaredNotPersonal')}</td>
+                  <td>
+                    {row.declared === null
+                      ? '-'
+                      : t(row.declared ? 'scan.declaredPersonal' : 'scan.declaredNotPersonal')}
+                  </td>
                   <td>{row.finding ? t(`scan.detectors.${row.finding.detector}`) : '-'}</td>
                   <td className="mono">{row.finding?.count ?? 0}</td>
                   <td className="mono">{row.finding?.samples.join(' ') ?? '-'}</td>
                   <td className="mono">{row.finding ? row.finding.confidence.toFixed(2) : '-'}</td>
-                  <td>{row.finding ? <strong className={row.finding.verdict === 'block' ? 'error' : ''}>{t(`scan.${row.finding.verdict}`)}</strong> : t('scan.passed')}</td>
+                  <td>
+                    {row.finding ? (
+                      <strong className={row.finding.verdict === 'block' ? 'error' : ''}>
+                        {t(`scan.${row.finding.verdict}`)}
+                      </strong>
+                    ) : (
+                      t('scan.passed')
+                    )}
+                  </td>
                   <td>{row.finding ? t(`scan.methods.${row.finding.detector}`) : '-'}</td>
                 </tr>
               ))}
@@ -173,7 +211,9 @@ export default function ScanReportPage() {
           {r.kAnonymity.map((k) => (
             <div key={k.sheet}>
               <p>
-                <strong className={k.passed ? 'ok' : 'error'}>{t(k.passed ? 'scan.passed' : 'scan.failed')}</strong>{' '}
+                <strong className={k.passed ? 'ok' : 'error'}>
+                  {t(k.passed ? 'scan.passed' : 'scan.failed')}
+                </strong>{' '}
                 {t('scan.kLine', {
                   qi: k.quasiIdentifiers.join(', '),
                   smallest: k.smallestClass,
@@ -190,7 +230,8 @@ export default function ScanReportPage() {
                   <ul>
                     {k.offending.map((o, i) => (
                       <li key={i} className="mono">
-                        {o.count} × ({o.labels.join(', ')}){o.classes > 1 ? ` — ${t('scan.classes', { n: o.classes })}` : ''}
+                        {o.count} × ({o.labels.join(', ')})
+                        {o.classes > 1 ? ` — ${t('scan.classes', { n: o.classes })}` : ''}
                       </li>
                     ))}
                   </ul>
@@ -217,7 +258,12 @@ export default function ScanReportPage() {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
 
-const INLINE = { display: 'inline-flex', alignItems: 'center', gap: '0.3rem', fontWeight: 400 } as const
+const INLINE = {
+  display: 'inline-flex',
+  alignItems: 'center',
+  gap: '0.3rem',
+  fontWeight: 400,
+} as const
 
 function FieldError({ errors }: { errors?: string[] }) {
   return errors?.length ? <span className="field-error">{errors.join(' ')}</span> : null
@@ -271,14 +317,17 @@ function DesensitizeSection({
                 <td>
                   {run.scan ? (
                     <Link to={`/scans/${run.scan.reportId}`}>
-                      <strong className={run.scan.status === 'passed' ? 'ok' : 'error'}>{t(`scan.${run.scan.status}`)}</strong>
+                      <strong className={run.scan.status === 'passed' ? 'ok' : 'error'}>
+                        {t(`scan.${run.scan.status}`)}
+                      </strong>
                     </Link>
                   ) : (
                     t('scan.desensitize.job.scanning')
                   )}
                 </td>
                 <td>
-                  {t(`scan.desensitize.status.${run.screening}`)} <span className="muted mono">{run.subject}</span>
+                  {t(`scan.desensitize.status.${run.screening}`)}{' '}
+                  <span className="muted mono">{run.subject}</span>
                 </td>
               </tr>
             ))}
@@ -302,11 +351,19 @@ function DesensitizeSection({
           </label>
           <label style={{ maxWidth: '32rem' }}>
             {t('scan.desensitize.name')}
-            <input name="name" required maxLength={100} pattern="[\w.\-]+" defaultValue="desensitized-v1" />
+            <input
+              name="name"
+              required
+              maxLength={100}
+              pattern="[\w.\-]+"
+              defaultValue="desensitized-v1"
+            />
             <FieldError errors={errors.name} />
           </label>
           {offer.sheet ? <input type="hidden" name="sheet" value={offer.sheet} /> : null}
-          {offer.sheet ? <p className="muted">{t('scan.desensitize.sheetNote', { sheet: offer.sheet })}</p> : null}
+          {offer.sheet ? (
+            <p className="muted">{t('scan.desensitize.sheetNote', { sheet: offer.sheet })}</p>
+          ) : null}
           {!offer.allColumns ? <p className="muted">{t('scan.desensitize.flaggedOnly')}</p> : null}
           <p className="muted">{t('scan.desensitize.paramsHint')}</p>
           <table>
@@ -330,13 +387,20 @@ function DesensitizeSection({
                     </td>
                     <td>
                       {c.findings.map((f) => (
-                        <span key={f.detector} className={f.verdict === 'block' ? 'error' : 'muted'}>
+                        <span
+                          key={f.detector}
+                          className={f.verdict === 'block' ? 'error' : 'muted'}
+                        >
                           {t(`scan.detectors.${f.detector}`)}{' '}
                         </span>
                       ))}
                     </td>
                     <td>
-                      <select name={`m_${c.index}`} defaultValue={spec.method} aria-label={`${c.name}: ${t('scan.desensitize.method')}`}>
+                      <select
+                        name={`m_${c.index}`}
+                        defaultValue={spec.method}
+                        aria-label={`${c.name}: ${t('scan.desensitize.method')}`}
+                      >
                         {FORM_METHODS.map((m) => (
                           <option key={m} value={m}>
                             {t(`scan.desensitize.methods.${m}`)}
@@ -348,27 +412,62 @@ function DesensitizeSection({
                     <td className="nowrap">
                       <label style={INLINE}>
                         {t('scan.desensitize.keepHead')}
-                        <input type="number" name={`head_${c.index}`} min={0} max={64} style={{ width: '4.5rem' }} defaultValue={spec.method === 'mask' ? spec.keepHead : 0} />
+                        <input
+                          type="number"
+                          name={`head_${c.index}`}
+                          min={0}
+                          max={64}
+                          style={{ width: '4.5rem' }}
+                          defaultValue={spec.method === 'mask' ? spec.keepHead : 0}
+                        />
                       </label>{' '}
                       <label style={INLINE}>
                         {t('scan.desensitize.keepTail')}
-                        <input type="number" name={`tail_${c.index}`} min={0} max={64} style={{ width: '4.5rem' }} defaultValue={spec.method === 'mask' ? spec.keepTail : 0} />
+                        <input
+                          type="number"
+                          name={`tail_${c.index}`}
+                          min={0}
+                          max={64}
+                          style={{ width: '4.5rem' }}
+                          defaultValue={spec.method === 'mask' ? spec.keepTail : 0}
+                        />
                       </label>{' '}
-                      <select name={`to_${c.index}`} defaultValue={spec.method === 'generalize' ? spec.to : 'year'} aria-label={t('scan.desensitize.generalizeTo')}>
-                        {(['age-band', 'month', 'year', 'district', 'city', 'province'] as const).map((to) => (
+                      <select
+                        name={`to_${c.index}`}
+                        defaultValue={spec.method === 'generalize' ? spec.to : 'year'}
+                        aria-label={t('scan.desensitize.generalizeTo')}
+                      >
+                        {(
+                          ['age-band', 'month', 'year', 'district', 'city', 'province'] as const
+                        ).map((to) => (
                           <option key={to} value={to}>
                             {t(`scan.desensitize.to.${to}`)}
                           </option>
                         ))}
                       </select>{' '}
-                      <select name={`alg_${c.index}`} defaultValue={spec.method === 'pseudonymize' ? spec.algorithm : 'hmac-sm3'} aria-label={t('scan.desensitize.algorithm')}>
+                      <select
+                        name={`alg_${c.index}`}
+                        defaultValue={spec.method === 'pseudonymize' ? spec.algorithm : 'hmac-sm3'}
+                        aria-label={t('scan.desensitize.algorithm')}
+                      >
                         <option value="hmac-sm3">HMAC-SM3</option>
                         <option value="hmac-sha256">HMAC-SHA-256</option>
                       </select>
-                      <FieldError errors={[...(errors[`head_${c.index}`] ?? []), ...(errors[`tail_${c.index}`] ?? []), ...(errors[`to_${c.index}`] ?? [])]} />
+                      <FieldError
+                        errors={[
+                          ...(errors[`head_${c.index}`] ?? []),
+                          ...(errors[`tail_${c.index}`] ?? []),
+                          ...(errors[`to_${c.index}`] ?? []),
+                        ]}
+                      />
                     </td>
                     <td>
-                      <input type="checkbox" name="qi" value={c.name} aria-label={`${c.name}: ${t('scan.desensitize.qi')}`} />
+                      <input
+                        type="checkbox"
+                        name="qi"
+                        value={c.name}
+                        aria-label={`${c.name}: ${t('scan.desensitize.qi')}`}
+                      />
                     </td>
                   </tr>
                 )

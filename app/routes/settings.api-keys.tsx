@@ -2,7 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Field, FormError } from '~/components/form'
-import { API_KEY_DAYS, createApiKey, listApiKeys, revokeApiKey } from '~/services/identity/auth.server'
+import {
+  API_KEY_DAYS,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from '~/services/identity/auth.server'
 import { apiKeyFormSchema } from '~/services/identity/schemas'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
@@ -18,7 +23,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: k._id,
       name: k.name,
       createdAt: k.createdAt.toISOString(),
-      expiresAt: (k.expiresAt ?? new Date(k.createdAt.getTime() + API_KEY_DAYS * 86_400_000)).toISOString(),
+      expiresAt: (
+        k.expiresAt ?? new Date(k.createdAt.getTime() + API_KEY_DAYS * 86_400_000)
+      ).toISOString(),
       revoked: Boolean(k.revokedAt),
     })),
   }
@@ -58,7 +65,13 @@ export default function ApiKeys() {
       <Form method="post" className="stack">
         <FormError message={result?.formError} />
         <input type="hidden" name="intent" value="create" />
-        <Field label={t('apiKeys.name')} name="name" required maxLength={80} errors={result?.fieldErrors?.name} />
+        <Field
+          label={t('apiKeys.name')}
+          name="name"
+          required
+          maxLength={80}
+          errors={result?.fieldErrors?.name}
+        />
         <button type="submit" className="primary">
           {t('apiKeys.create')}
         </button>

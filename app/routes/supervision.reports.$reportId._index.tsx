@@ -8,7 +8,11 @@ import { useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { GroupedBarChart } from '~/components/supervision-charts'
 import { reportParamsSchema } from '~/services/supervision/report-schemas'
-import { getSupervisionReport, notifySupervisionRanking, rankingNotified } from '~/services/supervision/reports.server'
+import {
+  getSupervisionReport,
+  notifySupervisionRanking,
+  rankingNotified,
+} from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
 import { formFailure, type FormFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
@@ -23,7 +27,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { reportId } = validate(reportParamsSchema, { reportId: params.reportId }, t.locale)
     const report = await getSupervisionReport(reportId)
     const notifiedSeq = report.content.kind === 'yearly' ? await rankingNotified(reportId) : null
-    return { report, notifiedSeq, canNotify: user.permissions.has('generate:supervision-report:any') }
+    return {
+      report,
+      notifiedSeq,
+      canNotify: user.permissions.has('generate:supervision-report:any'),
+    }
   })
 }
 
@@ -41,7 +49,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 // The figure groups the page shows, in the order of Art. 11, 23, 26, 16, 33, 38, 46, 52.
 const GROUPS = [
-  ['catalogEntries', 'catalogPublished', 'catalogApproved', 'deadlinesDue', 'deadlinesMet', 'deadlinesMissed'],
+  [
+    'catalogEntries',
+    'catalogPublished',
+    'catalogApproved',
+    'deadlinesDue',
+    'deadlinesMet',
+    'deadlinesMissed',
+  ],
   ['sharingRequests', 'sharingRepliedInTime', 'sharingRepliedLate', 'sharingUnanswered'],
   ['researchRequests', 'researchRepliedInTime', 'researchUnanswered'],
   ['dataUpdates', 'staleFlags', 'openFilesPublished', 'openBytesPublished', 'openFilesTotal'],
@@ -49,7 +64,12 @@ const GROUPS = [
   ['usageReportsSubmitted', 'usageReportsOverdue'],
   ['violationsCatalog', 'violationsUnanswered', 'violationsLeak', 'violationsTamper', 'violations'],
 ] as const
-const NO_DATA_GROUP: Record<number, string> = { 1: 'sharing', 2: 'research', 4: 'transactions', 5: 'usageReports' }
+const NO_DATA_GROUP: Record<number, string> = {
+  1: 'sharing',
+  2: 'research',
+  4: 'transactions',
+  5: 'usageReports',
+}
 
 type View = ReturnType<typeof useLoaderData<typeof loader>>['report']
 type FigureMap = View['content']['totals']
@@ -73,7 +93,9 @@ function FigureTable({ figures, noData }: { figures: FigureMap; noData: string[]
             return (
               <tr key={key}>
                 <td>{t(`supervision.figures.${key}`)}</td>
-                <td className="mono">{empty ? t('supervision.noData') : f.value.toLocaleString('en-US')}</td>
+                <td className="mono">
+                  {empty ? t('supervision.noData') : f.value.toLocaleString('en-US')}
+                </td>
                 <td className="mono subjects">
                   {f.evidence.slice(0, 20).map((seq) => (
                     <span key={seq}>
@@ -100,7 +122,9 @@ export default function SupervisionReportPage() {
   const { content } = report
   const name = (orgId: string) => report.orgNames[orgId]?.[lang] ?? orgId
   const agencies = content.orgs.filter((o) => o.agency)
-  const sellers = content.orgs.filter((o) => o.figures.revenueFen.value > 0 || o.figures.refundedFen.value > 0)
+  const sellers = content.orgs.filter(
+    (o) => o.figures.revenueFen.value > 0 || o.figures.refundedFen.value > 0,
+  )
   const violators = content.orgs.filter((o) => o.figures.violations.value > 0)
   return (
     <>
@@ -108,13 +132,21 @@ export default function SupervisionReportPage() {
         <p>
           <Link to="/supervision/reports">← {t('supervision.back')}</Link>
         </p>
-        <h1>{t('supervision.reportTitle', { kind: t(`supervision.kind.${content.kind}`), period: content.period })}</h1>
+        <h1>
+          {t('supervision.reportTitle', {
+            kind: t(`supervision.kind.${content.kind}`),
+            period: content.period,
+          })}
+        </h1>
         <dl>
           <dt>{t('supervision.scope')}</dt>
-          <dd>{content.scope === 'all' ? t('supervision.scopeAll') : name(content.scope.slice(4))}</dd>
+          <dd>
+            {content.scope === 'all' ? t('supervision.scopeAll') : name(content.scope.slice(4))}
+          </dd>
           <dt>{t('supervision.generatedAt')}</dt>
           <dd>
-            {formatDateTime(report.generatedAt, lang)} · {report.generatedBy === 'scheduler' ? t('supervision.scheduler') : report.generatedBy}
+            {formatDateTime(report.generatedAt, lang)} ·{' '}
+            {report.generatedBy === 'scheduler' ? t('supervision.scheduler') : report.generatedBy}
           </dd>
           <dt>{t('supervision.contentHash')}</dt>
           <dd className="mono" data-testid="content-hash">
@@ -132,7 +164,13 @@ export default function SupervisionReportPage() {
           </a>
         </p>
         {content.noData.length ? (
-          <p className="notice">{t('supervision.noDataNote', { groups: content.noData.map((g) => t(`supervision.groups.${g}`)).join(lang === 'zh' ? '、' : ', ') })}</p>
+          <p className="notice">
+            {t('supervision.noDataNote', {
+              groups: content.noData
+                .map((g) => t(`supervision.groups.${g}`))
+                .join(lang === 'zh' ? '、' : ', '),
+            })}
+          </p>
         ) : null}
       </section>
       <section className="card">
@@ -144,7 +182,10 @@ export default function SupervisionReportPage() {
               { name: t('supervision.figures.catalogEntries'), color: '#9fb7d9' },
               { name: t('supervision.figures.catalogPublished'), color: '#1f5fa8' },
             ]}
-            rows={agencies.map((o) => ({ label: name(o.orgId), values: [o.figures.catalogEntries.value, o.figures.catalogPublished.value] }))}
+            rows={agencies.map((o) => ({
+              label: name(o.orgId),
+              values: [o.figures.catalogEntries.value, o.figures.catalogPublished.value],
+            }))}
           />
         ) : null}
         {violators.length ? (
@@ -157,7 +198,11 @@ export default function SupervisionReportPage() {
             ]}
             rows={violators.map((o) => ({
               label: name(o.orgId),
-              values: [o.figures.violationsCatalog.value, o.figures.violationsUnanswered.value, o.figures.violationsLeak.value],
+              values: [
+                o.figures.violationsCatalog.value,
+                o.figures.violationsUnanswered.value,
+                o.figures.violationsLeak.value,
+              ],
             }))}
           />
         ) : null}
@@ -168,7 +213,10 @@ export default function SupervisionReportPage() {
               { name: t('supervision.figures.revenueFen'), color: '#2e8b57' },
               { name: t('supervision.figures.refundedFen'), color: '#c0392b' },
             ]}
-            rows={sellers.map((o) => ({ label: name(o.orgId), values: [o.figures.revenueFen.value / 100, o.figures.refundedFen.value / 100] }))}
+            rows={sellers.map((o) => ({
+              label: name(o.orgId),
+              values: [o.figures.revenueFen.value / 100, o.figures.refundedFen.value / 100],
+            }))}
           />
         ) : null}
       </section>
@@ -193,7 +241,10 @@ export default function SupervisionReportPage() {
                   <td className="mono">{r.score ?? '—'}</td>
                   <td className="mono subjects">
                     {Object.entries(r.parts)
-                      .map(([k, v]) => `${t(`supervision.partNames.${k}`)} ${k === 'violations' ? v : `${Math.round(v * 1000) / 10}%`}`)
+                      .map(
+                        ([k, v]) =>
+                          `${t(`supervision.partNames.${k}`)} ${k === 'violations' ? v : `${Math.round(v * 1000) / 10}%`}`,
+                      )
                       .join(' · ')}
                   </td>
                 </tr>
@@ -202,7 +253,10 @@ export default function SupervisionReportPage() {
           </table>
           {params.get('notified') ? (
             <p className="notice" role="status">
-              {t('supervision.notifiedNow', { count: params.get('notified'), seq: params.get('seq') })}
+              {t('supervision.notifiedNow', {
+                count: params.get('notified'),
+                seq: params.get('seq'),
+              })}
             </p>
           ) : notifiedSeq ? (
             <p className="notice" role="status">
@@ -230,11 +284,14 @@ export default function SupervisionReportPage() {
           <details key={o.orgId} id={`org-${o.orgId}`}>
             <summary>
               {name(o.orgId)}
-              {o.agency ? ` (${t('supervision.agency')})` : ''} — {t('supervision.figures.violations')}: {o.figures.violations.value}
+              {o.agency ? ` (${t('supervision.agency')})` : ''} —{' '}
+              {t('supervision.figures.violations')}: {o.figures.violations.value}
             </summary>
             {content.scope === 'all' && o.agency ? (
               <p>
-                <Link to={`/supervision/reports?org=${o.orgId}`}>{t('supervision.orgReports')} →</Link>
+                <Link to={`/supervision/reports?org=${o.orgId}`}>
+                  {t('supervision.orgReports')} →
+                </Link>
               </p>
             ) : null}
             <FigureTable figures={o.figures} noData={content.noData} />

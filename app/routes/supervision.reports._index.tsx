@@ -7,7 +7,11 @@ import { useTranslation } from 'react-i18next'
 import { Paging, SortHeader, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { generateReportSchema, reportListQuerySchema } from '~/services/supervision/report-schemas'
-import { generationProgress, listSupervisionReports, requestSupervisionReport } from '~/services/supervision/reports.server'
+import {
+  generationProgress,
+  listSupervisionReports,
+  requestSupervisionReport,
+} from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
 import { formFailure, type FormFailure } from '~/utils/forms.server'
 import { pageGuard, queryObject } from '~/utils/http.server'
@@ -21,8 +25,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return pageGuard(t, async () => {
     const query = validate(reportListQuerySchema, queryObject(request), t.locale)
     const scope = query.org ? `org:${query.org}` : 'all'
-    const [reports, jobs] = await Promise.all([listSupervisionReports({ ...query, scope }), generationProgress()])
-    return { ...reports, jobs, scope, canGenerate: user.permissions.has('generate:supervision-report:any') }
+    const [reports, jobs] = await Promise.all([
+      listSupervisionReports({ ...query, scope }),
+      generationProgress(),
+    ])
+    return {
+      ...reports,
+      jobs,
+      scope,
+      canGenerate: user.permissions.has('generate:supervision-report:any'),
+    }
   })
 }
 
@@ -31,7 +43,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const t = await getT(request)
   try {
     const form = await parseForm(request, generateReportSchema, t.locale)
-    const { jobId } = await requestSupervisionReport(user, { period: form.period, scope: form.scope ? `org:${form.scope}` : 'all' })
+    const { jobId } = await requestSupervisionReport(user, {
+      period: form.period,
+      scope: form.scope ? `org:${form.scope}` : 'all',
+    })
     return redirect(`/supervision/reports?queued=${encodeURIComponent(jobId)}`)
   } catch (error) {
     return formFailure(error, t)
@@ -52,8 +67,16 @@ export default function SupervisionReports() {
         <p className="muted">{t('supervision.intro')}</p>
         <nav className="subnav">
           <Link to="/supervision/reports">{t('supervision.scopeAll')}</Link>{' '}
-          <Link to={`?${new URLSearchParams({ ...(scope !== 'all' && { org: scope.slice(4) }), kind: 'monthly' })}`}>{t('supervision.kind.monthly')}</Link>{' '}
-          <Link to={`?${new URLSearchParams({ ...(scope !== 'all' && { org: scope.slice(4) }), kind: 'yearly' })}`}>{t('supervision.kind.yearly')}</Link>
+          <Link
+            to={`?${new URLSearchParams({ ...(scope !== 'all' && { org: scope.slice(4) }), kind: 'monthly' })}`}
+          >
+            {t('supervision.kind.monthly')}
+          </Link>{' '}
+          <Link
+            to={`?${new URLSearchParams({ ...(scope !== 'all' && { org: scope.slice(4) }), kind: 'yearly' })}`}
+          >
+            {t('supervision.kind.yearly')}
+          </Link>
         </nav>
         <h2>
           {t('supervision.list')}
@@ -82,7 +105,9 @@ export default function SupervisionReports() {
                   <td>
                     {t(`supervision.kind.${r.kind}`)} {r.period}
                   </td>
-                  <td className="mono">{r.scope === 'all' ? t('supervision.scopeAll') : r.scope}</td>
+                  <td className="mono">
+                    {r.scope === 'all' ? t('supervision.scopeAll') : r.scope}
+                  </td>
                   <td className="nowrap">{formatDateTime(r.generatedAt, lang)}</td>
                   <td className="mono">{r.contentHash.slice(0, 16)}…</td>
                   <td>
@@ -97,7 +122,11 @@ export default function SupervisionReports() {
       </section>
       <section className="card">
         <h2>{t('supervision.progress')}</h2>
-        {queued ? <p className="notice" role="status">{t('supervision.queued', { jobId: queued })}</p> : null}
+        {queued ? (
+          <p className="notice" role="status">
+            {t('supervision.queued', { jobId: queued })}
+          </p>
+        ) : null}
         {jobs.length === 0 ? (
           <p className="muted">{t('supervision.noJobs')}</p>
         ) : (
@@ -116,10 +145,16 @@ export default function SupervisionReports() {
                   <td className="mono">{j.id}</td>
                   <td>{j.period}</td>
                   <td>
-                    <progress max={100} value={j.progress} aria-label={t('supervision.progress')} /> {j.progress}% ·{' '}
-                    {t(`supervision.state.${j.state}`, { defaultValue: j.state })}
+                    <progress max={100} value={j.progress} aria-label={t('supervision.progress')} />{' '}
+                    {j.progress}% · {t(`supervision.state.${j.state}`, { defaultValue: j.state })}
                   </td>
-                  <td>{j.reportId ? <Link to={`/supervision/reports/${j.reportId}`}>{t('supervision.open')}</Link> : '—'}</td>
+                  <td>
+                    {j.reportId ? (
+                      <Link to={`/supervision/reports/${j.reportId}`}>{t('supervision.open')}</Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -136,13 +171,19 @@ export default function SupervisionReports() {
           <FormError message={failure?.formError} />
           <Form method="post" className="filters">
             <label>
-              {t('supervision.period')} <input name="period" required placeholder="2026-10" pattern="\d{4}(-\d{2})?" />
+              {t('supervision.period')}{' '}
+              <input name="period" required placeholder="2026-10" pattern="\d{4}(-\d{2})?" />
             </label>
-            {failure?.fieldErrors?.period ? <span className="field-error">{failure.fieldErrors.period.join(' ')}</span> : null}
+            {failure?.fieldErrors?.period ? (
+              <span className="field-error">{failure.fieldErrors.period.join(' ')}</span>
+            ) : null}
             <label>
-              {t('supervision.scope')} <input name="scope" placeholder={t('supervision.scopeAll')} />
+              {t('supervision.scope')}{' '}
+              <input name="scope" placeholder={t('supervision.scopeAll')} />
             </label>
-            {failure?.fieldErrors?.scope ? <span className="field-error">{failure.fieldErrors.scope.join(' ')}</span> : null}
+            {failure?.fieldErrors?.scope ? (
+              <span className="field-error">{failure.fieldErrors.scope.join(' ')}</span>
+            ) : null}
             <button type="submit" className="primary">
               {t('supervision.generateSubmit')}
             </button>

@@ -2,7 +2,15 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
-import { FieldChecklist, LedgerReceipt, Notice, PeriodStateBadge, pick, ResearchNav, useLang } from '~/components/research'
+import {
+  FieldChecklist,
+  LedgerReceipt,
+  Notice,
+  PeriodStateBadge,
+  pick,
+  ResearchNav,
+  useLang,
+} from '~/components/research'
 import { readForm } from '~/services/products/pages.server'
 import { formFailureWithValues, researchLinks } from '~/services/research/pages.server'
 import { usageReportFormSchema } from '~/services/research/schemas'
@@ -13,15 +21,24 @@ import { requirePermission, requireUser } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
 
-const READERS = ['submit:usage-report:own-org', 'read:licence:any', 'read:licence:own-org', 'decide:research-request:own-org'] as const
+const READERS = [
+  'submit:usage-report:own-org',
+  'read:licence:any',
+  'read:licence:own-org',
+  'decide:research-request:own-org',
+] as const
 
 // Art. 46: one licence's usage reports, period by period (counted from the licence start); the
 // licensee reports here, the licensor and the authority read.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const t = await getT(request)
-  if (!READERS.some((p) => user.permissions.has(p))) throw new Response(t('error.forbidden'), { status: 403 })
-  return pageGuard(t, async () => ({ nav: researchLinks(user, t), ...(await licenceReportsPage(user, params.licenceId ?? '')) }))
+  if (!READERS.some((p) => user.permissions.has(p)))
+    throw new Response(t('error.forbidden'), { status: 403 })
+  return pageGuard(t, async () => ({
+    nav: researchLinks(user, t),
+    ...(await licenceReportsPage(user, params.licenceId ?? '')),
+  }))
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,7 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-type Failure = { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> } | undefined
+type Failure =
+  | { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> }
+  | undefined
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback)
 
 export default function LicenceUsageReports() {
@@ -76,7 +95,9 @@ export default function LicenceUsageReports() {
               <th>{t('research.purpose')}</th>
               <td>
                 {licence.purpose} · {licence.scenario}
-                {licence.researchOnly ? <span className="badge"> {t('research.usage.researchOnly')}</span> : null}
+                {licence.researchOnly ? (
+                  <span className="badge"> {t('research.usage.researchOnly')}</span>
+                ) : null}
               </td>
             </tr>
             <tr>
@@ -88,7 +109,8 @@ export default function LicenceUsageReports() {
             <tr>
               <th>{t('research.usage.every')}</th>
               <td>
-                {t(`research.usage.periodKind.${licence.usageReport}`)} <span className="muted">{t('research.usage.dueRule')}</span>
+                {t(`research.usage.periodKind.${licence.usageReport}`)}{' '}
+                <span className="muted">{t('research.usage.dueRule')}</span>
               </td>
             </tr>
           </tbody>
@@ -150,7 +172,13 @@ export default function LicenceUsageReports() {
             <label>
               {t('research.usage.usage')}
               <span className="hint">{t('research.usage.usageHint')}</span>
-              <textarea name="usage" rows={4} required defaultValue={str(v.usage)} aria-invalid={fe.usage ? true : undefined} />
+              <textarea
+                name="usage"
+                rows={4}
+                required
+                defaultValue={str(v.usage)}
+                aria-invalid={fe.usage ? true : undefined}
+              />
               {fe.usage ? <p className="field-error">{fe.usage.join(' ')}</p> : null}
             </label>
             <label>
@@ -161,7 +189,15 @@ export default function LicenceUsageReports() {
             {licence.permittedFields.length ? (
               <div>
                 <strong>{t('research.usage.fieldsUsed')}</strong>
-                <FieldChecklist name="fieldsUsed" fields={licence.permittedFields.map((f) => ({ name: f, label: { zh: f, en: f } }))} checked={[]} errors={fe.fieldsUsed} />
+                <FieldChecklist
+                  name="fieldsUsed"
+                  fields={licence.permittedFields.map((f) => ({
+                    name: f,
+                    label: { zh: f, en: f },
+                  }))}
+                  checked={[]}
+                  errors={fe.fieldsUsed}
+                />
               </div>
             ) : null}
             <label>

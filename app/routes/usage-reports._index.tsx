@@ -20,7 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return pageGuard(t, async () => ({
     nav: researchLinks(user, t),
     ...(await licenseeReportPage(user, validate(usageListQuery, queryObject(request), t.locale))),
-    licensor: user.permissions.has('create:product:own-org') ? await overdueReportsCard(user) : null,
+    licensor: user.permissions.has('create:product:own-org')
+      ? await overdueReportsCard(user)
+      : null,
   }))
 }
 
@@ -57,13 +59,17 @@ export default function UsageReports() {
                 <tr key={l.id}>
                   <td>
                     <Link to={`/usage-reports/${l.id}`}>{pick(l.title, lang) || l.id}</Link>
-                    {l.researchOnly ? <span className="badge"> {t('research.usage.researchOnly')}</span> : null}
+                    {l.researchOnly ? (
+                      <span className="badge"> {t('research.usage.researchOnly')}</span>
+                    ) : null}
                   </td>
                   <td>{pick(l.licensor, lang)}</td>
                   <td>{t(`research.usage.periodKind.${l.usageReport}`)}</td>
                   <td>{l.due ? <span className="badge warn">{l.due}</span> : 0}</td>
                   <td>{l.overdue ? <span className="badge bad">{l.overdue}</span> : 0}</td>
-                  <td className="nowrap">{l.nextDueAt ? formatDateTime(l.nextDueAt, lang) : '—'}</td>
+                  <td className="nowrap">
+                    {l.nextDueAt ? formatDateTime(l.nextDueAt, lang) : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -6,7 +6,13 @@ import { versionDraftInput, versionFormSchema } from '~/services/products/schema
 import { DomainError } from './errors'
 import { safeRedirect } from './forms.server'
 import { isHttpUrl } from './schemas'
-import { assertNoOperatorKeys, decodeUtf8, jsonDepth, MAX_JSON_DEPTH, parseJsonText } from './validation.server'
+import {
+  assertNoOperatorKeys,
+  decodeUtf8,
+  jsonDepth,
+  MAX_JSON_DEPTH,
+  parseJsonText,
+} from './validation.server'
 import { errorHandler, guardListener } from '../../server/guard'
 
 const deepObject = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`
@@ -46,12 +52,20 @@ describe('JSON bodies', () => {
     let value: unknown = { $where: 1 }
     for (let i = 0; i < 50_000; i++) value = [value]
     expect(refusalCode(() => assertNoOperatorKeys(value))).toBe('operator_key')
-    expect(refusalCode(() => assertNoOperatorKeys(JSON.parse('{"__proto__": {"x": 1}}')))).toBe('operator_key')
+    expect(refusalCode(() => assertNoOperatorKeys(JSON.parse('{"__proto__": {"x": 1}}')))).toBe(
+      'operator_key',
+    )
   })
 })
 
 describe('stored links are http or https only', () => {
-  const hostile = ['javascript:alert(document.cookie)', 'JavaScript:alert(1)', 'data:text/html,<script>1</script>', 'vbscript:x', 'file:///etc/passwd']
+  const hostile = [
+    'javascript:alert(document.cookie)',
+    'JavaScript:alert(1)',
+    'data:text/html,<script>1</script>',
+    'vbscript:x',
+    'file:///etc/passwd',
+  ]
 
   it('a catalog distribution’s access URL', () => {
     const base = {
@@ -67,8 +81,13 @@ describe('stored links are http or https only', () => {
       legalBasis: '《广东省公共数据管理办法》',
     }
     const urlIssues = (accessUrl: string) => {
-      const result = contentSchema.safeParse({ ...base, distributions: [{ key: 'api', title: { zh: '接口', en: '' }, format: 'API', accessUrl }] })
-      return (result.error?.issues ?? []).filter((i) => i.path.join('.') === 'distributions.0.accessUrl').map((i) => i.message)
+      const result = contentSchema.safeParse({
+        ...base,
+        distributions: [{ key: 'api', title: { zh: '接口', en: '' }, format: 'API', accessUrl }],
+      })
+      return (result.error?.issues ?? [])
+        .filter((i) => i.path.join('.') === 'distributions.0.accessUrl')
+        .map((i) => i.message)
     }
     expect(urlIssues('https://data.gd.gov.cn/api/x')).toEqual([])
     for (const url of hostile) expect(urlIssues(url), url).toEqual(['error.httpUrl'])
@@ -76,17 +95,27 @@ describe('stored links are http or https only', () => {
 
   it('a product version’s API endpoint, by API and by form', () => {
     const inputs = [{ kind: 'catalog-entry', id: 'a'.repeat(24) }]
-    expect(versionDraftInput.safeParse({ inputs, apiEndpoint: 'https://api.example.cn/v1' }).error).toBeUndefined()
+    expect(
+      versionDraftInput.safeParse({ inputs, apiEndpoint: 'https://api.example.cn/v1' }).error,
+    ).toBeUndefined()
     for (const url of hostile) {
-      expect(versionDraftInput.safeParse({ inputs, apiEndpoint: url }).error?.issues[0]?.message, url).toBe('error.httpUrl')
-      const form = versionFormSchema.safeParse({ input: [`catalog-entry:${'a'.repeat(24)}`], activityZh: '加工', apiEndpoint: url })
+      expect(
+        versionDraftInput.safeParse({ inputs, apiEndpoint: url }).error?.issues[0]?.message,
+        url,
+      ).toBe('error.httpUrl')
+      const form = versionFormSchema.safeParse({
+        input: [`catalog-entry:${'a'.repeat(24)}`],
+        activityZh: '加工',
+        apiEndpoint: url,
+      })
       expect(form.success, url).toBe(false)
     }
   })
 
   it('links stored before the rule are not rendered as links', () => {
     expect(isHttpUrl('http://10.1.2.3:8080/api')).toBe(true)
-    for (const url of [...hostile, null, undefined, '']) expect(isHttpUrl(url), String(url)).toBe(false)
+    for (const url of [...hostile, null, undefined, ''])
+      expect(isHttpUrl(url), String(url)).toBe(false)
   })
 })
 
@@ -158,7 +187,12 @@ describe('the web process answers every request (ADR 026)', () => {
 
   it('the error handler keeps a client error’s 4xx and never sends a stack', () => {
     const res = fakeResponse()
-    errorHandler(Object.assign(new Error('entity.too.large'), { status: 413 }), {} as never, res as never, () => undefined)
+    errorHandler(
+      Object.assign(new Error('entity.too.large'), { status: 413 }),
+      {} as never,
+      res as never,
+      () => undefined,
+    )
     expect(res.statusCode).toBe(413)
     const failed = fakeResponse()
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined)

@@ -8,7 +8,11 @@ export function csvCell(value: string): string {
 }
 
 /** A whole table as one download (lists of at most a few thousand rows; the log streams instead). */
-export function csvAttachment(filename: string, header: readonly string[], rows: readonly (readonly string[])[]): Response {
+export function csvAttachment(
+  filename: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): Response {
   const lines = [header, ...rows].map((row) => row.map(csvCell).join(','))
   return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
     headers: {

@@ -49,7 +49,10 @@ export function isDuplicateKey(error: unknown): boolean {
  * The house's core idiom (ADR 003) when the caller needs nothing back: insert `doc` under a unique
  * index. True when this call inserted it, false when the index already held it (a retry, a lost race).
  */
-export async function claim<T>(model: mongoose.Model<T>, doc: Partial<T> & Record<string, unknown>): Promise<boolean> {
+export async function claim<T>(
+  model: mongoose.Model<T>,
+  doc: Partial<T> & Record<string, unknown>,
+): Promise<boolean> {
   try {
     await model.create(doc)
     return true

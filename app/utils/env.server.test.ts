@@ -18,7 +18,9 @@ describe('configuration', () => {
 
   it('a wrong value stops start-up with a message naming the variable', () => {
     expect(() => parseEnv({ ...good, PORT: 'eighty' })).toThrow(/PORT/)
-    expect(() => parseEnv({ ...good, DATA_ENCRYPTION_KEY: 'short' })).toThrow(/DATA_ENCRYPTION_KEY: must be 32 bytes/)
+    expect(() => parseEnv({ ...good, DATA_ENCRYPTION_KEY: 'short' })).toThrow(
+      /DATA_ENCRYPTION_KEY: must be 32 bytes/,
+    )
     expect(() => parseEnv({ ...good, LEDGER_HASH: 'md5' })).toThrow(/LEDGER_HASH/)
     expect(() => parseEnv({ ...good, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/)
   })
@@ -28,7 +30,9 @@ describe('configuration', () => {
     expect(parseEnv({ ...good, PASSWORD_SCRYPT_LOG2N: '15' }).PASSWORD_SCRYPT_LOG2N).toBe(15)
     const production = { ...good, NODE_ENV: 'production', DELIVERY_LINK_SECRET: 'y'.repeat(32) }
     expect(parseEnv(production).PASSWORD_SCRYPT_LOG2N).toBe(17)
-    expect(() => parseEnv({ ...production, PASSWORD_SCRYPT_LOG2N: '15' })).toThrow(/PASSWORD_SCRYPT_LOG2N: must be at least 17 in production/)
+    expect(() => parseEnv({ ...production, PASSWORD_SCRYPT_LOG2N: '15' })).toThrow(
+      /PASSWORD_SCRYPT_LOG2N: must be at least 17 in production/,
+    )
   })
 
   it('a missing required variable is named', () => {

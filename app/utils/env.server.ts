@@ -6,46 +6,74 @@ const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
 
-export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  // Session cookies carry `Secure` in production unless this says otherwise (plain-http intranets).
-  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
-  APP_ORIGIN: z.url().optional(),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI'),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('gdpde'),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  DATA_ENCRYPTION_KEY: base64Key,
-  LEDGER_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
-  STRIPE_API_URL: z.url().optional(),
-  // C8: the platform's application fee on Stripe Connect destination charges, in basis points (500 = 5%).
-  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(500),
-  // C7: the content-addressed file store (product files) and the largest upload it takes.
-  STORAGE_DIR: z.string().min(1).default('.data/files'),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
-  // Issue 14: what one organisation's product files may occupy, and how long an unreferenced blob
-  // (an upload refused after it was stored, a removed draft file) stays before the sweep removes it.
-  ORG_STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(100 * 1024 ** 3),
-  BLOB_GRACE_HOURS: z.coerce.number().int().min(1).default(48),
-  // C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
-  // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
-  DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  // Issue 14: scrypt cost as log2(N); 17 is OWASP's minimum and the floor in production.
-  PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(12).max(20).default(17),
-}).superRefine((env, ctx) => {
-  if (env.NODE_ENV === 'production' && env.PASSWORD_SCRYPT_LOG2N < 17) {
-    ctx.addIssue({ code: 'custom', path: ['PASSWORD_SCRYPT_LOG2N'], message: 'must be at least 17 in production' })
-  }
-  if (env.NODE_ENV === 'production' && !env.DELIVERY_LINK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['DELIVERY_LINK_SECRET'], message: 'is required in production' })
-  }
-})
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    // Session cookies carry `Secure` in production unless this says otherwise (plain-http intranets).
+    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+    APP_ORIGIN: z.url().optional(),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI'),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,60}$/)
+      .optional(),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .default('gdpde'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    DATA_ENCRYPTION_KEY: base64Key,
+    LEDGER_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+    STRIPE_API_URL: z.url().optional(),
+    // C8: the platform's application fee on Stripe Connect destination charges, in basis points (500 = 5%).
+    PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(500),
+    // C7: the content-addressed file store (product files) and the largest upload it takes.
+    STORAGE_DIR: z.string().min(1).default('.data/files'),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 ** 3),
+    // Issue 14: what one organisation's product files may occupy, and how long an unreferenced blob
+    // (an upload refused after it was stored, a removed draft file) stays before the sweep removes it.
+    ORG_STORAGE_QUOTA_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 ** 3),
+    BLOB_GRACE_HOURS: z.coerce.number().int().min(1).default(48),
+    // C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
+    // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
+    DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Issue 14: scrypt cost as log2(N); 17 is OWASP's minimum and the floor in production.
+    PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(12).max(20).default(17),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.PASSWORD_SCRYPT_LOG2N < 17) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PASSWORD_SCRYPT_LOG2N'],
+        message: 'must be at least 17 in production',
+      })
+    }
+    if (env.NODE_ENV === 'production' && !env.DELIVERY_LINK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DELIVERY_LINK_SECRET'],
+        message: 'is required in production',
+      })
+    }
+  })
 
 export type Env = z.infer<typeof envSchema>
 

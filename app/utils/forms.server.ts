@@ -3,7 +3,6 @@ import { DomainError } from './errors'
 import { translateFields } from './http.server'
 import type { Translate as T } from '~/i18n/config'
 
-
 export interface FormFailure {
   formError?: string
   fieldErrors?: Record<string, string[]>
@@ -29,7 +28,8 @@ const SITE = 'http://site.invalid'
  */
 export function safeRedirect(to: unknown, fallback: string): string {
   // eslint-disable-next-line no-control-regex
-  if (typeof to !== 'string' || !to.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(to))
+    return fallback
   let url: URL
   try {
     url = new URL(to, SITE)

@@ -17,7 +17,6 @@ export function apiErrorResponse(
   return Response.json(body, { status })
 }
 
-
 /**
  * Wraps an API loader/action: domain errors become `{error}` 4xx replies in the
  * caller's language; thrown Responses pass through; anything else is a 500.
@@ -42,7 +41,10 @@ export async function apiHandle(t: T, fn: () => Promise<unknown>): Promise<Respo
 
 export function translateFields(t: T, fields: Record<string, string[]>) {
   return Object.fromEntries(
-    Object.entries(fields).map(([k, msgs]) => [k, msgs.map((m) => (m.startsWith('error.') ? t(m) : m))]),
+    Object.entries(fields).map(([k, msgs]) => [
+      k,
+      msgs.map((m) => (m.startsWith('error.') ? t(m) : m)),
+    ]),
   )
 }
 
@@ -55,8 +57,14 @@ export async function pageGuard<R>(t: T, run: () => Promise<R>): Promise<R> {
     return await run()
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    const details = error.fields ? Object.values(translateFields(t, error.fields)).flat().filter((m) => m !== t(error.messageKey, error.params)) : []
-    throw new Response([t(error.messageKey, error.params), ...new Set(details)].join(' '), { status: error.status })
+    const details = error.fields
+      ? Object.values(translateFields(t, error.fields))
+          .flat()
+          .filter((m) => m !== t(error.messageKey, error.params))
+      : []
+    throw new Response([t(error.messageKey, error.params), ...new Set(details)].join(' '), {
+      status: error.status,
+    })
   }
 }
 

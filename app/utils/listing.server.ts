@@ -27,14 +27,33 @@ export async function pageOf<T, K extends string>(
       .limit(size)
       .lean(),
   ])
-  return { items: items as (T & { _id: unknown })[], paging: { page: query.page, pages: Math.max(1, Math.ceil(total / size)), total, sort: query.sort, dir: query.dir } }
+  return {
+    items: items as (T & { _id: unknown })[],
+    paging: {
+      page: query.page,
+      pages: Math.max(1, Math.ceil(total / size)),
+      total,
+      sort: query.sort,
+      dir: query.dir,
+    },
+  }
 }
 
 /** The same `Paging` for rows already in memory (a list computed from several collections). */
-export function pageInMemory<T>(rows: T[], query: { page: number; sort: string; dir: 'asc' | 'desc' }, size = LIST_PAGE_SIZE): { items: T[]; paging: Paging } {
+export function pageInMemory<T>(
+  rows: T[],
+  query: { page: number; sort: string; dir: 'asc' | 'desc' },
+  size = LIST_PAGE_SIZE,
+): { items: T[]; paging: Paging } {
   const start = (query.page - 1) * size
   return {
     items: rows.slice(start, start + size),
-    paging: { page: query.page, pages: Math.max(1, Math.ceil(rows.length / size)), total: rows.length, sort: query.sort, dir: query.dir },
+    paging: {
+      page: query.page,
+      pages: Math.max(1, Math.ceil(rows.length / size)),
+      total: rows.length,
+      sort: query.sort,
+      dir: query.dir,
+    },
   }
 }

@@ -53,16 +53,23 @@ export async function requireUser(request: Request): Promise<AuthUser> {
 }
 
 /** A page's user holding `permission`, or a 403 that the error boundary shows. */
-export async function requirePermission(request: Request, permission: Permission): Promise<AuthUser> {
+export async function requirePermission(
+  request: Request,
+  permission: Permission,
+): Promise<AuthUser> {
   const user = await requireUser(request)
   if (!user.permissions.has(permission)) throw await forbidden(request, 'error.forbidden', 403)
   return user
 }
 
 /** A page's user holding any of `permissions` (a list read under own-org or any, say), else a 403. */
-export async function requireAnyPermission(request: Request, permissions: readonly Permission[]): Promise<AuthUser> {
+export async function requireAnyPermission(
+  request: Request,
+  permissions: readonly Permission[],
+): Promise<AuthUser> {
   const user = await requireUser(request)
-  if (!permissions.some((p) => user.permissions.has(p))) throw await forbidden(request, 'error.forbidden', 403)
+  if (!permissions.some((p) => user.permissions.has(p)))
+    throw await forbidden(request, 'error.forbidden', 403)
   return user
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { ROLES } from '#models/user'
-import { can, homeFor, permissionsOf, PERMISSIONS, ROLE_HOME, ROLE_PERMISSIONS } from './permissions'
+import {
+  can,
+  homeFor,
+  permissionsOf,
+  PERMISSIONS,
+  ROLE_HOME,
+  ROLE_PERMISSIONS,
+} from './permissions'
 import { isCrossSiteWrite } from './permissions.server'
 
 describe('permission helper', () => {
@@ -21,7 +28,9 @@ describe('permission helper', () => {
 
   it('the regulator is read-only: no approve/create/admin permission', () => {
     // A fingerprint look-up reads deliveries (and is itself logged); it changes nothing.
-    const writes = [...permissionsOf(['regulator'])].filter((p) => !/^(read|verify|lookup):/.test(p) && p !== 'manage:api-key:own')
+    const writes = [...permissionsOf(['regulator'])].filter(
+      (p) => !/^(read|verify|lookup):/.test(p) && p !== 'manage:api-key:own',
+    )
     expect(writes).toEqual([])
   })
 
@@ -36,13 +45,20 @@ describe('permission helper', () => {
 
 describe('CSRF check on cookie-authenticated writes', () => {
   const post = (headers: Record<string, string>) =>
-    new Request('http://localhost:3000/x', { method: 'POST', headers: { Host: 'localhost:3000', ...headers } })
+    new Request('http://localhost:3000/x', {
+      method: 'POST',
+      headers: { Host: 'localhost:3000', ...headers },
+    })
 
   it('allows same-origin posts and reads', () => {
     expect(isCrossSiteWrite(post({ Origin: 'http://localhost:3000' }))).toBe(false)
     expect(isCrossSiteWrite(post({ 'Sec-Fetch-Site': 'same-origin' }))).toBe(false)
     expect(isCrossSiteWrite(post({}))).toBe(false)
-    expect(isCrossSiteWrite(new Request('http://localhost:3000/x', { headers: { Origin: 'https://evil.example' } }))).toBe(false)
+    expect(
+      isCrossSiteWrite(
+        new Request('http://localhost:3000/x', { headers: { Origin: 'https://evil.example' } }),
+      ),
+    ).toBe(false)
   })
 
   it('refuses posts from another origin, an opaque origin, or a cross-site fetch', () => {

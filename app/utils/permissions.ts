@@ -180,6 +180,10 @@ export function homeFor(roles: readonly Role[]): string {
  * holds `permission`, else a 403 refusal. Routes check early too; a job or a new route that calls
  * the service cannot skip it. `who` is any signed-in user (AuthUser) or API caller.
  */
-export function assertMay(who: { permissions: ReadonlySet<Permission> }, permission: Permission): void {
-  if (!who.permissions.has(permission)) throw new DomainError('forbidden', 'error.forbidden', 403, undefined, { permission })
+export function assertMay(
+  who: { permissions: ReadonlySet<Permission> },
+  permission: Permission,
+): void {
+  if (!who.permissions.has(permission))
+    throw new DomainError('forbidden', 'error.forbidden', 403, undefined, { permission })
 }

@@ -16,7 +16,10 @@ export function installProcessGuards(
   })
   let exiting = false
   process.on('uncaughtException', (error) => {
-    console.error(`[${name}] uncaught exception: draining, then exiting for the supervisor to restart:`, error)
+    console.error(
+      `[${name}] uncaught exception: draining, then exiting for the supervisor to restart:`,
+      error,
+    )
     if (exiting) return
     exiting = true
     setTimeout(() => exit(1), DRAIN_LIMIT_MS).unref()

@@ -31,9 +31,17 @@ export const LIST_PAGE_SIZE = 50
  * The query of a numbered, sortable list: `page` (from 1), `sort` (one of the list's columns) and
  * `dir`. Unknown sort keys are a 400 like any other bad parameter; a page past the end is empty.
  */
-export function listParams<K extends string>(sortKeys: readonly [K, ...K[]], defaults: { sort: K; dir: 'asc' | 'desc' }) {
+export function listParams<K extends string>(
+  sortKeys: readonly [K, ...K[]],
+  defaults: { sort: K; dir: 'asc' | 'desc' },
+) {
   return {
-    page: z.coerce.number({ error: 'error.list.badPage' }).int('error.list.badPage').min(1, 'error.list.badPage').max(100_000, 'error.list.badPage').default(1),
+    page: z.coerce
+      .number({ error: 'error.list.badPage' })
+      .int('error.list.badPage')
+      .min(1, 'error.list.badPage')
+      .max(100_000, 'error.list.badPage')
+      .default(1),
     sort: z.enum(sortKeys, { error: 'error.list.badSort' }).default(defaults.sort),
     dir: z.enum(['asc', 'desc'], { error: 'error.list.badSort' }).default(defaults.dir),
   }

@@ -45,7 +45,9 @@ export function assertNoOperatorKeys(value: unknown): void {
     for (const [key, inner] of Object.entries(node)) {
       const at = path ? `${path}.${key}` : key
       if (key.startsWith('$') || key.includes('.') || key === '__proto__') {
-        throw new DomainError('operator_key', 'error.operatorKey', 400, { [at]: ['error.operatorKey'] })
+        throw new DomainError('operator_key', 'error.operatorKey', 400, {
+          [at]: ['error.operatorKey'],
+        })
       }
       stack.push([inner, at])
     }
@@ -89,7 +91,8 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 0x5c) i++ // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped character
       else if (c === 0x22) inString = false
     } else if (c === 0x22) inString = true
     else if (c === 0x7b || c === 0x5b) {
@@ -135,7 +138,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, locale:
   assertNoOperatorKeys(value)
   const result = schema.safeParse(value, { error: zodLocale(locale).localeError })
   if (!result.success) {
-    throw new DomainError('invalid_input', 'error.badRequest', 400, issuesToFields(result.error.issues))
+    throw new DomainError(
+      'invalid_input',
+      'error.badRequest',
+      400,
+      issuesToFields(result.error.issues),
+    )
   }
   return result.data as z.infer<S>
 }
@@ -151,7 +159,9 @@ export async function readFormData(request: Request, limit?: number): Promise<Fo
   }
   const body = await readBodyLimited(request, limit)
   try {
-    return await new Response(body, { headers: { 'Content-Type': request.headers.get('Content-Type')! } }).formData()
+    return await new Response(body, {
+      headers: { 'Content-Type': request.headers.get('Content-Type')! },
+    }).formData()
   } catch {
     throw new DomainError('malformed_form', 'error.badRequest', 400)
   }

@@ -13,11 +13,15 @@ describe('catalog-sweeps job', () => {
 
   it('refuses a bad payload once (no retries)', async () => {
     await expect(catalogSweep({ sweep: 'everything' })).rejects.toBeInstanceOf(UnrecoverableError)
-    await expect(catalogSweep({ sweep: 'freshness', at: 'yesterday' })).rejects.toBeInstanceOf(UnrecoverableError)
+    await expect(catalogSweep({ sweep: 'freshness', at: 'yesterday' })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    )
   })
 
   it('art16 the freshness sweep flags the seeded stale entry; a rerun flags nothing new', async () => {
-    expect(await CatalogEntry.countDocuments({ staleSince: mongoose.trusted({ $ne: null }) })).toBeGreaterThanOrEqual(1)
+    expect(
+      await CatalogEntry.countDocuments({ staleSince: mongoose.trusted({ $ne: null }) }),
+    ).toBeGreaterThanOrEqual(1)
     const later = new Date(Date.now() + 400 * 86_400_000).toISOString()
     const first = await catalogSweep({ sweep: 'freshness', at: later })
     expect(first).toMatchObject({ sweep: 'freshness' })

@@ -9,5 +9,7 @@ import { parseJobData } from '../queues'
 export async function catalogSweep(data: unknown) {
   const { sweep, at } = parseJobData('catalog-sweeps', data)
   const now = at ? new Date(at) : new Date()
-  return sweep === 'deadlines' ? { sweep, ...(await runDeadlineSweep(now)) } : { sweep, ...(await runFreshnessSweep(now)) }
+  return sweep === 'deadlines'
+    ? { sweep, ...(await runDeadlineSweep(now)) }
+    : { sweep, ...(await runFreshnessSweep(now)) }
 }

@@ -24,7 +24,11 @@ export function transientDelay(attemptsStarted: number): number | null {
   return TRANSIENT_DELAYS_MS[Math.max(0, attemptsStarted - 1)] ?? null
 }
 
-export async function deliver(data: unknown, job?: DeliveryJob, now = Date.now()): Promise<DeliveryOutcome> {
+export async function deliver(
+  data: unknown,
+  job?: DeliveryJob,
+  now = Date.now(),
+): Promise<DeliveryOutcome> {
   const { licenceId } = parseJobData('delivery', data)
   try {
     return await deliverLicence(licenceId)
@@ -36,7 +40,9 @@ export async function deliver(data: unknown, job?: DeliveryJob, now = Date.now()
     if (job && wait !== null) {
       // Not an attempt used up: the job sleeps in the delayed set and runs again.
       await job.moveToDelayed(now + wait, job.token)
-      throw new DelayedError(`delivery of licence ${licenceId} waits ${wait / MINUTE} min: ${(error as DomainError).code}`)
+      throw new DelayedError(
+        `delivery of licence ${licenceId} waits ${wait / MINUTE} min: ${(error as DomainError).code}`,
+      )
     }
     throw error
   }

@@ -17,7 +17,9 @@ import { scan } from './scan'
 const storage = mkdtempSync(path.join(os.tmpdir(), 'desens-apply-'))
 process.env.STORAGE_DIR = storage
 
-const ids = ['44010619900307123', '44030519851112456', '44190019771201789'].map((base) => makeResidentId(base))
+const ids = ['44010619900307123', '44030519851112456', '44190019771201789'].map((base) =>
+  makeResidentId(base),
+)
 const RAW = `姓名,身份证号,区域\n${ids.map((id, i) => `${['张伟', '李娜', '王芳'][i]},${id},天河区`).join('\n')}\n`
 writeFileSync(path.join(storage, 'raw.csv'), RAW)
 
@@ -42,7 +44,12 @@ describe('desensitize-apply job', () => {
     const first = await desensitizeApply(payload)
     const second = await desensitizeApply(payload)
     expect(first.created).toBe(true)
-    expect(second).toMatchObject({ resultId: first.resultId, created: false, ledgerSeq: first.ledgerSeq, outputFileRef: first.outputFileRef })
+    expect(second).toMatchObject({
+      resultId: first.resultId,
+      created: false,
+      ledgerSeq: first.ledgerSeq,
+      outputFileRef: first.outputFileRef,
+    })
     expect(await DesensitizeResult.countDocuments({})).toBe(1)
     expect(first.provenance).toMatchObject({ inputHash: input.fileHash, profile: 'mask-ids' })
     expect(first.resultId).toBe(`${first.provenance.inputHash}-${first.provenance.profileHash}`)
@@ -58,17 +65,35 @@ describe('desensitize-apply job', () => {
 
     // The output's scan was enqueued for the subject; until it runs the subject is pending.
     expect(await screeningStatus(subjectRef)).toBe('pending')
-    const jobs = (await getQueue('scan').getJobs(['waiting', 'prioritized', 'delayed'])).filter((j) => j.data.subjectRef === subjectRef)
+    const jobs = (await getQueue('scan').getJobs(['waiting', 'prioritized', 'delayed'])).filter(
+      (j) => j.data.subjectRef === subjectRef,
+    )
     expect(jobs.length).toBeGreaterThanOrEqual(1)
-    for (const job of jobs) expect(await scan(job.data)).toMatchObject({ status: 'passed', fileHash: first.provenance.outputHash })
+    for (const job of jobs)
+      expect(await scan(job.data)).toMatchObject({
+        status: 'passed',
+        fileHash: first.provenance.outputHash,
+      })
     expect(await screeningStatus(subjectRef)).toBe('passed')
   })
 
   it('refuses a file outside storage and a profile naming columns the file lacks, without retrying', async () => {
-    await expect(desensitizeApply({ fileRef: '../etc/passwd', profile, subjectRef: 'product-version:x' })).rejects.toBeInstanceOf(UnrecoverableError)
     await expect(
-      desensitizeApply({ fileRef: 'raw.csv', profile: { name: 'bad', columns: { 电话: { method: 'suppress' } } }, subjectRef: 'product-version:x' }),
+      desensitizeApply({ fileRef: '../etc/passwd', profile, subjectRef: 'product-version:x' }),
     ).rejects.toBeInstanceOf(UnrecoverableError)
-    await expect(desensitizeApply({ fileRef: 'raw.csv', profile: { name: 'x' }, subjectRef: 'product-version:x' })).rejects.toBeInstanceOf(UnrecoverableError)
+    await expect(
+      desensitizeApply({
+        fileRef: 'raw.csv',
+        profile: { name: 'bad', columns: { 电话: { method: 'suppress' } } },
+        subjectRef: 'product-version:x',
+      }),
+    ).rejects.toBeInstanceOf(UnrecoverableError)
+    await expect(
+      desensitizeApply({
+        fileRef: 'raw.csv',
+        profile: { name: 'x' },
+        subjectRef: 'product-version:x',
+      }),
+    ).rejects.toBeInstanceOf(UnrecoverableError)
   })
 })

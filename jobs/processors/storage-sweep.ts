@@ -7,6 +7,8 @@ import { parseJobData } from '../queues'
  */
 export async function storageSweep(data: unknown) {
   const { at } = parseJobData('storage-sweep', data)
-  const { examined, removed, bytesFreed } = await sweepUnreferencedBlobs({ now: at ? new Date(at) : new Date() })
+  const { examined, removed, bytesFreed } = await sweepUnreferencedBlobs({
+    now: at ? new Date(at) : new Date(),
+  })
   return { examined, removed: removed.length, bytesFreed }
 }

@@ -17,6 +17,13 @@ export async function supervisionReport(data: unknown, deps: SupervisionReportDe
   const { scope, period, requestedBy } = parseJobData('supervision-reports', data)
   const at = deps.scheduledAt ?? new Date()
   const label =
-    period === 'previous-month' ? previousPeriod('monthly', at) : period === 'previous-year' ? previousPeriod('yearly', at) : period
-  return generateSupervisionReport({ scope, period: label, generatedBy: requestedBy ?? 'scheduler' }, deps.updateProgress)
+    period === 'previous-month'
+      ? previousPeriod('monthly', at)
+      : period === 'previous-year'
+        ? previousPeriod('yearly', at)
+        : period
+  return generateSupervisionReport(
+    { scope, period: label, generatedBy: requestedBy ?? 'scheduler' },
+    deps.updateProgress,
+  )
 }

@@ -6,7 +6,15 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -22,7 +30,6 @@ afterAll(async () => {
   await browser?.close()
   await app?.stop()
 }, 30_000)
-
 
 function track(o: OpenedPage): OpenedPage {
   opened.push(o)
@@ -48,25 +55,50 @@ describe('e2e: catalog review flow', () => {
     await a.goto('/catalog/new')
     await hydrated(a)
     await a.getByLabel(zh.catalog.form.titleZh, { exact: true }).fill(TITLE)
-    await a.getByLabel(zh.catalog.form.titleEn, { exact: true }).fill('Enterprise tax credit ratings')
-    await a.getByLabel(zh.catalog.form.descriptionZh, { exact: true }).fill('按年度评定的企业纳税信用级别（A/B/M/C/D）。')
+    await a
+      .getByLabel(zh.catalog.form.titleEn, { exact: true })
+      .fill('Enterprise tax credit ratings')
+    await a
+      .getByLabel(zh.catalog.form.descriptionZh, { exact: true })
+      .fill('按年度评定的企业纳税信用级别（A/B/M/C/D）。')
     await a.getByLabel(`${zh.catalog.form.fieldName} 1`, { exact: true }).fill('tyshxydm')
-    await a.getByLabel(`${zh.catalog.form.fieldLabelZh} 1`, { exact: true }).fill('统一社会信用代码')
+    await a
+      .getByLabel(`${zh.catalog.form.fieldLabelZh} 1`, { exact: true })
+      .fill('统一社会信用代码')
     await a.getByLabel(`${zh.catalog.form.fieldName} 2`, { exact: true }).fill('nsxydj')
     await a.getByLabel(`${zh.catalog.form.fieldLabelZh} 2`, { exact: true }).fill('纳税信用级别')
-    await a.getByLabel(zh.catalog.form.legalBasis, { exact: true }).fill('《纳税信用管理办法（试行）》')
+    await a
+      .getByLabel(zh.catalog.form.legalBasis, { exact: true })
+      .fill('《纳税信用管理办法（试行）》')
     await a.getByLabel(zh.catalog.form.sharingType, { exact: true }).selectOption('conditional')
-    await a.getByLabel(zh.catalog.form.sharingBasis, { exact: true }).fill('《纳税信用管理办法（试行）》第三十条')
+    await a
+      .getByLabel(zh.catalog.form.sharingBasis, { exact: true })
+      .fill('《纳税信用管理办法（试行）》第三十条')
     await a.getByLabel(zh.catalog.form.gradeLevel, { exact: true }).selectOption('2')
-    await Promise.all([a.waitForURL(/\/catalog\/[0-9a-f]{24}\/edit\?refused=1$/), a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click()])
-    await expect.poll(() => a.locator('.notice.warn').first().textContent()).toContain('有条件共享须写明共享条件（第十三条）。')
-    await a.screenshot({ path: screenshotPath('catalog-02-refused-without-conditions'), fullPage: true })
+    await Promise.all([
+      a.waitForURL(/\/catalog\/[0-9a-f]{24}\/edit\?refused=1$/),
+      a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click(),
+    ])
+    await expect
+      .poll(() => a.locator('.notice.warn').first().textContent())
+      .toContain('有条件共享须写明共享条件（第十三条）。')
+    await a.screenshot({
+      path: screenshotPath('catalog-02-refused-without-conditions'),
+      fullPage: true,
+    })
     const entryId = new URL(a.url()).pathname.split('/')[2]!
 
     await hydrated(a)
-    await a.getByLabel(zh.catalog.form.sharingConditions, { exact: true }).fill('仅向金融监管和招投标监管部门提供，用于信用核查。')
-    await Promise.all([a.waitForURL(`**/catalog/${entryId}?submitted=1`), a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click()])
-    await expect.poll(() => a.locator('.notice').first().textContent()).toContain(zh.catalog.form.submitted)
+    await a
+      .getByLabel(zh.catalog.form.sharingConditions, { exact: true })
+      .fill('仅向金融监管和招投标监管部门提供，用于信用核查。')
+    await Promise.all([
+      a.waitForURL(`**/catalog/${entryId}?submitted=1`),
+      a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click(),
+    ])
+    await expect
+      .poll(() => a.locator('.notice').first().textContent())
+      .toContain(zh.catalog.form.submitted)
     await a.screenshot({ path: screenshotPath('catalog-03-submitted'), fullPage: true })
 
     const authority = await loginAs('authority@demo.gd.example', '/authority')
@@ -78,29 +110,46 @@ describe('e2e: catalog review flow', () => {
     await r.getByRole('link', { name: TITLE }).click()
     await r.waitForURL(`**/catalog/${entryId}`)
     await hydrated(r)
-    await r.getByLabel(zh.catalog.decide.reasons, { exact: true }).fill('请写明可共享的具体部门范围。')
+    await r
+      .getByLabel(zh.catalog.decide.reasons, { exact: true })
+      .fill('请写明可共享的具体部门范围。')
     await r.getByRole('button', { name: zh.catalog.decide.return, exact: true }).click()
-    await expect.poll(() => r.locator('.notice').first().textContent()).toContain(zh.catalog.decide.returned)
+    await expect
+      .poll(() => r.locator('.notice').first().textContent())
+      .toContain(zh.catalog.decide.returned)
     await r.screenshot({ path: screenshotPath('catalog-06-returned-by-authority'), fullPage: true })
 
     await a.goto('/catalog/mine')
     await hydrated(a)
-    await expect.poll(() => a.locator('main').textContent()).toContain('请写明可共享的具体部门范围。')
+    await expect
+      .poll(() => a.locator('main').textContent())
+      .toContain('请写明可共享的具体部门范围。')
     await a.screenshot({ path: screenshotPath('catalog-07-agency-sees-reason'), fullPage: true })
     await a.goto(`/catalog/${entryId}/edit`)
     await hydrated(a)
-    await a.getByLabel(zh.catalog.form.sharingScope, { exact: true }).selectOption('specified_agencies')
-    await a.getByLabel(zh.catalog.form.sharingScopeNote, { exact: true }).fill('省地方金融管理局、省公共资源交易中心')
-    await Promise.all([a.waitForURL(`**/catalog/${entryId}?submitted=1`), a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click()])
+    await a
+      .getByLabel(zh.catalog.form.sharingScope, { exact: true })
+      .selectOption('specified_agencies')
+    await a
+      .getByLabel(zh.catalog.form.sharingScopeNote, { exact: true })
+      .fill('省地方金融管理局、省公共资源交易中心')
+    await Promise.all([
+      a.waitForURL(`**/catalog/${entryId}?submitted=1`),
+      a.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click(),
+    ])
 
     await r.goto(`/catalog/${entryId}`)
     await hydrated(r)
     await r.screenshot({ path: screenshotPath('catalog-08-resubmitted-with-diff'), fullPage: true })
     await r.getByRole('button', { name: zh.catalog.decide.approve, exact: true }).click()
-    await expect.poll(() => r.locator('.notice').first().textContent()).toContain(zh.catalog.decide.approved)
+    await expect
+      .poll(() => r.locator('.notice').first().textContent())
+      .toContain(zh.catalog.decide.approved)
     await r.reload()
     await hydrated(r)
-    expect(await r.locator('main h1 .badge').first().textContent()).toContain(zh.catalog.status.approved)
+    expect(await r.locator('main h1 .badge').first().textContent()).toContain(
+      zh.catalog.status.approved,
+    )
     await r.screenshot({ path: screenshotPath('catalog-09-approved'), fullPage: true })
 
     await r.goto('/catalog/overdue')
@@ -132,7 +181,9 @@ describe('e2e: catalog review flow', () => {
     // 2048-byte buffer edge (facebook/react#26228, fixed only in React 19); the browser shows them as
     // U+FFFD. That is app/entry.server.tsx's to strip (reported); here only the echoed text is checked.
     const echoed = await p.getByLabel(en.catalog.form.titleZh, { exact: true }).inputValue()
-    expect(echoed.replaceAll(String.fromCharCode(0), '').replaceAll('\ufffd', '')).toBe('无脚本测试目录项')
+    expect(echoed.replaceAll(String.fromCharCode(0), '').replaceAll('\ufffd', '')).toBe(
+      '无脚本测试目录项',
+    )
     await p.screenshot({ path: screenshotPath('catalog-13-no-js-refusal-en'), fullPage: true })
   }, 120_000)
 })

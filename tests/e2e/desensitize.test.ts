@@ -15,7 +15,16 @@ import { zh } from '~/i18n/zh'
 import { scanFile } from '~/services/desensitize/scanner.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { contentStore } from '~/services/storage/store.server'
-import { hydrated, launchBrowser, openPage, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  openPage,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -28,12 +37,18 @@ beforeAll(async () => {
   browser = await launchBrowser()
   // A submitted version of the provider whose file failed its scan, as the scan job leaves it.
   const file = path.join(dir, 'people.csv')
-  const rows = Array.from({ length: 8 }, (_, i) => `${['张伟', '李娜', '王芳', '刘洋'][i % 4]},${makeResidentId(`4401061990030${i + 1}123`)},${i % 2 ? '男' : '女'},天河区`)
+  const rows = Array.from(
+    { length: 8 },
+    (_, i) =>
+      `${['张伟', '李娜', '王芳', '刘洋'][i % 4]},${makeResidentId(`4401061990030${i + 1}123`)},${i % 2 ? '男' : '女'},天河区`,
+  )
   const bytes = '姓名,身份证号,性别,区域\n' + rows.join('\n') + '\n'
   writeFileSync(file, bytes)
   const stored = await contentStore().putBytes(bytes)
   const result = await scanFile(file)
-  const conn = await mongoose.createConnection(process.env.MONGODB_URI!, { dbName: app.dbName }).asPromise()
+  const conn = await mongoose
+    .createConnection(process.env.MONGODB_URI!, { dbName: app.dbName })
+    .asPromise()
   try {
     const provider = await conn.collection('users').findOne({ email: 'provider@demo.gd.example' })
     const orgId = String(provider!.orgId)
@@ -81,7 +96,14 @@ beforeAll(async () => {
     })
     reportId = String(doc._id)
     const subjectRef = `product-version:${String(version._id)}`
-    await Link.create({ _id: `${subjectRef}|${reportId}`, subjectRef, reportId, status: result.status, orgId, at: new Date() })
+    await Link.create({
+      _id: `${subjectRef}|${reportId}`,
+      subjectRef,
+      reportId,
+      status: result.status,
+      orgId,
+      at: new Date(),
+    })
   } finally {
     await conn.close()
   }
@@ -93,7 +115,6 @@ afterAll(async () => {
   await app?.stop()
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
-
 
 function track(o: OpenedPage): OpenedPage {
   opened.push(o)
@@ -136,7 +157,9 @@ describe('e2e: desensitize from a failed scan report', () => {
     await o.page.getByLabel(en.scan.settings.general.replace('{{level}}', '2')).fill('8')
     await main.getByRole('button', { name: en.common.save }).click()
     await expect.poll(() => main.innerText()).toContain(en.scan.settings.saved)
-    expect(await o.page.getByLabel(en.scan.settings.general.replace('{{level}}', '2')).inputValue()).toBe('8')
+    expect(
+      await o.page.getByLabel(en.scan.settings.general.replace('{{level}}', '2')).inputValue(),
+    ).toBe('8')
     await o.page.screenshot({ path: screenshotPath('desensitize-settings-en'), fullPage: true })
   })
 

@@ -3,7 +3,15 @@
 // of its own, and drives Debian's Chromium through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,7 +52,13 @@ function tail(file: string, lines = 40): string {
 }
 
 /** Runs a command to completion with its output in `logFile`; rejects with the log's tail. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number) {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  timeoutMs: number,
+) {
   return new Promise<void>((resolve, reject) => {
     const out = openSync(logFile, 'a')
     const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', out, out] })
@@ -56,7 +70,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: strin
       if (code === 0) resolve()
       else {
         const why = signal ? `signal ${signal}` : `exit code ${code}`
-        reject(new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${why}):\n${tail(logFile)}`))
+        reject(
+          new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${why}):\n${tail(logFile)}`),
+        )
       }
     })
   })
@@ -89,7 +105,13 @@ export async function ensureBuilt(timeoutMs = 170_000): Promise<void> {
   }
   if (owner) {
     try {
-      await run(path.join(BIN, 'remix'), ['vite:build'], childEnv({ NODE_ENV: 'production' }), log, timeoutMs)
+      await run(
+        path.join(BIN, 'remix'),
+        ['vite:build'],
+        childEnv({ NODE_ENV: 'production' }),
+        log,
+        timeoutMs,
+      )
       writeFileSync(done, new Date().toISOString())
       return
     } catch (error) {
@@ -100,7 +122,8 @@ export async function ensureBuilt(timeoutMs = 170_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (existsSync(done)) return
-    if (existsSync(failed)) throw new Error(`The e2e build failed:\n${readFileSync(failed, 'utf8')}`)
+    if (existsSync(failed))
+      throw new Error(`The e2e build failed:\n${readFileSync(failed, 'utf8')}`)
     await sleep(250)
   }
   throw new Error(`Timed out waiting for another test file's build (log: ${log})`)
@@ -120,7 +143,9 @@ async function waitForHttp(url: string, child: ChildProcess, logFile: string, ti
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`)
+      throw new Error(
+        `The server exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`,
+      )
     }
     try {
       const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) })
@@ -173,7 +198,11 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
   })
   // With `worker`, the real job worker runs beside the server (`npm run worker`), same environment.
   const worker = options.worker
-    ? spawn(path.join(BIN, 'tsx'), ['jobs/worker.ts'], { cwd: ROOT, env, stdio: ['ignore', out, out] })
+    ? spawn(path.join(BIN, 'tsx'), ['jobs/worker.ts'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', out, out],
+      })
     : undefined
   closeSync(out)
   const children = worker ? [child, worker] : [child]
@@ -212,17 +241,32 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
  * or, without one, seeded by tools/seed.ts — as a test run, since the demo seed refuses
  * NODE_ENV=production (its password is published).
  */
-async function seedDemoWorldInto(dbName: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+async function seedDemoWorldInto(
+  dbName: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): Promise<void> {
   const template = seedTemplate()
   const uri = process.env.MONGODB_URI
   if (!template || !uri) {
-    await run(path.join(BIN, 'tsx'), ['tools/seed.ts'], { ...env, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG2N: '15' }, logFile, 90_000)
+    await run(
+      path.join(BIN, 'tsx'),
+      ['tools/seed.ts'],
+      { ...env, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG2N: '15' },
+      logFile,
+      90_000,
+    )
     return
   }
   const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5_000 })
   try {
     await connection.asPromise()
-    await copySeedTemplate(connection.getClient(), template, dbName, path.resolve(ROOT, env.STORAGE_DIR ?? '.data/files'))
+    await copySeedTemplate(
+      connection.getClient(),
+      template,
+      dbName,
+      path.resolve(ROOT, env.STORAGE_DIR ?? '.data/files'),
+    )
   } finally {
     await connection.close().catch(() => undefined)
   }
@@ -275,7 +319,9 @@ export class ConsoleLog {
   /** React hydration mismatches (minified #418 / #423 / #425 and their development texts). */
   hydrationErrors(): string[] {
     return this.errors.filter((e) =>
-      /(error #4(18|23|25)\b|invariant=4(18|23|25)\b|[Hh]ydrat|did not match|server rendered)/.test(e),
+      /(error #4(18|23|25)\b|invariant=4(18|23|25)\b|[Hh]ydrat|did not match|server rendered)/.test(
+        e,
+      ),
     )
   }
 
@@ -296,7 +342,10 @@ export class ConsoleLog {
  * files through a file beside its services) — and a serious or critical violation fails the test
  * that was running. Pages that are not the app's HTML (downloads, JSON) are skipped.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
 const audited = new Set<string>()
 const auditedFile = () => path.join(servicesDir(), 'axe-audited.txt')
 
@@ -316,19 +365,30 @@ const violations: string[] = []
 
 /** A page path with its ids (24-hex, numbers, long hashes) folded, so one page is audited once. */
 export function pageKey(pathname: string): string {
-  return pathname.replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:id').replace(/\/\d+(?=\/|$)/g, '/:n').replace(/\/[0-9a-f]{32,}(?=\/|$)/g, '/:hash')
+  return pathname
+    .replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:id')
+    .replace(/\/\d+(?=\/|$)/g, '/:n')
+    .replace(/\/[0-9a-f]{32,}(?=\/|$)/g, '/:hash')
 }
 
 /** axe-core's serious and critical violations on the page as it is now, one line each with where. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE)
   const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(
+      document,
+      { resultTypes: ['violations'] },
+    ),
   )) as AxeResults
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => {
-      const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`)
+      const where = v.nodes
+        .slice(0, 3)
+        .map(
+          (n) =>
+            `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`,
+        )
       return `${v.impact} ${v.id}: ${v.help}\n      ${where.join('\n      ')}`
     })
 }
@@ -347,13 +407,20 @@ async function audit(page: Page): Promise<void> {
     // A full load, or a client-side navigation (Remix) whose data has arrived and rendered.
     await page.waitForFunction(
       () => {
-        const router = (window as unknown as { __remixRouter?: { state?: { navigation?: { state?: string } } } }).__remixRouter
-        return document.readyState === 'complete' && (!router || router.state?.navigation?.state === 'idle')
+        const router = (
+          window as unknown as { __remixRouter?: { state?: { navigation?: { state?: string } } } }
+        ).__remixRouter
+        return (
+          document.readyState === 'complete' &&
+          (!router || router.state?.navigation?.state === 'idle')
+        )
       },
       undefined,
       { timeout: 10_000, polling: 100 },
     )
-    const isHtml = await page.evaluate(() => document.contentType === 'text/html' && Boolean(document.querySelector('main')))
+    const isHtml = await page.evaluate(
+      () => document.contentType === 'text/html' && Boolean(document.querySelector('main')),
+    )
     if (!isHtml) return
     violations.push(...(await seriousViolations(page)).map((v) => `${url.pathname} — ${v}`))
     appendFileSync(auditedFile(), `${key}\n`)
@@ -388,7 +455,9 @@ afterEach(async () => {
   await Promise.allSettled([...pendingAudits])
   if (violations.length === 0) return
   const found = violations.splice(0)
-  throw new Error(`axe-core found serious or critical accessibility violations:\n  ${found.join('\n  ')}`)
+  throw new Error(
+    `axe-core found serious or critical accessibility violations:\n  ${found.join('\n  ')}`,
+  )
 })
 
 export interface OpenedPage {
@@ -413,7 +482,9 @@ export async function openPage(
 ): Promise<OpenedPage> {
   const { clientIp, extraHTTPHeaders, ...rest } = options
   clientCounter += 1
-  const ip = clientIp ?? `198.51.100.${(((Number(process.env.VITEST_POOL_ID ?? 0) * 37 + clientCounter) % 250) + 1)}`
+  const ip =
+    clientIp ??
+    `198.51.100.${((Number(process.env.VITEST_POOL_ID ?? 0) * 37 + clientCounter) % 250) + 1}`
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: { width: 1280, height: 800 },
@@ -455,9 +526,18 @@ export interface SignInOptions {
  * A demo user signed in through the login form (password `DEMO_PASSWORD`) in a fresh browser
  * context of its own; with JavaScript on, the form is used only once the page has hydrated.
  */
-export async function signIn(browser: Browser, baseUrl: string, email: string, options: SignInOptions = {}): Promise<OpenedPage> {
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  options: SignInOptions = {},
+): Promise<OpenedPage> {
   const { home, locale = 'zh-CN', javaScriptEnabled = true } = options
-  const opened = await openPage(browser, baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+  const opened = await openPage(browser, baseUrl, {
+    locale,
+    timezoneId: 'Asia/Shanghai',
+    javaScriptEnabled,
+  })
   const { page } = opened
   const m = locale.startsWith('zh') ? zh : en
   await page.goto('/login')

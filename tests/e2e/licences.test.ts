@@ -19,7 +19,15 @@ import { contentStore } from '~/services/storage/store.server'
 import { connectDb, disconnectDb } from '~/utils/db.server'
 import { closeRedis } from '~/utils/redis.server'
 import { closeQueues } from '#jobs/queues'
-import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -51,13 +59,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
 
-
 function track(o: OpenedPage): OpenedPage {
   opened.push(o)
   return o
 }
 
-const loginAs = async (email: string, home: string, locale: string) => track(await signIn(browser, app.baseUrl, email, { home, locale }))
+const loginAs = async (email: string, home: string, locale: string) =>
+  track(await signIn(browser, app.baseUrl, email, { home, locale }))
 
 describe('e2e: licences and delivery', () => {
   it('art38 the buyer reads its licence in plain words and downloads its fingerprinted copy (zh)', async () => {
@@ -80,9 +88,13 @@ describe('e2e: licences and delivery', () => {
     expect(href).toMatch(new RegExp(`^/licences/${licenceId}/download/`))
     const file = await o.page.request.get(href!)
     expect(file.status()).toBe(200)
-    expect(Buffer.from(await file.body())).toEqual(readFileSync(contentStore().absolutePath(copyKey)))
+    expect(Buffer.from(await file.body())).toEqual(
+      readFileSync(contentStore().absolutePath(copyKey)),
+    )
     // A tampered link is refused with a message.
-    const forged = await o.page.request.get(href!.replace(/expires=(\d+)/, (_, n: string) => `expires=${Number(n) + 60}`))
+    const forged = await o.page.request.get(
+      href!.replace(/expires=(\d+)/, (_, n: string) => `expires=${Number(n) + 60}`),
+    )
     expect(forged.status()).toBe(403)
     expect(await forged.text()).toContain('签名')
     expect(o.console.hydrationErrors()).toEqual([])
@@ -103,7 +115,16 @@ describe('e2e: licences and delivery', () => {
   it('art38 the regulator traces a leaked two thirds of the buyer’s copy to the buyer’s licence', async () => {
     const copy = readFileSync(contentStore().absolutePath(copyKey), 'utf8').trim().split(/\r?\n/)
     const leak = path.join(dir, 'leaked.csv')
-    writeFileSync(leak, [copy[0], ...copy.slice(1).filter((_, i) => i % 3 !== 0).reverse()].join('\n') + '\n')
+    writeFileSync(
+      leak,
+      [
+        copy[0],
+        ...copy
+          .slice(1)
+          .filter((_, i) => i % 3 !== 0)
+          .reverse(),
+      ].join('\n') + '\n',
+    )
     const o = await loginAs('regulator@demo.gd.example', '/regulator', 'zh-CN')
     await o.page.goto('/regulator/fingerprint')
     await hydrated(o.page)
@@ -130,7 +151,9 @@ describe('e2e: licences and delivery', () => {
       catalogEntryId: null,
       pricePlanKey: product.pricePlans[0]?.key ?? null,
       callsQuota: 5,
-      terms: termsFromTemplate(product.licenceTemplate, new Date(Date.now() - 86_400_000), { deliveryMode: 'api' }),
+      terms: termsFromTemplate(product.licenceTemplate, new Date(Date.now() - 86_400_000), {
+        deliveryMode: 'api',
+      }),
       actor: { orgId: seeded.licensorOrgId },
     })
     await deliverLicence(apiLicence)
@@ -149,11 +172,19 @@ describe('e2e: licences and delivery', () => {
     expect(key).toMatch(/^gdpl_/)
     await o.page.screenshot({ path: screenshotPath('licence-api-en'), fullPage: true })
 
-    const rows = await o.page.request.get(`/api/v1/licences/${apiLicence}/rows?limit=3`, { headers: { Authorization: `Bearer ${key}` } })
+    const rows = await o.page.request.get(`/api/v1/licences/${apiLicence}/rows?limit=3`, {
+      headers: { Authorization: `Bearer ${key}` },
+    })
     expect(rows.status()).toBe(200)
-    const body = (await rows.json()) as { fields: string[]; rows: Record<string, string>[]; calls: { used: number; quota: number } }
+    const body = (await rows.json()) as {
+      fields: string[]
+      rows: Record<string, string>[]
+      calls: { used: number; quota: number }
+    }
     expect(body.fields).toEqual(copy.fields)
-    const mine = readFileSync(contentStore().absolutePath(copy.storageKey!), 'utf8').trim().split(/\r?\n/)
+    const mine = readFileSync(contentStore().absolutePath(copy.storageKey!), 'utf8')
+      .trim()
+      .split(/\r?\n/)
     expect(body.rows.map((r) => body.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1, 4))
     expect(body.calls).toEqual({ used: 1, quota: 5 })
     expect(o.console.hydrationErrors()).toEqual([])
@@ -164,11 +195,15 @@ describe('e2e: licences and delivery', () => {
     const buyer = await loginAs('buyer@demo.gd.example', '/buyer', 'en-US')
     await buyer.page.goto(`/licences/${licenceId}`)
     await hydrated(buyer.page)
-    const href = await buyer.page.getByRole('link', { name: en.licences.download }).getAttribute('href')
+    const href = await buyer.page
+      .getByRole('link', { name: en.licences.download })
+      .getAttribute('href')
     const authority = await loginAs('authority@demo.gd.example', '/authority', 'en-US')
     await authority.page.goto(`/licences/${licenceId}`)
     await hydrated(authority.page)
-    await authority.page.getByLabel(en.licences.revokeReason).fill('Redistributed without permission (test)')
+    await authority.page
+      .getByLabel(en.licences.revokeReason)
+      .fill('Redistributed without permission (test)')
     await authority.page.getByRole('button', { name: en.licences.revoke }).click()
     await authority.page.getByText(en.licences.standing.revoked, { exact: true }).first().waitFor()
     await authority.page.screenshot({ path: screenshotPath('licence-revoked-en'), fullPage: true })

@@ -9,7 +9,16 @@ import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { get as httpGet } from 'node:http'
 import { gunzipSync } from 'node:zlib'
-import { hydrated, launchBrowser, openPage, screenshotPath, signIn, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  openPage,
+  screenshotPath,
+  signIn,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -26,9 +35,12 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-
 async function visitor(locale = 'zh-CN', javaScriptEnabled = true) {
-  const o = await openPage(browser, app.baseUrl, { locale, timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+  const o = await openPage(browser, app.baseUrl, {
+    locale,
+    timezoneId: 'Asia/Shanghai',
+    javaScriptEnabled,
+  })
   opened.push(o)
   return o
 }
@@ -44,14 +56,21 @@ describe('e2e: open-data portal', () => {
     const { page } = o
     await page.goto('/open')
     await hydrated(page)
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(zh.openData.title)
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe(zh.openData.title)
     await page.screenshot({ path: screenshotPath('open-01-portal'), fullPage: true })
 
     await page.getByLabel(zh.openData.searchLabel).fill('企业登记')
-    await Promise.all([page.waitForURL(/q=/), page.getByRole('button', { name: zh.openData.search, exact: true }).click()])
+    await Promise.all([
+      page.waitForURL(/q=/),
+      page.getByRole('button', { name: zh.openData.search, exact: true }).click(),
+    ])
     // The URL can change a moment before the new results render: wait for them.
     await expect
-      .poll(async () => (await page.locator('.results h3').allTextContents()).every((t) => /企业|登记/.test(t)))
+      .poll(async () =>
+        (await page.locator('.results h3').allTextContents()).every((t) => /企业|登记/.test(t)),
+      )
       .toBe(true)
     const simplified = await page.locator('.results h3').allTextContents()
     expect(simplified.length).toBeGreaterThan(0)
@@ -63,9 +82,14 @@ describe('e2e: open-data portal', () => {
 
     await page.goto('/open')
     await hydrated(page)
-    const facet = page.locator('fieldset', { hasText: zh.openData.facets.openAttribute }).getByLabel(zh.catalog.openAttribute.open_unconditional)
+    const facet = page
+      .locator('fieldset', { hasText: zh.openData.facets.openAttribute })
+      .getByLabel(zh.catalog.openAttribute.open_unconditional)
     await facet.check()
-    await Promise.all([page.waitForURL(/openAttribute=open_unconditional/), page.getByRole('button', { name: zh.openData.applyFilters }).click()])
+    await Promise.all([
+      page.waitForURL(/openAttribute=open_unconditional/),
+      page.getByRole('button', { name: zh.openData.applyFilters }).click(),
+    ])
     const badges = await page.locator('.results .badges .badge').first().textContent()
     expect(badges).toBe(zh.catalog.openAttribute.open_unconditional)
 
@@ -74,7 +98,10 @@ describe('e2e: open-data portal', () => {
     await hydrated(page)
     await expect.poll(() => page.locator('.preview table tbody tr').count()).toBe(10)
     await page.screenshot({ path: screenshotPath('open-03-entry'), fullPage: true })
-    const href = await page.getByRole('link', { name: zh.openData.entry.download }).first().getAttribute('href')
+    const href = await page
+      .getByRole('link', { name: zh.openData.entry.download })
+      .first()
+      .getAttribute('href')
     const file = await page.request.get(href!)
     expect(file.status()).toBe(200)
     expect(file.headers()['content-disposition']).toMatch(/attachment/)
@@ -89,8 +116,12 @@ describe('e2e: open-data portal', () => {
     await page.locator('.results h3 a').first().click()
     await page.waitForURL(/\/open\/entries\//)
     await hydrated(page)
-    await expect.poll(() => page.getByRole('heading', { name: en.openData.conditional.title }).count()).toBe(1)
-    await expect.poll(() => page.getByRole('link', { name: en.openData.conditional.signIn }).count()).toBe(1)
+    await expect
+      .poll(() => page.getByRole('heading', { name: en.openData.conditional.title }).count())
+      .toBe(1)
+    await expect
+      .poll(() => page.getByRole('link', { name: en.openData.conditional.signIn }).count())
+      .toBe(1)
     await page.screenshot({ path: screenshotPath('open-04-conditional-en'), fullPage: true })
     clean(o)
   })
@@ -99,12 +130,21 @@ describe('e2e: open-data portal', () => {
     const o = await visitor('zh-CN', false)
     const { page } = o
     await page.goto('/open/catalog')
-    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain(String(new Date().getFullYear()))
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain(
+      String(new Date().getFullYear()),
+    )
     await page.screenshot({ path: screenshotPath('open-05-yearly'), fullPage: true })
     await page.goto('/open/comments')
-    await page.getByLabel(zh.openData.comments.body).fill('建议开放公交实时到站数据（端到端测试）。')
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: zh.openData.comments.submit }).click()])
-    await expect.poll(() => page.getByRole('status').textContent()).toBe(zh.openData.comments.thanks)
+    await page
+      .getByLabel(zh.openData.comments.body)
+      .fill('建议开放公交实时到站数据（端到端测试）。')
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: zh.openData.comments.submit }).click(),
+    ])
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe(zh.openData.comments.thanks)
     await page.screenshot({ path: screenshotPath('open-06-comment-sent'), fullPage: true })
 
     const a = await visitor()
@@ -112,10 +152,15 @@ describe('e2e: open-data portal', () => {
     await hydrated(a.page)
     await a.page.getByLabel(zh.login.email, { exact: true }).fill('authority@demo.gd.example')
     await a.page.getByLabel(zh.login.password, { exact: true }).fill(DEMO_PASSWORD)
-    await Promise.all([a.page.waitForURL((url) => url.pathname === '/authority'), a.page.locator('main').getByRole('button', { name: zh.login.submit, exact: true }).click()])
+    await Promise.all([
+      a.page.waitForURL((url) => url.pathname === '/authority'),
+      a.page.locator('main').getByRole('button', { name: zh.login.submit, exact: true }).click(),
+    ])
     await a.page.goto('/authority/open-data')
     await hydrated(a.page)
-    await expect.poll(() => a.page.getByText('建议开放公交实时到站数据（端到端测试）。').count()).toBe(1)
+    await expect
+      .poll(() => a.page.getByText('建议开放公交实时到站数据（端到端测试）。').count())
+      .toBe(1)
     await a.page.screenshot({ path: screenshotPath('open-07-authority'), fullPage: true })
     clean(a)
   })
@@ -138,7 +183,10 @@ describe('e2e: catalog search API over HTTP', () => {
     const staff = await signIn(browser, app.baseUrl, 'authority@demo.gd.example')
     opened.push(staff)
     const cookie = (await staff.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
-    const listed = (await (await search('?limit=100', { Cookie: cookie })).json()) as { total: number; facets: { openAttribute: { value: string }[] } }
+    const listed = (await (await search('?limit=100', { Cookie: cookie })).json()) as {
+      total: number
+      facets: { openAttribute: { value: string }[] }
+    }
     expect(listed.total).toBeGreaterThan(open.total)
     expect(listed.facets.openAttribute.map((f) => f.value)).toContain('not_open')
   })
@@ -157,18 +205,29 @@ describe('e2e: catalog search API over HTTP', () => {
 
   it('compresses for clients that accept gzip, and leaves other methods to the route', async () => {
     const plain = await (await search('?limit=50')).text()
-    const raw = await new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
-      const url = new URL(`${app.baseUrl}/api/v1/catalog/search?limit=50`)
-      httpGet(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }))
-      }).on('error', reject)
-    })
+    const raw = await new Promise<{ encoding?: string; vary?: string; body: Buffer }>(
+      (resolve, reject) => {
+        const url = new URL(`${app.baseUrl}/api/v1/catalog/search?limit=50`)
+        httpGet(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              encoding: res.headers['content-encoding'],
+              vary: res.headers.vary,
+              body: Buffer.concat(chunks),
+            }),
+          )
+        }).on('error', reject)
+      },
+    )
     expect(raw.encoding).toBe('gzip')
     expect(raw.vary).toMatch(/Accept-Encoding/)
     expect(gunzipSync(raw.body).toString('utf8')).toBe(plain)
-    const post = await fetch(`${app.baseUrl}/api/v1/catalog/search`, { method: 'POST', headers: { 'Accept-Language': 'en' } })
+    const post = await fetch(`${app.baseUrl}/api/v1/catalog/search`, {
+      method: 'POST',
+      headers: { 'Accept-Language': 'en' },
+    })
     expect(post.status).toBe(405)
   })
 })

@@ -7,7 +7,14 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -30,7 +37,11 @@ function track(o: OpenedPage): OpenedPage {
   return o
 }
 
-const signInAs = async (email: string, home: string, locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<Page> =>
+const signInAs = async (
+  email: string,
+  home: string,
+  locale: 'zh-CN' | 'en-US' = 'zh-CN',
+): Promise<Page> =>
   track(await signIn(browser, app.baseUrl, email, { home, locale, javaScriptEnabled: false })).page
 
 describe('e2e: buying by bank transfer', () => {
@@ -46,7 +57,10 @@ describe('e2e: buying by bank transfer', () => {
     await buyer.locator('#order-scenario').fill('佛山市制造业企业授信前的行业景气分析')
     await buyer.locator('input[name="method"][value="bank_transfer"]').check()
     await buyer.screenshot({ path: screenshotPath('orders-form'), fullPage: true })
-    await Promise.all([buyer.waitForURL((url) => /^\/orders\/[0-9a-f]{24}$/.test(url.pathname)), buyer.locator('#place-order').click()])
+    await Promise.all([
+      buyer.waitForURL((url) => /^\/orders\/[0-9a-f]{24}$/.test(url.pathname)),
+      buyer.locator('#place-order').click(),
+    ])
     const orderPath = new URL(buyer.url()).pathname
     const ref = (await buyer.locator('#remittance-ref').textContent())!.trim()
     expect(ref).toMatch(/^GD[2-9A-Z]{10}$/)
@@ -61,16 +75,27 @@ describe('e2e: buying by bank transfer', () => {
     await row.getByPlaceholder(o.bankReference).fill('ICBC-20261127-8841')
     await row.getByRole('button', { name: o.awaiting.confirm }).click()
     await authority.getByRole('alert').filter({ hasText: zh.error.orders.amountMismatch }).waitFor()
-    await authority.screenshot({ path: screenshotPath('orders-transfer-amount-mismatch'), fullPage: true })
+    await authority.screenshot({
+      path: screenshotPath('orders-transfer-amount-mismatch'),
+      fullPage: true,
+    })
     const row2 = authority.locator(`tr[data-remittance-ref="${ref}"]`)
     await row2.getByPlaceholder(o.awaiting.received).fill('2,000.00')
     await row2.getByPlaceholder(o.bankReference).fill('ICBC-20261127-8841')
-    await Promise.all([authority.waitForURL((url) => url.searchParams.has('confirmed')), row2.getByRole('button', { name: o.awaiting.confirm }).click()])
-    await authority.screenshot({ path: screenshotPath('orders-transfer-confirmed'), fullPage: true })
+    await Promise.all([
+      authority.waitForURL((url) => url.searchParams.has('confirmed')),
+      row2.getByRole('button', { name: o.awaiting.confirm }).click(),
+    ])
+    await authority.screenshot({
+      path: screenshotPath('orders-transfer-confirmed'),
+      fullPage: true,
+    })
 
     await buyer.goto(orderPath)
     expect(await buyer.locator('#order-status').textContent()).toBe(o.statuses.paid)
-    expect(await buyer.locator('#order-licence-link').getAttribute('href')).toMatch(/^\/licences\/[0-9a-f]{24}$/)
+    expect(await buyer.locator('#order-licence-link').getAttribute('href')).toMatch(
+      /^\/licences\/[0-9a-f]{24}$/,
+    )
     expect(await buyer.locator('#payments-table').textContent()).toContain('ICBC-20261127-8841')
     expect(await buyer.locator('#order-receipts .receipt').count()).toBe(2)
     await buyer.screenshot({ path: screenshotPath('orders-paid'), fullPage: true })
@@ -105,7 +130,9 @@ describe('e2e: buying by bank transfer', () => {
     const regulator = await signInAs('regulator@demo.gd.example', '/regulator', 'en-US')
     await regulator.goto(orderPath)
     expect(await regulator.locator('#order-status').textContent()).toBe(en.orders.statuses.paid)
-    expect(await regulator.locator('#refund-form, #cancel-form, #confirm-transfer-form').count()).toBe(0)
+    expect(
+      await regulator.locator('#refund-form, #cancel-form, #confirm-transfer-form').count(),
+    ).toBe(0)
     await regulator.screenshot({ path: screenshotPath('orders-paid-regulator-en'), fullPage: true })
   })
 })

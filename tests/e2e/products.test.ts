@@ -9,7 +9,15 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
-import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -31,8 +39,8 @@ function track(o: OpenedPage): OpenedPage {
   return o
 }
 
-const signInAs = async (email: string, locale: 'zh-CN' | 'en-US') => track(await signIn(browser, app.baseUrl, email, { locale, javaScriptEnabled: true }))
-
+const signInAs = async (email: string, locale: 'zh-CN' | 'en-US') =>
+  track(await signIn(browser, app.baseUrl, email, { locale, javaScriptEnabled: true }))
 
 const TITLE = '广州重点企业信用监测指数（端到端测试）'
 
@@ -44,50 +52,87 @@ describe('products end to end', () => {
     await p.goto('/provider/products/new')
     await p.getByLabel(zh.market.form.titleZh).fill(TITLE)
     await p.getByLabel(zh.market.form.titleEn).fill('Guangzhou key enterprise credit index (e2e)')
-    await p.getByLabel(zh.market.form.descriptionZh).fill('基于企业登记统计数据集与行政处罚公示信息的信用监测指数。')
+    await p
+      .getByLabel(zh.market.form.descriptionZh)
+      .fill('基于企业登记统计数据集与行政处罚公示信息的信用监测指数。')
     await p.getByLabel(zh.market.form.grade).selectOption('important')
     await p.getByLabel(zh.market.form.gradeLevel).selectOption('')
     await p.getByLabel(zh.market.form.planTitleZh).first().fill('年度数据包')
     await p.getByLabel(zh.market.form.amountYuan).first().fill('6800.50')
     await p.getByLabel(zh.market.form.purposeZh).fill('信用风险评估')
     await p.getByLabel(zh.market.form.scenarioZh).fill('授信前尽职调查')
-    await Promise.all([p.waitForURL(/\/provider\/products\/[0-9a-f]{24}\?created=1$/), p.getByRole('button', { name: zh.market.console.create }).click()])
+    await Promise.all([
+      p.waitForURL(/\/provider\/products\/[0-9a-f]{24}\?created=1$/),
+      p.getByRole('button', { name: zh.market.console.create }).click(),
+    ])
     const productId = /products\/([0-9a-f]{24})/.exec(p.url())![1]!
     await p.goto('/provider/products')
     await p.screenshot({ path: screenshotPath('products-0-console'), fullPage: true })
 
     // --- a version on an input without a right is refused, naming it --------------------------
     await p.goto(`/provider/products/${productId}/versions/new`)
-    const landUse = p.locator('label', { hasText: '土地利用现状调查数据' }).locator('input[type=checkbox]')
+    const landUse = p
+      .locator('label', { hasText: '土地利用现状调查数据' })
+      .locator('input[type=checkbox]')
     await landUse.check()
     await p.getByRole('button', { name: zh.market.versionForm.create }).click()
-    await expect.poll(() => p.locator('.form-error').textContent()).toContain('土地利用现状调查数据')
+    await expect
+      .poll(() => p.locator('.form-error').textContent())
+      .toContain('土地利用现状调查数据')
     await p.screenshot({ path: screenshotPath('products-1-refused-input'), fullPage: true })
 
     // --- a version on inputs it holds a right to: the authority's statistics (licence) + penalties (open)
-    await p.locator('label', { hasText: '土地利用现状调查数据' }).locator('input[type=checkbox]').uncheck()
-    await p.locator('label', { hasText: '广东省企业登记统计数据集' }).locator('input[type=checkbox]').check()
-    await p.locator('label', { hasText: '市场监管行政处罚信息' }).locator('input[type=checkbox]').check()
+    await p
+      .locator('label', { hasText: '土地利用现状调查数据' })
+      .locator('input[type=checkbox]')
+      .uncheck()
+    await p
+      .locator('label', { hasText: '广东省企业登记统计数据集' })
+      .locator('input[type=checkbox]')
+      .check()
+    await p
+      .locator('label', { hasText: '市场监管行政处罚信息' })
+      .locator('input[type=checkbox]')
+      .check()
     await p.getByLabel(zh.market.versionForm.activityZh).fill('信用指数计算')
     // Art. 38: the provider declares how far a buyer's copy may differ in the index column.
-    await p.locator('textarea[name=schemaLines]').fill(
-      ['city_code, 城市代码, City code, code', 'quarter, 季度, Quarter, string', 'credit_index, 信用指数, Credit index, decimal, ±0.5'].join('\n'),
-    )
-    await Promise.all([p.waitForURL(/\/versions\/1$/), p.getByRole('button', { name: zh.market.versionForm.create }).click()])
+    await p
+      .locator('textarea[name=schemaLines]')
+      .fill(
+        [
+          'city_code, 城市代码, City code, code',
+          'quarter, 季度, Quarter, string',
+          'credit_index, 信用指数, Credit index, decimal, ±0.5',
+        ].join('\n'),
+      )
+    await Promise.all([
+      p.waitForURL(/\/versions\/1$/),
+      p.getByRole('button', { name: zh.market.versionForm.create }).click(),
+    ])
     await hydrated(p)
 
     // --- upload by XHR with progress (a few MB so the bar shows) -------------------------------
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gdpde-e2e-'))
     const file = path.join(dir, 'credit-index-2024.csv')
     const rows = ['city_code,quarter,credit_index']
-    for (let i = 0; i < 120_000; i++) rows.push(`4401${String(i % 100).padStart(2, '0')},2024Q${(i % 4) + 1},${(60 + (i % 400) / 10).toFixed(1)}`)
+    for (let i = 0; i < 120_000; i++)
+      rows.push(
+        `4401${String(i % 100).padStart(2, '0')},2024Q${(i % 4) + 1},${(60 + (i % 400) / 10).toFixed(1)}`,
+      )
     writeFileSync(file, rows.join('\r\n') + '\r\n')
     await p.locator('input[type=file]').setInputFiles(file)
     await p.getByRole('button', { name: zh.market.upload.submit, exact: true }).click()
-    await expect.poll(() => p.locator('[role=status]').allTextContents(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining('credit-index-2024.csv')]))
-    await expect.poll(() => p.locator('table').last().textContent()).toContain('credit-index-2024.csv')
+    await expect
+      .poll(() => p.locator('[role=status]').allTextContents(), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining('credit-index-2024.csv')]))
+    await expect
+      .poll(() => p.locator('table').last().textContent())
+      .toContain('credit-index-2024.csv')
     await p.screenshot({ path: screenshotPath('products-2-uploaded'), fullPage: true })
-    await Promise.all([p.waitForURL(/submitted=1/), p.getByRole('button', { name: zh.market.console.submit }).click()])
+    await Promise.all([
+      p.waitForURL(/submitted=1/),
+      p.getByRole('button', { name: zh.market.console.submit }).click(),
+    ])
     await expect.poll(() => p.locator('main h1').textContent()).toContain(zh.market.state.submitted)
     await p.screenshot({ path: screenshotPath('products-3-submitted'), fullPage: true })
     expect(provider.console.hydrationErrors()).toEqual([])
@@ -100,9 +145,15 @@ describe('products end to end', () => {
     await a.getByRole('link', { name: `${TITLE} v1` }).click()
     await a.waitForURL(/\/authority\/listings\/[0-9a-f]{24}$/)
     await a.getByLabel(zh.market.reviewQueue.screeningNote).fill('已复核：指数数据不含个人信息')
-    await Promise.all([a.waitForURL(/done=screening/), a.getByRole('button', { name: zh.market.reviewQueue.screeningPassed, exact: true }).click()])
+    await Promise.all([
+      a.waitForURL(/done=screening/),
+      a.getByRole('button', { name: zh.market.reviewQueue.screeningPassed, exact: true }).click(),
+    ])
     await a.screenshot({ path: screenshotPath('products-4-review'), fullPage: true })
-    await Promise.all([a.waitForURL(/done=review/), a.getByRole('button', { name: zh.market.reviewQueue.approve }).click()])
+    await Promise.all([
+      a.waitForURL(/done=review/),
+      a.getByRole('button', { name: zh.market.reviewQueue.approve }).click(),
+    ])
     await expect.poll(() => a.locator('main h1').textContent()).toContain(zh.market.state.published)
 
     // --- buyer: finds it and opens the provenance graph -----------------------------------------
@@ -113,15 +164,23 @@ describe('products end to end', () => {
     await b.waitForURL(new RegExp(`/market/${productId}$`))
     await expect.poll(() => b.locator('main').textContent()).toContain('6,800.50')
     await b.screenshot({ path: screenshotPath('products-5-product-page'), fullPage: true })
-    await b.getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') }).click()
+    await b
+      .getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') })
+      .click()
     await b.waitForURL(new RegExp(`/market/${productId}/v/1$`))
     const svg = b.locator('svg[role=group]')
     await expect.poll(() => svg.count()).toBe(1)
-    const nodes = await b.locator('[data-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
+    const nodes = await b
+      .locator('[data-node]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
     expect(nodes.filter((n) => n?.startsWith('catalog-entry:')).length).toBeGreaterThanOrEqual(3)
     expect(nodes.filter((n) => n?.startsWith('org:')).length).toBeGreaterThanOrEqual(1)
-    expect(await b.locator('main').textContent()).toContain('Guangdong Administration for Market Regulation')
-    expect(await b.locator('main').textContent()).toContain(en.market.product.toleranceAbsolute.replace('{{delta}}', '0.5'))
+    expect(await b.locator('main').textContent()).toContain(
+      'Guangdong Administration for Market Regulation',
+    )
+    expect(await b.locator('main').textContent()).toContain(
+      en.market.product.toleranceAbsolute.replace('{{delta}}', '0.5'),
+    )
     await b.screenshot({ path: screenshotPath('products-6-provenance'), fullPage: true })
     expect(buyer.console.hydrationErrors()).toEqual([])
 
@@ -129,10 +188,16 @@ describe('products end to end', () => {
     await b.goto('/market')
     await b.screenshot({ path: screenshotPath('products-7-market'), fullPage: true })
     await b.goto('/market?q=' + encodeURIComponent('site-selection'))
-    await b.getByRole('link', { name: 'Pearl River Delta commercial site-selection scores' }).click()
-    await b.getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') }).click()
+    await b
+      .getByRole('link', { name: 'Pearl River Delta commercial site-selection scores' })
+      .click()
+    await b
+      .getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') })
+      .click()
     await b.waitForURL(/\/v\/1$/)
-    const multi = await b.locator('[data-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
+    const multi = await b
+      .locator('[data-node]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
     expect(multi.filter((n) => n?.startsWith('product-version:')).length).toBeGreaterThanOrEqual(4)
     await b.screenshot({ path: screenshotPath('products-8-provenance-multistep'), fullPage: true })
 

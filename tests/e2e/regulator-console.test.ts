@@ -5,7 +5,15 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { hydrated, launchBrowser, openPage, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  openPage,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -22,10 +30,13 @@ afterAll(async () => {
   await app?.stop()
 }, 30_000)
 
-
 describe('e2e: regulator console', () => {
   it('the regulator filters the log, opens an entry with its proof and downloads the CSV', async () => {
-    const o = await openPage(browser, app.baseUrl, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+    const o = await openPage(browser, app.baseUrl, {
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      acceptDownloads: true,
+    })
     opened.push(o)
     const { page } = o
     const m = zh
@@ -53,10 +64,17 @@ describe('e2e: regulator console', () => {
     expect(actions.every((a) => a === 'org.created')).toBe(true)
     await page.screenshot({ path: screenshotPath('regulator-console-log'), fullPage: true })
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: m.regulatorConsole.csv }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: m.regulatorConsole.csv }).click(),
+    ])
     const csv = readFileSync((await download.path())!)
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
-    const lines = csv.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = csv
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toMatch(/^seq,at,action,/)
     expect(lines.length - 1).toBe(actions.length)
 
@@ -65,7 +83,9 @@ describe('e2e: regulator console', () => {
     await page.waitForURL((url) => url.pathname === `/regulator/log/${firstSeq}`)
     await page.screenshot({ path: screenshotPath('regulator-console-entry'), fullPage: true })
     await page.getByRole('heading', { name: m.regulatorConsole.proof }).waitFor({ timeout: 5_000 })
-    await page.getByRole('heading', { name: m.regulatorConsole.checkpoint }).waitFor({ timeout: 5_000 })
+    await page
+      .getByRole('heading', { name: m.regulatorConsole.checkpoint })
+      .waitFor({ timeout: 5_000 })
 
     // The products a regulator follows: a searchable list, each leading to its trail of trades.
     await page.goto('/regulator/products')
@@ -74,10 +94,16 @@ describe('e2e: regulator console', () => {
     await productRows.first().waitFor()
     const firstTitle = (await productRows.first().locator('td a').textContent())!.trim()
     await page.getByLabel(m.supervision.product.search).fill(firstTitle)
-    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === firstTitle), page.getByRole('button', { name: m.common.search }).click()])
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get('q') === firstTitle),
+      page.getByRole('button', { name: m.common.search }).click(),
+    ])
     await expect.poll(() => productRows.locator('td a').allTextContents()).toContain(firstTitle)
     await page.screenshot({ path: screenshotPath('regulator-products'), fullPage: true })
-    await Promise.all([page.waitForURL((url) => /^\/regulator\/products\/[0-9a-f]{24}$/.test(url.pathname)), productRows.first().locator('td a').click()])
+    await Promise.all([
+      page.waitForURL((url) => /^\/regulator\/products\/[0-9a-f]{24}$/.test(url.pathname)),
+      productRows.first().locator('td a').click(),
+    ])
     expect(o.console.hydrationErrors(), 'hydration errors').toEqual([])
     expect(o.console.unexpected([]), 'console errors').toEqual([])
   }, 120_000)

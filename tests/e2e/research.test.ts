@@ -4,7 +4,14 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
-import { launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -38,28 +45,42 @@ describe('e2e: research access and usage reports', () => {
     await researcher.getByRole('link', { name: '广东地市企业活力指数（季度）' }).first().click()
     await researcher.getByRole('link', { name: r.requestAccess }).click()
     await researcher.waitForURL((url) => url.pathname === '/research/requests/new')
-    await researcher.getByLabel(r.purpose).fill('研究地市企业活力与营商环境政策的关系（课堂教学与论文）。')
+    await researcher
+      .getByLabel(r.purpose)
+      .fill('研究地市企业活力与营商环境政策的关系（课堂教学与论文）。')
     await researcher.getByLabel(r.projectName).fill('营商环境政策评估')
     await researcher.getByLabel(r.projectNumber).fill('YH-2026-007')
     await researcher.getByLabel(r.people).fill('何教授，项目负责人\n李同学，硕士研究生')
-    for (const f of ['city_code', 'quarter', 'vitality_index', 'penalties']) await researcher.locator(`input[name="fields"][value="${f}"]`).check()
+    for (const f of ['city_code', 'quarter', 'vitality_index', 'penalties'])
+      await researcher.locator(`input[name="fields"][value="${f}"]`).check()
     await researcher.getByLabel(r.ethicsRef).fill('YH-IRB-2026-099')
     await researcher.screenshot({ path: screenshotPath('research-request-form'), fullPage: true })
-    await Promise.all([researcher.waitForURL((url) => /^\/research\/requests\/[0-9a-f]{24}$/.test(url.pathname)), researcher.getByRole('button', { name: r.new.submit }).click()])
+    await Promise.all([
+      researcher.waitForURL((url) => /^\/research\/requests\/[0-9a-f]{24}$/.test(url.pathname)),
+      researcher.getByRole('button', { name: r.new.submit }).click(),
+    ])
     const requestPath = new URL(researcher.url()).pathname
     await researcher.getByRole('status').filter({ hasText: r.detail.submitted }).waitFor()
-    await researcher.screenshot({ path: screenshotPath('research-request-submitted'), fullPage: true })
+    await researcher.screenshot({
+      path: screenshotPath('research-request-submitted'),
+      fullPage: true,
+    })
 
     const provider = await signInAs('provider@demo.gd.example', '/provider')
     await provider.getByRole('link', { name: r.home.inboxPending }).click()
     await provider.waitForURL((url) => url.pathname === '/research/inbox')
     // The seeded request and the new one.
-    expect(await provider.locator('a[href^="/research/requests/"]').count()).toBeGreaterThanOrEqual(2)
+    expect(await provider.locator('a[href^="/research/requests/"]').count()).toBeGreaterThanOrEqual(
+      2,
+    )
     await provider.screenshot({ path: screenshotPath('research-inbox'), fullPage: true })
     await provider.goto(requestPath)
     // Minimal authorization: the provider drops `penalties` from what was asked.
     await provider.locator('input[name="fields"][value="penalties"]').uncheck()
-    await Promise.all([provider.waitForURL((url) => url.searchParams.has('decided')), provider.getByRole('button', { name: r.decide.approveButton }).click()])
+    await Promise.all([
+      provider.waitForURL((url) => url.searchParams.has('decided')),
+      provider.getByRole('button', { name: r.decide.approveButton }).click(),
+    ])
     await provider.getByText(r.detail.licenceTerms).waitFor()
     expect(await provider.locator('code', { hasText: 'penalties' }).count()).toBe(1) // only in the request's list, not in the grant
     await provider.screenshot({ path: screenshotPath('research-request-approved'), fullPage: true })
@@ -70,8 +91,13 @@ describe('e2e: research access and usage reports', () => {
     await researcher.goto(requestPath)
     await researcher.getByRole('link', { name: r.detail.usageReports }).click()
     await researcher.waitForURL((url) => url.pathname.startsWith('/usage-reports/'))
-    await researcher.getByLabel(r.usage.usage).fill('本期用于课堂教学案例和一篇工作论文的初步分析。')
-    await Promise.all([researcher.waitForURL((url) => url.searchParams.has('submitted')), researcher.getByRole('button', { name: r.usage.submit }).click()])
+    await researcher
+      .getByLabel(r.usage.usage)
+      .fill('本期用于课堂教学案例和一篇工作论文的初步分析。')
+    await Promise.all([
+      researcher.waitForURL((url) => url.searchParams.has('submitted')),
+      researcher.getByRole('button', { name: r.usage.submit }).click(),
+    ])
     await researcher.getByRole('status').filter({ hasText: r.usage.submitted }).waitFor()
     await researcher.screenshot({ path: screenshotPath('usage-report-submitted'), fullPage: true })
 

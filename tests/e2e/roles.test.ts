@@ -8,7 +8,15 @@ import { en } from '~/i18n/en'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD, DEMO_USERS } from '~/services/demo/seed.server'
 import { ROLE_HOME } from '~/utils/permissions'
-import { launchBrowser, openPage, screenshotPath, seriousViolations, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  launchBrowser,
+  openPage,
+  screenshotPath,
+  seriousViolations,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 type Lang = 'zh' | 'en'
 const MESSAGES = { zh, en } as const
@@ -32,17 +40,33 @@ function demoUser(email: string) {
 }
 
 const ROLE_CASES: { name: string; email: string; lang: Lang; timezoneId: string }[] = [
-  { name: 'authority', email: 'authority@demo.gd.example', lang: 'zh', timezoneId: 'Asia/Shanghai' },
+  {
+    name: 'authority',
+    email: 'authority@demo.gd.example',
+    lang: 'zh',
+    timezoneId: 'Asia/Shanghai',
+  },
   { name: 'agency-psb', email: 'psb@demo.gd.example', lang: 'en', timezoneId: 'Europe/London' },
   { name: 'provider', email: 'provider@demo.gd.example', lang: 'zh', timezoneId: 'Asia/Shanghai' },
   { name: 'buyer', email: 'buyer@demo.gd.example', lang: 'en', timezoneId: 'America/New_York' },
-  { name: 'researcher', email: 'researcher@demo.gd.example', lang: 'zh', timezoneId: 'Asia/Hong_Kong' },
+  {
+    name: 'researcher',
+    email: 'researcher@demo.gd.example',
+    lang: 'zh',
+    timezoneId: 'Asia/Hong_Kong',
+  },
   { name: 'regulator', email: 'regulator@demo.gd.example', lang: 'en', timezoneId: 'UTC' },
-  { name: 'data-subject', email: 'zhangwei@demo.gd.example', lang: 'zh', timezoneId: 'America/Los_Angeles' },
+  {
+    name: 'data-subject',
+    email: 'zhangwei@demo.gd.example',
+    lang: 'zh',
+    timezoneId: 'America/Los_Angeles',
+  },
 ]
 
 // What Chromium itself logs for a document or fetch answered with an expected 4xx.
-const EXPECTED_STATUS = (status: number) => new RegExp(`Failed to load resource: .*status of ${status}\\b`)
+const EXPECTED_STATUS = (status: number) =>
+  new RegExp(`Failed to load resource: .*status of ${status}\\b`)
 
 let app: RunningApp
 let browser: Browser
@@ -90,7 +114,9 @@ async function fillLogin(page: Page, lang: Lang, email: string, password: string
 }
 
 function loginButton(page: Page, lang: Lang) {
-  return page.locator('main').getByRole('button', { name: MESSAGES[lang].login.submit, exact: true })
+  return page
+    .locator('main')
+    .getByRole('button', { name: MESSAGES[lang].login.submit, exact: true })
 }
 
 /** Logs in through the page (JavaScript on) and waits for the role's home. */
@@ -99,7 +125,10 @@ async function loginAs(page: Page, lang: Lang, email: string) {
   await hydrated(page)
   await fillLogin(page, lang, email, DEMO_PASSWORD)
   const home = ROLE_HOME[demoUser(email).role]
-  await Promise.all([page.waitForURL((url) => url.pathname === home), loginButton(page, lang).click()])
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === home),
+    loginButton(page, lang).click(),
+  ])
   return home
 }
 
@@ -114,7 +143,9 @@ describe('e2e: each seeded role logs in through the browser', () => {
       const response = await page.goto('/login')
       expect(response?.status()).toBe(200)
       expect(await htmlLang(page)).toBe(c.lang)
-      await expect.poll(() => page.locator('main h1').textContent()).toBe(MESSAGES[c.lang].login.title)
+      await expect
+        .poll(() => page.locator('main h1').textContent())
+        .toBe(MESSAGES[c.lang].login.title)
       await hydrated(page)
 
       await fillLogin(page, c.lang, c.email, DEMO_PASSWORD)
@@ -123,7 +154,9 @@ describe('e2e: each seeded role logs in through the browser', () => {
         loginButton(page, c.lang).click(),
       ])
       // The URL can change a moment before the new page renders: wait for its heading.
-      await expect.poll(() => page.locator('main h1').first().textContent()).toBe(HOME_TITLE[role](c.lang))
+      await expect
+        .poll(() => page.locator('main h1').first().textContent())
+        .toBe(HOME_TITLE[role](c.lang))
       expect(await htmlLang(page)).toBe(c.lang)
       // The header now shows who is logged in.
       await expect
@@ -150,7 +183,9 @@ describe('e2e: language, errors and permissions', () => {
     expect(await htmlLang(page)).toBe('zh')
     await hydrated(page)
 
-    const switchButton = page.locator('header').getByRole('button', { name: zh.nav.switchTo, exact: true })
+    const switchButton = page
+      .locator('header')
+      .getByRole('button', { name: zh.nav.switchTo, exact: true })
     await Promise.all([page.waitForURL((url) => url.pathname === '/login'), switchButton.click()])
     await expect.poll(() => htmlLang(page)).toBe('en')
     expect(await page.locator('main h1').textContent()).toBe(en.login.title)
@@ -171,7 +206,9 @@ describe('e2e: language, errors and permissions', () => {
     const home = await loginAs(page, 'en', 'provider@demo.gd.example')
     await hydrated(page)
     await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/set-locale') && r.request().method() === 'POST'),
+      page.waitForResponse(
+        (r) => r.url().endsWith('/set-locale') && r.request().method() === 'POST',
+      ),
       page.locator('header').getByRole('button', { name: en.nav.switchTo, exact: true }).click(),
     ])
     await expect.poll(() => htmlLang(page)).toBe('zh')
@@ -189,7 +226,9 @@ describe('e2e: language, errors and permissions', () => {
       await hydrated(page)
       await fillLogin(page, lang, 'authority@demo.gd.example', 'not-the-password-1')
       const [response] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/login')),
+        page.waitForResponse(
+          (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/login'),
+        ),
         loginButton(page, lang).click(),
       ])
       expect(response.status()).toBe(401)
@@ -198,7 +237,9 @@ describe('e2e: language, errors and permissions', () => {
       expect(await alert.textContent()).toBe(MESSAGES[lang].error.invalidCredentials)
       expect(new URL(page.url()).pathname).toBe('/login')
       // Not logged in: the header still offers the login link.
-      expect(await page.locator('header').getByRole('link', { name: MESSAGES[lang].nav.login }).count()).toBe(1)
+      expect(
+        await page.locator('header').getByRole('link', { name: MESSAGES[lang].nav.login }).count(),
+      ).toBe(1)
       expectCleanConsole(o, [EXPECTED_STATUS(401)])
     }
   })
@@ -224,11 +265,15 @@ describe('e2e: language, errors and permissions', () => {
   it('the accessibility check that runs on every page finds what it must', async () => {
     // What the audit of every visited page looks for: here a page made to break two critical rules.
     const { page } = await open({ locale: 'en-US' })
-    await page.setContent('<html lang="en"><body><main><img src="/x.png"><button></button></main></body></html>')
+    await page.setContent(
+      '<html lang="en"><body><main><img src="/x.png"><button></button></main></body></html>',
+    )
     const found = await seriousViolations(page)
     expect(found.some((v) => v.startsWith('critical image-alt'))).toBe(true)
     expect(found.some((v) => v.startsWith('critical button-name'))).toBe(true)
-    await page.setContent('<html lang="en"><head><title>ok</title></head><body><main><h1>ok</h1><img src="/x.png" alt="x"><button>Go</button></main></body></html>')
+    await page.setContent(
+      '<html lang="en"><head><title>ok</title></head><body><main><h1>ok</h1><img src="/x.png" alt="x"><button>Go</button></main></body></html>',
+    )
     expect(await seriousViolations(page)).toEqual([])
   })
 })
@@ -238,17 +283,24 @@ describe('e2e: the forms work without JavaScript', () => {
     const o = await open({ locale: 'en-US', javaScriptEnabled: false })
     const { page } = o
     const submitted = (pathname: string) => (r: Response) =>
-      r.request().method() === 'POST' && r.request().isNavigationRequest() && new URL(r.url()).pathname === pathname
+      r.request().method() === 'POST' &&
+      r.request().isNavigationRequest() &&
+      new URL(r.url()).pathname === pathname
 
     let response = await page.goto('/login')
     expect(await htmlLang(page)).toBe('en')
 
     // Wrong password: the server answers the document POST itself.
     await fillLogin(page, 'en', 'regulator@demo.gd.example', 'not-the-password-1')
-    ;[response] = await Promise.all([page.waitForResponse(submitted('/login')), loginButton(page, 'en').click()])
+    ;[response] = await Promise.all([
+      page.waitForResponse(submitted('/login')),
+      loginButton(page, 'en').click(),
+    ])
     expect(response?.status()).toBe(401)
     await page.waitForLoadState()
-    expect(await page.locator('main [role="alert"]').textContent()).toBe(en.error.invalidCredentials)
+    expect(await page.locator('main [role="alert"]').textContent()).toBe(
+      en.error.invalidCredentials,
+    )
 
     // Right password: redirected to the regulator's home.
     await fillLogin(page, 'en', 'regulator@demo.gd.example', DEMO_PASSWORD)
@@ -274,7 +326,9 @@ describe('e2e: the forms work without JavaScript', () => {
       page.locator('main').getByRole('button', { name: zh.home.regulator.verify }).click(),
     ])
     await page.waitForLoadState()
-    expect(await page.locator('main [role="status"]').textContent()).toMatch(/^日志链验证通过：共 \d+ 条，最新 #\d+$/)
+    expect(await page.locator('main [role="status"]').textContent()).toMatch(
+      /^日志链验证通过：共 \d+ 条，最新 #\d+$/,
+    )
     await page.screenshot({ path: screenshotPath('regulator-nojs-zh'), fullPage: true })
 
     // Log out: back to the landing page, still in Chinese, logged out.

@@ -13,7 +13,15 @@ import { zh } from '~/i18n/zh'
 import { scanFile } from '~/services/desensitize/scanner.server'
 import { declaredSchemaSchema } from '~/services/desensitize/schemas'
 import { makeResidentId } from '~/services/identity/codes'
-import { hydrated, launchBrowser, signIn, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  hydrated,
+  launchBrowser,
+  signIn,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -26,11 +34,20 @@ beforeAll(async () => {
   browser = await launchBrowser()
   // A failed scan of a small file, recorded in the app's database as the scan job records it.
   const file = path.join(dir, 'people.csv')
-  const rows = Array.from({ length: 8 }, (_, i) => `${['张伟', '李娜', '王芳', '刘洋'][i % 4]},${makeResidentId(`4401061990030${i + 1}123`)},男,3${i % 2}`)
+  const rows = Array.from(
+    { length: 8 },
+    (_, i) =>
+      `${['张伟', '李娜', '王芳', '刘洋'][i % 4]},${makeResidentId(`4401061990030${i + 1}123`)},男,3${i % 2}`,
+  )
   writeFileSync(file, '姓名,身份证号,性别,年龄\n' + rows.join('\n') + '\n')
-  const schema = declaredSchemaSchema.parse({ columns: [{ name: '身份证号', personal: false }], quasiIdentifiers: ['性别', '年龄'] })
+  const schema = declaredSchemaSchema.parse({
+    columns: [{ name: '身份证号', personal: false }],
+    quasiIdentifiers: ['性别', '年龄'],
+  })
   const result = await scanFile(file, { schema })
-  const conn = await mongoose.createConnection(process.env.MONGODB_URI!, { dbName: app.dbName }).asPromise()
+  const conn = await mongoose
+    .createConnection(process.env.MONGODB_URI!, { dbName: app.dbName })
+    .asPromise()
   try {
     const provider = await conn.collection('users').findOne({ email: 'provider@demo.gd.example' })
     const orgId = String(provider!.orgId)
@@ -51,7 +68,14 @@ beforeAll(async () => {
       createdAt: new Date('2026-11-20T08:00:00Z'),
     })
     reportId = String(doc._id)
-    await Link.create({ _id: `product-version:pv1|${reportId}`, subjectRef: 'product-version:pv1', reportId, status: result.status, orgId, at: new Date() })
+    await Link.create({
+      _id: `product-version:pv1|${reportId}`,
+      subjectRef: 'product-version:pv1',
+      reportId,
+      status: result.status,
+      orgId,
+      at: new Date(),
+    })
   } finally {
     await conn.close()
   }
@@ -64,13 +88,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
 
-
 function track(o: OpenedPage): OpenedPage {
   opened.push(o)
   return o
 }
 
-const loginAs = async (email: string, home: string, locale: string) => track(await signIn(browser, app.baseUrl, email, { home, locale }))
+const loginAs = async (email: string, home: string, locale: string) =>
+  track(await signIn(browser, app.baseUrl, email, { home, locale }))
 
 describe('e2e: scan report page', () => {
   it('art32 the provider sees each finding, where, and the suggested method (zh)', async () => {

@@ -8,7 +8,15 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
-import { launchBrowser, openPage, ROOT, screenshotPath, startApp, type OpenedPage, type RunningApp } from './harness'
+import {
+  launchBrowser,
+  openPage,
+  ROOT,
+  screenshotPath,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
 
 let app: RunningApp
 let browser: Browser
@@ -27,9 +35,18 @@ afterAll(async () => {
 
 /** `npm run supervision:report` against the app's database; returns the report id. */
 function generate(period: string): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, MONGODB_DB: app.dbName, NODE_ENV: 'production', PASSWORD_SCRYPT_LOG2N: '17' }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MONGODB_DB: app.dbName,
+    NODE_ENV: 'production',
+    PASSWORD_SCRYPT_LOG2N: '17',
+  }
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
-  const out = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/supervision-report.ts', period], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
+  const out = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['tools/supervision-report.ts', period],
+    { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 },
+  )
   expect(out.status, out.stderr).toBe(0)
   return /^(?:generated|unchanged) (\S+)$/m.exec(out.stdout)![1]!
 }
@@ -39,7 +56,12 @@ describe('e2e: supervision reports', () => {
     const now = new Date(Date.now() + 8 * 3600 * 1000).toISOString()
     const monthly = generate(now.slice(0, 7))
     const yearly = generate(now.slice(0, 4))
-    const o = await openPage(browser, app.baseUrl, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled: false, acceptDownloads: true })
+    const o = await openPage(browser, app.baseUrl, {
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      javaScriptEnabled: false,
+      acceptDownloads: true,
+    })
     opened.push(o)
     const { page } = o
     const m = zh
@@ -53,7 +75,13 @@ describe('e2e: supervision reports', () => {
     await page.getByRole('link', { name: `${m.supervision.nav} →` }).click()
     await page.waitForURL((url) => url.pathname === '/supervision/reports')
     await page.locator(`a[href="/supervision/reports/${monthly}"]`).first().click()
-    await page.getByRole('heading', { name: m.supervision.reportTitle.replace('{{kind}}', m.supervision.kind.monthly).replace('{{period}}', now.slice(0, 7)) }).waitFor()
+    await page
+      .getByRole('heading', {
+        name: m.supervision.reportTitle
+          .replace('{{kind}}', m.supervision.kind.monthly)
+          .replace('{{period}}', now.slice(0, 7)),
+      })
+      .waitFor()
     // The catalog chart arrived as SVG in the HTML: no script ran.
     const bars = page.locator('figure.chart svg rect.visx-bar')
     expect(await bars.count()).toBeGreaterThan(0)
@@ -65,8 +93,15 @@ describe('e2e: supervision reports', () => {
     await page.getByRole('status').filter({ hasText: '已通报' }).waitFor()
     await page.screenshot({ path: screenshotPath('supervision-report-yearly'), fullPage: true })
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: m.supervision.downloadPdf }).click()])
-    expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe('%PDF-')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: m.supervision.downloadPdf }).click(),
+    ])
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-')
 
     // A regeneration request queues a job whose progress the list shows.
     await page.goto('/supervision/reports')
@@ -80,7 +115,11 @@ describe('e2e: supervision reports', () => {
   }, 120_000)
 
   it('the regulator follows a product from its log entry to its trades', async () => {
-    const o = await openPage(browser, app.baseUrl, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled: false })
+    const o = await openPage(browser, app.baseUrl, {
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      javaScriptEnabled: false,
+    })
     opened.push(o)
     const { page } = o
     const m = zh

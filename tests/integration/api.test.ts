@@ -36,11 +36,15 @@ describe('JSON API /api/v1', () => {
     const res = await settle(() => openapi())
     const doc = await res.json()
     expect(doc.openapi).toBe('3.1.0')
-    for (const e of endpoints) expect(doc.paths[e.path][e.method], `${e.method} ${e.path}`).toBeDefined()
-    const body = doc.paths['/api/v1/registrations'].post.requestBody.content['application/json'].schema
+    for (const e of endpoints)
+      expect(doc.paths[e.path][e.method], `${e.method} ${e.path}`).toBeDefined()
+    const body =
+      doc.paths['/api/v1/registrations'].post.requestBody.content['application/json'].schema
     expect(body.required).toEqual(expect.arrayContaining(['orgType', 'uscc', 'email', 'password']))
     expect(body.additionalProperties).toBe(false)
-    expect(doc.paths['/api/v1/ledger'].get.parameters.map((p: { name: string }) => p.name)).toContain('before')
+    expect(
+      doc.paths['/api/v1/ledger'].get.parameters.map((p: { name: string }) => p.name),
+    ).toContain('before')
   })
 
   it('a program registers, the authority approves by API key, and the log shows both', async () => {
@@ -66,13 +70,23 @@ describe('JSON API /api/v1', () => {
     expect(await created.json()).toEqual({ status: 'pending' })
     const orgId = String((await Organization.findOne({ uscc }).lean())!._id)
 
-    const pending = await settle(() => orgsApi({ request: get('/api/v1/organizations?status=pending', authorityKey), params: {}, context: {} }))
+    const pending = await settle(() =>
+      orgsApi({
+        request: get('/api/v1/organizations?status=pending', authorityKey),
+        params: {},
+        context: {},
+      }),
+    )
     expect((await pending.json()).organizations.map((o: { id: string }) => o.id)).toContain(orgId)
 
     const review = (key: string) =>
       settle(() =>
         reviewApi({
-          request: jsonRequest(`/api/v1/registrations/${orgId}/review`, { decision: 'approved' }, { bearer: key }),
+          request: jsonRequest(
+            `/api/v1/registrations/${orgId}/review`,
+            { decision: 'approved' },
+            { bearer: key },
+          ),
           params: { orgId },
           context: {},
         }),
@@ -86,22 +100,43 @@ describe('JSON API /api/v1', () => {
     const again = await review(authorityKey)
     expect(again.status).toBe(409)
 
-    const log = await settle(() => ledgerApi({ request: get(`/api/v1/ledger?subject=org:${orgId}`, regulatorKey), params: {}, context: {} }))
+    const log = await settle(() =>
+      ledgerApi({
+        request: get(`/api/v1/ledger?subject=org:${orgId}`, regulatorKey),
+        params: {},
+        context: {},
+      }),
+    )
     const entries = (await log.json()).entries
-    expect(entries.map((e: { action: string }) => e.action)).toEqual(['org.approved', 'org.registered'])
+    expect(entries.map((e: { action: string }) => e.action)).toEqual([
+      'org.approved',
+      'org.registered',
+    ])
     expect(entries[0].prevHash).toMatch(/^[0-9a-f]{64}$/)
 
-    const verified = await settle(() => verifyApi({ request: get('/api/v1/ledger/verify', regulatorKey), params: {}, context: {} }))
+    const verified = await settle(() =>
+      verifyApi({ request: get('/api/v1/ledger/verify', regulatorKey), params: {}, context: {} }),
+    )
     expect(await verified.json()).toMatchObject({ ok: true })
   })
 
   it('errors have one shape in the caller’s language', async () => {
     const anon = await settle(() =>
-      ledgerApi({ request: new Request(BASE + '/api/v1/ledger', { headers: { 'Accept-Language': 'zh-CN' } }), params: {}, context: {} }),
+      ledgerApi({
+        request: new Request(BASE + '/api/v1/ledger', { headers: { 'Accept-Language': 'zh-CN' } }),
+        params: {},
+        context: {},
+      }),
     )
     expect(anon.status).toBe(401)
     expect(await anon.json()).toEqual({ error: { code: 'unauthenticated', message: '请先登录。' } })
-    const bogus = await settle(() => ledgerApi({ request: get('/api/v1/ledger', 'gdpde_0000000000000000_' + 'a'.repeat(43)), params: {}, context: {} }))
+    const bogus = await settle(() =>
+      ledgerApi({
+        request: get('/api/v1/ledger', 'gdpde_0000000000000000_' + 'a'.repeat(43)),
+        params: {},
+        context: {},
+      }),
+    )
     expect(bogus.status).toBe(401)
     const missing = await settle(async () => notFound())
     expect(missing.status).toBe(404)

@@ -7,7 +7,14 @@ import { loader as ledgerApi } from '~/routes/api.v1.ledger'
 import { action as registerForm } from '~/routes/register'
 import { action as loginForm } from '~/routes/login'
 import { makeUscc, orgCodeCheckChar } from '~/services/identity/codes'
-import { BASE, demoEmail, formRequest, jsonRequest, sessionCookieFor, settle } from '../fixtures/auth'
+import {
+  BASE,
+  demoEmail,
+  formRequest,
+  jsonRequest,
+  sessionCookieFor,
+  settle,
+} from '../fixtures/auth'
 import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
 
 const body8 = 'MA5X9K01'
@@ -26,7 +33,12 @@ async function register(body: unknown, options: { contentType?: string; lang?: s
   const request = jsonRequest('/api/v1/registrations', body, { contentType: options.contentType })
   if (options.lang) request.headers.set('Accept-Language', options.lang)
   const res = await settle(() => registerApi({ request, params: {}, context: {} }))
-  return { status: res.status, body: (await res.json()) as { error: { code: string; message: string; fields?: Record<string, string[]> } } }
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      error: { code: string; message: string; fields?: Record<string, string[]> }
+    },
+  }
 }
 
 describe('bad input at the API and form boundaries', () => {
@@ -36,7 +48,10 @@ describe('bad input at the API and form boundaries', () => {
   })
 
   it('wrong checksum codes are field errors (400)', async () => {
-    const res = await register({ ...good, uscc: validUscc.slice(0, 17) + (validUscc.endsWith('1') ? '2' : '1') }, { lang: 'en' })
+    const res = await register(
+      { ...good, uscc: validUscc.slice(0, 17) + (validUscc.endsWith('1') ? '2' : '1') },
+      { lang: 'en' },
+    )
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('invalid_input')
     expect(res.body.error.fields?.uscc?.[0]).toMatch(/GB 32100/)
@@ -55,7 +70,11 @@ describe('bad input at the API and form boundaries', () => {
     const dotted = await register({ ...good, 'name.zh': 'x' })
     expect(dotted.status).toBe(400)
     const login = await settle(() =>
-      loginForm({ request: formRequest('/login', { email: 'a@b.cn', password: 'x', $where: '1' }), params: {}, context: {} }),
+      loginForm({
+        request: formRequest('/login', { email: 'a@b.cn', password: 'x', $where: '1' }),
+        params: {},
+        context: {},
+      }),
     )
     expect(login.status).toBe(400)
   })
@@ -64,7 +83,11 @@ describe('bad input at the API and form boundaries', () => {
     expect((await register(JSON.stringify(good), { contentType: 'text/plain' })).status).toBe(415)
     const form = await settle(() =>
       registerForm({
-        request: new Request(BASE + '/register', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: BASE }, body: '{}' }),
+        request: new Request(BASE + '/register', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: BASE },
+          body: '{}',
+        }),
         params: {},
         context: {},
       }),
@@ -85,7 +108,8 @@ describe('bad input at the API and form boundaries', () => {
     // A chunked body with no Content-Length is cut off at the limit too.
     const stream = new ReadableStream({
       start(controller) {
-        for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('a'.repeat(64 * 1024)))
+        for (let i = 0; i < 40; i++)
+          controller.enqueue(new TextEncoder().encode('a'.repeat(64 * 1024)))
         controller.close()
       },
     })
@@ -108,9 +132,20 @@ describe('bad input at the API and form boundaries', () => {
 
   it('absurd query values and unknown ids get 4xx with a message', async () => {
     const cookie = await sessionCookieFor(demoEmail('regulator'))
-    for (const query of ['limit=100000', 'limit=-1', 'before=abc', 'orgId[$ne]=1', 'subject=%24where', 'color=red']) {
+    for (const query of [
+      'limit=100000',
+      'limit=-1',
+      'before=abc',
+      'orgId[$ne]=1',
+      'subject=%24where',
+      'color=red',
+    ]) {
       const res = await settle(() =>
-        ledgerApi({ request: new Request(`${BASE}/api/v1/ledger?${query}`, { headers: { Cookie: cookie } }), params: {}, context: {} }),
+        ledgerApi({
+          request: new Request(`${BASE}/api/v1/ledger?${query}`, { headers: { Cookie: cookie } }),
+          params: {},
+          context: {},
+        }),
       )
       expect(res.status, query).toBe(400)
       expect((await res.json()).error.message, query).toBeTruthy()
@@ -118,7 +153,11 @@ describe('bad input at the API and form boundaries', () => {
     const authority = await sessionCookieFor(demoEmail('authority_admin'))
     const missing = await settle(() =>
       reviewApi({
-        request: jsonRequest('/api/v1/registrations/0123456789abcdef01234567/review', { decision: 'approved' }, { cookie: authority }),
+        request: jsonRequest(
+          '/api/v1/registrations/0123456789abcdef01234567/review',
+          { decision: 'approved' },
+          { cookie: authority },
+        ),
         params: { orgId: '0123456789abcdef01234567' },
         context: {},
       }),
@@ -126,7 +165,11 @@ describe('bad input at the API and form boundaries', () => {
     expect(missing.status).toBe(404)
     const malformedId = await settle(() =>
       reviewApi({
-        request: jsonRequest('/api/v1/registrations/..%2F/review', { decision: 'approved' }, { cookie: authority }),
+        request: jsonRequest(
+          '/api/v1/registrations/..%2F/review',
+          { decision: 'approved' },
+          { cookie: authority },
+        ),
         params: { orgId: '../' },
         context: {},
       }),

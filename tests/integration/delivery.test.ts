@@ -4,7 +4,14 @@
 // worker SIGKILLed mid-file then restarted leaves exactly one delivery, one ledger entry, one copy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +36,10 @@ import { deliver } from '#jobs/processors/deliver'
 import { licenceSweep } from '#jobs/processors/licence-sweeps'
 import { loader as downloadLoader } from '~/routes/licences.$licenceId.download.$key'
 import { loader as rowsLoader } from '~/routes/api.v1.licences.$licenceId.rows'
-import { action as licenceAction, loader as licenceLoader } from '~/routes/licences.$licenceId._index'
+import {
+  action as licenceAction,
+  loader as licenceLoader,
+} from '~/routes/licences.$licenceId._index'
 import { action as fingerprintAction } from '~/routes/regulator.fingerprint'
 import { computeReport, periodOf } from '~/services/supervision/figures.server'
 import { loader as odrlLoader } from '~/routes/licences.$licenceId.odrl[.]json'
@@ -67,7 +77,13 @@ async function product(seedKey: string) {
 
 let counter = 0
 /** A licence issued the way orders and research grants issue them (it enqueues its delivery job, which no worker here takes). */
-async function licenceFor(seedKey: string, holderEmail: string, overrides: Parameters<typeof termsFromTemplate>[2] = {}, plan?: string, callsQuota?: number) {
+async function licenceFor(
+  seedKey: string,
+  holderEmail: string,
+  overrides: Parameters<typeof termsFromTemplate>[2] = {},
+  plan?: string,
+  callsQuota?: number,
+) {
   const p = await product(seedKey)
   const holder = await demoUser(holderEmail)
   const issued = await issueLicence({
@@ -105,7 +121,10 @@ describe('licences and delivery', () => {
   it('art38 a seeded file licence is delivered as a fingerprinted copy that identifyLeak traces to that licence', async () => {
     const buyer = await seededLicence('demo:buyer-land-use-parcels')
     const provider2 = await seededLicence('demo:provider2-land-use-parcels')
-    const [a, b] = [await deliverLicence(String(buyer._id)), await deliverLicence(String(provider2._id))]
+    const [a, b] = [
+      await deliverLicence(String(buyer._id)),
+      await deliverLicence(String(provider2._id)),
+    ]
     expect(a.deliveries).toHaveLength(1)
     expect(b.deliveries).toHaveLength(1)
     const copy = (await Delivery.findById(a.deliveries[0]!.id).lean())!
@@ -117,32 +136,49 @@ describe('licences and delivery', () => {
     // Same length, same header and identifiers; only tolerated digits differ, by one.
     expect(mine.length).toBe(original.length)
     expect(mine).not.toEqual(original)
-    const diffs = [...mine].flatMap((byte, i) => (byte === original[i] ? [] : [[byte, original[i]!]]))
+    const diffs = [...mine].flatMap((byte, i) =>
+      byte === original[i] ? [] : [[byte, original[i]!]],
+    )
     expect(diffs.every(([x, y]) => Math.abs(x! - y!) === 1 && x! >= 0x30 && x! <= 0x39)).toBe(true)
 
     // A leak of two thirds of the buyer's rows, re-sorted, written out again. (Half of this
     // 126-row table holds 22–33 marks, depending on the key: with the fewest, all matching stays
     // just above the 1e-6 accusation threshold — about one key in a hundred. Two thirds holds 30+.)
     const lines = mine.toString('utf8').trim().split('\r\n')
-    const leakRows = lines.slice(1).filter((_, i) => i % 3 !== 2).reverse()
+    const leakRows = lines
+      .slice(1)
+      .filter((_, i) => i % 3 !== 2)
+      .reverse()
     const leakFile = path.join(storage, 'leak.csv')
     writeFileSync(leakFile, [lines[0], ...leakRows].join('\n'))
-    const direct = await identifyLeak({ file: leakFile, spec: JSON.parse(copy.fingerprintSpec!), candidates: [String(buyer._id), String(provider2._id)] })
+    const direct = await identifyLeak({
+      file: leakFile,
+      spec: JSON.parse(copy.fingerprintSpec!),
+      candidates: [String(buyer._id), String(provider2._id)],
+    })
     expect(direct.ranked[0]).toMatchObject({ licenceId: String(buyer._id), accused: true })
     expect(direct.ranked[1]!.accused).toBe(false)
     const fromDb = await identifyAgainstDeliveries(leakFile, { productId: copy.productId! })
     expect(fromDb.candidates).toBe(2)
-    expect(fromDb.ranked[0]).toMatchObject({ licenceId: String(buyer._id), accused: true, licenseeOrgId: buyer.licenseeOrgId })
+    expect(fromDb.ranked[0]).toMatchObject({
+      licenceId: String(buyer._id),
+      accused: true,
+      licenseeOrgId: buyer.licenseeOrgId,
+    })
     expect(fromDb.ranked[0]!.falseAccusationProbability).toBeLessThan(1e-6)
     expect(fromDb.ranked[1]!.accused).toBe(false)
 
     // The command line resolves against the database's deliveries too.
-    const cli = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['tools/fingerprint-identify.ts', leakFile, '--product', copy.productId!], {
-      cwd: root,
-      env: { ...process.env, MONGODB_DB: dbName() },
-      encoding: 'utf8',
-      timeout: 60_000,
-    })
+    const cli = spawnSync(
+      path.join(root, 'node_modules/.bin/tsx'),
+      ['tools/fingerprint-identify.ts', leakFile, '--product', copy.productId!],
+      {
+        cwd: root,
+        env: { ...process.env, MONGODB_DB: dbName() },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    )
     expect(cli.status, cli.stderr).toBe(0)
     expect(cli.stdout).toContain(`traced to ${String(buyer._id)}`)
 
@@ -151,29 +187,67 @@ describe('licences and delivery', () => {
     form.set('product', copy.productId!)
     form.set('file', new Blob([readFileSync(leakFile)], { type: 'text/csv' }), 'leak.csv')
     const regulator = await sessionCookieFor('regulator@demo.gd.example')
-    const looked = await settle(() => fingerprintAction({ request: new Request(`${BASE}/regulator/fingerprint`, { method: 'POST', body: form, headers: { Cookie: regulator } }), params: {}, context: {} }))
-    const { result } = (await looked.json()) as { result: { querySeq: number; top: { licenceId: string; accused: boolean }[] } }
+    const looked = await settle(() =>
+      fingerprintAction({
+        request: new Request(`${BASE}/regulator/fingerprint`, {
+          method: 'POST',
+          body: form,
+          headers: { Cookie: regulator },
+        }),
+        params: {},
+        context: {},
+      }),
+    )
+    const { result } = (await looked.json()) as {
+      result: { querySeq: number; top: { licenceId: string; accused: boolean }[] }
+    }
     expect(result.top[0]).toMatchObject({ licenceId: String(buyer._id), accused: true })
-    const outcome = (await LedgerEntry.findOne({ action: 'fingerprint.lookup', eventKey: `fingerprint.lookup:${result.querySeq}` }).lean())!
-    expect(outcome.subjects).toEqual(expect.arrayContaining([`licence:${String(buyer._id)}`, `org:${buyer.licenseeOrgId}`, `product:${copy.productId}`]))
+    const outcome = (await LedgerEntry.findOne({
+      action: 'fingerprint.lookup',
+      eventKey: `fingerprint.lookup:${result.querySeq}`,
+    }).lean())!
+    expect(outcome.subjects).toEqual(
+      expect.arrayContaining([
+        `licence:${String(buyer._id)}`,
+        `org:${buyer.licenseeOrgId}`,
+        `product:${copy.productId}`,
+      ]),
+    )
     expect(outcome.summary).toMatchObject({ matched: true, licenceId: String(buyer._id) })
     const report = computeReport({
       scope: 'all',
       period: periodOf(new Date(outcome.at.getTime() + 8 * 3600_000).toISOString().slice(0, 7)),
-      entries: [{ _id: outcome._id, at: outcome.at, action: outcome.action, subjects: outcome.subjects, summary: outcome.summary }],
+      entries: [
+        {
+          _id: outcome._id,
+          at: outcome.at,
+          action: outcome.action,
+          subjects: outcome.subjects,
+          summary: outcome.summary,
+        },
+      ],
       audits: [],
       calendar: new Map(),
     })
-    expect(report.orgs.find((o) => o.orgId === buyer.licenseeOrgId)!.figures.violationsLeak.value).toBe(1)
+    expect(
+      report.orgs.find((o) => o.orgId === buyer.licenseeOrgId)!.figures.violationsLeak.value,
+    ).toBe(1)
 
     // Delivered again (a replayed job): nothing new.
     const again = await deliverLicence(String(buyer._id))
     expect(again.deliveries.map((d) => d.created)).toEqual([false])
-    expect(await LedgerEntry.countDocuments({ action: 'delivery.completed', subjects: `delivery:${copy._id}` })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'delivery.completed',
+        subjects: `delivery:${copy._id}`,
+      }),
+    ).toBe(1)
   })
 
   it('art24 a licence that permits some fields receives only those columns, still fingerprinted', async () => {
-    const id = await licenceFor('authority-land-use-parcels', 'buyer@demo.gd.example', { permittedFields: ['county_code', 'land_class', 'area_ha'] })
+    const id = await licenceFor('authority-land-use-parcels', 'buyer@demo.gd.example', {
+      permittedFields: ['county_code', 'land_class', 'area_ha'],
+    })
     const out = await deliverLicence(id)
     const d = (await Delivery.findById(out.deliveries[0]!.id).lean())!
     expect(d.fields).toEqual(['county_code', 'land_class', 'area_ha'])
@@ -193,17 +267,34 @@ describe('licences and delivery', () => {
     const licence = (await Licence.findById(id).lean())!
     const link = signDownloadLink({ licenceId: id, key: d.key, _id: d._id }, licence.end)
     const get = (href: string, cookie = buyerCookie) =>
-      settle(() => downloadLoader({ request: new Request(BASE + href, { headers: { Cookie: cookie, 'Accept-Language': 'en' } }), params: { licenceId: id, key: d.key }, context: {} }))
+      settle(() =>
+        downloadLoader({
+          request: new Request(BASE + href, {
+            headers: { Cookie: cookie, 'Accept-Language': 'en' },
+          }),
+          params: { licenceId: id, key: d.key },
+          context: {},
+        }),
+      )
 
     const ok = await get(link.href)
     expect(ok.status).toBe(200)
     expect(Buffer.from(await ok.arrayBuffer())).toEqual(storedCopy(d.storageKey!))
-    expect(await LedgerEntry.countDocuments({ action: 'delivery.downloaded', subjects: `licence:${id}` })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'delivery.downloaded',
+        subjects: `licence:${id}`,
+      }),
+    ).toBe(1)
 
-    const forged = link.href.replace(/sig=[0-9a-f]/, (m) => (m.endsWith('0') ? m.slice(0, -1) + '1' : m.slice(0, -1) + '0'))
+    const forged = link.href.replace(/sig=[0-9a-f]/, (m) =>
+      m.endsWith('0') ? m.slice(0, -1) + '1' : m.slice(0, -1) + '0',
+    )
     expect((await get(forged)).status).toBe(403)
     // Another org's staff cannot use the buyer's link.
-    expect((await get(link.href, await sessionCookieFor('provider@demo.gd.example'))).status).toBe(404)
+    expect((await get(link.href, await sessionCookieFor('provider@demo.gd.example'))).status).toBe(
+      404,
+    )
 
     // The licence's end passes (the same link, still within its own lifetime).
     await Licence.updateOne({ _id: id }, { $set: { end: new Date(Date.now() - 1000) } })
@@ -217,20 +308,34 @@ describe('licences and delivery', () => {
     await expireDueLicences()
     expect(await LicenceEvent.countDocuments({ licenceId: id, kind: 'expired' })).toBe(1)
     expect((await Licence.findById(id).lean())!.status).toBe('expired')
-    expect(await LedgerEntry.countDocuments({ action: 'licence.expired', subjects: `licence:${id}` })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({ action: 'licence.expired', subjects: `licence:${id}` }),
+    ).toBe(1)
     const queue: Queue = getQueue('notifications')
     const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized'])
     const keys = jobs.map((j) => (j.data as { key: string }).key)
     const endIso = (await Licence.findById(id).lean())!.end.toISOString()
-    expect(keys).toEqual(expect.arrayContaining([`licence-expired:${id}:${endIso}:licensee`, `licence-expired:${id}:${endIso}:licensor`]))
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `licence-expired:${id}:${endIso}:licensee`,
+        `licence-expired:${id}:${endIso}:licensor`,
+      ]),
+    )
 
     const other = await licenceFor('authority-land-use-parcels', 'buyer@demo.gd.example')
     const otherOut = await deliverLicence(other)
     const od = (await Delivery.findById(otherOut.deliveries[0]!.id).lean())!
-    const otherLink = signDownloadLink({ licenceId: other, key: od.key, _id: od._id }, new Date(Date.now() + DAY))
+    const otherLink = signDownloadLink(
+      { licenceId: other, key: od.key, _id: od._id },
+      new Date(Date.now() + DAY),
+    )
     await revokeLicence(other, 'test', {})
     const revoked = await settle(() =>
-      downloadLoader({ request: new Request(BASE + otherLink.href, { headers: { Cookie: buyerCookie } }), params: { licenceId: other, key: od.key }, context: {} }),
+      downloadLoader({
+        request: new Request(BASE + otherLink.href, { headers: { Cookie: buyerCookie } }),
+        params: { licenceId: other, key: od.key },
+        context: {},
+      }),
     )
     expect(revoked.status).toBe(403)
   })
@@ -241,25 +346,59 @@ describe('licences and delivery', () => {
     expect(result.deliveriesRequested).toBeGreaterThan(0)
     const queue: Queue = getQueue('delivery')
     expect(await queue.getJobState(`delivery-${String(seeded._id)}`)).toBe('waiting')
-    await expect(licenceSweep({ at: 'yesterday' })).rejects.toMatchObject({ name: 'UnrecoverableError' })
+    await expect(licenceSweep({ at: 'yesterday' })).rejects.toMatchObject({
+      name: 'UnrecoverableError',
+    })
   })
 
   it('art38 a licence page states the terms and serves ODRL; strangers see nothing', async () => {
     const buyer = await seededLicence('demo:buyer-land-use-parcels')
     const id = String(buyer._id)
-    const page = await settle(() => licenceLoader({ request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id }, context: {} }))
+    const page = await settle(() =>
+      licenceLoader({
+        request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }),
+        params: { licenceId: id },
+        context: {},
+      }),
+    )
     expect(page.status).toBe(200)
-    const body = (await page.json()) as { side: string; deliveries: { link: { href: string } | null }[]; issuedSeq: number | null }
+    const body = (await page.json()) as {
+      side: string
+      deliveries: { link: { href: string } | null }[]
+      issuedSeq: number | null
+    }
     expect(body.side).toBe('licensee')
-    expect(body.deliveries[0]!.link!.href).toMatch(new RegExp(`^/licences/${id}/download/[^?]+\\?expires=\\d+&sig=[0-9a-f]{64}$`))
-    const odrl = await settle(() => odrlLoader({ request: new Request(`${BASE}/licences/${id}/odrl.json`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id }, context: {} }))
-    const policy = (await odrl.json()) as { '@type': string; prohibition: { action: string }[]; permission: { action: string }[] }
+    expect(body.deliveries[0]!.link!.href).toMatch(
+      new RegExp(`^/licences/${id}/download/[^?]+\\?expires=\\d+&sig=[0-9a-f]{64}$`),
+    )
+    const odrl = await settle(() =>
+      odrlLoader({
+        request: new Request(`${BASE}/licences/${id}/odrl.json`, {
+          headers: { Cookie: buyerCookie },
+        }),
+        params: { licenceId: id },
+        context: {},
+      }),
+    )
+    const policy = (await odrl.json()) as {
+      '@type': string
+      prohibition: { action: string }[]
+      permission: { action: string }[]
+    }
     expect(policy['@type']).toBe('Agreement')
     expect(policy.prohibition.map((p) => p.action)).toContain('distribute')
-    expect(policy.permission.map((p) => p.action)).toEqual(expect.arrayContaining(['use', 'derive']))
+    expect(policy.permission.map((p) => p.action)).toEqual(
+      expect.arrayContaining(['use', 'derive']),
+    )
     // The regulator reads any licence; another buyer-side org (the university) does not see it.
     const researcher = await sessionCookieFor('researcher@demo.gd.example')
-    const hidden = await settle(() => licenceLoader({ request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: researcher } }), params: { licenceId: id }, context: {} }))
+    const hidden = await settle(() =>
+      licenceLoader({
+        request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: researcher } }),
+        params: { licenceId: id },
+        context: {},
+      }),
+    )
     expect(hidden.status).toBe(404)
   })
 
@@ -268,22 +407,57 @@ describe('licences and delivery', () => {
     const planIndex = vitality.pricePlans.findIndex((p) => p.kind === 'per_call')
     const planKey = vitality.pricePlans[planIndex]!.key
     // Bought with a quota of 3; the seller raises the plan's quota afterwards: the licence keeps 3.
-    const id = await licenceFor('provider1-vitality-index', 'buyer@demo.gd.example', { deliveryMode: 'api', permittedFields: ['city', 'vitality_index'] }, planKey, 3)
-    await Product.updateOne({ _id: vitality._id }, { $set: { [`pricePlans.${planIndex}.callsQuota`]: 1000 } })
+    const id = await licenceFor(
+      'provider1-vitality-index',
+      'buyer@demo.gd.example',
+      { deliveryMode: 'api', permittedFields: ['city', 'vitality_index'] },
+      planKey,
+      3,
+    )
+    await Product.updateOne(
+      { _id: vitality._id },
+      { $set: { [`pricePlans.${planIndex}.callsQuota`]: 1000 } },
+    )
     // A per-call licence issued before the quota was recorded falls back to its plan; other plans have none.
-    expect(await callQuota({ productId: String(vitality._id), pricePlanKey: planKey, callsQuota: null })).toBe(1000)
+    expect(
+      await callQuota({ productId: String(vitality._id), pricePlanKey: planKey, callsQuota: null }),
+    ).toBe(1000)
     const oneOff = vitality.pricePlans.find((p) => p.kind !== 'per_call')!.key
-    expect(await callQuota({ productId: String(vitality._id), pricePlanKey: oneOff, callsQuota: null })).toBeNull()
+    expect(
+      await callQuota({ productId: String(vitality._id), pricePlanKey: oneOff, callsQuota: null }),
+    ).toBeNull()
     await deliverLicence(id)
     expect(await Delivery.countDocuments({ licenceId: id, kind: 'api' })).toBe(1)
     const call = (bearer: string, query = '?limit=2') =>
-      settle(() => rowsLoader({ request: new Request(`${BASE}/api/v1/licences/${id}/rows${query}`, { headers: { Authorization: `Bearer ${bearer}` } }), params: { licenceId: id }, context: {} }))
+      settle(() =>
+        rowsLoader({
+          request: new Request(`${BASE}/api/v1/licences/${id}/rows${query}`, {
+            headers: { Authorization: `Bearer ${bearer}` },
+          }),
+          params: { licenceId: id },
+          context: {},
+        }),
+      )
     // The licensee issues the key on the licence page (shown once); a second issue replaces it.
     const issue = () =>
-      settle(() => licenceAction({ request: formRequest(`/licences/${id}`, { intent: 'issue-key' }, { cookie: buyerCookie }), params: { licenceId: id }, context: {} }))
+      settle(() =>
+        licenceAction({
+          request: formRequest(`/licences/${id}`, { intent: 'issue-key' }, { cookie: buyerCookie }),
+          params: { licenceId: id },
+          context: {},
+        }),
+      )
     const first = (await (await issue()).json()) as { newKey: string }
     expect(first.newKey).toMatch(/^gdpl_[0-9a-f]{16}_/)
-    const page = (await (await settle(() => licenceLoader({ request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id }, context: {} }))).json()) as {
+    const page = (await (
+      await settle(() =>
+        licenceLoader({
+          request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }),
+          params: { licenceId: id },
+          context: {},
+        }),
+      )
+    ).json()) as {
       api: { quota: number; keys: unknown[] }
       canIssueKey: boolean
     }
@@ -292,7 +466,17 @@ describe('licences and delivery', () => {
     expect(page.canIssueKey).toBe(true)
     // The provider (licensor) cannot issue the buyer's key.
     const providerCookie = await sessionCookieFor('provider@demo.gd.example')
-    const refused = await settle(() => licenceAction({ request: formRequest(`/licences/${id}`, { intent: 'issue-key' }, { cookie: providerCookie }), params: { licenceId: id }, context: {} }))
+    const refused = await settle(() =>
+      licenceAction({
+        request: formRequest(
+          `/licences/${id}`,
+          { intent: 'issue-key' },
+          { cookie: providerCookie },
+        ),
+        params: { licenceId: id },
+        context: {},
+      }),
+    )
     expect(refused.status).toBe(404)
     const { key } = await issueLicenceApiKey(await demoUser('buyer@demo.gd.example'), id)
     expect((await call(first.newKey)).status).toBe(401)
@@ -302,7 +486,10 @@ describe('licences and delivery', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => call(key)))
     expect(results.filter((r) => r.status === 200)).toHaveLength(3)
     expect(results.filter((r) => r.status === 429)).toHaveLength(7)
-    const okBody = (await results.find((r) => r.status === 200)!.json()) as { fields: string[]; rows: Record<string, string>[] }
+    const okBody = (await results.find((r) => r.status === 200)!.json()) as {
+      fields: string[]
+      rows: Record<string, string>[]
+    }
     expect(okBody.fields).toEqual(['city', 'vitality_index'])
     expect(okBody.rows).toHaveLength(2)
     expect(Object.keys(okBody.rows[0]!)).toEqual(['city', 'vitality_index'])
@@ -316,28 +503,49 @@ describe('licences and delivery', () => {
   it('art38 an API licence reads its rows from its own fingerprinted copy, never downloadable; rows leaked from the API trace back to it', async () => {
     const seeded = await seededLicence('demo:buyer-land-use-parcels')
     const parcels = (await Product.findById(seeded.productId).lean())!
-    const id = await licenceFor(parcels.seedKey!, 'buyer@demo.gd.example', { deliveryMode: 'api' }, undefined, 10)
+    const id = await licenceFor(
+      parcels.seedKey!,
+      'buyer@demo.gd.example',
+      { deliveryMode: 'api' },
+      undefined,
+      10,
+    )
     const { key } = await issueLicenceApiKey(await demoUser('buyer@demo.gd.example'), id)
     const call = (query: string, language = 'zh-CN') =>
-      settle(() => rowsLoader({ request: new Request(`${BASE}/api/v1/licences/${id}/rows${query}`, { headers: { Authorization: `Bearer ${key}`, 'Accept-Language': language } }), params: { licenceId: id }, context: {} }))
+      settle(() =>
+        rowsLoader({
+          request: new Request(`${BASE}/api/v1/licences/${id}/rows${query}`, {
+            headers: { Authorization: `Bearer ${key}`, 'Accept-Language': language },
+          }),
+          params: { licenceId: id },
+          context: {},
+        }),
+      )
 
     // Before the delivery job has made the copy: 409 in the caller's language, and no call counted.
     const early = await call('?limit=5', 'en')
     expect(early.status).toBe(409)
-    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(/still being delivered/)
+    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(
+      /still being delivered/,
+    )
     expect(await getRedis().get(`${prefix}:licence-calls:${id}`)).toBeNull()
 
     await deliverLicence(id)
     const copy = (await Delivery.findOne({ licenceId: id, kind: 'api' }).lean())!
     expect(copy).toMatchObject({ status: 'completed', fingerprinted: true })
     expect(copy.marks).toBeGreaterThan(20)
-    const page = (await (await call('?limit=1000')).json()) as { fields: string[]; rows: Record<string, string>[] }
+    const page = (await (await call('?limit=1000')).json()) as {
+      fields: string[]
+      rows: Record<string, string>[]
+    }
     expect(page.fields).toEqual(copy.fields)
     // Every row served is the copy's, and the copy differs from the original only in marked digits.
     const mine = storedCopy(copy.storageKey!).toString('utf8').trim().split('\r\n')
     expect(page.rows.map((r) => page.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1))
     const version = (await ProductVersion.findById(copy.versionId).lean())!
-    const original = storedCopy(version.distributions.find((d) => d.fileName === copy.fileName)!.storageKey!)
+    const original = storedCopy(
+      version.distributions.find((d) => d.fileName === copy.fileName)!.storageKey!,
+    )
     expect(original.length).toBe(storedCopy(copy.storageKey!).length)
     expect(original.toString('utf8').trim().split('\r\n')).not.toEqual(mine)
 
@@ -345,20 +553,42 @@ describe('licences and delivery', () => {
     // buyer's copy of the same table.
     await deliverLicence(String(seeded._id))
     const leakFile = path.join(storage, 'api-leak.csv')
-    writeFileSync(leakFile, [page.fields.join(','), ...page.rows.map((r) => page.fields.map((f) => r[f]).join(','))].join('\n'))
+    writeFileSync(
+      leakFile,
+      [page.fields.join(','), ...page.rows.map((r) => page.fields.map((f) => r[f]).join(','))].join(
+        '\n',
+      ),
+    )
     const traced = await identifyAgainstDeliveries(leakFile, { productId: String(parcels._id) })
     expect(traced.candidates).toBeGreaterThan(1)
     expect(traced.ranked[0]).toMatchObject({ licenceId: id, accused: true })
     expect(traced.ranked[1]!.accused).toBe(false)
 
     // The copy is not offered for download, and a link signed for it anyway is refused.
-    const licencePage = (await (await settle(() => licenceLoader({ request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id }, context: {} }))).json()) as {
+    const licencePage = (await (
+      await settle(() =>
+        licenceLoader({
+          request: new Request(`${BASE}/licences/${id}`, { headers: { Cookie: buyerCookie } }),
+          params: { licenceId: id },
+          context: {},
+        }),
+      )
+    ).json()) as {
       deliveries: { kind: string; link: unknown }[]
     }
     expect(licencePage.deliveries.find((d) => d.kind === 'api')!.link).toBeNull()
-    const link = signDownloadLink({ licenceId: id, key: copy.key, _id: copy._id }, new Date(Date.now() + DAY))
+    const link = signDownloadLink(
+      { licenceId: id, key: copy.key, _id: copy._id },
+      new Date(Date.now() + DAY),
+    )
     const [href, qs] = link.href.split('?')
-    const refused = await settle(() => downloadLoader({ request: new Request(`${BASE}${href}?${qs}`, { headers: { Cookie: buyerCookie } }), params: { licenceId: id, key: copy.key }, context: {} }))
+    const refused = await settle(() =>
+      downloadLoader({
+        request: new Request(`${BASE}${href}?${qs}`, { headers: { Cookie: buyerCookie } }),
+        params: { licenceId: id, key: copy.key },
+        context: {},
+      }),
+    )
     expect(refused.status).toBe(404)
   })
 
@@ -368,7 +598,10 @@ describe('licences and delivery', () => {
     expect(run.deliveries.map((d) => d.kind)).toEqual(['model_run'])
     const withFiles = (await OpenDataFile.distinct('entryId')) as string[]
     const [open] = withFiles
-    const closed = await CatalogEntry.findOne({ _id: mongoose.trusted({ $nin: withFiles }) }, { _id: 1, orgId: 1 }).lean()
+    const closed = await CatalogEntry.findOne(
+      { _id: mongoose.trusted({ $nin: withFiles }) },
+      { _id: 1, orgId: 1 },
+    ).lean()
     const holder = await demoUser('researcher@demo.gd.example')
     const grant = async (entryId: string, licensorOrgId: string) =>
       (
@@ -381,7 +614,19 @@ describe('licences and delivery', () => {
           versionId: null,
           catalogEntryId: entryId,
           pricePlanKey: null,
-          terms: { purpose: '科研', scenario: '论文', permittedFields: [], deliveryMode: 'file_download', start: new Date(Date.now() - DAY), end: new Date(Date.now() + DAY), derivationAllowed: false, redistribution: false, researchOnly: true, commercialUse: false, usageReport: 'none' },
+          terms: {
+            purpose: '科研',
+            scenario: '论文',
+            permittedFields: [],
+            deliveryMode: 'file_download',
+            start: new Date(Date.now() - DAY),
+            end: new Date(Date.now() + DAY),
+            derivationAllowed: false,
+            redistribution: false,
+            researchOnly: true,
+            commercialUse: false,
+            usageReport: 'none',
+          },
           actor: { orgId: licensorOrgId },
         })
       ).licenceId
@@ -394,26 +639,49 @@ describe('licences and delivery', () => {
     expect(files.deliveries.every((d) => d.kind === 'open-file')).toBe(true)
     // The researcher downloads the open file through the licence's signed link.
     const d = (await Delivery.findById(files.deliveries[0]!.id).lean())!
-    const link = signDownloadLink({ licenceId: openLicence, key: d.key, _id: d._id }, new Date(Date.now() + DAY))
+    const link = signDownloadLink(
+      { licenceId: openLicence, key: d.key, _id: d._id },
+      new Date(Date.now() + DAY),
+    )
     const cookie = await sessionCookieFor('researcher@demo.gd.example')
-    const res = await settle(() => downloadLoader({ request: new Request(BASE + link.href, { headers: { Cookie: cookie } }), params: { licenceId: openLicence, key: d.key }, context: {} }))
+    const res = await settle(() =>
+      downloadLoader({
+        request: new Request(BASE + link.href, { headers: { Cookie: cookie } }),
+        params: { licenceId: openLicence, key: d.key },
+        context: {},
+      }),
+    )
     expect(res.status).toBe(200)
     expect((await res.arrayBuffer()).byteLength).toBe(d.sizeBytes)
   })
 
   it('art38 a file that is not a table is delivered as it is, and says so', async () => {
-    const id = await licenceFor('authority-land-use-model', 'buyer@demo.gd.example', { deliveryMode: 'file_download' })
+    const id = await licenceFor('authority-land-use-model', 'buyer@demo.gd.example', {
+      deliveryMode: 'file_download',
+    })
     const out = await deliverLicence(id)
     const d = (await Delivery.findById(out.deliveries[0]!.id).lean())!
     const version = (await ProductVersion.findById(d.versionId).lean())!
-    expect(d).toMatchObject({ kind: 'file', fingerprinted: false, fingerprintNote: 'not_a_table', storageKey: version.distributions[0]!.storageKey })
+    expect(d).toMatchObject({
+      kind: 'file',
+      fingerprinted: false,
+      fingerprintNote: 'not_a_table',
+      storageKey: version.distributions[0]!.storageKey,
+    })
   })
 
   it('art24 a file that cannot be projected is not handed over whole to a licence with limited fields', async () => {
-    const id = await licenceFor('authority-land-use-model', 'buyer@demo.gd.example', { deliveryMode: 'file_download', permittedFields: ['county_code'] })
+    const id = await licenceFor('authority-land-use-model', 'buyer@demo.gd.example', {
+      deliveryMode: 'file_download',
+      permittedFields: ['county_code'],
+    })
     const out = await deliverLicence(id)
     const d = (await Delivery.findById(out.deliveries[0]!.id).lean())!
-    expect(d).toMatchObject({ status: 'completed', fingerprintNote: 'not_projectable', storageKey: null })
+    expect(d).toMatchObject({
+      status: 'completed',
+      fingerprintNote: 'not_projectable',
+      storageKey: null,
+    })
   })
 
   it('art38 the sweep retries a failed delivery job and redelivers a half-done one; waiting for screening backs off for minutes', async () => {
@@ -448,7 +716,10 @@ describe('licences and delivery', () => {
       await (await take(id, 't2')).moveToCompleted('done', 't2', false)
       await enqueueMissingDeliveries(new Date(now + 16 * 60_000))
       expect(await queue.getJobState(jobId)).toBe('completed') // completed delivery: left alone
-      await Delivery.updateMany({ licenceId: id }, { $set: { status: 'claimed', claimedAt: new Date(now - 20 * 60_000) } })
+      await Delivery.updateMany(
+        { licenceId: id },
+        { $set: { status: 'claimed', claimedAt: new Date(now - 20 * 60_000) } },
+      )
       await enqueueMissingDeliveries(new Date(now))
       expect(await queue.getJobState(jobId)).toBe('completed') // not every minute: it just ran
       await enqueueMissingDeliveries(new Date(now + 16 * 60_000))
@@ -456,7 +727,10 @@ describe('licences and delivery', () => {
 
       // No version yet (transient): the job is put back for a minute, not failed within seconds.
       const waiting = await licenceFor('authority-land-use-parcels', 'buyer@demo.gd.example')
-      await Licence.updateOne({ _id: waiting }, { $set: { versionId: new mongoose.Types.ObjectId().toString() } })
+      await Licence.updateOne(
+        { _id: waiting },
+        { $set: { versionId: new mongoose.Types.ObjectId().toString() } },
+      )
       const job = await take(waiting, 't3')
       const before = Date.now()
       await expect(deliver(job.data, job)).rejects.toBeInstanceOf(DelayedError)
@@ -489,9 +763,16 @@ describe('licences and delivery', () => {
     await expireDueLicences()
     await expireDueLicences()
     expect((await Licence.findById(id).lean())!.status).toBe('expired')
-    const events = await LicenceEvent.find({ licenceId: id, kind: 'expired' }).sort({ at: 1 }).lean()
-    expect(events.map((e) => e._id)).toEqual([`${id}:expired:${firstEnd.toISOString()}`, `${id}:expired:${secondEnd.toISOString()}`])
-    expect(await LedgerEntry.countDocuments({ action: 'licence.expired', subjects: `licence:${id}` })).toBe(2)
+    const events = await LicenceEvent.find({ licenceId: id, kind: 'expired' })
+      .sort({ at: 1 })
+      .lean()
+    expect(events.map((e) => e._id)).toEqual([
+      `${id}:expired:${firstEnd.toISOString()}`,
+      `${id}:expired:${secondEnd.toISOString()}`,
+    ])
+    expect(
+      await LedgerEntry.countDocuments({ action: 'licence.expired', subjects: `licence:${id}` }),
+    ).toBe(2)
 
     // Renewed again without anyone calling reinstateAfterExtension: the sweep itself reinstates.
     await Licence.updateOne({ _id: id }, { $max: { end: new Date(Date.now() + DAY) } })
@@ -520,22 +801,47 @@ describe('licences and delivery', () => {
 
     function storeFiles(): string[] {
       const dir = path.join(storage, 'sha256')
-      return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : []
+      return existsSync(dir)
+        ? readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => path.join(e.parentPath, e.name))
+        : []
     }
 
     it('art38 yields exactly one delivery record, one ledger entry and one stored copy', async () => {
       // A file large enough that the copy takes a while, as the version's file.
       const parcels = await product('authority-land-use-parcels')
-      const version = (await ProductVersion.findOne({ productId: String(parcels._id), state: 'published' }).lean())!
+      const version = (await ProductVersion.findOne({
+        productId: String(parcels._id),
+        state: 'published',
+      }).lean())!
       const big = await contentStore().putBytes(syntheticCsv(400_000, 7))
       await ProductVersion.updateOne(
         { _id: version._id },
-        { $set: { distributions: version.distributions.map((d, i) => (i === 0 ? { ...d, fileName: 'registry.csv', storageKey: big.key, sha256: big.sha256, sizeBytes: big.size } : d)) } },
+        {
+          $set: {
+            distributions: version.distributions.map((d, i) =>
+              i === 0
+                ? {
+                    ...d,
+                    fileName: 'registry.csv',
+                    storageKey: big.key,
+                    sha256: big.sha256,
+                    sizeBytes: big.size,
+                  }
+                : d,
+            ),
+          },
+        },
       )
       const before = new Set(storeFiles())
       const id = await licenceFor('authority-land-use-parcels', 'provider2@demo.gd.example')
       const distKey = version.distributions[0]!.key
-      const part = path.join(storage, '.tmp', `delivery-${createHash('sha256').update(`${id}:${distKey}`).digest('hex').slice(0, 32)}.part`)
+      const part = path.join(
+        storage,
+        '.tmp',
+        `delivery-${createHash('sha256').update(`${id}:${distKey}`).digest('hex').slice(0, 32)}.part`,
+      )
 
       const log = { text: '' }
       child = startWorker(log)
@@ -552,7 +858,12 @@ describe('licences and delivery', () => {
       expect(seen, log.text).toBeGreaterThan(1024 * 1024)
       expect(seen).toBeLessThan(big.size)
       expect((await Delivery.findOne({ licenceId: id }).lean())!.status).toBe('claimed')
-      expect(await LedgerEntry.countDocuments({ action: 'delivery.completed', subjects: `licence:${id}` })).toBe(0)
+      expect(
+        await LedgerEntry.countDocuments({
+          action: 'delivery.completed',
+          subjects: `licence:${id}`,
+        }),
+      ).toBe(0)
 
       // What BullMQ does after the dead worker's lock runs out (30 s) and a stalled-jobs check runs
       // (every 30 s), done at once: the lock is gone and the job is marked as stalled.
@@ -576,15 +887,25 @@ describe('licences and delivery', () => {
       const deliveries = await Delivery.find({ licenceId: id }).lean()
       expect(deliveries).toHaveLength(1)
       expect(deliveries[0]).toMatchObject({ status: 'completed', fingerprinted: true })
-      expect(await LedgerEntry.countDocuments({ action: 'delivery.completed', subjects: `licence:${id}` })).toBe(1)
+      expect(
+        await LedgerEntry.countDocuments({
+          action: 'delivery.completed',
+          subjects: `licence:${id}`,
+        }),
+      ).toBe(1)
       // New files in the store: this delivery's copy, and the copies the worker made meanwhile for
       // other licences (the sweep asked for the seeded ones) — nothing else, no second copy.
-      const others = await Delivery.find({ licenceId: mongoose.trusted({ $ne: id }), storageKey: mongoose.trusted({ $ne: null }) }, { storageKey: 1 }).lean()
+      const others = await Delivery.find(
+        { licenceId: mongoose.trusted({ $ne: id }), storageKey: mongoose.trusted({ $ne: null }) },
+        { storageKey: 1 },
+      ).lean()
       const otherFiles = new Set(others.map((d) => contentStore().absolutePath(d.storageKey!)))
       const added = storeFiles().filter((f) => !before.has(f) && !otherFiles.has(f))
       expect(added).toHaveLength(1)
       expect(added[0]).toBe(contentStore().absolutePath(deliveries[0]!.storageKey!))
-      expect(createHash('sha256').update(readFileSync(added[0]!)).digest('hex')).toBe(deliveries[0]!.sha256)
+      expect(createHash('sha256').update(readFileSync(added[0]!)).digest('hex')).toBe(
+        deliveries[0]!.sha256,
+      )
       expect(existsSync(part)).toBe(false)
     }, 150_000)
   })

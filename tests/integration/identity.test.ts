@@ -26,7 +26,9 @@ import { BASE, demoEmail, formRequest, sessionCookieFor, settle } from '../fixtu
 let counter = 0
 function freshUscc() {
   counter++
-  const body = `MA${String(Date.now() % 1_000_000).padStart(6, '0')}`.slice(0, 6) + String(counter).padStart(2, '0')
+  const body =
+    `MA${String(Date.now() % 1_000_000).padStart(6, '0')}`.slice(0, 6) +
+    String(counter).padStart(2, '0')
   return makeUscc('91440101' + body + orgCodeCheckChar(body))
 }
 
@@ -85,7 +87,11 @@ describe('registration, approval and login (C1)', () => {
     const cookie = await sessionCookieFor(demoEmail('authority_admin'))
     const approved = await settle(() =>
       authorityAction({
-        request: formRequest('/authority', { orgId: String(org!._id), decision: 'approved' }, { cookie }),
+        request: formRequest(
+          '/authority',
+          { orgId: String(org!._id), decision: 'approved' },
+          { cookie },
+        ),
         params: {},
         context: {},
       }),
@@ -118,7 +124,13 @@ describe('registration, approval and login (C1)', () => {
       status: 'pending',
       contactEmail: input.email,
     })
-    await User.create({ email: input.email, displayName: 'x', passwordHash: 'x', orgId: org._id, roles: ['provider_staff'] })
+    await User.create({
+      email: input.email,
+      displayName: 'x',
+      passwordHash: 'x',
+      orgId: org._id,
+      roles: ['provider_staff'],
+    })
     const first = await registerOrganization(input)
     const second = await registerOrganization(input)
     expect([first.orgId, second.orgId]).toEqual([String(org._id), String(org._id)])
@@ -130,8 +142,16 @@ describe('registration, approval and login (C1)', () => {
   it('a returned registration cannot log in', async () => {
     const input = registration()
     const { orgId } = await registerOrganization(input)
-    await reviewRegistration({ orgId: orgId!, decision: 'rejected', reason: '材料不全', reviewer: await authority() })
-    await expect(login(new Request(BASE), input)).rejects.toMatchObject({ code: 'org_rejected', status: 403 })
+    await reviewRegistration({
+      orgId: orgId!,
+      decision: 'rejected',
+      reason: '材料不全',
+      reviewer: await authority(),
+    })
+    await expect(login(new Request(BASE), input)).rejects.toMatchObject({
+      code: 'org_rejected',
+      status: 403,
+    })
   })
 
   it('two reviewers approving at once: exactly one decision is taken', async () => {
@@ -144,7 +164,9 @@ describe('registration, approval and login (C1)', () => {
     )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     const refused = results.filter((r) => r.status === 'rejected')
-    expect(refused.every((r) => (r as PromiseRejectedResult).reason.code === 'already_reviewed')).toBe(true)
+    expect(
+      refused.every((r) => (r as PromiseRejectedResult).reason.code === 'already_reviewed'),
+    ).toBe(true)
     const { entries } = await listLedger({ subject: `org:${orgId}`, limit: 10 })
     expect(entries.filter((e) => e.action !== 'org.registered')).toHaveLength(1)
   })
@@ -152,7 +174,9 @@ describe('registration, approval and login (C1)', () => {
   it('refuses a second organization with the same credit code (public), but never says an e-mail has an account', async () => {
     const first = registration()
     await registerOrganization(first)
-    await expect(registerOrganization({ ...registration(), uscc: first.uscc })).rejects.toMatchObject({
+    await expect(
+      registerOrganization({ ...registration(), uscc: first.uscc }),
+    ).rejects.toMatchObject({
       code: 'uscc_taken',
       fields: { uscc: ['error.usccTaken'] },
     })
@@ -162,21 +186,39 @@ describe('registration, approval and login (C1)', () => {
     expect(await registerOrganization(other)).toEqual({ status: 'pending' })
     expect(await Organization.exists({ uscc: other.uscc })).toBeNull()
     const holder = await User.findOne({ email: first.email.toLowerCase() }).lean()
-    const notices = await getQueue('notifications').getJobs(['waiting', 'delayed', 'completed', 'active'])
-    expect(notices.some((j) => j.data.kind === 'account.registration-attempt' && j.data.userId === String(holder!._id))).toBe(true)
+    const notices = await getQueue('notifications').getJobs([
+      'waiting',
+      'delayed',
+      'completed',
+      'active',
+    ])
+    expect(
+      notices.some(
+        (j) =>
+          j.data.kind === 'account.registration-attempt' && j.data.userId === String(holder!._id),
+      ),
+    ).toBe(true)
   })
 
   it('a wrong credit-code checksum is a field error in the user’s language, not a 500', async () => {
     const input = registration()
     const bad = input.uscc.slice(0, 17) + (input.uscc.endsWith('0') ? '1' : '0')
     const zh = await settle(() =>
-      registerAction({ request: formRequest('/register', { ...input, uscc: bad }), params: {}, context: {} }),
+      registerAction({
+        request: formRequest('/register', { ...input, uscc: bad }),
+        params: {},
+        context: {},
+      }),
     )
     expect(zh.status).toBe(400)
     expect((await zh.json()).fieldErrors.uscc[0]).toContain('校验码')
     const en = await settle(() =>
       registerAction({
-        request: formRequest('/register', { ...input, uscc: bad }, { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } }),
+        request: formRequest(
+          '/register',
+          { ...input, uscc: bad },
+          { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } },
+        ),
         params: {},
         context: {},
       }),
@@ -187,7 +229,10 @@ describe('registration, approval and login (C1)', () => {
   it('wrong password is refused with one message whether or not the account exists', async () => {
     const known = await settle(() =>
       loginAction({
-        request: formRequest('/login', { email: demoEmail('buyer_staff'), password: 'wrong-password' }),
+        request: formRequest('/login', {
+          email: demoEmail('buyer_staff'),
+          password: 'wrong-password',
+        }),
         params: {},
         context: {},
       }),
@@ -209,14 +254,20 @@ describe('registration, approval and login (C1)', () => {
     const statuses: number[] = []
     for (let i = 0; i < 12; i++) {
       const res = await settle(() =>
-        loginAction({ request: formRequest('/login', { email, password: 'nope-nope' }), params: {}, context: {} }),
+        loginAction({
+          request: formRequest('/login', { email, password: 'nope-nope' }),
+          params: {},
+          context: {},
+        }),
       )
       statuses.push(res.status)
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true)
     expect(statuses.slice(10)).toEqual([429, 429])
     // Even the right password waits out the limit.
-    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD })).rejects.toMatchObject({ status: 429 })
+    await expect(
+      login(new Request(BASE), { email, password: DEMO_PASSWORD }),
+    ).rejects.toMatchObject({ status: 429 })
   })
 
   it('successful logins from one address do not count toward its limit (an office behind one NAT)', async () => {
@@ -235,14 +286,29 @@ describe('registration, approval and login (C1)', () => {
     })
     const after = setCookie.split(';')[0]!
     expect(after).not.toBe(before)
-    const old = await settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: before } }), params: {}, context: {} }))
+    const old = await settle(() =>
+      meApi({
+        request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: before } }),
+        params: {},
+        context: {},
+      }),
+    )
     expect(old.status).toBe(401)
-    const fresh = await settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: after } }), params: {}, context: {} }))
+    const fresh = await settle(() =>
+      meApi({
+        request: new Request(`${BASE}/api/v1/me`, { headers: { Cookie: after } }),
+        params: {},
+        context: {},
+      }),
+    )
     expect(fresh.status).toBe(200)
   })
 
   it('API keys are shown once, stored hashed, and stop working when revoked', async () => {
-    const owner = (await loadAuthUser(String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id), 'session'))!
+    const owner = (await loadAuthUser(
+      String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id),
+      'session',
+    ))!
     const { id, key } = await createApiKey(owner, 'ci')
     const stored = await (await import('#models/api-key')).ApiKey.findById(id).lean()
     // The secret is base64url and may itself hold `_`: cut at the known prefix, not at every `_`.
@@ -250,7 +316,15 @@ describe('registration, approval and login (C1)', () => {
     expect(secret.length).toBeGreaterThan(20)
     expect(JSON.stringify(stored)).not.toContain(secret)
     const call = () =>
-      settle(() => meApi({ request: new Request(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } }), params: {}, context: {} }))
+      settle(() =>
+        meApi({
+          request: new Request(`${BASE}/api/v1/me`, {
+            headers: { Authorization: `Bearer ${key}` },
+          }),
+          params: {},
+          context: {},
+        }),
+      )
     const ok = await call()
     expect(ok.status).toBe(200)
     expect((await ok.json()).roles).toEqual(['buyer_staff'])
@@ -262,16 +336,25 @@ describe('registration, approval and login (C1)', () => {
 
   it('registrations from one address beyond the hourly limit get 429, and create nothing', async () => {
     const clientIp = '192.0.2.77'
-    for (let i = 0; i < REGISTRATIONS_PER_SOURCE_PER_HOUR; i++) await registerOrganization(registration(), { clientIp })
+    for (let i = 0; i < REGISTRATIONS_PER_SOURCE_PER_HOUR; i++)
+      await registerOrganization(registration(), { clientIp })
     const refused = registration()
-    await expect(registerOrganization(refused, { clientIp })).rejects.toMatchObject({ status: 429, code: 'too_many_registrations' })
+    await expect(registerOrganization(refused, { clientIp })).rejects.toMatchObject({
+      status: 429,
+      code: 'too_many_registrations',
+    })
     expect(await Organization.exists({ uscc: refused.uscc })).toBeNull()
     // Another address is not held up by it.
-    await expect(registerOrganization(registration(), { clientIp: '192.0.2.78' })).resolves.toMatchObject({ status: 'pending' })
+    await expect(
+      registerOrganization(registration(), { clientIp: '192.0.2.78' }),
+    ).resolves.toMatchObject({ status: 'pending' })
   })
 
   it('API keys expire after a year and are refused from then on', async () => {
-    const owner = (await loadAuthUser(String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id), 'session'))!
+    const owner = (await loadAuthUser(
+      String((await User.findOne({ email: demoEmail('buyer_staff') }))!._id),
+      'session',
+    ))!
     const { key, expiresAt } = await createApiKey(owner, 'yearly')
     expect(Math.round((expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(365)
     expect(await authenticateApiKey(key)).toBeDefined()
@@ -305,10 +388,18 @@ describe('registration, approval and login (C1)', () => {
   it('a stranger’s failed logins lock the account only at the stranger’s address', async () => {
     const email = demoEmail('provider_staff')
     for (let i = 0; i < 11; i++) {
-      await login(new Request(BASE), { email, password: 'wrong-wrong', clientIp: '198.51.100.66' }).catch(() => undefined)
+      await login(new Request(BASE), {
+        email,
+        password: 'wrong-wrong',
+        clientIp: '198.51.100.66',
+      }).catch(() => undefined)
     }
-    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '198.51.100.66' })).rejects.toMatchObject({ status: 429 })
-    await expect(login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '203.0.113.20' })).resolves.toMatchObject({ user: { email } })
+    await expect(
+      login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '198.51.100.66' }),
+    ).rejects.toMatchObject({ status: 429 })
+    await expect(
+      login(new Request(BASE), { email, password: DEMO_PASSWORD, clientIp: '203.0.113.20' }),
+    ).resolves.toMatchObject({ user: { email } })
   })
 
   it('stores a data subject’s resident ID encrypted and shows it masked', async () => {

@@ -16,7 +16,8 @@ import { seedDemoWorldFromTemplate, useTestDb } from '../setup/db'
 useTestDb()
 
 const cookies: Record<string, string> = {}
-const get = (who: string, p: string, headers: Record<string, string> = {}) => new Request(BASE + p, { headers: { Cookie: cookies[who]!, ...headers } })
+const get = (who: string, p: string, headers: Record<string, string> = {}) =>
+  new Request(BASE + p, { headers: { Cookie: cookies[who]!, ...headers } })
 const ctx = { params: {}, context: {} }
 
 /** Splits a CSV (no quoted line breaks in these exports) into rows of cells. */
@@ -25,13 +26,18 @@ function csvRows(text: string): string[][] {
     .replace(/^\uFEFF/, '')
     .trimEnd()
     .split('\r\n')
-    .map((line) => [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, -1))
+    .map((line) =>
+      [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)]
+        .map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'))
+        .slice(0, -1),
+    )
 }
 
 describe('numbered, sortable lists with CSV', () => {
   beforeAll(async () => {
     await seedDemoWorldFromTemplate()
-    for (const who of ['regulator', 'buyer', 'provider', 'researcher']) cookies[who] = await sessionCookieFor(`${who}@demo.gd.example`)
+    for (const who of ['regulator', 'buyer', 'provider', 'researcher'])
+      cookies[who] = await sessionCookieFor(`${who}@demo.gd.example`)
   })
 
   it('shows page numbers around the current page, with gaps', () => {
@@ -46,29 +52,57 @@ describe('numbered, sortable lists with CSV', () => {
     expect(all.length).toBeGreaterThan(2)
     const seen: string[] = []
     for (let page = 1; page <= Math.ceil(all.length / 2); page++) {
-      const { items, paging } = await pageOf(Licence, {}, { page, sort: 'end', dir: 'asc' }, { end: 'end' }, { size: 2 })
-      expect(paging).toEqual({ page, pages: Math.ceil(all.length / 2), total: all.length, sort: 'end', dir: 'asc' })
+      const { items, paging } = await pageOf(
+        Licence,
+        {},
+        { page, sort: 'end', dir: 'asc' },
+        { end: 'end' },
+        { size: 2 },
+      )
+      expect(paging).toEqual({
+        page,
+        pages: Math.ceil(all.length / 2),
+        total: all.length,
+        sort: 'end',
+        dir: 'asc',
+      })
       seen.push(...items.map((l) => String(l._id)))
     }
     expect(seen).toEqual(all.map((l) => String(l._id)))
-    const past = await pageOf(Licence, {}, { page: 99, sort: 'end', dir: 'asc' }, { end: 'end' }, { size: 2 })
+    const past = await pageOf(
+      Licence,
+      {},
+      { page: 99, sort: 'end', dir: 'asc' },
+      { end: 'end' },
+      { size: 2 },
+    )
     expect(past.items).toEqual([])
     expect(past.paging.total).toBe(all.length)
   })
 
   it('lists every licence for a regulator, sorted by end either way, and the CSV holds the same rows', async () => {
     const total = await Licence.countDocuments({})
-    const asc = (await (await settle(() => licencesLoader({ request: get('regulator', '/licences?sort=end&dir=asc'), ...ctx }))).json()) as {
+    const asc = (await (
+      await settle(() =>
+        licencesLoader({ request: get('regulator', '/licences?sort=end&dir=asc'), ...ctx }),
+      )
+    ).json()) as {
       licences: { id: string; end: string }[]
       paging: { total: number; page: number; sort: string; dir: string }
     }
     expect(asc.paging).toMatchObject({ total, page: 1, sort: 'end', dir: 'asc' })
     const ends = asc.licences.map((l) => l.end)
     expect(ends).toEqual([...ends].sort())
-    const desc = (await (await settle(() => licencesLoader({ request: get('regulator', '/licences?sort=end&dir=desc'), ...ctx }))).json()) as { licences: { id: string }[] }
+    const desc = (await (
+      await settle(() =>
+        licencesLoader({ request: get('regulator', '/licences?sort=end&dir=desc'), ...ctx }),
+      )
+    ).json()) as { licences: { id: string }[] }
     expect(desc.licences.map((l) => l.id)).toEqual(asc.licences.map((l) => l.id).reverse())
 
-    const csv = await settle(() => licencesCsvLoader({ request: get('regulator', '/licences.csv?sort=end&dir=asc'), ...ctx }))
+    const csv = await settle(() =>
+      licencesCsvLoader({ request: get('regulator', '/licences.csv?sort=end&dir=asc'), ...ctx }),
+    )
     expect(csv.status).toBe(200)
     expect(csv.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
     const bytes = Buffer.from(await csv.arrayBuffer())
@@ -80,16 +114,28 @@ describe('numbered, sortable lists with CSV', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual(asc.licences.map((l) => l.id))
   })
 
-  it("keeps an organisation to its own licences, by side, in the page and in the CSV", async () => {
-    const mine = (await (await settle(() => licencesLoader({ request: get('buyer', '/licences?side=licensee'), ...ctx }))).json()) as {
+  it('keeps an organisation to its own licences, by side, in the page and in the CSV', async () => {
+    const mine = (await (
+      await settle(() =>
+        licencesLoader({ request: get('buyer', '/licences?side=licensee'), ...ctx }),
+      )
+    ).json()) as {
       licences: { side: string }[]
       paging: { total: number }
     }
     expect(mine.licences.length).toBeGreaterThan(0)
     expect(mine.licences.every((l) => l.side === 'licensee')).toBe(true)
-    const granted = (await (await settle(() => licencesLoader({ request: get('buyer', '/licences?side=licensor'), ...ctx }))).json()) as { paging: { total: number } }
+    const granted = (await (
+      await settle(() =>
+        licencesLoader({ request: get('buyer', '/licences?side=licensor'), ...ctx }),
+      )
+    ).json()) as { paging: { total: number } }
     expect(granted.paging.total).toBe(0)
-    const csv = csvRows(await (await settle(() => licencesCsvLoader({ request: get('buyer', '/licences.csv'), ...ctx }))).text())
+    const csv = csvRows(
+      await (
+        await settle(() => licencesCsvLoader({ request: get('buyer', '/licences.csv'), ...ctx }))
+      ).text(),
+    )
     const everyone = await Licence.countDocuments({})
     expect(csv.length - 1).toBe(mine.paging.total)
     expect(csv.length - 1).toBeLessThan(everyone)
@@ -99,25 +145,42 @@ describe('numbered, sortable lists with CSV', () => {
     // The demo world has one order: three more of other amounts and states, as the collection holds them.
     const base = (await Order.findOne({}).lean())!
     await Order.insertMany(
-      [1, 2, 3].map((i) => ({ ...base, _id: new mongoose.Types.ObjectId(), remittanceRef: `${base.remittanceRef}-L${i}`, amountFen: base.amountFen * (i + 1) + i, status: i === 2 ? 'cancelled' : 'paid' })),
+      [1, 2, 3].map((i) => ({
+        ...base,
+        _id: new mongoose.Types.ObjectId(),
+        remittanceRef: `${base.remittanceRef}-L${i}`,
+        amountFen: base.amountFen * (i + 1) + i,
+        status: i === 2 ? 'cancelled' : 'paid',
+      })),
     )
     const all = await Order.find({}).lean()
     expect(all.length).toBe(4)
-    const page = (await (await settle(() => ordersLoader({ request: get('regulator', '/orders?sort=amount&dir=desc'), ...ctx }))).json()) as {
+    const page = (await (
+      await settle(() =>
+        ordersLoader({ request: get('regulator', '/orders?sort=amount&dir=desc'), ...ctx }),
+      )
+    ).json()) as {
       orders: { id: string; amountFen: number; status: string }[]
       paging: { total: number }
     }
     expect(page.paging.total).toBe(all.length)
     const amounts = page.orders.map((o) => o.amountFen)
     expect(amounts).toEqual([...amounts].sort((a, b) => b - a))
-    const paid = (await (await settle(() => ordersLoader({ request: get('regulator', '/orders?status=paid'), ...ctx }))).json()) as {
+    const paid = (await (
+      await settle(() => ordersLoader({ request: get('regulator', '/orders?status=paid'), ...ctx }))
+    ).json()) as {
       orders: { status: string }[]
       paging: { total: number }
     }
     expect(paid.paging.total).toBe(all.filter((o) => o.status === 'paid').length)
     expect(paid.orders.every((o) => o.status === 'paid')).toBe(true)
 
-    const csv = await settle(() => ordersCsvLoader({ request: get('regulator', '/orders.csv?sort=amount&dir=desc', { 'Accept-Language': 'en' }), ...ctx }))
+    const csv = await settle(() =>
+      ordersCsvLoader({
+        request: get('regulator', '/orders.csv?sort=amount&dir=desc', { 'Accept-Language': 'en' }),
+        ...ctx,
+      }),
+    )
     const rows = csvRows(await csv.text())
     expect(rows[0]!.slice(0, 3)).toEqual(['orderId', 'remittanceRef', 'product'])
     expect(rows.slice(1).map((r) => r[0])).toEqual(page.orders.map((o) => o.id))
@@ -126,17 +189,43 @@ describe('numbered, sortable lists with CSV', () => {
   })
 
   it('answers a bad page or sort with a 400 in the reader’s language, and a wrong role with a 403', async () => {
-    for (const q of ['page=0', 'page=abc', 'page=1.5', 'sort=licensee', 'dir=up', 'side=both', 'mode=fax', 'extra=1']) {
-      const res = await settle(() => licencesLoader({ request: get('regulator', `/licences?${q}`, { 'Accept-Language': 'en' }), ...ctx }))
+    for (const q of [
+      'page=0',
+      'page=abc',
+      'page=1.5',
+      'sort=licensee',
+      'dir=up',
+      'side=both',
+      'mode=fax',
+      'extra=1',
+    ]) {
+      const res = await settle(() =>
+        licencesLoader({
+          request: get('regulator', `/licences?${q}`, { 'Accept-Language': 'en' }),
+          ...ctx,
+        }),
+      )
       expect(res.status, q).toBe(400)
     }
-    const zh = await settle(() => ordersLoader({ request: get('regulator', '/orders?page=0', { 'Accept-Language': 'zh-CN' }), ...ctx }))
+    const zh = await settle(() =>
+      ordersLoader({
+        request: get('regulator', '/orders?page=0', { 'Accept-Language': 'zh-CN' }),
+        ...ctx,
+      }),
+    )
     expect(zh.status).toBe(400)
     expect(await zh.text()).toContain('页码')
-    const en = await settle(() => ordersCsvLoader({ request: get('regulator', '/orders.csv?sort=buyer', { 'Accept-Language': 'en' }), ...ctx }))
+    const en = await settle(() =>
+      ordersCsvLoader({
+        request: get('regulator', '/orders.csv?sort=buyer', { 'Accept-Language': 'en' }),
+        ...ctx,
+      }),
+    )
     expect(en.status).toBe(400)
     expect(await en.text()).toContain('cannot be sorted')
-    const refused = await settle(() => ordersCsvLoader({ request: get('researcher', '/orders.csv'), ...ctx }))
+    const refused = await settle(() =>
+      ordersCsvLoader({ request: get('researcher', '/orders.csv'), ...ctx }),
+    )
     expect(refused.status).toBe(403)
   })
 })

@@ -23,7 +23,11 @@ function route(id: string, path: string, loader: unknown) {
 const build = {
   routes: {
     root: { id: 'root', path: '', module: {} },
-    'routes/api.v1.catalog.search': route('routes/api.v1.catalog.search', 'api/v1/catalog/search', searchRoute.loader),
+    'routes/api.v1.catalog.search': route(
+      'routes/api.v1.catalog.search',
+      'api/v1/catalog/search',
+      searchRoute.loader,
+    ),
     'routes/echo': route('routes/echo', 'echo', echo),
     'routes/broken': route('routes/broken', 'broken', broken),
     'routes/param': route('routes/param', 'things/:id', echo),
@@ -53,7 +57,9 @@ describe('public read front', () => {
   it('answers a search exactly as the route loader does', async () => {
     for (const query of ['?q=数据', '?q=广东&sharingType=conditional', '?limit=5&offset=5', '']) {
       const viaFront = await fetch(`${base}/api/v1/catalog/search${query}`)
-      const viaLoader = await searchRoute.loader({ request: new Request(`${base}/api/v1/catalog/search${query}`) })
+      const viaLoader = await searchRoute.loader({
+        request: new Request(`${base}/api/v1/catalog/search${query}`),
+      })
       expect(viaFront.status, query).toBe(200)
       expect(viaFront.headers.get('content-type')).toBe(viaLoader.headers.get('content-type'))
       expect(await viaFront.text(), query).toBe(await viaLoader.text())
@@ -61,10 +67,14 @@ describe('public read front', () => {
   })
 
   it('gives bad input the route’s 400 with a message in the caller’s language', async () => {
-    const en = await fetch(`${base}/api/v1/catalog/search?colour=red`, { headers: { 'Accept-Language': 'en' } })
+    const en = await fetch(`${base}/api/v1/catalog/search?colour=red`, {
+      headers: { 'Accept-Language': 'en' },
+    })
     expect(en.status).toBe(400)
     expect(JSON.stringify(await en.json())).toMatch(/colour/)
-    const zh = await fetch(`${base}/api/v1/catalog/search?limit=-1`, { headers: { 'Accept-Language': 'zh-CN' } })
+    const zh = await fetch(`${base}/api/v1/catalog/search?limit=-1`, {
+      headers: { 'Accept-Language': 'zh-CN' },
+    })
     expect(zh.status).toBe(400)
     expect(JSON.stringify(await zh.json())).toMatch(/[\u4e00-\u9fff]/)
   })
@@ -78,7 +88,9 @@ describe('public read front', () => {
   })
 
   it('trusts forwarded scheme and host from a loopback proxy, as Express does', async () => {
-    const res = await fetch(`${base}/echo`, { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'data.gd.example' } })
+    const res = await fetch(`${base}/echo`, {
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'data.gd.example' },
+    })
     expect(await res.json()).toEqual({ origin: 'https://data.gd.example', q: null })
   })
 

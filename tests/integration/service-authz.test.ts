@@ -49,31 +49,54 @@ describe('services assert their own permission', () => {
         return e as DomainError
       }
     })()
-    expect(error).toMatchObject({ code: 'forbidden', status: 403, params: { permission: 'confirm:payment:any' } })
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      status: 403,
+      params: { permission: 'confirm:payment:any' },
+    })
   })
 
   it('art38 only the authority confirms a bank transfer, whoever calls the service', async () => {
-    const order = (await Order.findOne({ method: 'bank_transfer', status: 'awaiting_payment' }).lean()) ?? (await Order.findOne({}).lean())!
+    const order =
+      (await Order.findOne({ method: 'bank_transfer', status: 'awaiting_payment' }).lean()) ??
+      (await Order.findOne({}).lean())!
     for (const who of ['buyer', 'provider', 'regulator']) {
-      await refused(() => confirmTransfer(users[who]!, { intent: 'confirm', orderId: String(order._id), amount: order.amountFen, bankReference: 'X-1' } as never))
+      await refused(() =>
+        confirmTransfer(users[who]!, {
+          intent: 'confirm',
+          orderId: String(order._id),
+          amount: order.amountFen,
+          bankReference: 'X-1',
+        } as never),
+      )
     }
     expect((await Order.findById(order._id).lean())!.status).toBe(order.status)
   })
 
   it('art38 only the authority revokes a licence', async () => {
     const licence = (await Licence.findOne({}).lean())!
-    for (const who of ['buyer', 'provider', 'regulator']) await refused(() => revokeFromPage(users[who]!, String(licence._id), 'not mine to revoke'))
+    for (const who of ['buyer', 'provider', 'regulator'])
+      await refused(() => revokeFromPage(users[who]!, String(licence._id), 'not mine to revoke'))
     expect((await Licence.findById(licence._id).lean())!.revokedAt ?? null).toBeNull()
   })
 
   it('art34 only the authority publishes the yearly open catalog and reads its comments', async () => {
     for (const who of ['buyer', 'regulator']) {
-      await refused(() => publishOpenCatalogEdition({ user: users[who]!, year: 2026, priorities: { zh: '重点', en: 'Priorities' } }))
+      await refused(() =>
+        publishOpenCatalogEdition({
+          user: users[who]!,
+          year: 2026,
+          priorities: { zh: '重点', en: 'Priorities' },
+        }),
+      )
       await refused(() => listPublicComments(users[who]!, { limit: 10 }))
     }
   })
 
   it('art48 a supervision report is generated on the authority’s request only', async () => {
-    for (const who of ['buyer', 'provider']) await refused(() => requestSupervisionReport(users[who]!, { scope: 'all', period: '2026-11' }))
+    for (const who of ['buyer', 'provider'])
+      await refused(() =>
+        requestSupervisionReport(users[who]!, { scope: 'all', period: '2026-11' }),
+      )
   })
 })

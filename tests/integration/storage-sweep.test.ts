@@ -20,7 +20,11 @@ import { createProduct } from '~/services/products/products.server'
 import { receiveVersionFile } from '~/services/products/upload.server'
 import { createDraftVersion, MAX_FILES_PER_VERSION } from '~/services/products/versions.server'
 import { contentStore } from '~/services/storage/store.server'
-import { orgStorageUsed, referencedKeys, sweepUnreferencedBlobs } from '~/services/storage/sweep.server'
+import {
+  orgStorageUsed,
+  referencedKeys,
+  sweepUnreferencedBlobs,
+} from '~/services/storage/sweep.server'
 import { BASE } from '../fixtures/auth'
 import { demoUser, productInput, seededEntryId } from '../fixtures/products'
 import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
@@ -29,18 +33,24 @@ const BOUNDARY = '----gdpdeSweepBoundary'
 const MB = 1024 * 1024
 
 function upload(productId: string, number: number, bytes: number, declare: boolean): Request {
-  const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
+  const head = Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+  )
   const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`)
   const body = Buffer.concat([head, Buffer.alloc(bytes, 0x31), tail])
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (let at = 0; at < body.length; at += 64 * 1024) controller.enqueue(body.subarray(at, at + 64 * 1024))
+      for (let at = 0; at < body.length; at += 64 * 1024)
+        controller.enqueue(body.subarray(at, at + 64 * 1024))
       controller.close()
     },
   })
   return new Request(`${BASE}/api/v1/products/${productId}/versions/${number}/files`, {
     method: 'POST',
-    headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, ...(declare ? { 'Content-Length': String(body.length) } : {}) },
+    headers: {
+      'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+      ...(declare ? { 'Content-Length': String(body.length) } : {}),
+    },
     body: stream,
     duplex: 'half',
   } as RequestInit)
@@ -61,7 +71,8 @@ describe('storage quota and the sweep of unreferenced blobs', () => {
   beforeAll(async () => {
     await seedDemoWorldFromTemplate()
     // Deliver the seeded licences too: their fingerprinted copies are blobs records refer to.
-    for (const licence of await Licence.find({}, { _id: 1 }).lean()) await deliverLicence(String(licence._id)).catch(() => undefined)
+    for (const licence of await Licence.find({}, { _id: 1 }).lean())
+      await deliverLicence(String(licence._id)).catch(() => undefined)
     provider = await demoUser('provider@demo.gd.example')
     productId = (await createProduct(provider, productInput())).id
     const entry = await seededEntryId('amr', '0001')
@@ -103,33 +114,50 @@ describe('storage quota and the sweep of unreferenced blobs', () => {
     const used = await orgStorageUsed(provider.org!.id)
     expect(used).toBeLessThan(4 * MB)
     const before = await blobs()
-    await expect(receiveVersionFile(provider, productId, number, upload(productId, number, 5 * MB, true))).rejects.toMatchObject({ status: 413, code: 'storage_quota' })
+    await expect(
+      receiveVersionFile(provider, productId, number, upload(productId, number, 5 * MB, true)),
+    ).rejects.toMatchObject({ status: 413, code: 'storage_quota' })
     expect(await blobs()).toEqual(before)
   })
 
   it('an undeclared (chunked) upload is cut off where the quota ends, leaving nothing behind', async () => {
     const before = await blobs()
-    await expect(receiveVersionFile(provider, productId, number, upload(productId, number, 5 * MB, false))).rejects.toMatchObject({ status: 413 })
+    await expect(
+      receiveVersionFile(provider, productId, number, upload(productId, number, 5 * MB, false)),
+    ).rejects.toMatchObject({ status: 413 })
     expect(await blobs()).toEqual(before)
     // Within the quota it is stored and counted.
-    const ok = await receiveVersionFile(provider, productId, number, upload(productId, number, 1 * MB, false))
+    const ok = await receiveVersionFile(
+      provider,
+      productId,
+      number,
+      upload(productId, number, 1 * MB, false),
+    )
     expect(ok.size).toBe(MB)
     expect(await orgStorageUsed(provider.org!.id)).toBeGreaterThanOrEqual(MB)
   })
 
   it('a draft with its file limit reached refuses the next upload before reading it', async () => {
     const version = (await ProductVersion.findOne({ productId, number }).lean())!
-    const filler = Array.from({ length: MAX_FILES_PER_VERSION - version.distributions.length }, (_, i) => ({
-      key: `filler-${i}`,
-      kind: 'api' as const,
-      title: { zh: '接口', en: 'API' },
-      format: 'API',
-      endpoint: 'https://api.example.cn/x',
-      addedAt: new Date(),
-    }))
-    await ProductVersion.updateOne({ _id: version._id }, { $push: { distributions: { $each: filler } } })
+    const filler = Array.from(
+      { length: MAX_FILES_PER_VERSION - version.distributions.length },
+      (_, i) => ({
+        key: `filler-${i}`,
+        kind: 'api' as const,
+        title: { zh: '接口', en: 'API' },
+        format: 'API',
+        endpoint: 'https://api.example.cn/x',
+        addedAt: new Date(),
+      }),
+    )
+    await ProductVersion.updateOne(
+      { _id: version._id },
+      { $push: { distributions: { $each: filler } } },
+    )
     const before = await blobs()
-    await expect(receiveVersionFile(provider, productId, number, upload(productId, number, 1000, true))).rejects.toMatchObject({ status: 400, code: 'too_many_files' })
+    await expect(
+      receiveVersionFile(provider, productId, number, upload(productId, number, 1000, true)),
+    ).rejects.toMatchObject({ status: 400, code: 'too_many_files' })
     expect(await blobs()).toEqual(before)
   })
 })

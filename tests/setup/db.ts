@@ -34,5 +34,10 @@ export async function seedDemoWorldFromTemplate(): Promise<void> {
     await seedDemoWorld()
     return
   }
-  await copySeedTemplate(mongoose.connection.getClient(), template, mongoose.connection.db!.databaseName, getEnv().STORAGE_DIR)
+  await copySeedTemplate(
+    mongoose.connection.getClient(),
+    template,
+    mongoose.connection.db!.databaseName,
+    getEnv().STORAGE_DIR,
+  )
 }

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
-import { startMongoDev, startRedis, startStripeMock, type RunningService } from '../../tools/services'
+import {
+  startMongoDev,
+  startRedis,
+  startStripeMock,
+  type RunningService,
+} from '../../tools/services'
 import { createSeedTemplate } from './seed-template'
 
 export default async function setup() {

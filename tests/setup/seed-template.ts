@@ -21,11 +21,27 @@ export interface SeedTemplate {
 }
 
 export function createSeedTemplate(dir: string): SeedTemplate {
-  const template: SeedTemplate = { db: 'seed_template', files: path.join(dir, 'seed-files'), ledgerHash: process.env.LEDGER_HASH ?? 'sha256' }
-  const env: NodeJS.ProcessEnv = { ...process.env, MONGODB_DB: template.db, STORAGE_DIR: template.files, QUEUE_PREFIX: 'seedtpl', NODE_ENV: 'test' }
+  const template: SeedTemplate = {
+    db: 'seed_template',
+    files: path.join(dir, 'seed-files'),
+    ledgerHash: process.env.LEDGER_HASH ?? 'sha256',
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MONGODB_DB: template.db,
+    STORAGE_DIR: template.files,
+    QUEUE_PREFIX: 'seedtpl',
+    NODE_ENV: 'test',
+  }
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
-  const out = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/seed.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 180_000 })
-  if (out.status !== 0) throw new Error(`seeding the demo-world template failed:\n${out.stdout}\n${out.stderr}`)
+  const out = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/seed.ts'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 180_000,
+  })
+  if (out.status !== 0)
+    throw new Error(`seeding the demo-world template failed:\n${out.stdout}\n${out.stderr}`)
   return template
 }
 
@@ -36,7 +52,12 @@ export function seedTemplate(): SeedTemplate | undefined {
 }
 
 /** Copies every document of the template into database `target`, and its stored files into `storageDir`. */
-export async function copySeedTemplate(client: ReturnType<mongoose.Connection['getClient']>, template: SeedTemplate, target: string, storageDir: string): Promise<void> {
+export async function copySeedTemplate(
+  client: ReturnType<mongoose.Connection['getClient']>,
+  template: SeedTemplate,
+  target: string,
+  storageDir: string,
+): Promise<void> {
   const source = client.db(template.db)
   const into = client.db(target)
   const collections = await source.listCollections({}, { nameOnly: true }).toArray()
@@ -44,5 +65,6 @@ export async function copySeedTemplate(client: ReturnType<mongoose.Connection['g
     const docs = await source.collection(name).find().toArray()
     if (docs.length > 0) await into.collection(name).insertMany(docs, { ordered: false })
   }
-  if (existsSync(template.files)) cpSync(template.files, path.resolve(storageDir), { recursive: true, force: false })
+  if (existsSync(template.files))
+    cpSync(template.files, path.resolve(storageDir), { recursive: true, force: false })
 }

@@ -7,7 +7,10 @@ export default class SlowestFiles implements Reporter {
     const rows = modules
       .map((m) => {
         const d = m.diagnostic()
-        return { file: m.relativeModuleId, ms: d.collectDuration + d.setupDuration + d.prepareDuration + d.duration }
+        return {
+          file: m.relativeModuleId,
+          ms: d.collectDuration + d.setupDuration + d.prepareDuration + d.duration,
+        }
       })
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 10)

@@ -58,8 +58,16 @@ export const ledgerQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   orgId: objectId().optional(),
-  subject: z.string().regex(/^[a-z-]+:[A-Za-z0-9_-]+$/).max(100).optional(),
-  action: z.string().regex(/^[a-z][a-z0-9_.-]*$/).max(80).optional(),
+  subject: z
+    .string()
+    .regex(/^[a-z-]+:[A-Za-z0-9_-]+$/)
+    .max(100)
+    .optional(),
+  action: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]*$/)
+    .max(80)
+    .optional(),
 })
 
 export const ledgerEntryView = z.object({
@@ -121,7 +129,9 @@ export const ledgerReceiptResponse = z.object({
   index: z.number().describe('Leaf index: seq − 1'),
   entry: z
     .record(z.string(), z.unknown())
-    .describe('The stored entry as hashed: RFC 8785 JSON of every field but `hash`, hashed with `alg`, is `hash`'),
+    .describe(
+      'The stored entry as hashed: RFC 8785 JSON of every field but `hash`, hashed with `alg`, is `hash`',
+    ),
   leafHash: hexHash,
   checkpoint: checkpointView,
   inclusionProof: z.array(hexHash).describe('RFC 9162 §2.1.3 audit path, lowest level first'),
@@ -159,7 +169,13 @@ export interface Endpoint {
 }
 
 export const endpoints: Endpoint[] = [
-  { method: 'get', path: '/api/v1/me', summary: 'The caller', permission: 'authenticated', response: meResponse },
+  {
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'The caller',
+    permission: 'authenticated',
+    response: meResponse,
+  },
   {
     method: 'get',
     path: '/api/v1/organizations',
@@ -254,7 +270,12 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const e of endpoints) {
-    const query = e.query ? (jsonSchema(e.query, 'input') as { properties?: Record<string, object>; required?: string[] }) : undefined
+    const query = e.query
+      ? (jsonSchema(e.query, 'input') as {
+          properties?: Record<string, object>
+          required?: string[]
+        })
+      : undefined
     const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -275,7 +296,12 @@ export function openApiDocument() {
         })),
       ],
       ...(e.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(e.body, 'input') } },
+            },
+          }
         : {}),
       responses: {
         [String(e.status ?? 200)]: {

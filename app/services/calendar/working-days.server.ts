@@ -46,7 +46,8 @@ export function isWorkingDayIn(rules: CalendarRules, ymd: string): boolean {
  * deadline "within n working days" starts the next day). n = 0 → the end of `from`'s own day.
  */
 export function addWorkingDaysIn(rules: CalendarRules, from: Date, n: number): Date {
-  if (!Number.isInteger(n) || n < 0 || n > 3660) throw new RangeError(`working days must be 0..3660, got ${n}`)
+  if (!Number.isInteger(n) || n < 0 || n > 3660)
+    throw new RangeError(`working days must be 0..3660, got ${n}`)
   let day = chinaDate(from)
   let left = n
   while (left > 0) {
@@ -137,20 +138,35 @@ export function parseSchedule(year: number, text: string): ScheduleLine[] {
     if (!line || line.startsWith('#')) return
     const match = LINE.exec(line)
     const date = match?.[1]
-    if (!match || !date || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || shiftDay(date, 0) !== date) {
-      throw new DomainError('bad_schedule_line', 'error.calendar.badLine', 400, undefined, { line: index + 1 })
+    if (
+      !match ||
+      !date ||
+      Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+      shiftDay(date, 0) !== date
+    ) {
+      throw new DomainError('bad_schedule_line', 'error.calendar.badLine', 400, undefined, {
+        line: index + 1,
+      })
     }
     if (Number(date.slice(0, 4)) !== year) {
-      throw new DomainError('wrong_year', 'error.calendar.wrongYear', 400, undefined, { line: index + 1, year })
+      throw new DomainError('wrong_year', 'error.calendar.wrongYear', 400, undefined, {
+        line: index + 1,
+        year,
+      })
     }
     if (seen.has(date)) {
-      throw new DomainError('duplicate_day', 'error.calendar.duplicateDay', 400, undefined, { line: index + 1 })
+      throw new DomainError('duplicate_day', 'error.calendar.duplicateDay', 400, undefined, {
+        line: index + 1,
+      })
     }
     seen.add(date)
     const kind: DayKind = match[2] === 'off' || match[2] === '休' ? 'off' : 'work'
     out.push({ date, kind, name: match[3]!.trim() })
   })
-  if (out.length === 0) throw new DomainError('empty_schedule', 'error.calendar.empty', 400, { schedule: ['error.calendar.empty'] })
+  if (out.length === 0)
+    throw new DomainError('empty_schedule', 'error.calendar.empty', 400, {
+      schedule: ['error.calendar.empty'],
+    })
   return out
 }
 
@@ -159,13 +175,27 @@ export function parseSchedule(year: number, text: string): ScheduleLine[] {
  * is one row under its date, so the schedule is whole after a retry; the replaced rows of that
  * year that are no longer listed are removed.
  */
-export async function publishYearSchedule(input: { year: number; text: string; note?: string; user: AuthUser }) {
+export async function publishYearSchedule(input: {
+  year: number
+  text: string
+  note?: string
+  user: AuthUser
+}) {
   const lines = parseSchedule(input.year, input.text)
   const now = new Date()
   for (const line of lines) {
     await CalendarDay.updateOne(
       { _id: line.date },
-      { $set: { year: input.year, kind: line.kind, name: line.name, source: 'authority', updatedBy: input.user.id, updatedAt: now } },
+      {
+        $set: {
+          year: input.year,
+          kind: line.kind,
+          name: line.name,
+          source: 'authority',
+          updatedBy: input.user.id,
+          updatedAt: now,
+        },
+      },
       { upsert: true },
     )
   }
@@ -173,7 +203,14 @@ export async function publishYearSchedule(input: { year: number; text: string; n
   await CalendarDay.deleteMany({ year: input.year, _id: mongoose.trusted({ $nin: keep }) })
   await CalendarYear.updateOne(
     { _id: input.year },
-    { $set: { source: 'authority', note: input.note ?? '', updatedBy: input.user.id, updatedAt: now } },
+    {
+      $set: {
+        source: 'authority',
+        note: input.note ?? '',
+        updatedBy: input.user.id,
+        updatedAt: now,
+      },
+    },
     { upsert: true },
   )
   invalidateCalendarCache()
@@ -196,14 +233,28 @@ export async function seedSampleCalendar(): Promise<number> {
     for (const line of lines) {
       const result = await CalendarDay.updateOne(
         { _id: line.date },
-        { $setOnInsert: { year, kind: line.kind, name: line.name, source: 'sample', updatedAt: new Date() } },
+        {
+          $setOnInsert: {
+            year,
+            kind: line.kind,
+            name: line.name,
+            source: 'sample',
+            updatedAt: new Date(),
+          },
+        },
         { upsert: true },
       )
       added += result.upsertedCount
     }
     await CalendarYear.updateOne(
       { _id: year },
-      { $setOnInsert: { source: 'sample', note: 'sample data shipped with the software — verify against the State Council notice', updatedAt: new Date() } },
+      {
+        $setOnInsert: {
+          source: 'sample',
+          note: 'sample data shipped with the software — verify against the State Council notice',
+          updatedAt: new Date(),
+        },
+      },
       { upsert: true },
     )
   }
@@ -227,6 +278,8 @@ export async function listCalendarYears(): Promise<CalendarYearView[]> {
     source: y.source as 'sample' | 'authority',
     note: y.note ?? '',
     updatedAt: y.updatedAt.toISOString(),
-    days: days.filter((d) => d.year === y._id).map((d) => ({ date: d._id, kind: d.kind as DayKind, name: d.name })),
+    days: days
+      .filter((d) => d.year === y._id)
+      .map((d) => ({ date: d._id, kind: d.kind as DayKind, name: d.name })),
   }))
 }

@@ -37,7 +37,9 @@ describe('working-day calendar (pure)', () => {
 
   it('addWorkingDays skips weekends and the Spring Festival and counts the make-up Saturday', () => {
     // Thu 12 Feb 2026 + 3 working days: Fri 13, Sat 14 (調休), then Spring Festival to 23, Tue 24.
-    expect(addWorkingDaysIn(rules, at('2026-02-12T09:00'), 3).toISOString()).toBe('2026-02-24T15:59:59.999Z')
+    expect(addWorkingDaysIn(rules, at('2026-02-12T09:00'), 3).toISOString()).toBe(
+      '2026-02-24T15:59:59.999Z',
+    )
     expect(chinaDate(addWorkingDaysIn(rules, at('2026-02-12T09:00'), 2))).toBe('2026-02-14')
     expect(chinaDate(addWorkingDaysIn(rules, at('2026-02-12T09:00'), 3))).toBe('2026-02-24')
     expect(chinaDate(addWorkingDaysIn(rules, at('2026-03-06T18:00'), 1))).toBe('2026-03-09')
@@ -67,8 +69,14 @@ describe('working-day calendar (pure)', () => {
       }
       throw new Error('accepted')
     }
-    expect(bad('2027-02-30 off x')).toMatchObject({ code: 'bad_schedule_line', params: { line: 1 } })
-    expect(bad('2027-01-01 off a\n2026-01-01 off b')).toMatchObject({ code: 'wrong_year', params: { line: 2 } })
+    expect(bad('2027-02-30 off x')).toMatchObject({
+      code: 'bad_schedule_line',
+      params: { line: 1 },
+    })
+    expect(bad('2027-01-01 off a\n2026-01-01 off b')).toMatchObject({
+      code: 'wrong_year',
+      params: { line: 2 },
+    })
     expect(bad('2027-01-01 off a\n2027-01-01 work b')).toMatchObject({ code: 'duplicate_day' })
     expect(bad('\n# nothing\n')).toMatchObject({ code: 'empty_schedule' })
   })
@@ -88,7 +96,11 @@ describe('working-day calendar (maintained by the authority)', () => {
     expect(chinaDate(await addWorkingDays(at('2027-02-05T10:00'), 1))).toBe('2027-02-08')
     const doc = await User.findOne({ email: 'authority@demo.gd.example' }).lean()
     const authority = (await loadAuthUser(String(doc!._id), 'session'))!
-    await publishYearSchedule({ year: 2027, text: '2027-02-06 work 春节调休\n2027-02-08 off 春节\n2027-02-09 off 春节', user: authority })
+    await publishYearSchedule({
+      year: 2027,
+      text: '2027-02-06 work 春节调休\n2027-02-08 off 春节\n2027-02-09 off 春节',
+      user: authority,
+    })
     expect(chinaDate(await addWorkingDays(at('2027-02-05T10:00'), 1))).toBe('2027-02-06')
     expect(chinaDate(await addWorkingDays(at('2027-02-05T10:00'), 2))).toBe('2027-02-10')
     expect(await workingDaysBetween(at('2027-02-05T10:00'), at('2027-02-10T10:00'))).toBe(2)

@@ -2,7 +2,14 @@
 // app/services/api/contract.ts adds to the OpenAPI document.
 import { z } from 'zod'
 import type { Endpoint } from '~/services/api/contract'
-import { contentSchema, dataUpdateSchema, markLegalBasisSchema, objectIdField, raiseQualityIssueSchema, reviewBodySchema } from './schemas'
+import {
+  contentSchema,
+  dataUpdateSchema,
+  markLegalBasisSchema,
+  objectIdField,
+  raiseQualityIssueSchema,
+  reviewBodySchema,
+} from './schemas'
 import { DATA_ITEM_CODE, QUALITY_OUTCOMES } from './vocab'
 
 const localized = z.object({ zh: z.string(), en: z.string() })
@@ -42,7 +49,16 @@ export const catalogContentView = z.object({
   openConditions: z.string(),
   rightHolderConsent: z.boolean(),
   screeningRef: z.string().nullable(),
-  distributions: z.array(z.object({ key: z.string(), title: localized, format: z.string(), accessUrl: z.string().nullable(), downloadRef: z.string().nullable(), desensitized: z.boolean() })),
+  distributions: z.array(
+    z.object({
+      key: z.string(),
+      title: localized,
+      format: z.string(),
+      accessUrl: z.string().nullable(),
+      downloadRef: z.string().nullable(),
+      desensitized: z.boolean(),
+    }),
+  ),
   updateFrequency: z.string(),
   departments: z.object({ collecting: z.string(), verifying: z.string(), providing: z.string() }),
   grade: z.object({ tier: z.string(), level: z.number().nullable() }),
@@ -70,24 +86,41 @@ export const catalogEntryView = z.object({
   lastDataUpdateAt: iso,
   staleSince: iso,
   deadline: z
-    .object({ deadlineId: z.string(), phase: z.string(), agencyDueAt: z.string(), reviewDueAt: iso, overdue: z.boolean() })
+    .object({
+      deadlineId: z.string(),
+      phase: z.string(),
+      agencyDueAt: z.string(),
+      reviewDueAt: iso,
+      overdue: z.boolean(),
+    })
     .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
 
-const versionSummary = z.object({ version: z.number(), approvedAt: z.string(), approvedBy: z.string(), filedAt: iso })
+const versionSummary = z.object({
+  version: z.number(),
+  approvedAt: z.string(),
+  approvedBy: z.string(),
+  filedAt: iso,
+})
 
 export const diffQuery = z.strictObject({
   from: z.coerce.number().int().min(1).max(100_000).optional(),
   to: z.coerce.number().int().min(1).max(100_000).optional(),
 })
 
-export const resolutionBody = z.strictObject({ outcome: z.enum(QUALITY_OUTCOMES), note: z.string().trim().min(2).max(2000) })
+export const resolutionBody = z.strictObject({
+  outcome: z.enum(QUALITY_OUTCOMES),
+  note: z.string().trim().min(2).max(2000),
+})
 
 export const claimBody = z.strictObject({
   code: z.string().trim().regex(DATA_ITEM_CODE, 'error.catalog.dataItemCode'),
-  name: z.strictObject({ zh: z.string().trim().min(1).max(100), en: z.string().trim().max(200).default('') }),
+  name: z.strictObject({
+    zh: z.string().trim().min(1).max(100),
+    en: z.string().trim().max(200).default(''),
+  }),
 })
 
 export const workingDaysQuery = z
@@ -96,7 +129,10 @@ export const workingDaysQuery = z
     days: z.coerce.number().int().min(0).max(3660).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((q) => (q.days === undefined) !== (q.to === undefined), { message: 'give either days or to', path: ['days'] })
+  .refine((q) => (q.days === undefined) !== (q.to === undefined), {
+    message: 'give either days or to',
+    path: ['days'],
+  })
 
 const qualityIssueView = z.object({
   id: z.string(),
@@ -130,7 +166,8 @@ export const catalogEndpoints: Endpoint[] = [
   {
     method: 'get',
     path: '/api/v1/catalog/entries',
-    summary: 'Catalog entries, paged by id: the published catalog, or (scope=mine) every entry of the caller’s agency',
+    summary:
+      'Catalog entries, paged by id: the published catalog, or (scope=mine) every entry of the caller’s agency',
     permission: 'read:catalog-entry:any',
     query: catalogListQuery,
     response: z.object({ entries: z.array(catalogEntryView), nextAfter: z.string().nullable() }),
@@ -144,7 +181,13 @@ export const catalogEndpoints: Endpoint[] = [
     response: z.object({ id: z.string(), code: z.string() }),
     status: 201,
   },
-  { method: 'get', path: E, summary: 'One catalog entry', permission: 'read:catalog-entry:any', response: catalogEntryView },
+  {
+    method: 'get',
+    path: E,
+    summary: 'One catalog entry',
+    permission: 'read:catalog-entry:any',
+    response: catalogEntryView,
+  },
   {
     method: 'post',
     path: E,
@@ -156,17 +199,23 @@ export const catalogEndpoints: Endpoint[] = [
   {
     method: 'post',
     path: `${E}/submit`,
-    summary: 'Submit the working copy for review (refused with every Art. 10/13/14/32 problem named)',
+    summary:
+      'Submit the working copy for review (refused with every Art. 10/13/14/32 problem named)',
     permission: 'create:catalog-entry:own-org',
     response: z.object({ id: z.string(), revision: z.number(), round: z.number() }),
   },
   {
     method: 'post',
     path: `${E}/review`,
-    summary: 'Approve or return (with reasons) a submitted entry; important data needs a second approval',
+    summary:
+      'Approve or return (with reasons) a submitted entry; important data needs a second approval',
     permission: 'review:catalog-entry:any',
     body: reviewBodySchema,
-    response: z.object({ id: z.string(), outcome: z.enum(['approved', 'returned', 'awaiting_grade_confirmation']), revision: z.number() }),
+    response: z.object({
+      id: z.string(),
+      outcome: z.enum(['approved', 'returned', 'awaiting_grade_confirmation']),
+      revision: z.number(),
+    }),
   },
   {
     method: 'get',
@@ -176,7 +225,20 @@ export const catalogEndpoints: Endpoint[] = [
     query: diffQuery,
     response: z.object({
       versions: z.array(versionSummary),
-      diff: z.object({ from: z.number(), to: z.number(), changes: z.array(z.object({ path: z.string(), kind: z.string(), before: z.string().nullable(), after: z.string().nullable() })) }).optional(),
+      diff: z
+        .object({
+          from: z.number(),
+          to: z.number(),
+          changes: z.array(
+            z.object({
+              path: z.string(),
+              kind: z.string(),
+              before: z.string().nullable(),
+              after: z.string().nullable(),
+            }),
+          ),
+        })
+        .optional(),
     }),
   },
   {
@@ -197,7 +259,8 @@ export const catalogEndpoints: Endpoint[] = [
   {
     method: 'post',
     path: `${E}/legal-basis-changes`,
-    summary: 'Mark the legal basis changed: the agency has 15 working days, the authority then 5 (Art. 11)',
+    summary:
+      'Mark the legal basis changed: the agency has 15 working days, the authority then 5 (Art. 11)',
     permission: 'create:catalog-entry:own-org',
     body: markLegalBasisSchema,
     response: z.object({ deadlineId: z.string(), agencyDueAt: z.string() }),
@@ -208,7 +271,10 @@ export const catalogEndpoints: Endpoint[] = [
     path: `${E}/quality-issues`,
     summary: 'Data-quality issues raised on an entry (Art. 17)',
     permission: 'read:catalog-entry:any',
-    query: z.strictObject({ after: objectIdField.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: z.strictObject({
+      after: objectIdField.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
     response: z.object({ issues: z.array(qualityIssueView), nextAfter: z.string().nullable() }),
   },
   {
@@ -231,7 +297,8 @@ export const catalogEndpoints: Endpoint[] = [
   {
     method: 'post',
     path: '/api/v1/catalog/data-items',
-    summary: 'Register the caller’s agency as the legal source of a data item (Art. 14; 409 names the owner)',
+    summary:
+      'Register the caller’s agency as the legal source of a data item (Art. 14; 409 names the owner)',
     permission: 'create:catalog-entry:own-org',
     body: claimBody,
     response: z.object({ code: z.string(), created: z.boolean() }),
@@ -242,21 +309,32 @@ export const catalogEndpoints: Endpoint[] = [
     path: '/api/v1/catalog/data-items/{code}',
     summary: 'The legal source department of a data item (Art. 14)',
     permission: 'read:catalog-entry:any',
-    response: z.object({ code: z.string(), orgId: z.string(), name: localized, claimedAt: z.string() }),
+    response: z.object({
+      code: z.string(),
+      orgId: z.string(),
+      name: localized,
+      claimedAt: z.string(),
+    }),
   },
   {
     method: 'get',
     path: '/api/v1/catalog/deadlines',
-    summary: 'Open Art. 11 obligations: the caller’s agency’s, or (authority) every one of its level',
+    summary:
+      'Open Art. 11 obligations: the caller’s agency’s, or (authority) every one of its level',
     permission: 'read:catalog-entry:any',
     response: z.object({ deadlines: z.array(deadlineView) }),
   },
   {
     method: 'get',
     path: '/api/v1/calendar/working-days',
-    summary: 'Working-day arithmetic on the authority’s calendar: from + days → due, or from → to → count',
+    summary:
+      'Working-day arithmetic on the authority’s calendar: from + days → due, or from → to → count',
     permission: 'authenticated',
     query: workingDaysQuery,
-    response: z.object({ from: z.string(), dueAt: z.string().optional(), workingDays: z.number().optional() }),
+    response: z.object({
+      from: z.string(),
+      dueAt: z.string().optional(),
+      workingDays: z.number().optional(),
+    }),
   },
 ]

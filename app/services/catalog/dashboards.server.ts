@@ -20,7 +20,9 @@ export async function agencyCatalogDashboard(user: AuthUser, now = new Date()) {
 }
 
 export async function authorityCatalogDashboard(user: AuthUser, now = new Date()) {
-  const org = user.org ? await Organization.findById(user.org.id, { level: 1, regionCode: 1 }).lean() : null
+  const org = user.org
+    ? await Organization.findById(user.org.id, { level: 1, regionCode: 1 }).lean()
+    : null
   const level = org?.level ?? 'province'
   const regionCode = org?.regionCode ?? '440000'
   const [queue, deadlines, stale] = await Promise.all([

@@ -8,7 +8,13 @@ import { Parser, Store, type Quad } from 'n3'
 import SHACLValidator from 'rdf-validate-shacl'
 import { describe, expect, it } from 'vitest'
 import { syntheticEntries } from '../../../tools/bench-search-data'
-import { catalogDocument, CONTEXT_PATH, datasetDocument, GDPDE_DCAT_CONTEXT, GDPDE_NS } from './dcat.server'
+import {
+  catalogDocument,
+  CONTEXT_PATH,
+  datasetDocument,
+  GDPDE_DCAT_CONTEXT,
+  GDPDE_NS,
+} from './dcat.server'
 import type { CatalogIndexRecord } from './entries.server'
 
 const REFERENCE = path.resolve('tests/fixtures/dcat-ap-3.0.1')
@@ -21,13 +27,20 @@ function turtle(file: string): Quad[] {
 // The published context, served from our own origin: loaded from public/ instead of the network.
 const documentLoader = async (url: string) => {
   if (url === ORIGIN + CONTEXT_PATH) {
-    return { contextUrl: undefined, documentUrl: url, document: JSON.parse(readFileSync(path.resolve('public' + CONTEXT_PATH), 'utf8')) }
+    return {
+      contextUrl: undefined,
+      documentUrl: url,
+      document: JSON.parse(readFileSync(path.resolve('public' + CONTEXT_PATH), 'utf8')),
+    }
   }
   throw new Error(`no network in tests: ${url}`)
 }
 
 async function quadsOf(doc: object): Promise<Quad[]> {
-  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, { format: 'application/n-quads', documentLoader })) as unknown as string
+  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, {
+    format: 'application/n-quads',
+    documentLoader,
+  })) as unknown as string
   return new Parser({ format: 'N-Quads' }).parse(nquads)
 }
 
@@ -37,7 +50,9 @@ async function violations(doc: object, shapeFiles: string[]) {
   const report = await new SHACLValidator(shapes).validate(data)
   return report.results
     .filter((r) => r.severity?.value.endsWith('Violation'))
-    .map((r) => `${r.focusNode?.value} ${r.path?.value}: ${r.message.map((m) => m.value).join('; ')}`)
+    .map(
+      (r) => `${r.focusNode?.value} ${r.path?.value}: ${r.message.map((m) => m.value).join('; ')}`,
+    )
 }
 
 function sample(): CatalogIndexRecord[] {
@@ -49,10 +64,27 @@ function sample(): CatalogIndexRecord[] {
       dataForm: 'api',
       openAttribute: 'open_conditional',
       openConditions: '须签署数据使用协议',
-      distributions: [{ key: 'rest', title: { zh: '查询接口', en: 'Query API' }, format: 'JSON', accessUrl: 'https://api.example.org/v1/q', downloadRef: null, desensitized: true }],
+      distributions: [
+        {
+          key: 'rest',
+          title: { zh: '查询接口', en: 'Query API' },
+          format: 'JSON',
+          accessUrl: 'https://api.example.org/v1/q',
+          downloadRef: null,
+          desensitized: true,
+        },
+      ],
     },
   }
-  const closed: CatalogIndexRecord = { ...b!, content: { ...b!.content, openAttribute: 'not_open', distributions: [], title: { zh: b!.content.title.zh, en: '' } } }
+  const closed: CatalogIndexRecord = {
+    ...b!,
+    content: {
+      ...b!.content,
+      openAttribute: 'not_open',
+      distributions: [],
+      title: { zh: b!.content.title.zh, en: '' },
+    },
+  }
   return [a!, closed, api]
 }
 
@@ -61,29 +93,45 @@ describe('DCAT-3 export', () => {
     const record = sample()[0]!
     const doc = datasetDocument(record, ORIGIN)
     const quads = await quadsOf(doc)
-    const titles = quads.filter((q) => q.predicate.value === 'http://purl.org/dc/terms/title' && q.subject.value.endsWith(record.id))
-    expect(titles.map((q) => (q.object as { language: string }).language).sort()).toEqual(['en', 'zh'])
+    const titles = quads.filter(
+      (q) =>
+        q.predicate.value === 'http://purl.org/dc/terms/title' &&
+        q.subject.value.endsWith(record.id),
+    )
+    expect(titles.map((q) => (q.object as { language: string }).language).sort()).toEqual([
+      'en',
+      'zh',
+    ])
     const sharingType = quads.find((q) => q.predicate.value === `${GDPDE_NS}sharingType`)
     expect(sharingType?.object.value).toBe(record.content.sharingType)
     const providing = quads.find((q) => q.predicate.value === `${GDPDE_NS}providingDepartment`)
     expect(providing?.object.termType).toBe('NamedNode')
-    const types = quads.filter((q) => q.predicate.value.endsWith('#type')).map((q) => q.object.value)
+    const types = quads
+      .filter((q) => q.predicate.value.endsWith('#type'))
+      .map((q) => q.object.value)
     expect(types).toContain('http://www.w3.org/ns/dcat#Dataset')
     expect(types).toContain('http://www.w3.org/ns/dcat#Distribution')
   })
 
   it('entry exports (open, closed, API with a data service) report no violation of shapes.ttl and range.ttl', async () => {
     for (const record of sample()) {
-      expect(await violations(datasetDocument(record, ORIGIN), ['shapes.ttl', 'range.ttl'])).toEqual([])
+      expect(
+        await violations(datasetDocument(record, ORIGIN), ['shapes.ttl', 'range.ttl']),
+      ).toEqual([])
     }
   })
 
   it('the whole catalog (dcat:Catalog with datasets and data services) reports no violation', async () => {
-    const doc = catalogDocument({ records: sample(), nextAfter: 'ffffffffffffffffffffffff', after: null }, ORIGIN)
+    const doc = catalogDocument(
+      { records: sample(), nextAfter: 'ffffffffffffffffffffffff', after: null },
+      ORIGIN,
+    )
     expect(await violations(doc, ['shapes.ttl', 'range.ttl'])).toEqual([])
     const quads = await quadsOf(doc)
     expect(quads.some((q) => q.object.value === 'http://www.w3.org/ns/dcat#DataService')).toBe(true)
-    expect(quads.some((q) => q.predicate.value === 'http://www.w3.org/ns/hydra/core#next')).toBe(true)
+    expect(quads.some((q) => q.predicate.value === 'http://www.w3.org/ns/hydra/core#next')).toBe(
+      true,
+    )
   })
 
   it('the published context at /contexts/gdpde-dcat.jsonld is the one embedded inline, and gives the same RDF', async () => {

@@ -73,7 +73,6 @@ export const GDPDE_DCAT_CONTEXT = {
 
 // ------------------------------------------------------------------------- mapping
 
-
 const EU = 'http://publications.europa.eu/resource/authority'
 
 /** Art. 10 update frequency → EU frequency vocabulary (DCAT-AP's dct:accrualPeriodicity). */
@@ -151,19 +150,25 @@ function langs(value: { zh: string; en: string }): Json[] {
 }
 
 function themeNode(code: string): Json {
-  return { '@id': `${EU}/data-theme/${code}`, '@type': 'skos:Concept', 'skos:prefLabel': langs(THEME_LABEL[code]!) }
+  return {
+    '@id': `${EU}/data-theme/${code}`,
+    '@type': 'skos:Concept',
+    'skos:prefLabel': langs(THEME_LABEL[code]!),
+  }
 }
 
 /** Links our export uses; `origin` is the site's own origin (APP_ORIGIN or the request's). */
 export function dcatLinks(origin: string) {
   return {
     dataset: (id: string) => `${origin}/id/catalog-entry/${id}`,
-    distribution: (id: string, key: string) => `${origin}/id/catalog-entry/${id}/distribution/${encodeURIComponent(key)}`,
+    distribution: (id: string, key: string) =>
+      `${origin}/id/catalog-entry/${id}/distribution/${encodeURIComponent(key)}`,
     service: (id: string) => `${origin}/id/catalog-entry/${id}/service`,
     org: (id: string) => `${origin}/id/org/${id}`,
     region: (code: string) => `${origin}/id/region/${code}`,
     landing: (id: string) => `${origin}/open/entries/${id}`,
-    download: (id: string, key: string) => `${origin}/open/entries/${id}/download/${encodeURIComponent(key)}`,
+    download: (id: string, key: string) =>
+      `${origin}/open/entries/${id}/download/${encodeURIComponent(key)}`,
     entryExport: (id: string) => `${origin}/api/v1/catalog/${id}/dcat`,
     catalog: `${origin}/api/v1/catalog.jsonld`,
     portal: `${origin}/open`,
@@ -178,7 +183,10 @@ function isOpen(record: CatalogIndexRecord): boolean {
 }
 
 /** One catalog entry as a dcat:Dataset node (with its distributions and, for APIs, a data service). */
-export function datasetNode(record: CatalogIndexRecord, origin: string): { dataset: Json; services: Json[] } {
+export function datasetNode(
+  record: CatalogIndexRecord,
+  origin: string,
+): { dataset: Json; services: Json[] } {
   const c = record.content
   const link = dcatLinks(origin)
   const id = record.id
@@ -194,7 +202,9 @@ export function datasetNode(record: CatalogIndexRecord, origin: string): { datas
       'dct:title': langs(d.title),
       'dcat:accessURL': access,
       ...(download && isOpen(record) ? { 'dcat:downloadURL': download } : {}),
-      ...(format ? { 'dct:format': { '@id': `${EU}/file-type/${format}`, '@type': 'dct:MediaTypeOrExtent' } } : {}),
+      ...(format
+        ? { 'dct:format': { '@id': `${EU}/file-type/${format}`, '@type': 'dct:MediaTypeOrExtent' } }
+        : {}),
       'gdpde:desensitized': d.desensitized,
     }
     if (c.dataForm === 'api' && isHttpUrl(d.accessUrl)) {
@@ -216,31 +226,57 @@ export function datasetNode(record: CatalogIndexRecord, origin: string): { datas
     'dct:identifier': record.code,
     'dct:title': langs(c.title),
     'dct:description': langs({ zh: c.description.zh || c.title.zh, en: c.description.en }),
-    ...(c.tags.length ? { 'dcat:keyword': c.tags.map((t) => ({ '@value': t, '@language': 'zh' })) } : {}),
-    'dct:publisher': { '@id': link.org(record.orgId), '@type': 'foaf:Agent', 'foaf:name': langs(record.orgName) },
+    ...(c.tags.length
+      ? { 'dcat:keyword': c.tags.map((t) => ({ '@value': t, '@language': 'zh' })) }
+      : {}),
+    'dct:publisher': {
+      '@id': link.org(record.orgId),
+      '@type': 'foaf:Agent',
+      'foaf:name': langs(record.orgName),
+    },
     'dct:modified': record.publishedAt,
     'dcat:version': String(record.version),
-    'dct:accrualPeriodicity': { '@id': `${EU}/frequency/${FREQUENCY[c.updateFrequency] ?? 'UNKNOWN'}`, '@type': 'dct:Frequency' },
+    'dct:accrualPeriodicity': {
+      '@id': `${EU}/frequency/${FREQUENCY[c.updateFrequency] ?? 'UNKNOWN'}`,
+      '@type': 'dct:Frequency',
+    },
     'dcat:theme': themeNode(THEME[c.category] ?? 'GOVE'),
-    'dct:spatial': { '@id': link.region(record.regionCode), '@type': 'dct:Location', 'gdpde:regionCode': record.regionCode },
-    'dct:accessRights': { '@id': `${EU}/access-right/${ACCESS_RIGHTS[c.openAttribute] ?? 'NON_PUBLIC'}`, '@type': 'dct:RightsStatement' },
+    'dct:spatial': {
+      '@id': link.region(record.regionCode),
+      '@type': 'dct:Location',
+      'gdpde:regionCode': record.regionCode,
+    },
+    'dct:accessRights': {
+      '@id': `${EU}/access-right/${ACCESS_RIGHTS[c.openAttribute] ?? 'NON_PUBLIC'}`,
+      '@type': 'dct:RightsStatement',
+    },
     'dct:language': [
       { '@id': `${EU}/language/ZHO`, '@type': 'dct:LinguisticSystem' },
       ...(c.title.en ? [{ '@id': `${EU}/language/ENG`, '@type': 'dct:LinguisticSystem' }] : []),
     ],
-    ...(isOpen(record) ? { 'dcat:landingPage': { '@id': link.landing(id), '@type': 'foaf:Document' } } : {}),
+    ...(isOpen(record)
+      ? { 'dcat:landingPage': { '@id': link.landing(id), '@type': 'foaf:Document' } }
+      : {}),
     ...(distributions.length ? { 'dcat:distribution': distributions } : {}),
     // Art. 10 fields (extension properties).
     'gdpde:catalogCode': record.code,
     'gdpde:dataForm': c.dataForm,
     'gdpde:category': c.category,
     'gdpde:sharingType': c.sharingType,
-    ...(c.sharingBasis ? { 'gdpde:sharingBasis': { '@value': c.sharingBasis, '@language': 'zh' } } : {}),
-    ...(c.sharingConditions ? { 'gdpde:sharingConditions': { '@value': c.sharingConditions, '@language': 'zh' } } : {}),
+    ...(c.sharingBasis
+      ? { 'gdpde:sharingBasis': { '@value': c.sharingBasis, '@language': 'zh' } }
+      : {}),
+    ...(c.sharingConditions
+      ? { 'gdpde:sharingConditions': { '@value': c.sharingConditions, '@language': 'zh' } }
+      : {}),
     'gdpde:sharingScope': c.sharingScope,
-    ...(c.sharingScopeNote ? { 'gdpde:sharingScopeNote': { '@value': c.sharingScopeNote, '@language': 'zh' } } : {}),
+    ...(c.sharingScopeNote
+      ? { 'gdpde:sharingScopeNote': { '@value': c.sharingScopeNote, '@language': 'zh' } }
+      : {}),
     'gdpde:openAttribute': c.openAttribute,
-    ...(c.openConditions ? { 'gdpde:openConditions': { '@value': c.openConditions, '@language': 'zh' } } : {}),
+    ...(c.openConditions
+      ? { 'gdpde:openConditions': { '@value': c.openConditions, '@language': 'zh' } }
+      : {}),
     'gdpde:updateFrequency': c.updateFrequency,
     'gdpde:collectingDepartment': link.org(c.departments.collecting),
     'gdpde:verifyingDepartment': link.org(c.departments.verifying),
@@ -270,7 +306,11 @@ function contextOf(mode: ContextMode, origin: string): unknown {
 }
 
 /** One entry as a DCAT-3 JSON-LD document (its dataset and any data services). */
-export function datasetDocument(record: CatalogIndexRecord, origin: string, mode: ContextMode = 'inline'): Json {
+export function datasetDocument(
+  record: CatalogIndexRecord,
+  origin: string,
+  mode: ContextMode = 'inline',
+): Json {
   const { dataset, services } = datasetNode(record, origin)
   return { '@context': contextOf(mode, origin), '@graph': [dataset, ...services] }
 }
@@ -285,14 +325,21 @@ export interface CatalogPage {
  * A page of the whole catalog as a dcat:Catalog. The platform's own APIs are a dcat:DataService
  * serving every dataset; `hydra:next` links the next page (CKAN's DCAT harvester follows it).
  */
-export function catalogDocument(page: CatalogPage, origin: string, mode: ContextMode = 'inline'): Json {
+export function catalogDocument(
+  page: CatalogPage,
+  origin: string,
+  mode: ContextMode = 'inline',
+): Json {
   const link = dcatLinks(origin)
   const nodes = page.records.map((r) => datasetNode(r, origin))
   const datasetIris = nodes.map((n) => n.dataset['@id'] as string)
   const platformService: Json = {
     '@id': `${link.catalog}#api`,
     '@type': 'dcat:DataService',
-    'dct:title': langs({ zh: '广东省公共数据开放平台 CKAN 兼容接口', en: 'Guangdong public data portal, CKAN-compatible API' }),
+    'dct:title': langs({
+      zh: '广东省公共数据开放平台 CKAN 兼容接口',
+      en: 'Guangdong public data portal, CKAN-compatible API',
+    }),
     'dcat:endpointURL': link.ckan,
     'dcat:endpointDescription': link.openapi,
     ...(datasetIris.length ? { 'dcat:servesDataset': datasetIris } : {}),
@@ -300,7 +347,10 @@ export function catalogDocument(page: CatalogPage, origin: string, mode: Context
   const catalog: Json = {
     '@id': `${link.catalog}#catalog`,
     '@type': 'dcat:Catalog',
-    'dct:title': langs({ zh: '广东省公共数据资源目录', en: 'Guangdong Public Data Resource Catalog' }),
+    'dct:title': langs({
+      zh: '广东省公共数据资源目录',
+      en: 'Guangdong Public Data Resource Catalog',
+    }),
     'dct:description': langs({
       zh: '依据《广东省公共数据管理办法》（省政府令第290号）编制的公共数据资源目录，含第十条规定的目录要素。',
       en: 'The public data resource catalog under the Guangdong Public Data Management Measures (Order No. 290), with the catalog fields of Article 10.',
@@ -308,7 +358,10 @@ export function catalogDocument(page: CatalogPage, origin: string, mode: Context
     'dct:publisher': {
       '@id': link.org('authority'),
       '@type': 'foaf:Agent',
-      'foaf:name': langs({ zh: '广东省政务服务数据管理局', en: 'Guangdong Government Service and Data Administration' }),
+      'foaf:name': langs({
+        zh: '广东省政务服务数据管理局',
+        en: 'Guangdong Government Service and Data Administration',
+      }),
     },
     'foaf:homepage': { '@id': link.portal, '@type': 'foaf:Document' },
     'dct:language': [
@@ -333,17 +386,28 @@ export function catalogDocument(page: CatalogPage, origin: string, mode: Context
 export type DcatAudience = 'listed' | 'open'
 
 /** One entry's export, or 404 when it is not listed (or not open, for the public). */
-export async function exportEntry(entryId: string, audience: DcatAudience): Promise<CatalogIndexRecord> {
-  if (!isObjectId(entryId)) throw new DomainError('invalid_id', 'error.dcat.badId', 400, { id: ['error.dcat.badId'] })
+export async function exportEntry(
+  entryId: string,
+  audience: DcatAudience,
+): Promise<CatalogIndexRecord> {
+  if (!isObjectId(entryId))
+    throw new DomainError('invalid_id', 'error.dcat.badId', 400, { id: ['error.dcat.badId'] })
   const record = await getEntryForIndex(entryId)
-  if (!record || (audience === 'open' && !isOpen(record))) throw new DomainError('not_found', 'error.notFound', 404)
+  if (!record || (audience === 'open' && !isOpen(record)))
+    throw new DomainError('not_found', 'error.notFound', 404)
   return record
 }
 
 /** A page of the catalog in `_id` order after `after`, holding at most `limit` visible entries. */
-export async function exportCatalogPage(input: { after?: string; limit: number; audience: DcatAudience }): Promise<CatalogPage> {
+export async function exportCatalogPage(input: {
+  after?: string
+  limit: number
+  audience: DcatAudience
+}): Promise<CatalogPage> {
   if (input.after !== undefined && !isObjectId(input.after)) {
-    throw new DomainError('invalid_cursor', 'error.dcat.badCursor', 400, { after: ['error.dcat.badCursor'] })
+    throw new DomainError('invalid_cursor', 'error.dcat.badCursor', 400, {
+      after: ['error.dcat.badCursor'],
+    })
   }
   const records: CatalogIndexRecord[] = []
   let cursor = input.after

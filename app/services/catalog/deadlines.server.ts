@@ -25,8 +25,24 @@ export function deadlineId(entryId: string, publishedVersion: number) {
   return `${entryId}:v${publishedVersion}`
 }
 
-async function project(doc: Pick<CatalogDeadlineDoc, '_id' | 'entryId' | 'phase' | 'agencyDueAt' | 'reviewDueAt' | 'agencyOverdueAt' | 'reviewOverdueAt'>) {
-  const overdue = doc.phase === 'agency' ? Boolean(doc.agencyOverdueAt) : doc.phase === 'review' ? Boolean(doc.reviewOverdueAt) : false
+async function project(
+  doc: Pick<
+    CatalogDeadlineDoc,
+    | '_id'
+    | 'entryId'
+    | 'phase'
+    | 'agencyDueAt'
+    | 'reviewDueAt'
+    | 'agencyOverdueAt'
+    | 'reviewOverdueAt'
+  >,
+) {
+  const overdue =
+    doc.phase === 'agency'
+      ? Boolean(doc.agencyOverdueAt)
+      : doc.phase === 'review'
+        ? Boolean(doc.reviewOverdueAt)
+        : false
   await CatalogEntry.updateOne(
     { _id: doc.entryId },
     {
@@ -34,7 +50,13 @@ async function project(doc: Pick<CatalogDeadlineDoc, '_id' | 'entryId' | 'phase'
         deadline:
           doc.phase === 'done'
             ? null
-            : { deadlineId: doc._id, phase: doc.phase, agencyDueAt: doc.agencyDueAt, reviewDueAt: doc.reviewDueAt ?? null, overdue },
+            : {
+                deadlineId: doc._id,
+                phase: doc.phase,
+                agencyDueAt: doc.agencyDueAt,
+                reviewDueAt: doc.reviewDueAt ?? null,
+                overdue,
+              },
       },
     },
   )
@@ -44,10 +66,17 @@ async function project(doc: Pick<CatalogDeadlineDoc, '_id' | 'entryId' | 'phase'
  * Art. 11: the owning agency or the authority marks an approved entry's legal basis as changed.
  * That starts the agency's 15-working-day clock. Marked once per published version.
  */
-export async function markLegalBasisChanged(input: { user: AuthUser; entryId: string; reason: string; now?: Date }) {
+export async function markLegalBasisChanged(input: {
+  user: AuthUser
+  entryId: string
+  reason: string
+  now?: Date
+}) {
   const entry = await loadEntry(input.entryId)
-  if (!isOwner(input.user, entry) && !isAuthority(input.user)) throw new DomainError('forbidden', 'error.forbidden', 403)
-  if (entry.publishedVersion < 1) throw new DomainError('not_published', 'error.catalog.notPublished', 409)
+  if (!isOwner(input.user, entry) && !isAuthority(input.user))
+    throw new DomainError('forbidden', 'error.forbidden', 403)
+  if (entry.publishedVersion < 1)
+    throw new DomainError('not_published', 'error.catalog.notPublished', 409)
   const now = input.now ?? new Date()
   const id = deadlineId(input.entryId, entry.publishedVersion)
   const agencyDueAt = await addWorkingDays(now, AGENCY_UPDATE_WORKING_DAYS)
@@ -79,7 +108,12 @@ export async function markLegalBasisChanged(input: { user: AuthUser; entryId: st
     payload: { reason: input.reason, agencyDueAt: agencyDueAt.toISOString() },
     summary: { code: entry.code, agencyDueAt: agencyDueAt.toISOString() },
   })
-  await notifyOrg({ key: `catalog-deadline:${id}:marked`, orgId: entry.orgId, kind: 'catalog.legal_basis_changed', params: { entryId: input.entryId, code: entry.code, dueAt: agencyDueAt.toISOString() } })
+  await notifyOrg({
+    key: `catalog-deadline:${id}:marked`,
+    orgId: entry.orgId,
+    kind: 'catalog.legal_basis_changed',
+    params: { entryId: input.entryId, code: entry.code, dueAt: agencyDueAt.toISOString() },
+  })
   await emitCatalogChange(input.entryId)
   return { deadlineId: id, agencyDueAt }
 }
@@ -92,7 +126,10 @@ export async function onEntrySubmitted(entryId: string, at: Date) {
   const doc = await CatalogDeadline.findById(id).lean()
   if (!doc || doc.phase !== 'agency') return
   const reviewDueAt = await addWorkingDays(at, AUTHORITY_REVIEW_WORKING_DAYS)
-  await CatalogDeadline.updateOne({ _id: id }, { $set: { phase: 'review', agencySubmittedAt: doc.agencySubmittedAt ?? at, reviewDueAt } })
+  await CatalogDeadline.updateOne(
+    { _id: id },
+    { $set: { phase: 'review', agencySubmittedAt: doc.agencySubmittedAt ?? at, reviewDueAt } },
+  )
   await project({ ...doc, phase: 'review', reviewDueAt })
 }
 
@@ -120,7 +157,9 @@ export interface SweepResult {
  * Idempotent: notices carry keys, and an overdue mark is set once.
  */
 export async function runDeadlineSweep(now: Date = new Date()): Promise<SweepResult> {
-  const open = await CatalogDeadline.find({ phase: mongoose.trusted({ $in: ['agency', 'review'] }) }).lean()
+  const open = await CatalogDeadline.find({
+    phase: mongoose.trusted({ $in: ['agency', 'review'] }),
+  }).lean()
   const result: SweepResult = { open: open.length, warned: 0, overdue: 0 }
   for (const doc of open) {
     const phase = doc.phase as 'agency' | 'review'
@@ -129,30 +168,58 @@ export async function runDeadlineSweep(now: Date = new Date()): Promise<SweepRes
     const entry = await CatalogEntry.findById(doc.entryId, { code: 1, regionCode: 1 }).lean()
     const authorityId = await authorityOf(doc.level, entry?.regionCode ?? '440000')
     const notifyTo = phase === 'agency' ? doc.orgId : authorityId
-    const params = { entryId: doc.entryId, code: entry?.code ?? '', phase, dueAt: dueAt.toISOString() }
+    const params = {
+      entryId: doc.entryId,
+      code: entry?.code ?? '',
+      phase,
+      dueAt: dueAt.toISOString(),
+    }
     if (now > dueAt) {
       const already = phase === 'agency' ? doc.agencyOverdueAt : doc.reviewOverdueAt
       if (already) continue
       const field = phase === 'agency' ? 'agencyOverdueAt' : 'reviewOverdueAt'
-      const marked = await CatalogDeadline.updateOne({ _id: doc._id, [field]: null }, { $set: { [field]: now } })
+      const marked = await CatalogDeadline.updateOne(
+        { _id: doc._id, [field]: null },
+        { $set: { [field]: now } },
+      )
       if (marked.modifiedCount === 0) continue
       result.overdue++
       await project({ ...doc, [field]: now })
       await appendLedger({
         action: 'catalog.deadline_overdue',
-        subjects: [`catalog-entry:${doc.entryId}`, `org:${doc.orgId}`, `catalog-deadline:${doc._id}`],
+        subjects: [
+          `catalog-entry:${doc.entryId}`,
+          `org:${doc.orgId}`,
+          `catalog-deadline:${doc._id}`,
+        ],
         payload: { phase, dueAt: dueAt.toISOString() },
         summary: { phase, code: entry?.code ?? '' },
       })
-      await notifyOrg({ key: `catalog-deadline:${doc._id}:${phase}:overdue`, orgId: doc.orgId, kind: 'catalog.deadline_overdue', params })
-      if (authorityId) await notifyOrg({ key: `catalog-deadline:${doc._id}:${phase}:overdue:authority`, orgId: authorityId, kind: 'catalog.deadline_overdue', params })
+      await notifyOrg({
+        key: `catalog-deadline:${doc._id}:${phase}:overdue`,
+        orgId: doc.orgId,
+        kind: 'catalog.deadline_overdue',
+        params,
+      })
+      if (authorityId)
+        await notifyOrg({
+          key: `catalog-deadline:${doc._id}:${phase}:overdue:authority`,
+          orgId: authorityId,
+          kind: 'catalog.deadline_overdue',
+          params,
+        })
       await emitCatalogChange(doc.entryId)
       continue
     }
     const left = await workingDaysBetween(now, dueAt)
     const threshold = WARN_AT_WORKING_DAYS.filter((w) => left <= w).at(-1)
     if (threshold === undefined) continue
-    await notifyOrg({ key: `catalog-deadline:${doc._id}:${phase}:warn${threshold}`, orgId: notifyTo, kind: 'catalog.deadline_warning', params: { ...params, workingDaysLeft: left } })
+    await notifyOrg({
+      key: `catalog-deadline:${doc._id}:${phase}:warn${threshold}`,
+      orgId: notifyTo,
+      kind: 'catalog.deadline_warning',
+      params: { ...params, workingDaysLeft: left },
+    })
     result.warned++
   }
   return result
@@ -174,7 +241,10 @@ export interface DeadlineRow {
 }
 
 /** Open Art. 11 obligations for a dashboard: one agency's, or every one of an authority's level. */
-export async function listOpenDeadlines(scope: { orgId?: string; level?: string }, now: Date = new Date()): Promise<DeadlineRow[]> {
+export async function listOpenDeadlines(
+  scope: { orgId?: string; level?: string },
+  now: Date = new Date(),
+): Promise<DeadlineRow[]> {
   const open = await CatalogDeadline.find({
     phase: mongoose.trusted({ $in: ['agency', 'review'] }),
     ...(scope.orgId ? { orgId: scope.orgId } : {}),
@@ -183,7 +253,10 @@ export async function listOpenDeadlines(scope: { orgId?: string; level?: string 
     .sort({ _id: 1 })
     .limit(500)
     .lean()
-  const entries = await CatalogEntry.find({ _id: mongoose.trusted({ $in: open.map((d) => d.entryId) }) }, { code: 1, content: 1 }).lean()
+  const entries = await CatalogEntry.find(
+    { _id: mongoose.trusted({ $in: open.map((d) => d.entryId) }) },
+    { code: 1, content: 1 },
+  ).lean()
   const byId = new Map(entries.map((e) => [String(e._id), e]))
   const names = await orgNames(open.map((d) => d.orgId))
   const rows: DeadlineRow[] = []

@@ -34,7 +34,10 @@ export function onCatalogChange(listener: (change: CatalogChange) => void): () =
     try {
       listener(change)
     } catch (error) {
-      console.error('[catalog] change listener failed:', error instanceof Error ? error.message : error)
+      console.error(
+        '[catalog] change listener failed:',
+        error instanceof Error ? error.message : error,
+      )
     }
   }
   changes.on('change', wrapped)
@@ -46,7 +49,10 @@ export function onCatalogChange(listener: (change: CatalogChange) => void): () =
 /** Emitted by every service that changes an entry, after the change is stored. */
 export async function emitCatalogChange(entryId: string): Promise<void> {
   const entry = await CatalogEntry.findById(entryId, { listed: 1 }).lean()
-  changes.emit('change', { entryId, kind: entry?.listed ? 'upserted' : 'removed' } satisfies CatalogChange)
+  changes.emit('change', {
+    entryId,
+    kind: entry?.listed ? 'upserted' : 'removed',
+  } satisfies CatalogChange)
 }
 
 // --- loading and access ---------------------------------------------------------------------
@@ -89,11 +95,15 @@ export function canSeeEntry(user: AuthUser, entry: { orgId: string; listed: bool
 
 async function assertDepartments(departments: NonNullable<ContentInput['departments']>) {
   const ids = [...new Set(Object.values(departments))]
-  const found = await Organization.find({ _id: mongoose.trusted({ $in: ids }), type: 'agency', status: 'approved' }, { _id: 1 }).lean()
+  const found = await Organization.find(
+    { _id: mongoose.trusted({ $in: ids }), type: 'agency', status: 'approved' },
+    { _id: 1 },
+  ).lean()
   if (found.length !== ids.length) {
     const known = new Set(found.map((o) => String(o._id)))
     const fields: Record<string, string[]> = {}
-    for (const [role, id] of Object.entries(departments)) if (!known.has(id)) fields[role] = ['error.catalog.unknownDepartment']
+    for (const [role, id] of Object.entries(departments))
+      if (!known.has(id)) fields[role] = ['error.catalog.unknownDepartment']
     throw new DomainError('unknown_department', 'error.catalog.unknownDepartment', 400, fields)
   }
 }
@@ -103,14 +113,22 @@ function toContent(input: ContentInput, orgId: string): CatalogContent {
   return { ...input, departments } as CatalogContent
 }
 
-async function nextCode(org: { uscc: string; regionCode?: string | null }, orgId: string, attempt: number) {
+async function nextCode(
+  org: { uscc: string; regionCode?: string | null },
+  orgId: string,
+  attempt: number,
+) {
   const count = await CatalogEntry.countDocuments({ orgId })
   const serial = String(count + 1 + attempt).padStart(4, '0')
   return `GD-${org.regionCode ?? '440000'}-${org.uscc.slice(8, 16)}-${serial}`
 }
 
 /** Art. 10: an agency drafts an entry of its own catalog. */
-export async function createDraft(input: { user: AuthUser; content: ContentInput; code?: string }): Promise<{ id: string; code: string }> {
+export async function createDraft(input: {
+  user: AuthUser
+  content: ContentInput
+  code?: string
+}): Promise<{ id: string; code: string }> {
   const { user } = input
   if (user.org?.type !== 'agency') throw new DomainError('forbidden', 'error.forbidden', 403)
   const org = await Organization.findById(user.org.id).lean()
@@ -120,7 +138,8 @@ export async function createDraft(input: { user: AuthUser; content: ContentInput
   const now = new Date()
   for (let attempt = 0; attempt < 20; attempt++) {
     // A fixed code (the demo seed) is tried once; a duplicate then means it already exists.
-    if (input.code && attempt > 0) throw new DomainError('code_taken', 'error.catalog.codeTaken', 409)
+    if (input.code && attempt > 0)
+      throw new DomainError('code_taken', 'error.catalog.codeTaken', 409)
     const code = input.code ?? (await nextCode(org, user.org.id, attempt))
     try {
       const created = await CatalogEntry.create({
@@ -142,7 +161,12 @@ export async function createDraft(input: { user: AuthUser; content: ContentInput
         actor: { userId: user.id, orgId: user.org.id },
         subjects: [`catalog-entry:${id}`, `org:${user.org.id}`],
         payload: { code, content },
-        summary: { code, sharingType: content.sharingType, openAttribute: content.openAttribute, grade: content.grade.tier },
+        summary: {
+          code,
+          sharingType: content.sharingType,
+          openAttribute: content.openAttribute,
+          grade: content.grade.tier,
+        },
       })
       await emitCatalogChange(id)
       return { id, code }
@@ -157,7 +181,11 @@ export async function createDraft(input: { user: AuthUser; content: ContentInput
  * Art. 10–11: the owning agency edits the working copy. Editing an approved entry starts the
  * next revision (its approval will be a new version); a submitted entry is locked until decided.
  */
-export async function updateDraft(input: { user: AuthUser; entryId: string; content: ContentInput }) {
+export async function updateDraft(input: {
+  user: AuthUser
+  entryId: string
+  content: ContentInput
+}) {
   const entry = await loadEntry(input.entryId)
   assertOwner(input.user, entry)
   if (entry.status === 'submitted') throw new DomainError('locked', 'error.catalog.locked', 409)
@@ -195,7 +223,10 @@ type Localized = { zh: string; en: string }
 export async function orgNames(ids: string[]): Promise<Record<string, Localized>> {
   const unique = [...new Set(ids.filter((id) => mongoose.isValidObjectId(id)))]
   if (unique.length === 0) return {}
-  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: unique }) }, { name: 1 }).lean()
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: unique }) },
+    { name: 1 },
+  ).lean()
   return Object.fromEntries(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }]))
 }
 
@@ -235,7 +266,11 @@ export function plainContent(c: CatalogContent) {
       desensitized: Boolean(d.desensitized),
     })),
     updateFrequency: c.updateFrequency,
-    departments: { collecting: c.departments.collecting, verifying: c.departments.verifying, providing: c.departments.providing },
+    departments: {
+      collecting: c.departments.collecting,
+      verifying: c.departments.verifying,
+      providing: c.departments.providing,
+    },
     grade: { tier: c.grade.tier, level: c.grade.level ?? null },
     legalBasis: c.legalBasis ?? '',
   }
@@ -305,7 +340,12 @@ export async function getEntryForUser(user: AuthUser, entryId: string) {
   const full = isOwner(user, entry) || isAuthority(user)
   const view = full ? entryView(entry) : publicEntryView(entry)
   const c = view.content
-  const names = await orgNames([entry.orgId, c.departments.collecting, c.departments.verifying, c.departments.providing])
+  const names = await orgNames([
+    entry.orgId,
+    c.departments.collecting,
+    c.departments.verifying,
+    c.departments.providing,
+  ])
   return { entry: view, orgNames: names, fullView: full, owner: isOwner(user, entry) }
 }
 
@@ -315,7 +355,9 @@ export interface Page<T> {
 }
 
 function afterFilter(after?: string) {
-  return after && mongoose.isValidObjectId(after) ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(after) }) } : {}
+  return after && mongoose.isValidObjectId(after)
+    ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(after) }) }
+    : {}
 }
 
 async function pageOf(filter: Record<string, unknown>, after: string | undefined, limit: number) {
@@ -328,22 +370,42 @@ async function pageOf(filter: Record<string, unknown>, after: string | undefined
 }
 
 /** An agency's own catalog, every status, paged by `_id`. */
-export async function listOwnEntries(user: AuthUser, query: { after?: string; limit: number }): Promise<Page<EntryView>> {
+export async function listOwnEntries(
+  user: AuthUser,
+  query: { after?: string; limit: number },
+): Promise<Page<EntryView>> {
   if (!user.org) return { items: [], nextAfter: null }
   const page = await pageOf({ orgId: user.org.id }, query.after, query.limit)
   return { items: page.items.map(entryView), nextAfter: page.nextAfter }
 }
 
 /** The approved, listed catalog as other agencies and market players browse it, paged by `_id`. */
-export async function listPublishedEntries(query: { after?: string; limit: number; orgId?: string }) {
-  const page = await pageOf({ listed: true, ...(query.orgId ? { orgId: query.orgId } : {}) }, query.after, query.limit)
+export async function listPublishedEntries(query: {
+  after?: string
+  limit: number
+  orgId?: string
+}) {
+  const page = await pageOf(
+    { listed: true, ...(query.orgId ? { orgId: query.orgId } : {}) },
+    query.after,
+    query.limit,
+  )
   const items = page.items.map(publicEntryView)
   return { items, nextAfter: page.nextAfter, orgNames: await orgNames(items.map((i) => i.orgId)) }
 }
 
 /** The authority's view of every entry of its level (any status), paged by `_id`. */
-export async function listEntriesForAuthority(query: { after?: string; limit: number; level: string; regionCode: string }) {
-  const page = await pageOf({ level: query.level, regionCode: query.regionCode }, query.after, query.limit)
+export async function listEntriesForAuthority(query: {
+  after?: string
+  limit: number
+  level: string
+  regionCode: string
+}) {
+  const page = await pageOf(
+    { level: query.level, regionCode: query.regionCode },
+    query.after,
+    query.limit,
+  )
   const items = page.items.map(entryView)
   return { items, nextAfter: page.nextAfter, orgNames: await orgNames(items.map((i) => i.orgId)) }
 }
@@ -394,7 +456,9 @@ export async function listEntriesForIndex(
   const size = Math.min(Math.max(Math.trunc(limit) || 1, 1), 5000)
   const rows = await CatalogEntry.find(afterFilter(afterId)).sort({ _id: 1 }).limit(size).lean()
   const names = await orgNames(rows.map((r) => r.orgId))
-  const records = rows.map((r) => indexRecord(r, names)).filter((r): r is CatalogIndexRecord => r !== null)
+  const records = rows
+    .map((r) => indexRecord(r, names))
+    .filter((r): r is CatalogIndexRecord => r !== null)
   return { records, nextAfterId: rows.length === size ? String(rows.at(-1)!._id) : null }
 }
 
@@ -407,9 +471,17 @@ export async function getEntryForIndex(entryId: string): Promise<CatalogIndexRec
 
 /** Agencies a form may name as collecting / verifying / providing department. */
 export async function listAgencies() {
-  const orgs = await Organization.find({ type: 'agency', status: 'approved' }, { name: 1, level: 1, regionCode: 1 })
+  const orgs = await Organization.find(
+    { type: 'agency', status: 'approved' },
+    { name: 1, level: 1, regionCode: 1 },
+  )
     .sort({ _id: 1 })
     .limit(500)
     .lean()
-  return orgs.map((o) => ({ id: String(o._id), name: { zh: o.name.zh, en: o.name.en }, level: o.level ?? 'province', regionCode: o.regionCode ?? '' }))
+  return orgs.map((o) => ({
+    id: String(o._id),
+    name: { zh: o.name.zh, en: o.name.en },
+    level: o.level ?? 'province',
+    regionCode: o.regionCode ?? '',
+  }))
 }

@@ -3,15 +3,26 @@
 import { redirect } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
-import { assertOwner, createDraft, listAgencies, loadEntry, plainContent, updateDraft } from './entries.server'
+import {
+  assertOwner,
+  createDraft,
+  listAgencies,
+  loadEntry,
+  plainContent,
+  updateDraft,
+} from './entries.server'
 import { catalogLinks, failureWithValues, readForm } from './pages.server'
 import { submissionCheck, submitEntry } from './review.server'
 import { entryFormSchema } from './schemas'
 import { gradeLadder } from './settings.server'
 import type { LocaleT as T } from '~/i18n/config'
 
-
-export async function entryFormData(user: AuthUser, t: T, entryId: string | undefined, request: Request) {
+export async function entryFormData(
+  user: AuthUser,
+  t: T,
+  entryId: string | undefined,
+  request: Request,
+) {
   const url = new URL(request.url)
   const extraRows = Math.min(Math.max(Number(url.searchParams.get('rows') ?? 0) || 0, 0), 100)
   const [agencies, ladder] = await Promise.all([listAgencies(), gradeLadder()])
@@ -21,8 +32,17 @@ export async function entryFormData(user: AuthUser, t: T, entryId: string | unde
     const doc = await loadEntry(entryId)
     assertOwner(user, doc)
     if (doc.status === 'submitted') throw new DomainError('locked', 'error.catalog.locked', 409)
-    entry = { id: String(doc._id), code: doc.code, status: doc.status, returnReasons: [...(doc.returnReasons ?? [])], content: plainContent(doc.content) }
-    problems = (await submissionCheck(doc.orgId, doc.content)).map((p) => ({ field: p.field, message: t(p.key, p.params) }))
+    entry = {
+      id: String(doc._id),
+      code: doc.code,
+      status: doc.status,
+      returnReasons: [...(doc.returnReasons ?? [])],
+      content: plainContent(doc.content),
+    }
+    problems = (await submissionCheck(doc.orgId, doc.content)).map((p) => ({
+      field: p.field,
+      message: t(p.key, p.params),
+    }))
   }
   return {
     nav: catalogLinks(user, t),
@@ -41,7 +61,12 @@ export async function entryFormData(user: AuthUser, t: T, entryId: string | unde
  * Save (create or update the working copy), add rows, or save and submit (Art. 10, 12, 13, 32).
  * A refused submission keeps the saved draft and shows why.
  */
-export async function entryFormAction(user: AuthUser, t: T, entryId: string | undefined, request: Request) {
+export async function entryFormAction(
+  user: AuthUser,
+  t: T,
+  entryId: string | undefined,
+  request: Request,
+) {
   let values: Record<string, unknown> = {}
   let input
   try {
@@ -58,7 +83,10 @@ export async function entryFormAction(user: AuthUser, t: T, entryId: string | un
   } catch (error) {
     return failureWithValues(error, t, values)
   }
-  if (input.intent === 'addRows') return redirect(`/catalog/${id}/edit?rows=${Math.max(0, input.rowCount - input.content.fields.length - 3) + 5}`)
+  if (input.intent === 'addRows')
+    return redirect(
+      `/catalog/${id}/edit?rows=${Math.max(0, input.rowCount - input.content.fields.length - 3) + 5}`,
+    )
   if (input.intent === 'save') return redirect(`/catalog/${id}/edit?saved=1`)
   try {
     await submitEntry({ user, entryId: id })

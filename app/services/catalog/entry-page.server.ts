@@ -14,7 +14,6 @@ import { listVersions } from './versions.server'
 import type { z } from 'zod'
 import type { LocaleT as T } from '~/i18n/config'
 
-
 export async function entryPageData(user: AuthUser, t: T, entryId: string) {
   const { entry, orgNames, fullView, owner } = await getEntryForUser(user, entryId)
   const p = user.permissions
@@ -23,9 +22,14 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
   const [versions, history, issues] = await Promise.all([
     published ? listVersions(entryId) : Promise.resolve([]),
     fullView ? reviewHistory(entryId) : Promise.resolve([]),
-    published ? listQualityIssues({ entryId }, { limit: 50 }) : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
+    published
+      ? listQualityIssues({ entryId }, { limit: 50 })
+      : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
   ])
-  const pendingChanges = fullView && entry.published && entry.status !== 'approved' ? diffContent(entry.published, entry.content) : null
+  const pendingChanges =
+    fullView && entry.published && entry.status !== 'approved'
+      ? diffContent(entry.published, entry.content)
+      : null
   return {
     nav: catalogLinks(user, t),
     entry,
@@ -37,7 +41,10 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
     pendingChanges,
     can: {
       edit: owner && p.has('create:catalog-entry:own-org') && entry.status !== 'submitted',
-      submit: owner && p.has('create:catalog-entry:own-org') && (entry.status === 'draft' || entry.status === 'returned'),
+      submit:
+        owner &&
+        p.has('create:catalog-entry:own-org') &&
+        (entry.status === 'draft' || entry.status === 'returned'),
       decide: authority && entry.status === 'submitted',
       recordUpdate: owner && published,
       markBasis: (owner || authority) && published && !entry.deadline,
@@ -49,9 +56,15 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
 type ActionInput = z.output<typeof entryPageActionSchema>
 
 /** One intent of the entry page, each under its own permission. Returns the notice to show. */
-export async function entryPageAction(user: AuthUser, t: T, entryId: string, input: ActionInput): Promise<string> {
+export async function entryPageAction(
+  user: AuthUser,
+  t: T,
+  entryId: string,
+  input: ActionInput,
+): Promise<string> {
   const need = (permission: Parameters<AuthUser['permissions']['has']>[0]) => {
-    if (!user.permissions.has(permission)) throw new DomainError('forbidden', 'error.forbidden', 403)
+    if (!user.permissions.has(permission))
+      throw new DomainError('forbidden', 'error.forbidden', 403)
   }
   switch (input.intent) {
     case 'submit':
@@ -60,8 +73,19 @@ export async function entryPageAction(user: AuthUser, t: T, entryId: string, inp
       return t('catalog.form.submitted')
     case 'decide': {
       need('review:catalog-entry:any')
-      const result = await decideEntry({ reviewer: user, entryId, decision: input.decision, reasons: reasonLines(input.reasons) })
-      return t(result.outcome === 'returned' ? 'catalog.decide.returned' : result.outcome === 'approved' ? 'catalog.decide.approved' : 'catalog.decide.awaiting')
+      const result = await decideEntry({
+        reviewer: user,
+        entryId,
+        decision: input.decision,
+        reasons: reasonLines(input.reasons),
+      })
+      return t(
+        result.outcome === 'returned'
+          ? 'catalog.decide.returned'
+          : result.outcome === 'approved'
+            ? 'catalog.decide.approved'
+            : 'catalog.decide.awaiting',
+      )
     }
     case 'dataUpdate':
       need('create:catalog-entry:own-org')
@@ -74,7 +98,13 @@ export async function entryPageAction(user: AuthUser, t: T, entryId: string, inp
     }
     case 'raiseIssue':
       need('raise:quality-issue:any')
-      await raiseQualityIssue({ user, entryId, kind: input.kind, fieldName: input.fieldName || undefined, description: input.description })
+      await raiseQualityIssue({
+        user,
+        entryId,
+        kind: input.kind,
+        fieldName: input.fieldName || undefined,
+        description: input.description,
+      })
       return t('catalog.quality.raised')
   }
 }

@@ -35,7 +35,11 @@ interface StaleRow {
 }
 
 /** Art. 16: when an entry's data is next due for an update; null for irregular updates. */
-export function freshnessDueAt(entry: { lastDataUpdateAt?: Date | null; publishedAt?: Date | null; updateFrequency: string }): Date | null {
+export function freshnessDueAt(entry: {
+  lastDataUpdateAt?: Date | null
+  publishedAt?: Date | null
+  updateFrequency: string
+}): Date | null {
   const allowance = FRESHNESS_ALLOWANCE_DAYS[entry.updateFrequency]
   const base = entry.lastDataUpdateAt ?? entry.publishedAt
   if (allowance == null || !base) return null
@@ -43,17 +47,33 @@ export function freshnessDueAt(entry: { lastDataUpdateAt?: Date | null; publishe
 }
 
 /** Art. 16: the owning agency (person or program) records that the data was updated. */
-export async function recordDataUpdate(input: { user: AuthUser; entryId: string; at?: Date; note?: string }) {
+export async function recordDataUpdate(input: {
+  user: AuthUser
+  entryId: string
+  at?: Date
+  note?: string
+}) {
   const entry = await loadEntry(input.entryId)
   assertOwner(input.user, entry)
-  if (entry.publishedVersion < 1) throw new DomainError('not_published', 'error.catalog.notPublished', 409)
+  if (entry.publishedVersion < 1)
+    throw new DomainError('not_published', 'error.catalog.notPublished', 409)
   const now = new Date()
   const at = input.at ?? now
-  if (at.getTime() > now.getTime() + 5 * 60_000) throw new DomainError('future_update', 'error.catalog.futureUpdate', 400, { at: ['error.catalog.futureUpdate'] })
+  if (at.getTime() > now.getTime() + 5 * 60_000)
+    throw new DomainError('future_update', 'error.catalog.futureUpdate', 400, {
+      at: ['error.catalog.futureUpdate'],
+    })
   if (entry.lastDataUpdateAt && at < entry.lastDataUpdateAt) {
-    return { id: input.entryId, lastDataUpdateAt: entry.lastDataUpdateAt.toISOString(), changed: false }
+    return {
+      id: input.entryId,
+      lastDataUpdateAt: entry.lastDataUpdateAt.toISOString(),
+      changed: false,
+    }
   }
-  await CatalogEntry.updateOne({ _id: entry._id }, { $set: { lastDataUpdateAt: at, staleSince: null } })
+  await CatalogEntry.updateOne(
+    { _id: entry._id },
+    { $set: { lastDataUpdateAt: at, staleSince: null } },
+  )
   await appendLedger({
     action: 'catalog.data_updated',
     actor: { userId: input.user.id, orgId: input.user.org?.id },
@@ -70,36 +90,67 @@ export async function recordDataUpdate(input: { user: AuthUser; entryId: string;
  * data is overdue for an update: a flag claim keyed by (entry, last update), then the entry's
  * `staleSince`, a ledger entry and a notice to the agency. A rerun changes nothing.
  */
-export async function runFreshnessSweep(now: Date = new Date(), batchSize = 500): Promise<{ checked: number; flagged: number }> {
+export async function runFreshnessSweep(
+  now: Date = new Date(),
+  batchSize = 500,
+): Promise<{ checked: number; flagged: number }> {
   let after: mongoose.Types.ObjectId | undefined
   let checked = 0
   let flagged = 0
   for (;;) {
-    const rows = await CatalogEntry.find(
-      after ? { _id: mongoose.trusted({ $gt: after }) } : {},
-      { orgId: 1, code: 1, publishedVersion: 1, publishedAt: 1, lastDataUpdateAt: 1, staleSince: 1, 'published.updateFrequency': 1 },
-    )
+    const rows = await CatalogEntry.find(after ? { _id: mongoose.trusted({ $gt: after }) } : {}, {
+      orgId: 1,
+      code: 1,
+      publishedVersion: 1,
+      publishedAt: 1,
+      lastDataUpdateAt: 1,
+      staleSince: 1,
+      'published.updateFrequency': 1,
+    })
       .sort({ _id: 1 })
       .limit(batchSize)
       .lean<SweepRow[]>()
     for (const e of rows) {
       if (e.publishedVersion < 1 || !e.published) continue
       checked++
-      const dueAt = freshnessDueAt({ lastDataUpdateAt: e.lastDataUpdateAt, publishedAt: e.publishedAt, updateFrequency: e.published.updateFrequency })
+      const dueAt = freshnessDueAt({
+        lastDataUpdateAt: e.lastDataUpdateAt,
+        publishedAt: e.publishedAt,
+        updateFrequency: e.published.updateFrequency,
+      })
       if (!dueAt || now <= dueAt || e.staleSince) continue
       const entryId = String(e._id)
       const flagId = `${entryId}:${e.lastDataUpdateAt ? e.lastDataUpdateAt.toISOString() : 'never'}`
-      const fresh = await claim(CatalogFreshnessFlag, { _id: flagId, entryId, orgId: e.orgId, updateFrequency: e.published.updateFrequency, lastDataUpdateAt: e.lastDataUpdateAt ?? null, dueAt, flaggedAt: now })
-      await CatalogEntry.updateOne({ _id: e._id, lastDataUpdateAt: e.lastDataUpdateAt ?? null }, { $set: { staleSince: dueAt } })
+      const fresh = await claim(CatalogFreshnessFlag, {
+        _id: flagId,
+        entryId,
+        orgId: e.orgId,
+        updateFrequency: e.published.updateFrequency,
+        lastDataUpdateAt: e.lastDataUpdateAt ?? null,
+        dueAt,
+        flaggedAt: now,
+      })
+      await CatalogEntry.updateOne(
+        { _id: e._id, lastDataUpdateAt: e.lastDataUpdateAt ?? null },
+        { $set: { staleSince: dueAt } },
+      )
       if (fresh) {
         flagged++
         await appendLedger({
           action: 'catalog.stale_flagged',
           subjects: [`catalog-entry:${entryId}`, `org:${e.orgId}`],
-          payload: { dueAt: dueAt.toISOString(), lastDataUpdateAt: e.lastDataUpdateAt?.toISOString() ?? null },
+          payload: {
+            dueAt: dueAt.toISOString(),
+            lastDataUpdateAt: e.lastDataUpdateAt?.toISOString() ?? null,
+          },
           summary: { code: e.code, updateFrequency: e.published.updateFrequency },
         })
-        await notifyOrg({ key: `catalog-stale:${flagId}`, orgId: e.orgId, kind: 'catalog.stale', params: { entryId, code: e.code, dueAt: dueAt.toISOString() } })
+        await notifyOrg({
+          key: `catalog-stale:${flagId}`,
+          orgId: e.orgId,
+          kind: 'catalog.stale',
+          params: { entryId, code: e.code, dueAt: dueAt.toISOString() },
+        })
       }
       await emitCatalogChange(entryId)
     }
@@ -113,7 +164,14 @@ export async function runFreshnessSweep(now: Date = new Date(), batchSize = 500)
 export async function listStaleEntries(scope: { orgId?: string }, limit = 200) {
   const rows = await CatalogEntry.find(
     { staleSince: mongoose.trusted({ $ne: null }), ...(scope.orgId ? { orgId: scope.orgId } : {}) },
-    { code: 1, orgId: 1, staleSince: 1, lastDataUpdateAt: 1, 'published.title': 1, 'published.updateFrequency': 1 },
+    {
+      code: 1,
+      orgId: 1,
+      staleSince: 1,
+      lastDataUpdateAt: 1,
+      'published.title': 1,
+      'published.updateFrequency': 1,
+    },
   )
     .sort({ _id: 1 })
     .limit(limit)

@@ -5,17 +5,33 @@ import { enqueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
 import type { AdminLevel } from '#models/catalog-entry'
 
-export async function notifyOrg(input: { key: string; orgId: string | undefined; kind: string; params: Record<string, string | number> }) {
+export async function notifyOrg(input: {
+  key: string
+  orgId: string | undefined
+  kind: string
+  params: Record<string, string | number>
+}) {
   if (!input.orgId) return
   try {
-    await enqueue('notifications', { key: input.key, orgId: input.orgId, kind: input.kind, params: input.params }, { jobId: input.key.replace(/:/g, '_') })
+    await enqueue(
+      'notifications',
+      { key: input.key, orgId: input.orgId, kind: input.kind, params: input.params },
+      { jobId: input.key.replace(/:/g, '_') },
+    )
   } catch (error) {
-    console.error('[catalog] could not enqueue notification', input.key, error instanceof Error ? error.message : error)
+    console.error(
+      '[catalog] could not enqueue notification',
+      input.key,
+      error instanceof Error ? error.message : error,
+    )
   }
 }
 
 /** The data authority of an administrative level and region (the one that reviews its catalog). */
 export async function authorityOf(level: string, regionCode: string): Promise<string | undefined> {
-  const org = await Organization.findOne({ type: 'authority', level: level as AdminLevel, regionCode, status: 'approved' }, { _id: 1 }).lean()
+  const org = await Organization.findOne(
+    { type: 'authority', level: level as AdminLevel, regionCode, status: 'approved' },
+    { _id: 1 },
+  ).lean()
   return org ? String(org._id) : undefined
 }

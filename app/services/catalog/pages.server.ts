@@ -10,7 +10,6 @@ import type { z } from 'zod'
 import { cursorQuery } from './schemas'
 import type { Locale, LocaleT as T } from '~/i18n/config'
 
-
 export function cursorOf(request: Request, t: T) {
   const query = Object.fromEntries(
     [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),
@@ -23,7 +22,10 @@ export function failureWithValues(error: unknown, t: T, values: Record<string, u
   if (!(error instanceof DomainError)) throw error
   const base = formFailure(error, t)
   const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
-  const formError = error.code === 'invalid_input' && fieldErrors && !fieldErrors._form ? undefined : t(error.messageKey, error.params)
+  const formError =
+    error.code === 'invalid_input' && fieldErrors && !fieldErrors._form
+      ? undefined
+      : t(error.messageKey, error.params)
   return data({ formError, fieldErrors, values }, { status: base.init?.status ?? error.status })
 }
 
@@ -46,10 +48,14 @@ export function catalogLinks(user: AuthUser, t: T): NavLink[] {
     links.push({ to: '/catalog/review', label: t('catalog.review') })
     links.push({ to: '/catalog/overdue', label: t('catalog.overdue') })
   }
-  if (p.has('manage:source-registry:any')) links.push({ to: '/catalog/registry', label: t('catalog.registry') })
-  if (p.has('manage:calendar:any')) links.push({ to: '/catalog/calendar', label: t('catalog.calendar') })
-  if (p.has('manage:catalog-rules:any')) links.push({ to: '/catalog/grading', label: t('catalog.grading.title') })
-  if (p.has('raise:quality-issue:any')) links.push({ to: '/catalog/quality', label: t('catalog.qualityTitle') })
+  if (p.has('manage:source-registry:any'))
+    links.push({ to: '/catalog/registry', label: t('catalog.registry') })
+  if (p.has('manage:calendar:any'))
+    links.push({ to: '/catalog/calendar', label: t('catalog.calendar') })
+  if (p.has('manage:catalog-rules:any'))
+    links.push({ to: '/catalog/grading', label: t('catalog.grading.title') })
+  if (p.has('raise:quality-issue:any'))
+    links.push({ to: '/catalog/quality', label: t('catalog.qualityTitle') })
   return links
 }
 
@@ -57,7 +63,11 @@ export function catalogLinks(user: AuthUser, t: T): NavLink[] {
  * Reads a form once and validates it, keeping the posted values for a refused form to show again
  * (reading a cloned request a second time loses bytes under the Express adapter).
  */
-export async function readForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale): Promise<{ values: Record<string, unknown>; parse: () => z.infer<S> }> {
+export async function readForm<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  locale: Locale,
+): Promise<{ values: Record<string, unknown>; parse: () => z.infer<S> }> {
   const values = formToObject(await readFormData(request))
   return { values, parse: () => validate(schema, values, locale) }
 }

@@ -22,9 +22,12 @@ export async function raiseQualityIssue(input: {
   description: string
 }) {
   const entry = await loadEntry(input.entryId)
-  if (!canSeeEntry(input.user, entry) || entry.publishedVersion < 1) throw new DomainError('not_found', 'error.notFound', 404)
+  if (!canSeeEntry(input.user, entry) || entry.publishedVersion < 1)
+    throw new DomainError('not_found', 'error.notFound', 404)
   if (input.fieldName && !(entry.published?.fields ?? []).some((f) => f.name === input.fieldName)) {
-    throw new DomainError('unknown_field', 'error.catalog.unknownField', 400, { fieldName: ['error.catalog.unknownField'] })
+    throw new DomainError('unknown_field', 'error.catalog.unknownField', 400, {
+      fieldName: ['error.catalog.unknownField'],
+    })
   }
   const issue = await QualityIssue.create({
     entryId: input.entryId,
@@ -43,25 +46,48 @@ export async function raiseQualityIssue(input: {
     payload: { kind: input.kind, fieldName: input.fieldName ?? '', description: input.description },
     summary: { kind: input.kind, code: entry.code },
   })
-  await notifyOrg({ key: `quality:${id}:raised`, orgId: entry.orgId, kind: 'quality.raised', params: { issueId: id, entryId: input.entryId, code: entry.code } })
+  await notifyOrg({
+    key: `quality:${id}:raised`,
+    orgId: entry.orgId,
+    kind: 'quality.raised',
+    params: { issueId: id, entryId: input.entryId, code: entry.code },
+  })
   return { id }
 }
 
 /** Art. 17: the source department resolves an issue once, recording the outcome and a note. */
-export async function resolveQualityIssue(input: { user: AuthUser; issueId: string; outcome: QualityOutcome; note: string }) {
-  const issue = mongoose.isValidObjectId(input.issueId) ? await QualityIssue.findById(input.issueId).lean() : null
+export async function resolveQualityIssue(input: {
+  user: AuthUser
+  issueId: string
+  outcome: QualityOutcome
+  note: string
+}) {
+  const issue = mongoose.isValidObjectId(input.issueId)
+    ? await QualityIssue.findById(input.issueId).lean()
+    : null
   if (!issue) throw new DomainError('not_found', 'error.notFound', 404)
   if (input.user.org?.id !== issue.orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
   const at = new Date()
   try {
-    await QualityResolution.create({ _id: input.issueId, outcome: input.outcome, note: input.note, byUserId: input.user.id, at })
+    await QualityResolution.create({
+      _id: input.issueId,
+      outcome: input.outcome,
+      note: input.note,
+      byUserId: input.user.id,
+      at,
+    })
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
     throw new DomainError('already_resolved', 'error.catalog.alreadyResolved', 409)
   }
   await QualityIssue.updateOne(
     { _id: issue._id },
-    { $set: { status: 'resolved', resolution: { outcome: input.outcome, note: input.note, byUserId: input.user.id, at } } },
+    {
+      $set: {
+        status: 'resolved',
+        resolution: { outcome: input.outcome, note: input.note, byUserId: input.user.id, at },
+      },
+    },
   )
   await appendLedger({
     action: 'quality.resolved',
@@ -71,7 +97,12 @@ export async function resolveQualityIssue(input: { user: AuthUser; issueId: stri
     summary: { outcome: input.outcome },
   })
   if (issue.raisedByOrgId) {
-    await notifyOrg({ key: `quality:${input.issueId}:resolved`, orgId: issue.raisedByOrgId, kind: 'quality.resolved', params: { issueId: input.issueId, entryId: issue.entryId, outcome: input.outcome } })
+    await notifyOrg({
+      key: `quality:${input.issueId}:resolved`,
+      orgId: issue.raisedByOrgId,
+      kind: 'quality.resolved',
+      params: { issueId: input.issueId, entryId: issue.entryId, outcome: input.outcome },
+    })
   }
   return { id: input.issueId, outcome: input.outcome }
 }
@@ -88,7 +119,11 @@ function issueView(i: QualityIssueDoc & { _id: mongoose.Types.ObjectId }) {
     raisedAt: i.raisedAt.toISOString(),
     status: i.status,
     resolution: i.resolution
-      ? { outcome: i.resolution.outcome, note: i.resolution.note, at: i.resolution.at.toISOString() }
+      ? {
+          outcome: i.resolution.outcome,
+          note: i.resolution.note,
+          at: i.resolution.at.toISOString(),
+        }
       : null,
   }
 }
@@ -96,12 +131,17 @@ function issueView(i: QualityIssueDoc & { _id: mongoose.Types.ObjectId }) {
 export type QualityIssueView = ReturnType<typeof issueView>
 
 /** Issues by source department or by entry, paged by `_id`. */
-export async function listQualityIssues(scope: { orgId?: string; entryId?: string; raisedByOrgId?: string }, query: { after?: string; limit: number }) {
+export async function listQualityIssues(
+  scope: { orgId?: string; entryId?: string; raisedByOrgId?: string },
+  query: { after?: string; limit: number },
+) {
   const rows = await QualityIssue.find({
     ...(scope.orgId ? { orgId: scope.orgId } : {}),
     ...(scope.entryId ? { entryId: scope.entryId } : {}),
     ...(scope.raisedByOrgId ? { raisedByOrgId: scope.raisedByOrgId } : {}),
-    ...(query.after && mongoose.isValidObjectId(query.after) ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(query.after) }) } : {}),
+    ...(query.after && mongoose.isValidObjectId(query.after)
+      ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(query.after) }) }
+      : {}),
   })
     .sort({ _id: 1 })
     .limit(query.limit + 1)

@@ -12,7 +12,14 @@ import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { onEntryDecided, onEntrySubmitted } from './deadlines.server'
-import { assertOwner, emitCatalogChange, entryView, loadEntry, orgNames, type EntryDoc } from './entries.server'
+import {
+  assertOwner,
+  emitCatalogChange,
+  entryView,
+  loadEntry,
+  orgNames,
+  type EntryDoc,
+} from './entries.server'
 import { isListable, needsGradeConfirmation, submissionProblems, type RuleProblem } from './rules'
 import { generalLevels } from './settings.server'
 import { claimItemsOfEntry, sourceOf } from './source-registry.server'
@@ -32,8 +39,10 @@ function refuse(problems: RuleProblem[]): never {
 export async function submitEntry(input: { user: AuthUser; entryId: string; now?: Date }) {
   const entry = await loadEntry(input.entryId)
   assertOwner(input.user, entry)
-  if (entry.status === 'submitted') throw new DomainError('already_submitted', 'error.catalog.alreadySubmitted', 409)
-  if (entry.status === 'approved') throw new DomainError('nothing_to_submit', 'error.catalog.nothingToSubmit', 409)
+  if (entry.status === 'submitted')
+    throw new DomainError('already_submitted', 'error.catalog.alreadySubmitted', 409)
+  if (entry.status === 'approved')
+    throw new DomainError('nothing_to_submit', 'error.catalog.nothingToSubmit', 409)
   const problems = submissionProblems(entry.content, await generalLevels())
   if (problems.length) refuse(problems)
   // Art. 14: the fields that name a data item make this agency its source; refused if another is.
@@ -59,13 +68,30 @@ export async function submitEntry(input: { user: AuthUser; entryId: string; now?
     // A retry after a crash between the claim and its projection: finish the projection.
     await CatalogEntry.updateOne(
       { _id: entry._id, round: entry.round },
-      { $set: { status: 'submitted', round, pendingStep: 'decide', returnReasons: [], returnedAt: null } },
+      {
+        $set: {
+          status: 'submitted',
+          round,
+          pendingStep: 'decide',
+          returnReasons: [],
+          returnedAt: null,
+        },
+      },
     )
     throw new DomainError('already_submitted', 'error.catalog.alreadySubmitted', 409)
   }
   await CatalogEntry.updateOne(
     { _id: entry._id },
-    { $set: { status: 'submitted', round, pendingStep: 'decide', returnReasons: [], returnedAt: null, updatedAt: at } },
+    {
+      $set: {
+        status: 'submitted',
+        round,
+        pendingStep: 'decide',
+        returnReasons: [],
+        returnedAt: null,
+        updatedAt: at,
+      },
+    },
   )
   await appendLedger({
     action: 'catalog.submitted',
@@ -83,35 +109,61 @@ export async function submitEntry(input: { user: AuthUser; entryId: string; now?
  * Every problem that would stop a submission of this content by this agency, for the edit page:
  * the Art. 10/13/32/grade rules, and Art. 14 data items whose legal source is another department.
  */
-export async function submissionCheck(orgId: string, content: CatalogContent): Promise<RuleProblem[]> {
+export async function submissionCheck(
+  orgId: string,
+  content: CatalogContent,
+): Promise<RuleProblem[]> {
   const problems = submissionProblems(content, await generalLevels())
   for (const f of content.fields ?? []) {
     if (!f.dataItemCode) continue
     const owner = await sourceOf(f.dataItemCode)
     if (owner && owner.orgId !== orgId) {
-      problems.push({ field: 'f_item', key: 'error.catalog.sourceTaken', params: { code: f.dataItemCode, ownerZh: owner.name.zh, ownerEn: owner.name.en } })
+      problems.push({
+        field: 'f_item',
+        key: 'error.catalog.sourceTaken',
+        params: { code: f.dataItemCode, ownerZh: owner.name.zh, ownerEn: owner.name.en },
+      })
     }
   }
   return problems
 }
 
 /** Art. 10: the catalog is reviewed by the data authority of the entry's own level and region. */
-export async function assertSameLevelAuthority(reviewer: AuthUser, entry: { level: string; regionCode: string }) {
+export async function assertSameLevelAuthority(
+  reviewer: AuthUser,
+  entry: { level: string; regionCode: string },
+) {
   if (reviewer.org?.type !== 'authority') throw new DomainError('forbidden', 'error.forbidden', 403)
   const org = await Organization.findById(reviewer.org.id, { level: 1, regionCode: 1 }).lean()
-  if ((org?.level ?? 'province') !== entry.level || (org?.regionCode ?? '440000') !== entry.regionCode) {
+  if (
+    (org?.level ?? 'province') !== entry.level ||
+    (org?.regionCode ?? '440000') !== entry.regionCode
+  ) {
     throw new DomainError('other_level', 'error.catalog.otherLevel', 403)
   }
 }
 
-async function submittedContent(entryId: string, revision: number, round: number): Promise<CatalogContent> {
-  const claim = await CatalogReview.findById(reviewClaimId(entryId, revision, round, 'submit')).lean()
-  if (!claim?.content) throw new Error(`submission ${entryId} r${revision}.${round} has no snapshot`)
+async function submittedContent(
+  entryId: string,
+  revision: number,
+  round: number,
+): Promise<CatalogContent> {
+  const claim = await CatalogReview.findById(
+    reviewClaimId(entryId, revision, round, 'submit'),
+  ).lean()
+  if (!claim?.content)
+    throw new Error(`submission ${entryId} r${revision}.${round} has no snapshot`)
   return claim.content
 }
 
 /** The approved content becomes version `revision` and the entry's published view. */
-async function publish(entry: EntryDoc, content: CatalogContent, reviewId: string, reviewer: AuthUser, at: Date) {
+async function publish(
+  entry: EntryDoc,
+  content: CatalogContent,
+  reviewId: string,
+  reviewer: AuthUser,
+  at: Date,
+) {
   const filedAt = content.sharingType === 'not_shared' ? at : null
   await claim(CatalogVersion, {
     _id: versionId(String(entry._id), entry.revision),
@@ -150,12 +202,38 @@ async function publish(entry: EntryDoc, content: CatalogContent, reviewId: strin
  * A decision claim exists but the entry still shows the step pending (a crash between the claim and
  * its projection): apply the projection the claim implies. Its ledger entry is not written twice.
  */
-async function repairDecision(entry: EntryDoc, claimId: string, content: CatalogContent, reviewer: AuthUser) {
+async function repairDecision(
+  entry: EntryDoc,
+  claimId: string,
+  content: CatalogContent,
+  reviewer: AuthUser,
+) {
   const claim = await CatalogReview.findById(claimId).lean()
-  const fresh = await CatalogEntry.findById(entry._id, { status: 1, round: 1, pendingStep: 1 }).lean()
-  if (!claim || !fresh || fresh.status !== 'submitted' || fresh.round !== claim.round || fresh.pendingStep !== claim.step) return
+  const fresh = await CatalogEntry.findById(entry._id, {
+    status: 1,
+    round: 1,
+    pendingStep: 1,
+  }).lean()
+  if (
+    !claim ||
+    !fresh ||
+    fresh.status !== 'submitted' ||
+    fresh.round !== claim.round ||
+    fresh.pendingStep !== claim.step
+  )
+    return
   if (claim.outcome === 'returned') {
-    await CatalogEntry.updateOne({ _id: entry._id }, { $set: { status: 'returned', pendingStep: null, returnReasons: claim.reasons, returnedAt: claim.at } })
+    await CatalogEntry.updateOne(
+      { _id: entry._id },
+      {
+        $set: {
+          status: 'returned',
+          pendingStep: null,
+          returnReasons: claim.reasons,
+          returnedAt: claim.at,
+        },
+      },
+    )
   } else if (claim.step === 'decide' && needsGradeConfirmation(content)) {
     await CatalogEntry.updateOne({ _id: entry._id }, { $set: { pendingStep: 'confirm_grade' } })
   } else {
@@ -177,10 +255,13 @@ export async function decideEntry(input: {
 }) {
   const entry = await loadEntry(input.entryId)
   await assertSameLevelAuthority(input.reviewer, entry)
-  if (entry.status !== 'submitted' || !entry.pendingStep) throw new DomainError('not_submitted', 'error.catalog.notSubmitted', 409)
+  if (entry.status !== 'submitted' || !entry.pendingStep)
+    throw new DomainError('not_submitted', 'error.catalog.notSubmitted', 409)
   const reasons = input.reasons.map((r) => r.trim()).filter(Boolean)
   if (input.decision === 'returned' && reasons.length === 0) {
-    throw new DomainError('reason_required', 'error.catalog.returnNeedsReason', 400, { reasons: ['error.catalog.returnNeedsReason'] })
+    throw new DomainError('reason_required', 'error.catalog.returnNeedsReason', 400, {
+      reasons: ['error.catalog.returnNeedsReason'],
+    })
   }
   const content = await submittedContent(input.entryId, entry.revision, entry.round)
   if (input.decision === 'approved') {
@@ -215,13 +296,36 @@ export async function decideEntry(input: {
   if (input.decision === 'returned') {
     await CatalogEntry.updateOne(
       { _id: entry._id },
-      { $set: { status: 'returned', pendingStep: null, returnReasons: reasons, returnedAt: at, updatedAt: at } },
+      {
+        $set: {
+          status: 'returned',
+          pendingStep: null,
+          returnReasons: reasons,
+          returnedAt: at,
+          updatedAt: at,
+        },
+      },
     )
-    await appendLedger({ action: 'catalog.returned', actor, subjects, payload: { claimId, reasons }, summary: { code: entry.code, revision: entry.revision, step } })
+    await appendLedger({
+      action: 'catalog.returned',
+      actor,
+      subjects,
+      payload: { claimId, reasons },
+      summary: { code: entry.code, revision: entry.revision, step },
+    })
     outcome = 'returned'
   } else if (step === 'decide' && needsGradeConfirmation(content)) {
-    await CatalogEntry.updateOne({ _id: entry._id }, { $set: { pendingStep: 'confirm_grade', updatedAt: at } })
-    await appendLedger({ action: 'catalog.review_passed', actor, subjects, payload: { claimId }, summary: { code: entry.code, revision: entry.revision, grade: 'important' } })
+    await CatalogEntry.updateOne(
+      { _id: entry._id },
+      { $set: { pendingStep: 'confirm_grade', updatedAt: at } },
+    )
+    await appendLedger({
+      action: 'catalog.review_passed',
+      actor,
+      subjects,
+      payload: { claimId },
+      summary: { code: entry.code, revision: entry.revision, grade: 'important' },
+    })
     outcome = 'awaiting_grade_confirmation'
   } else {
     const filedAt = await publish(entry, content, claimId, input.reviewer, at)
@@ -230,11 +334,22 @@ export async function decideEntry(input: {
       actor,
       subjects: [...subjects, `catalog-version:${versionId(input.entryId, entry.revision)}`],
       payload: { claimId, version: entry.revision, content },
-      summary: { code: entry.code, version: entry.revision, sharingType: content.sharingType, grade: content.grade.tier },
+      summary: {
+        code: entry.code,
+        version: entry.revision,
+        sharingType: content.sharingType,
+        grade: content.grade.tier,
+      },
     })
     if (filedAt) {
       // Art. 13 ¶2: a not-shared classification is filed (備案) with the authority of the same level.
-      await appendLedger({ action: 'catalog.not_shared_filed', actor, subjects, payload: { version: entry.revision, basis: content.sharingBasis }, summary: { code: entry.code, version: entry.revision } })
+      await appendLedger({
+        action: 'catalog.not_shared_filed',
+        actor,
+        subjects,
+        payload: { version: entry.revision, basis: content.sharingBasis },
+        summary: { code: entry.code, version: entry.revision },
+      })
     }
     outcome = 'approved'
   }
@@ -247,25 +362,39 @@ export async function decideEntry(input: {
  * The authority's review queue: submitted entries of its level and region, paged by `_id`.
  * `step` separates first reviews from important-grade confirmations.
  */
-export async function listReviewQueue(reviewer: AuthUser, query: { after?: string; limit: number }) {
-  const org = reviewer.org ? await Organization.findById(reviewer.org.id, { level: 1, regionCode: 1 }).lean() : null
+export async function listReviewQueue(
+  reviewer: AuthUser,
+  query: { after?: string; limit: number },
+) {
+  const org = reviewer.org
+    ? await Organization.findById(reviewer.org.id, { level: 1, regionCode: 1 }).lean()
+    : null
   if (!org) return { items: [], nextAfter: null, orgNames: {} }
   const rows = await CatalogEntry.find({
     status: 'submitted',
     level: org.level ?? 'province',
     regionCode: org.regionCode ?? '440000',
-    ...(query.after && mongoose.isValidObjectId(query.after) ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(query.after) }) } : {}),
+    ...(query.after && mongoose.isValidObjectId(query.after)
+      ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(query.after) }) }
+      : {}),
   })
     .sort({ _id: 1 })
     .limit(query.limit + 1)
     .lean()
   const items = rows.slice(0, query.limit).map(entryView)
-  return { items, nextAfter: rows.length > query.limit ? items.at(-1)!.id : null, orgNames: await orgNames(items.map((i) => i.orgId)) }
+  return {
+    items,
+    nextAfter: rows.length > query.limit ? items.at(-1)!.id : null,
+    orgNames: await orgNames(items.map((i) => i.orgId)),
+  }
 }
 
 /** The review history of an entry (submissions and decisions), oldest first. */
 export async function reviewHistory(entryId: string) {
-  const rows = await CatalogReview.find({ entryId }, { content: 0 }).sort({ at: 1 }).limit(500).lean()
+  const rows = await CatalogReview.find({ entryId }, { content: 0 })
+    .sort({ at: 1 })
+    .limit(500)
+    .lean()
   return rows.map((r) => ({
     id: r._id,
     revision: r.revision,

@@ -23,7 +23,11 @@ export interface RuleContent {
   rightHolderConsent?: boolean | null
   distributions: { desensitized?: boolean | null }[]
   updateFrequency?: string | null
-  departments?: { collecting?: string | null; verifying?: string | null; providing?: string | null } | null
+  departments?: {
+    collecting?: string | null
+    verifying?: string | null
+    providing?: string | null
+  } | null
   grade: { tier: GradeTier; level?: number | null }
   legalBasis?: string | null
 }
@@ -44,13 +48,15 @@ const blank = (v: string | null | undefined) => !v || v.trim() === ''
 export function art10MissingFields(c: RuleContent): RuleProblem[] {
   const problems: RuleProblem[] = []
   if (blank(c.title.zh)) problems.push({ field: 'titleZh', key: 'error.catalog.art10Missing' })
-  if (blank(c.description.zh)) problems.push({ field: 'descriptionZh', key: 'error.catalog.art10Missing' })
+  if (blank(c.description.zh))
+    problems.push({ field: 'descriptionZh', key: 'error.catalog.art10Missing' })
   if (c.fields.length === 0) problems.push({ field: 'f_name', key: 'error.catalog.art10NoFields' })
   const d = c.departments
   for (const role of ['collecting', 'verifying', 'providing'] as const) {
     if (blank(d?.[role])) problems.push({ field: role, key: 'error.catalog.art10Missing' })
   }
-  if (blank(c.legalBasis)) problems.push({ field: 'legalBasis', key: 'error.catalog.legalBasisRequired' })
+  if (blank(c.legalBasis))
+    problems.push({ field: 'legalBasis', key: 'error.catalog.legalBasisRequired' })
   return problems
 }
 
@@ -61,8 +67,10 @@ export function art10MissingFields(c: RuleContent): RuleProblem[] {
 export function art13SharingTypeProblems(c: RuleContent): RuleProblem[] {
   const problems: RuleProblem[] = []
   if (c.sharingType === 'conditional') {
-    if (blank(c.sharingBasis)) problems.push({ field: 'sharingBasis', key: 'error.catalog.conditionalNeedsBasis' })
-    if (blank(c.sharingConditions)) problems.push({ field: 'sharingConditions', key: 'error.catalog.conditionalNeedsConditions' })
+    if (blank(c.sharingBasis))
+      problems.push({ field: 'sharingBasis', key: 'error.catalog.conditionalNeedsBasis' })
+    if (blank(c.sharingConditions))
+      problems.push({ field: 'sharingConditions', key: 'error.catalog.conditionalNeedsConditions' })
   }
   if (c.sharingType === 'not_shared' && blank(c.sharingBasis)) {
     problems.push({ field: 'sharingBasis', key: 'error.catalog.notSharedNeedsLaw' })
@@ -75,7 +83,9 @@ export function hasPersonalOrTradeSecretFields(c: Pick<RuleContent, 'fields'>): 
 }
 
 /** Art. 32 exception: a desensitized distribution exists, or the right-holder consented. */
-export function art32ExceptionApplies(c: Pick<RuleContent, 'distributions' | 'rightHolderConsent'>): boolean {
+export function art32ExceptionApplies(
+  c: Pick<RuleContent, 'distributions' | 'rightHolderConsent'>,
+): boolean {
   return Boolean(c.rightHolderConsent) || c.distributions.some((d) => d.desensitized)
 }
 
@@ -85,7 +95,11 @@ export function art32ExceptionApplies(c: Pick<RuleContent, 'distributions' | 'ri
  */
 export function art32OpenAttributeProblems(c: RuleContent): RuleProblem[] {
   const problems: RuleProblem[] = []
-  if (c.openAttribute !== 'not_open' && hasPersonalOrTradeSecretFields(c) && !art32ExceptionApplies(c)) {
+  if (
+    c.openAttribute !== 'not_open' &&
+    hasPersonalOrTradeSecretFields(c) &&
+    !art32ExceptionApplies(c)
+  ) {
     problems.push({ field: 'openAttribute', key: 'error.catalog.art32PersonalNotOpen' })
   }
   if (c.openAttribute === 'open_conditional' && blank(c.openConditions)) {
@@ -102,7 +116,10 @@ export function coreGradeProblems(c: RuleContent): RuleProblem[] {
 }
 
 /** General data carries a level of the configured ladder; core/important carry none. */
-export function gradeLevelProblems(c: RuleContent, generalLevels: readonly number[]): RuleProblem[] {
+export function gradeLevelProblems(
+  c: RuleContent,
+  generalLevels: readonly number[],
+): RuleProblem[] {
   if (c.grade.tier !== 'general') return []
   return c.grade.level != null && generalLevels.includes(c.grade.level)
     ? []
@@ -120,7 +137,10 @@ export function isListable(c: Pick<RuleContent, 'grade'>): boolean {
 }
 
 /** Everything that stops a submission, in form order. */
-export function submissionProblems(c: RuleContent, generalLevels: readonly number[]): RuleProblem[] {
+export function submissionProblems(
+  c: RuleContent,
+  generalLevels: readonly number[],
+): RuleProblem[] {
   return [
     ...art10MissingFields(c),
     ...art13SharingTypeProblems(c),

@@ -34,7 +34,10 @@ const fieldSchema = z.strictObject({
 })
 
 const distributionSchema = z.strictObject({
-  key: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'error.catalog.distributionKey'),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'error.catalog.distributionKey'),
   title: z.strictObject({ zh: z.string().trim().min(1, 'error.required').max(200), en: text(300) }),
   format: z.string().trim().min(1, 'error.required').max(20),
   accessUrl: httpUrl().optional(),
@@ -50,7 +53,10 @@ export const gradeSchema = z.strictObject({
 /** The content of an entry as a program sends it (POST/PUT /api/v1/catalog/entries). */
 export const contentSchema = z
   .strictObject({
-    title: z.strictObject({ zh: z.string().trim().min(1, 'error.required').max(200), en: text(300) }),
+    title: z.strictObject({
+      zh: z.string().trim().min(1, 'error.required').max(200),
+      en: text(300),
+    }),
     description: z.strictObject({ zh: text(4000), en: text(6000) }).default({ zh: '', en: '' }),
     tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
     category: z.enum(CATALOG_CATEGORIES),
@@ -68,7 +74,11 @@ export const contentSchema = z
     distributions: z.array(distributionSchema).max(20).default([]),
     updateFrequency: z.enum(UPDATE_FREQUENCIES),
     departments: z
-      .strictObject({ collecting: objectIdField, verifying: objectIdField, providing: objectIdField })
+      .strictObject({
+        collecting: objectIdField,
+        verifying: objectIdField,
+        providing: objectIdField,
+      })
       .optional(),
     grade: gradeSchema,
     legalBasis: text(2000),
@@ -76,12 +86,22 @@ export const contentSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>()
     c.fields.forEach((f, i) => {
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: 'error.catalog.duplicateField' })
+      if (seen.has(f.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'name'],
+          message: 'error.catalog.duplicateField',
+        })
       seen.add(f.name)
     })
     const keys = new Set<string>()
     c.distributions.forEach((d, i) => {
-      if (keys.has(d.key)) ctx.addIssue({ code: 'custom', path: ['distributions', i, 'key'], message: 'error.catalog.duplicateField' })
+      if (keys.has(d.key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['distributions', i, 'key'],
+          message: 'error.catalog.duplicateField',
+        })
       keys.add(d.key)
     })
   })
@@ -198,7 +218,10 @@ export const entryFormSchema = z
       distributions,
       updateFrequency: f.updateFrequency,
       departments: { collecting: f.collecting, verifying: f.verifying, providing: f.providing },
-      grade: { tier: f.gradeTier, level: f.gradeTier === 'general' && f.gradeLevel ? Number(f.gradeLevel) : null },
+      grade: {
+        tier: f.gradeTier,
+        level: f.gradeTier === 'general' && f.gradeLevel ? Number(f.gradeLevel) : null,
+      },
       legalBasis: f.legalBasis,
     }
     const parsed = contentSchema.safeParse(content)
@@ -208,14 +231,32 @@ export const entryFormSchema = z
       }
       return z.NEVER
     }
-    return { intent: f.intent, content: parsed.data, rowCount: Math.min(Number(f.rowCount ?? 0) || 0, 300) }
+    return {
+      intent: f.intent,
+      content: parsed.data,
+      rowCount: Math.min(Number(f.rowCount ?? 0) || 0, 300),
+    }
   })
 
 /** The flat form name an issue on the nested content belongs to. */
 function formPath(path: PropertyKey[]): string {
   const [head, index, leaf] = path.map(String)
-  if (head === 'fields') return leaf === 'label' ? 'f_labelZh' : leaf === 'type' ? 'f_type' : leaf === 'dataItemCode' ? 'f_item' : 'f_name'
-  if (head === 'distributions') return leaf === 'title' ? 'd_titleZh' : leaf === 'format' ? 'd_format' : leaf === 'accessUrl' ? 'd_url' : 'd_key'
+  if (head === 'fields')
+    return leaf === 'label'
+      ? 'f_labelZh'
+      : leaf === 'type'
+        ? 'f_type'
+        : leaf === 'dataItemCode'
+          ? 'f_item'
+          : 'f_name'
+  if (head === 'distributions')
+    return leaf === 'title'
+      ? 'd_titleZh'
+      : leaf === 'format'
+        ? 'd_format'
+        : leaf === 'accessUrl'
+          ? 'd_url'
+          : 'd_key'
   if (head === 'grade') return 'gradeLevel'
   if (head === 'title' || head === 'description') return `${head}${index === 'en' ? 'En' : 'Zh'}`
   return head ?? '_form'
@@ -223,7 +264,11 @@ function formPath(path: PropertyKey[]): string {
 
 export const FIELD_SENSITIVITIES = FIELD_SENSITIVITY
 
-export function sensitivityOf(f: { personal?: boolean; sensitive?: boolean; tradeSecret?: boolean }) {
+export function sensitivityOf(f: {
+  personal?: boolean
+  sensitive?: boolean
+  tradeSecret?: boolean
+}) {
   if (f.tradeSecret) return 'trade_secret'
   if (f.personal && f.sensitive) return 'sensitive_personal'
   if (f.personal) return 'personal'
@@ -289,9 +334,16 @@ export const cursorQuery = z.strictObject({
 /** The entry page's forms, one per intent. */
 export const entryPageActionSchema = z.discriminatedUnion('intent', [
   z.strictObject({ intent: z.literal('submit') }),
-  z.strictObject({ intent: z.literal('decide'), decision: z.enum(['approved', 'returned']), reasons: text(2000) }),
+  z.strictObject({
+    intent: z.literal('decide'),
+    decision: z.enum(['approved', 'returned']),
+    reasons: text(2000),
+  }),
   z.strictObject({ intent: z.literal('dataUpdate') }),
-  z.strictObject({ intent: z.literal('markBasis'), reason: z.string().trim().min(4, 'error.catalog.reasonRequired').max(1000) }),
+  z.strictObject({
+    intent: z.literal('markBasis'),
+    reason: z.string().trim().min(4, 'error.catalog.reasonRequired').max(1000),
+  }),
   z.strictObject({
     intent: z.literal('raiseIssue'),
     kind: z.enum(QUALITY_KINDS),

@@ -26,6 +26,8 @@ describe('demo catalog seed', () => {
     // Core-graded entries are never listed.
     expect(records.every((r) => r.content.grade.tier !== 'core')).toBe(true)
     expect(records.length).toBeGreaterThanOrEqual(20)
-    console.info(`seed: first run ${first} ms, second run ${second} ms, ${count} entries, ${versions} versions, ${records.length} listed`)
+    console.info(
+      `seed: first run ${first} ms, second run ${second} ms, ${count} entries, ${versions} versions, ${records.length} listed`,
+    )
   }, 120_000)
 })

@@ -25,8 +25,14 @@ export async function generalLevels(): Promise<number[]> {
 /** Art. 9: the authority replaces the ladder of general sub-levels (1..n, consecutive). */
 export async function setGradeLadder(input: { user: AuthUser; levels: GradeLevel[] }) {
   const levels = [...input.levels].sort((a, b) => a.level - b.level)
-  const consecutive = levels.length >= 1 && levels.length <= 9 && levels.every((l, i) => l.level === i + 1 && l.zh.trim() && l.en.trim())
-  if (!consecutive) throw new DomainError('bad_ladder', 'error.catalog.badLadder', 400, { levels: ['error.catalog.badLadder'] })
+  const consecutive =
+    levels.length >= 1 &&
+    levels.length <= 9 &&
+    levels.every((l, i) => l.level === i + 1 && l.zh.trim() && l.en.trim())
+  if (!consecutive)
+    throw new DomainError('bad_ladder', 'error.catalog.badLadder', 400, {
+      levels: ['error.catalog.badLadder'],
+    })
   await CatalogSettings.updateOne(
     { _id: 'grading' },
     { $set: { generalLevels: levels, updatedBy: input.user.id, updatedAt: new Date() } },

@@ -11,7 +11,9 @@ import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 
 async function ownerName(orgId: string) {
-  const org = mongoose.isValidObjectId(orgId) ? await Organization.findById(orgId, { name: 1 }).lean() : null
+  const org = mongoose.isValidObjectId(orgId)
+    ? await Organization.findById(orgId, { name: 1 }).lean()
+    : null
   return { ownerZh: org?.name.zh ?? orgId, ownerEn: org?.name.en ?? orgId }
 }
 
@@ -30,19 +32,34 @@ export async function claimDataItem(input: {
   if (!orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
   await claim(DataItem, { _id: input.code, name: input.name ?? { zh: input.code, en: input.code } })
   try {
-    await SourceClaim.create({ _id: input.code, orgId, claimedBy: input.user.id, entryId: input.entryId ?? null })
+    await SourceClaim.create({
+      _id: input.code,
+      orgId,
+      claimedBy: input.user.id,
+      entryId: input.entryId ?? null,
+    })
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
     const existing = await SourceClaim.findById(input.code).lean()
     if (existing?.orgId === orgId) return { code: input.code, created: false }
     const owner = await ownerName(existing?.orgId ?? '')
     const field = input.field ?? 'code'
-    throw new DomainError('source_taken', 'error.catalog.sourceTaken', 409, { [field]: ['error.catalog.sourceTakenShort'] }, { code: input.code, ...owner })
+    throw new DomainError(
+      'source_taken',
+      'error.catalog.sourceTaken',
+      409,
+      { [field]: ['error.catalog.sourceTakenShort'] },
+      { code: input.code, ...owner },
+    )
   }
   await appendLedger({
     action: 'source.claimed',
     actor: { userId: input.user.id, orgId },
-    subjects: [`data-item:${input.code}`, `org:${orgId}`, ...(input.entryId ? [`catalog-entry:${input.entryId}`] : [])],
+    subjects: [
+      `data-item:${input.code}`,
+      `org:${orgId}`,
+      ...(input.entryId ? [`catalog-entry:${input.entryId}`] : []),
+    ],
     payload: { code: input.code, orgId, entryId: input.entryId ?? null },
     summary: { code: input.code },
   })
@@ -50,10 +67,24 @@ export async function claimDataItem(input: {
 }
 
 /** Art. 14 on submission: every field that names a data-item code makes the entry's agency its source. */
-export async function claimItemsOfEntry(user: AuthUser, entryId: string, fields: { name: string; label: { zh: string; en?: string | null }; dataItemCode?: string | null }[]) {
+export async function claimItemsOfEntry(
+  user: AuthUser,
+  entryId: string,
+  fields: {
+    name: string
+    label: { zh: string; en?: string | null }
+    dataItemCode?: string | null
+  }[],
+) {
   for (const f of fields) {
     if (!f.dataItemCode) continue
-    await claimDataItem({ user, code: f.dataItemCode, name: { zh: f.label.zh, en: f.label.en ?? '' }, entryId, field: 'f_item' })
+    await claimDataItem({
+      user,
+      code: f.dataItemCode,
+      name: { zh: f.label.zh, en: f.label.en ?? '' },
+      entryId,
+      field: 'f_item',
+    })
   }
 }
 
@@ -62,27 +93,58 @@ export async function sourceOf(code: string) {
   const claim = await SourceClaim.findById(code).lean()
   if (!claim) return null
   const owner = await ownerName(claim.orgId)
-  return { code, orgId: claim.orgId, name: { zh: owner.ownerZh, en: owner.ownerEn }, claimedAt: claim.claimedAt.toISOString() }
+  return {
+    code,
+    orgId: claim.orgId,
+    name: { zh: owner.ownerZh, en: owner.ownerEn },
+    claimedAt: claim.claimedAt.toISOString(),
+  }
 }
 
 /** Art. 14: ownership moves only through the authority, with a recorded reason. */
-export async function transferDataItem(input: { user: AuthUser; code: string; toOrgId: string; reason: string }) {
-  if (input.user.org?.type !== 'authority') throw new DomainError('forbidden', 'error.forbidden', 403)
+export async function transferDataItem(input: {
+  user: AuthUser
+  code: string
+  toOrgId: string
+  reason: string
+}) {
+  if (input.user.org?.type !== 'authority')
+    throw new DomainError('forbidden', 'error.forbidden', 403)
   const claim = await SourceClaim.findById(input.code).lean()
-  if (!claim) throw new DomainError('not_found', 'error.catalog.itemUnclaimed', 404, { code: ['error.catalog.itemUnclaimed'] })
-  const target = mongoose.isValidObjectId(input.toOrgId) ? await Organization.findOne({ _id: input.toOrgId, type: 'agency', status: 'approved' }).lean() : null
-  if (!target) throw new DomainError('unknown_department', 'error.catalog.unknownDepartment', 400, { toOrgId: ['error.catalog.unknownDepartment'] })
-  if (claim.orgId === input.toOrgId) throw new DomainError('same_owner', 'error.catalog.sameOwner', 409, { toOrgId: ['error.catalog.sameOwner'] })
+  if (!claim)
+    throw new DomainError('not_found', 'error.catalog.itemUnclaimed', 404, {
+      code: ['error.catalog.itemUnclaimed'],
+    })
+  const target = mongoose.isValidObjectId(input.toOrgId)
+    ? await Organization.findOne({ _id: input.toOrgId, type: 'agency', status: 'approved' }).lean()
+    : null
+  if (!target)
+    throw new DomainError('unknown_department', 'error.catalog.unknownDepartment', 400, {
+      toOrgId: ['error.catalog.unknownDepartment'],
+    })
+  if (claim.orgId === input.toOrgId)
+    throw new DomainError('same_owner', 'error.catalog.sameOwner', 409, {
+      toOrgId: ['error.catalog.sameOwner'],
+    })
   const at = new Date()
   // Guarded by the previous owner, so two concurrent transfers cannot both apply to the same owner.
   const result = await SourceClaim.updateOne(
     { _id: input.code, orgId: claim.orgId },
     {
       $set: { orgId: input.toOrgId },
-      $push: { transfers: { fromOrgId: claim.orgId, toOrgId: input.toOrgId, byUserId: input.user.id, reason: input.reason, at } },
+      $push: {
+        transfers: {
+          fromOrgId: claim.orgId,
+          toOrgId: input.toOrgId,
+          byUserId: input.user.id,
+          reason: input.reason,
+          at,
+        },
+      },
     },
   )
-  if (result.modifiedCount === 0) throw new DomainError('conflict', 'error.catalog.concurrentChange', 409)
+  if (result.modifiedCount === 0)
+    throw new DomainError('conflict', 'error.catalog.concurrentChange', 409)
   await appendLedger({
     action: 'source.transferred',
     actor: { userId: input.user.id, orgId: input.user.org.id },
@@ -95,12 +157,17 @@ export async function transferDataItem(input: { user: AuthUser; code: string; to
 
 /** Art. 14 collection list (採集清單) of an agency: the data items it is the legal source of, by code. */
 export async function listCollection(orgId: string, query: { after?: string; limit: number }) {
-  const rows = await SourceClaim.find({ orgId, ...(query.after ? { _id: mongoose.trusted({ $gt: query.after }) } : {}) })
+  const rows = await SourceClaim.find({
+    orgId,
+    ...(query.after ? { _id: mongoose.trusted({ $gt: query.after }) } : {}),
+  })
     .sort({ _id: 1 })
     .limit(query.limit + 1)
     .lean()
   const page = rows.slice(0, query.limit)
-  const items = await DataItem.find({ _id: mongoose.trusted({ $in: page.map((r) => r._id) }) }).lean()
+  const items = await DataItem.find({
+    _id: mongoose.trusted({ $in: page.map((r) => r._id) }),
+  }).lean()
   const names = new Map(items.map((i) => [i._id, { zh: i.name.zh, en: i.name.en ?? '' }]))
   return {
     items: page.map((r) => ({
@@ -108,7 +175,12 @@ export async function listCollection(orgId: string, query: { after?: string; lim
       name: names.get(r._id) ?? { zh: r._id, en: r._id },
       claimedAt: r.claimedAt.toISOString(),
       entryId: r.entryId ?? null,
-      transfers: (r.transfers ?? []).map((t) => ({ fromOrgId: t.fromOrgId, toOrgId: t.toOrgId, reason: t.reason, at: t.at.toISOString() })),
+      transfers: (r.transfers ?? []).map((t) => ({
+        fromOrgId: t.fromOrgId,
+        toOrgId: t.toOrgId,
+        reason: t.reason,
+        at: t.at.toISOString(),
+      })),
     })),
     nextAfter: rows.length > query.limit ? page.at(-1)!._id : null,
   }
@@ -116,14 +188,21 @@ export async function listCollection(orgId: string, query: { after?: string; lim
 
 /** The whole registry for the authority, by code. */
 export async function listRegistry(query: { after?: string; limit: number }) {
-  const rows = await SourceClaim.find(query.after ? { _id: mongoose.trusted({ $gt: query.after }) } : {})
+  const rows = await SourceClaim.find(
+    query.after ? { _id: mongoose.trusted({ $gt: query.after }) } : {},
+  )
     .sort({ _id: 1 })
     .limit(query.limit + 1)
     .lean()
   const page = rows.slice(0, query.limit)
-  const items = await DataItem.find({ _id: mongoose.trusted({ $in: page.map((r) => r._id) }) }).lean()
+  const items = await DataItem.find({
+    _id: mongoose.trusted({ $in: page.map((r) => r._id) }),
+  }).lean()
   const names = new Map(items.map((i) => [i._id, { zh: i.name.zh, en: i.name.en ?? '' }]))
-  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: [...new Set(page.map((r) => r.orgId))] }) }, { name: 1 }).lean()
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: [...new Set(page.map((r) => r.orgId))] }) },
+    { name: 1 },
+  ).lean()
   const orgName = new Map(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }]))
   return {
     items: page.map((r) => ({

@@ -6,7 +6,10 @@ import { diffContent } from './diff'
 import { plainContent } from './entries.server'
 
 export async function listVersions(entryId: string) {
-  const rows = await CatalogVersion.find({ entryId }, { content: 0 }).sort({ version: -1 }).limit(500).lean()
+  const rows = await CatalogVersion.find({ entryId }, { content: 0 })
+    .sort({ version: -1 })
+    .limit(500)
+    .lean()
   return rows.map((v) => ({
     version: v.version,
     approvedAt: v.approvedAt.toISOString(),

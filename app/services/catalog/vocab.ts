@@ -3,11 +3,34 @@
 export const ENTRY_STATUSES = ['draft', 'submitted', 'returned', 'approved'] as const
 export const REVIEW_STEPS = ['decide', 'confirm_grade'] as const
 export const DATA_FORMS = ['structured', 'unstructured', 'api', 'geospatial', 'file'] as const
-export const FIELD_TYPES = ['string', 'integer', 'decimal', 'date', 'datetime', 'boolean', 'code', 'geometry', 'binary'] as const
+export const FIELD_TYPES = [
+  'string',
+  'integer',
+  'decimal',
+  'date',
+  'datetime',
+  'boolean',
+  'code',
+  'geometry',
+  'binary',
+] as const
 export const SHARING_TYPES = ['unconditional', 'conditional', 'not_shared'] as const
-export const SHARING_SCOPES = ['all_agencies', 'same_level', 'same_region', 'specified_agencies'] as const
+export const SHARING_SCOPES = [
+  'all_agencies',
+  'same_level',
+  'same_region',
+  'specified_agencies',
+] as const
 export const OPEN_ATTRIBUTES = ['open_unconditional', 'open_conditional', 'not_open'] as const
-export const UPDATE_FREQUENCIES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const
+export const UPDATE_FREQUENCIES = [
+  'realtime',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'yearly',
+  'irregular',
+] as const
 export const GRADE_TIERS = ['core', 'important', 'general'] as const
 export const CATALOG_CATEGORIES = [
   'population',
@@ -26,8 +49,21 @@ export const CATALOG_CATEGORIES = [
   'agriculture',
   'other',
 ] as const
-export const QUALITY_KINDS = ['incorrect', 'missing', 'inconsistent', 'outdated', 'format', 'other'] as const
-export const QUALITY_OUTCOMES = ['corrected', 'no_fault_found', 'not_reproducible', 'duplicate', 'wont_fix'] as const
+export const QUALITY_KINDS = [
+  'incorrect',
+  'missing',
+  'inconsistent',
+  'outdated',
+  'format',
+  'other',
+] as const
+export const QUALITY_OUTCOMES = [
+  'corrected',
+  'no_fault_found',
+  'not_reproducible',
+  'duplicate',
+  'wont_fix',
+] as const
 /** A field's sensitivity in forms: maps onto the personal / sensitive / tradeSecret flags. */
 export const FIELD_SENSITIVITY = ['none', 'personal', 'sensitive_personal', 'trade_secret'] as const
 

@@ -39,7 +39,9 @@ function callsKey(licenceId: string): string {
  * issue, never the plan's later edits. A licence issued before the quota was recorded falls back to
  * its per-call plan (charged for its quota, one call when it names none); other plans have none.
  */
-export async function callQuota(licence: Pick<LicenceDoc, 'productId' | 'pricePlanKey' | 'callsQuota'>): Promise<number | null> {
+export async function callQuota(
+  licence: Pick<LicenceDoc, 'productId' | 'pricePlanKey' | 'callsQuota'>,
+): Promise<number | null> {
   if (licence.callsQuota != null) return licence.callsQuota
   if (!licence.productId || !licence.pricePlanKey) return null
   const product = await Product.findById(licence.productId, { pricePlans: 1 }).lean()
@@ -55,15 +57,30 @@ export async function callsUsed(licenceId: string): Promise<number> {
  * Art. 38: issues the licence's API key — to the licensee's staff, for an API licence in force.
  * The full key is returned once; earlier keys of the licence stop working.
  */
-export async function issueLicenceApiKey(user: AuthUser, licenceId: string, now = new Date()): Promise<{ id: string; key: string }> {
+export async function issueLicenceApiKey(
+  user: AuthUser,
+  licenceId: string,
+  now = new Date(),
+): Promise<{ id: string; key: string }> {
   const licence = await findLicence(licenceId)
-  if (!licence || !user.org || user.org.id !== licence.licenseeOrgId) throw new DomainError('not_found', 'error.licences.notFound', 404)
-  if (licence.deliveryMode !== 'api') throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
+  if (!licence || !user.org || user.org.id !== licence.licenseeOrgId)
+    throw new DomainError('not_found', 'error.licences.notFound', 404)
+  if (licence.deliveryMode !== 'api')
+    throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
   await requireLicenceInForce(licence, now)
   const id = randomBytes(8).toString('hex')
   const secret = randomToken(32)
-  await LicenceApiKey.create({ _id: id, licenceId, secretHash: sha256Hex(secret), createdBy: user.id, createdAt: now })
-  await LicenceApiKey.updateMany({ licenceId, _id: mongoose.trusted({ $ne: id }), revokedAt: null }, { $set: { revokedAt: now } })
+  await LicenceApiKey.create({
+    _id: id,
+    licenceId,
+    secretHash: sha256Hex(secret),
+    createdBy: user.id,
+    createdAt: now,
+  })
+  await LicenceApiKey.updateMany(
+    { licenceId, _id: mongoose.trusted({ $ne: id }), revokedAt: null },
+    { $set: { revokedAt: now } },
+  )
   await appendLedger({
     action: 'licence.api-key-issued',
     actor: { userId: user.id, orgId: user.org.id },
@@ -77,7 +94,10 @@ export async function issueLicenceApiKey(user: AuthUser, licenceId: string, now 
 /** A licence's keys for its page (never the secret). */
 export async function licenceApiKeys(licenceId: string) {
   await connectDb()
-  return LicenceApiKey.find({ licenceId }, { secretHash: 0 }).sort({ createdAt: -1 }).limit(20).lean()
+  return LicenceApiKey.find({ licenceId }, { secretHash: 0 })
+    .sort({ createdAt: -1 })
+    .limit(20)
+    .lean()
 }
 
 /** The licence a Bearer key opens, or a 401. */
@@ -89,7 +109,10 @@ async function authenticate(authorization: string | null, licenceId: string): Pr
     stored &&
     !stored.revokedAt &&
     stored.licenceId === licenceId &&
-    timingSafeEqual(Buffer.from(sha256Hex(match![2]!), 'hex'), Buffer.from(stored.secretHash, 'hex'))
+    timingSafeEqual(
+      Buffer.from(sha256Hex(match![2]!), 'hex'),
+      Buffer.from(stored.secretHash, 'hex'),
+    )
   if (!ok) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)
   const licence = await findLicence(licenceId)
   if (!licence) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)
@@ -110,21 +133,41 @@ export interface RowsPage {
  * read from the file's start; a deep offset starts at the row index's nearest point before it, and
  * an offset past the last row answers at once with no rows.
  */
-export async function readRows(storageKey: string, delimiter: ',' | '\t', permitted: readonly string[], offset: number, limit: number) {
+export async function readRows(
+  storageKey: string,
+  delimiter: ',' | '\t',
+  permitted: readonly string[],
+  offset: number,
+  limit: number,
+) {
   const code = delimiter.charCodeAt(0)
   const head = await readTable(storageKey, code, 0, 0, 0)
   if (!head.header) return { fields: [], rows: [] }
   let start = { rowsBefore: 0, byte: -1 }
   if (offset >= INDEX_FROM_ROW) {
     const index = await rowIndex(storageKey, code)
-    if (offset >= index.rows) return { fields: permittedColumns(head.header, permitted).keep.map((i) => head.header![i]!), rows: [] }
+    if (offset >= index.rows)
+      return {
+        fields: permittedColumns(head.header, permitted).keep.map((i) => head.header![i]!),
+        rows: [],
+      }
     start = startFor(index, offset)
   }
-  const page = await readTable(storageKey, code, start.byte, offset - start.rowsBefore, limit, head.header, head.decode)
+  const page = await readTable(
+    storageKey,
+    code,
+    start.byte,
+    offset - start.rowsBefore,
+    limit,
+    head.header,
+    head.decode,
+  )
   const keep = permittedColumns(head.header, permitted).keep
   return {
     fields: keep.map((i) => head.header![i]!),
-    rows: page.rows.map((cells) => Object.fromEntries(keep.map((i) => [head.header![i]!, cells[i] ?? '']))),
+    rows: page.rows.map((cells) =>
+      Object.fromEntries(keep.map((i) => [head.header![i]!, cells[i] ?? ''])),
+    ),
   }
 }
 
@@ -142,7 +185,10 @@ async function readTable(
   knownDecode?: (b: Buffer) => string,
 ) {
   const fromStart = byte < 0
-  const stream = createReadStream(contentStore().absolutePath(storageKey), fromStart ? {} : { start: byte })
+  const stream = createReadStream(
+    contentStore().absolutePath(storageKey),
+    fromStart ? {} : { start: byte },
+  )
   const scanner = new CsvScanner({ delimiter })
   let decode = knownDecode
   let decided = knownHeader !== undefined
@@ -172,7 +218,10 @@ async function readTable(
   try {
     for await (const chunk of stream) {
       if (!decided) {
-        decode = sniffEncoding(chunk as Buffer) === 'utf-8' ? undefined : (b: Buffer) => iconv.decode(b, 'gb18030')
+        decode =
+          sniffEncoding(chunk as Buffer) === 'utf-8'
+            ? undefined
+            : (b: Buffer) => iconv.decode(b, 'gb18030')
         decided = true
       }
       scanner.push(chunk as Buffer, onRecord)
@@ -190,21 +239,46 @@ async function readTable(
  * revoked or expired); one call counted atomically against the quota (429 beyond it); the
  * permitted fields of the licensed version's first table.
  */
-export async function licenceRows(input: { authorization: string | null; licenceId: string; offset: number; limit: number; now?: Date }): Promise<RowsPage> {
+export async function licenceRows(input: {
+  authorization: string | null
+  licenceId: string
+  offset: number
+  limit: number
+  now?: Date
+}): Promise<RowsPage> {
   await connectDb()
   const licence = await authenticate(input.authorization, input.licenceId)
-  if (licence.deliveryMode !== 'api') throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
+  if (licence.deliveryMode !== 'api')
+    throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
   await requireLicenceInForce(licence, input.now ?? new Date(), 403)
   // The licence's own fingerprinted copy (deliver.server.ts), once its delivery has completed.
   const delivery = await Delivery.findById(deliveryId(input.licenceId, 'api')).lean()
-  if (delivery?.status !== 'completed') throw new DomainError('not_delivered', 'error.licences.notDeliveredYet', 409)
-  const version = delivery.versionId ? await ProductVersion.findById(delivery.versionId).lean() : null
+  if (delivery?.status !== 'completed')
+    throw new DomainError('not_delivered', 'error.licences.notDeliveredYet', 409)
+  const version = delivery.versionId
+    ? await ProductVersion.findById(delivery.versionId).lean()
+    : null
   if (version) await requireVersionScreened(version)
   const quota = await callQuota(licence)
   const used = await getRedis().incr(callsKey(input.licenceId))
-  if (quota !== null && used > quota) throw new DomainError('quota_exceeded', 'error.licences.quotaExceeded', 429, undefined, { quota })
+  if (quota !== null && used > quota)
+    throw new DomainError('quota_exceeded', 'error.licences.quotaExceeded', 429, undefined, {
+      quota,
+    })
   const page = delivery.storageKey
-    ? await readRows(delivery.storageKey, delimiterOf(delivery.fileName) ?? ',', licence.permittedFields, input.offset, input.limit)
+    ? await readRows(
+        delivery.storageKey,
+        delimiterOf(delivery.fileName) ?? ',',
+        licence.permittedFields,
+        input.offset,
+        input.limit,
+      )
     : { fields: [], rows: [] }
-  return { licenceId: input.licenceId, ...page, offset: input.offset, limit: input.limit, calls: { used, quota } }
+  return {
+    licenceId: input.licenceId,
+    ...page,
+    offset: input.offset,
+    limit: input.limit,
+    calls: { used, quota },
+  }
 }

@@ -53,10 +53,17 @@ export interface DeliveryOutcome {
   deliveries: { id: string; kind: DeliveryKind; created: boolean }[]
 }
 
-type Claim = Pick<DeliveryDoc, 'kind' | 'productId' | 'versionId' | 'catalogEntryId' | 'fileName' | 'mediaType'>
+type Claim = Pick<
+  DeliveryDoc,
+  'kind' | 'productId' | 'versionId' | 'catalogEntryId' | 'fileName' | 'mediaType'
+>
 
 /** The unique-keyed claim: inserted once; a retry reads it back. */
-async function claim(licence: LicenceDoc, key: string, fields: Claim): Promise<{ doc: DeliveryDoc; created: boolean }> {
+async function claim(
+  licence: LicenceDoc,
+  key: string,
+  fields: Claim,
+): Promise<{ doc: DeliveryDoc; created: boolean }> {
   const id = deliveryId(String(licence._id), key)
   try {
     const doc = await Delivery.create({
@@ -77,9 +84,17 @@ async function claim(licence: LicenceDoc, key: string, fields: Claim): Promise<{
 }
 
 /** The completed projection and its ledger entry (event key: one entry however often this runs). */
-async function complete(licence: LicenceDoc, doc: DeliveryDoc, set: Partial<DeliveryDoc>): Promise<number> {
+async function complete(
+  licence: LicenceDoc,
+  doc: DeliveryDoc,
+  set: Partial<DeliveryDoc>,
+): Promise<number> {
   const completedAt = doc.completedAt ?? new Date()
-  if (doc.status !== 'completed') await Delivery.updateOne({ _id: doc._id }, { $set: { ...set, status: 'completed', completedAt } })
+  if (doc.status !== 'completed')
+    await Delivery.updateOne(
+      { _id: doc._id },
+      { $set: { ...set, status: 'completed', completedAt } },
+    )
   const final = { ...doc, ...set }
   const entry = await appendLedger({
     action: 'delivery.completed',
@@ -93,7 +108,14 @@ async function complete(licence: LicenceDoc, doc: DeliveryDoc, set: Partial<Deli
       `org:${licence.licenseeOrgId}`,
       `org:${licence.licensorOrgId}`,
     ],
-    payload: { deliveryId: doc._id, kind: final.kind, sha256: final.sha256, sourceSha256: final.sourceSha256, fields: final.fields, spec: final.fingerprintSpec },
+    payload: {
+      deliveryId: doc._id,
+      kind: final.kind,
+      sha256: final.sha256,
+      sourceSha256: final.sourceSha256,
+      fields: final.fields,
+      spec: final.fingerprintSpec,
+    },
     summary: {
       kind: final.kind,
       key: final.key,
@@ -103,7 +125,8 @@ async function complete(licence: LicenceDoc, doc: DeliveryDoc, set: Partial<Deli
     },
     eventKey: `delivery.completed:${doc._id}`,
   })
-  if (doc.ledgerSeq !== entry._id) await Delivery.updateOne({ _id: doc._id }, { $set: { ledgerSeq: entry._id } })
+  if (doc.ledgerSeq !== entry._id)
+    await Delivery.updateOne({ _id: doc._id }, { $set: { ledgerSeq: entry._id } })
   return entry._id
 }
 
@@ -160,24 +183,39 @@ export async function produceCsvCopy(input: {
   const head = readCsvHead(await readHead(source), input.delimiter)
   if (head.header.length === 0) throw new DomainError('empty_file', 'error.licences.emptyFile', 422)
   const { keep, dropped } = permittedColumns(head.header, input.permittedFields)
-  if (keep.length === 0) throw new DomainError('no_permitted_fields', 'error.licences.noPermittedFields', 422)
+  if (keep.length === 0)
+    throw new DomainError('no_permitted_fields', 'error.licences.noPermittedFields', 422)
   const fields = keep.map((i) => head.header[i]!)
   const derived = deriveFingerprintSpec(fields, head, input.declaredFields)
 
   // Beside the store's own temporary files: the same filesystem, so the rename is atomic.
   const tmpDir = path.join(path.resolve(getEnv().STORAGE_DIR), '.tmp')
   await mkdir(tmpDir, { recursive: true })
-  const tmp = path.join(tmpDir, `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}.part`)
+  const tmp = path.join(
+    tmpDir,
+    `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}.part`,
+  )
   const digest = new Digest()
   const fingerprint = derived.spec
-    ? new FingerprintTransform(derived.spec, platformFingerprintKeys(), input.licenceId, head.encoding, input.delimiter)
+    ? new FingerprintTransform(
+        derived.spec,
+        platformFingerprintKeys(),
+        input.licenceId,
+        head.encoding,
+        input.delimiter,
+      )
     : null
   const stages: NodeJS.ReadWriteStream[] = []
   if (dropped.length) stages.push(new ProjectTransform(keep, input.delimiter))
   if (fingerprint) stages.push(fingerprint)
   try {
     // 'w' truncates what a killed earlier attempt left under the same name.
-    await pipeline([createReadStream(source), ...stages, digest, createWriteStream(tmp, { flags: 'w' })])
+    await pipeline([
+      createReadStream(source),
+      ...stages,
+      digest,
+      createWriteStream(tmp, { flags: 'w' }),
+    ])
   } catch (error) {
     await rm(tmp, { force: true })
     if (error instanceof Error && error.name === 'FingerprintInputError') {
@@ -197,7 +235,8 @@ export async function produceCsvCopy(input: {
   }
   // A second writer of the same temporary file (a job whose lock lapsed while it still ran) could
   // have cut it short: the stored bytes must be the ones hashed, else retry.
-  if ((await stat(final)).size !== digest.size) throw new Error(`stored copy ${storageKey} has the wrong size; retrying`)
+  if ((await stat(final)).size !== digest.size)
+    throw new Error(`stored copy ${storageKey} has the wrong size; retrying`)
   return {
     storageKey,
     sha256,
@@ -221,14 +260,22 @@ export function delimiterOf(fileName: string | null | undefined): ',' | '\t' | n
 /** The version a file licence delivers: the one it names, else the product's newest published one. */
 async function licensedVersion(licence: LicenceDoc) {
   if (licence.versionId) return ProductVersion.findById(licence.versionId).lean()
-  return ProductVersion.findOne({ productId: licence.productId!, state: 'published' }).sort({ number: -1 }).lean()
+  return ProductVersion.findOne({ productId: licence.productId!, state: 'published' })
+    .sort({ number: -1 })
+    .lean()
 }
 
 type LicensedVersion = NonNullable<Awaited<ReturnType<typeof licensedVersion>>>
 type Distribution = LicensedVersion['distributions'][number]
 
 /** What a completed delivery of a table records: the licence's own copy (produceCsvCopy). */
-async function tableCopy(licence: LicenceDoc, doc: DeliveryDoc, version: LicensedVersion, table: Distribution, delimiter: ',' | '\t'): Promise<Partial<DeliveryDoc>> {
+async function tableCopy(
+  licence: LicenceDoc,
+  doc: DeliveryDoc,
+  version: LicensedVersion,
+  table: Distribution,
+  delimiter: ',' | '\t',
+): Promise<Partial<DeliveryDoc>> {
   return {
     sourceSha256: table.sha256 ?? null,
     ...(await produceCsvCopy({
@@ -246,7 +293,10 @@ async function tableCopy(licence: LicenceDoc, doc: DeliveryDoc, version: License
  * Art. 32: a version's files leave only after screening passed — the scanner's verdict on
  * `product-version:<id>`, or the authority's own verdict set by hand after reading the report.
  */
-export async function requireVersionScreened(version: { _id: unknown; screening: { status: string; source?: string | null } }): Promise<void> {
+export async function requireVersionScreened(version: {
+  _id: unknown
+  screening: { status: string; source?: string | null }
+}): Promise<void> {
   if (version.screening.source === 'authority' && version.screening.status === 'passed') return
   await requireScreeningPassed(`product-version:${String(version._id)}`)
 }
@@ -273,13 +323,22 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
     const delimiter = delimiterOf(d.fileName)
     if (!delimiter && licence.permittedFields.length > 0) {
       // Art. 24: a file we cannot cut down to the permitted fields is not handed over whole.
-      await complete(licence, doc, { sourceSha256: d.sha256 ?? null, fingerprintNote: 'not_projectable' })
+      await complete(licence, doc, {
+        sourceSha256: d.sha256 ?? null,
+        fingerprintNote: 'not_projectable',
+      })
       continue
     }
     const set: Partial<DeliveryDoc> = delimiter
       ? await tableCopy(licence, doc, version, d, delimiter)
       : // Not a table: delivered as it is (the licence page says so); the store already holds it.
-        { sourceSha256: d.sha256 ?? null, storageKey: d.storageKey!, sha256: d.sha256 ?? null, sizeBytes: d.sizeBytes ?? null, fingerprintNote: 'not_a_table' }
+        {
+          sourceSha256: d.sha256 ?? null,
+          storageKey: d.storageKey!,
+          sha256: d.sha256 ?? null,
+          sizeBytes: d.sizeBytes ?? null,
+          fingerprintNote: 'not_a_table',
+        }
     await complete(licence, doc, set)
   }
 }
@@ -293,7 +352,9 @@ async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promi
   const version = await licensedVersion(licence)
   if (!version) throw new DomainError('no_version', 'error.licences.noVersion', 409)
   // The table it serves: the version's first CSV/TSV file.
-  const table = version.distributions.find((d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName))
+  const table = version.distributions.find(
+    (d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName),
+  )
   if (table) await requireVersionScreened(version)
   const { doc, created } = await claim(licence, 'api', {
     kind: 'api',
@@ -308,14 +369,25 @@ async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promi
     await complete(licence, doc, {})
     return
   }
-  await complete(licence, doc, await tableCopy(licence, doc, version, table, delimiterOf(table.fileName)!))
+  await complete(
+    licence,
+    doc,
+    await tableCopy(licence, doc, version, table, delimiterOf(table.fileName)!),
+  )
 }
 
 async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): Promise<void> {
   const entryId = licence.catalogEntryId!
   const files = [...(await currentFiles(entryId)).values()]
   if (files.length === 0) {
-    const { doc, created } = await claim(licence, 'offline', { kind: 'offline', productId: null, versionId: null, catalogEntryId: entryId, fileName: null, mediaType: null })
+    const { doc, created } = await claim(licence, 'offline', {
+      kind: 'offline',
+      productId: null,
+      versionId: null,
+      catalogEntryId: entryId,
+      fileName: null,
+      mediaType: null,
+    })
     out.deliveries.push({ id: doc._id, kind: 'offline', created })
     await complete(licence, doc, {})
     return
@@ -332,7 +404,13 @@ async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): P
       mediaType: f.contentType,
     })
     out.deliveries.push({ id: doc._id, kind: 'open-file', created })
-    await complete(licence, doc, { openFileId: f._id, sha256: f.sha256, sourceSha256: f.sha256, sizeBytes: f.size, fingerprintNote: 'open_data_as_is' })
+    await complete(licence, doc, {
+      openFileId: f._id,
+      sha256: f.sha256,
+      sourceSha256: f.sha256,
+      sizeBytes: f.size,
+      fingerprintNote: 'open_data_as_is',
+    })
   }
 }
 
@@ -340,7 +418,10 @@ async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): P
  * Art. 24, 26, 38: delivers `licenceId` once, whatever number of times it is called; a licence
  * no longer in force when the job runs is not delivered.
  */
-export async function deliverLicence(licenceId: string, now = new Date()): Promise<DeliveryOutcome> {
+export async function deliverLicence(
+  licenceId: string,
+  now = new Date(),
+): Promise<DeliveryOutcome> {
   await connectDb()
   const licence = await findLicence(licenceId)
   if (!licence) throw new DomainError('not_found', 'error.licences.notFound', 404)
@@ -354,7 +435,14 @@ export async function deliverLicence(licenceId: string, now = new Date()): Promi
   else if (licence.deliveryMode === 'file_download') await deliverFiles(licence, out)
   else if (licence.deliveryMode === 'api') await deliverApiTable(licence, out)
   else {
-    const { doc, created } = await claim(licence, 'model-run', { kind: 'model_run', productId: licence.productId, versionId: licence.versionId, catalogEntryId: null, fileName: null, mediaType: null })
+    const { doc, created } = await claim(licence, 'model-run', {
+      kind: 'model_run',
+      productId: licence.productId,
+      versionId: licence.versionId,
+      catalogEntryId: null,
+      fileName: null,
+      mediaType: null,
+    })
     out.deliveries.push({ id: doc._id, kind: 'model_run', created })
     await complete(licence, doc, {})
   }
@@ -384,10 +472,19 @@ export const REQUEUE_AFTER_MS = 15 * 60_000
  */
 export async function enqueueMissingDeliveries(now = new Date(), limit = 500): Promise<number> {
   await connectDb()
-  const active = await Licence.find({ status: 'active', end: mongoose.trusted({ $gt: now }) }, { _id: 1 }).sort({ _id: -1 }).limit(limit).lean()
+  const active = await Licence.find(
+    { status: 'active', end: mongoose.trusted({ $gt: now }) },
+    { _id: 1 },
+  )
+    .sort({ _id: -1 })
+    .limit(limit)
+    .lean()
   if (active.length === 0) return 0
   const ids = active.map((l) => String(l._id))
-  const rows = await Delivery.find({ licenceId: mongoose.trusted({ $in: ids }) }, { licenceId: 1, status: 1, claimedAt: 1 }).lean()
+  const rows = await Delivery.find(
+    { licenceId: mongoose.trusted({ $in: ids }) },
+    { licenceId: 1, status: 1, claimedAt: 1 },
+  ).lean()
   const completed = new Set<string>()
   const halfDone = new Set<string>()
   for (const d of rows) {
@@ -425,11 +522,15 @@ export async function deliveriesOf(licenceId: string): Promise<DeliveryDoc[]> {
 /** Deliveries for many licences at once (the licence list). */
 export async function deliveriesFor(licenceIds: string[]): Promise<DeliveryDoc[]> {
   if (licenceIds.length === 0) return []
-  return (await Delivery.find({ licenceId: mongoose.trusted({ $in: licenceIds }) }).lean()) as DeliveryDoc[]
+  return (await Delivery.find({
+    licenceId: mongoose.trusted({ $in: licenceIds }),
+  }).lean()) as DeliveryDoc[]
 }
 
 /** Product titles for the pages (batched). */
-export async function productTitles(ids: string[]): Promise<Map<string, { zh: string; en: string }>> {
+export async function productTitles(
+  ids: string[],
+): Promise<Map<string, { zh: string; en: string }>> {
   const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
   if (unique.length === 0) return new Map()
   const rows = await Product.find({ _id: mongoose.trusted({ $in: unique }) }, { title: 1 }).lean()

@@ -8,7 +8,8 @@ import { checkDownloadLink, signDownloadLink } from './links.server'
 import { permittedColumns, ProjectTransform } from './project.server'
 import { deriveFingerprintSpec, readCsvHead } from './spec.server'
 
-const CSV = 'code,name,amount,count,day\r\nA1,"Zhang, Wei",12.34,5,2024-01-05\r\nA2,Li,0.50,7,2024-02-01\r\nA3,Wu,9.99,1,2024-03-09\r\n'
+const CSV =
+  'code,name,amount,count,day\r\nA1,"Zhang, Wei",12.34,5,2024-01-05\r\nA2,Li,0.50,7,2024-02-01\r\nA3,Wu,9.99,1,2024-03-09\r\n'
 
 describe('fingerprint spec from the declared schema (ADR 021)', () => {
   it('art38 declared types decide: code never changes, decimals ±1 in the last digit, dates only in spelling', () => {
@@ -69,13 +70,24 @@ describe('fingerprint spec from the declared schema (ADR 021)', () => {
 
 describe('projection (Art. 24)', () => {
   it('art24 keeps only the permitted columns, bytes and quoting unchanged', async () => {
-    const { keep, dropped } = permittedColumns(['code', 'name', 'amount', 'count', 'day'], ['CODE', ' amount', 'name'])
+    const { keep, dropped } = permittedColumns(
+      ['code', 'name', 'amount', 'count', 'day'],
+      ['CODE', ' amount', 'name'],
+    )
     expect(keep).toEqual([0, 1, 2])
     expect(dropped).toEqual(['count', 'day'])
     // Small chunks: records cross chunk boundaries.
-    const chunks = [...Buffer.from(CSV)].reduce<Buffer[]>((acc, b, i) => (i % 7 === 0 ? [...acc, Buffer.from([b])] : [...acc.slice(0, -1), Buffer.concat([acc.at(-1)!, Buffer.from([b])])]), [])
+    const chunks = [...Buffer.from(CSV)].reduce<Buffer[]>(
+      (acc, b, i) =>
+        i % 7 === 0
+          ? [...acc, Buffer.from([b])]
+          : [...acc.slice(0, -1), Buffer.concat([acc.at(-1)!, Buffer.from([b])])],
+      [],
+    )
     const out = await buffer(Readable.from(chunks).pipe(new ProjectTransform(keep, ',')))
-    expect(out.toString('utf8')).toBe('code,name,amount\r\nA1,"Zhang, Wei",12.34\r\nA2,Li,0.50\r\nA3,Wu,9.99\r\n')
+    expect(out.toString('utf8')).toBe(
+      'code,name,amount\r\nA1,"Zhang, Wei",12.34\r\nA2,Li,0.50\r\nA3,Wu,9.99\r\n',
+    )
   })
 
   it('art24 an empty permission means every column', () => {
@@ -84,7 +96,11 @@ describe('projection (Art. 24)', () => {
 })
 
 describe('signed download links', () => {
-  const delivery = { licenceId: '0123456789abcdef01234567', key: 'data.csv', _id: '0123456789abcdef01234567:data.csv' }
+  const delivery = {
+    licenceId: '0123456789abcdef01234567',
+    key: 'data.csv',
+    _id: '0123456789abcdef01234567:data.csv',
+  }
 
   it('art38 a link works until it expires and never beyond the licence end; a changed link never', () => {
     const now = new Date('2026-11-01T00:00:00Z')
@@ -94,9 +110,13 @@ describe('signed download links', () => {
     const expires = Number(url.searchParams.get('expires'))
     const sig = url.searchParams.get('sig')!
     expect(checkDownloadLink(delivery._id, expires, sig, now)).toBe('ok')
-    expect(checkDownloadLink(delivery._id, expires, sig, new Date('2026-11-01T06:00:00Z'))).toBe('link_expired')
+    expect(checkDownloadLink(delivery._id, expires, sig, new Date('2026-11-01T06:00:00Z'))).toBe(
+      'link_expired',
+    )
     expect(checkDownloadLink(delivery._id, expires + 3600, sig, now)).toBe('bad_signature')
-    expect(checkDownloadLink(`${delivery.licenceId}:other.csv`, expires, sig, now)).toBe('bad_signature')
+    expect(checkDownloadLink(`${delivery.licenceId}:other.csv`, expires, sig, now)).toBe(
+      'bad_signature',
+    )
     expect(checkDownloadLink(delivery._id, expires, 'nothex', now)).toBe('bad_signature')
   })
 
@@ -108,8 +128,13 @@ describe('signed download links', () => {
       DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
     }
     expect(() => parseEnv({ ...base, NODE_ENV: 'production' })).toThrow(/DELIVERY_LINK_SECRET/)
-    expect(parseEnv({ ...base, NODE_ENV: 'production', DELIVERY_LINK_SECRET: 'k'.repeat(32) }).DELIVERY_LINK_SECRET).toBe('k'.repeat(32))
-    expect(() => parseEnv({ ...base, DELIVERY_LINK_SECRET: 'short' })).toThrow(/DELIVERY_LINK_SECRET/)
+    expect(
+      parseEnv({ ...base, NODE_ENV: 'production', DELIVERY_LINK_SECRET: 'k'.repeat(32) })
+        .DELIVERY_LINK_SECRET,
+    ).toBe('k'.repeat(32))
+    expect(() => parseEnv({ ...base, DELIVERY_LINK_SECRET: 'short' })).toThrow(
+      /DELIVERY_LINK_SECRET/,
+    )
     expect(parseEnv(base).DELIVERY_LINK_SECRET).toBeUndefined()
   })
 })

@@ -16,7 +16,9 @@ function linkKey(): string {
 }
 
 function signature(deliveryId: string, expires: number): string {
-  return createHmac('sha256', linkKey()).update(`delivery-link:v1\n${deliveryId}\n${expires}`).digest('hex')
+  return createHmac('sha256', linkKey())
+    .update(`delivery-link:v1\n${deliveryId}\n${expires}`)
+    .digest('hex')
 }
 
 export function downloadPath(licenceId: string, key: string): string {
@@ -24,16 +26,30 @@ export function downloadPath(licenceId: string, key: string): string {
 }
 
 /** A link to a delivered copy, valid until `min(now + lifetime, licence end)`. */
-export function signDownloadLink(delivery: { licenceId: string; key: string; _id: string }, licenceEnd: Date, now = new Date()): { href: string; expiresAt: Date } {
-  const expires = Math.floor(Math.min(now.getTime() + LINK_LIFETIME_MS, licenceEnd.getTime()) / 1000)
+export function signDownloadLink(
+  delivery: { licenceId: string; key: string; _id: string },
+  licenceEnd: Date,
+  now = new Date(),
+): { href: string; expiresAt: Date } {
+  const expires = Math.floor(
+    Math.min(now.getTime() + LINK_LIFETIME_MS, licenceEnd.getTime()) / 1000,
+  )
   const sig = signature(delivery._id, expires)
-  return { href: `${downloadPath(delivery.licenceId, delivery.key)}?expires=${expires}&sig=${sig}`, expiresAt: new Date(expires * 1000) }
+  return {
+    href: `${downloadPath(delivery.licenceId, delivery.key)}?expires=${expires}&sig=${sig}`,
+    expiresAt: new Date(expires * 1000),
+  }
 }
 
 export type LinkCheck = 'ok' | 'bad_signature' | 'link_expired'
 
 /** Checks a link's signature (constant time) and its expiry at `now`. */
-export function checkDownloadLink(deliveryId: string, expires: number, sig: string, now = new Date()): LinkCheck {
+export function checkDownloadLink(
+  deliveryId: string,
+  expires: number,
+  sig: string,
+  now = new Date(),
+): LinkCheck {
   const expected = Buffer.from(signature(deliveryId, expires), 'hex')
   const given = /^[0-9a-f]{64}$/.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad_signature'

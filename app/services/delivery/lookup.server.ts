@@ -16,11 +16,25 @@ import { Licence } from '#models/licence'
 import { Organization } from '#models/organization'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { boundaryOf, MultipartError, readField, streamMultipart } from '~/services/storage/multipart.server'
+import {
+  boundaryOf,
+  MultipartError,
+  readField,
+  streamMultipart,
+} from '~/services/storage/multipart.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
-import { DEFAULT_ACCUSATION_THRESHOLD, rankCandidates, readLeak, type RankedCandidate } from './fingerprint/identify.server'
-import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './fingerprint/keys.server'
+import {
+  DEFAULT_ACCUSATION_THRESHOLD,
+  rankCandidates,
+  readLeak,
+  type RankedCandidate,
+} from './fingerprint/identify.server'
+import {
+  licenceSecret,
+  platformFingerprintKeys,
+  type FingerprintKeys,
+} from './fingerprint/keys.server'
 import { fingerprintSpecSchema } from './fingerprint/spec'
 import { productTitles } from './deliver.server'
 import { isObjectId } from '~/utils/schemas'
@@ -84,7 +98,11 @@ export async function identifyAgainstDeliveries(
       positions = leak.n
       rows = leak.rows
     }
-    const ranked = rankCandidates(leak, [...group.keys()].map((licenceId) => ({ licenceId, secret: licenceSecret(keys, licenceId) })), threshold)
+    const ranked = rankCandidates(
+      leak,
+      [...group.keys()].map((licenceId) => ({ licenceId, secret: licenceSecret(keys, licenceId) })),
+      threshold,
+    )
     for (const c of ranked) {
       // One union bound over every candidate of the look-up, not just this spec's group.
       const log10Fa = Math.min(0, c.log10PValue + log10m)
@@ -99,7 +117,9 @@ export async function identifyAgainstDeliveries(
       if (!seen || traced.log10PValue < seen.log10PValue) best.set(c.licenceId, traced)
     }
   }
-  const ranked = [...best.values()].sort((a, b) => a.log10PValue - b.log10PValue || b.matches - a.matches)
+  const ranked = [...best.values()].sort(
+    (a, b) => a.log10PValue - b.log10PValue || b.matches - a.matches,
+  )
   return { candidates: total, specs: bySpec.size, positions, rows, ranked }
 }
 
@@ -118,7 +138,8 @@ class ByteLimit extends Transform {
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.seen += chunk.length
-    if (this.seen > this.max) return done(new DomainError('payload_too_large', 'error.payloadTooLarge', 413))
+    if (this.seen > this.max)
+      return done(new DomainError('payload_too_large', 'error.payloadTooLarge', 413))
     done(null, chunk)
   }
 }
@@ -159,10 +180,21 @@ export async function recordLookupOutcome(
       ...(accused ? [`licence:${accused.licenceId}`, `org:${accused.licenseeOrgId}`] : []),
       ...(product ? [`product:${product}`] : []),
     ],
-    payload: { querySeq, ranked: identification.ranked.slice(0, 10).map((c) => ({ licenceId: c.licenceId, log10: c.log10FalseAccusationProbability })) },
+    payload: {
+      querySeq,
+      ranked: identification.ranked
+        .slice(0, 10)
+        .map((c) => ({ licenceId: c.licenceId, log10: c.log10FalseAccusationProbability })),
+    },
     summary: {
       matched: accused !== null,
-      ...(accused ? { licenceId: accused.licenceId, licenseeOrgId: accused.licenseeOrgId, falseAccusationProbability: accused.falseAccusationProbability } : {}),
+      ...(accused
+        ? {
+            licenceId: accused.licenceId,
+            licenseeOrgId: accused.licenseeOrgId,
+            falseAccusationProbability: accused.falseAccusationProbability,
+          }
+        : {}),
       candidates: identification.candidates,
       querySeq,
     },
@@ -176,35 +208,59 @@ export async function recordLookupOutcome(
  * the query is logged first, then the file is traced against the deliveries and the outcome logged
  * (`fingerprint.lookup`, Art. 52(5)).
  */
-export async function regulatorFingerprintLookup(user: AuthUser, request: Request): Promise<LookupResult> {
+export async function regulatorFingerprintLookup(
+  user: AuthUser,
+  request: Request,
+): Promise<LookupResult> {
   const boundary = boundaryOf(request.headers.get('Content-Type'))
-  if (!boundary || !request.body) throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
+  if (!boundary || !request.body)
+    throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
   const dir = await mkdtemp(path.join(tmpdir(), 'gdpde-leak-'))
   try {
     let productId: string | null = null
     let fileName: string | null = null
     let file: string | null = null
     try {
-      for await (const part of streamMultipart(request.body as unknown as AsyncIterable<Uint8Array>, boundary, { maxParts: 3 })) {
+      for await (const part of streamMultipart(
+        request.body as unknown as AsyncIterable<Uint8Array>,
+        boundary,
+        { maxParts: 3 },
+      )) {
         if (part.filename === undefined) {
-          if (part.name !== 'product') throw new DomainError('unknown_field', 'error.unknownField', 400)
+          if (part.name !== 'product')
+            throw new DomainError('unknown_field', 'error.unknownField', 400)
           const value = (await readField(part.data, 100)).trim()
-          if (value && !isObjectId(value)) throw new DomainError('bad_product', 'error.licences.badProduct', 400, { product: ['error.licences.badProduct'] })
+          if (value && !isObjectId(value))
+            throw new DomainError('bad_product', 'error.licences.badProduct', 400, {
+              product: ['error.licences.badProduct'],
+            })
           productId = value || null
           continue
         }
-        if (part.name !== 'file' || file) throw new DomainError('unknown_field', 'error.unknownField', 400)
+        if (part.name !== 'file' || file)
+          throw new DomainError('unknown_field', 'error.unknownField', 400)
         const ext = /\.(csv|tsv|txt|xlsx)$/i.exec(part.filename)?.[1]?.toLowerCase()
-        if (!ext) throw new DomainError('bad_leak_type', 'error.licences.leakType', 415, { file: ['error.licences.leakType'] })
+        if (!ext)
+          throw new DomainError('bad_leak_type', 'error.licences.leakType', 415, {
+            file: ['error.licences.leakType'],
+          })
         fileName = part.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120)
         file = path.join(dir, `leak.${ext}`)
-        await pipeline(Readable.from(part.data), new ByteLimit(MAX_LEAK_BYTES), createWriteStream(file, { flags: 'wx' }))
+        await pipeline(
+          Readable.from(part.data),
+          new ByteLimit(MAX_LEAK_BYTES),
+          createWriteStream(file, { flags: 'wx' }),
+        )
       }
     } catch (error) {
-      if (error instanceof MultipartError) throw new DomainError('malformed_upload', 'error.licences.badUpload', 400)
+      if (error instanceof MultipartError)
+        throw new DomainError('malformed_upload', 'error.licences.badUpload', 400)
       throw error
     }
-    if (!file || !fileName) throw new DomainError('no_file', 'error.licences.noLeak', 400, { file: ['error.licences.noLeak'] })
+    if (!file || !fileName)
+      throw new DomainError('no_file', 'error.licences.noLeak', 400, {
+        file: ['error.licences.noLeak'],
+      })
     const query = await appendLedger({
       action: 'regulator.query',
       actor: { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) },
@@ -213,17 +269,31 @@ export async function regulatorFingerprintLookup(user: AuthUser, request: Reques
     })
     let identification: DeliveryIdentification
     try {
-      identification = await identifyAgainstDeliveries(file, { ...(productId ? { productId } : {}) })
+      identification = await identifyAgainstDeliveries(file, {
+        ...(productId ? { productId } : {}),
+      })
     } catch (error) {
       if (error instanceof DomainError) throw error
       throw new DomainError('unreadable_leak', 'error.licences.unreadableLeak', 422)
     }
     await recordLookupOutcome(identification, productId, query._id, user)
     const top = identification.ranked.slice(0, 10)
-    const licences = top.length ? await Licence.find({ _id: mongoose.trusted({ $in: top.map((c) => c.licenceId) }) }, { licenseeOrgId: 1 }).lean() : []
+    const licences = top.length
+      ? await Licence.find(
+          { _id: mongoose.trusted({ $in: top.map((c) => c.licenceId) }) },
+          { licenseeOrgId: 1 },
+        ).lean()
+      : []
     const orgIds = [...new Set(licences.map((l) => l.licenseeOrgId))]
-    const orgs = orgIds.length ? await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1, uscc: 1 }).lean() : []
-    const orgById = new Map(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en, uscc: o.uscc }]))
+    const orgs = orgIds.length
+      ? await Organization.find(
+          { _id: mongoose.trusted({ $in: orgIds }) },
+          { name: 1, uscc: 1 },
+        ).lean()
+      : []
+    const orgById = new Map(
+      orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en, uscc: o.uscc }]),
+    )
     const titles = await productTitles(top.map((c) => c.productId ?? ''))
     return {
       ...identification,
@@ -232,7 +302,11 @@ export async function regulatorFingerprintLookup(user: AuthUser, request: Reques
       querySeq: query._id,
       top: top.map((c) => ({
         licenceId: c.licenceId,
-        licensee: orgById.get(c.licenseeOrgId) ?? { zh: c.licenseeOrgId, en: c.licenseeOrgId, uscc: '' },
+        licensee: orgById.get(c.licenseeOrgId) ?? {
+          zh: c.licenseeOrgId,
+          en: c.licenseeOrgId,
+          uscc: '',
+        },
         productTitle: c.productId ? (titles.get(c.productId) ?? null) : null,
         matches: c.matches,
         trials: c.trials,

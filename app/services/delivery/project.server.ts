@@ -9,7 +9,10 @@ const CRLF = Buffer.from('\r\n')
 const LF = Buffer.from('\n')
 
 /** The columns of `header` a licence permits (empty permission = every column). */
-export function permittedColumns(header: string[], permittedFields: readonly string[]): { keep: number[]; dropped: string[] } {
+export function permittedColumns(
+  header: string[],
+  permittedFields: readonly string[],
+): { keep: number[]; dropped: string[] } {
   if (permittedFields.length === 0) return { keep: header.map((_, i) => i), dropped: [] }
   const allowed = new Set(permittedFields.map(canonicalHeader))
   const keep: number[] = []
@@ -46,7 +49,12 @@ export class ProjectTransform extends Transform {
       if (n > 0) this.parts.push(this.delimiter)
       if (f >= rec.count) return
       const quoted = rec.quoted[f] === 1
-      this.parts.push(b.subarray(quoted ? rec.starts[f]! - 1 : rec.starts[f]!, quoted ? rec.ends[f]! + 1 : rec.ends[f]!))
+      this.parts.push(
+        b.subarray(
+          quoted ? rec.starts[f]! - 1 : rec.starts[f]!,
+          quoted ? rec.ends[f]! + 1 : rec.ends[f]!,
+        ),
+      )
     })
     this.parts.push(this.lineEnd!)
   }

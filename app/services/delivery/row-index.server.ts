@@ -32,7 +32,9 @@ async function build(storageKey: string, delimiter: number): Promise<RowIndex> {
   const count = (rec: CsvRecord) => {
     if (!isBlank(rec)) records++
   }
-  for await (const chunk of createReadStream(contentStore().absolutePath(storageKey), { highWaterMark: 256 * 1024 })) {
+  for await (const chunk of createReadStream(contentStore().absolutePath(storageKey), {
+    highWaterMark: 256 * 1024,
+  })) {
     byte += scanner.push(chunk as Buffer, count).length
     // Record 0 is the header: a point is a place a reader can start with `rowsBefore` rows behind it.
     if (records > 0) points.push({ rowsBefore: records - 1, byte })

@@ -35,11 +35,13 @@ describe('rows of a stored table by offset', () => {
     for (const offset of [0, 1, INDEX_FROM_ROW - 1, INDEX_FROM_ROW, 12_345, ROWS - 3]) {
       const page = await readRows(stored.key, ',', ['id', 'name', 'note'], offset, 5)
       expect(page.fields).toEqual(['id', 'name', 'note'])
-      const expected = Array.from({ length: Math.min(5, ROWS - offset) }, (_, k) => offset + k).map((i) => ({
-        id: String(i),
-        name: `名${i}`,
-        note: i % 97 === 0 ? `多行\n备注 ${i}` : `n${i}`,
-      }))
+      const expected = Array.from({ length: Math.min(5, ROWS - offset) }, (_, k) => offset + k).map(
+        (i) => ({
+          id: String(i),
+          name: `名${i}`,
+          note: i % 97 === 0 ? `多行\n备注 ${i}` : `n${i}`,
+        }),
+      )
       expect(page.rows, `offset ${offset}`).toEqual(expected)
     }
   })
@@ -47,7 +49,11 @@ describe('rows of a stored table by offset', () => {
   it('an offset past the last row answers no rows at once, and GB18030 text reads right', async () => {
     const stored = await contentStore().putBytes(table())
     expect((await readRows(stored.key, ',', ['id'], 9_999_999, 100)).rows).toEqual([])
-    const gbk = await contentStore().putBytes(iconv.encode('编号,名称\r\n1,广州\r\n2,深圳\r\n', 'gb18030'))
-    expect((await readRows(gbk.key, ',', ['编号', '名称'], 1, 10)).rows).toEqual([{ 编号: '2', 名称: '深圳' }])
+    const gbk = await contentStore().putBytes(
+      iconv.encode('编号,名称\r\n1,广州\r\n2,深圳\r\n', 'gb18030'),
+    )
+    expect((await readRows(gbk.key, ',', ['编号', '名称'], 1, 10)).rows).toEqual([
+      { 编号: '2', 名称: '深圳' },
+    ])
   })
 })

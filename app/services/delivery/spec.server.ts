@@ -6,7 +6,12 @@
 // largest power of ten within N). A version without a declared schema is read from its header and
 // first rows with the same default rule.
 import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
-import { canonicalHeader, fingerprintSpecSchema, type FingerprintColumn, type FingerprintSpec } from './fingerprint/spec'
+import {
+  canonicalHeader,
+  fingerprintSpecSchema,
+  type FingerprintColumn,
+  type FingerprintSpec,
+} from './fingerprint/spec'
 import iconv from 'iconv-lite'
 
 export type CsvEncoding = 'utf-8' | 'gb18030'
@@ -42,7 +47,10 @@ export function sniffEncoding(head: Buffer): CsvEncoding {
 /** Header and up to `maxRows` rows of a CSV/TSV head (the bytes read so far). */
 export function readCsvHead(head: Buffer, delimiter: ',' | '\t', maxRows = 200): CsvHead {
   const encoding = sniffEncoding(head)
-  const decode = encoding === 'utf-8' ? (b: Buffer) => b.toString('utf8') : (b: Buffer) => iconv.decode(b, 'gb18030')
+  const decode =
+    encoding === 'utf-8'
+      ? (b: Buffer) => b.toString('utf8')
+      : (b: Buffer) => iconv.decode(b, 'gb18030')
   const records: string[][] = []
   const scanner = new CsvScanner({ copyInput: true, delimiter: delimiter.charCodeAt(0) })
   const take = (rec: CsvRecord) => {
@@ -66,7 +74,8 @@ export function readCsvHead(head: Buffer, delimiter: ',' | '\t', maxRows = 200):
 function inferred(name: string, values: string[]): FingerprintColumn {
   const seen = values.map((v) => v.trim()).filter((v) => v !== '')
   if (seen.length === 0) return { name, kind: 'text' }
-  if (seen.every((v) => DECIMAL.test(v))) return { name, kind: 'numeric', tolerance: { lastDigit: true } }
+  if (seen.every((v) => DECIMAL.test(v)))
+    return { name, kind: 'numeric', tolerance: { lastDigit: true } }
   if (seen.every((v) => INTEGER.test(v))) return { name, kind: 'numeric' }
   if (seen.every((v) => ISO_DATE.test(v))) return { name, kind: 'date', equivalentEncodings: true }
   return { name, kind: 'text' }
@@ -76,7 +85,8 @@ function declared(name: string, field: DeclaredField | undefined): FingerprintCo
   // The provider's own tolerance for a numeric column comes first.
   const numeric = field?.type === 'decimal' || field?.type === 'integer'
   if (numeric && field.fixed) return { name, kind: 'numeric' }
-  if (numeric && field.toleranceAbsolute) return { name, kind: 'numeric', tolerance: { absolute: field.toleranceAbsolute } }
+  if (numeric && field.toleranceAbsolute)
+    return { name, kind: 'numeric', tolerance: { absolute: field.toleranceAbsolute } }
   switch (field?.type) {
     case 'code':
       return { name, kind: 'identifier' }
@@ -100,7 +110,11 @@ export type SpecOutcome = { spec: FingerprintSpec; note: null } | { spec: null; 
  * `null` with a note when nothing may carry a mark or nothing anchors the rows (the file is then
  * delivered unmarked, and the delivery says so).
  */
-export function deriveFingerprintSpec(columns: string[], head: CsvHead, schema: readonly DeclaredField[]): SpecOutcome {
+export function deriveFingerprintSpec(
+  columns: string[],
+  head: CsvHead,
+  schema: readonly DeclaredField[],
+): SpecOutcome {
   const byName = new Map(schema.map((f) => [canonicalHeader(f.name), f]))
   const index = new Map(head.header.map((h, i) => [canonicalHeader(h), i]))
   const seen = new Set<string>()
@@ -118,5 +132,12 @@ export function deriveFingerprintSpec(columns: string[], head: CsvHead, schema: 
   const parsed = fingerprintSpecSchema.safeParse({ columns: specColumns })
   if (parsed.success) return { spec: parsed.data, note: null }
   const reason = parsed.error.issues.map((i) => i.message).join('; ')
-  return { spec: null, note: reason.includes('nothingToMark') ? 'nothing_to_mark' : reason.includes('noAnchor') ? 'no_anchor' : 'bad_columns' }
+  return {
+    spec: null,
+    note: reason.includes('nothingToMark')
+      ? 'nothing_to_mark'
+      : reason.includes('noAnchor')
+        ? 'no_anchor'
+        : 'bad_columns',
+  }
 }

@@ -34,15 +34,75 @@ interface DemoOrg {
 }
 
 export const DEMO_ORGS: DemoOrg[] = [
-  { key: 'authority', type: 'authority', zh: '广东省政务服务数据管理局', en: 'Guangdong Government Service and Data Administration', uscc: demoUscc('11', '440000', '00693001') },
-  { key: 'psb', type: 'agency', zh: '广东省公安厅', en: 'Guangdong Provincial Public Security Department', uscc: demoUscc('11', '440000', '00693002') },
-  { key: 'amr', type: 'agency', zh: '广东省市场监督管理局', en: 'Guangdong Administration for Market Regulation', uscc: demoUscc('11', '440000', '00693003') },
-  { key: 'nr', type: 'agency', zh: '广东省自然资源厅', en: 'Department of Natural Resources of Guangdong Province', uscc: demoUscc('11', '440000', '00693004') },
-  { key: 'provider1', type: 'provider', zh: '广州数智科技有限公司', en: 'Guangzhou Shuzhi Technology Co., Ltd.', uscc: demoUscc('91', '440101', 'MA5D0A01'), level: 'city', regionCode: '440100' },
-  { key: 'provider2', type: 'provider', zh: '深圳粤数信息服务有限公司', en: 'Shenzhen Yueshu Information Services Co., Ltd.', uscc: demoUscc('91', '440300', 'MA5D0B02'), level: 'city', regionCode: '440300' },
-  { key: 'buyer', type: 'buyer', zh: '佛山智造金融服务有限公司', en: 'Foshan Smart Manufacturing Finance Services Co., Ltd.', uscc: demoUscc('91', '440600', 'MA5D0C03'), level: 'city', regionCode: '440600' },
-  { key: 'university', type: 'research', zh: '粤海大学数据科学研究院', en: 'Yuehai University Institute of Data Science', uscc: demoUscc('12', '440000', '45550001') },
-  { key: 'regulator', type: 'regulator', zh: '广东省互联网信息办公室', en: 'Cyberspace Administration of Guangdong', uscc: demoUscc('11', '440000', '00693005') },
+  {
+    key: 'authority',
+    type: 'authority',
+    zh: '广东省政务服务数据管理局',
+    en: 'Guangdong Government Service and Data Administration',
+    uscc: demoUscc('11', '440000', '00693001'),
+  },
+  {
+    key: 'psb',
+    type: 'agency',
+    zh: '广东省公安厅',
+    en: 'Guangdong Provincial Public Security Department',
+    uscc: demoUscc('11', '440000', '00693002'),
+  },
+  {
+    key: 'amr',
+    type: 'agency',
+    zh: '广东省市场监督管理局',
+    en: 'Guangdong Administration for Market Regulation',
+    uscc: demoUscc('11', '440000', '00693003'),
+  },
+  {
+    key: 'nr',
+    type: 'agency',
+    zh: '广东省自然资源厅',
+    en: 'Department of Natural Resources of Guangdong Province',
+    uscc: demoUscc('11', '440000', '00693004'),
+  },
+  {
+    key: 'provider1',
+    type: 'provider',
+    zh: '广州数智科技有限公司',
+    en: 'Guangzhou Shuzhi Technology Co., Ltd.',
+    uscc: demoUscc('91', '440101', 'MA5D0A01'),
+    level: 'city',
+    regionCode: '440100',
+  },
+  {
+    key: 'provider2',
+    type: 'provider',
+    zh: '深圳粤数信息服务有限公司',
+    en: 'Shenzhen Yueshu Information Services Co., Ltd.',
+    uscc: demoUscc('91', '440300', 'MA5D0B02'),
+    level: 'city',
+    regionCode: '440300',
+  },
+  {
+    key: 'buyer',
+    type: 'buyer',
+    zh: '佛山智造金融服务有限公司',
+    en: 'Foshan Smart Manufacturing Finance Services Co., Ltd.',
+    uscc: demoUscc('91', '440600', 'MA5D0C03'),
+    level: 'city',
+    regionCode: '440600',
+  },
+  {
+    key: 'university',
+    type: 'research',
+    zh: '粤海大学数据科学研究院',
+    en: 'Yuehai University Institute of Data Science',
+    uscc: demoUscc('12', '440000', '45550001'),
+  },
+  {
+    key: 'regulator',
+    type: 'regulator',
+    zh: '广东省互联网信息办公室',
+    en: 'Cyberspace Administration of Guangdong',
+    uscc: demoUscc('11', '440000', '00693005'),
+  },
 ]
 
 interface DemoUser {
@@ -54,17 +114,52 @@ interface DemoUser {
 }
 
 export const DEMO_USERS: DemoUser[] = [
-  { email: 'authority@demo.gd.example', displayName: '陈主任', role: 'authority_admin', orgKey: 'authority' },
+  {
+    email: 'authority@demo.gd.example',
+    displayName: '陈主任',
+    role: 'authority_admin',
+    orgKey: 'authority',
+  },
   { email: 'psb@demo.gd.example', displayName: '黄警官', role: 'agency_staff', orgKey: 'psb' },
   { email: 'amr@demo.gd.example', displayName: '林科长', role: 'agency_staff', orgKey: 'amr' },
   { email: 'nr@demo.gd.example', displayName: '周工程师', role: 'agency_staff', orgKey: 'nr' },
-  { email: 'provider@demo.gd.example', displayName: '刘经理', role: 'provider_staff', orgKey: 'provider1' },
-  { email: 'provider2@demo.gd.example', displayName: '吴经理', role: 'provider_staff', orgKey: 'provider2' },
+  {
+    email: 'provider@demo.gd.example',
+    displayName: '刘经理',
+    role: 'provider_staff',
+    orgKey: 'provider1',
+  },
+  {
+    email: 'provider2@demo.gd.example',
+    displayName: '吴经理',
+    role: 'provider_staff',
+    orgKey: 'provider2',
+  },
   { email: 'buyer@demo.gd.example', displayName: '郑总监', role: 'buyer_staff', orgKey: 'buyer' },
-  { email: 'researcher@demo.gd.example', displayName: '何教授', role: 'researcher', orgKey: 'university' },
-  { email: 'regulator@demo.gd.example', displayName: '梁督查', role: 'regulator', orgKey: 'regulator' },
-  { email: 'zhangwei@demo.gd.example', displayName: '张伟', role: 'data_subject', residentIdPrefix: '44010619900307231' },
-  { email: 'lina@demo.gd.example', displayName: '李娜', role: 'data_subject', residentIdPrefix: '44030419851122402' },
+  {
+    email: 'researcher@demo.gd.example',
+    displayName: '何教授',
+    role: 'researcher',
+    orgKey: 'university',
+  },
+  {
+    email: 'regulator@demo.gd.example',
+    displayName: '梁督查',
+    role: 'regulator',
+    orgKey: 'regulator',
+  },
+  {
+    email: 'zhangwei@demo.gd.example',
+    displayName: '张伟',
+    role: 'data_subject',
+    residentIdPrefix: '44010619900307231',
+  },
+  {
+    email: 'lina@demo.gd.example',
+    displayName: '李娜',
+    role: 'data_subject',
+    residentIdPrefix: '44030419851122402',
+  },
 ]
 
 async function ensureOrg(org: DemoOrg) {

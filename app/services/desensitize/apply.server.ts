@@ -50,7 +50,8 @@ async function sha256Of(file: string): Promise<string> {
  * every run (scans of the same bytes make one report).
  */
 export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<ApplyJobOutcome> {
-  if (!SUBJECT_REF.test(input.subjectRef)) throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
+  if (!SUBJECT_REF.test(input.subjectRef))
+    throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
   const inputPath = await resolveStoredFile(input.fileRef)
   await connectDb()
   const inputHash = await sha256Of(inputPath)
@@ -66,9 +67,22 @@ export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<Ap
     try {
       let provenance
       try {
-        provenance = await applyProfile({ inputPath, outputPath: tmp, profile: input.profile, productRef: input.subjectRef, fileName: input.fileRef })
+        provenance = await applyProfile({
+          inputPath,
+          outputPath: tmp,
+          profile: input.profile,
+          productRef: input.subjectRef,
+          fileName: input.fileRef,
+        })
       } catch (error) {
-        if (error instanceof ScanInputError) throw new DomainError('profile_not_applicable', 'error.scan.profileNotApplicable', 400, undefined, { reason: error.message })
+        if (error instanceof ScanInputError)
+          throw new DomainError(
+            'profile_not_applicable',
+            'error.scan.profileNotApplicable',
+            400,
+            undefined,
+            { reason: error.message },
+          )
         throw error
       }
       const stored = await store.put(createReadStream(tmp), { maxBytes: Number.MAX_SAFE_INTEGER })
@@ -129,7 +143,12 @@ export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<Ap
   return {
     resultId: id,
     created,
-    provenance: { inputHash: result.inputHash, profileHash: result.profileHash, profile: result.profileName, outputHash: result.outputHash },
+    provenance: {
+      inputHash: result.inputHash,
+      profileHash: result.profileHash,
+      profile: result.profileName,
+      outputHash: result.outputHash,
+    },
     outputFileRef,
     ledgerSeq,
     scanJobId: jobId,
@@ -150,9 +169,26 @@ async function ledgerOnce(result: DesensitizeResultDoc, input: ApplyJobInput): P
           ...(input.requestedBy?.userId ? { userId: input.requestedBy.userId } : {}),
           ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}),
         },
-        subjects: [input.subjectRef, subject, `file:${result.inputHash}`, `file:${result.outputHash}`],
-        payload: { inputHash: result.inputHash, profileHash: result.profileHash, profile: result.profileJson, outputHash: result.outputHash },
-        summary: { inputHash: result.inputHash, profile: result.profileName, profileHash: result.profileHash, outputHash: result.outputHash, rowsIn: result.rowsIn, rowsOut: result.rowsOut },
+        subjects: [
+          input.subjectRef,
+          subject,
+          `file:${result.inputHash}`,
+          `file:${result.outputHash}`,
+        ],
+        payload: {
+          inputHash: result.inputHash,
+          profileHash: result.profileHash,
+          profile: result.profileJson,
+          outputHash: result.outputHash,
+        },
+        summary: {
+          inputHash: result.inputHash,
+          profile: result.profileName,
+          profileHash: result.profileHash,
+          outputHash: result.outputHash,
+          rowsIn: result.rowsIn,
+          rowsOut: result.rowsOut,
+        },
       })
     )._id
   await DesensitizeResult.updateOne({ _id: result._id }, { $set: { ledgerSeq: seq } })

@@ -16,11 +16,17 @@ export type Delimiter = ',' | '\t' | ';' | '|'
 
 /** The delimiter of a header line: the candidate that occurs most often outside quotes. */
 export function sniffDelimiter(firstLine: string, fallback: Delimiter): Delimiter {
-  const counts = new Map<Delimiter, number>([[',', 0], ['\t', 0], [';', 0], ['|', 0]])
+  const counts = new Map<Delimiter, number>([
+    [',', 0],
+    ['\t', 0],
+    [';', 0],
+    ['|', 0],
+  ])
   let quoted = false
   for (const ch of firstLine) {
     if (ch === '"') quoted = !quoted
-    else if (!quoted && counts.has(ch as Delimiter)) counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1)
+    else if (!quoted && counts.has(ch as Delimiter))
+      counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1)
   }
   let best = fallback
   for (const [d, n] of counts) if (n > (counts.get(best) ?? 0)) best = d
@@ -64,7 +70,10 @@ export class CsvParser {
         this.carry = s
         return
       }
-      this.delim = sniffDelimiter(nl === -1 ? s.slice(0, 65536) : s.slice(0, nl), this.fallbackDelimiter).charCodeAt(0)
+      this.delim = sniffDelimiter(
+        nl === -1 ? s.slice(0, 65536) : s.slice(0, nl),
+        this.fallbackDelimiter,
+      ).charCodeAt(0)
     }
     const consumed = this.parseRecords(s, final)
     this.carry = consumed < s.length ? s.slice(consumed) : ''
@@ -97,7 +106,10 @@ export class CsvParser {
             const q = s.indexOf('"', k)
             if (q === -1) {
               if (!final) return recordStart
-              throw new ScanInputError('unterminated_quote', `a quoted field opened on line ${this.line} never closes`)
+              throw new ScanInputError(
+                'unterminated_quote',
+                `a quoted field opened on line ${this.line} never closes`,
+              )
             }
             if (q + 1 >= n && !final) return recordStart // "" or closing quote? needs the next chunk
             if (s.charCodeAt(q + 1) === QUOTE) {
@@ -179,7 +191,11 @@ export async function readCsv(
   const decoder = new SniffingDecoder()
   const hash = createHash('sha256')
   let bytes = 0
-  const parser = new CsvParser((cells, row) => sink.onRow(cells, row), limits, options.tsv ? '\t' : ',')
+  const parser = new CsvParser(
+    (cells, row) => sink.onRow(cells, row),
+    limits,
+    options.tsv ? '\t' : ',',
+  )
   sink.onSheet(options.tsv ? 'tsv' : 'csv', 0)
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES })
   try {

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { isValidResidentId, isValidUscc, makeResidentId } from '~/services/identity/codes'
-import { brokenResidentId, brokenUscc, residentId, Rng, uscc } from '../../../tests/fixtures/desensitize/corpus'
-import { detectCell, headerCues, isIpv6, isLegacyResidentId, isResidentId18, isUscc, luhnValid, type DetectorId } from './detectors'
+import {
+  brokenResidentId,
+  brokenUscc,
+  residentId,
+  Rng,
+  uscc,
+} from '../../../tests/fixtures/desensitize/corpus'
+import {
+  detectCell,
+  headerCues,
+  isIpv6,
+  isLegacyResidentId,
+  isResidentId18,
+  isUscc,
+  luhnValid,
+  type DetectorId,
+} from './detectors'
 
 function hits(value: string, header = ''): Record<string, number> {
   const out: Record<string, number> = {}
@@ -19,7 +34,9 @@ describe('checksum identifiers', () => {
   it('art32 finds a GB 11643 resident ID, with a lowercase x too', () => {
     expect(kinds(ID)).toEqual(['resident_id'])
     const withX = makeResidentId('11010119800101002')
-    expect(withX.endsWith('X') ? kinds(withX.toLowerCase()) : ['resident_id']).toEqual(['resident_id'])
+    expect(withX.endsWith('X') ? kinds(withX.toLowerCase()) : ['resident_id']).toEqual([
+      'resident_id',
+    ])
   })
 
   it('a random 18-digit number or a broken check digit is not an ID', () => {
@@ -54,7 +71,12 @@ describe('the inline identifier checks agree with the identity module', () => {
     const rng = new Rng(11)
     const samples: string[] = []
     for (let i = 0; i < 3000; i++) {
-      samples.push(residentId(rng), brokenResidentId(rng), String(rng.int(1, 9)) + rng.digits(17), rng.digits(17) + 'X')
+      samples.push(
+        residentId(rng),
+        brokenResidentId(rng),
+        String(rng.int(1, 9)) + rng.digits(17),
+        rng.digits(17) + 'X',
+      )
       // Edge dates: before 1900, after today, month 0/13, day 0/32, 29 February.
       const mm = String(rng.int(0, 13)).padStart(2, '0')
       const dd = String(rng.int(0, 32)).padStart(2, '0')
@@ -68,14 +90,16 @@ describe('the inline identifier checks agree with the identity module', () => {
 
 describe('contact details', () => {
   it('finds mainland mobiles in the usual spellings and nothing else', () => {
-    for (const v of ['13800138000', '138-0013-8000', '+86 13800138000', '8613800138000']) expect(kinds(v), v).toEqual(['mobile'])
+    for (const v of ['13800138000', '138-0013-8000', '+86 13800138000', '8613800138000'])
+      expect(kinds(v), v).toEqual(['mobile'])
     expect(kinds('12800138000')).toEqual([]) // no such segment
     expect(kinds('1730793600')).toEqual([]) // a Unix timestamp
     expect(kinds('1730793600000')).toEqual([]) // in milliseconds
   })
 
   it('finds landlines with an area code', () => {
-    for (const v of ['020-38888888', '(0755)86668888', '0757-2233445', '02038888888']) expect(kinds(v), v).toEqual(['landline'])
+    for (const v of ['020-38888888', '(0755)86668888', '0757-2233445', '02038888888'])
+      expect(kinds(v), v).toEqual(['landline'])
     expect(kinds('38888888')).toEqual([])
   })
 
@@ -115,7 +139,11 @@ describe('documents, plates, names, addresses, dates', () => {
   })
 
   it('finds names in context inside free text', () => {
-    expect(kinds('联系人：王小明，电话13800138000，已回访。', '备注')).toEqual(['free_text', 'mobile', 'person_name'])
+    expect(kinds('联系人：王小明，电话13800138000，已回访。', '备注')).toEqual([
+      'free_text',
+      'mobile',
+      'person_name',
+    ])
     expect(kinds('李先生反映小区路灯损坏。')).toEqual(['free_text', 'person_name'])
   })
 
@@ -132,7 +160,9 @@ describe('documents, plates, names, addresses, dates', () => {
     expect(kinds('19900307', 'birth_date')).toEqual(['birth_date'])
     expect(kinds('1990-03', '出生日期')).toEqual([])
     expect(kinds('2024-11-05', '下单日期')).toEqual([])
-    expect(kinds('申请人于1990年3月7日出生，现住址不详，出生日期1990-03-07。')).toContain('birth_date')
+    expect(kinds('申请人于1990年3月7日出生，现住址不详，出生日期1990-03-07。')).toContain(
+      'birth_date',
+    )
   })
 })
 

@@ -24,7 +24,10 @@ export const DETECTORS = [
   'free_text',
 ] as const
 export type DetectorId = (typeof DETECTORS)[number]
-export const DETECTOR_INDEX = Object.fromEntries(DETECTORS.map((d, i) => [d, i])) as Record<DetectorId, number>
+export const DETECTOR_INDEX = Object.fromEntries(DETECTORS.map((d, i) => [d, i])) as Record<
+  DetectorId,
+  number
+>
 
 /** Detectors whose hits carry a checksum. */
 export const CHECKSUM_DETECTORS: readonly DetectorId[] = ['resident_id', 'uscc', 'bank_card']
@@ -54,8 +57,10 @@ const HEADER_CUES: [DetectorId[], RegExp][] = [
   [['birth_date'], /出生|生日|birth|dob/i],
   [['free_text'], /备注|描述|说明|内容|留言|评论|意见|情况|comment|remark|note|desc|text|memo/i],
 ]
-const NAME_CUE = /姓名|人名|联系人|负责人|法定代表人|法人代表|法人|申请人|户主|患者|收件人|收货人|持卡人|经办人|投诉人|举报人|^name$|full_?name|person_?name|contact(_?name)?$|^(first|last)_?name/i
-const NOT_PERSON_NAME = /名称|单位|企业|公司|商品|产品|机构|部门|项目|文件|品牌|company|product|org|dept|file/i
+const NAME_CUE =
+  /姓名|人名|联系人|负责人|法定代表人|法人代表|法人|申请人|户主|患者|收件人|收货人|持卡人|经办人|投诉人|举报人|^name$|full_?name|person_?name|contact(_?name)?$|^(first|last)_?name/i
+const NOT_PERSON_NAME =
+  /名称|单位|企业|公司|商品|产品|机构|部门|项目|文件|品牌|company|product|org|dept|file/i
 
 export function headerCues(header: string): Cues {
   let cues = 0
@@ -71,7 +76,11 @@ export function hasCue(cues: Cues, d: DetectorId): boolean {
 // ---------------------------------------------------------------------------------------------
 // Identifier checks
 
-const PROVINCES = new Set('11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83 91'.split(' '))
+const PROVINCES = new Set(
+  '11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83 91'.split(
+    ' ',
+  ),
+)
 
 function isRealDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false
@@ -233,19 +242,27 @@ const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/
 const PASSPORT = /^(E[0-9A-HJ-NP-Z]\d{7}|G\d{8}|[DSP]E?\d{7})$/
 const HK_MACAO_PERMIT = /^(C[0-9A-HJ-NP-Z]\d{7}|W\d{8}|[HM]\d{8}(\d{2})?)$/
 const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼'
-const PLATE = new RegExp(`^[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?([A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]|[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])$`)
-const PLATE_IN_TEXT = new RegExp(`[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])(?![A-Za-z0-9])`, 'g')
+const PLATE = new RegExp(
+  `^[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?([A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]|[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])$`,
+)
+const PLATE_IN_TEXT = new RegExp(
+  `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳])(?![A-Za-z0-9])`,
+  'g',
+)
 
 // A detailed address reaches a building: a road/street/village/estate marker followed by a
 // number with 号/栋/幢/室/单元/弄/楼. District-level text ("广州市天河区") is not detailed.
-const ADDRESS = /(?:路|街|道|巷|弄|里|村|组|镇|乡|苑|园|小区|大厦|广场|花园|公寓|新村|社区|胡同|大街|大道)[^\s,，;；。]{0,12}?[0-9０-９一二三四五六七八九十百]+(?:号|號|栋|棟|幢|座|室|单元|弄|楼|层)/
+const ADDRESS =
+  /(?:路|街|道|巷|弄|里|村|组|镇|乡|苑|园|小区|大厦|广场|花园|公寓|新村|社区|胡同|大街|大道)[^\s,，;；。]{0,12}?[0-9０-９一二三四五六七八九十百]+(?:号|號|栋|棟|幢|座|室|单元|弄|楼|层)/
 const ADDRESS_HAS_PLACE = /省|市|区|县|旗|镇|乡|街道|路|街|村/
 
 // Dates: 1990-05-03, 1990/5/3, 1990.05.03, 19900503, 1990年5月3日.
 const DATE = /^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$/
-const BIRTH_IN_TEXT = /(?:出生|生日|出生日期|出生于|生于|DOB|birth)[^0-9]{0,6}(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/gi
+const BIRTH_IN_TEXT =
+  /(?:出生|生日|出生日期|出生于|生于|DOB|birth)[^0-9]{0,6}(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/gi
 
-const NAME_IN_TEXT = /(?:姓名|联系人|申请人|患者|户主|负责人|法定代表人|法人|收件人|收货人|经办人|投诉人|举报人)[:：\s为是]*([\u4e00-\u9fa5·]{2,5})/g
+const NAME_IN_TEXT =
+  /(?:姓名|联系人|申请人|患者|户主|负责人|法定代表人|法人|收件人|收货人|经办人|投诉人|举报人)[:：\s为是]*([\u4e00-\u9fa5·]{2,5})/g
 const TITLE_IN_TEXT = /([\u4e00-\u9fa5]{1,2})(?:先生|女士|小姐|同志)/g
 
 /** A full birth date (day precision) in 1900..this year. Month- or year-only values are already generalized. */
@@ -302,9 +319,20 @@ function measure(t: string): void {
       else if (c === 32) {
         mSep++
         mTexty = true
-      } else if (c === 44 || c === 59 || c === 33 || c === 63 || c === 9 || c === 10 || c === 13) mTexty = true
+      } else if (c === 44 || c === 59 || c === 33 || c === 63 || c === 9 || c === 10 || c === 13)
+        mTexty = true
     } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) mCjk++
-    else if (c === 0xff0c || c === 0x3002 || c === 0xff1a || c === 0xff1b || c === 0xff01 || c === 0xff1f || c === 0x3001 || c === 0x3000) mTexty = true
+    else if (
+      c === 0xff0c ||
+      c === 0x3002 ||
+      c === 0xff1a ||
+      c === 0xff1b ||
+      c === 0xff01 ||
+      c === 0xff1f ||
+      c === 0x3001 ||
+      c === 0x3000
+    )
+      mTexty = true
   }
 }
 
@@ -428,7 +456,10 @@ function classifyDigits(t: string, cues: Cues, emit: Emit): boolean {
     }
     emit('uscc', 0)
     // The shape of an ID without its check digit: counted, so a column of chance hits shows.
-    if (PROVINCES.has(t.slice(0, 2)) && isRealDate(Number(t.slice(6, 10)), Number(t.slice(10, 12)), Number(t.slice(12, 14)))) {
+    if (
+      PROVINCES.has(t.slice(0, 2)) &&
+      isRealDate(Number(t.slice(6, 10)), Number(t.slice(10, 12)), Number(t.slice(12, 14)))
+    ) {
       emit('resident_id', 0)
     }
   }
@@ -481,14 +512,20 @@ const EDGE_PUNCTUATION = /^[.\-:@_%+]+|[.\-:@_%+]+$/g
 
 /** Classifies one cell. Long or mixed text is searched token by token (free text). */
 export function detectCell(raw: string, cues: Cues, emit: Emit): void {
-  const v = raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32) ? raw.trim() : raw
+  const v =
+    raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32)
+      ? raw.trim()
+      : raw
   const n = v.length
   if (n < 2) return
   measure(v)
   const cjk = mCjk
   // Punctuation or spaces make a cell text to search, not one value to classify — except a
   // phone or card number written in groups.
-  if (n <= 64 && (!mTexty || (cjk === 0 && mDigits + mSep === n && PHONE_OR_CARD_WITH_SPACES.test(v)))) {
+  if (
+    n <= 64 &&
+    (!mTexty || (cjk === 0 && mDigits + mSep === n && PHONE_OR_CARD_WITH_SPACES.test(v)))
+  ) {
     if (classifyMeasured(v, cues, emit)) return
     if (cjk > 0) {
       const nameScore = isNameCandidate(v, cues)

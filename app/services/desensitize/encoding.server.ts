@@ -16,13 +16,14 @@ const UTF8_RUN_EVIDENCE = 24
 export function findUtf8Run(buf: Buffer): number {
   let run = 0
   const n = buf.length
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const b = buf[i]!
     if (b < 0x80) {
       i++
       continue
     }
-    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0
+    const len =
+      b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0
     let ok = len > 0 && i + len <= n
     for (let k = 1; ok && k < len; k++) ok = (buf[i + k]! & 0xc0) === 0x80
     if (!ok) {
@@ -83,7 +84,10 @@ export class SniffingDecoder {
     try {
       return this.decoder.end()
     } catch {
-      throw new ScanInputError('invalid_encoding', `the file ends inside a ${this.encoding} character`)
+      throw new ScanInputError(
+        'invalid_encoding',
+        `the file ends inside a ${this.encoding} character`,
+      )
     }
   }
 
@@ -93,7 +97,10 @@ export class SniffingDecoder {
       this.decoder = utf8Strict()
       return buf.subarray(3)
     }
-    if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    if (
+      buf.length >= 2 &&
+      ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
+    ) {
       this.encoding = buf[0] === 0xff ? 'utf-16le' : 'utf-16be'
       const d = new TextDecoder(this.encoding, { fatal: true })
       this.decoder = { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() }
@@ -119,7 +126,10 @@ export class SniffingDecoder {
   // replacement characters, and a stretch of bytes that is in fact UTF-8.
   private checkGb18030(buf: Buffer, text: string, at: number): void {
     if (text.includes('\ufffd')) {
-      throw new ScanInputError('invalid_encoding', `bytes near byte ${at} are neither UTF-8 nor GB18030`)
+      throw new ScanInputError(
+        'invalid_encoding',
+        `bytes near byte ${at} are neither UTF-8 nor GB18030`,
+      )
     }
     const run = findUtf8Run(buf)
     if (run !== -1) {

@@ -27,7 +27,8 @@ export function dateTo(value: string, precision: 'month' | 'year'): string | nul
   return `${y}-${String(mo).padStart(2, '0')}`
 }
 
-const ADDRESS_LEVELS = /^((?:[^省]{2,7}省|[^区]{2,10}自治区|[^区]{2,10}特别行政区)?)((?:[^市州盟区县]{1,10}?(?:市|自治州|州|地区|盟))?)((?:[^区县旗]{1,10}?(?:区|县|旗|市))?)/
+const ADDRESS_LEVELS =
+  /^((?:[^省]{2,7}省|[^区]{2,10}自治区|[^区]{2,10}特别行政区)?)((?:[^市州盟区县]{1,10}?(?:市|自治州|州|地区|盟))?)((?:[^区县旗]{1,10}?(?:区|县|旗|市))?)/
 
 /**
  * An address cut to its district (`广东省广州市天河区`) or city (`广东省广州市`).
@@ -37,6 +38,11 @@ export function addressTo(value: string, level: 'district' | 'city' | 'province'
   const m = ADDRESS_LEVELS.exec(value.trim())
   if (!m) return null
   const [, province = '', city = '', district = ''] = m
-  const out = level === 'province' ? province : level === 'city' ? province + city : province + city + district
+  const out =
+    level === 'province'
+      ? province
+      : level === 'city'
+        ? province + city
+        : province + city + district
   return out.length > 0 ? out : null
 }

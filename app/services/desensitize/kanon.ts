@@ -10,7 +10,10 @@ export const DEFAULT_MIN_K = 5
 /** Minimum k per grade; grades not listed use `default`. The authority may pass its own table. */
 export const DEFAULT_K_BY_GRADE: Readonly<Record<string, number>> = { default: DEFAULT_MIN_K }
 
-export function minKForGrade(grade: string | undefined, table: Readonly<Record<string, number>> = DEFAULT_K_BY_GRADE): number {
+export function minKForGrade(
+  grade: string | undefined,
+  table: Readonly<Record<string, number>> = DEFAULT_K_BY_GRADE,
+): number {
   return (grade !== undefined ? table[grade] : undefined) ?? table.default ?? DEFAULT_MIN_K
 }
 

@@ -21,7 +21,9 @@ import { readTable } from './table.server'
  */
 export function pseudonymKey(productRef: string, master?: Buffer): Buffer {
   const secret = master ?? Buffer.from(getEnv().DATA_ENCRYPTION_KEY, 'base64')
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `gdpde:desensitize-pseudonym:v1:${productRef}`, 32))
+  return Buffer.from(
+    hkdfSync('sha256', secret, Buffer.alloc(0), `gdpde:desensitize-pseudonym:v1:${productRef}`, 32),
+  )
 }
 
 /** Keeps `keepHead` and `keepTail` characters (code points, so CJK counts right) and masks the rest. */
@@ -30,17 +32,31 @@ export function mask(value: string, keepHead = 0, keepTail = 0, maskChar = '*'):
   const n = chars.length
   if (n === 0) return value
   if (keepHead + keepTail >= n) return maskChar.repeat(n)
-  return chars.slice(0, keepHead).join('') + maskChar.repeat(n - keepHead - keepTail) + (keepTail ? chars.slice(n - keepTail).join('') : '')
+  return (
+    chars.slice(0, keepHead).join('') +
+    maskChar.repeat(n - keepHead - keepTail) +
+    (keepTail ? chars.slice(n - keepTail).join('') : '')
+  )
 }
 
-export function pseudonymize(value: string, key: Buffer, algorithm: 'hmac-sm3' | 'hmac-sha256' = 'hmac-sha256'): string {
+export function pseudonymize(
+  value: string,
+  key: Buffer,
+  algorithm: 'hmac-sm3' | 'hmac-sha256' = 'hmac-sha256',
+): string {
   if (value === '') return ''
-  const digest = createHmac(algorithm === 'hmac-sm3' ? 'sm3' : 'sha256', key).update(value.trim(), 'utf8').digest('hex')
+  const digest = createHmac(algorithm === 'hmac-sm3' ? 'sm3' : 'sha256', key)
+    .update(value.trim(), 'utf8')
+    .digest('hex')
   return `p_${digest.slice(0, 32)}`
 }
 
 /** Generalization; a value the rule cannot read becomes `*` rather than leaking through. */
-export function generalize(value: string, to: Extract<MethodSpec, { method: 'generalize' }>['to'], width = 10): string {
+export function generalize(
+  value: string,
+  to: Extract<MethodSpec, { method: 'generalize' }>['to'],
+  width = 10,
+): string {
   if (value.trim() === '') return ''
   switch (to) {
     case 'age-band':
@@ -82,7 +98,9 @@ export function csvLine(cells: string[]): string {
 }
 
 export function profileHash(profile: Profile): string {
-  return createHash('sha256').update(canonicalize(profile) ?? 'null').digest('hex')
+  return createHash('sha256')
+    .update(canonicalize(profile) ?? 'null')
+    .digest('hex')
 }
 
 export interface Provenance {
@@ -108,19 +126,27 @@ interface Plan {
 function plan(header: string[], profile: Profile): Plan {
   const names = header.map((h) => h.trim())
   const unknown = Object.keys(profile.columns).filter((c) => !names.includes(c))
-  if (unknown.length) throw new ScanInputError('unreadable', `profile names columns not in the file: ${unknown.join(', ')}`)
+  if (unknown.length)
+    throw new ScanInputError(
+      'unreadable',
+      `profile names columns not in the file: ${unknown.join(', ')}`,
+    )
   const specs = names.map((n) => profile.columns[n])
   const keep = names.map((_, i) => i).filter((i) => specs[i]?.method !== 'suppress')
   const indexOf = (c: string) => {
     const i = names.indexOf(c)
-    if (i < 0) throw new ScanInputError('unreadable', `profile names a column not in the file: ${c}`)
+    if (i < 0)
+      throw new ScanInputError('unreadable', `profile names a column not in the file: ${c}`)
     return i
   }
   return {
     keep,
     specs,
     header: keep.map((i) => names[i]!),
-    where: (profile.removeRecords?.where ?? []).map((w) => ({ index: indexOf(w.column), equals: w.equals })),
+    where: (profile.removeRecords?.where ?? []).map((w) => ({
+      index: indexOf(w.column),
+      equals: w.equals,
+    })),
     qi: (profile.removeRecords?.belowK?.quasiIdentifiers ?? []).map(indexOf),
   }
 }
@@ -155,7 +181,8 @@ export async function applyProfile(input: {
   const limits = resolveLimits(input.limits)
   const usesKey = Object.values(profile.columns).some((s) => s.method === 'pseudonymize')
   const key = usesKey ? (input.key ?? pseudonymKey(input.productRef)) : undefined
-  const wantSheet = (name: string, index: number) => (profile.sheet === undefined ? index === 0 : name === profile.sheet)
+  const wantSheet = (name: string, index: number) =>
+    profile.sheet === undefined ? index === 0 : name === profile.sheet
 
   let classes: Map<string, number> | undefined
   const belowK = profile.removeRecords?.belowK
@@ -179,7 +206,10 @@ export async function applyProfile(input: {
           const k = classKey(transform(cells, p, key), p.qi)
           const prev = classes!.get(k)
           if (prev === undefined && classes!.size >= limits.maxEquivalenceClasses) {
-            throw new ScanInputError('unreadable', `more than ${limits.maxEquivalenceClasses} quasi-identifier classes`)
+            throw new ScanInputError(
+              'unreadable',
+              `more than ${limits.maxEquivalenceClasses} quasi-identifier classes`,
+            )
           }
           classes!.set(k, (prev ?? 0) + 1)
         },

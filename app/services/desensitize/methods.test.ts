@@ -50,9 +50,25 @@ describe('applying a profile', () => {
   const rows = [
     ['姓名', '身份证号', '手机', '年龄', '住址', '出生日期', '备注'],
     ['张伟', ids[0]!, '13800138000', '34', '广东省广州市天河区天河路385号', '1990-03-07', '无'],
-    ['李娜', ids[1]!, '13900139000', '39', '广东省广州市天河区体育西路1号', '1985-11-11', '联系人王芳13700137000'],
+    [
+      '李娜',
+      ids[1]!,
+      '13900139000',
+      '39',
+      '广东省广州市天河区体育西路1号',
+      '1985-11-11',
+      '联系人王芳13700137000',
+    ],
     ['张伟', ids[0]!, '13800138000', '34', '广东省广州市天河区天河路385号', '1990-03-07', '无'],
-    ['陈静', ids[1]!.slice(0, 17) + '0', '13600136000', '52', '广东省深圳市南山区科技园路1号', '1972-01-02', '无'],
+    [
+      '陈静',
+      ids[1]!.slice(0, 17) + '0',
+      '13600136000',
+      '52',
+      '广东省深圳市南山区科技园路1号',
+      '1972-01-02',
+      '无',
+    ],
   ]
   const input = path.join(dir, 'people.csv')
   writeFileSync(input, rows.map((r) => r.join(',')).join('\n') + '\n')
@@ -71,13 +87,35 @@ describe('applying a profile', () => {
 
   it('art32 streams a desensitized copy that rescans as passed, with provenance hashes', async () => {
     const output = path.join(dir, 'out.csv')
-    const prov = await applyProfile({ inputPath: input, outputPath: output, profile, productRef: 'product:p1', key: Buffer.alloc(32, 1) })
-    expect(prov).toMatchObject({ inputHash: sha(input), outputHash: sha(output), rowsIn: 4, rowsOut: 4, rowsRemoved: 0 })
+    const prov = await applyProfile({
+      inputPath: input,
+      outputPath: output,
+      profile,
+      productRef: 'product:p1',
+      key: Buffer.alloc(32, 1),
+    })
+    expect(prov).toMatchObject({
+      inputHash: sha(input),
+      outputHash: sha(output),
+      rowsIn: 4,
+      rowsOut: 4,
+      rowsRemoved: 0,
+    })
     expect(prov.profileHash).toMatch(/^[0-9a-f]{64}$/)
     expect(prov.pseudonymScope).toBe('gdpde:desensitize-pseudonym:v1:product:p1')
-    const out = readFileSync(output, 'utf8').trim().split('\n').map((l) => l.split(','))
+    const out = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','))
     expect(out[0]).toEqual(['姓名', '身份证号', '手机', '年龄', '住址', '出生日期'])
-    expect(out[1]).toEqual(['张*', out[1]![1], '138****8000', '30-39', '广东省广州市天河区', '1990'])
+    expect(out[1]).toEqual([
+      '张*',
+      out[1]![1],
+      '138****8000',
+      '30-39',
+      '广东省广州市天河区',
+      '1990',
+    ])
     expect(out[1]![1]).toBe(out[3]![1]) // joins still work
     expect(out[1]![1]).not.toBe(out[2]![1])
     const rescan = await scanFile(output)
@@ -89,9 +127,18 @@ describe('applying a profile', () => {
     const output = path.join(dir, 'k.csv')
     const withK = profileSchema.parse({
       ...profile,
-      removeRecords: { belowK: { quasiIdentifiers: ['年龄', '住址'], k: 2 }, where: [{ column: '姓名', equals: '陈静' }] },
+      removeRecords: {
+        belowK: { quasiIdentifiers: ['年龄', '住址'], k: 2 },
+        where: [{ column: '姓名', equals: '陈静' }],
+      },
     })
-    const prov = await applyProfile({ inputPath: input, outputPath: output, profile: withK, productRef: 'product:p1', key: Buffer.alloc(32, 1) })
+    const prov = await applyProfile({
+      inputPath: input,
+      outputPath: output,
+      profile: withK,
+      productRef: 'product:p1',
+      key: Buffer.alloc(32, 1),
+    })
     expect(prov).toMatchObject({ rowsIn: 4, rowsOut: 3, rowsRemoved: 1 })
     const schema = declaredSchemaSchema.parse({ quasiIdentifiers: ['年龄', '住址'] })
     const rescan = await scanFile(output, { schema, kByGrade: { default: 2 } })
@@ -100,7 +147,14 @@ describe('applying a profile', () => {
 
   it('refuses a profile naming a column the file does not have', async () => {
     const bad = profileSchema.parse({ name: 'x', columns: { 邮编: { method: 'suppress' } } })
-    await expect(applyProfile({ inputPath: input, outputPath: path.join(dir, 'x.csv'), profile: bad, productRef: 'product:p1' })).rejects.toThrow(/邮编/)
+    await expect(
+      applyProfile({
+        inputPath: input,
+        outputPath: path.join(dir, 'x.csv'),
+        profile: bad,
+        productRef: 'product:p1',
+      }),
+    ).rejects.toThrow(/邮编/)
   })
 })
 
@@ -111,8 +165,21 @@ describe('k-anonymity figures', () => {
       ['女\u001f30\u001f天河区', 4],
       ['女\u001f41\u001f越秀区', 1],
     ])
-    const k = kAnonymity({ sheet: 's', quasiIdentifiers: ['性别', '年龄', '区域'], classes, minK: 5, labeler: makeLabeler(Buffer.alloc(16)) })
-    expect(k).toMatchObject({ records: 11, classes: 3, smallestClass: 1, classesBelowK: 2, recordsBelowK: 5, passed: false })
+    const k = kAnonymity({
+      sheet: 's',
+      quasiIdentifiers: ['性别', '年龄', '区域'],
+      classes,
+      minK: 5,
+      labeler: makeLabeler(Buffer.alloc(16)),
+    })
+    expect(k).toMatchObject({
+      records: 11,
+      classes: 3,
+      smallestClass: 1,
+      classesBelowK: 2,
+      recordsBelowK: 5,
+      passed: false,
+    })
     expect(k.shareBelowK).toBeCloseTo(5 / 11)
     expect(k.offending.map((o) => o.count)).toEqual([1, 4])
     expect(k.offending[0]!.labels[1]).toBe('age 40-49')

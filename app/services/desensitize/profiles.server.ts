@@ -9,7 +9,10 @@ import { ScanReport } from '#models/scan-report'
 import { enqueue, getQueue } from '#jobs/queues'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { desensitizableFile, type DesensitizableFile } from '~/services/products/desensitized.server'
+import {
+  desensitizableFile,
+  type DesensitizableFile,
+} from '~/services/products/desensitized.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError, isDomainError } from '~/utils/errors'
 import type { DetectorId } from './detectors'
@@ -17,7 +20,12 @@ import { minKForGrade } from './kanon'
 import { resolveLimits, ScanInputError } from './limits'
 import { profileHash } from './methods.server'
 import { DEFAULT_METHOD, profileFromForm, type DesensitizeForm, type MethodSpec } from './schemas'
-import { getScanReportFor, resolveStoredFile, screeningStatus, type ScreeningStatus } from './screening.server'
+import {
+  getScanReportFor,
+  resolveStoredFile,
+  screeningStatus,
+  type ScreeningStatus,
+} from './screening.server'
 import { gradeKey, minKByGrade } from './settings.server'
 import { readTable } from './table.server'
 
@@ -32,7 +40,11 @@ class HeaderRead extends ScanInputError {
 }
 
 /** The header row of one sheet (the first, or `sheet`), or null when it cannot be read cheaply. */
-async function readHeader(fileRef: string, sheet: string | undefined, fileName?: string): Promise<string[] | null> {
+async function readHeader(
+  fileRef: string,
+  sheet: string | undefined,
+  fileName?: string,
+): Promise<string[] | null> {
   let file: string
   try {
     file = await resolveStoredFile(fileRef)
@@ -81,7 +93,11 @@ export interface DesensitizeOffer {
   grade: string
 }
 
-async function targetsOf(user: AuthUser, subjects: string[], fileHash: string): Promise<DesensitizableFile[]> {
+async function targetsOf(
+  user: AuthUser,
+  subjects: string[],
+  fileHash: string,
+): Promise<DesensitizableFile[]> {
   const out: DesensitizableFile[] = []
   for (const subject of subjects) {
     if (!subject.startsWith('product-version:')) continue
@@ -99,16 +115,24 @@ async function targetsOf(user: AuthUser, subjects: string[], fileHash: string): 
  * unpublished product versions, every column with its findings and a suggested method. Null
  * when there is nothing the caller may desensitize.
  */
-export async function desensitizeOffer(user: AuthUser, reportId: string): Promise<DesensitizeOffer | null> {
+export async function desensitizeOffer(
+  user: AuthUser,
+  reportId: string,
+): Promise<DesensitizeOffer | null> {
   const report = await getScanReportFor(user, reportId)
-  if (report.status !== 'failed' || (report.result.failure && !report.result.sheets.length)) return null
+  if (report.status !== 'failed' || (report.result.failure && !report.result.sheets.length))
+    return null
   const targets = await targetsOf(user, report.subjects, report.fileHash)
   if (targets.length === 0) return null
   const sheets = report.result.sheets
   const flaggedSheet = sheets.find((s) => s.columns.some((c) => c.findings.length)) ?? sheets[0]
   const sheetName = report.result.format === 'xlsx' && flaggedSheet ? flaggedSheet.name : null
   const flagged = new Map((flaggedSheet?.columns ?? []).map((c) => [c.name, c]))
-  const header = await readHeader(targets[0]!.fileRef, sheetName ?? undefined, targets[0]!.fileName ?? undefined)
+  const header = await readHeader(
+    targets[0]!.fileRef,
+    sheetName ?? undefined,
+    targets[0]!.fileName ?? undefined,
+  )
   const names = header ?? [...flagged.keys()]
   const columns = names.slice(0, MAX_FORM_COLUMNS).map((name, index): OfferColumn => {
     const c = flagged.get(name)
@@ -118,7 +142,12 @@ export async function desensitizeOffer(user: AuthUser, reportId: string): Promis
   })
   const grade = gradeKey(targets[0]!.grade) ?? 'default'
   return {
-    targets: targets.map((t) => ({ subject: `product-version:${t.versionId}`, productId: t.productId, number: t.number, fileName: t.fileName })),
+    targets: targets.map((t) => ({
+      subject: `product-version:${t.versionId}`,
+      productId: t.productId,
+      number: t.number,
+      fileName: t.fileName,
+    })),
     sheet: sheetName,
     columns,
     allColumns: header !== null,
@@ -132,14 +161,24 @@ export async function desensitizeOffer(user: AuthUser, reportId: string): Promis
  * caller's own unpublished version must hold the scanned bytes; the job does the rest (output,
  * provenance, ledger, the output replacing the file, the rescan). Returns the job id to follow.
  */
-export async function requestDesensitization(user: AuthUser, reportId: string, form: DesensitizeForm): Promise<{ jobId: string }> {
+export async function requestDesensitization(
+  user: AuthUser,
+  reportId: string,
+  form: DesensitizeForm,
+): Promise<{ jobId: string }> {
   const report = await getScanReportFor(user, reportId)
-  if (report.status !== 'failed') throw new DomainError('scan_not_failed', 'error.scan.notFailed', 409)
-  const target = await desensitizableFile(user, form.subject.slice('product-version:'.length), report.fileHash)
+  if (report.status !== 'failed')
+    throw new DomainError('scan_not_failed', 'error.scan.notFailed', 409)
+  const target = await desensitizableFile(
+    user,
+    form.subject.slice('product-version:'.length),
+    report.fileHash,
+  )
   const grade = gradeKey(target.grade) ?? 'default'
   const minK = minKForGrade(grade, await minKByGrade())
   const built = profileFromForm(form, minK)
-  if ('fieldErrors' in built) throw new DomainError('invalid_input', 'error.badRequest', 400, built.fieldErrors)
+  if ('fieldErrors' in built)
+    throw new DomainError('invalid_input', 'error.badRequest', 400, built.fieldErrors)
   const { profile, quasiIdentifiers } = built
   const pHash = profileHash(profile)
   const requestedBy = { userId: user.id, ...(user.org?.id ? { orgId: user.org.id } : {}) }
@@ -149,7 +188,12 @@ export async function requestDesensitization(user: AuthUser, reportId: string, f
       fileRef: target.fileRef,
       profile,
       subjectRef: form.subject,
-      schema: { grade, ...(quasiIdentifiers.length ? { quasiIdentifiers, ...(profile.sheet ? { sheet: profile.sheet } : {}) } : {}) },
+      schema: {
+        grade,
+        ...(quasiIdentifiers.length
+          ? { quasiIdentifiers, ...(profile.sheet ? { sheet: profile.sheet } : {}) }
+          : {}),
+      },
       requestedBy,
     },
     { jobId: `desensitize-${reportId}-${pHash.slice(0, 16)}-${randomUUID().slice(0, 8)}` },
@@ -159,12 +203,20 @@ export async function requestDesensitization(user: AuthUser, reportId: string, f
     actor: requestedBy,
     subjects: [form.subject, `scan-report:${reportId}`, `file:${report.fileHash}`],
     payload: { profile, quasiIdentifiers, grade, minK },
-    summary: { profile: profile.name, profileHash: pHash, columns: Object.keys(profile.columns).length, removeBelowK: Boolean(profile.removeRecords?.belowK) },
+    summary: {
+      profile: profile.name,
+      profileHash: pHash,
+      columns: Object.keys(profile.columns).length,
+      removeBelowK: Boolean(profile.removeRecords?.belowK),
+    },
   })
   return { jobId: job.id! }
 }
 
-export type JobProgress = { state: 'waiting' | 'active' | 'completed' | 'failed' | 'unknown'; reason: string | null }
+export type JobProgress = {
+  state: 'waiting' | 'active' | 'completed' | 'failed' | 'unknown'
+  reason: string | null
+}
 
 export interface DesensitizeRun {
   resultId: string
@@ -180,7 +232,11 @@ export interface DesensitizeRun {
 }
 
 /** The progress of one apply job (by the id the request returned) and every run on this report's bytes. */
-export async function desensitizeProgress(user: AuthUser, reportId: string, jobId?: string): Promise<{ job: JobProgress | null; runs: DesensitizeRun[] }> {
+export async function desensitizeProgress(
+  user: AuthUser,
+  reportId: string,
+  jobId?: string,
+): Promise<{ job: JobProgress | null; runs: DesensitizeRun[] }> {
   const report = await getScanReportFor(user, reportId)
   let job: JobProgress | null = null
   if (jobId && jobId.startsWith(`desensitize-${reportId}-`) && /^[\w-]{1,120}$/.test(jobId)) {
@@ -189,7 +245,8 @@ export async function desensitizeProgress(user: AuthUser, reportId: string, jobI
     else {
       const state = await found.getState()
       job = {
-        state: state === 'completed' || state === 'failed' || state === 'active' ? state : 'waiting',
+        state:
+          state === 'completed' || state === 'failed' || state === 'active' ? state : 'waiting',
         reason: state === 'failed' ? (found.failedReason ?? null) : null,
       }
     }
@@ -197,10 +254,16 @@ export async function desensitizeProgress(user: AuthUser, reportId: string, jobI
   await connectDb()
   const orgId = user.org?.id
   const isAuthority = user.org?.type === 'authority'
-  const results = await DesensitizeResult.find({ inputHash: report.fileHash }).sort({ createdAt: -1 }).limit(20).lean()
+  const results = await DesensitizeResult.find({ inputHash: report.fileHash })
+    .sort({ createdAt: -1 })
+    .limit(20)
+    .lean()
   const mine = results.filter((r) => isAuthority || (orgId !== undefined && r.orgId === orgId))
   const scans = mine.length
-    ? await ScanReport.find({ fileHash: mongoose.trusted({ $in: mine.map((r) => r.outputHash) }) }, { fileHash: 1, status: 1, createdAt: 1 })
+    ? await ScanReport.find(
+        { fileHash: mongoose.trusted({ $in: mine.map((r) => r.outputHash) }) },
+        { fileHash: 1, status: 1, createdAt: 1 },
+      )
         .sort({ createdAt: -1 })
         .lean()
     : []

@@ -1,10 +1,22 @@
-import { createWriteStream, mkdtempSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs'
+import {
+  createWriteStream,
+  mkdtempSync,
+  rmSync,
+  truncateSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { once } from 'node:events'
 import iconv from 'iconv-lite'
 import { afterAll, describe, expect, it } from 'vitest'
-import { sheetXml, workbookEntries, writeXlsx, zipBuffer } from '../../../tests/fixtures/desensitize/xlsx'
+import {
+  sheetXml,
+  workbookEntries,
+  writeXlsx,
+  zipBuffer,
+} from '../../../tests/fixtures/desensitize/xlsx'
 import { generateCorpus } from '../../../tests/fixtures/desensitize/corpus'
 import { CsvParser } from './csv.server'
 import { resolveLimits, ScanInputError, type ScanLimits } from './limits'
@@ -47,11 +59,17 @@ describe('CSV encodings are detected, not assumed', () => {
   it('reads UTF-8 without a BOM', async () => {
     const { sheets, summary } = await readAll(file('u8.csv', TABLE))
     expect(summary.encoding).toBe('utf-8')
-    expect(sheets[0]!.rows).toEqual([['姓名', '手机'], ['张三', '13800138000'], ['李四', '139,0013']])
+    expect(sheets[0]!.rows).toEqual([
+      ['姓名', '手机'],
+      ['张三', '13800138000'],
+      ['李四', '139,0013'],
+    ])
   })
 
   it('reads UTF-8 with a BOM and drops the BOM', async () => {
-    const { sheets, summary } = await readAll(file('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TABLE)])))
+    const { sheets, summary } = await readAll(
+      file('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TABLE)])),
+    )
     expect(summary.encoding).toBe('utf-8-bom')
     expect(sheets[0]!.rows[0]).toEqual(['姓名', '手机'])
   })
@@ -71,7 +89,10 @@ describe('CSV encodings are detected, not assumed', () => {
 
   it('does not mistake a long GBK file for a mixed one', async () => {
     const corpus = generateCorpus(3000, 5)
-    const text = corpus.header.join(',') + '\n' + corpus.rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n')
+    const text =
+      corpus.header.join(',') +
+      '\n' +
+      corpus.rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n')
     const { sheets, summary } = await readAll(file('big-gbk.csv', iconv.encode(text, 'gbk')))
     expect(summary.encoding).toBe('gb18030')
     expect(summary.bytes).toBeGreaterThan(1024 * 1024)
@@ -81,7 +102,9 @@ describe('CSV encodings are detected, not assumed', () => {
 
   it('decides on the first non-ASCII bytes even when they come late', async () => {
     const ascii = 'id,n\n' + '1,2\n'.repeat(400_000) // > 1 MB of ASCII first
-    const { sheets, summary } = await readAll(file('late.csv', Buffer.concat([Buffer.from(ascii), iconv.encode('3,广州\n', 'gbk')])))
+    const { sheets, summary } = await readAll(
+      file('late.csv', Buffer.concat([Buffer.from(ascii), iconv.encode('3,广州\n', 'gbk')])),
+    )
     expect(summary.encoding).toBe('gb18030')
     expect(sheets[0]!.rows.at(-1)).toEqual(['3', '广州'])
   })
@@ -96,7 +119,10 @@ describe('CSV encodings are detected, not assumed', () => {
   it('reads TSV and CRLF, and keeps quoted newlines and doubled quotes', async () => {
     const { sheets, summary } = await readAll(file('t.tsv', 'a\tb\r\n"x\r\ny"\t"say ""hi"""\r\n'))
     expect(summary.format).toBe('tsv')
-    expect(sheets[0]!.rows).toEqual([['a', 'b'], ['x\r\ny', 'say "hi"']])
+    expect(sheets[0]!.rows).toEqual([
+      ['a', 'b'],
+      ['x\r\ny', 'say "hi"'],
+    ])
   })
 
   it('parses records split across any chunk boundary', () => {
@@ -107,7 +133,10 @@ describe('CSV encodings are detected, not assumed', () => {
       parser.push(text.slice(0, cut))
       parser.push(text.slice(cut))
       parser.finish()
-      expect(rows, `cut at ${cut}`).toEqual([['a', 'b\n"c"', 'd'], ['e', 'f', 'g']])
+      expect(rows, `cut at ${cut}`).toEqual([
+        ['a', 'b\n"c"', 'd'],
+        ['e', 'f', 'g'],
+      ])
     }
   })
 })
@@ -146,13 +175,27 @@ describe('XLSX', () => {
   it('reads every sheet, shared and inline values', async () => {
     const p = path.join(dir, 'book.xlsx')
     writeXlsx(p, [
-      { name: '人员', rows: [['姓名', '年龄'], ['张三', 34], ['李四', 28]] },
+      {
+        name: '人员',
+        rows: [
+          ['姓名', '年龄'],
+          ['张三', 34],
+          ['李四', 28],
+        ],
+      },
       { name: 'Orgs', rows: [['名称'], ['广东省数据局']] },
     ])
     const { sheets, summary } = await readAll(p)
     expect(summary.format).toBe('xlsx')
     expect(sheets).toEqual([
-      { name: '人员', rows: [['姓名', '年龄'], ['张三', '34'], ['李四', '28']] },
+      {
+        name: '人员',
+        rows: [
+          ['姓名', '年龄'],
+          ['张三', '34'],
+          ['李四', '28'],
+        ],
+      },
       { name: 'Orgs', rows: [['名称'], ['广东省数据局']] },
     ])
   })
@@ -181,7 +224,10 @@ describe('XLSX', () => {
   })
 
   it('refuses a zip bomb whose header lies about its size', async () => {
-    const p = file('liar.xlsx', zipBuffer(workbookEntries([{ name: 'S', xml: zeros(16), declaredSize: 1000 }], [])))
+    const p = file(
+      'liar.xlsx',
+      zipBuffer(workbookEntries([{ name: 'S', xml: zeros(16), declaredSize: 1000 }], [])),
+    )
     const error = await readError(p)
     expect(error.code).toBe('zip_bomb')
   })

@@ -3,8 +3,22 @@
 // and for the file. The job, the CLI and the benchmark all call `scanFile`.
 import { createHash, randomBytes } from 'node:crypto'
 import canonicalize from 'canonicalize'
-import { CHECKSUM_DETECTORS, DETECTORS, DETECTOR_INDEX, detectCell, headerCues, type Cues, type DetectorId } from './detectors'
-import { CLASS_KEY_SEPARATOR, kAnonymity, makeLabeler, minKForGrade, type KAnonymityResult } from './kanon'
+import {
+  CHECKSUM_DETECTORS,
+  DETECTORS,
+  DETECTOR_INDEX,
+  detectCell,
+  headerCues,
+  type Cues,
+  type DetectorId,
+} from './detectors'
+import {
+  CLASS_KEY_SEPARATOR,
+  kAnonymity,
+  makeLabeler,
+  minKForGrade,
+  type KAnonymityResult,
+} from './kanon'
 import { resolveLimits, ScanInputError, type InputErrorCode, type ScanLimits } from './limits'
 import type { DeclaredSchema } from './schemas'
 import { hashFile, readTable, type ReadSummary, type TableFormat } from './table.server'
@@ -14,7 +28,12 @@ import type { TextEncoding } from './encoding.server'
 export const BLOCK_CONFIDENCE = 0.5
 
 export type Verdict = 'block' | 'review' | 'ok'
-export type FindingReason = 'personal_detected' | 'undeclared_personal' | 'declared_personal' | 'legal_entity' | 'weak_evidence'
+export type FindingReason =
+  | 'personal_detected'
+  | 'undeclared_personal'
+  | 'declared_personal'
+  | 'legal_entity'
+  | 'weak_evidence'
 
 export interface Finding {
   detector: DetectorId
@@ -71,7 +90,13 @@ export interface ScanOptions {
   /** Minimum k per grade, as the authority set it. */
   kByGrade?: Readonly<Record<string, number>>
   /** Called for every hit (the benchmark scores detectors with it). */
-  onHit?: (hit: { sheet: number; row: number; column: number; detector: DetectorId; score: number }) => void
+  onHit?: (hit: {
+    sheet: number
+    row: number
+    column: number
+    detector: DetectorId
+    score: number
+  }) => void
 }
 
 const SUGGESTED_METHOD: Record<DetectorId, string> = {
@@ -96,7 +121,14 @@ const DETECTOR_COUNT = DETECTORS.length
 const CACHE_MAX_VALUE = 32
 const CACHE_MAX_ENTRIES = 512
 const CACHE_PROBATION = 1024
-const NOISY: ReadonlySet<DetectorId> = new Set(['resident_id', 'landline', 'ipv4', 'passport', 'hk_macao_permit', 'person_name'])
+const NOISY: ReadonlySet<DetectorId> = new Set([
+  'resident_id',
+  'landline',
+  'ipv4',
+  'passport',
+  'hk_macao_permit',
+  'person_name',
+])
 
 class ColumnStats {
   nonEmpty = 0
@@ -125,7 +157,13 @@ class ColumnStats {
  * for checksum identifiers, how many same-shaped values failed the checksum: when most fail,
  * the few that pass are chance (random digits pass Luhn 1 time in 10).
  */
-export function columnConfidence(detector: DetectorId, count: number, nonEmpty: number, scoreSum: number, candidates = 0): number {
+export function columnConfidence(
+  detector: DetectorId,
+  count: number,
+  nonEmpty: number,
+  scoreSum: number,
+  candidates = 0,
+): number {
   const avg = scoreSum / count
   const share = count / Math.max(1, nonEmpty)
   let c = avg
@@ -143,7 +181,13 @@ export function columnVerdict(stats: ColumnStats): { verdict: Verdict; findings:
     const count = stats.counts[d]!
     if (count === 0) continue
     const detector = DETECTORS[d]!
-    const confidence = columnConfidence(detector, count, stats.nonEmpty, stats.scores[d]!, stats.candidates[d]!)
+    const confidence = columnConfidence(
+      detector,
+      count,
+      stats.nonEmpty,
+      stats.scores[d]!,
+      stats.candidates[d]!,
+    )
     let verdict: Finding['verdict'] = confidence >= BLOCK_CONFIDENCE ? 'block' : 'review'
     let reason: FindingReason =
       verdict === 'review'
@@ -170,7 +214,11 @@ export function columnVerdict(stats: ColumnStats): { verdict: Verdict; findings:
     })
   }
   findings.sort((a, b) => b.confidence - a.confidence)
-  const verdict: Verdict = findings.some((f) => f.verdict === 'block') ? 'block' : findings.length ? 'review' : 'ok'
+  const verdict: Verdict = findings.some((f) => f.verdict === 'block')
+    ? 'block'
+    : findings.length
+      ? 'review'
+      : 'ok'
   return { verdict, findings }
 }
 
@@ -181,7 +229,9 @@ export function columnVerdict(stats: ColumnStats): { verdict: Verdict; findings:
  */
 export function schemaHashOf(schema: DeclaredSchema | undefined, minK?: number): string {
   const subject = minK === undefined ? (schema ?? null) : { schema: schema ?? null, minK }
-  return createHash('sha256').update(canonicalize(subject) ?? 'null').digest('hex')
+  return createHash('sha256')
+    .update(canonicalize(subject) ?? 'null')
+    .digest('hex')
 }
 
 interface SheetState {
@@ -201,7 +251,12 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
   const limits = resolveLimits(options.limits)
   const schema = options.schema
   const declared = new Map((schema?.columns ?? []).map((c) => [c.name, c]))
-  const qiWanted = [...new Set([...(schema?.quasiIdentifiers ?? []), ...(schema?.columns ?? []).filter((c) => c.quasiIdentifier).map((c) => c.name)])]
+  const qiWanted = [
+    ...new Set([
+      ...(schema?.quasiIdentifiers ?? []),
+      ...(schema?.columns ?? []).filter((c) => c.quasiIdentifier).map((c) => c.name),
+    ]),
+  ]
   const sheets: SheetState[] = []
   let sheet: SheetState | undefined
   let header = true
@@ -289,7 +344,8 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     }
     if (s.qiColumns && s.overflow === undefined) {
       let key = cells[s.qiColumns[0]!] ?? ''
-      for (let q = 1; q < s.qiColumns.length; q++) key += CLASS_KEY_SEPARATOR + (cells[s.qiColumns[q]!] ?? '')
+      for (let q = 1; q < s.qiColumns.length; q++)
+        key += CLASS_KEY_SEPARATOR + (cells[s.qiColumns[q]!] ?? '')
       const prev = s.classes.get(key)
       if (prev !== undefined) s.classes.set(key, prev + 1)
       else if (s.classes.size < limits.maxEquivalenceClasses) s.classes.set(key, 1)
@@ -307,7 +363,15 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
       path,
       {
         onSheet: (name, index) => {
-          sheet = { name, index, columns: [], rows: 0, qiColumns: null, qiNames: [], classes: new Map() }
+          sheet = {
+            name,
+            index,
+            columns: [],
+            rows: 0,
+            qiColumns: null,
+            qiNames: [],
+            classes: new Map(),
+          }
           sheets.push(sheet)
           header = true
         },
@@ -321,7 +385,9 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     failure = { code: error.code, message: error.message }
   }
   // A file that could not be read to the end is still identified by its hash in the report.
-  const identity = summary ?? (failure && failure.code !== 'unreadable' ? await hashFile(path).catch(() => null) : null)
+  const identity =
+    summary ??
+    (failure && failure.code !== 'unreadable' ? await hashFile(path).catch(() => null) : null)
 
   const labeler = makeLabeler(randomBytes(16))
   const minK = minKForGrade(schema?.grade, options.kByGrade)
@@ -334,7 +400,14 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
       const { verdict, findings } = columnVerdict(col)
       if (verdict === 'block') blocking += findings.filter((f) => f.verdict === 'block').length
       if (findings.length || col.declaredPersonal !== null) {
-        columns.push({ index, name: col.name, declaredPersonal: col.declaredPersonal, nonEmpty: col.nonEmpty, verdict, findings })
+        columns.push({
+          index,
+          name: col.name,
+          declaredPersonal: col.declaredPersonal,
+          nonEmpty: col.nonEmpty,
+          verdict,
+          findings,
+        })
       }
     })
     sheetResults.push({ name: s.name, rows: s.rows, columnCount: s.columns.length, columns })
@@ -354,7 +427,8 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
 
   const schemaIssues: string[] = []
   const seen = new Set(sheets.flatMap((s) => s.columns.map((c) => c.name)))
-  for (const name of declared.keys()) if (!seen.has(name)) schemaIssues.push(`declared column "${name}" is not in the file`)
+  for (const name of declared.keys())
+    if (!seen.has(name)) schemaIssues.push(`declared column "${name}" is not in the file`)
   if (qiWanted.length > 0 && kResults.length === 0 && !failure) {
     schemaIssues.push(`quasi-identifiers ${qiWanted.join(', ')} are not all columns of one sheet`)
   }
@@ -377,4 +451,3 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     durationMs: Date.now() - started,
   }
 }
-

@@ -1,5 +1,12 @@
 import { once } from 'node:events'
-import { createWriteStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  createWriteStream,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import iconv from 'iconv-lite'
@@ -32,7 +39,12 @@ describe('scan verdicts', () => {
     expect(r.status).toBe('failed')
     const col = r.sheets[0]!.columns.find((c) => c.name === '证件')!
     expect(col.verdict).toBe('block')
-    expect(col.findings[0]).toMatchObject({ detector: 'resident_id', count: 6, samples: [2, 3, 4, 5, 6], verdict: 'block' })
+    expect(col.findings[0]).toMatchObject({
+      detector: 'resident_id',
+      count: 6,
+      samples: [2, 3, 4, 5, 6],
+      verdict: 'block',
+    })
     expect(col.findings[0]!.suggestedMethod).toMatch(/pseudonymize/)
   })
 
@@ -48,15 +60,24 @@ describe('scan verdicts', () => {
 
   it('art32 a declared personal column with no raw identifiers left passes as desensitized', async () => {
     const csv = '编号,证件\n1,4401**********123X\n2,p_0a1b2c3d4e5f60718293a4b5c6d7e8f9\n'
-    const schema = declaredSchemaSchema.parse({ columns: [{ name: '证件', personal: true, category: 'resident_id' }] })
+    const schema = declaredSchemaSchema.parse({
+      columns: [{ name: '证件', personal: true, category: 'resident_id' }],
+    })
     const r = await scanFile(file('masked.csv', csv), { schema })
     expect(r.status).toBe('passed')
-    expect(r.sheets[0]!.columns[0]).toMatchObject({ name: '证件', declaredPersonal: true, verdict: 'ok' })
+    expect(r.sheets[0]!.columns[0]).toMatchObject({
+      name: '证件',
+      declaredPersonal: true,
+      verdict: 'ok',
+    })
   })
 
   it('a few chance Luhn passes among many failing card-shaped numbers do not block', async () => {
     // 16-digit numbers with a card prefix: one in ten passes Luhn by chance.
-    const rows = Array.from({ length: 200 }, (_, i) => `${i},62${String(1e13 + i * 7919).padStart(14, '0')}`)
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) => `${i},62${String(1e13 + i * 7919).padStart(14, '0')}`,
+    )
     const r = await scanFile(file('orders.csv', '行,订单号\n' + rows.join('\n') + '\n'))
     const col = r.sheets[0]!.columns.find((c) => c.name === '订单号')
     expect(col?.findings.every((f) => f.verdict === 'review') ?? true).toBe(true)
@@ -74,13 +95,28 @@ describe('scan verdicts', () => {
   it('scans every XLSX sheet', async () => {
     const p = path.join(dir, 'book.xlsx')
     writeXlsx(p, [
-      { name: '统计', rows: [['区域', '数量'], ['天河区', 3]] },
-      { name: '联系人', rows: [['姓名', '电话'], ['王芳', '13800138000']] },
+      {
+        name: '统计',
+        rows: [
+          ['区域', '数量'],
+          ['天河区', 3],
+        ],
+      },
+      {
+        name: '联系人',
+        rows: [
+          ['姓名', '电话'],
+          ['王芳', '13800138000'],
+        ],
+      },
     ])
     const r = await scanFile(p)
     expect(r.format).toBe('xlsx')
     expect(r.sheets.map((s) => s.name)).toEqual(['统计', '联系人'])
-    expect(r.sheets[1]!.columns.map((c) => c.findings[0]!.detector)).toEqual(['person_name', 'mobile'])
+    expect(r.sheets[1]!.columns.map((c) => c.findings[0]!.detector)).toEqual([
+      'person_name',
+      'mobile',
+    ])
     expect(r.status).toBe('failed')
   })
 })
@@ -132,7 +168,15 @@ describe('k-anonymity in the scan', () => {
     const schema = declaredSchemaSchema.parse({ quasiIdentifiers: ['性别', '年龄', '区域'] })
     const r = await scanFile(file('k.csv', csv), { schema })
     const k = r.kAnonymity[0]!
-    expect(k).toMatchObject({ minK: 5, records: 13, classes: 3, smallestClass: 2, classesBelowK: 1, recordsBelowK: 2, passed: false })
+    expect(k).toMatchObject({
+      minK: 5,
+      records: 13,
+      classes: 3,
+      smallestClass: 2,
+      classesBelowK: 1,
+      recordsBelowK: 2,
+      passed: false,
+    })
     expect(k.shareBelowK).toBeCloseTo(2 / 13)
     expect(k.offending).toHaveLength(1)
     expect(k.offending[0]!.count).toBe(2)
@@ -141,8 +185,14 @@ describe('k-anonymity in the scan', () => {
   })
 
   it('art32 passes when the grade asks for less', async () => {
-    const schema = declaredSchemaSchema.parse({ quasiIdentifiers: ['性别', '年龄', '区域'], grade: 'general-1' })
-    const r = await scanFile(file('k2.csv', csv), { schema, kByGrade: { default: 5, 'general-1': 2 } })
+    const schema = declaredSchemaSchema.parse({
+      quasiIdentifiers: ['性别', '年龄', '区域'],
+      grade: 'general-1',
+    })
+    const r = await scanFile(file('k2.csv', csv), {
+      schema,
+      kByGrade: { default: 5, 'general-1': 2 },
+    })
     expect(r.kAnonymity[0]).toMatchObject({ minK: 2, passed: true })
     expect(r.status).toBe('passed')
   })

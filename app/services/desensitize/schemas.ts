@@ -48,16 +48,28 @@ export const methodSpecSchema = z.discriminatedUnion('method', [
 export type MethodSpec = z.output<typeof methodSpecSchema>
 
 export const profileSchema = z.strictObject({
-  name: z.string().min(1).max(100).regex(/^[\w.-]+$/),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.-]+$/),
   /** XLSX input: the sheet to write (default the first). CSV output is one table. */
   sheet: z.string().max(200).optional(),
   columns: z.record(columnName, methodSpecSchema),
   removeRecords: z
     .strictObject({
       /** Record-level removal of rows whose (transformed) quasi-identifier class is smaller than k. */
-      belowK: z.strictObject({ quasiIdentifiers: z.array(columnName).min(1).max(32), k: z.number().int().min(2).max(1000) }).optional(),
+      belowK: z
+        .strictObject({
+          quasiIdentifiers: z.array(columnName).min(1).max(32),
+          k: z.number().int().min(2).max(1000),
+        })
+        .optional(),
       /** Record-level removal of rows where a column equals a value. */
-      where: z.array(z.strictObject({ column: columnName, equals: z.string().max(1000) })).max(100).optional(),
+      where: z
+        .array(z.strictObject({ column: columnName, equals: z.string().max(1000) }))
+        .max(100)
+        .optional(),
     })
     .optional(),
 })
@@ -118,7 +130,9 @@ export const scanReportView = z.object({
         recordsBelowK: z.number(),
         shareBelowK: z.number(),
         passed: z.boolean(),
-        offending: z.array(z.object({ labels: z.array(z.string()), count: z.number(), classes: z.number() })),
+        offending: z.array(
+          z.object({ labels: z.array(z.string()), count: z.number(), classes: z.number() }),
+        ),
         overflow: z.string().optional(),
       }),
     ),
@@ -131,9 +145,20 @@ export const scanReportView = z.object({
 
 // The authority's minimum-k form: one field `k_<grade>` per grade; empty = use `default`.
 export const minKFormSchema = z
-  .record(z.string().regex(/^k_(default|core|important|general-[1-9])$/), z.union([z.literal(''), z.coerce.number().int().min(2).max(1000)]))
-  .refine((v) => typeof v.k_default === 'number', { message: 'error.scan.defaultKRequired', path: ['k_default'] })
-  .transform((v) => Object.fromEntries(Object.entries(v).flatMap(([key, k]) => (k === '' ? [] : [[key.slice(2), k] as const]))) as Record<string, number>)
+  .record(
+    z.string().regex(/^k_(default|core|important|general-[1-9])$/),
+    z.union([z.literal(''), z.coerce.number().int().min(2).max(1000)]),
+  )
+  .refine((v) => typeof v.k_default === 'number', {
+    message: 'error.scan.defaultKRequired',
+    path: ['k_default'],
+  })
+  .transform(
+    (v) =>
+      Object.fromEntries(
+        Object.entries(v).flatMap(([key, k]) => (k === '' ? [] : [[key.slice(2), k] as const])),
+      ) as Record<string, number>,
+  )
 
 // ---------------------------------------------------------------- the provider's profile form
 // A failed scan report offers a no-JavaScript form: one row per column (`col_<i>` its name,
@@ -167,16 +192,23 @@ const formInt = z.union([z.literal(''), z.coerce.number().int().min(0).max(64)])
 export const desensitizeFormSchema = z
   .object({
     subject: z.string().regex(/^product-version:[0-9a-f]{24}$/, 'error.scan.badSubject'),
-    name: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'error.scan.badProfileName'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.-]+$/, 'error.scan.badProfileName'),
     sheet: z.string().max(200).optional(),
-    qi: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(32)]).optional(),
+    qi: z
+      .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(32)])
+      .optional(),
     removeBelowK: z.literal('on').optional(),
   })
   .catchall(z.string().max(200))
   .superRefine((form, ctx) => {
     for (const key of Object.keys(form)) {
       if (['subject', 'name', 'sheet', 'qi', 'removeBelowK'].includes(key)) continue
-      if (!/^(col|m|head|tail|to|alg)_\d{1,4}$/.test(key)) ctx.addIssue({ code: 'custom', message: 'error.unknownField', path: [key] })
+      if (!/^(col|m|head|tail|to|alg)_\d{1,4}$/.test(key))
+        ctx.addIssue({ code: 'custom', message: 'error.unknownField', path: [key] })
     }
   })
 
@@ -207,7 +239,12 @@ export function profileFromForm(
     }
     switch (method) {
       case 'mask':
-        columns[name] = { method: 'mask', keepHead: num('head'), keepTail: num('tail'), maskChar: '*' }
+        columns[name] = {
+          method: 'mask',
+          keepHead: num('head'),
+          keepTail: num('tail'),
+          maskChar: '*',
+        }
         break
       case 'generalize': {
         const to = GENERALIZE_TO.find((g) => g === rest[`to_${i}`])
@@ -216,7 +253,10 @@ export function profileFromForm(
         break
       }
       case 'pseudonymize':
-        columns[name] = { method: 'pseudonymize', algorithm: rest[`alg_${i}`] === 'hmac-sm3' ? 'hmac-sm3' : 'hmac-sha256' }
+        columns[name] = {
+          method: 'pseudonymize',
+          algorithm: rest[`alg_${i}`] === 'hmac-sm3' ? 'hmac-sm3' : 'hmac-sha256',
+        }
         break
       case 'suppress':
         columns[name] = { method: 'suppress' }
@@ -226,9 +266,11 @@ export function profileFromForm(
     }
   }
   const qi = [...new Set(form.qi === undefined ? [] : Array.isArray(form.qi) ? form.qi : [form.qi])]
-  if (qi.some((q) => columns[q]?.method === 'suppress')) (errors.qi ??= []).push('error.scan.qiSuppressed')
+  if (qi.some((q) => columns[q]?.method === 'suppress'))
+    (errors.qi ??= []).push('error.scan.qiSuppressed')
   if (form.removeBelowK && qi.length === 0) (errors.qi ??= []).push('error.scan.qiRequired')
-  if (Object.keys(columns).length === 0 && !form.removeBelowK) (errors._form ??= []).push('error.scan.emptyProfile')
+  if (Object.keys(columns).length === 0 && !form.removeBelowK)
+    (errors._form ??= []).push('error.scan.emptyProfile')
   if (Object.keys(errors).length) return { fieldErrors: errors }
   const parsed = profileSchema.safeParse({
     name: form.name,

@@ -18,7 +18,8 @@ import { isObjectId } from '~/utils/schemas'
 
 export type ScreeningStatus = 'pending' | 'passed' | 'failed'
 
-export const SUBJECT_REF = /^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/
+export const SUBJECT_REF =
+  /^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/
 
 export function storageRoot(): string {
   return path.resolve(process.env.STORAGE_DIR ?? '.data/files')
@@ -34,7 +35,8 @@ export async function resolveStoredFile(fileRef: string, root = storageRoot()): 
   }
   const candidate = path.resolve(root, fileRef)
   const inside = (p: string, r: string) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)
-  if (!inside(candidate, root)) throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
+  if (!inside(candidate, root))
+    throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
   let real: string
   let realRoot: string
   try {
@@ -43,7 +45,8 @@ export async function resolveStoredFile(fileRef: string, root = storageRoot()): 
   } catch {
     throw new DomainError('file_not_found', 'error.scan.fileNotFound', 404)
   }
-  if (!inside(real, realRoot)) throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
+  if (!inside(real, realRoot))
+    throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
   return real
 }
 
@@ -73,14 +76,24 @@ export interface ScanJobOutcome {
  * hash. The minimum k in force is part of the report's key (see `schemaHashOf`), so a file
  * scanned again after the authority raised k is judged again. Idempotent: a retry after a crash at any step leaves one report, one link, one entry.
  */
-export async function runScan(input: ScanJobInput, options: Pick<ScanOptions, 'limits' | 'kByGrade'> = {}): Promise<ScanJobOutcome> {
-  if (!SUBJECT_REF.test(input.subjectRef)) throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
+export async function runScan(
+  input: ScanJobInput,
+  options: Pick<ScanOptions, 'limits' | 'kByGrade'> = {},
+): Promise<ScanJobOutcome> {
+  if (!SUBJECT_REF.test(input.subjectRef))
+    throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
   const profile = input.profile ?? 'raw'
   const file = await resolveStoredFile(input.fileRef)
   // Art. 32: the authority's minimum k per grade, as set now (callers may pass their own table).
   const kByGrade = options.kByGrade ?? (await minKByGrade())
-  const result = await scanFile(file, { ...options, kByGrade, ...(input.schema ? { schema: input.schema } : {}), fileName: input.fileName ?? input.fileRef })
-  const fileHash = result.fileHash ?? `unreadable:${createHash('sha256').update(input.fileRef).digest('hex')}`
+  const result = await scanFile(file, {
+    ...options,
+    kByGrade,
+    ...(input.schema ? { schema: input.schema } : {}),
+    fileName: input.fileName ?? input.fileRef,
+  })
+  const fileHash =
+    result.fileHash ?? `unreadable:${createHash('sha256').update(input.fileRef).digest('hex')}`
   await connectDb()
 
   const { id: reportId, created } = await insertReport(result, fileHash, profile, input)
@@ -89,19 +102,34 @@ export async function runScan(input: ScanJobInput, options: Pick<ScanOptions, 'l
   await ScanLink.updateOne(
     { _id: linkId },
     {
-      $set: { subjectRef: input.subjectRef, reportId, status, fileHash, at: new Date(), ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}) },
+      $set: {
+        subjectRef: input.subjectRef,
+        reportId,
+        status,
+        fileHash,
+        at: new Date(),
+        ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}),
+      },
     },
     { upsert: true },
   )
   if (input.requestId) {
     // The request this scan answers is no longer pending, whatever the clocks say.
-    await ScanLink.updateOne({ _id: `${input.subjectRef}|request:${input.requestId}` }, { $set: { status, reportId, fileHash } })
+    await ScanLink.updateOne(
+      { _id: `${input.subjectRef}|request:${input.requestId}` },
+      { $set: { status, reportId, fileHash } },
+    )
   }
   const ledgerSeq = await ledgerOnce(linkId, reportId, status, fileHash, profile, input, result)
   return { reportId, status, fileHash, created, ledgerSeq }
 }
 
-async function insertReport(result: ScanResult, fileHash: string, profile: string, input: ScanJobInput) {
+async function insertReport(
+  result: ScanResult,
+  fileHash: string,
+  profile: string,
+  input: ScanJobInput,
+) {
   try {
     const doc = await ScanReport.create({
       fileHash,
@@ -122,7 +150,10 @@ async function insertReport(result: ScanResult, fileHash: string, profile: strin
     return { id: String(doc._id), created: true }
   } catch (error) {
     if (!isDuplicateKey(error)) throw error
-    const existing = await ScanReport.findOne({ fileHash, schemaHash: result.schemaHash, profile }, { _id: 1 }).lean()
+    const existing = await ScanReport.findOne(
+      { fileHash, schemaHash: result.schemaHash, profile },
+      { _id: 1 },
+    ).lean()
     if (!existing) throw error
     return { id: String(existing._id), created: false }
   }
@@ -153,7 +184,14 @@ async function ledgerOnce(
           ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}),
         },
         subjects: [input.subjectRef, reportSubject, `file:${fileHash}`],
-        payload: { fileHash, schemaHash: result.schemaHash, profile, status, blockingFindings: result.blockingFindings, failure: result.failure },
+        payload: {
+          fileHash,
+          schemaHash: result.schemaHash,
+          profile,
+          status,
+          blockingFindings: result.blockingFindings,
+          failure: result.failure,
+        },
         summary: {
           fileHash,
           status,
@@ -181,10 +219,17 @@ export async function screeningStatus(subjectRef: string): Promise<ScreeningStat
  * The newest scan reports of a subject the caller's organisation owns (the product version page
  * links them, so a provider reaches a failed report and its desensitization form).
  */
-export async function subjectReports(user: AuthUser, subjectRef: string, limit = 5): Promise<{ reportId: string; status: ScreeningStatus; at: string }[]> {
+export async function subjectReports(
+  user: AuthUser,
+  subjectRef: string,
+  limit = 5,
+): Promise<{ reportId: string; status: ScreeningStatus; at: string }[]> {
   if (!SUBJECT_REF.test(subjectRef) || !user.org) return []
   await connectDb()
-  const links = await ScanLink.find({ subjectRef, reportId: mongoose.trusted({ $exists: true }) }, { reportId: 1, status: 1, at: 1, orgId: 1 })
+  const links = await ScanLink.find(
+    { subjectRef, reportId: mongoose.trusted({ $exists: true }) },
+    { reportId: 1, status: 1, at: 1, orgId: 1 },
+  )
     .sort({ at: -1 })
     .limit(limit * 4)
     .lean()
@@ -199,11 +244,16 @@ export async function subjectReports(user: AuthUser, subjectRef: string, limit =
 }
 
 /** `screeningStatus` for many subjects in one query (listings, the CKAN API). */
-export async function screeningStatuses(subjectRefs: readonly string[]): Promise<Map<string, ScreeningStatus>> {
+export async function screeningStatuses(
+  subjectRefs: readonly string[],
+): Promise<Map<string, ScreeningStatus>> {
   const out = new Map<string, ScreeningStatus>(subjectRefs.map((s) => [s, 'pending']))
   if (subjectRefs.length === 0) return out
   await connectDb()
-  const links = await ScanLink.find({ subjectRef: mongoose.trusted({ $in: [...new Set(subjectRefs)] }) }, { subjectRef: 1, status: 1, at: 1 })
+  const links = await ScanLink.find(
+    { subjectRef: mongoose.trusted({ $in: [...new Set(subjectRefs)] }) },
+    { subjectRef: 1, status: 1, at: 1 },
+  )
     .sort({ at: -1 })
     .lean()
   const seen = new Set<string>()
@@ -222,7 +272,9 @@ export async function screeningStatuses(subjectRefs: readonly string[]): Promise
 export async function requireScreeningPassed(subjectRef: string): Promise<void> {
   const status = await screeningStatus(subjectRef)
   if (status !== 'passed') {
-    throw new DomainError('screening_not_passed', 'error.scan.notPassed', 409, undefined, { status })
+    throw new DomainError('screening_not_passed', 'error.scan.notPassed', 409, undefined, {
+      status,
+    })
   }
 }
 
@@ -231,20 +283,41 @@ export async function requireScreeningPassed(subjectRef: string): Promise<void> 
  * and enqueues the job. Every request is a new job (the stored file may have changed under the
  * same reference); two jobs over the same bytes still make one report.
  */
-export async function requestScan(input: Omit<ScanJobInput, 'schema'> & { schema?: DeclaredSchemaInput }): Promise<{ jobId: string }> {
-  if (!SUBJECT_REF.test(input.subjectRef)) throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
+export async function requestScan(
+  input: Omit<ScanJobInput, 'schema'> & { schema?: DeclaredSchemaInput },
+): Promise<{ jobId: string }> {
+  if (!SUBJECT_REF.test(input.subjectRef))
+    throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
   await resolveStoredFile(input.fileRef)
   await connectDb()
   const key = createHash('sha256')
-    .update(JSON.stringify([input.subjectRef, input.fileRef, schemaHashOf(input.schema as DeclaredSchema | undefined), input.profile ?? 'raw']))
+    .update(
+      JSON.stringify([
+        input.subjectRef,
+        input.fileRef,
+        schemaHashOf(input.schema as DeclaredSchema | undefined),
+        input.profile ?? 'raw',
+      ]),
+    )
     .digest('hex')
     .slice(0, 32)
   await ScanLink.updateOne(
     { _id: `${input.subjectRef}|request:${key}` },
-    { $set: { subjectRef: input.subjectRef, status: 'pending', at: new Date(), ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}) } },
+    {
+      $set: {
+        subjectRef: input.subjectRef,
+        status: 'pending',
+        at: new Date(),
+        ...(input.requestedBy?.orgId ? { orgId: input.requestedBy.orgId } : {}),
+      },
+    },
     { upsert: true },
   )
-  const job = await enqueue('scan', { ...input, requestId: key }, { jobId: `scan-${key}-${randomUUID().slice(0, 8)}` })
+  const job = await enqueue(
+    'scan',
+    { ...input, requestId: key },
+    { jobId: `scan-${key}-${randomUUID().slice(0, 8)}` },
+  )
   return { jobId: job.id! }
 }
 
@@ -272,7 +345,8 @@ export async function getScanReportFor(user: AuthUser, id: string): Promise<Scan
   const links = await ScanLink.find({ reportId: id }, { subjectRef: 1, orgId: 1 }).lean()
   const orgId = user.org?.id
   const isAuthority = user.org?.type === 'authority'
-  const mine = orgId !== undefined && (report.orgId === orgId || links.some((l) => l.orgId === orgId))
+  const mine =
+    orgId !== undefined && (report.orgId === orgId || links.some((l) => l.orgId === orgId))
   if (!isAuthority && !mine) throw notFound
   return {
     id,

@@ -13,7 +13,12 @@ import { listLedger } from '~/services/ledger/ledger.server'
 import { DomainError } from '~/utils/errors'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
-import { requestScan, requireScreeningPassed, resolveStoredFile, screeningStatus } from './screening.server'
+import {
+  requestScan,
+  requireScreeningPassed,
+  resolveStoredFile,
+  screeningStatus,
+} from './screening.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'desens-storage-'))
 process.env.STORAGE_DIR = storage
@@ -41,34 +46,61 @@ describe('scan job and screening gate', () => {
   })
 
   it('refuses file references outside the storage directory, symlinks included', async () => {
-    await expect(resolveStoredFile('raw.csv')).resolves.toBe(path.join(await import('node:fs').then((f) => f.realpathSync(storage)), 'raw.csv'))
+    await expect(resolveStoredFile('raw.csv')).resolves.toBe(
+      path.join(await import('node:fs').then((f) => f.realpathSync(storage)), 'raw.csv'),
+    )
     for (const ref of ['../x.csv', path.join(outside, 'secret.csv'), 'escape.csv', '']) {
       await expect(resolveStoredFile(ref), ref).rejects.toBeInstanceOf(DomainError)
     }
-    await expect(scan({ fileRef: '../../etc/passwd', subjectRef: 'product-version:v1' })).rejects.toBeInstanceOf(UnrecoverableError)
-    await expect(scan({ fileRef: 'raw.csv', subjectRef: 'nonsense' })).rejects.toBeInstanceOf(UnrecoverableError)
+    await expect(
+      scan({ fileRef: '../../etc/passwd', subjectRef: 'product-version:v1' }),
+    ).rejects.toBeInstanceOf(UnrecoverableError)
+    await expect(scan({ fileRef: 'raw.csv', subjectRef: 'nonsense' })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    )
   })
 
   it('art32 the job is idempotent: run twice, one report, one link, one ledger entry', async () => {
-    const payload = { fileRef: 'raw.csv', subjectRef: 'product-version:v1', requestedBy: { orgId: providerOrg } }
+    const payload = {
+      fileRef: 'raw.csv',
+      subjectRef: 'product-version:v1',
+      requestedBy: { orgId: providerOrg },
+    }
     const first = await scan(payload)
     const second = await scan(payload)
     expect(first).toMatchObject({ status: 'failed', created: true })
-    expect(second).toMatchObject({ reportId: first.reportId, status: 'failed', created: false, ledgerSeq: first.ledgerSeq })
+    expect(second).toMatchObject({
+      reportId: first.reportId,
+      status: 'failed',
+      created: false,
+      ledgerSeq: first.ledgerSeq,
+    })
     expect(await ScanReport.countDocuments({ fileHash: first.fileHash })).toBe(1)
     expect(await ScanLink.countDocuments({ subjectRef: 'product-version:v1' })).toBe(1)
-    const entries = (await listLedger({ subject: `scan-report:${first.reportId}`, limit: 10 })).entries
+    const entries = (await listLedger({ subject: `scan-report:${first.reportId}`, limit: 10 }))
+      .entries
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({ action: 'scan.failed', actorOrgId: providerOrg })
-    expect(entries[0]!.subjects).toEqual(['product-version:v1', `scan-report:${first.reportId}`, `file:${first.fileHash}`])
+    expect(entries[0]!.subjects).toEqual([
+      'product-version:v1',
+      `scan-report:${first.reportId}`,
+      `file:${first.fileHash}`,
+    ])
   })
 
   it('art32 screening goes pending → failed → pending (rescan requested) → passed, and the gate follows it', async () => {
     expect(await screeningStatus('distribution:d1')).toBe('pending')
-    await expect(requireScreeningPassed('distribution:d1')).rejects.toMatchObject({ code: 'screening_not_passed', status: 409 })
+    await expect(requireScreeningPassed('distribution:d1')).rejects.toMatchObject({
+      code: 'screening_not_passed',
+      status: 409,
+    })
     await scan({ fileRef: 'raw.csv', subjectRef: 'distribution:d1' })
     expect(await screeningStatus('distribution:d1')).toBe('failed')
-    await requestScan({ fileRef: 'v2/clean.csv', subjectRef: 'distribution:d1', requestedBy: { orgId: providerOrg } })
+    await requestScan({
+      fileRef: 'v2/clean.csv',
+      subjectRef: 'distribution:d1',
+      requestedBy: { orgId: providerOrg },
+    })
     expect(await screeningStatus('distribution:d1')).toBe('pending')
     const done = await scan({ fileRef: 'v2/clean.csv', subjectRef: 'distribution:d1' })
     expect(done.status).toBe('passed')
@@ -87,17 +119,32 @@ describe('scan job and screening gate', () => {
   })
 
   it('GET /api/v1/scans/:id shows the report to its own organisation and the authority only', async () => {
-    const { reportId } = await scan({ fileRef: 'raw.csv', subjectRef: 'product-version:v1', requestedBy: { orgId: providerOrg } })
+    const { reportId } = await scan({
+      fileRef: 'raw.csv',
+      subjectRef: 'product-version:v1',
+      requestedBy: { orgId: providerOrg },
+    })
     const { loader } = await import('~/routes/api.v1.scans.$id')
     const get = async (email: string) => {
       const cookie = await sessionCookieFor(email)
-      return settle(() => loader({ request: new Request(`${BASE}/api/v1/scans/${reportId}`, { headers: { Cookie: cookie } }), params: { id: reportId }, context: {} }))
+      return settle(() =>
+        loader({
+          request: new Request(`${BASE}/api/v1/scans/${reportId}`, { headers: { Cookie: cookie } }),
+          params: { id: reportId },
+          context: {},
+        }),
+      )
     }
     const own = await get('provider@demo.gd.example')
     expect(own.status).toBe(200)
-    const body = (await own.json()) as { status: string; result: { sheets: { columns: { findings: { detector: string }[] }[] }[] } }
+    const body = (await own.json()) as {
+      status: string
+      result: { sheets: { columns: { findings: { detector: string }[] }[] }[] }
+    }
     expect(body.status).toBe('failed')
-    expect(body.result.sheets[0]!.columns.flatMap((c) => c.findings.map((f) => f.detector))).toContain('resident_id')
+    expect(
+      body.result.sheets[0]!.columns.flatMap((c) => c.findings.map((f) => f.detector)),
+    ).toContain('resident_id')
     expect((await get('authority@demo.gd.example')).status).toBe(200)
     expect((await get('provider2@demo.gd.example')).status).toBe(404)
     expect((await get('buyer@demo.gd.example')).status).toBe(403)

@@ -16,7 +16,9 @@ export async function gradeKeys(): Promise<string[]> {
 }
 
 /** The grade key of a catalog/product grade {tier, level}: `general-<level>`, or the tier. */
-export function gradeKey(grade: { tier: string; level?: number | null } | null | undefined): string | undefined {
+export function gradeKey(
+  grade: { tier: string; level?: number | null } | null | undefined,
+): string | undefined {
   if (!grade) return undefined
   return grade.tier === 'general' && grade.level ? `general-${grade.level}` : grade.tier
 }
@@ -34,12 +36,21 @@ export async function minKByGrade(): Promise<Record<string, number>> {
  * Art. 32 (open only after desensitization; GB/T 37964 re-identification risk): the authority
  * sets the minimum k per grade. Grades left out fall back to `default`. Every later scan uses it.
  */
-export async function setMinKByGrade(input: { user: AuthUser; table: Record<string, number> }): Promise<Record<string, number>> {
+export async function setMinKByGrade(input: {
+  user: AuthUser
+  table: Record<string, number>
+}): Promise<Record<string, number>> {
   const keys = await gradeKeys()
   const unknown = Object.keys(input.table).filter((g) => !keys.includes(g))
-  if (unknown.length) throw new DomainError('unknown_grade', 'error.scan.unknownGrade', 400, undefined, { grades: unknown.join(', ') })
-  const rows = keys.filter((g) => input.table[g] !== undefined).map((grade) => ({ grade, k: input.table[grade]! }))
-  if (rows.some((r) => !Number.isInteger(r.k) || r.k < 2 || r.k > 1000)) throw new DomainError('bad_k', 'error.scan.badK', 400)
+  if (unknown.length)
+    throw new DomainError('unknown_grade', 'error.scan.unknownGrade', 400, undefined, {
+      grades: unknown.join(', '),
+    })
+  const rows = keys
+    .filter((g) => input.table[g] !== undefined)
+    .map((grade) => ({ grade, k: input.table[grade]! }))
+  if (rows.some((r) => !Number.isInteger(r.k) || r.k < 2 || r.k > 1000))
+    throw new DomainError('bad_k', 'error.scan.badK', 400)
   await connectDb()
   await DesensitizeSettings.updateOne(
     { _id: SETTINGS_ID },

@@ -31,7 +31,9 @@ export interface ReadSummary {
 export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256')
   let bytes = 0
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
     hash.update(chunk)
     bytes += chunk.length
   }
@@ -43,7 +45,10 @@ async function sniffFormat(path: string): Promise<'zip' | 'text'> {
   try {
     handle = await open(path, 'r')
   } catch (error) {
-    throw new ScanInputError('unreadable', `cannot open the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
+    throw new ScanInputError(
+      'unreadable',
+      `cannot open the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
   }
   try {
     const head = Buffer.alloc(4)

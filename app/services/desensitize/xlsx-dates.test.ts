@@ -21,7 +21,13 @@ async function workbook(file: string, options: { date1904?: boolean } = {}): Pro
   const ws = wb.addWorksheet('人员')
   ws.addRow(['编号', '出生日期', '登记时间', '金额', '中文日期'])
   BIRTHS.forEach((b, i) => {
-    const row = ws.addRow([i + 1, new Date(`${b}T00:00:00Z`), new Date(`${b}T08:30:00Z`), 1234.5 + i, new Date(`${b}T00:00:00Z`)])
+    const row = ws.addRow([
+      i + 1,
+      new Date(`${b}T00:00:00Z`),
+      new Date(`${b}T08:30:00Z`),
+      1234.5 + i,
+      new Date(`${b}T00:00:00Z`),
+    ])
     row.getCell(2).numFmt = 'yyyy-mm-dd'
     row.getCell(3).numFmt = 'yyyy/m/d h:mm'
     row.getCell(4).numFmt = '#,##0.00'
@@ -34,7 +40,11 @@ async function workbook(file: string, options: { date1904?: boolean } = {}): Pro
 
 async function rows(p: string): Promise<string[][]> {
   const out: string[][] = []
-  await readTable(p, { onSheet: () => undefined, onRow: (cells) => out.push([...cells]) }, resolveLimits())
+  await readTable(
+    p,
+    { onSheet: () => undefined, onRow: (cells) => out.push([...cells]) },
+    resolveLimits(),
+  )
   return out
 }
 

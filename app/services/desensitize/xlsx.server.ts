@@ -18,10 +18,21 @@ function openZip(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(
       path,
-      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true },
+      {
+        lazyEntries: true,
+        autoClose: false,
+        validateEntrySizes: true,
+        strictFileNames: false,
+        decodeStrings: true,
+      },
       (error, zip) => {
         if (error || !zip) {
-          reject(new ScanInputError('xlsx_truncated', `not a complete XLSX (ZIP) file: ${error?.message ?? 'no archive'}`))
+          reject(
+            new ScanInputError(
+              'xlsx_truncated',
+              `not a complete XLSX (ZIP) file: ${error?.message ?? 'no archive'}`,
+            ),
+          )
         } else resolve(zip)
       },
     )
@@ -33,7 +44,12 @@ function listEntries(zip: ZipFile, limits: ScanLimits): Promise<Map<string, Entr
     const entries = new Map<string, Entry>()
     zip.on('entry', (entry: Entry) => {
       if (entries.size >= limits.maxZipEntries) {
-        reject(new ScanInputError('too_many_entries', `the XLSX holds more than ${limits.maxZipEntries} entries`))
+        reject(
+          new ScanInputError(
+            'too_many_entries',
+            `the XLSX holds more than ${limits.maxZipEntries} entries`,
+          ),
+        )
         zip.close()
         return
       }
@@ -42,7 +58,12 @@ function listEntries(zip: ZipFile, limits: ScanLimits): Promise<Map<string, Entr
     })
     zip.on('end', () => resolve(entries))
     zip.on('error', (error: Error) =>
-      reject(new ScanInputError('xlsx_corrupt', `the XLSX central directory is damaged: ${error.message}`)),
+      reject(
+        new ScanInputError(
+          'xlsx_corrupt',
+          `the XLSX central directory is damaged: ${error.message}`,
+        ),
+      ),
     )
     zip.readEntry()
   })
@@ -53,7 +74,10 @@ function checkBudget(entries: Entry[], limits: ScanLimits): void {
   let total = 0
   for (const e of entries) {
     total += e.uncompressedSize
-    if (e.uncompressedSize > RATIO_CHECK_FLOOR && e.uncompressedSize > e.compressedSize * limits.maxCompressionRatio) {
+    if (
+      e.uncompressedSize > RATIO_CHECK_FLOOR &&
+      e.uncompressedSize > e.compressedSize * limits.maxCompressionRatio
+    ) {
       throw new ScanInputError(
         'zip_bomb',
         `XLSX entry ${e.fileName} inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (limit ${limits.maxCompressionRatio}×)`,
@@ -71,7 +95,10 @@ function checkBudget(entries: Entry[], limits: ScanLimits): void {
 function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
-      if (error || !stream) reject(new ScanInputError('xlsx_corrupt', `cannot read ${entry.fileName}: ${error?.message}`))
+      if (error || !stream)
+        reject(
+          new ScanInputError('xlsx_corrupt', `cannot read ${entry.fileName}: ${error?.message}`),
+        )
       else resolve(stream)
     })
   })
@@ -154,7 +181,11 @@ export function formatCodeKind(code: string): NumberKind {
   // Only the first section (positive numbers) matters; quoted text, escapes and [...] tags
   // ([Red], [$-804], [h]) are not format letters.
   const section = code.split(';')[0] ?? ''
-  const bare = section.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').replace(/_.|\*./g, '')
+  const bare = section
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/_.|\*./g, '')
   const date = /[yd]/i.test(bare) || /[年月日]/.test(section)
   const time = /[hs]/i.test(bare) || /[时分秒]/.test(section)
   if (date && time) return 'datetime'
@@ -193,7 +224,11 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0')
  * An Excel serial number as ISO text (`1990-03-07`, `1990-03-07 08:30:00`, `08:30:00`). The
  * 1900 system counts the fictitious 1900-02-29 (serial 60); the 1904 system starts at 1904-01-01.
  */
-export function excelSerialToText(serial: number, kind: Exclude<NumberKind, null>, date1904 = false): string | null {
+export function excelSerialToText(
+  serial: number,
+  kind: Exclude<NumberKind, null>,
+  date1904 = false,
+): string | null {
   if (!Number.isFinite(serial) || serial < 0 || serial > 2_958_465) return null
   let days = Math.floor(serial)
   const seconds = Math.round((serial - days) * 86_400)
@@ -213,10 +248,14 @@ export function excelSerialToText(serial: number, kind: Exclude<NumberKind, null
   return text ? `${text} ${clock}` : clock
 }
 
-async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise<{ sheets: { name: string; path: string }[]; date1904: boolean }> {
+async function readSheetList(
+  zip: ZipFile,
+  entries: Map<string, Entry>,
+): Promise<{ sheets: { name: string; path: string }[]; date1904: boolean }> {
   const workbook = entries.get('xl/workbook.xml')
   const rels = entries.get('xl/_rels/workbook.xml.rels')
-  if (!workbook || !rels) throw new ScanInputError('xlsx_corrupt', 'the file is a ZIP but not an XLSX workbook')
+  if (!workbook || !rels)
+    throw new ScanInputError('xlsx_corrupt', 'the file is a ZIP but not an XLSX workbook')
   const targets = new Map<string, string>()
   await parseEntry(zip, rels, (p) =>
     p.on('opentag', (tag) => {
@@ -242,7 +281,11 @@ async function readSheetList(zip: ZipFile, entries: Map<string, Entry>): Promise
   return { sheets, date1904 }
 }
 
-async function readSharedStrings(zip: ZipFile, entry: Entry | undefined, limits: ScanLimits): Promise<string[]> {
+async function readSharedStrings(
+  zip: ZipFile,
+  entry: Entry | undefined,
+  limits: ScanLimits,
+): Promise<string[]> {
   const strings: string[] = []
   if (!entry) return strings
   let chars = 0
@@ -271,7 +314,10 @@ async function readSharedStrings(zip: ZipFile, entry: Entry | undefined, limits:
       else if (tag.name === 'rPh') inPhonetic = false
       else if (tag.name === 'si') {
         if (strings.length >= limits.maxSharedStrings) {
-          throw new ScanInputError('shared_strings_too_large', `the XLSX shared-string table holds more than ${limits.maxSharedStrings} strings`)
+          throw new ScanInputError(
+            'shared_strings_too_large',
+            `the XLSX shared-string table holds more than ${limits.maxSharedStrings} strings`,
+          )
         }
         strings.push(current)
       }
@@ -313,7 +359,10 @@ async function readSheet(
             const index = ref ? columnIndex(ref) : -1
             col = index >= 0 ? index : cells.length
             if (col >= limits.maxColumns) {
-              throw new ScanInputError('too_many_columns', `sheet row ${rowNumber} has more than ${limits.maxColumns} columns`)
+              throw new ScanInputError(
+                'too_many_columns',
+                `sheet row ${rowNumber} has more than ${limits.maxColumns} columns`,
+              )
             }
             type = attr(tag, 't') ?? 'n'
             style = Number(attr(tag, 's') ?? '0')
@@ -330,7 +379,10 @@ async function readSheet(
         if (!inValue) return
         value += t
         if (value.length > limits.maxRecordChars) {
-          throw new ScanInputError('record_too_long', `a cell in sheet row ${rowNumber} is longer than ${limits.maxRecordChars} characters`)
+          throw new ScanInputError(
+            'record_too_long',
+            `a cell in sheet row ${rowNumber} is longer than ${limits.maxRecordChars} characters`,
+          )
         }
       })
       p.on('closetag', (tag) => {
@@ -363,16 +415,29 @@ async function readSheet(
 }
 
 /** Reads every worksheet in workbook order; each is a sheet for the sink. */
-export async function readXlsx(path: string, sink: TableSink, limits: ScanLimits): Promise<ReadSummary> {
+export async function readXlsx(
+  path: string,
+  sink: TableSink,
+  limits: ScanLimits,
+): Promise<ReadSummary> {
   const { sha256, bytes } = await hashFile(path)
   const zip = await openZip(path)
   try {
     const entries = await listEntries(zip, limits)
     const { sheets, date1904 } = await readSheetList(zip, entries)
-    const sheetEntries = sheets.map((s) => entries.get(s.path)).filter((e): e is Entry => e !== undefined)
+    const sheetEntries = sheets
+      .map((s) => entries.get(s.path))
+      .filter((e): e is Entry => e !== undefined)
     const sharedEntry = entries.get('xl/sharedStrings.xml')
     const stylesEntry = entries.get('xl/styles.xml')
-    checkBudget([...sheetEntries, ...(sharedEntry ? [sharedEntry] : []), ...(stylesEntry ? [stylesEntry] : [])], limits)
+    checkBudget(
+      [
+        ...sheetEntries,
+        ...(sharedEntry ? [sharedEntry] : []),
+        ...(stylesEntry ? [stylesEntry] : []),
+      ],
+      limits,
+    )
     const shared = await readSharedStrings(zip, sharedEntry, limits)
     const styles = await readStyles(zip, stylesEntry)
     let index = 0

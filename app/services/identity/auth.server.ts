@@ -57,8 +57,18 @@ export const REGISTRATIONS_PER_HOUR = 300
 async function throttleRegistration(clientIp: string | undefined): Promise<void> {
   const prefix = `${getEnv().QUEUE_PREFIX}:register`
   registrationLimiters ??= {
-    perSource: new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${prefix}:ip`, points: REGISTRATIONS_PER_SOURCE_PER_HOUR, duration: 3600 }),
-    global: new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${prefix}:all`, points: REGISTRATIONS_PER_HOUR, duration: 3600 }),
+    perSource: new RateLimiterRedis({
+      storeClient: getRedis(),
+      keyPrefix: `${prefix}:ip`,
+      points: REGISTRATIONS_PER_SOURCE_PER_HOUR,
+      duration: 3600,
+    }),
+    global: new RateLimiterRedis({
+      storeClient: getRedis(),
+      keyPrefix: `${prefix}:all`,
+      points: REGISTRATIONS_PER_HOUR,
+      duration: 3600,
+    }),
   }
   try {
     if (clientIp) await registrationLimiters.perSource.consume(clientIp)
@@ -66,7 +76,9 @@ async function throttleRegistration(clientIp: string | undefined): Promise<void>
   } catch (refusal) {
     if (refusal instanceof Error) throw refusal
     const seconds = Math.ceil((refusal as { msBeforeNext: number }).msBeforeNext / 1000)
-    throw new DomainError('too_many_registrations', 'error.tooManyRegistrations', 429, undefined, { seconds })
+    throw new DomainError('too_many_registrations', 'error.tooManyRegistrations', 429, undefined, {
+      seconds,
+    })
   }
 }
 
@@ -78,7 +90,10 @@ export type RegistrationReceipt = { status: 'pending'; orgId?: string; userId?: 
  * after a crash between the two inserts resumes the same registration. The answer is the same
  * whether or not the e-mail already has an account (no enumeration): its holder is told instead.
  */
-export async function registerOrganization(input: RegistrationInput, context: { clientIp?: string } = {}): Promise<RegistrationReceipt> {
+export async function registerOrganization(
+  input: RegistrationInput,
+  context: { clientIp?: string } = {},
+): Promise<RegistrationReceipt> {
   await throttleRegistration(context.clientIp)
   const email = input.email.trim().toLowerCase()
   // Cheap refusals before the costly hash; the unique indexes still decide under a race.
@@ -88,7 +103,8 @@ export async function registerOrganization(input: RegistrationInput, context: { 
   ])
   const resuming = orgWithCode?.status === 'pending' && orgWithCode.contactEmail === email
   // A credit code is public (the national enterprise credit register): saying it is taken reveals nothing.
-  if (orgWithCode && !resuming) throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
+  if (orgWithCode && !resuming)
+    throw new DomainError('uscc_taken', 'error.usccTaken', 409, { uscc: ['error.usccTaken'] })
   if (account && !(resuming && String(account.orgId) === String(orgWithCode._id))) {
     await tellAccountHolder(String(account._id), account.orgId ? String(account.orgId) : undefined)
     return { status: 'pending' }
@@ -127,7 +143,8 @@ export async function registerOrganization(input: RegistrationInput, context: { 
       // Lost a race for the e-mail: an organization this call created has no user; remove it.
       if (createdOrg) await Organization.deleteOne({ _id: org._id, status: 'pending' })
       const holder = await User.findOne({ email }).lean()
-      if (holder) await tellAccountHolder(String(holder._id), holder.orgId ? String(holder.orgId) : undefined)
+      if (holder)
+        await tellAccountHolder(String(holder._id), holder.orgId ? String(holder.orgId) : undefined)
       return { status: 'pending' }
     }
   }
@@ -198,14 +215,23 @@ export const PENDING_PAGE_SIZE = 50
 export async function pendingRegistrations(after?: string) {
   const filter = {
     status: 'pending' as const,
-    ...(after && mongoose.isValidObjectId(after) ? { _id: { $gt: new mongoose.Types.ObjectId(after) } } : {}),
+    ...(after && mongoose.isValidObjectId(after)
+      ? { _id: { $gt: new mongoose.Types.ObjectId(after) } }
+      : {}),
   }
   const [rows, total] = await Promise.all([
-    Organization.find(filter).sort({ _id: 1 }).limit(PENDING_PAGE_SIZE + 1).lean(),
+    Organization.find(filter)
+      .sort({ _id: 1 })
+      .limit(PENDING_PAGE_SIZE + 1)
+      .lean(),
     Organization.countDocuments({ status: 'pending' }),
   ])
   const page = rows.slice(0, PENDING_PAGE_SIZE)
-  return { page, total, nextAfter: rows.length > PENDING_PAGE_SIZE ? String(page.at(-1)!._id) : null }
+  return {
+    page,
+    total,
+    nextAfter: rows.length > PENDING_PAGE_SIZE ? String(page.at(-1)!._id) : null,
+  }
 }
 
 /**
@@ -237,7 +263,12 @@ let lockoutCounter: RateLimiterRedis | undefined
 
 /** Lockouts of one key in the last day: each doubles the next one (15 min, 30 min, 1 h … at most a day). */
 function lockouts() {
-  lockoutCounter ??= new RateLimiterRedis({ storeClient: getRedis(), keyPrefix: `${getEnv().QUEUE_PREFIX}:login:lockouts`, points: 1_000_000, duration: 24 * 3600 })
+  lockoutCounter ??= new RateLimiterRedis({
+    storeClient: getRedis(),
+    keyPrefix: `${getEnv().QUEUE_PREFIX}:login:lockouts`,
+    points: 1_000_000,
+    duration: 24 * 3600,
+  })
   return lockoutCounter
 }
 
@@ -293,7 +324,10 @@ export async function login(
   // A hash made at an older, lower cost is replaced now that the password is known (once: the
   // update matches the old hash only).
   if (needsRehash(user.passwordHash)) {
-    await User.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash: await hashPassword(input.password) } })
+    await User.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await hashPassword(input.password) } },
+    )
   }
   const setCookie = await rotateSession(request, String(user._id))
   const authUser = await loadAuthUser(String(user._id), 'session')
@@ -302,14 +336,21 @@ export async function login(
 }
 
 /** The user behind a session or key, or undefined when the account may not act (org not approved). */
-export async function loadAuthUser(userId: string, via: AuthUser['via']): Promise<AuthUser | undefined> {
+export async function loadAuthUser(
+  userId: string,
+  via: AuthUser['via'],
+): Promise<AuthUser | undefined> {
   const user = await User.findById(userId).lean()
   if (!user) return undefined
   let org: AuthUser['org']
   if (user.orgId) {
     const found = await Organization.findById(user.orgId).lean()
     if (!found || found.status !== 'approved') return undefined
-    org = { id: String(found._id), type: found.type, name: { zh: found.name.zh, en: found.name.en } }
+    org = {
+      id: String(found._id),
+      type: found.type,
+      name: { zh: found.name.zh, en: found.name.en },
+    }
   }
   const roles = user.roles as Role[]
   return {
@@ -333,7 +374,15 @@ export async function createApiKey(owner: AuthUser, name: string, now = new Date
   const id = randomBytes(8).toString('hex')
   const secret = randomToken(32)
   const expiresAt = new Date(now.getTime() + API_KEY_DAYS * 86_400_000)
-  await ApiKey.create({ _id: id, secretHash: sha256Hex(secret), userId: owner.id, orgId: owner.org?.id, name, createdAt: now, expiresAt })
+  await ApiKey.create({
+    _id: id,
+    secretHash: sha256Hex(secret),
+    userId: owner.id,
+    orgId: owner.org?.id,
+    name,
+    createdAt: now,
+    expiresAt,
+  })
   await appendLedger({
     action: 'apikey.created',
     actor: { userId: owner.id, orgId: owner.org?.id },
@@ -361,12 +410,16 @@ export async function revokeApiKey(owner: AuthUser, id: string) {
   })
 }
 
-export async function authenticateApiKey(key: string, now = new Date()): Promise<AuthUser | undefined> {
+export async function authenticateApiKey(
+  key: string,
+  now = new Date(),
+): Promise<AuthUser | undefined> {
   const match = API_KEY_PATTERN.exec(key)
   if (!match) return undefined
   const stored = await ApiKey.findById(match[1]).lean()
   if (!stored || stored.revokedAt) return undefined
-  const expiresAt = stored.expiresAt ?? new Date(stored.createdAt.getTime() + API_KEY_DAYS * 86_400_000)
+  const expiresAt =
+    stored.expiresAt ?? new Date(stored.createdAt.getTime() + API_KEY_DAYS * 86_400_000)
   if (expiresAt.getTime() <= now.getTime()) return undefined
   const given = Buffer.from(sha256Hex(match[2]!), 'hex')
   if (!timingSafeEqual(given, Buffer.from(stored.secretHash, 'hex'))) return undefined

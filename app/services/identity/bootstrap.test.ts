@@ -26,14 +26,27 @@ describe('the first authority account', () => {
   })
 
   it('creates the authority and its administrator once, logged; a second run changes nothing', async () => {
-    await expect(bootstrapAuthority({ email: 'admin@gd.gov.cn', password: 'weakweakweakweak', uscc })).rejects.toMatchObject({ code: 'weak_password' })
+    await expect(
+      bootstrapAuthority({ email: 'admin@gd.gov.cn', password: 'weakweakweakweak', uscc }),
+    ).rejects.toMatchObject({ code: 'weak_password' })
     expect(await User.countDocuments()).toBe(0)
-    const first = await bootstrapAuthority({ email: 'Admin@GD.gov.cn', password: 'Correct-Horse-42-Battery', uscc })
+    const first = await bootstrapAuthority({
+      email: 'Admin@GD.gov.cn',
+      password: 'Correct-Horse-42-Battery',
+      uscc,
+    })
     expect(first.created).toBe(true)
-    const again = await bootstrapAuthority({ email: 'admin@gd.gov.cn', password: 'Another-Horse-43-Battery', uscc })
+    const again = await bootstrapAuthority({
+      email: 'admin@gd.gov.cn',
+      password: 'Another-Horse-43-Battery',
+      uscc,
+    })
     expect(again).toEqual({ ...first, created: false })
     expect(await Organization.countDocuments({ type: 'authority' })).toBe(1)
-    const { user } = await login(new Request(BASE), { email: 'admin@gd.gov.cn', password: 'Correct-Horse-42-Battery' })
+    const { user } = await login(new Request(BASE), {
+      email: 'admin@gd.gov.cn',
+      password: 'Correct-Horse-42-Battery',
+    })
     expect(user.roles).toEqual(['authority_admin'])
     const { entries } = await listLedger({ subject: `user:${first.userId}`, limit: 10 })
     expect(entries.map((e) => e.action)).toEqual(['user.created'])

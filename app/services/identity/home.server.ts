@@ -24,7 +24,9 @@ export type LedgerRow = ReturnType<typeof ledgerRows>[number]
 
 /** Recent log entries written by the user's organization. */
 export async function orgHome(user: AuthUser) {
-  const { entries } = user.org ? await listLedger({ orgId: user.org.id, limit: 10 }) : { entries: [] }
+  const { entries } = user.org
+    ? await listLedger({ orgId: user.org.id, limit: 10 })
+    : { entries: [] }
   return { recent: ledgerRows(entries) }
 }
 
@@ -56,7 +58,9 @@ export async function authorityHome(pendingAfter?: string) {
 export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[0], 'limit'> = {}) {
   const page = await listLedger({ limit: 25, ...filters })
   const orgIds = [...new Set(page.entries.map((e) => e.actorOrgId).filter(Boolean))]
-  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }).select({ name: 1 }).lean()
+  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) })
+    .select({ name: 1 })
+    .lean()
   return {
     entries: ledgerRows(page.entries),
     nextBeforeSeq: page.nextBeforeSeq,

@@ -48,4 +48,7 @@ export const revokeApiKeySchema = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{16}$/),
 })
 
-export const apiKeyFormSchema = z.discriminatedUnion('intent', [createApiKeySchema, revokeApiKeySchema])
+export const apiKeyFormSchema = z.discriminatedUnion('intent', [
+  createApiKeySchema,
+  revokeApiKeySchema,
+])

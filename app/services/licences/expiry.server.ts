@@ -29,14 +29,23 @@ export interface ExpirySweepResult {
 /** Art. 24, 38: expires licences whose end is at or before `now`; notifies licensee and licensor. */
 export async function expireDueLicences(now = new Date()): Promise<ExpirySweepResult> {
   await connectDb()
-  const due = await Licence.find({ status: 'active', end: mongoose.trusted({ $lte: now }) }).sort({ end: 1 }).limit(BATCH).lean()
+  const due = await Licence.find({ status: 'active', end: mongoose.trusted({ $lte: now }) })
+    .sort({ end: 1 })
+    .limit(BATCH)
+    .lean()
   const licenceIds: string[] = []
   for (const licence of due) {
     const licenceId = String(licence._id)
     // A licence revoked meanwhile stays revoked (the revocation wins; its status is the revoke's).
     if (await LicenceEvent.exists({ _id: licenceEventId(licenceId, 'revoked') })) continue
     const endIso = licence.end.toISOString()
-    await claim(LicenceEvent, { _id: licenceEventId(licenceId, 'expired', endIso), licenceId, kind: 'expired', reason: 'end reached', at: licence.end })
+    await claim(LicenceEvent, {
+      _id: licenceEventId(licenceId, 'expired', endIso),
+      licenceId,
+      kind: 'expired',
+      reason: 'end reached',
+      at: licence.end,
+    })
     await appendLedger({
       action: 'licence.expired',
       subjects: [
@@ -62,7 +71,10 @@ export async function expireDueLicences(now = new Date()): Promise<ExpirySweepRe
       })
     }
     // Only for the end that passed: a renewal that moved it meanwhile keeps the licence active.
-    await Licence.updateOne({ _id: licence._id, status: 'active', end: licence.end }, { $set: { status: 'expired' } })
+    await Licence.updateOne(
+      { _id: licence._id, status: 'active', end: licence.end },
+      { $set: { status: 'expired' } },
+    )
     licenceIds.push(licenceId)
   }
   const reinstated = await reinstateExtendedLicences(now)
@@ -74,7 +86,10 @@ export async function expireDueLicences(now = new Date()): Promise<ExpirySweepRe
  * revoked if a revocation is recorded, else active before its (possibly extended) end, expired
  * after. Call it after a renewal moved the end (`$max`); idempotent.
  */
-export async function reinstateAfterExtension(licenceId: string, now = new Date()): Promise<'active' | 'expired' | 'revoked' | null> {
+export async function reinstateAfterExtension(
+  licenceId: string,
+  now = new Date(),
+): Promise<'active' | 'expired' | 'revoked' | null> {
   await connectDb()
   if (!isObjectId(licenceId)) return null
   const licence = await Licence.findById(licenceId).lean()
@@ -84,14 +99,22 @@ export async function reinstateAfterExtension(licenceId: string, now = new Date(
   if (standing === 'revoked') return 'revoked'
   // Before its end (or its start) a licence is active; the sweep records the next expiry itself.
   if (standing !== 'expired' && licence.status === 'expired') {
-    await Licence.updateOne({ _id: licence._id, status: 'expired', end: licence.end }, { $set: { status: 'active' } })
+    await Licence.updateOne(
+      { _id: licence._id, status: 'expired', end: licence.end },
+      { $set: { status: 'active' } },
+    )
   }
   return standing === 'expired' ? 'expired' : 'active'
 }
 
 /** The sweep's half of the same rule: expired licences whose end now lies ahead are active again. */
 async function reinstateExtendedLicences(now: Date): Promise<number> {
-  const extended = await Licence.find({ status: 'expired', end: mongoose.trusted({ $gt: now }) }, { _id: 1 }).limit(BATCH).lean()
+  const extended = await Licence.find(
+    { status: 'expired', end: mongoose.trusted({ $gt: now }) },
+    { _id: 1 },
+  )
+    .limit(BATCH)
+    .lean()
   let reinstated = 0
   for (const l of extended) {
     if ((await reinstateAfterExtension(String(l._id), now)) === 'active') reinstated++

@@ -25,40 +25,85 @@ export interface OdrlLicenceInput {
 const PERIOD: Record<string, string> = { monthly: 'P1M', quarterly: 'P3M', yearly: 'P1Y' }
 
 function party(origin: string, p: OdrlLicenceInput['licensee']) {
-  return { '@type': 'odrl:Party', uid: p.uscc ? `urn:uscc:${p.uscc}` : `${origin}/orgs/${p.id}`, 'vcard:fn': p.name }
+  return {
+    '@type': 'odrl:Party',
+    uid: p.uscc ? `urn:uscc:${p.uscc}` : `${origin}/orgs/${p.id}`,
+    'vcard:fn': p.name,
+  }
 }
 
 /** Art. 24, 26, 46: the licence's terms as an ODRL Agreement. */
 export function licenceToOdrl(l: OdrlLicenceInput) {
   const target = {
     '@type': 'odrl:Asset',
-    uid: l.target.kind === 'product' ? `${l.origin}/market/${l.target.id}` : `${l.origin}/catalog/${l.target.id}`,
+    uid:
+      l.target.kind === 'product'
+        ? `${l.origin}/market/${l.target.id}`
+        : `${l.origin}/catalog/${l.target.id}`,
     ...(l.target.versionId ? { 'gdpde:version': l.target.versionId } : {}),
     'dct:title': l.target.title,
     ...(l.permittedFields.length ? { 'gdpde:permittedFields': l.permittedFields } : {}),
   }
   const inForce = [
-    { leftOperand: 'dateTime', operator: 'gteq', rightOperand: { '@value': l.start, '@type': 'xsd:dateTime' } },
-    { leftOperand: 'dateTime', operator: 'lt', rightOperand: { '@value': l.end, '@type': 'xsd:dateTime' } },
+    {
+      leftOperand: 'dateTime',
+      operator: 'gteq',
+      rightOperand: { '@value': l.start, '@type': 'xsd:dateTime' },
+    },
+    {
+      leftOperand: 'dateTime',
+      operator: 'lt',
+      rightOperand: { '@value': l.end, '@type': 'xsd:dateTime' },
+    },
     { leftOperand: 'purpose', operator: 'eq', rightOperand: l.purpose },
     { leftOperand: 'gdpde:scenario', operator: 'eq', rightOperand: l.scenario },
   ]
-  const duties = l.usageReport in PERIOD
-    ? [{ action: 'inform', 'gdpde:what': 'usage report (Art. 46)', constraint: [{ leftOperand: 'timeInterval', operator: 'eq', rightOperand: { '@value': PERIOD[l.usageReport], '@type': 'xsd:duration' } }] }]
-    : []
+  const duties =
+    l.usageReport in PERIOD
+      ? [
+          {
+            action: 'inform',
+            'gdpde:what': 'usage report (Art. 46)',
+            constraint: [
+              {
+                leftOperand: 'timeInterval',
+                operator: 'eq',
+                rightOperand: { '@value': PERIOD[l.usageReport], '@type': 'xsd:duration' },
+              },
+            ],
+          },
+        ]
+      : []
   const permission = [
-    { action: 'use', target: target.uid, constraint: inForce, ...(duties.length ? { duty: duties } : {}) },
+    {
+      action: 'use',
+      target: target.uid,
+      constraint: inForce,
+      ...(duties.length ? { duty: duties } : {}),
+    },
     ...(l.derivationAllowed ? [{ action: 'derive', target: target.uid, constraint: inForce }] : []),
-    ...(l.redistribution ? [{ action: 'distribute', target: target.uid, constraint: inForce }] : []),
+    ...(l.redistribution
+      ? [{ action: 'distribute', target: target.uid, constraint: inForce }]
+      : []),
   ]
   const prohibition = [
     ...(!l.redistribution ? [{ action: 'distribute', target: target.uid }] : []),
     ...(!l.derivationAllowed ? [{ action: 'derive', target: target.uid }] : []),
-    ...(!l.commercialUse || l.researchOnly ? [{ action: 'commercialize', target: target.uid }] : []),
+    ...(!l.commercialUse || l.researchOnly
+      ? [{ action: 'commercialize', target: target.uid }]
+      : []),
     { action: 'transfer', target: target.uid },
   ]
   return {
-    '@context': ['http://www.w3.org/ns/odrl.jsonld', { gdpde: `${l.origin}/ns/licence#`, dct: 'http://purl.org/dc/terms/', vcard: 'http://www.w3.org/2006/vcard/ns#', xsd: 'http://www.w3.org/2001/XMLSchema#' }],
+    '@context': [
+      'http://www.w3.org/ns/odrl.jsonld',
+      {
+        gdpde: `${l.origin}/ns/licence#`,
+        dct: 'http://purl.org/dc/terms/',
+        vcard: 'http://www.w3.org/2006/vcard/ns#',
+        xsd: 'http://www.w3.org/2001/XMLSchema#',
+      },
+    ],
     '@type': 'Agreement',
     uid: `${l.origin}/licences/${l.id}`,
     profile: `${l.origin}/ns/licence`,
@@ -70,6 +115,8 @@ export function licenceToOdrl(l: OdrlLicenceInput) {
     'gdpde:standing': l.standing,
     permission,
     prohibition,
-    ...(duties.length ? { obligation: duties.map((d) => ({ ...d, assignee: party(l.origin, l.licensee).uid })) } : {}),
+    ...(duties.length
+      ? { obligation: duties.map((d) => ({ ...d, assignee: party(l.origin, l.licensee).uid })) }
+      : {}),
   }
 }

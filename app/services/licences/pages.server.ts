@@ -6,7 +6,12 @@ import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { Licence, LicenceEvent, type LicenceDoc } from '#models/licence'
 import { Organization } from '#models/organization'
-import { callQuota, callsUsed, issueLicenceApiKey, licenceApiKeys } from '~/services/delivery/api-access.server'
+import {
+  callQuota,
+  callsUsed,
+  issueLicenceApiKey,
+  licenceApiKeys,
+} from '~/services/delivery/api-access.server'
 import { deliveriesFor, deliveriesOf, productTitles } from '~/services/delivery/deliver.server'
 import { offeredForDownload } from '~/services/delivery/download.server'
 import { signDownloadLink } from '~/services/delivery/links.server'
@@ -25,29 +30,52 @@ import { assertMay } from '~/utils/permissions'
 
 type Side = 'licensee' | 'licensor' | 'oversight'
 
-function sideOf(user: AuthUser, licence: Pick<LicenceDoc, 'licenseeOrgId' | 'licensorOrgId'>): Side | null {
-  if (user.org?.id === licence.licenseeOrgId && user.permissions.has('read:licence:own-org')) return 'licensee'
-  if (user.org?.id === licence.licensorOrgId && user.permissions.has('read:licence:own-org')) return 'licensor'
+function sideOf(
+  user: AuthUser,
+  licence: Pick<LicenceDoc, 'licenseeOrgId' | 'licensorOrgId'>,
+): Side | null {
+  if (user.org?.id === licence.licenseeOrgId && user.permissions.has('read:licence:own-org'))
+    return 'licensee'
+  if (user.org?.id === licence.licensorOrgId && user.permissions.has('read:licence:own-org'))
+    return 'licensor'
   if (user.permissions.has('read:licence:any')) return 'oversight'
   return null
 }
 
 async function orgNames(ids: string[]) {
   const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
-  const rows = unique.length ? await Organization.find({ _id: mongoose.trusted({ $in: unique }) }, { name: 1, uscc: 1 }).lean() : []
+  const rows = unique.length
+    ? await Organization.find(
+        { _id: mongoose.trusted({ $in: unique }) },
+        { name: 1, uscc: 1 },
+      ).lean()
+    : []
   return new Map(rows.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en, uscc: o.uscc }]))
 }
 
 async function entryTitles(ids: string[]) {
   const unique = [...new Set(ids.filter((id) => isObjectId(id)))]
-  const rows = unique.length ? await CatalogEntry.find({ _id: mongoose.trusted({ $in: unique }) }, { published: 1, code: 1 }).lean() : []
-  return new Map(rows.map((e) => [String(e._id), { zh: e.published?.title.zh ?? e.code, en: e.published?.title.en ?? e.code }]))
+  const rows = unique.length
+    ? await CatalogEntry.find(
+        { _id: mongoose.trusted({ $in: unique }) },
+        { published: 1, code: 1 },
+      ).lean()
+    : []
+  return new Map(
+    rows.map((e) => [
+      String(e._id),
+      { zh: e.published?.title.zh ?? e.code, en: e.published?.title.en ?? e.code },
+    ]),
+  )
 }
 
 const LICENCE_COLUMNS = { start: 'start', end: 'end' } as const
 
 /** Whose licences a user lists: every one ('read:licence:any'), else its org's from the side(s) asked. */
-function licenceScope(user: AuthUser, query: Pick<LicenceListQuery, 'side' | 'mode'>): Record<string, unknown> | null {
+function licenceScope(
+  user: AuthUser,
+  query: Pick<LicenceListQuery, 'side' | 'mode'>,
+): Record<string, unknown> | null {
   const filter: Record<string, unknown> = query.mode ? { deliveryMode: query.mode } : {}
   if (user.permissions.has('read:licence:any')) return filter
   const orgId = user.org?.id
@@ -61,7 +89,12 @@ function licenceScope(user: AuthUser, query: Pick<LicenceListQuery, 'side' | 'mo
 async function licenceRows(user: AuthUser, licences: LicenceDoc[], now: Date) {
   const ids = licences.map((l) => String(l._id))
   const [revocations, deliveries, products, entries, orgs] = await Promise.all([
-    ids.length ? LicenceEvent.find({ licenceId: mongoose.trusted({ $in: ids }), kind: 'revoked' }, { licenceId: 1 }).lean() : [],
+    ids.length
+      ? LicenceEvent.find(
+          { licenceId: mongoose.trusted({ $in: ids }), kind: 'revoked' },
+          { licenceId: 1 },
+        ).lean()
+      : [],
     deliveriesFor(ids),
     productTitles(licences.map((l) => l.productId ?? '')),
     entryTitles(licences.map((l) => l.catalogEntryId ?? '')),
@@ -74,7 +107,11 @@ async function licenceRows(user: AuthUser, licences: LicenceDoc[], now: Date) {
     return {
       id,
       side: sideOf(user, l) ?? 'oversight',
-      subject: (l.productId ? products.get(l.productId) : l.catalogEntryId ? entries.get(l.catalogEntryId) : undefined) ?? { zh: '-', en: '-' },
+      subject: (l.productId
+        ? products.get(l.productId)
+        : l.catalogEntryId
+          ? entries.get(l.catalogEntryId)
+          : undefined) ?? { zh: '-', en: '-' },
       licensee: orgs.get(l.licenseeOrgId) ?? { zh: l.licenseeOrgId, en: l.licenseeOrgId, uscc: '' },
       licensor: orgs.get(l.licensorOrgId) ?? { zh: l.licensorOrgId, en: l.licensorOrgId, uscc: '' },
       deliveryMode: l.deliveryMode,
@@ -99,22 +136,59 @@ export async function listLicences(user: AuthUser, query: LicenceListQuery, now 
 export const LICENCE_CSV_MAX = 10_000
 
 /** The same list as CSV (every matching licence, up to LICENCE_CSV_MAX, in the list's order). */
-export async function licencesCsv(user: AuthUser, query: LicenceListQuery, lang: 'zh' | 'en', now = new Date()): Promise<Response> {
+export async function licencesCsv(
+  user: AuthUser,
+  query: LicenceListQuery,
+  lang: 'zh' | 'en',
+  now = new Date(),
+): Promise<Response> {
   await connectDb()
   const filter = licenceScope(user, query)
   if (!filter) throw new DomainError('forbidden', 'error.forbidden', 403)
   const order = query.dir === 'asc' ? 1 : -1
-  const docs = (await Licence.find(filter).sort({ [LICENCE_COLUMNS[query.sort]]: order, _id: order }).limit(LICENCE_CSV_MAX).lean()) as LicenceDoc[]
+  const docs = (await Licence.find(filter)
+    .sort({ [LICENCE_COLUMNS[query.sort]]: order, _id: order })
+    .limit(LICENCE_CSV_MAX)
+    .lean()) as LicenceDoc[]
   const rows = await licenceRows(user, docs, now)
   const name = (l: { zh: string; en: string }) => (lang === 'en' ? l.en || l.zh : l.zh || l.en)
   return csvAttachment(
     'licences.csv',
-    ['licenceId', 'subject', 'licensee', 'licenseeUscc', 'licensor', 'licensorUscc', 'deliveryMode', 'start', 'end', 'standing', 'deliveriesCompleted', 'deliveries'],
-    rows.map((r) => [r.id, name(r.subject), name(r.licensee), r.licensee.uscc, name(r.licensor), r.licensor.uscc, r.deliveryMode, r.start, r.end, r.standing, String(r.delivered), String(r.deliveries)]),
+    [
+      'licenceId',
+      'subject',
+      'licensee',
+      'licenseeUscc',
+      'licensor',
+      'licensorUscc',
+      'deliveryMode',
+      'start',
+      'end',
+      'standing',
+      'deliveriesCompleted',
+      'deliveries',
+    ],
+    rows.map((r) => [
+      r.id,
+      name(r.subject),
+      name(r.licensee),
+      r.licensee.uscc,
+      name(r.licensor),
+      r.licensor.uscc,
+      r.deliveryMode,
+      r.start,
+      r.end,
+      r.standing,
+      String(r.delivered),
+      String(r.deliveries),
+    ]),
   )
 }
 
-async function readable(user: AuthUser, licenceId: string): Promise<{ licence: LicenceDoc; side: Side }> {
+async function readable(
+  user: AuthUser,
+  licenceId: string,
+): Promise<{ licence: LicenceDoc; side: Side }> {
   const licence = await findLicence(licenceId)
   const side = licence ? sideOf(user, licence) : null
   // Someone else's licence is "not found", not "forbidden": its existence is not for them to learn.
@@ -137,7 +211,11 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
   const isLicensee = side === 'licensee'
   const api = licence.deliveryMode === 'api'
   const [keys, quota, used] = api
-    ? await Promise.all([isLicensee ? licenceApiKeys(licenceId) : Promise.resolve([]), callQuota(licence), callsUsed(licenceId)])
+    ? await Promise.all([
+        isLicensee ? licenceApiKeys(licenceId) : Promise.resolve([]),
+        callQuota(licence),
+        callsUsed(licenceId),
+      ])
     : [[], null, 0]
   const issued = ledger.entries.find((e) => e.action === 'licence.issued')
   return {
@@ -162,13 +240,27 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
       versionId: licence.versionId,
       catalogEntryId: licence.catalogEntryId,
     },
-    subject: (licence.productId ? products.get(licence.productId) : licence.catalogEntryId ? entries.get(licence.catalogEntryId) : undefined) ?? { zh: '-', en: '-' },
-    licensee: orgs.get(licence.licenseeOrgId) ?? { zh: licence.licenseeOrgId, en: licence.licenseeOrgId, uscc: '' },
-    licensor: orgs.get(licence.licensorOrgId) ?? { zh: licence.licensorOrgId, en: licence.licensorOrgId, uscc: '' },
+    subject: (licence.productId
+      ? products.get(licence.productId)
+      : licence.catalogEntryId
+        ? entries.get(licence.catalogEntryId)
+        : undefined) ?? { zh: '-', en: '-' },
+    licensee: orgs.get(licence.licenseeOrgId) ?? {
+      zh: licence.licenseeOrgId,
+      en: licence.licenseeOrgId,
+      uscc: '',
+    },
+    licensor: orgs.get(licence.licensorOrgId) ?? {
+      zh: licence.licensorOrgId,
+      en: licence.licensorOrgId,
+      uscc: '',
+    },
     events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), reason: e.reason })),
     deliveries: deliveries.map((d) => {
       const downloadable = isLicensee && standing === 'active' && offeredForDownload(d)
-      const link = downloadable ? signDownloadLink({ licenceId, key: d.key, _id: d._id }, licence.end, now) : null
+      const link = downloadable
+        ? signDownloadLink({ licenceId, key: d.key, _id: d._id }, licence.end, now)
+        : null
       return {
         id: d._id,
         key: d.key,
@@ -189,7 +281,17 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
         link: link ? { href: link.href, expiresAt: link.expiresAt.toISOString() } : null,
       }
     }),
-    api: api ? { keys: keys.map((k) => ({ id: k._id, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })), quota, used } : null,
+    api: api
+      ? {
+          keys: keys.map((k) => ({
+            id: k._id,
+            createdAt: k.createdAt.toISOString(),
+            revokedAt: k.revokedAt?.toISOString() ?? null,
+          })),
+          quota,
+          used,
+        }
+      : null,
     issuedSeq: issued?._id ?? null,
     ledger: ledger.entries.map((e) => ({ seq: e._id, action: e.action, at: e.at.toISOString() })),
     canRevoke: user.permissions.has('revoke:licence:any') && standing !== 'revoked',
@@ -198,20 +300,39 @@ export async function licencePage(user: AuthUser, licenceId: string, now = new D
 }
 
 /** The columns of a delivered copy whose values may differ from the original, and how. */
-type ToleranceLine = { name: string; change: 'last_digit' | 'absolute' | 'date_spelling'; delta?: number }
+type ToleranceLine = {
+  name: string
+  change: 'last_digit' | 'absolute' | 'date_spelling'
+  delta?: number
+}
 
 function toleranceSummary(specJson: string): ToleranceLine[] {
-  const spec = JSON.parse(specJson) as { columns: { name: string; kind: string; tolerance?: { lastDigit?: true; absolute?: number }; equivalentEncodings?: boolean }[] }
+  const spec = JSON.parse(specJson) as {
+    columns: {
+      name: string
+      kind: string
+      tolerance?: { lastDigit?: true; absolute?: number }
+      equivalentEncodings?: boolean
+    }[]
+  }
   return spec.columns.flatMap((c): ToleranceLine[] => {
-    if (c.kind === 'numeric' && c.tolerance?.lastDigit) return [{ name: c.name, change: 'last_digit' as const }]
-    if (c.kind === 'numeric' && c.tolerance?.absolute) return [{ name: c.name, change: 'absolute' as const, delta: c.tolerance.absolute }]
-    if (c.kind === 'date' && c.equivalentEncodings) return [{ name: c.name, change: 'date_spelling' as const }]
+    if (c.kind === 'numeric' && c.tolerance?.lastDigit)
+      return [{ name: c.name, change: 'last_digit' as const }]
+    if (c.kind === 'numeric' && c.tolerance?.absolute)
+      return [{ name: c.name, change: 'absolute' as const, delta: c.tolerance.absolute }]
+    if (c.kind === 'date' && c.equivalentEncodings)
+      return [{ name: c.name, change: 'date_spelling' as const }]
     return []
   })
 }
 
 /** The licence as an ODRL Agreement (JSON-LD), for those who may read it. */
-export async function licenceOdrl(user: AuthUser, licenceId: string, origin: string, now = new Date()) {
+export async function licenceOdrl(
+  user: AuthUser,
+  licenceId: string,
+  origin: string,
+  now = new Date(),
+) {
   const { licence } = await readable(user, licenceId)
   const [orgs, products, entries, standing] = await Promise.all([
     orgNames([licence.licenseeOrgId, licence.licensorOrgId]),
@@ -223,7 +344,11 @@ export async function licenceOdrl(user: AuthUser, licenceId: string, origin: str
     const o = orgs.get(id)
     return { id, uscc: o?.uscc ?? null, name: o ? `${o.zh} / ${o.en}` : id }
   }
-  const title = (licence.productId ? products.get(licence.productId) : licence.catalogEntryId ? entries.get(licence.catalogEntryId) : undefined) ?? { zh: '', en: '' }
+  const title = (licence.productId
+    ? products.get(licence.productId)
+    : licence.catalogEntryId
+      ? entries.get(licence.catalogEntryId)
+      : undefined) ?? { zh: '', en: '' }
   return licenceToOdrl({
     id: licenceId,
     origin,
@@ -260,5 +385,8 @@ export async function issueKeyFromPage(user: AuthUser, licenceId: string) {
 export async function revokeFromPage(user: AuthUser, licenceId: string, reason: string) {
   assertMay(user, 'revoke:licence:any')
   await readable(user, licenceId)
-  return revokeLicence(licenceId, reason, { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) })
+  return revokeLicence(licenceId, reason, {
+    userId: user.id,
+    ...(user.org ? { orgId: user.org.id } : {}),
+  })
 }

@@ -78,7 +78,6 @@ function worst(a: MissingRightCode | null, b: MissingRightCode): MissingRightCod
   return FAILURE_ORDER.indexOf(b) < FAILURE_ORDER.indexOf(a) ? b : a
 }
 
-
 interface LicenceLike {
   _id: unknown
   start: Date
@@ -89,7 +88,11 @@ interface LicenceLike {
 }
 
 /** A licence's standing at `at`, from its dates and its revocation event (not the status projection). */
-function licenceStanding(l: LicenceLike, revoked: Set<string>, at: Date): 'active' | MissingRightCode {
+function licenceStanding(
+  l: LicenceLike,
+  revoked: Set<string>,
+  at: Date,
+): 'active' | MissingRightCode {
   if (revoked.has(String(l._id)) || l.revokedAt) return 'licence_revoked'
   if (at < l.start) return 'licence_not_started'
   if (at >= l.end) return 'licence_expired'
@@ -103,9 +106,22 @@ function licenceStanding(l: LicenceLike, revoked: Set<string>, at: Date): 'activ
  * listed product. A licence must be in force and allow derivation; a research-only licence
  * allows running a model but not listing a product.
  */
-export async function rightsToDerive(orgId: string, inputs: readonly InputRef[], at: Date, use: RightUse = 'list'): Promise<RightCheck[]> {
-  const entryIds = [...new Set(inputs.filter((i) => i.kind === 'catalog-entry' && isObjectId(i.id)).map((i) => i.id))]
-  const versionIds = [...new Set(inputs.filter((i) => i.kind === 'product-version' && isObjectId(i.id)).map((i) => i.id))]
+export async function rightsToDerive(
+  orgId: string,
+  inputs: readonly InputRef[],
+  at: Date,
+  use: RightUse = 'list',
+): Promise<RightCheck[]> {
+  const entryIds = [
+    ...new Set(
+      inputs.filter((i) => i.kind === 'catalog-entry' && isObjectId(i.id)).map((i) => i.id),
+    ),
+  ]
+  const versionIds = [
+    ...new Set(
+      inputs.filter((i) => i.kind === 'product-version' && isObjectId(i.id)).map((i) => i.id),
+    ),
+  ]
 
   const [entries, versions, grants, entryLicences] = await Promise.all([
     entryIds.length
@@ -115,19 +131,42 @@ export async function rightsToDerive(orgId: string, inputs: readonly InputRef[],
         ).lean()
       : [],
     versionIds.length
-      ? ProductVersion.find({ _id: mongoose.trusted({ $in: versionIds }) }, { productId: 1, ownerOrgId: 1, number: 1, state: 1 }).lean()
+      ? ProductVersion.find(
+          { _id: mongoose.trusted({ $in: versionIds }) },
+          { productId: 1, ownerOrgId: 1, number: 1, state: 1 },
+        ).lean()
       : [],
-    entryIds.length ? SharingGrant.find({ granteeOrgId: orgId, catalogEntryId: mongoose.trusted({ $in: entryIds }) }).lean() : [],
-    entryIds.length ? Licence.find({ licenseeOrgId: orgId, catalogEntryId: mongoose.trusted({ $in: entryIds }) }).lean() : [],
+    entryIds.length
+      ? SharingGrant.find({
+          granteeOrgId: orgId,
+          catalogEntryId: mongoose.trusted({ $in: entryIds }),
+        }).lean()
+      : [],
+    entryIds.length
+      ? Licence.find({
+          licenseeOrgId: orgId,
+          catalogEntryId: mongoose.trusted({ $in: entryIds }),
+        }).lean()
+      : [],
   ])
   const productIds = [...new Set(versions.map((v) => v.productId))]
   const [products, productLicences] = await Promise.all([
-    productIds.length ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1, grade: 1 }).lean() : [],
-    productIds.length ? Licence.find({ licenseeOrgId: orgId, productId: mongoose.trusted({ $in: productIds }) }).lean() : [],
+    productIds.length
+      ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1, grade: 1 }).lean()
+      : [],
+    productIds.length
+      ? Licence.find({
+          licenseeOrgId: orgId,
+          productId: mongoose.trusted({ $in: productIds }),
+        }).lean()
+      : [],
   ])
   const licenceIds = [...entryLicences, ...productLicences].map((l) => String(l._id))
   const revocations = licenceIds.length
-    ? await LicenceEvent.find({ licenceId: mongoose.trusted({ $in: licenceIds }), kind: 'revoked' }, { licenceId: 1 }).lean()
+    ? await LicenceEvent.find(
+        { licenceId: mongoose.trusted({ $in: licenceIds }), kind: 'revoked' },
+        { licenceId: 1 },
+      ).lean()
     : []
   const revoked = new Set(revocations.map((e) => e.licenceId))
 
@@ -138,7 +177,8 @@ export async function rightsToDerive(orgId: string, inputs: readonly InputRef[],
   return inputs.map((input): RightCheck => {
     if (input.kind === 'catalog-entry') {
       const e = entryById.get(input.id)
-      if (!e || !e.published) return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
+      if (!e || !e.published)
+        return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
       const facts: InputFacts = {
         label: { zh: e.published.title.zh, en: e.published.title.en },
         code: e.code,
@@ -146,14 +186,23 @@ export async function rightsToDerive(orgId: string, inputs: readonly InputRef[],
         productId: null,
         gradeTier: e.published.grade.tier,
       }
-      if (e.published.grade.tier === 'core') return { input, ok: false, code: 'core_grade', needed: 'none', basisRef: null, facts }
-      if (!e.listed) return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
-      if (e.published.openAttribute === 'open_unconditional') return { input, ok: true, basis: 'open', basisRef: null, facts }
+      if (e.published.grade.tier === 'core')
+        return { input, ok: false, code: 'core_grade', needed: 'none', basisRef: null, facts }
+      if (!e.listed)
+        return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
+      if (e.published.openAttribute === 'open_unconditional')
+        return { input, ok: true, basis: 'open', basisRef: null, facts }
       if (e.orgId === orgId) return { input, ok: true, basis: 'own', basisRef: null, facts }
       let failure: MissingRightCode | null = null
       let failedRef: string | null = null
       for (const g of grants.filter((g) => g.catalogEntryId === input.id)) {
-        const problem: MissingRightCode | null = g.revokedAt ? 'grant_revoked' : at < g.start ? 'grant_not_started' : at >= g.end ? 'grant_expired' : null
+        const problem: MissingRightCode | null = g.revokedAt
+          ? 'grant_revoked'
+          : at < g.start
+            ? 'grant_not_started'
+            : at >= g.end
+              ? 'grant_expired'
+              : null
         if (!problem) return { input, ok: true, basis: 'grant', basisRef: String(g._id), facts }
         if (worst(failure, problem) === problem) failedRef = String(g._id)
         failure = worst(failure, problem)
@@ -161,17 +210,31 @@ export async function rightsToDerive(orgId: string, inputs: readonly InputRef[],
       for (const l of entryLicences.filter((l) => l.catalogEntryId === input.id)) {
         const standing = licenceStanding(l, revoked, at)
         const problem: MissingRightCode | null =
-          standing !== 'active' ? standing : !l.derivationAllowed ? 'derivation_forbidden' : use === 'list' && l.researchOnly ? 'research_only' : null
+          standing !== 'active'
+            ? standing
+            : !l.derivationAllowed
+              ? 'derivation_forbidden'
+              : use === 'list' && l.researchOnly
+                ? 'research_only'
+                : null
         if (!problem) return { input, ok: true, basis: 'licence', basisRef: String(l._id), facts }
         if (worst(failure, problem) === problem) failedRef = String(l._id)
         failure = worst(failure, problem)
       }
-      return { input, ok: false, code: failure ?? 'no_right', needed: 'sharing_grant', basisRef: failedRef, facts }
+      return {
+        input,
+        ok: false,
+        code: failure ?? 'no_right',
+        needed: 'sharing_grant',
+        basisRef: failedRef,
+        facts,
+      }
     }
 
     const v = versionById.get(input.id)
     const p = v ? productById.get(v.productId) : undefined
-    if (!v || !p) return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
+    if (!v || !p)
+      return { input, ok: false, code: 'not_found', needed: 'none', basisRef: null, facts: null }
     const facts: InputFacts = {
       label: { zh: p.title.zh, en: p.title.en },
       code: `v${v.number}`,
@@ -181,26 +244,62 @@ export async function rightsToDerive(orgId: string, inputs: readonly InputRef[],
     }
     if (v.ownerOrgId === orgId) {
       // One's own intermediate results (a model run's output) may feed one's own products.
-      if (v.state === 'draft') return { input, ok: false, code: 'not_published', needed: 'published_input', basisRef: null, facts }
+      if (v.state === 'draft')
+        return {
+          input,
+          ok: false,
+          code: 'not_published',
+          needed: 'published_input',
+          basisRef: null,
+          facts,
+        }
       return { input, ok: true, basis: 'own', basisRef: null, facts }
     }
-    if (v.state !== 'published') return { input, ok: false, code: 'not_published', needed: 'published_input', basisRef: null, facts }
+    if (v.state !== 'published')
+      return {
+        input,
+        ok: false,
+        code: 'not_published',
+        needed: 'published_input',
+        basisRef: null,
+        facts,
+      }
     let failure: MissingRightCode | null = null
     let failedRef: string | null = null
-    for (const l of productLicences.filter((l) => l.productId === v.productId && (!l.versionId || l.versionId === input.id))) {
+    for (const l of productLicences.filter(
+      (l) => l.productId === v.productId && (!l.versionId || l.versionId === input.id),
+    )) {
       const standing = licenceStanding(l, revoked, at)
       const problem: MissingRightCode | null =
-        standing !== 'active' ? standing : !l.derivationAllowed ? 'derivation_forbidden' : use === 'list' && l.researchOnly ? 'research_only' : null
+        standing !== 'active'
+          ? standing
+          : !l.derivationAllowed
+            ? 'derivation_forbidden'
+            : use === 'list' && l.researchOnly
+              ? 'research_only'
+              : null
       if (!problem) return { input, ok: true, basis: 'licence', basisRef: String(l._id), facts }
       if (worst(failure, problem) === problem) failedRef = String(l._id)
       failure = worst(failure, problem)
     }
-    return { input, ok: false, code: failure ?? 'no_right', needed: 'licence_with_derivation', basisRef: failedRef, facts }
+    return {
+      input,
+      ok: false,
+      code: failure ?? 'no_right',
+      needed: 'licence_with_derivation',
+      basisRef: failedRef,
+      facts,
+    }
   })
 }
 
 /** The single-input form of `rightsToDerive`. */
-export async function holdsRightToDerive(orgId: string, input: InputRef, at: Date, use: RightUse = 'list'): Promise<RightCheck> {
+export async function holdsRightToDerive(
+  orgId: string,
+  input: InputRef,
+  at: Date,
+  use: RightUse = 'list',
+): Promise<RightCheck> {
   return (await rightsToDerive(orgId, [input], at, use))[0]!
 }
 
@@ -212,11 +311,20 @@ export async function rightToRunModel(
   orgId: string,
   model: { productId: string; versionId: string; ownerOrgId: string },
   at: Date,
-): Promise<{ ok: true; basis: 'own' | 'licence'; basisRef: string | null } | { ok: false; code: MissingRightCode; basisRef: string | null }> {
+): Promise<
+  | { ok: true; basis: 'own' | 'licence'; basisRef: string | null }
+  | { ok: false; code: MissingRightCode; basisRef: string | null }
+> {
   if (model.ownerOrgId === orgId) return { ok: true, basis: 'own', basisRef: null }
   const licences = await Licence.find({ licenseeOrgId: orgId, productId: model.productId }).lean()
   const revocations = licences.length
-    ? await LicenceEvent.find({ licenceId: mongoose.trusted({ $in: licences.map((l) => String(l._id)) }), kind: 'revoked' }, { licenceId: 1 }).lean()
+    ? await LicenceEvent.find(
+        {
+          licenceId: mongoose.trusted({ $in: licences.map((l) => String(l._id)) }),
+          kind: 'revoked',
+        },
+        { licenceId: 1 },
+      ).lean()
     : []
   const revoked = new Set(revocations.map((e) => e.licenceId))
   let failure: MissingRightCode | null = null
@@ -232,7 +340,10 @@ export async function rightToRunModel(
 
 /** Licences an org holds in force at `at` (the model-run form lists the data it may run on). */
 export async function licencesInForce(orgId: string, at: Date, limit = 200) {
-  const licences = await Licence.find({ licenseeOrgId: orgId }).sort({ _id: -1 }).limit(limit).lean()
+  const licences = await Licence.find({ licenseeOrgId: orgId })
+    .sort({ _id: -1 })
+    .limit(limit)
+    .lean()
   if (licences.length === 0) return []
   const revocations = await LicenceEvent.find(
     { licenceId: mongoose.trusted({ $in: licences.map((l) => String(l._id)) }), kind: 'revoked' },

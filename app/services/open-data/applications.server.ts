@@ -2,8 +2,16 @@
 // conditions are met. An organization applies, stating its purpose and how it meets the
 // entry's conditions; the source agency approves or refuses with a reason; an approved
 // application unlocks preview and download for that organization.
-import { OpenDataApplication, OpenDataDecision, type OpenDataApplicationDoc } from '#models/open-data-application'
-import { getEntryForIndex, orgNames, type CatalogIndexRecord } from '~/services/catalog/entries.server'
+import {
+  OpenDataApplication,
+  OpenDataDecision,
+  type OpenDataApplicationDoc,
+} from '#models/open-data-application'
+import {
+  getEntryForIndex,
+  orgNames,
+  type CatalogIndexRecord,
+} from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
@@ -14,7 +22,10 @@ export function applicationId(entryId: string, orgId: string): string {
 }
 
 /** Art. 32: unconditionally open data is for everyone; conditionally open data for approved applicants. */
-export async function mayDownload(record: CatalogIndexRecord, viewer: AuthUser | undefined): Promise<boolean> {
+export async function mayDownload(
+  record: CatalogIndexRecord,
+  viewer: AuthUser | undefined,
+): Promise<boolean> {
   if (record.content.openAttribute === 'open_unconditional') return true
   if (record.content.openAttribute !== 'open_conditional' || !viewer?.org) return false
   if (viewer.org.id === record.orgId) return true
@@ -22,7 +33,10 @@ export async function mayDownload(record: CatalogIndexRecord, viewer: AuthUser |
   return application?.status === 'approved'
 }
 
-export async function applicationOf(entryId: string, orgId: string): Promise<OpenDataApplicationDoc | null> {
+export async function applicationOf(
+  entryId: string,
+  orgId: string,
+): Promise<OpenDataApplicationDoc | null> {
   await connectDb()
   return OpenDataApplication.findById(applicationId(entryId, orgId)).lean()
 }
@@ -36,12 +50,14 @@ export async function applyForConditionalData(input: {
 }): Promise<{ id: string }> {
   await connectDb()
   const record = await getEntryForIndex(input.entryId)
-  if (!record || record.content.openAttribute === 'not_open') throw new DomainError('not_found', 'error.notFound', 404)
+  if (!record || record.content.openAttribute === 'not_open')
+    throw new DomainError('not_found', 'error.notFound', 404)
   if (record.content.openAttribute !== 'open_conditional') {
     throw new DomainError('not_conditional', 'error.openData.notConditional', 409)
   }
   if (!input.user.org) throw new DomainError('no_org', 'error.openData.needOrganization', 403)
-  if (input.user.org.id === record.orgId) throw new DomainError('own_entry', 'error.openData.ownEntry', 409)
+  if (input.user.org.id === record.orgId)
+    throw new DomainError('own_entry', 'error.openData.ownEntry', 409)
   const id = applicationId(input.entryId, input.user.org.id)
   try {
     await OpenDataApplication.create({
@@ -54,14 +70,19 @@ export async function applyForConditionalData(input: {
       conditionsStatement: input.conditionsStatement,
     })
   } catch (error) {
-    if (isDuplicateKey(error)) throw new DomainError('already_applied', 'error.openData.alreadyApplied', 409)
+    if (isDuplicateKey(error))
+      throw new DomainError('already_applied', 'error.openData.alreadyApplied', 409)
     throw error
   }
   await appendLedger({
     action: 'open-data.application-submitted',
     actor: { userId: input.user.id, orgId: input.user.org.id },
     subjects: [`catalog-entry:${input.entryId}`, `org:${record.orgId}`, `org:${input.user.org.id}`],
-    payload: { entryId: input.entryId, purpose: input.purpose, conditionsStatement: input.conditionsStatement },
+    payload: {
+      entryId: input.entryId,
+      purpose: input.purpose,
+      conditionsStatement: input.conditionsStatement,
+    },
     summary: { entryId: input.entryId },
   })
   return { id }
@@ -80,20 +101,36 @@ export async function decideApplication(input: {
   await connectDb()
   const application = await OpenDataApplication.findById(input.applicationId).lean()
   if (!application) throw new DomainError('not_found', 'error.notFound', 404)
-  if (!input.user.org || input.user.org.id !== application.ownerOrgId) throw new DomainError('forbidden', 'error.forbidden', 403)
+  if (!input.user.org || input.user.org.id !== application.ownerOrgId)
+    throw new DomainError('forbidden', 'error.forbidden', 403)
   if (input.decision === 'refused' && !input.reason.trim()) {
-    throw new DomainError('reason_required', 'error.openData.reasonRequired', 400, { reason: ['error.openData.reasonRequired'] })
+    throw new DomainError('reason_required', 'error.openData.reasonRequired', 400, {
+      reason: ['error.openData.reasonRequired'],
+    })
   }
   try {
-    await OpenDataDecision.create({ _id: application._id, decision: input.decision, reason: input.reason, decidedBy: input.user.id })
+    await OpenDataDecision.create({
+      _id: application._id,
+      decision: input.decision,
+      reason: input.reason,
+      decidedBy: input.user.id,
+    })
   } catch (error) {
-    if (isDuplicateKey(error)) throw new DomainError('already_decided', 'error.openData.alreadyDecided', 409)
+    if (isDuplicateKey(error))
+      throw new DomainError('already_decided', 'error.openData.alreadyDecided', 409)
     throw error
   }
   const decision = await OpenDataDecision.findById(application._id).lean()
   await OpenDataApplication.updateOne(
     { _id: application._id },
-    { $set: { status: decision!.decision, reason: decision!.reason, decidedBy: decision!.decidedBy, decidedAt: decision!.at } },
+    {
+      $set: {
+        status: decision!.decision,
+        reason: decision!.reason,
+        decidedBy: decision!.decidedBy,
+        decidedAt: decision!.at,
+      },
+    },
   )
   await appendLedger({
     action: `open-data.application-${input.decision}`,
@@ -105,15 +142,21 @@ export async function decideApplication(input: {
 }
 
 /** The owning agency's applications for one of its entries, newest first (at most 200). */
-export async function listApplications(user: AuthUser, entryId: string): Promise<OpenDataApplicationDoc[]> {
+export async function listApplications(
+  user: AuthUser,
+  entryId: string,
+): Promise<OpenDataApplicationDoc[]> {
   await connectDb()
   const record = await getEntryForIndex(entryId)
   if (!record) throw new DomainError('not_found', 'error.notFound', 404)
-  if (!user.org || user.org.id !== record.orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
+  if (!user.org || user.org.id !== record.orgId)
+    throw new DomainError('forbidden', 'error.forbidden', 403)
   return OpenDataApplication.find({ entryId }).sort({ createdAt: -1 }).limit(200).lean()
 }
 
-export async function applicantNames(ids: string[]): Promise<Map<string, { zh: string; en: string }>> {
+export async function applicantNames(
+  ids: string[],
+): Promise<Map<string, { zh: string; en: string }>> {
   const names = await orgNames(ids)
   return new Map(Object.entries(names))
 }

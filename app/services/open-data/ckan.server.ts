@@ -4,7 +4,11 @@
 // facet.field, facet.limit), validation errors as 409 "Validation Error" and missing objects as
 // 404 "Not Found Error" — so ckanapi, CKAN's harvester and other CKAN clients work unchanged.
 import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
-import { CATALOG_FACETS, type CatalogFacet, type CatalogSummary } from '~/services/search/catalog-documents'
+import {
+  CATALOG_FACETS,
+  type CatalogFacet,
+  type CatalogSummary,
+} from '~/services/search/catalog-documents'
 import {
   catalogAudience,
   catalogDepartments,
@@ -14,7 +18,13 @@ import {
   type CatalogAudience,
   type CatalogSearchResult,
 } from '~/services/search/catalog-index.server'
-import { checkFacetValue, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, type CatalogSearchParams, type SortName } from '~/services/search/params'
+import {
+  checkFacetValue,
+  MAX_QUERY_LENGTH,
+  MAX_RESULT_WINDOW,
+  type CatalogSearchParams,
+  type SortName,
+} from '~/services/search/params'
 import type { AuthUser } from '~/services/identity/auth.server'
 import type { ScreeningStatus } from '~/services/desensitize/screening.server'
 import { DomainError } from '~/utils/errors'
@@ -23,7 +33,13 @@ import { screeningByEntry } from './files.server'
 import { optionalViewer } from './viewer.server'
 import { isHttpUrl, isObjectId } from '~/utils/schemas'
 
-export const CKAN_ACTIONS = ['package_search', 'package_show', 'organization_list', 'package_list', 'help_show'] as const
+export const CKAN_ACTIONS = [
+  'package_search',
+  'package_show',
+  'organization_list',
+  'package_list',
+  'help_show',
+] as const
 export type CkanAction = (typeof CKAN_ACTIONS)[number]
 
 /** CKAN's own limit for `rows` (ckan.search.rows_max). */
@@ -107,7 +123,8 @@ export async function ckanParams(request: Request): Promise<Record<string, unkno
     text = decodeUtf8(await readBodyLimited(request, CKAN_BODY_LIMIT))
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    if (error.status === 413) throw new CkanError(413, 'Validation Error', { body: ['Request body too large'] })
+    if (error.status === 413)
+      throw new CkanError(413, 'Validation Error', { body: ['Request body too large'] })
     invalid('body', 'Bad request - the body is not UTF-8 text')
   }
   if (!text.trim()) return fromQuery
@@ -116,9 +133,13 @@ export async function ckanParams(request: Request): Promise<Record<string, unkno
     try {
       parsed = parseJsonText(text)
     } catch {
-      invalid('body', 'Bad request - JSON Error: could not parse the body (malformed or nested too deeply)')
+      invalid(
+        'body',
+        'Bad request - JSON Error: could not parse the body (malformed or nested too deeply)',
+      )
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) invalid('body', 'Bad request - JSON Error: the body must be an object')
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      invalid('body', 'Bad request - JSON Error: the body must be an object')
     return { ...fromQuery, ...(parsed as Record<string, unknown>) }
   }
   return { ...fromQuery, ...Object.fromEntries(new URLSearchParams(text)) }
@@ -132,7 +153,13 @@ function str(params: Record<string, unknown>, name: string): string | undefined 
   invalid(name, 'Must be a string')
 }
 
-function int(params: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+function int(
+  params: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = str(params, name)
   if (raw === undefined) return fallback
   if (!/^-?[0-9]{1,9}$/.test(raw)) invalid(name, 'Invalid integer')
@@ -158,12 +185,15 @@ function stringList(params: Record<string, unknown>, name: string): string[] | u
       invalid(name, 'Must be a JSON list of strings')
     }
   }
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) invalid(name, 'Must be a list of strings')
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+    invalid(name, 'Must be a list of strings')
   return list as string[]
 }
 
 function facetOf(field: string): CatalogFacet {
-  const facet = CKAN_FIELDS[field] ?? ((CATALOG_FACETS as readonly string[]).includes(field) ? (field as CatalogFacet) : undefined)
+  const facet =
+    CKAN_FIELDS[field] ??
+    ((CATALOG_FACETS as readonly string[]).includes(field) ? (field as CatalogFacet) : undefined)
   if (!facet) invalid('fq', `Unknown field: ${field.slice(0, 40)}`)
   return facet
 }
@@ -196,7 +226,8 @@ function rangeEnd(raw: string, name: string): number | undefined {
  */
 export function parseFq(fq: string): CkanFilterQuery {
   const query: CkanFilterQuery = { filters: {}, exclude: {} }
-  const clause = /([+-]?)([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|\(([^()]*)\)|\[(\S+) TO (\S+)\]|([^\s"()]+))/y
+  const clause =
+    /([+-]?)([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|\(([^()]*)\)|\[(\S+) TO (\S+)\]|([^\s"()]+))/y
   let rest = fq.trim()
   while (rest.length) {
     const and = /^(AND\s+|&&\s*)/.exec(rest)
@@ -223,13 +254,17 @@ export function parseFq(fq: string): CkanFilterQuery {
     const facet = facetOf(field!)
     const values =
       group !== undefined
-        ? group.split(/\s+OR\s+/).map((v) => v.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean)
+        ? group
+            .split(/\s+OR\s+/)
+            .map((v) => v.trim().replace(/^"(.*)"$/, '$1'))
+            .filter(Boolean)
         : [quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare!]
     for (const value of values) {
       try {
         checkFacetValue(facet, value)
       } catch (error) {
-        if (error instanceof DomainError) invalid('fq', `Unknown value for ${field}: ${value.slice(0, 40)}`)
+        if (error instanceof DomainError)
+          invalid('fq', `Unknown value for ${field}: ${value.slice(0, 40)}`)
         throw error
       }
     }
@@ -263,7 +298,11 @@ function summarySortKey(summary: CatalogSummary, field: SummarySort['field']): s
 }
 
 /** Exclusions, the time range and a string sort, applied to every match (at most MAX_RESULT_WINDOW). */
-function refineMatches<T extends CatalogSummary>(items: T[], fq: CkanFilterQuery, sort: SummarySort | undefined): T[] {
+function refineMatches<T extends CatalogSummary>(
+  items: T[],
+  fq: CkanFilterQuery,
+  sort: SummarySort | undefined,
+): T[] {
   const kept = items.filter((item) => {
     for (const [facet, values] of Object.entries(fq.exclude) as [CatalogFacet, string[]][]) {
       if (facetValues(item, facet).some((v) => values.includes(v))) return false
@@ -277,19 +316,35 @@ function refineMatches<T extends CatalogSummary>(items: T[], fq: CkanFilterQuery
   return kept.sort((a, b) => {
     const x = summarySortKey(a, sort.field)
     const y = summarySortKey(b, sort.field)
-    const order = typeof x === 'number' ? x - (y as number) : sort.field === 'title' ? x.localeCompare(y as string, 'zh') : x < y ? -1 : x > y ? 1 : 0
+    const order =
+      typeof x === 'number'
+        ? x - (y as number)
+        : sort.field === 'title'
+          ? x.localeCompare(y as string, 'zh')
+          : x < y
+            ? -1
+            : x > y
+              ? 1
+              : 0
     return sign * order || (a.id < b.id ? -1 : 1)
   })
 }
 
 /** Facet counts over the refined matches, keeping the labels the search gave. */
-function countFacets(items: CatalogSummary[], facets: CatalogFacet[], searched: CatalogSearchResult['facets']): CatalogSearchResult['facets'] {
+function countFacets(
+  items: CatalogSummary[],
+  facets: CatalogFacet[],
+  searched: CatalogSearchResult['facets'],
+): CatalogSearchResult['facets'] {
   const counted: CatalogSearchResult['facets'] = {}
   for (const facet of facets) {
     const counts = new Map<string, number>()
-    for (const item of items) for (const v of facetValues(item, facet)) counts.set(v, (counts.get(v) ?? 0) + 1)
+    for (const item of items)
+      for (const v of facetValues(item, facet)) counts.set(v, (counts.get(v) ?? 0) + 1)
     const labels = new Map((searched[facet] ?? []).map((f) => [f.value, f.label]))
-    counted[facet] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count, label: labels.get(value) }))
+    counted[facet] = [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([value, count]) => ({ value, count, label: labels.get(value) }))
   }
   return counted
 }
@@ -307,7 +362,11 @@ function slug(code: string): string {
   return code.toLowerCase()
 }
 
-export function ckanOrganization(id: string, name: { zh: string; en: string }, packageCount?: number) {
+export function ckanOrganization(
+  id: string,
+  name: { zh: string; en: string },
+  packageCount?: number,
+) {
   return {
     id,
     name: id,
@@ -322,7 +381,9 @@ export function ckanOrganization(id: string, name: { zh: string; en: string }, p
     image_display_url: '',
     description: '',
     // The organisation's id is an ObjectId: its first four bytes are when it was created.
-    created: isObjectId(id) ? ckanTime(new Date(parseInt(id.slice(0, 8), 16) * 1000).toISOString()) : null,
+    created: isObjectId(id)
+      ? ckanTime(new Date(parseInt(id.slice(0, 8), 16) * 1000).toISOString())
+      : null,
     num_followers: 0,
     ...(packageCount !== undefined ? { package_count: packageCount } : {}),
   }
@@ -335,7 +396,11 @@ export type ResourceScreening = ScreeningStatus | 'external' | 'no_file'
  * A CKAN package dict of a catalog entry (Art. 10 fields as `extras`). Art. 32: each resource
  * carries `screening_status`, and its download `url` only once its file's scan passed.
  */
-export function ckanPackage(record: CatalogIndexRecord, origin: string, screening: ReadonlyMap<string, ScreeningStatus> = new Map()) {
+export function ckanPackage(
+  record: CatalogIndexRecord,
+  origin: string,
+  screening: ReadonlyMap<string, ScreeningStatus> = new Map(),
+) {
   const c = record.content
   const landing = `${origin}/open/entries/${record.id}`
   const extras: Record<string, string> = {
@@ -378,7 +443,10 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
     creator_user_id: null,
     license_id: 'notspecified',
     license_url: null,
-    license_title: c.openAttribute === 'open_unconditional' ? '无条件开放 Open' : '有条件开放 Open on conditions',
+    license_title:
+      c.openAttribute === 'open_unconditional'
+        ? '无条件开放 Open'
+        : '有条件开放 Open on conditions',
     isopen: c.openAttribute === 'open_unconditional',
     num_tags: c.tags.length,
     tags: c.tags.map((t) => ({ name: t, display_name: t, state: 'active', vocabulary_id: null })),
@@ -386,7 +454,9 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
     num_resources: c.distributions.length,
     resources: c.distributions.map((stored, position) => {
       const d = { ...stored, accessUrl: isHttpUrl(stored.accessUrl) ? stored.accessUrl : undefined }
-      const status: ResourceScreening = d.accessUrl ? 'external' : (screening.get(d.key) ?? 'no_file')
+      const status: ResourceScreening = d.accessUrl
+        ? 'external'
+        : (screening.get(d.key) ?? 'no_file')
       return {
         id: `${record.id}-${d.key}`,
         package_id: record.id,
@@ -394,7 +464,11 @@ export function ckanPackage(record: CatalogIndexRecord, origin: string, screenin
         name_translated: { zh: d.title.zh, en: d.title.en },
         description: '',
         format: d.format.toUpperCase(),
-        url: d.accessUrl ?? (status === 'passed' ? `${origin}/open/entries/${record.id}/download/${encodeURIComponent(d.key)}` : ''),
+        url:
+          d.accessUrl ??
+          (status === 'passed'
+            ? `${origin}/open/entries/${record.id}/download/${encodeURIComponent(d.key)}`
+            : ''),
         position,
         state: 'active',
         url_type: d.accessUrl ? null : 'upload',
@@ -438,7 +512,11 @@ function visible(record: CatalogIndexRecord, audience: CatalogAudience): boolean
   return audience === 'listed' || record.content.openAttribute !== 'not_open'
 }
 
-export async function packageSearch(params: Record<string, unknown>, audience: CatalogAudience, origin: string) {
+export async function packageSearch(
+  params: Record<string, unknown>,
+  audience: CatalogAudience,
+  origin: string,
+) {
   const q = str(params, 'q') ?? ''
   if (q.length > MAX_QUERY_LENGTH) invalid('q', `Must be at most ${MAX_QUERY_LENGTH} characters`)
   // Solr's match-all query.
@@ -446,34 +524,64 @@ export async function packageSearch(params: Record<string, unknown>, audience: C
   // As CKAN does: `rows` above ckan.search.rows_max is cut to it, not refused (harvesters ask for more).
   const rows = Math.min(int(params, 'rows', 10, 0, 1_000_000_000), CKAN_ROWS_MAX)
   const start = int(params, 'start', 0, 0, MAX_RESULT_WINDOW)
-  if (start + rows > MAX_RESULT_WINDOW) invalid('start', `start + rows must not exceed ${MAX_RESULT_WINDOW}`)
-  const sortRaw = (str(params, 'sort') ?? (text ? 'score desc, metadata_modified desc' : 'metadata_modified desc')).trim().replace(/\s+/g, ' ')
+  if (start + rows > MAX_RESULT_WINDOW)
+    invalid('start', `start + rows must not exceed ${MAX_RESULT_WINDOW}`)
+  const sortRaw = (
+    str(params, 'sort') ?? (text ? 'score desc, metadata_modified desc' : 'metadata_modified desc')
+  )
+    .trim()
+    .replace(/\s+/g, ' ')
   const summarySort = SUMMARY_SORTS[sortRaw]
   const sort = SORTS[sortRaw] ?? (summarySort ? 'modified_desc' : undefined)
-  if (!sort) invalid('sort', `Unsupported sort; use one of: ${[...Object.keys(SORTS), ...Object.keys(SUMMARY_SORTS)].join(' | ')}`)
+  if (!sort)
+    invalid(
+      'sort',
+      `Unsupported sort; use one of: ${[...Object.keys(SORTS), ...Object.keys(SUMMARY_SORTS)].join(' | ')}`,
+    )
   const fq = parseFq(str(params, 'fq') ?? '')
   const facetFields = stringList(params, 'facet.field') ?? []
   const facets = facetFields.map((f) => facetOf(f))
   const facetLimit = int(params, 'facet.limit', 50, -1, 1000)
-  const search: CatalogSearchParams = { q: text, filters: fq.filters, sort: sort === 'relevance' && !text ? 'modified_desc' : sort, offset: start, limit: rows }
-  const postFilter = summarySort !== undefined || fq.modified !== undefined || Object.keys(fq.exclude).length > 0
+  const search: CatalogSearchParams = {
+    q: text,
+    filters: fq.filters,
+    sort: sort === 'relevance' && !text ? 'modified_desc' : sort,
+    offset: start,
+    limit: rows,
+  }
+  const postFilter =
+    summarySort !== undefined || fq.modified !== undefined || Object.keys(fq.exclude).length > 0
   let result = await searchCatalog(
-    postFilter ? { ...search, offset: 0, limit: MAX_RESULT_WINDOW } : { ...search, limit: Math.max(rows, 1) },
+    postFilter
+      ? { ...search, offset: 0, limit: MAX_RESULT_WINDOW }
+      : { ...search, limit: Math.max(rows, 1) },
     audience,
     { facets, facetLimit: facetLimit < 0 ? 1000 : facetLimit },
   )
   if (postFilter) {
     const items = refineMatches(result.items, fq, summarySort)
-    result = { ...result, total: items.length, items: items.slice(start, start + rows), facets: countFacets(items, facets, result.facets) }
+    result = {
+      ...result,
+      total: items.length,
+      items: items.slice(start, start + rows),
+      facets: countFacets(items, facets, result.facets),
+    }
   }
   const records = rows === 0 ? [] : await recordsOf(result.items.map((i) => i.id))
-  const searchFacets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {}
+  const searchFacets: Record<
+    string,
+    { title: string; items: { name: string; display_name: string; count: number }[] }
+  > = {}
   const plainFacets: Record<string, Record<string, number>> = {}
   facetFields.forEach((field, i) => {
     const counts = result.facets[facets[i]!] ?? []
     searchFacets[field] = {
       title: field,
-      items: counts.map((c) => ({ name: c.value, display_name: c.label?.zh ?? c.value, count: c.count })),
+      items: counts.map((c) => ({
+        name: c.value,
+        display_name: c.label?.zh ?? c.value,
+        count: c.count,
+      })),
     }
     plainFacets[field] = Object.fromEntries(counts.map((c) => [c.value, c.count]))
   })
@@ -489,13 +597,18 @@ export async function packageSearch(params: Record<string, unknown>, audience: C
   }
 }
 
-export async function packageShow(params: Record<string, unknown>, audience: CatalogAudience, origin: string) {
+export async function packageShow(
+  params: Record<string, unknown>,
+  audience: CatalogAudience,
+  origin: string,
+) {
   const ref = str(params, 'id') ?? str(params, 'name_or_id')
   if (!ref) invalid('id', 'Missing value')
   if (ref.length > 100) invalid('id', 'Too long')
   const id = await catalogIdForName(ref)
   const record = id ? await getEntryForIndex(id) : null
-  if (!record || !visible(record, audience)) throw new CkanError(404, 'Not Found Error', { message: 'Not found' })
+  if (!record || !visible(record, audience))
+    throw new CkanError(404, 'Not Found Error', { message: 'Not found' })
   return (await packagesOf([record], origin))[0]!
 }
 
@@ -581,7 +694,8 @@ are returned as \`\`extras\`\`.
 export function helpShow(params: Record<string, unknown>): string {
   const name = str(params, 'name')
   if (!name) invalid('name', 'Missing value')
-  if (!(CKAN_ACTIONS as readonly string[]).includes(name)) throw new CkanError(404, 'Not Found Error', { message: 'Action function not found' })
+  if (!(CKAN_ACTIONS as readonly string[]).includes(name))
+    throw new CkanError(404, 'Not Found Error', { message: 'Action function not found' })
   return HELP[name as CkanAction]
 }
 
@@ -611,34 +725,58 @@ export async function organizationList(params: Record<string, unknown>, audience
         : a.id.localeCompare(b.id),
   )
   const page = orgs.slice(offset, offset + limit)
-  return allFields ? page.map((o) => ckanOrganization(o.id, o.name, o.count)) : page.map((o) => o.id)
+  return allFields
+    ? page.map((o) => ckanOrganization(o.id, o.name, o.count))
+    : page.map((o) => o.id)
 }
 
 /** `/api/action/<name>` (ckanapi's default path) and `/api/3/action/<name>`: a known action, or CKAN's 404. */
-export function ckanActionByName(name: string | undefined, request: Request, origin: string): Promise<Response> {
-  if (name && (CKAN_ACTIONS as readonly string[]).includes(name)) return ckanResponse(name as CkanAction, request, origin)
+export function ckanActionByName(
+  name: string | undefined,
+  request: Request,
+  origin: string,
+): Promise<Response> {
+  if (name && (CKAN_ACTIONS as readonly string[]).includes(name))
+    return ckanResponse(name as CkanAction, request, origin)
   const error = new CkanError(404, 'Not Found Error', { message: 'Action function not found' })
-  return Promise.resolve(Response.json(ckanErrorBody(origin, name ?? '', error), { status: 404, headers: { 'Access-Control-Allow-Origin': '*' } }))
+  return Promise.resolve(
+    Response.json(ckanErrorBody(origin, name ?? '', error), {
+      status: 404,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+    }),
+  )
 }
 
 /** Runs one CKAN action for a caller (anonymous callers see the open catalog only). */
-export async function ckanResponse(action: CkanAction, request: Request, origin: string): Promise<Response> {
+export async function ckanResponse(
+  action: CkanAction,
+  request: Request,
+  origin: string,
+): Promise<Response> {
   const headers = { 'Access-Control-Allow-Origin': '*' }
   try {
     const viewer = await optionalViewer(request)
     const result = await runCkanAction(action, request, viewer, origin)
     return Response.json(ckanEnvelope(origin, action, result), { headers })
   } catch (error) {
-    if (error instanceof CkanError) return Response.json(ckanErrorBody(origin, action, error), { status: error.status, headers })
+    if (error instanceof CkanError)
+      return Response.json(ckanErrorBody(origin, action, error), { status: error.status, headers })
     if (error instanceof Response && (error.status === 401 || error.status === 403)) {
-      const denied = new CkanError(403, 'Authorization Error', { message: 'Access denied: the API key is not valid' })
+      const denied = new CkanError(403, 'Authorization Error', {
+        message: 'Access denied: the API key is not valid',
+      })
       return Response.json(ckanErrorBody(origin, action, denied), { status: 403, headers })
     }
     throw error
   }
 }
 
-export async function runCkanAction(action: CkanAction, request: Request, viewer: AuthUser | undefined, origin: string) {
+export async function runCkanAction(
+  action: CkanAction,
+  request: Request,
+  viewer: AuthUser | undefined,
+  origin: string,
+) {
   const params = await ckanParams(request)
   const audience = catalogAudience(viewer)
   switch (action) {

@@ -38,13 +38,19 @@ interface CommentInput {
 }
 
 /** Art. 34: a member of the public comments on which data should be opened (no login needed). */
-export async function submitPublicComment(input: CommentInput & { clientKey: string }): Promise<{ id: string }> {
+export async function submitPublicComment(
+  input: CommentInput & { clientKey: string },
+): Promise<{ id: string }> {
   try {
     await commentLimiter().consume(input.clientKey || 'unknown')
   } catch (rejection) {
     if (rejection instanceof Error) throw rejection
-    const seconds = Math.ceil(((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000)
-    throw new DomainError('rate_limited', 'error.openData.tooManyComments', 429, undefined, { seconds })
+    const seconds = Math.ceil(
+      ((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000,
+    )
+    throw new DomainError('rate_limited', 'error.openData.tooManyComments', 429, undefined, {
+      seconds,
+    })
   }
   return recordComment(input)
 }
@@ -67,7 +73,13 @@ export async function recordComment(input: CommentInput): Promise<{ id: string }
     ...(input.user ? { actor: { userId: input.user.id, orgId: input.user.org?.id } } : {}),
     subjects: [`open-comment:${id}`, ...(input.entryId ? [`catalog-entry:${input.entryId}`] : [])],
     // Digested, never stored: it may hold a name and contact details.
-    payload: { topic: input.topic, year: input.year, body: input.body, name: input.name, contact: input.contact },
+    payload: {
+      topic: input.topic,
+      year: input.year,
+      body: input.body,
+      name: input.name,
+      contact: input.contact,
+    },
     summary: { topic: input.topic, year: input.year },
   })
   return { id }
@@ -81,7 +93,9 @@ export async function listPublicComments(
   assertMay(user, 'manage:open-catalog:any')
   await connectDb()
   const filter = {
-    ...(page.before ? { _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(page.before) }) } : {}),
+    ...(page.before
+      ? { _id: mongoose.trusted({ $lt: new mongoose.Types.ObjectId(page.before) }) }
+      : {}),
     ...(page.year ? { year: page.year } : {}),
   }
   const rows = (await OpenDataComment.find(filter)

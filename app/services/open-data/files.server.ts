@@ -7,7 +7,14 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { OpenDataFile, type OpenDataFileDoc } from '#models/open-data-file'
 import { getEntryForIndex, type CatalogIndexRecord } from '~/services/catalog/entries.server'
-import { requestScan, runScan, screeningStatus, screeningStatuses, SUBJECT_REF, type ScreeningStatus } from '~/services/desensitize/screening.server'
+import {
+  requestScan,
+  runScan,
+  screeningStatus,
+  screeningStatuses,
+  SUBJECT_REF,
+  type ScreeningStatus,
+} from '~/services/desensitize/screening.server'
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -44,32 +51,53 @@ export async function publishDistributionFile(input: {
   await connectDb()
   const record = await getEntryForIndex(input.entryId)
   if (!record) throw new DomainError('not_found', 'error.notFound', 404)
-  if (!input.user.org || input.user.org.id !== record.orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
+  if (!input.user.org || input.user.org.id !== record.orgId)
+    throw new DomainError('forbidden', 'error.forbidden', 403)
   if (!isOpenRecord(record)) throw new DomainError('not_open', 'error.openData.notOpen', 409)
   const distribution = record.content.distributions.find((d) => d.key === input.key)
-  if (!distribution) throw new DomainError('no_distribution', 'error.openData.noDistribution', 404, { key: ['error.openData.noDistribution'] })
-  if (input.bytes.byteLength === 0) throw new DomainError('empty_file', 'error.openData.emptyFile', 400, { file: ['error.openData.emptyFile'] })
-  if (input.bytes.byteLength > MAX_FILE_BYTES) throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
+  if (!distribution)
+    throw new DomainError('no_distribution', 'error.openData.noDistribution', 404, {
+      key: ['error.openData.noDistribution'],
+    })
+  if (input.bytes.byteLength === 0)
+    throw new DomainError('empty_file', 'error.openData.emptyFile', 400, {
+      file: ['error.openData.emptyFile'],
+    })
+  if (input.bytes.byteLength > MAX_FILE_BYTES)
+    throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
   const sha256 = createHash('sha256').update(input.bytes).digest('hex')
   const id = `${input.entryId}:${input.key}:${sha256}`
   if (await OpenDataFile.exists({ _id: id })) return { id, sha256, created: false }
-  const filename = [...input.filename].map((ch) => (ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20 ? '_' : ch)).join('').slice(0, 120) || `${input.key}.${distribution.format.toLowerCase()}`
-  const upload = bucket().openUploadStream(filename, { metadata: { entryId: input.entryId, key: input.key, sha256 } })
-  await new Promise<void>((resolve, reject) => {
-    Readable.from(Buffer.from(input.bytes)).pipe(upload).on('finish', () => resolve()).on('error', reject)
+  const filename =
+    [...input.filename]
+      .map((ch) => (ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20 ? '_' : ch))
+      .join('')
+      .slice(0, 120) || `${input.key}.${distribution.format.toLowerCase()}`
+  const upload = bucket().openUploadStream(filename, {
+    metadata: { entryId: input.entryId, key: input.key, sha256 },
   })
-  if (!(await claim(OpenDataFile, {
-    _id: id,
-    entryId: input.entryId,
-    key: input.key,
-    gridFsId: upload.id,
-    filename,
-    contentType: input.contentType || 'application/octet-stream',
-    size: input.bytes.byteLength,
-    sha256,
-    uploadedBy: input.user.id,
-  }))) {
-    await bucket().delete(upload.id).catch(() => undefined)
+  await new Promise<void>((resolve, reject) => {
+    Readable.from(Buffer.from(input.bytes))
+      .pipe(upload)
+      .on('finish', () => resolve())
+      .on('error', reject)
+  })
+  if (
+    !(await claim(OpenDataFile, {
+      _id: id,
+      entryId: input.entryId,
+      key: input.key,
+      gridFsId: upload.id,
+      filename,
+      contentType: input.contentType || 'application/octet-stream',
+      size: input.bytes.byteLength,
+      sha256,
+      uploadedBy: input.user.id,
+    }))
+  ) {
+    await bucket()
+      .delete(upload.id)
+      .catch(() => undefined)
     return { id, sha256, created: false }
   }
   await appendLedger({
@@ -79,14 +107,19 @@ export async function publishDistributionFile(input: {
     payload: { entryId: input.entryId, key: input.key, sha256, size: input.bytes.byteLength },
     summary: { key: input.key, sha256, size: input.bytes.byteLength },
   })
-  await screenFile({ _id: id, sha256, filename }, input.bytes, { now: input.scanNow, requestedBy: { userId: input.user.id, orgId: input.user.org.id } })
+  await screenFile({ _id: id, sha256, filename }, input.bytes, {
+    now: input.scanNow,
+    requestedBy: { userId: input.user.id, orgId: input.user.org.id },
+  })
   return { id, sha256, created: true }
 }
 
 /** The screening subject of an open file: `distribution:<fileId>` (the id made subject-safe). */
 export function screeningSubject(file: { _id: string }): string {
   const readable = `distribution:${file._id.replace(/:/g, '_')}`
-  return SUBJECT_REF.test(readable) ? readable : `distribution:f_${createHash('sha256').update(file._id).digest('hex').slice(0, 48)}`
+  return SUBJECT_REF.test(readable)
+    ? readable
+    : `distribution:f_${createHash('sha256').update(file._id).digest('hex').slice(0, 48)}`
 }
 
 /**
@@ -100,7 +133,12 @@ async function screenFile(
   options: { now?: boolean; requestedBy?: { userId?: string; orgId?: string } },
 ): Promise<void> {
   const stored = await contentStore().putBytes(bytes)
-  const scan = { fileRef: contentStore().fileRef(stored.key), subjectRef: screeningSubject(file), fileName: file.filename, requestedBy: options.requestedBy }
+  const scan = {
+    fileRef: contentStore().fileRef(stored.key),
+    subjectRef: screeningSubject(file),
+    fileName: file.filename,
+    requestedBy: options.requestedBy,
+  }
   if (options.now) await runScan(scan)
   else await requestScan(scan)
 }
@@ -112,7 +150,13 @@ export async function screenFileNow(file: OpenDataFileDoc): Promise<ScreeningSta
   const stored = await contentStore().stat(keyFor(file.sha256))
   const bytes = stored ? undefined : await head(file, file.size)
   if (bytes) await contentStore().putBytes(bytes)
-  return (await runScan({ fileRef: contentStore().fileRef(keyFor(file.sha256)), subjectRef: screeningSubject(file), fileName: file.filename })).status
+  return (
+    await runScan({
+      fileRef: contentStore().fileRef(keyFor(file.sha256)),
+      subjectRef: screeningSubject(file),
+      fileName: file.filename,
+    })
+  ).status
 }
 
 /** The screening verdict of an open file (Art. 32). */
@@ -126,24 +170,32 @@ export async function fileScreening(file: { _id: string }): Promise<ScreeningSta
  */
 export async function requireFileScreened(file: { _id: string }): Promise<void> {
   const status = await fileScreening(file)
-  if (status !== 'passed') throw new DomainError('not_screened', 'error.openData.notScreened', 409, undefined, { status })
+  if (status !== 'passed')
+    throw new DomainError('not_screened', 'error.openData.notScreened', 409, undefined, { status })
 }
 
 /**
  * Art. 32: the screening verdict of the current file of every distribution of these entries
  * (entry id → distribution key → status), in two queries — for listings and the CKAN API.
  */
-export async function screeningByEntry(entryIds: readonly string[]): Promise<Map<string, Map<string, ScreeningStatus>>> {
+export async function screeningByEntry(
+  entryIds: readonly string[],
+): Promise<Map<string, Map<string, ScreeningStatus>>> {
   const out = new Map<string, Map<string, ScreeningStatus>>(entryIds.map((id) => [id, new Map()]))
   if (entryIds.length === 0) return out
   await connectDb()
-  const files = await OpenDataFile.find({ entryId: mongoose.trusted({ $in: [...new Set(entryIds)] }) }, { entryId: 1, key: 1, uploadedAt: 1 })
+  const files = await OpenDataFile.find(
+    { entryId: mongoose.trusted({ $in: [...new Set(entryIds)] }) },
+    { entryId: 1, key: 1, uploadedAt: 1 },
+  )
     .sort({ uploadedAt: -1 })
     .lean()
   const current = new Map<string, { _id: string; entryId: string; key: string }>()
-  for (const f of files) if (!current.has(`${f.entryId}\u0000${f.key}`)) current.set(`${f.entryId}\u0000${f.key}`, f)
+  for (const f of files)
+    if (!current.has(`${f.entryId}\u0000${f.key}`)) current.set(`${f.entryId}\u0000${f.key}`, f)
   const statuses = await screeningStatuses([...current.values()].map((f) => screeningSubject(f)))
-  for (const f of current.values()) out.get(f.entryId)?.set(f.key, statuses.get(screeningSubject(f)) ?? 'pending')
+  for (const f of current.values())
+    out.get(f.entryId)?.set(f.key, statuses.get(screeningSubject(f)) ?? 'pending')
   return out
 }
 
@@ -169,7 +221,10 @@ export function fileStream(file: OpenDataFileDoc): ReadableStream<Uint8Array> {
 async function head(file: OpenDataFileDoc, bytes: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
-  const stream = bucket().openDownloadStream(file.gridFsId, { start: 0, end: Math.min(bytes, file.size) })
+  const stream = bucket().openDownloadStream(file.gridFsId, {
+    start: 0,
+    end: Math.min(bytes, file.size),
+  })
   for await (const chunk of stream) {
     chunks.push(chunk as Buffer)
     size += (chunk as Buffer).length
@@ -181,7 +236,8 @@ async function head(file: OpenDataFileDoc, bytes: number): Promise<Buffer> {
 
 /** UTF-8 (with or without BOM) or, when that does not decode cleanly, GB18030. */
 export function decodeText(bytes: Buffer): string {
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes
+  const body =
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes
   const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(body)
   // A cut in the middle of a multi-byte character leaves one replacement character at the end.
   const bad = (utf8.slice(0, -1).match(/\uFFFD/g) ?? []).length
@@ -231,9 +287,20 @@ export type Preview =
 export async function previewFile(file: OpenDataFileDoc, rows = PREVIEW_ROWS): Promise<Preview> {
   const format = file.filename.split('.').pop()?.toLowerCase() ?? ''
   const isCsv = format === 'csv' || file.contentType.includes('csv')
-  const isText = isCsv || ['json', 'geojson', 'txt', 'xml'].includes(format) || file.contentType.startsWith('text/') || file.contentType.includes('json')
+  const isText =
+    isCsv ||
+    ['json', 'geojson', 'txt', 'xml'].includes(format) ||
+    file.contentType.startsWith('text/') ||
+    file.contentType.includes('json')
   if (!isText) return { kind: 'none' }
   const text = decodeText(await head(file, PREVIEW_BYTES))
   if (isCsv) return { kind: 'table', ...parseCsvHead(text, rows) }
-  return { kind: 'text', text: text.split('\n').slice(0, rows * 3).join('\n').slice(0, 4000) }
+  return {
+    kind: 'text',
+    text: text
+      .split('\n')
+      .slice(0, rows * 3)
+      .join('\n')
+      .slice(0, 4000),
+  }
 }

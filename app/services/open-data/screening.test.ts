@@ -13,7 +13,10 @@ import { requireFileScreened, screeningSubject } from './files.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'open-screening-'))
 process.env.STORAGE_DIR = storage
-writeFileSync(path.join(storage, 'raw.csv'), `姓名,身份证号\n张伟,${makeResidentId('44010619900307123')}\n`)
+writeFileSync(
+  path.join(storage, 'raw.csv'),
+  `姓名,身份证号\n张伟,${makeResidentId('44010619900307123')}\n`,
+)
 writeFileSync(path.join(storage, 'clean.csv'), '区域,数量\n天河区,3\n越秀区,5\n')
 
 async function refusal(file: { _id: string }): Promise<DomainError> {
@@ -43,12 +46,21 @@ describe('open-data screening gate', () => {
     expect(screeningSubject(long)).toBe(screeningSubject({ ...long }))
 
     const pending = await refusal(raw)
-    expect(pending).toMatchObject({ code: 'not_screened', status: 409, messageKey: 'error.openData.notScreened', params: { status: 'pending' } })
+    expect(pending).toMatchObject({
+      code: 'not_screened',
+      status: 409,
+      messageKey: 'error.openData.notScreened',
+      params: { status: 'pending' },
+    })
 
-    expect((await runScan({ fileRef: 'raw.csv', subjectRef: screeningSubject(raw) })).status).toBe('failed')
+    expect((await runScan({ fileRef: 'raw.csv', subjectRef: screeningSubject(raw) })).status).toBe(
+      'failed',
+    )
     expect(await refusal(raw)).toMatchObject({ status: 409, params: { status: 'failed' } })
 
-    expect((await runScan({ fileRef: 'clean.csv', subjectRef: screeningSubject(clean) })).status).toBe('passed')
+    expect(
+      (await runScan({ fileRef: 'clean.csv', subjectRef: screeningSubject(clean) })).status,
+    ).toBe('passed')
     await expect(requireFileScreened(clean)).resolves.toBeUndefined()
     // Another file's verdict does not open this one.
     expect(await refusal(raw)).toMatchObject({ params: { status: 'failed' } })

@@ -37,9 +37,12 @@ function csvCell(value: string): string {
 /** A sample CSV with the entry's fields as columns (personal fields are never opened, so left out). */
 export function sampleCsv(record: CatalogIndexRecord): string {
   const fields = record.content.fields.filter((f) => !f.personal && !f.sensitive && !f.tradeSecret)
-  const columns = fields.length ? fields : [{ name: 'value', label: { zh: '数值', en: 'Value' }, type: 'string' }]
+  const columns = fields.length
+    ? fields
+    : [{ name: 'value', label: { zh: '数值', en: 'Value' }, type: 'string' }]
   const lines = [columns.map((f) => csvCell(f.label.zh || f.name)).join(',')]
-  for (let row = 0; row < SAMPLE_ROWS; row++) lines.push(columns.map((f) => csvCell(sampleValue(f.type, f.label.zh, row))).join(','))
+  for (let row = 0; row < SAMPLE_ROWS; row++)
+    lines.push(columns.map((f) => csvCell(sampleValue(f.type, f.label.zh, row))).join(','))
   return lines.join('\r\n') + '\r\n'
 }
 
@@ -62,14 +65,19 @@ async function agencyUser(orgId: string): Promise<AuthUser | undefined> {
   return user ? loadAuthUser(String(user._id), 'session') : undefined
 }
 
-export async function seedOpenData(): Promise<{ files: number; edition: string | null; comments: number }> {
+export async function seedOpenData(): Promise<{
+  files: number
+  edition: string | null
+  comments: number
+}> {
   let files = 0
   let after: string | undefined
   const owners = new Map<string, AuthUser | undefined>()
   for (;;) {
     const page = await listEntriesForIndex(after, 200)
     for (const record of page.records) {
-      if (record.content.openAttribute === 'not_open' || record.content.distributions.length === 0) continue
+      if (record.content.openAttribute === 'not_open' || record.content.distributions.length === 0)
+        continue
       if (!owners.has(record.orgId)) owners.set(record.orgId, await agencyUser(record.orgId))
       const owner = owners.get(record.orgId)
       if (!owner) continue
@@ -112,9 +120,21 @@ export async function seedOpenData(): Promise<{ files: number; edition: string |
     })
     edition = published.id
     const samples = [
-      { topic: 'priority' as const, body: '建议优先开放公交实时到站数据，方便市民出行。', name: '市民王先生' },
-      { topic: 'new_data' as const, body: '希望开放历年企业注册数量的月度统计，用于区域经济研究。', name: '' },
-      { topic: 'quality' as const, body: '行政处罚公示数据建议增加处罚决定日期字段。', name: '李女士' },
+      {
+        topic: 'priority' as const,
+        body: '建议优先开放公交实时到站数据，方便市民出行。',
+        name: '市民王先生',
+      },
+      {
+        topic: 'new_data' as const,
+        body: '希望开放历年企业注册数量的月度统计，用于区域经济研究。',
+        name: '',
+      },
+      {
+        topic: 'quality' as const,
+        body: '行政处罚公示数据建议增加处罚决定日期字段。',
+        name: '李女士',
+      },
     ]
     for (const c of samples) {
       // Sample comments bypass the public rate limit (test files seeding in one Redis would trip it).

@@ -21,7 +21,10 @@ export function siteOrigin(request: Request, configured: string | undefined): st
  * `apiHandle` with the translator made only when there is an error to translate: building an
  * i18next instance costs about a millisecond, more than a search itself, and most requests succeed.
  */
-export async function handlePublicApi(request: Request, run: () => Promise<unknown>): Promise<Response> {
+export async function handlePublicApi(
+  request: Request,
+  run: () => Promise<unknown>,
+): Promise<Response> {
   try {
     const result = await run()
     return result instanceof Response ? result : Response.json(result)
@@ -33,7 +36,8 @@ export async function handlePublicApi(request: Request, run: () => Promise<unkno
 /** A thrown Response as is, a DomainError as its 4xx in the caller's language; anything else rethrown. */
 async function publicApiError(error: unknown, request: () => Request): Promise<Response> {
   if (error instanceof Response) return error
-  if (error instanceof DomainError) return apiHandle(await getT(request()), () => Promise.reject(error))
+  if (error instanceof DomainError)
+    return apiHandle(await getT(request()), () => Promise.reject(error))
   throw error
 }
 
@@ -53,7 +57,10 @@ export interface PublicReadInput {
 }
 
 /** JSON text for a 200, or the error Response (4xx translated into the caller's language). */
-export async function answerPublicRead(read: PublicRead, input: PublicReadInput): Promise<string | Response> {
+export async function answerPublicRead(
+  read: PublicRead,
+  input: PublicReadInput,
+): Promise<string | Response> {
   try {
     const viewer = input.hasCredentials ? await optionalViewer(input.request()) : undefined
     return JSON.stringify(await read(input.url, viewer))
@@ -73,7 +80,9 @@ export function publicReadLoader(read: PublicRead) {
       hasCredentials: request.headers.has('Authorization') || request.headers.has('Cookie'),
       request: () => request,
     })
-    return typeof answer === 'string' ? new Response(answer, { headers: { 'Content-Type': JSON_CONTENT_TYPE } }) : answer
+    return typeof answer === 'string'
+      ? new Response(answer, { headers: { 'Content-Type': JSON_CONTENT_TYPE } })
+      : answer
   }
   return Object.assign(loader, { publicRead })
 }

@@ -2,7 +2,11 @@
 // the year's open-data priorities decided after hearing the public. An edition is a snapshot of
 // the open entries when it was published; a later revision of the same year supersedes it.
 import mongoose from 'mongoose'
-import { OpenCatalogEdition, OpenCatalogItem, type OpenCatalogEditionDoc } from '#models/open-catalog-edition'
+import {
+  OpenCatalogEdition,
+  OpenCatalogItem,
+  type OpenCatalogEditionDoc,
+} from '#models/open-catalog-edition'
 import { listEntriesForIndex } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -33,7 +37,9 @@ export async function publishOpenCatalogEdition(input: {
 }): Promise<{ id: string; revision: number; entryCount: number }> {
   await connectDb()
   assertMay(input.user, 'manage:open-catalog:any')
-  const latest = await OpenCatalogEdition.findOne({ year: input.year }).sort({ revision: -1 }).lean()
+  const latest = await OpenCatalogEdition.findOne({ year: input.year })
+    .sort({ revision: -1 })
+    .lean()
   const revision = (latest?.revision ?? 0) + 1
   const id = editionId(input.year, revision)
   try {
@@ -47,7 +53,8 @@ export async function publishOpenCatalogEdition(input: {
     })
   } catch (error) {
     // Someone published this revision a moment ago: theirs stands.
-    if (isDuplicateKey(error)) throw new DomainError('edition_exists', 'error.openData.editionExists', 409)
+    if (isDuplicateKey(error))
+      throw new DomainError('edition_exists', 'error.openData.editionExists', 409)
     throw error
   }
   let position = 0
@@ -71,12 +78,19 @@ export async function publishOpenCatalogEdition(input: {
       }))
     if (items.length) {
       // Idempotent on retry: item ids are positions in the edition.
-      await OpenCatalogItem.bulkWrite(items.map((item) => ({ replaceOne: { filter: { _id: item._id }, replacement: item, upsert: true } })))
+      await OpenCatalogItem.bulkWrite(
+        items.map((item) => ({
+          replaceOne: { filter: { _id: item._id }, replacement: item, upsert: true },
+        })),
+      )
     }
     if (!page.nextAfterId) break
     after = page.nextAfterId
   }
-  await OpenCatalogEdition.updateOne({ _id: id }, { $set: { entryCount: position, complete: true } })
+  await OpenCatalogEdition.updateOne(
+    { _id: id },
+    { $set: { entryCount: position, complete: true } },
+  )
   await appendLedger({
     action: 'open-data.catalog-published',
     actor: { userId: input.user.id, orgId: input.user.org?.id },
@@ -90,7 +104,10 @@ export async function publishOpenCatalogEdition(input: {
 /** Every edition, newest year and revision first. */
 export async function listEditions(): Promise<OpenCatalogEditionDoc[]> {
   await connectDb()
-  return OpenCatalogEdition.find({ complete: true }).sort({ year: -1, revision: -1 }).limit(200).lean()
+  return OpenCatalogEdition.find({ complete: true })
+    .sort({ year: -1, revision: -1 })
+    .limit(200)
+    .lean()
 }
 
 /** The year's catalog: its newest complete revision, or null. */
@@ -103,7 +120,9 @@ export async function currentEdition(year: number): Promise<OpenCatalogEditionDo
 export async function editionItems(edition: string, page: { after?: string; limit: number }) {
   await connectDb()
   const from = page.after && page.after.startsWith(`${edition}:`) ? page.after : `${edition}:`
-  const rows = await OpenCatalogItem.find({ _id: mongoose.trusted({ $gt: from, $lt: `${edition};` }) })
+  const rows = await OpenCatalogItem.find({
+    _id: mongoose.trusted({ $gt: from, $lt: `${edition};` }),
+  })
     .sort({ _id: 1 })
     .limit(page.limit + 1)
     .lean()

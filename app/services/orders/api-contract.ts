@@ -28,14 +28,22 @@ const orderView = z.object({
   paidAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   refundedAt: z.string().nullable(),
-  receipts: z.object({ created: z.number().nullable(), paid: z.number().nullable(), cancelled: z.number().nullable(), refunded: z.number().nullable() }).describe('Ledger seqs: GET /api/v1/ledger/{seq}/proof'),
+  receipts: z
+    .object({
+      created: z.number().nullable(),
+      paid: z.number().nullable(),
+      cancelled: z.number().nullable(),
+      refunded: z.number().nullable(),
+    })
+    .describe('Ledger seqs: GET /api/v1/ledger/{seq}/proof'),
 })
 
 export const orderEndpoints: Endpoint[] = [
   {
     method: 'get',
     path: '/api/v1/orders',
-    summary: 'Orders the caller may see, newest first: a buyer’s purchases, a provider’s sales, all for the authority and regulators',
+    summary:
+      'Orders the caller may see, newest first: a buyer’s purchases, a provider’s sales, all for the authority and regulators',
     permission: 'read:order:own-org',
     query: ordersQuery,
     response: z.object({ orders: z.array(orderView), nextAfter: z.string().nullable() }),
@@ -43,7 +51,8 @@ export const orderEndpoints: Endpoint[] = [
   {
     method: 'post',
     path: '/api/v1/orders',
-    summary: 'Order a price plan of a listed product, stating purpose and application scenario (Art. 24); `stripe` only when card payment is configured',
+    summary:
+      'Order a price plan of a listed product, stating purpose and application scenario (Art. 24); `stripe` only when card payment is configured',
     permission: 'create:order:own-org',
     body: orderInput,
     response: z.object({ id: z.string(), remittanceRef: z.string() }),
@@ -52,12 +61,33 @@ export const orderEndpoints: Endpoint[] = [
   {
     method: 'get',
     path: '/api/v1/orders/{orderId}',
-    summary: 'One order with its payments and events (its buyer, its provider, the authority, regulators)',
+    summary:
+      'One order with its payments and events (its buyer, its provider, the authority, regulators)',
     permission: 'read:order:own-org',
     response: z.object({
       order: orderView,
-      payments: z.array(z.object({ id: z.string(), kind: z.string(), method: z.string(), amountFen: z.number(), at: z.string(), ledgerSeq: z.number().nullable() }).loose()),
-      events: z.array(z.object({ id: z.string(), kind: z.string(), outcome: z.string().nullable(), at: z.string() }).loose()),
+      payments: z.array(
+        z
+          .object({
+            id: z.string(),
+            kind: z.string(),
+            method: z.string(),
+            amountFen: z.number(),
+            at: z.string(),
+            ledgerSeq: z.number().nullable(),
+          })
+          .loose(),
+      ),
+      events: z.array(
+        z
+          .object({
+            id: z.string(),
+            kind: z.string(),
+            outcome: z.string().nullable(),
+            at: z.string(),
+          })
+          .loose(),
+      ),
     }),
   },
 ]

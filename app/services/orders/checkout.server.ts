@@ -9,14 +9,24 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { loadVisibleOrder, orderRelation, type OrderLean } from './orders.server'
-import { idempotencyKey, stripeCall, stripeCurrency, stripeEnabled, type Stripe } from './stripe.server'
+import {
+  idempotencyKey,
+  stripeCall,
+  stripeCurrency,
+  stripeEnabled,
+  type Stripe,
+} from './stripe.server'
 
 /** The platform's fee on an amount, in fen (integer arithmetic, rounded down). */
 export function platformFeeFen(amountFen: number, bps = getEnv().PLATFORM_FEE_BPS): number {
   return Math.floor((amountFen * bps) / 10_000)
 }
 
-export function checkoutParams(order: OrderLean, origin: string, destination: string | null): Stripe.Checkout.SessionCreateParams {
+export function checkoutParams(
+  order: OrderLean,
+  origin: string,
+  destination: string | null,
+): Stripe.Checkout.SessionCreateParams {
   const id = String(order._id)
   const metadata = { orderId: id }
   const name = order.productTitle.zh || order.productTitle.en || order.productId
@@ -33,22 +43,46 @@ export function checkoutParams(order: OrderLean, origin: string, destination: st
       line_items: [
         {
           quantity: 1,
-          price_data: { currency: stripeCurrency(order.currency), unit_amount: order.amountFen, recurring: { interval: 'month' }, product_data: { name } },
+          price_data: {
+            currency: stripeCurrency(order.currency),
+            unit_amount: order.amountFen,
+            recurring: { interval: 'month' },
+            product_data: { name },
+          },
         },
       ],
       subscription_data: {
         metadata,
-        ...(destination ? { transfer_data: { destination }, application_fee_percent: getEnv().PLATFORM_FEE_BPS / 100 } : {}),
+        ...(destination
+          ? {
+              transfer_data: { destination },
+              application_fee_percent: getEnv().PLATFORM_FEE_BPS / 100,
+            }
+          : {}),
       },
     }
   }
   return {
     ...common,
     mode: 'payment',
-    line_items: [{ quantity: 1, price_data: { currency: stripeCurrency(order.currency), unit_amount: order.amountFen, product_data: { name } } }],
+    line_items: [
+      {
+        quantity: 1,
+        price_data: {
+          currency: stripeCurrency(order.currency),
+          unit_amount: order.amountFen,
+          product_data: { name },
+        },
+      },
+    ],
     payment_intent_data: {
       metadata,
-      ...(destination ? { transfer_data: { destination }, application_fee_amount: platformFeeFen(order.amountFen) } : {}),
+      ...(destination
+        ? {
+            transfer_data: { destination },
+            application_fee_amount: platformFeeFen(order.amountFen),
+          }
+        : {}),
     },
   }
 }
@@ -57,17 +91,28 @@ export function checkoutParams(order: OrderLean, origin: string, destination: st
  * Art. 38: opens (or re-opens) the Stripe Checkout Session of the buyer's unpaid card order and
  * returns its URL. The provider's connected account, when linked, receives the charge.
  */
-export async function startCheckout(user: AuthUser, orderId: string, origin: string): Promise<{ url: string; sessionId: string }> {
+export async function startCheckout(
+  user: AuthUser,
+  orderId: string,
+  origin: string,
+): Promise<{ url: string; sessionId: string }> {
   const order = await loadVisibleOrder(user, orderId)
-  if (!orderRelation(user, order).buyer || !user.permissions.has('create:order:own-org')) throw new DomainError('forbidden', 'error.forbidden', 403)
-  if (order.method !== 'stripe') throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
-  if (order.status !== 'awaiting_payment') throw new DomainError('not_payable', 'error.orders.notPayable', 409)
-  if (!stripeEnabled()) throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailable', 409)
+  if (!orderRelation(user, order).buyer || !user.permissions.has('create:order:own-org'))
+    throw new DomainError('forbidden', 'error.forbidden', 403)
+  if (order.method !== 'stripe')
+    throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
+  if (order.status !== 'awaiting_payment')
+    throw new DomainError('not_payable', 'error.orders.notPayable', 409)
+  if (!stripeEnabled())
+    throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailable', 409)
   const payout = await PayoutAccount.findById(order.sellerOrgId).lean()
   const session = await stripeCall((stripe) =>
-    stripe.checkout.sessions.create(checkoutParams(order, origin, payout?.stripeAccountId ?? null), {
-      idempotencyKey: idempotencyKey('order', orderId, 'checkout'),
-    }),
+    stripe.checkout.sessions.create(
+      checkoutParams(order, origin, payout?.stripeAccountId ?? null),
+      {
+        idempotencyKey: idempotencyKey('order', orderId, 'checkout'),
+      },
+    ),
   )
   await Order.updateOne({ _id: order._id }, { $set: { stripeSessionId: session.id } })
   if (!session.url) throw new Error(`Stripe returned no URL for session ${session.id}`)

@@ -38,11 +38,20 @@ export function orderSummary(order: OrderLean) {
 }
 
 export function orderSubjects(order: OrderLean): string[] {
-  return [`order:${order._id}`, `product:${order.productId}`, `org:${order.buyerOrgId}`, `org:${order.sellerOrgId}`]
+  return [
+    `order:${order._id}`,
+    `product:${order.productId}`,
+    `org:${order.buyerOrgId}`,
+    `org:${order.sellerOrgId}`,
+  ]
 }
 
 /** What a plan costs per order, in fen: a per-call plan is bought as a prepaid quota of calls. */
-export function orderAmountFen(plan: { kind: string; amountFen: number; callsQuota?: number | null }): number {
+export function orderAmountFen(plan: {
+  kind: string
+  amountFen: number
+  callsQuota?: number | null
+}): number {
   return plan.kind === 'per_call' ? plan.amountFen * (plan.callsQuota ?? 1) : plan.amountFen
 }
 
@@ -57,14 +66,19 @@ function newRemittanceRef(): string {
 
 /** A listed market product the caller may order, and the plan named. */
 async function orderableProduct(user: AuthUser, productId: string, planKey: string) {
-  if (!isObjectId(productId)) throw new DomainError('not_found', 'error.orders.productNotFound', 404)
+  if (!isObjectId(productId))
+    throw new DomainError('not_found', 'error.orders.productNotFound', 404)
   const product = await Product.findById(productId).lean()
   if (!product || !product.listed || product.visibility !== 'market') {
     throw new DomainError('not_found', 'error.orders.productNotFound', 404)
   }
-  if (product.ownerOrgId === user.org?.id) throw new DomainError('own_product', 'error.orders.ownProduct', 409)
+  if (product.ownerOrgId === user.org?.id)
+    throw new DomainError('own_product', 'error.orders.ownProduct', 409)
   const plan = product.pricePlans.find((p) => p.key === planKey)
-  if (!plan) throw new DomainError('invalid_input', 'error.badRequest', 400, { planKey: ['error.orders.badPlan'] })
+  if (!plan)
+    throw new DomainError('invalid_input', 'error.badRequest', 400, {
+      planKey: ['error.orders.badPlan'],
+    })
   return { product, plan }
 }
 
@@ -73,16 +87,29 @@ async function orderableProduct(user: AuthUser, productId: string, planKey: stri
  * scenario (the licence carries them); a plan with seats claims one first (409 when sold out);
  * card payment is offered only when Stripe is configured.
  */
-export async function createOrder(user: AuthUser, input: OrderInput, options: { orderId?: string } = {}): Promise<{ id: string; remittanceRef: string }> {
+export async function createOrder(
+  user: AuthUser,
+  input: OrderInput,
+  options: { orderId?: string } = {},
+): Promise<{ id: string; remittanceRef: string }> {
   const org = requireOrg(user)
   const { product, plan } = await orderableProduct(user, input.productId, input.planKey)
   if (input.method === 'stripe' && !stripeEnabled()) {
-    throw new DomainError('invalid_input', 'error.badRequest', 400, { method: ['error.orders.stripeUnavailable'] })
+    throw new DomainError('invalid_input', 'error.badRequest', 400, {
+      method: ['error.orders.stripeUnavailable'],
+    })
   }
   // The demo seed names its orders (idempotent seeding); everyone else gets a fresh id.
   const orderId = new mongoose.Types.ObjectId(options.orderId)
   const id = String(orderId)
-  const seatNo = plan.seats ? await claimSeatOrExpireStale({ productId: input.productId, planKey: plan.key, seats: plan.seats, orderId: id }) : null
+  const seatNo = plan.seats
+    ? await claimSeatOrExpireStale({
+        productId: input.productId,
+        planKey: plan.key,
+        seats: plan.seats,
+        orderId: id,
+      })
+    : null
   let order: OrderLean | undefined
   try {
     for (let attempt = 0; !order; attempt++) {
@@ -123,15 +150,28 @@ export async function createOrder(user: AuthUser, input: OrderInput, options: { 
     }
   } catch (error) {
     // The claim is this order id's: keep it if an order of that id exists after all.
-    if (!(await Order.exists({ _id: orderId }))) await releaseSeat({ productId: input.productId, planKey: plan.key, seatNo, orderId: id })
+    if (!(await Order.exists({ _id: orderId })))
+      await releaseSeat({ productId: input.productId, planKey: plan.key, seatNo, orderId: id })
     throw error
   }
-  await claim(OrderEvent, { _id: orderEventId(id, 'created'), orderId: id, kind: 'created', actorUserId: user.id, actorOrgId: org.id })
+  await claim(OrderEvent, {
+    _id: orderEventId(id, 'created'),
+    orderId: id,
+    kind: 'created',
+    actorUserId: user.id,
+    actorOrgId: org.id,
+  })
   const entry = await appendLedger({
     action: 'order.created',
     actor: { userId: user.id, orgId: org.id },
     subjects: orderSubjects(order),
-    payload: { planKey: plan.key, purpose: input.purpose, scenario: input.scenario, method: input.method, seatNo },
+    payload: {
+      planKey: plan.key,
+      purpose: input.purpose,
+      scenario: input.scenario,
+      method: input.method,
+      seatNo,
+    },
     summary: orderSummary(order),
     eventKey: `order.created:${id}`,
   })
@@ -149,14 +189,23 @@ export const SEAT_HOLD_DAYS = 7
  * same `settled` claim a payment races for, so a transfer confirmed at that moment wins or loses
  * cleanly; a card order's open Checkout Session is expired first so it can no longer be paid.
  */
-async function claimSeatOrExpireStale(input: { productId: string; planKey: string; seats: number; orderId: string }): Promise<number> {
+async function claimSeatOrExpireStale(input: {
+  productId: string
+  planKey: string
+  seats: number
+  orderId: string
+}): Promise<number> {
   try {
     return await claimSeat(input)
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'sold_out') throw error
     const orphans = await releaseOrphanClaims(input)
     const cutoff = new Date(Date.now() - SEAT_HOLD_DAYS * 24 * 3600 * 1000)
-    const holders = await Order.find({ productId: input.productId, planKey: input.planKey, status: 'awaiting_payment' }).lean()
+    const holders = await Order.find({
+      productId: input.productId,
+      planKey: input.planKey,
+      status: 'awaiting_payment',
+    }).lean()
     const stale = (holders as OrderLean[]).filter((o) => o.seatNo !== null && o.createdAt < cutoff)
     if (stale.length === 0 && orphans === 0) throw error
     for (const order of stale) {
@@ -185,7 +234,13 @@ export async function projectOrderStatus(orderId: string): Promise<void> {
   const events = await OrderEvent.find({ orderId }).lean()
   const settled = events.find((e) => e.kind === 'settled')
   const refunded = events.find((e) => e.kind === 'refunded')
-  const status = refunded ? 'refunded' : settled?.outcome === 'paid' ? 'paid' : settled?.outcome === 'cancelled' ? 'cancelled' : 'awaiting_payment'
+  const status = refunded
+    ? 'refunded'
+    : settled?.outcome === 'paid'
+      ? 'paid'
+      : settled?.outcome === 'cancelled'
+        ? 'cancelled'
+        : 'awaiting_payment'
   await Order.updateOne(
     { _id: orderId },
     {
@@ -235,7 +290,10 @@ export async function loadOrder(orderId: string): Promise<OrderLean> {
 }
 
 /** Whose order is it for this viewer: the buyer's staff, the seller's staff, or an overseer. */
-export function orderRelation(user: AuthUser, order: OrderLean): { buyer: boolean; seller: boolean; overseer: boolean } {
+export function orderRelation(
+  user: AuthUser,
+  order: OrderLean,
+): { buyer: boolean; seller: boolean; overseer: boolean } {
   const ownOrg = user.permissions.has('read:order:own-org') ? user.org?.id : undefined
   return {
     buyer: Boolean(ownOrg) && ownOrg === order.buyerOrgId,
@@ -277,7 +335,10 @@ export function orderScope(user: AuthUser, status?: OrderLean['status']): Record
 export async function listOrders(user: AuthUser, query: OrdersQuery) {
   const filter = orderScope(user, query.status)
   if (query.after) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
-  const rows = (await Order.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean()) as OrderLean[]
+  const rows = (await Order.find(filter)
+    .sort({ _id: -1 })
+    .limit(query.limit + 1)
+    .lean()) as OrderLean[]
   const items = rows.slice(0, query.limit)
   return { items, nextAfter: rows.length > query.limit ? String(items.at(-1)!._id) : null }
 }
@@ -297,10 +358,16 @@ export async function eventsOf(orderId: string) {
  * Art. 38: an unpaid order is withdrawn by its buyer or the authority; its seat is released. A
  * card order's open Checkout Session is expired first, so it can no longer be paid.
  */
-export async function cancelOrder(user: AuthUser, orderId: string, reason: string): Promise<{ cancelledSeq: number }> {
+export async function cancelOrder(
+  user: AuthUser,
+  orderId: string,
+  reason: string,
+): Promise<{ cancelledSeq: number }> {
   const order = await loadVisibleOrder(user, orderId)
   const r = orderRelation(user, order)
-  const mayCancel = (r.buyer && user.permissions.has('create:order:own-org')) || user.permissions.has('confirm:payment:any')
+  const mayCancel =
+    (r.buyer && user.permissions.has('create:order:own-org')) ||
+    user.permissions.has('confirm:payment:any')
   if (!mayCancel) throw new DomainError('forbidden', 'error.forbidden', 403)
   if (order.status !== 'awaiting_payment' && order.status !== 'cancelled') {
     throw new DomainError('not_cancellable', 'error.orders.notCancellable', 409)
@@ -318,11 +385,21 @@ export async function cancelOrder(user: AuthUser, orderId: string, reason: strin
 }
 
 /** The cancellation's downstream (also run for an expired Checkout Session): claim, seat, ledger. */
-export async function closeCancelled(order: OrderLean, actor: { userId?: string; orgId?: string }, reason: string): Promise<{ cancelledSeq: number }> {
+export async function closeCancelled(
+  order: OrderLean,
+  actor: { userId?: string; orgId?: string },
+  reason: string,
+): Promise<{ cancelledSeq: number }> {
   const id = String(order._id)
   const settled = await settleOrder(id, 'cancelled', actor, reason)
-  if (settled.outcome !== 'cancelled') throw new DomainError('not_cancellable', 'error.orders.notCancellable', 409)
-  await releaseSeat({ productId: order.productId, planKey: order.planKey, seatNo: order.seatNo ?? null, orderId: id })
+  if (settled.outcome !== 'cancelled')
+    throw new DomainError('not_cancellable', 'error.orders.notCancellable', 409)
+  await releaseSeat({
+    productId: order.productId,
+    planKey: order.planKey,
+    seatNo: order.seatNo ?? null,
+    orderId: id,
+  })
   await projectOrderStatus(id)
   const entry = await appendLedger({
     action: 'order.cancelled',

@@ -10,7 +10,16 @@ import { DomainError } from '~/utils/errors'
 import { pageOf } from '~/utils/listing.server'
 import { mayRefund } from './payments.server'
 import { payoutAccountOf } from './payouts.server'
-import { AWAITING_TRANSFER, eventsOf, loadVisibleOrder, orderScope, orderAmountFen, orderRelation, paymentsOf, type OrderLean } from './orders.server'
+import {
+  AWAITING_TRANSFER,
+  eventsOf,
+  loadVisibleOrder,
+  orderScope,
+  orderAmountFen,
+  orderRelation,
+  paymentsOf,
+  type OrderLean,
+} from './orders.server'
 import type { AwaitingListQuery, OrderListQuery } from './schemas'
 import { seatsTaken } from './seats.server'
 import { offeredMethods, stripeEnabled } from './stripe.server'
@@ -40,7 +49,12 @@ export function orderView(o: OrderLean) {
     paidAt: o.paidAt ? o.paidAt.toISOString() : null,
     cancelledAt: o.cancelledAt ? o.cancelledAt.toISOString() : null,
     refundedAt: o.refundedAt ? o.refundedAt.toISOString() : null,
-    receipts: { created: o.createdSeq ?? null, paid: o.paidSeq ?? null, cancelled: o.cancelledSeq ?? null, refunded: o.refundedSeq ?? null },
+    receipts: {
+      created: o.createdSeq ?? null,
+      paid: o.paidSeq ?? null,
+      cancelled: o.cancelledSeq ?? null,
+      refunded: o.refundedSeq ?? null,
+    },
   }
 }
 export type OrderView = ReturnType<typeof orderView>
@@ -57,7 +71,11 @@ function listFilter(user: AuthUser, query: OrderListQuery) {
 export async function ordersPageData(user: AuthUser, query: OrderListQuery) {
   const { items, paging } = await pageOf(Order, listFilter(user, query), query, ORDER_COLUMNS)
   const orders = items as OrderLean[]
-  const scope = user.permissions.has('read:order:any') ? 'all' : user.permissions.has('create:order:own-org') ? 'mine' : 'sales'
+  const scope = user.permissions.has('read:order:any')
+    ? 'all'
+    : user.permissions.has('create:order:own-org')
+      ? 'mine'
+      : 'sales'
   return {
     scope,
     query,
@@ -71,17 +89,53 @@ export async function ordersPageData(user: AuthUser, query: OrderListQuery) {
 export const ORDER_CSV_MAX = 10_000
 
 /** The same list as CSV (every matching order up to ORDER_CSV_MAX, in the page's order); amounts in yuan. */
-export async function ordersCsv(user: AuthUser, query: OrderListQuery, lang: 'zh' | 'en'): Promise<Response> {
+export async function ordersCsv(
+  user: AuthUser,
+  query: OrderListQuery,
+  lang: 'zh' | 'en',
+): Promise<Response> {
   const order = query.dir === 'asc' ? 1 : -1
-  const rows = (await Order.find(listFilter(user, query)).sort({ [ORDER_COLUMNS[query.sort]]: order, _id: order }).limit(ORDER_CSV_MAX).lean()) as OrderLean[]
+  const rows = (await Order.find(listFilter(user, query))
+    .sort({ [ORDER_COLUMNS[query.sort]]: order, _id: order })
+    .limit(ORDER_CSV_MAX)
+    .lean()) as OrderLean[]
   const names = await orgNamesOf(rows.flatMap((o) => [o.buyerOrgId, o.sellerOrgId]))
-  const pickName = (l: { zh?: string; en?: string } | undefined) => (lang === 'en' ? l?.en || l?.zh : l?.zh || l?.en) ?? ''
+  const pickName = (l: { zh?: string; en?: string } | undefined) =>
+    (lang === 'en' ? l?.en || l?.zh : l?.zh || l?.en) ?? ''
   return csvAttachment(
     'orders.csv',
-    ['orderId', 'remittanceRef', 'product', 'plan', 'buyer', 'seller', 'amountYuan', 'currency', 'method', 'status', 'createdAt', 'paidAt', 'licenceId'],
+    [
+      'orderId',
+      'remittanceRef',
+      'product',
+      'plan',
+      'buyer',
+      'seller',
+      'amountYuan',
+      'currency',
+      'method',
+      'status',
+      'createdAt',
+      'paidAt',
+      'licenceId',
+    ],
     rows.map((o) => {
       const v = orderView(o)
-      return [v.id, v.remittanceRef, pickName(v.productTitle), pickName(v.planTitle), pickName(names[v.buyerOrgId]), pickName(names[v.sellerOrgId]), (v.amountFen / 100).toFixed(2), v.currency, v.method, v.status, v.createdAt, v.paidAt ?? '', v.licenceId ?? '']
+      return [
+        v.id,
+        v.remittanceRef,
+        pickName(v.productTitle),
+        pickName(v.planTitle),
+        pickName(names[v.buyerOrgId]),
+        pickName(names[v.sellerOrgId]),
+        (v.amountFen / 100).toFixed(2),
+        v.currency,
+        v.method,
+        v.status,
+        v.createdAt,
+        v.paidAt ?? '',
+        v.licenceId ?? '',
+      ]
     }),
   )
 }
@@ -106,15 +160,32 @@ export async function orderPageData(user: AuthUser, orderId: string) {
       transferSeq: p.transferSeq ?? null,
       refundedAt: p.refundedAt ? p.refundedAt.toISOString() : null,
     })),
-    events: events.map((e) => ({ id: String(e._id), kind: e.kind, outcome: e.outcome ?? null, reason: e.reason, at: e.at.toISOString() })),
+    events: events.map((e) => ({
+      id: String(e._id),
+      kind: e.kind,
+      outcome: e.outcome ?? null,
+      reason: e.reason,
+      at: e.at.toISOString(),
+    })),
     orgNames: await orgNamesOf([order.buyerOrgId, order.sellerOrgId]),
     can: {
-      pay: awaiting && r.buyer && order.method === 'stripe' && user.permissions.has('create:order:own-org') && stripeEnabled(),
-      cancel: awaiting && ((r.buyer && user.permissions.has('create:order:own-org')) || user.permissions.has('confirm:payment:any')),
-      confirm: awaiting && order.method === 'bank_transfer' && user.permissions.has('confirm:payment:any'),
+      pay:
+        awaiting &&
+        r.buyer &&
+        order.method === 'stripe' &&
+        user.permissions.has('create:order:own-org') &&
+        stripeEnabled(),
+      cancel:
+        awaiting &&
+        ((r.buyer && user.permissions.has('create:order:own-org')) ||
+          user.permissions.has('confirm:payment:any')),
+      confirm:
+        awaiting && order.method === 'bank_transfer' && user.permissions.has('confirm:payment:any'),
       // Art. 38: the authority any paid order; a provider only the card orders of its products.
       refund: order.status === 'paid' && mayRefund(user, order),
-      seeLicence: Boolean(order.licenceId) && (r.buyer || r.seller || user.permissions.has('read:licence:any')),
+      seeLicence:
+        Boolean(order.licenceId) &&
+        (r.buyer || r.seller || user.permissions.has('read:licence:any')),
     },
   }
 }
@@ -122,10 +193,15 @@ export async function orderPageData(user: AuthUser, orderId: string) {
 /** The order form: the product's plans (with seats left), the template's wording, the methods. */
 export async function orderFormData(user: AuthUser | undefined, productId: string) {
   const product = isObjectId(productId) ? await Product.findById(productId).lean() : null
-  if (!product || !product.listed || product.visibility !== 'market') throw new DomainError('not_found', 'error.orders.productNotFound', 404)
+  if (!product || !product.listed || product.visibility !== 'market')
+    throw new DomainError('not_found', 'error.orders.productNotFound', 404)
   const taken = await seatsTaken(productId)
   return {
-    product: { id: productId, title: { zh: product.title.zh, en: product.title.en }, ownerOrgId: product.ownerOrgId },
+    product: {
+      id: productId,
+      title: { zh: product.title.zh, en: product.title.en },
+      ownerOrgId: product.ownerOrgId,
+    },
     plans: product.pricePlans.map((p) => ({
       key: p.key,
       kind: p.kind,
@@ -141,7 +217,9 @@ export async function orderFormData(user: AuthUser | undefined, productId: strin
       scenario: product.licenceTemplate.scenario.zh || product.licenceTemplate.scenario.en,
     },
     methods: offeredMethods(),
-    canOrder: Boolean(user?.permissions.has('create:order:own-org')) && user?.org?.id !== product.ownerOrgId,
+    canOrder:
+      Boolean(user?.permissions.has('create:order:own-org')) &&
+      user?.org?.id !== product.ownerOrgId,
     signedIn: Boolean(user),
   }
 }
@@ -150,7 +228,11 @@ export async function orderFormData(user: AuthUser | undefined, productId: strin
 export async function awaitingTransfersData(query: AwaitingListQuery) {
   const { items, paging } = await pageOf(Order, { ...AWAITING_TRANSFER }, query, ORDER_COLUMNS)
   const orders = items as OrderLean[]
-  return { paging, orders: orders.map(orderView), orgNames: await orgNamesOf(orders.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])) }
+  return {
+    paging,
+    orders: orders.map(orderView),
+    orgNames: await orgNamesOf(orders.flatMap((o) => [o.buyerOrgId, o.sellerOrgId])),
+  }
 }
 
 export async function payoutsPageData(user: AuthUser) {
@@ -158,7 +240,12 @@ export async function payoutsPageData(user: AuthUser) {
   return {
     enabled: stripeEnabled(),
     feePercent: getEnv().PLATFORM_FEE_BPS / 100,
-    account: account ? { stripeAccountId: account.stripeAccountId, ledgerSeq: account.ledgerSeq ?? null, createdAt: account.createdAt.toISOString() } : null,
+    account: account
+      ? {
+          stripeAccountId: account.stripeAccountId,
+          ledgerSeq: account.ledgerSeq ?? null,
+          createdAt: account.createdAt.toISOString(),
+        }
+      : null,
   }
 }
-

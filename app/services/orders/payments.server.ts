@@ -11,7 +11,16 @@ import { revokeLicence } from '~/services/licences/revoke.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
-import { loadOrder, orderRelation, orderSubjects, orderSummary, projectOrderStatus, settleOrder, loadVisibleOrder, type OrderLean } from './orders.server'
+import {
+  loadOrder,
+  orderRelation,
+  orderSubjects,
+  orderSummary,
+  projectOrderStatus,
+  settleOrder,
+  loadVisibleOrder,
+  type OrderLean,
+} from './orders.server'
 import type { ConfirmTransferInput } from './schemas'
 import { extendLicence } from './renewals.server'
 import { releaseSeat } from './seats.server'
@@ -26,17 +35,30 @@ export interface PaymentInput {
   method: 'stripe' | 'bank_transfer'
   amountFen: number
   actor: Actor
-  stripe?: { eventId?: string; sessionId?: string | null; paymentIntentId?: string | null; subscriptionId?: string | null; invoiceId?: string | null; periodEnd?: Date | null }
+  stripe?: {
+    eventId?: string
+    sessionId?: string | null
+    paymentIntentId?: string | null
+    subscriptionId?: string | null
+    invoiceId?: string | null
+    periodEnd?: Date | null
+  }
   bank?: { reference: string; confirmedByUserId: string; transferSeq: number }
 }
 
 /** The amount received must be the order's amount, in the order's currency (integer fen). */
 function assertAmount(order: OrderLean, amountFen: number): void {
   if (amountFen !== order.amountFen) {
-    throw new DomainError('amount_mismatch', 'error.orders.amountMismatch', 400, { amount: ['error.orders.amountMismatch'] }, {
-      expected: order.amountFen,
-      got: amountFen,
-    })
+    throw new DomainError(
+      'amount_mismatch',
+      'error.orders.amountMismatch',
+      400,
+      { amount: ['error.orders.amountMismatch'] },
+      {
+        expected: order.amountFen,
+        got: amountFen,
+      },
+    )
   }
 }
 
@@ -46,7 +68,8 @@ function assertAmount(order: OrderLean, amountFen: number): void {
  */
 export async function claimPaid(order: OrderLean, actor: Actor): Promise<Date> {
   const settled = await settleOrder(String(order._id), 'paid', actor)
-  if (settled.outcome !== 'paid') throw new DomainError('order_cancelled', 'error.orders.cancelled', 409)
+  if (settled.outcome !== 'paid')
+    throw new DomainError('order_cancelled', 'error.orders.cancelled', 409)
   return settled.at
 }
 
@@ -56,9 +79,12 @@ export async function claimPaid(order: OrderLean, actor: Actor): Promise<Date> {
  * supervision reports read revenue from it), the licence from the product's template with the
  * buyer's purpose and scenario, and its delivery job.
  */
-export async function recordPayment(input: PaymentInput): Promise<{ licenceId: string; paidSeq: number }> {
+export async function recordPayment(
+  input: PaymentInput,
+): Promise<{ licenceId: string; paidSeq: number }> {
   const order = await loadOrder(input.orderId)
-  if (order.method !== input.method) throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
+  if (order.method !== input.method)
+    throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
   assertAmount(order, input.amountFen)
   const paidAt = await claimPaid(order, input.actor)
   const id = String(order._id)
@@ -81,19 +107,30 @@ export async function recordPayment(input: PaymentInput): Promise<{ licenceId: s
   })
   const stripeIds = input.stripe
     ? Object.fromEntries(
-        Object.entries({ stripePaymentIntentId: input.stripe.paymentIntentId, stripeSubscriptionId: input.stripe.subscriptionId }).filter(([, v]) => v),
+        Object.entries({
+          stripePaymentIntentId: input.stripe.paymentIntentId,
+          stripeSubscriptionId: input.stripe.subscriptionId,
+        }).filter(([, v]) => v),
       )
     : {}
   if (Object.keys(stripeIds).length) {
     await Order.updateOne({ _id: order._id }, { $set: stripeIds })
-    if (stripeIds.stripePaymentIntentId) await Payment.updateOne({ _id: id, stripePaymentIntentId: null }, { $set: { stripePaymentIntentId: stripeIds.stripePaymentIntentId } })
+    if (stripeIds.stripePaymentIntentId)
+      await Payment.updateOne(
+        { _id: id, stripePaymentIntentId: null },
+        { $set: { stripePaymentIntentId: stripeIds.stripePaymentIntentId } },
+      )
   }
   await projectOrderStatus(id)
   const entry = await appendLedger({
     action: 'order.paid',
     actor: input.actor,
     subjects: [...orderSubjects(order), `payment:${id}`],
-    payload: { stripe: input.stripe ?? null, bank: input.bank ?? null, paidAt: paidAt.toISOString() },
+    payload: {
+      stripe: input.stripe ?? null,
+      bank: input.bank ?? null,
+      paidAt: paidAt.toISOString(),
+    },
     // `renewal: false` here, `true` on a renewal's entry: every `order.paid` says which it is.
     summary: { ...orderSummary(order), renewal: false },
     eventKey: `order.paid:${id}`,
@@ -105,7 +142,9 @@ export async function recordPayment(input: PaymentInput): Promise<{ licenceId: s
   if (!product) throw new Error(`product ${order.productId} of order ${id} is gone`)
   // A monthly subscription's licence runs to the end of the paid period (renewals extend it).
   const subscriptionEnd =
-    order.planKind === 'subscription_monthly' ? (input.stripe?.periodEnd ?? new Date(paidAt.getTime() + 31 * DAY_MS)) : undefined
+    order.planKind === 'subscription_monthly'
+      ? (input.stripe?.periodEnd ?? new Date(paidAt.getTime() + 31 * DAY_MS))
+      : undefined
   const issued = await issueLicence({
     source: 'order',
     sourceRef: id,
@@ -140,7 +179,8 @@ export async function recordPayment(input: PaymentInput): Promise<{ licenceId: s
 export async function confirmTransfer(authority: AuthUser, input: ConfirmTransferInput) {
   assertMay(authority, 'confirm:payment:any')
   const order = await loadOrder(input.orderId)
-  if (order.method !== 'bank_transfer') throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
+  if (order.method !== 'bank_transfer')
+    throw new DomainError('wrong_method', 'error.orders.wrongMethod', 409)
   assertAmount(order, input.amount)
   const actor = { userId: authority.id, orgId: authority.org?.id }
   await claimPaid(order, actor)
@@ -149,7 +189,11 @@ export async function confirmTransfer(authority: AuthUser, input: ConfirmTransfe
     action: 'payment.transfer-confirmed',
     actor,
     subjects: [...orderSubjects(order), `payment:${id}`],
-    payload: { bankReference: input.bankReference, remittanceRef: order.remittanceRef, amountFen: input.amount },
+    payload: {
+      bankReference: input.bankReference,
+      remittanceRef: order.remittanceRef,
+      amountFen: input.amount,
+    },
     summary: { amountFen: input.amount, currency: order.currency, method: 'bank_transfer' },
     eventKey: `payment.transfer-confirmed:${id}`,
   })
@@ -158,7 +202,11 @@ export async function confirmTransfer(authority: AuthUser, input: ConfirmTransfe
     method: 'bank_transfer',
     amountFen: input.amount,
     actor,
-    bank: { reference: input.bankReference, confirmedByUserId: authority.id, transferSeq: confirmed._id },
+    bank: {
+      reference: input.bankReference,
+      confirmedByUserId: authority.id,
+      transferSeq: confirmed._id,
+    },
   })
 }
 
@@ -168,9 +216,16 @@ export async function confirmTransfer(authority: AuthUser, input: ConfirmTransfe
  * extended to the new period's end by a licence event unique per invoice. Out of order (before
  * the first payment) it throws, and the job retries later.
  */
-export async function recordRenewal(input: { orderId: string; invoiceId: string; amountFen: number; periodEnd: Date; eventId: string }) {
+export async function recordRenewal(input: {
+  orderId: string
+  invoiceId: string
+  amountFen: number
+  periodEnd: Date
+  eventId: string
+}) {
   const order = await loadOrder(input.orderId)
-  if (!order.licenceId) throw new Error(`order ${input.orderId} not paid yet: renewal ${input.invoiceId} waits`)
+  if (!order.licenceId)
+    throw new Error(`order ${input.orderId} not paid yet: renewal ${input.invoiceId} waits`)
   if (order.status === 'refunded') return { extended: false }
   const id = String(order._id)
   const paymentId = `${id}:${input.invoiceId}`
@@ -205,7 +260,11 @@ export async function recordRenewal(input: { orderId: string; invoiceId: string;
  */
 export function mayRefund(user: AuthUser, order: OrderLean): boolean {
   if (user.permissions.has('refund:order:any')) return true
-  return user.permissions.has('refund:order:own-org') && orderRelation(user, order).seller && order.method === 'stripe'
+  return (
+    user.permissions.has('refund:order:own-org') &&
+    orderRelation(user, order).seller &&
+    order.method === 'stripe'
+  )
 }
 
 function assertMayRefund(user: AuthUser, order: OrderLean): void {
@@ -216,7 +275,10 @@ function assertMayRefund(user: AuthUser, order: OrderLean): void {
  * A subscription's first payment is the payment intent of its first invoice (Checkout in
  * subscription mode reports none on the session); null when Stripe names none.
  */
-export async function invoicePaymentIntent(stripe: Stripe, invoiceId: string): Promise<string | null> {
+export async function invoicePaymentIntent(
+  stripe: Stripe,
+  invoiceId: string,
+): Promise<string | null> {
   const invoice = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] })
   const paid = invoice.payments?.data.find((p) => p.payment?.payment_intent)
   const intent = paid?.payment?.payment_intent
@@ -229,8 +291,14 @@ export async function invoicePaymentIntent(stripe: Stripe, invoiceId: string): P
  * Fills an empty field only: the first intent recorded stands.
  */
 export async function storePaymentIntent(orderId: string, paymentIntentId: string): Promise<void> {
-  await Order.updateOne({ _id: orderId, stripePaymentIntentId: null }, { $set: { stripePaymentIntentId: paymentIntentId } })
-  await Payment.updateOne({ _id: orderId, stripePaymentIntentId: null }, { $set: { stripePaymentIntentId: paymentIntentId } })
+  await Order.updateOne(
+    { _id: orderId, stripePaymentIntentId: null },
+    { $set: { stripePaymentIntentId: paymentIntentId } },
+  )
+  await Payment.updateOne(
+    { _id: orderId, stripePaymentIntentId: null },
+    { $set: { stripePaymentIntentId: paymentIntentId } },
+  )
 }
 
 /**
@@ -239,14 +307,20 @@ export async function storePaymentIntent(orderId: string, paymentIntentId: strin
  * and the platform fee reversed; a subscription cancelled); a bank transfer's refund is recorded
  * with the reference of the transfer that returned the money. Then the licence is revoked.
  */
-export async function refundOrder(user: AuthUser, orderId: string, input: { reason: string; refundReference: string }) {
+export async function refundOrder(
+  user: AuthUser,
+  orderId: string,
+  input: { reason: string; refundReference: string },
+) {
   const order = await loadVisibleOrder(user, orderId)
   assertMayRefund(user, order)
-  if (order.status !== 'paid' && order.status !== 'refunded') throw new DomainError('not_refundable', 'error.orders.notRefundable', 409)
+  if (order.status !== 'paid' && order.status !== 'refunded')
+    throw new DomainError('not_refundable', 'error.orders.notRefundable', 409)
   let reference = input.refundReference
   if (order.method === 'stripe') {
     // A card refund moves money at Stripe: without Stripe configured it cannot be made here.
-    if (!stripeEnabled()) throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailableRefund', 409)
+    if (!stripeEnabled())
+      throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailableRefund', 409)
     const payment = await Payment.findById(String(order._id)).lean()
     let paymentIntent = order.stripePaymentIntentId ?? payment?.stripePaymentIntentId ?? null
     const invoiceId = payment?.stripeInvoiceId
@@ -266,26 +340,41 @@ export async function refundOrder(user: AuthUser, orderId: string, input: { reas
     if (paymentIntent) {
       const refund = await stripeCall((stripe) =>
         stripe.refunds.create(
-          { payment_intent: paymentIntent, reverse_transfer: true, refund_application_fee: true, metadata: { orderId: String(order._id) } },
+          {
+            payment_intent: paymentIntent,
+            reverse_transfer: true,
+            refund_application_fee: true,
+            metadata: { orderId: String(order._id) },
+          },
           { idempotencyKey: idempotencyKey('order', String(order._id), 'refund') },
         ),
       )
       reference = refund.id
     }
   } else if (!reference) {
-    throw new DomainError('invalid_input', 'error.badRequest', 400, { refundReference: ['error.orders.refundReferenceRequired'] })
+    throw new DomainError('invalid_input', 'error.badRequest', 400, {
+      refundReference: ['error.orders.refundReferenceRequired'],
+    })
   }
-  return applyRefund(order, { reason: input.reason, reference, actor: { userId: user.id, orgId: user.org?.id } })
+  return applyRefund(order, {
+    reason: input.reason,
+    reference,
+    actor: { userId: user.id, orgId: user.org?.id },
+  })
 }
 
 /**
  * The refund's downstream, shared by the refund form and Stripe's `charge.refunded`: the unique
  * `refunded` event, the projection, `order.refunded`, the licence revoked, the seat released.
  */
-export async function applyRefund(order: OrderLean, input: { reason: string; reference: string; actor: Actor }) {
+export async function applyRefund(
+  order: OrderLean,
+  input: { reason: string; reference: string; actor: Actor },
+) {
   const id = String(order._id)
   const settled = await OrderEvent.findById(orderEventId(id, 'settled')).lean()
-  if (settled?.outcome !== 'paid') throw new DomainError('not_refundable', 'error.orders.notRefundable', 409)
+  if (settled?.outcome !== 'paid')
+    throw new DomainError('not_refundable', 'error.orders.notRefundable', 409)
   await claim(OrderEvent, {
     _id: orderEventId(id, 'refunded'),
     orderId: id,
@@ -295,7 +384,10 @@ export async function applyRefund(order: OrderLean, input: { reason: string; ref
     actorOrgId: input.actor.orgId ?? null,
   })
   const event = await OrderEvent.findById(orderEventId(id, 'refunded')).lean()
-  await Payment.updateOne({ _id: id }, { $set: { refundedAt: event!.at, refundReference: input.reference || null } })
+  await Payment.updateOne(
+    { _id: id },
+    { $set: { refundedAt: event!.at, refundReference: input.reference || null } },
+  )
   await projectOrderStatus(id)
   const entry = await appendLedger({
     action: 'order.refunded',
@@ -306,8 +398,18 @@ export async function applyRefund(order: OrderLean, input: { reason: string; ref
     eventKey: `order.refunded:${id}`,
   })
   const fresh = await loadOrder(id)
-  if (fresh.licenceId) await revokeLicence(fresh.licenceId, `order refunded: ${input.reason}`.slice(0, 500), input.actor)
-  await releaseSeat({ productId: order.productId, planKey: order.planKey, seatNo: order.seatNo ?? null, orderId: id })
+  if (fresh.licenceId)
+    await revokeLicence(
+      fresh.licenceId,
+      `order refunded: ${input.reason}`.slice(0, 500),
+      input.actor,
+    )
+  await releaseSeat({
+    productId: order.productId,
+    planKey: order.planKey,
+    seatNo: order.seatNo ?? null,
+    orderId: id,
+  })
   // Last: `refundedSeq` says every step above was carried through; the payment sweep finishes a
   // refund whose `refunded` event exists without it (a crash half-way).
   await Order.updateOne({ _id: order._id }, { $set: { refundedSeq: entry._id } })
@@ -328,7 +430,10 @@ export async function resumeRefund(orderId: string): Promise<void> {
   await applyRefund(order, {
     reason: event.reason ?? '',
     reference: payment?.refundReference ?? '',
-    actor: { ...(event.actorUserId ? { userId: event.actorUserId } : {}), ...(event.actorOrgId ? { orgId: event.actorOrgId } : {}) },
+    actor: {
+      ...(event.actorUserId ? { userId: event.actorUserId } : {}),
+      ...(event.actorOrgId ? { orgId: event.actorOrgId } : {}),
+    },
   })
 }
 
@@ -360,7 +465,13 @@ export async function resumePayment(orderId: string): Promise<'completed' | 'wai
             periodEnd: payment.periodEnd,
           },
         }
-      : { bank: { reference: payment.bankReference ?? '', confirmedByUserId: payment.confirmedByUserId ?? '', transferSeq: payment.transferSeq ?? 0 } }),
+      : {
+          bank: {
+            reference: payment.bankReference ?? '',
+            confirmedByUserId: payment.confirmedByUserId ?? '',
+            transferSeq: payment.transferSeq ?? 0,
+          },
+        }),
   })
   return 'completed'
 }

@@ -16,9 +16,13 @@ export async function payoutAccountOf(orgId: string) {
  * Art. 37, 38: links (or resumes linking) the caller's organisation's connected account and returns
  * Stripe's onboarding link.
  */
-export async function linkPayoutAccount(user: AuthUser, origin: string): Promise<{ url: string; accountId: string }> {
+export async function linkPayoutAccount(
+  user: AuthUser,
+  origin: string,
+): Promise<{ url: string; accountId: string }> {
   if (!user.org) throw new DomainError('no_org', 'error.forbidden', 403)
-  if (!stripeEnabled()) throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailable', 409)
+  if (!stripeEnabled())
+    throw new DomainError('stripe_unavailable', 'error.orders.stripeUnavailable', 409)
   const orgId = user.org.id
   let account = await PayoutAccount.findById(orgId).lean()
   if (!account) {
@@ -29,7 +33,11 @@ export async function linkPayoutAccount(user: AuthUser, origin: string): Promise
       ),
     )
     try {
-      await PayoutAccount.create({ _id: orgId, stripeAccountId: created.id, createdByUserId: user.id })
+      await PayoutAccount.create({
+        _id: orgId,
+        stripeAccountId: created.id,
+        createdByUserId: user.id,
+      })
       const entry = await appendLedger({
         action: 'payout-account.linked',
         actor: { userId: user.id, orgId },

@@ -45,7 +45,10 @@ export async function reconcilePayments(at = new Date()): Promise<ReconcileResul
  */
 async function completeRefunds(at: Date, cutoff: Date): Promise<ReconcileResult['refunds']> {
   const oldest = new Date(at.getTime() - RECONCILE_EVENTS_WITHIN_DAYS * 24 * 3600_000)
-  const events = await OrderEvent.find({ kind: 'refunded', at: mongoose.trusted({ $lt: cutoff, $gte: oldest }) }, { orderId: 1 }).lean()
+  const events = await OrderEvent.find(
+    { kind: 'refunded', at: mongoose.trusted({ $lt: cutoff, $gte: oldest }) },
+    { orderId: 1 },
+  ).lean()
   const result = { completed: 0, failed: 0 }
   if (events.length === 0) return result
   const unfinished = await Order.find(
@@ -72,7 +75,11 @@ async function completeRefunds(at: Date, cutoff: Date): Promise<ReconcileResult[
 async function reprocessStaleEvents(at: Date, cutoff: Date): Promise<ReconcileResult['events']> {
   const oldest = new Date(at.getTime() - RECONCILE_EVENTS_WITHIN_DAYS * 24 * 3600_000)
   const stale = await StripeEvent.find(
-    { processedAt: null, receivedAt: mongoose.trusted({ $lt: cutoff, $gte: oldest }), type: mongoose.trusted({ $in: HANDLED_EVENT_TYPES }) },
+    {
+      processedAt: null,
+      receivedAt: mongoose.trusted({ $lt: cutoff, $gte: oldest }),
+      type: mongoose.trusted({ $in: HANDLED_EVENT_TYPES }),
+    },
     { _id: 1 },
   )
     .sort({ receivedAt: 1 })
@@ -101,12 +108,18 @@ async function reprocessStaleEvents(at: Date, cutoff: Date): Promise<ReconcileRe
  */
 async function completePaidOrders(cutoff: Date): Promise<ReconcileResult['orders']> {
   const candidates = await Order.find(
-    { licenceId: null, status: mongoose.trusted({ $in: ['awaiting_payment', 'paid'] }), createdAt: mongoose.trusted({ $lt: cutoff }) },
+    {
+      licenceId: null,
+      status: mongoose.trusted({ $in: ['awaiting_payment', 'paid'] }),
+      createdAt: mongoose.trusted({ $lt: cutoff }),
+    },
     { _id: 1 },
   ).lean()
   const result = { completed: 0, waiting: 0, failed: 0 }
   if (candidates.length === 0) return result
-  const settled = await OrderEvent.find({ _id: mongoose.trusted({ $in: candidates.map((o) => orderEventId(String(o._id), 'settled')) }) }).lean()
+  const settled = await OrderEvent.find({
+    _id: mongoose.trusted({ $in: candidates.map((o) => orderEventId(String(o._id), 'settled')) }),
+  }).lean()
   for (const event of settled) {
     if (event.outcome !== 'paid' || event.at >= cutoff) continue
     try {

@@ -8,8 +8,17 @@ import { reinstateAfterExtension } from '~/services/licences/expiry.server'
 import { claim } from '~/utils/db.server'
 
 /** Art. 24 (截止時間): the licence runs to `periodEnd` — once per invoice, never backwards. */
-export async function extendLicence(licenceId: string, invoiceId: string, periodEnd: Date): Promise<void> {
-  await claim(LicenceEvent, { _id: `${licenceId}:extended:${invoiceId}`, licenceId, kind: 'extended', reason: `invoice:${invoiceId}` })
+export async function extendLicence(
+  licenceId: string,
+  invoiceId: string,
+  periodEnd: Date,
+): Promise<void> {
+  await claim(LicenceEvent, {
+    _id: `${licenceId}:extended:${invoiceId}`,
+    licenceId,
+    kind: 'extended',
+    reason: `invoice:${invoiceId}`,
+  })
   await Licence.updateOne({ _id: licenceId }, { $max: { end: periodEnd } })
   // A renewal paid after the expiry sweep ran brings the licence back into force.
   await reinstateAfterExtension(licenceId)

@@ -11,7 +11,10 @@ const required = (max: number) => z.string().trim().min(1, 'error.required').max
 /** Art. 24: what the buyer orders and for which purpose and application scenario (應用業務場景). */
 export const orderInput = z.strictObject({
   productId: objectId,
-  planKey: z.string().trim().regex(/^[a-z_]+-[0-9]{1,3}$/, 'error.orders.badPlan'),
+  planKey: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+-[0-9]{1,3}$/, 'error.orders.badPlan'),
   purpose: required(500),
   scenario: required(500),
   method: z.enum(PAYMENT_METHODS_LIST),
@@ -57,7 +60,12 @@ export const cancelForm = z.strictObject({
 
 export const checkoutForm = z.strictObject({ intent: z.literal('checkout') })
 
-export const orderPageForm = z.discriminatedUnion('intent', [checkoutForm, cancelForm, refundForm, confirmTransferForm.omit({ orderId: true })])
+export const orderPageForm = z.discriminatedUnion('intent', [
+  checkoutForm,
+  cancelForm,
+  refundForm,
+  confirmTransferForm.omit({ orderId: true }),
+])
 
 export const ordersQuery = z.strictObject({
   after: objectId.optional(),

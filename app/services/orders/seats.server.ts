@@ -14,8 +14,16 @@ import { isObjectId } from '~/utils/schemas'
  * refuses with 409 when every seat is taken. Tries the seats in order; a lost race on seat n
  * moves on to n + 1. A claim this order already holds (a retried request) is returned again.
  */
-export async function claimSeat(input: { productId: string; planKey: string; seats: number; orderId: string }): Promise<number> {
-  const taken = await SeatClaim.find({ productId: input.productId }, { _id: 1, planKey: 1, orderId: 1, seatNo: 1 }).lean()
+export async function claimSeat(input: {
+  productId: string
+  planKey: string
+  seats: number
+  orderId: string
+}): Promise<number> {
+  const taken = await SeatClaim.find(
+    { productId: input.productId },
+    { _id: 1, planKey: 1, orderId: 1, seatNo: 1 },
+  ).lean()
   const mine = taken.find((c) => c.orderId === input.orderId && c.planKey === input.planKey)
   if (mine) return mine.seatNo
   const held = new Set(taken.filter((c) => c.planKey === input.planKey).map((c) => c.seatNo))
@@ -35,16 +43,26 @@ export async function claimSeat(input: { productId: string; planKey: string; sea
       if (!isDuplicateKey(error)) throw error
     }
   }
-  throw new DomainError('sold_out', 'error.orders.soldOut', 409, { planKey: ['error.orders.soldOut'] })
+  throw new DomainError('sold_out', 'error.orders.soldOut', 409, {
+    planKey: ['error.orders.soldOut'],
+  })
 }
 
 /**
  * Frees the seat `orderId` holds. Only the holder's claim is deleted (its `orderId` is part of the
  * filter), so a release that runs twice, or late, never frees a seat another order has since claimed.
  */
-export async function releaseSeat(input: { productId: string; planKey: string; seatNo: number | null; orderId: string }): Promise<void> {
+export async function releaseSeat(input: {
+  productId: string
+  planKey: string
+  seatNo: number | null
+  orderId: string
+}): Promise<void> {
   if (input.seatNo === null) return
-  await SeatClaim.deleteOne({ _id: seatClaimId(input.productId, input.planKey, input.seatNo), orderId: input.orderId })
+  await SeatClaim.deleteOne({
+    _id: seatClaimId(input.productId, input.planKey, input.seatNo),
+    orderId: input.orderId,
+  })
 }
 
 /** A claim this old whose order does not exist was left by a crash between claim and order. */
@@ -56,12 +74,21 @@ export const ORPHAN_CLAIM_MINUTES = 5
  * right now is not an orphan), and each is deleted with its `orderId` in the filter, so a seat
  * claimed again meanwhile is never freed. Returns how many were freed.
  */
-export async function releaseOrphanClaims(input: { productId: string; planKey: string }, now = new Date()): Promise<number> {
+export async function releaseOrphanClaims(
+  input: { productId: string; planKey: string },
+  now = new Date(),
+): Promise<number> {
   const cutoff = now.getTime() - ORPHAN_CLAIM_MINUTES * 60_000
-  const claims = (await SeatClaim.find({ productId: input.productId }).lean()).filter((c) => c.planKey === input.planKey && c.at.getTime() < cutoff)
+  const claims = (await SeatClaim.find({ productId: input.productId }).lean()).filter(
+    (c) => c.planKey === input.planKey && c.at.getTime() < cutoff,
+  )
   if (claims.length === 0) return 0
   const ids = claims.map((c) => c.orderId).filter((id) => isObjectId(id))
-  const existing = new Set((await Order.find({ _id: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean()).map((o) => String(o._id)))
+  const existing = new Set(
+    (await Order.find({ _id: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean()).map((o) =>
+      String(o._id),
+    ),
+  )
   let freed = 0
   for (const claim of claims) {
     if (existing.has(claim.orderId)) continue

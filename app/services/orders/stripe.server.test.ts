@@ -17,6 +17,8 @@ describe('without Stripe keys', () => {
     expect(stripeEnabled()).toBe(false)
     expect(offeredMethods()).toEqual(['bank_transfer'])
     expect(() => stripeClient()).toThrow(/not configured/)
-    await expect(receiveStripeWebhook(Buffer.from('{}'), 't=1,v1=x')).rejects.toMatchObject({ status: 404 })
+    await expect(receiveStripeWebhook(Buffer.from('{}'), 't=1,v1=x')).rejects.toMatchObject({
+      status: 404,
+    })
   })
 })

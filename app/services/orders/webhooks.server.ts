@@ -15,7 +15,13 @@ import { DomainError, isDomainError } from '~/utils/errors'
 import { getEnv } from '~/utils/env.server'
 import { closeCancelled, loadOrder } from './orders.server'
 import { applyRefund, invoicePaymentIntent, recordPayment, recordRenewal } from './payments.server'
-import { idempotencyKey, stripeClient, stripeEnabled, verifyWebhook, type Stripe } from './stripe.server'
+import {
+  idempotencyKey,
+  stripeClient,
+  stripeEnabled,
+  verifyWebhook,
+  type Stripe,
+} from './stripe.server'
 import { isObjectId } from '~/utils/schemas'
 
 export const HANDLED_EVENT_TYPES = [
@@ -33,17 +39,26 @@ const HANDLED = new Set<string>(HANDLED_EVENT_TYPES)
  * 10 attempts ≈ 8.5 h; after that the payment sweep (reconcile.server.ts) keeps picking the event
  * up while it stays unprocessed.
  */
-export const PAYMENT_EVENT_JOB_OPTIONS = { attempts: 10, backoff: { type: 'exponential', delay: 60_000 } } as const
+export const PAYMENT_EVENT_JOB_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 60_000 },
+} as const
 
 export const paymentEventJobId = (eventId: string) => `stripe-${eventId}`
 
-
-const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null)
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? String((v as { id: unknown }).id)
+      : null
 const orderIdOf = (v: unknown): string | null => (typeof v === 'string' && isObjectId(v) ? v : null)
 const fromUnix = (s: unknown): Date | null => (typeof s === 'number' ? new Date(s * 1000) : null)
 
 /** The fields of an event the job needs — no customer details are kept. */
-export function eventRecord(event: Stripe.Event): Omit<StripeEventDoc, 'receivedAt' | 'processedAt' | 'outcome'> & { _id: string } {
+export function eventRecord(
+  event: Stripe.Event,
+): Omit<StripeEventDoc, 'receivedAt' | 'processedAt' | 'outcome'> & { _id: string } {
   const object = event.data.object as unknown as Record<string, unknown>
   const metadata = (object.metadata ?? {}) as Record<string, string>
   const base = {
@@ -82,7 +97,8 @@ export function eventRecord(event: Stripe.Event): Omit<StripeEventDoc, 'received
     const details = inv.parent?.subscription_details ?? null
     const line = inv.lines?.data?.[0]
     // Present when the event carries the invoice's payments (else the job asks Stripe).
-    const intent = inv.payments?.data?.find((p) => p.payment?.payment_intent)?.payment?.payment_intent
+    const intent = inv.payments?.data?.find((p) => p.payment?.payment_intent)?.payment
+      ?.payment_intent
     return {
       ...base,
       paymentIntentId: idOf(intent),
@@ -113,7 +129,10 @@ export function eventRecord(event: Stripe.Event): Omit<StripeEventDoc, 'received
  * `duplicate` says the event id was seen before (the job is enqueued again under the same job id,
  * which BullMQ ignores while the first is kept; the job itself is idempotent).
  */
-export async function receiveStripeWebhook(rawBody: Buffer, signature: string | null): Promise<{ received: true; duplicate: boolean; type: string }> {
+export async function receiveStripeWebhook(
+  rawBody: Buffer,
+  signature: string | null,
+): Promise<{ received: true; duplicate: boolean; type: string }> {
   if (!stripeEnabled()) throw new DomainError('not_found', 'error.notFound', 404)
   if (!signature) throw new DomainError('bad_signature', 'error.orders.badSignature', 400)
   let event: Stripe.Event
@@ -144,11 +163,17 @@ export async function enqueuePaymentEvent(eventId: string): Promise<void> {
 async function orderIdFor(record: StripeEventDoc): Promise<string | null> {
   if (record.orderId) return record.orderId
   if (record.subscriptionId) {
-    const order = await Order.findOne({ stripeSubscriptionId: record.subscriptionId }, { _id: 1 }).lean()
+    const order = await Order.findOne(
+      { stripeSubscriptionId: record.subscriptionId },
+      { _id: 1 },
+    ).lean()
     if (order) return String(order._id)
   }
   if (record.paymentIntentId) {
-    const payment = await Payment.findOne({ stripePaymentIntentId: record.paymentIntentId }, { orderId: 1 }).lean()
+    const payment = await Payment.findOne(
+      { stripePaymentIntentId: record.paymentIntentId },
+      { orderId: 1 },
+    ).lean()
     if (payment) return payment.orderId
   }
   return null
@@ -163,19 +188,27 @@ async function refundUnwanted(orderId: string, record: StripeEventDoc): Promise<
   const stripe = stripeClient()
   let paymentIntentId = record.paymentIntentId ?? null
   if (record.subscriptionId) {
-    const subscription = await stripe.subscriptions.cancel(record.subscriptionId).catch((error: unknown) => {
-      // Already cancelled at Stripe: nothing left to stop.
-      if ((error as { code?: string }).code !== 'resource_missing') throw error
-      return null
-    })
+    const subscription = await stripe.subscriptions
+      .cancel(record.subscriptionId)
+      .catch((error: unknown) => {
+        // Already cancelled at Stripe: nothing left to stop.
+        if ((error as { code?: string }).code !== 'resource_missing') throw error
+        return null
+      })
     const invoiceId = record.invoiceId ?? idOf(subscription?.latest_invoice)
-    if (!paymentIntentId && invoiceId) paymentIntentId = await invoicePaymentIntent(stripe, invoiceId)
+    if (!paymentIntentId && invoiceId)
+      paymentIntentId = await invoicePaymentIntent(stripe, invoiceId)
     // Stripe names no payment intent: the subscription is stopped; the money is returned from the dashboard.
     if (!paymentIntentId) return 'subscription-cancelled:order_cancelled'
   }
   if (!paymentIntentId) return 'refused:order_cancelled'
   await stripe.refunds.create(
-    { payment_intent: paymentIntentId, reverse_transfer: true, refund_application_fee: true, metadata: { orderId } },
+    {
+      payment_intent: paymentIntentId,
+      reverse_transfer: true,
+      refund_application_fee: true,
+      metadata: { orderId },
+    },
     { idempotencyKey: idempotencyKey('order', orderId, 'refund-cancelled') },
   )
   return 'refunded:order_cancelled'
@@ -187,11 +220,19 @@ async function refundUnwanted(orderId: string, record: StripeEventDoc): Promise<
  * the platform; an event relayed from a connected account is not one of ours), and, when the
  * event carries money, the order's currency. The amount is checked where the payment is recorded.
  */
-export function assertEventFitsOrder(record: Pick<StripeEventDoc, 'livemode' | 'account' | 'currency' | 'amountFen'>, order: { currency: string }): void {
+export function assertEventFitsOrder(
+  record: Pick<StripeEventDoc, 'livemode' | 'account' | 'currency' | 'amountFen'>,
+  order: { currency: string },
+): void {
   const live = getEnv().STRIPE_SECRET_KEY?.startsWith('sk_live_') ?? false
-  if (record.livemode !== live) throw new DomainError('livemode_mismatch', 'error.orders.eventMismatch', 400)
+  if (record.livemode !== live)
+    throw new DomainError('livemode_mismatch', 'error.orders.eventMismatch', 400)
   if (record.account) throw new DomainError('account_mismatch', 'error.orders.eventMismatch', 400)
-  if (record.currency !== null && record.currency !== undefined && record.currency.toUpperCase() !== order.currency.toUpperCase()) {
+  if (
+    record.currency !== null &&
+    record.currency !== undefined &&
+    record.currency.toUpperCase() !== order.currency.toUpperCase()
+  ) {
     throw new DomainError('currency_mismatch', 'error.orders.eventMismatch', 400)
   }
 }
@@ -200,13 +241,21 @@ async function handle(record: StripeEventDoc & { _id: string }): Promise<string>
   const orderId = await orderIdFor(record)
   if (!orderId) {
     // A charge refund for a payment not recorded yet may be early; anything else is not ours.
-    if (record.type === 'charge.refunded' && record.paymentIntentId) throw new Error(`charge.refunded ${record._id}: payment not recorded yet`)
+    if (record.type === 'charge.refunded' && record.paymentIntentId)
+      throw new Error(`charge.refunded ${record._id}: payment not recorded yet`)
     return 'ignored:no_order'
   }
   const order = await loadOrder(orderId).catch(() => null)
   if (!order) return 'ignored:unknown_order'
   assertEventFitsOrder(record, order)
-  const stripe = { eventId: record._id, sessionId: record.type.startsWith('checkout.') ? record.objectId : null, paymentIntentId: record.paymentIntentId, subscriptionId: record.subscriptionId, invoiceId: record.invoiceId, periodEnd: record.periodEnd }
+  const stripe = {
+    eventId: record._id,
+    sessionId: record.type.startsWith('checkout.') ? record.objectId : null,
+    paymentIntentId: record.paymentIntentId,
+    subscriptionId: record.subscriptionId,
+    invoiceId: record.invoiceId,
+    periodEnd: record.periodEnd,
+  }
   const pay = async () => {
     try {
       // A subscription's first invoice: its payment intent is kept on the order, so a refund made
@@ -216,20 +265,30 @@ async function handle(record: StripeEventDoc & { _id: string }): Promise<string>
           stripe.paymentIntentId = await invoicePaymentIntent(stripeClient(), record.invoiceId)
         } catch (error) {
           // Not knowing it does not hold up the payment; a form refund looks it up again.
-          console.warn(`[stripe] invoice ${record.invoiceId}: payment intent not found (${error instanceof Error ? error.message : String(error)})`)
+          console.warn(
+            `[stripe] invoice ${record.invoiceId}: payment intent not found (${error instanceof Error ? error.message : String(error)})`,
+          )
         }
       }
-      await recordPayment({ orderId, method: 'stripe', amountFen: record.amountFen ?? -1, actor: {}, stripe })
+      await recordPayment({
+        orderId,
+        method: 'stripe',
+        amountFen: record.amountFen ?? -1,
+        actor: {},
+        stripe,
+      })
       return 'paid'
     } catch (error) {
-      if (isDomainError(error) && error.code === 'order_cancelled') return refundUnwanted(orderId, record)
+      if (isDomainError(error) && error.code === 'order_cancelled')
+        return refundUnwanted(orderId, record)
       throw error
     }
   }
   switch (record.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      if (record.paymentStatus !== 'paid' && record.paymentStatus !== 'no_payment_required') return 'waiting:unpaid'
+      if (record.paymentStatus !== 'paid' && record.paymentStatus !== 'no_payment_required')
+        return 'waiting:unpaid'
       return pay()
     case 'checkout.session.expired':
       if (order.status !== 'awaiting_payment') return 'ignored:settled'
@@ -238,14 +297,25 @@ async function handle(record: StripeEventDoc & { _id: string }): Promise<string>
     case 'invoice.paid':
       if (record.billingReason === 'subscription_create') return pay()
       if (!record.invoiceId || !record.periodEnd) return 'ignored:no_period'
-      await recordRenewal({ orderId, invoiceId: record.invoiceId, amountFen: record.amountFen ?? 0, periodEnd: record.periodEnd, eventId: record._id })
+      await recordRenewal({
+        orderId,
+        invoiceId: record.invoiceId,
+        amountFen: record.amountFen ?? 0,
+        periodEnd: record.periodEnd,
+        eventId: record._id,
+      })
       return 'renewed'
     case 'charge.refunded': {
       if (!record.fullyRefunded) return 'ignored:partial_refund'
       const settled = await OrderEvent.findById(orderEventId(orderId, 'settled')).lean()
       // Out of order: the refund of a payment this exchange has not recorded yet waits for it.
-      if (settled?.outcome !== 'paid') throw new Error(`charge.refunded ${record._id}: order ${orderId} not paid yet`)
-      await applyRefund(order, { reason: 'refunded at Stripe', reference: record.objectId ?? '', actor: {} })
+      if (settled?.outcome !== 'paid')
+        throw new Error(`charge.refunded ${record._id}: order ${orderId} not paid yet`)
+      await applyRefund(order, {
+        reason: 'refunded at Stripe',
+        reference: record.objectId ?? '',
+        actor: {},
+      })
       return 'refunded'
     }
     default:

@@ -7,7 +7,13 @@ import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { licencesInForce, rightsToDerive } from '~/services/licences/rights.server'
-import { loadOwnProduct, orgNamesOf, productView, requireOrg, type ProductView } from './products.server'
+import {
+  loadOwnProduct,
+  orgNamesOf,
+  productView,
+  requireOrg,
+  type ProductView,
+} from './products.server'
 import { advanceVersion } from './publication.server'
 import { fenToYuan } from './schemas'
 import { listVersions, loadOwnVersion, versionView } from './versions.server'
@@ -18,7 +24,10 @@ export async function consoleProductData(user: AuthUser, productId: string) {
   await loadOwnProduct(user, productId)
   const waiting = await ProductVersion.find({ productId, state: 'submitted' }, { _id: 1 }).lean()
   for (const v of waiting) await advanceVersion(String(v._id))
-  return { product: productView((await Product.findById(productId).lean())!), versions: await listVersions(productId, true) }
+  return {
+    product: productView((await Product.findById(productId).lean())!),
+    versions: await listVersions(productId, true),
+  }
 }
 
 /** The product form's fields for an existing product (the form posts flat fields). */
@@ -53,8 +62,14 @@ export function productFormValues(p: ProductView): Record<string, unknown> {
     l_usageReport: p.licenceTemplate.usageReport,
     m_docZh: p.model?.documentation.zh ?? '',
     m_docEn: p.model?.documentation.en ?? '',
-    m_inputs: p.model?.inputs.map((i) => `${i.name} | ${i.description.zh} | ${i.description.en}`).join('\n') ?? '',
-    m_outputs: p.model?.outputs.map((i) => `${i.name} | ${i.description.zh} | ${i.description.en}`).join('\n') ?? '',
+    m_inputs:
+      p.model?.inputs
+        .map((i) => `${i.name} | ${i.description.zh} | ${i.description.en}`)
+        .join('\n') ?? '',
+    m_outputs:
+      p.model?.outputs
+        .map((i) => `${i.name} | ${i.description.zh} | ${i.description.en}`)
+        .join('\n') ?? '',
     m_runner: p.model?.runner ?? 'land-use-structure',
   }
 }
@@ -75,17 +90,30 @@ export interface InputCandidate {
  */
 export async function inputCandidates(user: AuthUser, now = new Date()): Promise<InputCandidate[]> {
   const org = requireOrg(user)
-  const entries = await CatalogEntry.find({ listed: true }, { code: 1, published: 1, orgId: 1 }).sort({ _id: 1 }).limit(MAX_CANDIDATES).lean()
-  const licensed = (await licencesInForce(org.id, now)).map((l) => l.productId).filter((id): id is string => Boolean(id))
+  const entries = await CatalogEntry.find({ listed: true }, { code: 1, published: 1, orgId: 1 })
+    .sort({ _id: 1 })
+    .limit(MAX_CANDIDATES)
+    .lean()
+  const licensed = (await licencesInForce(org.id, now))
+    .map((l) => l.productId)
+    .filter((id): id is string => Boolean(id))
   const products = await Product.find(
-    { $or: mongoose.trusted([{ ownerOrgId: org.id }, { _id: mongoose.trusted({ $in: licensed }) }]) },
+    {
+      $or: mongoose.trusted([{ ownerOrgId: org.id }, { _id: mongoose.trusted({ $in: licensed }) }]),
+    },
     { title: 1, ownerOrgId: 1, kind: 1 },
   )
     .limit(MAX_CANDIDATES)
     .lean()
   const productIds = products.filter((p) => p.kind !== 'model').map((p) => String(p._id))
   const versions = productIds.length
-    ? await ProductVersion.find({ productId: mongoose.trusted({ $in: productIds }), state: mongoose.trusted({ $in: ['published', 'private'] }) }, { productId: 1, number: 1, ownerOrgId: 1 })
+    ? await ProductVersion.find(
+        {
+          productId: mongoose.trusted({ $in: productIds }),
+          state: mongoose.trusted({ $in: ['published', 'private'] }),
+        },
+        { productId: 1, number: 1, ownerOrgId: 1 },
+      )
         .sort({ number: -1 })
         .lean()
     : []
@@ -95,7 +123,10 @@ export async function inputCandidates(user: AuthUser, now = new Date()): Promise
   ]
   const checks = await rightsToDerive(org.id, inputs, now, 'list')
   const titles = new Map(products.map((p) => [String(p._id), { zh: p.title.zh, en: p.title.en }]))
-  const names = await orgNamesOf([...entries.map((e) => e.orgId), ...products.map((p) => p.ownerOrgId)])
+  const names = await orgNamesOf([
+    ...entries.map((e) => e.orgId),
+    ...products.map((p) => p.ownerOrgId),
+  ])
   return checks.map((c, i) => {
     const input = inputs[i]!
     const right = c.ok ? c.basis : c.code
@@ -126,31 +157,64 @@ export async function versionConsoleData(user: AuthUser, productId: string, numb
   const first = await loadOwnVersion(user, productId, number)
   if (first.version.state === 'submitted') await advanceVersion(String(first.version._id))
   const { product, version } = await loadOwnVersion(user, productId, number)
-  const history = await ListingEvent.find({ versionId: String(version._id) }).sort({ at: 1, _id: 1 }).lean()
-  const inputTitles = await inputLabels(version.provenance.used.map((u) => ({ kind: u.kind, ref: u.ref })))
+  const history = await ListingEvent.find({ versionId: String(version._id) })
+    .sort({ at: 1, _id: 1 })
+    .lean()
+  const inputTitles = await inputLabels(
+    version.provenance.used.map((u) => ({ kind: u.kind, ref: u.ref })),
+  )
   return {
     product: productView(product),
     version: versionView(version),
     inputTitles,
-    history: history.map((e) => ({ step: e.step, outcome: e.outcome, reasons: [...e.reasons], at: e.at.toISOString() })),
+    history: history.map((e) => ({
+      step: e.step,
+      outcome: e.outcome,
+      reasons: [...e.reasons],
+      at: e.at.toISOString(),
+    })),
   }
 }
 
 /** Display names of inputs (catalog entries and product versions), by `kind:id`. */
-export async function inputLabels(inputs: { kind: string; ref: string }[]): Promise<Record<string, { zh: string; en: string }>> {
+export async function inputLabels(
+  inputs: { kind: string; ref: string }[],
+): Promise<Record<string, { zh: string; en: string }>> {
   const entryIds = inputs.filter((i) => i.kind === 'catalog-entry').map((i) => i.ref)
   const versionIds = inputs.filter((i) => i.kind === 'product-version').map((i) => i.ref)
   const [entries, versions] = await Promise.all([
-    entryIds.length ? CatalogEntry.find({ _id: mongoose.trusted({ $in: entryIds }) }, { code: 1, published: 1 }).lean() : [],
-    versionIds.length ? ProductVersion.find({ _id: mongoose.trusted({ $in: versionIds }) }, { productId: 1, number: 1 }).lean() : [],
+    entryIds.length
+      ? CatalogEntry.find(
+          { _id: mongoose.trusted({ $in: entryIds }) },
+          { code: 1, published: 1 },
+        ).lean()
+      : [],
+    versionIds.length
+      ? ProductVersion.find(
+          { _id: mongoose.trusted({ $in: versionIds }) },
+          { productId: 1, number: 1 },
+        ).lean()
+      : [],
   ])
-  const products = versions.length ? await Product.find({ _id: mongoose.trusted({ $in: versions.map((v) => v.productId) }) }, { title: 1 }).lean() : []
+  const products = versions.length
+    ? await Product.find(
+        { _id: mongoose.trusted({ $in: versions.map((v) => v.productId) }) },
+        { title: 1 },
+      ).lean()
+    : []
   const title = new Map(products.map((p) => [String(p._id), p.title]))
   const out: Record<string, { zh: string; en: string }> = {}
-  for (const e of entries) out[`catalog-entry:${e._id}`] = { zh: `${e.published?.title.zh ?? ''} (${e.code})`, en: `${e.published?.title.en ?? ''} (${e.code})` }
+  for (const e of entries)
+    out[`catalog-entry:${e._id}`] = {
+      zh: `${e.published?.title.zh ?? ''} (${e.code})`,
+      en: `${e.published?.title.en ?? ''} (${e.code})`,
+    }
   for (const v of versions) {
     const t = title.get(v.productId)
-    out[`product-version:${v._id}`] = { zh: `${t?.zh ?? ''} v${v.number}`, en: `${t?.en ?? ''} v${v.number}` }
+    out[`product-version:${v._id}`] = {
+      zh: `${t?.zh ?? ''} v${v.number}`,
+      en: `${t?.en ?? ''} v${v.number}`,
+    }
   }
   return out
 }

@@ -32,14 +32,34 @@ export interface DesensitizableFile {
  * Art. 32: the caller's own version (not yet published) holds a file with these bytes; that file
  * may be desensitized. Anything else is a 404 (another organisation's version) or 409.
  */
-export async function desensitizableFile(user: AuthUser, versionId: string, fileHash: string): Promise<DesensitizableFile> {
+export async function desensitizableFile(
+  user: AuthUser,
+  versionId: string,
+  fileHash: string,
+): Promise<DesensitizableFile> {
   if (!isObjectId(versionId)) throw notFound()
   await connectDb()
-  const version = await ProductVersion.findById(versionId, { ownerOrgId: 1, productId: 1, number: 1, state: 1, distributions: 1 }).lean()
+  const version = await ProductVersion.findById(versionId, {
+    ownerOrgId: 1,
+    productId: 1,
+    number: 1,
+    state: 1,
+    distributions: 1,
+  }).lean()
   if (!version || !user.org || version.ownerOrgId !== user.org.id) throw notFound()
-  if (!(DESENSITIZABLE_STATES as string[]).includes(version.state)) throw new DomainError('not_desensitizable', 'error.scan.versionNotDesensitizable', 409, undefined, { state: version.state })
-  const distribution = version.distributions.find((d) => d.kind === 'file' && d.storageKey && d.sha256 === fileHash)
-  if (!distribution) throw new DomainError('file_not_in_version', 'error.scan.fileNotInVersion', 409)
+  if (!(DESENSITIZABLE_STATES as string[]).includes(version.state))
+    throw new DomainError(
+      'not_desensitizable',
+      'error.scan.versionNotDesensitizable',
+      409,
+      undefined,
+      { state: version.state },
+    )
+  const distribution = version.distributions.find(
+    (d) => d.kind === 'file' && d.storageKey && d.sha256 === fileHash,
+  )
+  if (!distribution)
+    throw new DomainError('file_not_in_version', 'error.scan.fileNotInVersion', 409)
   const product = await Product.findById(version.productId, { grade: 1 }).lean()
   return {
     versionId,
@@ -67,7 +87,11 @@ export async function adoptDesensitizedFile(input: {
 }): Promise<boolean> {
   if (!isObjectId(input.versionId)) return false
   await connectDb()
-  const version = await ProductVersion.findById(input.versionId, { productId: 1, state: 1, distributions: 1 }).lean()
+  const version = await ProductVersion.findById(input.versionId, {
+    productId: 1,
+    state: 1,
+    distributions: 1,
+  }).lean()
   if (!version || !(DESENSITIZABLE_STATES as string[]).includes(version.state)) return false
   const replaced = new Set<string>()
   const distributions = version.distributions.map((d) => {
@@ -99,10 +123,28 @@ export async function adoptDesensitizedFile(input: {
   }
   await appendLedger({
     action: 'product.version.file_desensitized',
-    actor: { ...(input.actor?.userId ? { userId: input.actor.userId } : {}), ...(input.actor?.orgId ? { orgId: input.actor.orgId } : {}) },
-    subjects: [`product:${version.productId}`, `product-version:${input.versionId}`, `desensitize-result:${input.resultId}`, `file:${input.output.sha256}`],
-    payload: { keys: [...replaced], inputHash: input.inputHash, outputHash: input.output.sha256, profile: input.profileName },
-    summary: { keys: [...replaced].join(','), inputHash: input.inputHash, outputHash: input.output.sha256, profile: input.profileName },
+    actor: {
+      ...(input.actor?.userId ? { userId: input.actor.userId } : {}),
+      ...(input.actor?.orgId ? { orgId: input.actor.orgId } : {}),
+    },
+    subjects: [
+      `product:${version.productId}`,
+      `product-version:${input.versionId}`,
+      `desensitize-result:${input.resultId}`,
+      `file:${input.output.sha256}`,
+    ],
+    payload: {
+      keys: [...replaced],
+      inputHash: input.inputHash,
+      outputHash: input.output.sha256,
+      profile: input.profileName,
+    },
+    summary: {
+      keys: [...replaced].join(','),
+      inputHash: input.inputHash,
+      outputHash: input.output.sha256,
+      profile: input.profileName,
+    },
     eventKey: `desensitized:${input.versionId}:${input.resultId}`.slice(0, 200),
   })
   return true

@@ -9,13 +9,29 @@ import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { ledgerHead, listLedger } from '~/services/ledger/ledger.server'
 import { createSearchIndex } from '~/services/search/engine.server'
-import type { FacetCount, IndexSchema, SearchDocument, SearchIndex, SearchSort } from '~/services/search/types'
-import { MARKET_FACETS, type MarketFacet, type MarketSearchParams, type MarketSort } from './market-params'
+import type {
+  FacetCount,
+  IndexSchema,
+  SearchDocument,
+  SearchIndex,
+  SearchSort,
+} from '~/services/search/types'
+import {
+  MARKET_FACETS,
+  type MarketFacet,
+  type MarketSearchParams,
+  type MarketSort,
+} from './market-params'
 import { priceBandOf, type PriceBand } from './price'
 import { PRICE_PLAN_KINDS } from './vocab'
 import { isObjectId } from '~/utils/schemas'
 
-export { MARKET_FACETS, MARKET_SORTS, parseMarketSearchParams, type MarketSearchParams } from './market-params'
+export {
+  MARKET_FACETS,
+  MARKET_SORTS,
+  parseMarketSearchParams,
+  type MarketSearchParams,
+} from './market-params'
 
 export const MARKET_INDEX_SCHEMA: IndexSchema = {
   facets: MARKET_FACETS.map((name) => ({ name, multi: name === 'tags' || name === 'format' })),
@@ -88,10 +104,18 @@ async function summariesOf(products: ProductLean[]): Promise<MarketSummary[]> {
   const versionIds = listed.map((p) => p.latestPublished!.versionId)
   const [orgs, versions] = await Promise.all([
     Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1 }).lean(),
-    ProductVersion.find({ _id: mongoose.trusted({ $in: versionIds }) }, { distributions: 1 }).lean(),
+    ProductVersion.find(
+      { _id: mongoose.trusted({ $in: versionIds }) },
+      { distributions: 1 },
+    ).lean(),
   ])
   const names = new Map(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }]))
-  const formats = new Map(versions.map((v) => [String(v._id), [...new Set(v.distributions.map((d) => d.format.toUpperCase()))]]))
+  const formats = new Map(
+    versions.map((v) => [
+      String(v._id),
+      [...new Set(v.distributions.map((d) => d.format.toUpperCase()))],
+    ]),
+  )
   return listed.map((p) => {
     const prices = p.pricePlans.map((plan) => plan.amountFen)
     const minPriceFen = prices.length ? Math.min(...prices) : null
@@ -152,7 +176,10 @@ async function loadAll(s: MarketState) {
   const all: MarketSummary[] = []
   let after: string | undefined
   for (;;) {
-    const page = await loadProducts(after ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(after) }) } : {}, 1000)
+    const page = await loadProducts(
+      after ? { _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(after) }) } : {},
+      1000,
+    )
     all.push(...(await summariesOf(page)))
     if (page.length < 1000) break
     after = String(page.at(-1)!._id)
@@ -207,7 +234,8 @@ export async function pollMarketChanges(): Promise<void> {
       const page = await listLedger({ beforeSeq: before, limit: 100 })
       for (const entry of page.entries) {
         if (entry._id <= s.lastSeq) break outer
-        for (const subject of entry.subjects) if (subject.startsWith('product:')) ids.add(subject.slice(8))
+        for (const subject of entry.subjects)
+          if (subject.startsWith('product:')) ids.add(subject.slice(8))
       }
       if (!page.nextBeforeSeq) break
       before = page.nextBeforeSeq
@@ -283,6 +311,7 @@ export async function searchMarket(params: MarketSearchParams): Promise<MarketSe
     return summary ? [{ ...summary, score: hit.score }] : []
   })
   const facets: MarketSearchResult['facets'] = { ...result.facets }
-  if (facets.provider) facets.provider = facets.provider.map((f) => ({ ...f, label: s.orgNames.get(f.value) }))
+  if (facets.provider)
+    facets.provider = facets.provider.map((f) => ({ ...f, label: s.orgNames.get(f.value) }))
   return { total: result.total, offset: params.offset, limit: params.limit, items, facets }
 }

@@ -5,7 +5,15 @@ import { PRICE_BANDS } from './price'
 import { PRODUCT_CATEGORIES, PRODUCT_KINDS } from './vocab'
 import { OBJECT_ID } from '~/utils/schemas'
 
-export const MARKET_FACETS = ['kind', 'category', 'grade', 'provider', 'price', 'tags', 'format'] as const
+export const MARKET_FACETS = [
+  'kind',
+  'category',
+  'grade',
+  'provider',
+  'price',
+  'tags',
+  'format',
+] as const
 export type MarketFacet = (typeof MARKET_FACETS)[number]
 export const MARKET_SORTS = ['relevance', 'published_desc', 'price_asc', 'price_desc'] as const
 export type MarketSort = (typeof MARKET_SORTS)[number]
@@ -37,23 +45,36 @@ function bad(field: string, key: string, params?: Record<string, unknown>): neve
  * `q`, one parameter per facet (repeat for several values), `sort`, `page` or `offset`/`limit`.
  * Unknown parameters, facet values outside the vocabulary and absurd pages are refused (400).
  */
-export function parseMarketSearchParams(params: URLSearchParams, options: { defaultLimit?: number } = {}): MarketSearchParams {
+export function parseMarketSearchParams(
+  params: URLSearchParams,
+  options: { defaultLimit?: number } = {},
+): MarketSearchParams {
   const known = new Set<string>(['q', 'sort', 'offset', 'limit', 'page', ...MARKET_FACETS])
-  for (const key of new Set(params.keys())) if (!known.has(key)) bad(key, 'error.search.unknownParameter', { name: key.slice(0, 40) })
+  for (const key of new Set(params.keys()))
+    if (!known.has(key)) bad(key, 'error.search.unknownParameter', { name: key.slice(0, 40) })
   const q = (params.get('q') ?? '').trim()
   if (q.length > 200) bad('q', 'error.search.queryTooLong', { max: 200 })
   const filters: MarketSearchParams['filters'] = {}
   for (const facet of MARKET_FACETS) {
-    const values = [...new Set(params.getAll(facet).map((v) => v.trim()).filter(Boolean))]
+    const values = [
+      ...new Set(
+        params
+          .getAll(facet)
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ]
     if (values.length > 20) bad(facet, 'error.search.tooManyValues', { facet, max: 20 })
     for (const v of values) {
       const vocab = FACET_VOCABULARY[facet]
-      if (!(vocab instanceof RegExp ? vocab.test(v) : vocab.includes(v))) bad(facet, 'error.search.unknownFacetValue', { facet, value: v.slice(0, 60) })
+      if (!(vocab instanceof RegExp ? vocab.test(v) : vocab.includes(v)))
+        bad(facet, 'error.search.unknownFacetValue', { facet, value: v.slice(0, 60) })
     }
     if (values.length) filters[facet] = values
   }
   const sortRaw = params.get('sort') || (q ? 'relevance' : 'published_desc')
-  if (!(MARKET_SORTS as readonly string[]).includes(sortRaw)) bad('sort', 'error.search.unknownSort', { sorts: MARKET_SORTS.join(', ') })
+  if (!(MARKET_SORTS as readonly string[]).includes(sortRaw))
+    bad('sort', 'error.search.unknownSort', { sorts: MARKET_SORTS.join(', ') })
   const int = (name: string, fallback: number, min: number, max: number) => {
     const raw = params.get(name)
     if (raw === null || raw === '') return fallback
@@ -67,4 +88,3 @@ export function parseMarketSearchParams(params: URLSearchParams, options: { defa
   if (params.has('page')) offset = (int('page', 1, 1, 500) - 1) * limit
   return { q, filters, sort: sortRaw as MarketSort, offset, limit }
 }
-

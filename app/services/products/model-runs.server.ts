@@ -21,9 +21,9 @@ import { MODEL_RUNNERS, type ModelRunner } from './schemas'
 import { createDraftVersion, generatedDigestOf } from './versions.server'
 import { isObjectId } from '~/utils/schemas'
 
-
 async function publishedModel(modelProductId: string) {
-  if (!isObjectId(modelProductId)) throw new DomainError('not_found', 'error.market.productNotFound', 404)
+  if (!isObjectId(modelProductId))
+    throw new DomainError('not_found', 'error.market.productNotFound', 404)
   const model = await Product.findById(modelProductId).lean()
   if (!model || model.kind !== 'model' || !model.listed || !model.latestPublished || !model.model) {
     throw new DomainError('not_a_model', 'error.market.notAModel', 404)
@@ -35,13 +35,21 @@ async function publishedModel(modelProductId: string) {
 async function csvInputOf(versionId: string) {
   const version = isObjectId(versionId) ? await ProductVersion.findById(versionId).lean() : null
   if (!version) throw new DomainError('not_found', 'error.market.versionNotFound', 404)
-  const file = version.distributions.find((d) => d.kind === 'file' && d.storageKey && (d.format === 'CSV' || d.format === 'TSV'))
+  const file = version.distributions.find(
+    (d) => d.kind === 'file' && d.storageKey && (d.format === 'CSV' || d.format === 'TSV'),
+  )
   if (!file) throw new DomainError('bad_model_input', 'error.market.runNeedsCsv', 422)
   return { version, file }
 }
 
 function missingRunRight(code: string, modelTitle: string): DomainError {
-  return new DomainError('missing_right', `error.market.right.${code}`, 403, { model: [`error.market.right.${code}`] }, { input: `「${modelTitle}」`, needed: 'licence', ref: '', basisRef: '' })
+  return new DomainError(
+    'missing_right',
+    `error.market.right.${code}`,
+    403,
+    { model: [`error.market.right.${code}`] },
+    { input: `「${modelTitle}」`, needed: 'licence', ref: '', basisRef: '' },
+  )
 }
 
 /**
@@ -58,12 +66,22 @@ export async function requestModelRun(
   const now = options.now ?? new Date()
   const model = await publishedModel(modelProductId)
   const modelVersionId = model.latestPublished!.versionId
-  const runRight = await rightToRunModel(org.id, { productId: modelProductId, versionId: modelVersionId, ownerOrgId: model.ownerOrgId }, now)
+  const runRight = await rightToRunModel(
+    org.id,
+    { productId: modelProductId, versionId: modelVersionId, ownerOrgId: model.ownerOrgId },
+    now,
+  )
   if (!runRight.ok) throw missingRunRight(runRight.code, model.title.zh)
-  await art35RequireRightsToInputs(org.id, [{ kind: 'product-version', id: input.inputVersionId }], now, 'run')
+  await art35RequireRightsToInputs(
+    org.id,
+    [{ kind: 'product-version', id: input.inputVersionId }],
+    now,
+    'run',
+  )
   await csvInputOf(input.inputVersionId)
   const runner = model.model!.runner as ModelRunner
-  if (!MODEL_RUNNERS.includes(runner)) throw new DomainError('not_a_model', 'error.market.notAModel', 404)
+  if (!MODEL_RUNNERS.includes(runner))
+    throw new DomainError('not_a_model', 'error.market.notAModel', 404)
   const run = await ModelRun.create({
     requesterOrgId: org.id,
     requesterUserId: user.id,
@@ -79,7 +97,12 @@ export async function requestModelRun(
   await appendLedger({
     action: 'model-run.requested',
     actor: { userId: user.id, orgId: org.id },
-    subjects: [`model-run:${runId}`, `product:${modelProductId}`, `product-version:${modelVersionId}`, `product-version:${input.inputVersionId}`],
+    subjects: [
+      `model-run:${runId}`,
+      `product:${modelProductId}`,
+      `product-version:${modelVersionId}`,
+      `product-version:${input.inputVersionId}`,
+    ],
     payload: { parameters: input.parameters, runner },
     summary: { runner },
   })
@@ -91,7 +114,11 @@ export async function requestModelRun(
 }
 
 /** The requester's private results product for one model (created once: unique `resultKey`). */
-async function resultsProduct(user: AuthUser, model: Awaited<ReturnType<typeof publishedModel>>, inputGrade: { tier: string; level: number | null }) {
+async function resultsProduct(
+  user: AuthUser,
+  model: Awaited<ReturnType<typeof publishedModel>>,
+  inputGrade: { tier: string; level: number | null },
+) {
   const org = requireOrg(user)
   const resultKey = `${org.id}:${String(model._id)}`
   const existing = await Product.findOne({ resultKey }).lean()
@@ -103,9 +130,15 @@ async function resultsProduct(user: AuthUser, model: Awaited<ReturnType<typeof p
       visibility: 'private',
       kind: 'dataset',
       title: { zh: `模型运行结果：${model.title.zh}`, en: `Model results: ${model.title.en}` },
-      description: { zh: '本机构运行主管部门模型得到的衍生数据（不上架）。', en: "Derived data from this organisation's runs of the authority's model (not listed)." },
+      description: {
+        zh: '本机构运行主管部门模型得到的衍生数据（不上架）。',
+        en: "Derived data from this organisation's runs of the authority's model (not listed).",
+      },
       category: model.category,
-      grade: { tier: inputGrade.tier === 'important' ? 'important' : 'general', level: inputGrade.tier === 'important' ? null : inputGrade.level },
+      grade: {
+        tier: inputGrade.tier === 'important' ? 'important' : 'general',
+        level: inputGrade.tier === 'important' ? null : inputGrade.level,
+      },
       tags: ['模型运行'],
       sample: '',
       pricePlans: [],
@@ -132,10 +165,21 @@ async function resultsProduct(user: AuthUser, model: Awaited<ReturnType<typeof p
   }
 }
 
-async function failRun(runId: string, error: DomainError, actor: { orgId: string; userId: string }) {
+async function failRun(
+  runId: string,
+  error: DomainError,
+  actor: { orgId: string; userId: string },
+) {
   const updated = await ModelRun.updateOne(
     { _id: runId, status: mongoose.trusted({ $in: ['queued', 'running'] }) },
-    { $set: { status: 'failed', error: error.messageKey, errorParams: JSON.stringify(error.params ?? {}), finishedAt: new Date() } },
+    {
+      $set: {
+        status: 'failed',
+        error: error.messageKey,
+        errorParams: JSON.stringify(error.params ?? {}),
+        finishedAt: new Date(),
+      },
+    },
   )
   if (updated.modifiedCount > 0) {
     await appendLedger({
@@ -157,39 +201,77 @@ export async function executeModelRun(runId: string, options: { jobId?: string; 
   if (!isObjectId(runId)) throw new DomainError('not_found', 'error.market.runNotFound', 404)
   const run = await ModelRun.findById(runId).lean()
   if (!run) throw new DomainError('not_found', 'error.market.runNotFound', 404)
-  if (run.status === 'succeeded' || run.status === 'failed') return { status: run.status, resultVersionId: run.resultVersionId ?? null }
+  if (run.status === 'succeeded' || run.status === 'failed')
+    return { status: run.status, resultVersionId: run.resultVersionId ?? null }
   const user = await loadAuthUser(run.requesterUserId, 'session')
   const actor = { orgId: run.requesterOrgId, userId: run.requesterUserId }
   const now = options.now ?? new Date()
   try {
-    if (!user || user.org?.id !== run.requesterOrgId) throw new DomainError('forbidden', 'error.forbidden', 403)
-    await ModelRun.updateOne({ _id: runId, status: 'queued' }, { $set: { status: 'running', startedAt: now, ...(options.jobId ? { jobId: options.jobId } : {}) } })
+    if (!user || user.org?.id !== run.requesterOrgId)
+      throw new DomainError('forbidden', 'error.forbidden', 403)
+    await ModelRun.updateOne(
+      { _id: runId, status: 'queued' },
+      {
+        $set: {
+          status: 'running',
+          startedAt: now,
+          ...(options.jobId ? { jobId: options.jobId } : {}),
+        },
+      },
+    )
     const model = await publishedModel(run.modelProductId)
-    const modelVersion = await ProductVersion.findById(run.modelVersionId, { number: 1, productId: 1 }).lean()
+    const modelVersion = await ProductVersion.findById(run.modelVersionId, {
+      number: 1,
+      productId: 1,
+    }).lean()
     if (!modelVersion) throw new DomainError('not_found', 'error.market.versionNotFound', 404)
-    const runRight = await rightToRunModel(run.requesterOrgId, { productId: run.modelProductId, versionId: run.modelVersionId, ownerOrgId: model.ownerOrgId }, now)
+    const runRight = await rightToRunModel(
+      run.requesterOrgId,
+      {
+        productId: run.modelProductId,
+        versionId: run.modelVersionId,
+        ownerOrgId: model.ownerOrgId,
+      },
+      now,
+    )
     if (!runRight.ok) throw missingRunRight(runRight.code, model.title.zh)
     const { version: inputVersion, file } = await csvInputOf(run.inputVersionId)
     const inputProduct = await Product.findById(inputVersion.productId, { grade: 1 }).lean()
 
-    const output = await RUNNERS[run.runner as ModelRunner](contentStore().read(file.storageKey!), run.parameters)
+    const output = await RUNNERS[run.runner as ModelRunner](
+      contentStore().read(file.storageKey!),
+      run.parameters,
+    )
     const stored = await contentStore().putBytes(output.csv)
 
-    const productId = await resultsProduct(user, model, { tier: inputProduct?.grade.tier ?? 'general', level: inputProduct?.grade.level ?? 1 })
+    const productId = await resultsProduct(user, model, {
+      tier: inputProduct?.grade.tier ?? 'general',
+      level: inputProduct?.grade.level ?? 1,
+    })
     const draft = await createDraftVersion(
       user,
       productId,
       {
         note: { zh: `运行 ${runId}`, en: `Run ${runId}` },
         inputs: [{ kind: 'product-version', id: run.inputVersionId }],
-        activity: { label: { zh: `运行模型：${model.title.zh}`, en: `Model run: ${model.title.en}` }, description: `runner ${run.runner}; ${output.rows} input rows`, parameters: run.parameters },
+        activity: {
+          label: { zh: `运行模型：${model.title.zh}`, en: `Model run: ${model.title.en}` },
+          description: `runner ${run.runner}; ${output.rows} input rows`,
+          parameters: run.parameters,
+        },
         schema: [],
       },
       {
         activityKind: 'model_run',
         runId,
         jobId: options.jobId ?? run.jobId ?? undefined,
-        modelVersion: { id: run.modelVersionId, productId: run.modelProductId, number: modelVersion.number, basis: runRight.basis, basisRef: runRight.basisRef },
+        modelVersion: {
+          id: run.modelVersionId,
+          productId: run.modelProductId,
+          number: modelVersion.number,
+          basis: runRight.basis,
+          basisRef: runRight.basisRef,
+        },
         state: 'private',
         now,
       },
@@ -198,15 +280,30 @@ export async function executeModelRun(runId: string, options: { jobId?: string; 
     await projectProduct(productId)
     const done = await ModelRun.updateOne(
       { _id: runId, status: mongoose.trusted({ $ne: 'succeeded' }) },
-      { $set: { status: 'succeeded', resultProductId: productId, resultVersionId: draft.id, finishedAt: new Date(), error: null } },
+      {
+        $set: {
+          status: 'succeeded',
+          resultProductId: productId,
+          resultVersionId: draft.id,
+          finishedAt: new Date(),
+          error: null,
+        },
+      },
     )
-    if (done.modifiedCount > 0) await appendLedger({
-      action: 'model-run.succeeded',
-      actor,
-      subjects: [`model-run:${runId}`, `product:${productId}`, `product-version:${draft.id}`, `product-version:${run.modelVersionId}`, `product-version:${run.inputVersionId}`],
-      payload: { output: stored.sha256, rows: output.rows, summary: output.summary },
-      summary: { sha256: stored.sha256, rows: output.rows },
-    })
+    if (done.modifiedCount > 0)
+      await appendLedger({
+        action: 'model-run.succeeded',
+        actor,
+        subjects: [
+          `model-run:${runId}`,
+          `product:${productId}`,
+          `product-version:${draft.id}`,
+          `product-version:${run.modelVersionId}`,
+          `product-version:${run.inputVersionId}`,
+        ],
+        payload: { output: stored.sha256, rows: output.rows, summary: output.summary },
+        summary: { sha256: stored.sha256, rows: output.rows },
+      })
     return { status: 'succeeded' as const, resultVersionId: draft.id }
   } catch (error) {
     if (isDomainError(error)) {
@@ -218,19 +315,56 @@ export async function executeModelRun(runId: string, options: { jobId?: string; 
 }
 
 /** Attaches a run's output to its private version and freezes the provenance digests. */
-async function finalizeResultVersion(versionId: string, stored: { sha256: string; size: number; key: string }, fileName: string, now: Date) {
+async function finalizeResultVersion(
+  versionId: string,
+  stored: { sha256: string; size: number; key: string },
+  fileName: string,
+  now: Date,
+) {
   const version = (await ProductVersion.findById(versionId).lean())!
   if (version.provenance.generatedDigest) return
   const distributions = [
-    { key: 'result.csv', kind: 'file', title: { zh: '模型输出', en: 'Model output' }, format: 'CSV', fileName, mediaType: 'text/csv', sha256: stored.sha256, sizeBytes: stored.size, storageKey: stored.key, endpoint: null, scanRequested: false, addedAt: now },
+    {
+      key: 'result.csv',
+      kind: 'file',
+      title: { zh: '模型输出', en: 'Model output' },
+      format: 'CSV',
+      fileName,
+      mediaType: 'text/csv',
+      sha256: stored.sha256,
+      sizeBytes: stored.size,
+      storageKey: stored.key,
+      endpoint: null,
+      scanRequested: false,
+      addedAt: now,
+    },
   ]
-  const upstreamIds = version.provenance.used.filter((u) => u.kind === 'product-version').map((u) => u.ref)
-  const upstream = await ProductVersion.find({ _id: mongoose.trusted({ $in: upstreamIds }) }, { provenance: 1 }).lean()
-  const digests = new Map(upstream.map((u) => [String(u._id), u.provenance.generatedDigest ?? null]))
-  const used = version.provenance.used.map((u) => ({ ...u, digest: u.kind === 'product-version' ? (digests.get(u.ref) ?? null) : u.digest, digestOf: u.kind === 'product-version' ? 'content' : u.digestOf }))
+  const upstreamIds = version.provenance.used
+    .filter((u) => u.kind === 'product-version')
+    .map((u) => u.ref)
+  const upstream = await ProductVersion.find(
+    { _id: mongoose.trusted({ $in: upstreamIds }) },
+    { provenance: 1 },
+  ).lean()
+  const digests = new Map(
+    upstream.map((u) => [String(u._id), u.provenance.generatedDigest ?? null]),
+  )
+  const used = version.provenance.used.map((u) => ({
+    ...u,
+    digest: u.kind === 'product-version' ? (digests.get(u.ref) ?? null) : u.digest,
+    digestOf: u.kind === 'product-version' ? 'content' : u.digestOf,
+  }))
   await ProductVersion.updateOne(
     { _id: versionId },
-    { $set: { distributions, 'provenance.used': used, 'provenance.generatedDigest': generatedDigestOf(distributions), 'provenance.activity.endedAt': now, screening: { status: 'pending', source: null, at: null, note: '' } } },
+    {
+      $set: {
+        distributions,
+        'provenance.used': used,
+        'provenance.generatedDigest': generatedDigestOf(distributions),
+        'provenance.activity.endedAt': now,
+        screening: { status: 'pending', source: null, at: null, note: '' },
+      },
+    },
   )
 }
 
@@ -241,27 +375,57 @@ export async function listRuns(user: AuthUser, query: { after?: string; limit: n
   const org = requireOrg(user)
   const filter: Record<string, unknown> = { requesterOrgId: org.id }
   if (query.after) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
-  const rows = await ModelRun.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean()
+  const rows = await ModelRun.find(filter)
+    .sort({ _id: -1 })
+    .limit(query.limit + 1)
+    .lean()
   const page = rows.slice(0, query.limit)
-  const productIds = [...new Set(page.flatMap((r) => [r.modelProductId, r.resultProductId ?? '']).filter(isObjectId))]
-  const versionIds = [...new Set(page.flatMap((r) => [r.inputVersionId, r.resultVersionId ?? '']).filter(isObjectId))]
+  const productIds = [
+    ...new Set(page.flatMap((r) => [r.modelProductId, r.resultProductId ?? '']).filter(isObjectId)),
+  ]
+  const versionIds = [
+    ...new Set(page.flatMap((r) => [r.inputVersionId, r.resultVersionId ?? '']).filter(isObjectId)),
+  ]
   const [products, versions] = await Promise.all([
-    productIds.length ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1 }).lean() : [],
-    versionIds.length ? ProductVersion.find({ _id: mongoose.trusted({ $in: versionIds }) }, { productId: 1, number: 1 }).lean() : [],
+    productIds.length
+      ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1 }).lean()
+      : [],
+    versionIds.length
+      ? ProductVersion.find(
+          { _id: mongoose.trusted({ $in: versionIds }) },
+          { productId: 1, number: 1 },
+        ).lean()
+      : [],
   ])
   const title = new Map(products.map((p) => [String(p._id), { zh: p.title.zh, en: p.title.en }]))
-  const ver = new Map(versions.map((v) => [String(v._id), { productId: v.productId, number: v.number }]))
-  const inputProductIds = [...new Set(versions.map((v) => v.productId))].filter((id) => !title.has(id))
+  const ver = new Map(
+    versions.map((v) => [String(v._id), { productId: v.productId, number: v.number }]),
+  )
+  const inputProductIds = [...new Set(versions.map((v) => v.productId))].filter(
+    (id) => !title.has(id),
+  )
   if (inputProductIds.length) {
-    for (const p of await Product.find({ _id: mongoose.trusted({ $in: inputProductIds }) }, { title: 1 }).lean()) title.set(String(p._id), { zh: p.title.zh, en: p.title.en })
+    for (const p of await Product.find(
+      { _id: mongoose.trusted({ $in: inputProductIds }) },
+      { title: 1 },
+    ).lean())
+      title.set(String(p._id), { zh: p.title.zh, en: p.title.en })
   }
   const items = page.map((r) => ({
     id: String(r._id),
     status: r.status,
     error: r.error ?? null,
     errorParams: r.errorParams ? (JSON.parse(r.errorParams) as Record<string, unknown>) : {},
-    model: { productId: r.modelProductId, title: title.get(r.modelProductId) ?? { zh: '', en: '' } },
-    input: ver.get(r.inputVersionId) ? { ...ver.get(r.inputVersionId)!, title: title.get(ver.get(r.inputVersionId)!.productId) ?? { zh: '', en: '' } } : null,
+    model: {
+      productId: r.modelProductId,
+      title: title.get(r.modelProductId) ?? { zh: '', en: '' },
+    },
+    input: ver.get(r.inputVersionId)
+      ? {
+          ...ver.get(r.inputVersionId)!,
+          title: title.get(ver.get(r.inputVersionId)!.productId) ?? { zh: '', en: '' },
+        }
+      : null,
     result: r.resultVersionId && ver.get(r.resultVersionId) ? ver.get(r.resultVersionId)! : null,
     parameters: r.parameters,
     createdAt: r.createdAt.toISOString(),
@@ -273,12 +437,24 @@ export async function listRuns(user: AuthUser, query: { after?: string; limit: n
 /** Published data versions the org may run a model on (its licences allowing derivation, its own). */
 export async function runnableInputs(user: AuthUser, now = new Date()) {
   const org = requireOrg(user)
-  const licences = (await licencesInForce(org.id, now)).filter((l) => l.derivationAllowed && l.productId)
+  const licences = (await licencesInForce(org.id, now)).filter(
+    (l) => l.derivationAllowed && l.productId,
+  )
   const productIds = [...new Set(licences.map((l) => l.productId!))]
-  const products = productIds.length ? await Product.find({ _id: mongoose.trusted({ $in: productIds }), kind: mongoose.trusted({ $ne: 'model' }) }, { title: 1, latestPublished: 1 }).lean() : []
+  const products = productIds.length
+    ? await Product.find(
+        { _id: mongoose.trusted({ $in: productIds }), kind: mongoose.trusted({ $ne: 'model' }) },
+        { title: 1, latestPublished: 1 },
+      ).lean()
+    : []
   return products
     .filter((p) => p.latestPublished)
-    .map((p) => ({ versionId: p.latestPublished!.versionId, number: p.latestPublished!.number, productId: String(p._id), title: { zh: p.title.zh, en: p.title.en } }))
+    .map((p) => ({
+      versionId: p.latestPublished!.versionId,
+      number: p.latestPublished!.number,
+      productId: String(p._id),
+      title: { zh: p.title.zh, en: p.title.en },
+    }))
 }
 
 /** Demo: the buyer's run of the land-use model on the county data it licensed (in-process, no queue). */
@@ -286,10 +462,21 @@ export async function seedModelRun(buyer: AuthUser): Promise<void> {
   const model = await Product.findOne({ seedKey: 'authority-land-use-model' }).lean()
   const data = await Product.findOne({ seedKey: 'authority-land-use-parcels' }).lean()
   if (!model?.latestPublished || !data?.latestPublished) return
-  let run = await ModelRun.findOne({ requesterOrgId: buyer.org!.id, modelProductId: String(model._id) }).sort({ _id: 1 }).lean()
+  let run = await ModelRun.findOne({
+    requesterOrgId: buyer.org!.id,
+    modelProductId: String(model._id),
+  })
+    .sort({ _id: 1 })
+    .lean()
   if (!run) {
-    const { runId } = await requestModelRun(buyer, String(model._id), { inputVersionId: data.latestPublished.versionId, parameters: '{"unit":"mu"}' }, { enqueue: false })
+    const { runId } = await requestModelRun(
+      buyer,
+      String(model._id),
+      { inputVersionId: data.latestPublished.versionId, parameters: '{"unit":"mu"}' },
+      { enqueue: false },
+    )
     run = await ModelRun.findById(runId).lean()
   }
-  if (run && (run.status === 'queued' || run.status === 'running')) await executeModelRun(String(run._id))
+  if (run && (run.status === 'queued' || run.status === 'running'))
+    await executeModelRun(String(run._id))
 }

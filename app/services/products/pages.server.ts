@@ -2,7 +2,12 @@
 // these after checking the caller; refusals are DomainErrors the routes turn into 4xx.
 import { data } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { provenanceAudience, provenancePicture, provenanceRows, redactGraph } from '~/services/provenance/view.server'
+import {
+  provenanceAudience,
+  provenancePicture,
+  provenanceRows,
+  redactGraph,
+} from '~/services/provenance/view.server'
 import { toProvJson } from '~/services/provenance/prov-json.server'
 import { walkProvenance } from '~/services/provenance/walk.server'
 import { DomainError } from '~/utils/errors'
@@ -16,13 +21,15 @@ import { advanceVersion } from './publication.server'
 import { listVersions, loadVisibleVersion, versionView } from './versions.server'
 import type { LocaleT as T } from '~/i18n/config'
 
-
 /** A refused form: the same page with messages, and the values posted (forms work without JavaScript). */
 export function formFailureWithValues(error: unknown, t: T, values: Record<string, unknown>) {
   if (!(error instanceof DomainError)) throw error
   const base = formFailure(error, t)
   const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
-  const formError = error.code === 'invalid_input' && fieldErrors && !fieldErrors._form ? t('error.badRequest') : t(error.messageKey, error.params)
+  const formError =
+    error.code === 'invalid_input' && fieldErrors && !fieldErrors._form
+      ? t('error.badRequest')
+      : t(error.messageKey, error.params)
   return data({ formError, fieldErrors, values }, { status: base.init?.status ?? error.status })
 }
 
@@ -35,9 +42,11 @@ export interface MarketLink {
 export function marketLinks(viewer: AuthUser | undefined, t: T): MarketLink[] {
   const links: MarketLink[] = [{ to: '/market', label: t('market.nav.browse') }]
   const p = viewer?.permissions
-  if (p?.has('create:product:own-org')) links.push({ to: '/provider/products', label: t('market.nav.mine') })
+  if (p?.has('create:product:own-org'))
+    links.push({ to: '/provider/products', label: t('market.nav.mine') })
   if (p?.has('run:model:own-org')) links.push({ to: '/market/runs', label: t('market.nav.runs') })
-  if (p?.has('review:listing:any')) links.push({ to: '/authority/listings', label: t('market.nav.review') })
+  if (p?.has('review:listing:any'))
+    links.push({ to: '/authority/listings', label: t('market.nav.review') })
   return links
 }
 
@@ -51,7 +60,8 @@ export async function productPageData(viewer: AuthUser | undefined, productId: s
   const { product, owner, authority } = await loadVisibleProduct(viewer, productId)
   const versions = await listVersions(productId, owner || authority)
   const view = productView(product)
-  const canRun = view.kind === 'model' && view.listed && Boolean(viewer?.permissions.has('run:model:own-org'))
+  const canRun =
+    view.kind === 'model' && view.listed && Boolean(viewer?.permissions.has('run:model:own-org'))
   return {
     nav: marketLinks(viewer, t),
     product: view,
@@ -64,7 +74,12 @@ export async function productPageData(viewer: AuthUser | undefined, productId: s
   }
 }
 
-export async function versionPageData(viewer: AuthUser | undefined, productId: string, number: number, t: T) {
+export async function versionPageData(
+  viewer: AuthUser | undefined,
+  productId: string,
+  number: number,
+  t: T,
+) {
   const { product, owner, authority } = await loadVisibleProduct(viewer, productId)
   const version = await loadVisibleVersion(productId, number, owner || authority)
   if (owner && version.state === 'submitted') await advanceVersion(String(version._id))
@@ -80,7 +95,8 @@ export async function versionPageData(viewer: AuthUser | undefined, productId: s
     counts: {
       versions: graph.versions.length,
       entries: graph.catalogEntries.length,
-      departments: new Set(graph.edges.filter((e) => e.relation === 'source').map((e) => e.to)).size,
+      departments: new Set(graph.edges.filter((e) => e.relation === 'source').map((e) => e.to))
+        .size,
       queries: graph.stats.queries,
       ms: graph.stats.ms,
       truncated: graph.stats.truncated,
@@ -91,7 +107,12 @@ export async function versionPageData(viewer: AuthUser | undefined, productId: s
 }
 
 /** Art. 38: a version's provenance as PROV-JSON (the same visibility as the page). */
-export async function provenanceDocument(viewer: AuthUser | undefined, productId: string, number: number, origin: string) {
+export async function provenanceDocument(
+  viewer: AuthUser | undefined,
+  productId: string,
+  number: number,
+  origin: string,
+) {
   const { owner, authority } = await loadVisibleProduct(viewer, productId)
   const version = await loadVisibleVersion(productId, number, owner || authority)
   const graph = redactGraph(await walkProvenance([String(version._id)]), provenanceAudience(viewer))

@@ -41,10 +41,17 @@ function fields(input: ProductInput) {
     title: input.title,
     description: input.description,
     category: input.category,
-    grade: { tier: input.grade.tier, level: input.grade.tier === 'general' ? input.grade.level : null },
+    grade: {
+      tier: input.grade.tier,
+      level: input.grade.tier === 'general' ? input.grade.level : null,
+    },
     tags: input.tags,
     sample: input.sample,
-    pricePlans: input.pricePlans.map((p, i) => ({ ...p, key: `${p.kind}-${i + 1}`, currency: 'CNY' })),
+    pricePlans: input.pricePlans.map((p, i) => ({
+      ...p,
+      key: `${p.kind}-${i + 1}`,
+      currency: 'CNY',
+    })),
     licenceTemplate: input.licenceTemplate,
     model: input.kind === 'model' ? input.model : null,
   }
@@ -55,7 +62,11 @@ function fields(input: ProductInput) {
  * the authority's and must state inputs, outputs and documentation (Art. 36). The owner is always
  * the caller's organisation — no owner id is taken from input.
  */
-export async function createProduct(user: AuthUser, input: ProductInput, options: { seedKey?: string } = {}): Promise<{ id: string }> {
+export async function createProduct(
+  user: AuthUser,
+  input: ProductInput,
+  options: { seedKey?: string } = {},
+): Promise<{ id: string }> {
   const org = requireOrg(user)
   assertGradeListable(input.grade.tier)
   art36AssertModelPublisher(user, input)
@@ -86,18 +97,34 @@ export async function createProduct(user: AuthUser, input: ProductInput, options
  * Edits a product. The kind is fixed once a version exists; the grade once one is published (a
  * listed important-grade product cannot slip out of review by being regraded).
  */
-export async function updateProduct(user: AuthUser, productId: string, input: ProductInput): Promise<void> {
+export async function updateProduct(
+  user: AuthUser,
+  productId: string,
+  input: ProductInput,
+): Promise<void> {
   const product = await loadOwnProduct(user, productId)
   assertGradeListable(input.grade.tier)
   art36AssertModelPublisher(user, input)
-  if (product.visibility !== 'market') throw new DomainError('private_product', 'error.market.privateProduct', 409)
+  if (product.visibility !== 'market')
+    throw new DomainError('private_product', 'error.market.privateProduct', 409)
   if (input.kind !== product.kind && product.versionCount > 0) {
-    throw new DomainError('kind_locked', 'error.market.kindLocked', 409, { kind: ['error.market.kindLocked'] })
+    throw new DomainError('kind_locked', 'error.market.kindLocked', 409, {
+      kind: ['error.market.kindLocked'],
+    })
   }
-  if (product.latestPublished && (input.grade.tier !== product.grade.tier || (input.grade.level ?? null) !== (product.grade.level ?? null))) {
-    throw new DomainError('grade_locked', 'error.market.gradeLocked', 409, { gradeTier: ['error.market.gradeLocked'] })
+  if (
+    product.latestPublished &&
+    (input.grade.tier !== product.grade.tier ||
+      (input.grade.level ?? null) !== (product.grade.level ?? null))
+  ) {
+    throw new DomainError('grade_locked', 'error.market.gradeLocked', 409, {
+      gradeTier: ['error.market.gradeLocked'],
+    })
   }
-  await Product.updateOne({ _id: product._id }, { $set: { ...fields(input), updatedAt: new Date() } })
+  await Product.updateOne(
+    { _id: product._id },
+    { $set: { ...fields(input), updatedAt: new Date() } },
+  )
   await appendLedger({
     action: 'product.updated',
     actor: { userId: user.id, orgId: user.org!.id },
@@ -145,14 +172,26 @@ export function productView(p: ProductLean) {
     },
     model: p.model
       ? {
-          inputs: p.model.inputs.map((i) => ({ name: i.name, description: { zh: i.description.zh, en: i.description.en }, fields: [...i.fields] })),
-          outputs: p.model.outputs.map((i) => ({ name: i.name, description: { zh: i.description.zh, en: i.description.en }, fields: [...i.fields] })),
+          inputs: p.model.inputs.map((i) => ({
+            name: i.name,
+            description: { zh: i.description.zh, en: i.description.en },
+            fields: [...i.fields],
+          })),
+          outputs: p.model.outputs.map((i) => ({
+            name: i.name,
+            description: { zh: i.description.zh, en: i.description.en },
+            fields: [...i.fields],
+          })),
           documentation: { zh: p.model.documentation.zh, en: p.model.documentation.en },
           runner: p.model.runner,
         }
       : null,
     latestPublished: p.latestPublished
-      ? { versionId: p.latestPublished.versionId, number: p.latestPublished.number, publishedAt: p.latestPublished.publishedAt.toISOString() }
+      ? {
+          versionId: p.latestPublished.versionId,
+          number: p.latestPublished.number,
+          publishedAt: p.latestPublished.publishedAt.toISOString(),
+        }
       : null,
     listed: p.listed,
     versionCount: p.versionCount,
@@ -166,7 +205,10 @@ export type ProductView = ReturnType<typeof productView>
 export async function orgNamesOf(ids: string[]): Promise<Record<string, Localized>> {
   const valid = [...new Set(ids)].filter(isObjectId)
   if (valid.length === 0) return {}
-  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: valid }) }, { name: 1 }).lean()
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: valid }) },
+    { name: 1 },
+  ).lean()
   return Object.fromEntries(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }]))
 }
 
@@ -175,19 +217,28 @@ export async function listOwnProducts(user: AuthUser, query: { after?: string; l
   const org = requireOrg(user)
   const filter: Record<string, unknown> = { ownerOrgId: org.id }
   if (query.after) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
-  const rows = await Product.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean()
+  const rows = await Product.find(filter)
+    .sort({ _id: -1 })
+    .limit(query.limit + 1)
+    .lean()
   const items = rows.slice(0, query.limit).map(productView)
   const ids = items.map((i) => i.id)
   // What each product is waiting for: counts of its versions by state.
   const versions = ids.length
-    ? await ProductVersion.find({ productId: mongoose.trusted({ $in: ids }) }, { productId: 1, state: 1 }).lean()
+    ? await ProductVersion.find(
+        { productId: mongoose.trusted({ $in: ids }) },
+        { productId: 1, state: 1 },
+      ).lean()
     : []
   const states: Record<string, Record<string, number>> = {}
   for (const v of versions) {
     const s = (states[v.productId] ??= {})
     s[v.state] = (s[v.state] ?? 0) + 1
   }
-  return { items: items.map((i) => ({ ...i, versionStates: states[i.id] ?? {} })), nextAfter: rows.length > query.limit ? items.at(-1)!.id : null }
+  return {
+    items: items.map((i) => ({ ...i, versionStates: states[i.id] ?? {} })),
+    nextAfter: rows.length > query.limit ? items.at(-1)!.id : null,
+  }
 }
 
 /**

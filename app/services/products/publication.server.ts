@@ -33,11 +33,24 @@ export interface EventInput {
  * the event existed (a double click, a second reviewer, a retried job); then nothing is appended
  * unless the creator evidently crashed before its ledger entry.
  */
-export async function recordOnce(event: EventInput, ledger: AppendLedgerInput): Promise<{ created: boolean }> {
-  const created = await claim(ListingEvent, { reasons: [], actorUserId: null, actorOrgId: null, at: new Date(), ...event })
+export async function recordOnce(
+  event: EventInput,
+  ledger: AppendLedgerInput,
+): Promise<{ created: boolean }> {
+  const created = await claim(ListingEvent, {
+    reasons: [],
+    actorUserId: null,
+    actorOrgId: null,
+    at: new Date(),
+    ...event,
+  })
   const stored = await ListingEvent.findById(event._id, { ledgerSeq: 1, at: 1 }).lean()
   const stale = stored && Date.now() - stored.at.getTime() > LEDGER_REPAIR_AFTER_MS
-  if (stored && (stored.ledgerSeq === null || stored.ledgerSeq === undefined) && (created || stale)) {
+  if (
+    stored &&
+    (stored.ledgerSeq === null || stored.ledgerSeq === undefined) &&
+    (created || stale)
+  ) {
     const entry = await appendLedger(ledger)
     await ListingEvent.updateOne({ _id: event._id }, { $set: { ledgerSeq: entry._id } })
   }
@@ -46,7 +59,11 @@ export async function recordOnce(event: EventInput, ledger: AppendLedgerInput): 
 
 /** Recomputes a version's listing projections from its events (and its scanner status). */
 export async function projectVersion(versionId: string): Promise<void> {
-  const version = await ProductVersion.findById(versionId, { state: 1, screening: 1, review: 1 }).lean()
+  const version = await ProductVersion.findById(versionId, {
+    state: 1,
+    screening: 1,
+    review: 1,
+  }).lean()
   if (!version || version.state === 'draft' || version.state === 'private') return
   const events = await ListingEvent.find({ versionId }).sort({ at: 1, _id: 1 }).lean()
   const byStep = (step: ListingStep) => events.filter((e) => e.step === step)
@@ -58,11 +75,25 @@ export async function projectVersion(versionId: string): Promise<void> {
   const handScreening = byStep('screening').at(-1)
 
   const screening = handScreening
-    ? { status: handScreening.outcome, source: 'authority', at: handScreening.at, note: handScreening.reasons[0] ?? '' }
-    : { status: version.screening.status, source: version.screening.source ?? null, at: version.screening.at ?? null, note: version.screening.note ?? '' }
+    ? {
+        status: handScreening.outcome,
+        source: 'authority',
+        at: handScreening.at,
+        note: handScreening.reasons[0] ?? '',
+      }
+    : {
+        status: version.screening.status,
+        source: version.screening.source ?? null,
+        at: version.screening.at ?? null,
+        note: version.screening.note ?? '',
+      }
   const reviewState = review
     ? { status: review.outcome, reasons: review.reasons, at: review.at }
-    : { status: submitted.outcome === 'review_required' ? 'pending' : 'not_required', reasons: [], at: null }
+    : {
+        status: submitted.outcome === 'review_required' ? 'pending' : 'not_required',
+        reasons: [],
+        at: null,
+      }
 
   let state: string
   let blockedReason: string | null = null
@@ -93,15 +124,26 @@ export async function projectVersion(versionId: string): Promise<void> {
 
 /** Recomputes a product's market projections from its versions. */
 export async function projectProduct(productId: string): Promise<void> {
-  const versions = await ProductVersion.find({ productId }, { number: 1, state: 1, publishedAt: 1 }).lean()
-  const published = versions.filter((v) => v.state === 'published' && v.publishedAt).sort((a, b) => b.number - a.number)[0]
+  const versions = await ProductVersion.find(
+    { productId },
+    { number: 1, state: 1, publishedAt: 1 },
+  ).lean()
+  const published = versions
+    .filter((v) => v.state === 'published' && v.publishedAt)
+    .sort((a, b) => b.number - a.number)[0]
   const product = await Product.findById(productId, { visibility: 1 }).lean()
   if (!product) return
   await Product.updateOne(
     { _id: productId },
     {
       $set: {
-        latestPublished: published ? { versionId: String(published._id), number: published.number, publishedAt: published.publishedAt } : null,
+        latestPublished: published
+          ? {
+              versionId: String(published._id),
+              number: published.number,
+              publishedAt: published.publishedAt,
+            }
+          : null,
         listed: Boolean(published) && product.visibility === 'market',
         versionCount: versions.length,
       },
@@ -122,7 +164,16 @@ export async function syncScreening(versionId: string): Promise<void> {
   if (status === version.screening.status) return
   await ProductVersion.updateOne(
     { _id: versionId, 'screening.source': mongoose.trusted({ $ne: 'authority' }) },
-    { $set: { screening: { status, source: status === 'pending' ? null : 'scanner', at: new Date(), note: '' } } },
+    {
+      $set: {
+        screening: {
+          status,
+          source: status === 'pending' ? null : 'scanner',
+          at: new Date(),
+          note: '',
+        },
+      },
+    },
   )
 }
 
@@ -131,12 +182,17 @@ export async function syncScreening(versionId: string): Promise<void> {
  * the authority approved it — after checking again that the owner still holds a right to every
  * input. A right that lapsed in between blocks the version, naming the input.
  */
-export async function tryPublish(versionId: string, now = new Date()): Promise<'published' | 'waiting' | 'blocked'> {
+export async function tryPublish(
+  versionId: string,
+  now = new Date(),
+): Promise<'published' | 'waiting' | 'blocked'> {
   const version = await ProductVersion.findById(versionId).lean()
   if (!version) return 'waiting'
   if (version.state === 'published') return 'published'
   if (version.state !== 'submitted' || !mayPublish(version)) return 'waiting'
-  const inputs = version.provenance.used.filter((u) => u.role === 'input').map((u) => ({ kind: u.kind, id: u.ref }))
+  const inputs = version.provenance.used
+    .filter((u) => u.role === 'input')
+    .map((u) => ({ kind: u.kind, id: u.ref }))
   const checks = await rightsToDerive(version.ownerOrgId, inputs, now, 'list')
   const missing = checks.find((c) => !c.ok)
   const subjects = [`product:${version.productId}`, `product-version:${versionId}`]
@@ -163,7 +219,14 @@ export async function tryPublish(versionId: string, now = new Date()): Promise<'
     return 'blocked'
   }
   await recordOnce(
-    { _id: listingEventId(versionId, 'published'), versionId, productId: version.productId, step: 'published', outcome: 'published', at: now },
+    {
+      _id: listingEventId(versionId, 'published'),
+      versionId,
+      productId: version.productId,
+      step: 'published',
+      outcome: 'published',
+      at: now,
+    },
     {
       action: 'product.version.published',
       actor: { orgId: version.ownerOrgId },
@@ -185,8 +248,13 @@ export async function advanceVersion(versionId: string, now = new Date()) {
 }
 
 /** Every version still on its way (the periodic listing sweep). */
-export async function advanceWaitingVersions(limit = 500): Promise<{ checked: number; published: number }> {
-  const waiting = await ProductVersion.find({ state: mongoose.trusted({ $in: ['submitted', 'blocked'] }) }, { _id: 1 })
+export async function advanceWaitingVersions(
+  limit = 500,
+): Promise<{ checked: number; published: number }> {
+  const waiting = await ProductVersion.find(
+    { state: mongoose.trusted({ $in: ['submitted', 'blocked'] }) },
+    { _id: 1 },
+  )
     .sort({ _id: 1 })
     .limit(limit)
     .lean()

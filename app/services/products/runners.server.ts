@@ -31,7 +31,11 @@ export function csvCells(line: string): string[] {
 }
 
 function csvLine(cells: (string | number)[]): string {
-  return cells.map((c) => (typeof c === 'string' && /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : String(c))).join(',')
+  return cells
+    .map((c) =>
+      typeof c === 'string' && /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : String(c),
+    )
+    .join(',')
 }
 
 const landUseParams = z.strictObject({ unit: z.enum(['ha', 'mu']).default('ha') })
@@ -43,7 +47,10 @@ const MAX_ROWS = 5_000_000
  * Land-use structure: per county the total area, each land class's share and the dominant class.
  * Input columns: county_code, land_class, area_ha (county / land_class_name used when present).
  */
-async function landUseStructure(input: Readable, parametersJson: string): Promise<{ csv: string; rows: number; summary: Record<string, number> }> {
+async function landUseStructure(
+  input: Readable,
+  parametersJson: string,
+): Promise<{ csv: string; rows: number; summary: Record<string, number> }> {
   const parsed = landUseParams.safeParse(JSON.parse(parametersJson || '{}'))
   if (!parsed.success) throw new DomainError('bad_parameters', 'error.market.runParameters', 400)
   const { unit } = parsed.data
@@ -59,14 +66,21 @@ async function landUseStructure(input: Readable, parametersJson: string): Promis
     if (!header) {
       header = cells.map((c) => c.toLowerCase())
       for (const need of ['county_code', 'land_class', 'area_ha']) {
-        if (!header.includes(need)) throw new DomainError('bad_model_input', 'error.market.runInputColumns', 422, undefined, { columns: 'county_code, land_class, area_ha' })
+        if (!header.includes(need))
+          throw new DomainError('bad_model_input', 'error.market.runInputColumns', 422, undefined, {
+            columns: 'county_code, land_class, area_ha',
+          })
       }
       continue
     }
-    if (++rows > MAX_ROWS) throw new DomainError('bad_model_input', 'error.market.runInputTooLarge', 422)
+    if (++rows > MAX_ROWS)
+      throw new DomainError('bad_model_input', 'error.market.runInputTooLarge', 422)
     const get = (name: string) => cells[header!.indexOf(name)] ?? ''
     const area = Number(get('area_ha'))
-    if (!Number.isFinite(area) || area < 0) throw new DomainError('bad_model_input', 'error.market.runInputValue', 422, undefined, { row: rows + 1 })
+    if (!Number.isFinite(area) || area < 0)
+      throw new DomainError('bad_model_input', 'error.market.runInputValue', 422, undefined, {
+        row: rows + 1,
+      })
     const code = get('county_code')
     const landClass = get('land_class')
     const county = counties.get(code) ?? { name: get('county'), areas: new Map() }
@@ -74,14 +88,26 @@ async function landUseStructure(input: Readable, parametersJson: string): Promis
     counties.set(code, county)
     if (header.includes('land_class_name')) classNames.set(landClass, get('land_class_name'))
   }
-  if (!header || rows === 0) throw new DomainError('bad_model_input', 'error.market.runInputEmpty', 422)
+  if (!header || rows === 0)
+    throw new DomainError('bad_model_input', 'error.market.runInputEmpty', 422)
   const classes = [...new Set([...counties.values()].flatMap((c) => [...c.areas.keys()]))].sort()
   const factor = unit === 'mu' ? MU_PER_HA : 1
-  const out = [csvLine(['county_code', 'county', `total_${unit}`, 'dominant_class', 'dominant_class_name', ...classes.map((c) => `share_${c}`)])]
+  const out = [
+    csvLine([
+      'county_code',
+      'county',
+      `total_${unit}`,
+      'dominant_class',
+      'dominant_class_name',
+      ...classes.map((c) => `share_${c}`),
+    ]),
+  ]
   for (const code of [...counties.keys()].sort()) {
     const c = counties.get(code)!
     const total = [...c.areas.values()].reduce((a, b) => a + b, 0)
-    const dominant = [...c.areas.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!
+    const dominant = [...c.areas.entries()].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    )[0]!
     out.push(
       csvLine([
         code,
@@ -93,9 +119,19 @@ async function landUseStructure(input: Readable, parametersJson: string): Promis
       ]),
     )
   }
-  return { csv: out.join('\r\n') + '\r\n', rows, summary: { counties: counties.size, classes: classes.length } }
+  return {
+    csv: out.join('\r\n') + '\r\n',
+    rows,
+    summary: { counties: counties.size, classes: classes.length },
+  }
 }
 
-export const RUNNERS: Record<ModelRunner, (input: Readable, parameters: string) => Promise<{ csv: string; rows: number; summary: Record<string, number> }>> = {
+export const RUNNERS: Record<
+  ModelRunner,
+  (
+    input: Readable,
+    parameters: string,
+  ) => Promise<{ csv: string; rows: number; summary: Record<string, number> }>
+> = {
   'land-use-structure': landUseStructure,
 }

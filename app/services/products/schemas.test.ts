@@ -40,7 +40,9 @@ describe('version form field lines', () => {
     }
     expect(messages('name, 名称, Name, string, ±5')).toEqual(['error.market.toleranceNotNumeric'])
     expect(messages('day, 日期, Day, date, fixed')).toEqual(['error.market.toleranceNotNumeric'])
-    expect(messages('rate, 比率, Rate, decimal, fixed, ±1')).toEqual(['error.market.toleranceNotNumeric'])
+    expect(messages('rate, 比率, Rate, decimal, fixed, ±1')).toEqual([
+      'error.market.toleranceNotNumeric',
+    ])
     expect(messages('rate, 比率, Rate, decimal, ±0')).toEqual(['error.market.schemaLine'])
     expect(messages('rate, 比率, Rate, decimal, roughly')).toEqual(['error.market.schemaLine'])
     expect(messages('rate, 比率, Rate, decimal, ±abc')).toEqual(['error.market.schemaLine'])

@@ -21,7 +21,8 @@ export const objectId = idSchema('error.market.badId')
 const text = (max: number) => z.string().trim().max(max).default('')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
 const localizedRequired = (max: number) => z.strictObject({ zh: required(max), en: text(max * 2) })
-const localizedOptional = (max: number) => z.strictObject({ zh: text(max), en: text(max * 2) }).default({ zh: '', en: '' })
+const localizedOptional = (max: number) =>
+  z.strictObject({ zh: text(max), en: text(max * 2) }).default({ zh: '', en: '' })
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 const fieldName = z.string().trim().regex(FIELD_NAME, 'error.market.fieldName')
 
@@ -109,9 +110,14 @@ export const schemaFieldInput = z
     fixed: z.boolean().default(false),
     toleranceAbsolute: z.number().positive().max(1e12).nullable().default(null),
   })
-  .refine((f) => (!f.fixed && f.toleranceAbsolute === null) || (isNumericField(f.type) && !(f.fixed && f.toleranceAbsolute !== null)), {
-    message: 'error.market.toleranceNotNumeric',
-  })
+  .refine(
+    (f) =>
+      (!f.fixed && f.toleranceAbsolute === null) ||
+      (isNumericField(f.type) && !(f.fixed && f.toleranceAbsolute !== null)),
+    {
+      message: 'error.market.toleranceNotNumeric',
+    },
+  )
 
 function isNumericField(type: string): boolean {
   return type === 'decimal' || type === 'integer'
@@ -157,7 +163,10 @@ export type VersionDraftInput = z.output<typeof versionDraftInput>
 
 // --- the no-JavaScript forms --------------------------------------------------------------
 
-const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(500)).max(300))
+const many = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.string().max(500)).max(300),
+)
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean())
 const int = (min: number, max: number) =>
   z
@@ -244,7 +253,8 @@ export const productFormSchema = z
       .map((s) => s.trim())
       .filter(Boolean)
     for (const name of fieldList) {
-      if (!FIELD_NAME.test(name)) ctx.addIssue({ code: 'custom', message: 'error.market.fieldName', path: ['l_fields'] })
+      if (!FIELD_NAME.test(name))
+        ctx.addIssue({ code: 'custom', message: 'error.market.fieldName', path: ['l_fields'] })
     }
     return {
       kind: f.kind,
@@ -315,7 +325,8 @@ export const versionFormSchema = z
       seen.add(ref)
       inputs.push({ kind: m[1] as (typeof INPUT_KINDS)[number], id: m[2]! })
     }
-    if (inputs.length === 0) ctx.addIssue({ code: 'custom', message: 'error.market.noInputs', path: ['input'] })
+    if (inputs.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'error.market.noInputs', path: ['input'] })
     const schema: VersionDraftInput['schema'] = []
     f.schemaLines
       .split(/\r?\n/)
@@ -326,7 +337,8 @@ export const versionFormSchema = z
         const tolerances = flags.map(toleranceFlag).filter((n) => n !== null)
         // An unknown word or a malformed ±N makes the line malformed (NaN fails the schema too).
         const parsed =
-          flags.every((flag) => FIELD_FLAGS.includes(flag) || toleranceFlag(flag) !== null) && tolerances.length <= 1
+          flags.every((flag) => FIELD_FLAGS.includes(flag) || toleranceFlag(flag) !== null) &&
+          tolerances.length <= 1
             ? schemaFieldInput.safeParse({
                 name,
                 label: { zh: zh || name, en },
@@ -339,8 +351,14 @@ export const versionFormSchema = z
             : null
         if (parsed?.success) schema.push(parsed.data)
         else {
-          const badTolerance = parsed?.error.issues.some((i) => i.message === 'error.market.toleranceNotNumeric')
-          ctx.addIssue({ code: 'custom', message: badTolerance ? 'error.market.toleranceNotNumeric' : 'error.market.schemaLine', path: ['schemaLines'] })
+          const badTolerance = parsed?.error.issues.some(
+            (i) => i.message === 'error.market.toleranceNotNumeric',
+          )
+          ctx.addIssue({
+            code: 'custom',
+            message: badTolerance ? 'error.market.toleranceNotNumeric' : 'error.market.schemaLine',
+            path: ['schemaLines'],
+          })
         }
       })
     let apiEndpoint: string | undefined
@@ -352,7 +370,11 @@ export const versionFormSchema = z
     return {
       note: { zh: f.noteZh, en: f.noteEn },
       inputs,
-      activity: { label: { zh: f.activityZh, en: f.activityEn }, description: f.activityDescription, parameters: f.parameters },
+      activity: {
+        label: { zh: f.activityZh, en: f.activityEn },
+        description: f.activityDescription,
+        parameters: f.parameters,
+      },
       schema,
       ...(apiEndpoint ? { apiEndpoint } : {}),
     }
@@ -370,11 +392,17 @@ export const screeningFormSchema = z.strictObject({
   note: required(1000),
 })
 
-export const authorityListingActionSchema = z.discriminatedUnion('intent', [reviewFormSchema, screeningFormSchema])
+export const authorityListingActionSchema = z.discriminatedUnion('intent', [
+  reviewFormSchema,
+  screeningFormSchema,
+])
 
 export const versionActionSchema = z.discriminatedUnion('intent', [
   z.strictObject({ intent: z.literal('submit') }),
-  z.strictObject({ intent: z.literal('removeFile'), key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/) }),
+  z.strictObject({
+    intent: z.literal('removeFile'),
+    key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/),
+  }),
 ])
 
 export const cursorQuery = z.strictObject({

@@ -43,7 +43,10 @@ describe('demo marketplace and model runs', () => {
     expect((await bySeed('provider1-vitality-index')).latestPublished!.number).toBe(2)
     const pending = await bySeed('provider2-credit-risk')
     expect(pending.listed).toBe(false)
-    expect(await ProductVersion.findOne({ productId: String(pending._id) }).lean()).toMatchObject({ state: 'submitted', review: { status: 'pending' } })
+    expect(await ProductVersion.findOne({ productId: String(pending._id) }).lean()).toMatchObject({
+      state: 'submitted',
+      review: { status: 'pending' },
+    })
   })
 
   it('art38 a provider’s derived product traces back in several steps to seeded catalog entries and their departments', async () => {
@@ -52,10 +55,24 @@ describe('demo marketplace and model runs', () => {
     // site selection ← vitality index ← enterprise statistics ← catalog entries
     expect(graph.stats.depth).toBeGreaterThanOrEqual(2)
     expect(graph.versions.map((v) => v.productTitle.zh)).toEqual(
-      expect.arrayContaining(['珠三角商业选址评估数据', '广东地市企业活力指数（季度）', '广东省企业登记统计数据集', '广东省区县土地利用地类面积汇总']),
+      expect.arrayContaining([
+        '珠三角商业选址评估数据',
+        '广东地市企业活力指数（季度）',
+        '广东省企业登记统计数据集',
+        '广东省区县土地利用地类面积汇总',
+      ]),
     )
-    expect(graph.catalogEntries.map((e) => e.title.zh)).toEqual(expect.arrayContaining(['企业登记基本信息', '企业年度报告信息', '土地利用现状调查数据', '建设用地供应信息']))
-    expect(graph.agents.map((a) => a.name.zh)).toEqual(expect.arrayContaining(['广东省市场监督管理局', '广东省自然资源厅']))
+    expect(graph.catalogEntries.map((e) => e.title.zh)).toEqual(
+      expect.arrayContaining([
+        '企业登记基本信息',
+        '企业年度报告信息',
+        '土地利用现状调查数据',
+        '建设用地供应信息',
+      ]),
+    )
+    expect(graph.agents.map((a) => a.name.zh)).toEqual(
+      expect.arrayContaining(['广东省市场监督管理局', '广东省自然资源厅']),
+    )
     const bases = new Set(graph.edges.filter((e) => e.relation === 'used').map((e) => e.basis))
     expect([...bases].sort()).toEqual(['grant', 'licence', 'open'])
   })
@@ -65,18 +82,32 @@ describe('demo marketplace and model runs', () => {
     const run = (await ModelRun.findOne({ requesterOrgId: buyer.org!.id }).lean())!
     expect(run.status).toBe('succeeded')
     const result = (await ProductVersion.findById(run.resultVersionId).lean())!
-    expect(result).toMatchObject({ state: 'private', ownerOrgId: buyer.org!.id, runId: String(run._id) })
+    expect(result).toMatchObject({
+      state: 'private',
+      ownerOrgId: buyer.org!.id,
+      runId: String(run._id),
+    })
     expect(result.provenance.activity.kind).toBe('model_run')
     expect(result.provenance.used.map((u) => u.role).sort()).toEqual(['input', 'model'])
     const bytes = await new Promise<string>((resolve, reject) => {
       let text = ''
-      contentStore().read(result.distributions[0]!.storageKey!).setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve(text)).on('error', reject)
+      contentStore()
+        .read(result.distributions[0]!.storageKey!)
+        .setEncoding('utf8')
+        .on('data', (d) => (text += d))
+        .on('end', () => resolve(text))
+        .on('error', reject)
     })
-    expect(bytes.split('\r\n')[0]).toMatch(/^county_code,county,total_mu,dominant_class,dominant_class_name,share_01/)
+    expect(bytes.split('\r\n')[0]).toMatch(
+      /^county_code,county,total_mu,dominant_class,dominant_class_name,share_01/,
+    )
     expect(bytes.split('\r\n').filter(Boolean)).toHaveLength(19)
     const graph = await walkProvenance([String(result._id)])
     expect(graph.catalogEntries.map((e) => e.title.zh)).toContain('土地利用现状调查数据')
-    expect((await Product.findById(result.productId).lean())!).toMatchObject({ visibility: 'private', listed: false })
+    expect((await Product.findById(result.productId).lean())!).toMatchObject({
+      visibility: 'private',
+      listed: false,
+    })
   })
 
   it('art36 the run-model job is idempotent, and refuses a run without a right to the model or the data', async () => {
@@ -86,14 +117,24 @@ describe('demo marketplace and model runs', () => {
     const data = (await Product.findOne({ seedKey: 'authority-land-use-parcels' }).lean())!
     const vitality = (await Product.findOne({ seedKey: 'provider1-vitality-index' }).lean())!
 
-    const { runId } = await requestModelRun(buyer, String(model._id), { inputVersionId: data.latestPublished!.versionId, parameters: '{"unit":"ha"}' }, { enqueue: false })
+    const { runId } = await requestModelRun(
+      buyer,
+      String(model._id),
+      { inputVersionId: data.latestPublished!.versionId, parameters: '{"unit":"ha"}' },
+      { enqueue: false },
+    )
     const first = await runModel({ runId }, { jobId: 'test-1' })
     await ModelRun.updateOne({ _id: runId }, { $set: { status: 'running' } }) // as if the worker died after the work
     const second = await runModel({ runId }, { jobId: 'test-2' })
     expect(first.status).toBe('succeeded')
     expect(second.resultVersionId).toBe(first.resultVersionId)
     expect(await ProductVersion.countDocuments({ runId })).toBe(1)
-    expect(await LedgerEntry.countDocuments({ action: 'product.version.drafted', subjects: `product-version:${first.resultVersionId}` })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'product.version.drafted',
+        subjects: `product-version:${first.resultVersionId}`,
+      }),
+    ).toBe(1)
 
     const refusal = async (run: () => Promise<unknown>) => {
       try {
@@ -104,14 +145,36 @@ describe('demo marketplace and model runs', () => {
       }
       throw new Error('expected a refusal')
     }
-    const noModelLicence = await refusal(() => requestModelRun(researcher, String(model._id), { inputVersionId: data.latestPublished!.versionId, parameters: '{}' }, { enqueue: false }))
+    const noModelLicence = await refusal(() =>
+      requestModelRun(
+        researcher,
+        String(model._id),
+        { inputVersionId: data.latestPublished!.versionId, parameters: '{}' },
+        { enqueue: false },
+      ),
+    )
     expect(noModelLicence.messageKey).toBe('error.market.right.no_right')
-    const noDerivation = await refusal(() => requestModelRun(buyer, String(model._id), { inputVersionId: vitality.latestPublished!.versionId, parameters: '{}' }, { enqueue: false }))
+    const noDerivation = await refusal(() =>
+      requestModelRun(
+        buyer,
+        String(model._id),
+        { inputVersionId: vitality.latestPublished!.versionId, parameters: '{}' },
+        { enqueue: false },
+      ),
+    )
     expect(noDerivation.messageKey).toBe('error.market.right.derivation_forbidden')
 
     // The licence to the data ends between the request and the job: the run fails, naming it.
-    const { runId: late } = await requestModelRun(buyer, String(model._id), { inputVersionId: data.latestPublished!.versionId, parameters: '{}' }, { enqueue: false })
-    await Licence.updateMany({ licenseeOrgId: buyer.org!.id, productId: String(data._id) }, { $set: { end: new Date(Date.now() - 1000) } })
+    const { runId: late } = await requestModelRun(
+      buyer,
+      String(model._id),
+      { inputVersionId: data.latestPublished!.versionId, parameters: '{}' },
+      { enqueue: false },
+    )
+    await Licence.updateMany(
+      { licenseeOrgId: buyer.org!.id, productId: String(data._id) },
+      { $set: { end: new Date(Date.now() - 1000) } },
+    )
     expect(await runModel({ runId: late })).toMatchObject({ status: 'failed' })
     expect((await ModelRun.findById(late).lean())!.error).toBe('error.market.right.licence_expired')
 

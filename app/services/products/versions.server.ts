@@ -20,7 +20,12 @@ import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { loadOwnProduct, requireOrg } from './products.server'
 import { advanceVersion, projectProduct, projectVersion, recordOnce } from './publication.server'
-import { art35RequireRightsToInputs, art38RequireInputs, assertGradeListable, reviewRequired } from './rules.server'
+import {
+  art35RequireRightsToInputs,
+  art38RequireInputs,
+  assertGradeListable,
+  reviewRequired,
+} from './rules.server'
 import type { VersionDraftInput } from './schemas'
 import { FILE_TYPES } from './vocab'
 import { isObjectId } from '~/utils/schemas'
@@ -40,29 +45,68 @@ function sha256Hex(text: string): string {
 }
 
 /** The digest of a catalog entry's published description (the bytes live with the source department). */
-export function catalogMetadataDigest(entry: { code: string; publishedVersion: number; published?: unknown }): string {
-  return sha256Hex(canonicalize({ code: entry.code, version: entry.publishedVersion, content: entry.published ?? null }) ?? 'null')
+export function catalogMetadataDigest(entry: {
+  code: string
+  publishedVersion: number
+  published?: unknown
+}): string {
+  return sha256Hex(
+    canonicalize({
+      code: entry.code,
+      version: entry.publishedVersion,
+      content: entry.published ?? null,
+    }) ?? 'null',
+  )
 }
 
 /** The digest of a version's output: its distributions' hashes and endpoints, in key order. */
-export function generatedDigestOf(distributions: readonly { key: string; sha256?: string | null; endpoint?: string | null; sizeBytes?: number | null }[]): string {
+export function generatedDigestOf(
+  distributions: readonly {
+    key: string
+    sha256?: string | null
+    endpoint?: string | null
+    sizeBytes?: number | null
+  }[],
+): string {
   const list = [...distributions]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((d) => ({ key: d.key, sha256: d.sha256 ?? null, endpoint: d.endpoint ?? null, size: d.sizeBytes ?? null }))
+    .map((d) => ({
+      key: d.key,
+      sha256: d.sha256 ?? null,
+      endpoint: d.endpoint ?? null,
+      size: d.sizeBytes ?? null,
+    }))
   return sha256Hex(canonicalize(list) ?? '[]')
 }
 
 /** Digests of the inputs as they are now: product versions' output digests, catalog entries' metadata. */
-async function inputDigests(inputs: readonly InputRef[]): Promise<Map<string, { digest: string | null; digestOf: 'content' | 'metadata' }>> {
+async function inputDigests(
+  inputs: readonly InputRef[],
+): Promise<Map<string, { digest: string | null; digestOf: 'content' | 'metadata' }>> {
   const entryIds = inputs.filter((i) => i.kind === 'catalog-entry').map((i) => i.id)
   const versionIds = inputs.filter((i) => i.kind === 'product-version').map((i) => i.id)
   const [entries, versions] = await Promise.all([
-    entryIds.length ? CatalogEntry.find({ _id: mongoose.trusted({ $in: entryIds }) }, { code: 1, publishedVersion: 1, published: 1 }).lean() : [],
-    versionIds.length ? ProductVersion.find({ _id: mongoose.trusted({ $in: versionIds }) }, { provenance: 1 }).lean() : [],
+    entryIds.length
+      ? CatalogEntry.find(
+          { _id: mongoose.trusted({ $in: entryIds }) },
+          { code: 1, publishedVersion: 1, published: 1 },
+        ).lean()
+      : [],
+    versionIds.length
+      ? ProductVersion.find(
+          { _id: mongoose.trusted({ $in: versionIds }) },
+          { provenance: 1 },
+        ).lean()
+      : [],
   ])
   const out = new Map<string, { digest: string | null; digestOf: 'content' | 'metadata' }>()
-  for (const e of entries) out.set(`catalog-entry:${e._id}`, { digest: catalogMetadataDigest(e), digestOf: 'metadata' })
-  for (const v of versions) out.set(`product-version:${v._id}`, { digest: v.provenance.generatedDigest ?? null, digestOf: 'content' })
+  for (const e of entries)
+    out.set(`catalog-entry:${e._id}`, { digest: catalogMetadataDigest(e), digestOf: 'metadata' })
+  for (const v of versions)
+    out.set(`product-version:${v._id}`, {
+      digest: v.provenance.generatedDigest ?? null,
+      digestOf: 'content',
+    })
   return out
 }
 
@@ -73,7 +117,10 @@ async function inputDigests(inputs: readonly InputRef[]): Promise<Map<string, { 
  */
 async function lineageOf(inputVersionIds: string[]): Promise<{ ids: string[]; complete: boolean }> {
   if (inputVersionIds.length === 0) return { ids: [], complete: true }
-  const upstream = await ProductVersion.find({ _id: mongoose.trusted({ $in: inputVersionIds }) }, { lineage: 1, lineageComplete: 1 }).lean()
+  const upstream = await ProductVersion.find(
+    { _id: mongoose.trusted({ $in: inputVersionIds }) },
+    { lineage: 1, lineageComplete: 1 },
+  ).lean()
   const ids = new Set(inputVersionIds)
   let complete = upstream.length === new Set(inputVersionIds).size
   for (const u of upstream) {
@@ -89,7 +136,13 @@ export interface NewVersionOptions {
   runId?: string
   jobId?: string
   /** The model version a run used (recorded as an input with role `model`). */
-  modelVersion?: { id: string; productId: string; number: number; basis: 'own' | 'licence'; basisRef: string | null }
+  modelVersion?: {
+    id: string
+    productId: string
+    number: number
+    basis: 'own' | 'licence'
+    basisRef: string | null
+  }
   state?: 'draft' | 'private'
   now?: Date
 }
@@ -106,11 +159,17 @@ export async function createDraftVersion(
 ): Promise<{ id: string; number: number }> {
   const org = requireOrg(user)
   const product = await loadOwnProduct(user, productId)
-  if (product.visibility === 'private' && options.activityKind !== 'model_run') throw new DomainError('private_product', 'error.market.privateProduct', 409)
+  if (product.visibility === 'private' && options.activityKind !== 'model_run')
+    throw new DomainError('private_product', 'error.market.privateProduct', 409)
   assertGradeListable(product.grade.tier)
   art38RequireInputs(input.inputs)
   const now = options.now ?? new Date()
-  const rights = await art35RequireRightsToInputs(org.id, input.inputs, now, options.activityKind === 'model_run' ? 'run' : 'list')
+  const rights = await art35RequireRightsToInputs(
+    org.id,
+    input.inputs,
+    now,
+    options.activityKind === 'model_run' ? 'run' : 'list',
+  )
   const used = rights.map((r) => ({
     kind: r.input.kind,
     ref: r.input.id,
@@ -135,9 +194,20 @@ export async function createDraftVersion(
       basisRef: options.modelVersion.basisRef,
     })
   }
-  const lineage = await lineageOf(used.filter((u) => u.kind === 'product-version').map((u) => u.ref))
+  const lineage = await lineageOf(
+    used.filter((u) => u.kind === 'product-version').map((u) => u.ref),
+  )
   const distributions = input.apiEndpoint
-    ? [{ key: 'api', kind: 'api', title: { zh: '接口', en: 'API' }, format: 'API', endpoint: input.apiEndpoint, addedAt: now }]
+    ? [
+        {
+          key: 'api',
+          kind: 'api',
+          title: { zh: '接口', en: 'API' },
+          format: 'API',
+          endpoint: input.apiEndpoint,
+          addedAt: now,
+        },
+      ]
     : []
   const provenance = {
     activity: {
@@ -155,7 +225,9 @@ export async function createDraftVersion(
     generatedDigest: null,
   }
   for (let attempt = 0; attempt < 10; attempt++) {
-    const last = await ProductVersion.findOne({ productId }, { number: 1 }).sort({ number: -1 }).lean()
+    const last = await ProductVersion.findOne({ productId }, { number: 1 })
+      .sort({ number: -1 })
+      .lean()
     const number = (last?.number ?? 0) + 1
     try {
       const doc = await ProductVersion.create({
@@ -177,16 +249,26 @@ export async function createDraftVersion(
       await appendLedger({
         action: 'product.version.drafted',
         actor: { userId: user.id, orgId: org.id },
-        subjects: [`product:${productId}`, `product-version:${id}`, ...input.inputs.map((i) => `${i.kind}:${i.id}`)].slice(0, 50),
+        subjects: [
+          `product:${productId}`,
+          `product-version:${id}`,
+          ...input.inputs.map((i) => `${i.kind}:${i.id}`),
+        ].slice(0, 50),
         payload: { number, provenance },
         summary: { number, inputs: input.inputs.length },
       })
-      await Product.updateOne({ _id: product._id }, { $set: { versionCount: number, updatedAt: now } })
+      await Product.updateOne(
+        { _id: product._id },
+        { $set: { versionCount: number, updatedAt: now } },
+      )
       return { id, number }
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
       if (options.runId && (await ProductVersion.exists({ runId: options.runId }))) {
-        const existing = (await ProductVersion.findOne({ runId: options.runId }, { number: 1 }).lean())!
+        const existing = (await ProductVersion.findOne(
+          { runId: options.runId },
+          { number: 1 },
+        ).lean())!
         return { id: String(existing._id), number: existing.number }
       }
     }
@@ -221,10 +303,16 @@ export const MAX_FILES_PER_VERSION = 20
 
 /** A draft takes at most MAX_FILES_PER_VERSION files: checked before an upload is read, and again when it is attached. */
 export function assertCanAddFile(version: { distributions: unknown[] }): void {
-  if (version.distributions.length >= MAX_FILES_PER_VERSION) throw new DomainError('too_many_files', 'error.market.tooManyFiles', 400)
+  if (version.distributions.length >= MAX_FILES_PER_VERSION)
+    throw new DomainError('too_many_files', 'error.market.tooManyFiles', 400)
 }
 
-export async function addFileToDraft(user: AuthUser, productId: string, number: number, file: IncomingFile): Promise<{ key: string }> {
+export async function addFileToDraft(
+  user: AuthUser,
+  productId: string,
+  number: number,
+  file: IncomingFile,
+): Promise<{ key: string }> {
   const { version } = await loadOwnVersion(user, productId, number)
   if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
   assertCanAddFile(version)
@@ -253,18 +341,31 @@ export async function addFileToDraft(user: AuthUser, productId: string, number: 
   await appendLedger({
     action: 'product.version.file_added',
     actor: { userId: user.id, orgId: user.org!.id },
-    subjects: [`product:${productId}`, `product-version:${version._id}`, `file:${file.stored.sha256}`],
+    subjects: [
+      `product:${productId}`,
+      `product-version:${version._id}`,
+      `file:${file.stored.sha256}`,
+    ],
     payload: { key, fileName: file.fileName, sha256: file.stored.sha256, size: file.stored.size },
     summary: { key, sha256: file.stored.sha256, size: file.stored.size },
   })
   return { key }
 }
 
-export async function removeFileFromDraft(user: AuthUser, productId: string, number: number, key: string): Promise<void> {
+export async function removeFileFromDraft(
+  user: AuthUser,
+  productId: string,
+  number: number,
+  key: string,
+): Promise<void> {
   const { version } = await loadOwnVersion(user, productId, number)
   if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
-  const result = await ProductVersion.updateOne({ _id: version._id, state: 'draft' }, { $pull: { distributions: { key } } })
-  if (result.modifiedCount === 0) throw new DomainError('not_found', 'error.market.fileNotFound', 404)
+  const result = await ProductVersion.updateOne(
+    { _id: version._id, state: 'draft' },
+    { $pull: { distributions: { key } } },
+  )
+  if (result.modifiedCount === 0)
+    throw new DomainError('not_found', 'error.market.fileNotFound', 404)
   await appendLedger({
     action: 'product.version.file_removed',
     actor: { userId: user.id, orgId: user.org!.id },
@@ -280,17 +381,28 @@ export async function removeFileFromDraft(user: AuthUser, productId: string, num
  * and the output digest. Important grade goes to the authority's review; every file that can be
  * scanned goes to the desensitization scanner (Art. 32).
  */
-export async function submitVersion(user: AuthUser, productId: string, number: number, now = new Date()) {
+export async function submitVersion(
+  user: AuthUser,
+  productId: string,
+  number: number,
+  now = new Date(),
+) {
   const org = requireOrg(user)
   const { product, version } = await loadOwnVersion(user, productId, number)
   if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
-  if (version.distributions.length === 0) throw new DomainError('no_distributions', 'error.market.noFiles', 400)
+  if (version.distributions.length === 0)
+    throw new DomainError('no_distributions', 'error.market.noFiles', 400)
   assertGradeListable(product.grade.tier)
-  if (product.visibility !== 'market') throw new DomainError('private_product', 'error.market.privateProduct', 409)
+  if (product.visibility !== 'market')
+    throw new DomainError('private_product', 'error.market.privateProduct', 409)
   const versionId = String(version._id)
-  const dataInputs = version.provenance.used.filter((u) => u.role === 'input').map((u) => ({ kind: u.kind, id: u.ref }))
+  const dataInputs = version.provenance.used
+    .filter((u) => u.role === 'input')
+    .map((u) => ({ kind: u.kind, id: u.ref }))
   const rights = await art35RequireRightsToInputs(org.id, dataInputs, now, 'list')
-  const digests = await inputDigests(version.provenance.used.map((u) => ({ kind: u.kind, id: u.ref })))
+  const digests = await inputDigests(
+    version.provenance.used.map((u) => ({ kind: u.kind, id: u.ref })),
+  )
   const byRef = new Map(rights.map((r) => [`${r.input.kind}:${r.input.id}`, r]))
   const used = version.provenance.used.map((u) => {
     const right = byRef.get(`${u.kind}:${u.ref}`)
@@ -310,7 +422,13 @@ export async function submitVersion(user: AuthUser, productId: string, number: n
   const generatedDigest = generatedDigestOf(version.distributions)
   await ProductVersion.updateOne(
     { _id: versionId, state: 'draft' },
-    { $set: { 'provenance.used': used, 'provenance.generatedDigest': generatedDigest, 'provenance.activity.endedAt': now } },
+    {
+      $set: {
+        'provenance.used': used,
+        'provenance.generatedDigest': generatedDigest,
+        'provenance.activity.endedAt': now,
+      },
+    },
   )
   const needsReview = reviewRequired(product.grade.tier)
   const { created } = await recordOnce(
@@ -327,13 +445,20 @@ export async function submitVersion(user: AuthUser, productId: string, number: n
     {
       action: 'product.version.submitted',
       actor: { userId: user.id, orgId: org.id },
-      subjects: [`product:${productId}`, `product-version:${versionId}`, ...used.map((u) => `${u.kind}:${u.ref}`)].slice(0, 50),
+      subjects: [
+        `product:${productId}`,
+        `product-version:${versionId}`,
+        ...used.map((u) => `${u.kind}:${u.ref}`),
+      ].slice(0, 50),
       payload: { number, used, generatedDigest, grade: product.grade.tier },
       summary: { number, digest: generatedDigest, review: needsReview },
     },
   )
   if (!created) throw new DomainError('not_draft', 'error.market.notDraft', 409)
-  await ProductVersion.updateOne({ _id: versionId }, { $set: { state: 'submitted', submittedAt: now } })
+  await ProductVersion.updateOne(
+    { _id: versionId },
+    { $set: { state: 'submitted', submittedAt: now } },
+  )
   await requestScans(user, versionId)
   await projectVersion(versionId)
   await projectProduct(productId)
@@ -342,7 +467,10 @@ export async function submitVersion(user: AuthUser, productId: string, number: n
 }
 
 /** Art. 32: every scannable file of a submitted version goes to the desensitization scanner once. */
-export async function requestScans(user: AuthUser | { id?: string; org?: { id: string } }, versionId: string): Promise<number> {
+export async function requestScans(
+  user: AuthUser | { id?: string; org?: { id: string } },
+  versionId: string,
+): Promise<number> {
   const version = await ProductVersion.findById(versionId, { distributions: 1 }).lean()
   if (!version) return 0
   let requested = 0
@@ -356,7 +484,10 @@ export async function requestScans(user: AuthUser | { id?: string; org?: { id: s
         fileRef: contentStore().fileRef(d.storageKey),
         subjectRef: `product-version:${versionId}`,
         fileName: d.fileName ?? undefined,
-        requestedBy: { ...(user.org?.id ? { orgId: user.org.id } : {}), ...(user.id ? { userId: user.id } : {}) },
+        requestedBy: {
+          ...(user.org?.id ? { orgId: user.org.id } : {}),
+          ...(user.id ? { userId: user.id } : {}),
+        },
       })
       marked.add(d.key)
       requested++
@@ -367,7 +498,10 @@ export async function requestScans(user: AuthUser | { id?: string; org?: { id: s
   }
   if (marked.size) {
     // The whole array (the dev database has no positional `$` update); a submitted version's files no longer change.
-    const distributions = version.distributions.map((d) => ({ ...d, scanRequested: d.scanRequested || marked.has(d.key) }))
+    const distributions = version.distributions.map((d) => ({
+      ...d,
+      scanRequested: d.scanRequested || marked.has(d.key),
+    }))
     await ProductVersion.updateOne({ _id: versionId }, { $set: { distributions } })
   }
   return requested
@@ -383,8 +517,17 @@ export function versionView(v: VersionLean) {
     number: v.number,
     note: { zh: v.note.zh, en: v.note.en },
     state: v.state,
-    screening: { status: v.screening.status, source: v.screening.source ?? null, at: v.screening.at?.toISOString() ?? null, note: v.screening.note ?? '' },
-    review: { status: v.review.status, reasons: [...v.review.reasons], at: v.review.at?.toISOString() ?? null },
+    screening: {
+      status: v.screening.status,
+      source: v.screening.source ?? null,
+      at: v.screening.at?.toISOString() ?? null,
+      note: v.screening.note ?? '',
+    },
+    review: {
+      status: v.review.status,
+      reasons: [...v.review.reasons],
+      at: v.review.at?.toISOString() ?? null,
+    },
     blockedReason: v.blockedReason ?? null,
     distributions: v.distributions.map((d) => ({
       key: d.key,
@@ -396,8 +539,25 @@ export function versionView(v: VersionLean) {
       sizeBytes: d.sizeBytes ?? null,
       endpoint: d.endpoint ?? null,
     })),
-    schema: v.dataSchema.fields.map((f) => ({ name: f.name, label: { zh: f.label.zh, en: f.label.en }, type: f.type, personal: f.personal, sensitive: f.sensitive, fixed: f.fixed ?? false, toleranceAbsolute: f.toleranceAbsolute ?? null })),
-    inputs: v.provenance.used.map((u) => ({ kind: u.kind, ref: u.ref, productId: u.productId ?? null, version: u.version ?? null, role: u.role, basis: u.basis ?? null, basisRef: u.basisRef ?? null, digest: u.digest ?? null })),
+    schema: v.dataSchema.fields.map((f) => ({
+      name: f.name,
+      label: { zh: f.label.zh, en: f.label.en },
+      type: f.type,
+      personal: f.personal,
+      sensitive: f.sensitive,
+      fixed: f.fixed ?? false,
+      toleranceAbsolute: f.toleranceAbsolute ?? null,
+    })),
+    inputs: v.provenance.used.map((u) => ({
+      kind: u.kind,
+      ref: u.ref,
+      productId: u.productId ?? null,
+      version: u.version ?? null,
+      role: u.role,
+      basis: u.basis ?? null,
+      basisRef: u.basisRef ?? null,
+      digest: u.digest ?? null,
+    })),
     activity: {
       kind: v.provenance.activity.kind,
       label: { zh: v.provenance.activity.label.zh, en: v.provenance.activity.label.en },
@@ -424,7 +584,11 @@ export async function listVersions(productId: string, includeUnpublished: boolea
 }
 
 /** A version the viewer may see (published, or the viewer owns the product / is the authority), else 404. */
-export async function loadVisibleVersion(productId: string, number: number, includeUnpublished: boolean) {
+export async function loadVisibleVersion(
+  productId: string,
+  number: number,
+  includeUnpublished: boolean,
+) {
   if (!isObjectId(productId) || !Number.isSafeInteger(number) || number < 1) throw versionNotFound()
   const version = await ProductVersion.findOne({ productId, number }).lean()
   if (!version || (!includeUnpublished && version.state !== 'published')) throw versionNotFound()

@@ -35,7 +35,14 @@ export type ReviewState = (typeof REVIEW_STATES)[number]
  * `blocked` (screening failed, or a right lapsed before publication), `private` (a model run's
  * result, never listed).
  */
-export const VERSION_STATES = ['draft', 'submitted', 'published', 'returned', 'blocked', 'private'] as const
+export const VERSION_STATES = [
+  'draft',
+  'submitted',
+  'published',
+  'returned',
+  'blocked',
+  'private',
+] as const
 export type VersionState = (typeof VERSION_STATES)[number]
 
 /** What a version's input is (PROV entity kinds the walk follows). */
@@ -50,19 +57,69 @@ export type RightBasis = (typeof RIGHT_BASES)[number]
 export const ACTIVITY_KINDS = ['upload', 'model_run', 'seed'] as const
 
 /** File types a version may carry: extension → accepted declared media types. */
-export const FILE_TYPES: Record<string, { format: string; mediaTypes: readonly string[]; scannable: boolean }> = {
-  csv: { format: 'CSV', mediaTypes: ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'], scannable: true },
-  tsv: { format: 'TSV', mediaTypes: ['text/tab-separated-values', 'text/plain', 'application/octet-stream'], scannable: true },
-  xlsx: {
-    format: 'XLSX',
-    mediaTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'application/zip'],
+export const FILE_TYPES: Record<
+  string,
+  { format: string; mediaTypes: readonly string[]; scannable: boolean }
+> = {
+  csv: {
+    format: 'CSV',
+    mediaTypes: [
+      'text/csv',
+      'application/csv',
+      'text/plain',
+      'application/vnd.ms-excel',
+      'application/octet-stream',
+    ],
     scannable: true,
   },
-  json: { format: 'JSON', mediaTypes: ['application/json', 'text/plain', 'application/octet-stream'], scannable: false },
-  geojson: { format: 'GeoJSON', mediaTypes: ['application/geo+json', 'application/json', 'application/octet-stream'], scannable: false },
-  pdf: { format: 'PDF', mediaTypes: ['application/pdf', 'application/octet-stream'], scannable: false },
-  md: { format: 'Markdown', mediaTypes: ['text/markdown', 'text/plain', 'application/octet-stream'], scannable: false },
-  zip: { format: 'ZIP', mediaTypes: ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], scannable: false },
+  tsv: {
+    format: 'TSV',
+    mediaTypes: ['text/tab-separated-values', 'text/plain', 'application/octet-stream'],
+    scannable: true,
+  },
+  xlsx: {
+    format: 'XLSX',
+    mediaTypes: [
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/octet-stream',
+      'application/zip',
+    ],
+    scannable: true,
+  },
+  json: {
+    format: 'JSON',
+    mediaTypes: ['application/json', 'text/plain', 'application/octet-stream'],
+    scannable: false,
+  },
+  geojson: {
+    format: 'GeoJSON',
+    mediaTypes: ['application/geo+json', 'application/json', 'application/octet-stream'],
+    scannable: false,
+  },
+  pdf: {
+    format: 'PDF',
+    mediaTypes: ['application/pdf', 'application/octet-stream'],
+    scannable: false,
+  },
+  md: {
+    format: 'Markdown',
+    mediaTypes: ['text/markdown', 'text/plain', 'application/octet-stream'],
+    scannable: false,
+  },
+  zip: {
+    format: 'ZIP',
+    mediaTypes: ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'],
+    scannable: false,
+  },
 }
 
-export const SCHEMA_FIELD_TYPES = ['string', 'integer', 'decimal', 'date', 'datetime', 'boolean', 'code', 'geometry'] as const
+export const SCHEMA_FIELD_TYPES = [
+  'string',
+  'integer',
+  'decimal',
+  'date',
+  'datetime',
+  'boolean',
+  'code',
+  'geometry',
+] as const

@@ -1,12 +1,31 @@
 // Art. 38: the provenance picture's layered layout (pure; no database).
 import { describe, expect, it } from 'vitest'
-import { layoutGraph, NODE_H, textUnits, wrapText, type GraphEdgeInput, type GraphNodeInput } from './layout'
+import {
+  layoutGraph,
+  NODE_H,
+  textUnits,
+  wrapText,
+  type GraphEdgeInput,
+  type GraphNodeInput,
+} from './layout'
 
-const node = (key: string, kind: GraphNodeInput['kind']): GraphNodeInput => ({ key, kind, title: key, lines: [] })
+const node = (key: string, kind: GraphNodeInput['kind']): GraphNodeInput => ({
+  key,
+  kind,
+  title: key,
+  lines: [],
+})
 
 describe('provenance layout', () => {
   it('art38 puts departments left, catalog entries next, versions by distance, the root right; long edges get waypoints', () => {
-    const nodes = [node('root', 'root'), node('a', 'version'), node('b', 'version'), node('e1', 'catalog'), node('e2', 'catalog'), node('d', 'department')]
+    const nodes = [
+      node('root', 'root'),
+      node('a', 'version'),
+      node('b', 'version'),
+      node('e1', 'catalog'),
+      node('e2', 'catalog'),
+      node('d', 'department'),
+    ]
     const edges: GraphEdgeInput[] = [
       { from: 'root', to: 'a' },
       { from: 'a', to: 'b' },
@@ -23,7 +42,10 @@ describe('provenance layout', () => {
     expect(long.d.match(/ L/g)).toHaveLength(2)
     // No two boxes of a column overlap.
     for (let c = 0; c < layout.columns; c++) {
-      const ys = layout.nodes.filter((n) => n.column === c).map((n) => n.y).sort((p, q) => p - q)
+      const ys = layout.nodes
+        .filter((n) => n.column === c)
+        .map((n) => n.y)
+        .sort((p, q) => p - q)
       for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(NODE_H)
     }
     expect(layout.width).toBeGreaterThan(0)
@@ -31,7 +53,13 @@ describe('provenance layout', () => {
   })
 
   it('orders a column by its neighbours so edges do not cross needlessly', () => {
-    const nodes = [node('r', 'root'), node('x', 'version'), node('y', 'version'), node('ex', 'catalog'), node('ey', 'catalog')]
+    const nodes = [
+      node('r', 'root'),
+      node('x', 'version'),
+      node('y', 'version'),
+      node('ex', 'catalog'),
+      node('ey', 'catalog'),
+    ]
     const edges: GraphEdgeInput[] = [
       { from: 'r', to: 'x' },
       { from: 'r', to: 'y' },
@@ -46,7 +74,10 @@ describe('provenance layout', () => {
   it('wraps and clips titles by display width (a Chinese character counts two)', () => {
     expect(textUnits('数据ab')).toBe(6)
     expect(wrapText('广东省企业登记统计数据集', 12, 2)).toEqual(['广东省企业登', '记统计数据集'])
-    expect(wrapText('Pearl River Delta commercial site-selection scores', 29, 2)).toEqual(['Pearl River Delta commercial', 'site-selection scores'])
+    expect(wrapText('Pearl River Delta commercial site-selection scores', 29, 2)).toEqual([
+      'Pearl River Delta commercial',
+      'site-selection scores',
+    ])
     const clipped = wrapText('一二三四五六七八九十一二三四五六七八九十', 10, 2)
     expect(clipped).toHaveLength(2)
     expect(clipped[1]!.endsWith('…')).toBe(true)

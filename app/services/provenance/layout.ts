@@ -61,7 +61,13 @@ const SWEEPS = 6
 /** Display width in "half-width" units: CJK and full-width characters count two. */
 export function textUnits(text: string): number {
   let units = 0
-  for (const ch of text) units += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1
+  for (const ch of text)
+    units +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1
   return units
 }
 
@@ -99,14 +105,18 @@ export function wrapText(text: string, max: number, maxLines: number): string[] 
       units += w
     }
     // Break Latin text at a space; Chinese anywhere.
-    if (lastSpace > line.length / 2 && /[A-Za-z]/.test(line[line.length - 1] ?? '')) line = line.slice(0, lastSpace)
+    if (lastSpace > line.length / 2 && /[A-Za-z]/.test(line[line.length - 1] ?? ''))
+      line = line.slice(0, lastSpace)
     lines.push(line.trimEnd())
     rest = rest.slice(line.length).trimStart()
   }
   return lines
 }
 
-export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly GraphEdgeInput[]): GraphLayout {
+export function layoutGraph(
+  nodes: readonly GraphNodeInput[],
+  edges: readonly GraphEdgeInput[],
+): GraphLayout {
   const byKey = new Map(nodes.map((n) => [n.key, n]))
   const valid = edges.filter((e) => byKey.has(e.from) && byKey.has(e.to) && e.from !== e.to)
   const inputsOf = new Map<string, string[]>()
@@ -121,7 +131,12 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
   const isVersion = (n: GraphNodeInput) => n.kind !== 'catalog' && n.kind !== 'department'
   const versions = nodes.filter(isVersion)
   const level = new Map<string, number>()
-  const pending = new Map(versions.map((v) => [v.key, (consumersOf.get(v.key) ?? []).filter((c) => isVersion(byKey.get(c)!)).length]))
+  const pending = new Map(
+    versions.map((v) => [
+      v.key,
+      (consumersOf.get(v.key) ?? []).filter((c) => isVersion(byKey.get(c)!)).length,
+    ]),
+  )
   const queue = versions.filter((v) => pending.get(v.key) === 0).map((v) => v.key)
   for (const k of queue) level.set(k, 0)
   while (queue.length) {
@@ -166,7 +181,9 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
   const renumber = (col: string[]) => col.forEach((k, i) => position.set(k, i))
   columns.forEach(renumber)
   const barycentre = (k: string, neighbours: string[] | undefined) => {
-    const ps = (neighbours ?? []).map((n) => position.get(n)).filter((p): p is number => p !== undefined)
+    const ps = (neighbours ?? [])
+      .map((n) => position.get(n))
+      .filter((p): p is number => p !== undefined)
     return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : position.get(k)!
   }
   const reorder = (c: number, neighbours: Map<string, string[]>) => {
@@ -181,7 +198,8 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
   }
 
   const slot = (k: string) => (dummy.has(k) ? DUMMY_H : NODE_H)
-  const columnHeight = (col: string[]) => col.reduce((sum, k) => sum + slot(k), 0) + Math.max(0, col.length - 1) * GAP_Y
+  const columnHeight = (col: string[]) =>
+    col.reduce((sum, k) => sum + slot(k), 0) + Math.max(0, col.length - 1) * GAP_Y
   const tallest = Math.max(NODE_H, ...columns.map(columnHeight))
   const height = PAD * 2 + tallest
   const width = PAD * 2 + columns.length * NODE_W + Math.max(0, columns.length - 1) * GAP_X
@@ -205,7 +223,9 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
     const source = placed.get(e.to)!
     const target = placed.get(e.from)!
     // From the input (left) through the waypoints to the derived node (right).
-    const through = chains[i]!.slice(1, -1).reverse().map((k) => waypoints.get(k)!)
+    const through = chains[i]!.slice(1, -1)
+      .reverse()
+      .map((k) => waypoints.get(k)!)
     let x = source.x + source.w
     let y = source.y + source.h / 2
     let d = `M${x},${y}`
@@ -215,7 +235,14 @@ export function layoutGraph(nodes: readonly GraphNodeInput[], edges: readonly Gr
       y = w.y
     }
     d += curve(x, y, target.x, target.y + target.h / 2)
-    return { from: e.from, to: e.to, d, label: e.label, lx: source.x + source.w + 6, ly: source.y + source.h / 2 - 5 }
+    return {
+      from: e.from,
+      to: e.to,
+      d,
+      label: e.label,
+      lx: source.x + source.w + 6,
+      ly: source.y + source.h / 2 - 5,
+    }
   })
 
   return { width, height, nodes: [...placed.values()], edges: placedEdges, columns: columns.length }

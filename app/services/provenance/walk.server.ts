@@ -88,8 +88,17 @@ export interface ProvenanceGraph {
   stats: { queries: number; depth: number; ms: number; truncated: boolean }
 }
 
-
-const VERSION_PROJECTION = { productId: 1, ownerOrgId: 1, number: 1, state: 1, publishedAt: 1, provenance: 1, distributions: 1, lineage: 1, lineageComplete: 1 }
+const VERSION_PROJECTION = {
+  productId: 1,
+  ownerOrgId: 1,
+  number: 1,
+  state: 1,
+  publishedAt: 1,
+  provenance: 1,
+  distributions: 1,
+  lineage: 1,
+  lineageComplete: 1,
+}
 
 function fetchVersions(ids: string[]) {
   return ProductVersion.find({ _id: mongoose.trusted({ $in: ids }) }, VERSION_PROJECTION).lean()
@@ -138,7 +147,9 @@ export async function walkProvenance(
 
   // The roots first (point lookups by `_id` are cheap everywhere), then their whole lineage at once.
   if (frontier.length <= 10) {
-    const docs = await Promise.all(frontier.map((id) => ProductVersion.findById(id, VERSION_PROJECTION).lean()))
+    const docs = await Promise.all(
+      frontier.map((id) => ProductVersion.findById(id, VERSION_PROJECTION).lean()),
+    )
     queries += frontier.length
     for (const doc of docs) if (doc) loaded.set(String(doc._id), doc)
   }
@@ -175,7 +186,12 @@ export async function walkProvenance(
         visibility: 'market',
         publishedAt: doc.publishedAt ? doc.publishedAt.toISOString() : null,
         generatedDigest: p.generatedDigest ?? null,
-        distributions: doc.distributions.map((d) => ({ key: d.key, format: d.format, sha256: d.sha256 ?? null, sizeBytes: d.sizeBytes ?? null })),
+        distributions: doc.distributions.map((d) => ({
+          key: d.key,
+          format: d.format,
+          sha256: d.sha256 ?? null,
+          sizeBytes: d.sizeBytes ?? null,
+        })),
         activity: {
           kind: p.activity.kind,
           label: { zh: p.activity.label.zh, en: p.activity.label.en },
@@ -217,7 +233,12 @@ export async function walkProvenance(
   const productIds = [...new Set([...versions.values()].map((v) => v.productId))].filter(isObjectId)
   const entryIds = [...catalogRefs].filter(isObjectId)
   const [products, entries] = await Promise.all([
-    productIds.length ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1, kind: 1, visibility: 1 }).lean() : [],
+    productIds.length
+      ? Product.find(
+          { _id: mongoose.trusted({ $in: productIds }) },
+          { title: 1, kind: 1, visibility: 1 },
+        ).lean()
+      : [],
     entryIds.length
       ? CatalogEntry.find(
           { _id: mongoose.trusted({ $in: entryIds }) },
@@ -241,7 +262,11 @@ export async function walkProvenance(
   for (const ref of catalogRefs) {
     const e = entryById.get(ref)
     const published = e?.published
-    const departments = published?.departments ?? { collecting: e?.orgId ?? '', verifying: e?.orgId ?? '', providing: e?.orgId ?? '' }
+    const departments = published?.departments ?? {
+      collecting: e?.orgId ?? '',
+      verifying: e?.orgId ?? '',
+      providing: e?.orgId ?? '',
+    }
     catalogEntries.push({
       key: `catalog-entry:${ref}`,
       id: ref,
@@ -251,7 +276,11 @@ export async function walkProvenance(
       openAttribute: published?.openAttribute ?? 'not_open',
       gradeTier: published?.grade.tier ?? 'general',
       orgId: e?.orgId ?? '',
-      departments: { collecting: departments.collecting, verifying: departments.verifying, providing: departments.providing },
+      departments: {
+        collecting: departments.collecting,
+        verifying: departments.verifying,
+        providing: departments.providing,
+      },
       found: Boolean(e && published),
     })
   }
@@ -259,18 +288,43 @@ export async function walkProvenance(
   // The source department of each entry (Art. 14: the one legal source) is the entry's owner.
   for (const c of catalogEntries) {
     if (!c.orgId) continue
-    edges.push({ from: c.key, to: `org:${c.orgId}`, relation: 'source', role: 'source_department', basis: null, basisRef: null, inputVersion: null, digest: null, digestOf: null })
+    edges.push({
+      from: c.key,
+      to: `org:${c.orgId}`,
+      relation: 'source',
+      role: 'source_department',
+      basis: null,
+      basisRef: null,
+      inputVersion: null,
+      digest: null,
+      digestOf: null,
+    })
   }
 
   const orgIds = [
     ...new Set([
-      ...catalogEntries.flatMap((c) => [c.orgId, c.departments.collecting, c.departments.verifying, c.departments.providing]),
+      ...catalogEntries.flatMap((c) => [
+        c.orgId,
+        c.departments.collecting,
+        c.departments.verifying,
+        c.departments.providing,
+      ]),
       ...[...versions.values()].map((v) => v.ownerOrgId),
     ]),
   ].filter(isObjectId)
-  const orgs = orgIds.length ? await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1, type: 1 }).lean() : []
+  const orgs = orgIds.length
+    ? await Organization.find(
+        { _id: mongoose.trusted({ $in: orgIds }) },
+        { name: 1, type: 1 },
+      ).lean()
+    : []
   if (orgIds.length) queries++
-  const agents: AgentNode[] = orgs.map((o) => ({ key: `org:${o._id}`, orgId: String(o._id), name: { zh: o.name.zh, en: o.name.en }, type: o.type }))
+  const agents: AgentNode[] = orgs.map((o) => ({
+    key: `org:${o._id}`,
+    orgId: String(o._id),
+    name: { zh: o.name.zh, en: o.name.en },
+    type: o.type,
+  }))
 
   return {
     roots: rootVersionIds.filter((id) => versions.has(id)),

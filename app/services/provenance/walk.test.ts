@@ -23,11 +23,36 @@ function versionDoc(id: mongoose.Types.ObjectId, number: number, used: Used[], l
     ownerOrgId: ORG,
     number,
     note: { zh: '', en: '' },
-    distributions: [{ key: 'data.csv', kind: 'file', title: { zh: 'data', en: 'data' }, format: 'CSV', sha256: 'a'.repeat(64), sizeBytes: 10, addedAt: now }],
+    distributions: [
+      {
+        key: 'data.csv',
+        kind: 'file',
+        title: { zh: 'data', en: 'data' },
+        format: 'CSV',
+        sha256: 'a'.repeat(64),
+        sizeBytes: 10,
+        addedAt: now,
+      },
+    ],
     provenance: {
-      activity: { kind: 'upload', label: { zh: '汇总', en: 'Aggregation' }, description: '', parameters: '{}', startedAt: now, endedAt: now },
+      activity: {
+        kind: 'upload',
+        label: { zh: '汇总', en: 'Aggregation' },
+        description: '',
+        parameters: '{}',
+        startedAt: now,
+        endedAt: now,
+      },
       agent: { orgId: ORG, userId: null },
-      used: used.map((u) => ({ ...u, role: 'input', basis: u.kind === 'catalog-entry' ? 'open' : 'licence', basisRef: null, version: 1, digest: 'b'.repeat(64), digestOf: 'content' })),
+      used: used.map((u) => ({
+        ...u,
+        role: 'input',
+        basis: u.kind === 'catalog-entry' ? 'open' : 'licence',
+        basisRef: null,
+        version: 1,
+        digest: 'b'.repeat(64),
+        digestOf: 'content',
+      })),
       generatedDigest: 'c'.repeat(64),
     },
     state: 'published',
@@ -49,29 +74,50 @@ describe('provenance walk', () => {
     e1 = await seededEntryId('amr', '0001')
     e2 = await seededEntryId('amr', '0004')
     e3 = await seededEntryId('nr', '0004')
-    const p = await Product.create({ ownerOrgId: ORG, createdBy: 'test', ...productInput(), pricePlans: [] })
+    const p = await Product.create({
+      ownerOrgId: ORG,
+      createdBy: 'test',
+      ...productInput(),
+      pricePlans: [],
+    })
     productId = String(p._id)
   }, 180_000)
 
   it('art38 walks a multi-step graph back to the catalog entries and their source departments, reading shared inputs once', async () => {
     const [r, a, b, c] = [0, 1, 2, 3].map(() => new mongoose.Types.ObjectId())
     await ProductVersion.insertMany([
-      versionDoc(r!, 1, [{ kind: 'product-version', ref: String(a) }, { kind: 'product-version', ref: String(b) }]),
-      versionDoc(a!, 2, [{ kind: 'product-version', ref: String(c) }, { kind: 'catalog-entry', ref: e1 }]),
-      versionDoc(b!, 3, [{ kind: 'product-version', ref: String(c) }, { kind: 'catalog-entry', ref: e2 }]),
-      versionDoc(c!, 4, [{ kind: 'catalog-entry', ref: e1 }, { kind: 'catalog-entry', ref: e3 }]),
+      versionDoc(r!, 1, [
+        { kind: 'product-version', ref: String(a) },
+        { kind: 'product-version', ref: String(b) },
+      ]),
+      versionDoc(a!, 2, [
+        { kind: 'product-version', ref: String(c) },
+        { kind: 'catalog-entry', ref: e1 },
+      ]),
+      versionDoc(b!, 3, [
+        { kind: 'product-version', ref: String(c) },
+        { kind: 'catalog-entry', ref: e2 },
+      ]),
+      versionDoc(c!, 4, [
+        { kind: 'catalog-entry', ref: e1 },
+        { kind: 'catalog-entry', ref: e3 },
+      ]),
     ])
     const graph = await walkProvenance([String(r)])
     expect(graph.versions.map((v) => v.number).sort()).toEqual([1, 2, 3, 4])
     expect(graph.versions.find((v) => v.id === String(c))!.depth).toBe(2)
     expect(graph.catalogEntries.map((e) => e.id).sort()).toEqual([e1, e2, e3].sort())
-    const used = graph.edges.filter((e) => e.relation === 'used').map((e) => `${e.from.slice(-4)}>${e.to.slice(-4)}`)
+    const used = graph.edges
+      .filter((e) => e.relation === 'used')
+      .map((e) => `${e.from.slice(-4)}>${e.to.slice(-4)}`)
     expect(used).toHaveLength(8)
     // The source department of each entry is its owning agency, named.
     const amrEntry = await CatalogEntry.findById(e1, { orgId: 1 }).lean()
     const nrEntry = await CatalogEntry.findById(e3, { orgId: 1 }).lean()
     const sources = graph.edges.filter((e) => e.relation === 'source').map((e) => e.to)
-    expect(sources.sort()).toEqual([`org:${amrEntry!.orgId}`, `org:${amrEntry!.orgId}`, `org:${nrEntry!.orgId}`].sort())
+    expect(sources.sort()).toEqual(
+      [`org:${amrEntry!.orgId}`, `org:${amrEntry!.orgId}`, `org:${nrEntry!.orgId}`].sort(),
+    )
     const amr = graph.agents.find((g) => g.orgId === amrEntry!.orgId)
     expect(amr!.name.zh).toBe('广东省市场监督管理局')
     expect(graph.catalogEntries.find((e) => e.id === e1)!.title.zh).toBe('企业登记基本信息')
@@ -87,11 +133,22 @@ describe('provenance walk', () => {
       versionDoc(r!, 11, [{ kind: 'product-version', ref: String(a) }]),
       versionDoc(a!, 12, [{ kind: 'catalog-entry', ref: e1 }]),
     ])
-    const doc = toProvJson(await walkProvenance([String(r)]), 'https://x.example') as Record<string, Record<string, Record<string, unknown>>>
+    const doc = toProvJson(await walkProvenance([String(r)]), 'https://x.example') as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >
     expect(doc.prefix).toMatchObject({ prov: 'http://www.w3.org/ns/prov#' })
-    expect(Object.keys(doc.entity!).sort()).toEqual([`gdpde:catalog-entry/${e1}`, `gdpde:product-version/${a}`, `gdpde:product-version/${r}`].sort())
+    expect(Object.keys(doc.entity!).sort()).toEqual(
+      [
+        `gdpde:catalog-entry/${e1}`,
+        `gdpde:product-version/${a}`,
+        `gdpde:product-version/${r}`,
+      ].sort(),
+    )
     expect(Object.keys(doc.activity!)).toHaveLength(2)
-    expect(Object.values(doc.used!).map((u) => u['prov:entity'])).toEqual(expect.arrayContaining([`gdpde:product-version/${a}`, `gdpde:catalog-entry/${e1}`]))
+    expect(Object.values(doc.used!).map((u) => u['prov:entity'])).toEqual(
+      expect.arrayContaining([`gdpde:product-version/${a}`, `gdpde:catalog-entry/${e1}`]),
+    )
     expect(Object.values(doc.wasDerivedFrom!)).toContainEqual({
       'prov:generatedEntity': `gdpde:product-version/${r}`,
       'prov:usedEntity': `gdpde:product-version/${a}`,
@@ -99,14 +156,20 @@ describe('provenance walk', () => {
     })
     const entry = doc.entity![`gdpde:catalog-entry/${e1}`]!
     expect(entry['gdpde:code']).toMatch(/^GD-440000-/)
-    expect(Object.values(doc.wasAttributedTo!).some((a) => a['prov:entity'] === `gdpde:catalog-entry/${e1}`)).toBe(true)
+    expect(
+      Object.values(doc.wasAttributedTo!).some(
+        (a) => a['prov:entity'] === `gdpde:catalog-entry/${e1}`,
+      ),
+    ).toBe(true)
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc)
   })
 
   it('art38 walks a graph of depth 10 and width 100 quickly: one query for the whole lineage, or one per level without it', async () => {
     const WIDTH = 100
     const DEPTH = 10
-    const levels = Array.from({ length: DEPTH }, () => Array.from({ length: WIDTH }, () => new mongoose.Types.ObjectId()))
+    const levels = Array.from({ length: DEPTH }, () =>
+      Array.from({ length: WIDTH }, () => new mongoose.Types.ObjectId()),
+    )
     // Lineages bottom-up, as drafting computes them: inputs plus their lineages.
     const lineage = new Map<string, string[]>()
     const usedOf = new Map<string, Used[]>()
@@ -114,11 +177,16 @@ describe('provenance walk', () => {
       levels[k]!.forEach((id, i) => {
         const next = levels[k + 1]
         const used: Used[] = next
-          ? [{ kind: 'product-version', ref: String(next[i]) }, { kind: 'product-version', ref: String(next[(i + 1) % WIDTH]) }]
+          ? [
+              { kind: 'product-version', ref: String(next[i]) },
+              { kind: 'product-version', ref: String(next[(i + 1) % WIDTH]) },
+            ]
           : [{ kind: 'catalog-entry', ref: [e1, e2, e3][i % 3]! }]
         usedOf.set(String(id), used)
         const ids = new Set<string>()
-        for (const u of used) if (u.kind === 'product-version') [u.ref, ...lineage.get(u.ref)!].forEach((x) => ids.add(x))
+        for (const u of used)
+          if (u.kind === 'product-version')
+            [u.ref, ...lineage.get(u.ref)!].forEach((x) => ids.add(x))
         lineage.set(String(id), [...ids])
       })
     }
@@ -127,7 +195,13 @@ describe('provenance walk', () => {
     const rootUsed = levels[0]!.map((id) => ({ kind: 'product-version' as const, ref: String(id) }))
     const allIds = levels.flat().map(String)
     const docs = [versionDoc(root, 100, rootUsed, allIds), versionDoc(legacyRoot, 101, rootUsed)]
-    levels.forEach((level, k) => level.forEach((id, i) => docs.push(versionDoc(id, 1000 + k * WIDTH + i, usedOf.get(String(id))!, lineage.get(String(id))))))
+    levels.forEach((level, k) =>
+      level.forEach((id, i) =>
+        docs.push(
+          versionDoc(id, 1000 + k * WIDTH + i, usedOf.get(String(id))!, lineage.get(String(id))),
+        ),
+      ),
+    )
     await ProductVersion.insertMany(docs)
 
     const byLineage = await walkProvenance([String(root)])
@@ -136,7 +210,9 @@ describe('provenance walk', () => {
       expect(graph.versions).toHaveLength(1 + DEPTH * WIDTH)
       expect(graph.stats.depth).toBe(DEPTH)
       expect(graph.catalogEntries).toHaveLength(3)
-      expect(graph.edges.filter((e) => e.relation === 'used')).toHaveLength(WIDTH + (DEPTH - 1) * WIDTH * 2 + WIDTH)
+      expect(graph.edges.filter((e) => e.relation === 'used')).toHaveLength(
+        WIDTH + (DEPTH - 1) * WIDTH * 2 + WIDTH,
+      )
     }
     // Root lookup + the whole lineage in one `$in` + products + catalog entries + organisations.
     expect(byLineage.stats.queries).toBe(5)

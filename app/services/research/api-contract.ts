@@ -35,13 +35,19 @@ export const researchEndpoints: Endpoint[] = [
       'research use only (commercial is refused), the fields needed (minimal authorization, Art. 24), period, ethics reference',
     permission: 'create:research-request:own-org',
     body: researchRequestInput,
-    response: z.object({ requestId: z.string(), status: z.literal('pending'), replyDueAt: z.string(), ledgerSeq: z.number() }),
+    response: z.object({
+      requestId: z.string(),
+      status: z.literal('pending'),
+      replyDueAt: z.string(),
+      ledgerSeq: z.number(),
+    }),
     status: 201,
   },
   {
     method: 'post',
     path: '/api/v1/usage-reports',
-    summary: "A licensee's usage report for one period of its licence (Art. 46); one per licence and period",
+    summary:
+      "A licensee's usage report for one period of its licence (Art. 46); one per licence and period",
     permission: 'submit:usage-report:own-org',
     body: usageReportApiInput,
     response: z.object({ reportId: z.string(), ledgerSeq: z.number(), late: z.boolean() }),

@@ -7,11 +7,19 @@
 // stored claim, so whoever comes second — a concurrent decider, or a retry after a crash —
 // finishes the winner's decision and then hears "already decided".
 import { Product } from '#models/product'
-import { ResearchDecision, ResearchRequest, type ResearchDecisionDoc } from '#models/research-request'
+import {
+  ResearchDecision,
+  ResearchRequest,
+  type ResearchDecisionDoc,
+} from '#models/research-request'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { issueLicence, termsFromTemplate, type LicenceTerms } from '~/services/licences/issue.server'
+import {
+  issueLicence,
+  termsFromTemplate,
+  type LicenceTerms,
+} from '~/services/licences/issue.server'
 import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { endOfChinaDay, loadRequest, mayDecide, type ResearchRequestLean } from './requests.server'
@@ -31,25 +39,50 @@ export function assertMayDecide(user: AuthUser, request: ResearchRequestLean): v
  */
 export function assertMinimalFields(approved: string[], asked: string[]): void {
   const extra = approved.filter((f) => !asked.includes(f))
-  if (extra.length) throw new DomainError('fields_not_asked', 'error.research.fieldsNotAsked', 422, { fields: ['error.research.fieldsNotAsked'] }, { fields: extra.join(', ') })
-  if (asked.length > 0 && approved.length === 0) throw new DomainError('no_fields', 'error.research.noApprovedFields', 422, { fields: ['error.research.noApprovedFields'] })
+  if (extra.length)
+    throw new DomainError(
+      'fields_not_asked',
+      'error.research.fieldsNotAsked',
+      422,
+      { fields: ['error.research.fieldsNotAsked'] },
+      { fields: extra.join(', ') },
+    )
+  if (asked.length > 0 && approved.length === 0)
+    throw new DomainError('no_fields', 'error.research.noApprovedFields', 422, {
+      fields: ['error.research.noApprovedFields'],
+    })
 }
 
 /**
  * Art. 24 (截止時間): the grant ends after it starts (in the future, and after the start of the
  * period asked for) and no later than the end of that period.
  */
-export function assertGrantEnd(end: Date, request: Pick<ResearchRequestLean, 'periodStart' | 'periodEnd'>, now: Date): void {
-  if (end.getTime() <= now.getTime()) throw new DomainError('bad_end', 'error.research.endPast', 422, { end: ['error.research.endPast'] })
+export function assertGrantEnd(
+  end: Date,
+  request: Pick<ResearchRequestLean, 'periodStart' | 'periodEnd'>,
+  now: Date,
+): void {
+  if (end.getTime() <= now.getTime())
+    throw new DomainError('bad_end', 'error.research.endPast', 422, {
+      end: ['error.research.endPast'],
+    })
   if (end.getTime() <= request.periodStart.getTime()) {
-    throw new DomainError('bad_end', 'error.research.endBeforePeriod', 422, { end: ['error.research.endBeforePeriod'] })
+    throw new DomainError('bad_end', 'error.research.endBeforePeriod', 422, {
+      end: ['error.research.endBeforePeriod'],
+    })
   }
-  if (end.getTime() > request.periodEnd.getTime()) throw new DomainError('bad_end', 'error.research.endAfterPeriod', 422, { end: ['error.research.endAfterPeriod'] })
+  if (end.getTime() > request.periodEnd.getTime())
+    throw new DomainError('bad_end', 'error.research.endAfterPeriod', 422, {
+      end: ['error.research.endAfterPeriod'],
+    })
 }
 
 /** Art. 26 → Art. 23 ¶2: a refusal states its grounds (the law, regulation or rule it rests on). */
 export function assertRefusalReasons(reasons: string): void {
-  if (reasons.trim().length < 4) throw new DomainError('reasons_required', 'error.research.reasonsRequired', 422, { reasons: ['error.research.reasonsRequired'] })
+  if (reasons.trim().length < 4)
+    throw new DomainError('reasons_required', 'error.research.reasonsRequired', 422, {
+      reasons: ['error.research.reasonsRequired'],
+    })
 }
 
 /**
@@ -57,7 +90,10 @@ export function assertRefusalReasons(reasons: string): void {
  * non-commercial, no derivation and no redistribution (non-transferable), limited to the approved
  * fields and ending on the approved date.
  */
-export async function researchLicenceTerms(request: ResearchRequestLean, claim: ResearchDecisionDoc): Promise<LicenceTerms> {
+export async function researchLicenceTerms(
+  request: ResearchRequestLean,
+  claim: ResearchDecisionDoc,
+): Promise<LicenceTerms> {
   const start = new Date(Math.max(claim.at.getTime(), request.periodStart.getTime()))
   const research = {
     purpose: request.purpose,
@@ -74,7 +110,12 @@ export async function researchLicenceTerms(request: ResearchRequestLean, claim: 
     const product = await Product.findById(request.productId, { licenceTemplate: 1 }).lean()
     if (product) {
       const template = termsFromTemplate(product.licenceTemplate, start)
-      return { ...template, ...research, usageReport: template.usageReport === 'none' ? RESEARCH_USAGE_REPORT_DEFAULT : template.usageReport }
+      return {
+        ...template,
+        ...research,
+        usageReport:
+          template.usageReport === 'none' ? RESEARCH_USAGE_REPORT_DEFAULT : template.usageReport,
+      }
     }
   }
   return { ...research, deliveryMode: 'file_download', usageReport: RESEARCH_USAGE_REPORT_DEFAULT }
@@ -88,7 +129,10 @@ export interface DecisionResult {
 }
 
 /** The steps after the claim, from the claim alone: safe to run again, by anyone. */
-export async function completeDecision(request: ResearchRequestLean, claim: ResearchDecisionDoc): Promise<DecisionResult> {
+export async function completeDecision(
+  request: ResearchRequestLean,
+  claim: ResearchDecisionDoc,
+): Promise<DecisionResult> {
   const requestId = String(request._id)
   const actor = { userId: claim.decidedBy, orgId: claim.decidedByOrgId }
   let licenceId: string | null = null
@@ -112,12 +156,18 @@ export async function completeDecision(request: ResearchRequestLean, claim: Rese
     actor,
     subjects: [
       `research-request:${requestId}`,
-      request.productId ? `product:${request.productId}` : `catalog-entry:${request.catalogEntryId}`,
+      request.productId
+        ? `product:${request.productId}`
+        : `catalog-entry:${request.catalogEntryId}`,
       `org:${request.requesterOrgId}`,
       `org:${request.ownerOrgId}`,
       ...(licenceId ? [`licence:${licenceId}`] : []),
     ],
-    payload: { fields: claim.fields, end: claim.end?.toISOString() ?? null, reasons: claim.reasons },
+    payload: {
+      fields: claim.fields,
+      end: claim.end?.toISOString() ?? null,
+      reasons: claim.reasons,
+    },
     summary:
       claim.outcome === 'approved'
         ? { fields: claim.fields.length, end: claim.end!.toISOString(), licenceId: licenceId ?? '' }

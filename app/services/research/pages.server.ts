@@ -5,12 +5,19 @@ import mongoose from 'mongoose'
 import { ResearchRequest } from '#models/research-request'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { getT } from '~/utils/i18n.server'
-import { isReplyOverdue, loadRequest, loadResearchSubject, mayDecide, maySee, notFound, type ResearchRequestLean } from './requests.server'
+import {
+  isReplyOverdue,
+  loadRequest,
+  loadResearchSubject,
+  mayDecide,
+  maySee,
+  notFound,
+  type ResearchRequestLean,
+} from './requests.server'
 import { orgNamesOf } from '~/services/products/products.server'
 import { licenseeReportCounts, listOverdueReports } from './usage-reports.server'
 import type { ResearchSubjectKind } from './vocab'
 import type { LocaleT as T } from '~/i18n/config'
-
 
 const PAGE = 25
 
@@ -21,9 +28,12 @@ export { formFailureWithValues } from '~/services/products/pages.server'
 /** The section links this user may follow (each page checks again). */
 export function researchLinks(user: AuthUser, t: T) {
   const links: { to: string; label: string }[] = []
-  if (user.permissions.has('create:research-request:own-org')) links.push({ to: '/research/requests', label: t('research.nav.mine') })
-  if (user.permissions.has('decide:research-request:own-org')) links.push({ to: '/research/inbox', label: t('research.nav.inbox') })
-  if (user.permissions.has('submit:usage-report:own-org')) links.push({ to: '/usage-reports', label: t('research.nav.usage') })
+  if (user.permissions.has('create:research-request:own-org'))
+    links.push({ to: '/research/requests', label: t('research.nav.mine') })
+  if (user.permissions.has('decide:research-request:own-org'))
+    links.push({ to: '/research/inbox', label: t('research.nav.inbox') })
+  if (user.permissions.has('submit:usage-report:own-org'))
+    links.push({ to: '/usage-reports', label: t('research.nav.usage') })
   return links
 }
 
@@ -44,24 +54,39 @@ function row(r: ResearchRequestLean, now: Date) {
 
 export type ResearchRowView = ReturnType<typeof row>
 
-async function page(filter: Record<string, unknown>, query: { after?: string; status?: string }, now: Date) {
+async function page(
+  filter: Record<string, unknown>,
+  query: { after?: string; status?: string },
+  now: Date,
+) {
   const f: Record<string, unknown> = { ...filter }
   if (query.status) f.status = query.status
   if (query.after) f._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
-  const docs = await ResearchRequest.find(f).sort({ _id: -1 }).limit(PAGE + 1).lean()
+  const docs = await ResearchRequest.find(f)
+    .sort({ _id: -1 })
+    .limit(PAGE + 1)
+    .lean()
   const items = docs.slice(0, PAGE).map((d) => row(d, now))
   const orgNames = await orgNamesOf(items.flatMap((i) => [i.requesterOrgId, i.ownerOrgId]))
   return { items, orgNames, nextAfter: docs.length > PAGE ? items.at(-1)!.id : null }
 }
 
 /** The researcher's requests (their organization's), newest first. */
-export function listOwnRequests(user: AuthUser, query: { after?: string; status?: string }, now: Date = new Date()) {
+export function listOwnRequests(
+  user: AuthUser,
+  query: { after?: string; status?: string },
+  now: Date = new Date(),
+) {
   if (!user.org) throw notFound()
   return page({ requesterOrgId: user.org.id }, query, now)
 }
 
 /** The owner's inbox: requests on its products or entries; the authority sees every request. */
-export function listInbox(user: AuthUser, query: { after?: string; status?: string }, now: Date = new Date()) {
+export function listInbox(
+  user: AuthUser,
+  query: { after?: string; status?: string },
+  now: Date = new Date(),
+) {
   if (!user.org) throw notFound()
   return page(user.org.type === 'authority' ? {} : { ownerOrgId: user.org.id }, query, now)
 }
@@ -70,9 +95,16 @@ export function listInbox(user: AuthUser, query: { after?: string; status?: stri
 export async function requestPage(user: AuthUser, requestId: string, now: Date = new Date()) {
   const r = await loadRequest(requestId)
   if (!maySee(user, r)) throw notFound()
-  const subject = await loadResearchSubject(r.subjectKind as ResearchSubjectKind, r.productId ?? r.catalogEntryId ?? '').catch(() => null)
+  const subject = await loadResearchSubject(
+    r.subjectKind as ResearchSubjectKind,
+    r.productId ?? r.catalogEntryId ?? '',
+  ).catch(() => null)
   const labels = Object.fromEntries((subject?.fields ?? []).map((f) => [f.name, f.label]))
-  const orgNames = await orgNamesOf([r.requesterOrgId, r.ownerOrgId, r.decision?.decidedByOrgId ?? ''])
+  const orgNames = await orgNamesOf([
+    r.requesterOrgId,
+    r.ownerOrgId,
+    r.decision?.decidedByOrgId ?? '',
+  ])
   return {
     request: {
       ...row(r, now),
@@ -107,11 +139,23 @@ export async function requestPage(user: AuthUser, requestId: string, now: Date =
 
 /** The new-request form: what is asked about and the fields it offers. */
 export async function newRequestPage(query: { product?: string; entry?: string }) {
-  const kind: ResearchSubjectKind | null = query.product ? 'product' : query.entry ? 'catalog-entry' : null
+  const kind: ResearchSubjectKind | null = query.product
+    ? 'product'
+    : query.entry
+      ? 'catalog-entry'
+      : null
   if (!kind) return { subject: null }
   const subject = await loadResearchSubject(kind, (query.product ?? query.entry)!)
   const names = await orgNamesOf([subject.ownerOrgId])
-  return { subject: { kind, id: (subject.productId ?? subject.catalogEntryId)!, title: subject.title, owner: names[subject.ownerOrgId] ?? { zh: '', en: '' }, fields: subject.fields } }
+  return {
+    subject: {
+      kind,
+      id: (subject.productId ?? subject.catalogEntryId)!,
+      title: subject.title,
+      owner: names[subject.ownerOrgId] ?? { zh: '', en: '' },
+      fields: subject.fields,
+    },
+  }
 }
 
 /** Counts for the home pages: own requests, the inbox, overdue replies and overdue usage reports. */
@@ -131,8 +175,14 @@ export async function researchHome(user: AuthUser, now: Date = new Date()) {
     for (const r of mine) out.mine[r.status as 'pending' | 'approved' | 'refused']++
   }
   if (p.has('decide:research-request:own-org')) {
-    const pending = await ResearchRequest.find({ ...(user.org?.type === 'authority' ? {} : { ownerOrgId: orgId }), status: 'pending' }, { status: 1, replyDueAt: 1 }).lean()
-    out.inbox = { pending: pending.length, overdue: pending.filter((r) => isReplyOverdue(r, now)).length }
+    const pending = await ResearchRequest.find(
+      { ...(user.org?.type === 'authority' ? {} : { ownerOrgId: orgId }), status: 'pending' },
+      { status: 1, replyDueAt: 1 },
+    ).lean()
+    out.inbox = {
+      pending: pending.length,
+      overdue: pending.filter((r) => isReplyOverdue(r, now)).length,
+    }
   }
   if (p.has('submit:usage-report:own-org')) out.usage = await licenseeReportCounts(user, now)
   return out
@@ -153,7 +203,11 @@ export type OverdueReportsView = Awaited<ReturnType<typeof overdueReportsCard>>
  * card (own requests, inbox, usage reports) and, with `overdue`, the overdue usage reports on the
  * org's licences (every licence for the authority).
  */
-export async function researchHomeData(request: Request, user: AuthUser, options: { overdue?: boolean } = {}) {
+export async function researchHomeData(
+  request: Request,
+  user: AuthUser,
+  options: { overdue?: boolean } = {},
+) {
   const t = await getT(request)
   const home = await researchHome(user)
   return {

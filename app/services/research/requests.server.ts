@@ -8,7 +8,12 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { ResearchRequest, type ResearchRequestDoc } from '#models/research-request'
-import { ART23_REPLY_WORKING_DAYS, addWorkingDays, endOfChinaDay, workingDaysBetween } from '~/services/calendar/working-days.server'
+import {
+  ART23_REPLY_WORKING_DAYS,
+  addWorkingDays,
+  endOfChinaDay,
+  workingDaysBetween,
+} from '~/services/calendar/working-days.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -34,14 +39,17 @@ export function notFound(): DomainError {
 
 /** Art. 26 ¶2: public-interest research access is for universities and research institutes only. */
 export function assertResearchInstitution(user: AuthUser): NonNullable<AuthUser['org']> {
-  if (!user.org || user.org.type !== 'research') throw new DomainError('not_research_org', 'error.research.notResearchOrg', 403)
+  if (!user.org || user.org.type !== 'research')
+    throw new DomainError('not_research_org', 'error.research.notResearchOrg', 403)
   return user.org
 }
 
 /** Art. 26 ¶2: data obtained this way may be used only for research, education and other public-interest work. */
 export function assertNonCommercialUse(useKind: ResearchUseKind): void {
   if (useKind === 'commercial') {
-    throw new DomainError('commercial_purpose', 'error.research.commercialPurpose', 422, { useKind: ['error.research.commercialPurpose'] })
+    throw new DomainError('commercial_purpose', 'error.research.commercialPurpose', 422, {
+      useKind: ['error.research.commercialPurpose'],
+    })
   }
 }
 
@@ -61,7 +69,9 @@ export interface ResearchSubject {
 function sampleHeader(sample: string): string[] {
   const first = sample.split(/\r?\n/)[0] ?? ''
   const names = first.split(',').map((s) => s.trim())
-  return names.length > 1 && names.every((n) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n)) ? names : []
+  return names.length > 1 && names.every((n) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n))
+    ? names
+    : []
 }
 
 /**
@@ -69,12 +79,18 @@ function sampleHeader(sample: string): string[] {
  * or a listed catalog entry that is shared at all — not-shared data is answered only by
  * verification (Art. 23 ¶3), never handed over.
  */
-export async function loadResearchSubject(kind: ResearchSubjectKind, id: string): Promise<ResearchSubject> {
+export async function loadResearchSubject(
+  kind: ResearchSubjectKind,
+  id: string,
+): Promise<ResearchSubject> {
   if (!isObjectId(id)) throw notFound()
   if (kind === 'product') {
     const product = await Product.findById(id).lean()
-    if (!product || !product.listed || product.visibility !== 'market' || !product.latestPublished) throw notFound()
-    const version = await ProductVersion.findById(product.latestPublished.versionId, { dataSchema: 1 }).lean()
+    if (!product || !product.listed || product.visibility !== 'market' || !product.latestPublished)
+      throw notFound()
+    const version = await ProductVersion.findById(product.latestPublished.versionId, {
+      dataSchema: 1,
+    }).lean()
     const declared = version?.dataSchema?.fields ?? []
     const fields = declared.length
       ? declared.map((f) => ({ name: f.name, label: { zh: f.label.zh, en: f.label.en } }))
@@ -93,7 +109,8 @@ export async function loadResearchSubject(kind: ResearchSubjectKind, id: string)
   }
   const entry = await CatalogEntry.findById(id, { orgId: 1, listed: 1, published: 1 }).lean()
   if (!entry || !entry.listed || !entry.published) throw notFound()
-  if (entry.published.sharingType === 'not_shared') throw new DomainError('not_shared', 'error.research.notShared', 409)
+  if (entry.published.sharingType === 'not_shared')
+    throw new DomainError('not_shared', 'error.research.notShared', 409)
   return {
     kind,
     ownerOrgId: entry.orgId,
@@ -101,7 +118,10 @@ export async function loadResearchSubject(kind: ResearchSubjectKind, id: string)
     productId: null,
     versionId: null,
     catalogEntryId: id,
-    fields: entry.published.fields.map((f) => ({ name: f.name, label: { zh: f.label.zh, en: f.label.en } })),
+    fields: entry.published.fields.map((f) => ({
+      name: f.name,
+      label: { zh: f.label.zh, en: f.label.en },
+    })),
   }
 }
 
@@ -111,17 +131,42 @@ export async function loadResearchSubject(kind: ResearchSubjectKind, id: string)
  */
 export function assertFieldsOffered(requested: string[], offered: string[]): void {
   const unknown = requested.filter((f) => !offered.includes(f))
-  if (unknown.length) throw new DomainError('unknown_fields', 'error.research.unknownFields', 422, { fields: ['error.research.unknownFields'] }, { fields: unknown.join(', ') })
-  if (offered.length > 0 && requested.length === 0) throw new DomainError('no_fields', 'error.research.noFields', 422, { fields: ['error.research.noFields'] })
-  if (new Set(requested).size !== requested.length) throw new DomainError('duplicate_fields', 'error.research.duplicateFields', 422, { fields: ['error.research.duplicateFields'] })
+  if (unknown.length)
+    throw new DomainError(
+      'unknown_fields',
+      'error.research.unknownFields',
+      422,
+      { fields: ['error.research.unknownFields'] },
+      { fields: unknown.join(', ') },
+    )
+  if (offered.length > 0 && requested.length === 0)
+    throw new DomainError('no_fields', 'error.research.noFields', 422, {
+      fields: ['error.research.noFields'],
+    })
+  if (new Set(requested).size !== requested.length)
+    throw new DomainError('duplicate_fields', 'error.research.duplicateFields', 422, {
+      fields: ['error.research.duplicateFields'],
+    })
 }
 
 /** Art. 24 (截止時間): the access period ends after it starts, not in the past, and within the bound. */
 export function assertPeriod(start: Date, end: Date, now: Date): void {
-  if (end.getTime() <= start.getTime()) throw new DomainError('bad_period', 'error.research.periodOrder', 422, { periodEnd: ['error.research.periodOrder'] })
-  if (end.getTime() <= now.getTime()) throw new DomainError('bad_period', 'error.research.periodPast', 422, { periodEnd: ['error.research.periodPast'] })
+  if (end.getTime() <= start.getTime())
+    throw new DomainError('bad_period', 'error.research.periodOrder', 422, {
+      periodEnd: ['error.research.periodOrder'],
+    })
+  if (end.getTime() <= now.getTime())
+    throw new DomainError('bad_period', 'error.research.periodPast', 422, {
+      periodEnd: ['error.research.periodPast'],
+    })
   if (end.getTime() - start.getTime() > RESEARCH_MAX_PERIOD_DAYS * DAY_MS) {
-    throw new DomainError('bad_period', 'error.research.periodTooLong', 422, { periodEnd: ['error.research.periodTooLong'] }, { days: RESEARCH_MAX_PERIOD_DAYS })
+    throw new DomainError(
+      'bad_period',
+      'error.research.periodTooLong',
+      422,
+      { periodEnd: ['error.research.periodTooLong'] },
+      { days: RESEARCH_MAX_PERIOD_DAYS },
+    )
   }
 }
 
@@ -131,13 +176,18 @@ export function replyDeadline(submittedAt: Date): Promise<Date> {
 }
 
 /** A request is overdue while it waits past its reply deadline (shown, never auto-decided). */
-export function isReplyOverdue(request: { status: string; replyDueAt: Date }, now: Date = new Date()): boolean {
+export function isReplyOverdue(
+  request: { status: string; replyDueAt: Date },
+  now: Date = new Date(),
+): boolean {
   return request.status === 'pending' && now.getTime() > request.replyDueAt.getTime()
 }
 
 /** A stable id for a seeded request, so re-seeding finds it (idempotent demo data). */
 export function seededRequestId(key: string): mongoose.Types.ObjectId {
-  return new mongoose.Types.ObjectId(createHash('sha256').update(`research-request:${key}`).digest('hex').slice(0, 24))
+  return new mongoose.Types.ObjectId(
+    createHash('sha256').update(`research-request:${key}`).digest('hex').slice(0, 24),
+  )
 }
 
 export interface SubmittedRequest {
@@ -160,7 +210,10 @@ export async function submitResearchRequest(
   assertNonCommercialUse(input.useKind)
   const now = options.now ?? new Date()
   const subject = await loadResearchSubject(input.subject.kind, input.subject.id)
-  assertFieldsOffered(input.fields, subject.fields.map((f) => f.name))
+  assertFieldsOffered(
+    input.fields,
+    subject.fields.map((f) => f.name),
+  )
   const periodStart = startOfChinaDay(input.period.start)
   const periodEnd = endOfChinaDay(input.period.end)
   assertPeriod(periodStart, periodEnd, now)
@@ -205,13 +258,20 @@ export async function submitResearchRequest(
     actor: { userId: user.id, orgId: org.id },
     subjects: [
       `research-request:${requestId}`,
-      subject.productId ? `product:${subject.productId}` : `catalog-entry:${subject.catalogEntryId}`,
+      subject.productId
+        ? `product:${subject.productId}`
+        : `catalog-entry:${subject.catalogEntryId}`,
       `org:${org.id}`,
       `org:${subject.ownerOrgId}`,
     ],
     // Digested, never stored: it names the project's people.
     payload: input,
-    summary: { subjectKind: subject.kind, useKind: input.useKind, fields: input.fields.length, replyDueAt: doc.replyDueAt.toISOString() },
+    summary: {
+      subjectKind: subject.kind,
+      useKind: input.useKind,
+      fields: input.fields.length,
+      replyDueAt: doc.replyDueAt.toISOString(),
+    },
     eventKey: `research-request.submitted:${requestId}`,
   })
   await ResearchRequest.updateOne({ _id: doc._id }, { $set: { submittedSeq: entry._id } })
@@ -225,13 +285,24 @@ export async function submitResearchRequest(
 }
 
 /** Who may see a request: the requesting institution, the owner, and the authority. */
-export function maySee(user: AuthUser, request: Pick<ResearchRequestDoc, 'requesterOrgId' | 'ownerOrgId'>): boolean {
+export function maySee(
+  user: AuthUser,
+  request: Pick<ResearchRequestDoc, 'requesterOrgId' | 'ownerOrgId'>,
+): boolean {
   const orgId = user.org?.id
-  return Boolean(orgId && (orgId === request.requesterOrgId || orgId === request.ownerOrgId || user.org?.type === 'authority'))
+  return Boolean(
+    orgId &&
+    (orgId === request.requesterOrgId ||
+      orgId === request.ownerOrgId ||
+      user.org?.type === 'authority'),
+  )
 }
 
 /** Art. 26 with Art. 23: the owner decides (its staff holding the permission); the authority may too. */
-export function mayDecide(user: AuthUser, request: Pick<ResearchRequestDoc, 'ownerOrgId'>): boolean {
+export function mayDecide(
+  user: AuthUser,
+  request: Pick<ResearchRequestDoc, 'ownerOrgId'>,
+): boolean {
   if (!user.permissions.has('decide:research-request:own-org') || !user.org) return false
   return user.org.id === request.ownerOrgId || user.org.type === 'authority'
 }
@@ -255,22 +326,42 @@ export const RESEARCH_WARN_AT_WORKING_DAYS = [2, 1] as const
  * and, once it is overdue, tell the owner and the requesting institution. Notices carry keys, so
  * reruns send nothing twice; nothing is decided for the owner.
  */
-export async function runResearchReplySweep(now: Date = new Date()): Promise<{ pending: number; warned: number; overdue: number }> {
-  const pending = await ResearchRequest.find({ status: 'pending' }, { ownerOrgId: 1, requesterOrgId: 1, replyDueAt: 1, subjectTitle: 1 }).lean()
+export async function runResearchReplySweep(
+  now: Date = new Date(),
+): Promise<{ pending: number; warned: number; overdue: number }> {
+  const pending = await ResearchRequest.find(
+    { status: 'pending' },
+    { ownerOrgId: 1, requesterOrgId: 1, replyDueAt: 1, subjectTitle: 1 },
+  ).lean()
   const result = { pending: pending.length, warned: 0, overdue: 0 }
   for (const r of pending) {
     const requestId = String(r._id)
     const params = { requestId, title: r.subjectTitle.zh, dueAt: r.replyDueAt.toISOString() }
     if (now > r.replyDueAt) {
-      await notifyOrg({ key: `research-request:${requestId}:overdue`, orgId: r.ownerOrgId, kind: 'research-request.overdue', params })
-      await notifyOrg({ key: `research-request:${requestId}:overdue:requester`, orgId: r.requesterOrgId, kind: 'research-request.overdue', params })
+      await notifyOrg({
+        key: `research-request:${requestId}:overdue`,
+        orgId: r.ownerOrgId,
+        kind: 'research-request.overdue',
+        params,
+      })
+      await notifyOrg({
+        key: `research-request:${requestId}:overdue:requester`,
+        orgId: r.requesterOrgId,
+        kind: 'research-request.overdue',
+        params,
+      })
       result.overdue++
       continue
     }
     const left = await workingDaysBetween(now, r.replyDueAt)
     const threshold = RESEARCH_WARN_AT_WORKING_DAYS.filter((w) => left <= w).at(-1)
     if (threshold === undefined) continue
-    await notifyOrg({ key: `research-request:${requestId}:warn${threshold}`, orgId: r.ownerOrgId, kind: 'research-request.reply_due', params: { ...params, workingDaysLeft: left } })
+    await notifyOrg({
+      key: `research-request:${requestId}:warn${threshold}`,
+      orgId: r.ownerOrgId,
+      kind: 'research-request.reply_due',
+      params: { ...params, workingDaysLeft: left },
+    })
     result.warned++
   }
   return result

@@ -12,7 +12,11 @@ const day = z.iso.date('error.research.badDate')
 const FIELD_NAME = /^[A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]{0,63}$/
 const fieldName = z.string().trim().regex(FIELD_NAME, 'error.research.fieldName')
 /** A repeated form field (checkboxes): absent → [], one → [one]. */
-const many = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(300))
+const many = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item).max(300),
+  )
 
 const person = z.strictObject({ name: required(100), role: required(100) })
 
@@ -73,7 +77,10 @@ export const researchRequestFormSchema = z
   })
 
 /** The new-request page's query: what the request is about. */
-export const researchSubjectQuery = z.strictObject({ product: objectId.optional(), entry: objectId.optional() })
+export const researchSubjectQuery = z.strictObject({
+  product: objectId.optional(),
+  entry: objectId.optional(),
+})
 
 /** The owner's decision (Art. 24, 26): approve with a minimal field set and an end date, or refuse with reasons. */
 export const researchDecisionInput = z.discriminatedUnion('intent', [
@@ -82,7 +89,10 @@ export const researchDecisionInput = z.discriminatedUnion('intent', [
 ])
 export type ResearchDecisionInput = z.output<typeof researchDecisionInput>
 
-export const researchListQuery = z.strictObject({ after: objectId.optional(), status: z.enum(['pending', 'approved', 'refused']).optional() })
+export const researchListQuery = z.strictObject({
+  after: objectId.optional(),
+  status: z.enum(['pending', 'approved', 'refused']).optional(),
+})
 
 const usageReportBody = {
   periodIndex: z.coerce.number().int().min(0).max(10_000),
@@ -95,7 +105,9 @@ const usageReportBody = {
 export const usageReportFormSchema = z.strictObject(usageReportBody)
 
 /** The usage-reports list: numbered pages, sorted by the next due date (soonest first), overdue count or end. */
-export const usageListQuery = z.strictObject(listParams(['nextDue', 'overdue', 'end'], { sort: 'nextDue', dir: 'asc' }))
+export const usageListQuery = z.strictObject(
+  listParams(['nextDue', 'overdue', 'end'], { sort: 'nextDue', dir: 'asc' }),
+)
 export type UsageListQuery = z.infer<typeof usageListQuery>
 export type UsageReportInput = z.output<typeof usageReportFormSchema>
 

@@ -18,7 +18,8 @@ export async function seedResearch(): Promise<{ requests: number }> {
   if (!researcher || !product) return { requests: 0 }
   const id = seededRequestId('demo:university-vitality-index')
   // Already seeded and logged: nothing to do (a re-run must not re-validate against a changed world).
-  if (await ResearchRequest.exists({ _id: id, submittedSeq: mongoose.trusted({ $ne: null }) })) return { requests: 0 }
+  if (await ResearchRequest.exists({ _id: id, submittedSeq: mongoose.trusted({ $ne: null }) }))
+    return { requests: 0 }
   const now = new Date()
   await submitResearchRequest(
     researcher,

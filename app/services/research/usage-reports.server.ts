@@ -7,8 +7,20 @@ import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { Licence } from '#models/licence'
 import { Product } from '#models/product'
-import { UsageReport, UsageReportOverdue, usageReportId, type UsageReportDoc, type UsageReportOverdueDoc } from '#models/usage-report'
-import { addWorkingDaysIn, chinaDate, loadCalendarRules, workingDaysBetweenIn, type CalendarRules } from '~/services/calendar/working-days.server'
+import {
+  UsageReport,
+  UsageReportOverdue,
+  usageReportId,
+  type UsageReportDoc,
+  type UsageReportOverdueDoc,
+} from '#models/usage-report'
+import {
+  addWorkingDaysIn,
+  chinaDate,
+  loadCalendarRules,
+  workingDaysBetweenIn,
+  type CalendarRules,
+} from '~/services/calendar/working-days.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -47,7 +59,17 @@ function addMonths(date: Date, months: number): Date {
   const y = date.getUTCFullYear()
   const m = date.getUTCMonth() + months
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate()
-  return new Date(Date.UTC(y, m, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()))
+  return new Date(
+    Date.UTC(
+      y,
+      m,
+      Math.min(date.getUTCDate(), lastDay),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+      date.getUTCMilliseconds(),
+    ),
+  )
 }
 
 /**
@@ -55,10 +77,13 @@ function addMonths(date: Date, months: number): Date {
  * 31st falls back to a shorter month's last day). The last period is cut at the licence's end or
  * revocation: use stops there, and so does the duty to report.
  */
-export function reportPeriods(licence: Pick<ReportingLicence, 'start' | 'end' | 'usageReport' | 'revokedAt'>): ReportPeriod[] {
+export function reportPeriods(
+  licence: Pick<ReportingLicence, 'start' | 'end' | 'usageReport' | 'revokedAt'>,
+): ReportPeriod[] {
   const months = PERIOD_MONTHS[licence.usageReport as keyof typeof PERIOD_MONTHS]
   if (!months) return []
-  const stop = licence.revokedAt && licence.revokedAt < licence.end ? licence.revokedAt : licence.end
+  const stop =
+    licence.revokedAt && licence.revokedAt < licence.end ? licence.revokedAt : licence.end
   const periods: ReportPeriod[] = []
   for (let k = 0; k < MAX_PERIODS; k++) {
     const start = addMonths(licence.start, k * months)
@@ -84,7 +109,8 @@ function notLicensee(): DomainError {
 }
 
 async function loadLicence(licenceId: string) {
-  if (!isObjectId(licenceId)) throw new DomainError('not_found', 'error.research.licenceNotFound', 404)
+  if (!isObjectId(licenceId))
+    throw new DomainError('not_found', 'error.research.licenceNotFound', 404)
   const licence = await Licence.findById(licenceId).lean()
   if (!licence) throw new DomainError('not_found', 'error.research.licenceNotFound', 404)
   return licence
@@ -96,11 +122,22 @@ export function assertLicensee(user: AuthUser, licence: { licenseeOrgId: string 
 }
 
 /** Art. 46: a report covers a period of the licence that has begun (an early report is welcome). */
-export function reportablePeriod(licence: ReportingLicence, index: number, now: Date): ReportPeriod {
-  if (!licence.usageReport || licence.usageReport === 'none') throw new DomainError('no_reports', 'error.research.noReportsDue', 422)
+export function reportablePeriod(
+  licence: ReportingLicence,
+  index: number,
+  now: Date,
+): ReportPeriod {
+  if (!licence.usageReport || licence.usageReport === 'none')
+    throw new DomainError('no_reports', 'error.research.noReportsDue', 422)
   const period = reportPeriods(licence).find((p) => p.index === index)
-  if (!period) throw new DomainError('bad_period', 'error.research.noSuchPeriod', 422, { periodIndex: ['error.research.noSuchPeriod'] })
-  if (period.start > now) throw new DomainError('bad_period', 'error.research.periodNotStarted', 422, { periodIndex: ['error.research.periodNotStarted'] })
+  if (!period)
+    throw new DomainError('bad_period', 'error.research.noSuchPeriod', 422, {
+      periodIndex: ['error.research.noSuchPeriod'],
+    })
+  if (period.start > now)
+    throw new DomainError('bad_period', 'error.research.periodNotStarted', 422, {
+      periodIndex: ['error.research.periodNotStarted'],
+    })
   return period
 }
 
@@ -108,16 +145,38 @@ export function reportablePeriod(licence: ReportingLicence, index: number, now: 
 export function assertFieldsPermitted(used: string[], permitted: string[]): void {
   if (permitted.length === 0) return
   const extra = used.filter((f) => !permitted.includes(f))
-  if (extra.length) throw new DomainError('fields_not_permitted', 'error.research.fieldsNotPermitted', 422, { fieldsUsed: ['error.research.fieldsNotPermitted'] }, { fields: extra.join(', ') })
+  if (extra.length)
+    throw new DomainError(
+      'fields_not_permitted',
+      'error.research.fieldsNotPermitted',
+      422,
+      { fieldsUsed: ['error.research.fieldsNotPermitted'] },
+      { fields: extra.join(', ') },
+    )
 }
 
 async function logSubmission(report: UsageReportDoc, actor: { userId: string; orgId: string }) {
   const entry = await appendLedger({
     action: 'usage-report.submitted',
     actor,
-    subjects: [`usage-report:${report._id}`, `licence:${report.licenceId}`, `org:${report.licenseeOrgId}`, `org:${report.licensorOrgId}`],
-    payload: { usage: report.usage, outputs: report.outputs, fieldsUsed: report.fieldsUsed, incidents: report.incidents },
-    summary: { licenceId: report.licenceId, period: periodLabel({ start: report.periodStart, end: report.periodEnd }), late: report.late, incidents: report.incidents.length > 0 },
+    subjects: [
+      `usage-report:${report._id}`,
+      `licence:${report.licenceId}`,
+      `org:${report.licenseeOrgId}`,
+      `org:${report.licensorOrgId}`,
+    ],
+    payload: {
+      usage: report.usage,
+      outputs: report.outputs,
+      fieldsUsed: report.fieldsUsed,
+      incidents: report.incidents,
+    },
+    summary: {
+      licenceId: report.licenceId,
+      period: periodLabel({ start: report.periodStart, end: report.periodEnd }),
+      late: report.late,
+      incidents: report.incidents.length > 0,
+    },
     eventKey: `usage-report.submitted:${report._id}`,
   })
   await UsageReport.updateOne({ _id: report._id }, { $set: { ledgerSeq: entry._id } })
@@ -125,7 +184,10 @@ async function logSubmission(report: UsageReportDoc, actor: { userId: string; or
     key: `usage-report:${report._id}:submitted`,
     orgId: report.licensorOrgId,
     kind: 'usage-report.submitted',
-    params: { licenceId: report.licenceId, period: periodLabel({ start: report.periodStart, end: report.periodEnd }) },
+    params: {
+      licenceId: report.licenceId,
+      period: periodLabel({ start: report.periodStart, end: report.periodEnd }),
+    },
   })
   return entry._id
 }
@@ -169,7 +231,8 @@ export async function submitUsageReport(
     if (!isDuplicateKey(error)) throw error
     // A retry after a crash between the insert and the log finishes the log, then says "already".
     const earlier = await UsageReport.findById(report._id).lean()
-    if (earlier && earlier.ledgerSeq === null) await logSubmission(earlier, { userId: earlier.submittedBy, orgId: earlier.licenseeOrgId })
+    if (earlier && earlier.ledgerSeq === null)
+      await logSubmission(earlier, { userId: earlier.submittedBy, orgId: earlier.licenseeOrgId })
     throw new DomainError('already_reported', 'error.research.alreadyReported', 409)
   }
   const ledgerSeq = await logSubmission(report, { userId: user.id, orgId: licence.licenseeOrgId })
@@ -186,15 +249,30 @@ async function logOverdue(mark: UsageReportOverdueDoc) {
   const label = periodLabel({ start: mark.periodStart, end: mark.periodEnd })
   const entry = await appendLedger({
     action: 'usage-report.overdue',
-    subjects: [`usage-report:${mark._id}`, `licence:${mark.licenceId}`, `org:${mark.licenseeOrgId}`, `org:${mark.licensorOrgId}`],
+    subjects: [
+      `usage-report:${mark._id}`,
+      `licence:${mark.licenceId}`,
+      `org:${mark.licenseeOrgId}`,
+      `org:${mark.licensorOrgId}`,
+    ],
     payload: { dueAt: mark.dueAt.toISOString() },
     summary: { licenceId: mark.licenceId, period: label, dueAt: mark.dueAt.toISOString() },
     eventKey: `usage-report.overdue:${mark._id}`,
   })
   await UsageReportOverdue.updateOne({ _id: mark._id }, { $set: { ledgerSeq: entry._id } })
   const params = { licenceId: mark.licenceId, period: label, dueAt: mark.dueAt.toISOString() }
-  await notifyOrg({ key: `usage-report:${mark._id}:overdue`, orgId: mark.licenseeOrgId, kind: 'usage-report.overdue', params })
-  await notifyOrg({ key: `usage-report:${mark._id}:overdue:licensor`, orgId: mark.licensorOrgId, kind: 'usage-report.overdue', params })
+  await notifyOrg({
+    key: `usage-report:${mark._id}:overdue`,
+    orgId: mark.licenseeOrgId,
+    kind: 'usage-report.overdue',
+    params,
+  })
+  await notifyOrg({
+    key: `usage-report:${mark._id}:overdue:licensor`,
+    orgId: mark.licensorOrgId,
+    kind: 'usage-report.overdue',
+    params,
+  })
 }
 
 /**
@@ -229,7 +307,8 @@ export async function runUsageReportSweep(now: Date = new Date()): Promise<Sweep
         if (now > dueAt) {
           const existing = marked.get(id)
           if (existing) {
-            if (existing.ledgerSeq === null || existing.ledgerSeq === undefined) await logOverdue(existing)
+            if (existing.ledgerSeq === null || existing.ledgerSeq === undefined)
+              await logOverdue(existing)
             continue
           }
           const mark: UsageReportOverdueDoc = {
@@ -258,7 +337,12 @@ export async function runUsageReportSweep(now: Date = new Date()): Promise<Sweep
           key: `usage-report:${id}:remind${threshold}`,
           orgId: licence.licenseeOrgId,
           kind: 'usage-report.reminder',
-          params: { licenceId, period: periodLabel(period), dueAt: dueAt.toISOString(), workingDaysLeft: left },
+          params: {
+            licenceId,
+            period: periodLabel(period),
+            dueAt: dueAt.toISOString(),
+            workingDaysLeft: left,
+          },
         })
         result.reminded++
       }
@@ -269,12 +353,31 @@ export async function runUsageReportSweep(now: Date = new Date()): Promise<Sweep
 
 type Localized = { zh: string; en: string }
 
-async function subjectTitles(licences: { productId?: string | null; catalogEntryId?: string | null }[]) {
-  const productIds = [...new Set(licences.map((l) => l.productId).filter((id): id is string => Boolean(id && isObjectId(id))))]
-  const entryIds = [...new Set(licences.map((l) => l.catalogEntryId).filter((id): id is string => Boolean(id && isObjectId(id))))]
+async function subjectTitles(
+  licences: { productId?: string | null; catalogEntryId?: string | null }[],
+) {
+  const productIds = [
+    ...new Set(
+      licences.map((l) => l.productId).filter((id): id is string => Boolean(id && isObjectId(id))),
+    ),
+  ]
+  const entryIds = [
+    ...new Set(
+      licences
+        .map((l) => l.catalogEntryId)
+        .filter((id): id is string => Boolean(id && isObjectId(id))),
+    ),
+  ]
   const [products, entries] = await Promise.all([
-    productIds.length ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1 }).lean() : [],
-    entryIds.length ? CatalogEntry.find({ _id: mongoose.trusted({ $in: entryIds }) }, { published: 1, content: 1 }).lean() : [],
+    productIds.length
+      ? Product.find({ _id: mongoose.trusted({ $in: productIds }) }, { title: 1 }).lean()
+      : [],
+    entryIds.length
+      ? CatalogEntry.find(
+          { _id: mongoose.trusted({ $in: entryIds }) },
+          { published: 1, content: 1 },
+        ).lean()
+      : [],
   ])
   const titles: Record<string, Localized> = {}
   for (const p of products) titles[`product:${String(p._id)}`] = { zh: p.title.zh, en: p.title.en }
@@ -283,7 +386,11 @@ async function subjectTitles(licences: { productId?: string | null; catalogEntry
     titles[`catalog-entry:${String(e._id)}`] = { zh: t.zh, en: t.en }
   }
   return (l: { productId?: string | null; catalogEntryId?: string | null }): Localized =>
-    (l.productId ? titles[`product:${l.productId}`] : l.catalogEntryId ? titles[`catalog-entry:${l.catalogEntryId}`] : undefined) ?? { zh: '', en: '' }
+    (l.productId
+      ? titles[`product:${l.productId}`]
+      : l.catalogEntryId
+        ? titles[`catalog-entry:${l.catalogEntryId}`]
+        : undefined) ?? { zh: '', en: '' }
 }
 
 export interface OverdueReportRow {
@@ -301,7 +408,10 @@ export interface OverdueReportRow {
  * Overdue reports still not in, for a dashboard: the licensor's (provider home) or, with no org,
  * every one (the authority). A report handed in late drops off the list (it is marked `late`).
  */
-export async function listOverdueReports(scope: { licensorOrgId?: string; licenseeOrgId?: string }, limit = 50): Promise<{ rows: OverdueReportRow[]; total: number }> {
+export async function listOverdueReports(
+  scope: { licensorOrgId?: string; licenseeOrgId?: string },
+  limit = 50,
+): Promise<{ rows: OverdueReportRow[]; total: number }> {
   const marks = await UsageReportOverdue.find({
     ...(scope.licensorOrgId ? { licensorOrgId: scope.licensorOrgId } : {}),
     ...(scope.licenseeOrgId ? { licenseeOrgId: scope.licenseeOrgId } : {}),
@@ -309,12 +419,20 @@ export async function listOverdueReports(scope: { licensorOrgId?: string; licens
     .sort({ dueAt: 1 })
     .limit(2000)
     .lean()
-  const reports = marks.length ? await UsageReport.find({ _id: mongoose.trusted({ $in: marks.map((m) => m._id) }) }, { _id: 1 }).lean() : []
+  const reports = marks.length
+    ? await UsageReport.find(
+        { _id: mongoose.trusted({ $in: marks.map((m) => m._id) }) },
+        { _id: 1 },
+      ).lean()
+    : []
   const reported = new Set(reports.map((r) => r._id))
   const open = marks.filter((m) => !reported.has(m._id))
   const shown = open.slice(0, limit)
   const licences = shown.length
-    ? await Licence.find({ _id: mongoose.trusted({ $in: [...new Set(shown.map((m) => m.licenceId))] }) }, { productId: 1, catalogEntryId: 1 }).lean()
+    ? await Licence.find(
+        { _id: mongoose.trusted({ $in: [...new Set(shown.map((m) => m.licenceId))] }) },
+        { productId: 1, catalogEntryId: 1 },
+      ).lean()
     : []
   const byId = new Map(licences.map((l) => [String(l._id), l]))
   const title = await subjectTitles(licences)
@@ -346,7 +464,12 @@ export interface PeriodRow {
   ledgerSeq: number | null
 }
 
-function periodState(period: ReportPeriod, dueAt: Date, report: { submittedAt: Date } | undefined, now: Date): PeriodState {
+function periodState(
+  period: ReportPeriod,
+  dueAt: Date,
+  report: { submittedAt: Date } | undefined,
+  now: Date,
+): PeriodState {
   if (report) return 'submitted'
   if (period.start > now) return 'upcoming'
   if (period.end > now) return 'open'
@@ -354,13 +477,23 @@ function periodState(period: ReportPeriod, dueAt: Date, report: { submittedAt: D
 }
 
 /** Who may read a licence's reports: its licensee and licensor, and whoever reads every licence. */
-export function mayReadReports(user: AuthUser, licence: { licenseeOrgId: string; licensorOrgId: string }): boolean {
+export function mayReadReports(
+  user: AuthUser,
+  licence: { licenseeOrgId: string; licensorOrgId: string },
+): boolean {
   const orgId = user.org?.id
-  return user.permissions.has('read:licence:any') || Boolean(orgId && (orgId === licence.licenseeOrgId || orgId === licence.licensorOrgId))
+  return (
+    user.permissions.has('read:licence:any') ||
+    Boolean(orgId && (orgId === licence.licenseeOrgId || orgId === licence.licensorOrgId))
+  )
 }
 
 /** The usage-report page of one licence: its terms in brief and every period's state. */
-export async function licenceReportsPage(user: AuthUser, licenceId: string, now: Date = new Date()) {
+export async function licenceReportsPage(
+  user: AuthUser,
+  licenceId: string,
+  now: Date = new Date(),
+) {
   const licence = await loadLicence(licenceId)
   if (!mayReadReports(user, licence)) throw notLicensee()
   const rules = await loadCalendarRules()
@@ -402,17 +535,29 @@ export async function licenceReportsPage(user: AuthUser, licenceId: string, now:
     rows,
     reports: reports
       .sort((a, b) => a.periodIndex - b.periodIndex)
-      .map((r) => ({ index: r.periodIndex, usage: r.usage, outputs: r.outputs, fieldsUsed: r.fieldsUsed, incidents: r.incidents })),
-    canSubmit: user.permissions.has('submit:usage-report:own-org') && user.org?.id === licence.licenseeOrgId,
+      .map((r) => ({
+        index: r.periodIndex,
+        usage: r.usage,
+        outputs: r.outputs,
+        fieldsUsed: r.fieldsUsed,
+        incidents: r.incidents,
+      })),
+    canSubmit:
+      user.permissions.has('submit:usage-report:own-org') && user.org?.id === licence.licenseeOrgId,
   }
 }
 
 const OVERVIEW_MAX = 5_000
 
 /** The usage-reports list: one numbered page of the overview in the order asked (no due date sorts last). */
-export async function licenseeReportPage(user: AuthUser, query: UsageListQuery, now: Date = new Date()) {
+export async function licenseeReportPage(
+  user: AuthUser,
+  query: UsageListQuery,
+  now: Date = new Date(),
+) {
   const rows = await licenseeReportOverview(user, now)
-  const key = (r: (typeof rows)[number]) => (query.sort === 'overdue' ? r.overdue : query.sort === 'end' ? r.end : (r.nextDueAt ?? '\uffff'))
+  const key = (r: (typeof rows)[number]) =>
+    query.sort === 'overdue' ? r.overdue : query.sort === 'end' ? r.end : (r.nextDueAt ?? '\uffff')
   const sign = query.dir === 'asc' ? 1 : -1
   rows.sort((a, b) => {
     const x = key(a)
@@ -429,13 +574,24 @@ export async function licenseeReportOverview(user: AuthUser, now: Date = new Dat
   if (!orgId) throw notLicensee()
   const licences = await Licence.find(
     { licenseeOrgId: orgId, usageReport: mongoose.trusted({ $in: REPORTING }) },
-    { start: 1, end: 1, usageReport: 1, revokedAt: 1, productId: 1, catalogEntryId: 1, licensorOrgId: 1, researchOnly: 1 },
+    {
+      start: 1,
+      end: 1,
+      usageReport: 1,
+      revokedAt: 1,
+      productId: 1,
+      catalogEntryId: 1,
+      licensorOrgId: 1,
+      researchOnly: 1,
+    },
   )
     .sort({ _id: -1 })
     .limit(OVERVIEW_MAX)
     .lean()
   const ids = licences.map((l) => String(l._id))
-  const reports = ids.length ? await UsageReport.find({ licenceId: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean() : []
+  const reports = ids.length
+    ? await UsageReport.find({ licenceId: mongoose.trusted({ $in: ids }) }, { _id: 1 }).lean()
+    : []
   const reported = new Set(reports.map((r) => r._id))
   const rules = await loadCalendarRules()
   const title = await subjectTitles(licences)
@@ -472,5 +628,9 @@ export async function licenseeReportOverview(user: AuthUser, now: Date = new Dat
 /** Counts for a licensee's home card. */
 export async function licenseeReportCounts(user: AuthUser, now: Date = new Date()) {
   const rows = await licenseeReportOverview(user, now)
-  return { licences: rows.length, due: rows.reduce((n, r) => n + r.due, 0), overdue: rows.reduce((n, r) => n + r.overdue, 0) }
+  return {
+    licences: rows.length,
+    due: rows.reduce((n, r) => n + r.due, 0),
+    overdue: rows.reduce((n, r) => n + r.overdue, 0),
+  }
 }

@@ -13,7 +13,14 @@ import { isDomainError, type DomainError } from '~/utils/errors'
 import { jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
-import { listOverdueReports, periodLabel, reportPeriods, runUsageReportSweep, submitUsageReport, USAGE_REPORT_GRACE_WORKING_DAYS } from './usage-reports.server'
+import {
+  listOverdueReports,
+  periodLabel,
+  reportPeriods,
+  runUsageReportSweep,
+  submitUsageReport,
+  USAGE_REPORT_GRACE_WORKING_DAYS,
+} from './usage-reports.server'
 
 const DAY = 86_400_000
 
@@ -31,7 +38,12 @@ let buyer: AuthUser
 let provider: AuthUser
 let researcher: AuthUser
 
-async function licence(holder: AuthUser, start: Date, usageReport: 'monthly' | 'quarterly' | 'yearly' | 'none', days = 365) {
+async function licence(
+  holder: AuthUser,
+  start: Date,
+  usageReport: 'monthly' | 'quarterly' | 'yearly' | 'none',
+  days = 365,
+) {
   const doc = await Licence.create({
     licenseeOrgId: holder.org!.id,
     licensorOrgId: provider.org!.id,
@@ -50,7 +62,13 @@ async function licence(holder: AuthUser, start: Date, usageReport: 'monthly' | '
   return String(doc._id)
 }
 
-const report = (periodIndex: number) => ({ periodIndex, usage: '用于季度营商环境分析报告', outputs: '内部报告一份', fieldsUsed: ['city_code'], incidents: '' })
+const report = (periodIndex: number) => ({
+  periodIndex,
+  usage: '用于季度营商环境分析报告',
+  outputs: '内部报告一份',
+  fieldsUsed: ['city_code'],
+  incidents: '',
+})
 
 describe('usage reports (Art. 46)', () => {
   useTestDb()
@@ -64,11 +82,34 @@ describe('usage reports (Art. 46)', () => {
 
   it('art46 periods are counted from the licence start and cut at its end', () => {
     const start = new Date('2026-01-31T02:00:00Z')
-    const periods = reportPeriods({ start, end: new Date('2026-08-15T00:00:00Z'), usageReport: 'quarterly', revokedAt: null })
-    expect(periods.map((p) => p.start.toISOString())).toEqual(['2026-01-31T02:00:00.000Z', '2026-04-30T02:00:00.000Z', '2026-07-31T02:00:00.000Z'])
+    const periods = reportPeriods({
+      start,
+      end: new Date('2026-08-15T00:00:00Z'),
+      usageReport: 'quarterly',
+      revokedAt: null,
+    })
+    expect(periods.map((p) => p.start.toISOString())).toEqual([
+      '2026-01-31T02:00:00.000Z',
+      '2026-04-30T02:00:00.000Z',
+      '2026-07-31T02:00:00.000Z',
+    ])
     expect(periods[2]!.end.toISOString()).toBe('2026-08-15T00:00:00.000Z')
-    expect(reportPeriods({ start, end: new Date('2027-01-31T02:00:00Z'), usageReport: 'monthly', revokedAt: new Date('2026-03-10T00:00:00Z') })).toHaveLength(2)
-    expect(reportPeriods({ start, end: new Date('2030-01-01T00:00:00Z'), usageReport: 'none', revokedAt: null })).toEqual([])
+    expect(
+      reportPeriods({
+        start,
+        end: new Date('2027-01-31T02:00:00Z'),
+        usageReport: 'monthly',
+        revokedAt: new Date('2026-03-10T00:00:00Z'),
+      }),
+    ).toHaveLength(2)
+    expect(
+      reportPeriods({
+        start,
+        end: new Date('2030-01-01T00:00:00Z'),
+        usageReport: 'none',
+        revokedAt: null,
+      }),
+    ).toEqual([])
     expect(periodLabel(periods[0]!)).toBe('2026-01-31/2026-04-30')
   })
 
@@ -77,29 +118,70 @@ describe('usage reports (Art. 46)', () => {
     const first = await submitUsageReport(buyer, licenceId, report(0))
     const entry = await LedgerEntry.findById(first.ledgerSeq).lean()
     expect(entry!.action).toBe('usage-report.submitted')
-    expect(entry!.summary).toMatchObject({ licenceId, period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/) })
-    expect((await refusal(() => submitUsageReport(buyer, licenceId, report(0)))).code).toBe('already_reported')
+    expect(entry!.summary).toMatchObject({
+      licenceId,
+      period: expect.stringMatching(/^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/),
+    })
+    expect((await refusal(() => submitUsageReport(buyer, licenceId, report(0)))).code).toBe(
+      'already_reported',
+    )
     // Concurrent duplicates: one report, one log entry.
-    const both = await Promise.allSettled([submitUsageReport(buyer, licenceId, report(1)), submitUsageReport(buyer, licenceId, report(1))])
+    const both = await Promise.allSettled([
+      submitUsageReport(buyer, licenceId, report(1)),
+      submitUsageReport(buyer, licenceId, report(1)),
+    ])
     expect(both.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
     expect(await UsageReport.countDocuments({ licenceId })).toBe(2)
-    expect(await LedgerEntry.countDocuments({ action: 'usage-report.submitted', subjects: `licence:${licenceId}` })).toBe(2)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'usage-report.submitted',
+        subjects: `licence:${licenceId}`,
+      }),
+    ).toBe(2)
     // A period that has not started, fields outside the licence, a licence without reports.
-    expect((await refusal(() => submitUsageReport(buyer, licenceId, report(9)))).code).toBe('bad_period')
-    expect((await refusal(() => submitUsageReport(buyer, licenceId, { ...report(2), fieldsUsed: ['secret'] }))).code).toBe('fields_not_permitted')
+    expect((await refusal(() => submitUsageReport(buyer, licenceId, report(9)))).code).toBe(
+      'bad_period',
+    )
+    expect(
+      (
+        await refusal(() =>
+          submitUsageReport(buyer, licenceId, { ...report(2), fieldsUsed: ['secret'] }),
+        )
+      ).code,
+    ).toBe('fields_not_permitted')
     const silent = await licence(buyer, new Date(Date.now() - 100 * DAY), 'none')
-    expect((await refusal(() => submitUsageReport(buyer, silent, report(0)))).code).toBe('no_reports')
+    expect((await refusal(() => submitUsageReport(buyer, silent, report(0)))).code).toBe(
+      'no_reports',
+    )
   })
 
   it('art46 only the licensee reports; the wrong role is refused by the API', async () => {
     const licenceId = await licence(buyer, new Date(Date.now() - 40 * DAY), 'monthly')
-    expect((await refusal(() => submitUsageReport(researcher, licenceId, report(0)))).status).toBe(403)
+    expect((await refusal(() => submitUsageReport(researcher, licenceId, report(0)))).status).toBe(
+      403,
+    )
     const { action } = await import('~/routes/api.v1.usage-reports')
     const agency = await sessionCookieFor('psb@demo.gd.example')
-    const refused = await settle(() => action({ request: jsonRequest('/api/v1/usage-reports', { licenceId, ...report(0) }, { cookie: agency }), params: {}, context: {} }))
+    const refused = await settle(() =>
+      action({
+        request: jsonRequest(
+          '/api/v1/usage-reports',
+          { licenceId, ...report(0) },
+          { cookie: agency },
+        ),
+        params: {},
+        context: {},
+      }),
+    )
     expect(refused.status).toBe(403)
     const cookie = await sessionCookieFor('buyer@demo.gd.example')
-    const ok = await settle(() => action({ request: jsonRequest('/api/v1/usage-reports', { licenceId, ...report(0) }, { cookie }), params: {}, context: {} }))
+    const ok = await settle(() =>
+      action({
+        request: jsonRequest('/api/v1/usage-reports', { licenceId, ...report(0) }, { cookie }),
+        params: {},
+        context: {},
+      }),
+    )
     expect(ok.status).toBe(201)
     expect(await ok.json()).toMatchObject({ late: false })
   })
@@ -113,13 +195,21 @@ describe('usage reports (Art. 46)', () => {
     const marks = await UsageReportOverdue.find({ licenceId }).lean()
     expect(marks.map((m) => m.periodIndex)).toContain(0)
     expect(marks.every((m) => m.ledgerSeq !== null)).toBe(true)
-    const logged = await LedgerEntry.countDocuments({ action: 'usage-report.overdue', subjects: `licence:${licenceId}` })
+    const logged = await LedgerEntry.countDocuments({
+      action: 'usage-report.overdue',
+      subjects: `licence:${licenceId}`,
+    })
     expect(logged).toBe(marks.length)
 
     // A second run (a retry, an overlapping run) marks and logs nothing new.
     await runUsageReportSweep(now)
     expect(await UsageReportOverdue.countDocuments({ licenceId })).toBe(marks.length)
-    expect(await LedgerEntry.countDocuments({ action: 'usage-report.overdue', subjects: `licence:${licenceId}` })).toBe(logged)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'usage-report.overdue',
+        subjects: `licence:${licenceId}`,
+      }),
+    ).toBe(logged)
 
     // The licensor (provider home) and the authority see it.
     const forProvider = await listOverdueReports({ licensorOrgId: provider.org!.id })

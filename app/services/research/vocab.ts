@@ -6,7 +6,12 @@ export const RESEARCH_SUBJECT_KINDS = ['product', 'catalog-entry'] as const
 export type ResearchSubjectKind = (typeof RESEARCH_SUBJECT_KINDS)[number]
 
 /** The use declared. `commercial` is offered only so the refusal can name it (Art. 26 ¶2). */
-export const RESEARCH_USE_KINDS = ['research', 'education', 'public_interest', 'commercial'] as const
+export const RESEARCH_USE_KINDS = [
+  'research',
+  'education',
+  'public_interest',
+  'commercial',
+] as const
 export type ResearchUseKind = (typeof RESEARCH_USE_KINDS)[number]
 
 export const RESEARCH_STATUSES = ['pending', 'approved', 'refused'] as const

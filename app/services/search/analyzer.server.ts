@@ -61,7 +61,23 @@ const HAN_RUN = /\p{Script=Han}+/gu
 const HAN_CHAR = /\p{Script=Han}/u
 // Letters and digits that are not Han (set subtraction needs the `v` flag, Node ≥ 20).
 const OTHER_WORD = new RegExp('[[\\p{L}\\p{N}]--\\p{Script=Han}]+', 'gv')
-const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'and', 'or', 'in', 'on', 'for', 'to', 'by', 'with', 'at', 'from', 'is'])
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'of',
+  'and',
+  'or',
+  'in',
+  'on',
+  'for',
+  'to',
+  'by',
+  'with',
+  'at',
+  'from',
+  'is',
+])
 
 /** NFKC, lower case, Traditional → Simplified. */
 export function foldText(text: string): string {

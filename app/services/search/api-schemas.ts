@@ -2,7 +2,13 @@
 // them and the OpenAPI document (services/api/contract.ts) is generated from them.
 import { z } from 'zod'
 import type { Endpoint } from '~/services/api/contract'
-import { CATALOG_CATEGORIES, DATA_FORMS, OPEN_ATTRIBUTES, SHARING_TYPES, UPDATE_FREQUENCIES } from '~/services/catalog/vocab'
+import {
+  CATALOG_CATEGORIES,
+  DATA_FORMS,
+  OPEN_ATTRIBUTES,
+  SHARING_TYPES,
+  UPDATE_FREQUENCIES,
+} from '~/services/catalog/vocab'
 import { objectId as idSchema } from '~/utils/schemas'
 
 /** Entries in one page of the DCAT catalog export. */
@@ -24,7 +30,11 @@ const localized = z.object({ zh: z.string(), en: z.string() })
 
 /** Documentation of the search query (the route parses it with parseCatalogSearchParams). */
 export const catalogSearchQuery = z.strictObject({
-  q: z.string().max(200).optional().describe('Words, Chinese (Simplified or Traditional) or English; every word must match'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Words, Chinese (Simplified or Traditional) or English; every word must match'),
   sharingType: z.array(z.enum(SHARING_TYPES)).optional(),
   openAttribute: z.array(z.enum(OPEN_ATTRIBUTES)).optional(),
   grade: z.array(z.enum(['important', 'general'])).optional(),
@@ -74,7 +84,10 @@ export const catalogSearchResponse = z.object({
   facets: z.record(z.string(), z.array(facetCount)),
 })
 
-const jsonLd = z.object({ '@context': z.unknown(), '@graph': z.array(z.record(z.string(), z.unknown())) })
+const jsonLd = z.object({
+  '@context': z.unknown(),
+  '@graph': z.array(z.record(z.string(), z.unknown())),
+})
 
 export const openDataEndpoints: Endpoint[] = [
   {
@@ -90,7 +103,8 @@ export const openDataEndpoints: Endpoint[] = [
   {
     method: 'get',
     path: '/api/v1/catalog/{id}/dcat',
-    summary: 'One catalog entry as DCAT-3 JSON-LD (dcat:Dataset, Art. 10 fields as gdpde: extension properties)',
+    summary:
+      'One catalog entry as DCAT-3 JSON-LD (dcat:Dataset, Art. 10 fields as gdpde: extension properties)',
     permission: 'public',
     query: dcatQuery,
     response: jsonLd,

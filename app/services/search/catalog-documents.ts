@@ -40,7 +40,11 @@ export const OPEN_SCOPE: readonly FacetFilter[] = [{ openAttribute: PUBLIC_OPEN_
 
 /** Distribution formats, upper case, each once (CSV, JSON, GEOJSON …). */
 export function distributionFormats(record: CatalogIndexRecord): string[] {
-  return [...new Set(record.content.distributions.map((d) => d.format.trim().toUpperCase()).filter(Boolean))]
+  return [
+    ...new Set(
+      record.content.distributions.map((d) => d.format.trim().toUpperCase()).filter(Boolean),
+    ),
+  ]
 }
 
 export function catalogSearchDocument(record: CatalogIndexRecord): SearchDocument {

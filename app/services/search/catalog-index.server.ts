@@ -156,7 +156,8 @@ async function changedSince(afterSeq: number, headSeq: number): Promise<Set<stri
     const page = await listLedger({ beforeSeq: before, limit: LEDGER_PAGE })
     for (const entry of page.entries) {
       if (entry._id <= afterSeq) return ids
-      for (const subject of entry.subjects) if (subject.startsWith('catalog-entry:')) ids.add(subject.slice(14))
+      for (const subject of entry.subjects)
+        if (subject.startsWith('catalog-entry:')) ids.add(subject.slice(14))
     }
     if (!page.nextBeforeSeq) break
     before = page.nextBeforeSeq
@@ -199,17 +200,25 @@ export async function pollCatalogChanges(): Promise<{ refreshed: number; rebuilt
  * The loaded index; the first call loads it from the database and starts following changes: this
  * process's change events at once, other processes' through the ledger every `pollMs` (0: never).
  */
-export async function ensureCatalogIndex(options: { pollMs?: number; events?: boolean } = {}): Promise<SearchIndex> {
+export async function ensureCatalogIndex(
+  options: { pollMs?: number; events?: boolean } = {},
+): Promise<SearchIndex> {
   const s = state()
   if (!s.ready) {
     s.source = 'database'
     // `events: false` follows the ledger alone, as a process where the change happened is not (tests).
-    if (options.events !== false) s.unsubscribe = onCatalogChange((change) => {
-      // After the load (a change during it is in the database the load reads, or in the next poll).
-      void s.ready?.then(() => refresh(s, [change.entryId])).catch((error: unknown) => {
-        console.error('[search] refresh failed:', error instanceof Error ? error.message : error)
+    if (options.events !== false)
+      s.unsubscribe = onCatalogChange((change) => {
+        // After the load (a change during it is in the database the load reads, or in the next poll).
+        void s.ready
+          ?.then(() => refresh(s, [change.entryId]))
+          .catch((error: unknown) => {
+            console.error(
+              '[search] refresh failed:',
+              error instanceof Error ? error.message : error,
+            )
+          })
       })
-    })
     s.ready = loadFromDatabase(s).catch((error: unknown) => {
       // Not loaded: the next call starts over (and following changes restarts with it).
       s.ready = null
@@ -343,11 +352,18 @@ export function searchLoaded(
 }
 
 /** An entry's summary when the audience may see it (else null). */
-export async function catalogSummaryFor(id: string, audience: CatalogAudience): Promise<CatalogSummary | null> {
+export async function catalogSummaryFor(
+  id: string,
+  audience: CatalogAudience,
+): Promise<CatalogSummary | null> {
   await ensureCatalogIndex()
   const summary = state().summaries.get(id) ?? null
   if (!summary) return null
-  if (audience === 'open' && !(PUBLIC_OPEN_ATTRIBUTES as readonly string[]).includes(summary.openAttribute)) return null
+  if (
+    audience === 'open' &&
+    !(PUBLIC_OPEN_ATTRIBUTES as readonly string[]).includes(summary.openAttribute)
+  )
+    return null
   return summary
 }
 
@@ -366,15 +382,31 @@ export async function listCatalogSummaries(
 ): Promise<{ total: number; items: CatalogSummary[] }> {
   await ensureCatalogIndex()
   const visible = [...state().summaries.values()]
-    .filter((s) => audience === 'listed' || (PUBLIC_OPEN_ATTRIBUTES as readonly string[]).includes(s.openAttribute))
+    .filter(
+      (s) =>
+        audience === 'listed' ||
+        (PUBLIC_OPEN_ATTRIBUTES as readonly string[]).includes(s.openAttribute),
+    )
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return { total: visible.length, items: visible.slice(page.offset, page.offset + page.limit) }
 }
 
 /** Departments (organizations) that own at least one entry the audience may see. */
-export async function catalogDepartments(audience: CatalogAudience): Promise<{ id: string; name: { zh: string; en: string }; count: number }[]> {
+export async function catalogDepartments(
+  audience: CatalogAudience,
+): Promise<{ id: string; name: { zh: string; en: string }; count: number }[]> {
   const index = await ensureCatalogIndex()
-  const result = index.search({ scope: scopeOf(audience), offset: 0, limit: 0, facets: ['department'], facetLimit: 10_000 })
+  const result = index.search({
+    scope: scopeOf(audience),
+    offset: 0,
+    limit: 0,
+    facets: ['department'],
+    facetLimit: 10_000,
+  })
   const names = state().orgNames
-  return (result.facets.department ?? []).map((f) => ({ id: f.value, name: names.get(f.value) ?? { zh: f.value, en: f.value }, count: f.count }))
+  return (result.facets.department ?? []).map((f) => ({
+    id: f.value,
+    name: names.get(f.value) ?? { zh: f.value, en: f.value },
+    count: f.count,
+  }))
 }

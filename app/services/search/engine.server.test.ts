@@ -13,8 +13,22 @@ const SCHEMA: IndexSchema = {
   sortKeys: ['updated'],
 }
 
-function doc(id: string, title: string, facets: SearchDocument['facets'] = {}, updated = 0, body = ''): SearchDocument {
-  return { id, fields: [{ text: title, weight: 3 }, { text: body, weight: 1 }], facets, sortKeys: { updated } }
+function doc(
+  id: string,
+  title: string,
+  facets: SearchDocument['facets'] = {},
+  updated = 0,
+  body = '',
+): SearchDocument {
+  return {
+    id,
+    fields: [
+      { text: title, weight: 3 },
+      { text: body, weight: 1 },
+    ],
+    facets,
+    sortKeys: { updated },
+  }
 }
 
 describe('text analysis', () => {
@@ -25,7 +39,17 @@ describe('text analysis', () => {
 
   it('indexes Chinese by bigrams plus segmenter words, English by stemmed words', () => {
     const terms = documentTerms('广东省企业登记统计数据 Enterprise Registrations')
-    expect(terms).toEqual(expect.arrayContaining(['广东', '东省', '企业', '登记', '数据', 'enterprise', 'registration']))
+    expect(terms).toEqual(
+      expect.arrayContaining([
+        '广东',
+        '东省',
+        '企业',
+        '登记',
+        '数据',
+        'enterprise',
+        'registration',
+      ]),
+    )
     expect(terms).not.toContain('registrations')
   })
 
@@ -54,7 +78,9 @@ describe('search engine', () => {
     const traditional = index.search({ text: '廣州 戶籍', offset: 0, limit: 10 })
     expect(ids(simplified)).toEqual(['c'])
     expect(ids(traditional)).toEqual(['c'])
-    expect(ids(index.search({ text: '數據', offset: 0, limit: 10 })).sort()).toEqual(ids(index.search({ text: '数据', offset: 0, limit: 10 })).sort())
+    expect(ids(index.search({ text: '數據', offset: 0, limit: 10 })).sort()).toEqual(
+      ids(index.search({ text: '数据', offset: 0, limit: 10 })).sort(),
+    )
   })
 
   it('every query word must match; English and Chinese both work', () => {
@@ -70,13 +96,22 @@ describe('search engine', () => {
   })
 
   it('filters by facets (OR within a facet, AND across) and counts facet values over the matches', () => {
-    const result = index.search({ text: '数据', filters: { region: ['440000'] }, offset: 0, limit: 10 })
+    const result = index.search({
+      text: '数据',
+      filters: { region: ['440000'] },
+      offset: 0,
+      limit: 10,
+    })
     expect(ids(result).sort()).toEqual(['a', 'd', 'e'])
     expect(result.facets.kind).toEqual([
       { value: 'open', count: 2 },
       { value: 'closed', count: 1 },
     ])
-    const two = index.search({ filters: { region: ['440000', '440300'], kind: ['open'] }, offset: 0, limit: 10 })
+    const two = index.search({
+      filters: { region: ['440000', '440300'], kind: ['open'] },
+      offset: 0,
+      limit: 10,
+    })
     expect(ids(two).sort()).toEqual(['a', 'b', 'd'])
     expect(index.search({ filters: { tags: ['企业'] }, offset: 0, limit: 10 }).total).toBe(2)
   })
@@ -94,7 +129,9 @@ describe('search engine', () => {
     const p2 = index.search({ offset: 2, limit: 2 })
     const p3 = index.search({ offset: 4, limit: 2 })
     expect([...ids(p1), ...ids(p2), ...ids(p3)]).toEqual(ids(all))
-    expect(ids(index.search({ sort: { key: 'updated', order: 'asc' }, offset: 0, limit: 2 }))).toEqual(['e', 'd'])
+    expect(
+      ids(index.search({ sort: { key: 'updated', order: 'asc' }, offset: 0, limit: 2 })),
+    ).toEqual(['e', 'd'])
   })
 
   it('follows updates and removals (delta segment, then compaction)', () => {
@@ -105,7 +142,10 @@ describe('search engine', () => {
     expect(live.search({ text: '名录', offset: 0, limit: 10 }).total).toBe(0)
     live.remove('a')
     expect(ids(live.search({ text: '企业', offset: 0, limit: 10 }))).toEqual([])
-    expect(live.search({ offset: 0, limit: 10 }).facets.region).toContainEqual({ value: '440300', count: 1 })
+    expect(live.search({ offset: 0, limit: 10 }).facets.region).toContainEqual({
+      value: '440300',
+      count: 1,
+    })
     live.compact()
     expect(ids(live.search({ text: '荔枝', offset: 0, limit: 10 }))).toEqual(['b'])
     expect(live.size()).toBe(4)
@@ -139,7 +179,9 @@ describe('top-k on a larger catalog', () => {
       expect(top.total).toBeGreaterThan(2048)
       expect(top.hits.map((h) => h.score)).toEqual(everything.hits.slice(0, 20).map((h) => h.score))
       const page3 = index.search({ text, offset: 40, limit: 20 })
-      expect(page3.hits.map((h) => h.score)).toEqual(everything.hits.slice(40, 60).map((h) => h.score))
+      expect(page3.hits.map((h) => h.score)).toEqual(
+        everything.hits.slice(40, 60).map((h) => h.score),
+      )
     }
   })
 

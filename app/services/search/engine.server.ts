@@ -188,7 +188,8 @@ class TopK {
       if (l >= this.size) break
       const r = l + 1
       let c = l
-      if (r < this.size && this.worse(this.scores[r]!, this.ids[r]!, this.scores[l]!, this.ids[l]!)) c = r
+      if (r < this.size && this.worse(this.scores[r]!, this.ids[r]!, this.scores[l]!, this.ids[l]!))
+        c = r
       if (!this.worse(this.scores[c]!, this.ids[c]!, score, id)) break
       this.scores[i] = this.scores[c]!
       this.ids[i] = this.ids[c]!
@@ -254,7 +255,10 @@ export class InvertedIndex implements SearchIndex {
   private seenBits: Uint32Array = new Uint32Array(4)
   private matchList: Int32Array = new Int32Array(64)
   private scratchList: Int32Array = new Int32Array(64)
-  private countCache = new Map<string, { generation: number; total: number; counts: Int32Array[] }>()
+  private countCache = new Map<
+    string,
+    { generation: number; total: number; counts: Int32Array[] }
+  >()
   private generation = 0
 
   constructor(readonly schema: IndexSchema) {
@@ -264,7 +268,10 @@ export class InvertedIndex implements SearchIndex {
     this.multiFacets.forEach((name, slot) => this.facetKind.set(name, { multi: true, slot }))
     this.singleValues = this.singleFacets.map(() => new Int32Array(0))
     this.multiValues = this.multiFacets.map(() => [])
-    this.multiCsr = this.multiFacets.map(() => ({ offsets: new Int32Array(1), values: new Int32Array(0) }))
+    this.multiCsr = this.multiFacets.map(() => ({
+      offsets: new Int32Array(1),
+      values: new Int32Array(0),
+    }))
     this.sortValues = schema.sortKeys.map(() => new Float64Array(0))
     this.valueIds = schema.facets.map(() => new Map())
     this.valueNames = schema.facets.map(() => [])
@@ -308,7 +315,8 @@ export class InvertedIndex implements SearchIndex {
     this.avgLength = lengths.length ? totalLength / lengths.length || 1 : 1
     const termCount = this.df.length
     const main: MainPostings[] = new Array<MainPostings>(termCount)
-    for (let t = 0; t < termCount; t++) main[t] = { docs: new Int32Array(this.df[t]!), impacts: new Uint16Array(this.df[t]!) }
+    for (let t = 0; t < termCount; t++)
+      main[t] = { docs: new Int32Array(this.df[t]!), impacts: new Uint16Array(this.df[t]!) }
     const fill = new Int32Array(termCount)
     for (let d = 0; d < this.docCount; d++) {
       const ids = recordTerms[d]!
@@ -406,7 +414,8 @@ export class InvertedIndex implements SearchIndex {
 
   /** A new internal id with the document's facet values and sort keys. */
   private addToTables(doc: SearchDocument): number {
-    if (this.docCount >= MAX_DOCS - 1) throw new Error(`the search index holds at most ${MAX_DOCS - 1} documents`)
+    if (this.docCount >= MAX_DOCS - 1)
+      throw new Error(`the search index holds at most ${MAX_DOCS - 1} documents`)
     const d = this.docCount++
     this.extIds[d] = doc.id
     this.byExtId.set(doc.id, d)
@@ -418,7 +427,8 @@ export class InvertedIndex implements SearchIndex {
       this.singleValues[slot] = growInt32(this.singleValues[slot]!, d + 1, -1)
       const raw = doc.facets[name]
       const value = Array.isArray(raw) ? raw[0] : raw
-      this.singleValues[slot]![d] = typeof value === 'string' && value ? this.valueId(this.facetIndex(name), value) : -1
+      this.singleValues[slot]![d] =
+        typeof value === 'string' && value ? this.valueId(this.facetIndex(name), value) : -1
     }
     for (const [slot, name] of this.multiFacets.entries()) {
       const raw = doc.facets[name]
@@ -464,7 +474,9 @@ export class InvertedIndex implements SearchIndex {
 
     const extIds: string[] = new Array<string>(live)
     const singleValues = this.singleValues.map(() => new Int32Array(live))
-    const multiValues: (readonly number[] | undefined)[][] = this.multiFacets.map(() => new Array<number[] | undefined>(live))
+    const multiValues: (readonly number[] | undefined)[][] = this.multiFacets.map(
+      () => new Array<number[] | undefined>(live),
+    )
     const sortValues = this.sortValues.map(() => new Float64Array(live))
     for (let d = 0; d < oldCount; d++) {
       const nd = remap[d]!
@@ -527,7 +539,10 @@ export class InvertedIndex implements SearchIndex {
     }
 
     // Facet dictionaries: keep only values still in use, renumbered.
-    const multiCsr = this.multiFacets.map(() => ({ offsets: new Int32Array(1), values: new Int32Array(0) }))
+    const multiCsr = this.multiFacets.map(() => ({
+      offsets: new Int32Array(1),
+      values: new Int32Array(0),
+    }))
     const valueIds: Map<string, number>[] = this.schema.facets.map(() => new Map())
     const valueNames: string[][] = this.schema.facets.map(() => [])
     const facetPostings: Int32Array[][] = this.schema.facets.map(() => [])
@@ -535,7 +550,8 @@ export class InvertedIndex implements SearchIndex {
       const kind = this.facetKind.get(facet.name)!
       const counts = new Int32Array(this.valueNames[fi]!.length)
       if (kind.multi) {
-        for (const values of multiValues[kind.slot]!) if (values) for (const v of values) counts[v]!++
+        for (const values of multiValues[kind.slot]!)
+          if (values) for (const v of values) counts[v]!++
       } else {
         for (const v of singleValues[kind.slot]!) if (v >= 0) counts[v]!++
       }
@@ -626,7 +642,12 @@ export class InvertedIndex implements SearchIndex {
   }
 
   /** Documents satisfying one facet's values (OR), into `out` (cleared first). */
-  private facetBits(facet: string, values: readonly string[], out: Uint32Array, words: number): void {
+  private facetBits(
+    facet: string,
+    values: readonly string[],
+    out: Uint32Array,
+    words: number,
+  ): void {
     out.fill(0, 0, words)
     const fi = this.facetIndex(facet)
     if (fi < 0) return
@@ -651,7 +672,10 @@ export class InvertedIndex implements SearchIndex {
   }
 
   /** alive ∧ filters ∧ (scope clause 1 ∨ clause 2 …), or `alive` itself when nothing narrows it. */
-  private allowedBits(filters: FacetFilter | undefined, scope: readonly FacetFilter[] | undefined): Uint32Array {
+  private allowedBits(
+    filters: FacetFilter | undefined,
+    scope: readonly FacetFilter[] | undefined,
+  ): Uint32Array {
     const words = (this.docCount + 31) >>> 5
     const filterEntries = Object.entries(filters ?? {})
     if (!filterEntries.length && scope === undefined) return this.alive
@@ -702,7 +726,9 @@ export class InvertedIndex implements SearchIndex {
     const analyzed = analyzeQuery(request.text ?? '')
     const hasText = analyzed.required.length > 0
     const requiredLists = this.lists(analyzed.required, 1)
-    const boostLists = this.lists(analyzed.boost, BOOST_WEIGHT).filter((l): l is QueryList => l !== null)
+    const boostLists = this.lists(analyzed.boost, BOOST_WEIGHT).filter(
+      (l): l is QueryList => l !== null,
+    )
     const k = Math.max(0, request.offset + request.limit)
 
     // 1. Matches.
@@ -711,7 +737,9 @@ export class InvertedIndex implements SearchIndex {
     const matchList = this.matchList
     if (hasText) {
       if (requiredLists.every((l) => l !== null)) {
-        const lists = (requiredLists as QueryList[]).slice().sort((a, b) => (this.df[a.term] ?? 0) - (this.df[b.term] ?? 0))
+        const lists = (requiredLists as QueryList[])
+          .slice()
+          .sort((a, b) => (this.df[a.term] ?? 0) - (this.df[b.term] ?? 0))
         mainMatches = this.intersectMain(lists, allowed, matchList)
         matchCount = mainMatches + this.intersectDelta(lists, allowed, matchList, mainMatches)
       }
@@ -736,7 +764,14 @@ export class InvertedIndex implements SearchIndex {
     const sort = request.sort ?? 'relevance'
     if (k === 0 || matchCount === 0) top = []
     else if (sort === 'relevance' && hasText) {
-      top = this.topByRelevance(requiredLists as QueryList[], boostLists, matchList, matchCount, mainMatches, k)
+      top = this.topByRelevance(
+        requiredLists as QueryList[],
+        boostLists,
+        matchList,
+        matchCount,
+        mainMatches,
+        k,
+      )
     } else {
       const by = sort === 'relevance' ? this.schema.sortKeys[0] : sort.key
       const order = sort === 'relevance' ? 'desc' : sort.order
@@ -779,11 +814,18 @@ export class InvertedIndex implements SearchIndex {
   }
 
   /** Delta documents in every list (delta or main? a delta doc's postings are all in the delta). */
-  private intersectDelta(lists: QueryList[], allowed: Uint32Array, out: Int32Array, at: number): number {
+  private intersectDelta(
+    lists: QueryList[],
+    allowed: Uint32Array,
+    out: Int32Array,
+    at: number,
+  ): number {
     if (this.docCount === this.mainEnd) return 0
     const deltaLists = lists.map((l) => l.delta)
     if (deltaLists.some((l) => !l)) return 0
-    const sorted = (deltaLists as DeltaPostings[]).slice().sort((a, b) => a.docs.length - b.docs.length)
+    const sorted = (deltaLists as DeltaPostings[])
+      .slice()
+      .sort((a, b) => a.docs.length - b.docs.length)
     const sets = sorted.slice(1).map((l) => new Set(l.docs))
     let n = 0
     for (const d of sorted[0]!.docs) {
@@ -821,7 +863,10 @@ export class InvertedIndex implements SearchIndex {
    * Facet counts over the whole allowed set, cached per (filters, scope) until the index changes —
    * like a filter cache: a browse page and a query matching most of the allowed set reuse them.
    */
-  private allowedCounts(key: string, allowed: Uint32Array): { total: number; counts: Int32Array[] } {
+  private allowedCounts(
+    key: string,
+    allowed: Uint32Array,
+  ): { total: number; counts: Int32Array[] } {
     const cached = this.countCache.get(key)
     if (cached && cached.generation === this.generation) {
       this.countCache.delete(key)
@@ -839,9 +884,18 @@ export class InvertedIndex implements SearchIndex {
         bits ^= low
       }
     }
-    const entry = { generation: this.generation, total: n, counts: this.rawCounts(this.schema.facets.map((_, i) => i), list, n) }
+    const entry = {
+      generation: this.generation,
+      total: n,
+      counts: this.rawCounts(
+        this.schema.facets.map((_, i) => i),
+        list,
+        n,
+      ),
+    }
     this.countCache.set(key, entry)
-    if (this.countCache.size > COUNT_CACHE_SIZE) this.countCache.delete(this.countCache.keys().next().value!)
+    if (this.countCache.size > COUNT_CACHE_SIZE)
+      this.countCache.delete(this.countCache.keys().next().value!)
     return entry
   }
 
@@ -853,7 +907,9 @@ export class InvertedIndex implements SearchIndex {
     count: number,
   ): Record<string, FacetCount[]> {
     const wanted = request.facets
-    const indices = this.schema.facets.flatMap((f, i) => (!wanted || wanted.includes(f.name) ? [i] : []))
+    const indices = this.schema.facets.flatMap((f, i) =>
+      !wanted || wanted.includes(f.name) ? [i] : [],
+    )
     if (indices.length === 0) return {}
     const key = JSON.stringify([request.filters ?? null, request.scope ?? null])
     let counts: Int32Array[]
@@ -898,7 +954,8 @@ export class InvertedIndex implements SearchIndex {
       const c = counts[k]!
       const names = this.valueNames[fi]!
       const list: FacetCount[] = []
-      for (let v = 0; v < c.length; v++) if (c[v]! > 0) list.push({ value: names[v]!, count: c[v]! })
+      for (let v = 0; v < c.length; v++)
+        if (c[v]! > 0) list.push({ value: names[v]!, count: c[v]! })
       list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       out[this.schema.facets[fi]!.name] = list.slice(0, limit)
     })
@@ -947,7 +1004,10 @@ export class InvertedIndex implements SearchIndex {
       for (const l of all) s += l.weight * this.deltaImpact(l, d)
       heap.push(s / IMPACT_SCALE, d)
     }
-    if (mainMatches <= DIRECT_SCORE_LIMIT || all.some((l) => l.main && !l.main.byImpactDocs && required.includes(l))) {
+    if (
+      mainMatches <= DIRECT_SCORE_LIMIT ||
+      all.some((l) => l.main && !l.main.byImpactDocs && required.includes(l))
+    ) {
       for (let i = 0; i < mainMatches; i++) {
         const d = matches[i]!
         let s = 0
@@ -966,7 +1026,12 @@ export class InvertedIndex implements SearchIndex {
    * (the sum of the lists' current impacts). Lists without an impact order (short boost lists) add
    * their maximum impact to the bound.
    */
-  private thresholdAlgorithm(lists: QueryList[], matches: Int32Array, mainMatches: number, heap: TopK): void {
+  private thresholdAlgorithm(
+    lists: QueryList[],
+    matches: Int32Array,
+    mainMatches: number,
+    heap: TopK,
+  ): void {
     const words = (this.mainEnd + 31) >>> 5
     const matchBits = this.matchBits
     matchBits.fill(0, 0, words)
@@ -1027,7 +1092,8 @@ export class InvertedIndex implements SearchIndex {
     const slot = key === undefined ? -1 : this.schema.sortKeys.indexOf(key)
     const values = slot >= 0 ? this.sortValues[slot]! : undefined
     const sign = order === 'asc' ? 1 : -1
-    const compare = (a: number, b: number) => (values ? sign * (values[a]! - values[b]!) : 0) || a - b
+    const compare = (a: number, b: number) =>
+      (values ? sign * (values[a]! - values[b]!) : 0) || a - b
     const picked: number[] = []
     if (!values || mainMatches <= DIRECT_SCORE_LIMIT) {
       for (let i = 0; i < mainMatches; i++) picked.push(matches[i]!)
@@ -1057,7 +1123,10 @@ export class InvertedIndex implements SearchIndex {
     for (const m of this.main) {
       if (!m) continue
       bytes += m.docs.byteLength + m.impacts.byteLength
-      bytes += (m.byImpactDocs?.byteLength ?? 0) + (m.byImpactImpacts?.byteLength ?? 0) + (m.bits?.byteLength ?? 0)
+      bytes +=
+        (m.byImpactDocs?.byteLength ?? 0) +
+        (m.byImpactImpacts?.byteLength ?? 0) +
+        (m.bits?.byteLength ?? 0)
     }
     for (const dl of this.delta) if (dl) bytes += dl.docs.length * 16
     for (const [term] of this.termIds) bytes += 40 + term.length * 2
@@ -1065,7 +1134,8 @@ export class InvertedIndex implements SearchIndex {
     for (const v of this.singleValues) bytes += v.byteLength
     for (const v of this.sortValues) bytes += v.byteLength
     for (const csr of this.multiCsr) bytes += csr.offsets.byteLength + csr.values.byteLength
-    for (const column of this.multiValues) for (const v of column) bytes += v ? 16 + v.length * 8 : 8
+    for (const column of this.multiValues)
+      for (const v of column) bytes += v ? 16 + v.length * 8 : 8
     for (const lists of this.facetPostings) for (const l of lists) bytes += l.byteLength
     for (const o of this.sortOrders) bytes += o.byteLength
     return {
@@ -1079,7 +1149,12 @@ export class InvertedIndex implements SearchIndex {
   }
 }
 
-function countSingle(column: Int32Array, matches: Int32Array, count: number, counts: Int32Array): void {
+function countSingle(
+  column: Int32Array,
+  matches: Int32Array,
+  count: number,
+  counts: Int32Array,
+): void {
   for (let i = 0; i < count; i++) {
     const v = column[matches[i]!]!
     if (v >= 0) counts[v]!++
@@ -1087,7 +1162,14 @@ function countSingle(column: Int32Array, matches: Int32Array, count: number, cou
 }
 
 /** Counts main-segment documents only (matches are ascending within the main segment). */
-function countMulti(offsets: Int32Array, values: Int32Array, matches: Int32Array, count: number, mainEnd: number, counts: Int32Array): void {
+function countMulti(
+  offsets: Int32Array,
+  values: Int32Array,
+  matches: Int32Array,
+  count: number,
+  mainEnd: number,
+  counts: Int32Array,
+): void {
   for (let i = 0; i < count; i++) {
     const d = matches[i]!
     if (d >= mainEnd) continue
@@ -1102,7 +1184,10 @@ function impactOf(tf: number, norm: number): number {
 }
 
 /** Term → weighted frequency, and the weighted length, of a document's fields. */
-export function analyzeDocument(doc: SearchDocument): { terms: Map<string, number>; length: number } {
+export function analyzeDocument(doc: SearchDocument): {
+  terms: Map<string, number>
+  length: number
+} {
   return analyzeFields(doc.fields)
 }
 

@@ -3,7 +3,14 @@
 // contains every required query term, the score counts weighted occurrences, and facets are counted
 // over the matches. Used by `npm run bench:search` and by the tests as a second opinion.
 import { analyzeQuery, foldText } from './analyzer.server'
-import type { FacetCount, FacetFilter, IndexSchema, SearchDocument, SearchRequest, SearchResult } from './types'
+import type {
+  FacetCount,
+  FacetFilter,
+  IndexSchema,
+  SearchDocument,
+  SearchRequest,
+  SearchResult,
+} from './types'
 
 interface ScanDoc {
   id: string
@@ -43,7 +50,9 @@ export class LinearScan {
       }
       this.docs.push({
         id: doc.id,
-        fields: doc.fields.filter((f) => f.text).map((f) => ({ text: foldText(f.text), weight: f.weight })),
+        fields: doc.fields
+          .filter((f) => f.text)
+          .map((f) => ({ text: foldText(f.text), weight: f.weight })),
         facets,
         sortKeys: { ...doc.sortKeys },
       })
@@ -74,13 +83,15 @@ export class LinearScan {
     else {
       const key = sort === 'relevance' ? this.schema.sortKeys[0] : sort.key
       const sign = sort !== 'relevance' && sort.order === 'asc' ? 1 : -1
-      if (key) matches.sort((a, b) => sign * ((a.doc.sortKeys[key] ?? 0) - (b.doc.sortKeys[key] ?? 0)))
+      if (key)
+        matches.sort((a, b) => sign * ((a.doc.sortKeys[key] ?? 0) - (b.doc.sortKeys[key] ?? 0)))
     }
     const facets: Record<string, FacetCount[]> = {}
     for (const facet of this.schema.facets) {
       if (request.facets && !request.facets.includes(facet.name)) continue
       const counts = new Map<string, number>()
-      for (const { doc } of matches) for (const v of doc.facets[facet.name] ?? []) counts.set(v, (counts.get(v) ?? 0) + 1)
+      for (const { doc } of matches)
+        for (const v of doc.facets[facet.name] ?? []) counts.set(v, (counts.get(v) ?? 0) + 1)
       facets[facet.name] = [...counts]
         .map(([value, count]) => ({ value, count }))
         .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
@@ -88,7 +99,9 @@ export class LinearScan {
     }
     return {
       total: matches.length,
-      hits: matches.slice(request.offset, request.offset + request.limit).map((m) => ({ id: m.doc.id, score: m.score })),
+      hits: matches
+        .slice(request.offset, request.offset + request.limit)
+        .map((m) => ({ id: m.doc.id, score: m.score })),
       facets,
     }
   }

@@ -68,7 +68,13 @@ function bad(field: string, key: string, params?: Record<string, unknown>): neve
   throw new DomainError('invalid_search', key, 400, { [field]: [key] }, params)
 }
 
-function integer(raw: string | null, field: string, fallback: number, min: number, max: number): number {
+function integer(
+  raw: string | null,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === null || raw === '') return fallback
   if (!/^-?[0-9]{1,9}$/.test(raw)) bad(field, 'error.search.notANumber', { field })
   const n = Number(raw)
@@ -78,7 +84,8 @@ function integer(raw: string | null, field: string, fallback: number, min: numbe
 
 /** Checks one facet value against the vocabulary; throws a 400 naming facet and value. */
 export function checkFacetValue(facet: string, value: string): void {
-  if (!(CATALOG_FACETS as readonly string[]).includes(facet)) bad(facet, 'error.search.unknownFacet', { facet })
+  if (!(CATALOG_FACETS as readonly string[]).includes(facet))
+    bad(facet, 'error.search.unknownFacet', { facet })
   const vocabulary = FACET_VOCABULARY[facet as CatalogFacet]
   const ok = vocabulary instanceof RegExp ? vocabulary.test(value) : vocabulary.includes(value)
   if (!ok) bad(facet, 'error.search.unknownFacetValue', { facet, value: value.slice(0, 60) })
@@ -86,7 +93,8 @@ export function checkFacetValue(facet: string, value: string): void {
 
 export function checkFilters(filters: Record<string, readonly string[]>): FacetFilter {
   for (const [facet, values] of Object.entries(filters)) {
-    if (values.length > MAX_VALUES_PER_FACET) bad(facet, 'error.search.tooManyValues', { facet, max: MAX_VALUES_PER_FACET })
+    if (values.length > MAX_VALUES_PER_FACET)
+      bad(facet, 'error.search.tooManyValues', { facet, max: MAX_VALUES_PER_FACET })
     for (const v of values) checkFacetValue(facet, v)
   }
   return filters
@@ -100,7 +108,14 @@ export function parseCatalogSearchParams(
   params: URLSearchParams,
   options: { defaultLimit?: number; allowPage?: boolean } = {},
 ): CatalogSearchParams {
-  const known = new Set<string>(['q', 'sort', 'offset', 'limit', ...CATALOG_FACETS, ...(options.allowPage ? ['page'] : [])])
+  const known = new Set<string>([
+    'q',
+    'sort',
+    'offset',
+    'limit',
+    ...CATALOG_FACETS,
+    ...(options.allowPage ? ['page'] : []),
+  ])
   for (const key of new Set(params.keys())) {
     if (!known.has(key)) bad(key, 'error.search.unknownParameter', { name: key.slice(0, 40) })
   }
@@ -108,15 +123,25 @@ export function parseCatalogSearchParams(
   if (q.length > MAX_QUERY_LENGTH) bad('q', 'error.search.queryTooLong', { max: MAX_QUERY_LENGTH })
   const filters: Partial<Record<CatalogFacet, string[]>> = {}
   for (const facet of CATALOG_FACETS) {
-    const values = [...new Set(params.getAll(facet).map((v) => v.trim()).filter(Boolean))]
+    const values = [
+      ...new Set(
+        params
+          .getAll(facet)
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ]
     if (values.length) filters[facet] = values
   }
   checkFilters(filters)
   const sortRaw = params.get('sort') || (q ? 'relevance' : 'modified_desc')
-  if (!(SORTS as readonly string[]).includes(sortRaw)) bad('sort', 'error.search.unknownSort', { sorts: SORTS.join(', ') })
+  if (!(SORTS as readonly string[]).includes(sortRaw))
+    bad('sort', 'error.search.unknownSort', { sorts: SORTS.join(', ') })
   const limit = integer(params.get('limit'), 'limit', options.defaultLimit ?? 20, 1, MAX_PAGE_SIZE)
   let offset = integer(params.get('offset'), 'offset', 0, 0, MAX_RESULT_WINDOW)
-  if (options.allowPage && params.has('page')) offset = (integer(params.get('page'), 'page', 1, 1, MAX_RESULT_WINDOW) - 1) * limit
-  if (offset + limit > MAX_RESULT_WINDOW) bad('offset', 'error.search.windowTooDeep', { max: MAX_RESULT_WINDOW })
+  if (options.allowPage && params.has('page'))
+    offset = (integer(params.get('page'), 'page', 1, 1, MAX_RESULT_WINDOW) - 1) * limit
+  if (offset + limit > MAX_RESULT_WINDOW)
+    bad('offset', 'error.search.windowTooDeep', { max: MAX_RESULT_WINDOW })
   return { q, filters, sort: sortRaw as SortName, offset, limit }
 }

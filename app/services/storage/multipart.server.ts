@@ -7,7 +7,8 @@
 // before the closing boundary (a truncated upload).
 export class MultipartError extends Error {
   constructor(
-    readonly reason: 'truncated' | 'malformed' | 'too_many_parts' | 'header_too_large' | 'field_too_large',
+    readonly reason:
+      'truncated' | 'malformed' | 'too_many_parts' | 'header_too_large' | 'field_too_large',
     message: string,
   ) {
     super(message)
@@ -41,19 +42,26 @@ export function boundaryOf(contentType: string | null): string | null {
 
 function unquote(value: string): string {
   const v = value.trim()
-  return v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1).replace(/\\(["\\])/g, '$1') : v
+  return v.startsWith('"') && v.endsWith('"') && v.length >= 2
+    ? v.slice(1, -1).replace(/\\(["\\])/g, '$1')
+    : v
 }
 
 /** `form-data; name="file"; filename="a.csv"` → its parameters (quoted strings may hold `;`). */
 function dispositionParams(value: string): Map<string, string> {
   const out = new Map<string, string>()
   const re = /;\s*([A-Za-z0-9_*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g
-  if (!/^\s*form-data\s*(;|$)/i.test(value)) throw new MultipartError('malformed', 'content-disposition is not form-data')
+  if (!/^\s*form-data\s*(;|$)/i.test(value))
+    throw new MultipartError('malformed', 'content-disposition is not form-data')
   for (const m of value.matchAll(re)) out.set(m[1]!.toLowerCase(), unquote(m[2]!))
   return out
 }
 
-function parseHeaders(block: string): { name: string; filename: string | undefined; contentType: string } {
+function parseHeaders(block: string): {
+  name: string
+  filename: string | undefined
+  contentType: string
+} {
   let disposition: Map<string, string> | undefined
   let contentType = 'text/plain'
   for (const line of block.split('\r\n')) {
@@ -65,7 +73,8 @@ function parseHeaders(block: string): { name: string; filename: string | undefin
     else if (header === 'content-type') contentType = value
   }
   const name = disposition?.get('name')
-  if (!disposition || name === undefined) throw new MultipartError('malformed', 'part without a field name')
+  if (!disposition || name === undefined)
+    throw new MultipartError('malformed', 'part without a field name')
   let filename = disposition.get('filename')
   const extended = disposition.get('filename*')
   if (extended) {
@@ -106,12 +115,15 @@ export async function* streamMultipart(
       ended = true
       return false
     }
-    const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength)
+    const chunk = Buffer.isBuffer(r.value)
+      ? r.value
+      : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength)
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk
     return true
   }
   const need = async (n: number) => {
-    while (buf.length < n) if (!(await pull())) throw new MultipartError('truncated', 'the upload ended early')
+    while (buf.length < n)
+      if (!(await pull())) throw new MultipartError('truncated', 'the upload ended early')
   }
 
   // Preamble: everything before the first boundary is ignored (bounded).
@@ -122,14 +134,16 @@ export async function* streamMultipart(
       break
     }
     if (buf.length > maxHeaderBytes) throw new MultipartError('malformed', 'no boundary found')
-    if (!(await pull())) throw new MultipartError('truncated', 'the upload ended before its first part')
+    if (!(await pull()))
+      throw new MultipartError('truncated', 'the upload ended before its first part')
   }
 
   let parts = 0
   for (;;) {
     await need(2)
     if (buf[0] === 0x2d && buf[1] === 0x2d) return // `--`: the closing boundary
-    if (buf[0] !== 0x0d || buf[1] !== 0x0a) throw new MultipartError('malformed', 'bad boundary line')
+    if (buf[0] !== 0x0d || buf[1] !== 0x0a)
+      throw new MultipartError('malformed', 'bad boundary line')
     buf = buf.subarray(2)
     if (++parts > maxParts) throw new MultipartError('too_many_parts', 'too many parts')
 
@@ -137,8 +151,10 @@ export async function* streamMultipart(
     for (;;) {
       end = buf.indexOf('\r\n\r\n')
       if (end >= 0) break
-      if (buf.length > maxHeaderBytes) throw new MultipartError('header_too_large', 'part headers too large')
-      if (!(await pull())) throw new MultipartError('truncated', 'the upload ended inside part headers')
+      if (buf.length > maxHeaderBytes)
+        throw new MultipartError('header_too_large', 'part headers too large')
+      if (!(await pull()))
+        throw new MultipartError('truncated', 'the upload ended inside part headers')
     }
     if (end > maxHeaderBytes) throw new MultipartError('header_too_large', 'part headers too large')
     const headers = parseHeaders(buf.subarray(0, end).toString('utf8'))

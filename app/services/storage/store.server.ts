@@ -101,17 +101,24 @@ export class LocalContentStore implements ContentStore {
     try {
       for await (const chunk of source) {
         size += chunk.byteLength
-        if (size > maxBytes) throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
+        if (size > maxBytes)
+          throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
         hash.update(chunk)
         options.onBytes?.(size)
         // Back-pressure: wait for the disk before taking more bytes from the network.
-        if (!out.write(chunk)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed])
+        if (!out.write(chunk))
+          await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed])
       }
-      await Promise.race([new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r()))), failed])
+      await Promise.race([
+        new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r()))),
+        failed,
+      ])
     } catch (error) {
       // The file is opened asynchronously: wait until the stream is closed, or an open still
       // pending would recreate the temp file after we removed it.
-      const closed = out.closed ? Promise.resolve() : new Promise<void>((r) => out.once('close', () => r()))
+      const closed = out.closed
+        ? Promise.resolve()
+        : new Promise<void>((r) => out.once('close', () => r()))
       out.destroy()
       await closed
       await rm(tmp, { force: true })
@@ -162,7 +169,10 @@ export class LocalContentStore implements ContentStore {
   }
 
   read(key: string, range?: { start: number; end?: number }): ReadStream {
-    return createReadStream(this.absolutePath(key), range ? { start: range.start, end: range.end } : undefined)
+    return createReadStream(
+      this.absolutePath(key),
+      range ? { start: range.start, end: range.end } : undefined,
+    )
   }
 
   async *list(): AsyncIterable<{ key: string; size: number; modifiedAt: Date }> {

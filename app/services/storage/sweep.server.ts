@@ -31,7 +31,13 @@ export async function assertStorageQuota(orgId: string, incoming = 0): Promise<n
   const quota = getEnv().ORG_STORAGE_QUOTA_BYTES
   const remaining = quota - (await orgStorageUsed(orgId))
   if (remaining <= 0 || incoming > remaining) {
-    throw new DomainError('storage_quota', 'error.storageQuota', 413, { file: ['error.storageQuota'] }, { quotaGiB: Math.round((quota / 1024 ** 3) * 10) / 10 })
+    throw new DomainError(
+      'storage_quota',
+      'error.storageQuota',
+      413,
+      { file: ['error.storageQuota'] },
+      { quotaGiB: Math.round((quota / 1024 ** 3) * 10) / 10 },
+    )
   }
   return remaining
 }
@@ -49,7 +55,9 @@ export async function referencedKeys(): Promise<Set<string>> {
     OpenDataFile.find({}, { sha256: 1 }).lean(),
     ScanReport.find({}, { fileRef: 1 }).lean(),
   ])
-  for (const v of versions) for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? []) add(d.storageKey)
+  for (const v of versions)
+    for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
+      add(d.storageKey)
   for (const d of deliveries) add(d.storageKey)
   for (const r of results) add(r.outputKey)
   for (const f of openFiles) add(keyFor(f.sha256))
@@ -64,7 +72,9 @@ export interface BlobSweepResult {
 }
 
 /** Removes blobs that no record refers to and that have not changed for the grace period. */
-export async function sweepUnreferencedBlobs(options: { now?: Date; graceMs?: number } = {}): Promise<BlobSweepResult> {
+export async function sweepUnreferencedBlobs(
+  options: { now?: Date; graceMs?: number } = {},
+): Promise<BlobSweepResult> {
   const now = options.now ?? new Date()
   const graceMs = options.graceMs ?? getEnv().BLOB_GRACE_HOURS * 3600_000
   const store = contentStore()

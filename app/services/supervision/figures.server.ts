@@ -114,7 +114,13 @@ export const EVIDENCE_CAP = 100
  * denominator is left out and the remaining weights are rescaled. Each Art. 52 violation then
  * costs VIOLATION_PENALTY points (never below 0).
  */
-export const SCORE_WEIGHTS = { completeness: 30, timeliness: 25, freshness: 20, sharing: 15, openData: 10 } as const
+export const SCORE_WEIGHTS = {
+  completeness: 30,
+  timeliness: 25,
+  freshness: 20,
+  sharing: 15,
+  openData: 10,
+} as const
 export const VIOLATION_PENALTY = 5
 
 const OFFSET_MS = 8 * 3600 * 1000
@@ -135,7 +141,12 @@ export function periodOf(label: string): Period {
   }
   if (year) {
     const y = Number(year[1])
-    return { kind: 'yearly', label, start: new Date(Date.UTC(y, 0, 1) - OFFSET_MS), end: new Date(Date.UTC(y + 1, 0, 1) - OFFSET_MS) }
+    return {
+      kind: 'yearly',
+      label,
+      start: new Date(Date.UTC(y, 0, 1) - OFFSET_MS),
+      end: new Date(Date.UTC(y + 1, 0, 1) - OFFSET_MS),
+    }
   }
   throw new RangeError(`not a period: ${label}`)
 }
@@ -182,7 +193,11 @@ class Tally {
     for (const key of FIGURE_KEYS) {
       const cell = this.values.get(key)
       const evidence = cell ? [...cell.evidence].sort((a, b) => a - b) : []
-      out[key] = { value: cell?.value ?? 0, evidence: evidence.slice(0, EVIDENCE_CAP), evidenceCount: evidence.length }
+      out[key] = {
+        value: cell?.value ?? 0,
+        evidence: evidence.slice(0, EVIDENCE_CAP),
+        evidenceCount: evidence.length,
+      }
     }
     return out
   }
@@ -231,25 +246,40 @@ export function computeReport(input: {
     const orgs = subjectIds(e, 'org')
     if (e.action.startsWith('catalog.') || e.action === 'open-data.file-published') {
       for (const id of subjectIds(e, 'catalog-entry')) {
-        const owner = orgs[0] ?? (e.action === 'catalog.draft_created' ? (e.actorOrgId ?? undefined) : undefined)
+        const owner =
+          orgs[0] ??
+          (e.action === 'catalog.draft_created' ? (e.actorOrgId ?? undefined) : undefined)
         if (owner && !entryOrg.has(id)) entryOrg.set(id, owner)
       }
     }
-    if (e.action === 'org.created' && e.summary?.type === 'agency') for (const id of orgs) agencies.add(id)
+    if (e.action === 'org.created' && e.summary?.type === 'agency')
+      for (const id of orgs) agencies.add(id)
     const seller = summaryString(e, 'sellerOrgId')
-    if (seller) for (const id of subjectIds(e, 'order')) if (!orderSeller.has(id)) orderSeller.set(id, seller)
+    if (seller)
+      for (const id of subjectIds(e, 'order')) if (!orderSeller.has(id)) orderSeller.set(id, seller)
     if (e.action.startsWith('sharing-request.')) {
       const owner = summaryString(e, 'providerOrgId', 'sourceOrgId', 'ownerOrgId')
-      if (owner) for (const id of subjectIds(e, 'sharing-request')) if (!requestOwner.has(id)) requestOwner.set(id, owner)
+      if (owner)
+        for (const id of subjectIds(e, 'sharing-request'))
+          if (!requestOwner.has(id)) requestOwner.set(id, owner)
     }
   }
   for (const owner of entryOrg.values()) agencies.add(owner)
-  const ownerOfEntry = (e: ReportEntry) => subjectIds(e, 'catalog-entry').map((id) => entryOrg.get(id)).find(Boolean)
+  const ownerOfEntry = (e: ReportEntry) =>
+    subjectIds(e, 'catalog-entry')
+      .map((id) => entryOrg.get(id))
+      .find(Boolean)
   const sellerOf = (e: ReportEntry) =>
-    summaryString(e, 'sellerOrgId') ?? subjectIds(e, 'order').map((id) => orderSeller.get(id)).find(Boolean)
+    summaryString(e, 'sellerOrgId') ??
+    subjectIds(e, 'order')
+      .map((id) => orderSeller.get(id))
+      .find(Boolean)
   // Art. 46 and 52(5): the licensee who reports (or whose copy leaked).
   const licenseeOf = (e: ReportEntry) =>
-    summaryString(e, 'buyerOrgId', 'holderOrgId', 'licenseeOrgId', 'orgId') ?? subjectIds(e, 'org')[0] ?? e.actorOrgId ?? undefined
+    summaryString(e, 'buyerOrgId', 'holderOrgId', 'licenseeOrgId', 'orgId') ??
+    subjectIds(e, 'org')[0] ??
+    e.actorOrgId ??
+    undefined
 
   const published = new Set<string>()
   const drafted = new Set<string>()
@@ -284,7 +314,8 @@ export function computeReport(input: {
         marks.push(e)
         break
       case 'catalog.submitted':
-        for (const id of subjectIds(e, 'catalog-entry')) submissions.set(id, [...(submissions.get(id) ?? []), e])
+        for (const id of subjectIds(e, 'catalog-entry'))
+          submissions.set(id, [...(submissions.get(id) ?? []), e])
         break
       case 'catalog.deadline_overdue':
         // Art. 52(2): the catalog was not updated as required.
@@ -303,7 +334,12 @@ export function computeReport(input: {
         add(subjectIds(e, 'org')[0] ?? ownerOfEntry(e), 'openFilesTotal', e._id)
         if (now) {
           add(subjectIds(e, 'org')[0] ?? ownerOfEntry(e), 'openFilesPublished', e._id)
-          add(subjectIds(e, 'org')[0] ?? ownerOfEntry(e), 'openBytesPublished', null, summaryNumber(e, 'size'))
+          add(
+            subjectIds(e, 'org')[0] ?? ownerOfEntry(e),
+            'openBytesPublished',
+            null,
+            summaryNumber(e, 'size'),
+          )
         }
         break
       case 'order.created':
@@ -345,13 +381,16 @@ export function computeReport(input: {
       case 'research-request.approved':
       case 'research-request.refused':
         sawResearch = true
-        for (const id of subjectIds(e, 'research-request')) if (!researchDecisions.has(id)) researchDecisions.set(id, e)
+        for (const id of subjectIds(e, 'research-request'))
+          if (!researchDecisions.has(id)) researchDecisions.set(id, e)
         break
       default:
         if (e.action.startsWith('sharing-request.')) {
           sawSharing = true
           if (e.action === 'sharing-request.submitted') sharingSubmitted.push(e)
-          else for (const id of subjectIds(e, 'sharing-request')) if (!sharingReplies.has(id)) sharingReplies.set(id, e)
+          else
+            for (const id of subjectIds(e, 'sharing-request'))
+              if (!sharingReplies.has(id)) sharingReplies.set(id, e)
         }
     }
   }
@@ -386,7 +425,8 @@ export function computeReport(input: {
       else if (reply) add(owner, 'sharingRepliedLate', reply._id)
       else if (due < asOf) add(owner, 'sharingUnanswered', req._id)
     }
-    if (inPeriod(due) && (reply ? reply.at > due : due < asOf)) add(owner, 'violationsUnanswered', req._id)
+    if (inPeriod(due) && (reply ? reply.at > due : due < asOf))
+      add(owner, 'violationsUnanswered', req._id)
   }
 
   // Art. 26: the data's owner decides a research request by the reply date it was given; a
@@ -400,7 +440,8 @@ export function computeReport(input: {
     const hasDue = !Number.isNaN(due.getTime())
     if (inPeriod(req.at)) {
       add(owner, 'researchRequests', req._id)
-      if (decision && (!hasDue || decision.at <= due)) add(owner, 'researchRepliedInTime', decision._id)
+      if (decision && (!hasDue || decision.at <= due))
+        add(owner, 'researchRepliedInTime', decision._id)
     }
     if (hasDue && inPeriod(due) && (decision ? decision.at > due : due < asOf)) {
       add(owner, 'researchUnanswered', req._id)
@@ -409,12 +450,19 @@ export function computeReport(input: {
   }
 
   // Art. 52(6): data changed outside the workflow, as found by the ledger's chain audit.
-  const brokenSeqs = [...new Set(input.audits.filter((a) => inPeriod(a.at)).map((a) => a.firstBrokenSeq))].sort((a, b) => a - b)
+  const brokenSeqs = [
+    ...new Set(input.audits.filter((a) => inPeriod(a.at)).map((a) => a.firstBrokenSeq)),
+  ].sort((a, b) => a - b)
   if (onlyOrg === null) for (const seq of brokenSeqs) totals.add('violationsTamper', seq)
 
   const finish = (tally: Tally): Figures => {
     const f = tally.figures()
-    const parts = [f.violationsCatalog, f.violationsUnanswered, f.violationsLeak, f.violationsTamper]
+    const parts = [
+      f.violationsCatalog,
+      f.violationsUnanswered,
+      f.violationsLeak,
+      f.violationsTamper,
+    ]
     const evidence = [...new Set(parts.flatMap((p) => p.evidence))].sort((a, b) => a - b)
     f.violations = {
       value: parts.reduce((n, p) => n + p.value, 0),
@@ -445,7 +493,13 @@ export function computeReport(input: {
     noData,
     totals: finish(totals),
     orgs,
-    ranking: period.kind === 'yearly' ? rankAgencies(orgs.filter((o) => o.agency), noData) : [],
+    ranking:
+      period.kind === 'yearly'
+        ? rankAgencies(
+            orgs.filter((o) => o.agency),
+            noData,
+          )
+        : [],
   }
 }
 
@@ -456,15 +510,24 @@ const rate = (num: number, den: number) => (den > 0 ? num / den : null)
  * (SCORE_WEIGHTS, rates without a denominator left out) times 100, rounded, minus
  * VIOLATION_PENALTY per Art. 52 violation, floored at 0. Ranked by score, then by org id.
  */
-export function rankAgencies(orgs: { orgId: string; figures: Figures }[], noData: string[] = []): RankingRow[] {
+export function rankAgencies(
+  orgs: { orgId: string; figures: Figures }[],
+  noData: string[] = [],
+): RankingRow[] {
   const scored = orgs.map(({ orgId, figures: f }) => {
     const rates: Record<keyof typeof SCORE_WEIGHTS, number | null> = {
       completeness: rate(f.catalogPublished.value, f.catalogEntries.value),
       timeliness: rate(f.deadlinesMet.value, f.deadlinesDue.value),
-      freshness: f.catalogPublished.value > 0 ? Math.max(0, 1 - f.staleFlags.value / f.catalogPublished.value) : null,
+      freshness:
+        f.catalogPublished.value > 0
+          ? Math.max(0, 1 - f.staleFlags.value / f.catalogPublished.value)
+          : null,
       sharing: noData.includes('sharing')
         ? null
-        : rate(f.sharingRepliedInTime.value, f.sharingRepliedInTime.value + f.sharingRepliedLate.value + f.sharingUnanswered.value),
+        : rate(
+            f.sharingRepliedInTime.value,
+            f.sharingRepliedInTime.value + f.sharingRepliedLate.value + f.sharingUnanswered.value,
+          ),
       openData: f.catalogPublished.value > 0 ? (f.openFilesTotal.value > 0 ? 1 : 0) : null,
     }
     let weighted = 0
@@ -478,9 +541,18 @@ export function rankAgencies(orgs: { orgId: string; figures: Figures }[], noData
       parts[key] = Math.round(r * 1000) / 1000
     }
     parts.violations = f.violations.value
-    const score = weights > 0 ? Math.max(0, Math.round((100 * weighted) / weights) - VIOLATION_PENALTY * f.violations.value) : null
+    const score =
+      weights > 0
+        ? Math.max(
+            0,
+            Math.round((100 * weighted) / weights) - VIOLATION_PENALTY * f.violations.value,
+          )
+        : null
     return { orgId, score, parts }
   })
-  scored.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0))
+  scored.sort(
+    (a, b) =>
+      (b.score ?? -1) - (a.score ?? -1) || (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0),
+  )
   return scored.map((s, i) => ({ ...s, rank: i + 1 }))
 }

@@ -21,7 +21,10 @@ export interface TradeRow {
 }
 
 /** The product's trail, oldest first, walking at most two hops (product → order → licence/delivery). */
-export async function productTrades(user: AuthUser, productId: string): Promise<{ productId: string; rows: TradeRow[]; truncated: boolean }> {
+export async function productTrades(
+  user: AuthUser,
+  productId: string,
+): Promise<{ productId: string; rows: TradeRow[]; truncated: boolean }> {
   const product = `product:${productId}`
   await recordRegulatorQuery(user, 'product', { subject: product })
   await connectDb()

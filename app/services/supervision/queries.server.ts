@@ -62,7 +62,6 @@ export async function regulatorLog(user: AuthUser, filters: LogFilters) {
   return regulatorHome(ledgerFilter(filters))
 }
 
-
 /** Where a subject has a page of its own (catalog entries and products); null otherwise. */
 export function subjectHref(subject: string): string | null {
   const [type, id = ''] = subject.split(/:(.*)/s)
@@ -101,7 +100,10 @@ const CSV_PAGE = 100
  * The filtered log as CSV, newest first, read page by page while the client downloads it.
  * UTF-8 with a byte-order mark so that Excel shows Chinese text correctly.
  */
-export async function regulatorCsv(user: AuthUser, filters: LogFilters): Promise<ReadableStream<Uint8Array>> {
+export async function regulatorCsv(
+  user: AuthUser,
+  filters: LogFilters,
+): Promise<ReadableStream<Uint8Array>> {
   await recordRegulatorQuery(user, 'csv', filters)
   const base = ledgerFilter({ ...filters, before: undefined })
   const encoder = new TextEncoder()
@@ -115,7 +117,11 @@ export async function regulatorCsv(user: AuthUser, filters: LogFilters): Promise
         return
       }
       if (beforeSeq === null) return controller.close()
-      const page = await listLedger({ ...base, ...(beforeSeq !== undefined && { beforeSeq }), limit: CSV_PAGE })
+      const page = await listLedger({
+        ...base,
+        ...(beforeSeq !== undefined && { beforeSeq }),
+        limit: CSV_PAGE,
+      })
       const lines = page.entries.map(
         (e) =>
           [
@@ -213,7 +219,12 @@ export const REGULATOR_PRODUCT_PAGE = 50
 export async function regulatorProducts(query: { q?: string; after?: string }) {
   const q = query.q?.trim() ?? ''
   const words = q.toLowerCase().split(/\s+/).filter(Boolean)
-  const rows = await Product.find({}, { title: 1, kind: 1, ownerOrgId: 1, visibility: 1, createdAt: 1 }).sort({ _id: -1 }).lean()
+  const rows = await Product.find(
+    {},
+    { title: 1, kind: 1, ownerOrgId: 1, visibility: 1, createdAt: 1 },
+  )
+    .sort({ _id: -1 })
+    .lean()
   const matching = rows.filter((p) => {
     const id = String(p._id)
     if (isObjectId(q)) return id === q
@@ -223,7 +234,11 @@ export async function regulatorProducts(query: { q?: string; after?: string }) {
   const start = query.after ? matching.findIndex((p) => String(p._id) === query.after) + 1 : 0
   const page = matching.slice(start, start + REGULATOR_PRODUCT_PAGE)
   const ownerIds = [...new Set(page.map((p) => p.ownerOrgId))].filter((id) => isObjectId(id))
-  const orgs = new Map((await Organization.find({ _id: mongoose.trusted({ $in: ownerIds }) }, { name: 1 }).lean()).map((o) => [String(o._id), o.name]))
+  const orgs = new Map(
+    (await Organization.find({ _id: mongoose.trusted({ $in: ownerIds }) }, { name: 1 }).lean()).map(
+      (o) => [String(o._id), o.name],
+    ),
+  )
   return {
     q,
     total: matching.length,

@@ -14,25 +14,52 @@ type Lang = 'zh' | 'en'
  * Chinese text needs a CJK font; Debian's fonts-noto-cjk (installed by .ci/run, and needed in the
  * Docker image) ships this collection.
  */
-export const CJK_FONT = { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' }
+export const CJK_FONT = {
+  path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  family: 'NotoSansCJKsc-Regular',
+}
 
-const orgName = (view: SupervisionReportView, orgId: string, lang: Lang) => view.orgNames[orgId]?.[lang] ?? orgId
+const orgName = (view: SupervisionReportView, orgId: string, lang: Lang) =>
+  view.orgNames[orgId]?.[lang] ?? orgId
 
 function figureRows(view: SupervisionReportView, lang: Lang) {
-  const rows: { orgId: string; name: string; figures: Figures }[] = [{ orgId: 'all', name: 'all', figures: view.content.totals }]
-  for (const o of view.content.orgs) rows.push({ orgId: o.orgId, name: orgName(view, o.orgId, lang), figures: o.figures })
+  const rows: { orgId: string; name: string; figures: Figures }[] = [
+    { orgId: 'all', name: 'all', figures: view.content.totals },
+  ]
+  for (const o of view.content.orgs)
+    rows.push({ orgId: o.orgId, name: orgName(view, o.orgId, lang), figures: o.figures })
   return rows
 }
 
 /** One line per (organisation, figure) with its evidence seqs; UTF-8 with a BOM for Excel. */
 export function reportCsv(view: SupervisionReportView, lang: Lang): string {
-  const header = ['period', 'scope', 'contentHash', 'orgId', 'orgName', 'figure', 'value', 'evidenceCount', 'evidenceSeqs']
+  const header = [
+    'period',
+    'scope',
+    'contentHash',
+    'orgId',
+    'orgName',
+    'figure',
+    'value',
+    'evidenceCount',
+    'evidenceSeqs',
+  ]
   const lines = [header.join(',')]
   for (const row of figureRows(view, lang)) {
     for (const key of FIGURE_KEYS) {
       const f = row.figures[key]
       lines.push(
-        [view.content.period, view.content.scope, view.contentHash, row.orgId, row.name, key, String(f.value), String(f.evidenceCount), f.evidence.join(' ')]
+        [
+          view.content.period,
+          view.content.scope,
+          view.contentHash,
+          row.orgId,
+          row.name,
+          key,
+          String(f.value),
+          String(f.evidenceCount),
+          f.evidence.join(' '),
+        ]
           .map(csvCell)
           .join(','),
       )
@@ -41,7 +68,17 @@ export function reportCsv(view: SupervisionReportView, lang: Lang): string {
   if (view.content.ranking.length) {
     lines.push('', ['rank', 'orgId', 'orgName', 'score', 'parts'].join(','))
     for (const r of view.content.ranking) {
-      lines.push([String(r.rank), r.orgId, orgName(view, r.orgId, lang), r.score === null ? '' : String(r.score), JSON.stringify(r.parts)].map(csvCell).join(','))
+      lines.push(
+        [
+          String(r.rank),
+          r.orgId,
+          orgName(view, r.orgId, lang),
+          r.score === null ? '' : String(r.score),
+          JSON.stringify(r.parts),
+        ]
+          .map(csvCell)
+          .join(','),
+      )
     }
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n'
@@ -61,17 +98,28 @@ const SUMMARY_KEYS: FigureKey[] = [
 ]
 
 /** The report as a PDF (A4): totals, a bar chart of violations, per-organisation figures, the ranking. */
-export async function reportPdf(view: SupervisionReportView, t: T, lang: Lang, font = CJK_FONT): Promise<Buffer> {
+export async function reportPdf(
+  view: SupervisionReportView,
+  t: T,
+  lang: Lang,
+  font = CJK_FONT,
+): Promise<Buffer> {
   try {
     await access(font.path)
   } catch {
-    throw new DomainError('pdf_font_missing', 'error.supervision.pdfFont', 503, undefined, { path: font.path })
+    throw new DomainError('pdf_font_missing', 'error.supervision.pdfFont', 503, undefined, {
+      path: font.path,
+    })
   }
   const { content } = view
   const doc = new PDFDocument({
     size: 'A4',
     margin: 48,
-    info: { Title: `${content.kind} ${content.period}`, CreationDate: new Date(view.generatedAt), Producer: 'gd-public-data-exchange' },
+    info: {
+      Title: `${content.kind} ${content.period}`,
+      CreationDate: new Date(view.generatedAt),
+      Producer: 'gd-public-data-exchange',
+    },
   })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
@@ -83,24 +131,46 @@ export async function reportPdf(view: SupervisionReportView, t: T, lang: Lang, f
   doc.font('cjk')
   const noData = new Set(content.noData)
   const groupOf = (key: FigureKey) =>
-    key.startsWith('sharing') ? 'sharing' : key.startsWith('research') ? 'research' : ['ordersCreated', 'ordersPaid', 'revenueFen', 'refunds', 'refundedFen'].includes(key) ? 'transactions' : key.startsWith('usageReports') ? 'usageReports' : null
+    key.startsWith('sharing')
+      ? 'sharing'
+      : key.startsWith('research')
+        ? 'research'
+        : ['ordersCreated', 'ordersPaid', 'revenueFen', 'refunds', 'refundedFen'].includes(key)
+          ? 'transactions'
+          : key.startsWith('usageReports')
+            ? 'usageReports'
+            : null
   const shown = (figures: Figures, key: FigureKey) => {
     const group = groupOf(key)
     return group && noData.has(group) ? t('supervision.noData') : String(figures[key].value)
   }
 
-  doc.fontSize(16).text(t('supervision.reportTitle', { kind: t(`supervision.kind.${content.kind}`), period: content.period }))
+  doc.fontSize(16).text(
+    t('supervision.reportTitle', {
+      kind: t(`supervision.kind.${content.kind}`),
+      period: content.period,
+    }),
+  )
   doc.moveDown(0.3).fontSize(9).fillColor('#444')
-  doc.text(`${t('supervision.scope')}: ${content.scope === 'all' ? t('supervision.scopeAll') : orgName(view, content.scope.slice(4), lang)}`)
+  doc.text(
+    `${t('supervision.scope')}: ${content.scope === 'all' ? t('supervision.scopeAll') : orgName(view, content.scope.slice(4), lang)}`,
+  )
   doc.text(`${t('supervision.contentHash')}: ${view.contentHash}`)
   doc.text(t('supervision.throughSeq', { seq: content.throughSeq }))
-  if (content.noData.length) doc.text(t('supervision.noDataNote', { groups: content.noData.map((g) => t(`supervision.groups.${g}`)).join('、') }))
+  if (content.noData.length)
+    doc.text(
+      t('supervision.noDataNote', {
+        groups: content.noData.map((g) => t(`supervision.groups.${g}`)).join('、'),
+      }),
+    )
   doc.fillColor('#000').moveDown()
 
   doc.fontSize(12).text(t('supervision.totals')).moveDown(0.3).fontSize(9)
   for (const key of FIGURE_KEYS) {
     const f = content.totals[key]
-    const evidence = f.evidence.length ? `  [${f.evidence.slice(0, 12).join(', ')}${f.evidenceCount > 12 ? ' …' : ''}]` : ''
+    const evidence = f.evidence.length
+      ? `  [${f.evidence.slice(0, 12).join(', ')}${f.evidenceCount > 12 ? ' …' : ''}]`
+      : ''
     doc.text(`${t(`supervision.figures.${key}`)}: ${shown(content.totals, key)}${evidence}`)
   }
 
@@ -120,16 +190,30 @@ export async function reportPdf(view: SupervisionReportView, t: T, lang: Lang, f
 
   doc.addPage().fontSize(12).text(t('supervision.perOrg')).moveDown(0.3)
   for (const o of content.orgs) {
-    doc.fontSize(10).text(`${orgName(view, o.orgId, lang)}${o.agency ? ` (${t('supervision.agency')})` : ''}`)
+    doc
+      .fontSize(10)
+      .text(`${orgName(view, o.orgId, lang)}${o.agency ? ` (${t('supervision.agency')})` : ''}`)
     doc.fontSize(8).fillColor('#333')
-    doc.text(SUMMARY_KEYS.map((key) => `${t(`supervision.figures.${key}`)} ${shown(o.figures, key)}`).join(' · '))
+    doc.text(
+      SUMMARY_KEYS.map((key) => `${t(`supervision.figures.${key}`)} ${shown(o.figures, key)}`).join(
+        ' · ',
+      ),
+    )
     doc.fillColor('#000').moveDown(0.5)
   }
 
   if (content.ranking.length) {
-    doc.moveDown().fontSize(12).text(t('supervision.ranking')).moveDown(0.3).fontSize(8).fillColor('#444').text(t('supervision.scoreRule'))
+    doc
+      .moveDown()
+      .fontSize(12)
+      .text(t('supervision.ranking'))
+      .moveDown(0.3)
+      .fontSize(8)
+      .fillColor('#444')
+      .text(t('supervision.scoreRule'))
     doc.fillColor('#000').fontSize(10).moveDown(0.3)
-    for (const r of content.ranking) doc.text(`${r.rank}. ${orgName(view, r.orgId, lang)} — ${r.score ?? '—'}`)
+    for (const r of content.ranking)
+      doc.text(`${r.rank}. ${orgName(view, r.orgId, lang)} — ${r.score ?? '—'}`)
   }
   doc.end()
   return done

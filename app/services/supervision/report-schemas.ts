@@ -4,7 +4,10 @@ import { listParams, OBJECT_ID, objectId } from '~/utils/schemas'
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
-export const reportPeriodSchema = z.string().trim().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'error.supervision.badPeriod')
+export const reportPeriodSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'error.supervision.badPeriod')
 
 /** The authority's (re)generation request. An empty scope means every organisation. */
 export const generateReportSchema = z.strictObject({
@@ -15,7 +18,9 @@ export const generateReportSchema = z.strictObject({
   ),
 })
 
-export const reportParamsSchema = z.strictObject({ reportId: z.string().regex(/^[0-9a-z-]{10,120}$/, 'error.supervision.notFound') })
+export const reportParamsSchema = z.strictObject({
+  reportId: z.string().regex(/^[0-9a-z-]{10,120}$/, 'error.supervision.notFound'),
+})
 
 export const reportListQuerySchema = z.strictObject({
   ...listParams(['generated', 'period'], { sort: 'generated', dir: 'desc' }),
@@ -25,9 +30,13 @@ export const reportListQuerySchema = z.strictObject({
   queued: z.string().max(200).optional(),
 })
 
-export const productParamsSchema = z.strictObject({ productId: objectId('error.supervision.badProduct') })
+export const productParamsSchema = z.strictObject({
+  productId: objectId('error.supervision.badProduct'),
+})
 
-export const productLookupSchema = z.strictObject({ productId: z.string().trim().regex(OBJECT_ID, 'error.supervision.badProduct') })
+export const productLookupSchema = z.strictObject({
+  productId: z.string().trim().regex(OBJECT_ID, 'error.supervision.badProduct'),
+})
 
 /** The regulator's product list: words of a title or an id, and the page cursor. */
 export const productListSchema = z.strictObject({

@@ -22,7 +22,10 @@ import { assertMay } from '~/utils/permissions'
 const BATCH = 2000
 
 /** Every ledger entry appended before `end`, in seq order (the report's only input besides audits and the calendar). */
-async function entriesBefore(end: Date, onBatch?: (read: number) => Promise<void>): Promise<ReportEntry[]> {
+async function entriesBefore(
+  end: Date,
+  onBatch?: (read: number) => Promise<void>,
+): Promise<ReportEntry[]> {
   const out: ReportEntry[] = []
   let after = 0
   for (;;) {
@@ -53,7 +56,10 @@ export function serializeReport(content: ReportContent): { text: string; hash: s
 type Inputs = Omit<Parameters<typeof computeReport>[0], 'scope'>
 
 /** Everything a period's reports read: the log before the period's end, the audits, the calendar. */
-async function loadInputs(label: string, onProgress?: (percent: number) => Promise<void>): Promise<Inputs> {
+async function loadInputs(
+  label: string,
+  onProgress?: (percent: number) => Promise<void>,
+): Promise<Inputs> {
   const period = periodOf(label)
   await connectDb()
   const head = await ledgerHead()
@@ -68,7 +74,9 @@ async function loadInputs(label: string, onProgress?: (percent: number) => Promi
   return {
     period,
     entries,
-    audits: audits.filter((a) => typeof a.firstBrokenSeq === 'number').map((a) => ({ at: a.at, firstBrokenSeq: a.firstBrokenSeq! })),
+    audits: audits
+      .filter((a) => typeof a.firstBrokenSeq === 'number')
+      .map((a) => ({ at: a.at, firstBrokenSeq: a.firstBrokenSeq! })),
     calendar,
   }
 }
@@ -103,7 +111,12 @@ async function storeReport(content: ReportContent, generatedBy: string): Promise
     ...(generatedBy !== 'scheduler' && { actor: { userId: generatedBy } }),
     subjects: [`supervision-report:${id}`],
     eventKey: `supervision-report:${id}`,
-    summary: { scope: content.scope, period: content.period, contentHash: hash, throughSeq: content.throughSeq },
+    summary: {
+      scope: content.scope,
+      period: content.period,
+      contentHash: hash,
+      throughSeq: content.throughSeq,
+    },
   })
   return { id, contentHash: hash, created }
 }
@@ -120,7 +133,8 @@ export async function generateSupervisionReport(
   const content = computeReport({ scope: input.scope, ...inputs })
   const main = await storeReport(content, input.generatedBy)
   await onProgress?.(80)
-  const agencies = input.scope === 'all' ? content.orgs.filter((o) => o.agency && isObjectId(o.orgId)) : []
+  const agencies =
+    input.scope === 'all' ? content.orgs.filter((o) => o.agency && isObjectId(o.orgId)) : []
   for (const [i, agency] of agencies.entries()) {
     await storeReport(computeReport({ scope: `org:${agency.orgId}`, ...inputs }), input.generatedBy)
     await onProgress?.(80 + Math.floor((19 * (i + 1)) / agencies.length))
@@ -142,9 +156,17 @@ export interface ReportListItem {
 const REPORT_COLUMNS = { generated: 'generatedAt', period: 'period' } as const
 
 /** The reports of one scope ('all' or `org:<id>`), one numbered page, newest generation first by default. */
-export async function listSupervisionReports(input: ListQuery<keyof typeof REPORT_COLUMNS> & { kind?: 'monthly' | 'yearly'; scope: string }): Promise<{ reports: ReportListItem[]; paging: Paging }> {
+export async function listSupervisionReports(
+  input: ListQuery<keyof typeof REPORT_COLUMNS> & { kind?: 'monthly' | 'yearly'; scope: string },
+): Promise<{ reports: ReportListItem[]; paging: Paging }> {
   await connectDb()
-  const { items, paging } = await pageOf(SupervisionReport, { scope: input.scope, ...(input.kind ? { kind: input.kind } : {}) }, input, REPORT_COLUMNS, { projection: { content: 0 } })
+  const { items, paging } = await pageOf(
+    SupervisionReport,
+    { scope: input.scope, ...(input.kind ? { kind: input.kind } : {}) },
+    input,
+    REPORT_COLUMNS,
+    { projection: { content: 0 } },
+  )
   const reports = items.map((r) => ({
     id: r._id,
     scope: r.scope,
@@ -167,14 +189,19 @@ export async function getSupervisionReport(id: string) {
   if (!doc) throw new DomainError('not_found', 'error.supervision.notFound', 404)
   const content = JSON.parse(doc.content) as ReportContent
   const orgIds = content.orgs.map((o) => o.orgId).filter((o) => mongoose.isValidObjectId(o))
-  const orgs = await Organization.find({ _id: mongoose.trusted({ $in: orgIds }) }, { name: 1 }).lean()
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: orgIds }) },
+    { name: 1 },
+  ).lean()
   return {
     id: doc._id,
     contentHash: doc.contentHash,
     generatedAt: doc.generatedAt.toISOString(),
     generatedBy: doc.generatedBy,
     content,
-    orgNames: Object.fromEntries(orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }])) as Record<string, { zh: string; en: string }>,
+    orgNames: Object.fromEntries(
+      orgs.map((o) => [String(o._id), { zh: o.name.zh, en: o.name.en }]),
+    ) as Record<string, { zh: string; en: string }>,
   }
 }
 
@@ -186,12 +213,19 @@ export function generationJobId(scope: string, period: string, headSeq: number):
 }
 
 /** Art. 48: the authority asks for a (re)generation; the job reports its progress on the reports page. */
-export async function requestSupervisionReport(user: AuthUser, input: { scope: string; period: string }) {
+export async function requestSupervisionReport(
+  user: AuthUser,
+  input: { scope: string; period: string },
+) {
   assertMay(user, 'generate:supervision-report:any')
   periodOf(input.period)
   const head = await ledgerHead()
   const jobId = generationJobId(input.scope, input.period, head.seq)
-  await enqueue('supervision-reports', { scope: input.scope, period: input.period, requestedBy: user.id }, { jobId })
+  await enqueue(
+    'supervision-reports',
+    { scope: input.scope, period: input.period, requestedBy: user.id },
+    { jobId },
+  )
   return { jobId }
 }
 
@@ -199,7 +233,11 @@ export async function requestSupervisionReport(user: AuthUser, input: { scope: s
 export async function generationProgress() {
   let jobs: Awaited<ReturnType<ReturnType<typeof getQueue<'supervision-reports'>>['getJobs']>>
   try {
-    jobs = await getQueue('supervision-reports').getJobs(['active', 'waiting', 'delayed', 'completed', 'failed'], 0, 19)
+    jobs = await getQueue('supervision-reports').getJobs(
+      ['active', 'waiting', 'delayed', 'completed', 'failed'],
+      0,
+      19,
+    )
   } catch (error) {
     // The reports themselves live in the database: without Redis the list still shows them.
     console.warn(`[supervision] could not read generation jobs: ${(error as Error).message}`)
@@ -231,10 +269,17 @@ export async function notifySupervisionRanking(user: AuthUser, reportId: string)
   const entry = await appendLedger({
     action: 'supervision.notified',
     actor: { userId: user.id, ...(user.org ? { orgId: user.org.id } : {}) },
-    subjects: [`supervision-report:${reportId}`, ...report.content.ranking.slice(0, 40).map((r) => `org:${r.orgId}`)],
+    subjects: [
+      `supervision-report:${reportId}`,
+      ...report.content.ranking.slice(0, 40).map((r) => `org:${r.orgId}`),
+    ],
     eventKey: `supervision-notified:${reportId}`,
     payload: { ranking: report.content.ranking },
-    summary: { period: report.content.period, agencies: report.content.ranking.length, contentHash: report.contentHash },
+    summary: {
+      period: report.content.period,
+      agencies: report.content.ranking.length,
+      contentHash: report.contentHash,
+    },
   })
   for (const row of report.content.ranking) {
     const key = `supervision-ranking:${report.content.period}:${report.contentHash.slice(0, 16)}:${row.orgId}`
@@ -244,7 +289,13 @@ export async function notifySupervisionRanking(user: AuthUser, reportId: string)
         key,
         orgId: row.orgId,
         kind: 'supervision.ranking',
-        params: { period: report.content.period, rank: row.rank, of: report.content.ranking.length, score: row.score ?? -1, reportId },
+        params: {
+          period: report.content.period,
+          rank: row.rank,
+          of: report.content.ranking.length,
+          score: row.score ?? -1,
+          reportId,
+        },
       },
       { jobId: key.replace(/:/g, '_') },
     )
@@ -255,6 +306,9 @@ export async function notifySupervisionRanking(user: AuthUser, reportId: string)
 /** Whether this report's ranking was already notified (the ledger entry of its key). */
 export async function rankingNotified(reportId: string): Promise<number | null> {
   await connectDb()
-  const entry = await LedgerEntry.findOne({ eventKey: `supervision-notified:${reportId}` }, { _id: 1 }).lean()
+  const entry = await LedgerEntry.findOne(
+    { eventKey: `supervision-notified:${reportId}` },
+    { _id: 1 },
+  ).lean()
   return entry?._id ?? null
 }

@@ -13,10 +13,7 @@ const idField = z.preprocess(
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'error.badRequest')
     .optional(),
 )
-const dayField = z.preprocess(
-  blank,
-  z.iso.date({ message: 'error.badRequest' }).optional(),
-)
+const dayField = z.preprocess(blank, z.iso.date({ message: 'error.badRequest' }).optional())
 
 export const logFilterSchema = z
   .strictObject({
@@ -42,7 +39,10 @@ export const logFilterSchema = z
     ),
     from: dayField,
     to: dayField,
-    before: z.preprocess(blank, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()),
+    before: z.preprocess(
+      blank,
+      z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    ),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, {
     message: 'error.regulatorConsole.badRange',

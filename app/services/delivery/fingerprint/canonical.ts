@@ -44,7 +44,8 @@ export function trim(b: Uint8Array, start: number, end: number): void {
   for (;;) {
     if (end > start && isAsciiSpace(b[end - 1]!)) end--
     else if (end - 2 > start && b[end - 2] === 0xc2 && b[end - 1] === 0xa0) end -= 2
-    else if (end - 3 >= start && b[end - 3] === 0xe3 && b[end - 2] === 0x80 && b[end - 1] === 0x80) end -= 3
+    else if (end - 3 >= start && b[end - 3] === 0xe3 && b[end - 2] === 0x80 && b[end - 1] === 0x80)
+      end -= 3
     else break
   }
   trimmed.start = start

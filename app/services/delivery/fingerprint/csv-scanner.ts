@@ -116,7 +116,8 @@ export class CsvScanner {
 
   private grow(): void {
     const n = this.rec.starts.length * 2
-    if (n > this.maxFields * 2) throw new CsvError(`a record has more than ${this.maxFields} fields`)
+    if (n > this.maxFields * 2)
+      throw new CsvError(`a record has more than ${this.maxFields} fields`)
     const s = new Int32Array(n)
     s.set(this.rec.starts)
     const e = new Int32Array(n)
@@ -258,7 +259,11 @@ export class CsvScanner {
 }
 
 /** Field text with RFC 4180 quoting undone (for headers and tests; the hot path stays in bytes). */
-export function fieldText(rec: CsvRecord, f: number, decode: (b: Buffer) => string = (b) => b.toString('utf8')): string {
+export function fieldText(
+  rec: CsvRecord,
+  f: number,
+  decode: (b: Buffer) => string = (b) => b.toString('utf8'),
+): string {
   if (f >= rec.count) return ''
   const raw = decode(rec.buf.subarray(rec.starts[f]!, rec.ends[f]!))
   return rec.quoted[f] ? raw.replaceAll('""', '"') : raw

@@ -206,7 +206,13 @@ export class FingerprintTransform extends Transform {
   private readonly hash = createHash('sha256')
   private digest: string | undefined
 
-  constructor(spec: FingerprintSpec, keys: FingerprintKeys, licenceId: string, encoding: CsvEncoding = 'utf-8', delimiter: CsvDelimiter = ',') {
+  constructor(
+    spec: FingerprintSpec,
+    keys: FingerprintKeys,
+    licenceId: string,
+    encoding: CsvEncoding = 'utf-8',
+    delimiter: CsvDelimiter = ',',
+  ) {
     super()
     this.engine = new FingerprintEngine(spec, keys, licenceId, encoding, delimiter)
   }
@@ -252,7 +258,13 @@ export class FingerprintTransform extends Transform {
 export async function fingerprintCsv(options: FingerprintCsvOptions): Promise<FingerprintResult> {
   const spec = fingerprintSpecSchema.parse(options.spec)
   const keys = options.keys ?? platformFingerprintKeys()
-  const transform = new FingerprintTransform(spec, keys, options.licenceId, options.encoding ?? 'utf-8', options.delimiter ?? ',')
+  const transform = new FingerprintTransform(
+    spec,
+    keys,
+    options.licenceId,
+    options.encoding ?? 'utf-8',
+    options.delimiter ?? ',',
+  )
   await pipeline(options.input, transform, options.output)
   return { ...transform.stats, outputHash: transform.outputHash() }
 }

@@ -18,7 +18,8 @@ const keys = fingerprintKeysFrom(Buffer.alloc(32, 7))
 
 function records(chunks: Buffer[]): string[][] {
   const out: string[][] = []
-  const take = (rec: CsvRecord) => out.push(Array.from({ length: rec.count }, (_, f) => fieldText(rec, f)))
+  const take = (rec: CsvRecord) =>
+    out.push(Array.from({ length: rec.count }, (_, f) => fieldText(rec, f)))
   const s = new CsvScanner()
   const bytes: Buffer[] = []
   for (const c of chunks) bytes.push(Buffer.from(s.push(c, take)))
@@ -27,7 +28,13 @@ function records(chunks: Buffer[]): string[][] {
   return out
 }
 
-async function copy(input: Buffer, licenceId: string, spec: FingerprintSpecInput = SYNTHETIC_SPEC, encoding: CsvEncoding = 'utf-8', chunk = 65536) {
+async function copy(
+  input: Buffer,
+  licenceId: string,
+  spec: FingerprintSpecInput = SYNTHETIC_SPEC,
+  encoding: CsvEncoding = 'utf-8',
+  chunk = 65536,
+) {
   const parts: Buffer[] = []
   const src: Buffer[] = []
   for (let o = 0; o < input.length; o += chunk) src.push(input.subarray(o, o + chunk))
@@ -80,12 +87,15 @@ describe('CSV scanner', () => {
   it('gives the same records however the bytes are split', () => {
     const b = Buffer.from(text)
     expect(records([...b].map((x) => Buffer.from([x])))).toEqual(expected)
-    for (let cut = 1; cut < b.length; cut++) expect(records([b.subarray(0, cut), b.subarray(cut)])).toEqual(expected)
+    for (let cut = 1; cut < b.length; cut++)
+      expect(records([b.subarray(0, cut), b.subarray(cut)])).toEqual(expected)
   })
 
   it('refuses a record longer than the bound instead of growing without limit', () => {
     const s = new CsvScanner({ maxRecordBytes: 100 })
-    expect(() => s.push(Buffer.from('"' + 'x'.repeat(200)), () => undefined)).toThrow(/longer than 100 bytes/)
+    expect(() => s.push(Buffer.from('"' + 'x'.repeat(200)), () => undefined)).toThrow(
+      /longer than 100 bytes/,
+    )
   })
 })
 
@@ -101,7 +111,14 @@ describe('canonical anchor bytes', () => {
   })
 
   it('reads a date the same in every spelling a leak may carry', () => {
-    for (const d of ['2024-01-05', '2024/1/5', '2024-01-05T00:00:00.000Z', '20240105', '45296', ' 2024/01/05 ']) {
+    for (const d of [
+      '2024-01-05',
+      '2024/1/5',
+      '2024-01-05T00:00:00.000Z',
+      '20240105',
+      '45296',
+      ' 2024/01/05 ',
+    ]) {
       expect(canonical(d, true)).toBe('2024-1-5')
     }
     expect(canonical('2024-01-05 08:30', true)).toBe('2024-1-5-8-30')
@@ -120,11 +137,14 @@ describe('canonical anchor bytes', () => {
 
 describe('GBK anchors', () => {
   it('convert two-byte GBK by table exactly as iconv-lite does, and hand four-byte GB18030 back', () => {
-    const text = '广东省公共数据管理办法 第三十八条：数据交易平台（可追溯）ＡＢＣ１２３ §№☆αБ、。《》'
+    const text =
+      '广东省公共数据管理办法 第三十八条：数据交易平台（可追溯）ＡＢＣ１２３ §№☆αБ、。《》'
     const gbk = iconv.encode(text, 'gbk')
     const out = new ByteSink()
     expect(gbkToUtf8Into(gbk, 0, gbk.length, out)).toBe(true)
-    expect(Buffer.from(out.buf.subarray(0, out.len)).toString('utf8')).toBe(iconv.decode(gbk, 'gb18030'))
+    expect(Buffer.from(out.buf.subarray(0, out.len)).toString('utf8')).toBe(
+      iconv.decode(gbk, 'gb18030'),
+    )
     expect(iconv.decode(gbk, 'gb18030')).toBe(text)
     const rare = iconv.encode('甲𠀀乙', 'gb18030')
     out.reset()
@@ -146,7 +166,8 @@ describe('binomial tail', () => {
 
   it('equals the exact sum for small n', () => {
     for (const n of [1, 2, 7, 20, 61]) {
-      for (let k = 0; k <= n + 1; k++) expect(binomialUpperTail(n, k).p).toBeCloseTo(exact(n, k), 12)
+      for (let k = 0; k <= n + 1; k++)
+        expect(binomialUpperTail(n, k).p).toBeCloseTo(exact(n, k), 12)
     }
   })
 
@@ -177,7 +198,12 @@ describe('candidate scoring', () => {
       const secrets = Array.from({ length: 7 }, () => Uint32Array.from({ length: 3 }, word))
       const direct = secrets.map((s) => {
         let agree = 0
-        for (let p = 0; p < n; p++) if (markBit(leak.vectors[3 * p]!, leak.vectors[3 * p + 1]!, leak.vectors[3 * p + 2]!, s) === leak.bits[p]) agree++
+        for (let p = 0; p < n; p++)
+          if (
+            markBit(leak.vectors[3 * p]!, leak.vectors[3 * p + 1]!, leak.vectors[3 * p + 2]!, s) ===
+            leak.bits[p]
+          )
+            agree++
         return agree
       })
       expect([...countMatches(leak, secrets)]).toEqual(direct)
@@ -193,9 +219,20 @@ describe('candidate scoring', () => {
 describe('spec', () => {
   it('refuses a spec with nothing to mark, with nothing to anchor rows, or naming a column twice', () => {
     const bad = [
-      { columns: [{ name: 'id', kind: 'identifier' }, { name: 'n', kind: 'text' }] },
+      {
+        columns: [
+          { name: 'id', kind: 'identifier' },
+          { name: 'n', kind: 'text' },
+        ],
+      },
       { columns: [{ name: 'v', kind: 'numeric', tolerance: { absolute: 1 } }] },
-      { columns: [{ name: 'id', kind: 'identifier' }, { name: ' ID ', kind: 'identifier' }, { name: 'v', kind: 'numeric', tolerance: { absolute: 1 } }] },
+      {
+        columns: [
+          { name: 'id', kind: 'identifier' },
+          { name: ' ID ', kind: 'identifier' },
+          { name: 'v', kind: 'numeric', tolerance: { absolute: 1 } },
+        ],
+      },
     ]
     for (const spec of bad) expect(fingerprintSpecSchema.safeParse(spec).success).toBe(false)
     expect(fingerprintSpecSchema.safeParse(SYNTHETIC_SPEC).success).toBe(true)
@@ -233,13 +270,19 @@ describe('art38 fingerprinted copy', () => {
           expect(after.replaceAll('/', '-')).toBe(before.replaceAll('/', '-'))
           return
         }
-        const unit = name === '注册资本(万元)' ? 0.01 : name === '从业人数' ? 1 : 10 ** -(before.split('.')[1]?.length ?? 0)
+        const unit =
+          name === '注册资本(万元)'
+            ? 0.01
+            : name === '从业人数'
+              ? 1
+              : 10 ** -(before.split('.')[1]?.length ?? 0)
         expect(['注册资本(万元)', '从业人数', '纳税额(万元)']).toContain(name)
         expect(Math.abs(Number(after) - Number(before))).toBeCloseTo(unit, 9)
         expect(after.length).toBe(before.length)
       })
     })
-    for (const never of ['统一社会信用代码', '企业名称', '行业', '住所', '备注']) expect(changedPerColumn.get(never)).toBeUndefined()
+    for (const never of ['统一社会信用代码', '企业名称', '行业', '住所', '备注'])
+      expect(changedPerColumn.get(never)).toBeUndefined()
     // About a quarter of the markable cells change (density 0.5, half already read right).
     const changed = [...changedPerColumn.values()].reduce((a, b) => a + b, 0)
     expect(changed).toBe(result.cellsChanged)
@@ -259,12 +302,22 @@ describe('art38 fingerprinted copy', () => {
 
   it('art38 marks a GBK file exactly as its UTF-8 twin, and keeps it GBK', async () => {
     const utf8 = await copy(input, 'lic-A')
-    const gbk = await copy(iconv.encode(input.toString('utf8'), 'gbk'), 'lic-A', SYNTHETIC_SPEC, 'gbk')
+    const gbk = await copy(
+      iconv.encode(input.toString('utf8'), 'gbk'),
+      'lic-A',
+      SYNTHETIC_SPEC,
+      'gbk',
+    )
     expect(iconv.decode(gbk.bytes, 'gbk')).toBe(utf8.bytes.toString('utf8'))
     // GB18030 four-byte characters take the slow path and still anchor the same.
     const rare = Buffer.from(input.toString('utf8').replaceAll('有限公司', '有限公司𠀀'))
     const rareUtf8 = await copy(rare, 'lic-A')
-    const rareGb = await copy(iconv.encode(rare.toString('utf8'), 'gb18030'), 'lic-A', SYNTHETIC_SPEC, 'gb18030')
+    const rareGb = await copy(
+      iconv.encode(rare.toString('utf8'), 'gb18030'),
+      'lic-A',
+      SYNTHETIC_SPEC,
+      'gb18030',
+    )
     expect(iconv.decode(rareGb.bytes, 'gb18030')).toBe(rareUtf8.bytes.toString('utf8'))
   })
 

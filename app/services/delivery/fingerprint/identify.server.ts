@@ -6,13 +6,30 @@
 // collide count once, by majority), so padding a leak with copies of rows cannot inflate a score.
 // Each candidate licence is then scored by how many positions read parity(v·s) for its secret s —
 // with the positions held as 96 bit-columns, one candidate costs ~48 XORs of n/32 words.
-import { dateSpelling, digitAt, expandExponent, lastPlace, parseDecimal, trim, trimmed } from './canonical'
+import {
+  dateSpelling,
+  digitAt,
+  expandExponent,
+  lastPlace,
+  parseDecimal,
+  trim,
+  trimmed,
+} from './canonical'
 import type { CsvRecord } from './csv-scanner'
 import { resolveLimits } from '~/services/desensitize/limits'
 import { readTable } from '~/services/desensitize/table.server'
 import { binomialUpperTail, type Tail } from './binomial'
 import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './keys.server'
-import { AnchorBuilder, CellBatch, FAMILY_ID, FAMILY_NONE, FAMILY_REST, planColumns, type ColumnPlan, type MarkedColumn } from './positions.server'
+import {
+  AnchorBuilder,
+  CellBatch,
+  FAMILY_ID,
+  FAMILY_NONE,
+  FAMILY_REST,
+  planColumns,
+  type ColumnPlan,
+  type MarkedColumn,
+} from './positions.server'
 import { fingerprintSpecSchema, type FingerprintSpec, type FingerprintSpecInput } from './spec'
 
 /** Accuse a licence only when no innocent candidate would score this well but with this probability. */
@@ -109,7 +126,13 @@ export class LeakCollector {
   private readonly anchors = new AnchorBuilder()
   private readonly rowAnchors = new Uint32Array(8)
   private readonly votes = newVotes()
-  private rec: CsvRecord = { buf: Buffer.alloc(64 * 1024), count: 0, starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64) }
+  private rec: CsvRecord = {
+    buf: Buffer.alloc(64 * 1024),
+    count: 0,
+    starts: new Int32Array(64),
+    ends: new Int32Array(64),
+    quoted: new Uint8Array(64),
+  }
   private needed: number[] = []
   private numericColumns = new Set<number>()
   // Per cell of the pending batch: the bit read now, or -1 with the text kept (last-digit columns
@@ -140,7 +163,8 @@ export class LeakCollector {
     this.flush()
     this.plan = planColumns(this.spec, cells, false)
     for (const m of this.plan.missing) this.missing.add(m)
-    for (const m of this.plan.marked) if (!this.markedNames.has(m.name)) this.markedNames.set(m.name, this.markedNames.size)
+    for (const m of this.plan.marked)
+      if (!this.markedNames.has(m.name)) this.markedNames.set(m.name, this.markedNames.size)
     this.batch = new CellBatch(this.keys, this.plan.thresholdId, this.plan.thresholdRest)
     const needed = new Set<number>()
     for (const c of this.plan.idColumns ?? []) needed.add(c.index)
@@ -187,7 +211,8 @@ export class LeakCollector {
     for (const i of this.needed) {
       if (i >= cells.length) continue
       let text = cells[i]!
-      if (this.numericColumns.has(i) && (text.includes('e') || text.includes('E'))) text = expandExponent(text)
+      if (this.numericColumns.has(i) && (text.includes('e') || text.includes('E')))
+        text = expandExponent(text)
       rec.starts[i] = o
       o += rec.buf.write(text, o, 'utf8')
       rec.ends[i] = o
@@ -196,7 +221,13 @@ export class LeakCollector {
     return rec
   }
 
-  private readCell(rec: CsvRecord, col: MarkedColumn, anchors: Uint32Array, idAt: number, restAt: number): void {
+  private readCell(
+    rec: CsvRecord,
+    col: MarkedColumn,
+    anchors: Uint32Array,
+    idAt: number,
+    restAt: number,
+  ): void {
     const b = rec.buf
     trim(b, rec.starts[col.index]!, rec.ends[col.index]!)
     const s = trimmed.start
@@ -342,7 +373,12 @@ const BLOCK_WORDS = 256
  * every byte value selects (the "Four Russians" trick), so one candidate costs 12 table rows XORed
  * per word instead of ~48 columns, and no hashing at all.
  */
-export function countMatches(leak: LeakPositions, secrets: Uint32Array[], from = 0, to = leak.n): Int32Array {
+export function countMatches(
+  leak: LeakPositions,
+  secrets: Uint32Array[],
+  from = 0,
+  to = leak.n,
+): Int32Array {
   const n = to - from
   const m = secrets.length
   const secretBytes = new Uint8Array(12 * m)
@@ -383,7 +419,7 @@ export function countMatches(leak: LeakPositions, secrets: Uint32Array[], from =
         for (let w = 0; w < words; w++) tables[to + w] = tables[from + w]! ^ columns[col + w]!
       }
     }
-    const lastMask = count % 32 === 0 ? -1 : (1 << count % 32) - 1
+    const lastMask = count % 32 === 0 ? -1 : (1 << (count % 32)) - 1
     for (let c = 0; c < m; c++) {
       const b = 12 * c
       const t0 = (0 * 256 + secretBytes[b]!) * BLOCK_WORDS
@@ -402,8 +438,19 @@ export function countMatches(leak: LeakPositions, secrets: Uint32Array[], from =
       for (let w = 0; w < words; w++) {
         // Each position's predicted bit, XOR what the leak reads there: 1 where they differ.
         let x =
-          tables[t0 + w]! ^ tables[t1 + w]! ^ tables[t2 + w]! ^ tables[t3 + w]! ^ tables[t4 + w]! ^ tables[t5 + w]! ^
-          tables[t6 + w]! ^ tables[t7 + w]! ^ tables[t8 + w]! ^ tables[t9 + w]! ^ tables[t10 + w]! ^ tables[t11 + w]! ^ reads[w]!
+          tables[t0 + w]! ^
+          tables[t1 + w]! ^
+          tables[t2 + w]! ^
+          tables[t3 + w]! ^
+          tables[t4 + w]! ^
+          tables[t5 + w]! ^
+          tables[t6 + w]! ^
+          tables[t7 + w]! ^
+          tables[t8 + w]! ^
+          tables[t9 + w]! ^
+          tables[t10 + w]! ^
+          tables[t11 + w]! ^
+          reads[w]!
         if (w === words - 1) x &= lastMask
         x -= (x >>> 1) & 0x55555555
         x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
@@ -435,7 +482,8 @@ export function rankCandidates(
     const detail = columns.map((col, j) => {
       const k = perColumn[j]![i]!
       const trials = col.end - col.start
-      for (const t of [binomialUpperTail(trials, k), binomialUpperTail(trials, trials - k)]) if (t.log10 < best.log10) best = t
+      for (const t of [binomialUpperTail(trials, k), binomialUpperTail(trials, trials - k)])
+        if (t.log10 < best.log10) best = t
       return { name: col.name, matches: k, trials }
     })
     const log10P = Math.min(0, best.log10 + log10Tests)
@@ -452,7 +500,12 @@ export function rankCandidates(
       accused: leak.n > 0 && log10Fa <= Math.log10(threshold),
     }
   })
-  ranked.sort((a, b) => a.log10PValue - b.log10PValue || b.matches - a.matches || a.licenceId.localeCompare(b.licenceId))
+  ranked.sort(
+    (a, b) =>
+      a.log10PValue - b.log10PValue ||
+      b.matches - a.matches ||
+      a.licenceId.localeCompare(b.licenceId),
+  )
   return ranked
 }
 
@@ -471,7 +524,11 @@ export interface IdentifyResult {
 }
 
 /** Reads a leaked file into positions (once; score any number of candidate sets against them). */
-export async function readLeak(file: string, spec: FingerprintSpec, keys: FingerprintKeys): Promise<LeakPositions> {
+export async function readLeak(
+  file: string,
+  spec: FingerprintSpec,
+  keys: FingerprintKeys,
+): Promise<LeakPositions> {
   const collector = new LeakCollector(spec, keys)
   const summary = await readTable(
     file,
@@ -490,7 +547,10 @@ export async function identifyLeak(options: IdentifyLeakOptions): Promise<Identi
   const spec = fingerprintSpecSchema.parse(options.spec)
   const keys = options.keys ?? platformFingerprintKeys()
   const leak = await readLeak(options.file, spec, keys)
-  const candidates = [...new Set(options.candidates)].map((licenceId) => ({ licenceId, secret: licenceSecret(keys, licenceId) }))
+  const candidates = [...new Set(options.candidates)].map((licenceId) => ({
+    licenceId,
+    secret: licenceSecret(keys, licenceId),
+  }))
   const ranked = rankCandidates(leak, candidates, options.threshold)
   const { vectors: _v, bits: _b, ...rest } = leak
   return { ranked, leak: rest }

@@ -38,7 +38,12 @@ function world(seed: number) {
 }
 
 let leakNo = 0
-async function identify(bytes: Buffer, ids: string[], keys: FingerprintKeys, ext = 'csv'): Promise<IdentifyResult> {
+async function identify(
+  bytes: Buffer,
+  ids: string[],
+  keys: FingerprintKeys,
+  ext = 'csv',
+): Promise<IdentifyResult> {
   const file = path.join(dir, `leak-${leakNo++}.${ext}`)
   writeFileSync(file, bytes)
   return identifyLeak({ file, spec: SYNTHETIC_SPEC, candidates: ids, keys })
@@ -56,7 +61,12 @@ function expectTraced(result: IdentifyResult, guilty: string[]): number[] {
       innocentP.push(c.pValue)
     }
   }
-  expect(result.ranked.slice(0, guilty.length).map((c) => c.licenceId).sort()).toEqual([...guilty].sort())
+  expect(
+    result.ranked
+      .slice(0, guilty.length)
+      .map((c) => c.licenceId)
+      .sort(),
+  ).toEqual([...guilty].sort())
   return innocentP
 }
 
@@ -69,12 +79,19 @@ describe('art38 tracing a leaked copy', () => {
       const { r, keys, ids, guilty } = world(100 + trial)
       let t = attack.parseCsv(await copyFor(input, guilty, keys))
       t = attack.subsample(t, 0.5, r)
-      t = r() < 0.5 ? attack.shuffleRows(t, r) : attack.sortRowsBy(t, Math.floor(r() * t.header.length))
+      t =
+        r() < 0.5
+          ? attack.shuffleRows(t, r)
+          : attack.sortRowsBy(t, Math.floor(r() * t.header.length))
       t = attack.dropColumn(t, trial)
       if (r() < 0.5) t = attack.reorderColumns(t, r)
       const quoteAll = r() < 0.5
       if (quoteAll) t = attack.normaliseWhitespace(t, r)
-      const result = await identify(attack.encodeGbk(attack.writeCsv(t, { quoteAll, lineEnd: r() < 0.5 ? '\r\n' : '\n' })), ids, keys)
+      const result = await identify(
+        attack.encodeGbk(attack.writeCsv(t, { quoteAll, lineEnd: r() < 0.5 ? '\r\n' : '\n' })),
+        ids,
+        keys,
+      )
       expect(result.leak.encoding).toBe('gb18030')
       expect(result.leak.missingColumns).toEqual([SYNTHETIC_HEADER[trial]])
       innocentP.push(...expectTraced(result, [guilty]))
@@ -123,7 +140,9 @@ describe('art38 tracing a leaked copy', () => {
   it('art38 names both colluders when a leak mixes rows from two copies, and no innocent', async () => {
     const { r, keys, ids } = world(9)
     const colluders = [ids[3]!, ids[150]!]
-    const copies = await Promise.all(colluders.map(async (id) => attack.parseCsv(await copyFor(input, id, keys))))
+    const copies = await Promise.all(
+      colluders.map(async (id) => attack.parseCsv(await copyFor(input, id, keys))),
+    )
     const mixed = attack.subsample(attack.mixCopies(copies, r), 0.5, r)
     expectTraced(await identify(Buffer.from(attack.writeCsv(mixed)), ids, keys), colluders)
   })
@@ -132,18 +151,35 @@ describe('art38 tracing a leaked copy', () => {
     const { r, keys, ids, guilty } = world(12)
     const t = attack.parseCsv(await copyFor(input, guilty, keys))
     const numeric = SYNTHETIC_SPEC.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
-    const complemented = await identify(Buffer.from(attack.writeCsv(attack.nudgeDigits(t, numeric, 1, r))), ids, keys)
+    const complemented = await identify(
+      Buffer.from(attack.writeCsv(attack.nudgeDigits(t, numeric, 1, r))),
+      ids,
+      keys,
+    )
     expectTraced(complemented, [guilty])
     const top = complemented.ranked[0]!
-    expect(top.columns.find((c) => c.name === '从业人数')!.matches).toBeLessThan(top.columns.find((c) => c.name === '从业人数')!.trials * 0.05)
-    expectTraced(await identify(Buffer.from(attack.writeCsv(attack.nudgeDigits(t, numeric, 0.5, r))), ids, keys), [guilty])
+    expect(top.columns.find((c) => c.name === '从业人数')!.matches).toBeLessThan(
+      top.columns.find((c) => c.name === '从业人数')!.trials * 0.05,
+    )
+    expectTraced(
+      await identify(
+        Buffer.from(attack.writeCsv(attack.nudgeDigits(t, numeric, 0.5, r))),
+        ids,
+        keys,
+      ),
+      [guilty],
+    )
   })
 
   it('art38 counts a position once however often its row is repeated', async () => {
     const { keys, ids, guilty } = world(10)
     const t = attack.parseCsv(await copyFor(syntheticCsv(500, 3), guilty, keys))
     const once = await identify(Buffer.from(attack.writeCsv(t)), ids, keys)
-    const padded = await identify(Buffer.from(attack.writeCsv({ header: t.header, rows: [...t.rows, ...t.rows, ...t.rows] })), ids, keys)
+    const padded = await identify(
+      Buffer.from(attack.writeCsv({ header: t.header, rows: [...t.rows, ...t.rows, ...t.rows] })),
+      ids,
+      keys,
+    )
     expect(padded.leak.n).toBe(once.leak.n)
     expect(padded.ranked[0]).toEqual(once.ranked[0])
   })

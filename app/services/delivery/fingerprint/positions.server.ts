@@ -73,7 +73,11 @@ function tweak(family: string, column: string): Uint32Array {
  * Maps the spec onto a header row. With `requireAll` (making a copy) a missing spec column is an
  * error; when examining a leak, missing columns are simply not used.
  */
-export function planColumns(spec: FingerprintSpec, header: string[], requireAll: boolean): ColumnPlan {
+export function planColumns(
+  spec: FingerprintSpec,
+  header: string[],
+  requireAll: boolean,
+): ColumnPlan {
   const at = new Map<string, number>()
   header.forEach((h, i) => {
     const k = canonicalHeader(h)
@@ -95,9 +99,23 @@ export function planColumns(spec: FingerprintSpec, header: string[], requireAll:
     if (isMarkable(c)) {
       if (i === undefined) continue
       const kind: MarkedKind =
-        c.kind === 'date' ? 'date' : c.kind === 'numeric' && c.tolerance && 'lastDigit' in c.tolerance ? 'numeric-last-digit' : 'numeric-absolute'
-      const place = c.kind === 'numeric' && c.tolerance && 'absolute' in c.tolerance ? placeForTolerance(c.tolerance.absolute) : 0
-      marked.push({ name: c.name, index: i, kind, place, tweakId: tweak('id', c.name), tweakRest: tweak('rest', c.name) })
+        c.kind === 'date'
+          ? 'date'
+          : c.kind === 'numeric' && c.tolerance && 'lastDigit' in c.tolerance
+            ? 'numeric-last-digit'
+            : 'numeric-absolute'
+      const place =
+        c.kind === 'numeric' && c.tolerance && 'absolute' in c.tolerance
+          ? placeForTolerance(c.tolerance.absolute)
+          : 0
+      marked.push({
+        name: c.name,
+        index: i,
+        kind,
+        place,
+        tweakId: tweak('id', c.name),
+        tweakRest: tweak('rest', c.name),
+      })
     } else if (c.kind === 'identifier') {
       if (i === undefined) idMissing = true
       else ids.push({ index: i, isDate: false })
@@ -107,7 +125,9 @@ export function planColumns(spec: FingerprintSpec, header: string[], requireAll:
     }
   }
   if (requireAll && missing.length) {
-    throw new FingerprintInputError(`the file has no column ${missing.map((m) => JSON.stringify(m)).join(', ')}`)
+    throw new FingerprintInputError(
+      `the file has no column ${missing.map((m) => JSON.stringify(m)).join(', ')}`,
+    )
   }
   const specHasId = spec.columns.some((c) => c.kind === 'identifier')
   const specHasRest = spec.columns.some((c) => c.kind !== 'identifier' && !isMarkable(c))
@@ -272,7 +292,10 @@ export class CellBatch {
 
   /** The 16 output bytes as a map key (families never collide: different keys and a tag). */
   key(i: number, family: number): string {
-    return family + (family === FAMILY_ID ? this.idOut : this.restOut).toString('latin1', i * 16, i * 16 + 16)
+    return (
+      family +
+      (family === FAMILY_ID ? this.idOut : this.restOut).toString('latin1', i * 16, i * 16 + 16)
+    )
   }
 }
 

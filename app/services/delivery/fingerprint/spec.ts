@@ -47,11 +47,20 @@ export const fingerprintSpecSchema = z
     const seen = new Set<string>()
     for (const c of spec.columns) {
       const key = canonicalHeader(c.name)
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: 'error.fingerprint.duplicateColumn', path: ['columns'] })
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'error.fingerprint.duplicateColumn',
+          path: ['columns'],
+        })
       seen.add(key)
     }
     if (!spec.columns.some(isMarkable)) {
-      ctx.addIssue({ code: 'custom', message: 'error.fingerprint.nothingToMark', path: ['columns'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'error.fingerprint.nothingToMark',
+        path: ['columns'],
+      })
     }
     if (!spec.columns.some((c) => !isMarkable(c))) {
       ctx.addIssue({ code: 'custom', message: 'error.fingerprint.noAnchor', path: ['columns'] })
@@ -64,12 +73,20 @@ export type FingerprintSpecInput = z.input<typeof fingerprintSpecSchema>
 
 /** A column whose cells may carry a mark. */
 export function isMarkable(c: FingerprintColumn): boolean {
-  return (c.kind === 'numeric' && c.tolerance !== undefined) || (c.kind === 'date' && c.equivalentEncodings)
+  return (
+    (c.kind === 'numeric' && c.tolerance !== undefined) ||
+    (c.kind === 'date' && c.equivalentEncodings)
+  )
 }
 
 /** Header names as a leaker's tools may rewrite them: trimmed, NFKC (full-width → half-width), lower case. */
 export function canonicalHeader(header: string): string {
-  return header.replace(/^\uFEFF/, '').normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+  return header
+    .replace(/^\uFEFF/, '')
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
 }
 
 export function parseFingerprintSpec(input: unknown): FingerprintSpec {

@@ -33,7 +33,8 @@ export interface WriteOptions {
 }
 
 export function writeCsv(t: Table, options: WriteOptions = {}): string {
-  const q = (s: string) => (options.quoteAll || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s)
+  const q = (s: string) =>
+    options.quoteAll || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
   const end = options.lineEnd ?? '\n'
   return [t.header, ...t.rows].map((r) => r.map(q).join(',')).join(end) + end
 }
@@ -52,7 +53,10 @@ export function shuffleRows(t: Table, rand: () => number): Table {
 }
 
 export function sortRowsBy(t: Table, column: number): Table {
-  return { header: t.header, rows: t.rows.slice().sort((a, b) => (a[column] ?? '').localeCompare(b[column] ?? '')) }
+  return {
+    header: t.header,
+    rows: t.rows.slice().sort((a, b) => (a[column] ?? '').localeCompare(b[column] ?? '')),
+  }
 }
 
 export function dropColumn(t: Table, column: number): Table {
@@ -115,7 +119,9 @@ export async function xlsxRoundTrip(t: Table): Promise<Table> {
     const cells: string[] = []
     for (let c = 1; c <= width; c++) {
       const v = row.getCell(c).value
-      cells.push(v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : String(v))
+      cells.push(
+        v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : String(v),
+      )
     }
     rows.push(cells)
   })
@@ -136,7 +142,12 @@ export async function toXlsx(t: Table): Promise<Buffer> {
  * Within tolerance: moves the last written digit of every number in the given columns by ±1 (no
  * carry) with the given probability. At 1 it complements every mark's parity; at ½ it erases them.
  */
-export function nudgeDigits(t: Table, columns: string[], probability: number, rand: () => number): Table {
+export function nudgeDigits(
+  t: Table,
+  columns: string[],
+  probability: number,
+  rand: () => number,
+): Table {
   const at = columns.map((c) => t.header.indexOf(c)).filter((i) => i >= 0)
   const nudge = (v: string) => {
     if (!/^-?\d+(\.\d+)?$/.test(v) || rand() >= probability) return v
@@ -144,11 +155,17 @@ export function nudgeDigits(t: Table, columns: string[], probability: number, ra
     const next = d === 0 ? 1 : d === 9 ? 8 : rand() < 0.5 ? d + 1 : d - 1
     return v.slice(0, -1) + String(next)
   }
-  return { header: t.header, rows: t.rows.map((r) => r.map((v, i) => (at.includes(i) ? nudge(v) : v))) }
+  return {
+    header: t.header,
+    rows: t.rows.map((r) => r.map((v, i) => (at.includes(i) ? nudge(v) : v))),
+  }
 }
 
 /** Collusion: each row of the leak comes from one of several licensees' copies, at random. */
 export function mixCopies(copies: Table[], rand: () => number): Table {
   const first = copies[0]!
-  return { header: first.header, rows: first.rows.map((_, i) => copies[Math.floor(rand() * copies.length)]!.rows[i]!) }
+  return {
+    header: first.header,
+    rows: first.rows.map((_, i) => copies[Math.floor(rand() * copies.length)]!.rows[i]!),
+  }
 }
