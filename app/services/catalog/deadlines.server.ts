@@ -9,7 +9,7 @@ import { Organization } from '#models/organization'
 import { addWorkingDays, workingDaysBetween } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { emitCatalogChange, isAuthority, isOwner, loadEntry, orgNames } from './entries.server'
 import { authorityOf, notifyOrg } from './notify.server'
@@ -94,12 +94,8 @@ export async function markLegalBasisChanged(input: {
     agencyOverdueAt: null,
     reviewOverdueAt: null,
   }
-  try {
-    await CatalogDeadline.create(doc)
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
+  if (!(await claim(CatalogDeadline, doc)))
     throw new DomainError('already_marked', 'error.catalog.alreadyMarked', 409)
-  }
   await project(doc)
   await appendLedger({
     action: 'catalog.legal_basis_changed',

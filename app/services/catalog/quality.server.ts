@@ -4,7 +4,7 @@ import mongoose from 'mongoose'
 import { QualityIssue, QualityResolution, type QualityIssueDoc } from '#models/quality-issue'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { canSeeEntry, loadEntry, orgNames } from './entries.server'
 import { notifyOrg } from './notify.server'
@@ -68,18 +68,16 @@ export async function resolveQualityIssue(input: {
   if (!issue) throw new DomainError('not_found', 'error.notFound', 404)
   if (input.user.org?.id !== issue.orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
   const at = new Date()
-  try {
-    await QualityResolution.create({
+  if (
+    !(await claim(QualityResolution, {
       _id: input.issueId,
       outcome: input.outcome,
       note: input.note,
       byUserId: input.user.id,
       at,
-    })
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
+    }))
+  )
     throw new DomainError('already_resolved', 'error.catalog.alreadyResolved', 409)
-  }
   await QualityIssue.updateOne(
     { _id: issue._id },
     {

@@ -35,7 +35,7 @@ import { currentFiles, requireFileScreened } from '~/services/open-data/files.se
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import { deliveryJobId } from '~/services/licences/issue.server'
 import { findLicence, standingAt } from '~/services/licences/standing.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { getEnv } from '~/utils/env.server'
 import { FingerprintTransform } from './fingerprint/embed.server'
@@ -65,22 +65,19 @@ async function claim(
   fields: Claim,
 ): Promise<{ doc: DeliveryDoc; created: boolean }> {
   const id = deliveryId(String(licence._id), key)
-  try {
-    const doc = await Delivery.create({
+  const { doc, won } = await insertOnce(
+    Delivery,
+    {
       _id: id,
       licenceId: String(licence._id),
       key,
       licenseeOrgId: licence.licenseeOrgId,
       licensorOrgId: licence.licensorOrgId,
       ...fields,
-    })
-    return { doc: doc.toObject() as DeliveryDoc, created: true }
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    const doc = await Delivery.findById(id).lean()
-    if (!doc) throw error
-    return { doc: doc as DeliveryDoc, created: false }
-  }
+    },
+    { _id: id },
+  )
+  return { doc: doc.toObject() as DeliveryDoc, created: won }
 }
 
 /** The completed projection and its ledger entry (event key: one entry however often this runs). */

@@ -10,7 +10,7 @@ import canonicalize from 'canonicalize'
 import { DesensitizeResult, type DesensitizeResultDoc } from '#models/desensitize-result'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
 import { contentStore } from '~/services/storage/store.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { ScanInputError } from './limits'
 import { applyProfile, profileHash } from './methods.server'
@@ -105,12 +105,7 @@ export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<Ap
         ledgerSeq: undefined,
         createdAt: new Date(),
       }
-      try {
-        await DesensitizeResult.create(doc)
-        created = true
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-      }
+      created = await claim(DesensitizeResult, doc)
     } finally {
       await rm(tmp, { force: true })
     }

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { LedgerSigningKey } from '#models/ledger-signing-key'
 import { decryptField, encryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { keyIdOf, signBody, SIGNING_ALGS, type SigningAlg } from './checkpoint-note'
 import { appendLedger } from './ledger.server'
 
@@ -78,12 +78,7 @@ async function insertGeneration(
     privateKeyEnc: encryptField(privateKeyPem, dataKeys().ledgerSigning),
     createdAt: new Date(),
   }
-  try {
-    await LedgerSigningKey.create(doc)
-  } catch (error) {
-    if (isDuplicateKey(error)) return null
-    throw error
-  }
+  if (!(await claim(LedgerSigningKey, doc))) return null
   await appendLedger({
     action: 'ledger.signing-key-created',
     ...(actor && { actor }),

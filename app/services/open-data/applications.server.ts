@@ -14,7 +14,7 @@ import {
 } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 
 export function applicationId(entryId: string, orgId: string): string {
@@ -59,8 +59,8 @@ export async function applyForConditionalData(input: {
   if (input.user.org.id === record.orgId)
     throw new DomainError('own_entry', 'error.openData.ownEntry', 409)
   const id = applicationId(input.entryId, input.user.org.id)
-  try {
-    await OpenDataApplication.create({
+  if (
+    !(await claim(OpenDataApplication, {
       _id: id,
       entryId: input.entryId,
       ownerOrgId: record.orgId,
@@ -68,12 +68,9 @@ export async function applyForConditionalData(input: {
       applicantUserId: input.user.id,
       purpose: input.purpose,
       conditionsStatement: input.conditionsStatement,
-    })
-  } catch (error) {
-    if (isDuplicateKey(error))
-      throw new DomainError('already_applied', 'error.openData.alreadyApplied', 409)
-    throw error
-  }
+    }))
+  )
+    throw new DomainError('already_applied', 'error.openData.alreadyApplied', 409)
   await appendLedger({
     action: 'open-data.application-submitted',
     actor: { userId: input.user.id, orgId: input.user.org.id },
@@ -108,18 +105,15 @@ export async function decideApplication(input: {
       reason: ['error.openData.reasonRequired'],
     })
   }
-  try {
-    await OpenDataDecision.create({
+  if (
+    !(await claim(OpenDataDecision, {
       _id: application._id,
       decision: input.decision,
       reason: input.reason,
       decidedBy: input.user.id,
-    })
-  } catch (error) {
-    if (isDuplicateKey(error))
-      throw new DomainError('already_decided', 'error.openData.alreadyDecided', 409)
-    throw error
-  }
+    }))
+  )
+    throw new DomainError('already_decided', 'error.openData.alreadyDecided', 409)
   const decision = await OpenDataDecision.findById(application._id).lean()
   await OpenDataApplication.updateOne(
     { _id: application._id },

@@ -6,7 +6,7 @@ import mongoose from 'mongoose'
 import { Order } from '#models/order'
 import { SeatClaim, seatClaimId } from '#models/seat-claim'
 import { DomainError } from '~/utils/errors'
-import { isDuplicateKey } from '~/utils/db.server'
+import { claim } from '~/utils/db.server'
 import { isObjectId } from '~/utils/schemas'
 
 /**
@@ -30,18 +30,14 @@ export async function claimSeat(input: {
   for (let n = 1; n <= input.seats; n++) {
     // Seats seen taken are skipped; the insert is what decides (the snapshot may be stale).
     if (held.has(n)) continue
-    try {
-      await SeatClaim.create({
-        _id: seatClaimId(input.productId, input.planKey, n),
-        productId: input.productId,
-        planKey: input.planKey,
-        seatNo: n,
-        orderId: input.orderId,
-      })
-      return n
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error
-    }
+    const won = await claim(SeatClaim, {
+      _id: seatClaimId(input.productId, input.planKey, n),
+      productId: input.productId,
+      planKey: input.planKey,
+      seatNo: n,
+      orderId: input.orderId,
+    })
+    if (won) return n
   }
   throw new DomainError('sold_out', 'error.orders.soldOut', 409, {
     planKey: ['error.orders.soldOut'],
