@@ -4,12 +4,13 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { CatalogNav, DateTime, Notice } from '~/components/catalog'
 import { listCalendarYears, publishYearSchedule } from '~/services/calendar/working-days.server'
-import { catalogLinks, failureWithValues, readForm } from '~/services/catalog/pages.server'
+import { catalogLinks, readForm } from '~/services/catalog/pages.server'
 import { calendarYearSchema } from '~/services/catalog/schemas'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { pageGuard } from '~/utils/http.server'
+import { formFailure } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 
@@ -45,7 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
       values: undefined,
     }
   } catch (error) {
-    return failureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

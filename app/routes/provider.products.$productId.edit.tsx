@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { MarketNav, pick, useLang } from '~/components/market'
 import { ProductForm } from '~/components/product-form'
 import { productFormValues } from '~/services/products/console.server'
-import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks, readForm } from '~/services/products/pages.server'
 import { loadOwnProduct, productView, updateProduct } from '~/services/products/products.server'
 import { productFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
@@ -17,6 +17,7 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
+import { formFailure } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await updateProduct(user, params.productId ?? '', validate(productFormSchema, values, t.locale))
     return redirect(`/provider/products/${params.productId}?saved=1`)
   } catch (error) {
-    return formFailureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldErrors, MarketNav, pick, useLang } from '~/components/market'
 import { inputCandidates } from '~/services/products/console.server'
-import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks, readForm } from '~/services/products/pages.server'
 import { loadOwnProduct, productView } from '~/services/products/products.server'
 import { versionFormSchema } from '~/services/products/schemas'
 import { createDraftVersion } from '~/services/products/versions.server'
@@ -18,6 +18,7 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
+import { formFailure } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -42,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { number } = await createDraftVersion(user, params.productId ?? '', input)
     return redirect(`/provider/products/${params.productId}/versions/${number}`)
   } catch (error) {
-    return formFailureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

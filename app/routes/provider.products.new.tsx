@@ -8,13 +8,14 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { MarketNav } from '~/components/market'
 import { ProductForm } from '~/components/product-form'
-import { formFailureWithValues, marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks, readForm } from '~/services/products/pages.server'
 import { createProduct } from '~/services/products/products.server'
 import { productFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { formFailure } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const { id } = await createProduct(user, input)
     return redirect(`/provider/products/${id}?created=1`)
   } catch (error) {
-    return formFailureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

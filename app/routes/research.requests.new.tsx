@@ -4,17 +4,14 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldChecklist, Notice, pick, ResearchNav, useLang } from '~/components/research'
 import { readForm } from '~/services/products/pages.server'
-import {
-  formFailureWithValues,
-  newRequestPage,
-  researchLinks,
-} from '~/services/research/pages.server'
+import { newRequestPage, researchLinks } from '~/services/research/pages.server'
 import { submitResearchRequest } from '~/services/research/requests.server'
 import { researchRequestFormSchema, researchSubjectQuery } from '~/services/research/schemas'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { formFailure } from '~/utils/forms.server'
 
 // Art. 26: a university or research institute asks for public-interest access to a listed product
 // (?product=) or a catalog entry (?entry=): purpose, project, people, fields, period, ethics reference.
@@ -41,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const { requestId } = await submitResearchRequest(user, input)
     return redirect(`/research/requests/${requestId}?submitted=1`)
   } catch (error) {
-    return formFailureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

@@ -12,7 +12,7 @@ import {
   useLang,
 } from '~/components/research'
 import { readForm } from '~/services/products/pages.server'
-import { formFailureWithValues, researchLinks } from '~/services/research/pages.server'
+import { researchLinks } from '~/services/research/pages.server'
 import { usageReportFormSchema } from '~/services/research/schemas'
 import { licenceReportsPage, submitUsageReport } from '~/services/research/usage-reports.server'
 import { formatDateTime } from '~/utils/format'
@@ -20,6 +20,7 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission, requireUser } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
+import { formFailure } from '~/utils/forms.server'
 
 const READERS = [
   'submit:usage-report:own-org',
@@ -51,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await submitUsageReport(user, params.licenceId ?? '', input)
     return redirect(`/usage-reports/${params.licenceId}?submitted=${input.periodIndex}`)
   } catch (error) {
-    return formFailureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
 }
 

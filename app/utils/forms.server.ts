@@ -6,15 +6,25 @@ import type { Translate as T } from '~/i18n/config'
 export interface FormFailure {
   formError?: string
   fieldErrors?: Record<string, string[]>
+  /** What was posted, so a page without JavaScript shows the form filled in again. */
+  values?: Record<string, unknown>
 }
 
-/** A refused form submission: the same page again with messages in the user's language. */
-export function formFailure(error: unknown, t: T) {
+/**
+ * A refused form submission: the same page again with messages in the user's language — each bad
+ * field's message beside it (no general message then), otherwise the refusal's — and, when given,
+ * the values posted. Anything but a refusal is rethrown (a 500 is a bug, not a user's mistake).
+ */
+export function formFailure(error: unknown, t: T, values?: Record<string, unknown>) {
   if (!(error instanceof DomainError)) throw error
   const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
   const onlyFields = error.code === 'invalid_input' && fieldErrors && !fieldErrors._form
   return data<FormFailure>(
-    { formError: onlyFields ? undefined : t(error.messageKey, error.params), fieldErrors },
+    {
+      formError: onlyFields ? undefined : t(error.messageKey, error.params),
+      fieldErrors,
+      ...(values ? { values } : {}),
+    },
     { status: error.status },
   )
 }

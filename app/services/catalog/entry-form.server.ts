@@ -11,11 +11,12 @@ import {
   plainContent,
   updateDraft,
 } from './entries.server'
-import { catalogLinks, failureWithValues, readForm } from './pages.server'
+import { catalogLinks, readForm } from './pages.server'
 import { submissionCheck, submitEntry } from './review.server'
 import { entryFormSchema } from './schemas'
 import { gradeLadder } from './settings.server'
 import type { LocaleT as T } from '~/i18n/config'
+import { formFailure } from '~/utils/forms.server'
 
 export async function entryFormData(
   user: AuthUser,
@@ -74,14 +75,14 @@ export async function entryFormAction(
     values = form.values
     input = form.parse()
   } catch (error) {
-    return failureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
   let id = entryId
   try {
     if (id) await updateDraft({ user, entryId: id, content: input.content })
     else id = (await createDraft({ user, content: input.content })).id
   } catch (error) {
-    return failureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
   if (input.intent === 'addRows')
     return redirect(
@@ -93,7 +94,7 @@ export async function entryFormAction(
   } catch (error) {
     // A new draft exists now: show it (with its problems) instead of posting to /new again.
     if (!entryId && error instanceof DomainError) return redirect(`/catalog/${id}/edit?refused=1`)
-    return failureWithValues(error, t, values)
+    return formFailure(error, t, values)
   }
   return redirect(`/catalog/${id}?submitted=1`)
 }

@@ -1,10 +1,6 @@
 // What the catalog's page routes share: refusals as responses in the user's language, the
 // section navigation a user may see, and form failures that keep the posted values.
-import { data } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { DomainError } from '~/utils/errors'
-import { formFailure } from '~/utils/forms.server'
-import { translateFields } from '~/utils/http.server'
 import { formToObject, readFormData, validate } from '~/utils/validation.server'
 import type { z } from 'zod'
 import { cursorQuery } from './schemas'
@@ -15,18 +11,6 @@ export function cursorOf(request: Request, t: T) {
     [...new URL(request.url).searchParams].filter(([k]) => k === 'after' || k === 'limit'),
   )
   return validate(cursorQuery, query, t.locale)
-}
-
-/** A refused form that shows the values the user posted again (forms work without JavaScript). */
-export function failureWithValues(error: unknown, t: T, values: Record<string, unknown>) {
-  if (!(error instanceof DomainError)) throw error
-  const base = formFailure(error, t)
-  const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
-  const formError =
-    error.code === 'invalid_input' && fieldErrors && !fieldErrors._form
-      ? undefined
-      : t(error.messageKey, error.params)
-  return data({ formError, fieldErrors, values }, { status: base.init?.status ?? error.status })
 }
 
 export interface NavLink {

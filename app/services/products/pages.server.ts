@@ -1,6 +1,5 @@
 // What the marketplace, product, version and console pages show (C7). Loaders call one of
 // these after checking the caller; refusals are DomainErrors the routes turn into 4xx.
-import { data } from '@remix-run/node'
 import type { AuthUser } from '~/services/identity/auth.server'
 import {
   provenanceAudience,
@@ -10,9 +9,6 @@ import {
 } from '~/services/provenance/view.server'
 import { toProvJson } from '~/services/provenance/prov-json.server'
 import { walkProvenance } from '~/services/provenance/walk.server'
-import { DomainError } from '~/utils/errors'
-import { formFailure } from '~/utils/forms.server'
-import { translateFields } from '~/utils/http.server'
 import { formToObject, readFormData } from '~/utils/validation.server'
 import { parseMarketSearchParams, searchMarket } from './market-index.server'
 import { runnableInputs } from './model-runs.server'
@@ -20,18 +16,6 @@ import { loadVisibleProduct, orgNamesOf, productView } from './products.server'
 import { advanceVersion } from './publication.server'
 import { listVersions, loadVisibleVersion, versionView } from './versions.server'
 import type { LocaleT as T } from '~/i18n/config'
-
-/** A refused form: the same page with messages, and the values posted (forms work without JavaScript). */
-export function formFailureWithValues(error: unknown, t: T, values: Record<string, unknown>) {
-  if (!(error instanceof DomainError)) throw error
-  const base = formFailure(error, t)
-  const fieldErrors = error.fields ? translateFields(t, error.fields) : undefined
-  const formError =
-    error.code === 'invalid_input' && fieldErrors && !fieldErrors._form
-      ? t('error.badRequest')
-      : t(error.messageKey, error.params)
-  return data({ formError, fieldErrors, values }, { status: base.init?.status ?? error.status })
-}
 
 export interface MarketLink {
   to: string

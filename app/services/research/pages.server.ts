@@ -23,7 +23,6 @@ const PAGE = 25
 
 // The marketplace's page helpers serve these pages too: a refusal becomes a 4xx page in the
 // user's language, and a refused form comes back with the values posted.
-export { formFailureWithValues } from '~/services/products/pages.server'
 
 /** The section links this user may follow (each page checks again). */
 export function researchLinks(user: AuthUser, t: T) {
