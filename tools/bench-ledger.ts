@@ -92,7 +92,7 @@ async function main() {
 
   const payload = (i: number) => ({ order: `order-${i}`, buyer: `buyer-${i % 37}`, fen: i * 100 })
   const input = (i: number) => ({
-    action: 'order.paid',
+    action: 'order.paid' as const,
     actor: { userId: `user-${i % 101}`, orgId: `org-${i % 37}` },
     subjects: [`order:${i}`, `org:org-${i % 37}`, `product:p-${i % 13}`],
     payload: payload(i),

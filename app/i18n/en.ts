@@ -778,6 +778,7 @@ export const en: Messages = {
   licences: licencesEn,
   orders: ordersEn,
   regulatorConsole: {
+    anyAction: 'Any action',
     nav: 'Regulator console: filter, inspect and export the log',
     title: 'Transaction log console',
     intro: 'Read-only. Every query you run here is itself written to the log.',

@@ -739,6 +739,7 @@ export const zh = {
   licences: licencesZh,
   orders: ordersZh,
   regulatorConsole: {
+    anyAction: '全部操作',
     nav: '监管控制台：筛选、查看和导出交易日志',
     title: '交易日志监管控制台',
     intro: '只读。您在此处的每一次查询本身都会记入日志。',

@@ -9,6 +9,7 @@ import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
+import { LEDGER_ACTION_NAMES } from '~/services/ledger/actions'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:ledger:any')
@@ -23,7 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const FIELDS = [
   ['org', 'regulatorConsole.org', 'text'],
   ['actor', 'regulatorConsole.actorUser', 'text'],
-  ['action', 'regulatorConsole.action', 'text'],
   ['subject', 'regulatorConsole.subject', 'text'],
   ['from', 'regulatorConsole.from', 'date'],
   ['to', 'regulatorConsole.to', 'date'],
@@ -47,6 +47,18 @@ export default function RegulatorLog() {
             {t(label)} <input name={name} type={type} defaultValue={filters[name] ?? ''} />
           </label>
         ))}
+        <label>
+          {t('regulatorConsole.action')}{' '}
+          {/* The registered actions (actions.ts), grouped by what they concern. */}
+          <select name="action" defaultValue={filters.action ?? ''}>
+            <option value="">{t('regulatorConsole.anyAction')}</option>
+            {LEDGER_ACTION_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" className="primary">
           {t('regulatorConsole.apply')}
         </button>{' '}

@@ -52,7 +52,7 @@ describe('e2e: regulator console', () => {
     await page.getByRole('link', { name: m.regulatorConsole.nav }).click()
     await page.waitForURL((url) => url.pathname === '/regulator/log')
     await page.getByRole('heading', { name: m.regulatorConsole.title }).waitFor()
-    await page.getByLabel(m.regulatorConsole.action).fill('org.created')
+    await page.getByLabel(m.regulatorConsole.action).selectOption('org.created')
     await Promise.all([
       page.waitForURL((url) => url.searchParams.get('action') === 'org.created'),
       page.getByRole('button', { name: m.regulatorConsole.apply }).click(),

@@ -38,7 +38,7 @@ import { verifyReceipt } from './verify-export.server'
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ledger-cp-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-async function appendMany(count: number, action = 'test.filler') {
+async function appendMany(count: number, action: `test.${string}` = 'test.filler') {
   for (let i = 0; i < count; i++) await appendLedger({ action, payload: { i }, summary: { i } })
 }
 

@@ -8,6 +8,7 @@ import { LEDGER_ALGS, LedgerEntry, type LedgerAlg, type LedgerSummary } from '#m
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { addToTail } from './tail.server'
+import { isLedgerAction, type LedgerAction, type TestLedgerAction } from './actions'
 
 export type { LedgerEntry } from '#models/ledger-entry'
 
@@ -21,10 +22,16 @@ const MAX_APPEND_ATTEMPTS = 200
 const IMMEDIATE_RETRIES = 3
 
 const appendInputSchema = z.object({
+  // A registered action (actions.ts), or a `test.*` name written by the log's own tests.
   action: z
     .string()
     .max(100)
-    .regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'must be a dotted verb such as org.created'),
+    .regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'must be a dotted verb such as org.created')
+    .refine(
+      (a) => isLedgerAction(a) || a.startsWith('test.'),
+      'is not a registered ledger action (actions.ts)',
+    )
+    .transform((a) => a as LedgerAction | TestLedgerAction),
   actor: z
     .object({
       userId: z.string().min(1).max(100).optional(),
@@ -57,7 +64,9 @@ const appendInputSchema = z.object({
     .optional(),
 })
 
-export type AppendLedgerInput = z.input<typeof appendInputSchema>
+export type AppendLedgerInput = Omit<z.input<typeof appendInputSchema>, 'action'> & {
+  action: LedgerAction | TestLedgerAction
+}
 
 type LedgerEntryFields = Omit<LedgerEntry, 'hash'>
 

@@ -19,6 +19,13 @@ import {
   listLedger,
   verifyChain,
 } from './ledger.server'
+import {
+  canonicalAction,
+  isLedgerAction,
+  LEDGER_ACTION_NAMES,
+  LEDGER_ACTIONS,
+  type LedgerActionSpec,
+} from './actions'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx')
@@ -39,7 +46,10 @@ function independentHash(doc: RawEntry): string {
   return createHash(doc.alg).update(text, 'utf8').digest('hex')
 }
 
-async function appendMany(count: number, action = 'test.filler'): Promise<LedgerEntry[]> {
+async function appendMany(
+  count: number,
+  action: `test.${string}` = 'test.filler',
+): Promise<LedgerEntry[]> {
   const entries: LedgerEntry[] = []
   for (let i = 0; i < count; i++) entries.push(await appendLedger({ action, payload: { i } }))
   return entries
@@ -123,7 +133,7 @@ describe('ledger (C11)', () => {
     expect(first.prevHash).toBe(GENESIS_HASH)
     expect(first.subjects).toEqual(['org:o1', 'user:u1'])
 
-    const second = await appendLedger({ action: 'user.login', actor: { userId: 'u1' } })
+    const second = await appendLedger({ action: 'test.login', actor: { userId: 'u1' } })
     expect(second._id).toBe(2)
     expect(second.prevHash).toBe(first.hash)
 
@@ -164,11 +174,28 @@ describe('ledger (C11)', () => {
       { action: 'org.created', summary: { nested: { a: 1 } } },
       { action: 'org.created', summary: { $where: 'x' } },
       { action: 'org.created', actor: { userId: '' } },
+      // Well formed but not in the registry (actions.ts): a typo never reaches the log.
+      { action: 'org.craeted' },
+      { action: 'sharing.requested' },
     ]
     for (const input of bad) {
       await expect(appendLedger(input as never)).rejects.toThrow()
     }
+    await expect(appendLedger({ action: 'org.craeted' } as never)).rejects.toThrow(
+      /registered ledger action/,
+    )
     expect(await ledgerHead()).toEqual(before)
+  })
+
+  it('every registered action names the article it serves or says it is housekeeping, and old names map to new', () => {
+    for (const name of LEDGER_ACTION_NAMES) {
+      const spec = LEDGER_ACTIONS[name] as LedgerActionSpec
+      expect(name).toMatch(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/)
+      expect(spec.article === null || (spec.article >= 1 && spec.article <= 60), name).toBe(true)
+    }
+    expect(canonicalAction('order.paid')).toBe('order.paid')
+    expect(isLedgerAction('order.paid')).toBe(true)
+    expect(isLedgerAction('toString')).toBe(false)
   })
 
   it('50 concurrent appends in one process make one gapless chain', async () => {
@@ -360,18 +387,18 @@ describe('ledger (C11)', () => {
   it('lists newest first with filters and a seq cursor', async () => {
     const before = await ledgerHead()
     const a = await appendLedger({
-      action: 'org.updated',
+      action: 'test.updated',
       actor: { orgId: 'orgA' },
       subjects: ['item:1'],
     })
     const b = await appendLedger({
-      action: 'org.updated',
+      action: 'test.updated',
       actor: { orgId: 'orgB' },
       subjects: ['item:1'],
     })
-    const c = await appendLedger({ action: 'user.login', actor: { orgId: 'orgA' } })
+    const c = await appendLedger({ action: 'test.login', actor: { orgId: 'orgA' } })
     const d = await appendLedger({
-      action: 'org.updated',
+      action: 'test.updated',
       actor: { orgId: 'orgA' },
       subjects: ['item:2'],
     })
@@ -388,7 +415,7 @@ describe('ledger (C11)', () => {
       a._id,
     ])
     expect(
-      (await listLedger({ action: 'org.updated', beforeSeq: d._id, limit: 10 })).entries.map(
+      (await listLedger({ action: 'test.updated', beforeSeq: d._id, limit: 10 })).entries.map(
         (e) => e._id,
       ),
     ).toEqual([b._id, a._id])
