@@ -48,7 +48,7 @@ import {
   SHARING_SCOPES,
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
-} from '~/services/catalog/vocab'
+} from '~/vocab/catalog'
 import { ADMIN_LEVELS } from './organization'
 
 export { ADMIN_LEVELS }
@@ -70,7 +70,7 @@ export type {
   OpenAttribute,
   SharingType,
   UpdateFrequency,
-} from '~/services/catalog/vocab'
+} from '~/vocab/catalog'
 
 export type AdminLevel = (typeof ADMIN_LEVELS)[number]
 

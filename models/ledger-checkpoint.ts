@@ -1,6 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose'
-import { SIGNING_ALGS, type SigningAlg } from '~/services/ledger/checkpoint-note'
-import { TREE_ALGS, type TreeAlg } from '~/services/ledger/merkle'
+import { SIGNING_ALGS, TREE_ALGS, type SigningAlg, type TreeAlg } from '~/vocab/ledger'
 
 // C11: a signed statement of the ledger's Merkle root at one tree size.
 const ledgerCheckpointSchema = new Schema(

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose'
-import { SIGNING_ALGS, type SigningAlg } from '~/services/ledger/checkpoint-note'
+import { SIGNING_ALGS, type SigningAlg } from '~/vocab/ledger'
 
 // C11: the platform's checkpoint signing keys. Every key is kept (old checkpoints stay
 // verifiable); the newest generation signs.

@@ -23,7 +23,7 @@
  *   check the events and the dates themselves (rights.server.ts), never `status` alone
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
-import { DELIVERY_MODES, USAGE_REPORT_PERIODS } from '~/services/products/vocab'
+import { DELIVERY_MODES, USAGE_REPORT_PERIODS } from '~/vocab/products'
 
 export const LICENCE_SOURCES = ['order', 'research-grant'] as const
 export const LICENCE_STATUSES = ['active', 'expired', 'revoked'] as const

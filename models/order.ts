@@ -13,8 +13,8 @@
  *   order's entries (receipts)
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
-import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from '~/services/orders/vocab'
-import { PRICE_PLAN_KINDS } from '~/services/products/vocab'
+import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from '~/vocab/orders'
+import { PRICE_PLAN_KINDS } from '~/vocab/products'
 
 export const PAYMENT_METHODS = PAYMENT_METHODS_LIST
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number]

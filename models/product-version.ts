@@ -21,7 +21,7 @@ import {
   SCHEMA_FIELD_TYPES,
   SCREENING_STATUSES,
   VERSION_STATES,
-} from '~/services/products/vocab'
+} from '~/vocab/products'
 import { provenanceRecordSchema } from './provenance-record'
 
 const localized = new Schema(

@@ -23,7 +23,7 @@ import {
   PRODUCT_KINDS,
   PRODUCT_VISIBILITIES,
   USAGE_REPORT_PERIODS,
-} from '~/services/products/vocab'
+} from '~/vocab/products'
 
 const localized = new Schema(
   { zh: { type: String, default: '' }, en: { type: String, default: '' } },

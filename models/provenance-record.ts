@@ -15,7 +15,7 @@
  * - `generatedDigest` sha256 over the version's distributions (null while a draft)
  */
 import { Schema, type InferSchemaType } from 'mongoose'
-import { ACTIVITY_KINDS, INPUT_KINDS, RIGHT_BASES } from '~/services/products/vocab'
+import { ACTIVITY_KINDS, INPUT_KINDS, RIGHT_BASES } from '~/vocab/products'
 
 const localized = new Schema(
   { zh: { type: String, default: '' }, en: { type: String, default: '' } },

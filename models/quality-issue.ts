@@ -1,6 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-import { QUALITY_KINDS, QUALITY_OUTCOMES } from '~/services/catalog/vocab'
+import { QUALITY_KINDS, QUALITY_OUTCOMES } from '~/vocab/catalog'
 
 export { QUALITY_KINDS, QUALITY_OUTCOMES }
 

@@ -24,7 +24,7 @@ import {
   RESEARCH_STATUSES,
   RESEARCH_SUBJECT_KINDS,
   RESEARCH_USE_KINDS,
-} from '~/services/research/vocab'
+} from '~/vocab/research'
 
 export { RESEARCH_OUTCOMES, RESEARCH_STATUSES, RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS }
 

@@ -16,7 +16,7 @@ import {
   SHARING_SCOPES,
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
-} from '~/services/catalog/vocab'
+} from '~/vocab/catalog'
 import type { ContentChange } from '~/services/catalog/diff'
 import { formatDateTime } from '~/utils/format'
 

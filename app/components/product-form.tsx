@@ -2,14 +2,14 @@
 // product; works without JavaScript. Posted values come back on a refusal.
 import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { CATALOG_CATEGORIES } from '~/services/catalog/vocab'
+import { CATALOG_CATEGORIES } from '~/vocab/catalog'
 import { MODEL_RUNNERS } from '~/services/products/schemas'
 import {
   DELIVERY_MODES,
   PRICE_PLAN_KINDS,
   PRODUCT_KINDS,
   USAGE_REPORT_PERIODS,
-} from '~/services/products/vocab'
+} from '~/vocab/products'
 import { FormError } from './form'
 import { FieldErrors } from './market'
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { sourceOf } from '~/services/catalog/source-registry.server'
-import { DATA_ITEM_CODE } from '~/services/catalog/vocab'
+import { DATA_ITEM_CODE } from '~/vocab/catalog'
 import { DomainError } from '~/utils/errors'
 import { apiHandle, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'

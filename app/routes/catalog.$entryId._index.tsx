@@ -15,7 +15,7 @@ import {
 } from '~/components/catalog'
 import { entryPageAction, entryPageData } from '~/services/catalog/entry-page.server'
 import { entryPageActionSchema } from '~/services/catalog/schemas'
-import { QUALITY_KINDS } from '~/services/catalog/vocab'
+import { QUALITY_KINDS } from '~/vocab/catalog'
 import catalogCss from '~/styles/catalog.css?url'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'

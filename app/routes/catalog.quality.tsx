@@ -6,7 +6,7 @@ import { CatalogNav, DateTime, Notice, Pager, pick, useLang } from '~/components
 import { catalogLinks, cursorOf } from '~/services/catalog/pages.server'
 import { listQualityIssues, resolveQualityIssue } from '~/services/catalog/quality.server'
 import { resolveQualityIssueSchema } from '~/services/catalog/schemas'
-import { QUALITY_OUTCOMES } from '~/services/catalog/vocab'
+import { QUALITY_OUTCOMES } from '~/vocab/catalog'
 import catalogCss from '~/styles/catalog.css?url'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'

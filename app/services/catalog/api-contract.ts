@@ -10,7 +10,7 @@ import {
   raiseQualityIssueSchema,
   reviewBodySchema,
 } from './schemas'
-import { DATA_ITEM_CODE, QUALITY_OUTCOMES } from './vocab'
+import { DATA_ITEM_CODE, QUALITY_OUTCOMES } from '~/vocab/catalog'
 
 const localized = z.object({ zh: z.string(), en: z.string() })
 const iso = z.string().nullable()

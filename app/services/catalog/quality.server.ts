@@ -8,7 +8,7 @@ import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { canSeeEntry, loadEntry, orgNames } from './entries.server'
 import { notifyOrg } from './notify.server'
-import type { QUALITY_KINDS, QUALITY_OUTCOMES } from './vocab'
+import type { QUALITY_KINDS, QUALITY_OUTCOMES } from '~/vocab/catalog'
 
 type QualityKind = (typeof QUALITY_KINDS)[number]
 type QualityOutcome = (typeof QUALITY_OUTCOMES)[number]

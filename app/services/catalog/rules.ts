@@ -1,7 +1,7 @@
 // The catalog's rules of the law as pure functions over an entry's content: the services call
 // them before a submission or an approval, and the edit page shows the same problems early.
 // Each problem names the form field it belongs to and an i18n message key.
-import type { GradeTier, OpenAttribute, SharingType } from './vocab'
+import type { GradeTier, OpenAttribute, SharingType } from '~/vocab/catalog'
 
 export interface RuleContent {
   title: { zh: string; en?: string | null }

@@ -16,7 +16,7 @@ import {
   SHARING_SCOPES,
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
-} from './vocab'
+} from '~/vocab/catalog'
 
 export const objectIdField = objectId('error.catalog.badId')
 const text = (max: number) => z.string().trim().max(max).default('')

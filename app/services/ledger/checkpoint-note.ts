@@ -25,8 +25,9 @@ import {
 } from 'node:crypto'
 import { TREE_ALGS, type TreeAlg } from './merkle'
 
-export const SIGNING_ALGS = ['ed25519', 'sm2'] as const
-export type SigningAlg = (typeof SIGNING_ALGS)[number]
+import { SIGNING_ALGS, type SigningAlg } from '~/vocab/ledger'
+
+export { SIGNING_ALGS, type SigningAlg }
 
 /** Names this log in every checkpoint, so a signature cannot be replayed as another log's. */
 export const CHECKPOINT_ORIGIN = 'gd-public-data-exchange/ledger'

@@ -9,8 +9,9 @@
 // Leaf index = seq − 1 (seq is 1-based, RFC indexes are 0-based).
 import { hash as oneShotHash } from 'node:crypto'
 
-export const TREE_ALGS = ['sha256', 'sm3'] as const
-export type TreeAlg = (typeof TREE_ALGS)[number]
+import { TREE_ALGS, type TreeAlg } from '~/vocab/ledger'
+
+export { TREE_ALGS, type TreeAlg }
 
 /** A perfect subtree: leaves [index·2^level, (index+1)·2^level). Stored ones are keyed by this. */
 export interface NodeRef {

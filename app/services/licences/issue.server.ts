@@ -10,7 +10,7 @@ import { Licence, LicenceEvent, licenceEventId, type LicenceDoc } from '#models/
 import type { LicenceTemplate } from '#models/product'
 import { enqueue } from '../../../jobs/queues'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import type { DeliveryMode } from '~/services/products/vocab'
+import type { DeliveryMode } from '~/vocab/products'
 import { claim, isDuplicateKey } from '~/utils/db.server'
 
 const DAY_MS = 24 * 3600 * 1000

@@ -12,7 +12,7 @@ import { Licence, LicenceEvent } from '#models/licence'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { SharingGrant } from '#models/sharing-grant'
-import type { InputKind, RightBasis } from '~/services/products/vocab'
+import type { InputKind, RightBasis } from '~/vocab/products'
 import { isObjectId } from '~/utils/schemas'
 
 export interface InputRef {

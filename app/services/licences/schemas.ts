@@ -1,7 +1,7 @@
 // Zod schemas of the licence pages and the data API (C8), shared by browser and server.
 import { z } from 'zod'
 import { listParams, objectId } from '~/utils/schemas'
-import { DELIVERY_MODES } from '~/services/products/vocab'
+import { DELIVERY_MODES } from '~/vocab/products'
 
 export const licenceIdSchema = objectId('error.licences.notFound')
 

@@ -2,7 +2,7 @@
 // services. Browser-safe. Messages are i18n keys, translated per request.
 import { z } from 'zod'
 import { listParams, objectId as idSchema } from '~/utils/schemas'
-import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from './vocab'
+import { ORDER_STATUSES_LIST, PAYMENT_METHODS_LIST } from '~/vocab/orders'
 import { yuanToFen } from '~/services/products/schemas'
 
 const objectId = idSchema('error.orders.badId')

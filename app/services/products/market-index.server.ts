@@ -23,7 +23,7 @@ import {
   type MarketSort,
 } from './market-params'
 import { priceBandOf, type PriceBand } from './price'
-import { PRICE_PLAN_KINDS } from './vocab'
+import { PRICE_PLAN_KINDS } from '~/vocab/products'
 import { isObjectId } from '~/utils/schemas'
 
 export {

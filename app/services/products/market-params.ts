@@ -2,7 +2,7 @@
 // facets, sorts, and the parser that refuses unknown parameters and facet values (400).
 import { DomainError } from '~/utils/errors'
 import { PRICE_BANDS } from './price'
-import { PRODUCT_CATEGORIES, PRODUCT_KINDS } from './vocab'
+import { PRODUCT_CATEGORIES, PRODUCT_KINDS } from '~/vocab/products'
 import { OBJECT_ID } from '~/utils/schemas'
 
 export const MARKET_FACETS = [

@@ -9,7 +9,7 @@ import {
 } from '~/services/licences/rights.server'
 import { DomainError } from '~/utils/errors'
 import type { ProductInput } from './schemas'
-import type { ProductGradeTier } from './vocab'
+import type { ProductGradeTier } from '~/vocab/products'
 
 /**
  * Art. 35, 37: a provider may publish only what it holds a right to derive from — open data, an

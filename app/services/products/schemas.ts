@@ -12,7 +12,7 @@ import {
   PRODUCT_KINDS,
   SCHEMA_FIELD_TYPES,
   USAGE_REPORT_PERIODS,
-} from './vocab'
+} from '~/vocab/products'
 
 export const MODEL_RUNNERS = ['land-use-structure'] as const
 export type ModelRunner = (typeof MODEL_RUNNERS)[number]

@@ -17,7 +17,7 @@ import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { assertStorageQuota } from '~/services/storage/sweep.server'
 import { addFileToDraft, assertCanAddFile, loadOwnVersion } from './versions.server'
-import { FILE_TYPES } from './vocab'
+import { FILE_TYPES } from '~/vocab/products'
 
 /** Multipart framing and the few small fields allowed beside the file. */
 const OVERHEAD_BYTES = 64 * 1024

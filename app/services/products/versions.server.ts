@@ -27,7 +27,7 @@ import {
   reviewRequired,
 } from './rules.server'
 import type { VersionDraftInput } from './schemas'
-import { FILE_TYPES } from './vocab'
+import { FILE_TYPES } from '~/vocab/products'
 import { isObjectId } from '~/utils/schemas'
 
 const versionNotFound = () => new DomainError('not_found', 'error.market.versionNotFound', 404)

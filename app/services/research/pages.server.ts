@@ -16,7 +16,7 @@ import {
 } from './requests.server'
 import { orgNamesOf } from '~/services/products/products.server'
 import { licenseeReportCounts, listOverdueReports } from './usage-reports.server'
-import type { ResearchSubjectKind } from './vocab'
+import type { ResearchSubjectKind } from '~/vocab/research'
 import type { LocaleT as T } from '~/i18n/config'
 
 const PAGE = 25

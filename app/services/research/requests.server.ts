@@ -19,7 +19,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { DomainError } from '~/utils/errors'
 import type { ResearchRequestInput } from './schemas'
-import type { ResearchSubjectKind, ResearchUseKind } from './vocab'
+import type { ResearchSubjectKind, ResearchUseKind } from '~/vocab/research'
 import { isObjectId } from '~/utils/schemas'
 
 /** The longest access a request may ask for (a sensible bound on a research project; not in the law). */

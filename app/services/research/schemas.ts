@@ -3,7 +3,7 @@
 // `*FormSchema`s turn into the same shapes. Messages are i18n keys.
 import { z } from 'zod'
 import { listParams, objectId as idSchema } from '~/utils/schemas'
-import { RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS } from './vocab'
+import { RESEARCH_SUBJECT_KINDS, RESEARCH_USE_KINDS } from '~/vocab/research'
 
 export const objectId = idSchema('error.research.badId')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)

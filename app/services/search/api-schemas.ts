@@ -8,7 +8,7 @@ import {
   OPEN_ATTRIBUTES,
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
-} from '~/services/catalog/vocab'
+} from '~/vocab/catalog'
 import { objectId as idSchema } from '~/utils/schemas'
 
 /** Entries in one page of the DCAT catalog export. */

@@ -9,7 +9,7 @@ import {
   OPEN_ATTRIBUTES,
   SHARING_TYPES,
   UPDATE_FREQUENCIES,
-} from '~/services/catalog/vocab'
+} from '~/vocab/catalog'
 import { DomainError } from '~/utils/errors'
 import { CATALOG_FACETS, type CatalogFacet } from './catalog-documents'
 import type { FacetFilter, SearchSort } from './types'

@@ -1,6 +1,6 @@
 // Vocabularies of data products (C7; Art. 35–38). Browser-safe: the forms, the models and
 // the services read the same lists.
-export { CATALOG_CATEGORIES as PRODUCT_CATEGORIES } from '~/services/catalog/vocab'
+export { CATALOG_CATEGORIES as PRODUCT_CATEGORIES } from '~/vocab/catalog'
 
 /** dataset file, API, report, analysis model (Art. 36: models are the authority's). */
 export const PRODUCT_KINDS = ['dataset', 'api', 'report', 'model'] as const
