@@ -71,8 +71,7 @@ export default function ListingReview() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, version, product, history, orgNames, inputTitles } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   const canReview = version.state === 'submitted' && version.review.status === 'pending'
   const canScreen =
     version.state === 'submitted' ||

@@ -48,8 +48,7 @@ export default function AwaitingTransfers() {
   const { t } = useTranslation()
   const lang = useLang()
   const { orders, orgNames, paging } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   const confirmed = search.get('confirmed')
   return (

@@ -60,8 +60,7 @@ export default function ProductPage() {
   const lang = useLang()
   const { nav, product, versions, owner, orgNames, canRun, runnable, signedIn } =
     useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   const latest = versions.find((v) => v.state === 'published')
   return (
     <>

@@ -47,8 +47,7 @@ export default function OrderForm() {
   const { t } = useTranslation()
   const lang = useLang()
   const { product, plans, defaults, methods, canOrder, signedIn } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   const firstOpen = plans.find((p) => p.seatsLeft !== 0)
   return (
     <section className="card">

@@ -7,7 +7,7 @@ import { submitPublicComment } from '~/services/open-data/comments.server'
 import { COMMENT_TOPICS, commentFormSchema } from '~/services/open-data/schemas'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import openCss from '~/styles/open-data.css?url'
-import { clientIpOf, formFailure, type FormFailure } from '~/utils/forms.server'
+import { clientIpOf, formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { isCrossSiteWrite } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -48,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function CommentPage() {
   const { t } = useTranslation()
   const { year, years, entryId } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as (FormFailure & { done?: true }) | undefined
+  const result = useActionData<typeof action>()
   const err = (name: string) => result?.fieldErrors?.[name]
   return (
     <section className="card">

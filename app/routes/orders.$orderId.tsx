@@ -71,8 +71,7 @@ export default function OrderPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { order, payments, events, orgNames, can } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   const checkout = search.get('checkout')
   return (

@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Payouts() {
   const { t } = useTranslation()
   const { enabled, feePercent, account } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string } | undefined
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   return (
     <section className="card">

@@ -53,13 +53,7 @@ export default function EditProduct() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, product, values, canModel } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    | {
-        formError?: string
-        fieldErrors?: Record<string, string[]>
-        values?: Record<string, unknown>
-      }
-    | undefined
+  const failure = useActionData<typeof action>()
   return (
     <section className="card">
       <h1>

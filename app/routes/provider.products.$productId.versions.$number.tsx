@@ -160,7 +160,7 @@ export default function ConsoleVersion() {
   const lang = useLang()
   const { nav, product, version, inputTitles, history, scanReports } =
     useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as { formError?: string } | undefined
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   const draft = version.state === 'draft'
   return (

@@ -51,13 +51,7 @@ export default function NewVersion() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, product, candidates } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    | {
-        formError?: string
-        fieldErrors?: Record<string, string[]>
-        values?: Record<string, unknown>
-      }
-    | undefined
+  const failure = useActionData<typeof action>()
   const values = failure?.values ?? {}
   const chosen = new Set(
     Array.isArray(values.input)

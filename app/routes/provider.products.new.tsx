@@ -43,13 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewProduct() {
   const { t } = useTranslation()
   const { nav, canModel } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    | {
-        formError?: string
-        fieldErrors?: Record<string, string[]>
-        values?: Record<string, unknown>
-      }
-    | undefined
+  const failure = useActionData<typeof action>()
   return (
     <section className="card">
       <h1>{t('market.console.new')}</h1>

@@ -51,13 +51,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-type Failure = { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
-
 export default function ResearchRequestPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, request: r, orgNames, canDecide, isRequester } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as Failure
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   const d = r.decision
   const defaultEnd = r.periodEnd.slice(0, 10)

@@ -42,10 +42,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-type Failure =
-  | { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> }
-  | undefined
-
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback)
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []
@@ -58,7 +54,7 @@ export default function NewResearchRequest() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, subject, isResearchOrg } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as Failure
+  const failure = useActionData<typeof action>()
   const v = failure?.values ?? {}
   const fe = failure?.fieldErrors ?? {}
   return (

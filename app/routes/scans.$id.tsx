@@ -113,8 +113,7 @@ export default function ScanReportPage() {
   const { t, i18n } = useTranslation()
   const lang = i18n.language === 'en' ? 'en' : 'zh'
   const r = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const failure = useActionData<typeof action>()
   return (
     <>
       <section className="card">

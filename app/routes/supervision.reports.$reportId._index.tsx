@@ -14,7 +14,7 @@ import {
   rankingNotified,
 } from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
@@ -117,7 +117,7 @@ export default function SupervisionReportPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { report, notifiedSeq, canNotify } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as FormFailure | undefined
+  const failure = useActionData<typeof action>()
   const [params] = useSearchParams()
   const { content } = report
   const name = (orgId: string) => report.orgNames[orgId]?.[lang] ?? orgId

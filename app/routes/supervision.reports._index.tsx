@@ -13,7 +13,7 @@ import {
   requestSupervisionReport,
 } from '~/services/supervision/reports.server'
 import { formatDateTime } from '~/utils/format'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { formFailure } from '~/utils/forms.server'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -57,7 +57,7 @@ export default function SupervisionReports() {
   const { t } = useTranslation()
   const lang = useLang()
   const { reports, paging, jobs, scope, canGenerate } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as FormFailure | undefined
+  const failure = useActionData<typeof action>()
   const [params] = useSearchParams()
   const queued = params.get('queued')
   return (

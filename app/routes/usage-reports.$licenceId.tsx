@@ -56,16 +56,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-type Failure =
-  | { formError?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, unknown> }
-  | undefined
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback)
 
 export default function LicenceUsageReports() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, licence, rows, reports, canSubmit } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>() as Failure
+  const failure = useActionData<typeof action>()
   const [search] = useSearchParams()
   const open = rows.filter((r) => r.state !== 'submitted' && r.state !== 'upcoming')
   const v = failure?.values ?? {}
