@@ -3,16 +3,19 @@
 // `npm run ledger:verify -- --export DIR`: verify an export offline — no database, no configuration
 // (recomputes the Merkle tree, checks every signature and consistency proof; names the first entry
 // that does not match). `--receipt FILE` also checks a receipt against the export's public keys.
+// `--reference` uses the plain reference verifier instead (verify-reference.server.ts: every file
+// read whole, one JSON.parse per line; slower, and short enough to read before trusting it).
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const USAGE = 'usage: ledger-verify [--from=SEQ] | --export DIR [--receipt FILE]'
+const USAGE = 'usage: ledger-verify [--from=SEQ] | --export DIR [--receipt FILE | --reference]'
 
 interface Args {
   fromSeq?: number
   exportDir?: string
   receipt?: string
+  reference?: boolean
 }
 
 function parseArgs(argv: string[]): Args | null {
@@ -21,7 +24,8 @@ function parseArgs(argv: string[]): Args | null {
     const arg = argv[i]!
     const from = /^--from=(\d+)$/.exec(arg)
     const withValue = /^--(export|receipt)(?:=(.+))?$/.exec(arg)
-    if (from && Number(from[1]) >= 1) args.fromSeq = Number(from[1])
+    if (arg === '--reference') args.reference = true
+    else if (from && Number(from[1]) >= 1) args.fromSeq = Number(from[1])
     else if (withValue) {
       const value = withValue[2] ?? argv[++i]
       if (!value) return null
@@ -30,8 +34,24 @@ function parseArgs(argv: string[]): Args | null {
     } else return null
   }
   if (args.receipt && !args.exportDir) return null
+  if (args.reference && (!args.exportDir || args.receipt)) return null
   if (args.exportDir && args.fromSeq !== undefined) return null
   return args
+}
+
+async function verifyWithReference(dir: string): Promise<number> {
+  const { verifyExportReference } = await import('~/services/ledger/verify-reference.server')
+  const result = await verifyExportReference(dir)
+  if (!result.ok) {
+    console.error(
+      `export BROKEN (reference verifier)${result.seq !== undefined ? ` at entry ${result.seq}` : ''}: ${result.reason}`,
+    )
+    return 1
+  }
+  console.log(
+    `export OK (reference verifier): ${result.entries} entries, head ${result.headHash}, root ${result.rootHash}`,
+  )
+  return 0
 }
 
 async function verifyOffline(dir: string, receiptFile?: string): Promise<number> {
@@ -83,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`unknown arguments: ${argv.join(' ')}\n${USAGE}`)
     return 2
   }
+  if (args.exportDir && args.reference) return verifyWithReference(args.exportDir)
   if (args.exportDir) return verifyOffline(args.exportDir, args.receipt)
 
   const { requireEnvOrExit } = await import('~/utils/env.server')

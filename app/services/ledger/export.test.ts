@@ -16,6 +16,7 @@ import { exportLedger } from './export.server'
 import { appendLedger } from './ledger.server'
 import { rotateSigningKey } from './signing-keys.server'
 import { verifyExport, type ExportVerifyResult } from './verify-export.server'
+import { verifyExportReference } from './verify-reference.server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const work = mkdtempSync(path.join(os.tmpdir(), 'ledger-export-'))
@@ -56,6 +57,24 @@ function tampered(
     writeFileSync(file, other.edit(readFileSync(file, 'utf8')))
   }
   return copy
+}
+
+/**
+ * The fast verifier's result, after checking that the reference verifier (verify-reference.server.ts)
+ * gives the same verdict on the same directory.
+ */
+async function verifyBoth(
+  exportDir: string,
+  options?: { chunkBytes?: number },
+): Promise<ExportVerifyResult> {
+  const [fast, reference] = await Promise.all([
+    verifyExport(exportDir, options),
+    verifyExportReference(exportDir),
+  ])
+  expect(reference.ok, `reference verifier: ${reference.ok ? 'ok' : reference.reason}`).toBe(
+    fast.ok,
+  )
+  return fast
 }
 
 function failureOf(result: ExportVerifyResult) {
@@ -99,7 +118,7 @@ describe('ledger export and offline verification (C11)', () => {
   })
 
   it('a fresh export verifies: every signature (Ed25519 and SM2), consistency proof and root', async () => {
-    const result = await verifyExport(dir)
+    const result = await verifyBoth(dir)
     expect(result).toMatchObject({ ok: true, entries: lines.length, keys: 2 })
     if (!result.ok) return
     expect(result.checkpoints).toBeGreaterThanOrEqual(4)
@@ -115,7 +134,7 @@ describe('ledger export and offline verification (C11)', () => {
 
   it('verifies the same when lines cross read boundaries, and names the same broken entry', async () => {
     for (const chunkBytes of [1000, 777]) {
-      expect(await verifyExport(dir, { chunkBytes })).toMatchObject({
+      expect(await verifyBoth(dir, { chunkBytes })).toMatchObject({
         ok: true,
         entries: lines.length,
       })
@@ -123,8 +142,8 @@ describe('ledger export and offline verification (C11)', () => {
     const { entry } = parse(lines[i]!)
     const forged = lineFor({ ...entry, action: 'test.forged' })
     const copy = tampered(lines.map((l, n) => (n === i ? forged.line : l)))
-    const whole = failureOf(await verifyExport(copy))
-    expect(failureOf(await verifyExport(copy, { chunkBytes: 777 }))).toEqual(whole)
+    const whole = failureOf(await verifyBoth(copy))
+    expect(failureOf(await verifyBoth(copy, { chunkBytes: 777 }))).toEqual(whole)
     expect(whole.seq).toBe(entry._id)
   })
 
@@ -135,10 +154,10 @@ describe('ledger export and offline verification (C11)', () => {
           !/^(MONGODB_|REDIS_|DATA_ENCRYPTION_KEY|SESSION_SECRET|QUEUE_PREFIX|TEST_)/.test(k),
       ),
     ) as NodeJS.ProcessEnv
-    const run = (target: string) =>
+    const run = (target: string, ...flags: string[]) =>
       spawnSync(
         path.join(root, 'node_modules', '.bin', 'tsx'),
-        ['tools/ledger-verify.ts', '--export', target],
+        ['tools/ledger-verify.ts', '--export', target, ...flags],
         {
           cwd: root,
           env,
@@ -156,19 +175,35 @@ describe('ledger export and offline verification (C11)', () => {
     expect(broken.stderr).toContain(
       `export BROKEN at entry ${entry.entry._id}: entry ${entry.entry._id}: its hash does not match`,
     )
+    // The same with the reference verifier (--reference).
+    const reference = run(dir, '--reference')
+    expect(reference.stdout).toMatch(
+      new RegExp(`^export OK \\(reference verifier\\): ${lines.length} entries`),
+    )
+    expect(reference.status).toBe(0)
+    const referenceBroken = run(
+      tampered(lines.map((l, n) => (n === i ? l.replace('"action":"', '"action":"x') : l))),
+      '--reference',
+    )
+    expect(referenceBroken.status).toBe(1)
+    expect(referenceBroken.stderr).toContain(
+      `BROKEN (reference verifier) at entry ${entry.entry._id}`,
+    )
   })
 
   it('names an entry whose content was changed', async () => {
     const seq = parse(lines[i]!).entry._id
     const changed = lines.map((l, n) => (n === i ? l.replace('"action":"', '"action":"z') : l))
-    expect(failureOf(await verifyExport(tampered(changed)))).toMatchObject({ seq })
+    expect(failureOf(await verifyBoth(tampered(changed)))).toMatchObject({ seq })
+    // The reference verifier names the same entry, in its own words.
+    expect(await verifyExportReference(tampered(changed))).toMatchObject({ ok: false, seq })
   })
 
   it('names an entry whose content was changed and its own hash recomputed', async () => {
     const { entry } = parse(lines[i]!)
     const forged = lineFor({ ...entry, action: 'test.forged' })
     const changed = lines.map((l, n) => (n === i ? forged.line : l))
-    const failure = failureOf(await verifyExport(tampered(changed)))
+    const failure = failureOf(await verifyBoth(tampered(changed)))
     expect(failure).toMatchObject({ seq: entry._id })
     expect(failure.reason).toContain(`entry ${entry._id + 1} links to`)
   })
@@ -176,14 +211,14 @@ describe('ledger export and offline verification (C11)', () => {
   it('names the first entry out of place when two entries are swapped', async () => {
     const swapped = [...lines]
     ;[swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!]
-    const failure = failureOf(await verifyExport(tampered(swapped)))
+    const failure = failureOf(await verifyBoth(tampered(swapped)))
     expect(failure).toMatchObject({ seq: parse(lines[i]!).entry._id })
     expect(failure.reason).toContain('missing')
   })
 
   it('names a dropped entry', async () => {
     const dropped = lines.filter((_, n) => n !== i)
-    expect(failureOf(await verifyExport(tampered(dropped)))).toMatchObject({
+    expect(failureOf(await verifyBoth(tampered(dropped)))).toMatchObject({
       seq: parse(lines[i]!).entry._id,
     })
   })
@@ -198,11 +233,11 @@ describe('ledger export and offline verification (C11)', () => {
       payloadDigest: '0'.repeat(64),
     })
     const inserted = [...lines.slice(0, i + 1), forged.line, ...lines.slice(i + 1)]
-    const failure = failureOf(await verifyExport(tampered(inserted)))
+    const failure = failureOf(await verifyBoth(tampered(inserted)))
     expect(failure).toMatchObject({ seq: entry._id + 1 })
     expect(failure.reason).toContain('one was inserted')
     const repeated = [...lines.slice(0, i + 1), lines[i]!, ...lines.slice(i + 1)]
-    expect(failureOf(await verifyExport(tampered(repeated)))).toMatchObject({
+    expect(failureOf(await verifyBoth(tampered(repeated)))).toMatchObject({
       seq: entry._id,
       reason: `entry ${entry._id} appears twice`,
     })
@@ -210,7 +245,7 @@ describe('ledger export and offline verification (C11)', () => {
 
   it('names the first missing entry when the newest entries were cut off', async () => {
     const cut = lines.slice(0, -3)
-    const failure = failureOf(await verifyExport(tampered(cut)))
+    const failure = failureOf(await verifyBoth(tampered(cut)))
     expect(failure).toMatchObject({ seq: lines.length - 2 })
     expect(failure.reason).toContain('missing')
   })
@@ -224,7 +259,7 @@ describe('ledger export and offline verification (C11)', () => {
       rewritten[n] = next.line
       prevHash = next.hash
     }
-    const failure = failureOf(await verifyExport(tampered(rewritten)))
+    const failure = failureOf(await verifyBoth(tampered(rewritten)))
     const seq = parse(lines[i]!).entry._id
     expect(failure.checkpoint).toBeGreaterThanOrEqual(seq)
     expect(failure.seq).toBeLessThanOrEqual(seq)
@@ -237,7 +272,7 @@ describe('ledger export and offline verification (C11)', () => {
       treeSize: number
     }[]
     const target = cps[1]!
-    const badRoot = await verifyExport(
+    const badRoot = await verifyBoth(
       tampered(lines, {
         file: EXPORT_FILES.checkpoints,
         edit: (t) =>
@@ -257,7 +292,7 @@ describe('ledger export and offline verification (C11)', () => {
       to: number
     }[]
     const withProof = proofs.find((p) => p.proof.length > 0)!
-    const badProof = await verifyExport(
+    const badProof = await verifyBoth(
       tampered(lines, {
         file: EXPORT_FILES.consistency,
         edit: (t) => t.replace(withProof.proof[0]!, 'f'.repeat(64)),
@@ -265,7 +300,7 @@ describe('ledger export and offline verification (C11)', () => {
     )
     expect(failureOf(badProof)).toMatchObject({ checkpoint: withProof.to })
 
-    const badManifest = await verifyExport(
+    const badManifest = await verifyBoth(
       tampered(lines, {
         file: EXPORT_FILES.manifest,
         edit: (t) => t.replace(/"entries": \d+/, '"entries": 1'),
@@ -287,7 +322,7 @@ describe('ledger export and offline verification (C11)', () => {
     const changed = lines.map((l, n) =>
       n === lines.length - 1 ? l.replace('test.tail', 'test.tale') : l,
     )
-    const both = await verifyExport(
+    const both = await verifyBoth(
       tampered(changed, {
         file: EXPORT_FILES.checkpoints,
         edit: (t) => t.replace(target.signature, forged.toString('base64')),
@@ -298,15 +333,13 @@ describe('ledger export and offline verification (C11)', () => {
       new RegExp(`^checkpoint ${target.treeSize}: its ${target.keyAlg} signature does not verify`),
     )
     // The changed entry alone is named.
-    expect(failureOf(await verifyExport(tampered(changed))).seq).toBe(lines.length)
+    expect(failureOf(await verifyBoth(tampered(changed))).seq).toBe(lines.length)
 
     const noEntries = tampered(lines)
     rmSync(path.join(noEntries, EXPORT_FILES.entries))
-    expect(failureOf(await verifyExport(noEntries)).reason).toBe(
-      `${EXPORT_FILES.entries} is missing`,
-    )
+    expect(failureOf(await verifyBoth(noEntries)).reason).toBe(`${EXPORT_FILES.entries} is missing`)
     rmSync(path.join(noEntries, EXPORT_FILES.manifest))
-    expect(failureOf(await verifyExport(noEntries)).reason).toBe(
+    expect(failureOf(await verifyBoth(noEntries)).reason).toBe(
       `${EXPORT_FILES.manifest} is missing`,
     )
   })
