@@ -13,7 +13,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireAnyPermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
-export const meta: MetaFunction = () => [{ title: 'Licence' }]
+export const meta: MetaFunction = () => [{ title: '数据许可 · Licence' }]
 
 async function requireLicenceReader(request: Request): Promise<AuthUser> {
   return requireAnyPermission(request, ['read:licence:own-org', 'read:licence:any'])

@@ -11,7 +11,7 @@ import { getT } from '~/utils/i18n.server'
 import { requireAnyPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 
-export const meta: MetaFunction = () => [{ title: 'Licences' }]
+export const meta: MetaFunction = () => [{ title: '许可与交付 · Licences' }]
 
 // C8: my organization's licences, as licensee and as licensor; the authority and regulators see all.
 // Numbered pages with the total, sortable by start and end, filtered by side and mode.

@@ -15,7 +15,7 @@ import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
-export const meta: MetaFunction = () => [{ title: 'Fingerprint look-up' }]
+export const meta: MetaFunction = () => [{ title: '指纹溯源 · Fingerprint look-up' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'lookup:fingerprint:any')

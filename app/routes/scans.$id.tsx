@@ -26,7 +26,7 @@ const PAGE_SIZE = 50
 
 // While a desensitization job or the output's scan is running the page reloads itself (no JavaScript needed).
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: 'Scan report' },
+  { title: '扫描报告 · Scan report' },
   ...(data && 'refresh' in data && data.refresh
     ? [{ httpEquiv: 'refresh', content: '3' } as const]
     : []),
