@@ -20,8 +20,8 @@ export function pick(l: Localized | undefined | null, lang: Lang): string {
   return (lang === 'en' ? l.en || l.zh : l.zh || l.en) ?? ''
 }
 
-/** Next-page link for `_id`-cursor lists; keeps the other query parameters. */
-export function Pager({ nextAfter }: { nextAfter: string | null }) {
+/** Next-page link for `_id`-cursor lists, with the list's total when known; keeps the other query parameters. */
+export function Pager({ nextAfter, total }: { nextAfter: string | null; total?: number }) {
   const { t } = useTranslation()
   const location = useLocation()
   const params = new URLSearchParams(location.search)
@@ -30,7 +30,10 @@ export function Pager({ nextAfter }: { nextAfter: string | null }) {
   const first = `${location.pathname}${params.size ? `?${params}` : ''}`
   if (nextAfter) params.set('after', nextAfter)
   return (
-    <nav className="pager" aria-label="pagination">
+    <nav className="pager" aria-label={t('common.pagination')}>
+      {total !== undefined ? (
+        <span className="muted">{t('common.total', { count: total })}</span>
+      ) : null}
       {hasAfter ? <Link to={first}>{t('common.first')}</Link> : null}
       {nextAfter ? <Link to={`${location.pathname}?${params}`}>{t('common.next')} →</Link> : null}
     </nav>

@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function CatalogIndex() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, items, nextAfter, orgNames, agencies, org } = useLoaderData<typeof loader>()
+  const { nav, items, nextAfter, total, orgNames, agencies, org } = useLoaderData<typeof loader>()
   return (
     <section className="card">
       <h1>{t('catalog.title')}</h1>
@@ -83,7 +83,7 @@ export default function CatalogIndex() {
           </tbody>
         </table>
       )}
-      <Pager nextAfter={nextAfter} />
+      <Pager nextAfter={nextAfter} total={total} />
     </section>
   )
 }

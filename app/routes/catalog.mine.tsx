@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function CatalogMine() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, items, nextAfter, returned, deadlines, stale, openIssues } =
+  const { nav, items, nextAfter, total, returned, deadlines, stale, openIssues } =
     useLoaderData<typeof loader>()
   return (
     <>
@@ -141,7 +141,7 @@ export default function CatalogMine() {
             </tbody>
           </table>
         )}
-        <Pager nextAfter={nextAfter} />
+        <Pager nextAfter={nextAfter} total={total} />
       </section>
     </>
   )

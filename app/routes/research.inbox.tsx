@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ResearchInbox() {
   const { t } = useTranslation()
-  const { nav, query, items, orgNames, nextAfter } = useLoaderData<typeof loader>()
+  const { nav, query, items, orgNames, nextAfter, total } = useLoaderData<typeof loader>()
   return (
     <section className="card">
       <h1>{t('research.inbox.title')}</h1>
@@ -49,7 +49,7 @@ export default function ResearchInbox() {
       ) : (
         <RequestTable items={items} orgNames={orgNames} party="requester" />
       )}
-      <Pager nextAfter={nextAfter} />
+      <Pager nextAfter={nextAfter} total={total} />
     </section>
   )
 }

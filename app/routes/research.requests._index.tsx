@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MyResearchRequests() {
   const { t } = useTranslation()
-  const { nav, items, orgNames, nextAfter } = useLoaderData<typeof loader>()
+  const { nav, items, orgNames, nextAfter, total } = useLoaderData<typeof loader>()
   return (
     <section className="card">
       <h1>{t('research.mine.title')}</h1>
@@ -36,7 +36,7 @@ export default function MyResearchRequests() {
       ) : (
         <RequestTable items={items} orgNames={orgNames} party="owner" />
       )}
-      <Pager nextAfter={nextAfter} />
+      <Pager nextAfter={nextAfter} total={total} />
     </section>
   )
 }

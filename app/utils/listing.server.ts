@@ -1,6 +1,6 @@
 // One way to read a numbered, sortable list (issue 15): the total, and one page of the rows in the
 // chosen order — the column, then `_id` in the same direction, so equal values page stably.
-import type { Model } from 'mongoose'
+import mongoose, { type Model } from 'mongoose'
 import { LIST_PAGE_SIZE, type Paging } from './schemas'
 
 export interface ListQuery<K extends string> {
@@ -56,4 +56,34 @@ export function pageInMemory<T>(
       dir: query.dir,
     },
   }
+}
+
+/**
+ * A cursor-paged list (`after` = the last `_id` of the page before) with the total it pages through:
+ * the rows after the cursor in `_id` order, one more than the page to know whether there is a next.
+ */
+export async function cursorPageOf<T>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  query: { after?: string; limit: number },
+  order: 1 | -1 = 1,
+): Promise<{ items: (T & { _id: unknown })[]; nextAfter: string | null; total: number }> {
+  const after =
+    query.after && mongoose.isValidObjectId(query.after)
+      ? {
+          _id: mongoose.trusted({
+            [order === 1 ? '$gt' : '$lt']: new mongoose.Types.ObjectId(query.after),
+          }),
+        }
+      : {}
+  const [total, rows] = await Promise.all([
+    model.countDocuments(filter),
+    model
+      .find({ ...filter, ...after })
+      .sort({ _id: order })
+      .limit(query.limit + 1)
+      .lean(),
+  ])
+  const items = rows.slice(0, query.limit) as (T & { _id: unknown })[]
+  return { items, nextAfter: rows.length > query.limit ? String(items.at(-1)!._id) : null, total }
 }

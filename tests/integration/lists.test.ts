@@ -4,12 +4,14 @@ import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Licence } from '#models/licence'
 import { Order } from '#models/order'
+import { Organization } from '#models/organization'
 import { loader as licencesCsvLoader } from '~/routes/licences[.]csv'
 import { loader as licencesLoader } from '~/routes/licences._index'
 import { loader as ordersCsvLoader } from '~/routes/orders[.]csv'
 import { loader as ordersLoader } from '~/routes/orders._index'
 import { pageWindow } from '~/components/common'
-import { pageOf } from '~/utils/listing.server'
+import { PENDING_PAGE_SIZE, pendingRegistrations } from '~/services/identity/auth.server'
+import { cursorPageOf, pageOf } from '~/utils/listing.server'
 import { BASE, sessionCookieFor, settle } from '../fixtures/auth'
 import { seedDemoWorldFromTemplate, useTestDb } from '../setup/db'
 
@@ -78,6 +80,36 @@ describe('numbered, sortable lists with CSV', () => {
     )
     expect(past.items).toEqual([])
     expect(past.paging.total).toBe(all.length)
+  })
+
+  it('pages pending registrations past the first page (a hand-written cursor once made page 2 empty)', async () => {
+    const extra = PENDING_PAGE_SIZE + 5
+    await Organization.insertMany(
+      Array.from({ length: extra }, (_, i) => ({
+        type: 'buyer',
+        name: { zh: `待审企业${i}`, en: `Pending ${i}` },
+        uscc: `TESTPENDING${String(i).padStart(7, '0')}`,
+        status: 'pending',
+      })),
+    )
+    const total = await Organization.countDocuments({ status: 'pending' })
+    const first = await pendingRegistrations()
+    expect(first.total).toBe(total)
+    expect(first.page).toHaveLength(PENDING_PAGE_SIZE)
+    const second = await pendingRegistrations(first.nextAfter!)
+    expect(second.page).toHaveLength(total - PENDING_PAGE_SIZE)
+    expect(second.nextAfter).toBeNull()
+    const seen = [...first.page, ...second.page].map((o) => String(o._id))
+    expect(new Set(seen).size).toBe(total)
+    // Newest first works the same way.
+    const down = await cursorPageOf(Organization, { status: 'pending' }, { limit: 3 }, -1)
+    const next = await cursorPageOf(
+      Organization,
+      { status: 'pending' },
+      { limit: 3, after: down.nextAfter! },
+      -1,
+    )
+    expect(String(next.items[0]!._id) < String(down.items.at(-1)!._id)).toBe(true)
   })
 
   it('lists every licence for a regulator, sorted by end either way, and the CSV holds the same rows', async () => {

@@ -17,6 +17,7 @@ import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { isListable } from './rules'
 import type { ContentInput } from './schemas'
+import { cursorPageOf } from '~/utils/listing.server'
 
 // --- change feed ---------------------------------------------------------------------------
 
@@ -352,6 +353,8 @@ export async function getEntryForUser(user: AuthUser, entryId: string) {
 export interface Page<T> {
   items: T[]
   nextAfter: string | null
+  /** How many the whole list holds (every page). */
+  total: number
 }
 
 function afterFilter(after?: string) {
@@ -361,12 +364,8 @@ function afterFilter(after?: string) {
 }
 
 async function pageOf(filter: Record<string, unknown>, after: string | undefined, limit: number) {
-  const rows = await CatalogEntry.find({ ...filter, ...afterFilter(after) })
-    .sort({ _id: 1 })
-    .limit(limit + 1)
-    .lean()
-  const items = rows.slice(0, limit)
-  return { items, nextAfter: rows.length > limit ? String(items.at(-1)!._id) : null }
+  const page = await cursorPageOf(CatalogEntry, filter, { after, limit })
+  return { ...page, items: page.items as EntryDoc[] }
 }
 
 /** An agency's own catalog, every status, paged by `_id`. */
@@ -374,9 +373,9 @@ export async function listOwnEntries(
   user: AuthUser,
   query: { after?: string; limit: number },
 ): Promise<Page<EntryView>> {
-  if (!user.org) return { items: [], nextAfter: null }
+  if (!user.org) return { items: [], nextAfter: null, total: 0 }
   const page = await pageOf({ orgId: user.org.id }, query.after, query.limit)
-  return { items: page.items.map(entryView), nextAfter: page.nextAfter }
+  return { items: page.items.map(entryView), nextAfter: page.nextAfter, total: page.total }
 }
 
 /** The approved, listed catalog as other agencies and market players browse it, paged by `_id`. */
@@ -391,7 +390,12 @@ export async function listPublishedEntries(query: {
     query.limit,
   )
   const items = page.items.map(publicEntryView)
-  return { items, nextAfter: page.nextAfter, orgNames: await orgNames(items.map((i) => i.orgId)) }
+  return {
+    items,
+    nextAfter: page.nextAfter,
+    total: page.total,
+    orgNames: await orgNames(items.map((i) => i.orgId)),
+  }
 }
 
 /** The authority's view of every entry of its level (any status), paged by `_id`. */
@@ -407,7 +411,12 @@ export async function listEntriesForAuthority(query: {
     query.limit,
   )
   const items = page.items.map(entryView)
-  return { items, nextAfter: page.nextAfter, orgNames: await orgNames(items.map((i) => i.orgId)) }
+  return {
+    items,
+    nextAfter: page.nextAfter,
+    total: page.total,
+    orgNames: await orgNames(items.map((i) => i.orgId)),
+  }
 }
 
 // --- index feed -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import mongoose from 'mongoose'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { ApiKey } from '#models/api-key'
-import { Organization, type OrgType } from '#models/organization'
+import { Organization, type OrganizationDoc, type OrgType } from '#models/organization'
 import { OrgReview } from '#models/org-review'
 import { User, type Role } from '#models/user'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -16,6 +16,7 @@ import { getRedis } from '~/utils/redis.server'
 import { enqueue } from '#jobs/queues'
 import { hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from './crypto.server'
 import { rotateSession } from './session.server'
+import { cursorPageOf } from '~/utils/listing.server'
 
 export interface AuthUser {
   id: string
@@ -213,25 +214,14 @@ export const PENDING_PAGE_SIZE = 50
 
 /** Pending registrations, oldest first, a page at a time after `after` (an org id), with the total. */
 export async function pendingRegistrations(after?: string) {
-  const filter = {
-    status: 'pending' as const,
-    ...(after && mongoose.isValidObjectId(after)
-      ? { _id: { $gt: new mongoose.Types.ObjectId(after) } }
-      : {}),
-  }
-  const [rows, total] = await Promise.all([
-    Organization.find(filter)
-      .sort({ _id: 1 })
-      .limit(PENDING_PAGE_SIZE + 1)
-      .lean(),
-    Organization.countDocuments({ status: 'pending' }),
-  ])
-  const page = rows.slice(0, PENDING_PAGE_SIZE)
-  return {
-    page,
-    total,
-    nextAfter: rows.length > PENDING_PAGE_SIZE ? String(page.at(-1)!._id) : null,
-  }
+  // (The cursor written by hand here was an operator object that sanitizeFilter turned into an
+  // equality, so a second page was always empty; cursorPageOf marks its operator trusted.)
+  const { items, nextAfter, total } = await cursorPageOf(
+    Organization,
+    { status: 'pending' },
+    { after, limit: PENDING_PAGE_SIZE },
+  )
+  return { page: items as OrganizationDoc[], total, nextAfter }
 }
 
 /**

@@ -1,7 +1,6 @@
 // What the research-access pages show: the researcher's requests, the owner's inbox, one request,
 // the new-request form, and the counts on the home pages. Loaders call these after checking the
 // caller; refusals are DomainErrors the routes turn into 4xx.
-import mongoose from 'mongoose'
 import { ResearchRequest } from '#models/research-request'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { getT } from '~/utils/i18n.server'
@@ -18,6 +17,7 @@ import { orgNamesOf } from '~/services/products/products.server'
 import { licenseeReportCounts, listOverdueReports } from './usage-reports.server'
 import type { ResearchSubjectKind } from '~/vocab/research'
 import type { LocaleT as T } from '~/i18n/config'
+import { cursorPageOf } from '~/utils/listing.server'
 
 const PAGE = 25
 
@@ -60,14 +60,10 @@ async function page(
 ) {
   const f: Record<string, unknown> = { ...filter }
   if (query.status) f.status = query.status
-  if (query.after) f._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(query.after) })
-  const docs = await ResearchRequest.find(f)
-    .sort({ _id: -1 })
-    .limit(PAGE + 1)
-    .lean()
-  const items = docs.slice(0, PAGE).map((d) => row(d, now))
+  const docs = await cursorPageOf(ResearchRequest, f, { after: query.after, limit: PAGE }, -1)
+  const items = (docs.items as ResearchRequestLean[]).map((d) => row(d, now))
   const orgNames = await orgNamesOf(items.flatMap((i) => [i.requesterOrgId, i.ownerOrgId]))
-  return { items, orgNames, nextAfter: docs.length > PAGE ? items.at(-1)!.id : null }
+  return { items, orgNames, nextAfter: docs.nextAfter, total: docs.total }
 }
 
 /** The researcher's requests (their organization's), newest first. */
