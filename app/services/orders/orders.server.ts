@@ -8,7 +8,7 @@ import { Payment } from '#models/payment'
 import { Product } from '#models/product'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { claim, isDuplicateKey } from '~/utils/db.server'
+import { claim, insertOnce, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import type { OrderInput, OrdersQuery } from './schemas'
 import { claimSeat, releaseOrphanClaims, releaseSeat } from './seats.server'
@@ -264,22 +264,21 @@ export async function settleOrder(
   actor: { userId?: string; orgId?: string },
   reason = '',
 ): Promise<{ outcome: 'paid' | 'cancelled'; at: Date; won: boolean }> {
-  try {
-    const event = await OrderEvent.create({
-      _id: orderEventId(orderId, 'settled'),
+  const id = orderEventId(orderId, 'settled')
+  const { doc, won } = await insertOnce(
+    OrderEvent,
+    {
+      _id: id,
       orderId,
       kind: 'settled',
       outcome,
       reason,
       actorUserId: actor.userId ?? null,
       actorOrgId: actor.orgId ?? null,
-    })
-    return { outcome, at: event.at, won: true }
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    const event = await OrderEvent.findById(orderEventId(orderId, 'settled')).lean()
-    return { outcome: event!.outcome as 'paid' | 'cancelled', at: event!.at, won: false }
-  }
+    },
+    { _id: id },
+  )
+  return { outcome: doc.outcome as 'paid' | 'cancelled', at: doc.at, won }
 }
 
 export async function loadOrder(orderId: string): Promise<OrderLean> {
