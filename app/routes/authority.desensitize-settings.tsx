@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { minKFormSchema } from '~/services/desensitize/schemas'
 import { gradeKeys, minKByGrade, setMinKByGrade } from '~/services/desensitize/settings.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, formNotice } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -24,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const table = await parseForm(request, minKFormSchema, t.locale)
     await setMinKByGrade({ user, table })
-    return { notice: t('scan.settings.saved'), formError: undefined, fieldErrors: undefined }
+    return formNotice(t('scan.settings.saved'))
   } catch (error) {
     return formFailure(error, t)
   }
@@ -33,8 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function DesensitizeSettingsPage() {
   const { t } = useTranslation()
   const { grades, table } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>()
   const label = (grade: string) =>
     grade.startsWith('general-')
       ? t('scan.settings.general', { level: grade.slice('general-'.length) })

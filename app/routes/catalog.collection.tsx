@@ -7,7 +7,7 @@ import { catalogLinks } from '~/services/catalog/pages.server'
 import { claimDataItemSchema } from '~/services/catalog/schemas'
 import { claimDataItem, listCollection } from '~/services/catalog/source-registry.server'
 import catalogCss from '~/styles/catalog.css?url'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, formNotice } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -41,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, claimDataItemSchema, t.locale)
     await claimDataItem({ user, code: input.code, name: { zh: input.nameZh, en: input.nameEn } })
-    return { notice: t('catalog.source.claimed'), formError: undefined, fieldErrors: undefined }
+    return formNotice(t('catalog.source.claimed'))
   } catch (error) {
     return formFailure(error, t)
   }
@@ -51,8 +51,7 @@ export default function CollectionList() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, items, nextAfter } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>()
   return (
     <>
       <section className="card">

@@ -7,7 +7,7 @@ import { catalogLinks } from '~/services/catalog/pages.server'
 import { gradingFormSchema } from '~/services/catalog/schemas'
 import { gradeLadder, setGradeLadder } from '~/services/catalog/settings.server'
 import catalogCss from '~/styles/catalog.css?url'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, formNotice } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, gradingFormSchema, t.locale)
     await setGradeLadder({ user, levels: input.ladder })
-    return { notice: t('catalog.grading.saved'), formError: undefined, fieldErrors: undefined }
+    return formNotice(t('catalog.grading.saved'))
   } catch (error) {
     return formFailure(error, t)
   }
@@ -38,8 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function GradingPage() {
   const { t } = useTranslation()
   const { nav, ladder } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { notice?: string; formError?: string; fieldErrors?: Record<string, string[]> } | undefined
+  const result = useActionData<typeof action>()
   return (
     <section className="card">
       <h1>{t('catalog.grading.title')}</h1>

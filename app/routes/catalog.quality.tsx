@@ -8,7 +8,7 @@ import { listQualityIssues, resolveQualityIssue } from '~/services/catalog/quali
 import { resolveQualityIssueSchema } from '~/services/catalog/schemas'
 import { QUALITY_OUTCOMES } from '~/vocab/catalog'
 import catalogCss from '~/styles/catalog.css?url'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, formNotice } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, resolveQualityIssueSchema, t.locale)
     await resolveQualityIssue({ user, ...input })
-    return { notice: t('catalog.quality.resolved'), formError: undefined, fieldErrors: undefined }
+    return formNotice(t('catalog.quality.resolved'))
   } catch (error) {
     return formFailure(error, t)
   }
@@ -57,8 +57,7 @@ export default function QualityIssues() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, canResolve, toResolve, raised, orgNames } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { notice?: string; formError?: string } | undefined
+  const result = useActionData<typeof action>()
   return (
     <>
       <section className="card">

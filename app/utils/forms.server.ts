@@ -8,6 +8,13 @@ export interface FormFailure {
   fieldErrors?: Record<string, string[]>
   /** What was posted, so a page without JavaScript shows the form filled in again. */
   values?: Record<string, unknown>
+  /** A form that succeeded and stays on its page: what was done, in the user's language. */
+  notice?: string
+}
+
+/** A form that succeeded and stays on its page, typed like a refusal so the page reads one shape. */
+export function formNotice(notice: string) {
+  return data<FormFailure>({ notice })
 }
 
 /**
