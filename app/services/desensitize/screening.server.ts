@@ -9,7 +9,7 @@ import { ScanLink, ScanReport } from '#models/scan-report'
 import { enqueue } from '#jobs/queues'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { connectDb, isDuplicateKey } from '~/utils/db.server'
+import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { scanFile, schemaHashOf, type ScanOptions, type ScanResult } from './scanner.server'
 import type { DeclaredSchema, DeclaredSchemaInput } from './schemas'
@@ -130,8 +130,10 @@ async function insertReport(
   profile: string,
   input: ScanJobInput,
 ) {
-  try {
-    const doc = await ScanReport.create({
+  // One report per (file, schema, profile): a second scan of the same input reads the first back.
+  const { doc, won } = await insertOnce(
+    ScanReport,
+    {
       fileHash,
       schemaHash: result.schemaHash,
       profile,
@@ -146,17 +148,10 @@ async function insertReport(
       requestedBy: input.requestedBy?.userId,
       fileRef: input.fileRef,
       createdAt: new Date(),
-    })
-    return { id: String(doc._id), created: true }
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error
-    const existing = await ScanReport.findOne(
-      { fileHash, schemaHash: result.schemaHash, profile },
-      { _id: 1 },
-    ).lean()
-    if (!existing) throw error
-    return { id: String(existing._id), created: false }
-  }
+    },
+    { fileHash, schemaHash: result.schemaHash, profile },
+  )
+  return { id: String(doc._id), created: won }
 }
 
 /** One ledger entry per (subject, report): found again through the link or the ledger itself. */
