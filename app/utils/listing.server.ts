@@ -9,6 +9,27 @@ export interface ListQuery<K extends string> {
   dir: 'asc' | 'desc'
 }
 
+/** The list's order: the chosen column, then `_id` in the same direction (equal values stay put). */
+function sortOf<K extends string>(
+  query: Pick<ListQuery<K>, 'sort' | 'dir'>,
+  columns: Record<K, string>,
+) {
+  const order = query.dir === 'asc' ? 1 : -1
+  return { [columns[query.sort]]: order, _id: order } as Record<string, 1 | -1>
+}
+
+/** Every row of the list in its order, up to `max` (what a CSV of the list holds). */
+export async function allInOrder<T, K extends string>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  query: Pick<ListQuery<K>, 'sort' | 'dir'>,
+  columns: Record<K, string>,
+  max: number,
+): Promise<(T & { _id: unknown })[]> {
+  const rows = await model.find(filter).sort(sortOf(query, columns)).limit(max).lean()
+  return rows as (T & { _id: unknown })[]
+}
+
 export async function pageOf<T, K extends string>(
   model: Model<T>,
   filter: Record<string, unknown>,
@@ -17,12 +38,11 @@ export async function pageOf<T, K extends string>(
   options: { projection?: Record<string, 0 | 1>; size?: number } = {},
 ): Promise<{ items: (T & { _id: unknown })[]; paging: Paging }> {
   const size = options.size ?? LIST_PAGE_SIZE
-  const order = query.dir === 'asc' ? 1 : -1
   const [total, items] = await Promise.all([
     model.countDocuments(filter),
     model
       .find(filter, options.projection)
-      .sort({ [columns[query.sort]]: order, _id: order })
+      .sort(sortOf(query, columns))
       .skip((query.page - 1) * size)
       .limit(size)
       .lean(),

@@ -363,7 +363,11 @@ function afterFilter(after?: string) {
     : {}
 }
 
-async function pageOf(filter: Record<string, unknown>, after: string | undefined, limit: number) {
+async function entriesPage(
+  filter: Record<string, unknown>,
+  after: string | undefined,
+  limit: number,
+) {
   const page = await cursorPageOf(CatalogEntry, filter, { after, limit })
   return { ...page, items: page.items as EntryDoc[] }
 }
@@ -374,7 +378,7 @@ export async function listOwnEntries(
   query: { after?: string; limit: number },
 ): Promise<Page<EntryView>> {
   if (!user.org) return { items: [], nextAfter: null, total: 0 }
-  const page = await pageOf({ orgId: user.org.id }, query.after, query.limit)
+  const page = await entriesPage({ orgId: user.org.id }, query.after, query.limit)
   return { items: page.items.map(entryView), nextAfter: page.nextAfter, total: page.total }
 }
 
@@ -384,7 +388,7 @@ export async function listPublishedEntries(query: {
   limit: number
   orgId?: string
 }) {
-  const page = await pageOf(
+  const page = await entriesPage(
     { listed: true, ...(query.orgId ? { orgId: query.orgId } : {}) },
     query.after,
     query.limit,
@@ -405,7 +409,7 @@ export async function listEntriesForAuthority(query: {
   level: string
   regionCode: string
 }) {
-  const page = await pageOf(
+  const page = await entriesPage(
     { level: query.level, regionCode: query.regionCode },
     query.after,
     query.limit,

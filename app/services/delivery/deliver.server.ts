@@ -59,7 +59,7 @@ type Claim = Pick<
 >
 
 /** The unique-keyed claim: inserted once; a retry reads it back. */
-async function claim(
+async function claimDelivery(
   licence: LicenceDoc,
   key: string,
   fields: Claim,
@@ -304,7 +304,7 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
   const files = version.distributions.filter((d) => d.kind === 'file' && d.storageKey)
   if (files.length) await requireVersionScreened(version)
   for (const d of files) {
-    const { doc, created } = await claim(licence, d.key, {
+    const { doc, created } = await claimDelivery(licence, d.key, {
       kind: 'file',
       productId: licence.productId,
       versionId: String(version._id),
@@ -353,7 +353,7 @@ async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promi
     (d) => d.kind === 'file' && d.storageKey && delimiterOf(d.fileName),
   )
   if (table) await requireVersionScreened(version)
-  const { doc, created } = await claim(licence, 'api', {
+  const { doc, created } = await claimDelivery(licence, 'api', {
     kind: 'api',
     productId: licence.productId,
     versionId: String(version._id),
@@ -377,7 +377,7 @@ async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): P
   const entryId = licence.catalogEntryId!
   const files = [...(await currentFiles(entryId)).values()]
   if (files.length === 0) {
-    const { doc, created } = await claim(licence, 'offline', {
+    const { doc, created } = await claimDelivery(licence, 'offline', {
       kind: 'offline',
       productId: null,
       versionId: null,
@@ -392,7 +392,7 @@ async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): P
   for (const f of files) {
     // Art. 32: open files are screened before they leave, as on the portal.
     await requireFileScreened(f)
-    const { doc, created } = await claim(licence, `open:${f.key}`, {
+    const { doc, created } = await claimDelivery(licence, `open:${f.key}`, {
       kind: 'open-file',
       productId: null,
       versionId: null,
@@ -432,7 +432,7 @@ export async function deliverLicence(
   else if (licence.deliveryMode === 'file_download') await deliverFiles(licence, out)
   else if (licence.deliveryMode === 'api') await deliverApiTable(licence, out)
   else {
-    const { doc, created } = await claim(licence, 'model-run', {
+    const { doc, created } = await claimDelivery(licence, 'model-run', {
       kind: 'model_run',
       productId: licence.productId,
       versionId: licence.versionId,

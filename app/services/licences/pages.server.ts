@@ -20,7 +20,7 @@ import { listLedger } from '~/services/ledger/ledger.server'
 import { csvAttachment } from '~/utils/csv.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
-import { pageOf } from '~/utils/listing.server'
+import { allInOrder, pageOf } from '~/utils/listing.server'
 import { licenceToOdrl } from './odrl'
 import type { LicenceListQuery } from './schemas'
 import { revokeLicence } from './revoke.server'
@@ -145,11 +145,13 @@ export async function licencesCsv(
   await connectDb()
   const filter = licenceScope(user, query)
   if (!filter) throw new DomainError('forbidden', 'error.forbidden', 403)
-  const order = query.dir === 'asc' ? 1 : -1
-  const docs = (await Licence.find(filter)
-    .sort({ [LICENCE_COLUMNS[query.sort]]: order, _id: order })
-    .limit(LICENCE_CSV_MAX)
-    .lean()) as LicenceDoc[]
+  const docs = (await allInOrder(
+    Licence,
+    filter,
+    query,
+    LICENCE_COLUMNS,
+    LICENCE_CSV_MAX,
+  )) as LicenceDoc[]
   const rows = await licenceRows(user, docs, now)
   const name = (l: { zh: string; en: string }) => (lang === 'en' ? l.en || l.zh : l.zh || l.en)
   return csvAttachment(

@@ -7,7 +7,7 @@ import { orgNamesOf } from '~/services/products/products.server'
 import { csvAttachment } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
-import { pageOf } from '~/utils/listing.server'
+import { allInOrder, pageOf } from '~/utils/listing.server'
 import { mayRefund } from './payments.server'
 import { payoutAccountOf } from './payouts.server'
 import {
@@ -94,11 +94,13 @@ export async function ordersCsv(
   query: OrderListQuery,
   lang: 'zh' | 'en',
 ): Promise<Response> {
-  const order = query.dir === 'asc' ? 1 : -1
-  const rows = (await Order.find(listFilter(user, query))
-    .sort({ [ORDER_COLUMNS[query.sort]]: order, _id: order })
-    .limit(ORDER_CSV_MAX)
-    .lean()) as OrderLean[]
+  const rows = (await allInOrder(
+    Order,
+    listFilter(user, query),
+    query,
+    ORDER_COLUMNS,
+    ORDER_CSV_MAX,
+  )) as OrderLean[]
   const names = await orgNamesOf(rows.flatMap((o) => [o.buyerOrgId, o.sellerOrgId]))
   const pickName = (l: { zh?: string; en?: string } | undefined) =>
     (lang === 'en' ? l?.en || l?.zh : l?.zh || l?.en) ?? ''
