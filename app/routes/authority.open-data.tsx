@@ -9,7 +9,7 @@ import { listEditions, publishOpenCatalogEdition } from '~/services/open-data/ye
 import { catalogIndexStatus } from '~/services/search/catalog-index.server'
 import openCss from '~/styles/open-data.css?url'
 import { DomainError } from '~/utils/errors'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { formFailure, formDone } from '~/utils/forms.server'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
@@ -69,9 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
       year: form.year,
       priorities: { zh: form.prioritiesZh, en: form.prioritiesEn },
     })
-    return {
-      published: { year: form.year, revision: published.revision, count: published.entryCount },
-    }
+    return formDone({ year: form.year, revision: published.revision, count: published.entryCount })
   } catch (error) {
     return formFailure(error, t)
   }
@@ -82,8 +80,7 @@ export default function OpenDataAdmin() {
   const lang = useLang()
   const location = useLocation()
   const { year, index, editions, comments, nextBefore } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    (FormFailure & { published?: { year: number; revision: number; count: number } }) | undefined
+  const result = useActionData<typeof action>()
   return (
     <>
       <section className="card">
@@ -98,8 +95,8 @@ export default function OpenDataAdmin() {
           })}
         </p>
         <h2>{t('openData.admin.publish')}</h2>
-        {result?.published ? (
-          <p className="notice">{t('openData.admin.published', result.published)}</p>
+        {result?.done ? (
+          <p className="notice">{t('openData.admin.published', result.done)}</p>
         ) : null}
         <Form method="post" className="stack">
           <FormError message={result?.formError} />

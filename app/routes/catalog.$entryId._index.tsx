@@ -17,7 +17,7 @@ import { entryPageAction, entryPageData } from '~/services/catalog/entry-page.se
 import { entryPageActionSchema } from '~/services/catalog/schemas'
 import { QUALITY_KINDS } from '~/vocab/catalog'
 import catalogCss from '~/styles/catalog.css?url'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, formNotice } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -40,22 +40,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, entryPageActionSchema, t.locale)
     const notice = await entryPageAction(user, t, params.entryId ?? '', input)
-    return { notice, intent: input.intent, formError: undefined, fieldErrors: undefined }
+    return formNotice(notice)
   } catch (error) {
     return formFailure(error, t)
   }
 }
-
-type ActionResult =
-  | { notice?: string; intent?: string; formError?: string; fieldErrors?: Record<string, string[]> }
-  | undefined
 
 export default function EntryPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { nav, entry, orgNames, fullView, versions, history, issues, pendingChanges, can } =
     useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as ActionResult
+  const result = useActionData<typeof action>()
   const [search] = useSearchParams()
   const shown = fullView ? entry.content : entry.published
   return (

@@ -7,7 +7,6 @@ import {
   EntryForm,
   Notice,
   StatusBadge,
-  type FormValues,
 } from '~/components/catalog'
 import { entryFormAction, entryFormData } from '~/services/catalog/entry-form.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -34,8 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function EditEntry() {
   const { t } = useTranslation()
   const data = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
+  const result = useActionData<typeof action>()
   const entry = data.entry!
   return (
     <section className="card">

@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { CatalogNav, DateTime, Notice } from '~/components/catalog'
 import { listCalendarYears, publishYearSchedule } from '~/services/calendar/working-days.server'
-import { catalogLinks, readForm } from '~/services/catalog/pages.server'
+import { catalogLinks } from '~/services/catalog/pages.server'
 import { calendarYearSchema } from '~/services/catalog/schemas'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { pageGuard } from '~/utils/http.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues, formNotice } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogCss }]
 
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'manage:calendar:any')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
     const form = await readForm(request, calendarYearSchema, t.locale)
     values = form.values
@@ -39,33 +39,21 @@ export async function action({ request }: ActionFunctionArgs) {
       note: input.note,
       user,
     })
-    return {
-      notice: t('catalog.cal.published', result),
-      formError: undefined,
-      fieldErrors: undefined,
-      values: undefined,
-    }
+    return formNotice(t('catalog.cal.published', result))
   } catch (error) {
     return formFailure(error, t, values)
   }
 }
 
-type Result =
-  | {
-      notice?: string
-      formError?: string
-      fieldErrors?: Record<string, string[]>
-      values?: Record<string, unknown>
-    }
-  | undefined
-
 export default function CalendarPage() {
   const { t } = useTranslation()
   const { nav, years } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as Result
+  const result = useActionData<typeof action>()
   const nextYear = (years.at(-1)?.year ?? new Date().getFullYear()) + 1
-  const value = (k: string, d: string) =>
-    typeof result?.values?.[k] === 'string' ? (result.values[k] as string) : d
+  const value = (k: string, d: string) => {
+    const posted = result?.values?.[k]
+    return typeof posted === 'string' ? posted : d
+  }
   return (
     <>
       <section className="card">

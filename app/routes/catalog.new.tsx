@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { CatalogNav, contentToFormValues, EntryForm, type FormValues } from '~/components/catalog'
+import { CatalogNav, contentToFormValues, EntryForm } from '~/components/catalog'
 import { entryFormAction, entryFormData } from '~/services/catalog/entry-form.server'
 import catalogCss from '~/styles/catalog.css?url'
 import { getT } from '~/utils/i18n.server'
@@ -26,8 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewEntry() {
   const { t } = useTranslation()
   const data = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    { formError?: string; fieldErrors?: Record<string, string[]>; values?: FormValues } | undefined
+  const result = useActionData<typeof action>()
   return (
     <section className="card">
       <h1>{t('catalog.newEntry')}</h1>

@@ -9,7 +9,7 @@ import { openRecord } from '~/services/open-data/portal.server'
 import { applicationFormSchema } from '~/services/open-data/schemas'
 import openCss from '~/styles/open-data.css?url'
 import { DomainError } from '~/utils/errors'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { formFailure, formDone } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requireUser } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       purpose: form.purpose,
       conditionsStatement: form.conditions,
     })
-    return { done: true as const }
+    return formDone(true)
   } catch (error) {
     return formFailure(error, t)
   }
@@ -51,7 +51,7 @@ export default function ApplyPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const { id, title, conditions } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as (FormFailure & { done?: true }) | undefined
+  const result = useActionData<typeof action>()
   return (
     <section className="card">
       <OpenNav />

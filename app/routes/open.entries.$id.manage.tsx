@@ -22,7 +22,7 @@ import { openRecord } from '~/services/open-data/portal.server'
 import { decisionFormSchema } from '~/services/open-data/schemas'
 import openCss from '~/styles/open-data.css?url'
 import { DomainError } from '~/utils/errors'
-import { formFailure, type FormFailure } from '~/utils/forms.server'
+import { formFailure, formDone } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { formToObject, readFormData, validate } from '~/utils/validation.server'
@@ -92,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         contentType: file.type,
         bytes: new Uint8Array(await file.arrayBuffer()),
       })
-      return { done: 'uploaded' as const }
+      return formDone('uploaded' as const)
     }
     const input = validate(decisionFormSchema, formToObject(await readFormData(request)), t.locale)
     await decideApplication({
@@ -101,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       decision: input.decision,
       reason: input.reason,
     })
-    return { done: 'decided' as const }
+    return formDone('decided' as const)
   } catch (error) {
     if (error instanceof DomainError || error instanceof TypeError) {
       return formFailure(
@@ -119,8 +119,7 @@ export default function ManageOpenData() {
   const { t } = useTranslation()
   const lang = useLang()
   const { id, title, conditional, distributions, applications } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>() as
-    (FormFailure & { done?: 'uploaded' | 'decided' }) | undefined
+  const result = useActionData<typeof action>()
   return (
     <>
       <section className="card">

@@ -9,15 +9,14 @@ import { useTranslation } from 'react-i18next'
 import { MarketNav, pick, useLang } from '~/components/market'
 import { ProductForm } from '~/components/product-form'
 import { productFormValues } from '~/services/products/console.server'
-import { marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { loadOwnProduct, productView, updateProduct } from '~/services/products/products.server'
 import { productFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -39,10 +38,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
-    values = await readForm(request)
-    await updateProduct(user, params.productId ?? '', validate(productFormSchema, values, t.locale))
+    const form = await readForm(request, productFormSchema, t.locale)
+    values = form.values
+    await updateProduct(user, params.productId ?? '', form.parse())
     return redirect(`/provider/products/${params.productId}?saved=1`)
   } catch (error) {
     return formFailure(error, t, values)

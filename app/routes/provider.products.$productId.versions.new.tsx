@@ -9,16 +9,15 @@ import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldErrors, MarketNav, pick, useLang } from '~/components/market'
 import { inputCandidates } from '~/services/products/console.server'
-import { marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { loadOwnProduct, productView } from '~/services/products/products.server'
 import { versionFormSchema } from '~/services/products/schemas'
 import { createDraftVersion } from '~/services/products/versions.server'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -36,10 +35,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
-    values = await readForm(request)
-    const input = validate(versionFormSchema, values, t.locale)
+    const form = await readForm(request, versionFormSchema, t.locale)
+    values = form.values
+    const input = form.parse()
     const { number } = await createDraftVersion(user, params.productId ?? '', input)
     return redirect(`/provider/products/${params.productId}/versions/${number}`)
   } catch (error) {

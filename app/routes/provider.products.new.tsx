@@ -8,14 +8,13 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { MarketNav } from '~/components/market'
 import { ProductForm } from '~/components/product-form'
-import { marketLinks, readForm } from '~/services/products/pages.server'
+import { marketLinks } from '~/services/products/pages.server'
 import { createProduct } from '~/services/products/products.server'
 import { productFormSchema } from '~/services/products/schemas'
 import marketCss from '~/styles/market.css?url'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-import { validate } from '~/utils/validation.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: marketCss }]
 
@@ -29,10 +28,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:product:own-org')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
-    values = await readForm(request)
-    const input = validate(productFormSchema, values, t.locale)
+    const form = await readForm(request, productFormSchema, t.locale)
+    values = form.values
+    const input = form.parse()
     const { id } = await createProduct(user, input)
     return redirect(`/provider/products/${id}?created=1`)
   } catch (error) {

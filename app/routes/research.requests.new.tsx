@@ -3,7 +3,6 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormError } from '~/components/form'
 import { FieldChecklist, Notice, pick, ResearchNav, useLang } from '~/components/research'
-import { readForm } from '~/services/products/pages.server'
 import { newRequestPage, researchLinks } from '~/services/research/pages.server'
 import { submitResearchRequest } from '~/services/research/requests.server'
 import { researchRequestFormSchema, researchSubjectQuery } from '~/services/research/schemas'
@@ -11,7 +10,7 @@ import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 // Art. 26: a university or research institute asks for public-interest access to a listed product
 // (?product=) or a catalog entry (?entry=): purpose, project, people, fields, period, ethics reference.
@@ -31,10 +30,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'create:research-request:own-org')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
-    values = await readForm(request)
-    const input = validate(researchRequestFormSchema, values, t.locale)
+    const form = await readForm(request, researchRequestFormSchema, t.locale)
+    values = form.values
+    const input = form.parse()
     const { requestId } = await submitResearchRequest(user, input)
     return redirect(`/research/requests/${requestId}?submitted=1`)
   } catch (error) {

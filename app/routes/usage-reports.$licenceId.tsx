@@ -11,16 +11,14 @@ import {
   ResearchNav,
   useLang,
 } from '~/components/research'
-import { readForm } from '~/services/products/pages.server'
 import { researchLinks } from '~/services/research/pages.server'
 import { usageReportFormSchema } from '~/services/research/schemas'
 import { licenceReportsPage, submitUsageReport } from '~/services/research/usage-reports.server'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission, requireUser } from '~/utils/permissions.server'
-import { validate } from '~/utils/validation.server'
 import { pageGuard } from '~/utils/http.server'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 const READERS = [
   'submit:usage-report:own-org',
@@ -45,10 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'submit:usage-report:own-org')
   const t = await getT(request)
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   try {
-    values = await readForm(request)
-    const input = validate(usageReportFormSchema, values, t.locale)
+    const form = await readForm(request, usageReportFormSchema, t.locale)
+    values = form.values
+    const input = form.parse()
     await submitUsageReport(user, params.licenceId ?? '', input)
     return redirect(`/usage-reports/${params.licenceId}?submitted=${input.periodIndex}`)
   } catch (error) {

@@ -830,11 +830,11 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
           ),
         ),
       )
-      expect(first.published.revision).toBe(1)
+      expect(first.done.revision).toBe(1)
       const open = await json(
         await call(searchRoute, 'loader', get('/api/v1/catalog/search?limit=1')),
       )
-      expect(first.published.count).toBe(open.total)
+      expect(first.done.count).toBe(open.total)
       const second = await json(
         await call(
           adminPage,
@@ -851,7 +851,7 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
           ),
         ),
       )
-      expect(second.published.revision).toBe(2)
+      expect(second.done.revision).toBe(2)
       const bad = await call(
         adminPage,
         'action',

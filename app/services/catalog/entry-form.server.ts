@@ -11,12 +11,12 @@ import {
   plainContent,
   updateDraft,
 } from './entries.server'
-import { catalogLinks, readForm } from './pages.server'
+import { catalogLinks } from './pages.server'
 import { submissionCheck, submitEntry } from './review.server'
 import { entryFormSchema } from './schemas'
 import { gradeLadder } from './settings.server'
 import type { LocaleT as T } from '~/i18n/config'
-import { formFailure } from '~/utils/forms.server'
+import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
 
 export async function entryFormData(
   user: AuthUser,
@@ -68,7 +68,7 @@ export async function entryFormAction(
   entryId: string | undefined,
   request: Request,
 ) {
-  let values: Record<string, unknown> = {}
+  let values: PostedValues = {}
   let input
   try {
     const form = await readForm(request, entryFormSchema, t.locale)

@@ -1,10 +1,9 @@
-// What the catalog's page routes share: refusals as responses in the user's language, the
-// section navigation a user may see, and form failures that keep the posted values.
+// What the catalog's page routes share: the cursor of a list and the section navigation a user
+// may see.
 import type { AuthUser } from '~/services/identity/auth.server'
-import { formToObject, readFormData, validate } from '~/utils/validation.server'
-import type { z } from 'zod'
+import { validate } from '~/utils/validation.server'
 import { cursorQuery } from './schemas'
-import type { Locale, LocaleT as T } from '~/i18n/config'
+import type { LocaleT as T } from '~/i18n/config'
 
 export function cursorOf(request: Request, t: T) {
   const query = Object.fromEntries(
@@ -41,17 +40,4 @@ export function catalogLinks(user: AuthUser, t: T): NavLink[] {
   if (p.has('raise:quality-issue:any'))
     links.push({ to: '/catalog/quality', label: t('catalog.qualityTitle') })
   return links
-}
-
-/**
- * Reads a form once and validates it, keeping the posted values for a refused form to show again
- * (reading a cloned request a second time loses bytes under the Express adapter).
- */
-export async function readForm<S extends z.ZodType>(
-  request: Request,
-  schema: S,
-  locale: Locale,
-): Promise<{ values: Record<string, unknown>; parse: () => z.infer<S> }> {
-  const values = formToObject(await readFormData(request))
-  return { values, parse: () => validate(schema, values, locale) }
 }

@@ -9,7 +9,6 @@ import {
 } from '~/services/provenance/view.server'
 import { toProvJson } from '~/services/provenance/prov-json.server'
 import { walkProvenance } from '~/services/provenance/walk.server'
-import { formToObject, readFormData } from '~/utils/validation.server'
 import { parseMarketSearchParams, searchMarket } from './market-index.server'
 import { runnableInputs } from './model-runs.server'
 import { loadVisibleProduct, orgNamesOf, productView } from './products.server'
@@ -101,9 +100,4 @@ export async function provenanceDocument(
   const version = await loadVisibleVersion(productId, number, owner || authority)
   const graph = redactGraph(await walkProvenance([String(version._id)]), provenanceAudience(viewer))
   return toProvJson(graph, origin)
-}
-
-/** A posted (urlencoded) form as an object, kept to show the values again on a refusal. */
-export async function readForm(request: Request): Promise<Record<string, unknown>> {
-  return formToObject(await readFormData(request))
 }
