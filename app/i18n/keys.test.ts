@@ -1,7 +1,8 @@
-// Issue 16: every message key the code names exists in both languages, and the two languages have
-// the same keys. Keys are found as string literals: `t('a.b')`, and the `'error.…'` keys that
-// refusals and schemas carry (translated later). Keys built at run time (`t(\`x.${kind}\`)`) are
-// checked where their vocabulary is known, by the pages' own tests.
+// Issue 16: every message key the code names exists in both languages, the two languages have the
+// same keys, and every key is used. Keys are found as string literals: `t('a.b')`, and the
+// `'error.…'` keys that refusals and schemas carry (translated later). Keys built at run time
+// (`t(\`x.${kind}\`)`) are checked where their vocabulary is known, by the pages' own tests; the
+// keys under such a prefix count as used.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -9,12 +10,13 @@ import { en } from './en'
 import { zh } from './zh'
 
 const APP = path.resolve(__dirname, '..')
+const I18N = path.resolve(__dirname)
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name)
-    if (statSync(full).isDirectory()) return sourceFiles(full)
-    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [full] : []
+    if (statSync(full).isDirectory()) return full.startsWith(I18N) ? [] : sourceFiles(full)
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && dir !== I18N ? [full] : []
   })
 }
 
@@ -57,5 +59,24 @@ describe('message keys', () => {
     expect([...missing]).toEqual([])
     expect(checked).toBeGreaterThan(1000) // the scan found the code's keys (not a vacuous pass)
     expect(zhKeys.has('common.total') && !zhKeys.has('common.no_such_key')).toBe(true)
+  })
+
+  it('every key is used: named by the code, or under a prefix the code builds keys from', () => {
+    const code = sourceFiles(APP)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n')
+    const literal = new Set(
+      [...code.matchAll(/['"`]([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)['"`]/g)].map(
+        (m) => m[1]!,
+      ),
+    )
+    const prefixes = [...code.matchAll(/`([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*\.)\$\{/g)].map(
+      (m) => m[1]!,
+    )
+    const unused = [...zhKeys].filter(
+      (key) => !literal.has(key) && !prefixes.some((prefix) => key.startsWith(prefix)),
+    )
+    expect(unused).toEqual([])
+    expect(prefixes.length).toBeGreaterThan(20) // run-time keys were found (not a vacuous pass)
   })
 })

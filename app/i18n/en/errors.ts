@@ -1,0 +1,64 @@
+// English: Refusals that belong to no one capability (ids, lists, forms, identity numbers, passwords…); each capability keeps its own beside its text.
+import type { Messages } from '../zh'
+import { calendarErrors, catalogErrors, dcatErrors } from './catalog'
+import { ledgerErrors, regulatorConsoleErrors } from './ledger'
+import { licencesErrors } from './licences'
+import { fingerprintErrors, marketErrors, searchErrors } from './market'
+import { openDataErrors } from './open-data'
+import { ordersErrors } from './orders'
+import { researchErrors } from './research'
+import { scanErrors } from './scan'
+import { supervisionErrors } from './supervision'
+
+export const error: Messages['error'] = {
+  badId: 'Not a valid identifier (24 hexadecimal digits expected).',
+  list: {
+    badPage: 'The page must be a whole number from 1.',
+    badSort: 'This list cannot be sorted that way.',
+  },
+  regulatorConsole: regulatorConsoleErrors,
+  market: marketErrors,
+  supervision: supervisionErrors,
+  research: researchErrors,
+  licences: licencesErrors,
+  orders: ordersErrors,
+  fingerprint: fingerprintErrors,
+  search: searchErrors,
+  dcat: dcatErrors,
+  openData: openDataErrors,
+  title: 'Something went wrong',
+  notFound: 'Page not found',
+  accessDenied: 'Access denied',
+  forbidden: 'You do not have permission to do that.',
+  unauthenticated: 'Please log in.',
+  badRequest: 'The request could not be understood.',
+  invalidCredentials: 'E-mail or password is wrong.',
+  orgPending: 'Your organization is still awaiting approval by the data authority.',
+  orgRejected: 'Your organization’s registration was returned by the data authority.',
+  tooManyAttempts: 'Too many login attempts. Try again in {{seconds}} seconds.',
+  tooManyRegistrations: 'Too many registrations. Try again in {{seconds}} seconds.',
+  weakPassword: 'This password is too weak: {{reason}}.',
+  demoInProduction:
+    'The demo world is not created in production (NODE_ENV=production): use npm run bootstrap for the first account.',
+  storageQuota:
+    'Your organisation’s storage quota ({{quotaGiB}} GiB) is used up: remove draft files or ask the data authority for more.',
+  csrf: 'This form was submitted from another site and was refused.',
+  uscc: { checksum: 'Not a valid unified social credit code (GB 32100 check character).' },
+  residentId: { checksum: 'Not a valid resident ID number (GB 11643 check digit).' },
+  emailTaken: 'This e-mail is already registered.',
+  usccTaken: 'An organization with this credit code is already registered.',
+  alreadyReviewed: 'This registration has already been reviewed.',
+  payloadTooLarge: 'The request body is too large.',
+  unsupportedMediaType: 'Unsupported content type.',
+  unknownField: 'Unknown field.',
+  tooDeep: 'The request body is nested too deeply (at most {{max}} levels).',
+  badUtf8: 'The request body is not valid UTF-8 text.',
+  httpUrl: 'Enter a web address starting with http:// or https://.',
+  operatorKey: 'Field names may not start with “$” or contain “.”.',
+  password: { short: 'At least 10 characters.' },
+  required: 'Required.',
+  catalog: catalogErrors,
+  scan: scanErrors,
+  calendar: calendarErrors,
+  ledger: ledgerErrors,
+}

@@ -1,0 +1,37 @@
+// The English messages, one file per capability (typed against the Chinese ones, so neither can miss a key).
+import type { Messages } from '../zh'
+import { catalog } from './catalog'
+import { ledger, regulatorConsole } from './ledger'
+import { licences } from './licences'
+import { market } from './market'
+import { openData } from './open-data'
+import { orders } from './orders'
+import { research } from './research'
+import { scan } from './scan'
+import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { supervision } from './supervision'
+import { error } from './errors'
+
+export const en: Messages = {
+  app,
+  nav,
+  roles,
+  orgTypes,
+  landing,
+  login,
+  register,
+  home,
+  apiKeys,
+  ledger,
+  common,
+  catalog,
+  openData,
+  scan,
+  market,
+  supervision,
+  research,
+  licences,
+  orders,
+  regulatorConsole,
+  error,
+}

@@ -1,0 +1,144 @@
+// English: The frame every page shares: the application, navigation, roles, sign-in and registration, the home page, API keys and common words.
+import type { Messages } from '../zh'
+
+export const app: Messages['app'] = {
+  name: 'Guangdong Public Data Exchange',
+  tagline: 'Public data shared, opened and traded under Provincial Order No. 290',
+}
+
+export const nav: Messages['nav'] = {
+  home: 'Home',
+  login: 'Log in',
+  logout: 'Log out',
+  register: 'Register an organization',
+  apiKeys: 'API keys',
+  ledger: 'Transaction log',
+  queues: 'Job queues',
+  switchTo: '中文',
+}
+
+export const roles: Messages['roles'] = {
+  authority_admin: 'Data authority',
+  agency_staff: 'Agency (source department)',
+  provider_staff: 'Data provider',
+  buyer_staff: 'Data buyer',
+  researcher: 'Researcher',
+  regulator: 'Regulator',
+  data_subject: 'Data subject',
+}
+
+export const orgTypes: Messages['orgTypes'] = {
+  authority: 'Data authority',
+  agency: 'Government agency',
+  provider: 'Provider (market player)',
+  buyer: 'Buyer (market player)',
+  research: 'University / research institute',
+  regulator: 'Regulator',
+}
+
+export const landing: Messages['landing'] = {
+  intro:
+    'Agencies register their data in the catalog and share it under deadlines; the data authority publishes products and models; companies trade derived products with traceable provenance; every state change is written to a tamper-evident transaction log.',
+}
+
+export const login: Messages['login'] = {
+  title: 'Log in',
+  email: 'E-mail',
+  password: 'Password',
+  submit: 'Log in',
+  noAccount: 'New provider or buyer?',
+}
+
+export const register: Messages['register'] = {
+  title: 'Register a provider or buyer',
+  intro: 'The data authority reviews every registration before the organization can log in.',
+  orgType: 'Organization type',
+  orgNameZh: 'Organization name (Chinese)',
+  orgNameEn: 'Organization name (English)',
+  uscc: 'Unified social credit code',
+  usccHint: '18 characters, GB 32100',
+  displayName: 'Your name',
+  email: 'E-mail',
+  password: 'Password (at least 10 characters)',
+  submit: 'Submit registration',
+  done: 'Registration received. The data authority will review it; you can log in once it is approved.',
+}
+
+export const home: Messages['home'] = {
+  welcome: 'Welcome, {{name}}',
+  org: 'Organization',
+  role: 'Role',
+  recentLog: 'Recent transaction-log entries',
+  noEntries: 'No entries yet.',
+  authority: {
+    title: 'Data authority console',
+    pending: 'Registrations awaiting review',
+    noPending: 'No registrations are waiting.',
+    approve: 'Approve',
+    reject: 'Return',
+    reason: 'Reason',
+    orgs: 'Organizations',
+    ledgerHead: 'Log head',
+  },
+  agency: {
+    title: 'Agency workspace',
+    intro: 'Register catalog entries, answer sharing requests and keep your data fresh.',
+  },
+  provider: {
+    title: 'Provider workspace',
+    intro: 'List derived data products with traceable provenance.',
+  },
+  buyer: {
+    title: 'Buyer workspace',
+    intro: 'Find data products, order them and receive them under licence.',
+  },
+  research: {
+    title: 'Research workspace',
+    intro: 'Request public-interest access for research and teaching (Art. 26).',
+  },
+  regulator: {
+    title: 'Regulator console',
+    intro:
+      'Read-only inspection of the transaction log. Verify it yourself with npm run ledger:verify.',
+    verify: 'Verify the chain now',
+    verified: 'Chain verified: {{count}} entries, head #{{seq}}',
+    broken: 'Chain BROKEN at entry #{{seq}}: {{reason}}',
+  },
+  subject: {
+    title: 'My data',
+    intro: 'The public data held about you and every use of it (Art. 39–43).',
+    residentId: 'Resident ID',
+    accessLog: 'Who used data about me',
+  },
+}
+
+export const apiKeys: Messages['apiKeys'] = {
+  expiresAt: 'Expires',
+  title: 'API keys',
+  intro: 'Programs call /api/v1 with `Authorization: Bearer <key>`. A key is shown once.',
+  name: 'Key name',
+  create: 'Create key',
+  created: 'Copy this key now; it will not be shown again:',
+  revoke: 'Revoke',
+  revoked: 'revoked',
+  none: 'No keys yet.',
+}
+
+export const common: Messages['common'] = {
+  search: 'Search',
+  save: 'Save',
+  status: 'Status',
+  createdAt: 'Created',
+  name: 'Name',
+  type: 'Type',
+  actions: 'Actions',
+  first: 'First page',
+  next: 'Next page',
+  previous: 'Previous page',
+  pagination: 'Pages',
+  pageN: 'Page {{n}}',
+  total_one: '{{count}} item',
+  total_other: '{{count}} items',
+  sortBy: 'Sort by this column',
+  downloadCsv: 'Download CSV',
+}

@@ -1,0 +1,39 @@
+// The Chinese messages, one file per capability (the source language: English is typed against it).
+import { catalog } from './catalog'
+import { ledger, regulatorConsole } from './ledger'
+import { licences } from './licences'
+import { market } from './market'
+import { openData } from './open-data'
+import { orders } from './orders'
+import { research } from './research'
+import { scan } from './scan'
+import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { supervision } from './supervision'
+import { error } from './errors'
+
+export const zh = {
+  app,
+  nav,
+  roles,
+  orgTypes,
+  landing,
+  login,
+  register,
+  home,
+  apiKeys,
+  ledger,
+  common,
+  catalog,
+  openData,
+  scan,
+  market,
+  supervision,
+  research,
+  licences,
+  orders,
+  regulatorConsole,
+  error,
+}
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
+export type Messages = Widen<typeof zh>

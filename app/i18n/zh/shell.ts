@@ -1,0 +1,130 @@
+// Chinese: The frame every page shares: the application, navigation, roles, sign-in and registration, the home page, API keys and common words.
+
+export const app = {
+  name: '广东省公共数据交易平台',
+  tagline: '依据《广东省公共数据管理办法》（省政府令第290号）共享、开放与流通公共数据',
+}
+
+export const nav = {
+  home: '首页',
+  login: '登录',
+  logout: '退出',
+  register: '机构注册',
+  apiKeys: 'API 密钥',
+  ledger: '交易日志',
+  queues: '任务队列',
+  switchTo: 'English',
+}
+
+export const roles = {
+  authority_admin: '公共数据主管部门',
+  agency_staff: '数源部门',
+  provider_staff: '数据提供方',
+  buyer_staff: '数据需求方',
+  researcher: '科研人员',
+  regulator: '监管部门',
+  data_subject: '数据主体',
+}
+
+export const orgTypes = {
+  authority: '公共数据主管部门',
+  agency: '公共管理和服务机构',
+  provider: '市场主体（提供方）',
+  buyer: '市场主体（需求方）',
+  research: '高等院校 / 科研院所',
+  regulator: '监管部门',
+}
+
+export const landing = {
+  intro:
+    '公共管理和服务机构编制数据目录并按时限共享数据；主管部门发布数据产品与模型；市场主体交易可溯源的衍生数据产品；每一次状态变化都写入防篡改的交易日志。',
+}
+
+export const login = {
+  title: '登录',
+  email: '电子邮箱',
+  password: '密码',
+  submit: '登录',
+  noAccount: '新的提供方或需求方？',
+}
+
+export const register = {
+  title: '注册数据提供方或需求方',
+  intro: '机构注册须经公共数据主管部门审核通过后方可登录。',
+  orgType: '机构类型',
+  orgNameZh: '机构名称（中文）',
+  orgNameEn: '机构名称（英文）',
+  uscc: '统一社会信用代码',
+  usccHint: '18 位，GB 32100',
+  displayName: '联系人姓名',
+  email: '电子邮箱',
+  password: '密码（至少 10 位）',
+  submit: '提交注册',
+  done: '已收到注册申请。主管部门审核通过后即可登录。',
+}
+
+export const home = {
+  welcome: '欢迎，{{name}}',
+  org: '所属机构',
+  role: '角色',
+  recentLog: '最近的交易日志',
+  noEntries: '暂无记录。',
+  authority: {
+    title: '主管部门工作台',
+    pending: '待审核的机构注册',
+    noPending: '暂无待审核的注册。',
+    approve: '通过',
+    reject: '退回',
+    reason: '理由',
+    orgs: '机构',
+    ledgerHead: '日志最新条目',
+  },
+  agency: { title: '数源部门工作台', intro: '编制数据目录、答复共享申请、保持数据及时更新。' },
+  provider: { title: '数据提供方工作台', intro: '上架可溯源的衍生数据产品。' },
+  buyer: { title: '数据需求方工作台', intro: '检索、订购并依授权接收数据产品。' },
+  research: { title: '科研工作台', intro: '为科研和教学申请公益性使用（第二十六条）。' },
+  regulator: {
+    title: '监管工作台',
+    intro: '只读查看交易日志；可用 npm run ledger:verify 自行验证。',
+    verify: '立即验证日志链',
+    verified: '日志链验证通过：共 {{count}} 条，最新 #{{seq}}',
+    broken: '日志链在第 #{{seq}} 条处断裂：{{reason}}',
+  },
+  subject: {
+    title: '我的数据',
+    intro: '查看与您有关的公共数据及其每一次使用（第三十九至四十三条）。',
+    residentId: '居民身份证号码',
+    accessLog: '谁使用了我的数据',
+  },
+}
+
+export const apiKeys = {
+  expiresAt: '到期时间',
+  title: 'API 密钥',
+  intro: '程序以 `Authorization: Bearer <密钥>` 调用 /api/v1。密钥只显示一次。',
+  name: '密钥名称',
+  create: '创建密钥',
+  created: '请立即复制此密钥，之后将不再显示：',
+  revoke: '吊销',
+  revoked: '已吊销',
+  none: '暂无密钥。',
+}
+
+export const common = {
+  search: '搜索',
+  save: '保存',
+  status: '状态',
+  createdAt: '创建时间',
+  name: '名称',
+  type: '类型',
+  actions: '操作',
+  first: '第一页',
+  next: '下一页',
+  previous: '上一页',
+  pagination: '分页',
+  pageN: '第 {{n}} 页',
+  total_one: '共 {{count}} 条',
+  total_other: '共 {{count}} 条',
+  sortBy: '按此列排序',
+  downloadCsv: '下载 CSV',
+}
