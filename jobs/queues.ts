@@ -30,7 +30,8 @@ const ledgerAuditPayload = z.object({
 // C11: publish a signed checkpoint at the head. No keys or entries travel in the payload.
 const ledgerCheckpointPayload = z.object({
   reason: z.enum(['schedule', 'entries', 'manual']).default('schedule'),
-  // The seq that triggered an `entries` run (for the dashboard; the job always covers the head).
+  // The seq that triggered an `entries` run: the run covers at least it, and whatever else the
+  // tail or the database holds by then.
   atSeq: z.number().int().min(1).optional(),
 })
 

@@ -20,14 +20,20 @@ export interface LedgerCheckpointResult {
  */
 export async function checkpointLedger(
   data: unknown,
-  deps: { publish?: (options: { fromTail: boolean }) => Promise<PublishResult> } = {},
+  deps: {
+    publish?: (options: { fromTail: boolean; atLeast?: number }) => Promise<PublishResult>
+  } = {},
 ): Promise<LedgerCheckpointResult> {
-  const { reason } = parseJobData('ledger-checkpoint', data)
+  const { reason, atSeq } = parseJobData('ledger-checkpoint', data)
   let result: PublishResult
   try {
     // A checkpoint an entry count triggered reads the new entries from the tail in Redis when it
-    // can; the scheduled and manual ones read the database.
-    result = await (deps.publish ?? publishCheckpoint)({ fromTail: reason === 'entries' })
+    // can (and covers at least the entry that triggered it); the scheduled and manual ones read
+    // the database.
+    result = await (deps.publish ?? publishCheckpoint)({
+      fromTail: reason === 'entries',
+      ...(atSeq !== undefined && { atLeast: atSeq }),
+    })
   } catch (error) {
     // A log that does not verify will not verify on a retry: stop, and let the hourly
     // ledger-audit job name the entry to the authority.

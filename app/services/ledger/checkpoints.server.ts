@@ -319,6 +319,11 @@ export async function publishCheckpoint(
      * nothing to do: the scheduled checkpoint, which reads the database, covers a lost tail.
      */
     fromTail?: boolean
+    /**
+     * The seq whose append asked for this checkpoint: a tail that does not reach it yet (the tail is
+     * written just after the append) is passed over for the database, so the run covers it.
+     */
+    atLeast?: number
   } = {},
 ): Promise<PublishResult> {
   // First use creates the key, which appends an entry: before reading the head.
@@ -326,7 +331,8 @@ export async function publishCheckpoint(
   const last = await latestCheckpointDoc()
   let after: { entries: Entry[]; fromHash: string } | undefined
   if (options.fromTail && last?.headHash) {
-    const entries = await readTail(last._id, last.headHash)
+    let entries = await readTail(last._id, last.headHash)
+    if (entries && last._id + entries.length < (options.atLeast ?? 0)) entries = null
     if (entries?.length === 0) {
       return { checkpoint: checkpointView(last), published: false, nodesWritten: 0 }
     }

@@ -10,6 +10,7 @@
 // lost add, Redis flushed, a stale member) sends the checkpoint to the database, which stays the
 // authority; the 5-minute scheduled checkpoint always reads the database.
 import type { LedgerEntry as Entry } from '#models/ledger-entry'
+import { dbName } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { getRedis } from '~/utils/redis.server'
 import { entryHash } from './ledger.server'
@@ -20,9 +21,9 @@ const TAIL_LIMIT = 200_000
 const CAP_EVERY = 1000
 
 /** One tail per database: two databases behind one Redis (tests, demos) never mix. */
-function tailKey(): string {
-  const env = getEnv()
-  return `${env.QUEUE_PREFIX}:ledger:tail:${env.MONGODB_DB ?? 'default'}`
+/** One tail per log: the queue prefix and the database the log lives in (each test worker has its own). */
+export function tailKey(): string {
+  return `${getEnv().QUEUE_PREFIX}:ledger:tail:${dbName()}`
 }
 
 /**
