@@ -1,6 +1,8 @@
 // `npm run check`: typecheck and lint at the same time (two processes on the machine's two cores
 // instead of one after the other); the output of each is printed whole when it ends, and the
-// command fails if either does. Used by `npm test` before the tests.
+// command fails if either does. Used by `npm test` before the tests. Both keep caches in .cache/
+// (tsc's incremental build info, ESLint's and Prettier's per-file results keyed by content), so a
+// second run re-checks only what changed: about 4 s instead of 30.
 import { spawn } from 'node:child_process'
 
 function run(name: string, script: string): Promise<boolean> {

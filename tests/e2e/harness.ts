@@ -3,15 +3,7 @@
 // of its own, and drives Debian's Chromium through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs'
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,6 +22,7 @@ import { afterEach } from 'vitest'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import { freePort } from '../../tools/services'
 import { copySeedTemplate, seedTemplate } from '../setup/seed-template'
+import { childEnv, ensureBuilt, run, sleep, tail } from '../setup/e2e-build'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const ARTIFACTS = path.join(ROOT, 'tests', 'e2e', 'artifacts')
@@ -39,94 +32,6 @@ function servicesDir(): string {
   const dir = process.env.TEST_SERVICES_DIR
   if (!dir) throw new Error('TEST_SERVICES_DIR is not set: run the e2e tests through `vitest run`.')
   return dir
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
-  } catch {
-    return '(no log)'
-  }
-}
-
-/** Runs a command to completion with its output in `logFile`; rejects with the log's tail. */
-function run(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  logFile: string,
-  timeoutMs: number,
-) {
-  return new Promise<void>((resolve, reject) => {
-    const out = openSync(logFile, 'a')
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', out, out] })
-    closeSync(out)
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.once('error', (error) => (clearTimeout(timer), reject(error)))
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (code === 0) resolve()
-      else {
-        const why = signal ? `signal ${signal}` : `exit code ${code}`
-        reject(
-          new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${why}):\n${tail(logFile)}`),
-        )
-      }
-    })
-  })
-}
-
-/** Environment for child processes, without Vitest's own variables. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra }
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
-  return env
-}
-
-/**
- * `remix vite:build` exactly once per test run. The first e2e file to get here
- * takes a lock (an atomic mkdir under TEST_SERVICES_DIR) and builds; the others
- * wait for its marker, so every run serves a build of the current sources.
- */
-export async function ensureBuilt(timeoutMs = 170_000): Promise<void> {
-  const dir = servicesDir()
-  const lock = path.join(dir, 'e2e-build.lock')
-  const done = path.join(dir, 'e2e-build.done')
-  const failed = path.join(dir, 'e2e-build.failed')
-  const log = path.join(dir, 'e2e-build.log')
-  let owner = false
-  try {
-    mkdirSync(lock)
-    owner = true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  }
-  if (owner) {
-    try {
-      await run(
-        path.join(BIN, 'remix'),
-        ['vite:build'],
-        childEnv({ NODE_ENV: 'production' }),
-        log,
-        timeoutMs,
-      )
-      writeFileSync(done, new Date().toISOString())
-      return
-    } catch (error) {
-      writeFileSync(failed, String(error instanceof Error ? error.message : error))
-      throw error
-    }
-  }
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (existsSync(done)) return
-    if (existsSync(failed))
-      throw new Error(`The e2e build failed:\n${readFileSync(failed, 'utf8')}`)
-    await sleep(250)
-  }
-  throw new Error(`Timed out waiting for another test file's build (log: ${log})`)
 }
 
 export interface RunningApp {
@@ -171,7 +76,7 @@ process.once('exit', () => {
  * `Secure` in production.
  */
 export async function startApp(options: { worker?: boolean } = {}): Promise<RunningApp> {
-  await ensureBuilt()
+  await ensureBuilt(servicesDir())
   const pool = process.env.VITEST_POOL_ID ?? '0'
   const suffix = randomBytes(4).toString('hex')
   const dbName = `e2e_${pool}_${suffix}`
