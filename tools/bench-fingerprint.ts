@@ -10,7 +10,7 @@ import path from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
 import * as attack from '~/services/delivery/fingerprint/testing/attacks.server'
-import { formatProbability } from '~/services/delivery/fingerprint/binomial'
+import { formatProbability } from '~/lib/binomial'
 import { fingerprintCsv } from '~/services/delivery/fingerprint/embed.server'
 import {
   DEFAULT_ACCUSATION_THRESHOLD,

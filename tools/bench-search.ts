@@ -4,7 +4,7 @@
 // filters), it prints:
 //   - the index in process: build time, memory, median and p99 of a query;
 //   - the honest baseline: the same queries answered by a linear scan-and-score over the same
-//     entries in memory (services/search/linear-scan.server.ts);
+//     entries in memory (app/lib/search/linear-scan.server.ts);
 //   - through HTTP: requests/second and median/p99 latency of /api/v1/catalog/search served by the
 //     real stack (Express + the built Remix app, NODE_ENV=production) and by a bare node:http server
 //     answering from the same index, each in its own process on a free loopback port.
@@ -25,10 +25,10 @@ import {
   CATALOG_INDEX_SCHEMA,
   OPEN_SCOPE,
 } from '../app/services/search/catalog-documents'
-import { createSearchIndex } from '../app/services/search/engine.server'
-import { LinearScan } from '../app/services/search/linear-scan.server'
+import { createSearchIndex } from '../app/lib/search/engine.server'
+import { LinearScan } from '../app/lib/search/linear-scan.server'
 import { parseCatalogSearchParams, sortOf } from '../app/services/search/params'
-import type { SearchRequest } from '../app/services/search/types'
+import type { SearchRequest } from '../app/lib/search/types'
 import { syntheticEntries } from './bench-search-data'
 import { freePort, startMongoDev, startRedis, type RunningService } from './services'
 

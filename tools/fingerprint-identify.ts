@@ -15,7 +15,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import mongoose from 'mongoose'
 import { z } from 'zod'
-import { formatProbability } from '~/services/delivery/fingerprint/binomial'
+import { formatProbability } from '~/lib/binomial'
 import {
   DEFAULT_ACCUSATION_THRESHOLD,
   identifyLeak,

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next'
 import { LedgerReceipt, pick, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
-import { formatProbability } from '~/services/delivery/fingerprint/binomial'
+import { formatProbability } from '~/lib/binomial'
 import {
   productsWithDeliveries,
   regulatorFingerprintLookup,

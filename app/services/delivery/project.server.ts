@@ -2,7 +2,7 @@
 // projection streams a CSV/TSV and writes each record's permitted fields as they were — bytes,
 // quoting and encoding unchanged — so the fingerprinting step after it sees an ordinary file.
 import { Transform, type TransformCallback } from 'node:stream'
-import { CsvScanner, type CsvRecord } from './fingerprint/csv-scanner'
+import { CsvScanner, type CsvRecord } from '~/lib/csv-scanner'
 import { canonicalHeader } from './fingerprint/spec'
 
 const CRLF = Buffer.from('\r\n')

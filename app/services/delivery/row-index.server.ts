@@ -5,7 +5,7 @@
 // table), rebuilt after a restart by one pass over the file on the first deep read.
 import { createReadStream } from 'node:fs'
 import { contentStore } from '~/services/storage/store.server'
-import { CsvScanner, type CsvRecord } from './fingerprint/csv-scanner'
+import { CsvScanner, type CsvRecord } from '~/lib/csv-scanner'
 
 /** Rows before which a read simply scans from the start (cheaper than building an index). */
 export const INDEX_FROM_ROW = 5_000

@@ -5,7 +5,7 @@
 // field may declare its own tolerance instead: `fixed` (never changed) or ±N (one digit at the
 // largest power of ten within N). A version without a declared schema is read from its header and
 // first rows with the same default rule.
-import { CsvScanner, fieldText, type CsvRecord } from './fingerprint/csv-scanner'
+import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
 import {
   canonicalHeader,
   fingerprintSpecSchema,

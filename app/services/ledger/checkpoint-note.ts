@@ -23,7 +23,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto'
-import { TREE_ALGS, type TreeAlg } from './merkle'
+import { TREE_ALGS, type TreeAlg } from '~/lib/merkle'
 
 import { SIGNING_ALGS, type SigningAlg } from '~/vocab/ledger'
 

@@ -28,7 +28,7 @@ import {
   type NodeLookup,
   type NodeRef,
   type TreeAlg,
-} from './merkle'
+} from '~/lib/merkle'
 import { activeSigningKey, listPublicKeys, type PublicSigningKey } from './signing-keys.server'
 import { readTail, trimTail } from './tail.server'
 

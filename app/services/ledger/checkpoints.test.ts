@@ -31,7 +31,7 @@ import {
   publishCheckpoint,
 } from './checkpoints.server'
 import { appendLedger, ledgerHead } from './ledger.server'
-import { verifyConsistency } from './merkle'
+import { verifyConsistency } from '~/lib/merkle'
 import { listPublicKeys, rotateSigningKey } from './signing-keys.server'
 import { verifyReceipt } from './verify-export.server'
 

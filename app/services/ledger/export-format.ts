@@ -12,7 +12,7 @@
 //                       by the platform's current key over its canonical JSON without `signature`
 import canonicalize from 'canonicalize'
 import type { SigningAlg } from './checkpoint-note'
-import type { TreeAlg } from './merkle'
+import type { TreeAlg } from '~/lib/merkle'
 
 export const EXPORT_FORMAT = 'gdpde-ledger-export/1'
 

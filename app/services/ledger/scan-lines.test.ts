@@ -4,7 +4,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { exportLine } from './export-format'
-import { entryLeafHash } from './merkle'
+import { entryLeafHash } from '~/lib/merkle'
 import { scanLines } from './verify-export.server'
 
 const GENESIS = '0'.repeat(64)

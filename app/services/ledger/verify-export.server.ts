@@ -46,7 +46,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   type TreeAlg,
-} from './merkle'
+} from '~/lib/merkle'
 
 const ENTRY_ALGS = ['sha256', 'sm3'] as const
 

@@ -29,7 +29,7 @@ import {
   type ExportedConsistency,
   type ExportedKey,
 } from './export-format'
-import { verifyConsistency } from './merkle'
+import { verifyConsistency } from '~/lib/merkle'
 
 export type ReferenceVerdict =
   | { ok: true; entries: number; headHash: string; rootHash: string }

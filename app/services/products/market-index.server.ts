@@ -8,14 +8,14 @@ import { Organization } from '#models/organization'
 import { Product } from '#models/product'
 import { ProductVersion } from '#models/product-version'
 import { ledgerHead, listLedger } from '~/services/ledger/ledger.server'
-import { createSearchIndex } from '~/services/search/engine.server'
+import { createSearchIndex } from '~/lib/search/engine.server'
 import type {
   FacetCount,
   IndexSchema,
   SearchDocument,
   SearchIndex,
   SearchSort,
-} from '~/services/search/types'
+} from '~/lib/search/types'
 import {
   MARKET_FACETS,
   type MarketFacet,

@@ -3,7 +3,7 @@
 // does. The input is the catalog's index record (listed, approved entries only — see
 // `listEntriesForIndex` in services/catalog/entries.server.ts).
 import type { CatalogIndexRecord } from '~/services/catalog/entries.server'
-import type { FacetFilter, IndexSchema, SearchDocument } from './types'
+import type { FacetFilter, IndexSchema, SearchDocument } from '~/lib/search/types'
 
 export type { CatalogIndexRecord }
 

@@ -25,9 +25,9 @@ import {
   type CatalogFacet,
   type CatalogSummary,
 } from './catalog-documents'
-import { createSearchIndex } from './engine.server'
+import { createSearchIndex } from '~/lib/search/engine.server'
 import { sortOf, type CatalogSearchParams } from './params'
-import type { FacetCount, FacetFilter, SearchIndex, IndexStats } from './types'
+import type { FacetCount, FacetFilter, SearchIndex, IndexStats } from '~/lib/search/types'
 
 const LOAD_BATCH = 1000
 const DEFAULT_POLL_MS = 5000

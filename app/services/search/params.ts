@@ -12,7 +12,7 @@ import {
 } from '~/vocab/catalog'
 import { DomainError } from '~/utils/errors'
 import { CATALOG_FACETS, type CatalogFacet } from './catalog-documents'
-import type { FacetFilter, SearchSort } from './types'
+import type { FacetFilter, SearchSort } from '~/lib/search/types'
 import { OBJECT_ID } from '~/utils/schemas'
 
 export const ADMIN_LEVELS = ['province', 'city', 'county'] as const

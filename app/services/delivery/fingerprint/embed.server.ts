@@ -8,7 +8,7 @@ import { Transform, type Readable, type TransformCallback, type Writable } from 
 import { pipeline } from 'node:stream/promises'
 import iconv from 'iconv-lite'
 import { dateSpelling, digitAt, lastPlace, parseDecimal, trim, trimmed } from './canonical'
-import { CsvScanner, fieldText, type CsvRecord } from './csv-scanner'
+import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
 import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './keys.server'
 import {
   AnchorBuilder,

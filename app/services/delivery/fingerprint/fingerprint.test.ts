@@ -2,31 +2,16 @@ import { Readable, Writable } from 'node:stream'
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { parseCsv } from './testing/attacks.server'
-import { binomialUpperTail, formatProbability } from './binomial'
 import { ByteSink, expandExponent, writeCanonical } from './canonical'
 import { gbkToUtf8Into } from './gbk.server'
-import { CsvScanner, fieldText, type CsvRecord } from './csv-scanner'
 import { fingerprintCsv, type CsvEncoding } from './embed.server'
 import { fingerprintKeysFrom, licenceSecret } from './keys.server'
-import { murmur3x86_128 } from './murmur3'
 import { countMatches, type LeakPositions } from './identify.server'
 import { markBit, placeForTolerance } from './positions.server'
 import { fingerprintSpecSchema, type FingerprintSpecInput } from './spec'
 import { SYNTHETIC_HEADER, SYNTHETIC_SPEC, seededRandom, syntheticCsv } from './testing/synthetic'
 
 const keys = fingerprintKeysFrom(Buffer.alloc(32, 7))
-
-function records(chunks: Buffer[]): string[][] {
-  const out: string[][] = []
-  const take = (rec: CsvRecord) =>
-    out.push(Array.from({ length: rec.count }, (_, f) => fieldText(rec, f)))
-  const s = new CsvScanner()
-  const bytes: Buffer[] = []
-  for (const c of chunks) bytes.push(Buffer.from(s.push(c, take)))
-  bytes.push(Buffer.from(s.end(take)))
-  expect(Buffer.concat(bytes).equals(Buffer.concat(chunks))).toBe(true)
-  return out
-}
 
 async function copy(
   input: Buffer,
@@ -55,49 +40,6 @@ function canonical(text: string, isDate = false, quoted = false): string {
   writeCanonical(b, 0, b.length, quoted, isDate, sink)
   return Buffer.from(sink.buf.subarray(0, sink.len)).toString()
 }
-
-describe('murmur3 x86_128', () => {
-  it('matches the SMHasher verification value', () => {
-    const key = new Uint8Array(256)
-    const hashes = new Uint8Array(256 * 16)
-    const out = new Uint32Array(4)
-    for (let i = 0; i < 256; i++) {
-      key[i] = i
-      murmur3x86_128(key, 0, i, 256 - i, out)
-      hashes.set(new Uint8Array(out.buffer), i * 16)
-    }
-    murmur3x86_128(hashes, 0, hashes.length, 0, out)
-    expect(out[0]! >>> 0).toBe(0xb3ece62a)
-  })
-})
-
-describe('CSV scanner', () => {
-  const text = 'id,name,note\r\n1,"a, ""quoted"" name","two\nlines"\r\n2,plain,\n3,"",last'
-  const expected = [
-    ['id', 'name', 'note'],
-    ['1', 'a, "quoted" name', 'two\nlines'],
-    ['2', 'plain', ''],
-    ['3', '', 'last'],
-  ]
-
-  it('reads RFC 4180 quoting, CRLF and a last line without a line end', () => {
-    expect(records([Buffer.from(text)])).toEqual(expected)
-  })
-
-  it('gives the same records however the bytes are split', () => {
-    const b = Buffer.from(text)
-    expect(records([...b].map((x) => Buffer.from([x])))).toEqual(expected)
-    for (let cut = 1; cut < b.length; cut++)
-      expect(records([b.subarray(0, cut), b.subarray(cut)])).toEqual(expected)
-  })
-
-  it('refuses a record longer than the bound instead of growing without limit', () => {
-    const s = new CsvScanner({ maxRecordBytes: 100 })
-    expect(() => s.push(Buffer.from('"' + 'x'.repeat(200)), () => undefined)).toThrow(
-      /longer than 100 bytes/,
-    )
-  })
-})
 
 describe('canonical anchor bytes', () => {
   it('undoes what spreadsheets and normalisers do to a value', () => {
@@ -150,33 +92,6 @@ describe('GBK anchors', () => {
     out.reset()
     expect(gbkToUtf8Into(rare, 0, rare.length, out)).toBe(false)
     expect(out.len).toBe(0)
-  })
-})
-
-describe('binomial tail', () => {
-  function exact(n: number, k: number): number {
-    let sum = 0
-    let c = 1
-    for (let j = 0; j <= n; j++) {
-      if (j >= k) sum += c
-      c = (c * (n - j)) / (j + 1)
-    }
-    return sum / 2 ** n
-  }
-
-  it('equals the exact sum for small n', () => {
-    for (const n of [1, 2, 7, 20, 61]) {
-      for (let k = 0; k <= n + 1; k++)
-        expect(binomialUpperTail(n, k).p).toBeCloseTo(exact(n, k), 12)
-    }
-  })
-
-  it('stays a number far below the double range', () => {
-    const t = binomialUpperTail(10_000, 10_000)
-    expect(t.p).toBe(0)
-    expect(t.log10).toBeCloseTo(-10_000 * Math.log10(2), 6)
-    expect(formatProbability(t)).toMatch(/e-3011$/)
-    expect(binomialUpperTail(100_000, 50_000).p).toBeCloseTo(0.5013, 3)
   })
 })
 

@@ -15,10 +15,10 @@ import {
   trim,
   trimmed,
 } from './canonical'
-import type { CsvRecord } from './csv-scanner'
+import type { CsvRecord } from '~/lib/csv-scanner'
 import { resolveLimits } from '~/services/desensitize/limits'
 import { readTable } from '~/services/desensitize/table.server'
-import { binomialUpperTail, type Tail } from './binomial'
+import { binomialUpperTail, type Tail } from '~/lib/binomial'
 import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './keys.server'
 import {
   AnchorBuilder,

@@ -12,10 +12,10 @@
 import { createCipheriv, type Cipheriv } from 'node:crypto'
 import { endianness } from 'node:os'
 import { ByteSink, writeCanonical } from './canonical'
-import type { CsvRecord } from './csv-scanner'
+import type { CsvRecord } from '~/lib/csv-scanner'
 import { gbkToUtf8, gbkToUtf8Into } from './gbk.server'
 import type { FingerprintKeys } from './keys.server'
-import { murmur3x86_128 } from './murmur3'
+import { murmur3x86_128 } from '~/lib/murmur3'
 import { canonicalHeader, isMarkable, type FingerprintSpec } from './spec'
 
 if (endianness() !== 'LE') throw new Error('fingerprint positions assume a little-endian host')

@@ -5,7 +5,7 @@
 // and collude (mix rows from several licensees' copies).
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
-import { CsvScanner, fieldText } from '../csv-scanner'
+import { CsvScanner, fieldText } from '~/lib/csv-scanner'
 
 export interface Table {
   header: string[]

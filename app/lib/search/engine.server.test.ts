@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest'
 import { syntheticEntries } from '../../../tools/bench-search-data'
 import { analyzeQuery, documentTerms, foldText } from './analyzer.server'
-import { CATALOG_INDEX_SCHEMA, catalogSearchDocument, OPEN_SCOPE } from './catalog-documents'
+import {
+  CATALOG_INDEX_SCHEMA,
+  catalogSearchDocument,
+  OPEN_SCOPE,
+} from '~/services/search/catalog-documents'
 import { createSearchIndex, InvertedIndex } from './engine.server'
 import { LinearScan } from './linear-scan.server'
 import type { IndexSchema, SearchDocument } from './types'
