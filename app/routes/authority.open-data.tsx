@@ -8,10 +8,10 @@ import { publishEditionSchema } from '~/services/open-data/schemas'
 import { listEditions, publishOpenCatalogEdition } from '~/services/open-data/yearly-catalog.server'
 import { catalogIndexStatus } from '~/services/search/catalog-index.server'
 import openCss from '~/styles/open-data.css?url'
-import { DomainError } from '~/utils/errors'
 import { formFailure, formDone } from '~/utils/forms.server'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 import { isObjectId } from '~/utils/schemas'
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const before = new URL(request.url).searchParams.get('before') ?? undefined
   if (before !== undefined && !isObjectId(before))
     throw new Response(t('error.dcat.badCursor'), { status: 400 })
-  try {
+  return pageGuard(t, async () => {
     const [editions, comments] = await Promise.all([
       listEditions(),
       listPublicComments(user, { before, limit: 20 }),
@@ -52,11 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       nextBefore: comments.nextBefore,
     }
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  })
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -6,10 +6,10 @@ import { FormError } from '~/components/form'
 import { issueKeyFromPage, licencePage, revokeFromPage } from '~/services/licences/pages.server'
 import { licenceActionSchema } from '~/services/licences/schemas'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { DomainError } from '~/utils/errors'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 import { requireAnyPermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
@@ -24,13 +24,9 @@ async function requireLicenceReader(request: Request): Promise<AuthUser> {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireLicenceReader(request)
   const t = await getT(request)
-  try {
-    return await licencePage(user, params.licenceId ?? '')
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  return pageGuard(t, async () => {
+    return licencePage(user, params.licenceId ?? '')
+  })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

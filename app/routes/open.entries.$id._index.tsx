@@ -7,9 +7,9 @@ import { openEntryPage } from '~/services/open-data/portal.server'
 import { optionalViewer } from '~/services/open-data/viewer.server'
 import { PREVIEW_ROWS } from '~/services/open-data/files.server'
 import openCss from '~/styles/open-data.css?url'
-import { DomainError } from '~/utils/errors'
 import { formatDateTime } from '~/utils/format'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 
@@ -17,14 +17,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 // of its data and the downloads; a conditionally open entry shows its conditions and how to apply.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
-  try {
+  return pageGuard(t, async () => {
     const viewer = await optionalViewer(request)
     return { ...(await openEntryPage(params.id ?? '', viewer)), previewRows: PREVIEW_ROWS }
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  })
 }
 
 export default function OpenEntry() {

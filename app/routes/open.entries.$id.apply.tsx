@@ -8,9 +8,9 @@ import { applyForConditionalData } from '~/services/open-data/applications.serve
 import { openRecord } from '~/services/open-data/portal.server'
 import { applicationFormSchema } from '~/services/open-data/schemas'
 import openCss from '~/styles/open-data.css?url'
-import { DomainError } from '~/utils/errors'
 import { formFailure, formDone } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 import { requireUser } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
@@ -20,14 +20,10 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request)
   const t = await getT(request)
-  try {
+  return pageGuard(t, async () => {
     const record = await openRecord(params.id ?? '')
     return { id: record.id, title: record.content.title, conditions: record.content.openConditions }
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

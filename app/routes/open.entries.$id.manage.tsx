@@ -24,6 +24,7 @@ import openCss from '~/styles/open-data.css?url'
 import { DomainError } from '~/utils/errors'
 import { formFailure, formDone } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { formToObject, readFormData, validate } from '~/utils/validation.server'
 import { formatDateTime } from '~/utils/format'
@@ -35,7 +36,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: openCss }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:catalog-entry:own-org')
   const t = await getT(request)
-  try {
+  return pageGuard(t, async () => {
     const record = await openRecord(params.id ?? '')
     const applications = await listApplications(user, record.id)
     const names = await applicantNames([...new Set(applications.map((a) => a.applicantOrgId))])
@@ -63,11 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         createdAt: a.createdAt.toISOString(),
       })),
     }
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -15,10 +15,10 @@ import {
 import type { Finding } from '~/services/desensitize/scanner.server'
 import { getScanReportFor } from '~/services/desensitize/screening.server'
 import { desensitizeFormSchema, FORM_METHODS } from '~/services/desensitize/schemas'
-import { DomainError } from '~/utils/errors'
 import { formatDateTime } from '~/utils/format'
 import { formFailure } from '~/utils/forms.server'
 import { getT } from '~/utils/i18n.server'
+import { pageGuard } from '~/utils/http.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { parseForm } from '~/utils/validation.server'
 
@@ -52,14 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:scan-report:own-org')
   const t = await getT(request)
-  let report
-  try {
-    report = await getScanReportFor(user, params.id ?? '')
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new Response(t(error.messageKey, error.params), { status: error.status })
-    throw error
-  }
+  const report = await pageGuard(t, () => getScanReportFor(user, params.id ?? ''))
   const rows: {
     sheet: string
     column: string
