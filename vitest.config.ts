@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import tsconfigPaths from 'vite-tsconfig-paths'
+import EndToEndFirst from './tests/setup/sequencer'
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
@@ -12,6 +13,7 @@ export default defineConfig({
       'tests/**/*.test.{ts,tsx}',
     ],
     globalSetup: ['tests/setup/global.ts'],
+    sequence: { sequencer: EndToEndFirst },
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
