@@ -38,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canAdminQueues: user.permissions.has('admin:queues:any'),
       canManageKeys: user.permissions.has('manage:api-key:own'),
       canReadCatalog: user.permissions.has('read:catalog-entry:any'),
+      canRequestSharing: user.permissions.has('create:sharing-request:own-org'),
       canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
       canReadLicences:
         user.permissions.has('read:licence:own-org') || user.permissions.has('read:licence:any'),

@@ -1,13 +1,12 @@
 /**
- * Sharing grant — MINIMAL placeholder for the outcome of an approved sharing request (C4;
- * Art. 23–24) or of a conditional-open application (Art. 33), kept only so the products
- * capability can answer "does org X hold a right to catalog entry Y at time T?". The sharing
- * capability (request, reply within 5 working days, delivery) does not exist yet; when it lands it
- * owns this collection and may extend it. Collection `sharing_grants`.
+ * Sharing grant — the outcome of an agreed sharing request (C4; Art. 23–24, written by
+ * app/services/sharing) or of a conditional-open application (Art. 33); the products capability
+ * asks it "does org X hold a right to catalog entry Y at time T?". Collection `sharing_grants`.
  *
  * - `catalogEntryId` what is granted · `grantorOrgId` the source department · `granteeOrgId` who
  * - `kind` sharing (agency to agency, Art. 24) | conditional_open (Art. 33, conditions met)
- * - `scenario` `fields` (empty = every field) `mode` — Art. 24 approval terms
+ * - `scenario` `fields` (empty = every field) `mode` — Art. 24 approval terms (`api`, `file`,
+ *   `offline` for sharing requests; `online` for the grants seeded before them)
  * - `start` `end`: valid for start ≤ T < end (an expired grant gives no right)
  * - `approvedAt` `approvedBy` · `revokedAt` (null while in force) · `sourceRef` the request id
  *   (unique; seeded demo grants use `demo:<key>`)
@@ -24,7 +23,11 @@ const sharingGrantSchema = new Schema(
     kind: { type: String, enum: GRANT_KINDS, required: true },
     scenario: { type: String, required: true },
     fields: { type: [String], default: [] },
-    mode: { type: String, enum: ['online', 'offline', 'verification'], default: 'online' },
+    mode: {
+      type: String,
+      enum: ['online', 'offline', 'verification', 'api', 'file'],
+      default: 'online',
+    },
     start: { type: Date, required: true },
     end: { type: Date, required: true },
     approvedAt: { type: Date, required: true },

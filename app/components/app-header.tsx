@@ -22,6 +22,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
             <Link to={user.home}>{t('nav.home')}</Link>
             <Link to="/market">{t('market.nav.browse')}</Link>
             {user.canReadCatalog ? <Link to="/catalog">{t('catalog.nav')}</Link> : null}
+            {user.canRequestSharing ? <Link to="/sharing">{t('sharing.nav')}</Link> : null}
             <Link to="/open">{t('openData.nav')}</Link>
             {user.canManageOpenCatalog ? (
               <Link to="/authority/open-data">{t('openData.admin.title')}</Link>

@@ -143,6 +143,20 @@ export default function EntryPage() {
         <ResearchAccessLink entry={entry.id} />
       ) : null}
 
+      {can.requestSharing ? (
+        <section className="card">
+          <h2>{t('sharing.linkFromEntry')}</h2>
+          <p className="muted">
+            {entry.published?.sharingType === 'unconditional'
+              ? t('sharing.new.unconditional')
+              : t('sharing.new.conditional')}
+          </p>
+          <Link to={`/sharing/requests/new?entry=${entry.id}`} className="button">
+            {t('sharing.linkFromEntry')}
+          </Link>
+        </section>
+      ) : null}
+
       {can.decide ? (
         <section className="card">
           <h2>

@@ -51,6 +51,9 @@ export const PERMISSIONS = [
   'submit:usage-report:own-org',
   // Art. 26: owners (providers, agencies, the authority) decide research requests on their data.
   'decide:research-request:own-org',
+  // C4 (Art. 22–24): agencies ask each other for shared data; the source department replies.
+  'create:sharing-request:own-org',
+  'decide:sharing-request:own-org',
   // C12 (Art. 48–52): supervision reports; the authority generates and notifies, regulators read.
   'read:supervision-report:any',
   'generate:supervision-report:any',
@@ -101,6 +104,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'resolve:quality-issue:own-org',
     'read:scan-report:own-org',
     'decide:research-request:own-org',
+    'create:sharing-request:own-org',
+    'decide:sharing-request:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

@@ -533,6 +533,24 @@ const TABLE: Record<string, RouteAccess> = {
     action: ['researcher'],
     json: true,
   },
+  // C4 sharing between agencies (Art. 22–24): agencies ask each other; the source department replies.
+  'sharing._index.tsx': { path: '/sharing', loader: ['agency_staff'] },
+  'sharing.requests.new.tsx': {
+    path: `/sharing/requests/new?entry=${ID}`,
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
+  'sharing.requests.$requestId.tsx': {
+    path: `/sharing/requests/${ID}`,
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
+  'api.v1.sharing.requests.ts': {
+    path: '/api/v1/sharing/requests',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+    json: true,
+  },
   // C8 usage reports (Art. 46): licensees report; licensors and licence readers read a licence's reports.
   'usage-reports._index.tsx': {
     path: '/usage-reports',

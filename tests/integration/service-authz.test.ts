@@ -5,12 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Licence } from '#models/licence'
 import { Order } from '#models/order'
+import { CatalogEntry } from '#models/catalog-entry'
 import { User } from '#models/user'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { revokeFromPage } from '~/services/licences/pages.server'
 import { listPublicComments } from '~/services/open-data/comments.server'
 import { publishOpenCatalogEdition } from '~/services/open-data/yearly-catalog.server'
 import { confirmTransfer } from '~/services/orders/payments.server'
+import { replyToSharingRequest, submitSharingRequest } from '~/services/sharing/requests.server'
 import { requestSupervisionReport } from '~/services/supervision/reports.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
@@ -98,5 +100,34 @@ describe('services assert their own permission', () => {
       await refused(() =>
         requestSupervisionReport(users[who]!, { scope: 'all', period: '2026-11' }),
       )
+  })
+
+  it('art22 only agencies ask for shared data, and only their staff reply', async () => {
+    const entry = (await CatalogEntry.findOne(
+      { listed: true, 'published.sharingType': 'conditional' },
+      { published: 1 },
+    ).lean())!
+    for (const who of ['authority', 'buyer', 'provider', 'regulator']) {
+      await refused(() =>
+        submitSharingRequest(users[who]!, {
+          entryId: String(entry._id),
+          scenario: '场景',
+          usingUnit: '单位',
+          duty: '职责',
+          fields: [entry.published!.fields[0]!.name],
+          mode: 'api',
+          periodEnd: '2099-01-01',
+        }),
+      )
+      // The permission is checked before the request is even looked up.
+      await refused(() =>
+        replyToSharingRequest(users[who]!, '0123456789abcdef01234567', {
+          outcome: 'refused',
+          instrument: '《中华人民共和国数据安全法》',
+          article: '第二十一条',
+          note: '',
+        }),
+      )
+    }
   })
 })

@@ -8,6 +8,7 @@ import { openDataErrors } from './open-data'
 import { ordersErrors } from './orders'
 import { researchErrors } from './research'
 import { scanErrors } from './scan'
+import { sharingErrors } from './sharing'
 import { supervisionErrors } from './supervision'
 
 export const error: Messages['error'] = {
@@ -22,6 +23,7 @@ export const error: Messages['error'] = {
   research: researchErrors,
   licences: licencesErrors,
   orders: ordersErrors,
+  sharing: sharingErrors,
   fingerprint: fingerprintErrors,
   search: searchErrors,
   dcat: dcatErrors,

@@ -9,6 +9,7 @@ import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
 
@@ -33,5 +34,6 @@ export const en: Messages = {
   licences,
   orders,
   regulatorConsole,
+  sharing,
   error,
 }

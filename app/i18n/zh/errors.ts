@@ -7,6 +7,7 @@ import { openDataErrors } from './open-data'
 import { ordersErrors } from './orders'
 import { researchErrors } from './research'
 import { scanErrors } from './scan'
+import { sharingErrors } from './sharing'
 import { supervisionErrors } from './supervision'
 
 export const error = {
@@ -18,6 +19,7 @@ export const error = {
   research: researchErrors,
   licences: licencesErrors,
   orders: ordersErrors,
+  sharing: sharingErrors,
   fingerprint: fingerprintErrors,
   search: searchErrors,
   dcat: dcatErrors,

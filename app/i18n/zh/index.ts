@@ -8,6 +8,7 @@ import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
 
@@ -32,6 +33,7 @@ export const zh = {
   licences,
   orders,
   regulatorConsole,
+  sharing,
   error,
 }
 

@@ -49,6 +49,14 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
       recordUpdate: owner && published,
       markBasis: (owner || authority) && published && !entry.deadline,
       raiseIssue: p.has('raise:quality-issue:any') && published,
+      // C4 (Art. 22): another agency may ask for shared data.
+      requestSharing:
+        !owner &&
+        user.org?.type === 'agency' &&
+        p.has('create:sharing-request:own-org') &&
+        published &&
+        entry.listed &&
+        entry.published?.sharingType !== 'not_shared',
     },
   }
 }

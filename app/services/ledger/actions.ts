@@ -55,9 +55,15 @@ export const LEDGER_ACTIONS = {
   'quality.resolved': { subjects: ['catalog-entry', 'quality-issue'], article: 17 },
   // Sharing between agencies (C4; Art. 22–24)
   'sharing-grant.approved': { subjects: ['catalog-entry', 'org', 'sharing-grant'], article: 23 },
-  'sharing-request.submitted': { subjects: ['sharing-request'], article: 22, planned: true },
-  'sharing-request.granted': { subjects: ['sharing-request'], article: 23, planned: true },
-  'sharing-request.refused': { subjects: ['sharing-request'], article: 23, planned: true },
+  'sharing-request.submitted': {
+    subjects: ['sharing-request', 'catalog-entry', 'org'],
+    article: 22,
+  },
+  'sharing-request.granted': {
+    subjects: ['sharing-request', 'catalog-entry', 'org', 'sharing-grant'],
+    article: 23,
+  },
+  'sharing-request.refused': { subjects: ['sharing-request', 'catalog-entry', 'org'], article: 23 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

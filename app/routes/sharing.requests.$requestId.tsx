@@ -1,0 +1,176 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { Notice, pick, useLang } from '~/components/common'
+import { DateTime } from '~/components/catalog'
+import { FormError } from '~/components/form'
+import { FieldChecklist } from '~/components/research'
+import { sharingRequestPage } from '~/services/sharing/pages.server'
+import { replyToSharingRequest } from '~/services/sharing/requests.server'
+import { sharingDecisionInput } from '~/services/sharing/schemas'
+import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
+import { pageGuard } from '~/utils/http.server'
+import { getT } from '~/utils/i18n.server'
+import { requirePermission } from '~/utils/permissions.server'
+import { SHARING_MODES } from '~/vocab/sharing'
+
+// C4 (Art. 23–24): one sharing request — what was asked and why, and the source department's
+// reply: agree on the terms (never more fields than asked) or refuse citing a law, regulation or rule.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'create:sharing-request:own-org')
+  const t = await getT(request)
+  return pageGuard(t, () => sharingRequestPage(user, params.requestId ?? ''))
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'decide:sharing-request:own-org')
+  const t = await getT(request)
+  let values: PostedValues = {}
+  try {
+    const form = await readForm(request, sharingDecisionInput, t.locale)
+    values = form.values
+    const result = await replyToSharingRequest(user, params.requestId ?? '', form.parse())
+    return formNotice(t(`sharing.answered.${result.status}`))
+  } catch (error) {
+    return formFailure(error, t, values)
+  }
+}
+
+const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback)
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : [])
+
+export default function SharingRequestPage() {
+  const { t } = useTranslation()
+  const lang = useLang()
+  const [search] = useSearchParams()
+  const { request: r, fields, decision, orgNames, canReply } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const v = result?.values ?? {}
+  const fe = result?.fieldErrors ?? {}
+  const row = (label: string, value: React.ReactNode) => (
+    <>
+      <dt>{label}</dt>
+      <dd>{value || '—'}</dd>
+    </>
+  )
+  return (
+    <>
+      <section className="card">
+        <p>
+          <Link to="/sharing">← {t('sharing.title')}</Link>
+        </p>
+        <h1>
+          {pick(r.title, lang)} <span className="badge">{t(`sharing.status.${r.status}`)}</span>
+        </h1>
+        {search.has('submitted') && !result ? <Notice>{t('sharing.new.sent')}</Notice> : null}
+        {result?.notice ? <Notice>{result.notice}</Notice> : null}
+        <dl className="details">
+          {row(t('sharing.requester'), pick(orgNames[r.requesterOrgId], lang))}
+          {row(t('sharing.source'), pick(orgNames[r.sourceOrgId], lang))}
+          {row(t('sharing.scenario'), r.scenario)}
+          {row(t('sharing.usingUnit'), r.usingUnit)}
+          {row(t('sharing.duty'), r.duty)}
+          {row(t('sharing.fields'), fields.map((f) => pick(f.label, lang)).join('、'))}
+          {row(t('sharing.mode'), t(`sharing.modes.${r.mode}`))}
+          {row(t('sharing.periodEnd'), <DateTime iso={r.periodEnd} />)}
+          {r.replyDueAt ? row(t('sharing.replyDue'), <DateTime iso={r.replyDueAt} />) : null}
+        </dl>
+      </section>
+      {decision ? (
+        <section className="card">
+          <h2>{t(`sharing.decision.${decision.outcome}`)}</h2>
+          <dl className="details">
+            {row(t('sharing.decision.at'), <DateTime iso={decision.decidedAt} />)}
+            {decision.automatic
+              ? row(t('sharing.decision.how'), t('sharing.decision.automatic'))
+              : null}
+            {decision.outcome === 'granted' ? (
+              <>
+                {row(
+                  t('sharing.fields'),
+                  decision.fields.map((f) => pick(f.label, lang)).join('、'),
+                )}
+                {row(t('sharing.mode'), decision.mode ? t(`sharing.modes.${decision.mode}`) : '')}
+                {row(t('sharing.decision.end'), <DateTime iso={decision.end} />)}
+                {row(t('sharing.decision.deliveryDue'), <DateTime iso={decision.deliveryDueAt} />)}
+              </>
+            ) : (
+              row(
+                t('sharing.decision.citation'),
+                decision.citation
+                  ? `${decision.citation.instrument} ${decision.citation.article}`
+                  : '',
+              )
+            )}
+            {decision.note ? row(t('sharing.decision.note'), decision.note) : null}
+          </dl>
+          {decision.outcome === 'granted' ? <p className="muted">{t('sharing.noPassOn')}</p> : null}
+        </section>
+      ) : null}
+      {canReply ? (
+        <section className="card">
+          <h2>{t('sharing.reply.title')}</h2>
+          <FormError message={result?.formError} />
+          <Form method="post" className="stack">
+            <input type="hidden" name="outcome" value="granted" />
+            <h3>{t('sharing.reply.agree')}</h3>
+            <p className="hint muted">{t('sharing.reply.fieldsHint')}</p>
+            <FieldChecklist
+              name="fields"
+              fields={fields}
+              checked={v.outcome === 'granted' ? list(v.fields) : fields.map((f) => f.name)}
+              errors={fe.fields}
+            />
+            <label>
+              {t('sharing.mode')}
+              <select name="mode" defaultValue={str(v.mode, r.mode)}>
+                {SHARING_MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {t(`sharing.modes.${m}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('sharing.decision.end')}
+              <input
+                type="date"
+                name="end"
+                required
+                defaultValue={str(v.end, r.periodEnd.slice(0, 10))}
+              />
+              {fe.end ? <p className="field-error">{fe.end.join(' ')}</p> : null}
+            </label>
+            <label>
+              {t('sharing.decision.note')}
+              <input name="note" defaultValue={v.outcome === 'granted' ? str(v.note) : ''} />
+            </label>
+            <button type="submit" className="primary">
+              {t('sharing.reply.agree')}
+            </button>
+          </Form>
+          <Form method="post" className="stack">
+            <input type="hidden" name="outcome" value="refused" />
+            <h3>{t('sharing.reply.refuse')}</h3>
+            <p className="hint muted">{t('sharing.reply.refuseHint')}</p>
+            <label>
+              {t('sharing.reply.instrument')}
+              <input name="instrument" defaultValue={str(v.instrument)} />
+              {fe.instrument ? <p className="field-error">{fe.instrument.join(' ')}</p> : null}
+            </label>
+            <label>
+              {t('sharing.reply.article')}
+              <input name="article" defaultValue={str(v.article)} />
+              {fe.article ? <p className="field-error">{fe.article.join(' ')}</p> : null}
+            </label>
+            <label>
+              {t('sharing.decision.note')}
+              <input name="note" defaultValue={v.outcome === 'refused' ? str(v.note) : ''} />
+            </label>
+            <button type="submit">{t('sharing.reply.refuse')}</button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  )
+}

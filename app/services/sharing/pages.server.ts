@@ -1,0 +1,113 @@
+// What the sharing pages show (C4; Art. 22–24): the request form for one catalog entry, an agency's
+// requests and its inbox as the source department, and one request with its reply. Plain JSON.
+import { CatalogEntry } from '#models/catalog-entry'
+import { SharingRequest } from '#models/sharing-request'
+import { orgNames } from '~/services/catalog/entries.server'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { DomainError } from '~/utils/errors'
+import { loadSharableEntry, loadSharingRequest, maySee, notFound } from './requests.server'
+
+/** The entry a request is about: what it offers, who answers, and whether this user may ask. */
+export async function newSharingRequestPage(user: AuthUser, entryId: string) {
+  const entry = await loadSharableEntry(entryId)
+  const doc = await CatalogEntry.findById(entryId, { 'published.fields': 1 }).lean()
+  const names = await orgNames([entry.sourceOrgId])
+  return {
+    entry: {
+      id: entry.id,
+      title: entry.title,
+      sharingType: entry.sharingType,
+      source: names[entry.sourceOrgId] ?? { zh: entry.sourceOrgId, en: entry.sourceOrgId },
+      fields: (doc?.published?.fields ?? []).map((f) => ({
+        name: f.name,
+        label: { zh: f.label.zh, en: f.label.en },
+      })),
+    },
+    isAgency: user.org?.type === 'agency',
+    ownEntry: user.org?.id === entry.sourceOrgId,
+  }
+}
+
+function row(r: Awaited<ReturnType<typeof loadSharingRequest>>) {
+  return {
+    id: String(r._id),
+    entryId: r.catalogEntryId,
+    title: r.entryTitle,
+    requesterOrgId: r.requesterOrgId,
+    sourceOrgId: r.sourceOrgId,
+    status: r.status,
+    mode: r.mode,
+    fields: r.fields,
+    createdAt: r.createdAt.toISOString(),
+    replyDueAt: r.replyDueAt?.toISOString() ?? null,
+  }
+}
+
+/** An agency's requests and, as a source department, the requests waiting for its reply. */
+export async function sharingListPage(user: AuthUser) {
+  const orgId = user.org?.id
+  if (!orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
+  const [mine, inbox] = await Promise.all([
+    SharingRequest.find({ requesterOrgId: orgId })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(100)
+      .lean(),
+    SharingRequest.find({ sourceOrgId: orgId }).sort({ createdAt: -1, _id: -1 }).limit(100).lean(),
+  ])
+  const names = await orgNames(
+    [...mine, ...inbox].flatMap((r) => [r.requesterOrgId, r.sourceOrgId]),
+  )
+  return { mine: mine.map(row), inbox: inbox.map(row), orgNames: names }
+}
+
+/** One request, for the two agencies and the authority; the reply form for the source department. */
+export async function sharingRequestPage(user: AuthUser, requestId: string) {
+  const request = await loadSharingRequest(requestId)
+  if (!maySee(user, request)) throw notFound()
+  const entry = await CatalogEntry.findById(request.catalogEntryId, {
+    'published.fields': 1,
+  }).lean()
+  const labels = new Map(
+    (entry?.published?.fields ?? []).map((f) => [f.name, { zh: f.label.zh, en: f.label.en }]),
+  )
+  const names = await orgNames([request.requesterOrgId, request.sourceOrgId])
+  const d = request.decision
+  return {
+    request: {
+      ...row(request),
+      scenario: request.scenario,
+      usingUnit: request.usingUnit,
+      duty: request.duty,
+      periodEnd: request.periodEnd.toISOString(),
+      sharingType: request.sharingType,
+    },
+    fields: request.fields.map((name) => ({
+      name,
+      label: labels.get(name) ?? { zh: name, en: name },
+    })),
+    decision: d
+      ? {
+          outcome: d.outcome,
+          fields: d.fields.map((name) => ({
+            name,
+            label: labels.get(name) ?? { zh: name, en: name },
+          })),
+          mode: d.mode ?? null,
+          end: d.end?.toISOString() ?? null,
+          deliveryDueAt: d.deliveryDueAt?.toISOString() ?? null,
+          citation: d.citation
+            ? { instrument: d.citation.instrument, article: d.citation.article }
+            : null,
+          note: d.note,
+          automatic: d.automatic,
+          decidedAt: d.decidedAt.toISOString(),
+          grantId: d.grantId ?? null,
+        }
+      : null,
+    orgNames: names,
+    canReply:
+      request.status === 'pending' &&
+      user.org?.id === request.sourceOrgId &&
+      user.permissions.has('decide:sharing-request:own-org'),
+  }
+}

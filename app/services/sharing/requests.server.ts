@@ -1,0 +1,428 @@
+// Sharing between agencies (C4; Art. 22–24): an agency asks a source department for data listed in
+// the catalog; unconditionally shared data is granted at once (Art. 23 ¶1), conditionally shared
+// data waits for the source department's reply within 5 working days (Art. 23 ¶2), which agrees on
+// the Art. 24 terms — never more fields than asked — or refuses citing a law, regulation or rule.
+// Not-shared data is answered by verification (Art. 23 ¶3), never handed over.
+//
+// One exported function per rule. A request is an insert under its id; its answer is an insert
+// under the same id (SharingDecision, ADR 003), and every step after it — the grant, the ledger
+// entry, the request's projection, the notice — is idempotent and reads the stored claim, so a
+// retry or a concurrent second reply finishes the first one's work and then hears "already answered".
+import mongoose from 'mongoose'
+import { CatalogEntry } from '#models/catalog-entry'
+import { SharingGrant } from '#models/sharing-grant'
+import {
+  SharingDecision,
+  SharingRequest,
+  type SharingDecisionDoc,
+  type SharingRequestDoc,
+} from '#models/sharing-request'
+import {
+  ART23_REPLY_WORKING_DAYS,
+  addWorkingDays,
+  endOfChinaDay,
+} from '~/services/calendar/working-days.server'
+import { notifyOrg } from '~/services/catalog/notify.server'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { appendLedger } from '~/services/ledger/ledger.server'
+import { assertMinimalFields } from '~/services/research/decisions.server'
+import { assertFieldsOffered, assertPeriod } from '~/services/research/requests.server'
+import { claim, insertOnce } from '~/utils/db.server'
+import { DomainError } from '~/utils/errors'
+import { assertMay } from '~/utils/permissions'
+import { isObjectId } from '~/utils/schemas'
+import type { SharingDecisionInput, SharingRequestInput } from './schemas'
+
+/** Art. 24: the data reaches the requester within 5 working days of the agreement. */
+export const ART24_DELIVERY_WORKING_DAYS = 5
+
+export function notFound(): DomainError {
+  return new DomainError('not_found', 'error.sharing.notFound', 404)
+}
+
+/** Art. 22: sharing is between agencies (enterprises and institutions go through Art. 26 ¶1). */
+export function assertAgency(user: AuthUser): NonNullable<AuthUser['org']> {
+  assertMay(user, 'create:sharing-request:own-org')
+  if (!user.org || user.org.type !== 'agency')
+    throw new DomainError('not_agency', 'error.sharing.notAgency', 403)
+  return user.org
+}
+
+export interface SharableEntry {
+  id: string
+  sourceOrgId: string
+  title: { zh: string; en: string }
+  sharingType: 'unconditional' | 'conditional'
+  fields: string[]
+}
+
+/**
+ * Art. 23: what may be asked for — a listed, published catalog entry that is shared at all. A
+ * not-shared entry is refused with the way that remains: verification or comparison (Art. 23 ¶3).
+ */
+export async function loadSharableEntry(entryId: string): Promise<SharableEntry> {
+  if (!isObjectId(entryId)) throw notFound()
+  const entry = await CatalogEntry.findById(entryId, { orgId: 1, listed: 1, published: 1 }).lean()
+  if (!entry || !entry.listed || !entry.published) throw notFound()
+  const sharingType = entry.published.sharingType
+  if (sharingType === 'not_shared')
+    throw new DomainError('not_shared', 'error.sharing.notShared', 409)
+  return {
+    id: entryId,
+    sourceOrgId: entry.orgId,
+    title: { zh: entry.published.title.zh, en: entry.published.title.en },
+    sharingType,
+    fields: entry.published.fields.map((f) => f.name),
+  }
+}
+
+/** A refusal's grounds that name nothing (Art. 23 ¶2 asks for a law, regulation or rule). */
+const GENERIC_INSTRUMENTS = [
+  '法律法规',
+  '相关法律法规',
+  '有关法律法规',
+  '相关规定',
+  '有关规定',
+  '国家规定',
+  '法律',
+  '规定',
+  'law',
+  'laws',
+  'the law',
+  'regulation',
+  'regulations',
+  'relevant laws',
+  'relevant regulations',
+  'relevant laws and regulations',
+  'laws and regulations',
+]
+const ARTICLE =
+  /第[一二三四五六七八九十百千零〇两\d]+条|^(art(icle)?\.?\s*)?\d+[a-z]?(\s*[(（¶]?\s*\d+[)）]?)?$/i
+
+/**
+ * Art. 23 ¶2: a refusal cites the law, regulation or rule it rests on — the instrument by name and
+ * the article in it. An empty or generic citation ("相关法律法规") is refused.
+ */
+export function assertCitation(instrument: string, article: string): void {
+  const name = instrument.trim()
+  const normalized = name
+    .replace(/[《》“”"'\s]/g, ' ')
+    .trim()
+    .toLowerCase()
+  if (!name || name.length < 4 || GENERIC_INSTRUMENTS.includes(normalized))
+    throw new DomainError('citation_required', 'error.sharing.citationInstrument', 422, {
+      instrument: ['error.sharing.citationInstrument'],
+    })
+  if (!ARTICLE.test(article.trim()))
+    throw new DomainError('citation_required', 'error.sharing.citationArticle', 422, {
+      article: ['error.sharing.citationArticle'],
+    })
+}
+
+/** Art. 24 (截止時間): a grant ends in the future and no later than the end asked for. */
+export function assertGrantEnd(
+  end: Date,
+  request: Pick<SharingRequestDoc, 'periodEnd'>,
+  now: Date,
+) {
+  if (end.getTime() <= now.getTime())
+    throw new DomainError('bad_end', 'error.sharing.endPast', 422, {
+      end: ['error.sharing.endPast'],
+    })
+  if (end.getTime() > request.periodEnd.getTime())
+    throw new DomainError('bad_end', 'error.sharing.endAfterAsked', 422, {
+      end: ['error.sharing.endAfterAsked'],
+    })
+}
+
+/** Who sees a request: the two agencies, and the authority that coordinates (Art. 22). */
+export function maySee(
+  user: AuthUser,
+  request: Pick<SharingRequestDoc, 'requesterOrgId' | 'sourceOrgId'>,
+): boolean {
+  const orgId = user.org?.id
+  return Boolean(
+    orgId &&
+    (orgId === request.requesterOrgId ||
+      orgId === request.sourceOrgId ||
+      user.org?.type === 'authority'),
+  )
+}
+
+/** Art. 23 ¶2: the source department replies (its staff holding the permission). */
+export function assertMayReply(user: AuthUser, request: Pick<SharingRequestDoc, 'sourceOrgId'>) {
+  assertMay(user, 'decide:sharing-request:own-org')
+  if (user.org?.id !== request.sourceOrgId)
+    throw new DomainError('forbidden', 'error.sharing.notSource', 403)
+}
+
+export async function loadSharingRequest(requestId: string) {
+  if (!isObjectId(requestId)) throw notFound()
+  const request = await SharingRequest.findById(requestId).lean()
+  if (!request) throw notFound()
+  return request
+}
+
+export type SharingRequestLean = Awaited<ReturnType<typeof loadSharingRequest>>
+
+export interface SharingOutcomeResult {
+  requestId: string
+  status: 'pending' | 'granted' | 'refused'
+  replyDueAt: Date | null
+  grantId: string | null
+  deliveryDueAt: Date | null
+}
+
+/**
+ * Art. 22–24: an agency asks for an entry's data — scenario, using unit, the duty it serves, the
+ * fields (at least one the entry offers; minimal authorization), mode and end. Unconditionally
+ * shared data is granted at once with the fields asked for (Art. 23 ¶1); conditionally shared data
+ * starts the source department's 5-working-day clock (Art. 23 ¶2). Logged as
+ * `sharing-request.submitted` (and `…granted`).
+ */
+export async function submitSharingRequest(
+  user: AuthUser,
+  input: SharingRequestInput,
+  options: { now?: Date; id?: mongoose.Types.ObjectId } = {},
+): Promise<SharingOutcomeResult> {
+  const org = assertAgency(user)
+  const now = options.now ?? new Date()
+  const entry = await loadSharableEntry(input.entryId)
+  if (entry.sourceOrgId === org.id)
+    throw new DomainError('own_entry', 'error.sharing.ownEntry', 409)
+  assertFieldsOffered(input.fields, entry.fields)
+  const periodEnd = endOfChinaDay(input.periodEnd)
+  assertPeriod(now, periodEnd, now)
+  const _id = options.id ?? new mongoose.Types.ObjectId()
+  const { doc } = await insertOnce(
+    SharingRequest,
+    {
+      _id,
+      requesterOrgId: org.id,
+      requesterUserId: user.id,
+      catalogEntryId: entry.id,
+      sourceOrgId: entry.sourceOrgId,
+      entryTitle: entry.title,
+      sharingType: entry.sharingType,
+      scenario: input.scenario,
+      usingUnit: input.usingUnit,
+      duty: input.duty,
+      fields: [...new Set(input.fields)],
+      mode: input.mode,
+      periodEnd,
+      replyDueAt:
+        entry.sharingType === 'conditional'
+          ? await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)
+          : null,
+      status: 'pending',
+      createdAt: now,
+    },
+    { _id },
+  )
+  const request = doc.toObject() as SharingRequestLean
+  const requestId = String(request._id)
+  const entryLog = await appendLedger({
+    action: 'sharing-request.submitted',
+    actor: { userId: user.id, orgId: org.id },
+    subjects: [
+      `sharing-request:${requestId}`,
+      `catalog-entry:${entry.id}`,
+      `org:${org.id}`,
+      `org:${entry.sourceOrgId}`,
+    ],
+    payload: input,
+    summary: {
+      // The supervision figures (Art. 23, 52) count the reply against the source department.
+      sourceOrgId: entry.sourceOrgId,
+      sharingType: request.sharingType,
+      fields: request.fields.length,
+      mode: request.mode,
+      ...(request.replyDueAt && { replyDueAt: request.replyDueAt.toISOString() }),
+    },
+    eventKey: `sharing-request.submitted:${requestId}`,
+  })
+  await SharingRequest.updateOne({ _id: request._id }, { $set: { submittedSeq: entryLog._id } })
+  if (request.sharingType === 'unconditional') {
+    // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply.
+    const decision: SharingDecisionDoc = {
+      _id: request._id,
+      outcome: 'granted',
+      fields: request.fields,
+      mode: request.mode,
+      end: request.periodEnd,
+      deliveryDueAt: await addWorkingDays(now, ART24_DELIVERY_WORKING_DAYS),
+      citation: null,
+      note: '',
+      automatic: true,
+      decidedAt: now,
+      // No person decided: the entry's sharing type did, on the source department's behalf.
+      decidedBy: 'rule:art23-unconditional',
+      decidedByOrgId: entry.sourceOrgId,
+    }
+    await claim(SharingDecision, decision)
+    const stored = (await SharingDecision.findById(request._id).lean())!
+    return completeSharingDecision(request, stored)
+  }
+  await notifyOrg({
+    key: `sharing-request:${requestId}:submitted`,
+    orgId: entry.sourceOrgId,
+    kind: 'sharing-request.submitted',
+    params: { requestId, title: entry.title.zh, dueAt: request.replyDueAt!.toISOString() },
+  })
+  return {
+    requestId,
+    status: 'pending',
+    replyDueAt: request.replyDueAt ?? null,
+    grantId: null,
+    deliveryDueAt: null,
+  }
+}
+
+/** The steps after the answer, from the stored answer alone: safe to run again, by anyone. */
+export async function completeSharingDecision(
+  request: SharingRequestLean,
+  decision: SharingDecisionDoc,
+): Promise<SharingOutcomeResult> {
+  const requestId = String(request._id)
+  const actor = { userId: decision.decidedBy, orgId: decision.decidedByOrgId }
+  let grantId: string | null = null
+  if (decision.outcome === 'granted') {
+    const sourceRef = `sharing-request:${requestId}`
+    const { doc: grant } = await insertOnce(
+      SharingGrant,
+      {
+        catalogEntryId: request.catalogEntryId,
+        grantorOrgId: request.sourceOrgId,
+        granteeOrgId: request.requesterOrgId,
+        kind: 'sharing',
+        scenario: request.scenario,
+        fields: decision.fields,
+        mode: decision.mode ?? request.mode,
+        start: decision.decidedAt,
+        end: decision.end!,
+        approvedAt: decision.decidedAt,
+        approvedBy: decision.decidedBy,
+        sourceRef,
+      },
+      { sourceRef },
+    )
+    grantId = String(grant._id)
+  }
+  const entry = await appendLedger({
+    action: decision.outcome === 'granted' ? 'sharing-request.granted' : 'sharing-request.refused',
+    actor,
+    subjects: [
+      `sharing-request:${requestId}`,
+      `catalog-entry:${request.catalogEntryId}`,
+      `org:${request.requesterOrgId}`,
+      `org:${request.sourceOrgId}`,
+      ...(grantId ? [`sharing-grant:${grantId}`] : []),
+    ],
+    payload: {
+      fields: decision.fields,
+      mode: decision.mode,
+      end: decision.end?.toISOString() ?? null,
+      citation: decision.citation,
+      note: decision.note,
+    },
+    summary:
+      decision.outcome === 'granted'
+        ? {
+            fields: decision.fields.length,
+            mode: decision.mode ?? '',
+            end: decision.end!.toISOString(),
+            automatic: decision.automatic,
+            deliveryDueAt: decision.deliveryDueAt?.toISOString() ?? '',
+          }
+        : {
+            instrument: decision.citation?.instrument ?? '',
+            article: decision.citation?.article ?? '',
+          },
+    eventKey: `sharing-request.${decision.outcome}:${requestId}`,
+  })
+  const { _id: _ignored, ...answer } = decision
+  await SharingRequest.updateOne(
+    { _id: request._id },
+    {
+      $set: {
+        status: decision.outcome,
+        decision: { ...answer, grantId, ledgerSeq: entry._id },
+      },
+    },
+  )
+  await notifyOrg({
+    key: `sharing-request:${requestId}:${decision.outcome}`,
+    orgId: request.requesterOrgId,
+    kind: `sharing-request.${decision.outcome}`,
+    params: { requestId, title: request.entryTitle.zh, ...(grantId ? { grantId } : {}) },
+  })
+  return {
+    requestId,
+    status: decision.outcome,
+    replyDueAt: request.replyDueAt ?? null,
+    grantId,
+    deliveryDueAt: decision.deliveryDueAt ?? null,
+  }
+}
+
+/**
+ * Art. 23 ¶2 and Art. 24: the source department agrees — on at most the fields asked for, a mode
+ * and an end no later than asked — or refuses citing a law, regulation or rule. One answer per
+ * request, however many are sent at once.
+ */
+export async function replyToSharingRequest(
+  user: AuthUser,
+  requestId: string,
+  input: SharingDecisionInput,
+  options: { now?: Date } = {},
+): Promise<SharingOutcomeResult> {
+  assertMay(user, 'decide:sharing-request:own-org')
+  const request = await loadSharingRequest(requestId)
+  assertMayReply(user, request)
+  const now = options.now ?? new Date()
+  const existing = await SharingDecision.findById(request._id).lean()
+  if (existing) {
+    await completeSharingDecision(request, existing)
+    throw new DomainError('already_answered', 'error.sharing.alreadyAnswered', 409)
+  }
+  const base = {
+    _id: request._id,
+    note: input.note,
+    automatic: false,
+    decidedAt: now,
+    decidedBy: user.id,
+    decidedByOrgId: user.org!.id,
+  }
+  let decision: SharingDecisionDoc
+  if (input.outcome === 'granted') {
+    assertMinimalFields(input.fields, request.fields)
+    const end = endOfChinaDay(input.end)
+    assertGrantEnd(end, request, now)
+    decision = {
+      ...base,
+      outcome: 'granted',
+      fields: [...new Set(input.fields)],
+      mode: input.mode,
+      end,
+      deliveryDueAt: await addWorkingDays(now, ART24_DELIVERY_WORKING_DAYS),
+      citation: null,
+    }
+  } else {
+    assertCitation(input.instrument, input.article)
+    decision = {
+      ...base,
+      outcome: 'refused',
+      fields: [],
+      mode: null,
+      end: null,
+      deliveryDueAt: null,
+      citation: { instrument: input.instrument.trim(), article: input.article.trim() },
+    }
+  }
+  if (!(await claim(SharingDecision, decision))) {
+    const winner = await SharingDecision.findById(request._id).lean()
+    if (winner) await completeSharingDecision(request, winner)
+    throw new DomainError('already_answered', 'error.sharing.alreadyAnswered', 409)
+  }
+  return completeSharingDecision(request, decision)
+}

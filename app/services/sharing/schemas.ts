@@ -1,0 +1,54 @@
+// Zod schemas shared by browser and server for sharing between agencies (C4; Art. 22–24). The JSON
+// API takes these shapes; the forms post the same names (repeated `fields` checkboxes). Messages are
+// i18n keys.
+import { z } from 'zod'
+import { objectId as idSchema } from '~/utils/schemas'
+import { SHARING_MODES } from '~/vocab/sharing'
+
+export const objectId = idSchema('error.sharing.badId')
+const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
+const FIELD_NAME = /^[A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]{0,63}$/
+const fieldName = z.string().trim().regex(FIELD_NAME, 'error.sharing.fieldName')
+/** A repeated form field (checkboxes): absent → [], one → [one]. */
+const many = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item).max(300),
+  )
+const day = z.iso.date('error.sharing.badDate')
+
+/** Art. 22–24: what an agency asks for, and why. */
+export const sharingRequestInput = z.strictObject({
+  entryId: objectId,
+  scenario: required(2000),
+  usingUnit: required(200),
+  duty: required(2000),
+  fields: many(fieldName),
+  mode: z.enum(SHARING_MODES),
+  periodEnd: day,
+})
+export type SharingRequestInput = z.output<typeof sharingRequestInput>
+
+/** The citation a refusal rests on (Art. 23 ¶2): the instrument and the article in it. */
+export const citationInput = z.strictObject({
+  instrument: z.string().trim().max(200).default(''),
+  article: z.string().trim().max(50).default(''),
+})
+
+/** The source department's reply: agree with terms (Art. 24), or refuse with a citation. */
+export const sharingDecisionInput = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('granted'),
+    fields: many(fieldName),
+    mode: z.enum(SHARING_MODES),
+    end: day,
+    note: z.string().trim().max(2000).default(''),
+  }),
+  z.strictObject({
+    outcome: z.literal('refused'),
+    instrument: z.string().trim().max(200).default(''),
+    article: z.string().trim().max(50).default(''),
+    note: z.string().trim().max(2000).default(''),
+  }),
+])
+export type SharingDecisionInput = z.output<typeof sharingDecisionInput>

@@ -1,0 +1,369 @@
+// Sharing between agencies (C4; Art. 22–24) against the seeded demo world: who may ask, for what,
+// the unconditional grant, the source department's reply within 5 working days, minimal
+// authorization, cited refusals, one answer per request, and the log.
+import mongoose from 'mongoose'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CalendarDay } from '#models/calendar-day'
+import { CatalogEntry } from '#models/catalog-entry'
+import { LedgerEntry } from '#models/ledger-entry'
+import { SharingGrant } from '#models/sharing-grant'
+import { SharingDecision, SharingRequest } from '#models/sharing-request'
+import {
+  chinaDate,
+  invalidateCalendarCache,
+  workingDaysBetween,
+} from '~/services/calendar/working-days.server'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { holdsRightToDerive } from '~/services/licences/rights.server'
+import { isDomainError, type DomainError } from '~/utils/errors'
+import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
+import { demoUser } from '../../../tests/fixtures/products'
+import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import { replyToSharingRequest, submitSharingRequest } from './requests.server'
+import type { SharingRequestInput } from './schemas'
+import type { SharingType } from '~/vocab/catalog'
+
+/** Art. 35: whether the org may use the entry now (the grant is what the rights check reads). */
+const mayUse = async (user: AuthUser, entryId: string) =>
+  (
+    await holdsRightToDerive(
+      user.org!.id,
+      { kind: 'catalog-entry', id: entryId },
+      new Date(),
+      'run',
+    )
+  ).ok
+
+async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
+  try {
+    await run()
+  } catch (error) {
+    if (isDomainError(error)) return error
+    throw error
+  }
+  throw new Error('expected a refusal')
+}
+
+const DAY = 86_400_000
+const ymd = (offsetDays: number) => chinaDate(new Date(Date.now() + offsetDays * DAY))
+
+let psb: AuthUser
+let amr: AuthUser
+let nr: AuthUser
+let provider: AuthUser
+interface Entry {
+  id: string
+  fields: string[]
+}
+/** A listed entry of `orgId` with the given sharing type. */
+async function entryOf(user: AuthUser, sharingType: SharingType): Promise<Entry> {
+  const entry = await CatalogEntry.findOne(
+    { orgId: user.org!.id, listed: true, 'published.sharingType': sharingType },
+    { published: 1 },
+  ).lean()
+  if (!entry) throw new Error(`no ${sharingType} entry of ${user.email}`)
+  return { id: String(entry._id), fields: entry.published!.fields.map((f) => f.name) }
+}
+
+function input(entry: Entry, overrides: Partial<SharingRequestInput> = {}): SharingRequestInput {
+  return {
+    entryId: entry.id,
+    scenario: '企业开办“一网通办”中核验经营场所信息',
+    usingUnit: '广东省公安厅政务服务处',
+    duty: '《广东省公共数据管理办法》第二十二条：履行企业登记协同监管职责',
+    fields: entry.fields.slice(0, 2),
+    mode: 'api',
+    periodEnd: ymd(90),
+    ...overrides,
+  }
+}
+
+describe('sharing between agencies (C4)', () => {
+  useTestDb()
+
+  beforeAll(async () => {
+    await seedDemoWorldFromTemplate()
+    psb = await demoUser('psb@demo.gd.example')
+    amr = await demoUser('amr@demo.gd.example')
+    nr = await demoUser('nr@demo.gd.example')
+    provider = await demoUser('provider@demo.gd.example')
+  })
+
+  it('art22 only an agency requests shared data; a company is refused and nothing is written', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const error = await refusal(() => submitSharingRequest(provider, input(entry)))
+    expect(error.status).toBe(403)
+    expect(await SharingRequest.countDocuments()).toBe(0)
+  })
+
+  it('art23 an unconditionally shared entry is granted at once with the fields asked for, logged', async () => {
+    const entry = await entryOf(amr, 'unconditional')
+    const asked = entry.fields.slice(0, 2)
+    const result = await submitSharingRequest(psb, input(entry, { fields: asked, mode: 'file' }))
+    expect(result).toMatchObject({ status: 'granted', replyDueAt: null })
+    const grant = await SharingGrant.findById(result.grantId).lean()
+    expect(grant).toMatchObject({
+      catalogEntryId: entry.id,
+      grantorOrgId: amr.org!.id,
+      granteeOrgId: psb.org!.id,
+      kind: 'sharing',
+      fields: asked,
+      mode: 'file',
+    })
+    // The data reaches the requester within 5 working days (Art. 24).
+    expect(await workingDaysBetween(grant!.approvedAt, result.deliveryDueAt!)).toBe(5)
+    expect(await mayUse(psb, entry.id)).toBe(true)
+    const actions = (
+      await LedgerEntry.find({ subjects: `sharing-request:${result.requestId}` }).lean()
+    ).map((e) => e.action)
+    expect(actions).toEqual(['sharing-request.submitted', 'sharing-request.granted'])
+    const decision = await SharingDecision.findById(result.requestId).lean()
+    expect(decision).toMatchObject({ automatic: true, decidedBy: 'rule:art23-unconditional' })
+  })
+
+  it('art23 a not-shared entry is refused with verification offered instead', async () => {
+    const notShared = await CatalogEntry.findOne(
+      { listed: true, 'published.sharingType': 'not_shared' },
+      { _id: 1 },
+    ).lean()
+    const entry = { id: String(notShared!._id), fields: [] }
+    const error = await refusal(() => submitSharingRequest(psb, input(entry)))
+    expect(error).toMatchObject({ status: 409, messageKey: 'error.sharing.notShared' })
+  })
+
+  it('art24 a request names fields the entry offers, at least one, and an end in the future', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    expect(
+      await refusal(() => submitSharingRequest(psb, input(entry, { fields: ['no_such_field'] }))),
+    ).toMatchObject({ status: 422, fields: { fields: expect.any(Array) } })
+    expect(
+      await refusal(() => submitSharingRequest(psb, input(entry, { fields: [] }))),
+    ).toMatchObject({ status: 422 })
+    expect(
+      await refusal(() => submitSharingRequest(psb, input(entry, { periodEnd: ymd(-1) }))),
+    ).toMatchObject({ status: 422 })
+    expect(
+      await refusal(() => submitSharingRequest(amr, input(entry))), // its own data
+    ).toMatchObject({ status: 409, messageKey: 'error.sharing.ownEntry' })
+  })
+
+  it('art23 a conditionally shared entry waits for the reply, due 5 working days later across a holiday and an adjusted workday', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    // A Monday; that Wednesday a holiday, the Saturday an adjusted workday.
+    const monday = new Date('2031-03-03T10:00:00+08:00')
+    await CalendarDay.create([
+      { _id: '2031-03-05', year: 2031, kind: 'off', name: 'test holiday', source: 'authority' },
+      { _id: '2031-03-08', year: 2031, kind: 'work', name: 'test workday', source: 'authority' },
+    ])
+    invalidateCalendarCache()
+    try {
+      const result = await submitSharingRequest(psb, input(entry, { periodEnd: '2031-12-31' }), {
+        now: monday,
+      })
+      expect(result.status).toBe('pending')
+      // Tue 4, (Wed 5 off), Thu 6, Fri 7, Sat 8 (worked), (Sun 9), Mon 10 → due the end of Mon 10.
+      expect(chinaDate(result.replyDueAt!)).toBe('2031-03-10')
+      expect(
+        await SharingGrant.countDocuments({ sourceRef: `sharing-request:${result.requestId}` }),
+      ).toBe(0)
+    } finally {
+      await CalendarDay.deleteMany({ _id: mongoose.trusted({ $in: ['2031-03-05', '2031-03-08'] }) })
+      invalidateCalendarCache()
+    }
+  })
+
+  it('art24 the source department agrees on fewer fields than asked, never more, and an end no later than asked', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    expect(entry.fields.length).toBeGreaterThan(2)
+    const asked = entry.fields.slice(0, 2)
+    const { requestId } = await submitSharingRequest(psb, input(entry, { fields: asked }))
+    const more = await refusal(() =>
+      replyToSharingRequest(amr, requestId, {
+        outcome: 'granted',
+        fields: [...asked, entry.fields[2]!],
+        mode: 'api',
+        end: ymd(30),
+        note: '',
+      }),
+    )
+    expect(more.status).toBe(422)
+    const later = await refusal(() =>
+      replyToSharingRequest(amr, requestId, {
+        outcome: 'granted',
+        fields: asked.slice(0, 1),
+        mode: 'api',
+        end: ymd(400),
+        note: '',
+      }),
+    )
+    expect(later).toMatchObject({ status: 422, messageKey: 'error.sharing.endAfterAsked' })
+    expect(await SharingDecision.countDocuments({ _id: requestId })).toBe(0)
+
+    const agreed = await replyToSharingRequest(amr, requestId, {
+      outcome: 'granted',
+      fields: asked.slice(0, 1),
+      mode: 'file',
+      end: ymd(30),
+      note: '只提供统一社会信用代码',
+    })
+    expect(agreed.status).toBe('granted')
+    expect(await mayUse(psb, entry.id)).toBe(true)
+    const grant = await SharingGrant.findById(agreed.grantId).lean()
+    expect(grant).toMatchObject({ fields: asked.slice(0, 1), mode: 'file' })
+    expect(await SharingRequest.findById(requestId).lean()).toMatchObject({
+      status: 'granted',
+      decision: { outcome: 'granted', fields: asked.slice(0, 1), grantId: agreed.grantId },
+    })
+  })
+
+  it('art23 a refusal without a citation, or with a generic one, is refused; with one it is logged', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const { requestId } = await submitSharingRequest(psb, input(entry))
+    const refuse = (instrument: string, article: string) =>
+      replyToSharingRequest(amr, requestId, { outcome: 'refused', instrument, article, note: '' })
+    expect(await refusal(() => refuse('', ''))).toMatchObject({
+      status: 422,
+      fields: { instrument: ['error.sharing.citationInstrument'] },
+    })
+    expect(await refusal(() => refuse('相关法律法规', '第十二条'))).toMatchObject({ status: 422 })
+    expect(await refusal(() => refuse('relevant laws and regulations', 'Art. 5'))).toMatchObject({
+      status: 422,
+    })
+    expect(
+      await refusal(() => refuse('《中华人民共和国个人信息保护法》', '有关条款')),
+    ).toMatchObject({
+      status: 422,
+      fields: { article: ['error.sharing.citationArticle'] },
+    })
+    const refused = await refuse('《中华人民共和国个人信息保护法》', '第十三条')
+    expect(refused).toMatchObject({ status: 'refused', grantId: null })
+    const logged = await LedgerEntry.findOne({
+      action: 'sharing-request.refused',
+      subjects: `sharing-request:${requestId}`,
+    }).lean()
+    expect(logged?.summary).toMatchObject({
+      instrument: '《中华人民共和国个人信息保护法》',
+      article: '第十三条',
+    })
+  })
+
+  it('art23 only the source department replies, and a request is answered once however many replies race', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const { requestId } = await submitSharingRequest(psb, input(entry))
+    expect(
+      await refusal(() =>
+        replyToSharingRequest(nr, requestId, {
+          outcome: 'refused',
+          instrument: '《中华人民共和国数据安全法》',
+          article: '第二十一条',
+          note: '',
+        }),
+      ),
+    ).toMatchObject({ status: 403 })
+    const replies = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        replyToSharingRequest(
+          amr,
+          requestId,
+          i % 2
+            ? {
+                outcome: 'refused',
+                instrument: '《中华人民共和国数据安全法》',
+                article: '第二十一条',
+                note: '',
+              }
+            : {
+                outcome: 'granted',
+                fields: entry.fields.slice(0, 1),
+                mode: 'api',
+                end: ymd(20),
+                note: '',
+              },
+        ),
+      ),
+    )
+    expect(replies.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const r of replies)
+      if (r.status === 'rejected') expect((r.reason as DomainError).status).toBe(409)
+    expect(await SharingDecision.countDocuments({ _id: requestId })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: mongoose.trusted({ $in: ['sharing-request.granted', 'sharing-request.refused'] }),
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(1)
+    expect(
+      await SharingGrant.countDocuments({ sourceRef: `sharing-request:${requestId}` }),
+    ).toBeLessThanOrEqual(1)
+  })
+
+  it("art22 the API takes a request (201); bad input is a 4xx in the caller's language and writes nothing", async () => {
+    const { action } = await import('~/routes/api.v1.sharing.requests')
+    const entry = await entryOf(amr, 'conditional')
+    const cookie = await sessionCookieFor('psb@demo.gd.example')
+    const ok = await settle(() =>
+      action({
+        request: jsonRequest('/api/v1/sharing/requests', input(entry), { cookie }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(ok.status).toBe(201)
+    expect(await ok.json()).toMatchObject({
+      status: 'pending',
+      requestId: expect.stringMatching(/^[0-9a-f]{24}$/),
+    })
+    const before = await SharingRequest.countDocuments()
+    for (const body of [
+      { ...input(entry), mode: 'carrier-pigeon' },
+      { ...input(entry), fields: 'not-a-list' },
+      { ...input(entry), scenario: '' },
+      { ...input(entry), extra: 1 },
+      [],
+    ]) {
+      const request = jsonRequest('/api/v1/sharing/requests', body, { cookie })
+      request.headers.set('Accept-Language', 'en')
+      const refused = await settle(() => action({ request, params: {}, context: {} }))
+      expect(refused.status).toBe(400)
+      const { error } = (await refused.json()) as { error: { message: string } }
+      expect(error.message).toMatch(/[A-Za-z]/)
+    }
+    expect(await SharingRequest.countDocuments()).toBe(before)
+    // A company's key or session is refused before anything is read.
+    const company = await sessionCookieFor('provider@demo.gd.example')
+    const forbidden = await settle(() =>
+      action({
+        request: jsonRequest('/api/v1/sharing/requests', input(entry), { cookie: company }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(forbidden.status).toBe(403)
+  })
+
+  it('art24 the reply form without JavaScript: a refusal keeps what was typed and names the missing article', async () => {
+    const { action } = await import('~/routes/sharing.requests.$requestId')
+    const entry = await entryOf(amr, 'conditional')
+    const { requestId } = await submitSharingRequest(psb, input(entry))
+    const cookie = await sessionCookieFor('amr@demo.gd.example')
+    const res = await settle(() =>
+      action({
+        request: formRequest(
+          `/sharing/requests/${requestId}`,
+          { outcome: 'refused', instrument: '《中华人民共和国数据安全法》', article: '', note: '' },
+          { cookie },
+        ),
+        params: { requestId },
+        context: {},
+      }),
+    )
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as {
+      fieldErrors: Record<string, string[]>
+      values: Record<string, string>
+    }
+    expect(body.fieldErrors.article?.[0]).toMatch(/条|article/i)
+    expect(body.values.instrument).toBe('《中华人民共和国数据安全法》')
+    expect(await SharingDecision.countDocuments({ _id: requestId })).toBe(0)
+  })
+})

@@ -1,0 +1,97 @@
+// Sharing between agencies (C4; Art. 22–24) in Chromium against the production build: the public
+// security department asks the market regulator for its conditionally shared individual-business
+// registrations from the entry's page; the regulator agrees on fewer fields than asked; the
+// requester sees the grant and its terms. Screenshots in tests/e2e/artifacts.
+import mongoose from 'mongoose'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { zh } from '~/i18n/zh'
+import {
+  launchBrowser,
+  screenshotPath,
+  signIn,
+  startApp,
+  type OpenedPage,
+  type RunningApp,
+} from './harness'
+
+let app: RunningApp
+let browser: Browser
+const opened: OpenedPage[] = []
+const s = zh.sharing
+
+beforeAll(async () => {
+  app = await startApp()
+  browser = await launchBrowser()
+}, 240_000)
+
+afterAll(async () => {
+  await Promise.all(opened.map((o) => o.context.close().catch(() => undefined)))
+  await browser?.close()
+  await app?.stop()
+}, 30_000)
+
+const signInAs = async (email: string, home: string): Promise<Page> => {
+  const o = await signIn(browser, app.baseUrl, email, { home })
+  opened.push(o)
+  return o.page
+}
+
+/** The seeded entry's id in the app's database (the catalog browse page has no title search). */
+async function entryIdByTitle(title: string): Promise<string> {
+  const connection = mongoose.createConnection(process.env.MONGODB_URI!, { dbName: app.dbName })
+  try {
+    await connection.asPromise()
+    const doc = await connection
+      .db!.collection('catalog_entries')
+      .findOne({ 'published.title.zh': title })
+    return String(doc!._id)
+  } finally {
+    await connection.close()
+  }
+}
+
+describe('e2e: sharing between agencies', () => {
+  it('art24 an agency requests a conditional entry; the source department agrees on fewer fields', async () => {
+    const entryId = await entryIdByTitle('个体工商户登记信息')
+    const psb = await signInAs('psb@demo.gd.example', '/agency')
+    await psb.getByRole('navigation', { name: 'main' }).getByRole('link', { name: s.nav }).click()
+    await psb.waitForURL((url) => url.pathname === '/sharing')
+    await psb.goto(`/catalog/${entryId}`)
+    await psb.getByRole('link', { name: s.linkFromEntry }).click()
+    await psb.waitForURL((url) => url.pathname === '/sharing/requests/new')
+    await psb.getByLabel(s.scenario).fill('“证照分离”改革后对个体工商户经营场所的协同核查')
+    await psb.getByLabel(s.usingUnit).fill('广东省公安厅治安管理局')
+    await psb.getByLabel(s.duty).fill('《中华人民共和国治安管理处罚法》规定的治安管理职责')
+    for (const f of ['tyshxydm', 'jyzxm', 'jycs'])
+      await psb.locator(`input[name="fields"][value="${f}"]`).check()
+    await psb.getByLabel(s.mode).selectOption('file')
+    await psb.screenshot({ path: screenshotPath('sharing-request-form'), fullPage: true })
+    await Promise.all([
+      psb.waitForURL((url) => /^\/sharing\/requests\/[0-9a-f]{24}$/.test(url.pathname)),
+      psb.getByRole('button', { name: s.new.submit }).click(),
+    ])
+    const requestPath = new URL(psb.url()).pathname
+    await psb.getByText(s.new.sent).waitFor()
+    expect(await psb.locator('main h1').textContent()).toContain(s.status.pending)
+
+    const amr = await signInAs('amr@demo.gd.example', '/agency')
+    await amr.goto('/sharing')
+    await amr.locator(`a[href="${requestPath}"]`).click()
+    await amr.waitForURL((url) => url.pathname === requestPath)
+    // Minimal authorization: the operator's name is not needed for a premises check.
+    await amr.locator('input[name="fields"][value="jyzxm"]').uncheck()
+    await amr.screenshot({ path: screenshotPath('sharing-reply'), fullPage: true })
+    await amr.getByRole('button', { name: s.reply.agree }).click()
+    await amr.getByText(s.answered.granted).waitFor()
+
+    await psb.goto(requestPath)
+    const main = psb.locator('main')
+    await main.getByRole('heading', { name: s.decision.granted }).waitFor()
+    const granted = main.locator('section').filter({ hasText: s.decision.granted })
+    expect(await granted.textContent()).toContain('统一社会信用代码、经营场所')
+    expect(await granted.textContent()).not.toContain('经营者姓名')
+    expect(await main.textContent()).toContain(s.noPassOn)
+    await psb.screenshot({ path: screenshotPath('sharing-granted'), fullPage: true })
+  }, 180_000)
+})
