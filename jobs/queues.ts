@@ -108,6 +108,10 @@ const paymentSweepPayload = z.object({ at: z.iso.datetime().optional() })
 // research requests (Art. 26 → Art. 23) whose reply is nearly or already overdue. `at` is for tests.
 const usageRemindersPayload = z.object({ at: z.iso.datetime().optional() })
 
+// C4 (Art. 22–23): warn source departments of sharing requests waiting 3 working days; escalate
+// overdue ones to the coordinating authority. `at` is for tests.
+const sharingSweepPayload = z.object({ at: z.iso.datetime().optional() })
+
 // Issue 14: remove content-store blobs no record refers to, past their grace period. `at` is for tests.
 const storageSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
@@ -130,6 +134,7 @@ export const queues = {
   'payment-sweeps': { schema: paymentSweepPayload, concurrency: 1 },
   'usage-reminders': { schema: usageRemindersPayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
+  'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -208,6 +213,7 @@ export const LICENCE_EXPIRY_SCHEDULER = 'licence-expiry-every-minute'
 export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
 export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
 export const STORAGE_SWEEP_SCHEDULER = 'storage-sweep-daily'
+export const SHARING_SWEEP_SCHEDULER = 'sharing-sweep-hourly'
 export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
 export const SUPERVISION_YEARLY_SCHEDULER = 'supervision-report-yearly'
 
@@ -248,6 +254,12 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     USAGE_REMINDERS_SCHEDULER,
     { pattern: '5 9 * * *', tz: 'Asia/Shanghai' },
     { name: 'usage-reminders', data: {} },
+  )
+  // C4 (Art. 22–23): the sharing reply clock, hourly (working-day deadlines end at midnight).
+  await getQueue('sharing-sweep').upsertJobScheduler(
+    SHARING_SWEEP_SCHEDULER,
+    { pattern: '20 * * * *' },
+    { name: 'sharing-sweep', data: {} },
   )
   // Issue 14: unreferenced blobs go once a day, 03:40 Guangdong time (after the grace period).
   await getQueue('storage-sweep').upsertJobScheduler(

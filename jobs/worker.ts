@@ -23,6 +23,7 @@ import { storageSweep } from './processors/storage-sweep'
 import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
+import { sharingSweep } from './processors/sharing-sweep'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
 
@@ -47,6 +48,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   delivery: (job) => deliver(job.data, job),
   'licence-sweeps': (job) => licenceSweep(job.data),
   'storage-sweep': (job) => storageSweep(job.data),
+  'sharing-sweep': (job) => sharingSweep(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

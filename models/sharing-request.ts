@@ -11,7 +11,8 @@
  *   (截止時間)
  * - `replyDueAt` the source department's deadline (Art. 23 ¶2: 5 working days; null when granted at
  *   once) · `status` and `decision` — projections of the SharingDecision claim
- * - `submittedSeq` ledger receipt of the request · `createdAt`
+ * - `submittedSeq` ledger receipt of the request · `escalatedAt` `escalatedTo` when the reply was
+ *   overdue and the request went to the coordinating authority (Art. 22) · `createdAt`
  *
  * SharingDecision: `_id` = the request id, so a request is answered once (ADR 003): concurrent
  * replies race on the insert and one wins. Holds the outcome, the agreed terms (never more fields
@@ -76,6 +77,9 @@ const sharingRequestSchema = new Schema(
       default: null,
     },
     submittedSeq: { type: Number, default: null },
+    /** Overdue and escalated to the coordinating authority (Art. 22), by the reply sweep. */
+    escalatedAt: { type: Date, default: null },
+    escalatedTo: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', minimize: false },

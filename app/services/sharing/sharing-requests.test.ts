@@ -19,6 +19,9 @@ import { isDomainError, type DomainError } from '~/utils/errors'
 import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import { getQueue } from '#jobs/queues'
+import { Organization } from '#models/organization'
+import { runSharingReplySweep } from './clocks.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
 import type { SharingType } from '~/vocab/catalog'
@@ -365,5 +368,54 @@ describe('sharing between agencies (C4)', () => {
     expect(body.fieldErrors.article?.[0]).toMatch(/条|article/i)
     expect(body.values.instrument).toBe('《中华人民共和国数据安全法》')
     expect(await SharingDecision.countDocuments({ _id: requestId })).toBe(0)
+  })
+
+  it('art22 the source department is warned after 3 working days; an overdue request is escalated to the authority, once', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const monday = new Date('2032-03-01T10:00:00+08:00')
+    const { requestId, replyDueAt } = await submitSharingRequest(
+      psb,
+      input(entry, { periodEnd: '2032-12-31' }),
+      { now: monday },
+    )
+    expect(chinaDate(replyDueAt!)).toBe('2032-03-08')
+    const quiet = await runSharingReplySweep(new Date('2032-03-03T12:00:00+08:00')) // 2 days waited
+    expect(quiet.warned).toBe(0)
+    const thursday = await runSharingReplySweep(new Date('2032-03-04T12:00:00+08:00'))
+    expect(thursday.warned).toBeGreaterThanOrEqual(1)
+    expect(
+      (await getQueue('notifications').getJob(`sharing-request_${requestId}_warn3`))?.data,
+    ).toMatchObject({ orgId: amr.org!.id, kind: 'sharing-request.reply_due' })
+
+    const late = new Date('2032-03-09T09:00:00+08:00')
+    await runSharingReplySweep(late)
+    await runSharingReplySweep(late) // a rerun records nothing twice
+    const authority = await Organization.findOne({ type: 'authority', level: 'province' }).lean()
+    const stored = await SharingRequest.findById(requestId).lean()
+    expect(stored).toMatchObject({ status: 'pending', escalatedTo: String(authority!._id) })
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-request.escalated',
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(1)
+    for (const who of ['source', 'requester', 'authority'])
+      expect(
+        await getQueue('notifications').getJob(`sharing-request_${requestId}_overdue_${who}`),
+      ).toBeTruthy()
+    // The reply is still the source department's to give, late.
+    const answered = await replyToSharingRequest(
+      amr,
+      requestId,
+      {
+        outcome: 'granted',
+        fields: entry.fields.slice(0, 1),
+        mode: 'api',
+        end: '2032-06-30',
+        note: '',
+      },
+      { now: new Date('2032-03-09T10:00:00+08:00') },
+    )
+    expect(answered.status).toBe('granted')
   })
 })

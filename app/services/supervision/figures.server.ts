@@ -1,7 +1,15 @@
 // C12 (Art. 48–52): the figures of a supervision report, computed from ledger entries alone
 // (plus the working-day calendar and the ledger's own audit records). Pure: the same entries give
 // the same report, byte for byte, so a regulator can regenerate it from an export of the log.
+import type { LedgerAction } from '~/services/ledger/actions'
 import { art23ReplyDueIn, type CalendarRules } from '~/services/calendar/working-days.server'
+
+/** Art. 23: the source department's answer to a sharing request — not its escalation or the like. */
+const SHARING_REPLIES: readonly string[] = [
+  'sharing-request.granted',
+  'sharing-request.refused',
+] satisfies readonly LedgerAction[]
+const isSharingReply = (action: string) => SHARING_REPLIES.includes(action)
 
 /** The fields of a ledger entry a report reads. */
 export interface ReportEntry {
@@ -388,7 +396,7 @@ export function computeReport(input: {
         if (e.action.startsWith('sharing-request.')) {
           sawSharing = true
           if (e.action === 'sharing-request.submitted') sharingSubmitted.push(e)
-          else
+          else if (isSharingReply(e.action))
             for (const id of subjectIds(e, 'sharing-request'))
               if (!sharingReplies.has(id)) sharingReplies.set(id, e)
         }

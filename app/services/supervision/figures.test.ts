@@ -27,10 +27,12 @@ describe('report figures', () => {
       // Thu 1 Oct: 5 working days (no holidays in this calendar) end on Thu 8 Oct.
       req('r1', '2026-10-01T10:00:00'),
       req('r2', '2026-10-01T11:00:00'),
-      e('2026-10-08T18:00:00', 'sharing-request.approved', ['sharing-request:r1']), // in time
+      e('2026-10-08T18:00:00', 'sharing-request.granted', ['sharing-request:r1']), // in time
       e('2026-10-09T09:00:00', 'sharing-request.refused', ['sharing-request:r2']), // one day late
       // Tue 20 Oct, due Tue 27 Oct, never answered: unanswered and an Art. 52 violation.
       req('r3', '2026-10-20T10:00:00'),
+      // Escalated to the authority the day after: an escalation is not a reply.
+      e('2026-10-28T09:00:00', 'sharing-request.escalated', ['sharing-request:r3']),
       // Fri 30 Oct, due Fri 6 Nov: still within its time at the month's end.
       req('r4', '2026-10-30T10:00:00'),
     ]
