@@ -12,7 +12,8 @@
  * - `replyDueAt` the source department's deadline (Art. 23 ¶2: 5 working days; null when granted at
  *   once) · `status` and `decision` — projections of the SharingDecision claim
  * - `submittedSeq` ledger receipt of the request · `escalatedAt` `escalatedTo` when the reply was
- *   overdue and the request went to the coordinating authority (Art. 22) · `createdAt`
+ *   overdue and the request went to the coordinating authority (Art. 22) · `coordinations` the
+ *   authority's notes · `createdAt`
  *
  * SharingDecision: `_id` = the request id, so a request is answered once (ADR 003): concurrent
  * replies race on the insert and one wins. Holds the outcome, the agreed terms (never more fields
@@ -80,6 +81,21 @@ const sharingRequestSchema = new Schema(
     /** Overdue and escalated to the coordinating authority (Art. 22), by the reply sweep. */
     escalatedAt: { type: Date, default: null },
     escalatedTo: { type: String, default: null },
+    /** The authority's coordination notes (Art. 22), each with its ledger receipt. */
+    coordinations: {
+      type: [
+        new Schema(
+          {
+            seq: { type: Number, required: true },
+            at: { type: Date, required: true },
+            by: { type: String, required: true },
+            note: { type: String, required: true },
+          },
+          { _id: false, strict: 'throw' },
+        ),
+      ],
+      default: [],
+    },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', minimize: false },

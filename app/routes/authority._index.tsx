@@ -144,6 +144,9 @@ export default function AuthorityHome() {
         <Pager nextAfter={pendingNextAfter} />
       </section>
       <section className="card">
+        <Link to="/authority/sharing">{t('sharing.coordination.title')} →</Link>
+      </section>
+      <section className="card">
         <Link to="/supervision/reports">{t('supervision.nav')} →</Link>
       </section>
       <section className="card">

@@ -11,13 +11,16 @@ import { sharingDecisionInput } from '~/services/sharing/schemas'
 import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission } from '~/utils/permissions.server'
+import { requireAnyPermission, requirePermission } from '~/utils/permissions.server'
 import { SHARING_MODES } from '~/vocab/sharing'
 
 // C4 (Art. 23–24): one sharing request — what was asked and why, and the source department's
 // reply: agree on the terms (never more fields than asked) or refuse citing a law, regulation or rule.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, 'create:sharing-request:own-org')
+  const user = await requireAnyPermission(request, [
+    'create:sharing-request:own-org',
+    'coordinate:sharing-request:any',
+  ])
   const t = await getT(request)
   return pageGuard(t, () => sharingRequestPage(user, params.requestId ?? ''))
 }
@@ -43,7 +46,14 @@ export default function SharingRequestPage() {
   const { t } = useTranslation()
   const lang = useLang()
   const [search] = useSearchParams()
-  const { request: r, fields, decision, orgNames, canReply } = useLoaderData<typeof loader>()
+  const {
+    request: r,
+    fields,
+    decision,
+    orgNames,
+    canReply,
+    coordinations,
+  } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const v = result?.values ?? {}
   const fe = result?.fieldErrors ?? {}
@@ -74,7 +84,23 @@ export default function SharingRequestPage() {
           {row(t('sharing.mode'), t(`sharing.modes.${r.mode}`))}
           {row(t('sharing.periodEnd'), <DateTime iso={r.periodEnd} />)}
           {r.replyDueAt ? row(t('sharing.replyDue'), <DateTime iso={r.replyDueAt} />) : null}
+          {r.escalatedAt ? row(t('sharing.escalated'), <DateTime iso={r.escalatedAt} />) : null}
         </dl>
+        {coordinations.length ? (
+          <>
+            <h2>{t('sharing.coordination.title')}</h2>
+            <ul>
+              {coordinations.map((c) => (
+                <li key={c.seq}>
+                  <DateTime iso={c.at} /> — {c.note}{' '}
+                  <span className="muted">
+                    ({t('sharing.coordination.receipt', { seq: c.seq })})
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
       {decision ? (
         <section className="card">

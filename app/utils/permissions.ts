@@ -54,6 +54,8 @@ export const PERMISSIONS = [
   // C4 (Art. 22–24): agencies ask each other for shared data; the source department replies.
   'create:sharing-request:own-org',
   'decide:sharing-request:own-org',
+  // Art. 22: the authority coordinates overdue sharing requests.
+  'coordinate:sharing-request:any',
   // C12 (Art. 48–52): supervision reports; the authority generates and notifies, regulators read.
   'read:supervision-report:any',
   'generate:supervision-report:any',
@@ -93,6 +95,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:licence:any',
     'revoke:licence:any',
     'decide:research-request:own-org',
+    'coordinate:sharing-request:any',
     'read:supervision-report:any',
     'generate:supervision-report:any',
     'lookup:fingerprint:any',

@@ -94,4 +94,23 @@ describe('e2e: sharing between agencies', () => {
     expect(await main.textContent()).toContain(s.noPassOn)
     await psb.screenshot({ path: screenshotPath('sharing-granted'), fullPage: true })
   }, 180_000)
+
+  it('art22 the authority sees the overdue request and records its coordination, without JavaScript', async () => {
+    const o = await signIn(browser, app.baseUrl, 'authority@demo.gd.example', {
+      home: '/authority',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    const page = o.page
+    await page.getByRole('link', { name: s.coordination.title }).click()
+    await page.waitForURL((url) => url.pathname === '/authority/sharing')
+    const rows = page.locator('main tbody tr')
+    expect(await rows.count()).toBeGreaterThanOrEqual(1)
+    await rows.first().getByLabel(s.coordination.note).fill('已约谈数源部门，要求三个工作日内答复')
+    await rows.first().getByRole('button', { name: s.coordination.record }).click()
+    await page.getByText(s.coordination.recorded).waitFor()
+    await page.screenshot({ path: screenshotPath('sharing-coordination'), fullPage: true })
+    await rows.first().getByRole('link').first().click()
+    await page.getByText('已约谈数源部门，要求三个工作日内答复').waitFor()
+  }, 120_000)
 })

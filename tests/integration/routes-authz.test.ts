@@ -542,8 +542,13 @@ const TABLE: Record<string, RouteAccess> = {
   },
   'sharing.requests.$requestId.tsx': {
     path: `/sharing/requests/${ID}`,
-    loader: ['agency_staff'],
+    loader: ['authority_admin', 'agency_staff'],
     action: ['agency_staff'],
+  },
+  'authority.sharing.tsx': {
+    path: '/authority/sharing',
+    loader: ['authority_admin'],
+    action: ['authority_admin'],
   },
   'api.v1.sharing.requests.ts': {
     path: '/api/v1/sharing/requests',

@@ -64,6 +64,19 @@ export const sharing: Messages['sharing'] = {
     citation: 'Grounds',
     note: 'Note',
   },
+  escalated: 'Escalated to the data authority',
+  coordination: {
+    title: 'Coordinating sharing requests',
+    intro:
+      'Sharing requests unanswered after 5 working days (Art. 23 ¶2) are coordinated by the data authority (Art. 22). What you record is logged and sent to both agencies; the answer stays the source department’s.',
+    none: 'No sharing request is overdue.',
+    note: 'What was done',
+    record: 'Record',
+    recorded: 'Coordination recorded; both agencies are told.',
+    count_one: 'coordinated once',
+    count_other: 'coordinated {{count}} times',
+    receipt: 'log entry {{seq}}',
+  },
   linkFromEntry: 'Request this data',
 }
 
@@ -83,4 +96,6 @@ export const sharingErrors: Messages['error']['sharing'] = {
   citationArticle: 'Name the article it rests on, for example “Art. 12”.',
   endPast: 'The end must be after today.',
   endAfterAsked: 'The end cannot be later than the end asked for.',
+  notOverdue: 'Only a request whose reply is overdue needs coordinating.',
+  noteRequired: 'Say what was done (at least 4 characters).',
 }

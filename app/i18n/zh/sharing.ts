@@ -57,6 +57,19 @@ export const sharing = {
     citation: '拒绝依据',
     note: '说明',
   },
+  escalated: '已提请主管部门协调',
+  coordination: {
+    title: '共享申请协调',
+    intro:
+      '超过 5 个工作日未答复的共享申请（第二十三条第二款），由主管部门协调（第二十二条）。记录的协调情况会写入交易日志并通知双方；是否共享仍由数源部门答复。',
+    none: '目前没有逾期未答复的共享申请。',
+    note: '协调情况',
+    record: '记录协调',
+    recorded: '协调情况已记录，并已通知双方部门。',
+    count_one: '已协调 {{count}} 次',
+    count_other: '已协调 {{count}} 次',
+    receipt: '日志第 {{seq}} 条',
+  },
   linkFromEntry: '申请共享该数据',
 }
 
@@ -76,4 +89,6 @@ export const sharingErrors = {
   citationArticle: '请写明所依据的具体条款，例如“第十二条”。',
   endPast: '截止时间须晚于今天。',
   endAfterAsked: '截止时间不能晚于申请的截止时间。',
+  notOverdue: '只有逾期未答复的申请需要协调。',
+  noteRequired: '请写明协调情况（至少 4 个字）。',
 }

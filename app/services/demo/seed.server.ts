@@ -15,6 +15,7 @@ import { seedOpenData } from '~/services/open-data/seed.server'
 import { seedProducts } from '~/services/products/seed.server'
 import { seedOrders } from '~/services/orders/seed.server'
 import { seedResearch } from '~/services/research/seed.server'
+import { seedSharing } from '~/services/sharing/seed.server'
 
 export const DEMO_PASSWORD = 'demo-password-2026'
 
@@ -251,6 +252,8 @@ export async function seedDemoWorld() {
   await seedResearch()
   // C8 (Art. 38): one bank-transfer order awaiting the authority's confirmation (idempotent).
   await seedOrders()
+  // C4 (Art. 22–24): sharing requests pending, overdue and escalated, agreed, refused, granted at once.
+  await seedSharing()
   return { created, logins: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })) }
 }
 

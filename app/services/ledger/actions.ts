@@ -67,6 +67,10 @@ export const LEDGER_ACTIONS = {
     subjects: ['sharing-request', 'catalog-entry', 'org'],
     article: 22,
   },
+  'sharing-request.coordinated': {
+    subjects: ['sharing-request', 'catalog-entry', 'org'],
+    article: 22,
+  },
   'sharing-request.refused': { subjects: ['sharing-request', 'catalog-entry', 'org'], article: 23 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },

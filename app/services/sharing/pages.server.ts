@@ -80,7 +80,13 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
       duty: request.duty,
       periodEnd: request.periodEnd.toISOString(),
       sharingType: request.sharingType,
+      escalatedAt: request.escalatedAt?.toISOString() ?? null,
     },
+    coordinations: request.coordinations.map((c) => ({
+      seq: c.seq,
+      at: c.at.toISOString(),
+      note: c.note,
+    })),
     fields: request.fields.map((name) => ({
       name,
       label: labels.get(name) ?? { zh: name, en: name },

@@ -22,6 +22,7 @@ import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
 import { runSharingReplySweep } from './clocks.server'
+import { overdueSharingRequests, recordCoordination } from './coordination.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
 import type { SharingType } from '~/vocab/catalog'
@@ -54,6 +55,7 @@ let psb: AuthUser
 let amr: AuthUser
 let nr: AuthUser
 let provider: AuthUser
+let authority: AuthUser
 interface Entry {
   id: string
   fields: string[]
@@ -90,13 +92,15 @@ describe('sharing between agencies (C4)', () => {
     amr = await demoUser('amr@demo.gd.example')
     nr = await demoUser('nr@demo.gd.example')
     provider = await demoUser('provider@demo.gd.example')
+    authority = await demoUser('authority@demo.gd.example')
   })
 
   it('art22 only an agency requests shared data; a company is refused and nothing is written', async () => {
     const entry = await entryOf(amr, 'conditional')
+    const before = await SharingRequest.countDocuments()
     const error = await refusal(() => submitSharingRequest(provider, input(entry)))
     expect(error.status).toBe(403)
-    expect(await SharingRequest.countDocuments()).toBe(0)
+    expect(await SharingRequest.countDocuments()).toBe(before)
   })
 
   it('art23 an unconditionally shared entry is granted at once with the fields asked for, logged', async () => {
@@ -370,6 +374,13 @@ describe('sharing between agencies (C4)', () => {
     expect(await SharingDecision.countDocuments({ _id: requestId })).toBe(0)
   })
 
+  it('the demo world holds a request in each state, the overdue one escalated', async () => {
+    const states = await SharingRequest.find({}, { status: 1, escalatedAt: 1, decision: 1 }).lean()
+    expect(new Set(states.map((r) => r.status))).toEqual(new Set(['pending', 'granted', 'refused']))
+    expect(states.some((r) => r.escalatedAt)).toBe(true)
+    expect(states.some((r) => r.decision?.automatic)).toBe(true)
+  })
+
   it('art22 the source department is warned after 3 working days; an overdue request is escalated to the authority, once', async () => {
     const entry = await entryOf(amr, 'conditional')
     const monday = new Date('2032-03-01T10:00:00+08:00')
@@ -417,5 +428,34 @@ describe('sharing between agencies (C4)', () => {
       { now: new Date('2032-03-09T10:00:00+08:00') },
     )
     expect(answered.status).toBe('granted')
+  })
+
+  it('art22 the authority sees every overdue request and records its coordination, once per note', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const { requestId } = await submitSharingRequest(psb, input(entry), {
+      now: new Date(Date.now() - 20 * DAY),
+    })
+    const fresh = await submitSharingRequest(psb, input(entry))
+    const { items } = await overdueSharingRequests(authority)
+    expect(items.map((i) => i.id)).toContain(requestId)
+    expect(items.map((i) => i.id)).not.toContain(fresh.requestId)
+
+    const note = '已电话督促市场监管局，约定三个工作日内答复'
+    await recordCoordination(authority, requestId, note)
+    await recordCoordination(authority, requestId, note) // a double post
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-request.coordinated',
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(1)
+    expect((await SharingRequest.findById(requestId).lean())!.coordinations).toMatchObject([
+      { note, by: authority.id },
+    ])
+    expect(
+      await refusal(() => recordCoordination(authority, fresh.requestId, '尚未逾期的申请')),
+    ).toMatchObject({ status: 409 })
+    for (const who of [psb, amr, provider])
+      expect(await refusal(() => overdueSharingRequests(who))).toMatchObject({ status: 403 })
   })
 })

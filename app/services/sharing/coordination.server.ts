@@ -1,0 +1,86 @@
+// The data authority coordinates sharing (C4; Art. 22): it sees every request whose reply is
+// overdue — escalated to it by the reply sweep, or past its deadline before the next sweep — and
+// records what it did to resolve it. A coordination note is logged (`sharing-request.coordinated`)
+// and sent to both agencies; the answer stays the source department's to give.
+import { createHash } from 'node:crypto'
+import { SharingRequest } from '#models/sharing-request'
+import { notifyOrg } from '~/services/catalog/notify.server'
+import { orgNames } from '~/services/catalog/entries.server'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { appendLedger } from '~/services/ledger/ledger.server'
+import { DomainError } from '~/utils/errors'
+import { assertMay } from '~/utils/permissions'
+import { loadSharingRequest } from './requests.server'
+
+/** Art. 22: the requests the authority has to coordinate now — unanswered past their deadline. */
+export async function overdueSharingRequests(user: AuthUser, now: Date = new Date()) {
+  assertMay(user, 'coordinate:sharing-request:any')
+  const pending = await SharingRequest.find({ status: 'pending' }).lean()
+  const overdue = pending
+    .filter((r) => r.escalatedAt || (r.replyDueAt && r.replyDueAt < now))
+    .sort((a, b) => (a.replyDueAt?.getTime() ?? 0) - (b.replyDueAt?.getTime() ?? 0))
+  const names = await orgNames(overdue.flatMap((r) => [r.requesterOrgId, r.sourceOrgId]))
+  return {
+    items: overdue.map((r) => ({
+      id: String(r._id),
+      title: r.entryTitle,
+      requesterOrgId: r.requesterOrgId,
+      sourceOrgId: r.sourceOrgId,
+      replyDueAt: r.replyDueAt?.toISOString() ?? null,
+      escalatedAt: r.escalatedAt?.toISOString() ?? null,
+      coordinations: r.coordinations.length,
+    })),
+    orgNames: names,
+  }
+}
+
+/**
+ * Art. 22: the authority records its coordination of an overdue request (what it did, whom it
+ * asked). Logged and sent to both agencies; the same note posted twice is recorded once.
+ */
+export async function recordCoordination(
+  user: AuthUser,
+  requestId: string,
+  note: string,
+  now: Date = new Date(),
+) {
+  assertMay(user, 'coordinate:sharing-request:any')
+  const request = await loadSharingRequest(requestId)
+  if (
+    request.status !== 'pending' ||
+    !(request.escalatedAt || (request.replyDueAt && request.replyDueAt < now))
+  )
+    throw new DomainError('not_overdue', 'error.sharing.notOverdue', 409)
+  const text = note.trim()
+  const digest = createHash('sha256').update(`${user.id}\n${text}`).digest('hex').slice(0, 32)
+  const entry = await appendLedger({
+    action: 'sharing-request.coordinated',
+    actor: { userId: user.id, orgId: user.org?.id },
+    subjects: [
+      `sharing-request:${requestId}`,
+      `catalog-entry:${request.catalogEntryId}`,
+      `org:${request.requesterOrgId}`,
+      `org:${request.sourceOrgId}`,
+    ],
+    payload: { note: text },
+    summary: { sourceOrgId: request.sourceOrgId, note: text.slice(0, 500) },
+    eventKey: `sharing-request.coordinated:${requestId}:${digest}`,
+  })
+  // The same object for a repeated post: $addToSet keeps one.
+  await SharingRequest.updateOne(
+    { _id: request._id },
+    {
+      $addToSet: {
+        coordinations: { seq: entry._id, at: entry.at, by: user.id, note: text },
+      },
+    },
+  )
+  for (const orgId of [request.sourceOrgId, request.requesterOrgId])
+    await notifyOrg({
+      key: `sharing-request:${requestId}:coordinated:${digest}:${orgId}`,
+      orgId,
+      kind: 'sharing-request.coordinated',
+      params: { requestId, title: request.entryTitle.zh },
+    })
+  return { requestId, ledgerSeq: entry._id }
+}
