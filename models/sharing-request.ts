@@ -72,6 +72,9 @@ const sharingRequestSchema = new Schema(
           ...decisionFields,
           grantId: { type: String, default: null },
           ledgerSeq: { type: Number, default: null },
+          /** The source department withdrew the grant (Art. 24), and why. */
+          revokedAt: { type: Date, default: null },
+          revokeReason: { type: String, default: '' },
         },
         { _id: false, strict: 'throw' },
       ),

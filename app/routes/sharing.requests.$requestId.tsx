@@ -6,8 +6,8 @@ import { DateTime } from '~/components/catalog'
 import { FormError } from '~/components/form'
 import { FieldChecklist } from '~/components/research'
 import { sharingRequestPage } from '~/services/sharing/pages.server'
-import { replyToSharingRequest } from '~/services/sharing/requests.server'
-import { sharingDecisionInput } from '~/services/sharing/schemas'
+import { replyToSharingRequest, revokeSharingGrant } from '~/services/sharing/requests.server'
+import { requestPageInput } from '~/services/sharing/schemas'
 import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
@@ -30,9 +30,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const t = await getT(request)
   let values: PostedValues = {}
   try {
-    const form = await readForm(request, sharingDecisionInput, t.locale)
+    const form = await readForm(request, requestPageInput, t.locale)
     values = form.values
-    const result = await replyToSharingRequest(user, params.requestId ?? '', form.parse())
+    const input = form.parse()
+    if ('intent' in input) {
+      await revokeSharingGrant(user, params.requestId ?? '', input.reason)
+      return formNotice(t('sharing.revoke.done'))
+    }
+    const result = await replyToSharingRequest(user, params.requestId ?? '', input)
     return formNotice(t(`sharing.answered.${result.status}`))
   } catch (error) {
     return formFailure(error, t, values)
@@ -52,6 +57,7 @@ export default function SharingRequestPage() {
     decision,
     orgNames,
     canReply,
+    canRevoke,
     coordinations,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
@@ -130,7 +136,26 @@ export default function SharingRequestPage() {
             )}
             {decision.note ? row(t('sharing.decision.note'), decision.note) : null}
           </dl>
+          {decision.revokedAt ? (
+            <p className="notice" role="status">
+              {t('sharing.revoke.revoked')}: <DateTime iso={decision.revokedAt} /> —{' '}
+              {decision.revokeReason}
+            </p>
+          ) : null}
           {decision.outcome === 'granted' ? <p className="muted">{t('sharing.noPassOn')}</p> : null}
+          {canRevoke ? (
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="revoke" />
+              <h3>{t('sharing.revoke.title')}</h3>
+              <p className="hint muted">{t('sharing.revoke.hint')}</p>
+              <label>
+                {t('sharing.revoke.reason')}
+                <input name="reason" required minLength={4} defaultValue={str(v.reason)} />
+                {fe.reason ? <p className="field-error">{fe.reason.join(' ')}</p> : null}
+              </label>
+              <button type="submit">{t('sharing.revoke.title')}</button>
+            </Form>
+          ) : null}
         </section>
       ) : null}
       {canReply ? (

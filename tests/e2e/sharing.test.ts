@@ -93,6 +93,15 @@ describe('e2e: sharing between agencies', () => {
     expect(await granted.textContent()).not.toContain('经营者姓名')
     expect(await main.textContent()).toContain(s.noPassOn)
     await psb.screenshot({ path: screenshotPath('sharing-granted'), fullPage: true })
+
+    // Art. 24: the source department withdraws the grant with its reason; the requester sees it.
+    await amr.goto(requestPath)
+    await amr.getByLabel(s.revoke.reason).fill('核查任务已结束')
+    await amr.getByRole('button', { name: s.revoke.title }).click()
+    await amr.getByText(s.revoke.done).waitFor()
+    await psb.goto(requestPath)
+    await psb.getByText(s.revoke.revoked).waitFor()
+    expect(await psb.locator('main').textContent()).toContain('核查任务已结束')
   }, 180_000)
 
   it('art22 the authority sees the overdue request and records its coordination, without JavaScript', async () => {

@@ -77,6 +77,13 @@ export const sharing: Messages['sharing'] = {
     count_other: 'coordinated {{count}} times',
     receipt: 'log entry {{seq}}',
   },
+  revoke: {
+    title: 'Revoke the grant',
+    hint: 'Access stops at once; using the data again takes a new request (Art. 24).',
+    reason: 'Reason',
+    done: 'Grant revoked; the requesting agency is told.',
+    revoked: 'Grant revoked',
+  },
   linkFromEntry: 'Request this data',
 }
 
@@ -98,4 +105,6 @@ export const sharingErrors: Messages['error']['sharing'] = {
   endAfterAsked: 'The end cannot be later than the end asked for.',
   notOverdue: 'Only a request whose reply is overdue needs coordinating.',
   noteRequired: 'Say what was done (at least 4 characters).',
+  notGranted: 'Only an agreed request has a grant to revoke.',
+  revokeReason: 'Give the reason for revoking (at least 4 characters).',
 }

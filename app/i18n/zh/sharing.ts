@@ -70,6 +70,13 @@ export const sharing = {
     count_other: '已协调 {{count}} 次',
     receipt: '日志第 {{seq}} 条',
   },
+  revoke: {
+    title: '撤销授权',
+    hint: '撤销后对方立即不能再访问该数据；续用须重新申请（第二十四条）。',
+    reason: '撤销理由',
+    done: '授权已撤销，申请部门会收到通知。',
+    revoked: '授权已撤销',
+  },
   linkFromEntry: '申请共享该数据',
 }
 
@@ -91,4 +98,6 @@ export const sharingErrors = {
   endAfterAsked: '截止时间不能晚于申请的截止时间。',
   notOverdue: '只有逾期未答复的申请需要协调。',
   noteRequired: '请写明协调情况（至少 4 个字）。',
+  notGranted: '只有已同意的共享申请才能撤销授权。',
+  revokeReason: '请写明撤销授权的理由（至少 4 个字）。',
 }

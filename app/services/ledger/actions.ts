@@ -55,6 +55,10 @@ export const LEDGER_ACTIONS = {
   'quality.resolved': { subjects: ['catalog-entry', 'quality-issue'], article: 17 },
   // Sharing between agencies (C4; Art. 22–24)
   'sharing-grant.approved': { subjects: ['catalog-entry', 'org', 'sharing-grant'], article: 23 },
+  'sharing-grant.revoked': {
+    subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
+    article: 24,
+  },
   'sharing-request.submitted': {
     subjects: ['sharing-request', 'catalog-entry', 'org'],
     article: 22,

@@ -106,11 +106,18 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
             : null,
           note: d.note,
           automatic: d.automatic,
+          revokedAt: d.revokedAt?.toISOString() ?? null,
+          revokeReason: d.revokeReason ?? '',
           decidedAt: d.decidedAt.toISOString(),
           grantId: d.grantId ?? null,
         }
       : null,
     orgNames: names,
+    canRevoke:
+      request.status === 'granted' &&
+      !d?.revokedAt &&
+      user.org?.id === request.sourceOrgId &&
+      user.permissions.has('decide:sharing-request:own-org'),
     canReply:
       request.status === 'pending' &&
       user.org?.id === request.sourceOrgId &&

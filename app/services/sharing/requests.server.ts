@@ -426,3 +426,56 @@ export async function replyToSharingRequest(
   }
   return completeSharingDecision(request, decision)
 }
+
+/**
+ * Art. 24: the source department withdraws a grant it made, with its reason: access stops at once
+ * (the rights check and every delivery read `revokedAt`). Logged once (`sharing-grant.revoked`),
+ * and the requesting agency is told; a renewal is a new request.
+ */
+export async function revokeSharingGrant(
+  user: AuthUser,
+  requestId: string,
+  reason: string,
+  now: Date = new Date(),
+): Promise<{ grantId: string; revokedAt: Date }> {
+  assertMay(user, 'decide:sharing-request:own-org')
+  const request = await loadSharingRequest(requestId)
+  assertMayReply(user, request)
+  const grantId = request.decision?.grantId
+  if (request.status !== 'granted' || !grantId)
+    throw new DomainError('not_granted', 'error.sharing.notGranted', 409)
+  const why = reason.trim()
+  if (why.length < 4)
+    throw new DomainError('reason_required', 'error.sharing.revokeReason', 422, {
+      reason: ['error.sharing.revokeReason'],
+    })
+  // Only a grant in force is revoked; a second revocation keeps the first one's time.
+  await SharingGrant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt: now } })
+  const grant = await SharingGrant.findById(grantId, { revokedAt: 1 }).lean()
+  const revokedAt = grant?.revokedAt ?? now
+  await appendLedger({
+    action: 'sharing-grant.revoked',
+    actor: { userId: user.id, orgId: user.org?.id },
+    subjects: [
+      `sharing-grant:${grantId}`,
+      `sharing-request:${requestId}`,
+      `catalog-entry:${request.catalogEntryId}`,
+      `org:${request.requesterOrgId}`,
+      `org:${request.sourceOrgId}`,
+    ],
+    payload: { reason: why },
+    summary: { reason: why.slice(0, 500), revokedAt: revokedAt.toISOString() },
+    eventKey: `sharing-grant.revoked:${grantId}`,
+  })
+  await SharingRequest.updateOne(
+    { _id: request._id, 'decision.revokedAt': null },
+    { $set: { 'decision.revokedAt': revokedAt, 'decision.revokeReason': why } },
+  )
+  await notifyOrg({
+    key: `sharing-grant:${grantId}:revoked`,
+    orgId: request.requesterOrgId,
+    kind: 'sharing-grant.revoked',
+    params: { requestId, grantId, title: request.entryTitle.zh },
+  })
+  return { grantId, revokedAt }
+}

@@ -52,3 +52,12 @@ export const sharingDecisionInput = z.discriminatedUnion('outcome', [
   }),
 ])
 export type SharingDecisionInput = z.output<typeof sharingDecisionInput>
+
+/** Art. 24: the source department withdraws a grant, with its reason. */
+export const revokeGrantInput = z.strictObject({
+  intent: z.literal('revoke'),
+  reason: z.string().trim().max(2000).default(''),
+})
+
+/** What the request page posts: a reply, or (after agreeing) a revocation. */
+export const requestPageInput = z.union([revokeGrantInput, sharingDecisionInput])

@@ -23,7 +23,7 @@ import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
 import { runSharingReplySweep } from './clocks.server'
 import { overdueSharingRequests, recordCoordination } from './coordination.server'
-import { replyToSharingRequest, submitSharingRequest } from './requests.server'
+import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
 import type { SharingType } from '~/vocab/catalog'
 
@@ -457,5 +457,53 @@ describe('sharing between agencies (C4)', () => {
     ).toMatchObject({ status: 409 })
     for (const who of [psb, amr, provider])
       expect(await refusal(() => overdueSharingRequests(who))).toMatchObject({ status: 403 })
+  })
+
+  it('art24 the source department revokes a grant with a reason: access stops at once, logged once', async () => {
+    // An entry psb holds no right to yet: shared unconditionally, not open data, never granted to it.
+    const candidates = await CatalogEntry.find(
+      { orgId: amr.org!.id, listed: true, 'published.sharingType': 'unconditional' },
+      { published: 1 },
+    ).lean()
+    let entry: Entry | undefined
+    for (const c of candidates) {
+      const e = { id: String(c._id), fields: c.published!.fields.map((f) => f.name) }
+      if (!(await mayUse(psb, e.id))) {
+        entry = e
+        break
+      }
+    }
+    if (!entry) throw new Error('no amr entry psb holds no right to')
+    const { requestId, grantId } = await submitSharingRequest(psb, input(entry))
+    expect(await mayUse(psb, entry.id)).toBe(true)
+    // The requester, another agency and an empty reason are refused.
+    expect(await refusal(() => revokeSharingGrant(psb, requestId, '不再需要'))).toMatchObject({
+      status: 403,
+    })
+    expect(await refusal(() => revokeSharingGrant(nr, requestId, '不再需要'))).toMatchObject({
+      status: 403,
+    })
+    expect(await refusal(() => revokeSharingGrant(amr, requestId, ' '))).toMatchObject({
+      status: 422,
+    })
+    const reason = '发现申请部门将数据用于申请场景以外的用途'
+    const first = await revokeSharingGrant(amr, requestId, reason)
+    await revokeSharingGrant(amr, requestId, reason)
+    expect(first.grantId).toBe(grantId)
+    expect(await mayUse(psb, entry.id)).toBe(false)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-grant.revoked',
+        subjects: `sharing-grant:${grantId}`,
+      }),
+    ).toBe(1)
+    expect((await SharingRequest.findById(requestId).lean())!.decision).toMatchObject({
+      revokeReason: reason,
+    })
+    // A pending request has no grant to revoke.
+    const pending = await submitSharingRequest(psb, input(await entryOf(amr, 'conditional')))
+    expect(await refusal(() => revokeSharingGrant(amr, pending.requestId, reason))).toMatchObject({
+      status: 409,
+    })
   })
 })
