@@ -75,6 +75,8 @@ const sharingRequestSchema = new Schema(
           /** The source department withdrew the grant (Art. 24), and why. */
           revokedAt: { type: Date, default: null },
           revokeReason: { type: String, default: '' },
+          /** The data reached the requester (an offline grant: the first hand-over's day). */
+          deliveredAt: { type: Date, default: null },
         },
         { _id: false, strict: 'throw' },
       ),

@@ -5,6 +5,7 @@ import { Notice, pick, useLang } from '~/components/common'
 import { DateTime } from '~/components/catalog'
 import { FormError } from '~/components/form'
 import { FieldChecklist } from '~/components/research'
+import { recordOfflineHandover } from '~/services/sharing/handovers.server'
 import { sharingRequestPage } from '~/services/sharing/pages.server'
 import { replyToSharingRequest, revokeSharingGrant } from '~/services/sharing/requests.server'
 import { requestPageInput } from '~/services/sharing/schemas'
@@ -33,9 +34,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const form = await readForm(request, requestPageInput, t.locale)
     values = form.values
     const input = form.parse()
-    if ('intent' in input) {
+    if ('intent' in input && input.intent === 'revoke') {
       await revokeSharingGrant(user, params.requestId ?? '', input.reason)
       return formNotice(t('sharing.revoke.done'))
+    }
+    if ('intent' in input) {
+      const { intent: _intent, ...handover } = input
+      await recordOfflineHandover(user, params.requestId ?? '', handover)
+      return formNotice(t('sharing.handover.recorded'))
     }
     const result = await replyToSharingRequest(user, params.requestId ?? '', input)
     return formNotice(t(`sharing.answered.${result.status}`))
@@ -58,6 +64,8 @@ export default function SharingRequestPage() {
     orgNames,
     canReply,
     canRevoke,
+    canHandOver,
+    handovers,
     coordinations,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
@@ -143,6 +151,69 @@ export default function SharingRequestPage() {
             </p>
           ) : null}
           {decision.outcome === 'granted' ? <p className="muted">{t('sharing.noPassOn')}</p> : null}
+          {handovers.length ? (
+            <>
+              <h3>{t('sharing.handover.list')}</h3>
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('sharing.handover.at')}</th>
+                    <th>{t('sharing.handover.medium')}</th>
+                    <th>{t('sharing.handover.rows')}</th>
+                    <th>{t('sharing.handover.people')}</th>
+                    <th>SHA-256</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {handovers.map((h) => (
+                    <tr key={h.id}>
+                      <td>
+                        <DateTime iso={h.handedOverAt} />
+                      </td>
+                      <td>{h.medium}</td>
+                      <td>{h.rows}</td>
+                      <td>
+                        {h.handedOverBy} → {h.receivedBy}
+                      </td>
+                      <td className="mono">{h.contentSha256.slice(0, 16)}…</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+          {canHandOver ? (
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="handover" />
+              <h3>{t('sharing.handover.title')}</h3>
+              <p className="hint muted">{t('sharing.handover.hint')}</p>
+              <FieldChecklist
+                name="fields"
+                fields={decision.fields}
+                checked={
+                  v.intent === 'handover' ? list(v.fields) : decision.fields.map((f) => f.name)
+                }
+                errors={fe.fields}
+              />
+              {(
+                [
+                  ['rows', 'number'],
+                  ['contentSha256', 'text'],
+                  ['medium', 'text'],
+                  ['handedOverAt', 'date'],
+                  ['handedOverBy', 'text'],
+                  ['receivedBy', 'text'],
+                ] as const
+              ).map(([name, type]) => (
+                <label key={name}>
+                  {t(`sharing.handover.${name}`)}
+                  <input name={name} type={type} required defaultValue={str(v[name])} />
+                  {fe[name] ? <p className="field-error">{fe[name].join(' ')}</p> : null}
+                </label>
+              ))}
+              <button type="submit">{t('sharing.handover.record')}</button>
+            </Form>
+          ) : null}
           {canRevoke ? (
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="revoke" />

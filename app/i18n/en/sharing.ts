@@ -84,6 +84,21 @@ export const sharing: Messages['sharing'] = {
     done: 'Grant revoked; the requesting agency is told.',
     revoked: 'Grant revoked',
   },
+  handover: {
+    title: 'Record an offline hand-over',
+    hint: 'Offline sharing is recorded too: content, size, digest, medium and the people on both sides (Art. 23 ¶4); only agreed fields may be handed over.',
+    list: 'Offline hand-overs',
+    rows: 'Records',
+    contentSha256: 'Content SHA-256',
+    medium: 'Medium',
+    handedOverAt: 'Date handed over',
+    handedOverBy: 'Handed over by (name, post)',
+    receivedBy: 'Received by (name, post)',
+    at: 'Date',
+    people: 'From → to',
+    record: 'Record hand-over',
+    recorded: 'Offline hand-over recorded.',
+  },
   linkFromEntry: 'Request this data',
 }
 
@@ -107,4 +122,9 @@ export const sharingErrors: Messages['error']['sharing'] = {
   noteRequired: 'Say what was done (at least 4 characters).',
   notGranted: 'Only an agreed request has a grant to revoke.',
   revokeReason: 'Give the reason for revoking (at least 4 characters).',
+  notOffline: 'Offline hand-overs are recorded only for an agreed request shared offline.',
+  grantNotInForce: 'The grant is revoked or has ended: nothing more may be handed over.',
+  handoverDate: 'The hand-over date lies between the agreement and today.',
+  badRows: 'The number of records is a whole number from 0.',
+  badDigest: 'The content digest is a SHA-256 value of 64 hexadecimal digits.',
 }

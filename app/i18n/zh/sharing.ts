@@ -77,6 +77,21 @@ export const sharing = {
     done: '授权已撤销，申请部门会收到通知。',
     revoked: '授权已撤销',
   },
+  handover: {
+    title: '记录线下交付',
+    hint: '线下共享也须记录交付内容、数量、摘要、介质和交接双方（第二十三条第四款）；只能交付已同意的数据项。',
+    list: '线下交付记录',
+    rows: '记录数',
+    contentSha256: '内容 SHA-256 摘要',
+    medium: '交付介质',
+    handedOverAt: '交付日期',
+    handedOverBy: '交付人（姓名、职务）',
+    receivedBy: '接收人（姓名、职务）',
+    at: '交付日期',
+    people: '交接双方',
+    record: '记录交付',
+    recorded: '线下交付已记录。',
+  },
   linkFromEntry: '申请共享该数据',
 }
 
@@ -100,4 +115,9 @@ export const sharingErrors = {
   noteRequired: '请写明协调情况（至少 4 个字）。',
   notGranted: '只有已同意的共享申请才能撤销授权。',
   revokeReason: '请写明撤销授权的理由（至少 4 个字）。',
+  notOffline: '只有已同意、以线下方式共享的申请才记录线下交付。',
+  grantNotInForce: '该授权已撤销或已到期，不能再交付。',
+  handoverDate: '交付日期须在同意共享之日和今天之间。',
+  badRows: '记录数须为不小于 0 的整数。',
+  badDigest: '内容摘要须为 64 位十六进制的 SHA-256 值。',
 }

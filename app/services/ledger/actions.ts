@@ -59,6 +59,10 @@ export const LEDGER_ACTIONS = {
     subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
     article: 24,
   },
+  'sharing-grant.handed-over': {
+    subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
+    article: 23,
+  },
   'sharing-request.submitted': {
     subjects: ['sharing-request', 'catalog-entry', 'org'],
     article: 22,

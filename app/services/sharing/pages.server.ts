@@ -5,6 +5,7 @@ import { SharingRequest } from '#models/sharing-request'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
+import { handoversOf } from './handovers.server'
 import { loadSharableEntry, loadSharingRequest, maySee, notFound } from './requests.server'
 
 /** The entry a request is about: what it offers, who answers, and whether this user may ask. */
@@ -108,11 +109,19 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
           automatic: d.automatic,
           revokedAt: d.revokedAt?.toISOString() ?? null,
           revokeReason: d.revokeReason ?? '',
+          deliveredAt: d.deliveredAt?.toISOString() ?? null,
           decidedAt: d.decidedAt.toISOString(),
           grantId: d.grantId ?? null,
         }
       : null,
     orgNames: names,
+    handovers: d?.grantId ? await handoversOf(String(request._id)) : [],
+    canHandOver:
+      request.status === 'granted' &&
+      d?.mode === 'offline' &&
+      !d.revokedAt &&
+      user.org?.id === request.sourceOrgId &&
+      user.permissions.has('decide:sharing-request:own-org'),
     canRevoke:
       request.status === 'granted' &&
       !d?.revokedAt &&

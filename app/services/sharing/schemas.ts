@@ -59,5 +59,22 @@ export const revokeGrantInput = z.strictObject({
   reason: z.string().trim().max(2000).default(''),
 })
 
-/** What the request page posts: a reply, or (after agreeing) a revocation. */
-export const requestPageInput = z.union([revokeGrantInput, sharingDecisionInput])
+/** Art. 23 ¶4: what an offline hand-over contained, and who gave and received it. */
+export const handoverInput = z.strictObject({
+  intent: z.literal('handover'),
+  fields: many(fieldName),
+  rows: z.coerce.number().int('error.sharing.badRows').min(0, 'error.sharing.badRows').max(1e10),
+  contentSha256: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f]{64}$/, 'error.sharing.badDigest'),
+  medium: required(200),
+  handedOverAt: day,
+  handedOverBy: required(200),
+  receivedBy: required(200),
+})
+export type HandoverInput = z.output<typeof handoverInput>
+
+/** What the request page posts: a reply, or (after agreeing) a revocation or a hand-over record. */
+export const requestPageInput = z.union([revokeGrantInput, handoverInput, sharingDecisionInput])

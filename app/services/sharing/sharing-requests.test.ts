@@ -8,6 +8,7 @@ import { CatalogEntry } from '#models/catalog-entry'
 import { LedgerEntry } from '#models/ledger-entry'
 import { SharingGrant } from '#models/sharing-grant'
 import { SharingDecision, SharingRequest } from '#models/sharing-request'
+import { SharingHandover } from '#models/sharing-handover'
 import {
   chinaDate,
   invalidateCalendarCache,
@@ -22,6 +23,7 @@ import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
 import { runSharingReplySweep } from './clocks.server'
+import { recordOfflineHandover } from './handovers.server'
 import { overdueSharingRequests, recordCoordination } from './coordination.server'
 import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
@@ -505,5 +507,65 @@ describe('sharing between agencies (C4)', () => {
     expect(await refusal(() => revokeSharingGrant(amr, pending.requestId, reason))).toMatchObject({
       status: 409,
     })
+  })
+
+  it('art23 an offline hand-over is recorded under an offline grant: granted fields only, once per content, not after revocation', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const { requestId } = await submitSharingRequest(
+      psb,
+      input(entry, { fields: entry.fields.slice(0, 3), mode: 'offline' }),
+    )
+    await replyToSharingRequest(amr, requestId, {
+      outcome: 'granted',
+      fields: entry.fields.slice(0, 2),
+      mode: 'offline',
+      end: ymd(60),
+      note: '',
+    })
+    const handover = {
+      fields: entry.fields.slice(0, 2),
+      rows: 1200,
+      contentSha256: 'ab'.repeat(32),
+      medium: '加密U盘（编号 GD-2026-017）',
+      handedOverAt: ymd(0),
+      handedOverBy: '林科长（数据管理科）',
+      receivedBy: '黄警官（治安管理局）',
+    }
+    // Not a field of the grant (Art. 24), not a future date, not by the requester.
+    expect(
+      await refusal(() =>
+        recordOfflineHandover(amr, requestId, { ...handover, fields: entry.fields.slice(0, 3) }),
+      ),
+    ).toMatchObject({ status: 422 })
+    expect(
+      await refusal(() =>
+        recordOfflineHandover(amr, requestId, { ...handover, handedOverAt: ymd(3) }),
+      ),
+    ).toMatchObject({ status: 422 })
+    expect(await refusal(() => recordOfflineHandover(psb, requestId, handover))).toMatchObject({
+      status: 403,
+    })
+    const first = await recordOfflineHandover(amr, requestId, handover)
+    const again = await recordOfflineHandover(amr, requestId, handover)
+    expect(again.handoverId).toBe(first.handoverId)
+    expect(await SharingHandover.countDocuments({ requestId })).toBe(1)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-grant.handed-over',
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(1)
+    expect((await SharingRequest.findById(requestId).lean())!.decision!.deliveredAt).toBeTruthy()
+    await revokeSharingGrant(amr, requestId, '交付任务完成后收回授权')
+    expect(
+      await refusal(() =>
+        recordOfflineHandover(amr, requestId, { ...handover, contentSha256: 'cd'.repeat(32) }),
+      ),
+    ).toMatchObject({ status: 409 })
+    // An online grant has nothing to hand over offline.
+    const online = await submitSharingRequest(psb, input(await entryOf(amr, 'unconditional')))
+    expect(
+      await refusal(() => recordOfflineHandover(amr, online.requestId, handover)),
+    ).toMatchObject({ status: 409 })
   })
 })
