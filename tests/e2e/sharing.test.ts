@@ -65,7 +65,7 @@ describe('e2e: sharing between agencies', () => {
     await psb.getByLabel(s.duty).fill('《中华人民共和国治安管理处罚法》规定的治安管理职责')
     for (const f of ['tyshxydm', 'jyzxm', 'jycs'])
       await psb.locator(`input[name="fields"][value="${f}"]`).check()
-    await psb.getByLabel(s.mode).selectOption('file')
+    await psb.getByLabel(s.mode).selectOption('offline')
     await psb.screenshot({ path: screenshotPath('sharing-request-form'), fullPage: true })
     await Promise.all([
       psb.waitForURL((url) => /^\/sharing\/requests\/[0-9a-f]{24}$/.test(url.pathname)),
@@ -93,6 +93,22 @@ describe('e2e: sharing between agencies', () => {
     expect(await granted.textContent()).not.toContain('经营者姓名')
     expect(await main.textContent()).toContain(s.noPassOn)
     await psb.screenshot({ path: screenshotPath('sharing-granted'), fullPage: true })
+
+    // Art. 23 ¶4: the hand-over on an encrypted drive is recorded under the offline grant.
+    const h = s.handover
+    await amr.goto(requestPath)
+    await amr.getByLabel(h.rows).fill('3560')
+    await amr.getByLabel(h.contentSha256).fill('9f'.repeat(32))
+    await amr.getByLabel(h.medium).fill('加密U盘（编号 GD-2026-021）')
+    await amr
+      .getByLabel(h.handedOverAt)
+      .fill(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10))
+    await amr.getByLabel(h.handedOverBy).fill('林科长（数据管理科）')
+    await amr.getByLabel(h.receivedBy).fill('黄警官（治安管理局）')
+    await amr.getByRole('button', { name: h.record }).click()
+    await amr.getByText(h.recorded).waitFor()
+    await amr.getByRole('heading', { name: h.list }).waitFor()
+    await amr.screenshot({ path: screenshotPath('sharing-handover'), fullPage: true })
 
     // Art. 24: the source department withdraws the grant with its reason; the requester sees it.
     await amr.goto(requestPath)
