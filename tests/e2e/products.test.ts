@@ -195,6 +195,8 @@ describe('products end to end', () => {
       .getByRole('link', { name: en.market.product.provenanceOf.replace('{{n}}', '1') })
       .click()
     await b.waitForURL(/\/v\/1$/)
+    // The URL changes before the client-side navigation has rendered the graph: wait for it.
+    await b.locator('[data-node^="product-version:"]').nth(3).waitFor()
     const multi = await b
       .locator('[data-node]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-node')))
