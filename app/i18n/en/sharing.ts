@@ -19,6 +19,7 @@ export const sharing: Messages['sharing'] = {
   fields: 'Fields needed',
   mode: 'Mode',
   periodEnd: 'Use until',
+  createdAt: 'Asked on',
   replyDue: 'Reply due',
   noPassOn:
     'Shared data serves your own duties only: it may not be passed on, provided to others or published (Art. 46 ¶3); every access is logged.',

@@ -18,6 +18,7 @@ export const sharing = {
   fields: '所需数据项',
   mode: '共享方式',
   periodEnd: '使用截止时间',
+  createdAt: '申请时间',
   replyDue: '答复期限',
   noPassOn:
     '共享获得的数据只能用于本部门履行职责，不得转让、向他人提供或公开（第四十六条第三款）；每次访问都会记入交易日志。',

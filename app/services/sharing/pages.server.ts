@@ -5,8 +5,16 @@ import { SharingRequest } from '#models/sharing-request'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
+import { pageOf } from '~/utils/listing.server'
 import { handoversOf } from './handovers.server'
-import { loadSharableEntry, loadSharingRequest, maySee, notFound } from './requests.server'
+import {
+  loadSharableEntry,
+  loadSharingRequest,
+  maySee,
+  notFound,
+  type SharingRequestLean,
+} from './requests.server'
+import type { SharingListQuery } from './schemas'
 
 /** The entry a request is about: what it offers, who answers, and whether this user may ask. */
 export async function newSharingRequestPage(user: AuthUser, entryId: string) {
@@ -29,7 +37,7 @@ export async function newSharingRequestPage(user: AuthUser, entryId: string) {
   }
 }
 
-function row(r: Awaited<ReturnType<typeof loadSharingRequest>>) {
+function row(r: SharingRequestLean) {
   return {
     id: String(r._id),
     entryId: r.catalogEntryId,
@@ -44,21 +52,24 @@ function row(r: Awaited<ReturnType<typeof loadSharingRequest>>) {
   }
 }
 
-/** An agency's requests and, as a source department, the requests waiting for its reply. */
-export async function sharingListPage(user: AuthUser) {
+/**
+ * An agency's requests (`mine`) or, as a source department, the requests its data received
+ * (`inbox`): numbered pages sorted by date or reply deadline, narrowed by status.
+ */
+export async function sharingListPage(user: AuthUser, query: SharingListQuery) {
   const orgId = user.org?.id
   if (!orgId) throw new DomainError('forbidden', 'error.forbidden', 403)
-  const [mine, inbox] = await Promise.all([
-    SharingRequest.find({ requesterOrgId: orgId })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(100)
-      .lean(),
-    SharingRequest.find({ sourceOrgId: orgId }).sort({ createdAt: -1, _id: -1 }).limit(100).lean(),
-  ])
-  const names = await orgNames(
-    [...mine, ...inbox].flatMap((r) => [r.requesterOrgId, r.sourceOrgId]),
-  )
-  return { mine: mine.map(row), inbox: inbox.map(row), orgNames: names }
+  const filter = {
+    ...(query.box === 'inbox' ? { sourceOrgId: orgId } : { requesterOrgId: orgId }),
+    ...(query.status && { status: query.status }),
+  }
+  const { items, paging } = await pageOf(SharingRequest, filter, query, {
+    created: 'createdAt',
+    due: 'replyDueAt',
+  })
+  const rows = items.map((r) => row(r as SharingRequestLean))
+  const names = await orgNames(rows.flatMap((r) => [r.requesterOrgId, r.sourceOrgId]))
+  return { query, items: rows, paging, orgNames: names }
 }
 
 /** One request, for the two agencies and the authority; the reply form for the source department. */

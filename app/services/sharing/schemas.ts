@@ -2,8 +2,8 @@
 // API takes these shapes; the forms post the same names (repeated `fields` checkboxes). Messages are
 // i18n keys.
 import { z } from 'zod'
-import { objectId as idSchema } from '~/utils/schemas'
-import { SHARING_MODES } from '~/vocab/sharing'
+import { listParams, objectId as idSchema } from '~/utils/schemas'
+import { SHARING_MODES, SHARING_REQUEST_STATUSES } from '~/vocab/sharing'
 
 export const objectId = idSchema('error.sharing.badId')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
@@ -78,3 +78,14 @@ export type HandoverInput = z.output<typeof handoverInput>
 
 /** What the request page posts: a reply, or (after agreeing) a revocation or a hand-over record. */
 export const requestPageInput = z.union([revokeGrantInput, handoverInput, sharingDecisionInput])
+
+/** An agency's sharing lists: the requests its data received (`inbox`) or those it made (`mine`). */
+export const sharingListQuery = z.strictObject({
+  box: z.enum(['inbox', 'mine']).default('inbox'),
+  ...listParams(['created', 'due'], { sort: 'created', dir: 'desc' }),
+  status: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(SHARING_REQUEST_STATUSES).optional(),
+  ),
+})
+export type SharingListQuery = z.infer<typeof sharingListQuery>

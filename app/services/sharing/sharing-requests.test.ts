@@ -25,6 +25,8 @@ import { Organization } from '#models/organization'
 import { runSharingReplySweep } from './clocks.server'
 import { recordOfflineHandover } from './handovers.server'
 import { overdueSharingRequests, recordCoordination } from './coordination.server'
+import { sharingListPage } from './pages.server'
+import { sharingListQuery } from './schemas'
 import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
 import type { SharingType } from '~/vocab/catalog'
@@ -567,5 +569,31 @@ describe('sharing between agencies (C4)', () => {
     expect(
       await refusal(() => recordOfflineHandover(amr, online.requestId, handover)),
     ).toMatchObject({ status: 409 })
+  })
+
+  it('lists: the source department’s inbox and the requester’s own, paged with a total, filtered by status', async () => {
+    const q = (query: Record<string, string>) => sharingListQuery.parse(query)
+    const inbox = await sharingListPage(amr, q({ box: 'inbox' }))
+    expect(inbox.paging.total).toBe(
+      await SharingRequest.countDocuments({ sourceOrgId: amr.org!.id }),
+    )
+    expect(inbox.items.every((r) => r.sourceOrgId === amr.org!.id)).toBe(true)
+    const mine = await sharingListPage(psb, q({ box: 'mine', status: 'granted' }))
+    expect(mine.paging.total).toBe(
+      await SharingRequest.countDocuments({ requesterOrgId: psb.org!.id, status: 'granted' }),
+    )
+    expect(
+      mine.items.every((r) => r.requesterOrgId === psb.org!.id && r.status === 'granted'),
+    ).toBe(true)
+    const { loader } = await import('~/routes/sharing._index')
+    const cookie = await sessionCookieFor('psb@demo.gd.example')
+    const bad = await settle(() =>
+      loader({
+        request: new Request('http://localhost/sharing?sort=nonsense', { headers: { cookie } }),
+        params: {},
+        context: {},
+      }),
+    )
+    expect(bad.status).toBe(400)
   })
 })
