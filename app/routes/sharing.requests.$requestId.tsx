@@ -13,6 +13,7 @@ import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/fo
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireAnyPermission, requirePermission } from '~/utils/permissions.server'
+import { formatDate } from '~/utils/format'
 import { SHARING_MODES } from '~/vocab/sharing'
 
 // C4 (Art. 23–24): one sharing request — what was asked and why, and the source department's
@@ -133,6 +134,14 @@ export default function SharingRequestPage() {
                 {row(t('sharing.mode'), decision.mode ? t(`sharing.modes.${decision.mode}`) : '')}
                 {row(t('sharing.decision.end'), <DateTime iso={decision.end} />)}
                 {row(t('sharing.decision.deliveryDue'), <DateTime iso={decision.deliveryDueAt} />)}
+                {decision.deliveredAt
+                  ? row(
+                      t('sharing.decision.delivered'),
+                      <time dateTime={decision.deliveredAt}>
+                        {formatDate(decision.deliveredAt, lang)}
+                      </time>,
+                    )
+                  : null}
               </>
             ) : (
               row(
@@ -168,7 +177,7 @@ export default function SharingRequestPage() {
                   {handovers.map((h) => (
                     <tr key={h.id}>
                       <td>
-                        <DateTime iso={h.handedOverAt} />
+                        <time dateTime={h.handedOverAt}>{formatDate(h.handedOverAt, lang)}</time>
                       </td>
                       <td>{h.medium}</td>
                       <td>{h.rows}</td>
@@ -183,7 +192,7 @@ export default function SharingRequestPage() {
             </>
           ) : null}
           {canHandOver ? (
-            <Form method="post" className="stack">
+            <Form method="post" className="stack" key={handovers.length}>
               <input type="hidden" name="intent" value="handover" />
               <h3>{t('sharing.handover.title')}</h3>
               <p className="hint muted">{t('sharing.handover.hint')}</p>

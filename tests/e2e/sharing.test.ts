@@ -108,6 +108,9 @@ describe('e2e: sharing between agencies', () => {
     await amr.getByRole('button', { name: h.record }).click()
     await amr.getByText(h.recorded).waitFor()
     await amr.getByRole('heading', { name: h.list }).waitFor()
+    await amr.getByText(s.decision.delivered, { exact: true }).waitFor()
+    // The form is empty again for the next hand-over.
+    expect(await amr.getByLabel(h.rows).inputValue()).toBe('')
     await amr.screenshot({ path: screenshotPath('sharing-handover'), fullPage: true })
 
     // Art. 24: the source department withdraws the grant with its reason; the requester sees it.

@@ -61,6 +61,7 @@ export const sharing: Messages['sharing'] = {
     how: 'How',
     automatic: 'Unconditionally shared: granted automatically',
     end: 'Grant ends',
+    delivered: 'Delivered',
     deliveryDue: 'Data due by',
     citation: 'Grounds',
     note: 'Note',

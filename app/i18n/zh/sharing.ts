@@ -54,6 +54,7 @@ export const sharing = {
     how: '方式',
     automatic: '无条件共享，自动授权',
     end: '授权截止时间',
+    delivered: '已交付',
     deliveryDue: '数据交付期限',
     citation: '拒绝依据',
     note: '说明',
