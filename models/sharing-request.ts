@@ -75,6 +75,9 @@ const sharingRequestSchema = new Schema(
           /** The source department withdrew the grant (Art. 24), and why. */
           revokedAt: { type: Date, default: null },
           revokeReason: { type: String, default: '' },
+          revokedBy: { type: String, default: null },
+          /** The revocation's log entry: null while its steps are unfinished (the sweep repairs). */
+          revokeSeq: { type: Number, default: null },
           /** The data reached the requester (an offline grant: the first hand-over's day). */
           deliveredAt: { type: Date, default: null },
         },

@@ -5,10 +5,13 @@
 // event key in the log, so reruns and overlapping sweeps send and record nothing twice.
 import mongoose from 'mongoose'
 import { Organization } from '#models/organization'
-import { SharingRequest } from '#models/sharing-request'
+import { SharingHandover } from '#models/sharing-handover'
+import { SharingDecision, SharingRequest } from '#models/sharing-request'
 import { workingDaysBetween } from '~/services/calendar/working-days.server'
 import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { completeHandover } from './handovers.server'
+import { completeRevocation, completeSharingDecision, completeSubmission } from './requests.server'
 
 /** Art. 23 ¶2: the source department is reminded once the request has waited this many working days. */
 export const SHARING_WARN_AFTER_WORKING_DAYS = 3
@@ -100,6 +103,51 @@ export async function runSharingReplySweep(now: Date = new Date()): Promise<Shar
       },
     })
     result.warned++
+  }
+  return result
+}
+
+/** Steps younger than this are left to the request that is still running them. */
+export const REPAIR_AFTER_MS = 10 * 60_000
+
+/**
+ * ADR 003: finish what a crash between two steps left undone — a request stored but not logged, an
+ * answer claimed but not carried out, a revocation recorded but not applied, a hand-over stored but
+ * not logged. Each step is the same idempotent function the request itself runs.
+ */
+export async function repairSharing(now: Date = new Date()) {
+  const before = new Date(now.getTime() - REPAIR_AFTER_MS)
+  const result = { submissions: 0, answers: 0, revocations: 0, handovers: 0 }
+  for (const r of await SharingRequest.find({ status: 'pending' }).lean()) {
+    if (r.createdAt > before) continue
+    if (r.submittedSeq == null) {
+      await completeSubmission(r)
+      result.submissions++
+      continue
+    }
+    const answer = await SharingDecision.findById(r._id).lean()
+    if (answer && answer.decidedAt <= before) {
+      await completeSharingDecision(r, answer)
+      result.answers++
+    }
+  }
+  const revoked = await SharingRequest.find({
+    status: 'granted',
+    'decision.revokedAt': mongoose.trusted({ $ne: null, $lte: before }),
+    'decision.revokeSeq': null,
+  }).lean()
+  for (const r of revoked) {
+    await completeRevocation(r)
+    result.revocations++
+  }
+  for (const h of await SharingHandover.find({
+    ledgerSeq: null,
+    createdAt: mongoose.trusted({ $lte: before }),
+  }).lean()) {
+    const r = await SharingRequest.findById(h.requestId).lean()
+    if (!r) continue
+    await completeHandover(h, r)
+    result.handovers++
   }
   return result
 }

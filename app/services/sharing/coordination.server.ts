@@ -10,14 +10,25 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
-import { loadSharingRequest } from './requests.server'
+import { loadSharingRequest, type SharingRequestLean } from './requests.server'
+
+/** Art. 23 ¶2: unanswered past its reply deadline (escalated by the sweep, or not yet). */
+export function isOverdue(
+  request: Pick<SharingRequestLean, 'status' | 'escalatedAt' | 'replyDueAt'>,
+  now: Date,
+): boolean {
+  return (
+    request.status === 'pending' &&
+    Boolean(request.escalatedAt || (request.replyDueAt && request.replyDueAt < now))
+  )
+}
 
 /** Art. 22: the requests the authority has to coordinate now — unanswered past their deadline. */
 export async function overdueSharingRequests(user: AuthUser, now: Date = new Date()) {
   assertMay(user, 'coordinate:sharing-request:any')
   const pending = await SharingRequest.find({ status: 'pending' }).lean()
   const overdue = pending
-    .filter((r) => r.escalatedAt || (r.replyDueAt && r.replyDueAt < now))
+    .filter((r) => isOverdue(r, now))
     .sort((a, b) => (a.replyDueAt?.getTime() ?? 0) - (b.replyDueAt?.getTime() ?? 0))
   const names = await orgNames(overdue.flatMap((r) => [r.requesterOrgId, r.sourceOrgId]))
   return {
@@ -46,10 +57,7 @@ export async function recordCoordination(
 ) {
   assertMay(user, 'coordinate:sharing-request:any')
   const request = await loadSharingRequest(requestId)
-  if (
-    request.status !== 'pending' ||
-    !(request.escalatedAt || (request.replyDueAt && request.replyDueAt < now))
-  )
+  if (!isOverdue(request, now))
     throw new DomainError('not_overdue', 'error.sharing.notOverdue', 409)
   const text = note.trim()
   const digest = createHash('sha256').update(`${user.id}\n${text}`).digest('hex').slice(0, 32)

@@ -3,7 +3,7 @@
 // content, the medium, when, who handed it over and who received it. The first hand-over meets the
 // grant's delivery clock (5 working days after the agreement). Logged as `sharing-grant.handed-over`.
 import { SharingGrant } from '#models/sharing-grant'
-import { SharingHandover } from '#models/sharing-handover'
+import { SharingHandover, type SharingHandoverDoc } from '#models/sharing-handover'
 import { SharingRequest } from '#models/sharing-request'
 import { chinaDate, endOfChinaDay } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -12,7 +12,7 @@ import { assertMinimalFields } from '~/services/research/decisions.server'
 import { insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
-import { assertMayReply, loadSharingRequest } from './requests.server'
+import { assertMayReply, loadSharingRequest, type SharingRequestLean } from './requests.server'
 import type { HandoverInput } from './schemas'
 
 /**
@@ -58,33 +58,52 @@ export async function recordOfflineHandover(
     },
     key,
   )
-  const handover = doc.toObject()
+  return completeHandover(doc.toObject(), request)
+}
+
+/**
+ * The steps after a hand-over is stored, from the stored record alone: log it and mark the
+ * delivery. Safe to run again: the reply sweep finishes one a crash left unlogged (`ledgerSeq` null).
+ */
+export async function completeHandover(
+  handover: SharingHandoverDoc,
+  request: Pick<SharingRequestLean, '_id' | 'catalogEntryId' | 'requesterOrgId' | 'sourceOrgId'>,
+) {
+  const requestId = String(request._id)
   const entry = await appendLedger({
     action: 'sharing-grant.handed-over',
-    actor: { userId: user.id, orgId: user.org?.id },
+    actor: { userId: handover.recordedBy, orgId: request.sourceOrgId },
     subjects: [
-      `sharing-grant:${key.grantId}`,
+      `sharing-grant:${handover.grantId}`,
       `sharing-request:${requestId}`,
       `catalog-entry:${request.catalogEntryId}`,
       `org:${request.requesterOrgId}`,
       `org:${request.sourceOrgId}`,
     ],
     // Names of people: digested in the log, not stored in it.
-    payload: { ...input, handedOverAt: handedOverAt.toISOString() },
+    payload: {
+      fields: handover.fields,
+      rows: handover.rows,
+      contentSha256: handover.contentSha256,
+      medium: handover.medium,
+      handedOverAt: handover.handedOverAt.toISOString(),
+      handedOverBy: handover.handedOverBy,
+      receivedBy: handover.receivedBy,
+    },
     summary: {
       fields: handover.fields.length,
       rows: handover.rows,
       contentSha256: handover.contentSha256,
       medium: handover.medium,
-      handedOverAt: handedOverAt.toISOString(),
+      handedOverAt: handover.handedOverAt.toISOString(),
     },
-    eventKey: `sharing-grant.handed-over:${key.grantId}:${key.contentSha256}`,
+    eventKey: `sharing-grant.handed-over:${handover.grantId}:${handover.contentSha256}`,
   })
   await SharingHandover.updateOne({ _id: handover._id }, { $set: { ledgerSeq: entry._id } })
   // The first hand-over is the delivery (Art. 24: within 5 working days of the agreement).
   await SharingRequest.updateOne(
     { _id: request._id, 'decision.deliveredAt': null },
-    { $set: { 'decision.deliveredAt': handedOverAt } },
+    { $set: { 'decision.deliveredAt': handover.handedOverAt } },
   )
   return { handoverId: String(handover._id), ledgerSeq: entry._id }
 }

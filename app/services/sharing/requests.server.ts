@@ -219,21 +219,40 @@ export async function submitSharingRequest(
     },
     { _id },
   )
-  const request = doc.toObject() as SharingRequestLean
+  return completeSubmission(doc.toObject() as SharingRequestLean)
+}
+
+/**
+ * The steps after a request is stored, from the stored request alone: log it, then grant an
+ * unconditional one (Art. 23 ¶1) or tell the source department its clock runs (Art. 23 ¶2). Safe to
+ * run again: the reply sweep finishes a submission a crash left unlogged (`submittedSeq` null).
+ */
+export async function completeSubmission(
+  request: SharingRequestLean,
+): Promise<SharingOutcomeResult> {
   const requestId = String(request._id)
   const entryLog = await appendLedger({
     action: 'sharing-request.submitted',
-    actor: { userId: user.id, orgId: org.id },
+    actor: { userId: request.requesterUserId, orgId: request.requesterOrgId },
     subjects: [
       `sharing-request:${requestId}`,
-      `catalog-entry:${entry.id}`,
-      `org:${org.id}`,
-      `org:${entry.sourceOrgId}`,
+      `catalog-entry:${request.catalogEntryId}`,
+      `org:${request.requesterOrgId}`,
+      `org:${request.sourceOrgId}`,
     ],
-    payload: input,
+    // What was asked, as stored (a repair writes the same digest as the first attempt).
+    payload: {
+      entryId: request.catalogEntryId,
+      scenario: request.scenario,
+      usingUnit: request.usingUnit,
+      duty: request.duty,
+      fields: request.fields,
+      mode: request.mode,
+      periodEnd: request.periodEnd.toISOString(),
+    },
     summary: {
       // The supervision figures (Art. 23, 52) count the reply against the source department.
-      sourceOrgId: entry.sourceOrgId,
+      sourceOrgId: request.sourceOrgId,
       sharingType: request.sharingType,
       fields: request.fields.length,
       mode: request.mode,
@@ -243,31 +262,32 @@ export async function submitSharingRequest(
   })
   await SharingRequest.updateOne({ _id: request._id }, { $set: { submittedSeq: entryLog._id } })
   if (request.sharingType === 'unconditional') {
-    // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply.
-    const decision: SharingDecisionDoc = {
+    // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply. The answer is
+    // the same claim as a reply's; whoever stores it first, every run completes the stored one.
+    const decidedAt = request.createdAt
+    await claim(SharingDecision, {
       _id: request._id,
       outcome: 'granted',
       fields: request.fields,
       mode: request.mode,
       end: request.periodEnd,
-      deliveryDueAt: await addWorkingDays(now, ART24_DELIVERY_WORKING_DAYS),
+      deliveryDueAt: await addWorkingDays(decidedAt, ART24_DELIVERY_WORKING_DAYS),
       citation: null,
       note: '',
       automatic: true,
-      decidedAt: now,
+      decidedAt,
       // No person decided: the entry's sharing type did, on the source department's behalf.
       decidedBy: 'rule:art23-unconditional',
-      decidedByOrgId: entry.sourceOrgId,
-    }
-    await claim(SharingDecision, decision)
+      decidedByOrgId: request.sourceOrgId,
+    } satisfies SharingDecisionDoc)
     const stored = (await SharingDecision.findById(request._id).lean())!
     return completeSharingDecision(request, stored)
   }
   await notifyOrg({
     key: `sharing-request:${requestId}:submitted`,
-    orgId: entry.sourceOrgId,
+    orgId: request.sourceOrgId,
     kind: 'sharing-request.submitted',
-    params: { requestId, title: entry.title.zh, dueAt: request.replyDueAt!.toISOString() },
+    params: { requestId, title: request.entryTitle.zh, dueAt: request.replyDueAt!.toISOString() },
   })
   return {
     requestId,
@@ -449,13 +469,35 @@ export async function revokeSharingGrant(
     throw new DomainError('reason_required', 'error.sharing.revokeReason', 422, {
       reason: ['error.sharing.revokeReason'],
     })
-  // Only a grant in force is revoked; a second revocation keeps the first one's time.
-  await SharingGrant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt: now } })
-  const grant = await SharingGrant.findById(grantId, { revokedAt: 1 }).lean()
-  const revokedAt = grant?.revokedAt ?? now
-  await appendLedger({
+  // The revocation is recorded on the request first (a second one keeps the first's time and
+  // reason); the grant, the log and the notice follow from that record, and the reply sweep
+  // finishes them if a crash cut this short (`decision.revokeSeq` still null).
+  await SharingRequest.updateOne(
+    { _id: request._id, 'decision.revokedAt': null },
+    {
+      $set: {
+        'decision.revokedAt': now,
+        'decision.revokeReason': why,
+        'decision.revokedBy': user.id,
+      },
+    },
+  )
+  const recorded = await loadSharingRequest(requestId)
+  return completeRevocation(recorded)
+}
+
+/** The steps after a revocation is recorded on the request: safe to run again, by anyone. */
+export async function completeRevocation(
+  request: SharingRequestLean,
+): Promise<{ grantId: string; revokedAt: Date }> {
+  const d = request.decision!
+  const grantId = d.grantId!
+  const revokedAt = d.revokedAt!
+  const requestId = String(request._id)
+  await SharingGrant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt } })
+  const entry = await appendLedger({
     action: 'sharing-grant.revoked',
-    actor: { userId: user.id, orgId: user.org?.id },
+    actor: { userId: d.revokedBy ?? undefined, orgId: request.sourceOrgId },
     subjects: [
       `sharing-grant:${grantId}`,
       `sharing-request:${requestId}`,
@@ -463,13 +505,13 @@ export async function revokeSharingGrant(
       `org:${request.requesterOrgId}`,
       `org:${request.sourceOrgId}`,
     ],
-    payload: { reason: why },
-    summary: { reason: why.slice(0, 500), revokedAt: revokedAt.toISOString() },
+    payload: { reason: d.revokeReason },
+    summary: { reason: d.revokeReason.slice(0, 500), revokedAt: revokedAt.toISOString() },
     eventKey: `sharing-grant.revoked:${grantId}`,
   })
   await SharingRequest.updateOne(
-    { _id: request._id, 'decision.revokedAt': null },
-    { $set: { 'decision.revokedAt': revokedAt, 'decision.revokeReason': why } },
+    { _id: request._id },
+    { $set: { 'decision.revokeSeq': entry._id } },
   )
   await notifyOrg({
     key: `sharing-grant:${grantId}:revoked`,

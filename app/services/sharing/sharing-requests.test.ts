@@ -22,7 +22,7 @@ import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
-import { runSharingReplySweep } from './clocks.server'
+import { REPAIR_AFTER_MS, repairSharing, runSharingReplySweep } from './clocks.server'
 import { recordOfflineHandover } from './handovers.server'
 import { overdueSharingRequests, recordCoordination } from './coordination.server'
 import { sharingListPage } from './pages.server'
@@ -595,5 +595,104 @@ describe('sharing between agencies (C4)', () => {
       }),
     )
     expect(bad.status).toBe(400)
+  })
+
+  it('art23 steps a crash cut short are finished by the sweep: an unlogged request, an unapplied answer, revocation and hand-over', async () => {
+    const later = new Date(Date.now() + REPAIR_AFTER_MS + 60_000)
+    const logged = (subject: string, action: string) =>
+      LedgerEntry.countDocuments({ action, subjects: subject })
+    // A request stored, then the process died before its log entry and its grant (Art. 23 ¶1).
+    const unconditional = await entryOf(amr, 'unconditional')
+    const stored = await SharingRequest.create({
+      requesterOrgId: psb.org!.id,
+      requesterUserId: psb.id,
+      catalogEntryId: unconditional.id,
+      sourceOrgId: amr.org!.id,
+      entryTitle: { zh: '崩溃测试', en: 'crash test' },
+      sharingType: 'unconditional',
+      scenario: '场景',
+      usingUnit: '单位',
+      duty: '职责',
+      fields: unconditional.fields.slice(0, 1),
+      mode: 'api',
+      periodEnd: new Date(Date.now() + 30 * DAY),
+      status: 'pending',
+      createdAt: new Date(),
+    })
+    const crashed = String(stored._id)
+    // An answer claimed, then the process died before the grant and the log.
+    const conditional = await entryOf(amr, 'conditional')
+    const { requestId: claimed } = await submitSharingRequest(psb, input(conditional))
+    await SharingDecision.create({
+      _id: claimed,
+      outcome: 'refused',
+      citation: { instrument: '《中华人民共和国数据安全法》', article: '第二十一条' },
+      decidedAt: new Date(),
+      decidedBy: amr.id,
+      decidedByOrgId: amr.org!.id,
+    })
+    // A revocation recorded on the request, then the process died before the grant was touched.
+    const { requestId: granted, grantId } = await submitSharingRequest(
+      psb,
+      input(await entryOf(amr, 'unconditional')),
+    )
+    await SharingRequest.updateOne(
+      { _id: granted },
+      {
+        $set: {
+          'decision.revokedAt': new Date(),
+          'decision.revokeReason': '崩溃前记录的撤销',
+          'decision.revokedBy': amr.id,
+        },
+      },
+    )
+
+    // A hand-over stored, then the process died before its log entry.
+    const offline = await submitSharingRequest(psb, input(conditional, { mode: 'offline' }))
+    const agreed = await replyToSharingRequest(amr, offline.requestId, {
+      outcome: 'granted',
+      fields: conditional.fields.slice(0, 1),
+      mode: 'offline',
+      end: ymd(30),
+      note: '',
+    })
+    const handover = await SharingHandover.create({
+      grantId: agreed.grantId!,
+      requestId: offline.requestId,
+      fields: conditional.fields.slice(0, 1),
+      rows: 10,
+      contentSha256: 'ef'.repeat(32),
+      medium: '光盘',
+      handedOverAt: new Date(),
+      handedOverBy: '甲',
+      receivedBy: '乙',
+      recordedBy: amr.id,
+      createdAt: new Date(),
+    })
+
+    const first = await repairSharing(later)
+    expect(first).toEqual({ submissions: 1, answers: 1, revocations: 1, handovers: 1 })
+    expect((await SharingHandover.findById(handover._id).lean())!.ledgerSeq).toEqual(
+      expect.any(Number),
+    )
+    expect(
+      (await SharingRequest.findById(offline.requestId).lean())!.decision!.deliveredAt,
+    ).toBeTruthy()
+    expect(await SharingRequest.findById(crashed).lean()).toMatchObject({
+      status: 'granted',
+      submittedSeq: expect.any(Number),
+    })
+    expect(await logged(`sharing-request:${crashed}`, 'sharing-request.submitted')).toBe(1)
+    expect(await SharingRequest.findById(claimed).lean()).toMatchObject({ status: 'refused' })
+    expect(await logged(`sharing-request:${claimed}`, 'sharing-request.refused')).toBe(1)
+    expect((await SharingGrant.findById(grantId).lean())!.revokedAt).toBeTruthy()
+    expect(await logged(`sharing-grant:${grantId}`, 'sharing-grant.revoked')).toBe(1)
+    // Nothing is left to repair, and a second sweep writes nothing twice.
+    expect(await repairSharing(later)).toEqual({
+      submissions: 0,
+      answers: 0,
+      revocations: 0,
+      handovers: 0,
+    })
   })
 })
