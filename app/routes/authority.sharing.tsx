@@ -1,21 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import { Notice, pick, useLang } from '~/components/common'
 import { DateTime } from '~/components/catalog'
 import { FormError } from '~/components/form'
 import { overdueSharingRequests, recordCoordination } from '~/services/sharing/coordination.server'
-import { objectId } from '~/services/sharing/schemas'
+import { coordinationInput } from '~/services/sharing/schemas'
 import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
-
-const coordinationForm = z.strictObject({
-  requestId: objectId,
-  note: z.string().trim().min(4, 'error.sharing.noteRequired').max(2000),
-})
 
 // C4 (Art. 22): the data authority's view of sharing requests whose reply is overdue, and the
 // coordination it records on each.
@@ -30,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const t = await getT(request)
   let values: PostedValues = {}
   try {
-    const form = await readForm(request, coordinationForm, t.locale)
+    const form = await readForm(request, coordinationInput, t.locale)
     values = form.values
     const { requestId, note } = form.parse()
     await recordCoordination(user, requestId, note)

@@ -6,16 +6,13 @@ import { FormError } from '~/components/form'
 import { FieldChecklist } from '~/components/research'
 import { newSharingRequestPage } from '~/services/sharing/pages.server'
 import { submitSharingRequest } from '~/services/sharing/requests.server'
-import { objectId, sharingRequestInput } from '~/services/sharing/schemas'
+import { sharingEntryQuery, sharingRequestInput } from '~/services/sharing/schemas'
 import { formFailure, readForm, type PostedValues } from '~/utils/forms.server'
-import { pageGuard } from '~/utils/http.server'
+import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { SHARING_MODES } from '~/vocab/sharing'
-import { z } from 'zod'
-
-const entryQuery = z.object({ entry: objectId })
 
 // C4 (Art. 22–24): an agency asks a source department for an entry's data — scenario, using unit,
 // the duty it serves, the fields, mode and end (?entry=).
@@ -23,11 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'create:sharing-request:own-org')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const { entry } = validate(
-      entryQuery,
-      Object.fromEntries(new URL(request.url).searchParams),
-      t.locale,
-    )
+    const { entry } = validate(sharingEntryQuery, queryObject(request), t.locale)
     return newSharingRequestPage(user, entry)
   })
 }

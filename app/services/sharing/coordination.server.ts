@@ -60,6 +60,10 @@ export async function recordCoordination(
   if (!isOverdue(request, now))
     throw new DomainError('not_overdue', 'error.sharing.notOverdue', 409)
   const text = note.trim()
+  if (text.length < 4)
+    throw new DomainError('note_required', 'error.sharing.noteRequired', 422, {
+      note: ['error.sharing.noteRequired'],
+    })
   const digest = createHash('sha256').update(`${user.id}\n${text}`).digest('hex').slice(0, 32)
   const entry = await appendLedger({
     action: 'sharing-request.coordinated',

@@ -89,3 +89,12 @@ export const sharingListQuery = z.strictObject({
   ),
 })
 export type SharingListQuery = z.infer<typeof sharingListQuery>
+
+/** The request form's entry (`?entry=`). */
+export const sharingEntryQuery = z.object({ entry: objectId })
+
+/** Art. 22: the authority's coordination note on an overdue request. */
+export const coordinationInput = z.strictObject({
+  requestId: objectId,
+  note: z.string().trim().min(4, 'error.sharing.noteRequired').max(2000),
+})
