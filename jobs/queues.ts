@@ -81,7 +81,12 @@ const listingSweepPayload = z.object({ reason: z.enum(['schedule', 'manual']).de
 
 // C8 (Art. 38): deliver one licence — a fingerprinted file copy and a signed expiring link, or
 // an API key with the licence's quota and field projection. Job id `delivery-<licenceId>`.
-const deliveryPayload = z.object({ licenceId: objectId() })
+// C4 (Art. 24): or one sharing grant's copy of its entry's data, job id
+// `delivery-grant-<grantId>-<data digest>`.
+const deliveryPayload = z.union([
+  z.object({ licenceId: objectId() }).strict(),
+  z.object({ grantId: objectId() }).strict(),
+])
 
 // C8 (Art. 24, 38): expire licences whose end has passed and notify both sides. `at` is for tests.
 const licenceSweepPayload = z.object({ at: z.iso.datetime().optional() })

@@ -80,6 +80,8 @@ const sharingRequestSchema = new Schema(
           revokeSeq: { type: Number, default: null },
           /** The data reached the requester (an offline grant: the first hand-over's day). */
           deliveredAt: { type: Date, default: null },
+          /** Not delivered by `deliveryDueAt`: escalated to the coordinating authority (Art. 22). */
+          deliveryEscalatedAt: { type: Date, default: null },
         },
         { _id: false, strict: 'throw' },
       ),

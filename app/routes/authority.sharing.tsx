@@ -11,8 +11,8 @@ import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
-// C4 (Art. 22): the data authority's view of sharing requests whose reply is overdue, and the
-// coordination it records on each.
+// C4 (Art. 22): the data authority's view of sharing requests whose reply or delivery is overdue,
+// and the coordination it records on each.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'coordinate:sharing-request:any')
   const t = await getT(request)
@@ -54,7 +54,8 @@ export default function AuthoritySharing() {
               <th>{t('sharing.entry')}</th>
               <th>{t('sharing.source')}</th>
               <th>{t('sharing.requester')}</th>
-              <th>{t('sharing.replyDue')}</th>
+              <th>{t('sharing.coordination.clock')}</th>
+              <th>{t('sharing.coordination.dueAt')}</th>
               <th>{t('sharing.coordination.record')}</th>
             </tr>
           </thead>
@@ -72,8 +73,9 @@ export default function AuthoritySharing() {
                 </td>
                 <td>{pick(orgNames[r.sourceOrgId], lang)}</td>
                 <td>{pick(orgNames[r.requesterOrgId], lang)}</td>
+                <td>{t(`sharing.coordination.clocks.${r.clock}`)}</td>
                 <td>
-                  <DateTime iso={r.replyDueAt} />
+                  <DateTime iso={r.dueAt} />
                 </td>
                 <td>
                   <Form method="post" style={{ display: 'flex', gap: '0.5rem' }}>

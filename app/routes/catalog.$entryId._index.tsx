@@ -157,6 +157,14 @@ export default function EntryPage() {
         </section>
       ) : null}
 
+      {can.manageSharedData ? (
+        <section className="card">
+          <h2>{t('sharing.dataset.title')}</h2>
+          <p className="muted">{t('sharing.dataset.intro')}</p>
+          <Link to={`/catalog/${entry.id}/dataset`}>{t('sharing.dataset.manage')}</Link>
+        </section>
+      ) : null}
+
       {can.decide ? (
         <section className="card">
           <h2>

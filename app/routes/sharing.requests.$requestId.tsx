@@ -9,10 +9,18 @@ import { recordOfflineHandover } from '~/services/sharing/handovers.server'
 import { sharingRequestPage } from '~/services/sharing/pages.server'
 import { replyToSharingRequest, revokeSharingGrant } from '~/services/sharing/requests.server'
 import { requestPageInput } from '~/services/sharing/schemas'
-import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
+import {
+  formDone,
+  formFailure,
+  formNotice,
+  readForm,
+  type PostedValues,
+} from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requireAnyPermission, requirePermission } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
+import { DomainError } from '~/utils/errors'
+import { issueGrantApiKey } from '~/services/sharing/delivery.server'
 import { formatDate } from '~/utils/format'
 import { SHARING_MODES } from '~/vocab/sharing'
 
@@ -28,13 +36,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, 'decide:sharing-request:own-org')
+  // Both agencies post here (the source replies, revokes, records hand-overs; the requester issues
+  // its API key); each service checks its own permission and side.
+  const user = await requireAnyPermission(request, [
+    'decide:sharing-request:own-org',
+    'create:sharing-request:own-org',
+  ])
   const t = await getT(request)
   let values: PostedValues = {}
   try {
     const form = await readForm(request, requestPageInput, t.locale)
     values = form.values
     const input = form.parse()
+    if ('intent' in input && input.intent === 'issue-key') {
+      const page = await sharingRequestPage(user, params.requestId ?? '')
+      if (!page.access) throw new DomainError('not_api', 'error.sharing.notApiGrant', 409)
+      const { key } = await issueGrantApiKey(user, page.access.grantId)
+      return formDone({ apiKey: key }, t('sharing.access.keyIssued'))
+    }
     if ('intent' in input && input.intent === 'revoke') {
       await revokeSharingGrant(user, params.requestId ?? '', input.reason)
       return formNotice(t('sharing.revoke.done'))
@@ -68,6 +87,8 @@ export default function SharingRequestPage() {
     canHandOver,
     handovers,
     coordinations,
+    access,
+    dataset,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const v = result?.values ?? {}
@@ -160,6 +181,22 @@ export default function SharingRequestPage() {
             </p>
           ) : null}
           {decision.outcome === 'granted' ? <p className="muted">{t('sharing.noPassOn')}</p> : null}
+          {access ? (
+            <GrantAccess access={access} apiKey={result?.done?.apiKey ?? null} requestId={r.id} />
+          ) : null}
+          {dataset ? (
+            <p>
+              {dataset.fileName ? (
+                <>
+                  {t('sharing.dataset.current', { file: dataset.fileName })}{' '}
+                  <DateTime iso={dataset.uploadedAt} />{' '}
+                </>
+              ) : (
+                <>{t('sharing.dataset.missing')} </>
+              )}
+              <Link to={`/catalog/${dataset.entryId}/dataset`}>{t('sharing.dataset.manage')}</Link>
+            </p>
+          ) : null}
           {handovers.length ? (
             <>
               <h3>{t('sharing.handover.list')}</h3>
@@ -303,5 +340,61 @@ export default function SharingRequestPage() {
         </section>
       ) : null}
     </>
+  )
+}
+
+type Access = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['access']>
+
+/** Art. 24: the grant's online copy — its download, or the key of its API — for the requester. */
+function GrantAccess({
+  access,
+  apiKey,
+  requestId,
+}: {
+  access: Access
+  apiKey: string | null
+  requestId: string
+}) {
+  const { t } = useTranslation()
+  const d = access.delivery
+  return (
+    <div className="stack">
+      <h3>{t('sharing.access.title')}</h3>
+      {!access.inForce ? (
+        <p className="muted">{t('sharing.access.ended')}</p>
+      ) : !d ? (
+        <p className="muted">{t('sharing.access.waiting')}</p>
+      ) : (
+        <p>
+          {t('sharing.access.delivered', { fields: d.fields.length })}{' '}
+          <DateTime iso={d.deliveredAt} />
+          {d.rows !== null ? <> · {t('sharing.access.rows', { rows: d.rows })}</> : null} ·{' '}
+          {t(d.fingerprinted ? 'sharing.access.fingerprinted' : 'sharing.access.notFingerprinted')}
+        </p>
+      )}
+      {access.mayUse && d && access.mode === 'file' ? (
+        <p>
+          <a href={`/sharing/grants/${access.grantId}/download`} download>
+            {t('sharing.access.download', { file: d.fileName ?? '' })}
+          </a>
+        </p>
+      ) : null}
+      {access.mayUse && access.mode === 'api' ? (
+        <>
+          <p className="muted">
+            {t('sharing.access.apiHint', { path: `/api/v1/sharing/grants/${access.grantId}/rows` })}
+          </p>
+          {apiKey ? (
+            <p>
+              {t('sharing.access.keyOnce')} <code className="mono">{apiKey}</code>
+            </p>
+          ) : null}
+          <Form method="post" action={`/sharing/requests/${requestId}`}>
+            <input type="hidden" name="intent" value="issue-key" />
+            <button type="submit">{t('sharing.access.issueKey')}</button>
+          </Form>
+        </>
+      ) : null}
+    </div>
   )
 }

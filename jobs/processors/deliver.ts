@@ -1,4 +1,4 @@
-// `delivery` job (C8; Art. 24, 38): deliver one licence. The service does the work and is
+// `delivery` job (C8; Art. 24, 38): deliver one licence, or one sharing grant's copy (C4). The service does the work and is
 // idempotent (claims under unique keys, atomic renames, ledger event keys), so a retry or a
 // worker restarted after a crash finishes the same delivery instead of making a second one.
 //
@@ -8,6 +8,7 @@
 // by the licence sweep (enqueueMissingDeliveries) while the licence stays in force undelivered.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import { deliverLicence, type DeliveryOutcome } from '~/services/delivery/deliver.server'
+import { deliverSharingGrant, type GrantDeliveryOutcome } from '~/services/sharing/delivery.server'
 import { DomainError } from '~/utils/errors'
 import { parseJobData } from '../queues'
 
@@ -28,8 +29,12 @@ export async function deliver(
   data: unknown,
   job?: DeliveryJob,
   now = Date.now(),
-): Promise<DeliveryOutcome> {
-  const { licenceId } = parseJobData('delivery', data)
+): Promise<DeliveryOutcome | GrantDeliveryOutcome> {
+  const payload = parseJobData('delivery', data)
+  // A sharing grant's copy (Art. 24): nothing to wait for — no data yet is a no-op that the data's
+  // upload queues again.
+  if ('grantId' in payload) return deliverSharingGrant(payload.grantId)
+  const { licenceId } = payload
   try {
     return await deliverLicence(licenceId)
   } catch (error) {

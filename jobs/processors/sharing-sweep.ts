@@ -1,14 +1,19 @@
-import { repairSharing, runSharingReplySweep } from '~/services/sharing/clocks.server'
+import {
+  repairSharing,
+  runSharingDeliverySweep,
+  runSharingReplySweep,
+} from '~/services/sharing/clocks.server'
 import { parseJobData } from '../queues'
 
 /**
  * `sharing-sweep` job (C4; Art. 22–23): finish steps a crash left undone, then warn source
- * departments of requests waiting 3 working days and escalate overdue ones to the coordinating
- * authority. Idempotent: every step is keyed, so a retry or an overlapping run changes nothing.
+ * departments of requests (and agreed deliveries) waiting 3 working days and escalate overdue ones
+ * to the coordinating authority. Idempotent: every step is keyed, so a retry or an overlapping run changes nothing.
  */
 export async function sharingSweep(data: unknown) {
   const { at } = parseJobData('sharing-sweep', data)
   const now = at ? new Date(at) : new Date()
   const repaired = await repairSharing(now)
-  return { ...(await runSharingReplySweep(now)), repaired }
+  const delivery = await runSharingDeliverySweep(now)
+  return { ...(await runSharingReplySweep(now)), delivery, repaired }
 }

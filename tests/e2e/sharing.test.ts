@@ -37,18 +37,19 @@ const signInAs = async (email: string, home: string): Promise<Page> => {
   return o.page
 }
 
-/** The seeded entry's id in the app's database (the catalog browse page has no title search). */
-async function entryIdByTitle(title: string): Promise<string> {
+/** One document of the app's database (the pages have no search by title or mode). */
+async function findOne(collection: string, filter: Record<string, unknown>) {
   const connection = mongoose.createConnection(process.env.MONGODB_URI!, { dbName: app.dbName })
   try {
     await connection.asPromise()
-    const doc = await connection
-      .db!.collection('catalog_entries')
-      .findOne({ 'published.title.zh': title })
-    return String(doc!._id)
+    return await connection.db!.collection(collection).findOne(filter)
   } finally {
     await connection.close()
   }
+}
+
+async function entryIdByTitle(title: string): Promise<string> {
+  return String((await findOne('catalog_entries', { 'published.title.zh': title }))!._id)
 }
 
 describe('e2e: sharing between agencies', () => {
@@ -141,4 +142,60 @@ describe('e2e: sharing between agencies', () => {
     await rows.first().getByRole('link').first().click()
     await page.getByText('已约谈数源部门，要求三个工作日内答复').waitFor()
   }, 120_000)
+
+  it('art24 the requesting agencies receive their own copies: a file download and an API key; the source stores new data', async () => {
+    const a = s.access
+    // nr's file grant of psb's residents data (the demo world stored the table and delivered it).
+    const fileRequest = await findOne('sharing_requests', {
+      'decision.mode': 'file',
+      status: 'granted',
+    })
+    const nr = await signInAs('nr@demo.gd.example', '/agency')
+    await nr.goto(`/sharing/requests/${String(fileRequest!._id)}`)
+    await nr.getByRole('heading', { name: a.title }).waitFor()
+    const [download] = await Promise.all([
+      nr.waitForEvent('download'),
+      nr.getByRole('link', { name: /residents-demo\.csv/ }).click(),
+    ])
+    const body = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
+    expect(body.split('\n')[0]).toBe('gmsfhm,csrq')
+    await nr.screenshot({ path: screenshotPath('sharing-file-grant'), fullPage: true })
+
+    // amr's API grant: the key is shown once, and the API answers with it (granted fields only).
+    const apiRequest = await findOne('sharing_requests', {
+      'decision.mode': 'api',
+      status: 'granted',
+      'decision.automatic': false,
+    })
+    const amr = await signInAs('amr@demo.gd.example', '/agency')
+    await amr.goto(`/sharing/requests/${String(apiRequest!._id)}`)
+    await amr.getByRole('button', { name: a.issueKey }).click()
+    await amr.getByText(a.keyIssued).waitFor()
+    const key = (await amr.locator('code.mono').textContent())!.trim()
+    expect(key).toMatch(/^gdsg_/)
+    await amr.screenshot({ path: screenshotPath('sharing-api-grant'), fullPage: true })
+    const grantId = String(apiRequest!.decision.grantId)
+    const res = await fetch(`${app.baseUrl}/api/v1/sharing/grants/${grantId}/rows?limit=2`, {
+      headers: { Authorization: `Bearer ${key}` },
+    })
+    expect(res.status).toBe(200)
+    const page = (await res.json()) as { fields: string[]; rows: unknown[] }
+    expect(page.fields).toEqual(apiRequest!.decision.fields)
+    expect(page.rows).toHaveLength(2)
+
+    // psb, the source department, replaces the table from the entry's data page.
+    const psb = await signInAs('psb@demo.gd.example', '/agency')
+    await psb.goto(`/catalog/${String(fileRequest!.catalogEntryId)}/dataset`)
+    await psb.locator('input[type=file]').setInputFiles({
+      name: 'residents-2026-12.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'gmsfhm,xm,xb,csrq,mz,hjdz\n440101199001011234,示例,1,1990-01-01,01,广州\n',
+      ),
+    })
+    await psb.getByRole('button', { name: s.dataset.upload }).click()
+    await psb.getByText(s.dataset.stored.split('，')[0]!).waitFor()
+    await psb.locator('main').getByText('residents-2026-12.csv').waitFor()
+    await psb.screenshot({ path: screenshotPath('sharing-dataset'), fullPage: true })
+  }, 180_000)
 })

@@ -111,7 +111,7 @@ describe('orders paid through Stripe', () => {
       'failed',
       'prioritized',
     ])
-    return jobs.filter((j) => j.data.licenceId === licenceId)
+    return jobs.filter((j) => 'licenceId' in j.data && j.data.licenceId === licenceId)
   }
 
   it('art38 a one-off card order opens a Checkout Session at stripe-mock with an idempotency key', async () => {

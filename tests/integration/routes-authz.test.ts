@@ -556,6 +556,30 @@ const TABLE: Record<string, RouteAccess> = {
     action: ['agency_staff'],
     json: true,
   },
+  // Art. 24: the source department stores an entry's data; the requester downloads its own copy
+  // or reads rows with the grant's own key (no role passes).
+  'catalog.$entryId.dataset.tsx': {
+    path: `/catalog/${ID}/dataset`,
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
+  'api.v1.catalog.entries.$entryId.dataset.ts': {
+    path: `${API_ENTRY}/dataset`,
+    loader: 'public',
+    action: ['agency_staff'],
+    json: true,
+  },
+  'sharing.grants.$grantId.download.ts': {
+    path: `/sharing/grants/${ID}/download`,
+    loader: ['agency_staff'],
+    action: 'public',
+  },
+  'api.v1.sharing.grants.$grantId.rows.ts': {
+    path: `/api/v1/sharing/grants/${ID}/rows`,
+    loader: [],
+    action: 'public',
+    json: true,
+  },
   // C8 usage reports (Art. 46): licensees report; licensors and licence readers read a licence's reports.
   'usage-reports._index.tsx': {
     path: '/usage-reports',

@@ -57,6 +57,12 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
         published &&
         entry.listed &&
         entry.published?.sharingType !== 'not_shared',
+      // C4 (Art. 24): the source department stores the data its online grants are delivered from.
+      manageSharedData:
+        owner &&
+        p.has('decide:sharing-request:own-org') &&
+        published &&
+        entry.published?.sharingType !== 'not_shared',
     },
   }
 }

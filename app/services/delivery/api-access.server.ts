@@ -68,19 +68,7 @@ export async function issueLicenceApiKey(
   if (licence.deliveryMode !== 'api')
     throw new DomainError('not_api', 'error.licences.notApiLicence', 409)
   await requireLicenceInForce(licence, now)
-  const id = randomBytes(8).toString('hex')
-  const secret = randomToken(32)
-  await LicenceApiKey.create({
-    _id: id,
-    licenceId,
-    secretHash: sha256Hex(secret),
-    createdBy: user.id,
-    createdAt: now,
-  })
-  await LicenceApiKey.updateMany(
-    { licenceId, _id: mongoose.trusted({ $ne: id }), revokedAt: null },
-    { $set: { revokedAt: now } },
-  )
+  const { id, key } = await issueBoundKey(licenceId, 'gdpl', user.id, now)
   await appendLedger({
     action: 'licence.api-key-issued',
     actor: { userId: user.id, orgId: user.org.id },
@@ -88,7 +76,7 @@ export async function issueLicenceApiKey(
     payload: { keyId: id },
     summary: { keyId: id },
   })
-  return { id, key: `gdpl_${id}_${secret}` }
+  return { id, key }
 }
 
 /** A licence's keys for its page (never the secret). */
@@ -100,19 +88,59 @@ export async function licenceApiKeys(licenceId: string) {
     .lean()
 }
 
-/** The licence a Bearer key opens, or a 401. */
-async function authenticate(authorization: string | null, licenceId: string): Promise<LicenceDoc> {
+/**
+ * Whether the Bearer key in `authorization` is a live key of `holderId` (a licence id, or a sharing
+ * grant's `grant:<id>`): its id found, not revoked, bound to that holder, and its secret's hash equal
+ * (compared in constant time).
+ */
+export async function verifyBoundKey(
+  authorization: string | null,
+  pattern: RegExp,
+  holderId: string,
+): Promise<boolean> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? ''
-  const match = KEY_PATTERN.exec(token)
+  const match = pattern.exec(token)
   const stored = match ? await LicenceApiKey.findById(match[1]).lean() : null
-  const ok =
+  return Boolean(
     stored &&
     !stored.revokedAt &&
-    stored.licenceId === licenceId &&
+    stored.licenceId === holderId &&
     timingSafeEqual(
       Buffer.from(sha256Hex(match![2]!), 'hex'),
       Buffer.from(stored.secretHash, 'hex'),
-    )
+    ),
+  )
+}
+
+/**
+ * Issues a new key bound to `holderId` (shown once: `<prefix>_<id>_<secret>`); the holder's earlier
+ * keys stop working.
+ */
+export async function issueBoundKey(
+  holderId: string,
+  prefix: string,
+  userId: string,
+  now: Date,
+): Promise<{ id: string; key: string }> {
+  const id = randomBytes(8).toString('hex')
+  const secret = randomToken(32)
+  await LicenceApiKey.create({
+    _id: id,
+    licenceId: holderId,
+    secretHash: sha256Hex(secret),
+    createdBy: userId,
+    createdAt: now,
+  })
+  await LicenceApiKey.updateMany(
+    { licenceId: holderId, _id: mongoose.trusted({ $ne: id }), revokedAt: null },
+    { $set: { revokedAt: now } },
+  )
+  return { id, key: `${prefix}_${id}_${secret}` }
+}
+
+/** The licence a Bearer key opens, or a 401. */
+async function authenticate(authorization: string | null, licenceId: string): Promise<LicenceDoc> {
+  const ok = await verifyBoundKey(authorization, KEY_PATTERN, licenceId)
   if (!ok) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)
   const licence = await findLicence(licenceId)
   if (!licence) throw new DomainError('unauthenticated', 'error.licences.badApiKey', 401)

@@ -59,6 +59,17 @@ export const LEDGER_ACTIONS = {
     subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
     article: 24,
   },
+  'sharing-grant.delivered': {
+    subjects: ['sharing-grant', 'sharing-request', 'delivery', 'catalog-entry', 'org'],
+    article: 24,
+  },
+  'sharing-grant.delivery-overdue': {
+    subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
+    article: 24,
+  },
+  'sharing-grant.accessed': { subjects: ['sharing-grant', 'catalog-entry', 'org'], article: 46 },
+  'sharing-grant.api-key-issued': { subjects: ['sharing-grant', 'org'], article: 24 },
+  'catalog-entry.dataset-stored': { subjects: ['catalog-entry', 'org'], article: 23 },
   'sharing-grant.handed-over': {
     subjects: ['sharing-grant', 'sharing-request', 'catalog-entry', 'org'],
     article: 23,

@@ -136,42 +136,39 @@ function isClientAbort(error: unknown): boolean {
   )
 }
 
-export interface UploadOutcome {
-  key: string
-  fileName: string
-  sha256: string
-  size: number
-  deduplicated: boolean
+export interface ReceivedFile {
+  name: string
+  extension: string
+  mediaType: string
+  staged: StagedObject
 }
 
 /**
- * Receives one file into a draft version of the caller's product. The product and the draft are
- * checked before a byte of the body is read, so a refused upload costs no transfer.
+ * Receives the one file (`file`) of a multipart upload into the content store's staging area, type
+ * checked by extension, declared type and first bytes, within `maxBytes` and the organisation's
+ * storage quota (refused before a byte is read when the declared size does not fit). Only the
+ * `intent` field may come beside it. The caller commits or discards the staged bytes.
  */
-export async function receiveVersionFile(
-  user: AuthUser,
-  productId: string,
-  number: number,
+export async function receiveSingleFile(
   request: Request,
-  options: { maxBytes?: number } = {},
-): Promise<UploadOutcome> {
-  const { version } = await loadOwnVersion(user, productId, number)
-  if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
-  assertCanAddFile(version)
+  options: { maxBytes: number; quotaOrgId: string; extensions?: readonly string[] },
+): Promise<ReceivedFile> {
   const boundary = boundaryOf(request.headers.get('Content-Type'))
   if (!boundary) throw new DomainError('unsupported_media_type', 'error.unsupportedMediaType', 415)
   const declared = Number(request.headers.get('Content-Length') ?? 0)
-  const fileLimit = options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES
+  const fileLimit = options.maxBytes
   if (declared > fileLimit + OVERHEAD_BYTES)
     throw new DomainError('payload_too_large', 'error.payloadTooLarge', 413)
   // The organisation's quota bounds the upload too: refused before a byte is read when the
   // declared size does not fit, and cut off at what remains when the size is not declared.
-  const remaining = await assertStorageQuota(user.org!.id, Math.max(0, declared - OVERHEAD_BYTES))
+  const remaining = await assertStorageQuota(
+    options.quotaOrgId,
+    Math.max(0, declared - OVERHEAD_BYTES),
+  )
   const maxBytes = Math.min(fileLimit, remaining)
   if (!request.body) throw new DomainError('no_file', 'error.market.noFile', 400)
 
-  let received:
-    { name: string; extension: string; mediaType: string; staged: StagedObject } | undefined
+  let received: ReceivedFile | undefined
   try {
     for await (const part of streamMultipart(
       request.body as unknown as AsyncIterable<Uint8Array>,
@@ -194,6 +191,14 @@ export async function receiveVersionFile(
       if (received) throw new DomainError('one_file_per_upload', 'error.market.oneFile', 400)
       if (part.filename === '') throw new DomainError('no_file', 'error.market.noFile', 400)
       const { name, extension } = safeFileName(part.filename)
+      if (options.extensions && !options.extensions.includes(extension))
+        throw new DomainError(
+          'unsupported_file_type',
+          'error.market.fileType',
+          415,
+          { file: ['error.market.fileType'] },
+          { types: options.extensions.join(', ') },
+        )
       const { mediaType } = checkFileType(extension, part.contentType)
       const staged = await contentStore().stage(sniffed(part.data, extension), { maxBytes })
       received = { name, extension, mediaType, staged }
@@ -207,6 +212,35 @@ export async function receiveVersionFile(
     throw error
   }
   if (!received) throw new DomainError('no_file', 'error.market.noFile', 400)
+  return received
+}
+
+export interface UploadOutcome {
+  key: string
+  fileName: string
+  sha256: string
+  size: number
+  deduplicated: boolean
+}
+
+/**
+ * Receives one file into a draft version of the caller's product. The product and the draft are
+ * checked before a byte of the body is read, so a refused upload costs no transfer.
+ */
+export async function receiveVersionFile(
+  user: AuthUser,
+  productId: string,
+  number: number,
+  request: Request,
+  options: { maxBytes?: number } = {},
+): Promise<UploadOutcome> {
+  const { version } = await loadOwnVersion(user, productId, number)
+  if (version.state !== 'draft') throw new DomainError('not_draft', 'error.market.notDraft', 409)
+  assertCanAddFile(version)
+  const received = await receiveSingleFile(request, {
+    maxBytes: options.maxBytes ?? getEnv().UPLOAD_MAX_BYTES,
+    quotaOrgId: user.org!.id,
+  })
   // Stored under its key and attached only once the whole body arrived, closing boundary included.
   const { name, extension, mediaType, staged } = received
   const stored = await staged.commit()

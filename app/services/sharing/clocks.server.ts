@@ -1,6 +1,7 @@
-// The sharing clocks (C4; Art. 22–23): the source department is warned when a request has waited 3
+// The sharing clocks (C4; Art. 22–24): the source department is warned when a request has waited 3
 // working days, and a request still unanswered after its 5th working day is overdue and escalated
 // to the data authority of the source department's level and region, which coordinates (Art. 22).
+// The same for the delivery of agreed data (Art. 24: within 5 working days of the agreement).
 // Nothing is decided for the source department. Every notice carries a key and the escalation an
 // event key in the log, so reruns and overlapping sweeps send and record nothing twice.
 import mongoose from 'mongoose'
@@ -10,6 +11,7 @@ import { SharingDecision, SharingRequest } from '#models/sharing-request'
 import { workingDaysBetween } from '~/services/calendar/working-days.server'
 import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { enqueueGrantDelivery } from './datasets.server'
 import { completeHandover } from './handovers.server'
 import { completeRevocation, completeSharingDecision, completeSubmission } from './requests.server'
 
@@ -101,6 +103,88 @@ export async function runSharingReplySweep(now: Date = new Date()): Promise<Shar
         ...params,
         workingDaysLeft: await workingDaysBetween(now, r.replyDueAt),
       },
+    })
+    result.warned++
+  }
+  return result
+}
+
+export interface DeliverySweepResult {
+  waiting: number
+  warned: number
+  escalated: number
+  requeued: number
+}
+
+/**
+ * Art. 24 (and Art. 22): the delivery clock — an agreed grant's data must reach the requester
+ * within 5 working days of the agreement. For every grant in force with nothing delivered yet:
+ * queue its copy again when its data is stored (a lost job), warn the source department after 3
+ * working days, and once the deadline passed, mark it, tell both agencies and escalate it to the
+ * coordinating authority (logged once as `sharing-grant.delivery-overdue`).
+ */
+export async function runSharingDeliverySweep(
+  now: Date = new Date(),
+): Promise<DeliverySweepResult> {
+  const waiting = await SharingRequest.find({
+    status: 'granted',
+    'decision.deliveredAt': null,
+    'decision.revokedAt': null,
+  }).lean()
+  const result: DeliverySweepResult = { waiting: 0, warned: 0, escalated: 0, requeued: 0 }
+  for (const r of waiting) {
+    const d = r.decision
+    if (!d?.grantId || !d.deliveryDueAt || (d.end && d.end <= now)) continue
+    result.waiting++
+    const requestId = String(r._id)
+    if (d.mode !== 'offline' && (await enqueueGrantDelivery(d.grantId, r.catalogEntryId)))
+      result.requeued++
+    const params = { requestId, title: r.entryTitle.zh, dueAt: d.deliveryDueAt.toISOString() }
+    if (now > d.deliveryDueAt) {
+      const authorityOrgId = r.escalatedTo ?? (await coordinatingAuthority(r.sourceOrgId)) ?? null
+      await appendLedger({
+        action: 'sharing-grant.delivery-overdue',
+        subjects: [
+          `sharing-grant:${d.grantId}`,
+          `sharing-request:${requestId}`,
+          `catalog-entry:${r.catalogEntryId}`,
+          `org:${r.requesterOrgId}`,
+          `org:${r.sourceOrgId}`,
+          ...(authorityOrgId ? [`org:${authorityOrgId}`] : []),
+        ],
+        payload: { requestId, deliveryDueAt: d.deliveryDueAt.toISOString(), mode: d.mode },
+        summary: {
+          sourceOrgId: r.sourceOrgId,
+          deliveryDueAt: d.deliveryDueAt.toISOString(),
+          ...(authorityOrgId && { authorityOrgId }),
+        },
+        eventKey: `sharing-grant.delivery-overdue:${d.grantId}`,
+      })
+      if (!d.deliveryEscalatedAt)
+        await SharingRequest.updateOne(
+          { _id: r._id, 'decision.deliveryEscalatedAt': null },
+          { $set: { 'decision.deliveryEscalatedAt': now } },
+        )
+      for (const [orgId, who] of [
+        [r.sourceOrgId, 'source'],
+        [r.requesterOrgId, 'requester'],
+        [authorityOrgId, 'authority'],
+      ] as const)
+        await notifyOrg({
+          key: `sharing-grant:${d.grantId}:delivery-overdue:${who}`,
+          orgId: orgId ?? undefined,
+          kind: 'sharing-grant.delivery_overdue',
+          params,
+        })
+      result.escalated++
+      continue
+    }
+    if ((await workingDaysBetween(d.decidedAt, now)) < SHARING_WARN_AFTER_WORKING_DAYS) continue
+    await notifyOrg({
+      key: `sharing-grant:${d.grantId}:delivery-warn${SHARING_WARN_AFTER_WORKING_DAYS}`,
+      orgId: r.sourceOrgId,
+      kind: 'sharing-grant.delivery_due',
+      params: { ...params, workingDaysLeft: await workingDaysBetween(now, d.deliveryDueAt) },
     })
     result.warned++
   }

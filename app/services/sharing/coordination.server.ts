@@ -1,8 +1,10 @@
 // The data authority coordinates sharing (C4; Art. 22): it sees every request whose reply is
-// overdue — escalated to it by the reply sweep, or past its deadline before the next sweep — and
-// records what it did to resolve it. A coordination note is logged (`sharing-request.coordinated`)
+// overdue, or whose agreed data has not reached the requester within its 5 working days (Art. 24)
+// — escalated to it by the sweep, or past the deadline before the next sweep — and records what it
+// did to resolve it. A coordination note is logged (`sharing-request.coordinated`)
 // and sent to both agencies; the answer stays the source department's to give.
 import { createHash } from 'node:crypto'
+import mongoose from 'mongoose'
 import { SharingRequest } from '#models/sharing-request'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import { orgNames } from '~/services/catalog/entries.server'
@@ -12,33 +14,51 @@ import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { loadSharingRequest, type SharingRequestLean } from './requests.server'
 
-/** Art. 23 ¶2: unanswered past its reply deadline (escalated by the sweep, or not yet). */
-export function isOverdue(
-  request: Pick<SharingRequestLean, 'status' | 'escalatedAt' | 'replyDueAt'>,
-  now: Date,
-): boolean {
-  return (
-    request.status === 'pending' &&
-    Boolean(request.escalatedAt || (request.replyDueAt && request.replyDueAt < now))
-  )
+type ClockFields = Pick<SharingRequestLean, 'status' | 'escalatedAt' | 'replyDueAt' | 'decision'>
+
+/**
+ * Which clock a request has overrun, if any: the reply (Art. 23 ¶2: unanswered past its deadline)
+ * or the delivery (Art. 24: agreed, in force, and nothing delivered past its deadline).
+ */
+export function overdueClock(request: ClockFields, now: Date): 'reply' | 'delivery' | null {
+  if (request.status === 'pending')
+    return request.escalatedAt || (request.replyDueAt && request.replyDueAt < now) ? 'reply' : null
+  const d = request.decision
+  if (request.status !== 'granted' || !d || d.deliveredAt || d.revokedAt) return null
+  if (d.end && d.end <= now) return null
+  return d.deliveryEscalatedAt || (d.deliveryDueAt && d.deliveryDueAt < now) ? 'delivery' : null
 }
 
-/** Art. 22: the requests the authority has to coordinate now — unanswered past their deadline. */
+export function isOverdue(request: ClockFields, now: Date): boolean {
+  return overdueClock(request, now) !== null
+}
+
+/** Art. 22: the requests the authority has to coordinate now — either clock overrun. */
 export async function overdueSharingRequests(user: AuthUser, now: Date = new Date()) {
   assertMay(user, 'coordinate:sharing-request:any')
-  const pending = await SharingRequest.find({ status: 'pending' }).lean()
-  const overdue = pending
-    .filter((r) => isOverdue(r, now))
-    .sort((a, b) => (a.replyDueAt?.getTime() ?? 0) - (b.replyDueAt?.getTime() ?? 0))
-  const names = await orgNames(overdue.flatMap((r) => [r.requesterOrgId, r.sourceOrgId]))
+  const open = await SharingRequest.find({
+    status: mongoose.trusted({ $in: ['pending', 'granted'] }),
+  }).lean()
+  const overdue = open
+    .map((r) => {
+      const clock = overdueClock(r, now)
+      const dueAt = clock === 'reply' ? r.replyDueAt : (r.decision?.deliveryDueAt ?? null)
+      return { r, clock, dueAt }
+    })
+    .filter((o) => o.clock !== null)
+    .sort((a, b) => (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0))
+  const names = await orgNames(overdue.flatMap(({ r }) => [r.requesterOrgId, r.sourceOrgId]))
   return {
-    items: overdue.map((r) => ({
+    items: overdue.map(({ r, clock, dueAt }) => ({
       id: String(r._id),
       title: r.entryTitle,
       requesterOrgId: r.requesterOrgId,
       sourceOrgId: r.sourceOrgId,
-      replyDueAt: r.replyDueAt?.toISOString() ?? null,
-      escalatedAt: r.escalatedAt?.toISOString() ?? null,
+      clock: clock!,
+      dueAt: dueAt?.toISOString() ?? null,
+      escalatedAt:
+        (clock === 'reply' ? r.escalatedAt : r.decision?.deliveryEscalatedAt)?.toISOString() ??
+        null,
       coordinations: r.coordinations.length,
     })),
     orgNames: names,

@@ -6,6 +6,8 @@ import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { pageOf } from '~/utils/listing.server'
+import { currentDataset } from './datasets.server'
+import { grantAccessView } from './delivery.server'
 import { handoversOf } from './handovers.server'
 import {
   loadSharableEntry,
@@ -84,6 +86,11 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
   )
   const names = await orgNames([request.requesterOrgId, request.sourceOrgId])
   const d = request.decision
+  const online = request.status === 'granted' && !!d?.grantId && d.mode !== 'offline'
+  const isRequester = user.org?.id === request.requesterOrgId
+  const isSource = user.org?.id === request.sourceOrgId
+  const now = new Date()
+  const dataset = online && isSource ? await currentDataset(request.catalogEntryId) : null
   return {
     request: {
       ...row(request),
@@ -127,6 +134,30 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
       : null,
     orgNames: names,
     handovers: d?.grantId ? await handoversOf(String(request._id)) : [],
+    // Art. 24: an online grant's copy, as its two agencies see it.
+    access:
+      online && (isRequester || isSource)
+        ? {
+            grantId: d!.grantId!,
+            mode: d!.mode as 'api' | 'file',
+            inForce: !d!.revokedAt && (!d!.end || d!.end > now),
+            delivery: await grantAccessView(d!.grantId!),
+            mayUse:
+              isRequester &&
+              user.permissions.has('create:sharing-request:own-org') &&
+              !d!.revokedAt &&
+              (!d!.end || d!.end > now),
+          }
+        : null,
+    // The source department stores the entry's data, from which online grants are delivered.
+    dataset:
+      online && isSource
+        ? {
+            entryId: request.catalogEntryId,
+            fileName: dataset?.fileName ?? null,
+            uploadedAt: dataset?.uploadedAt.toISOString() ?? null,
+          }
+        : null,
     canHandOver:
       request.status === 'granted' &&
       d?.mode === 'offline' &&

@@ -31,6 +31,7 @@ import { claim, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
+import { enqueueGrantDelivery } from './datasets.server'
 import type { SharingDecisionInput, SharingRequestInput } from './schemas'
 
 /** Art. 24: the data reaches the requester within 5 working days of the agreement. */
@@ -370,6 +371,12 @@ export async function completeSharingDecision(
       },
     },
   )
+  // Art. 24: an online grant's copy is made as soon as the entry's data is stored (a lost job is
+  // queued again by the sharing sweep while the delivery is missing).
+  if (grantId && decision.mode && decision.mode !== 'offline')
+    await enqueueGrantDelivery(grantId, request.catalogEntryId).catch((error: unknown) =>
+      console.error('[sharing] could not queue the delivery of grant', grantId, error),
+    )
   await notifyOrg({
     key: `sharing-request:${requestId}:${decision.outcome}`,
     orgId: request.requesterOrgId,

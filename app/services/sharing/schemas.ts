@@ -76,8 +76,25 @@ export const handoverInput = z.strictObject({
 })
 export type HandoverInput = z.output<typeof handoverInput>
 
-/** What the request page posts: a reply, or (after agreeing) a revocation or a hand-over record. */
-export const requestPageInput = z.union([revokeGrantInput, handoverInput, sharingDecisionInput])
+/** Art. 24: the requester issues the key of its API grant. */
+export const issueGrantKeyInput = z.strictObject({ intent: z.literal('issue-key') })
+
+/**
+ * What the request page posts: a reply, or (after agreeing) a revocation or a hand-over record by
+ * the source department, or an API key by the requester.
+ */
+export const requestPageInput = z.union([
+  revokeGrantInput,
+  handoverInput,
+  issueGrantKeyInput,
+  sharingDecisionInput,
+])
+
+/** `GET /api/v1/sharing/grants/:grantId/rows`: a page of the granted rows. */
+export const grantRowsQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
 
 /** An agency's sharing lists: the requests its data received (`inbox`) or those it made (`mine`). */
 export const sharingListQuery = z.strictObject({

@@ -11,6 +11,10 @@ import { User } from '#models/user'
 import { chinaDate } from '~/services/calendar/working-days.server'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import type { SharingType } from '~/vocab/catalog'
+import type { SharingMode } from '~/vocab/sharing'
+import { SharingGrant } from '#models/sharing-grant'
+import { currentDataset, storeEntryDatasetBytes } from './datasets.server'
+import { deliverSharingGrant } from './delivery.server'
 import { runSharingReplySweep } from './clocks.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingDecisionInput } from './schemas'
@@ -39,6 +43,7 @@ interface DemoRequest {
   duty: string
   /** How many of the entry's fields are asked for. */
   fields: number
+  mode?: SharingMode
   reply?: (fields: string[]) => SharingDecisionInput
 }
 
@@ -81,6 +86,25 @@ const DEMO: DemoRequest[] = [
       mode: 'api',
       end: chinaDate(new Date(Date.now() + 365 * DAY)),
       note: '按最小授权只提供身份号码和姓名的核验所需项。',
+    }),
+  },
+  {
+    key: 'nr-asks-psb-file',
+    from: 'nr@demo.gd.example',
+    to: 'psb@demo.gd.example',
+    sharingType: 'conditional',
+    daysAgo: 4,
+    scenario: '不动产登记簿与户籍地址的年度比对',
+    usingUnit: '广东省不动产登记中心',
+    duty: '《不动产登记暂行条例》第十八条：登记机构核实申请材料',
+    fields: 4,
+    mode: 'file',
+    reply: (fields) => ({
+      outcome: 'granted',
+      fields: [fields[0]!, fields[3]!],
+      mode: 'file',
+      end: chinaDate(new Date(Date.now() + 180 * DAY)),
+      note: '仅提供比对所需的身份号码和出生日期。',
     }),
   },
   {
@@ -138,7 +162,7 @@ export async function seedSharing(): Promise<{ requests: number }> {
         usingUnit: demo.usingUnit,
         duty: demo.duty,
         fields,
-        mode: 'api',
+        mode: demo.mode ?? 'api',
         periodEnd: chinaDate(new Date(Date.now() + 365 * DAY)),
       },
       { id, now: at },
@@ -151,5 +175,41 @@ export async function seedSharing(): Promise<{ requests: number }> {
   }
   // The overdue one is escalated to the authority, as the hourly sweep would have done.
   if (created) await runSharingReplySweep()
+  await seedSharedData()
   return { requests: created }
+}
+
+/** A made-up residents table for the demo (every catalogued field of psb's residents entry). */
+export function demoResidentsCsv(rows: number): string {
+  const lines = ['gmsfhm,xm,xb,csrq,mz,hjdz']
+  for (let i = 0; i < rows; i++) {
+    const id = `44010${String(19500101 + (i % 40) * 10000 + (i % 12) * 100 + (i % 28))}${String(i % 1000).padStart(3, '0')}X`
+    const born = `${1950 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`
+    lines.push(`${id},示例${i},${1 + (i % 2)},${born},01,广州市示例区示例路${i}号`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * Art. 24: psb stores its residents table (made up) so the demo's online grants of it are delivered
+ * — amr's API grant and nr's file grant each get their own fingerprinted copy.
+ */
+async function seedSharedData() {
+  const psb = await agency('psb@demo.gd.example')
+  if (!psb?.org) return
+  const entry = await CatalogEntry.findOne(
+    { orgId: psb.org.id, listed: true, 'published.sharingType': 'conditional' },
+    { _id: 1 },
+  )
+    .sort({ code: 1 })
+    .lean()
+  if (!entry) return
+  const entryId = String(entry._id)
+  if (!(await currentDataset(entryId)))
+    await storeEntryDatasetBytes(psb, entryId, 'residents-demo.csv', demoResidentsCsv(2000))
+  const grants = await SharingGrant.find(
+    { catalogEntryId: entryId, kind: 'sharing', revokedAt: null },
+    { _id: 1 },
+  ).lean()
+  for (const g of grants) await deliverSharingGrant(String(g._id))
 }

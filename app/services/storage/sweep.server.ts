@@ -5,6 +5,7 @@
 // kind of reference must be added there, or its blobs would be swept (the test of this module
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
+import { EntryDataset } from '#models/entry-dataset'
 import { DesensitizeResult } from '#models/desensitize-result'
 import { OpenDataFile } from '#models/open-data-file'
 import { ProductVersion } from '#models/product-version'
@@ -13,14 +14,20 @@ import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { contentStore, keyFor } from './store.server'
 
-/** Bytes of product files an organisation holds (every version's file distributions). */
+/** Bytes an organisation holds: every product version's files and the data stored for sharing. */
 export async function orgStorageUsed(orgId: string): Promise<number> {
-  const [row] = await ProductVersion.aggregate<{ total: number }>([
-    { $match: { ownerOrgId: orgId } },
-    { $unwind: '$distributions' },
-    { $group: { _id: null, total: { $sum: '$distributions.sizeBytes' } } },
+  const [[row], [shared]] = await Promise.all([
+    ProductVersion.aggregate<{ total: number }>([
+      { $match: { ownerOrgId: orgId } },
+      { $unwind: '$distributions' },
+      { $group: { _id: null, total: { $sum: '$distributions.sizeBytes' } } },
+    ]),
+    EntryDataset.aggregate<{ total: number }>([
+      { $match: { orgId } },
+      { $group: { _id: null, total: { $sum: '$sizeBytes' } } },
+    ]),
   ])
-  return row?.total ?? 0
+  return (row?.total ?? 0) + (shared?.total ?? 0)
 }
 
 /**
@@ -48,12 +55,13 @@ export async function referencedKeys(): Promise<Set<string>> {
   const add = (key: unknown) => {
     if (typeof key === 'string' && key.startsWith('sha256/')) keys.add(key)
   }
-  const [versions, deliveries, results, openFiles, scans] = await Promise.all([
+  const [versions, deliveries, results, openFiles, scans, datasets] = await Promise.all([
     ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
     Delivery.find({}, { storageKey: 1 }).lean(),
     DesensitizeResult.find({}, { outputKey: 1 }).lean(),
     OpenDataFile.find({}, { sha256: 1 }).lean(),
     ScanReport.find({}, { fileRef: 1 }).lean(),
+    EntryDataset.find({}, { storageKey: 1 }).lean(),
   ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
@@ -62,6 +70,7 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const r of results) add(r.outputKey)
   for (const f of openFiles) add(keyFor(f.sha256))
   for (const s of scans) add(s.fileRef)
+  for (const d of datasets) add(d.storageKey)
   return keys
 }
 

@@ -1,0 +1,222 @@
+// The data a source department stores for sharing (C4; Art. 23–24): one CSV/TSV table per catalog
+// entry (its newest upload is current), from which every online grant's own copy is made. Only the
+// entry's own department stores it, and the table must carry every field the catalog lists for the
+// entry — what is granted by field name must exist by that name. Storing it starts the delivery of
+// every online grant of the entry still waiting for its data.
+import mongoose from 'mongoose'
+import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
+import { SharingGrant } from '#models/sharing-grant'
+import { enqueue } from '#jobs/queues'
+import { CatalogEntry } from '#models/catalog-entry'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { appendLedger } from '~/services/ledger/ledger.server'
+import { receiveSingleFile } from '~/services/products/upload.server'
+import { readCsvHead } from '~/services/delivery/spec.server'
+import { delimiterOf } from '~/services/delivery/deliver.server'
+import { contentStore, type StoredObject } from '~/services/storage/store.server'
+import { connectDb, insertOnce } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { DomainError } from '~/utils/errors'
+import { assertMay } from '~/utils/permissions'
+import { isObjectId } from '~/utils/schemas'
+
+const HEAD_BYTES = 64 * 1024
+/** Grants in these modes get a copy of the stored data (offline ones record hand-overs). */
+export const ONLINE_SHARING_MODES = ['api', 'file'] as const
+
+/** The entry, when `user` works for its source department (who alone stores its data). */
+async function loadOwnEntry(user: AuthUser, entryId: string) {
+  assertMay(user, 'decide:sharing-request:own-org')
+  if (!isObjectId(entryId)) throw new DomainError('not_found', 'error.sharing.notFound', 404)
+  await connectDb()
+  const entry = await CatalogEntry.findById(entryId, { orgId: 1, published: 1 }).lean()
+  if (!entry?.published) throw new DomainError('not_found', 'error.sharing.notFound', 404)
+  if (entry.orgId !== user.org?.id)
+    throw new DomainError('forbidden', 'error.sharing.notSource', 403)
+  return {
+    id: entryId,
+    orgId: entry.orgId,
+    title: { zh: entry.published.title.zh, en: entry.published.title.en },
+    fields: entry.published.fields.map((f) => f.name),
+    labels: entry.published.fields.map((f) => ({
+      name: f.name,
+      label: { zh: f.label.zh, en: f.label.en },
+    })),
+  }
+}
+
+/** The source department's page for its entry's data: what is stored and which grants wait for it. */
+export async function datasetPage(user: AuthUser, entryId: string, now: Date = new Date()) {
+  const entry = await loadOwnEntry(user, entryId)
+  const dataset = await currentDataset(entryId)
+  const grants = await SharingGrant.countDocuments({
+    catalogEntryId: entryId,
+    kind: 'sharing',
+    mode: mongoose.trusted({ $in: [...ONLINE_SHARING_MODES] }),
+    revokedAt: null,
+    end: mongoose.trusted({ $gt: now }),
+  })
+  return {
+    entry: { id: entry.id, title: entry.title, fields: entry.labels },
+    dataset: dataset
+      ? {
+          fileName: dataset.fileName,
+          sha256: dataset.sha256,
+          sizeBytes: dataset.sizeBytes,
+          columns: dataset.header,
+          uploadedAt: dataset.uploadedAt.toISOString(),
+          ledgerSeq: dataset.ledgerSeq ?? null,
+        }
+      : null,
+    onlineGrants: grants,
+  }
+}
+
+async function headOf(key: string): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of contentStore().read(key, { start: 0, end: HEAD_BYTES - 1 }))
+    chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/**
+ * Art. 24 (minimal authorization works by field name): the table names every field the catalog
+ * lists for the entry; extra columns are kept but never delivered unless granted by name.
+ */
+export function assertDatasetHeader(header: readonly string[], fields: readonly string[]) {
+  const have = new Set(header.map((h) => h.trim()))
+  const missing = fields.filter((f) => !have.has(f))
+  if (missing.length > 0)
+    throw new DomainError(
+      'dataset_fields_missing',
+      'error.sharing.datasetFieldsMissing',
+      422,
+      { file: ['error.sharing.datasetFieldsMissing'] },
+      { fields: missing.slice(0, 20).join(', ') },
+    )
+}
+
+async function recordDataset(
+  user: AuthUser,
+  entry: Awaited<ReturnType<typeof loadOwnEntry>>,
+  fileName: string,
+  stored: Pick<StoredObject, 'key' | 'sha256' | 'size'>,
+  now: Date,
+) {
+  const delimiter = delimiterOf(fileName)
+  if (!delimiter)
+    throw new DomainError('unsupported_file_type', 'error.market.fileType', 415, undefined, {
+      types: 'csv, tsv',
+    })
+  const head = readCsvHead(await headOf(stored.key), delimiter, 1)
+  assertDatasetHeader(head.header, entry.fields)
+  const _id = `${entry.id}:${stored.sha256}`
+  const { doc } = await insertOnce(
+    EntryDataset,
+    {
+      _id,
+      entryId: entry.id,
+      orgId: entry.orgId,
+      fileName,
+      storageKey: stored.key,
+      sha256: stored.sha256,
+      sizeBytes: stored.size,
+      header: head.header,
+      uploadedBy: user.id,
+      uploadedAt: now,
+    },
+    { _id },
+  )
+  const dataset = doc.toObject() as EntryDatasetDoc
+  const entryLog = await appendLedger({
+    action: 'catalog-entry.dataset-stored',
+    actor: { userId: dataset.uploadedBy, orgId: entry.orgId },
+    subjects: [`catalog-entry:${entry.id}`, `org:${entry.orgId}`],
+    payload: { sha256: dataset.sha256, fileName: dataset.fileName, columns: dataset.header },
+    summary: { sha256: dataset.sha256, sizeBytes: dataset.sizeBytes },
+    eventKey: `catalog-entry.dataset-stored:${_id}`,
+  })
+  await EntryDataset.updateOne({ _id }, { $set: { ledgerSeq: entryLog._id } })
+  const grants = await enqueueGrantDeliveries(entry.id)
+  return {
+    entryId: entry.id,
+    sha256: dataset.sha256,
+    fileName: dataset.fileName,
+    sizeBytes: dataset.sizeBytes,
+    columns: dataset.header,
+    ledgerSeq: entryLog._id,
+    grantsQueued: grants,
+  }
+}
+
+/**
+ * Art. 23–24: the source department stores its entry's table from a multipart upload (field
+ * `file`, CSV or TSV, within the upload limit and its storage quota).
+ */
+export async function receiveEntryDataset(
+  user: AuthUser,
+  entryId: string,
+  request: Request,
+  now: Date = new Date(),
+) {
+  const entry = await loadOwnEntry(user, entryId)
+  const received = await receiveSingleFile(request, {
+    maxBytes: getEnv().UPLOAD_MAX_BYTES,
+    quotaOrgId: entry.orgId,
+    extensions: ['csv', 'tsv'],
+  })
+  const stored = await received.staged.commit()
+  return recordDataset(user, entry, received.name, stored, now)
+}
+
+/** The same from bytes in hand (the demo world, tests). */
+export async function storeEntryDatasetBytes(
+  user: AuthUser,
+  entryId: string,
+  fileName: string,
+  bytes: string | Uint8Array,
+  now: Date = new Date(),
+) {
+  const entry = await loadOwnEntry(user, entryId)
+  const stored = await contentStore().putBytes(bytes)
+  return recordDataset(user, entry, fileName, stored, now)
+}
+
+/** The entry's current data (its newest upload), or null. */
+export async function currentDataset(entryId: string): Promise<EntryDatasetDoc | null> {
+  await connectDb()
+  return (await EntryDataset.findOne({ entryId }).sort({ uploadedAt: -1 }).lean()) ?? null
+}
+
+/**
+ * Queues the copy of an online grant of the entry's current data (job id per grant and data, so a
+ * new upload is delivered again and a repeat is ignored). False when no data is stored yet.
+ */
+export async function enqueueGrantDelivery(grantId: string, entryId: string): Promise<boolean> {
+  const dataset = await currentDataset(entryId)
+  if (!dataset) return false
+  await enqueue(
+    'delivery',
+    { grantId },
+    { jobId: `delivery-grant-${grantId}-${dataset.sha256.slice(0, 16)}` },
+  )
+  return true
+}
+
+/** After the entry's data is stored: queue every online grant in force. Returns how many. */
+export async function enqueueGrantDeliveries(entryId: string, now: Date = new Date()) {
+  const dataset = await currentDataset(entryId)
+  if (!dataset) return 0
+  const grants = await SharingGrant.find(
+    {
+      catalogEntryId: entryId,
+      kind: 'sharing',
+      mode: mongoose.trusted({ $in: [...ONLINE_SHARING_MODES] }),
+      revokedAt: null,
+      end: mongoose.trusted({ $gt: now }),
+    },
+    { _id: 1 },
+  ).lean()
+  for (const g of grants) await enqueueGrantDelivery(String(g._id), entryId)
+  return grants.length
+}
