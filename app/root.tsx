@@ -16,6 +16,7 @@ import { getOptionalUser } from './utils/permissions.server'
 import { homeFor } from './utils/permissions'
 import stylesHref from './styles/app.css?url'
 import { useNonce } from './utils/nonce'
+import { unreadCount } from './services/notifications/inbox.server'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -31,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale,
     user: user && {
+      // The header's count of unread notices (the notification centre).
+      unreadNotices: await unreadCount(user),
       displayName: user.displayName,
       roles: user.roles,
       home: homeFor(user.roles),

@@ -35,6 +35,12 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
               <Link to="/supervision/reports">{t('supervision.title')}</Link>
             ) : null}
             {user.canManageKeys ? <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link> : null}
+            <Link to="/notifications" aria-label={t('notifications.title')}>
+              {t('notifications.nav')}
+              {user.unreadNotices > 0 ? (
+                <span className="badge warn count"> {user.unreadNotices}</span>
+              ) : null}
+            </Link>
             {user.canAdminQueues ? <a href="/admin/queues">{t('nav.queues')}</a> : null}
             <span className="who">
               {user.displayName}

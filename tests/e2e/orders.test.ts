@@ -126,6 +126,26 @@ describe('e2e: buying by bank transfer', () => {
     const body = await response.text()
     expect(body.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(1)
 
+    // The worker's notice of the delivery is in the buyer's notification centre, counted in the
+    // header until read; marking all read (without JavaScript) clears the count.
+    const n = zh.notifications
+    await expect
+      .poll(
+        async () => {
+          await buyer.goto('/notifications')
+          return buyer
+            .getByRole('link', { name: n.kinds['licence.delivered'].split('（')[0]! })
+            .count()
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0)
+    expect(await buyer.locator('header .badge.count').count()).toBe(1)
+    await buyer.screenshot({ path: screenshotPath('notifications'), fullPage: true })
+    await buyer.getByRole('button', { name: n.readAll }).click()
+    await buyer.getByText(n.marked.split(' ')[0]!).first().waitFor()
+    expect(await buyer.locator('header .badge.count').count()).toBe(0)
+
     // The regulator reads the same order in English, with no buttons to change it.
     const regulator = await signInAs('regulator@demo.gd.example', '/regulator', 'en-US')
     await regulator.goto(orderPath)

@@ -56,6 +56,8 @@ const TABLE: Record<string, RouteAccess> = {
   'logout.tsx': { path: '/logout', loader: 'public', action: 'public' },
   'register.tsx': { path: '/register', action: 'public' },
   'set-locale.tsx': { path: '/set-locale', loader: 'public', action: 'public' },
+  // The notification centre: every signed-in user reads (and marks read) their own notices.
+  'notifications._index.tsx': { path: '/notifications', loader: 'signed-in', action: 'signed-in' },
   'authority._index.tsx': {
     path: '/authority',
     loader: ['authority_admin'],

@@ -9,6 +9,7 @@ import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { notifications } from './notifications'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
@@ -35,5 +36,6 @@ export const en: Messages = {
   orders,
   regulatorConsole,
   sharing,
+  notifications,
   error,
 }

@@ -8,6 +8,7 @@ import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import { notifications } from './notifications'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
@@ -34,6 +35,7 @@ export const zh = {
   orders,
   regulatorConsole,
   sharing,
+  notifications,
   error,
 }
 

@@ -1,0 +1,61 @@
+// English: the notification centre — one sentence per kind of notice the jobs write.
+import type { Messages } from '../zh'
+
+export const notifications: Messages['notifications'] = {
+  nav: 'Notices',
+  title: 'Notifications',
+  intro:
+    'Notices for you and your organisation: deadline warnings, replies, grants, revocations, escalations, deliveries. Marked read by anyone in your organisation, read for all of it.',
+  all: 'All',
+  unread: 'Unread ({{count}})',
+  none: 'No notifications.',
+  new: 'new',
+  markRead: 'Mark read',
+  readAll: 'Mark all read',
+  marked: '{{count}} notifications marked read.',
+  kinds: {
+    other: 'Notice ({{kind}})',
+    'account.registration-attempt':
+      'Someone tried to register again with an address already registered ({{day}}).',
+    'catalog.deadline_warning':
+      'Catalog entry {{title}} is due soon ({{workingDaysLeft}} working days left, {{dueAt}}).',
+    'catalog.deadline_overdue': 'Catalog entry {{title}} is past its deadline ({{dueAt}}).',
+    'catalog.legal_basis_changed':
+      'The legal basis of catalog entry {{title}} changed: update the catalog by {{dueAt}}.',
+    'catalog.stale':
+      'The data of catalog entry {{title}} was not updated as often as declared: update it by {{dueAt}}.',
+    'ledger.broken': 'The ledger check found a break at entry {{seq}}: investigate now.',
+    'licence.delivered': 'Licence delivered ({{deliveries}} items).',
+    'licence.expired': 'A licence has expired.',
+    'quality.raised': 'Catalog entry {{title}} received a data quality report.',
+    'quality.resolved': 'The data quality issue you reported has been answered.',
+    'research-request.submitted': 'New research data request: {{title}}, reply by {{dueAt}}.',
+    'research-request.reply_due':
+      'Research data request {{title}}: {{workingDaysLeft}} working days left to reply ({{dueAt}}).',
+    'research-request.overdue':
+      'Research data request {{title}} is past its reply deadline ({{dueAt}}).',
+    'research-request.approved': 'Research data request {{title}} was approved.',
+    'research-request.refused': 'Research data request {{title}} was refused.',
+    'sharing-request.submitted': 'New sharing request: {{title}}, reply by {{dueAt}}.',
+    'sharing-request.reply_due':
+      'Sharing request {{title}}: {{workingDaysLeft}} working days left to reply ({{dueAt}}).',
+    'sharing-request.overdue':
+      'Sharing request {{title}} is past its reply deadline ({{dueAt}}) and went to the authority.',
+    'sharing-request.coordinated':
+      'The authority recorded its coordination of sharing request {{title}}.',
+    'sharing-request.granted': 'Sharing request {{title}} was agreed.',
+    'sharing-request.refused': 'Sharing request {{title}} was refused: see the grounds cited.',
+    'sharing-grant.delivered': 'Shared data delivered: your agency’s own copy is ready.',
+    'sharing-grant.delivery_due':
+      'Shared data {{title}}: {{workingDaysLeft}} working days left to deliver ({{dueAt}}).',
+    'sharing-grant.delivery_overdue':
+      'Shared data {{title}} is past its delivery deadline ({{dueAt}}) and went to the authority.',
+    'sharing-grant.revoked': 'The source department revoked the sharing grant {{title}}.',
+    'usage-report.submitted': 'A usage report for {{period}} was submitted.',
+    'usage-report.reminder':
+      'The usage report for {{period}} is due by {{dueAt}} ({{workingDaysLeft}} working days left).',
+    'usage-report.overdue': 'The usage report for {{period}} is overdue ({{dueAt}}).',
+    'supervision.ranking':
+      'Supervision evaluation {{period}}: your organisation ranks {{rank}} of {{of}}.',
+  },
+}

@@ -1,0 +1,55 @@
+// Chinese: the notification centre — one sentence per kind of notice the jobs write.
+
+export const notifications = {
+  nav: '通知',
+  title: '通知中心',
+  intro:
+    '发给您和本单位的提醒：期限预警、答复、授权、撤销、逾期提请、交付等。单位内任何人标为已读，即对全单位已读。',
+  all: '全部',
+  unread: '未读（{{count}}）',
+  none: '暂无通知。',
+  new: '未读',
+  markRead: '标为已读',
+  readAll: '全部标为已读',
+  marked: '已将 {{count}} 条通知标为已读。',
+  kinds: {
+    other: '通知（{{kind}}）',
+    'account.registration-attempt': '有人于 {{day}} 尝试用已注册的邮箱再次注册账户。',
+    'catalog.deadline_warning':
+      '目录条目 {{title}} 的办理期限将至（还剩 {{workingDaysLeft}} 个工作日，{{dueAt}}）。',
+    'catalog.deadline_overdue': '目录条目 {{title}} 已超过办理期限（{{dueAt}}）。',
+    'catalog.legal_basis_changed':
+      '目录条目 {{title}} 的法律依据已变更，请在 {{dueAt}} 前更新目录。',
+    'catalog.stale': '目录条目 {{title}} 的数据未按更新频率更新，请在 {{dueAt}} 前更新。',
+    'ledger.broken': '交易日志校验发现第 {{seq}} 条断链，请立即核查。',
+    'licence.delivered': '许可已交付（{{deliveries}} 项）。',
+    'licence.expired': '许可已到期。',
+    'quality.raised': '目录条目 {{title}} 收到一条数据质量问题反馈。',
+    'quality.resolved': '您反馈的数据质量问题已有处理结果。',
+    'research-request.submitted': '收到科研数据申请：{{title}}，请在 {{dueAt}} 前答复。',
+    'research-request.reply_due':
+      '科研数据申请 {{title}} 还剩 {{workingDaysLeft}} 个工作日答复（{{dueAt}}）。',
+    'research-request.overdue': '科研数据申请 {{title}} 已超过答复期限（{{dueAt}}）。',
+    'research-request.approved': '科研数据申请 {{title}} 已获批准。',
+    'research-request.refused': '科研数据申请 {{title}} 未获批准。',
+    'sharing-request.submitted': '收到共享申请：{{title}}，请在 {{dueAt}} 前答复。',
+    'sharing-request.reply_due':
+      '共享申请 {{title}} 还剩 {{workingDaysLeft}} 个工作日答复（{{dueAt}}）。',
+    'sharing-request.overdue':
+      '共享申请 {{title}} 已超过答复期限（{{dueAt}}），已提请主管部门协调。',
+    'sharing-request.coordinated': '主管部门记录了对共享申请 {{title}} 的协调情况。',
+    'sharing-request.granted': '共享申请 {{title}} 已获同意。',
+    'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
+    'sharing-grant.delivered': '共享数据已交付，可以使用本部门的专属副本。',
+    'sharing-grant.delivery_due':
+      '共享数据 {{title}} 还剩 {{workingDaysLeft}} 个工作日交付（{{dueAt}}）。',
+    'sharing-grant.delivery_overdue':
+      '共享数据 {{title}} 已超过交付期限（{{dueAt}}），已提请主管部门协调。',
+    'sharing-grant.revoked': '共享授权 {{title}} 已被数源部门撤销。',
+    'usage-report.submitted': '收到 {{period}} 的数据使用情况报告。',
+    'usage-report.reminder':
+      '{{period}} 的数据使用情况报告须在 {{dueAt}} 前提交（还剩 {{workingDaysLeft}} 个工作日）。',
+    'usage-report.overdue': '{{period}} 的数据使用情况报告已逾期（{{dueAt}}）。',
+    'supervision.ranking': '{{period}} 监督评价：本单位排名 {{rank}}/{{of}}。',
+  },
+}
