@@ -42,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canManageKeys: user.permissions.has('manage:api-key:own'),
       canReadCatalog: user.permissions.has('read:catalog-entry:any'),
       canRequestSharing: user.permissions.has('create:sharing-request:own-org'),
+      canVerify: user.permissions.has('verify:record:own-org'),
       canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
       canReadLicences:
         user.permissions.has('read:licence:own-org') || user.permissions.has('read:licence:any'),

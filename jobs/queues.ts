@@ -117,6 +117,12 @@ const usageRemindersPayload = z.object({ at: z.iso.datetime().optional() })
 // overdue ones to the coordinating authority. `at` is for tests.
 const sharingSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
+// C5 (Art. 23 ¶3): build one entry's verification index from its stored data.
+const verificationIndexPayload = z.object({ entryId: objectId() }).strict()
+
+// C5: drain the verification call stream into the ledger (every minute).
+const verificationLogPayload = z.object({}).strict()
+
 // Issue 14: remove content-store blobs no record refers to, past their grace period. `at` is for tests.
 const storageSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
@@ -138,6 +144,8 @@ export const queues = {
   'payment-events': { schema: paymentEventsPayload, concurrency: 4 },
   'payment-sweeps': { schema: paymentSweepPayload, concurrency: 1 },
   'usage-reminders': { schema: usageRemindersPayload, concurrency: 1 },
+  'verification-index': { schema: verificationIndexPayload, concurrency: 1 },
+  'verification-log': { schema: verificationLogPayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
@@ -219,6 +227,7 @@ export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
 export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
 export const STORAGE_SWEEP_SCHEDULER = 'storage-sweep-daily'
 export const SHARING_SWEEP_SCHEDULER = 'sharing-sweep-hourly'
+export const VERIFICATION_LOG_SCHEDULER = 'verification-log-every-minute'
 export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
 export const SUPERVISION_YEARLY_SCHEDULER = 'supervision-report-yearly'
 
@@ -265,6 +274,12 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     SHARING_SWEEP_SCHEDULER,
     { pattern: '20 * * * *' },
     { name: 'sharing-sweep', data: {} },
+  )
+  // C5: every verification reaches the ledger within a minute.
+  await getQueue('verification-log').upsertJobScheduler(
+    VERIFICATION_LOG_SCHEDULER,
+    { pattern: '* * * * *' },
+    { name: 'verification-log', data: {} },
   )
   // Issue 14: unreferenced blobs go once a day, 03:40 Guangdong time (after the grace period).
   await getQueue('storage-sweep').upsertJobScheduler(

@@ -24,6 +24,7 @@ import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
 import { sharingSweep } from './processors/sharing-sweep'
+import { verificationIndex, verificationLog } from './processors/verification'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
 
@@ -49,6 +50,8 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'licence-sweeps': (job) => licenceSweep(job.data),
   'storage-sweep': (job) => storageSweep(job.data),
   'sharing-sweep': (job) => sharingSweep(job.data),
+  'verification-index': (job) => verificationIndex(job.data),
+  'verification-log': (job) => verificationLog(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

@@ -11,6 +11,10 @@
  *   (截止時間)
  * - `replyDueAt` the source department's deadline (Art. 23 ¶2: 5 working days; null when granted at
  *   once) · `status` and `decision` — projections of the SharingDecision claim
+ * - `coordinatorOrgId` the authority of the source department's level and region, which coordinates
+ *   (Art. 22) · `filings` a cross-level or cross-region request's filings with the requester's
+ *   same-level and upper-level authorities (Art. 25), each with its log receipt · `filingComments`
+ *   what those authorities said
  * - `submittedSeq` ledger receipt of the request · `escalatedAt` `escalatedTo` when the reply was
  *   overdue and the request went to the coordinating authority (Art. 22) · `coordinations` the
  *   authority's notes · `createdAt`
@@ -30,6 +34,17 @@ const localized = new Schema(
 
 const citation = new Schema(
   { instrument: { type: String, required: true }, article: { type: String, required: true } },
+  { _id: false, strict: 'throw' },
+)
+
+/** A note an authority records (a coordination, a comment on a filing), with its log receipt. */
+const noteSchema = new Schema(
+  {
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+    by: { type: String, required: true },
+    note: { type: String, required: true },
+  },
   { _id: false, strict: 'throw' },
 )
 
@@ -87,15 +102,26 @@ const sharingRequestSchema = new Schema(
       ),
       default: null,
     },
-    submittedSeq: { type: Number, default: null },
-    /** Overdue and escalated to the coordinating authority (Art. 22), by the reply sweep. */
-    escalatedAt: { type: Date, default: null },
-    escalatedTo: { type: String, default: null },
-    /** The authority's coordination notes (Art. 22), each with its ledger receipt. */
-    coordinations: {
+    coordinatorOrgId: { type: String, default: null },
+    filings: {
       type: [
         new Schema(
           {
+            authorityOrgId: { type: String, required: true },
+            relation: { type: String, enum: ['same', 'upper'], required: true },
+            filedSeq: { type: Number, default: null },
+          },
+          { _id: false, strict: 'throw' },
+        ),
+      ],
+      default: [],
+    },
+    /** The filed authorities' comments (Art. 25), each with its log receipt. */
+    filingComments: {
+      type: [
+        new Schema(
+          {
+            authorityOrgId: { type: String, required: true },
             seq: { type: Number, required: true },
             at: { type: Date, required: true },
             by: { type: String, required: true },
@@ -106,6 +132,12 @@ const sharingRequestSchema = new Schema(
       ],
       default: [],
     },
+    submittedSeq: { type: Number, default: null },
+    /** Overdue and escalated to the coordinating authority (Art. 22), by the reply sweep. */
+    escalatedAt: { type: Date, default: null },
+    escalatedTo: { type: String, default: null },
+    /** The authority's coordination notes (Art. 22), each with its ledger receipt. */
+    coordinations: { type: [noteSchema], default: [] },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', minimize: false },
@@ -114,6 +146,8 @@ const sharingRequestSchema = new Schema(
 // The source department's inbox and the requester's list, newest first.
 sharingRequestSchema.index({ sourceOrgId: 1, createdAt: -1 })
 sharingRequestSchema.index({ requesterOrgId: 1, createdAt: -1 })
+// An authority's filings inbox (Art. 25).
+sharingRequestSchema.index({ 'filings.authorityOrgId': 1, createdAt: -1 })
 // The reply sweep: requests still waiting.
 sharingRequestSchema.index({ status: 1, replyDueAt: 1 })
 

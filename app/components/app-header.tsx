@@ -23,6 +23,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
             <Link to="/market">{t('market.nav.browse')}</Link>
             {user.canReadCatalog ? <Link to="/catalog">{t('catalog.nav')}</Link> : null}
             {user.canRequestSharing ? <Link to="/sharing">{t('sharing.nav')}</Link> : null}
+            {user.canVerify ? <Link to="/verification">{t('verification.nav')}</Link> : null}
             <Link to="/open">{t('openData.nav')}</Link>
             {user.canManageOpenCatalog ? (
               <Link to="/authority/open-data">{t('openData.admin.title')}</Link>
@@ -35,7 +36,7 @@ export function AppHeader({ data }: { data: RootData | undefined }) {
               <Link to="/supervision/reports">{t('supervision.title')}</Link>
             ) : null}
             {user.canManageKeys ? <Link to="/settings/api-keys">{t('nav.apiKeys')}</Link> : null}
-            <Link to="/notifications" aria-label={t('notifications.title')}>
+            <Link to="/notifications">
               {t('notifications.nav')}
               {user.unreadNotices > 0 ? (
                 <span className="badge warn count"> {user.unreadNotices}</span>

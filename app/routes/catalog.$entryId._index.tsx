@@ -143,6 +143,16 @@ export default function EntryPage() {
         <ResearchAccessLink entry={entry.id} />
       ) : null}
 
+      {can.verify ? (
+        <section className="card">
+          <h2>{t('verification.offered')}</h2>
+          <p className="muted">{t('verification.intro')}</p>
+          <Link to={`/verification?entry=${entry.id}`} className="button">
+            {t('verification.linkFromEntry')}
+          </Link>
+        </section>
+      ) : null}
+
       {can.requestSharing ? (
         <section className="card">
           <h2>{t('sharing.linkFromEntry')}</h2>
@@ -161,7 +171,11 @@ export default function EntryPage() {
         <section className="card">
           <h2>{t('sharing.dataset.title')}</h2>
           <p className="muted">{t('sharing.dataset.intro')}</p>
-          <Link to={`/catalog/${entry.id}/dataset`}>{t('sharing.dataset.manage')}</Link>
+          <p>
+            <Link to={`/catalog/${entry.id}/dataset`}>{t('sharing.dataset.manage')}</Link>
+            {' · '}
+            <Link to={`/catalog/${entry.id}/verification`}>{t('verification.settings.title')}</Link>
+          </p>
         </section>
       ) : null}
 

@@ -89,6 +89,8 @@ export default function SharingRequestPage() {
     coordinations,
     access,
     dataset,
+    filings,
+    canCommentOnFiling,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const v = result?.values ?? {}
@@ -122,6 +124,46 @@ export default function SharingRequestPage() {
           {r.replyDueAt ? row(t('sharing.replyDue'), <DateTime iso={r.replyDueAt} />) : null}
           {r.escalatedAt ? row(t('sharing.escalated'), <DateTime iso={r.escalatedAt} />) : null}
         </dl>
+        {filings.length ? (
+          <>
+            <h2>{t('sharing.filings.title')}</h2>
+            <p className="muted">{t('sharing.filings.onRequest')}</p>
+            <ul>
+              {filings.map((f) => (
+                <li key={f.authorityOrgId}>
+                  {pick(orgNames[f.authorityOrgId], lang)} (
+                  {t(`sharing.filings.relations.${f.relation}`)})
+                  {f.filedSeq ? (
+                    <span className="muted">
+                      {' '}
+                      ({t('sharing.coordination.receipt', { seq: f.filedSeq })})
+                    </span>
+                  ) : null}
+                  {f.comments.length ? (
+                    <ul>
+                      {f.comments.map((c) => (
+                        <li key={c.seq}>
+                          <DateTime iso={c.at} /> — {c.note}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            {canCommentOnFiling ? (
+              <Form method="post" action="/authority/sharing" className="stack">
+                <input type="hidden" name="intent" value="comment" />
+                <input type="hidden" name="requestId" value={r.id} />
+                <label>
+                  {t('sharing.filings.comment')}
+                  <input name="note" required minLength={4} />
+                </label>
+                <button type="submit">{t('sharing.filings.send')}</button>
+              </Form>
+            ) : null}
+          </>
+        ) : null}
         {coordinations.length ? (
           <>
             <h2>{t('sharing.coordination.title')}</h2>

@@ -57,6 +57,9 @@ export const envSchema = z
     DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     // Issue 14: scrypt cost as log2(N); 17 is OWASP's minimum and the floor in production.
     PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(12).max(20).default(17),
+    // C5 (Art. 23 ¶3): verifications an agency may make on one entry, per minute and per day.
+    VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    VERIFY_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.PASSWORD_SCRYPT_LOG2N < 17) {

@@ -56,6 +56,8 @@ export const PERMISSIONS = [
   'decide:sharing-request:own-org',
   // Art. 22: the authority coordinates overdue sharing requests.
   'coordinate:sharing-request:any',
+  // Art. 23 ¶3: an agency verifies a record against a source department's data (C5).
+  'verify:record:own-org',
   // C12 (Art. 48–52): supervision reports; the authority generates and notifies, regulators read.
   'read:supervision-report:any',
   'generate:supervision-report:any',
@@ -109,6 +111,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'decide:research-request:own-org',
     'create:sharing-request:own-org',
     'decide:sharing-request:own-org',
+    'verify:record:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

@@ -154,5 +154,5 @@ describe('e2e: buying by bank transfer', () => {
       await regulator.locator('#refund-form, #cancel-form, #confirm-transfer-form').count(),
     ).toBe(0)
     await regulator.screenshot({ path: screenshotPath('orders-paid-regulator-en'), fullPage: true })
-  })
+  }, 120_000)
 })

@@ -21,7 +21,8 @@ const opened: OpenedPage[] = []
 const s = zh.sharing
 
 beforeAll(async () => {
-  app = await startApp()
+  // The worker builds the verification index the source department asks for.
+  app = await startApp({ worker: true })
   browser = await launchBrowser()
 }, 240_000)
 
@@ -197,5 +198,54 @@ describe('e2e: sharing between agencies', () => {
     await psb.getByText(s.dataset.stored.split('，')[0]!).waitFor()
     await psb.locator('main').getByText('residents-2026-12.csv').waitFor()
     await psb.screenshot({ path: screenshotPath('sharing-dataset'), fullPage: true })
+  }, 180_000)
+
+  it('art23 the source department offers verification; another agency verifies a record from the page and sees only match / mismatch', async () => {
+    const v = zh.verification
+    const entryId = await entryIdByTitle('常住人口基本信息')
+    const psb = await signInAs('psb@demo.gd.example', '/agency')
+    await psb.goto(`/catalog/${entryId}`)
+    await psb.getByRole('link', { name: v.settings.title }).click()
+    await psb.waitForURL((url) => url.pathname === `/catalog/${entryId}/verification`)
+    await psb.getByLabel(`${v.keyFields}: 公民身份号码`).check()
+    await psb.getByLabel(`${v.checkFields}: 姓名`).check()
+    await psb.getByLabel(`${v.checkFields}: 出生日期`).check()
+    await psb.getByRole('button', { name: v.settings.save }).click()
+    await psb.getByText(v.settings.saved).waitFor()
+    // The worker builds the index from the stored table.
+    await expect
+      .poll(
+        async () => {
+          await psb.reload()
+          return psb.getByText(v.settings.ready.split('：')[0]!).count()
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0)
+    await psb.screenshot({ path: screenshotPath('verification-settings'), fullPage: true })
+
+    // amr, without JavaScript, verifies the resident in the table psb stored above: the name
+    // matches, the date of birth given is wrong.
+    const o = await signIn(browser, app.baseUrl, 'amr@demo.gd.example', {
+      home: '/agency',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    const amr = o.page
+    await amr.getByRole('navigation', { name: 'main' }).getByRole('link', { name: v.nav }).click()
+    await amr.waitForURL((url) => url.pathname === '/verification')
+    await amr.goto(`/verification?entry=${entryId}`)
+    await amr.getByLabel('公民身份号码').fill('440101199001011234')
+    await amr.getByLabel('姓名').fill('示例')
+    await amr.getByLabel('出生日期').fill('1990/01/02')
+    await amr.getByRole('button', { name: v.submit }).click()
+    await amr.getByText(v.found, { exact: true }).waitFor()
+    expect(await amr.locator('tr[data-field="xm"]').textContent()).toContain(v.answers.match)
+    expect(await amr.locator('tr[data-field="csrq"]').textContent()).toContain(v.answers.mismatch)
+    // Nothing stored travels back: not the real date of birth, not the address.
+    const text = await amr.locator('main').textContent()
+    expect(text).not.toContain('1990-01-01')
+    expect(text).not.toContain('广州')
+    await amr.screenshot({ path: screenshotPath('verification-result'), fullPage: true })
   }, 180_000)
 })

@@ -56,11 +56,11 @@ describe('registration, approval and login (C1)', () => {
 
   it('seeds the demo world with a ledger entry per creation, and a second seed adds nothing', async () => {
     const first = await seedDemoWorld()
-    expect(first.created).toBe(20)
+    expect(first.created).toBe(24)
     const second = await seedDemoWorld()
     expect(second.created).toBe(0)
-    expect((await listLedger({ action: 'org.created', limit: 100 })).entries).toHaveLength(9)
-    expect((await listLedger({ action: 'user.created', limit: 100 })).entries).toHaveLength(11)
+    expect((await listLedger({ action: 'org.created', limit: 100 })).entries).toHaveLength(11)
+    expect((await listLedger({ action: 'user.created', limit: 100 })).entries).toHaveLength(13)
     expect((await verifyChain()).ok).toBe(true)
   })
 

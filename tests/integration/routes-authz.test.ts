@@ -576,6 +576,23 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['agency_staff'],
     action: 'public',
   },
+  // C5 (Art. 23 ¶3): agencies verify; the source department offers verification on its entry.
+  'verification._index.tsx': {
+    path: '/verification',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
+  'api.v1.verification.ts': {
+    path: '/api/v1/verification',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+    json: true,
+  },
+  'catalog.$entryId.verification.tsx': {
+    path: `/catalog/${ID}/verification`,
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
   'api.v1.sharing.grants.$grantId.rows.ts': {
     path: `/api/v1/sharing/grants/${ID}/rows`,
     loader: [],

@@ -9,6 +9,7 @@ import { ordersErrors } from './orders'
 import { researchErrors } from './research'
 import { scanErrors } from './scan'
 import { sharingErrors } from './sharing'
+import { verificationErrors } from './verification'
 import { supervisionErrors } from './supervision'
 
 export const error: Messages['error'] = {
@@ -24,6 +25,7 @@ export const error: Messages['error'] = {
   licences: licencesErrors,
   orders: ordersErrors,
   sharing: sharingErrors,
+  verification: verificationErrors,
   fingerprint: fingerprintErrors,
   search: searchErrors,
   dcat: dcatErrors,

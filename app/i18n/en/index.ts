@@ -10,6 +10,7 @@ import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
 import { notifications } from './notifications'
+import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
@@ -37,5 +38,6 @@ export const en: Messages = {
   regulatorConsole,
   sharing,
   notifications,
+  verification,
   error,
 }

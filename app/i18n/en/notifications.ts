@@ -43,8 +43,14 @@ export const notifications: Messages['notifications'] = {
       'Sharing request {{title}} is past its reply deadline ({{dueAt}}) and went to the authority.',
     'sharing-request.coordinated':
       'The authority recorded its coordination of sharing request {{title}}.',
+    'sharing-request.filed':
+      'Cross-level or cross-region sharing request {{title}} was filed with your authority.',
+    'sharing-request.filing_commented':
+      'An authority commented on the filing of sharing request {{title}}.',
     'sharing-request.granted': 'Sharing request {{title}} was agreed.',
     'sharing-request.refused': 'Sharing request {{title}} was refused: see the grounds cited.',
+    'security.verification_enumeration':
+      'Security event: an organisation’s verifications on an entry look like enumeration ({{calls}} calls, {{notFound}} not found); paused for an hour.',
     'sharing-grant.delivered': 'Shared data delivered: your agency’s own copy is ready.',
     'sharing-grant.delivery_due':
       'Shared data {{title}}: {{workingDaysLeft}} working days left to deliver ({{dueAt}}).',

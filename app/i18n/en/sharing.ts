@@ -82,6 +82,18 @@ export const sharing: Messages['sharing'] = {
     dueAt: 'Deadline',
     clocks: { reply: 'Reply overdue', delivery: 'Delivery overdue' },
   },
+  filings: {
+    title: 'Cross-level and cross-region filings',
+    intro:
+      'A request across levels or regions is filed with the requesting agency’s same-level and upper-level data authorities (Art. 25). Only the requests filed with your authority are listed here; you may comment, and the comment is logged and sent to both agencies.',
+    onRequest: 'This request crosses levels or regions and was filed with (Art. 25):',
+    none: 'No sharing requests have been filed with your authority.',
+    relation: 'Filed as',
+    relations: { same: 'same-level authority', upper: 'upper-level authority' },
+    comment: 'Comment',
+    send: 'Comment',
+    commented: 'Comment recorded and sent to both agencies.',
+  },
   access: {
     title: 'Delivery',
     ended: 'The grant was revoked or has ended; the data can no longer be accessed.',

@@ -126,6 +126,7 @@ export const apiKeys: Messages['apiKeys'] = {
 
 export const common: Messages['common'] = {
   search: 'Search',
+  choose: 'Choose',
   save: 'Save',
   status: 'Status',
   createdAt: 'Created',

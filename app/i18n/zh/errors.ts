@@ -8,6 +8,7 @@ import { ordersErrors } from './orders'
 import { researchErrors } from './research'
 import { scanErrors } from './scan'
 import { sharingErrors } from './sharing'
+import { verificationErrors } from './verification'
 import { supervisionErrors } from './supervision'
 
 export const error = {
@@ -20,6 +21,7 @@ export const error = {
   licences: licencesErrors,
   orders: ordersErrors,
   sharing: sharingErrors,
+  verification: verificationErrors,
   fingerprint: fingerprintErrors,
   search: searchErrors,
   dcat: dcatErrors,

@@ -9,6 +9,7 @@ import { research } from './research'
 import { scan } from './scan'
 import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
 import { notifications } from './notifications'
+import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
 import { error } from './errors'
@@ -36,6 +37,7 @@ export const zh = {
   regulatorConsole,
   sharing,
   notifications,
+  verification,
   error,
 }
 

@@ -38,8 +38,12 @@ export const notifications = {
     'sharing-request.overdue':
       '共享申请 {{title}} 已超过答复期限（{{dueAt}}），已提请主管部门协调。',
     'sharing-request.coordinated': '主管部门记录了对共享申请 {{title}} 的协调情况。',
+    'sharing-request.filed': '跨层级、跨区域共享申请 {{title}} 已向本单位备案。',
+    'sharing-request.filing_commented': '主管部门对共享申请 {{title}} 的备案提出了意见。',
     'sharing-request.granted': '共享申请 {{title}} 已获同意。',
     'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
+    'security.verification_enumeration':
+      '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
     'sharing-grant.delivered': '共享数据已交付，可以使用本部门的专属副本。',
     'sharing-grant.delivery_due':
       '共享数据 {{title}} 还剩 {{workingDaysLeft}} 个工作日交付（{{dueAt}}）。',

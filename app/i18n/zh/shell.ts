@@ -112,6 +112,7 @@ export const apiKeys = {
 
 export const common = {
   search: '搜索',
+  choose: '选择',
   save: '保存',
   status: '状态',
   createdAt: '创建时间',

@@ -10,6 +10,7 @@ import { catalogLinks } from './pages.server'
 import { listQualityIssues, raiseQualityIssue } from './quality.server'
 import { decideEntry, reviewHistory, submitEntry } from './review.server'
 import { reasonLines, type entryPageActionSchema } from './schemas'
+import { verificationOffer } from '~/services/verification/verify.server'
 import { listVersions } from './versions.server'
 import type { z } from 'zod'
 import type { LocaleT as T } from '~/i18n/config'
@@ -57,6 +58,12 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
         published &&
         entry.listed &&
         entry.published?.sharingType !== 'not_shared',
+      // C5 (Art. 23 ¶3): another agency may verify a record when the entry offers verification.
+      verify:
+        !owner &&
+        p.has('verify:record:own-org') &&
+        published &&
+        Boolean(await verificationOffer(entryId)),
       // C4 (Art. 24): the source department stores the data its online grants are delivered from.
       manageSharedData:
         owner &&

@@ -12,7 +12,6 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import mongoose from 'mongoose'
 import { Delivery } from '#models/delivery'
-import { Licence } from '#models/licence'
 import { Organization } from '#models/organization'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -278,13 +277,8 @@ export async function regulatorFingerprintLookup(
     }
     await recordLookupOutcome(identification, productId, query._id, user)
     const top = identification.ranked.slice(0, 10)
-    const licences = top.length
-      ? await Licence.find(
-          { _id: mongoose.trusted({ $in: top.map((c) => c.licenceId) }) },
-          { licenseeOrgId: 1 },
-        ).lean()
-      : []
-    const orgIds = [...new Set(licences.map((l) => l.licenseeOrgId))]
+    // Each candidate names its holder's organisation (a licensee, or a sharing grant's grantee).
+    const orgIds = [...new Set(top.map((c) => c.licenseeOrgId))].filter(isObjectId)
     const orgs = orgIds.length
       ? await Organization.find(
           { _id: mongoose.trusted({ $in: orgIds }) },

@@ -97,6 +97,26 @@ export const DEMO_ORGS: DemoOrg[] = [
     en: 'Yuehai University Institute of Data Science',
     uscc: demoUscc('12', '440000', '45550001'),
   },
+  // A city's data authority and one of its agencies: sharing with the province crosses levels
+  // (Art. 25: filed with the city's authority and the provincial one).
+  {
+    key: 'gz-authority',
+    type: 'authority',
+    zh: '广州市政务服务和数据管理局',
+    en: 'Guangzhou Government Service and Data Administration',
+    uscc: demoUscc('11', '440100', '00693101'),
+    level: 'city',
+    regionCode: '440100',
+  },
+  {
+    key: 'gz-health',
+    type: 'agency',
+    zh: '广州市卫生健康委员会',
+    en: 'Guangzhou Municipal Health Commission',
+    uscc: demoUscc('11', '440100', '00693102'),
+    level: 'city',
+    regionCode: '440100',
+  },
   {
     key: 'regulator',
     type: 'regulator',
@@ -148,6 +168,18 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: '梁督查',
     role: 'regulator',
     orgKey: 'regulator',
+  },
+  {
+    email: 'gz-authority@demo.gd.example',
+    displayName: '邓处长',
+    role: 'authority_admin',
+    orgKey: 'gz-authority',
+  },
+  {
+    email: 'gzhealth@demo.gd.example',
+    displayName: '罗医生',
+    role: 'agency_staff',
+    orgKey: 'gz-health',
   },
   {
     email: 'zhangwei@demo.gd.example',

@@ -8,7 +8,7 @@ function derive(label: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `gdpde:${label}`, 32))
 }
 
-let cache: { field: Buffer; index: Buffer; ledgerSigning: Buffer } | undefined
+let cache: { field: Buffer; index: Buffer; ledgerSigning: Buffer; verification: Buffer } | undefined
 
 export function dataKeys() {
   cache ??= {
@@ -16,6 +16,8 @@ export function dataKeys() {
     index: derive('blind-index:v1'),
     // Wraps the ledger's checkpoint signing keys at rest (C11).
     ledgerSigning: derive('ledger-signing-key:v1'),
+    // C5: the keyed digests of the verification index (Art. 23 ¶3: nothing stored is disclosed).
+    verification: derive('verification-index:v1'),
   }
   return cache
 }

@@ -90,6 +90,18 @@ export const LEDGER_ACTIONS = {
     subjects: ['sharing-request', 'catalog-entry', 'org'],
     article: 22,
   },
+  'sharing-request.filed': {
+    subjects: ['sharing-request', 'catalog-entry', 'org'],
+    article: 25,
+  },
+  'sharing-request.filing-commented': {
+    subjects: ['sharing-request', 'catalog-entry', 'org'],
+    article: 25,
+  },
+  'verification.configured': { subjects: ['catalog-entry', 'org'], article: 23 },
+  'verification.index-built': { subjects: ['catalog-entry', 'org'], article: 23 },
+  'verification.calls-logged': { subjects: ['catalog-entry', 'org'], article: 23 },
+  'verification.enumeration-suspected': { subjects: ['catalog-entry', 'org'], article: 45 },
   'sharing-request.refused': { subjects: ['sharing-request', 'catalog-entry', 'org'], article: 23 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },

@@ -5,15 +5,19 @@
 // Nothing is decided for the source department. Every notice carries a key and the escalation an
 // event key in the log, so reruns and overlapping sweeps send and record nothing twice.
 import mongoose from 'mongoose'
-import { Organization } from '#models/organization'
 import { SharingHandover } from '#models/sharing-handover'
 import { SharingDecision, SharingRequest } from '#models/sharing-request'
 import { workingDaysBetween } from '~/services/calendar/working-days.server'
-import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
+import { notifyOrg } from '~/services/catalog/notify.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { enqueueGrantDelivery } from './datasets.server'
 import { completeHandover } from './handovers.server'
-import { completeRevocation, completeSharingDecision, completeSubmission } from './requests.server'
+import {
+  completeRevocation,
+  completeSharingDecision,
+  completeSubmission,
+  coordinatingAuthority,
+} from './requests.server'
 
 /** Art. 23 ¶2: the source department is reminded once the request has waited this many working days. */
 export const SHARING_WARN_AFTER_WORKING_DAYS = 3
@@ -22,13 +26,6 @@ export interface SharingSweepResult {
   pending: number
   warned: number
   escalated: number
-}
-
-/** The authority that coordinates for `orgId` (Art. 22): the one of its level and region. */
-async function coordinatingAuthority(orgId: string): Promise<string | undefined> {
-  if (!mongoose.isValidObjectId(orgId)) return undefined
-  const org = await Organization.findById(orgId, { level: 1, regionCode: 1 }).lean()
-  return org?.level && org.regionCode ? authorityOf(org.level, org.regionCode) : undefined
 }
 
 /**

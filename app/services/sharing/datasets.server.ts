@@ -6,6 +6,7 @@
 import mongoose from 'mongoose'
 import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
 import { SharingGrant } from '#models/sharing-grant'
+import { VerificationSetting } from '#models/verification-setting'
 import { enqueue } from '#jobs/queues'
 import { CatalogEntry } from '#models/catalog-entry'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -138,6 +139,9 @@ async function recordDataset(
   })
   await EntryDataset.updateOne({ _id }, { $set: { ledgerSeq: entryLog._id } })
   const grants = await enqueueGrantDeliveries(entry.id)
+  // C5: an entry offering verification answers from its newest data.
+  if (await VerificationSetting.exists({ _id: entry.id, enabled: true }))
+    await enqueue('verification-index', { entryId: entry.id })
   return {
     entryId: entry.id,
     sha256: dataset.sha256,

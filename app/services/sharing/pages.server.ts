@@ -132,7 +132,19 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
           grantId: d.grantId ?? null,
         }
       : null,
-    orgNames: names,
+    orgNames: { ...names, ...(await orgNames(request.filings.map((f) => f.authorityOrgId))) },
+    // Art. 25: where a cross-level or cross-region request was filed, and what was said.
+    filings: request.filings.map((f) => ({
+      authorityOrgId: f.authorityOrgId,
+      relation: f.relation,
+      filedSeq: f.filedSeq ?? null,
+      comments: request.filingComments
+        .filter((c) => c.authorityOrgId === f.authorityOrgId)
+        .map((c) => ({ seq: c.seq, at: c.at.toISOString(), note: c.note })),
+    })),
+    canCommentOnFiling:
+      user.permissions.has('coordinate:sharing-request:any') &&
+      request.filings.some((f) => f.authorityOrgId === user.org?.id),
     handovers: d?.grantId ? await handoversOf(String(request._id)) : [],
     // Art. 24: an online grant's copy, as its two agencies see it.
     access:

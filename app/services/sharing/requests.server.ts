@@ -22,7 +22,8 @@ import {
   addWorkingDays,
   endOfChinaDay,
 } from '~/services/calendar/working-days.server'
-import { notifyOrg } from '~/services/catalog/notify.server'
+import { Organization } from '#models/organization'
+import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { assertMinimalFields } from '~/services/research/decisions.server'
@@ -136,17 +137,80 @@ export function assertGrantEnd(
     })
 }
 
-/** Who sees a request: the two agencies, and the authority that coordinates (Art. 22). */
-export function maySee(
-  user: AuthUser,
-  request: Pick<SharingRequestDoc, 'requesterOrgId' | 'sourceOrgId'>,
-): boolean {
+/** The authority that coordinates for `orgId` (Art. 22): the one of its level and region. */
+export async function coordinatingAuthority(orgId: string): Promise<string | undefined> {
+  if (!isObjectId(orgId)) return undefined
+  const org = await Organization.findById(orgId, { level: 1, regionCode: 1 }).lean()
+  return org?.level && org.regionCode ? authorityOf(org.level, org.regionCode) : undefined
+}
+
+/** The region one level up (GB/T 2260 codes): a county's city, a city's province; none above. */
+export function upperRegion(
+  level: string,
+  regionCode: string,
+): { level: 'province' | 'city'; regionCode: string } | null {
+  if (level === 'county') return { level: 'city', regionCode: `${regionCode.slice(0, 4)}00` }
+  if (level === 'city') return { level: 'province', regionCode: `${regionCode.slice(0, 2)}0000` }
+  return null
+}
+
+export interface Filing {
+  authorityOrgId: string
+  relation: 'same' | 'upper'
+}
+
+/**
+ * Art. 25: a request across levels or regions (requester and source department at a different
+ * level, or in a different region) is filed with the requester's same-level authority and the
+ * authority one level up. None for a request within one level and region.
+ */
+export async function art25Filings(requesterOrgId: string, sourceOrgId: string): Promise<Filing[]> {
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: [requesterOrgId, sourceOrgId].filter(isObjectId) }) },
+    { level: 1, regionCode: 1 },
+  ).lean()
+  const requester = orgs.find((o) => String(o._id) === requesterOrgId)
+  const source = orgs.find((o) => String(o._id) === sourceOrgId)
+  if (!requester?.level || !requester.regionCode || !source) return []
+  if (requester.level === source.level && requester.regionCode === source.regionCode) return []
+  const filings: Filing[] = []
+  const same = await authorityOf(requester.level, requester.regionCode)
+  if (same) filings.push({ authorityOrgId: same, relation: 'same' })
+  const up = upperRegion(requester.level, requester.regionCode)
+  const upper = up ? await authorityOf(up.level, up.regionCode) : undefined
+  if (upper && upper !== same) filings.push({ authorityOrgId: upper, relation: 'upper' })
+  return filings
+}
+
+type Oversight = Pick<
+  SharingRequestDoc,
+  'requesterOrgId' | 'sourceOrgId' | 'coordinatorOrgId' | 'escalatedTo' | 'filings'
+>
+
+/**
+ * Which authority oversees a request (Art. 22, 25): the coordinating one (the source department's),
+ * the one it was escalated to, and the ones it was filed with. A request stored before coordinators
+ * were recorded is overseen by every authority.
+ */
+export function overseesRequest(user: AuthUser, request: Oversight): boolean {
+  const orgId = user.org?.id
+  if (!orgId || user.org?.type !== 'authority') return false
+  if (!request.coordinatorOrgId) return true
+  return (
+    orgId === request.coordinatorOrgId ||
+    orgId === request.escalatedTo ||
+    (request.filings ?? []).some((f) => f.authorityOrgId === orgId)
+  )
+}
+
+/** Who sees a request: the two agencies, and the authorities that oversee it (Art. 22, 25). */
+export function maySee(user: AuthUser, request: Oversight): boolean {
   const orgId = user.org?.id
   return Boolean(
     orgId &&
     (orgId === request.requesterOrgId ||
       orgId === request.sourceOrgId ||
-      user.org?.type === 'authority'),
+      overseesRequest(user, request)),
   )
 }
 
@@ -195,6 +259,7 @@ export async function submitSharingRequest(
   const periodEnd = endOfChinaDay(input.periodEnd)
   assertPeriod(now, periodEnd, now)
   const _id = options.id ?? new mongoose.Types.ObjectId()
+  const filings = await art25Filings(org.id, entry.sourceOrgId)
   const { doc } = await insertOnce(
     SharingRequest,
     {
@@ -216,6 +281,8 @@ export async function submitSharingRequest(
           ? await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)
           : null,
       status: 'pending',
+      coordinatorOrgId: (await coordinatingAuthority(entry.sourceOrgId)) ?? null,
+      filings: filings.map((f) => ({ ...f, filedSeq: null })) as never,
       createdAt: now,
     },
     { _id },
@@ -262,6 +329,38 @@ export async function completeSubmission(
     eventKey: `sharing-request.submitted:${requestId}`,
   })
   await SharingRequest.updateOne({ _id: request._id }, { $set: { submittedSeq: entryLog._id } })
+  // Art. 25: filed with the requester's same-level and upper-level authorities (once each).
+  const filed: { authorityOrgId: string; relation: string; filedSeq: number }[] = []
+  for (const filing of request.filings ?? []) {
+    const filedEntry = await appendLedger({
+      action: 'sharing-request.filed',
+      actor: { userId: request.requesterUserId, orgId: request.requesterOrgId },
+      subjects: [
+        `sharing-request:${requestId}`,
+        `catalog-entry:${request.catalogEntryId}`,
+        `org:${request.requesterOrgId}`,
+        `org:${request.sourceOrgId}`,
+        `org:${filing.authorityOrgId}`,
+      ],
+      payload: { requestId, authorityOrgId: filing.authorityOrgId, relation: filing.relation },
+      summary: { authorityOrgId: filing.authorityOrgId, relation: filing.relation },
+      eventKey: `sharing-request.filed:${requestId}:${filing.authorityOrgId}`,
+    })
+    filed.push({
+      authorityOrgId: filing.authorityOrgId,
+      relation: filing.relation,
+      filedSeq: filedEntry._id,
+    })
+    await notifyOrg({
+      key: `sharing-request:${requestId}:filed:${filing.authorityOrgId}`,
+      orgId: filing.authorityOrgId,
+      kind: 'sharing-request.filed',
+      params: { requestId, title: request.entryTitle.zh },
+    })
+  }
+  // The receipts, all at once (every run writes the same ones: the log keys them).
+  if (filed.length)
+    await SharingRequest.updateOne({ _id: request._id }, { $set: { filings: filed } })
   if (request.sharingType === 'unconditional') {
     // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply. The answer is
     // the same claim as a reply's; whoever stores it first, every run completes the stored one.

@@ -115,3 +115,13 @@ export const coordinationInput = z.strictObject({
   requestId: objectId,
   note: z.string().trim().min(4, 'error.sharing.noteRequired').max(2000),
 })
+
+/** Art. 25: an authority's comment on a request filed with it. */
+export const filingCommentInput = z.strictObject({
+  intent: z.literal('comment'),
+  requestId: objectId,
+  note: z.string().trim().min(4, 'error.sharing.noteRequired').max(2000),
+})
+
+/** What the authority's sharing page posts: a comment on a filing, or a coordination note. */
+export const authoritySharingInput = z.union([filingCommentInput, coordinationInput])

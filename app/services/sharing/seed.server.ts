@@ -1,7 +1,7 @@
 // Demo data for sharing between agencies (C4; Art. 22–24), so the agencies' and the authority's
 // pages show a living Chapter 4 on first start: a request waiting for its reply, one overdue and
 // escalated to the authority, one agreed with fewer fields than asked, one refused with a citation,
-// and one granted at once. Idempotent: ids derive from keys, a request already logged is skipped,
+// one granted at once, one by file and one across levels (a city agency asks a provincial one). Idempotent: ids derive from keys, a request already logged is skipped,
 // and every step after it is keyed (ADR 003).
 import { createHash } from 'node:crypto'
 import mongoose from 'mongoose'
@@ -123,6 +123,17 @@ const DEMO: DemoRequest[] = [
       article: '第六条',
       note: '经营者个人信息超出土地出让管理的必要范围；可申请核验。',
     }),
+  },
+  {
+    key: 'gzhealth-asks-psb-cross-level',
+    from: 'gzhealth@demo.gd.example',
+    to: 'psb@demo.gd.example',
+    sharingType: 'conditional',
+    daysAgo: 2,
+    scenario: '新生儿出生医学证明签发前核验父母身份',
+    usingUnit: '广州市妇幼保健院',
+    duty: '《中华人民共和国母婴保健法》第二十三条：出具出生医学证明',
+    fields: 2,
   },
   {
     key: 'nr-asks-amr-unconditional',

@@ -24,8 +24,13 @@ import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
 import { REPAIR_AFTER_MS, repairSharing, runSharingReplySweep } from './clocks.server'
 import { recordOfflineHandover } from './handovers.server'
-import { overdueSharingRequests, recordCoordination } from './coordination.server'
-import { sharingListPage } from './pages.server'
+import {
+  commentOnFiling,
+  filingsInbox,
+  overdueSharingRequests,
+  recordCoordination,
+} from './coordination.server'
+import { sharingListPage, sharingRequestPage } from './pages.server'
 import { sharingListQuery } from './schemas'
 import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
 import type { SharingRequestInput } from './schemas'
@@ -694,5 +699,65 @@ describe('sharing between agencies (C4)', () => {
       revocations: 0,
       handovers: 0,
     })
+  })
+  it('art25 a cross-level request is filed with the requester’s same-level and upper-level authorities; each may comment, nobody else sees it', async () => {
+    const gzHealth = await demoUser('gzhealth@demo.gd.example')
+    const gzAuthority = await demoUser('gz-authority@demo.gd.example')
+    // Another city's authority: not the requester's, not the source's.
+    const sz = await Organization.create({
+      type: 'authority',
+      name: { zh: '深圳市政务服务和数据管理局', en: 'Shenzhen data authority' },
+      uscc: '11440300MB2C55555X',
+      level: 'city',
+      regionCode: '440300',
+      status: 'approved',
+    })
+    const szAuthority: AuthUser = {
+      ...gzAuthority,
+      id: 'sz-user',
+      org: { ...gzAuthority.org!, id: String(sz._id) },
+    }
+    const entry = await entryOf(psb, 'conditional')
+    const { requestId } = await submitSharingRequest(gzHealth, input(entry))
+    const stored = (await SharingRequest.findById(requestId).lean())!
+    expect(stored.filings.map((f) => [f.authorityOrgId, f.relation]).sort()).toEqual(
+      [
+        [gzAuthority.org!.id, 'same'],
+        [authority.org!.id, 'upper'],
+      ].sort(),
+    )
+    expect(stored.filings.every((f) => typeof f.filedSeq === 'number')).toBe(true)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-request.filed',
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(2)
+    // Both filed authorities see it in their filings inbox and on its page; nobody else does.
+    for (const who of [gzAuthority, authority]) {
+      expect((await filingsInbox(who)).items.map((i) => i.id)).toContain(requestId)
+      expect((await sharingRequestPage(who, requestId)).canCommentOnFiling).toBe(true)
+    }
+    expect((await filingsInbox(szAuthority)).items.map((i) => i.id)).not.toContain(requestId)
+    expect((await refusal(() => sharingRequestPage(szAuthority, requestId))).status).toBe(404)
+    expect((await refusal(() => sharingRequestPage(nr, requestId))).status).toBe(404)
+    expect(
+      (await refusal(() => commentOnFiling(szAuthority, requestId, '我们也想看看'))).status,
+    ).toBe(404)
+    // A comment is kept on the filing and logged once however often it is posted.
+    await commentOnFiling(gzAuthority, requestId, '请数源部门优先办理出生医学证明场景')
+    await commentOnFiling(gzAuthority, requestId, '请数源部门优先办理出生医学证明场景')
+    const after = (await SharingRequest.findById(requestId).lean())!
+    expect(after.filingComments).toHaveLength(1)
+    expect(after.filingComments[0]!.authorityOrgId).toBe(gzAuthority.org!.id)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'sharing-request.filing-commented',
+        subjects: `sharing-request:${requestId}`,
+      }),
+    ).toBe(1)
+    // Within one level and region nothing is filed.
+    const same = await submitSharingRequest(amr, input(await entryOf(psb, 'conditional')))
+    expect((await SharingRequest.findById(same.requestId).lean())!.filings).toEqual([])
   })
 })

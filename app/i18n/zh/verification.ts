@@ -1,0 +1,41 @@
+// Chinese: verification without disclosure (C5; Art. 23 ¶3).
+
+export const verification = {
+  nav: '数据核验',
+  title: '数据核验',
+  intro:
+    '对不予共享或未满足共享条件的数据，可以向数源部门提出核实、比对（第二十三条第三款）：提交手中的一条记录，逐项得到“一致 / 不一致 / 未找到”，不会看到任何存储的数据。每次核验都记入日志，按单位和目录条目限频。',
+  entry: '目录条目',
+  keyFields: '查找记录的关键数据项',
+  checkFields: '比对的数据项',
+  submit: '核验',
+  result: '核验结果',
+  found: '找到该记录',
+  notFound: '没有找到该记录',
+  answers: { match: '一致', mismatch: '不一致', not_found: '未找到' },
+  offered: '本条目可以核验',
+  notReady: '核验索引正在生成，稍后即可核验。',
+  linkFromEntry: '核验一条记录',
+  settings: {
+    title: '提供核验',
+    intro:
+      '选择用来查找记录的关键数据项（如公民身份号码）和找到后比对的数据项。核验索引只保存带密钥的摘要，数据库读者也无法得知原值；平台从本条目的共享数据文件生成索引。',
+    enabled: '提供核验',
+    save: '保存',
+    saved: '已保存；核验索引将根据当前数据文件生成。',
+    ready: '核验索引已生成：{{records}} 条记录。',
+    building: '核验索引尚未生成（须先上传共享数据文件）。',
+  },
+}
+
+export const verificationErrors = {
+  notOffered: '该目录条目不提供核验。',
+  badFields: '请至少选择一个关键数据项，且只能选择目录登记的数据项。',
+  notAgency: '只有政务部门可以提出核验（第二十三条第三款）。',
+  badCandidate:
+    '请填写全部关键数据项（{{keyFields}}），其余只能是可比对的数据项（{{checkFields}}）。',
+  notReady: '核验索引正在生成，请稍后再试。',
+  throttled: '本单位对该条目的核验疑似批量枚举，已暂停一小时，并已报告主管部门。',
+  rateLimited:
+    '核验过于频繁：每个单位对每个条目每分钟最多 {{perMinute}} 次、每天最多 {{perDay}} 次。',
+}
