@@ -30,6 +30,7 @@ export const verification: Messages['verification'] = {
 }
 
 export const verificationErrors: Messages['error']['verification'] = {
+  batchTooLarge: 'A batch holds at most {{max}} records.',
   notOffered: 'This catalog entry does not offer verification.',
   badFields: 'Choose at least one key field, and only catalogued fields.',
   notAgency: 'Only government agencies may ask for verification (Art. 23 ¶3).',

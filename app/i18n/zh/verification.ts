@@ -29,6 +29,7 @@ export const verification = {
 }
 
 export const verificationErrors = {
+  batchTooLarge: '一批最多核验 {{max}} 条记录。',
   notOffered: '该目录条目不提供核验。',
   badFields: '请至少选择一个关键数据项，且只能选择目录登记的数据项。',
   notAgency: '只有政务部门可以提出核验（第二十三条第三款）。',

@@ -392,6 +392,7 @@ export async function revokeApiKey(owner: AuthUser, id: string) {
     { revokedAt: new Date() },
   )
   if (result.matchedCount === 0) throw new DomainError('not_found', 'error.notFound', 404)
+  forgetApiKey(id)
   await appendLedger({
     action: 'apikey.revoked',
     actor: { userId: owner.id, orgId: owner.org?.id },
@@ -400,12 +401,45 @@ export async function revokeApiKey(owner: AuthUser, id: string) {
   })
 }
 
+/**
+ * Keys this process verified in the last few seconds (ADR 030): a program calling the API many
+ * times a second is not looked up in the database on every call. Revoking a key drops it here at
+ * once; another process stops accepting it within API_KEY_CACHE_MS. Bounded: the oldest go first.
+ */
+export const API_KEY_CACHE_MS = 15_000
+const API_KEY_CACHE_MAX = 10_000
+const verifiedKeys = new Map<
+  string,
+  { keyId: string; user: AuthUser; until: number; expiresAt: number }
+>()
+
+function forgetApiKey(keyId: string) {
+  for (const [token, entry] of verifiedKeys) if (entry.keyId === keyId) verifiedKeys.delete(token)
+}
+
 export async function authenticateApiKey(
   key: string,
   now = new Date(),
 ): Promise<AuthUser | undefined> {
   const match = API_KEY_PATTERN.exec(key)
   if (!match) return undefined
+  const token = sha256Hex(key)
+  const cached = verifiedKeys.get(token)
+  if (cached && cached.until > Date.now() && cached.expiresAt > now.getTime()) return cached.user
+  if (cached) verifiedKeys.delete(token)
+  const user = await verifyApiKey(match, now)
+  if (user) {
+    if (verifiedKeys.size >= API_KEY_CACHE_MAX)
+      verifiedKeys.delete(verifiedKeys.keys().next().value!)
+    verifiedKeys.set(token, { ...user, keyId: match[1]!, until: Date.now() + API_KEY_CACHE_MS })
+  }
+  return user?.user
+}
+
+async function verifyApiKey(
+  match: RegExpExecArray,
+  now: Date,
+): Promise<{ user: AuthUser; expiresAt: number } | undefined> {
   const stored = await ApiKey.findById(match[1]).lean()
   if (!stored || stored.revokedAt) return undefined
   const expiresAt =
@@ -413,5 +447,6 @@ export async function authenticateApiKey(
   if (expiresAt.getTime() <= now.getTime()) return undefined
   const given = Buffer.from(sha256Hex(match[2]!), 'hex')
   if (!timingSafeEqual(given, Buffer.from(stored.secretHash, 'hex'))) return undefined
-  return loadAuthUser(String(stored.userId), 'api-key')
+  const user = await loadAuthUser(String(stored.userId), 'api-key')
+  return user ? { user, expiresAt: expiresAt.getTime() } : undefined
 }

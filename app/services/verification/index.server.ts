@@ -5,7 +5,7 @@
 // field, the key digest and the normalised value). Records are sorted by key digest in one flat
 // buffer: a look-up is a binary search, and a million records with three check fields take 40 MB.
 // The HMAC key is derived from DATA_ENCRYPTION_KEY (keys.server.ts).
-import { createHmac } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import iconv from 'iconv-lite'
 import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
@@ -16,10 +16,47 @@ import { normalizeValue } from './normalize'
 export const KEY_BYTES = 16
 export const FIELD_BYTES = 8
 
+/**
+ * HMAC-SHA256 (RFC 2104) with the key's padded blocks hashed once: each digest then copies two
+ * hash states instead of setting up a keyed HMAC (about 2.7× faster here; same bytes as
+ * `createHmac`). The key is at most one block (64 bytes).
+ */
+class PrecomputedHmac {
+  private readonly inner: Hash
+  private readonly outer: Hash
+  constructor(key: Buffer) {
+    if (key.length > 64) throw new Error('HMAC key longer than one block')
+    const ipad = Buffer.alloc(64, 0x36)
+    const opad = Buffer.alloc(64, 0x5c)
+    for (let i = 0; i < key.length; i++) {
+      ipad[i] = 0x36 ^ key[i]!
+      opad[i] = 0x5c ^ key[i]!
+    }
+    this.inner = createHash('sha256').update(ipad)
+    this.outer = createHash('sha256').update(opad)
+  }
+  digest(...parts: (string | Buffer)[]): Buffer {
+    const h = this.inner.copy()
+    for (const part of parts) h.update(part)
+    return this.outer.copy().update(h.digest()).digest()
+  }
+}
+
+const hmacs = new WeakMap<Buffer, PrecomputedHmac>()
+function hmacOf(secret: Buffer): PrecomputedHmac {
+  let h = hmacs.get(secret)
+  if (!h) hmacs.set(secret, (h = new PrecomputedHmac(secret)))
+  return h
+}
+
+/** HMAC-SHA256 of `parts` under `secret` (the precomputed form). */
+export function keyedDigest(secret: Buffer, ...parts: (string | Buffer)[]): Buffer {
+  return hmacOf(secret).digest(...parts)
+}
+
 export function keyDigest(secret: Buffer, entryId: string, keyValues: readonly string[]): Buffer {
-  return createHmac('sha256', secret)
-    .update(`k\0${entryId}\0${keyValues.join('\0')}`)
-    .digest()
+  return hmacOf(secret)
+    .digest(`k\0${entryId}\0${keyValues.join('\0')}`)
     .subarray(0, KEY_BYTES)
 }
 
@@ -30,11 +67,8 @@ export function fieldDigest(
   field: string,
   value: string,
 ): Buffer {
-  return createHmac('sha256', secret)
-    .update(`f\0${entryId}\0${field}\0`)
-    .update(key)
-    .update(`\0${value}`)
-    .digest()
+  return hmacOf(secret)
+    .digest(`f\0${entryId}\0${field}\0`, key, `\0${value}`)
     .subarray(0, FIELD_BYTES)
 }
 
@@ -191,6 +225,50 @@ export async function buildIndexFromTable(
   scanner.end(onRecord)
   chunks.push(chunk.subarray(0, used))
   return { bytes: sortRecords(Buffer.concat(chunks), size), records }
+}
+
+export type FieldAnswer = 'match' | 'mismatch' | 'not_found'
+
+/**
+ * Art. 23 ¶3: the answer for one candidate — found or not, and per field it names match / mismatch
+ * / not found — computed from digests alone (the candidate is normalised and digested like the
+ * stored side). Pure: the service and the benchmark's bare loop and server all call this.
+ */
+export function answerCandidate(
+  secret: Buffer,
+  index: VerificationIndex,
+  spec: { entryId: string; keyFields: readonly string[]; types: Readonly<Record<string, string>> },
+  record: Readonly<Record<string, string>>,
+): { found: boolean; fields: Record<string, FieldAnswer>; keyValues: string[] } {
+  const keyValues = spec.keyFields.map((f) =>
+    normalizeValue(record[f] ?? '', spec.types[f] ?? 'string'),
+  )
+  const key = keyDigest(secret, spec.entryId, keyValues)
+  const [first, end] = index.find(key)
+  const found = end > first
+  const fields: Record<string, FieldAnswer> = {}
+  for (const [f, value] of Object.entries(record)) {
+    if (spec.keyFields.includes(f)) {
+      fields[f] = found ? 'match' : 'not_found'
+      continue
+    }
+    const at = index.fields.indexOf(f)
+    if (!found || at < 0) {
+      fields[f] = 'not_found'
+      continue
+    }
+    const digest = fieldDigest(
+      secret,
+      spec.entryId,
+      key,
+      f,
+      normalizeValue(value, spec.types[f] ?? 'string'),
+    )
+    let match = false
+    for (let i = first; i < end && !match; i++) match = index.fieldIs(i, at, digest)
+    fields[f] = match ? 'match' : 'mismatch'
+  }
+  return { found, fields, keyValues }
 }
 
 /** Indexes loaded in this process, by entry, with the file they were read from. */

@@ -214,3 +214,21 @@ describe('verification without disclosure (C5)', () => {
     ).toBe('throttled')
   })
 })
+
+describe('verification digests', () => {
+  it('the precomputed HMAC gives the bytes of createHmac', async () => {
+    const { createHmac } = await import('node:crypto')
+    const { keyDigest, fieldDigest } = await import('./index.server')
+    const secret = Buffer.alloc(32, 9)
+    const key = keyDigest(secret, 'e1', ['A', 'B'])
+    expect(key).toEqual(createHmac('sha256', secret).update('k\0e1\0A\0B').digest().subarray(0, 16))
+    expect(fieldDigest(secret, 'e1', key, 'xm', '张三')).toEqual(
+      createHmac('sha256', secret)
+        .update('f\0e1\0xm\0')
+        .update(key)
+        .update('\0张三')
+        .digest()
+        .subarray(0, 8),
+    )
+  })
+})

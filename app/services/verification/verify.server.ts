@@ -6,7 +6,6 @@
 // every call is logged as a keyed digest of the query (never the query), and a requester whose
 // calls look like enumeration (mostly not found, or walking through consecutive IDs) is throttled
 // and reported to the coordinating authority as a security event.
-import { createHmac } from 'node:crypto'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { VerificationSetting, type VerificationSettingDoc } from '#models/verification-setting'
@@ -26,16 +25,16 @@ import { assertMay } from '~/utils/permissions'
 import { getRedis } from '~/utils/redis.server'
 import { isObjectId } from '~/utils/schemas'
 import {
+  answerCandidate,
   buildIndexFromTable,
-  fieldDigest,
-  keyDigest,
+  keyedDigest,
   loadIndex,
+  type FieldAnswer,
   type IndexSpec,
 } from './index.server'
-import { normalizeValue } from './normalize'
 import type { VerificationSettingInput } from './schemas'
 
-export type FieldAnswer = 'match' | 'mismatch' | 'not_found'
+export type { FieldAnswer }
 
 export interface VerificationAnswer {
   entryId: string
@@ -221,9 +220,8 @@ function queryDigest(entryId: string, record: Record<string, string>): string {
     .sort()
     .map((k) => `${k}=${record[k]}`)
     .join('\0')
-  return createHmac('sha256', dataKeys().verification)
-    .update(`q\0${entryId}\0${canonical}`)
-    .digest('hex')
+  return keyedDigest(dataKeys().verification, `q\0${entryId}\0${canonical}`)
+    .toString('hex')
     .slice(0, 32)
 }
 
@@ -304,27 +302,12 @@ export async function verifyRecord(
   const index = await loadIndex(entryId, setting.index.storageKey, setting.index.fields)
 
   // The answer, from digests only.
-  const secret = dataKeys().verification
-  const keyValues = setting.index.keyFields.map((f) =>
-    normalizeValue(record[f] ?? '', types[f] ?? 'string'),
+  const { found, fields, keyValues } = answerCandidate(
+    dataKeys().verification,
+    index,
+    { entryId, keyFields: setting.index.keyFields, types },
+    record,
   )
-  const key = keyDigest(secret, entryId, keyValues)
-  const [first, end] = index.find(key)
-  const found = end > first
-  const fields: Record<string, FieldAnswer> = {}
-  for (const f of setting.keyFields) fields[f] = found ? 'match' : 'not_found'
-  for (const [f, value] of Object.entries(record)) {
-    if (setting.keyFields.includes(f)) continue
-    const at = index.fields.indexOf(f)
-    if (!found || at < 0) {
-      fields[f] = 'not_found'
-      continue
-    }
-    const digest = fieldDigest(secret, entryId, key, f, normalizeValue(value, types[f] ?? 'string'))
-    let match = false
-    for (let i = first; i < end && !match; i++) match = index.fieldIs(i, at, digest)
-    fields[f] = match ? 'match' : 'mismatch'
-  }
 
   // Limits, the enumeration signals and the log: one round trip.
   const env = getEnv()
@@ -341,6 +324,7 @@ export async function verifyRecord(
     .expire(k.last, 3600)
     .hincrby(k.stats, 'calls', 1)
     .hincrby(k.stats, 'notFound', found ? 0 : 1)
+    .hget(k.stats, 'sequential')
     .expire(k.stats, 7200)
     .xadd(
       verificationLogStream(),
@@ -354,6 +338,8 @@ export async function verifyRecord(
       user.id,
       'entry',
       entryId,
+      'n',
+      '1',
       'q',
       queryDigest(entryId, record),
       'found',
@@ -374,10 +360,8 @@ export async function verifyRecord(
   const sequential = numeric !== null && Math.abs(numeric - previous) <= ENUMERATION.gap
   const calls = Number(value(7))
   const notFound = Number(value(8))
-  let seq = 0
+  let seq = Number(value(9) ?? 0)
   if (sequential) seq = await getRedis().hincrby(k.stats, 'sequential', 1)
-  else if (calls >= ENUMERATION.minCalls)
-    seq = Number((await getRedis().hget(k.stats, 'sequential')) ?? 0)
   if (looksLikeEnumeration({ calls, notFound, sequential: seq }))
     await raiseEnumerationAlert(
       org.id,
@@ -387,6 +371,108 @@ export async function verifyRecord(
       now,
     )
   return { entryId, found, fields }
+}
+
+/** Art. 23 ¶3: the most candidates one batch may hold. */
+export const BATCH_MAX = 200_000
+
+/**
+ * Art. 23 ¶3, batch mode: many candidates against one entry in one go — the same answers as one by
+ * one, counted against the agency's daily limit on the entry as a whole (refused whole when it
+ * would pass it), and every candidate logged as a keyed digest (pipelined, 1,000 per round trip).
+ */
+export async function verifyBatch(
+  user: AuthUser,
+  entryId: string,
+  records: readonly Record<string, string>[],
+  now: Date = new Date(),
+): Promise<{
+  entryId: string
+  answers: { found: boolean; fields: Record<string, FieldAnswer> }[]
+}> {
+  assertMay(user, 'verify:record:own-org')
+  const org = user.org
+  if (!org || org.type !== 'agency')
+    throw new DomainError('not_agency', 'error.verification.notAgency', 403)
+  if (!isObjectId(entryId)) throw notOffered()
+  const { setting, types } = await settingOf(entryId)
+  if (!setting?.enabled) throw notOffered()
+  if (!setting.index) throw new DomainError('not_ready', 'error.verification.notReady', 409)
+  if (records.length > BATCH_MAX)
+    throw new DomainError('batch_too_large', 'error.verification.batchTooLarge', 413, undefined, {
+      max: BATCH_MAX,
+    })
+  const allowed = new Set([...setting.keyFields, ...setting.checkFields])
+  for (const record of records)
+    if (
+      Object.keys(record).some((f) => !allowed.has(f)) ||
+      setting.keyFields.some((f) => !(record[f] ?? '').trim())
+    )
+      throw new DomainError('bad_candidate', 'error.verification.badCandidate', 400, undefined, {
+        keyFields: setting.keyFields.join(', '),
+        checkFields: setting.checkFields.join(', '),
+      })
+  const env = getEnv()
+  const k = keys(org.id, entryId, now)
+  const redis = getRedis()
+  const counted = await redis
+    .multi()
+    .exists(k.throttle)
+    .incrby(k.day, records.length)
+    .expire(k.day, 2 * 86_400)
+    .exec()
+  const throttled = counted?.[0]?.[1]
+  const used = counted?.[1]?.[1]
+  if (Number(throttled) === 1)
+    throw new DomainError('throttled', 'error.verification.throttled', 429)
+  if (Number(used) > env.VERIFY_PER_DAY) {
+    await redis.decrby(k.day, records.length)
+    throw new DomainError('rate_limited', 'error.verification.rateLimited', 429, undefined, {
+      perMinute: env.VERIFY_PER_MINUTE,
+      perDay: env.VERIFY_PER_DAY,
+    })
+  }
+  const index = await loadIndex(entryId, setting.index.storageKey, setting.index.fields)
+  const secret = dataKeys().verification
+  const spec = { entryId, keyFields: setting.index.keyFields, types }
+  const answers = records.map((record) => {
+    const { found, fields } = answerCandidate(secret, index, spec, record)
+    return { found, fields }
+  })
+  // Logged a thousand candidates to a stream entry (their digests, comma-separated), one round trip.
+  const pipeline = redis.pipeline()
+  for (let i = 0; i < records.length; i += 1000) {
+    const end = Math.min(records.length, i + 1000)
+    const digests: string[] = []
+    let hits = 0
+    for (let j = i; j < end; j++) {
+      digests.push(queryDigest(entryId, records[j]!))
+      if (answers[j]!.found) hits++
+    }
+    pipeline.xadd(
+      verificationLogStream(),
+      'MAXLEN',
+      '~',
+      '2000000',
+      '*',
+      'org',
+      org.id,
+      'user',
+      user.id,
+      'entry',
+      entryId,
+      'n',
+      String(end - i),
+      'q',
+      digests.join(','),
+      'found',
+      String(hits),
+      'at',
+      now.toISOString(),
+    )
+  }
+  await pipeline.exec()
+  return { entryId, answers }
 }
 
 /**
@@ -437,7 +523,7 @@ export async function drainVerificationLog(
   if (rows.length === 0) return { calls: 0, entries: 0 }
   const groups = new Map<
     string,
-    { org: string; entry: string; ids: string[]; q: string[]; found: number }
+    { org: string; entry: string; ids: string[]; q: string[]; calls: number; found: number }
   >()
   for (const [id, flat] of rows) {
     const f: Record<string, string> = {}
@@ -447,11 +533,14 @@ export async function drainVerificationLog(
       entry: f.entry!,
       ids: [],
       q: [],
+      calls: 0,
       found: 0,
     }
     g.ids.push(id)
-    g.q.push(f.q ?? '')
-    if (f.found === '1') g.found++
+    // One call, or a batch's thousand (digests comma-separated, `found` their hits).
+    g.q.push(...(f.q ?? '').split(','))
+    g.calls += Number(f.n ?? 1)
+    g.found += Number(f.found ?? 0)
     groups.set(`${f.org}:${f.entry}`, g)
   }
   for (const g of groups.values()) {
@@ -460,12 +549,15 @@ export async function drainVerificationLog(
       actor: { orgId: g.org },
       subjects: [`catalog-entry:${g.entry}`, `org:${g.org}`],
       payload: { queries: g.q, from: g.ids[0], to: g.ids[g.ids.length - 1] },
-      summary: { calls: g.ids.length, found: g.found, notFound: g.ids.length - g.found },
+      summary: { calls: g.calls, found: g.found, notFound: g.calls - g.found },
       eventKey: `verification.calls-logged:${g.org}:${g.entry}:${g.ids[0]}:${g.ids[g.ids.length - 1]}`,
     })
     await redis.xdel(verificationLogStream(), ...g.ids)
   }
-  return { calls: rows.length, entries: groups.size }
+  return {
+    calls: [...groups.values()].reduce((n, g) => n + g.calls, 0),
+    entries: groups.size,
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
