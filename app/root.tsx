@@ -41,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canAdminQueues: user.permissions.has('admin:queues:any'),
       canManageKeys: user.permissions.has('manage:api-key:own'),
       canReadCatalog: user.permissions.has('read:catalog-entry:any'),
-      canRequestSharing: user.permissions.has('create:sharing-request:own-org'),
+      canRequestSharing:
+        user.permissions.has('create:sharing-request:own-org') ||
+        user.permissions.has('receive:sharing-grant:own-org'),
       canVerify: user.permissions.has('verify:record:own-org'),
       canManageOpenCatalog: user.permissions.has('manage:open-catalog:any'),
       canReadLicences:

@@ -15,6 +15,8 @@
  *   (Art. 22) · `filings` a cross-level or cross-region request's filings with the requester's
  *   same-level and upper-level authorities (Art. 25), each with its log receipt · `filingComments`
  *   what those authorities said
+ * - `art26` an enterprise's or institution's request made for it by the authority or the source
+ *   department (Art. 26 ¶1): purpose, legal basis, who initiated it
  * - `submittedSeq` ledger receipt of the request · `escalatedAt` `escalatedTo` when the reply was
  *   overdue and the request went to the coordinating authority (Art. 22) · `coordinations` the
  *   authority's notes · `createdAt`
@@ -103,6 +105,22 @@ const sharingRequestSchema = new Schema(
       default: null,
     },
     coordinatorOrgId: { type: String, default: null },
+    /**
+     * Art. 26 ¶1: shared with an enterprise or institution (the requester) by the authority or the
+     * source department, for a policy or an emergency, on the cited basis; null for agencies.
+     */
+    art26: {
+      type: new Schema(
+        {
+          purpose: { type: String, enum: ['policy', 'emergency'], required: true },
+          instrument: { type: String, required: true },
+          article: { type: String, required: true },
+          initiatedByOrgId: { type: String, required: true },
+        },
+        { _id: false, strict: 'throw' },
+      ),
+      default: null,
+    },
     filings: {
       type: [
         new Schema(

@@ -143,6 +143,13 @@ export default function EntryPage() {
         <ResearchAccessLink entry={entry.id} />
       ) : null}
 
+      {can.shareArt26 ? (
+        <section className="card">
+          <h2>{t('sharing.art26.title')}</h2>
+          <Link to={`/sharing/art26?entry=${entry.id}`}>{t('sharing.art26.link')}</Link>
+        </section>
+      ) : null}
+
       {can.verify ? (
         <section className="card">
           <h2>{t('verification.offered')}</h2>

@@ -7,14 +7,18 @@ import { sharingListPage } from '~/services/sharing/pages.server'
 import { sharingListQuery } from '~/services/sharing/schemas'
 import { pageGuard, queryObject } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
 import { SHARING_REQUEST_STATUSES } from '~/vocab/sharing'
 
 // C4 (Art. 22–24): the requests an agency's data received as a source department, and the requests
 // it made — numbered pages, sorted by date or reply deadline, narrowed by status.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, 'create:sharing-request:own-org')
+  // Agencies, and enterprises or institutions that data was shared with (Art. 26 ¶1).
+  const user = await requireAnyPermission(request, [
+    'create:sharing-request:own-org',
+    'receive:sharing-grant:own-org',
+  ])
   const t = await getT(request)
   return pageGuard(t, () =>
     sharingListPage(user, validate(sharingListQuery, queryObject(request), t.locale)),

@@ -5,13 +5,16 @@ import { contentStore } from '~/services/storage/store.server'
 import { DomainError } from '~/utils/errors'
 import { methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
-import { requirePermission } from '~/utils/permissions.server'
+import { requireAnyPermission } from '~/utils/permissions.server'
 
 // GET /sharing/grants/:grantId/download — the requesting agency's own fingerprinted copy of a
 // file grant (C4; Art. 24, 46 ¶3): its staff only, while the grant is in force (revoked or ended
 // 403), every download logged.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, 'create:sharing-request:own-org')
+  const user = await requireAnyPermission(request, [
+    'create:sharing-request:own-org',
+    'receive:sharing-grant:own-org',
+  ])
   const t = await getT(request)
   try {
     const file = await grantDownload(user, params.grantId ?? '')

@@ -30,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAnyPermission(request, [
     'create:sharing-request:own-org',
     'coordinate:sharing-request:any',
+    'receive:sharing-grant:own-org',
   ])
   const t = await getT(request)
   return pageGuard(t, () => sharingRequestPage(user, params.requestId ?? ''))
@@ -41,6 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAnyPermission(request, [
     'decide:sharing-request:own-org',
     'create:sharing-request:own-org',
+    'receive:sharing-grant:own-org',
   ])
   const t = await getT(request)
   let values: PostedValues = {}
@@ -123,6 +125,12 @@ export default function SharingRequestPage() {
           {row(t('sharing.periodEnd'), <DateTime iso={r.periodEnd} />)}
           {r.replyDueAt ? row(t('sharing.replyDue'), <DateTime iso={r.replyDueAt} />) : null}
           {r.escalatedAt ? row(t('sharing.escalated'), <DateTime iso={r.escalatedAt} />) : null}
+          {r.art26
+            ? row(
+                t('sharing.art26.basis'),
+                `${t(`sharing.art26.purposes.${r.art26.purpose}`)} · ${r.art26.basis}`,
+              )
+            : null}
         </dl>
         {filings.length ? (
           <>

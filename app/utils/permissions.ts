@@ -58,6 +58,8 @@ export const PERMISSIONS = [
   'coordinate:sharing-request:any',
   // Art. 23 ¶3: an agency verifies a record against a source department's data (C5).
   'verify:record:own-org',
+  // Art. 26 ¶1: an enterprise or institution receives data shared with it (its grants, their copies).
+  'receive:sharing-grant:own-org',
   // C12 (Art. 48–52): supervision reports; the authority generates and notifies, regulators read.
   'read:supervision-report:any',
   'generate:supervision-report:any',
@@ -128,6 +130,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:licence:own-org',
     'submit:usage-report:own-org',
     'decide:research-request:own-org',
+    'receive:sharing-grant:own-org',
   ],
   buyer_staff: [
     ...staff,
@@ -138,6 +141,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:order:own-org',
     'read:licence:own-org',
     'submit:usage-report:own-org',
+    'receive:sharing-grant:own-org',
   ],
   researcher: [
     ...staff,
@@ -147,6 +151,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'run:model:own-org',
     'read:licence:own-org',
     'submit:usage-report:own-org',
+    'receive:sharing-grant:own-org',
   ],
   regulator: [
     ...staff,
@@ -197,4 +202,15 @@ export function assertMay(
 ): void {
   if (!who.permissions.has(permission))
     throw new DomainError('forbidden', 'error.forbidden', 403, undefined, { permission })
+}
+
+/** `assertMay` for a rule any of several permissions satisfies. */
+export function assertMayAny(
+  who: { permissions: ReadonlySet<Permission> },
+  permissions: readonly Permission[],
+): void {
+  if (!permissions.some((p) => who.permissions.has(p)))
+    throw new DomainError('forbidden', 'error.forbidden', 403, undefined, {
+      permission: permissions.join(' | '),
+    })
 }

@@ -142,6 +142,28 @@ describe('e2e: sharing between agencies', () => {
     await page.screenshot({ path: screenshotPath('sharing-coordination'), fullPage: true })
     await rows.first().getByRole('link').first().click()
     await page.getByText('已约谈数源部门，要求三个工作日内答复').waitFor()
+
+    // Art. 26 ¶1: for an emergency the authority shares an entry with an enterprise, citing the law.
+    const a = s.art26
+    const entryId = await entryIdByTitle('个体工商户登记信息')
+    await page.goto(`/catalog/${entryId}`)
+    await page.getByRole('link', { name: a.link }).click()
+    await page.waitForURL((url) => url.pathname === '/sharing/art26')
+    await page.getByLabel(a.beneficiary).selectOption({ label: '广州数智科技有限公司' })
+    await page.getByLabel(a.purposes.emergency).check()
+    await page.getByLabel(a.instrument).fill('《中华人民共和国突发事件应对法》')
+    await page.getByLabel(s.reply.article).fill('第五十二条')
+    await page.getByLabel(s.scenario).fill('台风过后向受灾个体工商户发放应急补贴')
+    await page.getByLabel(s.usingUnit).fill('应急补贴发放系统运营组')
+    await page.locator('input[name="fields"]').first().check()
+    await page.getByLabel(s.mode).selectOption('offline')
+    await page.screenshot({ path: screenshotPath('sharing-art26-form'), fullPage: true })
+    await page.getByRole('button', { name: a.submit }).click()
+    await page.waitForURL((url) => /^\/sharing\/requests\/[0-9a-f]{24}$/.test(url.pathname))
+    expect(await page.locator('main').textContent()).toContain(
+      '《中华人民共和国突发事件应对法》 第五十二条',
+    )
+    await page.screenshot({ path: screenshotPath('sharing-art26-request'), fullPage: true })
   }, 120_000)
 
   it('art24 the requesting agencies receive their own copies: a file download and an API key; the source stores new data', async () => {

@@ -536,7 +536,23 @@ const TABLE: Record<string, RouteAccess> = {
     json: true,
   },
   // C4 sharing between agencies (Art. 22–24): agencies ask each other; the source department replies.
-  'sharing._index.tsx': { path: '/sharing', loader: ['agency_staff'] },
+  // Agencies, and the enterprises and institutions data is shared with (Art. 26 ¶1).
+  'sharing._index.tsx': {
+    path: '/sharing',
+    loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
+  },
+  // Art. 26 ¶1: the authority or a source department shares with an enterprise.
+  'sharing.art26.tsx': {
+    path: `/sharing/art26?entry=${ID}`,
+    loader: ['authority_admin', 'agency_staff'],
+    action: ['authority_admin', 'agency_staff'],
+  },
+  'api.v1.sharing.art26.ts': {
+    path: '/api/v1/sharing/art26',
+    loader: 'public',
+    action: 'signed-in',
+    json: true,
+  },
   'sharing.requests.new.tsx': {
     path: `/sharing/requests/new?entry=${ID}`,
     loader: ['agency_staff'],
@@ -544,8 +560,8 @@ const TABLE: Record<string, RouteAccess> = {
   },
   'sharing.requests.$requestId.tsx': {
     path: `/sharing/requests/${ID}`,
-    loader: ['authority_admin', 'agency_staff'],
-    action: ['agency_staff'],
+    loader: ['authority_admin', 'agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
+    action: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
   },
   'authority.sharing.tsx': {
     path: '/authority/sharing',
@@ -573,7 +589,7 @@ const TABLE: Record<string, RouteAccess> = {
   },
   'sharing.grants.$grantId.download.ts': {
     path: `/sharing/grants/${ID}/download`,
-    loader: ['agency_staff'],
+    loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
     action: 'public',
   },
   // C5 (Art. 23 ¶3): agencies verify; the source department offers verification on its entry.

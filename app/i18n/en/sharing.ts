@@ -94,6 +94,21 @@ export const sharing: Messages['sharing'] = {
     send: 'Comment',
     commented: 'Comment recorded and sent to both agencies.',
   },
+  art26: {
+    title: 'Sharing with an enterprise or institution (Art. 26 ¶1)',
+    intro:
+      'For a policy or an emergency, the data authority or the source department may share public data with enterprises and institutions under national laws, regulations and rules, by the procedure of Art. 23–25. Cite the basis; shared by the authority, the source department answers as usual; shared by the source department itself, it is granted at once.',
+    link: 'Share with an enterprise or institution',
+    beneficiary: 'Enterprise or institution receiving the data',
+    purpose: 'Purpose',
+    purposes: {
+      policy: 'carrying out a policy for the public',
+      emergency: 'responding to an emergency',
+    },
+    instrument: 'Law, regulation or rule relied on',
+    submit: 'Share',
+    basis: 'Art. 26 basis',
+  },
   access: {
     title: 'Delivery',
     ended: 'The grant was revoked or has ended; the data can no longer be accessed.',
@@ -174,6 +189,9 @@ export const sharingErrors: Messages['error']['sharing'] = {
   handoverDate: 'The hand-over date lies between the agreement and today.',
   badRows: 'The number of records is a whole number from 0.',
   badDigest: 'The content digest is a SHA-256 value of 64 hexadecimal digits.',
+  notArt26Sharer:
+    'Only the data authority or the source department of the data may share it with an enterprise or institution (Art. 26 ¶1).',
+  notEnterprise: 'Choose an approved enterprise or institution.',
   datasetFieldsMissing: 'The table lacks catalogued fields: {{fields}}.',
   grantRevoked: 'This sharing grant has been revoked.',
   grantExpired: 'This sharing grant has ended; further use needs a new request.',

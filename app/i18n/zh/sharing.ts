@@ -87,6 +87,18 @@ export const sharing = {
     send: '提出意见',
     commented: '意见已记录，并已通知双方部门。',
   },
+  art26: {
+    title: '向企业事业单位共享（第二十六条第一款）',
+    intro:
+      '为落实惠民政策、应对突发事件等目的，公共数据主管部门和数源部门可以依据国家法律、法规、规章，按第二十三至二十五条的程序向企业事业单位共享公共数据。须写明依据；由主管部门提出的，数源部门照常答复；由数源部门提出的，即时生效。',
+    link: '向企业事业单位共享',
+    beneficiary: '接收数据的企业事业单位',
+    purpose: '共享目的',
+    purposes: { policy: '落实惠民政策', emergency: '应对突发事件' },
+    instrument: '依据的法律、法规或规章',
+    submit: '提交共享',
+    basis: '第二十六条共享依据',
+  },
   access: {
     title: '数据交付',
     ended: '授权已撤销或已到期，不能再访问。',
@@ -165,6 +177,9 @@ export const sharingErrors = {
   handoverDate: '交付日期须在同意共享之日和今天之间。',
   badRows: '记录数须为不小于 0 的整数。',
   badDigest: '内容摘要须为 64 位十六进制的 SHA-256 值。',
+  notArt26Sharer:
+    '只有公共数据主管部门或该数据的数源部门可以向企业事业单位共享（第二十六条第一款）。',
+  notEnterprise: '请选择一家已通过审核的企业或事业单位。',
   datasetFieldsMissing: '数据表缺少目录登记的数据项：{{fields}}。',
   grantRevoked: '该共享授权已被撤销。',
   grantExpired: '该共享授权已到期；继续使用须重新申请。',

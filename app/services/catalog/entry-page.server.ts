@@ -58,6 +58,13 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
         published &&
         entry.listed &&
         entry.published?.sharingType !== 'not_shared',
+      // C4 (Art. 26 ¶1): the authority or the source department shares with an enterprise.
+      shareArt26:
+        published &&
+        entry.listed &&
+        entry.published?.sharingType !== 'not_shared' &&
+        ((owner && p.has('decide:sharing-request:own-org')) ||
+          (authority && p.has('coordinate:sharing-request:any'))),
       // C5 (Art. 23 ¶3): another agency may verify a record when the entry offers verification.
       verify:
         !owner &&

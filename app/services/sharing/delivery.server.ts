@@ -30,7 +30,7 @@ import { appendLedger } from '~/services/ledger/ledger.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
-import { assertMay } from '~/utils/permissions'
+import { assertMayAny } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import { getRedis } from '~/utils/redis.server'
 import { currentDataset, ONLINE_SHARING_MODES } from './datasets.server'
@@ -197,7 +197,7 @@ export async function latestGrantDelivery(grantId: string): Promise<DeliveryDoc 
 
 /** Art. 24: the grantee's staff, for a grant of their agency. */
 async function loadOwnGrant(user: AuthUser, grantId: string) {
-  assertMay(user, 'create:sharing-request:own-org')
+  assertMayAny(user, ['create:sharing-request:own-org', 'receive:sharing-grant:own-org'])
   const grant = await loadGrant(grantId)
   if (user.org?.id !== grant.granteeOrgId) throw grantNotFound()
   return grant

@@ -1,6 +1,8 @@
 // What the sharing pages show (C4; Art. 22–24): the request form for one catalog entry, an agency's
 // requests and its inbox as the source department, and one request with its reply. Plain JSON.
+import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
+import { Organization } from '#models/organization'
 import { SharingRequest } from '#models/sharing-request'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -36,6 +38,28 @@ export async function newSharingRequestPage(user: AuthUser, entryId: string) {
     },
     isAgency: user.org?.type === 'agency',
     ownEntry: user.org?.id === entry.sourceOrgId,
+  }
+}
+
+/**
+ * Art. 26 ¶1: the form of the authority or the source department sharing with an enterprise or
+ * institution — the entry, and the approved enterprises and institutions to choose from.
+ */
+export async function art26SharingPage(user: AuthUser, entryId: string) {
+  const page = await newSharingRequestPage(user, entryId)
+  const orgs = await Organization.find(
+    {
+      type: mongoose.trusted({ $in: ['provider', 'buyer', 'research'] }),
+      status: 'approved',
+    },
+    { name: 1, type: 1 },
+  )
+    .sort({ _id: 1 })
+    .limit(500)
+    .lean()
+  return {
+    entry: page.entry,
+    recipients: orgs.map((o) => ({ id: String(o._id), name: { zh: o.name.zh, en: o.name.en } })),
   }
 }
 
@@ -100,6 +124,12 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
       periodEnd: request.periodEnd.toISOString(),
       sharingType: request.sharingType,
       escalatedAt: request.escalatedAt?.toISOString() ?? null,
+      art26: request.art26
+        ? {
+            purpose: request.art26.purpose,
+            basis: `${request.art26.instrument} ${request.art26.article}`,
+          }
+        : null,
     },
     coordinations: request.coordinations.map((c) => ({
       seq: c.seq,
@@ -156,7 +186,8 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
             delivery: await grantAccessView(d!.grantId!),
             mayUse:
               isRequester &&
-              user.permissions.has('create:sharing-request:own-org') &&
+              (user.permissions.has('create:sharing-request:own-org') ||
+                user.permissions.has('receive:sharing-grant:own-org')) &&
               !d!.revokedAt &&
               (!d!.end || d!.end > now),
           }

@@ -33,7 +33,7 @@ import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import { enqueueGrantDelivery } from './datasets.server'
-import type { SharingDecisionInput, SharingRequestInput } from './schemas'
+import type { Art26SharingInput, SharingDecisionInput, SharingRequestInput } from './schemas'
 
 /** Art. 24: the data reaches the requester within 5 working days of the agreement. */
 export const ART24_DELIVERY_WORKING_DAYS = 5
@@ -290,6 +290,75 @@ export async function submitSharingRequest(
   return completeSubmission(doc.toObject() as SharingRequestLean)
 }
 
+/** Art. 26 ¶1: who may receive shared data through it — enterprises and institutions. */
+const ART26_RECIPIENTS = new Set(['provider', 'buyer', 'research'])
+
+/**
+ * Art. 26 ¶1: for a policy or an emergency, the data authority or the source department shares an
+ * entry's data with an enterprise or institution, on a cited national law, regulation or rule, by
+ * the Art. 23–25 procedure: the request is the enterprise's (it receives the grant), made by the
+ * authority (the source department then answers as for an agency) or by the source department
+ * itself (granted at once: the sharer is the one who answers). The basis is logged with it.
+ */
+export async function submitArt26Sharing(
+  user: AuthUser,
+  input: Art26SharingInput,
+  options: { now?: Date; id?: mongoose.Types.ObjectId } = {},
+): Promise<SharingOutcomeResult> {
+  const now = options.now ?? new Date()
+  const entry = await loadSharableEntry(input.entryId)
+  const byAuthority =
+    user.permissions.has('coordinate:sharing-request:any') && user.org?.type === 'authority'
+  const bySource =
+    user.permissions.has('decide:sharing-request:own-org') && user.org?.id === entry.sourceOrgId
+  if (!byAuthority && !bySource)
+    throw new DomainError('forbidden', 'error.sharing.notArt26Sharer', 403)
+  assertCitation(input.instrument, input.article)
+  const beneficiary = isObjectId(input.beneficiaryOrgId)
+    ? await Organization.findById(input.beneficiaryOrgId, { type: 1, status: 1 }).lean()
+    : null
+  if (!beneficiary || beneficiary.status !== 'approved' || !ART26_RECIPIENTS.has(beneficiary.type))
+    throw new DomainError('not_enterprise', 'error.sharing.notEnterprise', 422, {
+      beneficiaryOrgId: ['error.sharing.notEnterprise'],
+    })
+  assertFieldsOffered(input.fields, entry.fields)
+  const periodEnd = endOfChinaDay(input.periodEnd)
+  assertPeriod(now, periodEnd, now)
+  const _id = options.id ?? new mongoose.Types.ObjectId()
+  const beneficiaryId = input.beneficiaryOrgId
+  const filings = await art25Filings(beneficiaryId, entry.sourceOrgId)
+  const basis = { instrument: input.instrument.trim(), article: input.article.trim() }
+  const { doc } = await insertOnce(
+    SharingRequest,
+    {
+      _id,
+      requesterOrgId: beneficiaryId,
+      requesterUserId: user.id,
+      catalogEntryId: entry.id,
+      sourceOrgId: entry.sourceOrgId,
+      entryTitle: entry.title,
+      sharingType: entry.sharingType,
+      scenario: input.scenario,
+      usingUnit: input.usingUnit,
+      duty: `${basis.instrument} ${basis.article}`,
+      fields: [...new Set(input.fields)],
+      mode: input.mode,
+      periodEnd,
+      replyDueAt:
+        entry.sharingType === 'conditional' && !bySource
+          ? await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)
+          : null,
+      status: 'pending',
+      coordinatorOrgId: (await coordinatingAuthority(entry.sourceOrgId)) ?? null,
+      filings: filings.map((f) => ({ ...f, filedSeq: null })) as never,
+      art26: { purpose: input.purpose, ...basis, initiatedByOrgId: user.org!.id },
+      createdAt: now,
+    },
+    { _id },
+  )
+  return completeSubmission(doc.toObject() as SharingRequestLean)
+}
+
 /**
  * The steps after a request is stored, from the stored request alone: log it, then grant an
  * unconditional one (Art. 23 ¶1) or tell the source department its clock runs (Art. 23 ¶2). Safe to
@@ -301,7 +370,10 @@ export async function completeSubmission(
   const requestId = String(request._id)
   const entryLog = await appendLedger({
     action: 'sharing-request.submitted',
-    actor: { userId: request.requesterUserId, orgId: request.requesterOrgId },
+    actor: {
+      userId: request.requesterUserId,
+      orgId: request.art26?.initiatedByOrgId ?? request.requesterOrgId,
+    },
     subjects: [
       `sharing-request:${requestId}`,
       `catalog-entry:${request.catalogEntryId}`,
@@ -317,11 +389,17 @@ export async function completeSubmission(
       fields: request.fields,
       mode: request.mode,
       periodEnd: request.periodEnd.toISOString(),
+      ...(request.art26 && { art26: request.art26 }),
     },
     summary: {
       // The supervision figures (Art. 23, 52) count the reply against the source department.
       sourceOrgId: request.sourceOrgId,
       sharingType: request.sharingType,
+      ...(request.art26 && {
+        art26Purpose: request.art26.purpose,
+        legalBasis: `${request.art26.instrument} ${request.art26.article}`,
+        initiatedByOrgId: request.art26.initiatedByOrgId,
+      }),
       fields: request.fields.length,
       mode: request.mode,
       ...(request.replyDueAt && { replyDueAt: request.replyDueAt.toISOString() }),
@@ -334,7 +412,10 @@ export async function completeSubmission(
   for (const filing of request.filings ?? []) {
     const filedEntry = await appendLedger({
       action: 'sharing-request.filed',
-      actor: { userId: request.requesterUserId, orgId: request.requesterOrgId },
+      actor: {
+        userId: request.requesterUserId,
+        orgId: request.art26?.initiatedByOrgId ?? request.requesterOrgId,
+      },
       subjects: [
         `sharing-request:${requestId}`,
         `catalog-entry:${request.catalogEntryId}`,
@@ -361,7 +442,9 @@ export async function completeSubmission(
   // The receipts, all at once (every run writes the same ones: the log keys them).
   if (filed.length)
     await SharingRequest.updateOne({ _id: request._id }, { $set: { filings: filed } })
-  if (request.sharingType === 'unconditional') {
+  // Art. 26 ¶1: shared by the source department itself — its own answer, given as it shares.
+  const bySource = request.art26?.initiatedByOrgId === request.sourceOrgId
+  if (request.sharingType === 'unconditional' || bySource) {
     // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply. The answer is
     // the same claim as a reply's; whoever stores it first, every run completes the stored one.
     const decidedAt = request.createdAt
@@ -374,10 +457,10 @@ export async function completeSubmission(
       deliveryDueAt: await addWorkingDays(decidedAt, ART24_DELIVERY_WORKING_DAYS),
       citation: null,
       note: '',
-      automatic: true,
+      automatic: !bySource,
       decidedAt,
-      // No person decided: the entry's sharing type did, on the source department's behalf.
-      decidedBy: 'rule:art23-unconditional',
+      // Unconditional: no person decided, the entry's sharing type did; Art. 26: the sharer did.
+      decidedBy: bySource ? request.requesterUserId : 'rule:art23-unconditional',
       decidedByOrgId: request.sourceOrgId,
     } satisfies SharingDecisionDoc)
     const stored = (await SharingDecision.findById(request._id).lean())!

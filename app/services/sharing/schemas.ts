@@ -29,6 +29,24 @@ export const sharingRequestInput = z.strictObject({
 })
 export type SharingRequestInput = z.output<typeof sharingRequestInput>
 
+/**
+ * Art. 26 ¶1: the authority or the source department shares with an enterprise or institution, for
+ * a policy or an emergency, on a cited legal basis — the rest as an agency's request.
+ */
+export const art26SharingInput = z.strictObject({
+  entryId: objectId,
+  beneficiaryOrgId: objectId,
+  purpose: z.enum(['policy', 'emergency']),
+  instrument: z.string().trim().max(200).default(''),
+  article: z.string().trim().max(50).default(''),
+  scenario: required(2000),
+  usingUnit: required(200),
+  fields: many(fieldName),
+  mode: z.enum(SHARING_MODES),
+  periodEnd: day,
+})
+export type Art26SharingInput = z.output<typeof art26SharingInput>
+
 /** The citation a refusal rests on (Art. 23 ¶2): the instrument and the article in it. */
 export const citationInput = z.strictObject({
   instrument: z.string().trim().max(200).default(''),

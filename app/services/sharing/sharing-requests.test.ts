@@ -32,7 +32,12 @@ import {
 } from './coordination.server'
 import { sharingListPage, sharingRequestPage } from './pages.server'
 import { sharingListQuery } from './schemas'
-import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
+import {
+  replyToSharingRequest,
+  revokeSharingGrant,
+  submitArt26Sharing,
+  submitSharingRequest,
+} from './requests.server'
 import type { SharingRequestInput } from './schemas'
 import type { SharingType } from '~/vocab/catalog'
 
@@ -759,5 +764,84 @@ describe('sharing between agencies (C4)', () => {
     // Within one level and region nothing is filed.
     const same = await submitSharingRequest(amr, input(await entryOf(psb, 'conditional')))
     expect((await SharingRequest.findById(same.requestId).lean())!.filings).toEqual([])
+  })
+  it('art26 the authority shares with an enterprise for an emergency on a cited basis; the source department answers; the enterprise holds the grant', async () => {
+    const entry = await entryOf(amr, 'conditional')
+    const basis = { instrument: '《突发事件应对法》', article: '第五十二条' }
+    const asked = await submitArt26Sharing(authority, {
+      entryId: entry.id,
+      beneficiaryOrgId: provider.org!.id,
+      purpose: 'emergency',
+      ...basis,
+      scenario: '台风过后核对受灾个体工商户，发放应急补贴',
+      usingUnit: '广州数智科技有限公司（受托系统运营方）',
+      fields: entry.fields.slice(0, 2),
+      mode: 'offline',
+      periodEnd: ymd(60),
+    })
+    expect(asked.status).toBe('pending')
+    const stored = (await SharingRequest.findById(asked.requestId).lean())!
+    expect(stored).toMatchObject({
+      requesterOrgId: provider.org!.id,
+      art26: { purpose: 'emergency', ...basis, initiatedByOrgId: authority.org!.id },
+    })
+    const logged = (await LedgerEntry.findOne({
+      action: 'sharing-request.submitted',
+      subjects: `sharing-request:${asked.requestId}`,
+    }).lean())!
+    expect(logged.summary).toMatchObject({
+      art26Purpose: 'emergency',
+      legalBasis: '《突发事件应对法》 第五十二条',
+    })
+    const agreed = await replyToSharingRequest(amr, asked.requestId, {
+      outcome: 'granted',
+      fields: entry.fields.slice(0, 1),
+      mode: 'offline',
+      end: ymd(30),
+      note: '',
+    })
+    const grant = (await SharingGrant.findById(agreed.grantId).lean())!
+    expect(grant.granteeOrgId).toBe(provider.org!.id)
+    // The enterprise's staff see the request and its grant.
+    const page = await sharingRequestPage(provider, asked.requestId)
+    expect(page.request.art26).toMatchObject({ purpose: 'emergency' })
+  })
+
+  it('art26 the source department shares its own data at once; a generic basis, an agency as recipient, or another agency sharing is refused', async () => {
+    const entry = await entryOf(psb, 'conditional')
+    const buyer = await demoUser('buyer@demo.gd.example')
+    const input = {
+      entryId: entry.id,
+      beneficiaryOrgId: buyer.org!.id,
+      purpose: 'policy' as const,
+      instrument: '《广东省公共数据管理办法》',
+      article: '第二十六条',
+      scenario: '惠民保险理赔中核验投保人身份',
+      usingUnit: '理赔服务部',
+      fields: entry.fields.slice(0, 1),
+      mode: 'offline' as const,
+      periodEnd: ymd(90),
+    }
+    const before = await SharingRequest.countDocuments()
+    expect(
+      (await refusal(() => submitArt26Sharing(psb, { ...input, instrument: '相关法律法规' })))
+        .status,
+    ).toBe(422)
+    expect(
+      (await refusal(() => submitArt26Sharing(psb, { ...input, beneficiaryOrgId: amr.org!.id })))
+        .status,
+    ).toBe(422)
+    expect((await refusal(() => submitArt26Sharing(nr, input))).status).toBe(403)
+    expect((await refusal(() => submitArt26Sharing(provider, input))).status).toBe(403)
+    expect(await SharingRequest.countDocuments()).toBe(before)
+    const shared = await submitArt26Sharing(psb, input)
+    expect(shared.status).toBe('granted')
+    const decision = (await SharingDecision.findById(shared.requestId).lean())!
+    expect(decision).toMatchObject({
+      automatic: false,
+      decidedBy: psb.id,
+      decidedByOrgId: psb.org!.id,
+    })
+    expect((await SharingGrant.findById(shared.grantId).lean())!.granteeOrgId).toBe(buyer.org!.id)
   })
 })
