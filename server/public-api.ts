@@ -1,5 +1,6 @@
 // The public read API's hot path (catalog search: harvesters and the portal call it in bulk),
-// answered in front of Express by its own route's loader logic. Remix's request handler matches
+// answered in front of Express by its own route's loader logic — and hot JSON actions marked
+// `frontAction` (verification, C5), called with a Request built here. Remix's request handler matches
 // each URL against every route (it flattens the route tree and compiles each pattern anew: about
 // 1 ms of CPU per request with ~150 routes), and a Fetch Request and Response cost more than the
 // search itself; here an anonymous GET reaches the route's `publicRead` with its URL alone, and a
@@ -7,11 +8,13 @@
 // (ADR 024). Permissions, validation and messages stay in the route's code
 // (services/open-data/viewer.server.ts). Anything else goes on to Express and Remix unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { ServerBuild } from '@remix-run/node'
 import proxyaddr from 'proxy-addr'
 import { JSON_CONTENT_TYPE, type PublicReadInput } from '~/services/open-data/viewer.server'
+import type { FrontAction } from '~/utils/http.server'
 
 const gzip = promisify(gzipCallback)
 
@@ -32,13 +35,17 @@ export function publicApiFront(
   build: ServerBuild | (() => Promise<ServerBuild>),
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   let reads: Map<string, PublicRead> | undefined
+  let posts: Map<string, FrontAction> | undefined
   const learn = (b: ServerBuild) => {
     reads = new Map()
+    posts = new Map()
     for (const route of Object.values(b.routes)) {
-      const read = (route.module.loader as { publicRead?: PublicRead } | undefined)?.publicRead
       // Static paths only: a path with parameters would need Remix's matching after all.
-      if (read && route.path && !/[:*]/.test(route.path) && route.parentId === 'root')
-        reads.set(`/${route.path}`, read)
+      if (!route.path || /[:*]/.test(route.path) || route.parentId !== 'root') continue
+      const read = (route.module.loader as { publicRead?: PublicRead } | undefined)?.publicRead
+      if (read) reads.set(`/${route.path}`, read)
+      const action = route.module.action as Partial<FrontAction> | undefined
+      if (action?.front === true) posts.set(`/${route.path}`, action as FrontAction)
     }
   }
   // In development the build comes from Vite; until it has loaded, Remix answers everything. A
@@ -47,12 +54,69 @@ export function publicApiFront(
   else learn(build)
 
   return (req, res) => {
-    if (req.method !== 'GET' || !req.url || !reads) return false
+    if (!req.url || !reads || !posts) return false
     const query = req.url.indexOf('?')
-    const read = reads.get(query === -1 ? req.url : req.url.slice(0, query))
+    const pathname = query === -1 ? req.url : req.url.slice(0, query)
+    if (req.method === 'POST') {
+      const action = posts.get(pathname)
+      if (!action) return false
+      void serveAction(action, req, res)
+      return true
+    }
+    if (req.method !== 'GET') return false
+    const read = reads.get(pathname)
     if (!read) return false
     void serve(read, req, res)
     return true
+  }
+}
+
+/** Bodies up to this size are read before the action runs; larger ones are streamed to it. */
+const ACTION_BODY_MAX = 64 * 1024
+
+/** The whole body when it is at most `max` bytes (by its declared length), else null (streamed). */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'])
+  if (!Number.isFinite(declared) || declared > max) return null
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/**
+ * A hot JSON action (`frontAction`): its Request is built from the node request (body streamed)
+ * and its Response sent as Express would. Cross-site writes with a session are refused by the
+ * action's own permission check (requireApiPermission), as behind Express.
+ */
+async function serveAction(action: FrontAction, req: IncomingMessage, res: ServerResponse) {
+  const base = origin(req)
+  let response: Response
+  try {
+    // The body in hand first (small JSON; the action's own parser still bounds its size): a
+    // buffered body costs a fraction of a streamed one.
+    const body = await readBody(req, ACTION_BODY_MAX)
+    const request = new Request(`${base}${req.url}`, {
+      method: 'POST',
+      headers: headersOf(req),
+      body: body ?? Readable.toWeb(req),
+      ...(body ? {} : { duplex: 'half' }),
+    } as RequestInit)
+    response = await action({ request, params: {}, context: {} } as Parameters<FrontAction>[0])
+  } catch (error) {
+    if (error instanceof Response) response = error
+    else {
+      console.error(error)
+      response = new Response('Unexpected Server Error', { status: 500 })
+    }
+  }
+  try {
+    const headers = headersFrom(response)
+    headers['x-frame-options'] = 'DENY'
+    headers['referrer-policy'] = 'strict-origin-when-cross-origin'
+    await send(req, res, response.status, headers, await response.text())
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500).end('Unexpected Server Error')
+    else res.destroy(error as Error)
   }
 }
 

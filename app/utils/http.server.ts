@@ -1,4 +1,4 @@
-import { data } from '@remix-run/node'
+import { data, type ActionFunctionArgs } from '@remix-run/node'
 import { DomainError } from './errors'
 import type { Translate as T } from '~/i18n/config'
 
@@ -21,6 +21,18 @@ export function apiErrorResponse(
  * Wraps an API loader/action: domain errors become `{error}` 4xx replies in the
  * caller's language; thrown Responses pass through; anything else is a 500.
  */
+/** A resource route's action that the web process's front may call directly (server/public-api.ts). */
+export type FrontAction = ((args: ActionFunctionArgs) => Promise<Response>) & { front: true }
+
+/**
+ * Marks a resource route's action (static path, JSON in and out) as a hot path the front calls
+ * without Remix's route matching (ADR 024). The action itself is unchanged: same permission
+ * checks, validation and messages; the front only builds its Request and sends its Response.
+ */
+export function frontAction(action: (args: ActionFunctionArgs) => Promise<Response>): FrontAction {
+  return Object.assign(action, { front: true as const })
+}
+
 export async function apiHandle(t: T, fn: () => Promise<unknown>): Promise<Response> {
   try {
     const result = await fn()

@@ -314,7 +314,8 @@ export async function verifyRecord(
   const k = keys(org.id, entryId, now)
   const numeric = numericKey(keyValues)
   const results = await getRedis()
-    .multi()
+    // A pipeline, not MULTI: each counter is atomic by itself, and one round trip is the point.
+    .pipeline()
     .exists(k.throttle)
     .incr(k.minute)
     .expire(k.minute, 120)
