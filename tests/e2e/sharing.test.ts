@@ -269,5 +269,23 @@ describe('e2e: sharing between agencies', () => {
     expect(text).not.toContain('1990-01-01')
     expect(text).not.toContain('广州')
     await amr.screenshot({ path: screenshotPath('verification-result'), fullPage: true })
+
+    // The API (answered by the web process's front, without Remix's matching) with the same
+    // session: same answer; a cross-site post with that session is refused.
+    const api = `${app.baseUrl}/api/v1/verification`
+    const data = { entryId, record: { gmsfhm: '440101199001011234', xm: '别人' } }
+    const same = await amr.request.post(api, { data, headers: { Origin: app.baseUrl } })
+    expect(same.status()).toBe(200)
+    expect(await same.json()).toEqual({
+      entryId,
+      found: true,
+      fields: { gmsfhm: 'match', xm: 'mismatch' },
+    })
+    const crossSite = await amr.request.post(api, {
+      data,
+      headers: { Origin: 'https://evil.example' },
+    })
+    expect(crossSite.status()).toBe(403)
+    expect((await amr.request.post(api, { data: { entryId } })).status()).toBe(400)
   }, 180_000)
 })
