@@ -15,6 +15,9 @@ import type { SharingMode } from '~/vocab/sharing'
 import { SharingGrant } from '#models/sharing-grant'
 import { currentDataset, storeEntryDatasetBytes } from './datasets.server'
 import { deliverSharingGrant } from './delivery.server'
+import { recordOfflineHandover } from './handovers.server'
+import { VerificationSetting } from '#models/verification-setting'
+import { buildVerificationIndex, setVerification } from '~/services/verification/verify.server'
 import { runSharingReplySweep } from './clocks.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingDecisionInput } from './schemas'
@@ -45,6 +48,8 @@ interface DemoRequest {
   fields: number
   mode?: SharingMode
   reply?: (fields: string[]) => SharingDecisionInput
+  /** Art. 23 ¶4: the source department records a hand-over under the offline grant. */
+  handover?: boolean
 }
 
 const DEMO: DemoRequest[] = [
@@ -105,6 +110,45 @@ const DEMO: DemoRequest[] = [
       mode: 'file',
       end: chinaDate(new Date(Date.now() + 180 * DAY)),
       note: '仅提供比对所需的身份号码和出生日期。',
+    }),
+  },
+  {
+    key: 'psb-asks-nr-offline',
+    from: 'psb@demo.gd.example',
+    to: 'nr@demo.gd.example',
+    sharingType: 'conditional',
+    daysAgo: 8,
+    scenario: '命案现场周边不动产权属核查（涉密，线下交接）',
+    usingUnit: '广东省公安厅刑事侦查局',
+    duty: '《中华人民共和国刑事诉讼法》第一百三十六条：侦查机关调取证据',
+    fields: 2,
+    mode: 'offline',
+    reply: (fields) => ({
+      outcome: 'granted',
+      fields,
+      mode: 'offline',
+      end: chinaDate(new Date(Date.now() + 60 * DAY)),
+      note: '涉密数据，以加密介质线下交接。',
+    }),
+    handover: true,
+  },
+  {
+    key: 'amr-asks-nr-expired',
+    from: 'amr@demo.gd.example',
+    to: 'nr@demo.gd.example',
+    sharingType: 'conditional',
+    daysAgo: 40,
+    scenario: '年度企业用地抽查（已结束）',
+    usingUnit: '广东省市场监督管理局信用监督管理处',
+    duty: '《企业信息公示暂行条例》第十四条：抽查企业公示信息',
+    fields: 2,
+    mode: 'file',
+    reply: (fields) => ({
+      outcome: 'granted',
+      fields,
+      mode: 'file',
+      end: chinaDate(new Date(Date.now() - 5 * DAY)),
+      note: '抽查期间有效。',
     }),
   },
   {
@@ -182,6 +226,16 @@ export async function seedSharing(): Promise<{ requests: number }> {
       await replyToSharingRequest(to, requestId, demo.reply(fields), {
         now: new Date(at.getTime() + 2 * DAY),
       })
+    if (demo.handover)
+      await recordOfflineHandover(to, requestId, {
+        fields,
+        rows: 1_284,
+        contentSha256: createHash('sha256').update(`demo:${demo.key}`).digest('hex'),
+        medium: '加密移动硬盘（编号 GD-NR-2026-07）',
+        handedOverAt: chinaDate(new Date(at.getTime() + 3 * DAY)),
+        handedOverBy: '周工程师（自然资源厅信息中心）',
+        receivedBy: '黄警官（刑事侦查局）',
+      })
     created++
   }
   // The overdue one is escalated to the authority, as the hourly sweep would have done.
@@ -223,4 +277,13 @@ async function seedSharedData() {
     { _id: 1 },
   ).lean()
   for (const g of grants) await deliverSharingGrant(String(g._id))
+  // C5 (Art. 23 ¶3): the entry offers verification by resident ID, comparing name and birth date.
+  if (!(await VerificationSetting.exists({ _id: entryId }))) {
+    await setVerification(psb, entryId, {
+      keyFields: ['gmsfhm'],
+      checkFields: ['xm', 'csrq'],
+      enabled: true,
+    })
+    await buildVerificationIndex(entryId)
+  }
 }
