@@ -6,6 +6,7 @@
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
+import { VerificationSetting } from '#models/verification-setting'
 import { DesensitizeResult } from '#models/desensitize-result'
 import { OpenDataFile } from '#models/open-data-file'
 import { ProductVersion } from '#models/product-version'
@@ -55,13 +56,14 @@ export async function referencedKeys(): Promise<Set<string>> {
   const add = (key: unknown) => {
     if (typeof key === 'string' && key.startsWith('sha256/')) keys.add(key)
   }
-  const [versions, deliveries, results, openFiles, scans, datasets] = await Promise.all([
+  const [versions, deliveries, results, openFiles, scans, datasets, indexes] = await Promise.all([
     ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
     Delivery.find({}, { storageKey: 1 }).lean(),
     DesensitizeResult.find({}, { outputKey: 1 }).lean(),
     OpenDataFile.find({}, { sha256: 1 }).lean(),
     ScanReport.find({}, { fileRef: 1 }).lean(),
     EntryDataset.find({}, { storageKey: 1 }).lean(),
+    VerificationSetting.find({}, { index: 1 }).lean(),
   ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
@@ -71,6 +73,7 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const f of openFiles) add(keyFor(f.sha256))
   for (const s of scans) add(s.fileRef)
   for (const d of datasets) add(d.storageKey)
+  for (const v of indexes) add(v.index?.storageKey)
   return keys
 }
 
