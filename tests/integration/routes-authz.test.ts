@@ -550,7 +550,7 @@ const TABLE: Record<string, RouteAccess> = {
   'api.v1.sharing.art26.ts': {
     path: '/api/v1/sharing/art26',
     loader: 'public',
-    action: 'signed-in',
+    action: ['authority_admin', 'agency_staff'],
     json: true,
   },
   'sharing.requests.new.tsx': {

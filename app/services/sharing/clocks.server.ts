@@ -10,13 +10,15 @@ import { SharingDecision, SharingRequest } from '#models/sharing-request'
 import { workingDaysBetween } from '~/services/calendar/working-days.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { enqueueGrantDelivery } from './datasets.server'
+import { EntryDataset } from '#models/entry-dataset'
+import { completeDatasetStored, enqueueGrantDelivery } from './datasets.server'
 import { completeHandover } from './handovers.server'
 import {
   completeRevocation,
   completeSharingDecision,
   completeSubmission,
   coordinatingAuthority,
+  grantsAtOnce,
 } from './requests.server'
 
 /** Art. 23 ¶2: the source department is reminded once the request has waited this many working days. */
@@ -194,22 +196,24 @@ export const REPAIR_AFTER_MS = 10 * 60_000
 /**
  * ADR 003: finish what a crash between two steps left undone — a request stored but not logged, an
  * answer claimed but not carried out, a revocation recorded but not applied, a hand-over stored but
- * not logged. Each step is the same idempotent function the request itself runs.
+ * not logged, a stored table not logged or not yet delivered from. Each step is the same idempotent
+ * function the request itself runs.
  */
 export async function repairSharing(now: Date = new Date()) {
   const before = new Date(now.getTime() - REPAIR_AFTER_MS)
-  const result = { submissions: 0, answers: 0, revocations: 0, handovers: 0 }
+  const result = { submissions: 0, answers: 0, revocations: 0, handovers: 0, datasets: 0 }
   for (const r of await SharingRequest.find({ status: 'pending' }).lean()) {
     if (r.createdAt > before) continue
-    if (r.submittedSeq == null) {
-      await completeSubmission(r)
-      result.submissions++
-      continue
-    }
     const answer = await SharingDecision.findById(r._id).lean()
     if (answer && answer.decidedAt <= before) {
       await completeSharingDecision(r, answer)
       result.answers++
+      continue
+    }
+    // Not logged in full yet, or answered-at-once but the answer never stored.
+    if (r.submittedSeq == null || (!answer && grantsAtOnce(r))) {
+      await completeSubmission(r)
+      result.submissions++
     }
   }
   const revoked = await SharingRequest.find({
@@ -229,6 +233,13 @@ export async function repairSharing(now: Date = new Date()) {
     if (!r) continue
     await completeHandover(h, r)
     result.handovers++
+  }
+  for (const d of await EntryDataset.find({
+    ledgerSeq: null,
+    uploadedAt: mongoose.trusted({ $lte: before }),
+  }).lean()) {
+    await completeDatasetStored(d)
+    result.datasets++
   }
   return result
 }

@@ -128,29 +128,38 @@ async function recordDataset(
     },
     { _id },
   )
-  const dataset = doc.toObject() as EntryDatasetDoc
-  const entryLog = await appendLedger({
-    action: 'catalog-entry.dataset-stored',
-    actor: { userId: dataset.uploadedBy, orgId: entry.orgId },
-    subjects: [`catalog-entry:${entry.id}`, `org:${entry.orgId}`],
-    payload: { sha256: dataset.sha256, fileName: dataset.fileName, columns: dataset.header },
-    summary: { sha256: dataset.sha256, sizeBytes: dataset.sizeBytes },
-    eventKey: `catalog-entry.dataset-stored:${_id}`,
-  })
-  await EntryDataset.updateOne({ _id }, { $set: { ledgerSeq: entryLog._id } })
-  const grants = await enqueueGrantDeliveries(entry.id)
-  // C5: an entry offering verification answers from its newest data.
-  if (await VerificationSetting.exists({ _id: entry.id, enabled: true }))
-    await enqueue('verification-index', { entryId: entry.id })
+  const { ledgerSeq, grantsQueued } = await completeDatasetStored(doc.toObject() as EntryDatasetDoc)
   return {
     entryId: entry.id,
-    sha256: dataset.sha256,
-    fileName: dataset.fileName,
-    sizeBytes: dataset.sizeBytes,
-    columns: dataset.header,
-    ledgerSeq: entryLog._id,
-    grantsQueued: grants,
+    sha256: stored.sha256,
+    fileName,
+    sizeBytes: stored.size,
+    columns: head.header,
+    ledgerSeq,
+    grantsQueued,
   }
+}
+
+/**
+ * The steps after a table is stored, from the stored record alone: log it, queue the online
+ * grants' copies and the verification index. `ledgerSeq` is set last, so the sharing sweep
+ * finishes a record a crash left without it (ADR 003); every step is keyed or idempotent.
+ */
+export async function completeDatasetStored(dataset: EntryDatasetDoc) {
+  const logged = await appendLedger({
+    action: 'catalog-entry.dataset-stored',
+    actor: { userId: dataset.uploadedBy, orgId: dataset.orgId },
+    subjects: [`catalog-entry:${dataset.entryId}`, `org:${dataset.orgId}`],
+    payload: { sha256: dataset.sha256, fileName: dataset.fileName, columns: dataset.header },
+    summary: { sha256: dataset.sha256, sizeBytes: dataset.sizeBytes },
+    eventKey: `catalog-entry.dataset-stored:${dataset._id}`,
+  })
+  const grantsQueued = await enqueueGrantDeliveries(dataset.entryId)
+  // C5: an entry offering verification answers from its newest data.
+  if (await VerificationSetting.exists({ _id: dataset.entryId, enabled: true }))
+    await enqueue('verification-index', { entryId: dataset.entryId })
+  await EntryDataset.updateOne({ _id: dataset._id }, { $set: { ledgerSeq: logged._id } })
+  return { ledgerSeq: logged._id, grantsQueued }
 }
 
 /**

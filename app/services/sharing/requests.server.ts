@@ -360,6 +360,19 @@ export async function submitArt26Sharing(
 }
 
 /**
+ * Art. 23 ¶1 and Art. 26 ¶1: answered as it is asked — unconditionally shared data, or data the
+ * source department itself shares with an enterprise (its own answer).
+ */
+export function grantsAtOnce(
+  request: Pick<SharingRequestLean, 'sharingType' | 'art26' | 'sourceOrgId'>,
+): boolean {
+  return (
+    request.sharingType === 'unconditional' ||
+    request.art26?.initiatedByOrgId === request.sourceOrgId
+  )
+}
+
+/**
  * The steps after a request is stored, from the stored request alone: log it, then grant an
  * unconditional one (Art. 23 ¶1) or tell the source department its clock runs (Art. 23 ¶2). Safe to
  * run again: the reply sweep finishes a submission a crash left unlogged (`submittedSeq` null).
@@ -406,7 +419,6 @@ export async function completeSubmission(
     },
     eventKey: `sharing-request.submitted:${requestId}`,
   })
-  await SharingRequest.updateOne({ _id: request._id }, { $set: { submittedSeq: entryLog._id } })
   // Art. 25: filed with the requester's same-level and upper-level authorities (once each).
   const filed: { authorityOrgId: string; relation: string; filedSeq: number }[] = []
   for (const filing of request.filings ?? []) {
@@ -439,12 +451,14 @@ export async function completeSubmission(
       params: { requestId, title: request.entryTitle.zh },
     })
   }
-  // The receipts, all at once (every run writes the same ones: the log keys them).
-  if (filed.length)
-    await SharingRequest.updateOne({ _id: request._id }, { $set: { filings: filed } })
-  // Art. 26 ¶1: shared by the source department itself — its own answer, given as it shares.
+  // The receipts, all at once and only once every filing is logged (every run writes the same
+  // ones: the log keys them); until then the sweep finishes the submission (`submittedSeq` null).
+  await SharingRequest.updateOne(
+    { _id: request._id },
+    { $set: { submittedSeq: entryLog._id, ...(filed.length && { filings: filed }) } },
+  )
   const bySource = request.art26?.initiatedByOrgId === request.sourceOrgId
-  if (request.sharingType === 'unconditional' || bySource) {
+  if (grantsAtOnce(request)) {
     // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply. The answer is
     // the same claim as a reply's; whoever stores it first, every run completes the stored one.
     const decidedAt = request.createdAt

@@ -277,4 +277,31 @@ describe('online sharing grants (C4, Art. 24)', () => {
     const { items } = await overdueSharingRequests(authority, after)
     expect(items.find((i) => i.id === asked.requestId)).toMatchObject({ clock: 'delivery' })
   })
+
+  it('art24 a stored table a crash left unlogged is finished by the sweep: logged once, its grants queued', async () => {
+    const { EntryDataset } = await import('#models/entry-dataset')
+    const { repairSharing, REPAIR_AFTER_MS } = await import('./clocks.server')
+    const stored = await contentStore().putBytes(residentsCsv(10))
+    const _id = `${residents.id}:${stored.sha256}`
+    const uploadedAt = new Date(Date.now() - 2 * REPAIR_AFTER_MS)
+    await EntryDataset.create({
+      _id,
+      entryId: residents.id,
+      orgId: psb.org!.id,
+      fileName: 'cut-short.csv',
+      storageKey: stored.key,
+      sha256: stored.sha256,
+      sizeBytes: stored.size,
+      header: ['gmsfhm', 'xm', 'xb', 'csrq', 'mz', 'hjdz', 'bz'],
+      uploadedBy: psb.id,
+      uploadedAt,
+    })
+    const first = await repairSharing()
+    expect(first.datasets).toBe(1)
+    expect((await EntryDataset.findById(_id).lean())!.ledgerSeq).toEqual(expect.any(Number))
+    expect((await repairSharing()).datasets).toBe(0)
+    expect(
+      await LedgerEntry.countDocuments({ eventKey: `catalog-entry.dataset-stored:${_id}` }),
+    ).toBe(1)
+  })
 })

@@ -681,7 +681,7 @@ describe('sharing between agencies (C4)', () => {
     })
 
     const first = await repairSharing(later)
-    expect(first).toEqual({ submissions: 1, answers: 1, revocations: 1, handovers: 1 })
+    expect(first).toEqual({ submissions: 1, answers: 1, revocations: 1, handovers: 1, datasets: 0 })
     expect((await SharingHandover.findById(handover._id).lean())!.ledgerSeq).toEqual(
       expect.any(Number),
     )
@@ -703,6 +703,7 @@ describe('sharing between agencies (C4)', () => {
       answers: 0,
       revocations: 0,
       handovers: 0,
+      datasets: 0,
     })
   })
   it('art25 a cross-level request is filed with the requester’s same-level and upper-level authorities; each may comment, nobody else sees it', async () => {

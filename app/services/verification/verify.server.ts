@@ -146,6 +146,16 @@ export async function buildVerificationIndex(entryId: string, now: Date = new Da
     delimiterOf(dataset.fileName) ?? ',',
   )
   const stored = await contentStore().putBytes(built.bytes)
+  // Logged before it is used: a crash after the log leaves the old index in force, and the rerun
+  // writes the same bytes and finds the same entry (event key) before naming the file.
+  await appendLedger({
+    action: 'verification.index-built',
+    actor: { orgId: setting.orgId },
+    subjects: [`catalog-entry:${entryId}`, `org:${setting.orgId}`],
+    payload: { datasetSha256: dataset.sha256, indexSha256: stored.sha256, records: built.records },
+    summary: { records: built.records, datasetSha256: dataset.sha256 },
+    eventKey: `verification.index-built:${entryId}:${stored.sha256}`,
+  })
   await VerificationSetting.updateOne(
     { _id: entryId },
     {
@@ -162,14 +172,6 @@ export async function buildVerificationIndex(entryId: string, now: Date = new Da
     },
   )
   forgetSetting(entryId)
-  await appendLedger({
-    action: 'verification.index-built',
-    actor: { orgId: setting.orgId },
-    subjects: [`catalog-entry:${entryId}`, `org:${setting.orgId}`],
-    payload: { datasetSha256: dataset.sha256, indexSha256: stored.sha256, records: built.records },
-    summary: { records: built.records, datasetSha256: dataset.sha256 },
-    eventKey: `verification.index-built:${entryId}:${stored.sha256}`,
-  })
   return { entryId, records: built.records, bytes: stored.size }
 }
 
@@ -212,6 +214,45 @@ export async function verificationOffer(entryId: string) {
     ready: Boolean(setting.index),
     records: setting.index?.records ?? 0,
   }
+}
+
+/**
+ * Art. 23 ¶3: who may verify what — an agency's staff (the permission), on an entry that offers
+ * verification and whose index is built, with candidates that name every key field and only fields
+ * the entry offers. Returns what the answer is computed from. Single calls and batches both start
+ * here.
+ */
+async function openOffer(
+  user: AuthUser,
+  entryId: string,
+  records: readonly Readonly<Record<string, string>>[],
+) {
+  assertMay(user, 'verify:record:own-org')
+  const org = user.org
+  if (!org || org.type !== 'agency')
+    throw new DomainError('not_agency', 'error.verification.notAgency', 403)
+  if (!isObjectId(entryId)) throw notOffered()
+  const { setting, types } = await settingOf(entryId)
+  if (!setting?.enabled) throw notOffered()
+  const allowed = new Set([...setting.keyFields, ...setting.checkFields])
+  for (const record of records) {
+    const unknown = Object.keys(record).filter((f) => !allowed.has(f))
+    const missing = setting.keyFields.filter((f) => !(record[f] ?? '').trim())
+    if (unknown.length || missing.length)
+      throw new DomainError(
+        'bad_candidate',
+        'error.verification.badCandidate',
+        400,
+        Object.fromEntries(
+          [...unknown, ...missing].map((f) => [f, ['error.verification.badCandidate']]),
+        ),
+        { keyFields: setting.keyFields.join(', '), checkFields: setting.checkFields.join(', ') },
+      )
+  }
+  const built = setting.index
+  if (!built) throw new DomainError('not_ready', 'error.verification.notReady', 409)
+  const index = await loadIndex(entryId, built.storageKey, built.fields)
+  return { org, setting: { ...setting, index: built }, types, index }
 }
 
 /** A keyed digest of the query, for the log: links repeated queries, reveals none. */
@@ -277,29 +318,8 @@ export async function verifyRecord(
   input: { entryId: string; record: Record<string, string> },
   now: Date = new Date(),
 ): Promise<VerificationAnswer> {
-  assertMay(user, 'verify:record:own-org')
-  const org = user.org
-  if (!org || org.type !== 'agency')
-    throw new DomainError('not_agency', 'error.verification.notAgency', 403)
   const { entryId, record } = input
-  if (!isObjectId(entryId)) throw notOffered()
-  const { setting, types } = await settingOf(entryId)
-  if (!setting?.enabled) throw notOffered()
-  const allowed = new Set([...setting.keyFields, ...setting.checkFields])
-  const unknown = Object.keys(record).filter((f) => !allowed.has(f))
-  const missing = setting.keyFields.filter((f) => !(record[f] ?? '').trim())
-  if (unknown.length || missing.length)
-    throw new DomainError(
-      'bad_candidate',
-      'error.verification.badCandidate',
-      400,
-      Object.fromEntries(
-        [...unknown, ...missing].map((f) => [f, ['error.verification.badCandidate']]),
-      ),
-      { keyFields: setting.keyFields.join(', '), checkFields: setting.checkFields.join(', ') },
-    )
-  if (!setting.index) throw new DomainError('not_ready', 'error.verification.notReady', 409)
-  const index = await loadIndex(entryId, setting.index.storageKey, setting.index.fields)
+  const { org, setting, types, index } = await openOffer(user, entryId, [record])
 
   // The answer, from digests only.
   const { found, fields, keyValues } = answerCandidate(
@@ -391,28 +411,11 @@ export async function verifyBatch(
   entryId: string
   answers: { found: boolean; fields: Record<string, FieldAnswer> }[]
 }> {
-  assertMay(user, 'verify:record:own-org')
-  const org = user.org
-  if (!org || org.type !== 'agency')
-    throw new DomainError('not_agency', 'error.verification.notAgency', 403)
-  if (!isObjectId(entryId)) throw notOffered()
-  const { setting, types } = await settingOf(entryId)
-  if (!setting?.enabled) throw notOffered()
-  if (!setting.index) throw new DomainError('not_ready', 'error.verification.notReady', 409)
   if (records.length > BATCH_MAX)
     throw new DomainError('batch_too_large', 'error.verification.batchTooLarge', 413, undefined, {
       max: BATCH_MAX,
     })
-  const allowed = new Set([...setting.keyFields, ...setting.checkFields])
-  for (const record of records)
-    if (
-      Object.keys(record).some((f) => !allowed.has(f)) ||
-      setting.keyFields.some((f) => !(record[f] ?? '').trim())
-    )
-      throw new DomainError('bad_candidate', 'error.verification.badCandidate', 400, undefined, {
-        keyFields: setting.keyFields.join(', '),
-        checkFields: setting.checkFields.join(', '),
-      })
+  const { org, setting, types, index } = await openOffer(user, entryId, records)
   const env = getEnv()
   const k = keys(org.id, entryId, now)
   const redis = getRedis()
@@ -433,7 +436,6 @@ export async function verifyBatch(
       perDay: env.VERIFY_PER_DAY,
     })
   }
-  const index = await loadIndex(entryId, setting.index.storageKey, setting.index.fields)
   const secret = dataKeys().verification
   const spec = { entryId, keyFields: setting.index.keyFields, types }
   const answers = records.map((record) => {
@@ -477,8 +479,8 @@ export async function verifyBatch(
 }
 
 /**
- * Art. 45 (security events): throttle the requester on the entry for an hour and tell the
- * coordinating authority — once per requester, entry and hour.
+ * Art. 45 (security events): tell the coordinating authority (logged and notified once per
+ * requester, entry and hour, by key) and throttle the requester on the entry for an hour.
  */
 async function raiseEnumerationAlert(
   orgId: string,
@@ -488,8 +490,6 @@ async function raiseEnumerationAlert(
   now: Date,
 ) {
   const k = keys(orgId, entryId, now)
-  const first = await getRedis().set(k.throttle, '1', 'EX', 3600, 'NX')
-  if (first !== 'OK') return
   const hour = Math.floor(now.getTime() / 3_600_000)
   const authorityOrgId = await coordinatingAuthority(sourceOrgId)
   await appendLedger({
@@ -505,6 +505,8 @@ async function raiseEnumerationAlert(
     kind: 'security.verification_enumeration',
     params: { entryId, requesterOrgId: orgId, calls: stats.calls, notFound: stats.notFound },
   })
+  // The throttle last: a crash before it leaves the next call to raise the (keyed) alert again.
+  await getRedis().set(k.throttle, '1', 'EX', 3600, 'NX')
 }
 
 /**
