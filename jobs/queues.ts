@@ -120,6 +120,9 @@ const sharingSweepPayload = z.object({ at: z.iso.datetime().optional() })
 // C5 (Art. 23 ¶3): build one entry's verification index from its stored data.
 const verificationIndexPayload = z.object({ entryId: objectId() }).strict()
 
+// C5: answer one batch of candidates (an uploaded file) into a file of match flags.
+const verificationBatchPayload = z.object({ batchId: objectId() }).strict()
+
 // C5: drain the verification call stream into the ledger (every minute).
 const verificationLogPayload = z.object({}).strict()
 
@@ -146,6 +149,8 @@ export const queues = {
   'usage-reminders': { schema: usageRemindersPayload, concurrency: 1 },
   'verification-index': { schema: verificationIndexPayload, concurrency: 1 },
   'verification-log': { schema: verificationLogPayload, concurrency: 1 },
+  // One at a time: a batch holds its flags in memory until it writes them.
+  'verification-batch': { schema: verificationBatchPayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

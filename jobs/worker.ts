@@ -24,7 +24,7 @@ import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
 import { sharingSweep } from './processors/sharing-sweep'
-import { verificationIndex, verificationLog } from './processors/verification'
+import { verificationBatch, verificationIndex, verificationLog } from './processors/verification'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
 
@@ -52,6 +52,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'sharing-sweep': (job) => sharingSweep(job.data),
   'verification-index': (job) => verificationIndex(job.data),
   'verification-log': (job) => verificationLog(job.data),
+  'verification-batch': (job) => verificationBatch(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

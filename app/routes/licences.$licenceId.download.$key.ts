@@ -1,8 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { openDownload } from '~/services/delivery/download.server'
 import { downloadQuerySchema } from '~/services/licences/schemas'
-import { DomainError } from '~/utils/errors'
-import { methodNotAllowed, queryObject } from '~/utils/http.server'
+import {
+  attachmentHeaders,
+  downloadRefusal,
+  methodNotAllowed,
+  queryObject,
+} from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 import { validate } from '~/utils/validation.server'
@@ -16,25 +20,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const query = validate(downloadQuerySchema, queryObject(request), t.locale)
     const file = await openDownload(user, params.licenceId ?? '', params.key ?? '', query)
-    const ascii = file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')
     return new Response(file.body, {
       headers: {
-        'Content-Type': file.mediaType,
-        ...(file.size !== null ? { 'Content-Length': String(file.size) } : {}),
-        'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        ...attachmentHeaders(file),
         'Cache-Control': 'private, no-store',
-        'X-Content-Type-Options': 'nosniff',
         'X-Ledger-Seq': String(file.ledgerSeq),
       },
     })
   } catch (error) {
-    if (error instanceof DomainError) {
-      return new Response(t(error.messageKey, error.params), {
-        status: error.status,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-      })
-    }
-    throw error
+    return downloadRefusal(t, error)
   }
 }
 

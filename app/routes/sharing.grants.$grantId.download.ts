@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Readable } from 'node:stream'
 import { grantDownload } from '~/services/sharing/delivery.server'
 import { contentStore } from '~/services/storage/store.server'
-import { DomainError } from '~/utils/errors'
-import { methodNotAllowed } from '~/utils/http.server'
+import { attachmentHeaders, downloadRefusal, methodNotAllowed } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
 import { requireAnyPermission } from '~/utils/permissions.server'
 
@@ -18,24 +17,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await getT(request)
   try {
     const file = await grantDownload(user, params.grantId ?? '')
-    const ascii = file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')
     const body = Readable.toWeb(contentStore().read(file.storageKey)) as ReadableStream<Uint8Array>
     return new Response(body, {
       headers: {
-        'Content-Type': file.mediaType,
-        'Content-Length': String(file.sizeBytes),
-        'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        ...attachmentHeaders({ ...file, size: file.sizeBytes }),
         'Cache-Control': 'private, no-store',
-        'X-Content-Type-Options': 'nosniff',
       },
     })
   } catch (error) {
-    if (error instanceof DomainError)
-      return new Response(t(error.messageKey, error.params), {
-        status: error.status,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-      })
-    throw error
+    return downloadRefusal(t, error)
   }
 }
 

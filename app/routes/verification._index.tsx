@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { pick, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
@@ -50,6 +50,9 @@ export default function VerificationPage() {
     <section className="card">
       <h1>{t('verification.title')}</h1>
       <p className="muted">{t('verification.intro')}</p>
+      <p>
+        <Link to="/verification/batches">{t('verification.batch.nav')} →</Link>
+      </p>
       <Form method="get" className="inline-form">
         <label>
           {t('verification.entry')}{' '}

@@ -90,3 +90,28 @@ export function methodNotAllowed(): Response {
 export function queryObject(request: Request): Record<string, string> {
   return Object.fromEntries(new URL(request.url).searchParams)
 }
+
+/** A file download's headers: its type, length when known, and its name (ASCII fallback + UTF-8). */
+export function attachmentHeaders(file: {
+  fileName: string
+  mediaType: string
+  size: number | null
+}): Record<string, string> {
+  const ascii = file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  return {
+    'Content-Type': file.mediaType,
+    ...(file.size !== null ? { 'Content-Length': String(file.size) } : {}),
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    'X-Content-Type-Options': 'nosniff',
+  }
+}
+
+/** A download's refusal: plain text in the user's language with its status (not a page). */
+export function downloadRefusal(t: T, error: unknown): Response {
+  if (error instanceof Response) return error
+  if (!(error instanceof DomainError)) throw error
+  return new Response(t(error.messageKey, error.params), {
+    status: error.status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  })
+}

@@ -288,5 +288,41 @@ describe('e2e: sharing between agencies', () => {
     })
     expect(crossSite.status()).toBe(403)
     expect((await amr.request.post(api, { data: { entryId } })).status()).toBe(400)
+
+    // Batch mode, still without JavaScript: a file of three records → a file of flags.
+    await amr.goto('/verification')
+    await amr.getByRole('link', { name: v.batch.nav }).click()
+    await amr.waitForURL((url) => url.pathname === '/verification/batches')
+    await amr.goto(`/verification/batches?entry=${entryId}`)
+    await amr.locator('input[type=file]').setInputFiles({
+      name: '核验名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'gmsfhm,xm,csrq\r\n440101199001011234,示例,1990/01/02\r\n440101199001011234,别人,\r\n440101190001019999,某某,2000-01-01\r\n',
+      ),
+    })
+    await amr.getByRole('button', { name: v.batch.upload }).click()
+    await amr.waitForURL((url) => /^\/verification\/batches\/[0-9a-f]{24}$/.test(url.pathname))
+    // The page refreshes itself while the worker answers; the flags appear when it is done.
+    await amr.getByRole('link', { name: v.batch.download }).waitFor({ timeout: 60_000 })
+    await amr.screenshot({ path: screenshotPath('verification-batch'), fullPage: true })
+    const flags = await amr.request.get(
+      `${app.baseUrl}${await amr.getByRole('link', { name: v.batch.download }).getAttribute('href')}`,
+    )
+    expect(flags.status()).toBe(200)
+    expect(
+      (await flags.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toEqual([
+      'row,found,gmsfhm,xm,csrq',
+      '1,true,match,match,mismatch',
+      '2,true,match,mismatch,',
+      '3,false,not_found,not_found,not_found',
+    ])
+    await amr.goto('/verification/batches')
+    await amr.locator('tr[data-batch]', { hasText: '核验名单.csv' }).waitFor()
+    await amr.screenshot({ path: screenshotPath('verification-batches'), fullPage: true })
   }, 180_000)
 })

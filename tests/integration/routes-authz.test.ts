@@ -604,6 +604,40 @@ const TABLE: Record<string, RouteAccess> = {
     action: ['agency_staff'],
     json: true,
   },
+  // Batch mode: the agency's own batches, their progress and flags (another agency's are 404).
+  'verification.batches._index.tsx': {
+    path: '/verification/batches',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
+  'verification.batches.$batchId.tsx': {
+    path: `/verification/batches/${ID}`,
+    loader: ['agency_staff'],
+    action: 'public',
+  },
+  'verification.batches.$batchId.result.ts': {
+    path: `/verification/batches/${ID}/result`,
+    loader: ['agency_staff'],
+    action: 'public',
+  },
+  'api.v1.verification.batches.ts': {
+    path: '/api/v1/verification/batches',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+    json: true,
+  },
+  'api.v1.verification.batches.$batchId.ts': {
+    path: `/api/v1/verification/batches/${ID}`,
+    loader: ['agency_staff'],
+    action: 'public',
+    json: true,
+  },
+  'api.v1.verification.batches.$batchId.result.ts': {
+    path: `/api/v1/verification/batches/${ID}/result`,
+    loader: ['agency_staff'],
+    action: 'public',
+    json: true,
+  },
   'catalog.$entryId.verification.tsx': {
     path: `/catalog/${ID}/verification`,
     loader: ['agency_staff'],

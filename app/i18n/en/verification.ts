@@ -17,6 +17,26 @@ export const verification: Messages['verification'] = {
   offered: 'This entry offers verification',
   notReady: 'The verification index is being built; verification opens shortly.',
   linkFromEntry: 'Verify a record',
+  batch: {
+    nav: 'Batch verification',
+    title: 'Batch verification',
+    intro:
+      'Upload a CSV or TSV file with one record to verify per row: the header names the fields and must include every key field ({{keyFields}}); the others may only be compared fields ({{checkFields}}). The records are verified in the background into a file of “match / mismatch / not found” flags, holding no stored value and none of the values you sent. The whole batch counts against your organisation’s daily verifications on the entry; uploading the same file again is not counted twice.',
+    file: 'Records to verify (CSV / TSV, UTF-8 or GB18030)',
+    upload: 'Upload and verify',
+    submitted: 'Accepted: {{rows}} records, queued for verification.',
+    repeated: 'This file was already verified against the same data; not counted again.',
+    list: 'Your organisation’s batches',
+    none: 'No batch verification yet.',
+    file_name: 'File',
+    rows: 'Records',
+    progress: 'Progress',
+    found: 'Found',
+    created: 'Submitted',
+    status: { queued: 'queued', running: 'running', done: 'done', failed: 'failed' },
+    download: 'Download the flags',
+    single: 'Verify one record',
+  },
   settings: {
     title: 'Offer verification',
     intro:
@@ -30,6 +50,13 @@ export const verification: Messages['verification'] = {
 }
 
 export const verificationErrors: Messages['error']['verification'] = {
+  badHeader:
+    'The header must include every key field ({{keyFields}}); the other columns may only be compared fields ({{checkFields}}), each once. Columns at fault: {{columns}}.',
+  badRow:
+    'Row {{row}}: fill in every key field ({{keyFields}}), with no more cells than the header.',
+  emptyBatch: 'The file holds no record to verify (a header row, then one record per row).',
+  batchNotFound: 'No such batch verification.',
+  batchNotDone: 'This batch verification has not finished yet.',
   batchTooLarge: 'A batch holds at most {{max}} records.',
   notOffered: 'This catalog entry does not offer verification.',
   badFields: 'Choose at least one key field, and only catalogued fields.',

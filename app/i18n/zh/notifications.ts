@@ -44,6 +44,7 @@ export const notifications = {
     'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
     'security.verification_enumeration':
       '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
+    'verification.batch_done': '批量核验 {{fileName}} 已完成：{{rows}} 条记录，找到 {{found}} 条。',
     'sharing-grant.delivered': '共享数据已交付，可以使用本部门的专属副本。',
     'sharing-grant.delivery_due':
       '共享数据 {{title}} 还剩 {{workingDaysLeft}} 个工作日交付（{{dueAt}}）。',

@@ -40,6 +40,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ['licenceId', (id) => `/licences/${id}`],
   ['reportId', (id) => `/supervision/reports/${id}`],
   ['entryId', (id) => `/catalog/${id}`],
+  ['batchId', (id) => `/verification/batches/${id}`],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

@@ -18,6 +18,11 @@ import { deliverSharingGrant } from './delivery.server'
 import { recordOfflineHandover } from './handovers.server'
 import { VerificationSetting } from '#models/verification-setting'
 import { buildVerificationIndex, setVerification } from '~/services/verification/verify.server'
+import {
+  runVerificationBatch,
+  submitVerificationBatchBytes,
+} from '~/services/verification/batches.server'
+import { VerificationBatch } from '#models/verification-batch'
 import { runSharingReplySweep } from './clocks.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingDecisionInput } from './schemas'
@@ -285,5 +290,22 @@ async function seedSharedData() {
       enabled: true,
     })
     await buildVerificationIndex(entryId)
+  }
+  // amr checked a file of twelve records in one go: its flags are on its batch page.
+  const amr = await agency('amr@demo.gd.example')
+  if (amr && !(await VerificationBatch.exists({ userId: amr.id }))) {
+    const rows = demoResidentsCsv(12).trim().split('\n').slice(1)
+    const candidates = rows.map((line, i) => {
+      const [id, name, , born] = line.split(',')
+      if (i % 4 === 3) return `44010119000101${String(i).padStart(4, '0')},${name},`
+      return `${id},${i % 5 === 1 ? '王小明' : name},${born}`
+    })
+    const batch = await submitVerificationBatchBytes(
+      amr,
+      entryId,
+      '待核验人员名单.csv',
+      ['gmsfhm,xm,csrq', ...candidates].join('\r\n'),
+    )
+    await runVerificationBatch(batch.id)
   }
 }

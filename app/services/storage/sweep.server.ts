@@ -6,6 +6,7 @@
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
+import { VerificationBatch } from '#models/verification-batch'
 import { VerificationSetting } from '#models/verification-setting'
 import { DesensitizeResult } from '#models/desensitize-result'
 import { OpenDataFile } from '#models/open-data-file'
@@ -15,9 +16,12 @@ import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
 import { contentStore, keyFor } from './store.server'
 
-/** Bytes an organisation holds: every product version's files and the data stored for sharing. */
+/**
+ * Bytes an organisation holds: every product version's files, the data stored for sharing and the
+ * candidates' files of its verification batches.
+ */
 export async function orgStorageUsed(orgId: string): Promise<number> {
-  const [[row], [shared]] = await Promise.all([
+  const [[row], [shared], [batches]] = await Promise.all([
     ProductVersion.aggregate<{ total: number }>([
       { $match: { ownerOrgId: orgId } },
       { $unwind: '$distributions' },
@@ -27,8 +31,12 @@ export async function orgStorageUsed(orgId: string): Promise<number> {
       { $match: { orgId } },
       { $group: { _id: null, total: { $sum: '$sizeBytes' } } },
     ]),
+    VerificationBatch.aggregate<{ total: number }>([
+      { $match: { orgId } },
+      { $group: { _id: null, total: { $sum: '$sizeBytes' } } },
+    ]),
   ])
-  return (row?.total ?? 0) + (shared?.total ?? 0)
+  return (row?.total ?? 0) + (shared?.total ?? 0) + (batches?.total ?? 0)
 }
 
 /**
@@ -56,15 +64,17 @@ export async function referencedKeys(): Promise<Set<string>> {
   const add = (key: unknown) => {
     if (typeof key === 'string' && key.startsWith('sha256/')) keys.add(key)
   }
-  const [versions, deliveries, results, openFiles, scans, datasets, indexes] = await Promise.all([
-    ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
-    Delivery.find({}, { storageKey: 1 }).lean(),
-    DesensitizeResult.find({}, { outputKey: 1 }).lean(),
-    OpenDataFile.find({}, { sha256: 1 }).lean(),
-    ScanReport.find({}, { fileRef: 1 }).lean(),
-    EntryDataset.find({}, { storageKey: 1 }).lean(),
-    VerificationSetting.find({}, { index: 1 }).lean(),
-  ])
+  const [versions, deliveries, results, openFiles, scans, datasets, indexes, batches] =
+    await Promise.all([
+      ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
+      Delivery.find({}, { storageKey: 1 }).lean(),
+      DesensitizeResult.find({}, { outputKey: 1 }).lean(),
+      OpenDataFile.find({}, { sha256: 1 }).lean(),
+      ScanReport.find({}, { fileRef: 1 }).lean(),
+      EntryDataset.find({}, { storageKey: 1 }).lean(),
+      VerificationSetting.find({}, { index: 1 }).lean(),
+      VerificationBatch.find({}, { inputKey: 1, resultKey: 1 }).lean(),
+    ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
       add(d.storageKey)
@@ -74,6 +84,10 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const s of scans) add(s.fileRef)
   for (const d of datasets) add(d.storageKey)
   for (const v of indexes) add(v.index?.storageKey)
+  for (const b of batches) {
+    add(b.inputKey)
+    add(b.resultKey)
+  }
   return keys
 }
 

@@ -222,7 +222,7 @@ export async function verificationOffer(entryId: string) {
  * the entry offers. Returns what the answer is computed from. Single calls and batches both start
  * here.
  */
-async function openOffer(
+export async function openOffer(
   user: AuthUser,
   entryId: string,
   records: readonly Readonly<Record<string, string>>[],
@@ -256,7 +256,7 @@ async function openOffer(
 }
 
 /** A keyed digest of the query, for the log: links repeated queries, reveals none. */
-function queryDigest(entryId: string, record: Record<string, string>): string {
+export function queryDigest(entryId: string, record: Record<string, string>): string {
   const canonical = Object.keys(record)
     .sort()
     .map((k) => `${k}=${record[k]}`)
@@ -398,84 +398,30 @@ export async function verifyRecord(
 export const BATCH_MAX = 200_000
 
 /**
- * Art. 23 ¶3, batch mode: many candidates against one entry in one go — the same answers as one by
- * one, counted against the agency's daily limit on the entry as a whole (refused whole when it
- * would pass it), and every candidate logged as a keyed digest (pipelined, 1,000 per round trip).
+ * Art. 23 ¶3, batch mode: a batch counts against the agency's daily limit on the entry as a whole,
+ * refused whole (and nothing counted) when it would pass it, or while the agency is throttled.
+ * `giveBack` returns the count (a batch that turned out to be a repeat).
  */
-export async function verifyBatch(
-  user: AuthUser,
-  entryId: string,
-  records: readonly Record<string, string>[],
-  now: Date = new Date(),
-): Promise<{
-  entryId: string
-  answers: { found: boolean; fields: Record<string, FieldAnswer> }[]
-}> {
-  if (records.length > BATCH_MAX)
-    throw new DomainError('batch_too_large', 'error.verification.batchTooLarge', 413, undefined, {
-      max: BATCH_MAX,
-    })
-  const { org, setting, types, index } = await openOffer(user, entryId, records)
+export async function reserveBatchQuota(orgId: string, entryId: string, n: number, now: Date) {
   const env = getEnv()
-  const k = keys(org.id, entryId, now)
+  const k = keys(orgId, entryId, now)
   const redis = getRedis()
   const counted = await redis
     .multi()
     .exists(k.throttle)
-    .incrby(k.day, records.length)
+    .incrby(k.day, n)
     .expire(k.day, 2 * 86_400)
     .exec()
-  const throttled = counted?.[0]?.[1]
-  const used = counted?.[1]?.[1]
-  if (Number(throttled) === 1)
-    throw new DomainError('throttled', 'error.verification.throttled', 429)
-  if (Number(used) > env.VERIFY_PER_DAY) {
-    await redis.decrby(k.day, records.length)
+  const throttled = Number(counted?.[0]?.[1]) === 1
+  if (throttled || Number(counted?.[1]?.[1]) > env.VERIFY_PER_DAY) {
+    await redis.decrby(k.day, n)
+    if (throttled) throw new DomainError('throttled', 'error.verification.throttled', 429)
     throw new DomainError('rate_limited', 'error.verification.rateLimited', 429, undefined, {
       perMinute: env.VERIFY_PER_MINUTE,
       perDay: env.VERIFY_PER_DAY,
     })
   }
-  const secret = dataKeys().verification
-  const spec = { entryId, keyFields: setting.index.keyFields, types }
-  const answers = records.map((record) => {
-    const { found, fields } = answerCandidate(secret, index, spec, record)
-    return { found, fields }
-  })
-  // Logged a thousand candidates to a stream entry (their digests, comma-separated), one round trip.
-  const pipeline = redis.pipeline()
-  for (let i = 0; i < records.length; i += 1000) {
-    const end = Math.min(records.length, i + 1000)
-    const digests: string[] = []
-    let hits = 0
-    for (let j = i; j < end; j++) {
-      digests.push(queryDigest(entryId, records[j]!))
-      if (answers[j]!.found) hits++
-    }
-    pipeline.xadd(
-      verificationLogStream(),
-      'MAXLEN',
-      '~',
-      '2000000',
-      '*',
-      'org',
-      org.id,
-      'user',
-      user.id,
-      'entry',
-      entryId,
-      'n',
-      String(end - i),
-      'q',
-      digests.join(','),
-      'found',
-      String(hits),
-      'at',
-      now.toISOString(),
-    )
-  }
-  await pipeline.exec()
-  return { entryId, answers }
+  return { giveBack: () => redis.decrby(k.day, n) }
 }
 
 /**
