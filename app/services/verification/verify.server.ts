@@ -457,9 +457,9 @@ async function raiseEnumerationAlert(
 
 /**
  * The log of verifications: drains the call stream into the ledger, one entry per agency and
- * entry and drained batch — the count, how many were found, and the keyed digests of the queries.
- * Idempotent: each batch's entry carries the stream ids it covers as its event key, and the stream
- * entries are deleted only after their ledger entry exists.
+ * entry and drain — the count, how many were found, and the keyed digests of the queries (a batch
+ * file logs its own chunks: batches.server.ts). Idempotent: each entry carries the stream ids it
+ * covers as its event key, and the stream entries are deleted only after their ledger entry exists.
  */
 export async function drainVerificationLog(
   max = 10_000,
@@ -486,8 +486,7 @@ export async function drainVerificationLog(
       found: 0,
     }
     g.ids.push(id)
-    // One call, or a batch's thousand (digests comma-separated, `found` their hits).
-    g.q.push(...(f.q ?? '').split(','))
+    g.q.push(f.q ?? '')
     g.calls += Number(f.n ?? 1)
     g.found += Number(f.found ?? 0)
     groups.set(`${f.org}:${f.entry}`, g)
