@@ -123,6 +123,9 @@ const verificationIndexPayload = z.object({ entryId: objectId() }).strict()
 // C5: answer one batch of candidates (an uploaded file) into a file of match flags.
 const verificationBatchPayload = z.object({ batchId: objectId() }).strict()
 
+// C10 (Art. 39, 42): index a stored table by the data subjects its rows are about.
+const subjectIndexPayload = z.object({ datasetId: z.string().min(1).max(200) }).strict()
+
 // C5: drain the verification call stream into the ledger (every minute).
 const verificationLogPayload = z.object({}).strict()
 
@@ -151,6 +154,7 @@ export const queues = {
   'verification-log': { schema: verificationLogPayload, concurrency: 1 },
   // One at a time: a batch holds its flags in memory until it writes them.
   'verification-batch': { schema: verificationBatchPayload, concurrency: 1 },
+  'subject-index': { schema: subjectIndexPayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

@@ -106,9 +106,18 @@ export const home: Messages['home'] = {
   },
   subject: {
     title: 'My data',
-    intro: 'The public data held about you and every use of it (Art. 39–43).',
+    intro: 'The records about you in the public data (Art. 39, 42).',
     residentId: 'Resident ID',
-    accessLog: 'Who used data about me',
+    holdings: 'Where my data is held',
+    holdingsIntro:
+      'The data stored by the source departments of these catalog entries holds a record about you (found by your resident ID); below is your own record. You may read and copy it (Art. 42).',
+    none: 'No data stored by the departments holds a record about you at present.',
+    source: 'Source department',
+    storedAt: 'Data updated',
+    row: 'row {{row}}',
+    field: 'Field',
+    value: 'Value',
+    accessLog: 'Log entries naming my account',
   },
 }
 

@@ -8,6 +8,7 @@ import { dataKeys } from './keys.server'
 import { decryptField } from './crypto.server'
 import { maskResidentId } from './codes'
 import { pendingRegistrations } from './auth.server'
+import { holdingsOf } from '~/services/subjects/holdings.server'
 
 function ledgerRows(entries: Awaited<ReturnType<typeof listLedger>>['entries']) {
   return entries.map((e) => ({
@@ -68,14 +69,21 @@ export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[
   }
 }
 
-/** A data subject sees their masked ID and every log entry that names them (Art. 39). */
+/**
+ * A data subject sees their masked ID, every entry whose data holds a record about them with their
+ * own values (Art. 39, 42), and every log entry that names their account.
+ */
 export async function subjectHome(user: AuthUser) {
-  const doc = await User.findById(user.id).select({ residentIdEnc: 1 }).lean()
+  const doc = await User.findById(user.id).select({ residentIdEnc: 1, residentIdIndex: 1 }).lean()
   const residentId = doc?.residentIdEnc
     ? maskResidentId(decryptField(doc.residentIdEnc, dataKeys().field))
     : null
   const { entries } = await listLedger({ subject: `user:${user.id}`, limit: 20 })
-  return { residentIdMasked: residentId, entries: ledgerRows(entries) }
+  return {
+    residentIdMasked: residentId,
+    holdings: doc?.residentIdIndex ? await holdingsOf(doc.residentIdIndex) : [],
+    entries: ledgerRows(entries),
+  }
 }
 
 export function userView(user: AuthUser) {

@@ -142,7 +142,7 @@ async function recordDataset(
 
 /**
  * The steps after a table is stored, from the stored record alone: log it, queue the online
- * grants' copies and the verification index. `ledgerSeq` is set last, so the sharing sweep
+ * grants' copies, its subject index and the verification index. `ledgerSeq` is set last, so the sharing sweep
  * finishes a record a crash left without it (ADR 003); every step is keyed or idempotent.
  */
 export async function completeDatasetStored(dataset: EntryDatasetDoc) {
@@ -155,6 +155,12 @@ export async function completeDatasetStored(dataset: EntryDatasetDoc) {
     eventKey: `catalog-entry.dataset-stored:${dataset._id}`,
   })
   const grantsQueued = await enqueueGrantDeliveries(dataset.entryId)
+  // C10 (Art. 39): what the table holds about each data subject.
+  await enqueue(
+    'subject-index',
+    { datasetId: dataset._id },
+    { jobId: `subject-index-${dataset.sha256}-${dataset.entryId}` },
+  )
   // C5: an entry offering verification answers from its newest data.
   if (await VerificationSetting.exists({ _id: dataset.entryId, enabled: true }))
     await enqueue('verification-index', { entryId: dataset.entryId })

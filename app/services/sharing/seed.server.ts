@@ -23,6 +23,10 @@ import {
   submitVerificationBatchBytes,
 } from '~/services/verification/batches.server'
 import { VerificationBatch } from '#models/verification-batch'
+import { EntryDataset } from '#models/entry-dataset'
+import { decryptField } from '~/services/identity/crypto.server'
+import { dataKeys } from '~/services/identity/keys.server'
+import { buildSubjectIndex } from '~/services/subjects/holdings.server'
 import { runSharingReplySweep } from './clocks.server'
 import { replyToSharingRequest, submitSharingRequest } from './requests.server'
 import type { SharingDecisionInput } from './schemas'
@@ -291,6 +295,7 @@ async function seedSharedData() {
     })
     await buildVerificationIndex(entryId)
   }
+  await seedSubjectRecords(psb)
   // amr checked a file of twelve records in one go: its flags are on its batch page.
   const amr = await agency('amr@demo.gd.example')
   if (amr && !(await VerificationBatch.exists({ userId: amr.id }))) {
@@ -308,4 +313,52 @@ async function seedSharedData() {
     )
     await runVerificationBatch(batch.id)
   }
+}
+
+/**
+ * C10 (Art. 39, 42): psb's household-transfer and ID-card tables hold records about the demo's data
+ * subjects among made-up ones, so each finds where her data is held; every stored table is indexed
+ * by subject (the worker does this after an upload; the seed has no worker).
+ */
+async function seedSubjectRecords(psb: AuthUser) {
+  const subjects = await User.find(
+    { roles: 'data_subject', residentIdEnc: mongoose.trusted({ $exists: true }) },
+    { residentIdEnc: 1 },
+  )
+    .sort({ email: 1 })
+    .lean()
+  const ids = subjects.map((u) => decryptField(u.residentIdEnc!, dataKeys().field))
+  const tables: [string, string, (id: string, i: number) => string][] = [
+    [
+      '户籍迁移登记信息',
+      'gmsfhm,qyrq,qcd,qrd,qyyy',
+      (id, i) => `${id},20${10 + (i % 15)}-0${1 + (i % 9)}-15,440${100 + i},440106,0${1 + (i % 4)}`,
+    ],
+    [
+      '居民身份证签发信息',
+      'gmsfhm,qfjg,yxqqsrq,yxqjzrq',
+      (id, i) =>
+        `${id},广州市公安局第${1 + (i % 9)}分局,2016-0${1 + (i % 9)}-01,2036-0${1 + (i % 9)}-01`,
+    ],
+  ]
+  for (const [title, header, line] of tables) {
+    const entry = await CatalogEntry.findOne(
+      { orgId: psb.org!.id, 'published.title.zh': title },
+      { _id: 1 },
+    ).lean()
+    if (!entry || (await currentDataset(String(entry._id)))) continue
+    const others = demoResidentsCsv(40)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]!)
+    const rows = [...others.slice(0, 20), ...ids, ...others.slice(20)].map(line)
+    await storeEntryDatasetBytes(
+      psb,
+      String(entry._id),
+      `${title}.csv`,
+      [header, ...rows].join('\n') + '\n',
+    )
+  }
+  for (const d of await EntryDataset.find({}, { _id: 1 }).lean()) await buildSubjectIndex(d._id)
 }

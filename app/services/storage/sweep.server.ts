@@ -6,6 +6,7 @@
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
+import { SubjectIndex } from '#models/subject-index'
 import { VerificationBatch } from '#models/verification-batch'
 import { VerificationSetting } from '#models/verification-setting'
 import { DesensitizeResult } from '#models/desensitize-result'
@@ -64,7 +65,7 @@ export async function referencedKeys(): Promise<Set<string>> {
   const add = (key: unknown) => {
     if (typeof key === 'string' && key.startsWith('sha256/')) keys.add(key)
   }
-  const [versions, deliveries, results, openFiles, scans, datasets, indexes, batches] =
+  const [versions, deliveries, results, openFiles, scans, datasets, indexes, batches, subjects] =
     await Promise.all([
       ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
       Delivery.find({}, { storageKey: 1 }).lean(),
@@ -74,6 +75,7 @@ export async function referencedKeys(): Promise<Set<string>> {
       EntryDataset.find({}, { storageKey: 1 }).lean(),
       VerificationSetting.find({}, { index: 1 }).lean(),
       VerificationBatch.find({}, { inputKey: 1, resultKey: 1 }).lean(),
+      SubjectIndex.find({}, { storageKey: 1 }).lean(),
     ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
@@ -84,6 +86,7 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const s of scans) add(s.fileRef)
   for (const d of datasets) add(d.storageKey)
   for (const v of indexes) add(v.index?.storageKey)
+  for (const s of subjects) add(s.storageKey)
   for (const b of batches) {
     add(b.inputKey)
     add(b.resultKey)

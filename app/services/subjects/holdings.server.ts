@@ -1,0 +1,338 @@
+// What is held about a data subject (C10; Art. 39, 42): when a source department stores an entry's
+// table, the `subject-index` job writes a subject index of it — for every row, 8 bytes of the
+// subject's key (the keyed blind index of the resident ID that also finds the person's account),
+// where the row lies in the file, and its number — sorted, into the content store. A subject's
+// holdings are then a binary search in each entry's current index (held in memory) and a ranged
+// read of the rows found: no collection scan, whatever the tables' size. A row is shown only when
+// its own identifier gives the subject's full key (8 bytes could collide; the full key cannot).
+import iconv from 'iconv-lite'
+import mongoose from 'mongoose'
+import { CatalogEntry } from '#models/catalog-entry'
+import { EntryDataset } from '#models/entry-dataset'
+import { Organization } from '#models/organization'
+import { SubjectIndex, type SubjectIndexDoc } from '#models/subject-index'
+import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
+import { delimiterOf } from '~/services/delivery/deliver.server'
+import { sniffEncoding } from '~/services/delivery/spec.server'
+import { normalizeResidentId } from '~/services/identity/codes'
+import { blindIndex } from '~/services/identity/crypto.server'
+import { dataKeys } from '~/services/identity/keys.server'
+import { sortRecords } from '~/services/verification/index.server'
+import { contentStore } from '~/services/storage/store.server'
+import { connectDb, insertOnce } from '~/utils/db.server'
+
+/** Data-item code of the resident ID (Art. 14 registry) and its national data-element name. */
+const RESIDENT_ID_ITEM = 'DI-P-0001'
+const RESIDENT_ID_NAME = 'gmsfhm'
+const KEY = 8
+const RECORD = 24
+
+/** Art. 39: the field of a table that names the natural person a row is about, or null. */
+export function subjectColumn(
+  fields: readonly { name: string; dataItemCode?: string | null }[],
+): string | null {
+  return (
+    fields.find((f) => f.dataItemCode === RESIDENT_ID_ITEM)?.name ??
+    fields.find((f) => f.name === RESIDENT_ID_NAME)?.name ??
+    null
+  )
+}
+
+/** The subject's key: the blind index of the resident ID (the account's `residentIdIndex`). */
+export function subjectKey(residentId: string): string {
+  return blindIndex(normalizeResidentId(residentId), dataKeys().index)
+}
+
+/**
+ * Reads a CSV/TSV table from the content store, calling `onRow` with each data row's cells, byte
+ * range in the file and number (1-based; the header is row 0).
+ */
+async function scanTable(
+  storageKey: string,
+  delimiter: ',' | '\t',
+  onHeader: (header: string[]) => void,
+  onRow: (
+    rec: CsvRecord,
+    decode: ((b: Buffer) => string) | undefined,
+    at: number,
+    length: number,
+    row: number,
+  ) => void,
+) {
+  const scanner = new CsvScanner({ delimiter: delimiter.charCodeAt(0) })
+  let decode: ((b: Buffer) => string) | undefined
+  let decided = false
+  let pushed = 0
+  let carried = 0
+  let base = 0
+  let row = -1
+  const onRecord = (rec: CsvRecord) => {
+    if (rec.count === 1 && rec.starts[0] === rec.ends[0]) return
+    row++
+    if (row === 0) {
+      const header: string[] = []
+      for (let f = 0; f < rec.count; f++) header.push(fieldText(rec, f, decode).trim())
+      header[0] = header[0]!.replace(/^\uFEFF/, '')
+      onHeader(header)
+      return
+    }
+    const start = rec.starts[0]! - rec.quoted[0]!
+    const last = rec.count - 1
+    const end = rec.ends[last]! + rec.quoted[last]!
+    onRow(rec, decode, base + start, end - start, row)
+  }
+  for await (const part of contentStore().read(storageKey)) {
+    const chunk = part as Buffer
+    if (!decided) {
+      decode = sniffEncoding(chunk) === 'utf-8' ? undefined : (b) => iconv.decode(b, 'gb18030')
+      decided = true
+    }
+    base = pushed - carried
+    const done = scanner.push(chunk, onRecord)
+    carried = carried + chunk.length - done.length
+    pushed += chunk.length
+  }
+  base = pushed - carried
+  scanner.end(onRecord)
+}
+
+/**
+ * The `subject-index` job: the subject index of one stored table (an entry dataset). Idempotent:
+ * one per dataset (its id), the file content-addressed; a table without a subject column is skipped.
+ */
+export async function buildSubjectIndex(datasetId: string, now: Date = new Date()) {
+  await connectDb()
+  if (await SubjectIndex.exists({ _id: datasetId })) return { datasetId, skipped: 'built' as const }
+  const dataset = await EntryDataset.findById(datasetId).lean()
+  if (!dataset) return { datasetId, skipped: 'not_found' as const }
+  const entry = await CatalogEntry.findById(dataset.entryId, { 'published.fields': 1 }).lean()
+  const column = subjectColumn(entry?.published?.fields ?? [])
+  if (!column) return { datasetId, skipped: 'no_subject_column' as const }
+  const secret = dataKeys().index
+  const chunks: Buffer[] = []
+  let chunk = Buffer.allocUnsafe(RECORD * 65_536)
+  let used = 0
+  let records = 0
+  let col = -1
+  await scanTable(
+    dataset.storageKey,
+    delimiterOf(dataset.fileName) ?? ',',
+    (header) => {
+      col = header.indexOf(column)
+    },
+    (rec, decode, at, length, row) => {
+      if (col < 0 || col >= rec.count) return
+      const value = normalizeResidentId(fieldText(rec, col, decode))
+      if (!value) return
+      if (used + RECORD > chunk.length) {
+        chunks.push(chunk.subarray(0, used))
+        chunk = Buffer.allocUnsafe(RECORD * 65_536)
+        used = 0
+      }
+      Buffer.from(blindIndex(value, secret).slice(0, KEY * 2), 'hex').copy(chunk, used)
+      chunk.writeUIntBE(at, used + KEY, 6)
+      chunk.writeUInt16BE(0, used + KEY + 6)
+      chunk.writeUInt32BE(length, used + KEY + 8)
+      chunk.writeUInt32BE(row, used + KEY + 12)
+      chunk.fill(0, used + KEY + 16, used + RECORD)
+      used += RECORD
+      records++
+    },
+  )
+  chunks.push(chunk.subarray(0, used))
+  const stored = await contentStore().putBytes(sortRecords(Buffer.concat(chunks), RECORD))
+  await insertOnce(
+    SubjectIndex,
+    {
+      _id: datasetId,
+      entryId: dataset.entryId,
+      orgId: dataset.orgId,
+      datasetSha256: dataset.sha256,
+      column,
+      storageKey: stored.key,
+      records,
+      builtAt: now,
+    },
+    { _id: datasetId },
+  )
+  return { datasetId, records }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** Index files read in this process, by storage key. */
+const files = new Map<string, Buffer>()
+
+async function indexFile(storageKey: string): Promise<Buffer> {
+  let buffer = files.get(storageKey)
+  if (!buffer) {
+    const parts: Buffer[] = []
+    for await (const part of contentStore().read(storageKey)) parts.push(part as Buffer)
+    buffer = Buffer.concat(parts)
+    files.set(storageKey, buffer)
+  }
+  return buffer
+}
+
+/** The rows of an index file whose key starts with `key8`: their byte ranges in the table. */
+export function findRows(
+  buffer: Buffer,
+  key8: Buffer,
+): { at: number; length: number; row: number }[] {
+  const n = Math.floor(buffer.length / RECORD)
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    // (The record's key against the one sought.)
+    if (buffer.compare(key8, 0, KEY, mid * RECORD, mid * RECORD + KEY) < 0) lo = mid + 1
+    else hi = mid
+  }
+  const out: { at: number; length: number; row: number }[] = []
+  for (let i = lo; i < n && buffer.compare(key8, 0, KEY, i * RECORD, i * RECORD + KEY) === 0; i++)
+    out.push({
+      at: buffer.readUIntBE(i * RECORD + KEY, 6),
+      length: buffer.readUInt32BE(i * RECORD + KEY + 8),
+      row: buffer.readUInt32BE(i * RECORD + KEY + 12),
+    })
+  return out
+}
+
+interface Current {
+  at: number
+  indexes: (SubjectIndexDoc & { fileName: string; uploadedAt: Date })[]
+}
+let current: Current | null = null
+/** The entries' current indexes, read again after a few seconds (a new table applies within it). */
+const CURRENT_TTL_MS = 5_000
+
+/** Each entry's newest table that has a subject index. */
+async function currentIndexes(): Promise<Current['indexes']> {
+  if (current && Date.now() - current.at < CURRENT_TTL_MS) return current.indexes
+  await connectDb()
+  const all = await SubjectIndex.find({}).lean()
+  const datasets = await EntryDataset.find(
+    { _id: mongoose.trusted({ $in: all.map((i) => i._id) }) },
+    { uploadedAt: 1, fileName: 1 },
+  ).lean()
+  const byId = new Map(datasets.map((d) => [d._id, d]))
+  const newest = new Map<string, Current['indexes'][number]>()
+  for (const index of all) {
+    const d = byId.get(index._id)
+    if (!d) continue
+    const have = newest.get(index.entryId)
+    if (!have || have.uploadedAt < d.uploadedAt)
+      newest.set(index.entryId, { ...index, fileName: d.fileName, uploadedAt: d.uploadedAt })
+  }
+  const indexes = [...newest.values()]
+  // Files of tables no longer current are dropped from memory.
+  const keep = new Set(indexes.map((i) => i.storageKey))
+  for (const key of files.keys()) if (!keep.has(key)) files.delete(key)
+  current = { at: Date.now(), indexes }
+  return indexes
+}
+
+/** Forgets what this process read (tests, after a table is replaced). */
+export function forgetSubjectIndexes() {
+  current = null
+  files.clear()
+}
+
+async function readRow(storageKey: string, at: number, length: number, delimiter: ',' | '\t') {
+  const parts: Buffer[] = []
+  for await (const part of contentStore().read(storageKey, { start: at, end: at + length - 1 }))
+    parts.push(part as Buffer)
+  const bytes = Buffer.concat(parts)
+  const decode =
+    sniffEncoding(bytes) === 'utf-8' ? undefined : (b: Buffer) => iconv.decode(b, 'gb18030')
+  const cells: string[] = []
+  const scanner = new CsvScanner({ delimiter: delimiter.charCodeAt(0), copyInput: true })
+  const take = (rec: CsvRecord) => {
+    for (let f = 0; f < rec.count; f++) cells.push(fieldText(rec, f, decode))
+  }
+  scanner.push(bytes, take)
+  scanner.end(take)
+  return cells
+}
+
+export interface Holding {
+  entryId: string
+  title: { zh: string; en: string }
+  orgId: string
+  orgName: { zh: string; en: string }
+  fileName: string
+  storedAt: string
+  /** The subject's own rows: each field's label and value. */
+  records: {
+    row: number
+    fields: { name: string; label: { zh: string; en: string }; value: string }[]
+  }[]
+}
+
+/**
+ * Art. 39 and Art. 42: every entry whose current table holds a record about the subject (by the
+ * subject's key), with the source department and the subject's own values — and nothing else.
+ */
+export async function holdingsOf(key: string): Promise<Holding[]> {
+  if (!/^[0-9a-f]{64}$/.test(key)) return []
+  const key8 = Buffer.from(key.slice(0, KEY * 2), 'hex')
+  const found: {
+    index: Current['indexes'][number]
+    header: string[]
+    rows: { row: number; cells: string[] }[]
+  }[] = []
+  for (const index of await currentIndexes()) {
+    const hits = findRows(await indexFile(index.storageKey), key8)
+    if (hits.length === 0) continue
+    const dataset = await EntryDataset.findById(index._id, { storageKey: 1, header: 1 }).lean()
+    if (!dataset) continue
+    const col = dataset.header.indexOf(index.column)
+    const delimiter = delimiterOf(index.fileName) ?? ','
+    const rows: { row: number; cells: string[] }[] = []
+    for (const hit of hits) {
+      const cells = await readRow(dataset.storageKey, hit.at, hit.length, delimiter)
+      // The full key, not 8 bytes of it: another person's row never shows.
+      if (col >= 0 && subjectKey(cells[col] ?? '') === key) rows.push({ row: hit.row, cells })
+    }
+    if (rows.length) found.push({ index, header: dataset.header, rows })
+  }
+  if (found.length === 0) return []
+  const entries = await CatalogEntry.find(
+    { _id: mongoose.trusted({ $in: found.map((f) => f.index.entryId) }) },
+    { published: 1 },
+  ).lean()
+  const orgs = await Organization.find(
+    { _id: mongoose.trusted({ $in: [...new Set(found.map((f) => f.index.orgId))] }) },
+    { name: 1 },
+  ).lean()
+  const entryById = new Map(entries.map((e) => [String(e._id), e]))
+  const orgById = new Map(orgs.map((o) => [String(o._id), o]))
+  return found.map(({ index, header, rows }) => {
+    const entry = entryById.get(index.entryId)
+    const fields = entry?.published?.fields ?? []
+    const org = orgById.get(index.orgId)
+    return {
+      entryId: index.entryId,
+      title: {
+        zh: entry?.published?.title.zh ?? index.entryId,
+        en: entry?.published?.title.en ?? index.entryId,
+      },
+      orgId: index.orgId,
+      orgName: { zh: org?.name.zh ?? index.orgId, en: org?.name.en ?? index.orgId },
+      fileName: index.fileName,
+      storedAt: index.uploadedAt.toISOString(),
+      records: rows.map(({ row, cells }) => ({
+        row,
+        fields: header.map((name, i) => {
+          const f = fields.find((x) => x.name === name)
+          return {
+            name,
+            label: { zh: f?.label.zh ?? name, en: f?.label.en ?? name },
+            value: cells[i] ?? '',
+          }
+        }),
+      })),
+    }
+  })
+}

@@ -1,0 +1,139 @@
+// What is held about a data subject (C10; Art. 39, 42) in the seeded demo world: psb's household
+// transfer and ID-card tables hold records about zhangwei and lina among made-up ones.
+import { readFile } from 'node:fs/promises'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CatalogEntry } from '#models/catalog-entry'
+import { SubjectIndex } from '#models/subject-index'
+import { User } from '#models/user'
+import type { AuthUser } from '~/services/identity/auth.server'
+import { decryptField } from '~/services/identity/crypto.server'
+import { dataKeys } from '~/services/identity/keys.server'
+import { storeEntryDatasetBytes } from '~/services/sharing/datasets.server'
+import { contentStore } from '~/services/storage/store.server'
+import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
+import { demoUser } from '../../../tests/fixtures/products'
+import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import {
+  buildSubjectIndex,
+  forgetSubjectIndexes,
+  holdingsOf,
+  subjectColumn,
+  subjectKey,
+} from './holdings.server'
+
+async function subject(email: string) {
+  const u = (await User.findOne({ email }, { residentIdEnc: 1, residentIdIndex: 1 }).lean())!
+  return { id: decryptField(u.residentIdEnc!, dataKeys().field), key: u.residentIdIndex! }
+}
+
+let psb: AuthUser
+
+describe('what is held about a data subject (C10)', () => {
+  useTestDb()
+
+  beforeAll(async () => {
+    await seedDemoWorldFromTemplate()
+    psb = await demoUser('psb@demo.gd.example')
+  })
+
+  it('art39 a subject finds every entry holding a record about her, with her own values and the source department', async () => {
+    const zhang = await subject('zhangwei@demo.gd.example')
+    // The account's key is the key the tables are indexed by.
+    expect(subjectKey(zhang.id.toLowerCase())).toBe(zhang.key)
+    const held = await holdingsOf(zhang.key)
+    expect(held.map((h) => h.title.zh).sort()).toEqual(['居民身份证签发信息', '户籍迁移登记信息'])
+    for (const h of held) {
+      expect(h.orgName.zh).toContain('公安')
+      expect(h.records).toHaveLength(1)
+      const id = h.records[0]!.fields.find((f) => f.name === 'gmsfhm')!
+      expect(id).toMatchObject({ label: { zh: '公民身份号码' }, value: zhang.id })
+      expect(h.records[0]!.fields.length).toBeGreaterThan(2)
+    }
+  })
+
+  it('art39 the subject’s home page shows where her data is held', async () => {
+    const { loader } = await import('~/routes/me._index')
+    const cookie = await sessionCookieFor('lina@demo.gd.example')
+    const page = (await loader({
+      request: new Request(`${BASE}/me`, { headers: { Cookie: cookie } }),
+      params: {},
+      context: {},
+    })) as { holdings: { title: { zh: string } }[] }
+    expect(page.holdings.map((h) => h.title.zh).sort()).toEqual([
+      '居民身份证签发信息',
+      '户籍迁移登记信息',
+    ])
+  })
+  it('art42 a subject never sees another person’s record; an unknown or malformed key sees nothing', async () => {
+    const zhang = await subject('zhangwei@demo.gd.example')
+    const lina = await subject('lina@demo.gd.example')
+    const held = await holdingsOf(lina.key)
+    const hers = JSON.stringify(held)
+    expect(hers).toContain(lina.id)
+    expect(hers).not.toContain(zhang.id)
+    const mine = JSON.stringify(await holdingsOf(zhang.key))
+    expect(mine).not.toContain(lina.id)
+    // Every other row of the tables stays out: only one gmsfhm value is shown, hers.
+    const ids = held.flatMap((h) =>
+      h.records.flatMap((r) => r.fields.filter((f) => f.name === 'gmsfhm').map((f) => f.value)),
+    )
+    expect(new Set(ids)).toEqual(new Set([lina.id]))
+    expect(await holdingsOf(subjectKey('110101199003078515'))).toEqual([])
+    expect(await holdingsOf('not-a-key')).toEqual([])
+  })
+
+  it('art39 the index holds no identifier, and building it again changes nothing', async () => {
+    const zhang = await subject('zhangwei@demo.gd.example')
+    const indexes = await SubjectIndex.find({}).lean()
+    expect(indexes.length).toBeGreaterThanOrEqual(3)
+    for (const index of indexes) {
+      const bytes = await readFile(contentStore().absolutePath(index.storageKey))
+      expect(bytes.length).toBe(index.records * 24)
+      expect(bytes.includes(Buffer.from(zhang.id))).toBe(false)
+      expect(await buildSubjectIndex(index._id)).toMatchObject({ skipped: 'built' })
+    }
+  })
+
+  it('art39 a new table replaces the old: the holdings follow the entry’s newest data', async () => {
+    const zhang = await subject('zhangwei@demo.gd.example')
+    const entry = (await CatalogEntry.findOne(
+      { orgId: psb.org!.id, 'published.title.zh': '户籍迁移登记信息' },
+      { _id: 1 },
+    ).lean())!
+    // A table with a quoted, moved record for her: found where it now lies.
+    const table = `gmsfhm,qyrq,qcd,qrd,qyyy\n440101199001011234,2020-01-01,440101,440106,01\n"${zhang.id}",2024-05-06,"440106","440104",02\n`
+    const stored = await storeEntryDatasetBytes(psb, String(entry._id), 'moves-2024.csv', table)
+    expect(await buildSubjectIndex(`${String(entry._id)}:${stored.sha256}`)).toMatchObject({
+      records: 2,
+    })
+    forgetSubjectIndexes()
+    const moved = (await holdingsOf(zhang.key)).find((h) => h.entryId === String(entry._id))!
+    expect(moved.fileName).toBe('moves-2024.csv')
+    expect(moved.records).toEqual([
+      {
+        row: 2,
+        fields: expect.arrayContaining([
+          expect.objectContaining({ name: 'gmsfhm', value: zhang.id }),
+          expect.objectContaining({ name: 'qyrq', value: '2024-05-06' }),
+        ]),
+      },
+    ])
+    // Without her row, the entry leaves her list.
+    const without = await storeEntryDatasetBytes(
+      psb,
+      String(entry._id),
+      'moves-2025.csv',
+      'gmsfhm,qyrq,qcd,qrd,qyyy\n440101199001011234,2020-01-01,440101,440106,01\n',
+      new Date(Date.now() + 1000),
+    )
+    await buildSubjectIndex(`${String(entry._id)}:${without.sha256}`)
+    forgetSubjectIndexes()
+    expect((await holdingsOf(zhang.key)).map((h) => h.entryId)).not.toContain(String(entry._id))
+  })
+
+  it('art39 the identifying column is the resident ID data item, else the national element name', () => {
+    expect(subjectColumn([{ name: 'a' }, { name: 'sfz', dataItemCode: 'DI-P-0001' }])).toBe('sfz')
+    expect(subjectColumn([{ name: 'xm' }, { name: 'gmsfhm' }])).toBe('gmsfhm')
+    expect(subjectColumn([{ name: 'tyshxydm', dataItemCode: 'DI-E-0001' }])).toBeNull()
+  })
+})
