@@ -126,6 +126,9 @@ const verificationBatchPayload = z.object({ batchId: objectId() }).strict()
 // C10 (Art. 39, 42): index a stored table by the data subjects its rows are about.
 const subjectIndexPayload = z.object({ datasetId: z.string().min(1).max(200) }).strict()
 
+// C10 (Art. 42): make a data subject's copy of what is held about them.
+const subjectCopyPayload = z.object({ copyId: objectId() }).strict()
+
 // C5: drain the verification call stream into the ledger (every minute).
 const verificationLogPayload = z.object({}).strict()
 
@@ -155,6 +158,7 @@ export const queues = {
   // One at a time: a batch holds its flags in memory until it writes them.
   'verification-batch': { schema: verificationBatchPayload, concurrency: 1 },
   'subject-index': { schema: subjectIndexPayload, concurrency: 1 },
+  'subject-copy': { schema: subjectCopyPayload, concurrency: 2 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

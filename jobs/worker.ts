@@ -24,7 +24,7 @@ import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
 import { sharingSweep } from './processors/sharing-sweep'
-import { subjectIndex } from './processors/subjects'
+import { subjectCopy, subjectIndex } from './processors/subjects'
 import { verificationBatch, verificationIndex, verificationLog } from './processors/verification'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
@@ -55,6 +55,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'verification-log': (job) => verificationLog(job.data),
   'verification-batch': (job) => verificationBatch(job.data),
   'subject-index': (job) => subjectIndex(job.data),
+  'subject-copy': (job) => subjectCopy(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

@@ -1,9 +1,16 @@
-// C10 (Art. 39, 42) jobs: index a stored table by the data subjects its rows are about.
-// Idempotent: one index per table (its id), the file content-addressed.
+// C10 (Art. 39, 42) jobs: index a stored table by the data subjects its rows are about; make a
+// subject's copy of what is held about them. Idempotent: one index per table (its id), one copy per
+// request, the files content-addressed.
+import { makeSubjectCopy } from '~/services/subjects/copies.server'
 import { buildSubjectIndex } from '~/services/subjects/holdings.server'
 import { parseJobData } from '../queues'
 
 export async function subjectIndex(data: unknown) {
   const { datasetId } = parseJobData('subject-index', data)
   return buildSubjectIndex(datasetId)
+}
+
+export async function subjectCopy(data: unknown) {
+  const { copyId } = parseJobData('subject-copy', data)
+  return makeSubjectCopy(copyId)
 }

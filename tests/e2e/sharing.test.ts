@@ -325,4 +325,28 @@ describe('e2e: sharing between agencies', () => {
     await amr.locator('tr[data-batch]', { hasText: '核验名单.csv' }).waitFor()
     await amr.screenshot({ path: screenshotPath('verification-batches'), fullPage: true })
   }, 180_000)
+
+  // (Here, where the worker runs: the subject's copy is made by a job.) psb's tables hold lina's
+  // records; without JavaScript she sees them, asks for a copy and downloads it.
+  it('art42 a data subject sees where her data is held and downloads a copy, without JavaScript', async () => {
+    const h = zh.home.subject
+    const o = await signIn(browser, app.baseUrl, 'lina@demo.gd.example', {
+      home: '/me',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    const lina = o.page
+    await lina.getByRole('heading', { name: h.holdings }).waitFor()
+    expect(await lina.locator('[data-holding]').count()).toBe(2)
+    await lina.getByRole('button', { name: h.copyAsk }).click()
+    await lina.getByText(h.copyAsked).waitFor()
+    // The page refreshes itself until the worker has made the copy.
+    await lina.getByRole('link', { name: 'CSV' }).waitFor({ timeout: 60_000 })
+    await lina.screenshot({ path: screenshotPath('subject-home-copy'), fullPage: true })
+    const csv = await lina.request.get(
+      `${app.baseUrl}${await lina.getByRole('link', { name: 'CSV' }).getAttribute('href')}`,
+    )
+    expect(csv.status()).toBe(200)
+    expect(await csv.text()).toContain('居民身份证签发信息')
+  }, 120_000)
 })

@@ -99,7 +99,13 @@ const TABLE: Record<string, RouteAccess> = {
     path: `/supervision/reports/2026-10-all-${'0'.repeat(64)}/pdf`,
     loader: LEDGER_READERS,
   },
-  'me._index.tsx': { path: '/me', loader: ['data_subject'] },
+  // C10 (Art. 39, 42): the subject's own data and copies of it.
+  'me._index.tsx': { path: '/me', loader: ['data_subject'], action: ['data_subject'] },
+  'me.copies.$copyId.$format.ts': {
+    path: `/me/copies/${ID}/csv`,
+    loader: ['data_subject'],
+    action: 'public',
+  },
   'settings.api-keys.tsx': { path: '/settings/api-keys', loader: STAFF, action: STAFF },
   'api.v1.me.ts': { path: '/api/v1/me', loader: 'signed-in', action: 'public', json: true },
   'api.v1.organizations.ts': {

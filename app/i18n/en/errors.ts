@@ -49,6 +49,10 @@ export const error: Messages['error'] = {
   csrf: 'This form was submitted from another site and was refused.',
   uscc: { checksum: 'Not a valid unified social credit code (GB 32100 check character).' },
   residentId: { checksum: 'Not a valid resident ID number (GB 11643 check digit).' },
+  subject: {
+    copyNotFound: 'No such copy.',
+    copyNotReady: 'The copy is being made; download it in a moment.',
+  },
   emailTaken: 'This e-mail is already registered.',
   usccTaken: 'An organization with this credit code is already registered.',
   alreadyReviewed: 'This registration has already been reviewed.',

@@ -117,6 +117,15 @@ export const home: Messages['home'] = {
     row: 'row {{row}}',
     field: 'Field',
     value: 'Value',
+    copies: 'Copies of my data',
+    copiesIntro:
+      'You may have a copy of the records above at any time (Art. 42), as CSV and JSON, made in the background and downloadable by you alone.',
+    copyAsk: 'Make a copy',
+    copyAsked: 'Your copy is being made.',
+    copyRepeated: 'A copy was made within this hour: download it below.',
+    copyQueued: 'being made',
+    copyDone: '{{records}} records',
+    copyAt: 'Asked',
     accessLog: 'Log entries naming my account',
   },
 }

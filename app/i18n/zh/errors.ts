@@ -45,6 +45,7 @@ export const error = {
   csrf: '该表单来自其他站点，已拒绝。',
   uscc: { checksum: '统一社会信用代码无效（GB 32100 校验码不符）。' },
   residentId: { checksum: '居民身份证号码无效（GB 11643 校验码不符）。' },
+  subject: { copyNotFound: '没有找到该副本。', copyNotReady: '副本正在生成，请稍后再下载。' },
   emailTaken: '该电子邮箱已注册。',
   usccTaken: '该统一社会信用代码的机构已注册。',
   alreadyReviewed: '该注册申请已审核。',

@@ -104,6 +104,15 @@ export const home = {
     row: '第 {{row}} 行',
     field: '数据项',
     value: '内容',
+    copies: '我的数据副本',
+    copiesIntro:
+      '您可以随时获取上述记录的副本（第四十二条），CSV 和 JSON 两种格式，由后台生成，仅您本人可以下载。',
+    copyAsk: '生成副本',
+    copyAsked: '已开始生成副本。',
+    copyRepeated: '本小时内已生成过副本，请直接下载。',
+    copyQueued: '生成中',
+    copyDone: '{{records}} 条记录',
+    copyAt: '申请时间',
   },
 }
 

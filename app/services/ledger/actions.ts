@@ -103,6 +103,8 @@ export const LEDGER_ACTIONS = {
   'verification.calls-logged': { subjects: ['catalog-entry', 'org'], article: 23 },
   'verification.enumeration-suspected': { subjects: ['catalog-entry', 'org'], article: 45 },
   'sharing-request.refused': { subjects: ['sharing-request', 'catalog-entry', 'org'], article: 23 },
+  // Data subjects (C10; Art. 39–43)
+  'subject.copy-made': { subjects: ['user'], article: 42 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

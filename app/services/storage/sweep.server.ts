@@ -6,6 +6,7 @@
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
+import { SubjectCopy } from '#models/subject-copy'
 import { SubjectIndex } from '#models/subject-index'
 import { VerificationBatch } from '#models/verification-batch'
 import { VerificationSetting } from '#models/verification-setting'
@@ -65,18 +66,29 @@ export async function referencedKeys(): Promise<Set<string>> {
   const add = (key: unknown) => {
     if (typeof key === 'string' && key.startsWith('sha256/')) keys.add(key)
   }
-  const [versions, deliveries, results, openFiles, scans, datasets, indexes, batches, subjects] =
-    await Promise.all([
-      ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
-      Delivery.find({}, { storageKey: 1 }).lean(),
-      DesensitizeResult.find({}, { outputKey: 1 }).lean(),
-      OpenDataFile.find({}, { sha256: 1 }).lean(),
-      ScanReport.find({}, { fileRef: 1 }).lean(),
-      EntryDataset.find({}, { storageKey: 1 }).lean(),
-      VerificationSetting.find({}, { index: 1 }).lean(),
-      VerificationBatch.find({}, { inputKey: 1, resultKey: 1 }).lean(),
-      SubjectIndex.find({}, { storageKey: 1 }).lean(),
-    ])
+  const [
+    versions,
+    deliveries,
+    results,
+    openFiles,
+    scans,
+    datasets,
+    indexes,
+    batches,
+    subjects,
+    copies,
+  ] = await Promise.all([
+    ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
+    Delivery.find({}, { storageKey: 1 }).lean(),
+    DesensitizeResult.find({}, { outputKey: 1 }).lean(),
+    OpenDataFile.find({}, { sha256: 1 }).lean(),
+    ScanReport.find({}, { fileRef: 1 }).lean(),
+    EntryDataset.find({}, { storageKey: 1 }).lean(),
+    VerificationSetting.find({}, { index: 1 }).lean(),
+    VerificationBatch.find({}, { inputKey: 1, resultKey: 1 }).lean(),
+    SubjectIndex.find({}, { storageKey: 1 }).lean(),
+    SubjectCopy.find({}, { csvKey: 1, jsonKey: 1 }).lean(),
+  ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
       add(d.storageKey)
@@ -87,6 +99,10 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const d of datasets) add(d.storageKey)
   for (const v of indexes) add(v.index?.storageKey)
   for (const s of subjects) add(s.storageKey)
+  for (const c of copies) {
+    add(c.csvKey)
+    add(c.jsonKey)
+  }
   for (const b of batches) {
     add(b.inputKey)
     add(b.resultKey)

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
+import { LedgerEntry } from '#models/ledger-entry'
 import { SubjectIndex } from '#models/subject-index'
 import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -10,9 +11,11 @@ import { decryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { storeEntryDatasetBytes } from '~/services/sharing/datasets.server'
 import { contentStore } from '~/services/storage/store.server'
+import { isDomainError, type DomainError } from '~/utils/errors'
 import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import { makeSubjectCopy, openSubjectCopy, requestSubjectCopy } from './copies.server'
 import {
   buildSubjectIndex,
   forgetSubjectIndexes,
@@ -20,6 +23,16 @@ import {
   subjectColumn,
   subjectKey,
 } from './holdings.server'
+
+async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
+  try {
+    await run()
+  } catch (error) {
+    if (isDomainError(error)) return error
+    throw error
+  }
+  throw new Error('expected a refusal')
+}
 
 async function subject(email: string) {
   const u = (await User.findOne({ email }, { residentIdEnc: 1, residentIdIndex: 1 }).lean())!
@@ -64,6 +77,38 @@ describe('what is held about a data subject (C10)', () => {
       '户籍迁移登记信息',
     ])
   })
+  it('art42 a subject gets a copy of her records as CSV and JSON, once an hour, downloadable by her alone', async () => {
+    const lina = await subject('lina@demo.gd.example')
+    const me = await demoUser('lina@demo.gd.example')
+    const other = await demoUser('zhangwei@demo.gd.example')
+    const now = new Date()
+    const asked = await requestSubjectCopy(me, now)
+    expect(asked).toMatchObject({ status: 'queued', repeated: false })
+    expect(await requestSubjectCopy(me, now)).toMatchObject({ id: asked.id, repeated: true })
+    expect(await makeSubjectCopy(asked.id)).toMatchObject({ records: 2 })
+    // The job again: nothing changes, the log has it once.
+    expect(await makeSubjectCopy(asked.id)).toMatchObject({ skipped: 'done' })
+    expect(await LedgerEntry.countDocuments({ eventKey: `subject.copy-made:${asked.id}` })).toBe(1)
+
+    const text = async (format: string) =>
+      // (Bytes as they are: the CSV's BOM kept.)
+      Buffer.from(
+        await new Response((await openSubjectCopy(me, asked.id, format)).body).arrayBuffer(),
+      ).toString('utf8')
+    const csv = await text('csv')
+    expect(csv).toContain(`${lina.id}`)
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFentry,source_department,row,field,label,value')
+    const json = JSON.parse(await text('json')) as {
+      holdings: { title: { zh: string }; records: { fields: Record<string, string> }[] }[]
+    }
+    expect(json.holdings.map((h) => h.records[0]!.fields.gmsfhm)).toEqual([lina.id, lina.id])
+    expect(JSON.stringify(json)).not.toContain((await subject('zhangwei@demo.gd.example')).id)
+
+    expect((await refusal(() => openSubjectCopy(other, asked.id, 'csv'))).status).toBe(404)
+    expect((await refusal(() => openSubjectCopy(me, asked.id, 'xml'))).status).toBe(404)
+    expect((await refusal(() => requestSubjectCopy(psb))).status).toBe(403)
+  })
+
   it('art42 a subject never sees another person’s record; an unknown or malformed key sees nothing', async () => {
     const zhang = await subject('zhangwei@demo.gd.example')
     const lina = await subject('lina@demo.gd.example')
