@@ -12,10 +12,12 @@ import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
 // While a copy is being made the page reloads itself (no JavaScript needed).
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data?.copies.some((c) => c.status === 'queued')
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: '我的数据 · My data' },
+  ...(data?.copies.some((c) => c.status === 'queued')
     ? [{ httpEquiv: 'refresh', content: '3' } as const]
-    : []
+    : []),
+]
 
 // C10 (Art. 39, 42): a data subject's home — where the public data holds a record about them,
 // with their own values, copies of it, and the log entries naming their account.
@@ -43,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SubjectHome() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { user, residentIdMasked, holdings, entries, copies } = useLoaderData<typeof loader>()
+  const { user, residentIdMasked, holdings, uses, entries, copies } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <RoleHome title={t('home.subject.title')} intro={t('home.subject.intro')} user={user}>
@@ -88,6 +90,42 @@ export default function SubjectHome() {
                 ))}
               </article>
             ))}
+          </>
+        )}
+      </section>
+      <section className="card" id="uses">
+        <h2>{t('home.subject.uses')}</h2>
+        {uses.length === 0 ? (
+          <p className="muted">{t('home.subject.usesNone')}</p>
+        ) : (
+          <>
+            <p className="muted">{t('home.subject.usesIntro')}</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('home.subject.useWhen')}</th>
+                  <th>{t('home.subject.useWho')}</th>
+                  <th>{t('home.subject.usePurpose')}</th>
+                  <th>{t('home.subject.useBasis')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {uses.map((u) => (
+                  <tr key={u.id} data-use={u.kind}>
+                    <td>
+                      <DateTime iso={u.at} />
+                    </td>
+                    <td>
+                      {pick(u.org, lang)}
+                      <br />
+                      <span className="muted">{t(`home.subject.useKinds.${u.kind}`)}</span>
+                    </td>
+                    <td>{u.purpose}</td>
+                    <td>{u.basis}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </>
         )}
       </section>

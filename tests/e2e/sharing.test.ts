@@ -337,7 +337,10 @@ describe('e2e: sharing between agencies', () => {
     opened.push(o)
     const lina = o.page
     await lina.getByRole('heading', { name: h.holdings }).waitFor()
+    // psb's transfer and ID-card tables (the residents table was replaced above without her).
     expect(await lina.locator('[data-holding]').count()).toBe(2)
+    // The copies of the residents table delivered to amr and nr held her record.
+    expect(await lina.locator('tr[data-use="sharing-delivery"]').count()).toBeGreaterThanOrEqual(2)
     await lina.getByRole('button', { name: h.copyAsk }).click()
     await lina.getByText(h.copyAsked).waitFor()
     // The page refreshes itself until the worker has made the copy.

@@ -117,6 +117,18 @@ export const home: Messages['home'] = {
     row: 'row {{row}}',
     field: 'Field',
     value: 'Value',
+    uses: 'Who used my data',
+    usesIntro: 'Every use of the records above: who, when, for what and on what basis (Art. 39).',
+    usesNone: 'No use of your data has been recorded yet.',
+    useKinds: {
+      'sharing-delivery': 'Shared copy holding your record',
+      'sharing-api-read': 'Sharing API read your record',
+      verification: 'A verification found your record',
+    },
+    useWho: 'Used by',
+    useWhen: 'When',
+    usePurpose: 'Purpose',
+    useBasis: 'Basis',
     copies: 'Copies of my data',
     copiesIntro:
       'You may have a copy of the records above at any time (Art. 42), as CSV and JSON, made in the background and downloadable by you alone.',

@@ -104,6 +104,18 @@ export const home = {
     row: '第 {{row}} 行',
     field: '数据项',
     value: '内容',
+    uses: '谁使用了我的数据',
+    usesIntro: '上述记录的每一次使用：谁、何时、用于什么、依据什么（第三十九条）。',
+    usesNone: '目前没有记录到对您的数据的使用。',
+    useKinds: {
+      'sharing-delivery': '共享交付（含您记录的数据副本）',
+      'sharing-api-read': '共享接口读取了您的记录',
+      verification: '核验找到了您的记录',
+    },
+    useWho: '使用单位',
+    useWhen: '时间',
+    usePurpose: '用途',
+    useBasis: '依据',
     copies: '我的数据副本',
     copiesIntro:
       '您可以随时获取上述记录的副本（第四十二条），CSV 和 JSON 两种格式，由后台生成，仅您本人可以下载。',

@@ -9,6 +9,7 @@ import { decryptField } from './crypto.server'
 import { maskResidentId } from './codes'
 import { pendingRegistrations } from './auth.server'
 import { holdingsOf } from '~/services/subjects/holdings.server'
+import { useHistoryOf } from '~/services/subjects/uses.server'
 
 function ledgerRows(entries: Awaited<ReturnType<typeof listLedger>>['entries']) {
   return entries.map((e) => ({
@@ -71,7 +72,7 @@ export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[
 
 /**
  * A data subject sees their masked ID, every entry whose data holds a record about them with their
- * own values (Art. 39, 42), and every log entry that names their account.
+ * own values, every use of those records (Art. 39, 42), and every log entry naming their account.
  */
 export async function subjectHome(user: AuthUser) {
   const doc = await User.findById(user.id).select({ residentIdEnc: 1, residentIdIndex: 1 }).lean()
@@ -82,6 +83,7 @@ export async function subjectHome(user: AuthUser) {
   return {
     residentIdMasked: residentId,
     holdings: doc?.residentIdIndex ? await holdingsOf(doc.residentIdIndex) : [],
+    uses: doc?.residentIdIndex ? await useHistoryOf(doc.residentIdIndex) : [],
     entries: ledgerRows(entries),
   }
 }

@@ -27,6 +27,7 @@ import {
 import { delimiterOf, produceCsvCopy } from '~/services/delivery/deliver.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { DomainError } from '~/utils/errors'
@@ -170,6 +171,15 @@ async function completeGrantDelivery(grant: SharingGrantDoc, delivery: DeliveryD
     },
     eventKey: `sharing-grant.delivered:${delivery._id}`,
   })
+  // C10 (Art. 39): the copy carried every row of the table it was made from.
+  if (delivery.sourceSha256)
+    await recordSubjectUse({
+      ...(await grantUseTerms(grant)),
+      id: `sharing-delivery:${delivery._id}`,
+      kind: 'sharing-delivery',
+      at: delivery.completedAt ?? new Date(),
+      datasetId: `${grant.catalogEntryId}:${delivery.sourceSha256}`,
+    })
   await Delivery.updateOne(
     { _id: delivery._id, ledgerSeq: null },
     { $set: { ledgerSeq: entry._id } },
@@ -186,6 +196,20 @@ async function completeGrantDelivery(grant: SharingGrantDoc, delivery: DeliveryD
     kind: 'sharing-grant.delivered',
     params: { requestId, grantId },
   })
+}
+
+/** Who used the data under a grant, for what, on what basis (the request's duty, Art. 24). */
+async function grantUseTerms(grant: SharingGrantDoc) {
+  const requestId = grant.sourceRef.replace(/^sharing-request:/, '')
+  const request = isObjectId(requestId)
+    ? await SharingRequest.findById(requestId, { duty: 1 }).lean()
+    : null
+  return {
+    orgId: grant.granteeOrgId,
+    purpose: grant.scenario,
+    basis: request?.duty ?? '',
+    ref: `sharing-grant:${String(grant._id)}`,
+  }
 }
 
 /** The grant's newest completed copy, or null. */
@@ -209,7 +233,7 @@ async function logAccess(
   actor: { userId?: string; orgId: string },
   detail: Record<string, string | number>,
 ) {
-  await appendLedger({
+  return appendLedger({
     action: 'sharing-grant.accessed',
     actor,
     subjects: [
@@ -315,7 +339,7 @@ export async function grantRows(input: {
     input.offset,
     input.limit,
   )
-  await logAccess(
+  const logged = await logAccess(
     grant,
     'api',
     { orgId: grant.granteeOrgId },
@@ -324,6 +348,17 @@ export async function grantRows(input: {
       rows: page.rows.length,
     },
   )
+  // C10 (Art. 39): the rows this call returned, as rows of the table the copy was made from.
+  if (page.rows.length && delivery.sourceSha256)
+    await recordSubjectUse({
+      ...(await grantUseTerms(grant)),
+      id: `sharing-api-read:${logged._id}`,
+      kind: 'sharing-api-read',
+      at: now,
+      datasetId: `${grant.catalogEntryId}:${delivery.sourceSha256}`,
+      rowFrom: input.offset + 1,
+      rowTo: input.offset + 1 + page.rows.length,
+    })
   return {
     grantId: input.grantId,
     ...page,

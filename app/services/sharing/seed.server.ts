@@ -17,7 +17,13 @@ import { currentDataset, storeEntryDatasetBytes } from './datasets.server'
 import { deliverSharingGrant } from './delivery.server'
 import { recordOfflineHandover } from './handovers.server'
 import { VerificationSetting } from '#models/verification-setting'
-import { buildVerificationIndex, setVerification } from '~/services/verification/verify.server'
+import {
+  buildVerificationIndex,
+  drainVerificationLog,
+  setVerification,
+  verifyRecord,
+} from '~/services/verification/verify.server'
+import { SubjectUse } from '#models/subject-use'
 import {
   runVerificationBatch,
   submitVerificationBatchBytes,
@@ -279,8 +285,21 @@ async function seedSharedData() {
     .lean()
   if (!entry) return
   const entryId = String(entry._id)
+  // The demo's data subjects are residents too (C10: their records go out with the grants' copies).
+  const subjects = await demoSubjects()
   if (!(await currentDataset(entryId)))
-    await storeEntryDatasetBytes(psb, entryId, 'residents-demo.csv', demoResidentsCsv(2000))
+    await storeEntryDatasetBytes(
+      psb,
+      entryId,
+      'residents-demo.csv',
+      demoResidentsCsv(2000) +
+        subjects
+          .map((p, i) => {
+            const born = `${p.id.slice(6, 10)}-${p.id.slice(10, 12)}-${p.id.slice(12, 14)}`
+            return `${p.id},${p.name},${2 - (Number(p.id[16]) % 2)},${born},01,广州市天河区示例路${100 + i}号\n`
+          })
+          .join(''),
+    )
   const grants = await SharingGrant.find(
     { catalogEntryId: entryId, kind: 'sharing', revokedAt: null },
     { _id: 1 },
@@ -296,6 +315,13 @@ async function seedSharedData() {
     await buildVerificationIndex(entryId)
   }
   await seedSubjectRecords(psb)
+  // C10: amr verified zhangwei's record once (a use in her history, logged by the minute's drain).
+  const zhang = (await demoSubjects()).find((p) => p.email === 'zhangwei@demo.gd.example')
+  const amrStaff = await agency('amr@demo.gd.example')
+  if (zhang && amrStaff && !(await SubjectUse.exists({ kind: 'verification' }))) {
+    await verifyRecord(amrStaff, { entryId, record: { gmsfhm: zhang.id, xm: zhang.name } })
+    await drainVerificationLog()
+  }
   // amr checked a file of twelve records in one go: its flags are on its batch page.
   const amr = await agency('amr@demo.gd.example')
   if (amr && !(await VerificationBatch.exists({ userId: amr.id }))) {
@@ -315,19 +341,28 @@ async function seedSharedData() {
   }
 }
 
+/** The demo's data subjects: resident ID and name. */
+async function demoSubjects() {
+  const users = await User.find(
+    { roles: 'data_subject', residentIdEnc: mongoose.trusted({ $exists: true }) },
+    { residentIdEnc: 1, displayName: 1, email: 1 },
+  )
+    .sort({ email: 1 })
+    .lean()
+  return users.map((u) => ({
+    id: decryptField(u.residentIdEnc!, dataKeys().field),
+    name: u.displayName,
+    email: u.email,
+  }))
+}
+
 /**
  * C10 (Art. 39, 42): psb's household-transfer and ID-card tables hold records about the demo's data
  * subjects among made-up ones, so each finds where her data is held; every stored table is indexed
  * by subject (the worker does this after an upload; the seed has no worker).
  */
 async function seedSubjectRecords(psb: AuthUser) {
-  const subjects = await User.find(
-    { roles: 'data_subject', residentIdEnc: mongoose.trusted({ $exists: true }) },
-    { residentIdEnc: 1 },
-  )
-    .sort({ email: 1 })
-    .lean()
-  const ids = subjects.map((u) => decryptField(u.residentIdEnc!, dataKeys().field))
+  const ids = (await demoSubjects()).map((p) => p.id)
   const tables: [string, string, (id: string, i: number) => string][] = [
     [
       '户籍迁移登记信息',

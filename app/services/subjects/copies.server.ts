@@ -1,6 +1,7 @@
 // A data subject's copy of what is held about them (C10; Art. 42: the right to read and copy): asked
-// from the portal, made by the `subject-copy` job — every record found (ADR 031) as CSV (one line a
-// field, UTF-8 with BOM for spreadsheets) and JSON — and downloadable by the subject alone.
+// from the portal, made by the `subject-copy` job — every record found (ADR 031) and every use of
+// them, as CSV (one line a field, then one a use; UTF-8 with BOM for spreadsheets) and JSON — and
+// downloadable by the subject alone.
 import { Readable } from 'node:stream'
 import { SubjectCopy, type SubjectCopyDoc } from '#models/subject-copy'
 import { User } from '#models/user'
@@ -14,6 +15,7 @@ import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import { holdingsOf } from './holdings.server'
+import { useHistoryOf } from './uses.server'
 
 export const COPY_FORMATS = ['csv', 'json'] as const
 export type CopyFormat = (typeof COPY_FORMATS)[number]
@@ -70,11 +72,15 @@ export async function makeSubjectCopy(copyId: string, now: Date = new Date()) {
   if (copy.status !== 'queued') return { copyId, skipped: copy.status }
   const user = await User.findById(copy.userId, { residentIdIndex: 1 }).lean()
   const holdings = user?.residentIdIndex ? await holdingsOf(user.residentIdIndex) : []
+  const uses = user?.residentIdIndex ? await useHistoryOf(user.residentIdIndex) : []
   const lines = [['entry', 'source_department', 'row', 'field', 'label', 'value']]
   for (const h of holdings)
     for (const r of h.records)
       for (const f of r.fields)
         lines.push([h.title.zh, h.orgName.zh, String(r.row), f.name, f.label.zh, f.value])
+  // Then, after a blank line, every use of them.
+  lines.push([], ['used_at', 'kind', 'organisation', 'purpose', 'basis', 'ref'])
+  for (const u of uses) lines.push([u.at, u.kind, u.org.zh, u.purpose, u.basis, u.ref])
   const csv = contentStore().putBytes(
     `\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`,
   )
@@ -93,6 +99,7 @@ export async function makeSubjectCopy(copyId: string, now: Date = new Date()) {
             fields: Object.fromEntries(r.fields.map((f) => [f.name, f.value])),
           })),
         })),
+        uses,
       },
       null,
       2,

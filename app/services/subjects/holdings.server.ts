@@ -199,43 +199,38 @@ export function findRows(
   return out
 }
 
-interface Current {
-  at: number
-  indexes: (SubjectIndexDoc & { fileName: string; uploadedAt: Date })[]
-}
-let current: Current | null = null
-/** The entries' current indexes, read again after a few seconds (a new table applies within it). */
-const CURRENT_TTL_MS = 5_000
+type Indexed = SubjectIndexDoc & { fileName: string; uploadedAt: Date }
+let known: { at: number; all: Indexed[]; current: Indexed[] } | null = null
+/** The indexes are read again after a few seconds (a new table applies within it). */
+const KNOWN_TTL_MS = 5_000
 
-/** Each entry's newest table that has a subject index. */
-async function currentIndexes(): Promise<Current['indexes']> {
-  if (current && Date.now() - current.at < CURRENT_TTL_MS) return current.indexes
+/** Every table's index, and each entry's newest (what the entry holds now). */
+async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
+  if (known && Date.now() - known.at < KNOWN_TTL_MS) return known
   await connectDb()
-  const all = await SubjectIndex.find({}).lean()
+  const indexes = await SubjectIndex.find({}).lean()
   const datasets = await EntryDataset.find(
-    { _id: mongoose.trusted({ $in: all.map((i) => i._id) }) },
+    { _id: mongoose.trusted({ $in: indexes.map((i) => i._id) }) },
     { uploadedAt: 1, fileName: 1 },
   ).lean()
   const byId = new Map(datasets.map((d) => [d._id, d]))
-  const newest = new Map<string, Current['indexes'][number]>()
-  for (const index of all) {
+  const all: Indexed[] = []
+  const newest = new Map<string, Indexed>()
+  for (const index of indexes) {
     const d = byId.get(index._id)
     if (!d) continue
+    const indexed = { ...index, fileName: d.fileName, uploadedAt: d.uploadedAt }
+    all.push(indexed)
     const have = newest.get(index.entryId)
-    if (!have || have.uploadedAt < d.uploadedAt)
-      newest.set(index.entryId, { ...index, fileName: d.fileName, uploadedAt: d.uploadedAt })
+    if (!have || have.uploadedAt < d.uploadedAt) newest.set(index.entryId, indexed)
   }
-  const indexes = [...newest.values()]
-  // Files of tables no longer current are dropped from memory.
-  const keep = new Set(indexes.map((i) => i.storageKey))
-  for (const key of files.keys()) if (!keep.has(key)) files.delete(key)
-  current = { at: Date.now(), indexes }
-  return indexes
+  known = { at: Date.now(), all, current: [...newest.values()] }
+  return known
 }
 
 /** Forgets what this process read (tests, after a table is replaced). */
 export function forgetSubjectIndexes() {
-  current = null
+  known = null
   files.clear()
 }
 
@@ -270,19 +265,22 @@ export interface Holding {
   }[]
 }
 
+export interface SubjectRows {
+  index: Indexed
+  header: string[]
+  rows: { row: number; cells: string[] }[]
+}
+
 /**
- * Art. 39 and Art. 42: every entry whose current table holds a record about the subject (by the
- * subject's key), with the source department and the subject's own values — and nothing else.
+ * The subject's rows in the given tables: a binary search in each index for the key's first 8
+ * bytes, a ranged read of each row found, kept only when the row's own identifier gives the full
+ * key — so another person's row never comes back.
  */
-export async function holdingsOf(key: string): Promise<Holding[]> {
+export async function subjectRows(key: string, scope: 'current' | 'all'): Promise<SubjectRows[]> {
   if (!/^[0-9a-f]{64}$/.test(key)) return []
   const key8 = Buffer.from(key.slice(0, KEY * 2), 'hex')
-  const found: {
-    index: Current['indexes'][number]
-    header: string[]
-    rows: { row: number; cells: string[] }[]
-  }[] = []
-  for (const index of await currentIndexes()) {
+  const found: SubjectRows[] = []
+  for (const index of (await knownIndexes())[scope]) {
     const hits = findRows(await indexFile(index.storageKey), key8)
     if (hits.length === 0) continue
     const dataset = await EntryDataset.findById(index._id, { storageKey: 1, header: 1 }).lean()
@@ -292,11 +290,19 @@ export async function holdingsOf(key: string): Promise<Holding[]> {
     const rows: { row: number; cells: string[] }[] = []
     for (const hit of hits) {
       const cells = await readRow(dataset.storageKey, hit.at, hit.length, delimiter)
-      // The full key, not 8 bytes of it: another person's row never shows.
       if (col >= 0 && subjectKey(cells[col] ?? '') === key) rows.push({ row: hit.row, cells })
     }
     if (rows.length) found.push({ index, header: dataset.header, rows })
   }
+  return found
+}
+
+/**
+ * Art. 39 and Art. 42: every entry whose current table holds a record about the subject (by the
+ * subject's key), with the source department and the subject's own values — and nothing else.
+ */
+export async function holdingsOf(key: string): Promise<Holding[]> {
+  const found = await subjectRows(key, 'current')
   if (found.length === 0) return []
   const entries = await CatalogEntry.find(
     { _id: mongoose.trusted({ $in: found.map((f) => f.index.entryId) }) },

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
 import { LedgerEntry } from '#models/ledger-entry'
+import { SharingGrant } from '#models/sharing-grant'
 import { SubjectIndex } from '#models/subject-index'
 import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
@@ -16,6 +17,12 @@ import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { makeSubjectCopy, openSubjectCopy, requestSubjectCopy } from './copies.server'
+import { forgetSubjectUses, useHistoryOf } from './uses.server'
+import { grantRows, issueGrantApiKey } from '~/services/sharing/delivery.server'
+import {
+  runVerificationBatch,
+  submitVerificationBatchBytes,
+} from '~/services/verification/batches.server'
 import {
   buildSubjectIndex,
   forgetSubjectIndexes,
@@ -54,7 +61,11 @@ describe('what is held about a data subject (C10)', () => {
     // The account's key is the key the tables are indexed by.
     expect(subjectKey(zhang.id.toLowerCase())).toBe(zhang.key)
     const held = await holdingsOf(zhang.key)
-    expect(held.map((h) => h.title.zh).sort()).toEqual(['居民身份证签发信息', '户籍迁移登记信息'])
+    expect(held.map((h) => h.title.zh).sort()).toEqual([
+      '居民身份证签发信息',
+      '常住人口基本信息',
+      '户籍迁移登记信息',
+    ])
     for (const h of held) {
       expect(h.orgName.zh).toContain('公安')
       expect(h.records).toHaveLength(1)
@@ -74,6 +85,7 @@ describe('what is held about a data subject (C10)', () => {
     })) as { holdings: { title: { zh: string } }[] }
     expect(page.holdings.map((h) => h.title.zh).sort()).toEqual([
       '居民身份证签发信息',
+      '常住人口基本信息',
       '户籍迁移登记信息',
     ])
   })
@@ -85,7 +97,7 @@ describe('what is held about a data subject (C10)', () => {
     const asked = await requestSubjectCopy(me, now)
     expect(asked).toMatchObject({ status: 'queued', repeated: false })
     expect(await requestSubjectCopy(me, now)).toMatchObject({ id: asked.id, repeated: true })
-    expect(await makeSubjectCopy(asked.id)).toMatchObject({ records: 2 })
+    expect(await makeSubjectCopy(asked.id)).toMatchObject({ records: 3 })
     // The job again: nothing changes, the log has it once.
     expect(await makeSubjectCopy(asked.id)).toMatchObject({ skipped: 'done' })
     expect(await LedgerEntry.countDocuments({ eventKey: `subject.copy-made:${asked.id}` })).toBe(1)
@@ -101,12 +113,69 @@ describe('what is held about a data subject (C10)', () => {
     const json = JSON.parse(await text('json')) as {
       holdings: { title: { zh: string }; records: { fields: Record<string, string> }[] }[]
     }
-    expect(json.holdings.map((h) => h.records[0]!.fields.gmsfhm)).toEqual([lina.id, lina.id])
+    expect(json.holdings.map((h) => h.records[0]!.fields.gmsfhm)).toEqual([
+      lina.id,
+      lina.id,
+      lina.id,
+    ])
+    expect(csv).toContain('used_at,kind,organisation,purpose,basis,ref')
     expect(JSON.stringify(json)).not.toContain((await subject('zhangwei@demo.gd.example')).id)
 
     expect((await refusal(() => openSubjectCopy(other, asked.id, 'csv'))).status).toBe(404)
     expect((await refusal(() => openSubjectCopy(me, asked.id, 'xml'))).status).toBe(404)
     expect((await refusal(() => requestSubjectCopy(psb))).status).toBe(403)
+  })
+
+  it('art39 her history has every use of her record: the grants’ copies, an API read of her row, a verification that found it — and nothing else', async () => {
+    const lina = await subject('lina@demo.gd.example')
+    const zhang = await subject('zhangwei@demo.gd.example')
+    const amr = await demoUser('amr@demo.gd.example')
+    const residents = (await CatalogEntry.findOne(
+      { orgId: psb.org!.id, 'published.title.zh': '常住人口基本信息' },
+      { _id: 1 },
+    ).lean())!
+    const grant = (await SharingGrant.findOne({
+      catalogEntryId: String(residents._id),
+      granteeOrgId: amr.org!.id,
+      mode: 'api',
+    }).lean())!
+    const { key } = await issueGrantApiKey(amr, String(grant._id))
+    const read = (offset: number, limit: number) =>
+      grantRows({ authorization: `Bearer ${key}`, grantId: String(grant._id), offset, limit })
+    // Rows 1–5 are made up; the demo's subjects are rows 2001 (lina) and 2002 (zhangwei).
+    await read(0, 5)
+    const page = await read(2000, 1)
+    expect(page.rows[0]!.gmsfhm).toBeDefined()
+    forgetSubjectUses()
+
+    const hers = await useHistoryOf(lina.key)
+    const kinds = hers.map((u) => u.kind).sort()
+    expect(kinds).toEqual(['sharing-api-read', 'sharing-delivery', 'sharing-delivery'])
+    const apiRead = hers.find((u) => u.kind === 'sharing-api-read')!
+    expect(apiRead).toMatchObject({
+      org: { zh: amr.org!.name.zh },
+      ref: `sharing-grant:${String(grant._id)}`,
+    })
+    expect(apiRead.purpose).toBe('企业登记中核验法定代表人身份')
+    expect(apiRead.basis).toContain('市场主体登记管理条例')
+    // zhangwei's: the grants' copies and amr's verification of him; not lina's API read.
+    const his = await useHistoryOf(zhang.key)
+    expect(his.map((u) => u.kind).sort()).toEqual([
+      'sharing-delivery',
+      'sharing-delivery',
+      'verification',
+    ])
+    // A batch that finds her is a use too; one that does not find her is not.
+    const batch = await submitVerificationBatchBytes(
+      amr,
+      String(residents._id),
+      'two.csv',
+      `gmsfhm\n${lina.id}\n440101190001019999\n`,
+    )
+    await runVerificationBatch(batch.id)
+    expect((await useHistoryOf(lina.key)).filter((u) => u.kind === 'verification')).toHaveLength(1)
+    expect((await useHistoryOf(zhang.key)).filter((u) => u.kind === 'verification')).toHaveLength(1)
+    expect(await useHistoryOf('nope')).toEqual([])
   })
 
   it('art42 a subject never sees another person’s record; an unknown or malformed key sees nothing', async () => {

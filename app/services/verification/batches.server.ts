@@ -26,7 +26,15 @@ import { DomainError, isDomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import { answerCandidate } from './index.server'
-import { BATCH_MAX, openOffer, queryDigest, reserveBatchQuota } from './verify.server'
+import { subjectKey } from '~/services/subjects/holdings.server'
+import { recordSubjectUse } from '~/services/subjects/uses.server'
+import {
+  BATCH_MAX,
+  openOffer,
+  queryDigest,
+  reserveBatchQuota,
+  verificationUseTerms,
+} from './verify.server'
 
 /** Candidates answered (and logged to the ledger) per step: the job's progress and retry unit. */
 export const BATCH_CHUNK = 10_000
@@ -286,7 +294,7 @@ export async function runVerificationBatch(batchId: string, options: { now?: Dat
     const user = await loadAuthUser(batch.userId, 'session')
     if (!user || user.org?.id !== batch.orgId)
       throw new DomainError('forbidden', 'error.forbidden', 403)
-    const { setting, types, index } = await openOffer(user, batch.entryId, [])
+    const { setting, types, index, subjectField } = await openOffer(user, batch.entryId, [])
     await VerificationBatch.updateOne(
       { _id: batchId },
       { $set: { status: 'running', processed: 0, found: 0 } },
@@ -303,11 +311,14 @@ export async function runVerificationBatch(batchId: string, options: { now?: Dat
       async (records, firstRow, header) => {
         if (lines.length === 0) lines.push(['row', 'found', ...header].map(csvCell).join(','))
         const digests: string[] = []
+        const touched: string[] = []
         let hits = 0
         records.forEach((record, i) => {
           const answer = answerCandidate(secret, index, spec, record)
           digests.push(queryDigest(batch.entryId, record))
           if (answer.found) hits++
+          if (answer.found && subjectField && record[subjectField])
+            touched.push(subjectKey(record[subjectField]))
           const flags = header.map((c) => answer.fields[c] ?? '')
           lines.push([String(firstRow + i), String(answer.found), ...flags].join(','))
         })
@@ -323,6 +334,13 @@ export async function runVerificationBatch(batchId: string, options: { now?: Dat
             batchId,
           },
           eventKey: `verification.batch:${batchId}:${firstRow}`,
+        })
+        // C10: whose records the chunk found.
+        await recordSubjectUse({
+          ...verificationUseTerms(batch.orgId, batch.entryId),
+          id: `verification.batch:${batchId}:${firstRow}`,
+          at: now,
+          keys: touched,
         })
         processed += records.length
         found += hits

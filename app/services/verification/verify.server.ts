@@ -15,6 +15,8 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { currentDataset } from '~/services/sharing/datasets.server'
+import { subjectColumn, subjectKey } from '~/services/subjects/holdings.server'
+import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { delimiterOf } from '~/services/delivery/deliver.server'
 import { coordinatingAuthority } from '~/services/sharing/requests.server'
 import { contentStore } from '~/services/storage/store.server'
@@ -111,8 +113,17 @@ export async function enqueueIndexBuild(entryId: string) {
 
 /** The field types the normalisation reads (the entry's catalogued types). */
 async function fieldTypes(entryId: string): Promise<Record<string, string>> {
+  return (await entryFields(entryId)).types
+}
+
+/** The entry's field types, and the field naming the data subject a row is about (C10). */
+async function entryFields(entryId: string) {
   const entry = await CatalogEntry.findById(entryId, { 'published.fields': 1 }).lean()
-  return Object.fromEntries((entry?.published?.fields ?? []).map((f) => [f.name, f.type]))
+  const fields = entry?.published?.fields ?? []
+  return {
+    types: Object.fromEntries(fields.map((f) => [f.name, f.type])) as Record<string, string>,
+    subjectField: subjectColumn(fields),
+  }
 }
 
 /**
@@ -182,6 +193,7 @@ interface CachedSetting {
   at: number
   setting: VerificationSettingDoc | null
   types: Record<string, string>
+  subjectField: string | null
 }
 /** Settings read in the last few seconds: a change (or a rebuilt index) applies within this. */
 const SETTING_TTL_MS = 10_000
@@ -197,7 +209,8 @@ async function settingOf(entryId: string): Promise<CachedSetting> {
   if (have && now - have.at < SETTING_TTL_MS) return have
   await connectDb()
   const setting = (await VerificationSetting.findById(entryId).lean()) ?? null
-  const fresh = { at: now, setting, types: setting ? await fieldTypes(entryId) : {} }
+  const fields = setting ? await entryFields(entryId) : { types: {}, subjectField: null }
+  const fresh = { at: now, setting, ...fields }
   settings.set(entryId, fresh)
   return fresh
 }
@@ -232,7 +245,7 @@ export async function openOffer(
   if (!org || org.type !== 'agency')
     throw new DomainError('not_agency', 'error.verification.notAgency', 403)
   if (!isObjectId(entryId)) throw notOffered()
-  const { setting, types } = await settingOf(entryId)
+  const { setting, types, subjectField } = await settingOf(entryId)
   if (!setting?.enabled) throw notOffered()
   const allowed = new Set([...setting.keyFields, ...setting.checkFields])
   for (const record of records) {
@@ -252,7 +265,7 @@ export async function openOffer(
   const built = setting.index
   if (!built) throw new DomainError('not_ready', 'error.verification.notReady', 409)
   const index = await loadIndex(entryId, built.storageKey, built.fields)
-  return { org, setting: { ...setting, index: built }, types, index }
+  return { org, setting: { ...setting, index: built }, types, index, subjectField }
 }
 
 /** A keyed digest of the query, for the log: links repeated queries, reveals none. */
@@ -319,7 +332,7 @@ export async function verifyRecord(
   now: Date = new Date(),
 ): Promise<VerificationAnswer> {
   const { entryId, record } = input
-  const { org, setting, types, index } = await openOffer(user, entryId, [record])
+  const { org, setting, types, index, subjectField } = await openOffer(user, entryId, [record])
 
   // The answer, from digests only.
   const { found, fields, keyValues } = answerCandidate(
@@ -367,6 +380,9 @@ export async function verifyRecord(
       found ? '1' : '0',
       'at',
       now.toISOString(),
+      // C10: whose record a found verification touched (the subject's key, for her history).
+      'sk',
+      found && subjectField && record[subjectField] ? subjectKey(record[subjectField]) : '',
     )
     .exec()
   const value = (i: number) => results?.[i]?.[1]
@@ -472,7 +488,16 @@ export async function drainVerificationLog(
   if (rows.length === 0) return { calls: 0, entries: 0 }
   const groups = new Map<
     string,
-    { org: string; entry: string; ids: string[]; q: string[]; calls: number; found: number }
+    {
+      org: string
+      entry: string
+      ids: string[]
+      q: string[]
+      sk: string[]
+      at: string
+      calls: number
+      found: number
+    }
   >()
   for (const [id, flat] of rows) {
     const f: Record<string, string> = {}
@@ -482,10 +507,14 @@ export async function drainVerificationLog(
       entry: f.entry!,
       ids: [],
       q: [],
+      sk: [],
+      at: '',
       calls: 0,
       found: 0,
     }
     g.ids.push(id)
+    if (f.sk) g.sk.push(f.sk)
+    if (f.at && f.at > g.at) g.at = f.at
     g.q.push(f.q ?? '')
     g.calls += Number(f.n ?? 1)
     g.found += Number(f.found ?? 0)
@@ -500,11 +529,28 @@ export async function drainVerificationLog(
       summary: { calls: g.calls, found: g.found, notFound: g.calls - g.found },
       eventKey: `verification.calls-logged:${g.org}:${g.entry}:${g.ids[0]}:${g.ids[g.ids.length - 1]}`,
     })
+    await recordSubjectUse({
+      ...verificationUseTerms(g.org, g.entry),
+      id: `verification:${g.org}:${g.entry}:${g.ids[0]}:${g.ids[g.ids.length - 1]}`,
+      at: g.at ? new Date(g.at) : new Date(),
+      keys: g.sk,
+    })
     await redis.xdel(verificationLogStream(), ...g.ids)
   }
   return {
     calls: [...groups.values()].reduce((n, g) => n + g.calls, 0),
     entries: groups.size,
+  }
+}
+
+/** C10: a verification that found a person's record is a use of it, on Art. 23 ¶3. */
+export function verificationUseTerms(orgId: string, entryId: string) {
+  return {
+    kind: 'verification' as const,
+    orgId,
+    purpose: '核实、比对（第二十三条第三款）',
+    basis: '《广东省公共数据管理办法》第二十三条第三款',
+    ref: `catalog-entry:${entryId}`,
   }
 }
 
