@@ -95,11 +95,11 @@ export default function SubjectHome() {
       </section>
       <section className="card" id="uses">
         <h2>{t('home.subject.uses')}</h2>
-        {uses.length === 0 ? (
+        {uses.total === 0 ? (
           <p className="muted">{t('home.subject.usesNone')}</p>
         ) : (
           <>
-            <p className="muted">{t('home.subject.usesIntro')}</p>
+            <p className="muted">{t('home.subject.usesIntro', { count: uses.total })}</p>
             <table>
               <thead>
                 <tr>
@@ -110,7 +110,7 @@ export default function SubjectHome() {
                 </tr>
               </thead>
               <tbody>
-                {uses.map((u) => (
+                {uses.items.map((u) => (
                   <tr key={u.id} data-use={u.kind}>
                     <td>
                       <DateTime iso={u.at} />

@@ -118,7 +118,8 @@ export const home: Messages['home'] = {
     field: 'Field',
     value: 'Value',
     uses: 'Who used my data',
-    usesIntro: 'Every use of the records above: who, when, for what and on what basis (Art. 39).',
+    usesIntro:
+      'Every use of the records above: who, when, for what and on what basis (Art. 39). {{count}} in all; the newest 100 are below, and your copy holds them all.',
     usesNone: 'No use of your data has been recorded yet.',
     useKinds: {
       'sharing-delivery': 'Shared copy holding your record',

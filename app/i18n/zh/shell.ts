@@ -105,7 +105,8 @@ export const home = {
     field: '数据项',
     value: '内容',
     uses: '谁使用了我的数据',
-    usesIntro: '上述记录的每一次使用：谁、何时、用于什么、依据什么（第三十九条）。',
+    usesIntro:
+      '上述记录的每一次使用：谁、何时、用于什么、依据什么（第三十九条）。共 {{count}} 次，以下为最近的 100 次；完整记录见数据副本。',
     usesNone: '目前没有记录到对您的数据的使用。',
     useKinds: {
       'sharing-delivery': '共享交付（含您记录的数据副本）',

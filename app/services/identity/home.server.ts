@@ -83,7 +83,7 @@ export async function subjectHome(user: AuthUser) {
   return {
     residentIdMasked: residentId,
     holdings: doc?.residentIdIndex ? await holdingsOf(doc.residentIdIndex) : [],
-    uses: doc?.residentIdIndex ? await useHistoryOf(doc.residentIdIndex) : [],
+    uses: doc?.residentIdIndex ? await useHistoryOf(doc.residentIdIndex) : { total: 0, items: [] },
     entries: ledgerRows(entries),
   }
 }

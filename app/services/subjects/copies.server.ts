@@ -72,7 +72,9 @@ export async function makeSubjectCopy(copyId: string, now: Date = new Date()) {
   if (copy.status !== 'queued') return { copyId, skipped: copy.status }
   const user = await User.findById(copy.userId, { residentIdIndex: 1 }).lean()
   const holdings = user?.residentIdIndex ? await holdingsOf(user.residentIdIndex) : []
-  const uses = user?.residentIdIndex ? await useHistoryOf(user.residentIdIndex) : []
+  const uses = user?.residentIdIndex
+    ? (await useHistoryOf(user.residentIdIndex, { limit: Infinity })).items
+    : []
   const lines = [['entry', 'source_department', 'row', 'field', 'label', 'value']]
   for (const h of holdings)
     for (const r of h.records)

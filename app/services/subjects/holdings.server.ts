@@ -2,9 +2,9 @@
 // table, the `subject-index` job writes a subject index of it — for every row, 8 bytes of the
 // subject's key (the keyed blind index of the resident ID that also finds the person's account),
 // where the row lies in the file, and its number — sorted, into the content store. A subject's
-// holdings are then a binary search in each entry's current index (held in memory) and a ranged
+// rows are then a binary search in each table's index (held in memory), and her holdings a ranged
 // read of the rows found: no collection scan, whatever the tables' size. A row is shown only when
-// its own identifier gives the subject's full key (8 bytes could collide; the full key cannot).
+// its own identifier gives the subject's full key.
 import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
@@ -24,8 +24,9 @@ import { connectDb, insertOnce } from '~/utils/db.server'
 /** Data-item code of the resident ID (Art. 14 registry) and its national data-element name. */
 const RESIDENT_ID_ITEM = 'DI-P-0001'
 const RESIDENT_ID_NAME = 'gmsfhm'
-const KEY = 8
-const RECORD = 24
+/** Bytes of the subject key an index keeps: 128 bits, beyond any collision. */
+const KEY = 16
+const RECORD = 32
 
 /** Art. 39: the field of a table that names the natural person a row is about, or null. */
 export function subjectColumn(
@@ -134,7 +135,6 @@ export async function buildSubjectIndex(datasetId: string, now: Date = new Date(
       chunk.writeUInt16BE(0, used + KEY + 6)
       chunk.writeUInt32BE(length, used + KEY + 8)
       chunk.writeUInt32BE(row, used + KEY + 12)
-      chunk.fill(0, used + KEY + 16, used + RECORD)
       used += RECORD
       records++
     },
@@ -175,10 +175,10 @@ async function indexFile(storageKey: string): Promise<Buffer> {
   return buffer
 }
 
-/** The rows of an index file whose key starts with `key8`: their byte ranges in the table. */
+/** The rows of an index file holding the key `key16`: their byte ranges in the table. */
 export function findRows(
   buffer: Buffer,
-  key8: Buffer,
+  key16: Buffer,
 ): { at: number; length: number; row: number }[] {
   const n = Math.floor(buffer.length / RECORD)
   let lo = 0
@@ -186,11 +186,11 @@ export function findRows(
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     // (The record's key against the one sought.)
-    if (buffer.compare(key8, 0, KEY, mid * RECORD, mid * RECORD + KEY) < 0) lo = mid + 1
+    if (buffer.compare(key16, 0, KEY, mid * RECORD, mid * RECORD + KEY) < 0) lo = mid + 1
     else hi = mid
   }
   const out: { at: number; length: number; row: number }[] = []
-  for (let i = lo; i < n && buffer.compare(key8, 0, KEY, i * RECORD, i * RECORD + KEY) === 0; i++)
+  for (let i = lo; i < n && buffer.compare(key16, 0, KEY, i * RECORD, i * RECORD + KEY) === 0; i++)
     out.push({
       at: buffer.readUIntBE(i * RECORD + KEY, 6),
       length: buffer.readUInt32BE(i * RECORD + KEY + 8),
@@ -199,7 +199,12 @@ export function findRows(
   return out
 }
 
-type Indexed = SubjectIndexDoc & { fileName: string; uploadedAt: Date }
+type Indexed = SubjectIndexDoc & {
+  fileName: string
+  uploadedAt: Date
+  datasetKey: string
+  header: string[]
+}
 let known: { at: number; all: Indexed[]; current: Indexed[] } | null = null
 /** The indexes are read again after a few seconds (a new table applies within it). */
 const KNOWN_TTL_MS = 5_000
@@ -211,7 +216,7 @@ async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
   const indexes = await SubjectIndex.find({}).lean()
   const datasets = await EntryDataset.find(
     { _id: mongoose.trusted({ $in: indexes.map((i) => i._id) }) },
-    { uploadedAt: 1, fileName: 1 },
+    { uploadedAt: 1, fileName: 1, storageKey: 1, header: 1 },
   ).lean()
   const byId = new Map(datasets.map((d) => [d._id, d]))
   const all: Indexed[] = []
@@ -219,7 +224,13 @@ async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
   for (const index of indexes) {
     const d = byId.get(index._id)
     if (!d) continue
-    const indexed = { ...index, fileName: d.fileName, uploadedAt: d.uploadedAt }
+    const indexed = {
+      ...index,
+      fileName: d.fileName,
+      uploadedAt: d.uploadedAt,
+      datasetKey: d.storageKey,
+      header: d.header,
+    }
     all.push(indexed)
     const have = newest.get(index.entryId)
     if (!have || have.uploadedAt < d.uploadedAt) newest.set(index.entryId, indexed)
@@ -267,32 +278,20 @@ export interface Holding {
 
 export interface SubjectRows {
   index: Indexed
-  header: string[]
-  rows: { row: number; cells: string[] }[]
+  rows: { row: number; at: number; length: number }[]
 }
 
 /**
- * The subject's rows in the given tables: a binary search in each index for the key's first 8
- * bytes, a ranged read of each row found, kept only when the row's own identifier gives the full
- * key — so another person's row never comes back.
+ * The subject's rows in the tables (each entry's current one, or every one ever stored): a binary
+ * search in each table's index for the key's first 16 bytes. No database read, no file read.
  */
 export async function subjectRows(key: string, scope: 'current' | 'all'): Promise<SubjectRows[]> {
   if (!/^[0-9a-f]{64}$/.test(key)) return []
-  const key8 = Buffer.from(key.slice(0, KEY * 2), 'hex')
+  const key16 = Buffer.from(key.slice(0, KEY * 2), 'hex')
   const found: SubjectRows[] = []
   for (const index of (await knownIndexes())[scope]) {
-    const hits = findRows(await indexFile(index.storageKey), key8)
-    if (hits.length === 0) continue
-    const dataset = await EntryDataset.findById(index._id, { storageKey: 1, header: 1 }).lean()
-    if (!dataset) continue
-    const col = dataset.header.indexOf(index.column)
-    const delimiter = delimiterOf(index.fileName) ?? ','
-    const rows: { row: number; cells: string[] }[] = []
-    for (const hit of hits) {
-      const cells = await readRow(dataset.storageKey, hit.at, hit.length, delimiter)
-      if (col >= 0 && subjectKey(cells[col] ?? '') === key) rows.push({ row: hit.row, cells })
-    }
-    if (rows.length) found.push({ index, header: dataset.header, rows })
+    const rows = findRows(await indexFile(index.storageKey), key16)
+    if (rows.length) found.push({ index, rows })
   }
   return found
 }
@@ -302,7 +301,18 @@ export async function subjectRows(key: string, scope: 'current' | 'all'): Promis
  * subject's key), with the source department and the subject's own values — and nothing else.
  */
 export async function holdingsOf(key: string): Promise<Holding[]> {
-  const found = await subjectRows(key, 'current')
+  const found: { index: Indexed; rows: { row: number; cells: string[] }[] }[] = []
+  for (const { index, rows } of await subjectRows(key, 'current')) {
+    const col = index.header.indexOf(index.column)
+    const delimiter = delimiterOf(index.fileName) ?? ','
+    const mine: { row: number; cells: string[] }[] = []
+    for (const hit of rows) {
+      const cells = await readRow(index.datasetKey, hit.at, hit.length, delimiter)
+      // The row's own identifier gives the full key: the index's 16 bytes found the right person.
+      if (col >= 0 && subjectKey(cells[col] ?? '') === key) mine.push({ row: hit.row, cells })
+    }
+    if (mine.length) found.push({ index, rows: mine })
+  }
   if (found.length === 0) return []
   const entries = await CatalogEntry.find(
     { _id: mongoose.trusted({ $in: found.map((f) => f.index.entryId) }) },
@@ -314,7 +324,8 @@ export async function holdingsOf(key: string): Promise<Holding[]> {
   ).lean()
   const entryById = new Map(entries.map((e) => [String(e._id), e]))
   const orgById = new Map(orgs.map((o) => [String(o._id), o]))
-  return found.map(({ index, header, rows }) => {
+  return found.map(({ index, rows }) => {
+    const header = index.header
     const entry = entryById.get(index.entryId)
     const fields = entry?.published?.fields ?? []
     const org = orgById.get(index.orgId)

@@ -5,7 +5,6 @@
 // by key: loaded once from `subject_uses`, then followed through a Redis stream every process
 // appends to (one round trip per query reads what others recorded since). A subject's history is
 // her rows in every table (the subject indexes) and these two maps: look-ups, no collection scan.
-import mongoose from 'mongoose'
 import { Organization } from '#models/organization'
 import { SubjectUse, type SubjectUseDoc } from '#models/subject-use'
 import { connectDb, insertOnce } from '~/utils/db.server'
@@ -84,7 +83,9 @@ class UseIndex {
   }
 }
 
-let loaded: { uses: UseIndex; lastId: string } | null = null
+let loaded: { uses: UseIndex; lastId: string; readAt: number } | null = null
+/** How often a process reads the stream's tail: another process's use shows within this. */
+const TAIL_EVERY_MS = 250
 
 function packKeys(keys: readonly string[] | undefined): Buffer | null {
   if (!keys?.length) return null
@@ -114,6 +115,8 @@ export async function recordSubjectUse(input: SubjectUseInput): Promise<void> {
     keys,
   }
   await insertOnce(SubjectUse, doc, { _id: input.id })
+  // This process knows at once; the others through the stream.
+  loaded?.uses.add(fromDoc(doc as SubjectUseDoc & { _id: string }), keys)
   await getRedis().xadd(
     useStream(),
     'MAXLEN',
@@ -159,8 +162,10 @@ async function useIndex(): Promise<UseIndex> {
     await connectDb()
     for (const d of await SubjectUse.find({}).lean())
       uses.add(fromDoc(d as SubjectUseDoc & { _id: string }), bytesOf(d.keys))
-    loaded = { uses, lastId: last[0]?.[0] ?? '0-0' }
+    loaded = { uses, lastId: last[0]?.[0] ?? '0-0', readAt: 0 }
   }
+  if (Date.now() - loaded.readAt < TAIL_EVERY_MS) return loaded.uses
+  loaded.readAt = Date.now()
   for (;;) {
     const rows = (await redis.xrange(useStream(), `(${loaded.lastId}`, '+', 'COUNT', 5000)) as [
       string,
@@ -186,6 +191,18 @@ export function forgetSubjectUses() {
   loaded = null
 }
 
+let names: { at: number; byId: Map<string, { zh: string; en: string }> } | null = null
+
+/** Organisations' names, read again after a minute or when one is missing. */
+async function orgNames(ids: string[]) {
+  if (!names || Date.now() - names.at > 60_000 || ids.some((id) => !names!.byId.has(id))) {
+    await connectDb()
+    const orgs = await Organization.find({}, { name: 1 }).lean()
+    names = { at: Date.now(), byId: new Map(orgs.map((o) => [String(o._id), o.name])) }
+  }
+  return names.byId
+}
+
 export interface UseView {
   id: string
   kind: SubjectUseDoc['kind']
@@ -199,23 +216,23 @@ export interface UseView {
 /**
  * Art. 39 and Art. 42: every use of the subject's records — a grant's copy of a table holding her
  * row, an API read that returned it, a verification that found it — newest first, with who, when,
- * the purpose and the basis.
+ * the purpose and the basis: how many in all, and the newest `limit`.
  */
-export async function useHistoryOf(key: string): Promise<UseView[]> {
-  if (!/^[0-9a-f]{64}$/.test(key)) return []
+export async function useHistoryOf(
+  key: string,
+  options: { limit?: number } = {},
+): Promise<{ total: number; items: UseView[] }> {
+  if (!/^[0-9a-f]{64}$/.test(key)) return { total: 0, items: [] }
   const uses = await useIndex()
   const found = new Map<string, Use>()
   for (const u of uses.forKey(key)) found.set(u.id, u)
   for (const t of await subjectRows(key, 'all'))
     for (const r of t.rows) for (const u of uses.forRow(t.index._id, r.row)) found.set(u.id, u)
-  const list = [...found.values()].sort((a, b) => b.at.getTime() - a.at.getTime())
-  if (list.length === 0) return []
-  const orgs = await Organization.find(
-    { _id: mongoose.trusted({ $in: [...new Set(list.map((u) => u.orgId))] }) },
-    { name: 1 },
-  ).lean()
-  const names = new Map(orgs.map((o) => [String(o._id), o.name]))
-  return list.map((u) => ({
+  const all = [...found.values()].sort((a, b) => b.at.getTime() - a.at.getTime())
+  if (all.length === 0) return { total: 0, items: [] }
+  const list = all.slice(0, options.limit ?? 100)
+  const names = await orgNames(list.map((u) => u.orgId))
+  const items = list.map((u) => ({
     id: u.id,
     kind: u.kind,
     at: u.at.toISOString(),
@@ -227,4 +244,5 @@ export async function useHistoryOf(key: string): Promise<UseView[]> {
     basis: u.basis,
     ref: u.ref,
   }))
+  return { total: all.length, items }
 }
