@@ -23,6 +23,10 @@ const userSchema = new Schema(
     // with a keyed blind index so one ID maps to one account.
     residentIdEnc: { type: String },
     residentIdIndex: { type: String, unique: true, sparse: true },
+    // C10 (Art. 39): when and how the person's identity was confirmed (null: not yet; the portal
+    // shows no data about her until it is).
+    identityConfirmedAt: { type: Date, default: null },
+    identityMethod: { type: String, default: null },
     locale: { type: String, enum: ['zh', 'en'] },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },

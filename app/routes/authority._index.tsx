@@ -152,6 +152,9 @@ export default function AuthorityHome() {
       <section className="card">
         <Link to="/authority/desensitize-settings">{t('scan.settings.title')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/authority/identity-desk">{t('identityDesk.nav')} →</Link>
+      </section>
     </RoleHome>
   )
 }

@@ -3,11 +3,15 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { DateTime } from '~/components/catalog'
 import { Notice, pick, useLang } from '~/components/common'
+import { FormError } from '~/components/form'
 import { LedgerTable } from '~/components/ledger-table'
 import { RoleHome } from '~/components/role-home'
 import { subjectHome, userView } from '~/services/identity/home.server'
+import { confirmIdentity } from '~/services/identity/subjects.server'
+import { subjectFormSchema } from '~/services/identity/schemas'
 import { requestSubjectCopy, subjectCopies } from '~/services/subjects/copies.server'
-import { formFailure, formNotice } from '~/utils/forms.server'
+import { formDone, formFailure, formNotice } from '~/utils/forms.server'
+import { parseForm } from '~/utils/validation.server'
 import { getT } from '~/utils/i18n.server'
 import { requirePermission } from '~/utils/permissions.server'
 
@@ -30,11 +34,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-// Art. 42: the subject asks for a copy (the only form on the page).
+// Art. 39: the subject confirms her identity with the desk's code; Art. 42: she asks for a copy.
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'read:subject-data:own')
   const t = await getT(request)
   try {
+    const form = await parseForm(request, subjectFormSchema, t.locale)
+    if (form.intent === 'confirm') {
+      await confirmIdentity(user, form.code)
+      return formDone({ confirmed: true }, t('home.subject.confirmed'))
+    }
     const copy = await requestSubjectCopy(user)
     return formNotice(t(copy.repeated ? 'home.subject.copyRepeated' : 'home.subject.copyAsked'))
   } catch (error) {
@@ -45,8 +54,40 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SubjectHome() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { user, residentIdMasked, holdings, uses, entries, copies } = useLoaderData<typeof loader>()
+  const { user, residentIdMasked, identityConfirmed, holdings, uses, entries, copies } =
+    useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  if (!identityConfirmed)
+    return (
+      <RoleHome title={t('home.subject.title')} intro={t('home.subject.intro')} user={user}>
+        <section className="card" id="confirm">
+          <p>
+            <strong>{t('home.subject.residentId')}:</strong>{' '}
+            <span className="mono">{residentIdMasked ?? '—'}</span>
+          </p>
+          <h2>{t('home.subject.confirmTitle')}</h2>
+          <p className="muted">{t('home.subject.confirmIntro')}</p>
+          <Form method="post" className="stack">
+            <FormError message={result?.formError ?? result?.fieldErrors?.code?.join(' ')} />
+            <input type="hidden" name="intent" value="confirm" />
+            <label>
+              {t('home.subject.code')}
+              <input
+                name="code"
+                required
+                inputMode="numeric"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                autoComplete="one-time-code"
+              />
+            </label>
+            <button type="submit" className="primary">
+              {t('home.subject.confirm')}
+            </button>
+          </Form>
+        </section>
+      </RoleHome>
+    )
   return (
     <RoleHome title={t('home.subject.title')} intro={t('home.subject.intro')} user={user}>
       <section className="card">
@@ -54,6 +95,7 @@ export default function SubjectHome() {
           <strong>{t('home.subject.residentId')}:</strong>{' '}
           <span className="mono">{residentIdMasked ?? '—'}</span>
         </p>
+        {result?.done ? <Notice>{result.notice}</Notice> : null}
         <h2>{t('home.subject.holdings')}</h2>
         {holdings.length === 0 ? (
           <p className="muted">{t('home.subject.none')}</p>
@@ -132,8 +174,10 @@ export default function SubjectHome() {
       <section className="card" id="copies">
         <h2>{t('home.subject.copies')}</h2>
         <p className="muted">{t('home.subject.copiesIntro')}</p>
-        {result?.notice ? <Notice>{result.notice}</Notice> : null}
+        {result?.notice && !result.done ? <Notice>{result.notice}</Notice> : null}
+        <FormError message={result?.formError} />
         <Form method="post">
+          <input type="hidden" name="intent" value="copy" />
           <button type="submit" className="primary">
             {t('home.subject.copyAsk')}
           </button>

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Field, FormError } from '~/components/form'
 import { registerOrganization } from '~/services/identity/auth.server'
@@ -40,6 +40,9 @@ export default function Register() {
     <section className="card">
       <h1>{t('register.title')}</h1>
       <p className="muted">{t('register.intro')}</p>
+      <p>
+        <Link to="/register/subject">{t('register.forPersons')} →</Link>
+      </p>
       <Form method="post" className="stack">
         <FormError message={result?.formError} />
         <label>

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'admin:queues:any',
   'manage:api-key:own',
   'read:subject-data:own',
+  // C10 (Art. 39): the authority's identity desk confirms a registered person's identity.
+  'confirm:subject-identity:any',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -103,6 +105,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:supervision-report:any',
     'generate:supervision-report:any',
     'lookup:fingerprint:any',
+    'confirm:subject-identity:any',
   ],
   agency_staff: [
     ...staff,

@@ -101,6 +101,13 @@ const TABLE: Record<string, RouteAccess> = {
   },
   // C10 (Art. 39, 42): the subject's own data and copies of it.
   'me._index.tsx': { path: '/me', loader: ['data_subject'], action: ['data_subject'] },
+  // C10 (Art. 39): anyone may register as a person; the authority's desk confirms identities.
+  'register_.subject.tsx': { path: '/register/subject', action: 'public' },
+  'authority.identity-desk.tsx': {
+    path: '/authority/identity-desk',
+    loader: ['authority_admin'],
+    action: ['authority_admin'],
+  },
   'me.copies.$copyId.$format.ts': {
     path: `/me/copies/${ID}/csv`,
     loader: ['data_subject'],

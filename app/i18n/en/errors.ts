@@ -52,6 +52,11 @@ export const error: Messages['error'] = {
   subject: {
     copyNotFound: 'No such copy.',
     copyNotReady: 'The copy is being made; download it in a moment.',
+    notFound: 'No such registered person.',
+    alreadyConfirmed: 'This person’s identity is already confirmed.',
+    cardMismatch: 'The number does not match the registration: check the person’s card.',
+    badCode: 'The code is wrong or no longer valid; ask the identity desk for a new one.',
+    notConfirmed: 'Confirm your identity first.',
   },
   emailTaken: 'This e-mail is already registered.',
   usccTaken: 'An organization with this credit code is already registered.',

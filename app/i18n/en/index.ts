@@ -8,7 +8,19 @@ import { openData } from './open-data'
 import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
-import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import {
+  apiKeys,
+  app,
+  common,
+  home,
+  identityDesk,
+  landing,
+  login,
+  nav,
+  orgTypes,
+  register,
+  roles,
+} from './shell'
 import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
@@ -23,6 +35,7 @@ export const en: Messages = {
   landing,
   login,
   register,
+  identityDesk,
   home,
   apiKeys,
   ledger,

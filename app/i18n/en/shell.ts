@@ -62,6 +62,30 @@ export const register: Messages['register'] = {
   password: 'Password (at least 10 characters)',
   submit: 'Submit registration',
   done: 'Registration received. The data authority will review it; you can log in once it is approved.',
+  forPersons: 'Register as a person (data subject)',
+  subject: {
+    title: 'Register as a person (data subject)',
+    intro:
+      'A natural person may register with her resident ID to see the records about her in the public data and every use of them (Art. 39, 42). After registering, take your resident ID card to the authority’s identity desk: nothing is shown until your identity is confirmed.',
+    residentId: 'Resident ID number',
+    residentIdHint: '18 characters, GB 11643',
+    done: 'Registration received. Log in, and take your resident ID card to the authority’s identity desk for your code. If you cannot log in, the e-mail or the ID number already has an account.',
+    login: 'Log in',
+  },
+}
+
+export const identityDesk: Messages['identityDesk'] = {
+  nav: 'Identity desk',
+  title: 'Identity desk',
+  intro:
+    'Check the resident ID card the person shows you and enter the number on it; when it matches the registration, a one-time code is made — tell it to the person face to face (valid 30 minutes, five tries).',
+  none: 'No person’s registration waits for a check.',
+  person: 'Registered person',
+  registeredAt: 'Registered',
+  check: 'Check',
+  onCard: 'Number on the card',
+  issue: 'Make the code',
+  code: 'Code: {{code}} — tell it to the person. Valid until',
 }
 
 export const home: Messages['home'] = {
@@ -130,6 +154,12 @@ export const home: Messages['home'] = {
     useWhen: 'When',
     usePurpose: 'Purpose',
     useBasis: 'Basis',
+    confirmTitle: 'Confirm your identity',
+    confirmIntro:
+      'To protect your data, nothing about you is shown until your identity is confirmed. Take your resident ID card to the authority’s identity desk; the officer checks it and tells you a 6-digit code to enter here.',
+    code: 'Code',
+    confirm: 'Confirm',
+    confirmed: 'Your identity is confirmed.',
     copies: 'Copies of my data',
     copiesIntro:
       'You may have a copy of the records above at any time (Art. 42), as CSV and JSON, made in the background and downloadable by you alone.',

@@ -7,7 +7,19 @@ import { openData } from './open-data'
 import { orders } from './orders'
 import { research } from './research'
 import { scan } from './scan'
-import { apiKeys, app, common, home, landing, login, nav, orgTypes, register, roles } from './shell'
+import {
+  apiKeys,
+  app,
+  common,
+  home,
+  identityDesk,
+  landing,
+  login,
+  nav,
+  orgTypes,
+  register,
+  roles,
+} from './shell'
 import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
@@ -22,6 +34,7 @@ export const zh = {
   landing,
   login,
   register,
+  identityDesk,
   home,
   apiKeys,
   ledger,

@@ -61,6 +61,30 @@ export const register = {
   password: '密码（至少 10 位）',
   submit: '提交注册',
   done: '已收到注册申请。主管部门审核通过后即可登录。',
+  forPersons: '个人（数据主体）注册',
+  subject: {
+    title: '个人注册（数据主体）',
+    intro:
+      '自然人可以用居民身份证号码注册，查看公共数据中与本人有关的记录及其使用情况（第三十九条、第四十二条）。注册后须持居民身份证到主管部门的身份核验窗口核验身份，核验通过前不显示任何数据。',
+    residentId: '居民身份证号码',
+    residentIdHint: '18 位，GB 11643',
+    done: '已收到注册。请登录，并持居民身份证到主管部门的身份核验窗口领取核验码。如果无法登录，说明该电子邮箱或身份证号码已有账户。',
+    login: '登录',
+  },
+}
+
+export const identityDesk = {
+  nav: '身份核验窗口',
+  title: '身份核验窗口',
+  intro:
+    '核对本人出示的居民身份证后，输入证件上的号码；号码与注册信息一致时生成一次性核验码，请当面告知本人（30 分钟内有效，最多尝试 5 次）。',
+  none: '暂无待核验的个人注册。',
+  person: '注册人',
+  registeredAt: '注册时间',
+  check: '核验',
+  onCard: '证件号码',
+  issue: '生成核验码',
+  code: '核验码：{{code}}，请当面告知本人。有效期至',
 }
 
 export const home = {
@@ -117,6 +141,12 @@ export const home = {
     useWhen: '时间',
     usePurpose: '用途',
     useBasis: '依据',
+    confirmTitle: '核验本人身份',
+    confirmIntro:
+      '为保护您的数据，核验身份前不显示任何与您有关的数据。请持居民身份证到主管部门的身份核验窗口，工作人员核对后会告诉您一个 6 位核验码，在此输入即可。',
+    code: '核验码',
+    confirm: '确认',
+    confirmed: '身份已核验。',
     copies: '我的数据副本',
     copiesIntro:
       '您可以随时获取上述记录的副本（第四十二条），CSV 和 JSON 两种格式，由后台生成，仅您本人可以下载。',

@@ -55,7 +55,7 @@ export const REGISTRATIONS_PER_HOUR = 300
  * Each registration creates an organization, a user and a log entry: a flood from one address, or
  * from many, is refused with 429 before any of them (and before the password is hashed).
  */
-async function throttleRegistration(clientIp: string | undefined): Promise<void> {
+export async function throttleRegistration(clientIp: string | undefined): Promise<void> {
   const prefix = `${getEnv().QUEUE_PREFIX}:register`
   registrationLimiters ??= {
     perSource: new RateLimiterRedis({

@@ -75,15 +75,20 @@ export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[
  * own values, every use of those records (Art. 39, 42), and every log entry naming their account.
  */
 export async function subjectHome(user: AuthUser) {
-  const doc = await User.findById(user.id).select({ residentIdEnc: 1, residentIdIndex: 1 }).lean()
+  const doc = await User.findById(user.id)
+    .select({ residentIdEnc: 1, residentIdIndex: 1, identityConfirmedAt: 1 })
+    .lean()
+  // Art. 39: nothing about the person until her identity is confirmed.
+  const key = doc?.identityConfirmedAt ? doc.residentIdIndex : null
   const residentId = doc?.residentIdEnc
     ? maskResidentId(decryptField(doc.residentIdEnc, dataKeys().field))
     : null
   const { entries } = await listLedger({ subject: `user:${user.id}`, limit: 20 })
   return {
     residentIdMasked: residentId,
-    holdings: doc?.residentIdIndex ? await holdingsOf(doc.residentIdIndex) : [],
-    uses: doc?.residentIdIndex ? await useHistoryOf(doc.residentIdIndex) : { total: 0, items: [] },
+    identityConfirmed: Boolean(doc?.identityConfirmedAt),
+    holdings: key ? await holdingsOf(key) : [],
+    uses: key ? await useHistoryOf(key) : { total: 0, items: [] },
     entries: ledgerRows(entries),
   }
 }

@@ -32,6 +32,33 @@ export const registrationSchema = z.strictObject({
   password: z.string().min(10, 'error.password.short').max(1024),
 })
 
+/** C10 (Art. 39): a natural person registers with her resident ID. */
+export const subjectRegistrationSchema = z.strictObject({
+  displayName: z.string().trim().min(1, 'error.required').max(100),
+  residentId: residentIdField,
+  email,
+  password: z.string().min(10, 'error.password.short').max(1024),
+})
+export type SubjectRegistrationInput = z.infer<typeof subjectRegistrationSchema>
+
+/** The identity desk: whom, and the ID number read from the card in hand. */
+export const deskCodeSchema = z.strictObject({
+  userId: objectId(),
+  residentId: residentIdField,
+})
+
+/** The subject's portal: ask for a copy, or confirm her identity with the desk's code. */
+export const subjectFormSchema = z.discriminatedUnion('intent', [
+  z.strictObject({ intent: z.literal('copy') }),
+  z.strictObject({
+    intent: z.literal('confirm'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'error.subject.badCode'),
+  }),
+])
+
 export const reviewRegistrationSchema = z.strictObject({
   orgId: objectId(),
   decision: z.enum(['approved', 'rejected']),

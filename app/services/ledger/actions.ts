@@ -105,6 +105,9 @@ export const LEDGER_ACTIONS = {
   'sharing-request.refused': { subjects: ['sharing-request', 'catalog-entry', 'org'], article: 23 },
   // Data subjects (C10; Art. 39–43)
   'subject.copy-made': { subjects: ['user'], article: 42 },
+  'subject.registered': { subjects: ['user'], article: 39 },
+  'subject.identity-code-issued': { subjects: ['user'], article: 39 },
+  'subject.identity-confirmed': { subjects: ['user'], article: 39 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

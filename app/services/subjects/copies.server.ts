@@ -14,6 +14,7 @@ import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
+import { assertIdentityConfirmed } from '~/services/identity/subjects.server'
 import { holdingsOf } from './holdings.server'
 import { useHistoryOf } from './uses.server'
 
@@ -47,8 +48,7 @@ function view(c: SubjectCopyDoc): CopyView {
  * asking again within the hour returns the copy already asked); the job makes it.
  */
 export async function requestSubjectCopy(user: AuthUser, now: Date = new Date()) {
-  assertMay(user, 'read:subject-data:own')
-  await connectDb()
+  await assertIdentityConfirmed(user)
   const hour = now.toISOString().slice(0, 13)
   const { doc, won } = await insertOnce(
     SubjectCopy,
