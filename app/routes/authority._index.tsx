@@ -155,6 +155,9 @@ export default function AuthorityHome() {
       <section className="card">
         <Link to="/authority/identity-desk">{t('identityDesk.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/authority/complaints">{t('complaintsDesk.nav')} →</Link>
+      </section>
     </RoleHome>
   )
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { DateTime } from '~/components/catalog'
 import { Notice, pick, useLang } from '~/components/common'
@@ -9,6 +9,7 @@ import { RoleHome } from '~/components/role-home'
 import { subjectHome, userView } from '~/services/identity/home.server'
 import { confirmIdentity } from '~/services/identity/subjects.server'
 import { subjectFormSchema } from '~/services/identity/schemas'
+import { myComplaints } from '~/services/subjects/complaints.server'
 import { requestSubjectCopy, subjectCopies } from '~/services/subjects/copies.server'
 import { formDone, formFailure, formNotice } from '~/utils/forms.server'
 import { parseForm } from '~/utils/validation.server'
@@ -31,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: userView(user),
     ...(await subjectHome(user)),
     copies: await subjectCopies(user),
+    complaints: await myComplaints(user),
   }
 }
 
@@ -54,8 +56,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SubjectHome() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { user, residentIdMasked, identityConfirmed, holdings, uses, entries, copies } =
+  const { user, residentIdMasked, identityConfirmed, holdings, uses, entries, copies, complaints } =
     useLoaderData<typeof loader>()
+  const [search] = useSearchParams()
   const result = useActionData<typeof action>()
   if (!identityConfirmed)
     return (
@@ -169,6 +172,44 @@ export default function SubjectHome() {
               </tbody>
             </table>
           </>
+        )}
+      </section>
+      <section className="card" id="complaints">
+        <h2>{t('home.subject.complaints')}</h2>
+        <p className="muted">{t('home.subject.complaintsIntro')}</p>
+        {search.get('complaint') === 'filed' ? (
+          <Notice>{t('home.subject.complaintFiled')}</Notice>
+        ) : null}
+        <p>
+          <Link to="/me/complaints/new">{t('home.subject.complaintNew')} →</Link>
+        </p>
+        {complaints.length === 0 ? (
+          <p className="muted">{t('home.subject.complaintNone')}</p>
+        ) : (
+          <table>
+            <tbody>
+              {complaints.map((c) => (
+                <tr key={c.id} data-complaint={c.status}>
+                  <td>
+                    <DateTime iso={c.submittedAt} />
+                    <br />
+                    {pick(c.respondent, lang)}
+                  </td>
+                  <td>
+                    {t(`home.subject.complaintStatus.${c.status}`)}
+                    {c.outcome ? ` · ${t(`home.subject.complaintOutcome.${c.outcome}`)}` : null}
+                    {c.overdue ? ` · ${t('home.subject.overdue')}` : null}
+                    {c.note ? (
+                      <>
+                        <br />
+                        <span className="muted">{c.note}</span>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
       <section className="card" id="copies">

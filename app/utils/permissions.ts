@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   'read:subject-data:own',
   // C10 (Art. 39): the authority's identity desk confirms a registered person's identity.
   'confirm:subject-identity:any',
+  // C10 (Art. 43): a person complains to the authority at the level of the body concerned.
+  'file:complaint:own',
+  'handle:complaint:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -106,6 +109,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'generate:supervision-report:any',
     'lookup:fingerprint:any',
     'confirm:subject-identity:any',
+    'handle:complaint:own-org',
   ],
   agency_staff: [
     ...staff,
@@ -168,7 +172,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:supervision-report:any',
     'lookup:fingerprint:any',
   ],
-  data_subject: ['read:subject-data:own', 'read:ledger:own-person'],
+  data_subject: ['read:subject-data:own', 'read:ledger:own-person', 'file:complaint:own'],
 }
 
 export const ROLE_HOME: Record<Role, string> = {

@@ -401,4 +401,43 @@ describe('e2e: sharing between agencies', () => {
     await person.getByRole('heading', { name: zh.home.subject.holdings }).waitFor()
     await person.screenshot({ path: screenshotPath('subject-confirmed'), fullPage: true })
   }, 120_000)
+
+  it('art43 a data subject complains about a department; the provincial authority accepts it — without JavaScript', async () => {
+    const h = zh.home.subject
+    const o = await signIn(browser, app.baseUrl, 'zhangwei@demo.gd.example', {
+      home: '/me',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    const person = o.page
+    await person.getByRole('link', { name: h.complaintNew }).click()
+    await person.waitForURL((url) => url.pathname === '/me/complaints/new')
+    await person.getByLabel(h.respondent).selectOption({ label: '广东省自然资源厅' })
+    // Long enough for the browser's own check, too short once the server trims the spaces.
+    await person.getByLabel(h.facts).fill(`${' '.repeat(20)}太短`)
+    await person.getByLabel(h.remedy).fill('请依法处理。')
+    await person.getByRole('button', { name: h.submitComplaint }).click()
+    // Too short: the form comes back with the message and what was typed.
+    await person.getByText(zh.error.subject.tooShort).waitFor()
+    expect(await person.getByLabel(h.remedy).inputValue()).toBe('请依法处理。')
+    await person
+      .getByLabel(h.facts)
+      .fill('不动产登记中心使用共享数据时超出了同意的用途，把我的户籍地址用于与登记无关的比对。')
+    await person.getByRole('button', { name: h.submitComplaint }).click()
+    await person.getByText(h.complaintFiled).waitFor()
+    expect(await person.locator('tr[data-complaint="submitted"]').count()).toBe(1)
+
+    const desk = await signInAs('authority@demo.gd.example', '/authority')
+    await desk.getByRole('link', { name: zh.complaintsDesk.nav }).click()
+    await desk.waitForURL((url) => url.pathname === '/authority/complaints')
+    const complaint = desk.locator('article[data-complaint="submitted"]', {
+      hasText: '不动产登记中心',
+    })
+    await complaint.getByRole('button', { name: zh.complaintsDesk.accept, exact: true }).click()
+    await desk.getByText(h.complaintStatus.accepted).first().waitFor()
+    await desk.screenshot({ path: screenshotPath('complaints-desk'), fullPage: true })
+    await person.reload()
+    expect(await person.locator('tr[data-complaint="accepted"]').count()).toBe(1)
+    await person.screenshot({ path: screenshotPath('subject-complaints'), fullPage: true })
+  }, 120_000)
 })

@@ -108,6 +108,17 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['authority_admin'],
     action: ['authority_admin'],
   },
+  // Art. 43: a person complains; the authority at the body's level handles it.
+  'me.complaints.new.tsx': {
+    path: '/me/complaints/new',
+    loader: ['data_subject'],
+    action: ['data_subject'],
+  },
+  'authority.complaints.tsx': {
+    path: '/authority/complaints',
+    loader: ['authority_admin'],
+    action: ['authority_admin'],
+  },
   'me.copies.$copyId.$format.ts': {
     path: `/me/copies/${ID}/csv`,
     loader: ['data_subject'],

@@ -51,6 +51,8 @@ export const notifications: Messages['notifications'] = {
     'sharing-request.refused': 'Sharing request {{title}} was refused: see the grounds cited.',
     'security.verification_enumeration':
       'Security event: an organisation’s verifications on an entry look like enumeration ({{calls}} calls, {{notFound}} not found); paused for an hour.',
+    'subject-complaint.filed':
+      'A data subject’s complaint arrived: decide whether to accept it by {{dueAt}}.',
     'verification.batch_done':
       'Batch verification {{fileName}} finished: {{rows}} records, {{found}} found.',
     'sharing-grant.delivered': 'Shared data delivered: your agency’s own copy is ready.',

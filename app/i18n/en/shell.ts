@@ -74,6 +74,19 @@ export const register: Messages['register'] = {
   },
 }
 
+export const complaintsDesk: Messages['complaintsDesk'] = {
+  nav: 'Data subjects’ complaints',
+  title: 'Data subjects’ complaints',
+  intro:
+    'Complaints about bodies at your level (Art. 43): decide within 5 working days whether to accept (reasons required when not), then decide with reasons within 30 working days of accepting.',
+  none: 'No complaint.',
+  accept: 'Accept',
+  notAccept: 'Do not accept',
+  decide: 'Decide',
+  note: 'Reasons',
+  outcome: 'Outcome',
+}
+
 export const identityDesk: Messages['identityDesk'] = {
   nav: 'Identity desk',
   title: 'Identity desk',
@@ -160,6 +173,25 @@ export const home: Messages['home'] = {
     code: 'Code',
     confirm: 'Confirm',
     confirmed: 'Your identity is confirmed.',
+    complaints: 'My complaints',
+    complaintsIntro:
+      'If a public body broke a law, regulation or rule and harmed your rights, you may complain to the data authority at its level (Art. 43). The authority decides within 5 working days whether to accept it, and decides it with reasons within 30 working days of accepting.',
+    complaintNew: 'Make a complaint',
+    complaintNone: 'You have made no complaint.',
+    respondent: 'Body complained about',
+    facts: 'Facts and reasons',
+    remedy: 'What you ask for',
+    submitComplaint: 'Submit the complaint',
+    complaintFiled: 'Your complaint was submitted.',
+    complaintStatus: {
+      submitted: 'awaiting acceptance',
+      accepted: 'accepted, being handled',
+      not_accepted: 'not accepted',
+      decided: 'decided',
+    },
+    complaintOutcome: { upheld: 'upheld', partly_upheld: 'partly upheld', dismissed: 'dismissed' },
+    dueBy: 'Due',
+    overdue: 'overdue',
     copies: 'Copies of my data',
     copiesIntro:
       'You may have a copy of the records above at any time (Art. 42), as CSV and JSON, made in the background and downloadable by you alone.',

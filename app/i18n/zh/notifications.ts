@@ -44,6 +44,7 @@ export const notifications = {
     'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
     'security.verification_enumeration':
       '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
+    'subject-complaint.filed': '收到数据主体的投诉，请在 {{dueAt}} 前决定是否受理。',
     'verification.batch_done': '批量核验 {{fileName}} 已完成：{{rows}} 条记录，找到 {{found}} 条。',
     'sharing-grant.delivered': '共享数据已交付，可以使用本部门的专属副本。',
     'sharing-grant.delivery_due':

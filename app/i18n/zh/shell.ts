@@ -73,6 +73,19 @@ export const register = {
   },
 }
 
+export const complaintsDesk = {
+  nav: '数据主体投诉',
+  title: '数据主体投诉',
+  intro:
+    '同级政务部门被投诉的案件（第四十三条）：5 个工作日内决定是否受理（不予受理须说明理由），受理后 30 个工作日内作出处理决定并说明理由。',
+  none: '暂无投诉。',
+  accept: '受理',
+  notAccept: '不予受理',
+  decide: '作出处理决定',
+  note: '理由',
+  outcome: '处理结果',
+}
+
 export const identityDesk = {
   nav: '身份核验窗口',
   title: '身份核验窗口',
@@ -147,6 +160,25 @@ export const home = {
     code: '核验码',
     confirm: '确认',
     confirmed: '身份已核验。',
+    complaints: '我的投诉',
+    complaintsIntro:
+      '认为公共管理和服务机构违反法律、法规、规章规定，损害您的合法权益的，可以向同级公共数据主管部门投诉（第四十三条）。主管部门在 5 个工作日内决定是否受理，受理后 30 个工作日内作出处理决定并说明理由。',
+    complaintNew: '提出投诉',
+    complaintNone: '您还没有提出投诉。',
+    respondent: '被投诉的部门',
+    facts: '事实和理由',
+    remedy: '投诉请求',
+    submitComplaint: '提交投诉',
+    complaintFiled: '投诉已提交。',
+    complaintStatus: {
+      submitted: '待受理',
+      accepted: '已受理，处理中',
+      not_accepted: '不予受理',
+      decided: '已作出处理决定',
+    },
+    complaintOutcome: { upheld: '投诉成立', partly_upheld: '部分成立', dismissed: '投诉不成立' },
+    dueBy: '期限',
+    overdue: '已逾期',
     copies: '我的数据副本',
     copiesIntro:
       '您可以随时获取上述记录的副本（第四十二条），CSV 和 JSON 两种格式，由后台生成，仅您本人可以下载。',

@@ -108,6 +108,8 @@ export const LEDGER_ACTIONS = {
   'subject.registered': { subjects: ['user'], article: 39 },
   'subject.identity-code-issued': { subjects: ['user'], article: 39 },
   'subject.identity-confirmed': { subjects: ['user'], article: 39 },
+  'subject.complaint-filed': { subjects: ['user', 'org'], article: 43 },
+  'subject.complaint-answered': { subjects: ['user', 'org'], article: 43 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

@@ -41,6 +41,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ['reportId', (id) => `/supervision/reports/${id}`],
   ['entryId', (id) => `/catalog/${id}`],
   ['batchId', (id) => `/verification/batches/${id}`],
+  ['complaintId', () => '/authority/complaints'],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

@@ -24,6 +24,8 @@ import {
   verifyRecord,
 } from '~/services/verification/verify.server'
 import { SubjectUse } from '#models/subject-use'
+import { SubjectComplaint } from '#models/subject-complaint'
+import { fileComplaint } from '~/services/subjects/complaints.server'
 import {
   runVerificationBatch,
   submitVerificationBatchBytes,
@@ -396,4 +398,12 @@ async function seedSubjectRecords(psb: AuthUser) {
     )
   }
   for (const d of await EntryDataset.find({}, { _id: 1 }).lean()) await buildSubjectIndex(d._id)
+  // Art. 43: lina has complained about psb to the provincial authority (awaiting acceptance).
+  const lina = await agency('lina@demo.gd.example')
+  if (lina && !(await SubjectComplaint.exists({ userId: lina.id })))
+    await fileComplaint(lina, {
+      respondentOrgId: psb.org!.id,
+      facts: '我的居民身份证签发信息中的签发机关记录有误，已两次向公安厅书面反映，逾期未获答复。',
+      remedy: '请督促公安厅更正签发机关记录，并书面答复。',
+    })
 }
