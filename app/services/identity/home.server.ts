@@ -9,6 +9,7 @@ import { decryptField } from './crypto.server'
 import { maskResidentId } from './codes'
 import { pendingRegistrations } from './auth.server'
 import { holdingsOf } from '~/services/subjects/holdings.server'
+import { confirmedSubjectKey } from './subjects.server'
 import { useHistoryOf } from '~/services/subjects/uses.server'
 
 function ledgerRows(entries: Awaited<ReturnType<typeof listLedger>>['entries']) {
@@ -75,18 +76,16 @@ export async function regulatorHome(filters: Omit<Parameters<typeof listLedger>[
  * own values, every use of those records (Art. 39, 42), and every log entry naming their account.
  */
 export async function subjectHome(user: AuthUser) {
-  const doc = await User.findById(user.id)
-    .select({ residentIdEnc: 1, residentIdIndex: 1, identityConfirmedAt: 1 })
-    .lean()
+  const doc = await User.findById(user.id).select({ residentIdEnc: 1 }).lean()
   // Art. 39: nothing about the person until her identity is confirmed.
-  const key = doc?.identityConfirmedAt ? doc.residentIdIndex : null
+  const key = await confirmedSubjectKey(user)
   const residentId = doc?.residentIdEnc
     ? maskResidentId(decryptField(doc.residentIdEnc, dataKeys().field))
     : null
   const { entries } = await listLedger({ subject: `user:${user.id}`, limit: 20 })
   return {
     residentIdMasked: residentId,
-    identityConfirmed: Boolean(doc?.identityConfirmedAt),
+    identityConfirmed: key !== null,
     holdings: key ? await holdingsOf(key) : [],
     uses: key ? await useHistoryOf(key) : { total: 0, items: [] },
     entries: ledgerRows(entries),

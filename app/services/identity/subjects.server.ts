@@ -91,14 +91,20 @@ async function claimTry(userId: string, issuedAt: Date, now: Date): Promise<bool
 
 /**
  * Art. 39: data about a person is shown to her only once her identity is confirmed (by any
- * method); before that, the portal asks her to confirm it.
+ * method). Her subject key (the blind index her records are found by) once it is; null before.
  */
-export async function assertIdentityConfirmed(user: AuthUser): Promise<void> {
+export async function confirmedSubjectKey(user: AuthUser): Promise<string | null> {
   assertMay(user, 'read:subject-data:own')
   await connectDb()
-  const doc = await User.findById(user.id, { identityConfirmedAt: 1 }).lean()
-  if (!doc?.identityConfirmedAt)
-    throw new DomainError('identity_unconfirmed', 'error.subject.notConfirmed', 403)
+  const doc = await User.findById(user.id, { identityConfirmedAt: 1, residentIdIndex: 1 }).lean()
+  return doc?.identityConfirmedAt && doc.residentIdIndex ? doc.residentIdIndex : null
+}
+
+/** The same rule where the step cannot go on without it (a copy, a complaint): a 403. */
+export async function assertIdentityConfirmed(user: AuthUser): Promise<string> {
+  const key = await confirmedSubjectKey(user)
+  if (!key) throw new DomainError('identity_unconfirmed', 'error.subject.notConfirmed', 403)
+  return key
 }
 
 /** The identity desk's list: registered subjects not confirmed yet, newest first. */
@@ -195,11 +201,8 @@ export async function confirmIdentity(user: AuthUser, code: string, now: Date = 
   const expected = Buffer.from(counted.codeHash, 'hex')
   const given = Buffer.from(hashCode(user.id, code), 'hex')
   if (!timingSafeEqual(expected, given)) throw refused()
-  await User.updateOne(
-    { _id: user.id, identityConfirmedAt: null },
-    { $set: { identityConfirmedAt: now, identityMethod: counted.method } },
-  )
-  await IdentityCheck.deleteOne({ _id: user.id })
+  // Logged first (by key), then the account, then the code dropped: a crash between two steps
+  // leaves the code in place, and the next try with it finishes the same steps once.
   await appendLedger({
     action: 'subject.identity-confirmed',
     actor: { userId: user.id },
@@ -208,5 +211,10 @@ export async function confirmIdentity(user: AuthUser, code: string, now: Date = 
     summary: { method: counted.method },
     eventKey: `subject.identity-confirmed:${user.id}`,
   })
+  await User.updateOne(
+    { _id: user.id, identityConfirmedAt: null },
+    { $set: { identityConfirmedAt: now, identityMethod: counted.method } },
+  )
+  await IdentityCheck.deleteOne({ _id: user.id })
   return { confirmed: true as const }
 }

@@ -78,6 +78,45 @@ export async function fileComplaint(user: AuthUser, input: ComplaintInput, now =
   return { complaintId, acceptDueAt: doc.acceptDueAt.toISOString() }
 }
 
+/** A claimed step onto the complaint, then the log (keyed): the same result however often. */
+async function applyStep(
+  complaint: { _id: unknown; userId: string; respondentOrgId: string; authorityOrgId: string },
+  kind: ComplaintAnswer['step'],
+  step: { by: string; at: Date; decision: string; note: string | null | undefined },
+) {
+  const complaintId = String(complaint._id)
+  const note = step.note ?? ''
+  const set =
+    kind === 'accept'
+      ? {
+          status: step.decision,
+          note: note || null,
+          answeredAt: step.at,
+          decideDueAt:
+            step.decision === 'accepted'
+              ? await addWorkingDays(step.at, COMPLAINT_DECIDE_DAYS)
+              : null,
+        }
+      : { status: 'decided', outcome: step.decision, note, answeredAt: step.at }
+  // From the state the step answers only, so a late repeat never moves a complaint back.
+  await SubjectComplaint.updateOne(
+    { _id: complaintId, status: kind === 'accept' ? 'submitted' : 'accepted' },
+    { $set: set },
+  )
+  await appendLedger({
+    action: 'subject.complaint-answered',
+    actor: { userId: step.by, orgId: complaint.authorityOrgId },
+    subjects: [
+      `user:${complaint.userId}`,
+      `org:${complaint.respondentOrgId}`,
+      `org:${complaint.authorityOrgId}`,
+    ],
+    payload: { complaintId, step: kind, decision: step.decision, note },
+    summary: { step: kind, decision: step.decision },
+    eventKey: `subject.complaint-answered:${complaintId}:${kind}`,
+  })
+}
+
 /**
  * Art. 43: the authority's answer — accept the complaint or not (reasons required when not), then,
  * once accepted, decide it with reasons. One answer per step, whoever answers first.
@@ -93,6 +132,7 @@ export async function answerComplaint(officer: AuthUser, input: ComplaintAnswer,
     })
   if (input.step === 'decide' && complaint.status !== 'accepted')
     throw new DomainError('not_accepted', 'error.subject.complaintNotAccepted', 409)
+  let won = true
   try {
     await SubjectComplaintStep.create({
       _id: `${input.complaintId}:${input.step}`,
@@ -102,38 +142,14 @@ export async function answerComplaint(officer: AuthUser, input: ComplaintAnswer,
       note: input.note,
     })
   } catch (error) {
-    if (isDuplicateKey(error))
-      throw new DomainError('already_answered', 'error.subject.complaintAnswered', 409)
-    throw error
+    if (!isDuplicateKey(error)) throw error
+    won = false
   }
-  const set =
-    input.step === 'accept'
-      ? {
-          status: input.decision,
-          note: input.note || null,
-          answeredAt: now,
-          decideDueAt:
-            input.decision === 'accepted' ? await addWorkingDays(now, COMPLAINT_DECIDE_DAYS) : null,
-        }
-      : { status: 'decided', outcome: input.decision, note: input.note, answeredAt: now }
-  await SubjectComplaint.updateOne({ _id: input.complaintId }, { $set: set })
-  await appendLedger({
-    action: 'subject.complaint-answered',
-    actor: { userId: officer.id, orgId: officer.org?.id },
-    subjects: [
-      `user:${complaint.userId}`,
-      `org:${complaint.respondentOrgId}`,
-      `org:${complaint.authorityOrgId}`,
-    ],
-    payload: {
-      complaintId: input.complaintId,
-      step: input.step,
-      decision: input.decision,
-      note: input.note,
-    },
-    summary: { step: input.step, decision: input.decision },
-    eventKey: `subject.complaint-answered:${input.complaintId}:${input.step}`,
-  })
+  // The step as claimed (this answer's, or the one that came first) is applied either way: an
+  // answer whose projection a crash lost is completed by the next one (same values, keyed log).
+  const step = (await SubjectComplaintStep.findById(`${input.complaintId}:${input.step}`).lean())!
+  await applyStep(complaint, input.step, step)
+  if (!won) throw new DomainError('already_answered', 'error.subject.complaintAnswered', 409)
   return { complaintId: input.complaintId, step: input.step, decision: input.decision }
 }
 

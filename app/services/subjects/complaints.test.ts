@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Organization } from '#models/organization'
-import { SubjectComplaint } from '#models/subject-complaint'
+import { SubjectComplaint, SubjectComplaintStep } from '#models/subject-complaint'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
 import { demoUser } from '../../../tests/fixtures/products'
@@ -138,6 +138,34 @@ describe('complaints of data subjects (C10)', () => {
     const refused = answers.filter((a) => a.status === 'rejected')
     for (const r of refused)
       expect(((r as PromiseRejectedResult).reason as DomainError).code).toBe('already_answered')
+    expect(
+      await LedgerEntry.countDocuments({
+        eventKey: `subject.complaint-answered:${complaintId}:accept`,
+      }),
+    ).toBe(1)
+  })
+
+  it('art43 an answer whose projection a crash lost is completed by the next answer, once', async () => {
+    const { complaintId } = await fileComplaint(zhang, {
+      respondentOrgId: psb.org!.id,
+      facts,
+      remedy: '请依法处理。',
+    })
+    // The claim was made, then the process died before the complaint and the log followed it.
+    await SubjectComplaintStep.create({
+      _id: `${complaintId}:accept`,
+      by: authority.id,
+      at: new Date(),
+      decision: 'accepted',
+      note: '',
+    })
+    const again = await refusal(() =>
+      answerComplaint(authority, { step: 'accept', complaintId, decision: 'accepted', note: '' }),
+    )
+    expect(again.code).toBe('already_answered')
+    expect(await SubjectComplaint.findById(complaintId).lean()).toMatchObject({
+      status: 'accepted',
+    })
     expect(
       await LedgerEntry.countDocuments({
         eventKey: `subject.complaint-answered:${complaintId}:accept`,

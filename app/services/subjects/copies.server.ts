@@ -56,7 +56,10 @@ export async function requestSubjectCopy(user: AuthUser, now: Date = new Date())
     { userId: user.id, hour },
   )
   const id = String(doc._id)
-  if (won) await enqueue('subject-copy', { copyId: id }, { jobId: `subject-copy-${id}` })
+  // Queued whenever it is not made yet: a repeat re-queues a copy whose queueing a crash lost
+  // (the job id keeps it to one job).
+  if (doc.status === 'queued')
+    await enqueue('subject-copy', { copyId: id }, { jobId: `subject-copy-${id}` })
   return { ...view(doc.toObject() as SubjectCopyDoc), repeated: !won }
 }
 
