@@ -128,6 +128,8 @@ const subjectIndexPayload = z.object({ datasetId: z.string().min(1).max(200) }).
 
 // C10 (Art. 42): make a data subject's copy of what is held about them.
 const subjectCopyPayload = z.object({ copyId: objectId() }).strict()
+// C10 (Art. 42): a granted correction or deletion becomes a new version of the table.
+const subjectRecordChangePayload = z.object({ requestId: objectId() }).strict()
 
 // C5: drain the verification call stream into the ledger (every minute).
 const verificationLogPayload = z.object({}).strict()
@@ -159,6 +161,7 @@ export const queues = {
   'verification-batch': { schema: verificationBatchPayload, concurrency: 1 },
   'subject-index': { schema: subjectIndexPayload, concurrency: 1 },
   'subject-copy': { schema: subjectCopyPayload, concurrency: 2 },
+  'subject-record-change': { schema: subjectRecordChangePayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

@@ -24,7 +24,7 @@ import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
 import { sharingSweep } from './processors/sharing-sweep'
-import { subjectCopy, subjectIndex } from './processors/subjects'
+import { subjectCopy, subjectIndex, subjectRecordChange } from './processors/subjects'
 import { verificationBatch, verificationIndex, verificationLog } from './processors/verification'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
@@ -56,6 +56,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'verification-batch': (job) => verificationBatch(job.data),
   'subject-index': (job) => subjectIndex(job.data),
   'subject-copy': (job) => subjectCopy(job.data),
+  'subject-record-change': (job) => subjectRecordChange(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

@@ -8,6 +8,8 @@
  *   entry is its current data (a new upload is a new version, older grants' copies stay as made)
  * - `storageKey` `sha256` `sizeBytes` `fileName` the table in the content store · `header` its columns
  * - `uploadedBy` `uploadedAt` · `ledgerSeq` the `catalog-entry.dataset-stored` receipt
+ * - `cause` what made this version when the department did not upload it: `subject-request:<id>`
+ *   for a data subject's correction or deletion (Art. 42), its provenance step
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
@@ -24,6 +26,7 @@ const entryDatasetSchema = new Schema(
     uploadedBy: { type: String, required: true },
     uploadedAt: { type: Date, required: true },
     ledgerSeq: { type: Number, default: null },
+    cause: { type: String, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

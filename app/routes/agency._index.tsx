@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogHomeCard } from '~/components/catalog-dashboard'
 import { OrgHomePage } from '~/components/org-home-page'
@@ -64,6 +64,9 @@ export default function AgencyHome() {
         ]}
       />
       <ResearchHomeSection />
+      <section className="card">
+        <Link to="/agency/subject-requests">{t('recordRequestsDesk.nav')} →</Link>
+      </section>
     </OrgHomePage>
   )
 }

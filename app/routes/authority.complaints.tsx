@@ -5,7 +5,8 @@ import { DateTime } from '~/components/catalog'
 import { Notice, pick, useLang } from '~/components/common'
 import { FormError } from '~/components/form'
 import { answerComplaint, authorityComplaints } from '~/services/subjects/complaints.server'
-import { complaintAnswerSchema } from '~/services/subjects/schemas'
+import { recordRequestDays, setRecordRequestDays } from '~/services/subjects/record-requests.server'
+import { complaintAnswerSchema, recordRequestDaysSchema } from '~/services/subjects/schemas'
 import { formFailure, formNotice } from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'
@@ -17,13 +18,22 @@ import { parseForm } from '~/utils/validation.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'handle:complaint:own-org')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ complaints: await authorityComplaints(user) }))
+  return pageGuard(t, async () => ({
+    complaints: await authorityComplaints(user),
+    days: await recordRequestDays(),
+  }))
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'handle:complaint:own-org')
   const t = await getT(request)
   try {
+    // Art. 42: the deadline departments have to decide data subjects' record requests.
+    if (new URL(request.url).searchParams.get('form') === 'days') {
+      const { days } = await parseForm(request, recordRequestDaysSchema, t.locale)
+      await setRecordRequestDays(user, days)
+      return formNotice(t('complaintsDesk.daysSaved'))
+    }
     const answer = await answerComplaint(
       user,
       await parseForm(request, complaintAnswerSchema, t.locale),
@@ -41,14 +51,31 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ComplaintsDesk() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { complaints } = useLoaderData<typeof loader>()
+  const { complaints, days } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <section className="card">
       <h1>{t('complaintsDesk.title')}</h1>
       <p className="muted">{t('complaintsDesk.intro')}</p>
       {result?.notice ? <Notice>{result.notice}</Notice> : null}
-      <FormError message={result?.formError ?? result?.fieldErrors?.note?.join(' ')} />
+      <FormError
+        message={
+          result?.formError ?? (result?.fieldErrors?.note ?? result?.fieldErrors?.days)?.join(' ')
+        }
+      />
+      <section className="stack" id="days">
+        <h2>{t('complaintsDesk.daysTitle')}</h2>
+        <p className="muted">{t('complaintsDesk.daysIntro')}</p>
+        <Form method="post" action="?form=days" className="inline-form">
+          <label>
+            {t('complaintsDesk.days')}
+            <input name="days" type="number" min={1} max={60} required defaultValue={days} />
+          </label>
+          <button type="submit" className="secondary">
+            {t('common.save')}
+          </button>
+        </Form>
+      </section>
       {complaints.length === 0 ? <p className="muted">{t('complaintsDesk.none')}</p> : null}
       {complaints.map((c) => (
         <article key={c.id} className="stack card" data-complaint={c.status}>

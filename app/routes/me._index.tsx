@@ -11,6 +11,7 @@ import { confirmIdentity } from '~/services/identity/subjects.server'
 import { subjectFormSchema } from '~/services/identity/schemas'
 import { myComplaints } from '~/services/subjects/complaints.server'
 import { requestSubjectCopy, subjectCopies } from '~/services/subjects/copies.server'
+import { myRecordRequests } from '~/services/subjects/record-requests.server'
 import { formDone, formFailure, formNotice } from '~/utils/forms.server'
 import { parseForm } from '~/utils/validation.server'
 import { getT } from '~/utils/i18n.server'
@@ -33,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...(await subjectHome(user)),
     copies: await subjectCopies(user),
     complaints: await myComplaints(user),
+    requests: await myRecordRequests(user),
   }
 }
 
@@ -56,8 +58,17 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SubjectHome() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { user, residentIdMasked, identityConfirmed, holdings, uses, entries, copies, complaints } =
-    useLoaderData<typeof loader>()
+  const {
+    user,
+    residentIdMasked,
+    identityConfirmed,
+    holdings,
+    uses,
+    entries,
+    copies,
+    complaints,
+    requests,
+  } = useLoaderData<typeof loader>()
   const [search] = useSearchParams()
   const result = useActionData<typeof action>()
   if (!identityConfirmed)
@@ -113,25 +124,31 @@ export default function SubjectHome() {
                   : <DateTime iso={h.storedAt} />
                 </p>
                 {h.records.map((r) => (
-                  <table
-                    key={r.row}
-                    aria-label={`${pick(h.title, lang)} ${t('home.subject.row', { row: r.row })}`}
-                  >
-                    <thead>
-                      <tr>
-                        <th>{t('home.subject.field')}</th>
-                        <th>{t('home.subject.value')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.fields.map((f) => (
-                        <tr key={f.name} data-field={f.name}>
-                          <td>{pick(f.label, lang)}</td>
-                          <td>{f.value}</td>
+                  <div key={r.row} className="stack">
+                    <table
+                      aria-label={`${pick(h.title, lang)} ${t('home.subject.row', { row: r.row })}`}
+                    >
+                      <thead>
+                        <tr>
+                          <th>{t('home.subject.field')}</th>
+                          <th>{t('home.subject.value')}</th>
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                      </thead>
+                      <tbody>
+                        {r.fields.map((f) => (
+                          <tr key={f.name} data-field={f.name}>
+                            <td>{pick(f.label, lang)}</td>
+                            <td>{f.value}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    <p>
+                      <Link to={`/me/requests/new?dataset=${h.datasetId}&row=${r.row}`}>
+                        {t('home.subject.requestAsk')} →
+                      </Link>
+                    </p>
+                  </div>
                 ))}
               </article>
             ))}
@@ -172,6 +189,68 @@ export default function SubjectHome() {
               </tbody>
             </table>
           </>
+        )}
+      </section>
+      <section className="card" id="requests">
+        <h2>{t('home.subject.requests')}</h2>
+        <p className="muted">{t('home.subject.requestsIntro')}</p>
+        {search.get('request') === 'filed' ? (
+          <Notice>{t('home.subject.requestFiled')}</Notice>
+        ) : null}
+        {requests.length === 0 ? (
+          <p className="muted">{t('home.subject.requestNone')}</p>
+        ) : (
+          <table>
+            <tbody>
+              {requests.map((r) => (
+                <tr key={r.id} data-request={r.status}>
+                  <td>
+                    <DateTime iso={r.submittedAt} />
+                    <br />
+                    {pick(r.title, lang)} · {pick(r.org, lang)}
+                  </td>
+                  <td>
+                    {t(`home.subject.requestKinds.${r.kind}`)}
+                    {r.fieldLabel ? ` · ${pick(r.fieldLabel, lang)} → ${r.proposed ?? ''}` : null}
+                  </td>
+                  <td>
+                    {t(`home.subject.requestStatus.${r.status}`)}
+                    {r.appliedAt ? ` · ${t('home.subject.requestApplied')}` : null}
+                    {r.overdue ? ` · ${t('home.subject.overdue')}` : null}
+                    {r.status === 'pending' ? (
+                      <>
+                        <br />
+                        <span className="muted">
+                          {t('home.subject.dueBy')}: <DateTime iso={r.dueAt} />
+                        </span>
+                      </>
+                    ) : null}
+                    {r.note ? (
+                      <>
+                        <br />
+                        <span className="muted">{r.note}</span>
+                      </>
+                    ) : null}
+                    {r.priorCopies.length ? (
+                      <>
+                        <br />
+                        {t('home.subject.requestPriorCopies')}:{' '}
+                        {r.priorCopies.map((c) => pick(c.org, lang)).join('、')}
+                      </>
+                    ) : null}
+                    {r.status === 'refused' || r.overdue ? (
+                      <>
+                        <br />
+                        <Link to={`/me/complaints/new?respondent=${r.orgId}`}>
+                          {t('home.subject.requestEscalate')} →
+                        </Link>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
       <section className="card" id="complaints">

@@ -14,7 +14,9 @@ import { requirePermission } from '~/utils/permissions.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'file:complaint:own')
   const t = await getT(request)
-  return pageGuard(t, async () => ({ respondents: await complaintRespondents() }))
+  // A refused or overdue record request links here with the department already chosen.
+  const respondent = new URL(request.url).searchParams.get('respondent') ?? ''
+  return pageGuard(t, async () => ({ respondents: await complaintRespondents(), respondent }))
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -34,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewComplaint() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { respondents } = useLoaderData<typeof loader>()
+  const { respondents, respondent } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const v = result?.values ?? {}
   const errors = result?.fieldErrors ?? {}
@@ -49,7 +51,11 @@ export default function NewComplaint() {
         <FormError message={result?.formError} />
         <label>
           {t('home.subject.respondent')}
-          <select name="respondentOrgId" defaultValue={String(v.respondentOrgId ?? '')} required>
+          <select
+            name="respondentOrgId"
+            defaultValue={String(v.respondentOrgId ?? respondent)}
+            required
+          >
             {respondents.map((o) => (
               <option key={o.id} value={o.id}>
                 {pick(o.name, lang)}

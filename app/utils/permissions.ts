@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   // C10 (Art. 43): a person complains to the authority at the level of the body concerned.
   'file:complaint:own',
   'handle:complaint:own-org',
+  // C10 (Art. 42): a person objects to a record about her or asks to correct or delete it; the
+  // source department holding it decides.
+  'request:record-change:own',
+  'decide:record-change:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -121,6 +125,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'create:sharing-request:own-org',
     'decide:sharing-request:own-org',
     'verify:record:own-org',
+    'decide:record-change:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],
@@ -172,7 +177,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:supervision-report:any',
     'lookup:fingerprint:any',
   ],
-  data_subject: ['read:subject-data:own', 'read:ledger:own-person', 'file:complaint:own'],
+  data_subject: [
+    'read:subject-data:own',
+    'read:ledger:own-person',
+    'file:complaint:own',
+    'request:record-change:own',
+  ],
 }
 
 export const ROLE_HOME: Record<Role, string> = {

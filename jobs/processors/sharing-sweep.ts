@@ -3,17 +3,20 @@ import {
   runSharingDeliverySweep,
   runSharingReplySweep,
 } from '~/services/sharing/clocks.server'
+import { runRecordRequestSweep } from '~/services/subjects/record-requests.server'
 import { parseJobData } from '../queues'
 
 /**
  * `sharing-sweep` job (C4; Art. 22–23): finish steps a crash left undone, then warn source
  * departments of requests (and agreed deliveries) waiting 3 working days and escalate overdue ones
- * to the coordinating authority. Idempotent: every step is keyed, so a retry or an overlapping run changes nothing.
+ * to the coordinating authority; remind and escalate data subjects' record requests. Idempotent: every step is keyed, so a retry or an overlapping run changes nothing.
  */
 export async function sharingSweep(data: unknown) {
   const { at } = parseJobData('sharing-sweep', data)
   const now = at ? new Date(at) : new Date()
   const repaired = await repairSharing(now)
   const delivery = await runSharingDeliverySweep(now)
-  return { ...(await runSharingReplySweep(now)), delivery, repaired }
+  // C10 (Art. 42): the data subjects' record requests run on the same hourly clock.
+  const recordRequests = await runRecordRequestSweep(now)
+  return { ...(await runSharingReplySweep(now)), delivery, repaired, recordRequests }
 }

@@ -6,11 +6,8 @@ import mongoose from 'mongoose'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
-import { makeResidentId } from '~/services/identity/codes'
-import { DEMO_PASSWORD } from '~/services/demo/seed.server'
 import {
   launchBrowser,
-  openPage,
   screenshotPath,
   signIn,
   startApp,
@@ -328,116 +325,4 @@ describe('e2e: sharing between agencies', () => {
     await amr.locator('tr[data-batch]', { hasText: '核验名单.csv' }).waitFor()
     await amr.screenshot({ path: screenshotPath('verification-batches'), fullPage: true })
   }, 180_000)
-
-  // (Here, where the worker runs: the subject's copy is made by a job.) psb's tables hold lina's
-  // records; without JavaScript she sees them, asks for a copy and downloads it.
-  it('art42 a data subject sees where her data is held and downloads a copy, without JavaScript', async () => {
-    const h = zh.home.subject
-    const o = await signIn(browser, app.baseUrl, 'lina@demo.gd.example', {
-      home: '/me',
-      javaScriptEnabled: false,
-    })
-    opened.push(o)
-    const lina = o.page
-    await lina.getByRole('heading', { name: h.holdings }).waitFor()
-    // psb's transfer and ID-card tables, and the residents table unless the test above replaced it.
-    expect(await lina.locator('[data-holding]').count()).toBeGreaterThanOrEqual(2)
-    // The copies of the residents table delivered to amr and nr held her record.
-    expect(await lina.locator('tr[data-use="sharing-delivery"]').count()).toBeGreaterThanOrEqual(2)
-    await lina.getByRole('button', { name: h.copyAsk }).click()
-    await lina.getByText(h.copyAsked).waitFor()
-    // The page refreshes itself until the worker has made the copy.
-    await lina.getByRole('link', { name: 'CSV' }).waitFor({ timeout: 60_000 })
-    await lina.screenshot({ path: screenshotPath('subject-home-copy'), fullPage: true })
-    const csv = await lina.request.get(
-      `${app.baseUrl}${await lina.getByRole('link', { name: 'CSV' }).getAttribute('href')}`,
-    )
-    expect(csv.status()).toBe(200)
-    expect(await csv.text()).toContain('居民身份证签发信息')
-  }, 120_000)
-
-  it('art39 a person registers, the desk checks her card and gives her a code, she confirms it — without JavaScript', async () => {
-    const r = zh.register
-    const residentId = makeResidentId('44010419920202123')
-    const visitor = await openPage(browser, app.baseUrl, {
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      javaScriptEnabled: false,
-    })
-    opened.push(visitor)
-    const v = visitor.page
-    await v.goto('/register')
-    await v.getByRole('link', { name: r.forPersons }).click()
-    await v.waitForURL((url) => url.pathname === '/register/subject')
-    await v.getByLabel(r.displayName).fill('王芳')
-    await v.getByLabel(r.subject.residentId).fill(residentId)
-    await v.getByLabel(r.email).fill('wangfang@example.cn')
-    await v.getByLabel(r.password).fill(DEMO_PASSWORD)
-    await v.getByRole('button', { name: r.submit }).click()
-    await v.getByText(r.subject.done).waitFor()
-
-    const o = await signIn(browser, app.baseUrl, 'wangfang@example.cn', {
-      home: '/me',
-      javaScriptEnabled: false,
-    })
-    opened.push(o)
-    const person = o.page
-    await person.getByRole('heading', { name: zh.home.subject.confirmTitle }).waitFor()
-    expect(await person.getByRole('heading', { name: zh.home.subject.holdings }).count()).toBe(0)
-
-    const desk = await signInAs('authority@demo.gd.example', '/authority')
-    await desk.getByRole('link', { name: zh.identityDesk.nav }).click()
-    await desk.waitForURL((url) => url.pathname === '/authority/identity-desk')
-    const row = desk.locator('tr[data-subject="wangfang@example.cn"]')
-    await row.getByLabel(zh.identityDesk.onCard).fill(residentId)
-    await row.getByRole('button', { name: zh.identityDesk.issue }).click()
-    const code = (await desk.locator('[data-code]').getAttribute('data-code'))!
-    expect(code).toMatch(/^\d{6}$/)
-    await desk.screenshot({ path: screenshotPath('identity-desk'), fullPage: true })
-
-    await person.getByLabel(zh.home.subject.code).fill(code)
-    await person.getByRole('button', { name: zh.home.subject.confirm }).click()
-    await person.getByText(zh.home.subject.confirmed).waitFor()
-    await person.getByRole('heading', { name: zh.home.subject.holdings }).waitFor()
-    await person.screenshot({ path: screenshotPath('subject-confirmed'), fullPage: true })
-  }, 120_000)
-
-  it('art43 a data subject complains about a department; the provincial authority accepts it — without JavaScript', async () => {
-    const h = zh.home.subject
-    const o = await signIn(browser, app.baseUrl, 'zhangwei@demo.gd.example', {
-      home: '/me',
-      javaScriptEnabled: false,
-    })
-    opened.push(o)
-    const person = o.page
-    await person.getByRole('link', { name: h.complaintNew }).click()
-    await person.waitForURL((url) => url.pathname === '/me/complaints/new')
-    await person.getByLabel(h.respondent).selectOption({ label: '广东省自然资源厅' })
-    // Long enough for the browser's own check, too short once the server trims the spaces.
-    await person.getByLabel(h.facts).fill(`${' '.repeat(20)}太短`)
-    await person.getByLabel(h.remedy).fill('请依法处理。')
-    await person.getByRole('button', { name: h.submitComplaint }).click()
-    // Too short: the form comes back with the message and what was typed.
-    await person.getByText(zh.error.subject.tooShort).waitFor()
-    expect(await person.getByLabel(h.remedy).inputValue()).toBe('请依法处理。')
-    await person
-      .getByLabel(h.facts)
-      .fill('不动产登记中心使用共享数据时超出了同意的用途，把我的户籍地址用于与登记无关的比对。')
-    await person.getByRole('button', { name: h.submitComplaint }).click()
-    await person.getByText(h.complaintFiled).waitFor()
-    expect(await person.locator('tr[data-complaint="submitted"]').count()).toBe(1)
-
-    const desk = await signInAs('authority@demo.gd.example', '/authority')
-    await desk.getByRole('link', { name: zh.complaintsDesk.nav }).click()
-    await desk.waitForURL((url) => url.pathname === '/authority/complaints')
-    const complaint = desk.locator('article[data-complaint="submitted"]', {
-      hasText: '不动产登记中心',
-    })
-    await complaint.getByRole('button', { name: zh.complaintsDesk.accept, exact: true }).click()
-    await desk.getByText(h.complaintStatus.accepted).first().waitFor()
-    await desk.screenshot({ path: screenshotPath('complaints-desk'), fullPage: true })
-    await person.reload()
-    expect(await person.locator('tr[data-complaint="accepted"]').count()).toBe(1)
-    await person.screenshot({ path: screenshotPath('subject-complaints'), fullPage: true })
-  }, 120_000)
 })

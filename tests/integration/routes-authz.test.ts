@@ -114,6 +114,18 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['data_subject'],
     action: ['data_subject'],
   },
+  // Art. 42: a person objects to a record or asks for its correction or deletion; the
+  // department holding it decides.
+  'me.requests.new.tsx': {
+    path: '/me/requests/new',
+    loader: ['data_subject'],
+    action: ['data_subject'],
+  },
+  'agency.subject-requests.tsx': {
+    path: '/agency/subject-requests',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
   'authority.complaints.tsx': {
     path: '/authority/complaints',
     loader: ['authority_admin'],

@@ -53,6 +53,24 @@ export const notifications: Messages['notifications'] = {
       'Security event: an organisation’s verifications on an entry look like enumeration ({{calls}} calls, {{notFound}} not found); paused for an hour.',
     'subject-complaint.filed':
       'A data subject’s complaint arrived: decide whether to accept it by {{dueAt}}.',
+    'subject-request.filed':
+      'A data subject objects to a record your agency holds, or asks to correct or delete it: decide by {{dueAt}}.',
+    'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',
+    'subject-request.overdue':
+      'A data subject’s request is past its deadline ({{dueAt}}) without a decision; the authority was told.',
+    'subject-request.escalated':
+      'A department has not decided a data subject’s request by its deadline ({{dueAt}}).',
+    'subject-request.granted': 'Your request was granted.',
+    'subject-request.refused':
+      'Your request was refused: see the reasons. You may complain to the authority.',
+    'subject-request.applied-correction':
+      'Your record was corrected; the new version of the data is in use.',
+    'subject-request.applied-deletion':
+      'Your record was deleted; later deliveries, API answers and verifications no longer hold it.',
+    'subject-request.prior-copy-correction':
+      'A data subject’s record was corrected: the copy your agency received earlier holds it outdated; a new copy follows.',
+    'subject-request.prior-copy-deletion':
+      'A data subject’s record was deleted: the copy your agency received earlier still holds it — stop using it and delete it.',
     'verification.batch_done':
       'Batch verification {{fileName}} finished: {{rows}} records, {{found}} found.',
     'sharing-grant.delivered': 'Shared data delivered: your agency’s own copy is ready.',

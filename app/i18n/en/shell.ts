@@ -85,6 +85,25 @@ export const complaintsDesk: Messages['complaintsDesk'] = {
   decide: 'Decide',
   note: 'Reasons',
   outcome: 'Outcome',
+  daysTitle: 'Deadline for data subjects’ requests',
+  daysIntro:
+    'The working days a department has to decide a data subject’s objection, correction or deletion request (Art. 42: “in time”).',
+  days: 'Working days',
+  daysSaved: 'The deadline was saved.',
+}
+
+export const recordRequestsDesk: Messages['recordRequestsDesk'] = {
+  nav: 'Data subjects’ requests',
+  title: 'Data subjects’ objections and requests',
+  intro:
+    'Requests about records your agency holds (Art. 42). Decide in time, with reasons; a granted correction or deletion makes a new version of the data (its provenance names the request), from which every later delivery, API answer and verification is made.',
+  none: 'No request.',
+  record: 'The record as you hold it',
+  proposed: 'Asked to read',
+  grant: 'Grant',
+  refuse: 'Refuse',
+  note: 'Reasons (for a granted objection, the measure taken)',
+  decided: 'Decided.',
 }
 
 export const identityDesk: Messages['identityDesk'] = {
@@ -202,6 +221,29 @@ export const home: Messages['home'] = {
     copyDone: '{{records}} records',
     copyAt: 'Asked',
     accessLog: 'Log entries naming my account',
+    requestAsk: 'Object, correct or delete',
+    requests: 'My objections and requests',
+    requestsIntro:
+      'If a record is wrong, or you find your trade secrets, personal information, privacy or other rights infringed, you may object and ask for a correction, a deletion or another measure (Art. 42). The request goes to the department holding the record, which decides with reasons within the deadline.',
+    requestNone: 'You have made no request.',
+    requestTitle: 'Object to a record, or ask for a change',
+    requestKind: 'Request',
+    requestKinds: {
+      objection: 'Objection (another measure)',
+      correction: 'Correction',
+      deletion: 'Deletion',
+    },
+    requestStatus: { pending: 'awaiting decision', granted: 'granted', refused: 'refused' },
+    requestField: 'Field to correct',
+    requestProposed: 'Correct value',
+    requestReasons: 'Reasons',
+    requestSubmit: 'Submit the request',
+    requestFiled:
+      'Your request was submitted; the department holding the record decides it in time.',
+    requestApplied: 'in effect',
+    requestPriorCopies: 'Copies holding the record delivered before',
+    requestEscalate: 'Not satisfied? Complain to the authority',
+    requestRecord: 'Record',
   },
 }
 

@@ -45,6 +45,19 @@ export const notifications = {
     'security.verification_enumeration':
       '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
     'subject-complaint.filed': '收到数据主体的投诉，请在 {{dueAt}} 前决定是否受理。',
+    'subject-request.filed':
+      '数据主体对本单位持有的记录提出了异议或更正、删除请求，请在 {{dueAt}} 前作出决定。',
+    'subject-request.reminder': '数据主体的请求将于 {{dueAt}} 到期，请及时作出决定。',
+    'subject-request.overdue': '数据主体的请求已超过期限（{{dueAt}}）仍未决定，已告知主管部门。',
+    'subject-request.escalated': '一个部门对数据主体的请求超过期限（{{dueAt}}）仍未决定。',
+    'subject-request.granted': '您的请求已获同意。',
+    'subject-request.refused': '您的请求未获同意，请查看理由；您可以向主管部门投诉。',
+    'subject-request.applied-correction': '您的记录已更正，新的数据版本已生效。',
+    'subject-request.applied-deletion': '您的记录已删除，之后的交付、接口和核验都不再包含它。',
+    'subject-request.prior-copy-correction':
+      '数据主体的记录已更正：您单位此前收到的副本中的该记录已过时，新的副本随后交付。',
+    'subject-request.prior-copy-deletion':
+      '数据主体的记录已删除：您单位此前收到的副本仍含该记录，请停止使用并删除。',
     'verification.batch_done': '批量核验 {{fileName}} 已完成：{{rows}} 条记录，找到 {{found}} 条。',
     'sharing-grant.delivered': '共享数据已交付，可以使用本部门的专属副本。',
     'sharing-grant.delivery_due':

@@ -84,6 +84,24 @@ export const complaintsDesk = {
   decide: '作出处理决定',
   note: '理由',
   outcome: '处理结果',
+  daysTitle: '数据主体请求的处理期限',
+  daysIntro: '部门对数据主体的异议、更正和删除请求作出决定的期限（第四十二条“及时”），以工作日计。',
+  days: '工作日',
+  daysSaved: '期限已保存。',
+}
+
+export const recordRequestsDesk = {
+  nav: '数据主体请求',
+  title: '数据主体的异议和更正、删除请求',
+  intro:
+    '数据主体对本单位持有的记录提出的请求（第四十二条）。请在期限内作出决定并说明理由；同意更正或删除后，系统生成数据的新版本（来源注明该请求），之后的交付、接口和核验都以新版本为准。',
+  none: '暂无请求。',
+  record: '本单位现有记录',
+  proposed: '请求改为',
+  grant: '同意',
+  refuse: '不同意',
+  note: '理由（同意异议时写明采取的措施）',
+  decided: '已作出决定。',
 }
 
 export const identityDesk = {
@@ -188,6 +206,24 @@ export const home = {
     copyQueued: '生成中',
     copyDone: '{{records}} 条记录',
     copyAt: '申请时间',
+    requestAsk: '提出异议、更正或删除',
+    requests: '我的异议和更正、删除请求',
+    requestsIntro:
+      '发现记录有错误，或认为商业秘密、个人信息和隐私等合法权益受到侵害的，可以提出异议并请求更正、删除等必要措施（第四十二条）。请求送达持有该记录的部门，部门须在期限内作出决定并说明理由。',
+    requestNone: '您还没有提出请求。',
+    requestTitle: '对记录提出异议或请求',
+    requestKind: '请求',
+    requestKinds: { objection: '异议（其他必要措施）', correction: '更正', deletion: '删除' },
+    requestStatus: { pending: '待决定', granted: '已同意', refused: '未同意' },
+    requestField: '要更正的数据项',
+    requestProposed: '正确的内容',
+    requestReasons: '理由',
+    requestSubmit: '提交请求',
+    requestFiled: '请求已提交，持有该记录的部门将在期限内作出决定。',
+    requestApplied: '已生效',
+    requestPriorCopies: '此前已交付的含该记录的副本',
+    requestEscalate: '对决定不满意？向主管部门投诉',
+    requestRecord: '记录',
   },
 }
 

@@ -27,6 +27,28 @@ export async function notifyOrg(input: {
   }
 }
 
+/** A notice to one person's inbox (a data subject: C10), idempotent by its key like the above. */
+export async function notifyUser(input: {
+  key: string
+  userId: string
+  kind: string
+  params: Record<string, string | number>
+}) {
+  try {
+    await enqueue(
+      'notifications',
+      { key: input.key, userId: input.userId, kind: input.kind, params: input.params },
+      { jobId: input.key.replace(/:/g, '_') },
+    )
+  } catch (error) {
+    console.error(
+      '[subjects] could not enqueue notification',
+      input.key,
+      error instanceof Error ? error.message : error,
+    )
+  }
+}
+
 /** The data authority of an administrative level and region (the one that reviews its catalog). */
 export async function authorityOf(level: string, regionCode: string): Promise<string | undefined> {
   const org = await Organization.findOne(

@@ -110,6 +110,9 @@ export const LEDGER_ACTIONS = {
   'subject.identity-confirmed': { subjects: ['user'], article: 39 },
   'subject.complaint-filed': { subjects: ['user', 'org'], article: 43 },
   'subject.complaint-answered': { subjects: ['user', 'org'], article: 43 },
+  'subject.record-request-filed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
+  'subject.record-request-decided': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
+  'subject.record-changed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

@@ -42,6 +42,13 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ['entryId', (id) => `/catalog/${id}`],
   ['batchId', (id) => `/verification/batches/${id}`],
   ['complaintId', () => '/authority/complaints'],
+  [
+    'subjectRequestId',
+    (_id, kind) =>
+      /^subject-request\.(filed|reminder|overdue)$/.test(kind)
+        ? '/agency/subject-requests'
+        : '/me#requests',
+  ],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

@@ -150,8 +150,17 @@ export async function completeDatasetStored(dataset: EntryDatasetDoc) {
     action: 'catalog-entry.dataset-stored',
     actor: { userId: dataset.uploadedBy, orgId: dataset.orgId },
     subjects: [`catalog-entry:${dataset.entryId}`, `org:${dataset.orgId}`],
-    payload: { sha256: dataset.sha256, fileName: dataset.fileName, columns: dataset.header },
-    summary: { sha256: dataset.sha256, sizeBytes: dataset.sizeBytes },
+    payload: {
+      sha256: dataset.sha256,
+      fileName: dataset.fileName,
+      columns: dataset.header,
+      ...(dataset.cause ? { cause: dataset.cause } : {}),
+    },
+    summary: {
+      sha256: dataset.sha256,
+      sizeBytes: dataset.sizeBytes,
+      ...(dataset.cause ? { cause: dataset.cause } : {}),
+    },
     eventKey: `catalog-entry.dataset-stored:${dataset._id}`,
   })
   const grantsQueued = await enqueueGrantDeliveries(dataset.entryId)

@@ -26,6 +26,9 @@ import {
 import { SubjectUse } from '#models/subject-use'
 import { SubjectComplaint } from '#models/subject-complaint'
 import { fileComplaint } from '~/services/subjects/complaints.server'
+import { fileRecordRequest } from '~/services/subjects/record-requests.server'
+import { holdingsOf } from '~/services/subjects/holdings.server'
+import { SubjectRequest } from '#models/subject-request'
 import {
   runVerificationBatch,
   submitVerificationBatchBytes,
@@ -398,6 +401,38 @@ async function seedSubjectRecords(psb: AuthUser) {
     )
   }
   for (const d of await EntryDataset.find({}, { _id: 1 }).lean()) await buildSubjectIndex(d._id)
+  // Art. 42: each has asked psb to correct a record (awaiting its decision).
+  const asks: [string, string, string, string, string][] = [
+    [
+      'zhangwei@demo.gd.example',
+      '户籍迁移登记信息',
+      'qcd',
+      '440111',
+      '迁出地登记为其他区，实际从白云区迁出。',
+    ],
+    [
+      'lina@demo.gd.example',
+      '居民身份证签发信息',
+      'qfjg',
+      '广州市公安局天河区分局',
+      '签发机关应为天河区分局，记录有误。',
+    ],
+  ]
+  for (const [email, title, field, proposed, reasons] of asks) {
+    const person = await agency(email)
+    const key = (await User.findById(person?.id, { residentIdIndex: 1 }).lean())?.residentIdIndex
+    if (!person || !key || (await SubjectRequest.exists({ userId: person.id }))) continue
+    const held = (await holdingsOf(key)).find((h) => h.title.zh === title)
+    if (held)
+      await fileRecordRequest(person, {
+        kind: 'correction',
+        datasetId: held.datasetId,
+        row: held.records[0]!.row,
+        field,
+        proposed,
+        reasons,
+      })
+  }
   // Art. 43: lina has complained about psb to the provincial authority (awaiting acceptance).
   const lina = await agency('lina@demo.gd.example')
   if (lina && !(await SubjectComplaint.exists({ userId: lina.id })))

@@ -262,8 +262,46 @@ async function readRow(storageKey: string, at: number, length: number, delimiter
   return cells
 }
 
+/**
+ * The subject's own rows in one stored table (its index built first when it is not yet, so a
+ * change applied right after an upload finds them): byte ranges and cells, each row checked by its
+ * own identifier. Empty when the table has no subject column or no row of hers.
+ */
+export async function recordsIn(datasetId: string, key: string) {
+  await buildSubjectIndex(datasetId)
+  await connectDb()
+  const index = await SubjectIndex.findById(datasetId).lean()
+  const dataset = await EntryDataset.findById(datasetId, {
+    fileName: 1,
+    storageKey: 1,
+    header: 1,
+  }).lean()
+  if (!index || !dataset || !/^[0-9a-f]{64}$/.test(key)) return null
+  const delimiter = delimiterOf(dataset.fileName) ?? ','
+  const col = dataset.header.indexOf(index.column)
+  const hits = findRows(
+    await indexFile(index.storageKey),
+    Buffer.from(key.slice(0, KEY * 2), 'hex'),
+  )
+  const rows: { row: number; at: number; length: number; cells: string[] }[] = []
+  for (const hit of hits) {
+    const cells = await readRow(dataset.storageKey, hit.at, hit.length, delimiter)
+    if (col >= 0 && subjectKey(cells[col] ?? '') === key) rows.push({ ...hit, cells })
+  }
+  return {
+    storageKey: dataset.storageKey,
+    fileName: dataset.fileName,
+    header: dataset.header,
+    column: index.column,
+    delimiter,
+    rows,
+  }
+}
+
 export interface Holding {
   entryId: string
+  /** The table the records were read from (a request about them names it). */
+  datasetId: string
   title: { zh: string; en: string }
   orgId: string
   orgName: { zh: string; en: string }
@@ -331,6 +369,7 @@ export async function holdingsOf(key: string): Promise<Holding[]> {
     const org = orgById.get(index.orgId)
     return {
       entryId: index.entryId,
+      datasetId: index._id,
       title: {
         zh: entry?.published?.title.zh ?? index.entryId,
         en: entry?.published?.title.en ?? index.entryId,

@@ -30,3 +30,47 @@ export const complaintAnswerSchema = z.discriminatedUnion('step', [
   }),
 ])
 export type ComplaintAnswer = z.infer<typeof complaintAnswerSchema>
+
+const recordRef = {
+  datasetId: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{24}:[0-9a-f]{64}$/, 'error.subject.requestNotFound'),
+  row: z.coerce.number().int().min(1).max(100_000_000),
+  reasons: text(10, 2000),
+}
+
+const ignored = { field: z.string().max(500).optional(), proposed: z.string().max(500).optional() }
+
+/** Art. 42: an objection to a record, or a request to correct a field of it or delete it. */
+export const recordRequestSchema = z.discriminatedUnion('kind', [
+  // (The form has one field and value for every kind: ignored unless correcting.)
+  z.strictObject({ kind: z.literal('objection'), ...recordRef, ...ignored }),
+  z.strictObject({ kind: z.literal('deletion'), ...recordRef, ...ignored }),
+  z.strictObject({
+    kind: z.literal('correction'),
+    ...recordRef,
+    field: z.string().trim().min(1, 'error.subject.badField').max(100),
+    // One cell of a table: no line breaks or other control characters.
+    proposed: z
+      .string()
+      .trim()
+      .max(500, 'error.subject.tooLong')
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'error.subject.controlChars'),
+  }),
+])
+export type RecordRequestInput = z.infer<typeof recordRequestSchema>
+
+/** The source department's decision, with reasons either way. */
+export const recordRequestDecisionSchema = z.strictObject({
+  requestId: objectId(),
+  decision: z.enum(['granted', 'refused']),
+  note: text(10, 4000),
+})
+export type RecordRequestDecision = z.infer<typeof recordRequestDecisionSchema>
+
+/** The authority's deadline for record requests, in working days. */
+export const recordRequestDaysSchema = z.strictObject({
+  days: z.coerce.number().int().min(1, 'error.subject.badDays').max(60, 'error.subject.badDays'),
+})

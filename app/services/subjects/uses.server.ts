@@ -207,10 +207,13 @@ export interface UseView {
   id: string
   kind: SubjectUseDoc['kind']
   at: string
+  orgId: string
   org: { zh: string; en: string }
   purpose: string
   basis: string
   ref: string
+  /** The stored table the use read from, when it read one (`<entry>:<sha256>`). */
+  datasetId: string | null
 }
 
 /**
@@ -236,6 +239,7 @@ export async function useHistoryOf(
     id: u.id,
     kind: u.kind,
     at: u.at.toISOString(),
+    orgId: u.orgId,
     org: {
       zh: names.get(u.orgId)?.zh ?? u.orgId,
       en: names.get(u.orgId)?.en ?? u.orgId,
@@ -243,6 +247,7 @@ export async function useHistoryOf(
     purpose: u.purpose,
     basis: u.basis,
     ref: u.ref,
+    datasetId: u.datasetId,
   }))
   return { total: all.length, items }
 }
