@@ -12,7 +12,12 @@
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-export const SUBJECT_USE_KINDS = ['sharing-delivery', 'sharing-api-read', 'verification'] as const
+export const SUBJECT_USE_KINDS = [
+  'sharing-delivery',
+  'sharing-api-read',
+  'verification',
+  'authorized-read',
+] as const
 
 const subjectUseSchema = new Schema(
   {

@@ -12,6 +12,7 @@ import { subjectFormSchema } from '~/services/identity/schemas'
 import { myComplaints } from '~/services/subjects/complaints.server'
 import { requestSubjectCopy, subjectCopies } from '~/services/subjects/copies.server'
 import { myRecordRequests } from '~/services/subjects/record-requests.server'
+import { myAuthorizations, revokeAuthorization } from '~/services/subjects/authorizations.server'
 import { formDone, formFailure, formNotice } from '~/utils/forms.server'
 import { parseForm } from '~/utils/validation.server'
 import { getT } from '~/utils/i18n.server'
@@ -35,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     copies: await subjectCopies(user),
     complaints: await myComplaints(user),
     requests: await myRecordRequests(user),
+    authorizations: await myAuthorizations(user),
   }
 }
 
@@ -47,6 +49,10 @@ export async function action({ request }: ActionFunctionArgs) {
     if (form.intent === 'confirm') {
       await confirmIdentity(user, form.code)
       return formDone({ confirmed: true }, t('home.subject.confirmed'))
+    }
+    if (form.intent === 'revoke') {
+      await revokeAuthorization(user, form.authorizationId)
+      return formDone({ revoked: true }, t('home.subject.authorizationRevoked'))
     }
     const copy = await requestSubjectCopy(user)
     return formNotice(t(copy.repeated ? 'home.subject.copyRepeated' : 'home.subject.copyAsked'))
@@ -68,6 +74,7 @@ export default function SubjectHome() {
     copies,
     complaints,
     requests,
+    authorizations,
   } = useLoaderData<typeof loader>()
   const [search] = useSearchParams()
   const result = useActionData<typeof action>()
@@ -146,6 +153,10 @@ export default function SubjectHome() {
                     <p>
                       <Link to={`/me/requests/new?dataset=${h.datasetId}&row=${r.row}`}>
                         {t('home.subject.requestAsk')} →
+                      </Link>{' '}
+                      ·{' '}
+                      <Link to={`/me/authorizations/new?entry=${h.entryId}`}>
+                        {t('home.subject.authorizeAsk')} →
                       </Link>
                     </p>
                   </div>
@@ -245,6 +256,51 @@ export default function SubjectHome() {
                           {t('home.subject.requestEscalate')} →
                         </Link>
                       </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" id="authorizations">
+        <h2>{t('home.subject.authorizations')}</h2>
+        <p className="muted">{t('home.subject.authorizationsIntro')}</p>
+        {search.get('authorization') === 'granted' ? (
+          <Notice>{t('home.subject.authorizationGranted')}</Notice>
+        ) : null}
+        {authorizations.length === 0 ? (
+          <p className="muted">{t('home.subject.authorizationNone')}</p>
+        ) : (
+          <table>
+            <tbody>
+              {authorizations.map((a) => (
+                <tr key={a.id} data-authorization={a.state}>
+                  <td>
+                    {pick(a.org, lang)}
+                    <br />
+                    <span className="muted">{pick(a.title, lang)}</span>
+                  </td>
+                  <td>
+                    <span className="mono">{a.fields.join(', ')}</span>
+                    <br />
+                    {a.purpose}
+                  </td>
+                  <td>
+                    <DateTime iso={a.start} /> – <DateTime iso={a.end} />
+                    <br />
+                    {t(`authorizations.states.${a.state}`)}
+                  </td>
+                  <td>
+                    {a.state === 'active' ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="authorizationId" value={a.id} />
+                        <button type="submit" className="secondary">
+                          {t('home.subject.authorizationRevoke')}
+                        </button>
+                      </Form>
                     ) : null}
                   </td>
                 </tr>

@@ -24,6 +24,9 @@ export const PERMISSIONS = [
   // source department holding it decides.
   'request:record-change:own',
   'decide:record-change:own-org',
+  // C10 (Art. 41): a person authorizes a third party to use her data; the party reads it by API.
+  'authorize:subject-data:own',
+  'use:subject-authorization:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -126,6 +129,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'decide:sharing-request:own-org',
     'verify:record:own-org',
     'decide:record-change:own-org',
+    'use:subject-authorization:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],
@@ -143,6 +147,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'submit:usage-report:own-org',
     'decide:research-request:own-org',
     'receive:sharing-grant:own-org',
+    'use:subject-authorization:own-org',
   ],
   buyer_staff: [
     ...staff,
@@ -154,6 +159,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:licence:own-org',
     'submit:usage-report:own-org',
     'receive:sharing-grant:own-org',
+    'use:subject-authorization:own-org',
   ],
   researcher: [
     ...staff,
@@ -164,6 +170,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:licence:own-org',
     'submit:usage-report:own-org',
     'receive:sharing-grant:own-org',
+    'use:subject-authorization:own-org',
   ],
   regulator: [
     ...staff,
@@ -182,6 +189,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:ledger:own-person',
     'file:complaint:own',
     'request:record-change:own',
+    'authorize:subject-data:own',
   ],
 }
 

@@ -3,6 +3,7 @@
 // is held and downloads a copy; zhangwei asks psb to correct a record, psb grants it, and he sees
 // the new value and the notice; a complaint is filed and accepted. Screenshots in
 // tests/e2e/artifacts.
+import mongoose from 'mongoose'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
@@ -40,7 +41,58 @@ const signInAs = async (email: string, home: string): Promise<Page> => {
   return o.page
 }
 
+/** One document of the app's database. */
+async function findOne(collection: string, filter: Record<string, unknown>) {
+  const connection = mongoose.createConnection(process.env.MONGODB_URI!, { dbName: app.dbName })
+  try {
+    await connection.asPromise()
+    return await connection.db!.collection(collection).findOne(filter)
+  } finally {
+    await connection.close()
+  }
+}
+
 describe('e2e: data subjects', () => {
+  it('art41 a person authorizes a company to read two fields, then revokes it; the company sees both — without JavaScript', async () => {
+    const h = zh.home.subject
+    const buyerUser = (await findOne('users', { email: 'buyer@demo.gd.example' }))!
+    const buyerOrg = (await findOne('organizations', {
+      _id: new mongoose.Types.ObjectId(String(buyerUser.orgId)),
+    }))!
+    const o = await signIn(browser, app.baseUrl, 'lina@demo.gd.example', {
+      home: '/me',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    const person = o.page
+    const card = person.locator('article[data-holding]', { hasText: '居民身份证签发信息' })
+    await card.getByRole('link', { name: h.authorizeAsk }).click()
+    await person.waitForURL((url) => url.pathname === '/me/authorizations/new')
+    await person.getByLabel(h.authorizeUscc).fill(String(buyerOrg.uscc))
+    await person.getByLabel('有效期截止日期', { exact: true }).check()
+    await person.getByLabel(h.authorizePurpose).fill('租车时核验身份证是否在有效期内')
+    const end = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10)
+    await person.getByLabel(h.authorizeEnd, { exact: true }).fill(end)
+    await person.screenshot({ path: screenshotPath('subject-authorize-form'), fullPage: true })
+    await person.getByRole('button', { name: h.authorizeSubmit }).click()
+    await person.getByText(h.authorizationGranted).waitFor()
+    const row = person.locator('#authorizations tr[data-authorization="active"]', {
+      hasText: '租车时核验',
+    })
+    await row.waitFor()
+    await person.screenshot({ path: screenshotPath('subject-authorizations'), fullPage: true })
+    await row.getByRole('button', { name: h.authorizationRevoke }).click()
+    await person.getByText(h.authorizationRevoked).waitFor()
+    await person
+      .locator('#authorizations tr[data-authorization="revoked"]', { hasText: '租车时核验' })
+      .waitFor()
+
+    const company = await signInAs('buyer@demo.gd.example', '/buyer')
+    await company.goto('/subject-authorizations')
+    await company.locator('tr[data-authorization="revoked"]', { hasText: '租车时核验' }).waitFor()
+    await company.screenshot({ path: screenshotPath('org-authorizations'), fullPage: true })
+  }, 120_000)
+
   it('art42 a person asks for a correction without JavaScript; the department grants it; she sees the new value and the notice', async () => {
     const h = zh.home.subject
     const o = await signIn(browser, app.baseUrl, 'zhangwei@demo.gd.example', {

@@ -121,6 +121,22 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['data_subject'],
     action: ['data_subject'],
   },
+  // Art. 41: a person authorizes an organisation; its staff see the authorizations and read by API.
+  'me.authorizations.new.tsx': {
+    path: '/me/authorizations/new',
+    loader: ['data_subject'],
+    action: ['data_subject'],
+  },
+  'subject-authorizations._index.tsx': {
+    path: '/subject-authorizations',
+    loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
+  },
+  'api.v1.subject-authorizations.$authorizationId.record.ts': {
+    path: `/api/v1/subject-authorizations/${ID}/record`,
+    loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],
+    action: 'public',
+    json: true,
+  },
   'agency.subject-requests.tsx': {
     path: '/agency/subject-requests',
     loader: ['agency_staff'],

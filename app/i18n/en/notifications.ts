@@ -58,6 +58,10 @@ export const notifications: Messages['notifications'] = {
     'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',
     'subject-request.overdue':
       'A data subject’s request is past its deadline ({{dueAt}}) without a decision; the authority was told.',
+    'subject-authorization.granted':
+      'A data subject authorized your organisation to use her data: see “Authorizations from persons”.',
+    'subject-authorization.revoked':
+      'A data subject revoked her authorization of your organisation; later calls are refused.',
     'subject-request.escalated':
       'A department has not decided a data subject’s request by its deadline ({{dueAt}}).',
     'subject-request.granted': 'Your request was granted.',

@@ -92,6 +92,19 @@ export const complaintsDesk: Messages['complaintsDesk'] = {
   daysSaved: 'The deadline was saved.',
 }
 
+export const authorizations: Messages['authorizations'] = {
+  title: 'Authorizations from persons',
+  intro:
+    'Data that persons authorized your organisation to use (Art. 41): only the fields, purpose and period listed. Programs call the API shown with your organisation’s API key; once the person revokes, calls are refused, and every read is in her use history.',
+  none: 'No authorization.',
+  person: 'Person',
+  data: 'Data',
+  purpose: 'Purpose',
+  period: 'Period',
+  api: 'API',
+  states: { active: 'in force', revoked: 'revoked', ended: 'ended' },
+}
+
 export const recordRequestsDesk: Messages['recordRequestsDesk'] = {
   nav: 'Data subjects’ requests',
   title: 'Data subjects’ objections and requests',
@@ -181,6 +194,7 @@ export const home: Messages['home'] = {
       'sharing-delivery': 'Shared copy holding your record',
       'sharing-api-read': 'Sharing API read your record',
       verification: 'A verification found your record',
+      'authorized-read': 'An organisation you authorized read your record',
     },
     useWho: 'Used by',
     useWhen: 'When',
@@ -244,6 +258,20 @@ export const home: Messages['home'] = {
     requestPriorCopies: 'Copies holding the record delivered before',
     requestEscalate: 'Not satisfied? Complain to the authority',
     requestRecord: 'Record',
+    authorizeAsk: 'Authorize an organisation',
+    authorizeTitle: 'Authorize an organisation to use my data',
+    authorizations: 'My authorizations',
+    authorizationsIntro:
+      'You may authorize a named organisation to use named data about you for a purpose until a date (Art. 41), and revoke it at any time: its next call is refused. Every read by the organisation shows under “Who used my data”.',
+    authorizationNone: 'You have authorized no organisation.',
+    authorizationGranted: 'The authorization is in force.',
+    authorizationRevoke: 'Revoke',
+    authorizationRevoked: 'The authorization was revoked.',
+    authorizeUscc: 'The organisation’s unified social credit code',
+    authorizeFields: 'Fields it may use',
+    authorizePurpose: 'Purpose',
+    authorizeEnd: 'Until',
+    authorizeSubmit: 'Authorize',
   },
 }
 

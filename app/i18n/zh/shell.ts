@@ -90,6 +90,19 @@ export const complaintsDesk = {
   daysSaved: '期限已保存。',
 }
 
+export const authorizations = {
+  title: '个人授权',
+  intro:
+    '数据主体授权本单位使用的数据（第四十一条）：仅限所列数据项、用途和期限。程序以本单位的 API 密钥调用所列接口；本人撤回后调用即被拒绝，每次读取都记入本人的使用记录。',
+  none: '暂无授权。',
+  person: '授权人',
+  data: '数据',
+  purpose: '用途',
+  period: '期限',
+  api: '接口',
+  states: { active: '有效', revoked: '已撤回', ended: '已到期' },
+}
+
 export const recordRequestsDesk = {
   nav: '数据主体请求',
   title: '数据主体的异议和更正、删除请求',
@@ -167,6 +180,7 @@ export const home = {
       'sharing-delivery': '共享交付（含您记录的数据副本）',
       'sharing-api-read': '共享接口读取了您的记录',
       verification: '核验找到了您的记录',
+      'authorized-read': '您授权的单位读取了您的记录',
     },
     useWho: '使用单位',
     useWhen: '时间',
@@ -224,6 +238,20 @@ export const home = {
     requestPriorCopies: '此前已交付的含该记录的副本',
     requestEscalate: '对决定不满意？向主管部门投诉',
     requestRecord: '记录',
+    authorizeAsk: '授权第三方使用',
+    authorizeTitle: '授权单位使用我的数据',
+    authorizations: '我的授权',
+    authorizationsIntro:
+      '您可以授权指定的单位在一定期限内为特定用途使用您的指定数据（第四十一条），并可随时撤回；撤回后该单位的下一次调用即被拒绝。授权单位的每次读取都记入“谁使用了我的数据”。',
+    authorizationNone: '您还没有授权任何单位。',
+    authorizationGranted: '授权已生效。',
+    authorizationRevoke: '撤回',
+    authorizationRevoked: '授权已撤回。',
+    authorizeUscc: '被授权单位的统一社会信用代码',
+    authorizeFields: '授权使用的数据项',
+    authorizePurpose: '用途',
+    authorizeEnd: '截止日期',
+    authorizeSubmit: '授权',
   },
 }
 

@@ -50,6 +50,8 @@ export const deskCodeSchema = z.strictObject({
 /** The subject's portal: ask for a copy, or confirm her identity with the desk's code. */
 export const subjectFormSchema = z.discriminatedUnion('intent', [
   z.strictObject({ intent: z.literal('copy') }),
+  // Art. 41: she revokes an authorization she gave.
+  z.strictObject({ intent: z.literal('revoke'), authorizationId: objectId() }),
   z.strictObject({
     intent: z.literal('confirm'),
     code: z

@@ -113,6 +113,8 @@ export const LEDGER_ACTIONS = {
   'subject.record-request-filed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
   'subject.record-request-decided': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
   'subject.record-changed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
+  'subject.authorization-granted': { subjects: ['user', 'org', 'catalog-entry'], article: 41 },
+  'subject.authorization-revoked': { subjects: ['user', 'org', 'catalog-entry'], article: 41 },
   // Open data (C6; Art. 32–34)
   'open-data.file-published': { subjects: ['catalog-entry', 'org'], article: 32 },
   'open-data.application-submitted': { subjects: ['catalog-entry', 'org'], article: 32 },

@@ -49,6 +49,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
         ? '/agency/subject-requests'
         : '/me#requests',
   ],
+  ['authorizationId', () => '/subject-authorizations'],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

@@ -8,9 +8,9 @@ import { SHARING_MODES, SHARING_REQUEST_STATUSES } from '~/vocab/sharing'
 export const objectId = idSchema('error.sharing.badId')
 const required = (max: number) => z.string().trim().min(1, 'error.required').max(max)
 const FIELD_NAME = /^[A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]{0,63}$/
-const fieldName = z.string().trim().regex(FIELD_NAME, 'error.sharing.fieldName')
+export const fieldName = z.string().trim().regex(FIELD_NAME, 'error.sharing.fieldName')
 /** A repeated form field (checkboxes): absent → [], one → [one]. */
-const many = <T extends z.ZodType>(item: T) =>
+export const many = <T extends z.ZodType>(item: T) =>
   z.preprocess(
     (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
     z.array(item).max(300),

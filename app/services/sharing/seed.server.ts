@@ -29,6 +29,13 @@ import { fileComplaint } from '~/services/subjects/complaints.server'
 import { fileRecordRequest } from '~/services/subjects/record-requests.server'
 import { holdingsOf } from '~/services/subjects/holdings.server'
 import { SubjectRequest } from '#models/subject-request'
+import { SubjectAuthorization } from '#models/subject-authorization'
+import { Organization } from '#models/organization'
+import {
+  authorizableEntries,
+  authorizedRecord,
+  authorizeOrganisation,
+} from '~/services/subjects/authorizations.server'
 import {
   runVerificationBatch,
   submitVerificationBatchBytes,
@@ -432,6 +439,41 @@ async function seedSubjectRecords(psb: AuthUser) {
         proposed,
         reasons,
       })
+  }
+  // Art. 41: each has authorized a company to read two fields of a record (lina's read once).
+  const grants: [string, string, string, string[], string][] = [
+    [
+      'lina@demo.gd.example',
+      'buyer@demo.gd.example',
+      '居民身份证签发信息',
+      ['qfjg', 'yxqjzrq'],
+      '办理出境旅游签证时核验身份证有效期',
+    ],
+    [
+      'zhangwei@demo.gd.example',
+      'provider@demo.gd.example',
+      '户籍迁移登记信息',
+      ['qyrq', 'qrd'],
+      '办理人才引进落户补贴时核对迁入信息',
+    ],
+  ]
+  for (const [email, companyEmail, title, fields, purpose] of grants) {
+    const person = await agency(email)
+    const company = await agency(companyEmail)
+    if (!person || !company?.org || (await SubjectAuthorization.exists({ userId: person.id })))
+      continue
+    const uscc = (await Organization.findById(company.org.id, { uscc: 1 }).lean())?.uscc
+    const entry = (await authorizableEntries(person)).find((e) => e.title.zh === title)
+    if (!uscc || !entry) continue
+    const end = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10)
+    const { authorizationId } = await authorizeOrganisation(person, {
+      uscc,
+      entryId: entry.entryId,
+      fields,
+      purpose,
+      end,
+    })
+    if (email.startsWith('lina')) await authorizedRecord(company, authorizationId)
   }
   // Art. 43: lina has complained about psb to the provincial authority (awaiting acceptance).
   const lina = await agency('lina@demo.gd.example')

@@ -150,7 +150,13 @@ describe('what is held about a data subject (C10)', () => {
 
     const hers = (await useHistoryOf(lina.key)).items
     const kinds = hers.map((u) => u.kind).sort()
-    expect(kinds).toEqual(['sharing-api-read', 'sharing-delivery', 'sharing-delivery'])
+    // (The demo's buyer read her ID-card record once under her Art. 41 authorization.)
+    expect(kinds).toEqual([
+      'authorized-read',
+      'sharing-api-read',
+      'sharing-delivery',
+      'sharing-delivery',
+    ])
     const apiRead = hers.find((u) => u.kind === 'sharing-api-read')!
     expect(apiRead).toMatchObject({
       org: { zh: amr.org!.name.zh },

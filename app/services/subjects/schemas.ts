@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import { COMPLAINT_OUTCOMES } from '~/vocab/subjects'
 import { objectId } from '~/utils/schemas'
+import { usccField } from '~/services/identity/schemas'
+import { fieldName, many } from '~/services/sharing/schemas'
 
 const text = (min: number, max: number) =>
   z.string().trim().min(min, 'error.subject.tooShort').max(max, 'error.subject.tooLong')
@@ -74,3 +76,13 @@ export type RecordRequestDecision = z.infer<typeof recordRequestDecisionSchema>
 export const recordRequestDaysSchema = z.strictObject({
   days: z.coerce.number().int().min(1, 'error.subject.badDays').max(60, 'error.subject.badDays'),
 })
+
+/** Art. 41: she authorizes an organisation (by USCC) to use named fields of an entry, until a day. */
+export const authorizationSchema = z.strictObject({
+  uscc: usccField,
+  entryId: objectId(),
+  fields: many(fieldName).refine((f) => f.length > 0, 'error.subject.noFields'),
+  purpose: text(5, 1000),
+  end: z.iso.date('error.subject.badEnd'),
+})
+export type AuthorizationInput = z.infer<typeof authorizationSchema>
