@@ -128,6 +128,8 @@ const subjectIndexPayload = z.object({ datasetId: z.string().min(1).max(200) }).
 
 // C10 (Art. 42): make a data subject's copy of what is held about them.
 const subjectCopyPayload = z.object({ copyId: objectId() }).strict()
+// C10 (Art. 40): an ended emergency collection is sealed, its grants revoked, its report signed.
+const emergencyClosePayload = z.object({ collectionId: objectId() }).strict()
 // C10 (Art. 42): a granted correction or deletion becomes a new version of the table.
 const subjectRecordChangePayload = z.object({ requestId: objectId() }).strict()
 
@@ -162,6 +164,7 @@ export const queues = {
   'subject-index': { schema: subjectIndexPayload, concurrency: 1 },
   'subject-copy': { schema: subjectCopyPayload, concurrency: 2 },
   'subject-record-change': { schema: subjectRecordChangePayload, concurrency: 1 },
+  'emergency-close': { schema: emergencyClosePayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>

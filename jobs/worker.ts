@@ -24,7 +24,12 @@ import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
 import { sharingSweep } from './processors/sharing-sweep'
-import { subjectCopy, subjectIndex, subjectRecordChange } from './processors/subjects'
+import {
+  emergencyClose,
+  subjectCopy,
+  subjectIndex,
+  subjectRecordChange,
+} from './processors/subjects'
 import { verificationBatch, verificationIndex, verificationLog } from './processors/verification'
 import { usageReminders } from './processors/usage-reminders'
 import { closeQueues, queueNames, queues, scheduleRepeatingJobs, type QueueName } from './queues'
@@ -57,6 +62,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'subject-index': (job) => subjectIndex(job.data),
   'subject-copy': (job) => subjectCopy(job.data),
   'subject-record-change': (job) => subjectRecordChange(job.data),
+  'emergency-close': (job) => emergencyClose(job.data),
 }
 
 function logFailure(queue: QueueName, job: Job | undefined, error: Error): void {

@@ -10,6 +10,9 @@
  * - `uploadedBy` `uploadedAt` · `ledgerSeq` the `catalog-entry.dataset-stored` receipt
  * - `cause` what made this version when the department did not upload it: `subject-request:<id>`
  *   for a data subject's correction or deletion (Art. 42), its provenance step
+ * - `emergencyId` the emergency collection it was stored under (Art. 40) · `sealedAt` `sealed` when
+ *   the collection ended: the scanner's classification and the ciphertext kept for audit (its data
+ *   key destroyed); a sealed table is no one's current data
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
@@ -27,6 +30,20 @@ const entryDatasetSchema = new Schema(
     uploadedAt: { type: Date, required: true },
     ledgerSeq: { type: Number, default: null },
     cause: { type: String, default: null },
+    emergencyId: { type: String, default: null },
+    sealedAt: { type: Date, default: null },
+    sealed: {
+      type: new Schema(
+        {
+          sensitive: { type: Boolean, required: true },
+          findings: { type: Number, required: true },
+          ciphertextKey: { type: String, required: true },
+          ciphertextSha256: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

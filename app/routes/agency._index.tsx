@@ -67,6 +67,9 @@ export default function AgencyHome() {
       <section className="card">
         <Link to="/agency/subject-requests">{t('recordRequestsDesk.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/agency/emergency-collections">{t('emergency.nav')} →</Link>
+      </section>
     </OrgHomePage>
   )
 }

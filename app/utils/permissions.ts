@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   // C10 (Art. 41): a person authorizes a third party to use her data; the party reads it by API.
   'authorize:subject-data:own',
   'use:subject-authorization:own-org',
+  // C10 (Art. 40): an agency declares and ends an emergency collection.
+  'declare:emergency-collection:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -130,6 +132,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'verify:record:own-org',
     'decide:record-change:own-org',
     'use:subject-authorization:own-org',
+    'declare:emergency-collection:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

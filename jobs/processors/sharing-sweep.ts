@@ -4,6 +4,7 @@ import {
   runSharingReplySweep,
 } from '~/services/sharing/clocks.server'
 import { runRecordRequestSweep } from '~/services/subjects/record-requests.server'
+import { endExpiredEmergencies } from '~/services/emergency/collections.server'
 import { parseJobData } from '../queues'
 
 /**
@@ -18,5 +19,7 @@ export async function sharingSweep(data: unknown) {
   const delivery = await runSharingDeliverySweep(now)
   // C10 (Art. 42): the data subjects' record requests run on the same hourly clock.
   const recordRequests = await runRecordRequestSweep(now)
-  return { ...(await runSharingReplySweep(now)), delivery, repaired, recordRequests }
+  // C10 (Art. 40): emergency collections past their declared end are ended and closed.
+  const emergencies = await endExpiredEmergencies(now)
+  return { ...(await runSharingReplySweep(now)), delivery, repaired, recordRequests, emergencies }
 }

@@ -4,6 +4,7 @@
 import { makeSubjectCopy } from '~/services/subjects/copies.server'
 import { buildSubjectIndex } from '~/services/subjects/holdings.server'
 import { applyRecordChange } from '~/services/subjects/record-requests.server'
+import { closeEmergencyCollection } from '~/services/emergency/collections.server'
 import { parseJobData } from '../queues'
 
 export async function subjectIndex(data: unknown) {
@@ -19,4 +20,9 @@ export async function subjectCopy(data: unknown) {
 export async function subjectRecordChange(data: unknown) {
   const { requestId } = parseJobData('subject-record-change', data)
   return applyRecordChange(requestId)
+}
+
+export async function emergencyClose(data: unknown) {
+  const { collectionId } = parseJobData('emergency-close', data)
+  return closeEmergencyCollection(collectionId)
 }

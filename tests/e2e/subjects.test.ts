@@ -267,4 +267,35 @@ describe('e2e: data subjects', () => {
     expect(await person.locator('tr[data-complaint="accepted"]').count()).toBe(1)
     await person.screenshot({ path: screenshotPath('subject-complaints'), fullPage: true })
   }, 120_000)
+  it('art40 an agency declares an emergency collection and ends it; the worker seals it and the page shows the signed report', async () => {
+    const e = zh.emergency
+    const demo = (await findOne('emergency_collections', {}))!
+    const entryId = String(demo.entryIds[0])
+    const psb = await signInAs('psb@demo.gd.example', '/agency')
+    await psb.getByRole('link', { name: e.nav }).click()
+    await psb.waitForURL((url) => url.pathname === '/agency/emergency-collections')
+    // The demo world's collection: ended, sealed, reported.
+    await psb.locator('article[data-emergency="ended"] [data-report]').first().waitFor()
+    await psb.getByLabel(e.event).fill('暴雨内涝期间的转移安置人员登记')
+    await psb.getByLabel(e.instrument).fill('《中华人民共和国突发事件应对法》')
+    await psb.getByLabel(e.article, { exact: true }).fill('第五十五条')
+    await psb.locator(`input[name="entryIds"][value="${entryId}"]`).check()
+    const end = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)
+    await psb.getByLabel(e.endsOn).fill(end)
+    await psb.getByRole('button', { name: e.declareSubmit }).click()
+    await psb.getByText(e.declared).waitFor()
+    const mine = psb.locator('article[data-emergency]', { hasText: '暴雨内涝' })
+    await mine.getByRole('button', { name: e.end }).click()
+    await psb.getByText(e.ended).waitFor()
+    await expect
+      .poll(
+        async () => {
+          await psb.reload()
+          return mine.locator('[data-report]').count()
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(1)
+    await psb.screenshot({ path: screenshotPath('emergency-collections'), fullPage: true })
+  }, 120_000)
 })

@@ -137,6 +137,12 @@ const TABLE: Record<string, RouteAccess> = {
     action: 'public',
     json: true,
   },
+  // Art. 40: an agency declares and ends its emergency collections.
+  'agency.emergency-collections.tsx': {
+    path: '/agency/emergency-collections',
+    loader: ['agency_staff'],
+    action: ['agency_staff'],
+  },
   'agency.subject-requests.tsx': {
     path: '/agency/subject-requests',
     loader: ['agency_staff'],

@@ -58,6 +58,8 @@ export const notifications: Messages['notifications'] = {
     'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',
     'subject-request.overdue':
       'A data subject’s request is past its deadline ({{dueAt}}) without a decision; the authority was told.',
+    'emergency-collection.closed':
+      'An emergency collection ended: its data is sealed, its grants revoked, and a signed report written.',
     'subject-authorization.granted':
       'A data subject authorized your organisation to use her data: see “Authorizations from persons”.',
     'subject-authorization.revoked':

@@ -49,6 +49,8 @@ export const notifications = {
       '数据主体对本单位持有的记录提出了异议或更正、删除请求，请在 {{dueAt}} 前作出决定。',
     'subject-request.reminder': '数据主体的请求将于 {{dueAt}} 到期，请及时作出决定。',
     'subject-request.overdue': '数据主体的请求已超过期限（{{dueAt}}）仍未决定，已告知主管部门。',
+    'emergency-collection.closed':
+      '应急采集已结束：采集的数据已封存，相关授权已撤销，签名报告已生成。',
     'subject-authorization.granted': '一位数据主体授权本单位使用其数据，详见“个人授权”。',
     'subject-authorization.revoked': '一位数据主体撤回了对本单位的授权，此后的调用将被拒绝。',
     'subject-request.escalated': '一个部门对数据主体的请求超过期限（{{dueAt}}）仍未决定。',

@@ -90,6 +90,28 @@ export const complaintsDesk = {
   daysSaved: '期限已保存。',
 }
 
+export const emergency = {
+  nav: '应急采集',
+  title: '应急采集',
+  intro:
+    '为应对突发事件依法采集数据（第四十条）：写明事件、法律依据、数据归入的目录条目和结束日期。期间为这些条目存储的数据都带有该采集的标记；结束后，系统用脱敏扫描对数据分类，封存（销毁数据密钥、保留密文备查）采集的数据，撤销相关共享授权、停止核验，并生成签名报告。',
+  none: '暂无应急采集。',
+  declare: '宣布应急采集',
+  event: '突发事件',
+  instrument: '法律依据（法律、法规名称）',
+  article: '条款',
+  entries: '数据归入的目录条目',
+  endsOn: '预计结束日期',
+  declareSubmit: '宣布',
+  declared: '应急采集已宣布。',
+  end: '应急结束',
+  ended: '应急采集已结束，正在封存和生成报告。',
+  closing: '正在封存和生成报告……',
+  report:
+    '已封存 {{datasets}} 份数据（{{sensitive}} 份含个人信息等敏感内容），撤销 {{grants}} 项共享授权。报告已签名并记入日志。',
+  status: { active: '进行中', ended: '已结束' },
+}
+
 export const authorizations = {
   title: '个人授权',
   intro:

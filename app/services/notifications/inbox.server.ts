@@ -50,6 +50,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
         : '/me#requests',
   ],
   ['authorizationId', () => '/subject-authorizations'],
+  ['emergencyId', () => '/agency/emergency-collections'],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

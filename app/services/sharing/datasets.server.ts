@@ -9,6 +9,7 @@ import { SharingGrant } from '#models/sharing-grant'
 import { VerificationSetting } from '#models/verification-setting'
 import { enqueue } from '#jobs/queues'
 import { CatalogEntry } from '#models/catalog-entry'
+import { EmergencyCollection } from '#models/emergency-collection'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { receiveSingleFile } from '~/services/products/upload.server'
@@ -112,12 +113,15 @@ async function recordDataset(
   const head = readCsvHead(await headOf(stored.key), delimiter, 1)
   assertDatasetHeader(head.header, entry.fields)
   const _id = `${entry.id}:${stored.sha256}`
+  // Art. 40: a table stored while an emergency collection covers the entry is tagged with it.
+  const emergency = await activeEmergencyFor(entry.id, now)
   const { doc } = await insertOnce(
     EntryDataset,
     {
       _id,
       entryId: entry.id,
       orgId: entry.orgId,
+      emergencyId: emergency,
       fileName,
       storageKey: stored.key,
       sha256: stored.sha256,
@@ -138,6 +142,15 @@ async function recordDataset(
     ledgerSeq,
     grantsQueued,
   }
+}
+
+/** The active emergency collection covering the entry at `now`, if any (Art. 40). */
+async function activeEmergencyFor(entryId: string, now: Date): Promise<string | null> {
+  const c = await EmergencyCollection.findOne(
+    { entryIds: entryId, status: 'active', declaredAt: mongoose.trusted({ $lte: now }) },
+    { _id: 1 },
+  ).lean()
+  return c ? String(c._id) : null
 }
 
 /**
@@ -210,10 +223,13 @@ export async function storeEntryDatasetBytes(
   return recordDataset(user, entry, fileName, stored, now)
 }
 
-/** The entry's current data (its newest upload), or null. */
+/** The entry's current data (its newest table not sealed at an emergency's end), or null. */
 export async function currentDataset(entryId: string): Promise<EntryDatasetDoc | null> {
   await connectDb()
-  return (await EntryDataset.findOne({ entryId }).sort({ uploadedAt: -1 }).lean()) ?? null
+  return (
+    (await EntryDataset.findOne({ entryId, sealedAt: null }).sort({ uploadedAt: -1 }).lean()) ??
+    null
+  )
 }
 
 /**

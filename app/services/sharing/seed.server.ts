@@ -30,6 +30,13 @@ import { fileRecordRequest } from '~/services/subjects/record-requests.server'
 import { holdingsOf } from '~/services/subjects/holdings.server'
 import { SubjectRequest } from '#models/subject-request'
 import { SubjectAuthorization } from '#models/subject-authorization'
+import { makeResidentId } from '~/services/identity/codes'
+import { EmergencyCollection } from '#models/emergency-collection'
+import {
+  closeEmergencyCollection,
+  declareEmergencyCollection,
+  endEmergencyCollection,
+} from '~/services/emergency/collections.server'
 import { Organization } from '#models/organization'
 import {
   authorizableEntries,
@@ -475,6 +482,7 @@ async function seedSubjectRecords(psb: AuthUser) {
     })
     if (email.startsWith('lina')) await authorizedRecord(company, authorizationId)
   }
+  await seedEmergencyCollection(psb)
   // Art. 43: lina has complained about psb to the provincial authority (awaiting acceptance).
   const lina = await agency('lina@demo.gd.example')
   if (lina && !(await SubjectComplaint.exists({ userId: lina.id })))
@@ -483,4 +491,56 @@ async function seedSubjectRecords(psb: AuthUser) {
       facts: '我的居民身份证签发信息中的签发机关记录有误，已两次向公安厅书面反映，逾期未获答复。',
       remedy: '请督促公安厅更正签发机关记录，并书面答复。',
     })
+}
+
+/**
+ * C10 (Art. 40): psb collected shelter registrations after a typhoon into an entry of its own that
+ * nothing else uses; the emergency has ended and what was collected is sealed, with its signed
+ * report (the worker's job, run here: the seed has no worker).
+ */
+async function seedEmergencyCollection(psb: AuthUser) {
+  if (await EmergencyCollection.exists({ orgId: psb.org!.id })) return
+  const entries = await CatalogEntry.find(
+    { orgId: psb.org!.id, published: mongoose.trusted({ $ne: null }) },
+    { _id: 1, code: 1, published: 1 },
+  )
+    .sort({ code: 1 })
+    .lean()
+  let entry: (typeof entries)[number] | undefined
+  for (const e of entries)
+    if (
+      !(await SharingGrant.exists({ catalogEntryId: String(e._id) })) &&
+      !(await currentDataset(String(e._id)))
+    ) {
+      entry = e
+      break
+    }
+  if (!entry) return
+  const entryId = String(entry._id)
+  const { collectionId } = await declareEmergencyCollection(
+    psb,
+    {
+      event: '台风“海葵”过境期间的临时安置人员登记',
+      instrument: '《中华人民共和国突发事件应对法》',
+      article: '第五十五条',
+      entryIds: [entryId],
+      endsOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+    },
+    new Date(Date.now() - 3 * 86_400_000),
+  )
+  const fields = (entry.published?.fields ?? []).map((f) => f.name)
+  // Resident IDs with valid check digits: the scanner finds them, so the table is sealed as personal.
+  const ids = Array.from({ length: 30 }, (_, i) =>
+    makeResidentId(`4401061970${String(1 + (i % 12)).padStart(2, '0')}01${String(100 + i)}`),
+  )
+  const rows = ids.map((id, i) => fields.map((f, k) => (k === 0 ? id : `${f}-${i}`)).join(','))
+  await storeEntryDatasetBytes(
+    psb,
+    entryId,
+    '临时安置登记.csv',
+    [fields.join(','), ...rows].join('\n') + '\n',
+    new Date(Date.now() - 2 * 86_400_000),
+  )
+  await endEmergencyCollection(psb, collectionId)
+  await closeEmergencyCollection(collectionId)
 }

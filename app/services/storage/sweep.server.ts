@@ -6,6 +6,7 @@
 // runs the demo world's flows and checks that nothing they stored is removed).
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
+import { EmergencyCollection } from '#models/emergency-collection'
 import { SubjectCopy } from '#models/subject-copy'
 import { SubjectIndex } from '#models/subject-index'
 import { VerificationBatch } from '#models/verification-batch'
@@ -77,17 +78,19 @@ export async function referencedKeys(): Promise<Set<string>> {
     batches,
     subjects,
     copies,
+    emergencies,
   ] = await Promise.all([
     ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
     Delivery.find({}, { storageKey: 1 }).lean(),
     DesensitizeResult.find({}, { outputKey: 1 }).lean(),
     OpenDataFile.find({}, { sha256: 1 }).lean(),
     ScanReport.find({}, { fileRef: 1 }).lean(),
-    EntryDataset.find({}, { storageKey: 1 }).lean(),
+    EntryDataset.find({}, { storageKey: 1, sealed: 1 }).lean(),
     VerificationSetting.find({}, { index: 1 }).lean(),
     VerificationBatch.find({}, { inputKey: 1, resultKey: 1 }).lean(),
     SubjectIndex.find({}, { storageKey: 1 }).lean(),
     SubjectCopy.find({}, { csvKey: 1, jsonKey: 1 }).lean(),
+    EmergencyCollection.find({}, { report: 1 }).lean(),
   ])
   for (const v of versions)
     for (const d of (v as { distributions?: { storageKey?: string | null }[] }).distributions ?? [])
@@ -96,7 +99,11 @@ export async function referencedKeys(): Promise<Set<string>> {
   for (const r of results) add(r.outputKey)
   for (const f of openFiles) add(keyFor(f.sha256))
   for (const s of scans) add(s.fileRef)
-  for (const d of datasets) add(d.storageKey)
+  for (const d of datasets) {
+    add(d.storageKey)
+    add(d.sealed?.ciphertextKey)
+  }
+  for (const e of emergencies) add(e.report?.storageKey)
   for (const v of indexes) add(v.index?.storageKey)
   for (const s of subjects) add(s.storageKey)
   for (const c of copies) {

@@ -216,7 +216,7 @@ async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
   const indexes = await SubjectIndex.find({}).lean()
   const datasets = await EntryDataset.find(
     { _id: mongoose.trusted({ $in: indexes.map((i) => i._id) }) },
-    { uploadedAt: 1, fileName: 1, storageKey: 1, header: 1 },
+    { uploadedAt: 1, fileName: 1, storageKey: 1, header: 1, sealedAt: 1 },
   ).lean()
   const byId = new Map(datasets.map((d) => [d._id, d]))
   const all: Indexed[] = []
@@ -232,6 +232,8 @@ async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
       header: d.header,
     }
     all.push(indexed)
+    // A table sealed at an emergency's end (Art. 40) is no longer held: its uses stay in history.
+    if (d.sealedAt) continue
     const have = newest.get(index.entryId)
     if (!have || have.uploadedAt < d.uploadedAt) newest.set(index.entryId, indexed)
   }
