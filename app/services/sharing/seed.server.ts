@@ -14,7 +14,7 @@ import type { SharingType } from '~/vocab/catalog'
 import type { SharingMode } from '~/vocab/sharing'
 import { SharingGrant } from '#models/sharing-grant'
 import { currentDataset, storeEntryDatasetBytes } from './datasets.server'
-import { deliverSharingGrant } from './delivery.server'
+import { deliverSharingGrant, grantRows, issueGrantApiKey } from './delivery.server'
 import { recordOfflineHandover } from './handovers.server'
 import { VerificationSetting } from '#models/verification-setting'
 import {
@@ -334,12 +334,31 @@ async function seedSharedData() {
     await buildVerificationIndex(entryId)
   }
   await seedSubjectRecords(psb)
-  // C10: amr verified zhangwei's record once (a use in her history, logged by the minute's drain).
-  const zhang = (await demoSubjects()).find((p) => p.email === 'zhangwei@demo.gd.example')
+  // C10: amr verified each demo subject's record once, and its program read both rows through
+  // its API grant (uses in their histories; the verifications logged by the minute's drain).
   const amrStaff = await agency('amr@demo.gd.example')
-  if (zhang && amrStaff && !(await SubjectUse.exists({ kind: 'verification' }))) {
-    await verifyRecord(amrStaff, { entryId, record: { gmsfhm: zhang.id, xm: zhang.name } })
+  if (amrStaff && !(await SubjectUse.exists({ kind: 'verification' }))) {
+    for (const p of subjects)
+      await verifyRecord(amrStaff, { entryId, record: { gmsfhm: p.id, xm: p.name } })
     await drainVerificationLog()
+  }
+  const apiGrant = await SharingGrant.findOne(
+    {
+      catalogEntryId: entryId,
+      granteeOrgId: amrStaff?.org?.id ?? '',
+      mode: 'api',
+      revokedAt: null,
+    },
+    { _id: 1 },
+  ).lean()
+  if (amrStaff && apiGrant && !(await SubjectUse.exists({ kind: 'sharing-api-read' }))) {
+    const { key } = await issueGrantApiKey(amrStaff, String(apiGrant._id))
+    await grantRows({
+      authorization: `Bearer ${key}`,
+      grantId: String(apiGrant._id),
+      offset: 2000,
+      limit: subjects.length,
+    })
   }
   // amr checked a file of twelve records in one go: its flags are on its batch page.
   const amr = await agency('amr@demo.gd.example')

@@ -150,23 +150,29 @@ describe('what is held about a data subject (C10)', () => {
 
     const hers = (await useHistoryOf(lina.key)).items
     const kinds = hers.map((u) => u.kind).sort()
-    // (The demo's buyer read her ID-card record once under her Art. 41 authorization.)
+    // (The demo world: the buyer read her ID-card record once under her Art. 41 authorization;
+    // amr's program read her row, and amr verified her record, once each.)
     expect(kinds).toEqual([
       'authorized-read',
       'sharing-api-read',
+      'sharing-api-read',
       'sharing-delivery',
       'sharing-delivery',
+      'verification',
     ])
     const apiRead = hers.find((u) => u.kind === 'sharing-api-read')!
+    expect(hers.filter((u) => u.kind === 'sharing-api-read').map((u) => u.id)).toHaveLength(2)
     expect(apiRead).toMatchObject({
       org: { zh: amr.org!.name.zh },
       ref: `sharing-grant:${String(grant._id)}`,
     })
     expect(apiRead.purpose).toBe('企业登记中核验法定代表人身份')
     expect(apiRead.basis).toContain('市场主体登记管理条例')
-    // zhangwei's: the grants' copies and amr's verification of him; not lina's API read.
+    // zhangwei's: the grants' copies, the seeded read of both rows and amr's verification of him;
+    // not this test's read of lina's row alone.
     const his = (await useHistoryOf(zhang.key)).items
     expect(his.map((u) => u.kind).sort()).toEqual([
+      'sharing-api-read',
       'sharing-delivery',
       'sharing-delivery',
       'verification',
@@ -180,7 +186,7 @@ describe('what is held about a data subject (C10)', () => {
     )
     await runVerificationBatch(batch.id)
     const kindsOf = async (key: string) => (await useHistoryOf(key)).items.map((u) => u.kind)
-    expect((await kindsOf(lina.key)).filter((k) => k === 'verification')).toHaveLength(1)
+    expect((await kindsOf(lina.key)).filter((k) => k === 'verification')).toHaveLength(2)
     expect((await kindsOf(zhang.key)).filter((k) => k === 'verification')).toHaveLength(1)
     expect(await useHistoryOf('nope')).toEqual({ total: 0, items: [] })
     expect((await useHistoryOf(lina.key, { limit: 2 })).items).toHaveLength(2)
