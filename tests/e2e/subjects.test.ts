@@ -136,23 +136,33 @@ describe('e2e: data subjects', () => {
     await request.getByRole('button', { name: zh.recordRequestsDesk.grant, exact: true }).click()
     await psb.getByText(zh.recordRequestsDesk.decided).waitFor()
 
-    // The worker makes the new version of the table; his page shows the new value once it has.
+    // The worker makes the new version of the table; his page shows the new value, and the request
+    // as in effect, once it has (the page has no JavaScript: reload until then).
     const value = card.locator('tr[data-field="qfjg"] td').nth(1)
+    const applied = person.locator('#requests tr[data-request="granted"]', {
+      hasText: h.requestApplied,
+    })
     await expect
       .poll(
         async () => {
           await person.reload()
-          return value.textContent()
+          return [await value.textContent(), await applied.count()]
         },
         { timeout: 60_000, interval: 1_000 },
       )
-      .toBe('广州市公安局越秀区分局')
-    await person
-      .locator('#requests tr[data-request="granted"]', { hasText: h.requestApplied })
-      .waitFor()
+      .toEqual(['广州市公安局越秀区分局', 1])
     await person.screenshot({ path: screenshotPath('subject-request-applied'), fullPage: true })
-    await person.goto('/notifications')
-    await person.getByText(zh.notifications.kinds['subject-request.applied-correction']).waitFor()
+    // The notice is written by the worker's notifications job: reload until it is there.
+    const notice = person.getByText(zh.notifications.kinds['subject-request.applied-correction'])
+    await expect
+      .poll(
+        async () => {
+          await person.goto('/notifications')
+          return notice.count()
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(1)
     await person.screenshot({ path: screenshotPath('subject-notices'), fullPage: true })
   }, 150_000)
 
