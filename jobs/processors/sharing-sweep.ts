@@ -5,6 +5,7 @@ import {
 } from '~/services/sharing/clocks.server'
 import { runRecordRequestSweep } from '~/services/subjects/record-requests.server'
 import { endExpiredEmergencies } from '~/services/emergency/collections.server'
+import { runComplaintSweep } from '~/services/subjects/complaints.server'
 import { parseJobData } from '../queues'
 
 /**
@@ -21,5 +22,14 @@ export async function sharingSweep(data: unknown) {
   const recordRequests = await runRecordRequestSweep(now)
   // C10 (Art. 40): emergency collections past their declared end are ended and closed.
   const emergencies = await endExpiredEmergencies(now)
-  return { ...(await runSharingReplySweep(now)), delivery, repaired, recordRequests, emergencies }
+  // Art. 43: the complaint clocks.
+  const complaints = await runComplaintSweep(now)
+  return {
+    ...(await runSharingReplySweep(now)),
+    delivery,
+    repaired,
+    recordRequests,
+    emergencies,
+    complaints,
+  }
 }

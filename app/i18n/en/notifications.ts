@@ -53,6 +53,13 @@ export const notifications: Messages['notifications'] = {
       'Security event: an organisation’s verifications on an entry look like enumeration ({{calls}} calls, {{notFound}} not found); paused for an hour.',
     'subject-complaint.filed':
       'A data subject’s complaint arrived: decide whether to accept it by {{dueAt}}.',
+    'subject-complaint.accept_due':
+      'A data subject’s complaint must be accepted or not by {{dueAt}}: one working day left.',
+    'subject-complaint.accept_overdue':
+      'A data subject’s complaint is past its deadline to be accepted or not ({{dueAt}}).',
+    'subject-complaint.decide_due':
+      'An accepted complaint must be decided by {{dueAt}}: one working day left.',
+    'subject-complaint.decide_overdue': 'An accepted complaint is past its deadline ({{dueAt}}).',
     'subject-request.filed':
       'A data subject objects to a record your agency holds, or asks to correct or delete it: decide by {{dueAt}}.',
     'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',

@@ -45,6 +45,11 @@ export const notifications = {
     'security.verification_enumeration':
       '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
     'subject-complaint.filed': '收到数据主体的投诉，请在 {{dueAt}} 前决定是否受理。',
+    'subject-complaint.accept_due':
+      '数据主体的投诉须在 {{dueAt}} 前决定是否受理，仅剩 1 个工作日。',
+    'subject-complaint.accept_overdue': '数据主体的投诉已超过受理期限（{{dueAt}}）。',
+    'subject-complaint.decide_due': '已受理的投诉须在 {{dueAt}} 前作出处理决定，仅剩 1 个工作日。',
+    'subject-complaint.decide_overdue': '已受理的投诉已超过处理期限（{{dueAt}}）。',
     'subject-request.filed':
       '数据主体对本单位持有的记录提出了异议或更正、删除请求，请在 {{dueAt}} 前作出决定。',
     'subject-request.reminder': '数据主体的请求将于 {{dueAt}} 到期，请及时作出决定。',

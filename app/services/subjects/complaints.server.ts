@@ -12,7 +12,7 @@ import {
   SubjectComplaintStep,
   type SubjectComplaintDoc,
 } from '#models/subject-complaint'
-import { addWorkingDays } from '~/services/calendar/working-days.server'
+import { addWorkingDays, workingDaysBetween } from '~/services/calendar/working-days.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { assertIdentityConfirmed } from '~/services/identity/subjects.server'
@@ -234,4 +234,42 @@ export async function complaintRespondents() {
     .limit(500)
     .lean()
   return orgs.map((o) => ({ id: String(o._id), name: { zh: o.name.zh, en: o.name.en } }))
+}
+
+/**
+ * The complaint clocks (Art. 43), in the hourly sharing sweep: the authority is reminded when one
+ * working day is left to accept or to decide, and told once a deadline has passed. Keyed notices.
+ */
+export async function runComplaintSweep(now = new Date()) {
+  await connectDb()
+  let reminded = 0
+  let overdue = 0
+  const open = await SubjectComplaint.find({
+    status: mongoose.trusted({ $in: ['submitted', 'accepted'] }),
+  }).lean()
+  for (const c of open) {
+    const step = c.status === 'submitted' ? 'accept' : 'decide'
+    const due = c.status === 'submitted' ? c.acceptDueAt : c.decideDueAt
+    if (!due) continue
+    const complaintId = String(c._id)
+    const params = { complaintId, dueAt: due.toISOString() }
+    if (due <= now) {
+      await notifyOrg({
+        key: `subject-complaint:${complaintId}:${step}:overdue`,
+        orgId: c.authorityOrgId,
+        kind: `subject-complaint.${step}_overdue`,
+        params,
+      })
+      overdue++
+    } else if ((await workingDaysBetween(now, due)) <= 1) {
+      await notifyOrg({
+        key: `subject-complaint:${complaintId}:${step}:reminder`,
+        orgId: c.authorityOrgId,
+        kind: `subject-complaint.${step}_due`,
+        params,
+      })
+      reminded++
+    }
+  }
+  return { reminded, overdue }
 }

@@ -1,6 +1,7 @@
 // Complaints of data subjects (C10; Art. 43) in the seeded demo world: zhangwei complains about
 // the provincial public security department to the provincial data authority.
 import { beforeAll, describe, expect, it } from 'vitest'
+import { getQueue } from '#jobs/queues'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Organization } from '#models/organization'
 import { SubjectComplaint, SubjectComplaintStep } from '#models/subject-complaint'
@@ -11,6 +12,7 @@ import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import {
   answerComplaint,
   authorityComplaints,
+  runComplaintSweep,
   complaintRespondents,
   fileComplaint,
   myComplaints,
@@ -195,5 +197,37 @@ describe('complaints of data subjects (C10)', () => {
     ).toBe(403)
     expect((await refusal(() => authorityComplaints(psb))).status).toBe(403)
     expect((await complaintRespondents()).map((o) => o.id)).toContain(psb.org!.id)
+  })
+  it('art43 the authority is reminded one working day before each deadline and told when it passed', async () => {
+    const filed = await fileComplaint(zhang, {
+      respondentOrgId: psb.org!.id,
+      facts,
+      remedy: '请督促更正迁出地记录。',
+    })
+    const due = new Date(filed.acceptDueAt)
+    const job = (suffix: string) =>
+      getQueue('notifications').getJob(`subject-complaint_${filed.complaintId}_${suffix}`)
+    await runComplaintSweep(new Date(due.getTime() - 60_000))
+    expect((await job('accept_reminder'))?.data).toMatchObject({
+      orgId: authority.org!.id,
+      kind: 'subject-complaint.accept_due',
+    })
+    await runComplaintSweep(new Date(due.getTime() + 60_000))
+    expect((await job('accept_overdue'))?.data).toMatchObject({
+      orgId: authority.org!.id,
+      kind: 'subject-complaint.accept_overdue',
+    })
+    // Once accepted, the clock to decide runs.
+    await answerComplaint(authority, {
+      step: 'accept',
+      complaintId: filed.complaintId,
+      decision: 'accepted',
+      note: '',
+    })
+    const accepted = (await SubjectComplaint.findById(filed.complaintId).lean())!
+    await runComplaintSweep(new Date(accepted.decideDueAt!.getTime() + 60_000))
+    expect((await job('decide_overdue'))?.data).toMatchObject({
+      kind: 'subject-complaint.decide_overdue',
+    })
   })
 })
