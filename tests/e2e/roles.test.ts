@@ -170,10 +170,11 @@ describe('e2e: each seeded role logs in through the browser', () => {
       expect(await page.locator('main h1').first().textContent()).toBe(HOME_TITLE[role](c.lang))
 
       // Art. 39: the subject's home lists where her data is held (psb's three tables) and who used
-      // it (the residents table's copies delivered to amr and nr; amr's verification of zhangwei).
+      // it (the residents table's copies delivered to amr and nr, amr's program reading his row,
+      // amr's verification of zhangwei).
       if (role === 'data_subject') {
         expect(await page.locator('[data-holding]').count()).toBe(3)
-        expect(await page.locator('tr[data-use]').count()).toBe(3)
+        expect(await page.locator('tr[data-use]').count()).toBe(4)
       }
       await page.screenshot({ path: screenshotPath(`${c.name}-${c.lang}`), fullPage: true })
       expectCleanConsole(o)

@@ -23,7 +23,7 @@ import { demoResidentsCsv } from '~/services/sharing/seed.server'
 import { contentStore } from '~/services/storage/store.server'
 import { forgetSubjectIndexes, holdingsOf } from '~/services/subjects/holdings.server'
 import { verifyRecord } from '~/services/verification/verify.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import {
@@ -33,16 +33,6 @@ import {
   endExpiredEmergencies,
   myEmergencyCollections,
 } from './collections.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 const dayFromNow = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)

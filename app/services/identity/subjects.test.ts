@@ -6,7 +6,7 @@ import { User } from '#models/user'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { subjectHome } from '~/services/identity/home.server'
 import { requestSubjectCopy } from '~/services/subjects/copies.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { formRequest, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
@@ -14,16 +14,6 @@ import { makeResidentId } from './codes'
 import { decryptField } from './crypto.server'
 import { dataKeys } from './keys.server'
 import { confirmIdentity, issueDeskCode, registerSubject } from './subjects.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let desk: AuthUser
 let n = 0

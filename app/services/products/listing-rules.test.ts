@@ -11,7 +11,7 @@ import { LedgerEntry } from '#models/ledger-entry'
 import { ProductVersion } from '#models/product-version'
 import { SharingGrant } from '#models/sharing-grant'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import {
   demoUser,
   draftWithFile,
@@ -29,16 +29,6 @@ import { tryPublish } from './publication.server'
 import { addFileToDraft, createDraftVersion, submitVersion } from './versions.server'
 
 const DAY = 86_400_000
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let provider: AuthUser
 let provider2: AuthUser

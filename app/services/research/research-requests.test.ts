@@ -12,7 +12,8 @@ import { Product } from '#models/product'
 import { ResearchDecision, ResearchRequest } from '#models/research-request'
 import { ART23_REPLY_WORKING_DAYS, addWorkingDays } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser, seededEntryId } from '../../../tests/fixtures/products'
 import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
@@ -20,16 +21,6 @@ import { getQueue } from '#jobs/queues'
 import { assertGrantEnd, decideResearchRequest } from './decisions.server'
 import { runResearchReplySweep, submitResearchRequest } from './requests.server'
 import type { ResearchRequestInput } from './schemas'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 const DAY = 86_400_000
 const ymd = (offsetDays: number) =>

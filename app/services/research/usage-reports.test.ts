@@ -9,7 +9,7 @@ import { usageReminders } from '#jobs/processors/usage-reminders'
 import { notify } from '#jobs/processors/notify'
 import { addWorkingDays } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
@@ -23,16 +23,6 @@ import {
 } from './usage-reports.server'
 
 const DAY = 86_400_000
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let buyer: AuthUser
 let provider: AuthUser

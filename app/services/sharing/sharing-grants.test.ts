@@ -12,7 +12,8 @@ import { chinaDate } from '~/services/calendar/working-days.server'
 import { identifyAgainstDeliveries } from '~/services/delivery/lookup.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { contentStore } from '~/services/storage/store.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { getRedis } from '~/utils/redis.server'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
@@ -29,16 +30,6 @@ import {
 } from './delivery.server'
 import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
 import type { SharingMode } from '~/vocab/sharing'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 const DAY = 86_400_000
 const ymd = (offsetDays: number) => chinaDate(new Date(Date.now() + offsetDays * DAY))

@@ -16,7 +16,8 @@ import {
 } from '~/services/calendar/working-days.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { holdsRightToDerive } from '~/services/licences/rights.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
@@ -51,16 +52,6 @@ const mayUse = async (user: AuthUser, entryId: string) =>
       'run',
     )
   ).ok
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 const DAY = 86_400_000
 const ymd = (offsetDays: number) => chinaDate(new Date(Date.now() + offsetDays * DAY))

@@ -6,7 +6,8 @@ import { Organization } from '#models/organization'
 import { SubjectAuthorizationRevocation } from '#models/subject-authorization'
 import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { isDomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
@@ -19,16 +20,6 @@ import {
   revokeAuthorization,
 } from './authorizations.server'
 import { forgetSubjectUses, useHistoryOf } from './uses.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let lina: AuthUser
 let zhang: AuthUser

@@ -6,7 +6,8 @@ import { LedgerEntry } from '#models/ledger-entry'
 import { Organization } from '#models/organization'
 import { SubjectComplaint, SubjectComplaintStep } from '#models/subject-complaint'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import {
@@ -17,16 +18,6 @@ import {
   fileComplaint,
   myComplaints,
 } from './complaints.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let zhang: AuthUser
 let authority: AuthUser

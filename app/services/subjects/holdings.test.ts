@@ -12,7 +12,7 @@ import { decryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { storeEntryDatasetBytes } from '~/services/sharing/datasets.server'
 import { contentStore } from '~/services/storage/store.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
@@ -30,16 +30,6 @@ import {
   subjectColumn,
   subjectKey,
 } from './holdings.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 async function subject(email: string) {
   const u = (await User.findOne({ email }, { residentIdEnc: 1, residentIdIndex: 1 }).lean())!

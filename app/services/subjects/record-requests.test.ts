@@ -20,7 +20,7 @@ import {
   issueGrantApiKey,
 } from '~/services/sharing/delivery.server'
 import { buildVerificationIndex, verifyRecord } from '~/services/verification/verify.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { formRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
@@ -35,16 +35,6 @@ import {
   runRecordRequestSweep,
   setRecordRequestDays,
 } from './record-requests.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 async function subject(email: string) {
   const u = (await User.findOne({ email }, { residentIdEnc: 1, residentIdIndex: 1 }).lean())!

@@ -14,7 +14,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { demoResidentsCsv } from '~/services/sharing/seed.server'
 import { contentStore } from '~/services/storage/store.server'
 import { getEnv } from '~/utils/env.server'
-import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { getRedis } from '~/utils/redis.server'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
@@ -27,16 +27,6 @@ import {
   verificationBatch,
 } from './batches.server'
 import { answerCandidate, loadIndex } from './index.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 async function resultText(user: AuthUser, batchId: string) {
   const file = await openBatchResult(user, batchId)

@@ -12,6 +12,7 @@ import { demoResidentsCsv } from '~/services/sharing/seed.server'
 import { contentStore } from '~/services/storage/store.server'
 import { getEnv } from '~/utils/env.server'
 import { isDomainError, type DomainError } from '~/utils/errors'
+import { refusal } from '../../../tests/fixtures/errors'
 import { getRedis } from '~/utils/redis.server'
 import { jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
@@ -23,16 +24,6 @@ import {
   verificationLogStream,
   verifyRecord,
 } from './verify.server'
-
-async function refusal(run: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await run()
-  } catch (error) {
-    if (isDomainError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 let psb: AuthUser
 let amr: AuthUser
