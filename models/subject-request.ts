@@ -10,6 +10,8 @@
  *   `reasons` why
  * - `status` pending → granted | refused (projected from the claim below) · `dueAt` the working-day
  *   deadline (the authority's default) · `note` the department's reasons · `answeredAt`
+ * - `filedSeq` the filing's log entry, set once it and the department's notice are done (the
+ *   sweep finishes a filing a crash cut short)
  * - `resultDatasetId` the new version of the table a granted correction or deletion made (its
  *   `cause` names this request) · `appliedAt` · `priorCopies` the grantees whose copies, made
  *   before, held the record (she and they are told)
@@ -45,6 +47,7 @@ const subjectRequestSchema = new Schema(
     resultDatasetId: { type: String, default: null },
     appliedAt: { type: Date, default: null },
     priorCopies: { type: [priorCopySchema], default: [] },
+    filedSeq: { type: Number, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

@@ -11,20 +11,7 @@ export async function notifyOrg(input: {
   kind: string
   params: Record<string, string | number>
 }) {
-  if (!input.orgId) return
-  try {
-    await enqueue(
-      'notifications',
-      { key: input.key, orgId: input.orgId, kind: input.kind, params: input.params },
-      { jobId: input.key.replace(/:/g, '_') },
-    )
-  } catch (error) {
-    console.error(
-      '[catalog] could not enqueue notification',
-      input.key,
-      error instanceof Error ? error.message : error,
-    )
-  }
+  if (input.orgId) await enqueueNotice(input)
 }
 
 /** A notice to one person's inbox (a data subject: C10), idempotent by its key like the above. */
@@ -34,15 +21,30 @@ export async function notifyUser(input: {
   kind: string
   params: Record<string, string | number>
 }) {
+  await enqueueNotice(input)
+}
+
+async function enqueueNotice(input: {
+  key: string
+  orgId?: string
+  userId?: string
+  kind: string
+  params: Record<string, string | number>
+}) {
   try {
     await enqueue(
       'notifications',
-      { key: input.key, userId: input.userId, kind: input.kind, params: input.params },
+      {
+        key: input.key,
+        ...(input.orgId ? { orgId: input.orgId } : { userId: input.userId }),
+        kind: input.kind,
+        params: input.params,
+      },
       { jobId: input.key.replace(/:/g, '_') },
     )
   } catch (error) {
     console.error(
-      '[subjects] could not enqueue notification',
+      '[notify] could not enqueue notification',
       input.key,
       error instanceof Error ? error.message : error,
     )

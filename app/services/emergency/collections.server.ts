@@ -30,7 +30,7 @@ import { scanFile } from '~/services/desensitize/scanner.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { activeSigningKey } from '~/services/ledger/signing-keys.server'
-import { completeRevocation, loadSharingRequest } from '~/services/sharing/requests.server'
+import { recordRevocation } from '~/services/sharing/requests.server'
 import { contentStore } from '~/services/storage/store.server'
 import { forgetSubjectIndexes } from '~/services/subjects/holdings.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
@@ -135,25 +135,34 @@ async function shred(storageKey: string) {
   return contentStore().put(Readable.from(sealed()))
 }
 
-/** Revokes a grant in force, through its request when it has one (the same steps as the source's). */
+/** Revokes a grant in force: through its request when it has one, as the source department would. */
 async function revokeGrant(grantId: string, by: string, reason: string, now: Date) {
-  const grant = await SharingGrant.findById(grantId, { sourceRef: 1, revokedAt: 1 }).lean()
-  const requestId = grant?.sourceRef?.replace(/^sharing-request:/, '') ?? ''
-  if (isObjectId(requestId)) {
-    await SharingRequest.updateOne(
-      { _id: requestId, 'decision.revokedAt': null },
-      {
-        $set: {
-          'decision.revokedAt': now,
-          'decision.revokeReason': reason,
-          'decision.revokedBy': by,
-        },
-      },
-    )
-    const request = await loadSharingRequest(requestId)
-    if (request.decision?.grantId === grantId) return completeRevocation(request)
-  }
+  const grant = await SharingGrant.findById(grantId, {
+    sourceRef: 1,
+    catalogEntryId: 1,
+    grantorOrgId: 1,
+    granteeOrgId: 1,
+  }).lean()
+  if (!grant) return
+  const requestId = grant.sourceRef?.replace(/^sharing-request:/, '') ?? ''
+  const request = isObjectId(requestId)
+    ? await SharingRequest.findById(requestId, { 'decision.grantId': 1 }).lean()
+    : null
+  if (request?.decision?.grantId === grantId) return recordRevocation(requestId, by, reason, now)
   await SharingGrant.updateOne({ _id: grantId, revokedAt: null }, { $set: { revokedAt: now } })
+  await appendLedger({
+    action: 'sharing-grant.revoked',
+    actor: { userId: by, orgId: grant.grantorOrgId },
+    subjects: [
+      `sharing-grant:${grantId}`,
+      `catalog-entry:${grant.catalogEntryId}`,
+      `org:${grant.granteeOrgId}`,
+      `org:${grant.grantorOrgId}`,
+    ],
+    payload: { reason },
+    summary: { reason: reason.slice(0, 500), revokedAt: now.toISOString() },
+    eventKey: `sharing-grant.revoked:${grantId}`,
+  })
 }
 
 /** The `emergency-close` job (Art. 40): seal, revoke, stop verification, report. Idempotent. */

@@ -147,7 +147,12 @@ async function recordDataset(
 /** The active emergency collection covering the entry at `now`, if any (Art. 40). */
 async function activeEmergencyFor(entryId: string, now: Date): Promise<string | null> {
   const c = await EmergencyCollection.findOne(
-    { entryIds: entryId, status: 'active', declaredAt: mongoose.trusted({ $lte: now }) },
+    {
+      entryIds: entryId,
+      status: 'active',
+      declaredAt: mongoose.trusted({ $lte: now }),
+      endsAt: mongoose.trusted({ $gt: now }),
+    },
     { _id: 1 },
   ).lean()
   return c ? String(c._id) : null

@@ -672,21 +672,27 @@ export async function revokeSharingGrant(
     throw new DomainError('reason_required', 'error.sharing.revokeReason', 422, {
       reason: ['error.sharing.revokeReason'],
     })
-  // The revocation is recorded on the request first (a second one keeps the first's time and
-  // reason); the grant, the log and the notice follow from that record, and the reply sweep
-  // finishes them if a crash cut this short (`decision.revokeSeq` still null).
+  return recordRevocation(requestId, user.id, why, now)
+}
+
+/**
+ * A revocation is recorded on the request first (a second one keeps the first's time and reason);
+ * the grant, the log and the notice follow from that record, and the reply sweep finishes them if
+ * a crash cut this short (`decision.revokeSeq` still null). Also used when an emergency collection
+ * ends (Art. 40).
+ */
+export async function recordRevocation(requestId: string, by: string, reason: string, now: Date) {
   await SharingRequest.updateOne(
-    { _id: request._id, 'decision.revokedAt': null },
+    { _id: requestId, 'decision.revokedAt': null },
     {
       $set: {
         'decision.revokedAt': now,
-        'decision.revokeReason': why,
-        'decision.revokedBy': user.id,
+        'decision.revokeReason': reason,
+        'decision.revokedBy': by,
       },
     },
   )
-  const recorded = await loadSharingRequest(requestId)
-  return completeRevocation(recorded)
+  return completeRevocation(await loadSharingRequest(requestId))
 }
 
 /** The steps after a revocation is recorded on the request: safe to run again, by anyone. */

@@ -14,6 +14,7 @@ import {
   SubjectAuthorizationRevocation,
   type SubjectAuthorizationDoc,
 } from '#models/subject-authorization'
+import { orgNames } from '~/services/catalog/entries.server'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { assertIdentityConfirmed } from '~/services/identity/subjects.server'
@@ -194,12 +195,8 @@ async function views(list: SubjectAuthorizationDoc[], now: Date): Promise<Author
     { _id: mongoose.trusted({ $in: [...new Set(list.map((a) => a.entryId))] }) },
     { published: 1 },
   ).lean()
-  const orgs = await Organization.find(
-    { _id: mongoose.trusted({ $in: [...new Set(list.map((a) => a.orgId))] }) },
-    { name: 1 },
-  ).lean()
+  const names = await orgNames(list.map((a) => a.orgId))
   const titles = new Map(entries.map((e) => [String(e._id), e.published?.title]))
-  const names = new Map(orgs.map((o) => [String(o._id), o.name]))
   return list.map((a) => ({
     id: String(a._id),
     entryId: a.entryId,
@@ -207,7 +204,7 @@ async function views(list: SubjectAuthorizationDoc[], now: Date): Promise<Author
       zh: titles.get(a.entryId)?.zh ?? a.entryId,
       en: titles.get(a.entryId)?.en ?? a.entryId,
     },
-    org: { zh: names.get(a.orgId)?.zh ?? a.orgId, en: names.get(a.orgId)?.en ?? a.orgId },
+    org: names[a.orgId] ?? { zh: a.orgId, en: a.orgId },
     fields: a.fields,
     purpose: a.purpose,
     start: a.start.toISOString(),

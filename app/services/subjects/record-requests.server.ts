@@ -11,11 +11,11 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
-import { Organization } from '#models/organization'
 import { SubjectRequest, SubjectRequestStep, type SubjectRequestDoc } from '#models/subject-request'
 import { SubjectSettings } from '#models/subject-settings'
 import { enqueue } from '#jobs/queues'
 import { addWorkingDays, workingDaysBetween } from '~/services/calendar/working-days.server'
+import { orgNames } from '~/services/catalog/entries.server'
 import { notifyOrg, notifyUser } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { assertIdentityConfirmed } from '~/services/identity/subjects.server'
@@ -107,22 +107,31 @@ export async function fileRecordRequest(
     submittedAt: now,
     dueAt: await addWorkingDays(now, await recordRequestDays()),
   })
-  const requestId = String(doc._id)
-  await appendLedger({
+  await completeFiling(doc.toObject() as SubjectRequestDoc)
+  return { requestId: String(doc._id), dueAt: doc.dueAt.toISOString() }
+}
+
+/** The steps after a request is stored: the log (keyed), the department's notice, then `filedSeq`. */
+async function completeFiling(r: SubjectRequestDoc) {
+  const requestId = String(r._id)
+  const logged = await appendLedger({
     action: 'subject.record-request-filed',
-    actor: { userId: user.id },
-    subjects: [`user:${user.id}`, `org:${dataset.orgId}`, `catalog-entry:${dataset.entryId}`],
-    payload: { requestId, kind: input.kind, datasetId: input.datasetId, row: input.row, field },
-    summary: { kind: input.kind },
+    actor: { userId: r.userId },
+    subjects: [`user:${r.userId}`, `org:${r.orgId}`, `catalog-entry:${r.entryId}`],
+    payload: { requestId, kind: r.kind, datasetId: r.datasetId, row: r.row, field: r.field },
+    summary: { kind: r.kind },
     eventKey: `subject.record-request-filed:${requestId}`,
   })
   await notifyOrg({
     key: `subject-request:${requestId}:filed`,
-    orgId: dataset.orgId,
+    orgId: r.orgId,
     kind: 'subject-request.filed',
-    params: { subjectRequestId: requestId, dueAt: doc.dueAt.toISOString() },
+    params: { subjectRequestId: requestId, dueAt: r.dueAt.toISOString() },
   })
-  return { requestId, dueAt: doc.dueAt.toISOString() }
+  await SubjectRequest.updateOne(
+    { _id: requestId, filedSeq: null },
+    { $set: { filedSeq: logged._id } },
+  )
 }
 
 /**
@@ -299,7 +308,10 @@ export async function applyRecordChange(requestId: string, now = new Date()) {
     forgetSubjectIndexes()
     await completeDatasetStored(result)
   }
-  const priorCopies = prior.map((u) => ({ orgId: u.orgId, ref: u.ref, at: new Date(u.at) }))
+  // (Copies made from the new version — a retry after a crash may see them — are not prior.)
+  const priorCopies = prior
+    .filter((u) => u.datasetId !== result._id)
+    .map((u) => ({ orgId: u.orgId, ref: u.ref, at: new Date(u.at) }))
   await appendLedger({
     action: 'subject.record-changed',
     actor: { userId: step.by, orgId: request.orgId },
@@ -342,7 +354,7 @@ export async function applyRecordChange(requestId: string, now = new Date()) {
 /**
  * The record-request clock (Art. 42 "in time"), in the hourly sharing sweep: the department is
  * reminded when 2 working days are left and told, with its authority, once the deadline passed; a
- * decision whose projection or queued change a crash lost is completed. Every notice is keyed.
+ * filing, decision or change a crash cut short is completed. Every notice is keyed.
  */
 export async function runRecordRequestSweep(now = new Date()) {
   await connectDb()
@@ -351,6 +363,11 @@ export async function runRecordRequestSweep(now = new Date()) {
   let repaired = 0
   for (const r of await SubjectRequest.find({ status: 'pending' }).lean()) {
     const requestId = String(r._id)
+    // A filing whose log or notice a crash lost is finished first.
+    if (r.filedSeq == null) {
+      await completeFiling(r as SubjectRequestDoc)
+      repaired++
+    }
     const step = await SubjectRequestStep.findById(`${requestId}:decide`).lean()
     if (step) {
       await applyDecision(r as SubjectRequestDoc, step)
@@ -421,19 +438,14 @@ async function views(list: SubjectRequestDoc[], now: Date): Promise<RecordReques
     { _id: mongoose.trusted({ $in: [...new Set(list.map((r) => r.entryId))] }) },
     { published: 1 },
   ).lean()
-  const orgIds = new Set(list.flatMap((r) => [r.orgId, ...r.priorCopies.map((c) => c.orgId)]))
-  const orgs = await Organization.find(
-    { _id: mongoose.trusted({ $in: [...orgIds].filter(isObjectId) }) },
-    { name: 1 },
-  ).lean()
+  const names = await orgNames(list.flatMap((r) => [r.orgId, ...r.priorCopies.map((c) => c.orgId)]))
   const titles = new Map(entries.map((e) => [String(e._id), e.published?.title]))
   const fieldsOf = new Map(entries.map((e) => [String(e._id), e.published?.fields ?? []]))
   const labelOf = (entryId: string, name: string) => {
     const f = fieldsOf.get(entryId)?.find((x) => x.name === name)
     return { zh: f?.label.zh ?? name, en: f?.label.en ?? name }
   }
-  const names = new Map(orgs.map((o) => [String(o._id), o.name]))
-  const name = (id: string) => ({ zh: names.get(id)?.zh ?? id, en: names.get(id)?.en ?? id })
+  const name = (id: string) => names[id] ?? { zh: id, en: id }
   return list.map((r) => ({
     id: String(r._id),
     kind: r.kind,
@@ -525,7 +537,7 @@ export async function recordForRequest(user: AuthUser, datasetId: string, row: n
   const record = found?.rows.find((r) => r.row === row)
   if (!dataset || !found || !record) throw requestNotFound()
   const entry = await CatalogEntry.findById(dataset.entryId, { published: 1 }).lean()
-  const org = await Organization.findById(dataset.orgId, { name: 1 }).lean()
+  const org = (await orgNames([dataset.orgId]))[dataset.orgId]
   const fields = entry?.published?.fields ?? []
   return {
     datasetId,
@@ -534,7 +546,7 @@ export async function recordForRequest(user: AuthUser, datasetId: string, row: n
       zh: entry?.published?.title.zh ?? dataset.entryId,
       en: entry?.published?.title.en ?? dataset.entryId,
     },
-    org: { zh: org?.name.zh ?? dataset.orgId, en: org?.name.en ?? dataset.orgId },
+    org: org ?? { zh: dataset.orgId, en: dataset.orgId },
     fields: found.header.map((name, i) => {
       const f = fields.find((x) => x.name === name)
       return {

@@ -348,4 +348,32 @@ describe('objections, corrections and deletions (C10)', () => {
     })
     await setRecordRequestDays(authority, 10)
   })
+  it('art42 a filing a crash cut short after storing the request is logged and notified by the sweep, once', async () => {
+    const me = await subject('zhangwei@demo.gd.example')
+    const held = (await holdingsOf(me.key))[0]!
+    // As if the process died right after the insert: no log entry, no notice, no filedSeq.
+    const doc = await SubjectRequest.create({
+      userId: zhang.id,
+      subjectKey: me.key,
+      kind: 'objection',
+      entryId: held.entryId,
+      orgId: held.orgId,
+      datasetId: held.datasetId,
+      row: held.records[0]!.row,
+      reasons: '请说明该记录的用途。',
+      submittedAt: new Date(),
+      dueAt: new Date(Date.now() + 20 * 86_400_000),
+    })
+    const requestId = String(doc._id)
+    const logged = () =>
+      LedgerEntry.countDocuments({ eventKey: `subject.record-request-filed:${requestId}` })
+    expect(await logged()).toBe(0)
+    await runRecordRequestSweep()
+    await runRecordRequestSweep()
+    expect(await logged()).toBe(1)
+    expect((await SubjectRequest.findById(requestId).lean())!.filedSeq).not.toBeNull()
+    expect(
+      (await getQueue('notifications').getJob(`subject-request_${requestId}_filed`))?.data,
+    ).toMatchObject({ orgId: psb.org!.id })
+  })
 })
