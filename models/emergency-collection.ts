@@ -8,7 +8,8 @@
  *   them while it is active is tagged with this id) · `endsAt` the declared end
  * - `status` active → ended (projected from the claim below) · `endedAt` `endedBy`
  * - `report` the signed closing report: its file in the content store, its SHA-256, the signature
- *   over the hash and the ledger key that made it, the log entry; set last, so a collection whose
+ *   over the hash and the ledger key that made it, the log entry, and counts (tables and open files
+ *   sealed, grants revoked, derived versions withdrawn, licences revoked); set last, so a collection whose
  *   closing a crash cut short is finished by the next run of the job
  *
  * Ending is a claim in `emergency_collection_steps` (`_id` `<collection>:end`).
@@ -39,6 +40,9 @@ const emergencyCollectionSchema = new Schema(
           datasets: { type: Number, required: true },
           sensitive: { type: Number, required: true },
           grantsRevoked: { type: Number, required: true },
+          openFiles: { type: Number, default: 0 },
+          versionsWithdrawn: { type: Number, default: 0 },
+          licencesRevoked: { type: Number, default: 0 },
         },
         { _id: false },
       ),

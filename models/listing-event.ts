@@ -1,10 +1,19 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
-export const LISTING_STEPS = ['submitted', 'review', 'screening', 'published', 'blocked'] as const
+export const LISTING_STEPS = [
+  'submitted',
+  'review',
+  'screening',
+  'published',
+  'blocked',
+  'withdrawn',
+] as const
 export type ListingStep = (typeof LISTING_STEPS)[number]
 
 // What happened to a product version on its way to the market (C7). Append-only; the
 // version's `state`, `review` and `screening` are projections of these records.
+// `withdrawn`: a published version taken off the market because it derives from data collected in
+// an emergency that has ended (Art. 40).
 // `_id` = `${versionId}:${step}` for the steps that happen once (submitted, review, published) —
 // a double submit, a second reviewer or a retried publication is refused by the unique `_id` —
 // and `${versionId}:screening:${n}` for hand-set screening (the newest wins).

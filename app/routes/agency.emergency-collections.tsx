@@ -82,6 +82,9 @@ export default function EmergencyCollections() {
                 datasets: c.report.datasets,
                 sensitive: c.report.sensitive,
                 grants: c.report.grantsRevoked,
+                files: c.report.openFiles,
+                versions: c.report.versionsWithdrawn,
+                licences: c.report.licencesRevoked,
               })}
               <br />
               <span className="mono">SHA-256 {c.report.sha256}</span>

@@ -33,7 +33,8 @@ export type ReviewState = (typeof REVIEW_STATES)[number]
  * A version's life: `draft` (the owner adds files), `submitted` (waiting for screening and, for
  * important grade, review), `published` (buyers see it), `returned` (the authority returned it),
  * `blocked` (screening failed, or a right lapsed before publication), `private` (a model run's
- * result, never listed).
+ * result, never listed), `withdrawn` (taken off the market: it derives from data collected in an
+ * emergency that has ended, Art. 40).
  */
 export const VERSION_STATES = [
   'draft',
@@ -42,6 +43,7 @@ export const VERSION_STATES = [
   'returned',
   'blocked',
   'private',
+  'withdrawn',
 ] as const
 export type VersionState = (typeof VERSION_STATES)[number]
 

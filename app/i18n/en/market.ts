@@ -123,6 +123,7 @@ export const market: Messages['market'] = {
     returned: 'Returned',
     blocked: 'Blocked',
     private: 'Private result',
+    withdrawn: 'Withdrawn',
   },
   screening: {
     pending: 'Desensitization check pending',
@@ -141,6 +142,8 @@ export const market: Messages['market'] = {
     screening_failed: 'The desensitization check failed: it cannot be listed (Art. 32).',
     rights:
       'At listing time a right to one of its inputs had lapsed; obtain the right and publish a new version.',
+    emergency:
+      'It derives from data collected in an emergency that has ended: withdrawn, its licences revoked (Art. 40).',
   },
   basis: { open: 'open data', own: 'own data', licence: 'licence', grant: 'sharing grant' },
   rightShort: {
@@ -164,8 +167,10 @@ export const market: Messages['market'] = {
     screening: 'Screening set by hand',
     published: 'Listed',
     blocked: 'Blocked',
+    withdrawn: 'Withdrawn',
   },
   historyOutcome: {
+    withdrawn: 'withdrawn (an emergency collection ended)',
     review_required: 'needs the authority’s review',
     no_review: 'general data: listed once checked',
     approved: 'approved',

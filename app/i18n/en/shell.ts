@@ -96,7 +96,7 @@ export const emergency: Messages['emergency'] = {
   nav: 'Emergency collections',
   title: 'Emergency collections',
   intro:
-    'Data collected by law to respond to an emergency (Art. 40): name the event, the legal basis, the catalog entries the data goes to and the end. Every table stored for those entries meanwhile is tagged; when it ends the system classifies the data with the desensitization scanner, seals what was collected (its data key destroyed, the ciphertext kept for audit), revokes the related sharing grants, stops verification and writes a signed report.',
+    'Data collected by law to respond to an emergency (Art. 40): name the event, the legal basis, the catalog entries the data goes to and the end. Every table stored for those entries meanwhile is tagged; when it ends the system classifies the data with the desensitization scanner, seals what was collected (its data key destroyed, the ciphertext kept for audit), revokes the related sharing grants, withdraws the product versions derived from it and revokes their licences, stops verification and writes a signed report.',
   none: 'No emergency collection.',
   declare: 'Declare an emergency collection',
   event: 'Emergency',
@@ -110,7 +110,7 @@ export const emergency: Messages['emergency'] = {
   ended: 'The emergency collection ended; sealing and the report are under way.',
   closing: 'Sealing and writing the report …',
   report:
-    '{{datasets}} tables sealed ({{sensitive}} with personal information or other sensitive content), {{grants}} sharing grants revoked. The report is signed and logged.',
+    '{{datasets}} tables and {{files}} open-data files sealed ({{sensitive}} tables with personal information or other sensitive content), {{grants}} sharing grants revoked, {{versions}} derived product versions withdrawn, {{licences}} licences revoked. The report is signed and logged.',
   status: { active: 'active', ended: 'ended' },
 }
 

@@ -107,6 +107,7 @@ export const market = {
     returned: '已退回',
     blocked: '已阻止',
     private: '私有结果',
+    withdrawn: '已下架',
   },
   screening: { pending: '待脱敏检查', passed: '脱敏检查通过', failed: '脱敏检查未通过' },
   screeningBy: { scanner: '扫描器', authority: '主管部门人工核定' },
@@ -120,6 +121,7 @@ export const market = {
   blocked: {
     screening_failed: '脱敏检查未通过，不得上架（第三十二条）。',
     rights: '上架时对某项输入已无有效权利，版本被阻止；请取得权利后发布新版本。',
+    emergency: '它派生自一次已结束的应急采集所采集的数据，已下架，其许可已撤销（第四十条）。',
   },
   basis: { open: '开放数据', own: '本机构数据', licence: '许可', grant: '共享授权' },
   rightShort: {
@@ -143,8 +145,10 @@ export const market = {
     screening: '人工核定脱敏检查',
     published: '上架',
     blocked: '阻止',
+    withdrawn: '下架',
   },
   historyOutcome: {
+    withdrawn: '已下架（应急采集结束）',
     review_required: '需主管部门审核',
     no_review: '一般数据，检查通过即上架',
     approved: '批准',

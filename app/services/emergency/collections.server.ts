@@ -11,8 +11,6 @@
 //   3. stops verification on the entries;
 //   4. writes a report of all this, signed with the ledger's active key, and logs it.
 // Each step is idempotent, the report is set last: a crash is finished by the next run.
-import { createCipheriv, randomBytes } from 'node:crypto'
-import { Readable } from 'node:stream'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import {
@@ -37,7 +35,9 @@ import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
+import { withdrawDerived } from './derived.server'
 import type { EmergencyDeclaration } from './schemas'
+import { shred } from './shred.server'
 
 function collectionNotFound() {
   return new DomainError('not_found', 'error.emergency.notFound', 404)
@@ -120,21 +120,6 @@ export async function endEmergencyCollection(
   return { collectionId, endedAt: step.at.toISOString() }
 }
 
-/** Encrypts a stored blob under a fresh AES-256-GCM key and forgets the key: only ciphertext stays. */
-async function shred(storageKey: string) {
-  const key = randomBytes(32)
-  const iv = randomBytes(12)
-  const cipher = createCipheriv('aes-256-gcm', key, iv)
-  key.fill(0)
-  async function* sealed() {
-    yield iv
-    for await (const chunk of contentStore().read(storageKey)) yield cipher.update(chunk as Buffer)
-    yield cipher.final()
-    yield cipher.getAuthTag()
-  }
-  return contentStore().put(Readable.from(sealed()))
-}
-
 /** Revokes a grant in force: through its request when it has one, as the source department would. */
 async function revokeGrant(grantId: string, by: string, reason: string, now: Date) {
   const grant = await SharingGrant.findById(grantId, {
@@ -207,12 +192,15 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
     { _id: 1 },
   ).lean()
   for (const g of grants) await revokeGrant(String(g._id), by, reason, now)
-  // 3. Verification on the entries stops.
+  // 3. What derives from it: its open files sealed, derived product versions withdrawn, their
+  //    licences and research access to the entries revoked.
+  const derived = await withdrawDerived(c, by, reason, now)
+  // 4. Verification on the entries stops.
   await VerificationSetting.updateMany(
     { _id: mongoose.trusted({ $in: c.entryIds }) },
     { $set: { enabled: false } },
   )
-  // 4. The report, signed with the ledger's key, stored, logged; set on the collection last.
+  // 5. The report, signed with the ledger's key, stored, logged; set on the collection last.
   const sealed = await EntryDataset.find({ emergencyId: collectionId }).lean()
   const report = {
     collectionId,
@@ -233,6 +221,9 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
       ciphertextSha256: d.sealed?.ciphertextSha256 ?? null,
     })),
     grantsRevoked: grants.map((g) => String(g._id)),
+    openFiles: derived.openFiles.map((f) => ({ ...f, action: 'sealed' })),
+    versionsWithdrawn: derived.versionsWithdrawn,
+    licencesRevoked: derived.licencesRevoked,
     verificationStopped: c.entryIds,
   }
   const body = Buffer.from(JSON.stringify(report, null, 2) + '\n')
@@ -248,6 +239,9 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
       datasets: sealed.length,
       sensitive: sealed.filter((d) => d.sealed?.sensitive).length,
       grantsRevoked: grants.length,
+      openFiles: derived.openFiles.length,
+      versionsWithdrawn: derived.versionsWithdrawn.length,
+      licencesRevoked: derived.licencesRevoked.length,
       reportSha256: stored.sha256,
     },
     eventKey: `emergency-collection.closed:${collectionId}`,
@@ -265,6 +259,9 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
           datasets: sealed.length,
           sensitive: sealed.filter((d) => d.sealed?.sensitive).length,
           grantsRevoked: grants.length,
+          openFiles: derived.openFiles.length,
+          versionsWithdrawn: derived.versionsWithdrawn.length,
+          licencesRevoked: derived.licencesRevoked.length,
         },
       },
     },
@@ -275,7 +272,14 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
     kind: 'emergency-collection.closed',
     params: { emergencyId: collectionId },
   })
-  return { collectionId, datasets: sealed.length, grantsRevoked: grants.length }
+  return {
+    collectionId,
+    datasets: sealed.length,
+    grantsRevoked: grants.length,
+    openFiles: derived.openFiles.length,
+    versionsWithdrawn: derived.versionsWithdrawn.length,
+    licencesRevoked: derived.licencesRevoked.length,
+  }
 }
 
 /** Art. 40: collections whose declared end has passed are ended (the hourly sweep). */
@@ -308,7 +312,15 @@ export interface EmergencyView {
   endsAt: string
   status: 'active' | 'ended'
   endedAt: string | null
-  report: { sha256: string; datasets: number; sensitive: number; grantsRevoked: number } | null
+  report: {
+    sha256: string
+    datasets: number
+    sensitive: number
+    grantsRevoked: number
+    openFiles: number
+    versionsWithdrawn: number
+    licencesRevoked: number
+  } | null
 }
 
 /** The agency's emergency collections, newest first. */
@@ -348,6 +360,9 @@ export async function myEmergencyCollections(user: AuthUser): Promise<EmergencyV
           datasets: c.report.datasets,
           sensitive: c.report.sensitive,
           grantsRevoked: c.report.grantsRevoked,
+          openFiles: c.report.openFiles ?? 0,
+          versionsWithdrawn: c.report.versionsWithdrawn ?? 0,
+          licencesRevoked: c.report.licencesRevoked ?? 0,
         }
       : null,
   }))

@@ -2,6 +2,23 @@
 // its residents entry (shared with amr by API and with nr by file, verifiable); when the emergency
 // ends nothing collected under it is deliverable any more, from any door.
 import { beforeAll, describe, expect, it } from 'vitest'
+import { Delivery } from '#models/delivery'
+import { Licence } from '#models/licence'
+import { OpenDataFile } from '#models/open-data-file'
+import { Product } from '#models/product'
+import { ProductVersion } from '#models/product-version'
+import { getEntryForIndex } from '~/services/catalog/entries.server'
+import { deliverLicence } from '~/services/delivery/deliver.server'
+import { issueLicenceApiKey, licenceRows } from '~/services/delivery/api-access.server'
+import { openDownload } from '~/services/delivery/download.server'
+import { signDownloadLink } from '~/services/delivery/links.server'
+import { issueLicence } from '~/services/licences/issue.server'
+import { currentFile, publishDistributionFile } from '~/services/open-data/files.server'
+import { openDownload as openPortalFile } from '~/services/open-data/portal.server'
+import { setScreeningByHand } from '~/services/products/listing.server'
+import { createProduct } from '~/services/products/products.server'
+import { submitVersion } from '~/services/products/versions.server'
+import { rightsToDerive } from '~/services/licences/rights.server'
 import { getQueue } from '#jobs/queues'
 import { CatalogEntry } from '#models/catalog-entry'
 import { EmergencyCollection } from '#models/emergency-collection'
@@ -24,7 +41,12 @@ import { contentStore } from '~/services/storage/store.server'
 import { forgetSubjectIndexes, holdingsOf } from '~/services/subjects/holdings.server'
 import { verifyRecord } from '~/services/verification/verify.server'
 import { refusal } from '../../../tests/fixtures/errors'
-import { demoUser } from '../../../tests/fixtures/products'
+import {
+  demoUser,
+  draftWithFile,
+  productInput,
+  seededEntryId,
+} from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import {
   closeEmergencyCollection,
@@ -199,5 +221,155 @@ describe('emergency collections (C10)', () => {
     expect(await EmergencyCollection.countDocuments({})).toBe(count)
     const other = await declareEmergencyCollection(psb, declaration([residentsId]))
     expect((await refusal(() => endEmergencyCollection(amr, other.collectionId))).status).toBe(404)
+  })
+
+  it('art40 what derives from an emergency collection is withdrawn when it ends: its open files sealed, product versions drawn from it and their descendants off the market, their licences and research access revoked', async () => {
+    const amrUser = await demoUser('amr@demo.gd.example')
+    const provider = await demoUser('provider@demo.gd.example')
+    const authority = await demoUser('authority@demo.gd.example')
+    const buyer = await demoUser('buyer@demo.gd.example')
+    const researcher = await demoUser('researcher@demo.gd.example')
+    // amr's enterprise basics: open without conditions, with a file on the portal.
+    const basics = await seededEntryId('amr', '0001')
+    const key = (await getEntryForIndex(basics))!.content.distributions[0]!.key
+    const before = await currentFile(basics, key)
+    const { collectionId } = await declareEmergencyCollection(amrUser, declaration([basics]))
+
+    // During it: a file opened on the portal, a product drawn from the entry and one from that.
+    const published = await publishDistributionFile({
+      user: amrUser,
+      entryId: basics,
+      key,
+      filename: 'shelters.csv',
+      contentType: 'text/csv',
+      bytes: Buffer.from(`uscc,name\n91440101MA5CXXXX1X,安置点企业${Date.now()}\n`),
+      scanNow: true,
+    })
+    expect((await OpenDataFile.findById(published.id).lean())!.emergencyId).toBe(collectionId)
+    expect((await currentFile(basics, key))!._id).toBe(published.id)
+    const publish = async (productId: string, inputs: Parameters<typeof draftWithFile>[2]) => {
+      const draft = await draftWithFile(provider, productId, inputs)
+      await submitVersion(provider, productId, draft.number)
+      await setScreeningByHand({ authority, versionId: draft.id, status: 'passed', note: '通过' })
+      expect((await ProductVersion.findById(draft.id).lean())!.state).toBe('published')
+      return draft.id
+    }
+    const upstream = (
+      await createProduct(provider, productInput({ title: { zh: '应急上游', en: 'Up' } }))
+    ).id
+    const v1 = await publish(upstream, [{ kind: 'catalog-entry', id: basics }])
+    const downstream = (
+      await createProduct(provider, productInput({ title: { zh: '应急下游', en: 'Down' } }))
+    ).id
+    const v2 = await publish(downstream, [{ kind: 'product-version', id: v1 }])
+    // A product drawn from the entry before the emergency stays on the market.
+    const untouched = await ProductVersion.findOne(
+      { 'provenance.used.ref': basics, state: 'published' },
+      { productId: 1 },
+    ).lean()
+    expect(untouched).not.toBeNull()
+
+    // Licences: an API licence to v1, a file licence to the downstream product (v2 delivered),
+    // research access to the entry.
+    const licence = async (
+      input: { productId?: string; versionId?: string; catalogEntryId?: string },
+      holder: AuthUser,
+      mode: 'api' | 'file_download',
+    ) =>
+      (
+        await issueLicence({
+          source: input.catalogEntryId ? 'research-grant' : 'order',
+          sourceRef: `test:emergency:${Math.random()}`,
+          licenseeOrgId: holder.org!.id,
+          licensorOrgId: input.catalogEntryId ? amrUser.org!.id : provider.org!.id,
+          productId: input.productId ?? null,
+          versionId: input.versionId ?? null,
+          catalogEntryId: input.catalogEntryId ?? null,
+          pricePlanKey: null,
+          terms: {
+            purpose: '测试',
+            scenario: '测试场景',
+            permittedFields: [],
+            deliveryMode: mode,
+            start: new Date(Date.now() - 86_400_000),
+            end: new Date(Date.now() + 30 * 86_400_000),
+            derivationAllowed: true,
+            redistribution: false,
+            researchOnly: Boolean(input.catalogEntryId),
+            commercialUse: !input.catalogEntryId,
+            usageReport: 'none',
+          },
+          actor: { orgId: provider.org!.id },
+        })
+      ).licenceId
+    const apiLicence = await licence({ productId: upstream, versionId: v1 }, buyer, 'api')
+    const fileLicence = await licence({ productId: downstream }, buyer, 'file_download')
+    const research = await licence({ catalogEntryId: basics }, researcher, 'file_download')
+    for (const id of [apiLicence, fileLicence, research]) await deliverLicence(id)
+    const { key: apiKey } = await issueLicenceApiKey(buyer, apiLicence)
+    const rows = () =>
+      licenceRows({ authorization: `Bearer ${apiKey}`, licenceId: apiLicence, offset: 0, limit: 5 })
+    expect((await rows()).rows.length).toBeGreaterThan(0)
+    const copy = (await Delivery.findOne({ licenceId: fileLicence }).lean())!
+    expect(copy.versionId).toBe(v2)
+    const download = () =>
+      openDownload(
+        buyer,
+        fileLicence,
+        copy.key,
+        (() => {
+          const href = signDownloadLink(copy, new Date(Date.now() + 86_400_000)).href
+          const q = new URL(href, 'http://x').searchParams
+          return { expires: Number(q.get('expires')), sig: q.get('sig')! }
+        })(),
+      )
+    expect(await download()).toBeDefined()
+
+    await endEmergencyCollection(amrUser, collectionId)
+    const closed = await closeEmergencyCollection(collectionId)
+    expect(closed).toMatchObject({ openFiles: 1, versionsWithdrawn: 2 })
+    expect(closed.licencesRevoked).toBeGreaterThanOrEqual(3)
+
+    // The open file: sealed, its bytes gone; the portal serves the file before the emergency.
+    const sealedFile = (await OpenDataFile.findById(published.id).lean())!
+    expect(sealedFile.sealedAt).not.toBeNull()
+    expect(await contentStore().stat(sealedFile.sealed!.ciphertextKey)).not.toBeNull()
+    expect((await currentFile(basics, key))?._id).toBe(before?._id)
+    if (!before)
+      expect((await refusal(() => openPortalFile(basics, key, undefined))).status).toBe(404)
+    // The versions: withdrawn, off the market, no longer a right to derive from.
+    for (const [productId, versionId] of [
+      [upstream, v1],
+      [downstream, v2],
+    ] as const) {
+      expect((await ProductVersion.findById(versionId).lean())!).toMatchObject({
+        state: 'withdrawn',
+        blockedReason: 'emergency',
+      })
+      expect((await Product.findById(productId).lean())!).toMatchObject({
+        latestPublished: null,
+        listed: false,
+      })
+    }
+    const rights = await rightsToDerive(
+      provider.org!.id,
+      [{ kind: 'product-version', id: v1 }],
+      new Date(),
+    )
+    expect(rights[0]).toMatchObject({ ok: false })
+    expect((await ProductVersion.findById(untouched!._id, { state: 1 }).lean())!.state).toBe(
+      'published',
+    )
+    // Every licence revoked: the API answers 403, the copy is not given, research access ends.
+    for (const id of [apiLicence, fileLicence, research])
+      expect((await Licence.findById(id).lean())!.status).toBe('revoked')
+    expect((await refusal(rows)).status).toBe(403)
+    expect((await refusal(download)).status).toBeGreaterThanOrEqual(403)
+    expect(await deliverLicence(research)).toMatchObject({ skipped: 'revoked' })
+    // Logged once each; a rerun changes nothing.
+    expect(await LedgerEntry.countDocuments({ eventKey: `product.version.withdrawn:${v1}` })).toBe(
+      1,
+    )
+    expect(await closeEmergencyCollection(collectionId)).toMatchObject({ skipped: 'closed' })
   })
 })

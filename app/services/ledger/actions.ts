@@ -115,6 +115,10 @@ export const LEDGER_ACTIONS = {
   'subject.record-changed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
   'emergency-collection.declared': { subjects: ['emergency-collection', 'org'], article: 40 },
   'emergency-collection.closed': { subjects: ['emergency-collection', 'org'], article: 40 },
+  'product.version.withdrawn': {
+    subjects: ['product', 'product-version', 'emergency-collection'],
+    article: 40,
+  },
   'subject.authorization-granted': { subjects: ['user', 'org', 'catalog-entry'], article: 41 },
   'subject.authorization-revoked': { subjects: ['user', 'org', 'catalog-entry'], article: 41 },
   // Open data (C6; Art. 32–34)

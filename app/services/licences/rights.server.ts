@@ -243,8 +243,9 @@ export async function rightsToDerive(
       gradeTier: p.grade.tier,
     }
     if (v.ownerOrgId === orgId) {
-      // One's own intermediate results (a model run's output) may feed one's own products.
-      if (v.state === 'draft')
+      // One's own intermediate results (a model run's output) may feed one's own products — not
+      // a draft, nor a version withdrawn because it derives from an ended emergency (Art. 40).
+      if (v.state === 'draft' || v.state === 'withdrawn')
         return {
           input,
           ok: false,

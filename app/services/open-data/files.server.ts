@@ -15,6 +15,7 @@ import {
   SUBJECT_REF,
   type ScreeningStatus,
 } from '~/services/desensitize/screening.server'
+import { activeEmergencyFor } from '~/services/emergency/active.server'
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -93,6 +94,8 @@ export async function publishDistributionFile(input: {
       size: input.bytes.byteLength,
       sha256,
       uploadedBy: input.user.id,
+      // Art. 40: a file published while an emergency collection covers the entry is tagged.
+      emergencyId: await activeEmergencyFor(input.entryId, new Date()),
     }))
   ) {
     await bucket()
@@ -185,7 +188,7 @@ export async function screeningByEntry(
   if (entryIds.length === 0) return out
   await connectDb()
   const files = await OpenDataFile.find(
-    { entryId: mongoose.trusted({ $in: [...new Set(entryIds)] }) },
+    { entryId: mongoose.trusted({ $in: [...new Set(entryIds)] }), sealedAt: null },
     { entryId: 1, key: 1, uploadedAt: 1 },
   )
     .sort({ uploadedAt: -1 })
@@ -199,19 +202,40 @@ export async function screeningByEntry(
   return out
 }
 
-/** The newest file of a distribution, or null. */
+/** The newest file of a distribution, or null. A file sealed at an emergency's end (Art. 40) is never one. */
 export async function currentFile(entryId: string, key: string): Promise<OpenDataFileDoc | null> {
   await connectDb()
-  return OpenDataFile.findOne({ entryId, key }).sort({ uploadedAt: -1 }).lean()
+  return OpenDataFile.findOne({ entryId, key, sealedAt: null }).sort({ uploadedAt: -1 }).lean()
 }
 
-/** Files of an entry's distributions, newest per key. */
+/** Files of an entry's distributions, newest per key (sealed ones left out, Art. 40). */
 export async function currentFiles(entryId: string): Promise<Map<string, OpenDataFileDoc>> {
   await connectDb()
-  const files = await OpenDataFile.find({ entryId }).sort({ uploadedAt: -1 }).limit(200).lean()
+  const files = await OpenDataFile.find({ entryId, sealedAt: null })
+    .sort({ uploadedAt: -1 })
+    .limit(200)
+    .lean()
   const out = new Map<string, OpenDataFileDoc>()
   for (const f of files) if (!out.has(f.key)) out.set(f.key, f)
   return out
+}
+
+/** A published file's bytes (at most MAX_FILE_BYTES). */
+export async function openFileBytes(file: Pick<OpenDataFileDoc, 'gridFsId'>): Promise<Buffer> {
+  await connectDb()
+  const parts: Buffer[] = []
+  for await (const part of bucket().openDownloadStream(file.gridFsId)) parts.push(part as Buffer)
+  return Buffer.concat(parts)
+}
+
+/** Removes a file's bytes from GridFS (Art. 40 sealing); already gone is fine. */
+export async function deleteOpenFileBytes(file: Pick<OpenDataFileDoc, 'gridFsId'>): Promise<void> {
+  await connectDb()
+  await bucket()
+    .delete(file.gridFsId)
+    .catch((error: unknown) => {
+      if (!/not found|FileNotFound/i.test(String((error as Error)?.message ?? error))) throw error
+    })
 }
 
 export function fileStream(file: OpenDataFileDoc): ReadableStream<Uint8Array> {

@@ -72,6 +72,7 @@ export async function projectVersion(versionId: string): Promise<void> {
   const review = byStep('review')[0]
   const published = byStep('published')[0]
   const blocked = byStep('blocked')[0]
+  const withdrawn = byStep('withdrawn')[0]
   const handScreening = byStep('screening').at(-1)
 
   const screening = handScreening
@@ -97,7 +98,10 @@ export async function projectVersion(versionId: string): Promise<void> {
 
   let state: string
   let blockedReason: string | null = null
-  if (published) state = 'published'
+  if (withdrawn) {
+    state = 'withdrawn'
+    blockedReason = withdrawn.reasons[0] ?? 'emergency'
+  } else if (published) state = 'published'
   else if (reviewState.status === 'returned') state = 'returned'
   else if (blocked) {
     state = 'blocked'

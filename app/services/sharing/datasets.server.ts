@@ -3,6 +3,7 @@
 // entry's own department stores it, and the table must carry every field the catalog lists for the
 // entry — what is granted by field name must exist by that name. Storing it starts the delivery of
 // every online grant of the entry still waiting for its data.
+import { activeEmergencyFor } from '~/services/emergency/active.server'
 import mongoose from 'mongoose'
 import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
 import { SharingGrant } from '#models/sharing-grant'
@@ -142,20 +143,6 @@ async function recordDataset(
     ledgerSeq,
     grantsQueued,
   }
-}
-
-/** The active emergency collection covering the entry at `now`, if any (Art. 40). */
-async function activeEmergencyFor(entryId: string, now: Date): Promise<string | null> {
-  const c = await EmergencyCollection.findOne(
-    {
-      entryIds: entryId,
-      status: 'active',
-      declaredAt: mongoose.trusted({ $lte: now }),
-      endsAt: mongoose.trusted({ $gt: now }),
-    },
-    { _id: 1 },
-  ).lean()
-  return c ? String(c._id) : null
 }
 
 /**

@@ -83,7 +83,7 @@ export async function referencedKeys(): Promise<Set<string>> {
     ProductVersion.find({}, { 'distributions.storageKey': 1 }).lean(),
     Delivery.find({}, { storageKey: 1 }).lean(),
     DesensitizeResult.find({}, { outputKey: 1 }).lean(),
-    OpenDataFile.find({}, { sha256: 1 }).lean(),
+    OpenDataFile.find({}, { sha256: 1, sealed: 1 }).lean(),
     ScanReport.find({}, { fileRef: 1 }).lean(),
     EntryDataset.find({}, { storageKey: 1, sealed: 1 }).lean(),
     VerificationSetting.find({}, { index: 1 }).lean(),
@@ -97,7 +97,10 @@ export async function referencedKeys(): Promise<Set<string>> {
       add(d.storageKey)
   for (const d of deliveries) add(d.storageKey)
   for (const r of results) add(r.outputKey)
-  for (const f of openFiles) add(keyFor(f.sha256))
+  for (const f of openFiles) {
+    add(keyFor(f.sha256))
+    add(f.sealed?.ciphertextKey)
+  }
   for (const s of scans) add(s.fileRef)
   for (const d of datasets) {
     add(d.storageKey)
