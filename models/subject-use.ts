@@ -4,9 +4,12 @@
  *
  * - `_id` the use's event key (unique: a retried step records its use once) · `kind` what happened
  *   (`sharing-delivery` a grant's copy of a table, `sharing-api-read` rows read through a grant's
- *   API, `verification` a verification that found the record) · `at`
+ *   API, `verification` a verification that found the record, `authorized-read` a read under her
+ *   authorization, `licence-delivery` a licence's copy of a product version's table,
+ *   `research-licence` a research licence's copy (of a version's table or an open file),
+ *   `open-data-release` an open-data file published) · `at`
  * - `orgId` who used it · `purpose` · `basis` the legal basis or duty cited · `ref` what it was
- *   done under (`sharing-grant:<id>`, `catalog-entry:<id>`)
+ *   done under (`sharing-grant:<id>`, `catalog-entry:<id>`, `licence:<id>`)
  * - whose records: `datasetId` with `rowFrom`/`rowTo` (rows `[rowFrom, rowTo)` of that stored
  *   table, 1-based; null both for every row) — or `keys`, 16 bytes of each subject key it touched
  */
@@ -17,6 +20,9 @@ export const SUBJECT_USE_KINDS = [
   'sharing-api-read',
   'verification',
   'authorized-read',
+  'licence-delivery',
+  'research-licence',
+  'open-data-release',
 ] as const
 
 const subjectUseSchema = new Schema(

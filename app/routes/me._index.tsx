@@ -124,11 +124,16 @@ export default function SubjectHome() {
           <>
             <p className="muted">{t('home.subject.holdingsIntro')}</p>
             {holdings.map((h) => (
-              <article key={h.entryId} data-holding={h.entryId} className="stack">
+              <article
+                key={h.datasetId}
+                data-holding={h.entryId ?? h.datasetId}
+                data-source={h.source}
+                className="stack"
+              >
                 <h3>{pick(h.title, lang)}</h3>
                 <p className="muted">
-                  {t('home.subject.source')}: {pick(h.orgName, lang)} · {t('home.subject.storedAt')}
-                  : <DateTime iso={h.storedAt} />
+                  {t(`home.subject.holdingSource.${h.source}`)}: {pick(h.orgName, lang)} ·{' '}
+                  {t('home.subject.storedAt')}: <DateTime iso={h.storedAt} />
                 </p>
                 {h.records.map((r) => (
                   <div key={r.row} className="stack">
@@ -150,15 +155,17 @@ export default function SubjectHome() {
                         ))}
                       </tbody>
                     </table>
-                    <p>
-                      <Link to={`/me/requests/new?dataset=${h.datasetId}&row=${r.row}`}>
-                        {t('home.subject.requestAsk')} →
-                      </Link>{' '}
-                      ·{' '}
-                      <Link to={`/me/authorizations/new?entry=${h.entryId}`}>
-                        {t('home.subject.authorizeAsk')} →
-                      </Link>
-                    </p>
+                    {h.source === 'entry-dataset' ? (
+                      <p>
+                        <Link to={`/me/requests/new?dataset=${h.datasetId}&row=${r.row}`}>
+                          {t('home.subject.requestAsk')} →
+                        </Link>{' '}
+                        ·{' '}
+                        <Link to={`/me/authorizations/new?entry=${h.entryId}`}>
+                          {t('home.subject.authorizeAsk')} →
+                        </Link>
+                      </p>
+                    ) : null}
                   </div>
                 ))}
               </article>

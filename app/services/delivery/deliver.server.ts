@@ -35,6 +35,12 @@ import { currentFiles, requireFileScreened } from '~/services/open-data/files.se
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import { deliveryJobId } from '~/services/licences/issue.server'
 import { findLicence, standingAt } from '~/services/licences/standing.server'
+import {
+  enqueueSubjectIndex,
+  openFileTableId,
+  productTableId,
+} from '~/services/subjects/holdings.server'
+import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { getEnv } from '~/utils/env.server'
@@ -80,11 +86,15 @@ async function claimDelivery(
   return { doc: doc.toObject() as DeliveryDoc, created: won }
 }
 
-/** The completed projection and its ledger entry (event key: one entry however often this runs). */
+/**
+ * The completed projection and its ledger entry (event key: one entry however often this runs);
+ * a copy of a table (`table`, as the subject indexes name it) is a use of every record in it (C10).
+ */
 async function complete(
   licence: LicenceDoc,
   doc: DeliveryDoc,
   set: Partial<DeliveryDoc>,
+  table: string | null = null,
 ): Promise<number> {
   const completedAt = doc.completedAt ?? new Date()
   if (doc.status !== 'completed')
@@ -122,9 +132,28 @@ async function complete(
     },
     eventKey: `delivery.completed:${doc._id}`,
   })
+  if (table) await recordLicenceUse(licence, doc._id, table, completedAt)
   if (doc.ledgerSeq !== entry._id)
     await Delivery.updateOne({ _id: doc._id }, { $set: { ledgerSeq: entry._id } })
   return entry._id
+}
+
+/**
+ * C10 (Art. 39): a licence's copy of a table is a use of every subject's record in it — a
+ * purchase's, or a research licence's (Art. 26) — and the table is indexed if it is not yet.
+ */
+async function recordLicenceUse(licence: LicenceDoc, id: string, table: string, at: Date) {
+  await enqueueSubjectIndex(table)
+  await recordSubjectUse({
+    id: `licence-delivery:${id}`,
+    kind: licence.source === 'research-grant' ? 'research-licence' : 'licence-delivery',
+    at,
+    orgId: licence.licenseeOrgId,
+    purpose: licence.purpose,
+    basis: licence.scenario,
+    ref: `licence:${String(licence._id)}`,
+    datasetId: table,
+  })
 }
 
 /** Counts and hashes the bytes on their way to the temporary file. */
@@ -313,10 +342,6 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
       mediaType: d.mediaType ?? null,
     })
     out.deliveries.push({ id: doc._id, kind: 'file', created })
-    if (doc.status === 'completed') {
-      await complete(licence, doc, {})
-      continue
-    }
     const delimiter = delimiterOf(d.fileName)
     if (!delimiter && licence.permittedFields.length > 0) {
       // Art. 24: a file we cannot cut down to the permitted fields is not handed over whole.
@@ -324,6 +349,11 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
         sourceSha256: d.sha256 ?? null,
         fingerprintNote: 'not_projectable',
       })
+      continue
+    }
+    const table = delimiter ? productTableId(String(version._id), d.key) : null
+    if (doc.status === 'completed') {
+      await complete(licence, doc, {}, table)
       continue
     }
     const set: Partial<DeliveryDoc> = delimiter
@@ -336,7 +366,7 @@ async function deliverFiles(licence: LicenceDoc, out: DeliveryOutcome): Promise<
           sizeBytes: d.sizeBytes ?? null,
           fingerprintNote: 'not_a_table',
         }
-    await complete(licence, doc, set)
+    await complete(licence, doc, set, table)
   }
 }
 
@@ -362,14 +392,16 @@ async function deliverApiTable(licence: LicenceDoc, out: DeliveryOutcome): Promi
     mediaType: table?.mediaType ?? null,
   })
   out.deliveries.push({ id: doc._id, kind: 'api', created })
+  const tableId = table ? productTableId(String(version._id), table.key) : null
   if (doc.status === 'completed' || !table) {
-    await complete(licence, doc, {})
+    await complete(licence, doc, {}, tableId)
     return
   }
   await complete(
     licence,
     doc,
     await tableCopy(licence, doc, version, table, delimiterOf(table.fileName)!),
+    tableId,
   )
 }
 
@@ -401,13 +433,18 @@ async function deliverCatalogEntry(licence: LicenceDoc, out: DeliveryOutcome): P
       mediaType: f.contentType,
     })
     out.deliveries.push({ id: doc._id, kind: 'open-file', created })
-    await complete(licence, doc, {
-      openFileId: f._id,
-      sha256: f.sha256,
-      sourceSha256: f.sha256,
-      sizeBytes: f.size,
-      fingerprintNote: 'open_data_as_is',
-    })
+    await complete(
+      licence,
+      doc,
+      {
+        openFileId: f._id,
+        sha256: f.sha256,
+        sourceSha256: f.sha256,
+        sizeBytes: f.size,
+        fingerprintNote: 'open_data_as_is',
+      },
+      delimiterOf(f.filename) ? openFileTableId(f._id) : null,
+    )
   }
 }
 

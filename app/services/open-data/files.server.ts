@@ -15,7 +15,10 @@ import {
   SUBJECT_REF,
   type ScreeningStatus,
 } from '~/services/desensitize/screening.server'
+import { delimiterOf } from '~/services/delivery/deliver.server'
 import { activeEmergencyFor } from '~/services/emergency/active.server'
+import { enqueueSubjectIndex, openFileTableId } from '~/services/subjects/holdings.server'
+import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { contentStore, keyFor } from '~/services/storage/store.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
@@ -114,6 +117,21 @@ export async function publishDistributionFile(input: {
     now: input.scanNow,
     requestedBy: { userId: input.user.id, orgId: input.user.org.id },
   })
+  // C10 (Art. 39): opening a table is a use of every subject's record in it.
+  if (delimiterOf(filename)) {
+    const table = openFileTableId(id)
+    await recordSubjectUse({
+      id: `open-data-release:${id}`,
+      kind: 'open-data-release',
+      at: new Date(),
+      orgId: record.orgId,
+      purpose: '公共数据开放',
+      basis: '《广东省公共数据管理办法》第三十三条',
+      ref: `catalog-entry:${input.entryId}`,
+      datasetId: table,
+    })
+    await enqueueSubjectIndex(table)
+  }
   return { id, sha256, created: true }
 }
 

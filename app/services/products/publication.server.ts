@@ -9,6 +9,7 @@ import { ProductVersion } from '#models/product-version'
 import { screeningStatus } from '~/services/desensitize/screening.server'
 import { rightsToDerive } from '~/services/licences/rights.server'
 import { appendLedger, type AppendLedgerInput } from '~/services/ledger/ledger.server'
+import { enqueueVersionIndexes } from '~/services/subjects/holdings.server'
 import { claim } from '~/utils/db.server'
 import { refreshMarketProduct } from './market-index.server'
 import { mayPublish } from './rules.server'
@@ -241,6 +242,8 @@ export async function tryPublish(
   )
   await projectVersion(versionId)
   await projectProduct(version.productId)
+  // C10 (Art. 39): the records about data subjects its tables hold.
+  await enqueueVersionIndexes(version)
   return 'published'
 }
 

@@ -51,7 +51,9 @@ export async function authorizeOrganisation(
     throw new DomainError('unknown_org', 'error.subject.unknownOrg', 422, {
       uscc: ['error.subject.unknownOrg'],
     })
-  const held = (await holdingsOf(key)).find((h) => h.entryId === input.entryId)
+  const held = (await holdingsOf(key)).find(
+    (h) => h.source === 'entry-dataset' && h.entryId === input.entryId,
+  )
   if (!held) throw authorizationNotFound()
   const names = new Set(held.records[0]?.fields.map((f) => f.name) ?? [])
   if (input.fields.some((f) => !names.has(f)))
@@ -248,8 +250,9 @@ export async function orgAuthorizations(caller: AuthUser, now = new Date()) {
 export async function authorizableEntries(user: AuthUser) {
   assertMay(user, 'authorize:subject-data:own')
   const key = await assertIdentityConfirmed(user)
-  return (await holdingsOf(key)).map((h) => ({
-    entryId: h.entryId,
+  const held = (await holdingsOf(key)).filter((h) => h.source === 'entry-dataset')
+  return held.map((h) => ({
+    entryId: h.entryId!,
     title: h.title,
     org: h.orgName,
     fields: (h.records[0]?.fields ?? []).map((f) => ({ name: f.name, label: f.label })),

@@ -1,5 +1,6 @@
 // What is held about a data subject (C10; Art. 39, 42): when a source department stores an entry's
-// table, the `subject-index` job writes a subject index of it — for every row, 8 bytes of the
+// table — or a product version's table is listed, or an open-data file published — the
+// `subject-index` job writes a subject index of it — for every row, 16 bytes of the
 // subject's key (the keyed blind index of the resident ID that also finds the person's account),
 // where the row lies in the file, and its number — sorted, into the content store. A subject's
 // rows are then a binary search in each table's index (held in memory), and her holdings a ranged
@@ -9,17 +10,22 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { EntryDataset } from '#models/entry-dataset'
+import { OpenDataFile } from '#models/open-data-file'
+import { ProductVersion } from '#models/product-version'
 import { Organization } from '#models/organization'
+import { Product } from '#models/product'
 import { SubjectIndex, type SubjectIndexDoc } from '#models/subject-index'
+import { enqueue } from '#jobs/queues'
 import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
 import { delimiterOf } from '~/services/delivery/deliver.server'
-import { sniffEncoding } from '~/services/delivery/spec.server'
+import { readCsvHead, sniffEncoding } from '~/services/delivery/spec.server'
 import { normalizeResidentId } from '~/services/identity/codes'
 import { blindIndex } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { sortRecords } from '~/services/verification/index.server'
-import { contentStore } from '~/services/storage/store.server'
+import { contentStore, keyFor } from '~/services/storage/store.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
+import { isObjectId } from '~/utils/schemas'
 
 /** Data-item code of the resident ID (Art. 14 registry) and its national data-element name. */
 const RESIDENT_ID_ITEM = 'DI-P-0001'
@@ -97,17 +103,133 @@ async function scanTable(
   scanner.end(onRecord)
 }
 
+/** The id of a product version's table (one of its files) as a subject index names it. */
+export function productTableId(versionId: string, distributionKey: string): string {
+  return `pv:${versionId}:${distributionKey}`
+}
+
+/** The id of an open-data file as a subject index names it. */
+export function openFileTableId(fileId: string): string {
+  return `odf:${fileId}`
+}
+
+/** Queues the subject index of a product version's or open file's table (once: the job id). */
+export async function enqueueSubjectIndex(tableId: string) {
+  await enqueue(
+    'subject-index',
+    { datasetId: tableId },
+    { jobId: `subject-index-${tableId.replace(/[^0-9A-Za-z_-]/g, '-')}` },
+  )
+}
+
+/** Art. 39: a listed version's tables are indexed like a department's (what a buyer receives). */
+export async function enqueueVersionIndexes(version: {
+  _id: unknown
+  distributions: readonly { key: string; kind: string; fileName?: string | null }[]
+}) {
+  for (const d of version.distributions)
+    if (d.kind === 'file' && delimiterOf(d.fileName))
+      await enqueueSubjectIndex(productTableId(String(version._id), d.key))
+}
+
+interface Table {
+  source: 'entry-dataset' | 'product-version' | 'open-data-file'
+  entryId: string | null
+  orgId: string
+  sha256: string
+  storageKey: string
+  fileName: string
+  storedAt: Date
+  fields: readonly { name: string; dataItemCode?: string | null }[]
+  /** The table's header (an entry dataset's is stored with it), or null to read it. */
+  header: string[] | null
+}
+
+/** A table's header row, read from its first 64 KiB. */
+async function headerOf(storageKey: string, delimiter: ',' | '\t'): Promise<string[]> {
+  const parts: Buffer[] = []
+  for await (const part of contentStore().read(storageKey, { start: 0, end: 65_535 }))
+    parts.push(part as Buffer)
+  return readCsvHead(Buffer.concat(parts), delimiter, 1).header
+}
+
+/** The stored table a subject index is built from, by the index's id; null when there is none. */
+async function tableOf(id: string): Promise<Table | null> {
+  if (id.startsWith('pv:')) {
+    const [, versionId = '', key = ''] = id.split(':')
+    if (!isObjectId(versionId)) return null
+    const version = await ProductVersion.findById(versionId, {
+      ownerOrgId: 1,
+      distributions: 1,
+      dataSchema: 1,
+    }).lean()
+    const d = version?.distributions.find((x) => x.key === key && x.kind === 'file')
+    if (!version || !d?.storageKey || !d.sha256 || !delimiterOf(d.fileName)) return null
+    return {
+      source: 'product-version',
+      entryId: null,
+      orgId: version.ownerOrgId,
+      sha256: d.sha256,
+      storageKey: d.storageKey,
+      fileName: d.fileName!,
+      storedAt: d.addedAt,
+      fields: version.dataSchema.fields,
+      header: null,
+    }
+  }
+  if (id.startsWith('odf:')) {
+    const file = await OpenDataFile.findById(id.slice(4)).lean()
+    if (!file || file.sealedAt || !delimiterOf(file.filename)) return null
+    const entry = await CatalogEntry.findById(file.entryId, {
+      orgId: 1,
+      'published.fields': 1,
+    }).lean()
+    // The screened copy of the file in the content store (published files are screened).
+    const storageKey = keyFor(file.sha256)
+    if (!entry || !(await contentStore().stat(storageKey))) return null
+    return {
+      source: 'open-data-file',
+      entryId: file.entryId,
+      orgId: entry.orgId,
+      sha256: file.sha256,
+      storageKey,
+      fileName: file.filename,
+      storedAt: file.uploadedAt,
+      fields: entry.published?.fields ?? [],
+      header: null,
+    }
+  }
+  const dataset = await EntryDataset.findById(id).lean()
+  if (!dataset) return null
+  const entry = await CatalogEntry.findById(dataset.entryId, { 'published.fields': 1 }).lean()
+  return {
+    source: 'entry-dataset',
+    entryId: dataset.entryId,
+    orgId: dataset.orgId,
+    sha256: dataset.sha256,
+    storageKey: dataset.storageKey,
+    fileName: dataset.fileName,
+    storedAt: dataset.uploadedAt,
+    fields: entry?.published?.fields ?? [],
+    header: dataset.header,
+  }
+}
+
 /**
- * The `subject-index` job: the subject index of one stored table (an entry dataset). Idempotent:
- * one per dataset (its id), the file content-addressed; a table without a subject column is skipped.
+ * The `subject-index` job: the subject index of one stored table (an entry dataset, a product
+ * version's file, an open-data file). Idempotent: one per table (its id), the file
+ * content-addressed; a table without a subject column is skipped.
  */
 export async function buildSubjectIndex(datasetId: string, now: Date = new Date()) {
   await connectDb()
   if (await SubjectIndex.exists({ _id: datasetId })) return { datasetId, skipped: 'built' as const }
-  const dataset = await EntryDataset.findById(datasetId).lean()
-  if (!dataset) return { datasetId, skipped: 'not_found' as const }
-  const entry = await CatalogEntry.findById(dataset.entryId, { 'published.fields': 1 }).lean()
-  const column = subjectColumn(entry?.published?.fields ?? [])
+  const table = await tableOf(datasetId)
+  if (!table) return { datasetId, skipped: 'not_found' as const }
+  const delimiter = delimiterOf(table.fileName) ?? ','
+  const header = table.header ?? (await headerOf(table.storageKey, delimiter))
+  // The declared identifier column, or (a product's own table) the national element's name.
+  const column =
+    subjectColumn(table.fields) ?? (header.includes(RESIDENT_ID_NAME) ? RESIDENT_ID_NAME : null)
   if (!column) return { datasetId, skipped: 'no_subject_column' as const }
   const secret = dataKeys().index
   const chunks: Buffer[] = []
@@ -116,10 +238,10 @@ export async function buildSubjectIndex(datasetId: string, now: Date = new Date(
   let records = 0
   let col = -1
   await scanTable(
-    dataset.storageKey,
-    delimiterOf(dataset.fileName) ?? ',',
-    (header) => {
-      col = header.indexOf(column)
+    table.storageKey,
+    delimiter,
+    (h) => {
+      col = h.indexOf(column)
     },
     (rec, decode, at, length, row) => {
       if (col < 0 || col >= rec.count) return
@@ -145,13 +267,18 @@ export async function buildSubjectIndex(datasetId: string, now: Date = new Date(
     SubjectIndex,
     {
       _id: datasetId,
-      entryId: dataset.entryId,
-      orgId: dataset.orgId,
-      datasetSha256: dataset.sha256,
+      source: table.source,
+      entryId: table.entryId,
+      orgId: table.orgId,
+      datasetSha256: table.sha256,
       column,
       storageKey: stored.key,
       records,
       builtAt: now,
+      fileName: table.fileName,
+      tableKey: table.storageKey,
+      header,
+      storedAt: table.storedAt,
     },
     { _id: datasetId },
   )
@@ -209,19 +336,61 @@ let known: { at: number; all: Indexed[]; current: Indexed[] } | null = null
 /** The indexes are read again after a few seconds (a new table applies within it). */
 const KNOWN_TTL_MS = 5_000
 
-/** Every table's index, and each entry's newest (what the entry holds now). */
+/** `pv:<version>:<key>` → the version id, or null. */
+function versionOfTable(id: string): string | null {
+  return /^pv:([0-9a-f]{24}):/.exec(id)?.[1] ?? null
+}
+
+/**
+ * Every table's index, and what is held now: each entry's newest table, every listed product
+ * version's table, every open-data file not sealed.
+ */
 async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
   if (known && Date.now() - known.at < KNOWN_TTL_MS) return known
   await connectDb()
   const indexes = await SubjectIndex.find({}).lean()
+  const of = (source: string) => indexes.filter((i) => (i.source ?? 'entry-dataset') === source)
   const datasets = await EntryDataset.find(
-    { _id: mongoose.trusted({ $in: indexes.map((i) => i._id) }) },
+    { _id: mongoose.trusted({ $in: of('entry-dataset').map((i) => i._id) }) },
     { uploadedAt: 1, fileName: 1, storageKey: 1, header: 1, sealedAt: 1 },
   ).lean()
+  const versions = await ProductVersion.find(
+    {
+      _id: mongoose.trusted({
+        $in: of('product-version').flatMap((i) => versionOfTable(i._id) ?? []),
+      }),
+    },
+    { state: 1 },
+  ).lean()
+  const openFiles = await OpenDataFile.find(
+    { _id: mongoose.trusted({ $in: of('open-data-file').map((i) => i._id.slice(4)) }) },
+    { sealedAt: 1 },
+  ).lean()
   const byId = new Map(datasets.map((d) => [d._id, d]))
+  const listed = new Set(versions.filter((v) => v.state === 'published').map((v) => String(v._id)))
+  const openNow = new Set(openFiles.filter((f) => !f.sealedAt).map((f) => f._id))
   const all: Indexed[] = []
   const newest = new Map<string, Indexed>()
+  const others: Indexed[] = []
   for (const index of indexes) {
+    if (index.source && index.source !== 'entry-dataset') {
+      const indexed = {
+        ...index,
+        fileName: index.fileName ?? '',
+        uploadedAt: index.storedAt ?? index.builtAt,
+        datasetKey: index.tableKey ?? '',
+        header: index.header,
+      }
+      all.push(indexed)
+      // A withdrawn or unlisted version, a sealed file: no longer held (its uses stay in history).
+      if (
+        index.source === 'product-version'
+          ? listed.has(versionOfTable(index._id) ?? '')
+          : openNow.has(index._id.slice(4))
+      )
+        others.push(indexed)
+      continue
+    }
     const d = byId.get(index._id)
     if (!d) continue
     const indexed = {
@@ -234,10 +403,10 @@ async function knownIndexes(): Promise<{ all: Indexed[]; current: Indexed[] }> {
     all.push(indexed)
     // A table sealed at an emergency's end (Art. 40) is no longer held: its uses stay in history.
     if (d.sealedAt) continue
-    const have = newest.get(index.entryId)
-    if (!have || have.uploadedAt < d.uploadedAt) newest.set(index.entryId, indexed)
+    const have = newest.get(index.entryId ?? '')
+    if (!have || have.uploadedAt < d.uploadedAt) newest.set(index.entryId ?? '', indexed)
   }
-  known = { at: Date.now(), all, current: [...newest.values()] }
+  known = { at: Date.now(), all, current: [...newest.values(), ...others] }
   return known
 }
 
@@ -301,7 +470,14 @@ export async function recordsIn(datasetId: string, key: string) {
 }
 
 export interface Holding {
-  entryId: string
+  /** Where the records are: a source department's table, a listed product version's table (its
+   * provider the organisation), an open-data file. Requests and authorizations are about the first. */
+  source: 'entry-dataset' | 'product-version' | 'open-data-file'
+  /** The catalog entry (null for a product version). */
+  entryId: string | null
+  /** The product version (product-version holdings). */
+  productId: string | null
+  versionNumber: number | null
   /** The table the records were read from (a request about them names it). */
   datasetId: string
   title: { zh: string; en: string }
@@ -355,27 +531,48 @@ export async function holdingsOf(key: string): Promise<Holding[]> {
   }
   if (found.length === 0) return []
   const entries = await CatalogEntry.find(
-    { _id: mongoose.trusted({ $in: found.map((f) => f.index.entryId) }) },
+    { _id: mongoose.trusted({ $in: found.flatMap((f) => f.index.entryId ?? []) }) },
     { published: 1 },
+  ).lean()
+  const versions = await ProductVersion.find(
+    { _id: mongoose.trusted({ $in: found.flatMap((f) => versionOfTable(f.index._id) ?? []) }) },
+    { productId: 1, number: 1, dataSchema: 1 },
+  ).lean()
+  const products = await Product.find(
+    { _id: mongoose.trusted({ $in: [...new Set(versions.map((v) => v.productId))] }) },
+    { title: 1 },
   ).lean()
   const orgs = await Organization.find(
     { _id: mongoose.trusted({ $in: [...new Set(found.map((f) => f.index.orgId))] }) },
     { name: 1 },
   ).lean()
   const entryById = new Map(entries.map((e) => [String(e._id), e]))
+  const versionById = new Map(versions.map((v) => [String(v._id), v]))
+  const productById = new Map(products.map((p) => [String(p._id), p]))
   const orgById = new Map(orgs.map((o) => [String(o._id), o]))
   return found.map(({ index, rows }) => {
     const header = index.header
-    const entry = entryById.get(index.entryId)
-    const fields = entry?.published?.fields ?? []
+    const entry = index.entryId ? entryById.get(index.entryId) : undefined
+    const version = versionById.get(versionOfTable(index._id) ?? '')
+    const product = version ? productById.get(version.productId) : undefined
+    const fields = version ? version.dataSchema.fields : (entry?.published?.fields ?? [])
     const org = orgById.get(index.orgId)
+    const name = index.entryId ?? index._id
     return {
-      entryId: index.entryId,
+      source: index.source ?? 'entry-dataset',
+      entryId: index.entryId ?? null,
+      productId: version?.productId ?? null,
+      versionNumber: version?.number ?? null,
       datasetId: index._id,
-      title: {
-        zh: entry?.published?.title.zh ?? index.entryId,
-        en: entry?.published?.title.en ?? index.entryId,
-      },
+      title: product
+        ? {
+            zh: `${product.title.zh} v${version!.number}`,
+            en: `${product.title.en} v${version!.number}`,
+          }
+        : {
+            zh: entry?.published?.title.zh ?? name,
+            en: entry?.published?.title.en ?? name,
+          },
       orgId: index.orgId,
       orgName: { zh: org?.name.zh ?? index.orgId, en: org?.name.en ?? index.orgId },
       fileName: index.fileName,

@@ -14,8 +14,19 @@ import { storeEntryDatasetBytes } from '~/services/sharing/datasets.server'
 import { contentStore } from '~/services/storage/store.server'
 import { refusal } from '../../../tests/fixtures/errors'
 import { BASE, sessionCookieFor } from '../../../tests/fixtures/auth'
-import { demoUser } from '../../../tests/fixtures/products'
+import { demoUser, productInput, seededEntryId } from '../../../tests/fixtures/products'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import { getEntryForIndex } from '~/services/catalog/entries.server'
+import { deliverLicence } from '~/services/delivery/deliver.server'
+import { issueLicence } from '~/services/licences/issue.server'
+import { publishDistributionFile } from '~/services/open-data/files.server'
+import { setScreeningByHand } from '~/services/products/listing.server'
+import { createProduct } from '~/services/products/products.server'
+import {
+  addFileToDraft,
+  createDraftVersion,
+  submitVersion,
+} from '~/services/products/versions.server'
 import { makeSubjectCopy, openSubjectCopy, requestSubjectCopy } from './copies.server'
 import { forgetSubjectUses, useHistoryOf } from './uses.server'
 import { grantRows, issueGrantApiKey } from '~/services/sharing/delivery.server'
@@ -27,6 +38,8 @@ import {
   buildSubjectIndex,
   forgetSubjectIndexes,
   holdingsOf,
+  openFileTableId,
+  productTableId,
   subjectColumn,
   subjectKey,
 } from './holdings.server'
@@ -253,5 +266,128 @@ describe('what is held about a data subject (C10)', () => {
     expect(subjectColumn([{ name: 'a' }, { name: 'sfz', dataItemCode: 'DI-P-0001' }])).toBe('sfz')
     expect(subjectColumn([{ name: 'xm' }, { name: 'gmsfhm' }])).toBe('gmsfhm')
     expect(subjectColumn([{ name: 'tyshxydm', dataItemCode: 'DI-E-0001' }])).toBeNull()
+  })
+
+  it('art39 her record sent out by a licence, a research licence and an open-data release is in her history, and the listed product holding it is shown', async () => {
+    const lina = await subject('lina@demo.gd.example')
+    const zhang = await subject('zhangwei@demo.gd.example')
+    const provider = await demoUser('provider@demo.gd.example')
+    const authority = await demoUser('authority@demo.gd.example')
+    const buyer = await demoUser('buyer@demo.gd.example')
+    const researcher = await demoUser('researcher@demo.gd.example')
+    const amr = await demoUser('amr@demo.gd.example')
+    const basics = await seededEntryId('amr', '0001')
+    // A provider's product whose table holds her row (the authority accepted its screening).
+    const { id: productId } = await createProduct(
+      provider,
+      productInput({ title: { zh: '法定代表人名录', en: 'Legal representatives' } }),
+    )
+    const draft = await createDraftVersion(provider, productId, {
+      note: { zh: '首版', en: 'First' },
+      inputs: [{ kind: 'catalog-entry', id: basics }],
+      activity: { label: { zh: '汇总', en: 'Aggregation' }, description: '', parameters: '{}' },
+      schema: [],
+    })
+    const stored = await contentStore().putBytes(
+      `gmsfhm,zw\n440101199001011234,董事\n${lina.id},法定代表人\n`,
+    )
+    const { key } = await addFileToDraft(provider, productId, draft.number, {
+      fileName: 'reps.csv',
+      extension: 'csv',
+      mediaType: 'text/csv',
+      stored,
+    })
+    await submitVersion(provider, productId, draft.number)
+    await setScreeningByHand({ authority, versionId: draft.id, status: 'passed', note: '已核' })
+    const table = productTableId(draft.id, key)
+    expect(await buildSubjectIndex(table)).toMatchObject({ records: 2 })
+    // A purchase and a research licence, each delivered once.
+    const licence = async (holder: AuthUser, research: boolean) =>
+      (
+        await issueLicence({
+          source: research ? 'research-grant' : 'order',
+          sourceRef: `test:subject:${research}:${Date.now()}`,
+          licenseeOrgId: holder.org!.id,
+          licensorOrgId: provider.org!.id,
+          productId,
+          versionId: null,
+          catalogEntryId: null,
+          pricePlanKey: null,
+          terms: {
+            purpose: research ? '人口流动研究' : '供应商尽职调查',
+            scenario: research ? '学术论文' : '采购审核',
+            permittedFields: [],
+            deliveryMode: 'file_download',
+            start: new Date(Date.now() - 86_400_000),
+            end: new Date(Date.now() + 30 * 86_400_000),
+            derivationAllowed: false,
+            redistribution: false,
+            researchOnly: research,
+            commercialUse: !research,
+            usageReport: 'none',
+          },
+          actor: { orgId: provider.org!.id },
+        })
+      ).licenceId
+    const bought = await licence(buyer, false)
+    const studied = await licence(researcher, true)
+    await deliverLicence(bought)
+    await deliverLicence(bought)
+    await deliverLicence(studied)
+    // An open-data file holding her row.
+    const distribution = (await getEntryForIndex(basics))!.content.distributions[0]!.key
+    const opened = await publishDistributionFile({
+      user: amr,
+      entryId: basics,
+      key: distribution,
+      filename: 'reps-open.csv',
+      contentType: 'text/csv',
+      bytes: Buffer.from(`gmsfhm,zw\n${lina.id},法定代表人\n`),
+      scanNow: true,
+    })
+    expect(await buildSubjectIndex(openFileTableId(opened.id))).toMatchObject({ records: 1 })
+    forgetSubjectIndexes()
+    forgetSubjectUses()
+
+    const hers = (await useHistoryOf(lina.key)).items
+    const of = (kind: string) => hers.filter((u) => u.kind === kind)
+    expect(of('licence-delivery')).toHaveLength(1)
+    expect(of('licence-delivery')[0]).toMatchObject({
+      org: { zh: buyer.org!.name.zh },
+      purpose: '供应商尽职调查',
+      basis: '采购审核',
+      ref: `licence:${bought}`,
+      datasetId: table,
+    })
+    expect(of('research-licence')[0]).toMatchObject({
+      orgId: researcher.org!.id,
+      purpose: '人口流动研究',
+      ref: `licence:${studied}`,
+    })
+    expect(of('open-data-release')[0]).toMatchObject({
+      orgId: amr.org!.id,
+      basis: expect.stringContaining('第三十三条'),
+    })
+    // His history has none of them: his record is in none of these tables.
+    const his = (await useHistoryOf(zhang.key)).items.map((u) => u.kind)
+    expect(his).not.toContain('licence-delivery')
+    expect(his).not.toContain('open-data-release')
+    // Where she is held now: the listed product version and the open file, besides the departments.
+    const held = await holdingsOf(lina.key)
+    const product = held.find((h) => h.source === 'product-version')!
+    expect(product).toMatchObject({
+      productId,
+      versionNumber: draft.number,
+      title: { zh: `法定代表人名录 v${draft.number}` },
+      orgId: provider.org!.id,
+      records: [
+        { row: 2, fields: expect.arrayContaining([expect.objectContaining({ value: lina.id })]) },
+      ],
+    })
+    expect(held.find((h) => h.source === 'open-data-file')).toMatchObject({
+      entryId: basics,
+      fileName: 'reps-open.csv',
+    })
+    expect(JSON.stringify(held)).not.toContain('440101199001011234')
   })
 })

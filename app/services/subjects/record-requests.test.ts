@@ -350,13 +350,13 @@ describe('objections, corrections and deletions (C10)', () => {
   })
   it('art42 a filing a crash cut short after storing the request is logged and notified by the sweep, once', async () => {
     const me = await subject('zhangwei@demo.gd.example')
-    const held = (await holdingsOf(me.key))[0]!
+    const held = (await holdingsOf(me.key)).find((h) => h.source === 'entry-dataset')!
     // As if the process died right after the insert: no log entry, no notice, no filedSeq.
     const doc = await SubjectRequest.create({
       userId: zhang.id,
       subjectKey: me.key,
       kind: 'objection',
-      entryId: held.entryId,
+      entryId: held.entryId!,
       orgId: held.orgId,
       datasetId: held.datasetId,
       row: held.records[0]!.row,
