@@ -4,6 +4,7 @@
 // entry — what is granted by field name must exist by that name. Storing it starts the delivery of
 // every online grant of the entry still waiting for its data.
 import { activeEmergencyFor } from '~/services/emergency/active.server'
+import { withoutDeletedRecords } from '~/services/subjects/record-requests.server'
 import mongoose from 'mongoose'
 import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
 import { SharingGrant } from '#models/sharing-grant'
@@ -112,6 +113,9 @@ async function recordDataset(
     })
   const head = readCsvHead(await headOf(stored.key), delimiter, 1)
   assertDatasetHeader(head.header, entry.fields)
+  // Art. 42: records deleted at their subjects' request do not come back with a new upload.
+  const kept = await withoutDeletedRecords(entry.id, fileName, stored)
+  stored = kept.stored
   const _id = `${entry.id}:${stored.sha256}`
   // Art. 40: a table stored while an emergency collection covers the entry is tagged with it.
   const emergency = await activeEmergencyFor(entry.id, now)
@@ -129,6 +133,7 @@ async function recordDataset(
       header: head.header,
       uploadedBy: user.id,
       uploadedAt: now,
+      cause: kept.cause,
     },
     { _id },
   )

@@ -54,7 +54,7 @@ export function subjectKey(residentId: string): string {
  * Reads a CSV/TSV table from the content store, calling `onRow` with each data row's cells, byte
  * range in the file and number (1-based; the header is row 0).
  */
-async function scanTable(
+export async function scanTable(
   storageKey: string,
   delimiter: ',' | '\t',
   onHeader: (header: string[]) => void,

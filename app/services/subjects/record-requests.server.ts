@@ -20,6 +20,8 @@ import { notifyOrg, notifyUser } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { assertIdentityConfirmed } from '~/services/identity/subjects.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { fieldText } from '~/lib/csv-scanner'
+import { delimiterOf } from '~/services/delivery/deliver.server'
 import { sniffEncoding } from '~/services/delivery/spec.server'
 import { completeDatasetStored, currentDataset } from '~/services/sharing/datasets.server'
 import { coordinatingAuthority } from '~/services/sharing/requests.server'
@@ -28,7 +30,13 @@ import { connectDb, insertOnce, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
-import { forgetSubjectIndexes, recordsIn } from './holdings.server'
+import {
+  forgetSubjectIndexes,
+  recordsIn,
+  scanTable,
+  subjectColumn,
+  subjectKey,
+} from './holdings.server'
 import { useHistoryOf } from './uses.server'
 import type { RecordRequestDecision, RecordRequestInput } from './schemas'
 
@@ -238,6 +246,53 @@ async function* spliced(key: string, size: number, splices: Splice[]): AsyncIter
     from = next
   }
   if (from < size) yield* contentStore().read(key, { start: from, end: size - 1 })
+}
+
+/**
+ * Art. 42: a record deleted at its subject's request stays deleted. A table the department stores
+ * later for the entry (a new upload with the record back in it) is stored without the rows of
+ * every subject whose deletion was granted: the returned table is the upload itself when it holds
+ * none of them, else a copy without those rows, its `cause` naming the requests. Costs nothing for
+ * an entry without granted deletions; otherwise one pass over the table.
+ */
+export async function withoutDeletedRecords(
+  entryId: string,
+  fileName: string,
+  stored: { key: string; sha256: string; size: number },
+): Promise<{ stored: { key: string; sha256: string; size: number }; cause: string | null }> {
+  await connectDb()
+  const deletions = await SubjectRequest.find(
+    { entryId, kind: 'deletion', status: 'granted' },
+    { subjectKey: 1 },
+  ).lean()
+  if (deletions.length === 0) return { stored, cause: null }
+  const entry = await CatalogEntry.findById(entryId, { 'published.fields': 1 }).lean()
+  const column = subjectColumn(entry?.published?.fields ?? [])
+  if (!column) return { stored, cause: null }
+  const keys = new Map(deletions.map((d) => [d.subjectKey, String(d._id)]))
+  const splices: Splice[] = []
+  const applied = new Set<string>()
+  let col = -1
+  await scanTable(
+    stored.key,
+    delimiterOf(fileName) ?? ',',
+    (header) => {
+      col = header.indexOf(column)
+    },
+    (rec, decode, at, length) => {
+      if (col < 0 || col >= rec.count) return
+      const requestId = keys.get(subjectKey(fieldText(rec, col, decode)))
+      if (!requestId) return
+      splices.push({ at, length, bytes: Buffer.alloc(0) })
+      applied.add(requestId)
+    },
+  )
+  if (splices.length === 0) return { stored, cause: null }
+  const kept = await contentStore().put(spliced(stored.key, stored.size, splices))
+  return {
+    stored: { key: kept.key, sha256: kept.sha256, size: kept.size },
+    cause: `subject-request:${[...applied].sort().join(',')}`,
+  }
 }
 
 /**

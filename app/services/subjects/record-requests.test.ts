@@ -1,6 +1,8 @@
 // A data subject's objections, corrections and deletions (C10; Art. 42) in the seeded demo world:
 // psb's residents table holds zhangwei (row 2002) and lina (row 2001); amr holds an API grant of it
 // and nr a file grant, both delivered before.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getQueue } from '#jobs/queues'
@@ -13,7 +15,8 @@ import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { decryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
-import { currentDataset } from '~/services/sharing/datasets.server'
+import { currentDataset, storeEntryDatasetBytes } from '~/services/sharing/datasets.server'
+import { contentStore } from '~/services/storage/store.server'
 import {
   deliverSharingGrant,
   grantRows,
@@ -169,7 +172,7 @@ describe('objections, corrections and deletions (C10)', () => {
     expect(his[field]).toBe(value)
   })
 
-  it('art42 a deletion keeps the record out of every later copy, API answer and verification; she sees where it went before', async () => {
+  it('art42 a deletion keeps the record out of every later copy, API answer and verification, and out of a later upload of the old table; she sees where it went before', async () => {
     const me = await subject('lina@demo.gd.example')
     const before = (await residentsRecord(me.key))!
     const filed = await fileRecordRequest(lina, {
@@ -211,6 +214,43 @@ describe('objections, corrections and deletions (C10)', () => {
         )
       )?.data,
     ).toMatchObject({ orgId: amr.org!.id, kind: 'subject-request.prior-copy-deletion' })
+
+    // The department uploads its old table again, her row in it: stored without her row.
+    const old = (await EntryDataset.findById(before.datasetId).lean())!
+    const bytes = await readFile(contentStore().absolutePath(old.storageKey))
+    const again = await storeEntryDatasetBytes(
+      psb,
+      residentsId,
+      old.fileName,
+      bytes,
+      new Date(Date.now() + 5000),
+    )
+    expect(again.sha256).not.toBe(old.sha256)
+    const reuploaded = (await currentDataset(residentsId))!
+    expect(reuploaded).toMatchObject({
+      sha256: again.sha256,
+      cause: `subject-request:${filed.requestId}`,
+    })
+    const kept = (await readFile(contentStore().absolutePath(reuploaded.storageKey))).toString()
+    expect(kept).not.toContain(me.id)
+    expect(kept.split('\n').length).toBe(bytes.toString().split('\n').length - 1)
+    forgetSubjectIndexes()
+    expect(await residentsRecord(me.key)).toBeNull()
+    // A table without her is stored as it came.
+    const lines = bytes.toString().split('\n')
+    const plain = `${lines[0]}\n${lines[1]}\n`
+    const other = await storeEntryDatasetBytes(
+      psb,
+      residentsId,
+      'plain.csv',
+      plain,
+      new Date(Date.now() + 10_000),
+    )
+    expect((await currentDataset(residentsId))!).toMatchObject({
+      sha256: createHash('sha256').update(plain).digest('hex'),
+      cause: null,
+    })
+    expect(other.sha256).toBe((await currentDataset(residentsId))!.sha256)
   })
 
   it('art42 two officers deciding at once make one decision; a refusal says why and she may complain', async () => {
