@@ -7,6 +7,7 @@
 //      thrown away (crypto-shredding), the ciphertext kept for audit, the plain table removed; a
 //      sealed table is no one's current data, so no copy, API answer, verification or portal view
 //      comes from it again;
+//      the grants' copies made from those tables are destroyed;
 //   2. revokes every sharing grant of the entries still in force (access stops at the next call);
 //   3. stops verification on the entries;
 //   4. writes a report of all this, signed with the ledger's active key, and logs it.
@@ -18,6 +19,7 @@ import {
   EmergencyCollectionStep,
   type EmergencyCollectionDoc,
 } from '#models/emergency-collection'
+import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
 import { SharingGrant } from '#models/sharing-grant'
 import { SharingRequest } from '#models/sharing-request'
@@ -150,6 +152,81 @@ async function revokeGrant(grantId: string, by: string, reason: string, now: Dat
   })
 }
 
+/**
+ * Art. 40: classifies and seals every table stored under the collection not sealed yet, and
+ * destroys the grants' copies made from them. Idempotent: a table sealed before a crash loses its
+ * plain bytes on the next run.
+ */
+async function sealTables(collectionId: string, now: Date) {
+  const datasets = await EntryDataset.find({ emergencyId: collectionId }).lean()
+  for (const d of datasets) {
+    if (!d.sealedAt) {
+      const scan = await scanFile(contentStore().absolutePath(d.storageKey))
+      const findings = scan.blockingFindings
+      const cipher = await shred(d.storageKey)
+      await EntryDataset.updateOne(
+        { _id: d._id, sealedAt: null },
+        {
+          $set: {
+            sealedAt: now,
+            sealed: {
+              sensitive: findings > 0 || scan.status === 'failed',
+              findings,
+              ciphertextKey: cipher.key,
+              ciphertextSha256: cipher.sha256,
+            },
+          },
+        },
+      )
+    }
+    // The plain table goes, unless an unsealed table of the same bytes still needs it.
+    const others = await EntryDataset.countDocuments({ storageKey: d.storageKey, sealedAt: null })
+    if (others === 0) await contentStore().remove(d.storageKey)
+  }
+  // The grants' copies made from the sealed tables are destroyed (their grants are revoked).
+  const copies = (
+    await Delivery.find(
+      { sourceSha256: mongoose.trusted({ $in: datasets.map((d) => d.sha256) }) },
+      { licenceId: 1, storageKey: 1 },
+    ).lean()
+  ).filter((c) => c.licenceId.startsWith('grant:') && c.storageKey)
+  for (const c of copies) await contentStore().remove(c.storageKey!)
+  forgetSubjectIndexes()
+  return { datasets, copies }
+}
+
+/**
+ * Art. 40: a table stored for a collection's entry just as it ended (tagged, but after the closing
+ * job had sealed the rest) is sealed by the hourly sweep, its copies destroyed, and logged.
+ */
+export async function sealLateTables(now = new Date()) {
+  await connectDb()
+  const late = await EntryDataset.find(
+    { emergencyId: mongoose.trusted({ $ne: null }), sealedAt: null },
+    { emergencyId: 1 },
+  ).lean()
+  let sealed = 0
+  for (const collectionId of new Set(late.map((d) => d.emergencyId!))) {
+    const c = isObjectId(collectionId)
+      ? await EmergencyCollection.findById(collectionId, { report: 1, orgId: 1, endedBy: 1 }).lean()
+      : null
+    if (!c?.report) continue
+    const { datasets } = await sealTables(collectionId, now)
+    for (const d of datasets.filter((x) => late.some((l) => l._id === x._id))) {
+      await appendLedger({
+        action: 'emergency-collection.table-sealed',
+        actor: { userId: c.endedBy ?? 'system', orgId: c.orgId },
+        subjects: [`emergency-collection:${collectionId}`, `org:${c.orgId}`],
+        payload: { datasetId: d._id, sha256: d.sha256 },
+        summary: { datasetId: d._id },
+        eventKey: `emergency-collection.table-sealed:${d._id}`,
+      })
+      sealed++
+    }
+  }
+  return { sealed }
+}
+
 /** The `emergency-close` job (Art. 40): seal, revoke, stop verification, report. Idempotent. */
 export async function closeEmergencyCollection(collectionId: string, now = new Date()) {
   await connectDb()
@@ -159,31 +236,8 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
   if (!c || c.status !== 'ended') return { collectionId, skipped: 'not_ended' as const }
   if (c.report) return { collectionId, skipped: 'closed' as const }
   const by = c.endedBy ?? c.declaredBy
-  // 1. Classify and seal every table stored under the collection.
-  const datasets = await EntryDataset.find({ emergencyId: collectionId }).lean()
-  for (const d of datasets) {
-    if (d.sealedAt) continue
-    const scan = await scanFile(contentStore().absolutePath(d.storageKey))
-    const findings = scan.blockingFindings
-    const cipher = await shred(d.storageKey)
-    await EntryDataset.updateOne(
-      { _id: d._id, sealedAt: null },
-      {
-        $set: {
-          sealedAt: now,
-          sealed: {
-            sensitive: findings > 0 || scan.status === 'failed',
-            findings,
-            ciphertextKey: cipher.key,
-            ciphertextSha256: cipher.sha256,
-          },
-        },
-      },
-    )
-    // The plain table goes, unless an unsealed table of the same bytes still needs it.
-    const others = await EntryDataset.countDocuments({ storageKey: d.storageKey, sealedAt: null })
-    if (others === 0) await contentStore().remove(d.storageKey)
-  }
+  // 1. Classify and seal every table stored under the collection; destroy the grants' copies.
+  const { copies } = await sealTables(collectionId, now)
   forgetSubjectIndexes()
   // 2. Every grant of the entries in force: revoked, its reason the law.
   const reason = `《广东省公共数据管理办法》第四十条：应急采集（${c.event.slice(0, 60)}）已结束`
@@ -221,6 +275,7 @@ export async function closeEmergencyCollection(collectionId: string, now = new D
       ciphertextSha256: d.sealed?.ciphertextSha256 ?? null,
     })),
     grantsRevoked: grants.map((g) => String(g._id)),
+    grantCopiesDestroyed: copies.map((c) => c._id),
     openFiles: derived.openFiles.map((f) => ({ ...f, action: 'sealed' })),
     versionsWithdrawn: derived.versionsWithdrawn,
     licencesRevoked: derived.licencesRevoked,
@@ -299,7 +354,9 @@ export async function endExpiredEmergencies(now = new Date()) {
       { collectionId: String(c._id) },
       { jobId: `emergency-close-${String(c._id)}` },
     )
-  return { ended: due.length, requeued: open.length }
+  // A table that slipped in as a collection was closing: sealed now.
+  const { sealed } = await sealLateTables(now)
+  return { ended: due.length, requeued: open.length, lateSealed: sealed }
 }
 
 export interface EmergencyView {

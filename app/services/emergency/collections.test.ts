@@ -178,8 +178,34 @@ describe('emergency collections (C10)', () => {
       expect.objectContaining({ id: datasetId, sensitive: true, action: 'sealed' }),
     ])
     expect(report.grantsRevoked.sort()).toEqual(grants.map((g) => String(g._id)).sort())
+    // The grants' copies of the sealed table: destroyed.
+    const copies = (await Delivery.find({ sourceSha256: stored.sha256 }).lean()).filter((d) =>
+      d.licenceId.startsWith('grant:'),
+    )
+    expect(copies.length).toBeGreaterThan(0)
+    for (const d of copies) expect(await contentStore().stat(d.storageKey!)).toBeNull()
     // Again: nothing changes.
     expect(await closeEmergencyCollection(collectionId)).toMatchObject({ skipped: 'closed' })
+    // A table that slipped in as it closed (tagged after the job sealed the rest): the sweep seals it.
+    const late = await storeEntryDatasetBytes(
+      psb,
+      residentsId,
+      'late.csv',
+      demoResidentsCsv(20),
+      new Date(Date.now() + 2000),
+    )
+    const lateId = `${residentsId}:${late.sha256}`
+    await EntryDataset.updateOne({ _id: lateId }, { $set: { emergencyId: collectionId } })
+    expect((await endExpiredEmergencies()).lateSealed).toBe(1)
+    const lateDoc = (await EntryDataset.findById(lateId).lean())!
+    expect(lateDoc.sealedAt).not.toBeNull()
+    expect(await contentStore().stat(lateDoc.storageKey)).toBeNull()
+    expect((await endExpiredEmergencies()).lateSealed).toBe(0)
+    expect(
+      await LedgerEntry.countDocuments({
+        eventKey: `emergency-collection.table-sealed:${lateId}`,
+      }),
+    ).toBe(1)
     await endEmergencyCollection(psb, collectionId)
     expect(
       await LedgerEntry.countDocuments({ eventKey: `emergency-collection.closed:${collectionId}` }),

@@ -115,6 +115,7 @@ export const LEDGER_ACTIONS = {
   'subject.record-changed': { subjects: ['user', 'org', 'catalog-entry'], article: 42 },
   'emergency-collection.declared': { subjects: ['emergency-collection', 'org'], article: 40 },
   'emergency-collection.closed': { subjects: ['emergency-collection', 'org'], article: 40 },
+  'emergency-collection.table-sealed': { subjects: ['emergency-collection', 'org'], article: 40 },
   'product.version.withdrawn': {
     subjects: ['product', 'product-version', 'emergency-collection'],
     article: 40,
