@@ -5,7 +5,8 @@
  *
  * - `userId` `subjectKey` who authorizes (her key finds her record) · `orgId` the organisation (found
  *   by its USCC) · `entryId` `fields` what it may read · `purpose` · `start` `end` the period
- * - `revokedAt` when she revoked it (projected from the claim below)
+ * - `revokedAt` when she revoked it (projected from the claim below) · `loggedSeq` its log entry,
+ *   set last: an authorization is in force only once logged
  *
  * A revocation is an insert into `subject_authorization_revocations` (`_id` = the authorization's
  * id): every call reads it before answering, so a call that starts after a revocation is refused.
@@ -24,6 +25,9 @@ const subjectAuthorizationSchema = new Schema(
     end: { type: Date, required: true },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    // The `subject.authorization-granted` log entry; set last, so the sweep (or the first call)
+    // logs and notifies one a crash cut short.
+    loggedSeq: { type: Number, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

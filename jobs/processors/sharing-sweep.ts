@@ -5,6 +5,7 @@ import {
 } from '~/services/sharing/clocks.server'
 import { runRecordRequestSweep } from '~/services/subjects/record-requests.server'
 import { endExpiredEmergencies } from '~/services/emergency/collections.server'
+import { runAuthorizationSweep } from '~/services/subjects/authorizations.server'
 import { runComplaintSweep } from '~/services/subjects/complaints.server'
 import { parseJobData } from '../queues'
 
@@ -24,6 +25,8 @@ export async function sharingSweep(data: unknown) {
   const emergencies = await endExpiredEmergencies(now)
   // Art. 43: the complaint clocks.
   const complaints = await runComplaintSweep(now)
+  // Art. 41: authorizations a crash left unlogged.
+  const authorizations = await runAuthorizationSweep(now)
   return {
     ...(await runSharingReplySweep(now)),
     delivery,
@@ -31,5 +34,6 @@ export async function sharingSweep(data: unknown) {
     recordRequests,
     emergencies,
     complaints,
+    authorizations,
   }
 }

@@ -76,27 +76,52 @@ export async function authorizeOrganisation(
     end,
     createdAt: now,
   })
+  await completeAuthorization(doc.toObject() as SubjectAuthorizationDoc & { _id: unknown })
   const authorizationId = String(doc._id)
-  await appendLedger({
+  return { authorizationId, end: end.toISOString() }
+}
+
+/**
+ * Art. 41: the steps after an authorization is stored — its log entry and the organisation's
+ * notice (both keyed), `loggedSeq` last. Run at once, by the first call under it, or by the sweep.
+ */
+async function completeAuthorization(doc: SubjectAuthorizationDoc & { _id: unknown }) {
+  const authorizationId = String(doc._id)
+  const entry = await appendLedger({
     action: 'subject.authorization-granted',
-    actor: { userId: user.id },
-    subjects: [`user:${user.id}`, `org:${orgId}`, `catalog-entry:${input.entryId}`],
+    actor: { userId: doc.userId },
+    subjects: [`user:${doc.userId}`, `org:${doc.orgId}`, `catalog-entry:${doc.entryId}`],
     payload: {
       authorizationId,
       fields: doc.fields,
-      purpose: input.purpose,
-      end: end.toISOString(),
+      purpose: doc.purpose,
+      end: doc.end.toISOString(),
     },
     summary: { fields: doc.fields.length },
     eventKey: `subject.authorization-granted:${authorizationId}`,
   })
   await notifyOrg({
     key: `subject-authorization:${authorizationId}:granted`,
-    orgId,
+    orgId: doc.orgId,
     kind: 'subject-authorization.granted',
     params: { authorizationId },
   })
-  return { authorizationId, end: end.toISOString() }
+  await SubjectAuthorization.updateOne(
+    { _id: authorizationId, loggedSeq: null },
+    { $set: { loggedSeq: entry._id } },
+  )
+}
+
+/** Authorizations a crash left unlogged for a minute: logged and notified (the hourly sweep). */
+export async function runAuthorizationSweep(now = new Date()) {
+  await connectDb()
+  const stuck = await SubjectAuthorization.find({
+    loggedSeq: null,
+    createdAt: mongoose.trusted({ $lt: new Date(now.getTime() - 60_000) }),
+  }).lean()
+  for (const a of stuck)
+    await completeAuthorization(a as SubjectAuthorizationDoc & { _id: unknown })
+  return { completed: stuck.length }
 }
 
 /**
@@ -160,6 +185,8 @@ export async function authorizedRecord(
     throw new DomainError('revoked', 'error.subject.authorizationRevoked', 403)
   if (now < auth.start || now >= auth.end)
     throw new DomainError('expired', 'error.subject.authorizationEnded', 403)
+  // Logged before any use under it (a crash may have cut the granting short).
+  if (auth.loggedSeq == null) await completeAuthorization(auth)
   const current = await currentDataset(auth.entryId)
   const found = current ? await recordsIn(current._id, auth.subjectKey) : null
   const records = (found?.rows ?? []).map((r) =>

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Organization } from '#models/organization'
-import { SubjectAuthorizationRevocation } from '#models/subject-authorization'
+import { SubjectAuthorization, SubjectAuthorizationRevocation } from '#models/subject-authorization'
 import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { isDomainError } from '~/utils/errors'
@@ -18,6 +18,7 @@ import {
   myAuthorizations,
   orgAuthorizations,
   revokeAuthorization,
+  runAuthorizationSweep,
 } from './authorizations.server'
 import { forgetSubjectUses, useHistoryOf } from './uses.server'
 
@@ -187,5 +188,36 @@ describe('authorizations of third parties (C10)', () => {
     expect(result.data.fieldErrors.fields?.join('')).toContain('至少选择一个')
     expect(result.data.fieldErrors.uscc).toBeDefined()
     expect((await myAuthorizations(lina)).length).toBe(count)
+  })
+
+  it('art41 an authorization a crash left unlogged is logged before its first use, or by the sweep, once', async () => {
+    const crashed = async () => {
+      // As if the process died right after the insert: no log entry, no notice, no loggedSeq.
+      const now = new Date()
+      const doc = await SubjectAuthorization.create({
+        userId: lina.id,
+        subjectKey: (await User.findById(lina.id, { residentIdIndex: 1 }).lean())!.residentIdIndex!,
+        orgId: buyer.org!.id,
+        entryId: idCardEntry,
+        fields: ['qfjg'],
+        purpose: '核验签发机关',
+        start: now,
+        end: new Date(now.getTime() + 86_400_000),
+        createdAt: now,
+      })
+      return String(doc._id)
+    }
+    const logged = (id: string) =>
+      LedgerEntry.countDocuments({ eventKey: `subject.authorization-granted:${id}` })
+    const first = await crashed()
+    await authorizedRecord(buyer, first)
+    expect(await logged(first)).toBe(1)
+    expect((await SubjectAuthorization.findById(first).lean())!.loggedSeq).not.toBeNull()
+    const second = await crashed()
+    const later = new Date(Date.now() + 120_000)
+    expect((await runAuthorizationSweep(later)).completed).toBe(1)
+    expect(await logged(second)).toBe(1)
+    expect((await runAuthorizationSweep(later)).completed).toBe(0)
+    expect(await logged(second)).toBe(1)
   })
 })
