@@ -81,9 +81,9 @@ export const notifications: Messages['notifications'] = {
     'subject-request.applied-deletion':
       'Your record was deleted; later deliveries, API answers and verifications no longer hold it.',
     'subject-request.prior-copy-correction':
-      'A data subject’s record was corrected: the copy your agency received earlier holds it outdated; a new copy follows.',
+      'A data subject’s record was corrected: a copy your organisation received earlier holds it outdated.',
     'subject-request.prior-copy-deletion':
-      'A data subject’s record was deleted: the copy your agency received earlier still holds it — stop using it and delete it.',
+      'A data subject’s record was deleted: a copy your organisation received earlier still holds it — stop using that record and delete it.',
     'verification.batch_done':
       'Batch verification {{fileName}} finished: {{rows}} records, {{found}} found.',
     'sharing-grant.delivered': 'Shared data delivered: your agency’s own copy is ready.',

@@ -64,7 +64,7 @@ export const notifications = {
     'subject-request.applied-correction': '您的记录已更正，新的数据版本已生效。',
     'subject-request.applied-deletion': '您的记录已删除，之后的交付、接口和核验都不再包含它。',
     'subject-request.prior-copy-correction':
-      '数据主体的记录已更正：您单位此前收到的副本中的该记录已过时，新的副本随后交付。',
+      '数据主体的记录已更正：您单位此前收到的副本中的该记录已过时。',
     'subject-request.prior-copy-deletion':
       '数据主体的记录已删除：您单位此前收到的副本仍含该记录，请停止使用并删除。',
     'verification.batch_done': '批量核验 {{fileName}} 已完成：{{rows}} 条记录，找到 {{found}} 条。',

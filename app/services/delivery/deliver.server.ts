@@ -40,6 +40,7 @@ import {
   openFileTableId,
   productTableId,
 } from '~/services/subjects/holdings.server'
+import { versionTableWithoutDeletions } from '~/services/subjects/record-requests.server'
 import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -302,12 +303,17 @@ async function tableCopy(
   table: Distribution,
   delimiter: ',' | '\t',
 ): Promise<Partial<DeliveryDoc>> {
+  // Art. 42: records deleted at their subjects' request on an input entry are left out.
+  const redacted = await versionTableWithoutDeletions(version, {
+    storageKey: table.storageKey!,
+    fileName: table.fileName ?? '',
+  })
   return {
     sourceSha256: table.sha256 ?? null,
     ...(await produceCsvCopy({
       deliveryId: doc._id,
       licenceId: String(licence._id),
-      sourceKey: table.storageKey!,
+      sourceKey: redacted ?? table.storageKey!,
       delimiter,
       permittedFields: licence.permittedFields,
       declaredFields: version.dataSchema.fields,

@@ -146,7 +146,7 @@ interface Table {
 }
 
 /** A table's header row, read from its first 64 KiB. */
-async function headerOf(storageKey: string, delimiter: ',' | '\t'): Promise<string[]> {
+export async function headerOf(storageKey: string, delimiter: ',' | '\t'): Promise<string[]> {
   const parts: Buffer[] = []
   for await (const part of contentStore().read(storageKey, { start: 0, end: 65_535 }))
     parts.push(part as Buffer)

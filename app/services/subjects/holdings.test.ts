@@ -3,9 +3,11 @@
 import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
+import { Delivery } from '#models/delivery'
 import { LedgerEntry } from '#models/ledger-entry'
 import { SharingGrant } from '#models/sharing-grant'
 import { SubjectIndex } from '#models/subject-index'
+import { SubjectRequest } from '#models/subject-request'
 import { User } from '#models/user'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { decryptField } from '~/services/identity/crypto.server'
@@ -268,7 +270,7 @@ describe('what is held about a data subject (C10)', () => {
     expect(subjectColumn([{ name: 'tyshxydm', dataItemCode: 'DI-E-0001' }])).toBeNull()
   })
 
-  it('art39 her record sent out by a licence, a research licence and an open-data release is in her history, and the listed product holding it is shown', async () => {
+  it('art39 art42 her record sent out by a licence, a research licence and an open-data release is in her history, the listed product holding it is shown, and a deletion keeps it out of later licence copies', async () => {
     const lina = await subject('lina@demo.gd.example')
     const zhang = await subject('zhangwei@demo.gd.example')
     const provider = await demoUser('provider@demo.gd.example')
@@ -389,5 +391,29 @@ describe('what is held about a data subject (C10)', () => {
       fileName: 'reps-open.csv',
     })
     expect(JSON.stringify(held)).not.toContain('440101199001011234')
+
+    // Art. 42: her deletion granted on the product's input entry — a later licence's copy of the
+    // version leaves her row out (the provider's table itself stays as listed).
+    const linaUser = (await User.findOne({ email: 'lina@demo.gd.example' }, { _id: 1 }).lean())!
+    await SubjectRequest.create({
+      userId: String(linaUser._id),
+      subjectKey: lina.key,
+      kind: 'deletion',
+      entryId: basics,
+      orgId: amr.org!.id,
+      datasetId: `${basics}:${'0'.repeat(64)}`,
+      row: 1,
+      reasons: '请删除。',
+      status: 'granted',
+      submittedAt: new Date(),
+      dueAt: new Date(Date.now() + 86_400_000),
+    })
+    const later = await licence(buyer, false)
+    await deliverLicence(later)
+    const copy = (await Delivery.findOne({ licenceId: later }).lean())!
+    const text = (await readFile(contentStore().absolutePath(copy.storageKey!))).toString('utf8')
+    expect(text).not.toContain(lina.id)
+    expect(text).toContain('440101199001011234')
+    expect(await readFile(contentStore().absolutePath(stored.key), 'utf8')).toContain(lina.id)
   })
 })

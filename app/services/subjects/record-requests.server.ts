@@ -11,6 +11,7 @@ import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { EntryDataset, type EntryDatasetDoc } from '#models/entry-dataset'
+import { ProductVersion } from '#models/product-version'
 import { SubjectRequest, SubjectRequestStep, type SubjectRequestDoc } from '#models/subject-request'
 import { SubjectSettings } from '#models/subject-settings'
 import { enqueue } from '#jobs/queues'
@@ -32,6 +33,7 @@ import { assertMay } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import {
   forgetSubjectIndexes,
+  headerOf,
   recordsIn,
   scanTable,
   subjectColumn,
@@ -249,27 +251,15 @@ async function* spliced(key: string, size: number, splices: Splice[]): AsyncIter
 }
 
 /**
- * Art. 42: a record deleted at its subject's request stays deleted. A table the department stores
- * later for the entry (a new upload with the record back in it) is stored without the rows of
- * every subject whose deletion was granted: the returned table is the upload itself when it holds
- * none of them, else a copy without those rows, its `cause` naming the requests. Costs nothing for
- * an entry without granted deletions; otherwise one pass over the table.
+ * The table at `key` without the rows whose subject (in `column`) is one of `keys` (subject key →
+ * the deletion request), content-addressed; null when it holds none of them. One streaming pass.
  */
-export async function withoutDeletedRecords(
-  entryId: string,
+async function withoutSubjects(
+  stored: { key: string; size: number },
   fileName: string,
-  stored: { key: string; sha256: string; size: number },
-): Promise<{ stored: { key: string; sha256: string; size: number }; cause: string | null }> {
-  await connectDb()
-  const deletions = await SubjectRequest.find(
-    { entryId, kind: 'deletion', status: 'granted' },
-    { subjectKey: 1 },
-  ).lean()
-  if (deletions.length === 0) return { stored, cause: null }
-  const entry = await CatalogEntry.findById(entryId, { 'published.fields': 1 }).lean()
-  const column = subjectColumn(entry?.published?.fields ?? [])
-  if (!column) return { stored, cause: null }
-  const keys = new Map(deletions.map((d) => [d.subjectKey, String(d._id)]))
+  column: string,
+  keys: ReadonlyMap<string, string>,
+): Promise<{ stored: { key: string; sha256: string; size: number }; requests: string[] } | null> {
   const splices: Splice[] = []
   const applied = new Set<string>()
   let col = -1
@@ -287,12 +277,66 @@ export async function withoutDeletedRecords(
       applied.add(requestId)
     },
   )
-  if (splices.length === 0) return { stored, cause: null }
+  if (splices.length === 0) return null
   const kept = await contentStore().put(spliced(stored.key, stored.size, splices))
-  return {
-    stored: { key: kept.key, sha256: kept.sha256, size: kept.size },
-    cause: `subject-request:${[...applied].sort().join(',')}`,
-  }
+  return { stored: { key: kept.key, sha256: kept.sha256, size: kept.size }, requests: [...applied] }
+}
+
+/** The granted deletions on these entries: subject key → request id. */
+async function grantedDeletions(entryIds: readonly string[]): Promise<Map<string, string>> {
+  if (entryIds.length === 0) return new Map()
+  await connectDb()
+  const deletions = await SubjectRequest.find(
+    { entryId: mongoose.trusted({ $in: [...entryIds] }), kind: 'deletion', status: 'granted' },
+    { subjectKey: 1 },
+  ).lean()
+  return new Map(deletions.map((d) => [d.subjectKey, String(d._id)]))
+}
+
+/**
+ * Art. 42: a record deleted at its subject's request stays deleted. A table the department stores
+ * later for the entry (a new upload with the record back in it) is stored without the rows of
+ * every subject whose deletion was granted: the returned table is the upload itself when it holds
+ * none of them, else a copy without those rows, its `cause` naming the requests. Costs nothing for
+ * an entry without granted deletions; otherwise one pass over the table.
+ */
+export async function withoutDeletedRecords(
+  entryId: string,
+  fileName: string,
+  stored: { key: string; sha256: string; size: number },
+): Promise<{ stored: { key: string; sha256: string; size: number }; cause: string | null }> {
+  const keys = await grantedDeletions([entryId])
+  if (keys.size === 0) return { stored, cause: null }
+  const entry = await CatalogEntry.findById(entryId, { 'published.fields': 1 }).lean()
+  const column = subjectColumn(entry?.published?.fields ?? [])
+  const kept = column ? await withoutSubjects(stored, fileName, column, keys) : null
+  if (!kept) return { stored, cause: null }
+  return { stored: kept.stored, cause: `subject-request:${kept.requests.sort().join(',')}` }
+}
+
+/**
+ * Art. 42: a deletion reaches every later delivery of a product drawn from the entry too — a
+ * licence's copy of a version's table is made from the table without the rows of every subject
+ * whose deletion was granted on one of the version's input entries. The table itself (the
+ * provider's, with its digest in the provenance) is not changed. Null: nothing to leave out.
+ */
+export async function versionTableWithoutDeletions(
+  version: {
+    provenance: { used: readonly { kind: string; ref: string }[] }
+    dataSchema: { fields: readonly { name: string }[] }
+  },
+  table: { storageKey: string; fileName: string },
+): Promise<string | null> {
+  const entries = version.provenance.used.filter((u) => u.kind === 'catalog-entry')
+  const keys = await grantedDeletions(entries.map((u) => u.ref))
+  if (keys.size === 0) return null
+  const header = await headerOf(table.storageKey, delimiterOf(table.fileName) ?? ',')
+  const column =
+    subjectColumn(version.dataSchema.fields) ?? (header.includes('gmsfhm') ? 'gmsfhm' : null)
+  if (!column) return null
+  const size = (await contentStore().stat(table.storageKey))?.size ?? 0
+  const kept = await withoutSubjects({ key: table.storageKey, size }, table.fileName, column, keys)
+  return kept?.stored.key ?? null
 }
 
 /**
@@ -312,11 +356,20 @@ export async function applyRecordChange(requestId: string, now = new Date()) {
   const current = await currentDataset(request.entryId)
   if (!current || !step) return { requestId, skipped: 'no_data' as const }
   // The copies made before, from tables holding her record (told to her and to their holders).
+  // (A grant's copy of the entry's table; a licence's copy of an open file of the entry or of a
+  // product version drawn from it.)
+  const derived = new Set(
+    (await ProductVersion.find({ 'provenance.used.ref': request.entryId }, { _id: 1 }).lean()).map(
+      (v) => String(v._id),
+    ),
+  )
   const prior = (await useHistoryOf(request.subjectKey, { limit: Infinity })).items.filter(
     (u) =>
-      u.kind === 'sharing-delivery' &&
-      u.datasetId?.startsWith(`${request.entryId}:`) &&
-      new Date(u.at) <= now,
+      new Date(u.at) <= now &&
+      ((u.kind === 'sharing-delivery' && u.datasetId?.startsWith(`${request.entryId}:`)) ||
+        ((u.kind === 'licence-delivery' || u.kind === 'research-licence') &&
+          (u.datasetId?.startsWith(`odf:${request.entryId}:`) ||
+            derived.has(/^pv:([0-9a-f]{24}):/.exec(u.datasetId ?? '')?.[1] ?? '')))),
   )
   const found = await recordsIn(current._id, request.subjectKey)
   let result: EntryDatasetDoc = current
