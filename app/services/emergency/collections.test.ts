@@ -14,6 +14,7 @@ import { openDownload } from '~/services/delivery/download.server'
 import { signDownloadLink } from '~/services/delivery/links.server'
 import { issueLicence } from '~/services/licences/issue.server'
 import { currentFile, publishDistributionFile } from '~/services/open-data/files.server'
+import { packageShow } from '~/services/open-data/ckan.server'
 import { openDownload as openPortalFile } from '~/services/open-data/portal.server'
 import { setScreeningByHand } from '~/services/products/listing.server'
 import { createProduct } from '~/services/products/products.server'
@@ -363,6 +364,13 @@ describe('emergency collections (C10)', () => {
     expect((await currentFile(basics, key))?._id).toBe(before?._id)
     if (!before)
       expect((await refusal(() => openPortalFile(basics, key, undefined))).status).toBe(404)
+    // CKAN (and DCAT's download link, which the portal serves) name the file before it, or none.
+    const ckan = (await packageShow({ id: basics }, 'open', 'http://x')) as unknown as {
+      resources: { id: string; screening_status: string; url: string }[]
+    }
+    const resource = ckan.resources.find((r) => r.id === `${basics}-${key}`)!
+    if (!before) expect(resource).toMatchObject({ screening_status: 'no_file', url: '' })
+    else expect(resource.screening_status).not.toBe('pending')
     // The versions: withdrawn, off the market, no longer a right to derive from.
     for (const [productId, versionId] of [
       [upstream, v1],
