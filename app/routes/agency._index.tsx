@@ -70,6 +70,9 @@ export default function AgencyHome() {
       <section className="card">
         <Link to="/agency/emergency-collections">{t('emergency.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/disputes">{t('disputes.nav')} →</Link>
+      </section>
     </OrgHomePage>
   )
 }

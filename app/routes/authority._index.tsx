@@ -158,6 +158,9 @@ export default function AuthorityHome() {
       <section className="card">
         <Link to="/authority/complaints">{t('complaintsDesk.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/disputes">{t('disputes.nav')} →</Link>
+      </section>
     </RoleHome>
   )
 }

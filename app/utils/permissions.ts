@@ -29,6 +29,10 @@ export const PERMISSIONS = [
   'use:subject-authorization:own-org',
   // C10 (Art. 40): an agency declares and ends an emergency collection.
   'declare:emergency-collection:own-org',
+  // C13 (Art. 51): a public body opens a dispute with another; the coordinating authority handles it.
+  'open:dispute:own-org',
+  'read:dispute:own-org',
+  'handle:dispute:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -119,6 +123,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'lookup:fingerprint:any',
     'confirm:subject-identity:any',
     'handle:complaint:own-org',
+    'read:dispute:own-org',
+    'handle:dispute:own-org',
   ],
   agency_staff: [
     ...staff,
@@ -133,6 +139,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'decide:record-change:own-org',
     'use:subject-authorization:own-org',
     'declare:emergency-collection:own-org',
+    'open:dispute:own-org',
+    'read:dispute:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

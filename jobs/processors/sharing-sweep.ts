@@ -7,6 +7,7 @@ import { runRecordRequestSweep } from '~/services/subjects/record-requests.serve
 import { endExpiredEmergencies } from '~/services/emergency/collections.server'
 import { runAuthorizationSweep } from '~/services/subjects/authorizations.server'
 import { runComplaintSweep } from '~/services/subjects/complaints.server'
+import { runDisputeSweep } from '~/services/disputes/disputes.server'
 import { parseJobData } from '../queues'
 
 /**
@@ -27,6 +28,8 @@ export async function sharingSweep(data: unknown) {
   const complaints = await runComplaintSweep(now)
   // Art. 41: authorizations a crash left unlogged.
   const authorizations = await runAuthorizationSweep(now)
+  // Art. 51: the dispute clocks.
+  const disputes = await runDisputeSweep(now)
   return {
     ...(await runSharingReplySweep(now)),
     delivery,
@@ -35,5 +38,6 @@ export async function sharingSweep(data: unknown) {
     emergencies,
     complaints,
     authorizations,
+    disputes,
   }
 }

@@ -127,6 +127,17 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['data_subject'],
     action: ['data_subject'],
   },
+  // C13 (Art. 51): disputes between public bodies — agencies open them, the authority handles them.
+  'disputes._index.tsx': {
+    path: '/disputes',
+    loader: ['authority_admin', 'agency_staff'],
+    action: ['agency_staff'],
+  },
+  'disputes.$disputeId.tsx': {
+    path: `/disputes/${ID}`,
+    loader: ['authority_admin', 'agency_staff'],
+    action: ['authority_admin', 'agency_staff'],
+  },
   'subject-authorizations._index.tsx': {
     path: '/subject-authorizations',
     loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],

@@ -79,6 +79,18 @@ export const error: Messages['error'] = {
     authorizationRevoked: 'The person has revoked this authorization.',
     authorizationEnded: 'This authorization is not in force.',
   },
+  dispute: {
+    notFound: 'No such dispute.',
+    notABody: 'Choose another public body (an agency or a data authority).',
+    noAuthority: 'No data authority coordinates disputes between these two bodies.',
+    wrongStage: 'The dispute is not at a stage where this can be done.',
+    stageClosed: 'This stage has already been ended.',
+    notYours: 'Only the parties end their negotiation; the authority handles the later stages.',
+    noInvitees:
+      'Invite at least one other body (such as the establishment office) to the joint consultation.',
+    tooShort: 'Too short: please say it fully.',
+    tooLong: 'Too long.',
+  },
   emergency: {
     notFound: 'No such emergency collection.',
     notOwnEntries: 'Only your agency’s own catalog entries can be chosen.',

@@ -65,6 +65,18 @@ export const notifications: Messages['notifications'] = {
     'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',
     'subject-request.overdue':
       'A data subject’s request is past its deadline ({{dueAt}}) without a decision; the authority was told.',
+    'dispute.opened':
+      'A dispute over public data was opened with your body: negotiate it with the other side, or follow it as the coordinating authority.',
+    'dispute.to-coordination':
+      'A dispute’s negotiation failed: the data authority coordinates it now (Art. 51).',
+    'dispute.to-consultation':
+      'A dispute’s coordination failed: it goes to a joint consultation with the bodies the authority invited.',
+    'dispute.to-opinion':
+      'A dispute’s joint consultation failed: the authority sets out each side’s reasons and its leaning opinion for decision.',
+    'dispute.submitted':
+      'The authority submitted its opinion on a dispute for decision by the Party committee or government.',
+    'dispute.resolved': 'A dispute over public data was resolved.',
+    'dispute.overdue': 'A dispute’s stage is past its deadline.',
     'emergency-collection.closed':
       'An emergency collection ended: its data is sealed, its grants revoked, and a signed report written.',
     'subject-authorization.granted':

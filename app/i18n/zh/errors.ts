@@ -75,6 +75,17 @@ export const error = {
     authorizationRevoked: '本人已撤回该授权。',
     authorizationEnded: '该授权不在有效期内。',
   },
+  dispute: {
+    notFound: '没有找到该争议。',
+    notABody: '请选择另一个公共管理和服务机构（部门或公共数据主管部门）。',
+    noAuthority: '没有协调这两个单位之间争议的公共数据主管部门。',
+    wrongStage: '争议当前所处阶段不能进行此操作。',
+    stageClosed: '该阶段已经结束。',
+    notYours: '协商由双方结束，此后各阶段由主管部门处理。',
+    noInvitees: '联合会商请至少邀请一个其他单位（如机构编制管理部门）。',
+    tooShort: '内容太短，请写清楚。',
+    tooLong: '内容太长。',
+  },
   emergency: {
     notFound: '没有找到该应急采集。',
     notOwnEntries: '只能选择本单位的目录条目。',

@@ -54,6 +54,13 @@ export const notifications = {
       '数据主体对本单位持有的记录提出了异议或更正、删除请求，请在 {{dueAt}} 前作出决定。',
     'subject-request.reminder': '数据主体的请求将于 {{dueAt}} 到期，请及时作出决定。',
     'subject-request.overdue': '数据主体的请求已超过期限（{{dueAt}}）仍未决定，已告知主管部门。',
+    'dispute.opened': '有单位就公共数据与贵单位发生争议：请与对方协商，或作为协调部门跟进。',
+    'dispute.to-coordination': '争议协商不成，现由公共数据主管部门协调解决（第五十一条）。',
+    'dispute.to-consultation': '争议协调不成，转入与主管部门邀请的单位联合会商。',
+    'dispute.to-opinion': '争议联合会商仍未解决，由主管部门列明各方理据并提出倾向性意见报请决定。',
+    'dispute.submitted': '主管部门已就争议提出倾向性意见，报请本级党委或者人民政府决定。',
+    'dispute.resolved': '一项公共数据争议已解决。',
+    'dispute.overdue': '一项争议的当前阶段已超过期限。',
     'emergency-collection.closed':
       '应急采集已结束：采集的数据已封存，相关授权已撤销，签名报告已生成。',
     'subject-authorization.granted': '一位数据主体授权本单位使用其数据，详见“个人授权”。',

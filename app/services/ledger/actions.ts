@@ -116,6 +116,12 @@ export const LEDGER_ACTIONS = {
   'emergency-collection.declared': { subjects: ['emergency-collection', 'org'], article: 40 },
   'emergency-collection.closed': { subjects: ['emergency-collection', 'org'], article: 40 },
   'emergency-collection.table-sealed': { subjects: ['emergency-collection', 'org'], article: 40 },
+  // Disputes between public bodies (C13; Art. 51)
+  'dispute.opened': { subjects: ['dispute', 'org'], article: 51 },
+  'dispute.position-stated': { subjects: ['dispute', 'org'], article: 51 },
+  'dispute.stage-closed': { subjects: ['dispute', 'org'], article: 51 },
+  'dispute.opinion-submitted': { subjects: ['dispute', 'org'], article: 51 },
+  'dispute.decided': { subjects: ['dispute', 'org'], article: 51 },
   'product.version.withdrawn': {
     subjects: ['product', 'product-version', 'emergency-collection'],
     article: 40,

@@ -51,6 +51,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ],
   ['authorizationId', () => '/subject-authorizations'],
   ['emergencyId', () => '/agency/emergency-collections'],
+  ['disputeId', (id) => `/disputes/${id}`],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 
