@@ -72,6 +72,13 @@ export default function DisputePage() {
               <li key={s} data-step={s} aria-current={d.stage === s ? 'step' : undefined}>
                 <strong>{t(`disputes.stages.${s}`)}</strong>
                 {done ? ` · ${t(`disputes.outcome.${done.outcome}`)}: ${done.note}` : null}
+                {s === 'opinion' && d.opinion
+                  ? ` · ${t('disputes.submittedTo')}: ${d.opinion.submittedTo}`
+                  : null}
+                {s === 'submitted' && d.decision
+                  ? ` · ${t('disputes.decision')}: ${d.decision.text}`
+                  : null}
+                {d.stage === s ? <span className="badge"> {t('disputes.current')}</span> : null}
                 {d.stage === s && d.stageDueAt ? (
                   <>
                     {' '}

@@ -373,6 +373,7 @@ export const disputes: Messages['disputes'] = {
   claimant: 'Claimant',
   authority: 'Coordinating authority',
   due: 'Stage deadline',
+  current: 'current stage',
   overdue: 'overdue',
   invited: 'Invited to the joint consultation',
   positions: 'Positions',

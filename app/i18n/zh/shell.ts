@@ -353,6 +353,7 @@ export const disputes = {
   claimant: '提出方',
   authority: '协调部门',
   due: '本阶段期限',
+  current: '当前阶段',
   overdue: '已逾期',
   invited: '受邀会商单位',
   positions: '各方意见',
