@@ -47,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-// The figure groups the page shows, in the order of Art. 11, 23, 26, 16, 33, 38, 46, 52.
+// The figure groups the page shows, in the order of Art. 11, 23, 26, 16, 33, 38, 46, 51, 52.
 const GROUPS = [
   [
     'catalogEntries',
@@ -62,6 +62,7 @@ const GROUPS = [
   ['dataUpdates', 'staleFlags', 'openFilesPublished', 'openBytesPublished', 'openFilesTotal'],
   ['ordersCreated', 'ordersPaid', 'revenueFen', 'refunds', 'refundedFen'],
   ['usageReportsSubmitted', 'usageReportsOverdue'],
+  ['disputesOpened', 'disputesResolved'],
   ['violationsCatalog', 'violationsUnanswered', 'violationsLeak', 'violationsTamper', 'violations'],
 ] as const
 const NO_DATA_GROUP: Record<number, string> = {

@@ -108,6 +108,8 @@ export const supervision: Messages['supervision'] = {
     refundedFen: 'Refunded (fen)',
     usageReportsSubmitted: 'Usage reports submitted (Art. 46)',
     usageReportsOverdue: 'Usage reports overdue',
+    disputesOpened: 'Data disputes opened',
+    disputesResolved: 'Data disputes resolved',
     violationsCatalog: 'Violation: catalog not compiled or updated as required',
     violationsUnanswered: 'Violation: sharing or research request unanswered in time',
     violationsLeak: 'Violation: leaked copy traced by fingerprint',

@@ -104,6 +104,8 @@ export const supervision = {
     refundedFen: '本期退款金额（分）',
     usageReportsSubmitted: '提交的使用情况报告（第四十六条）',
     usageReportsOverdue: '逾期未报告',
+    disputesOpened: '提出的数据争议',
+    disputesResolved: '解决的数据争议',
     violationsCatalog: '违规：未按要求编制或更新目录',
     violationsUnanswered: '违规：共享或科研申请逾期未答复',
     violationsLeak: '违规：泄露副本经指纹溯源',

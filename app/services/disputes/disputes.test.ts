@@ -17,6 +17,10 @@ import {
   runDisputeSweep,
   stepDispute,
 } from './disputes.server'
+import {
+  generateSupervisionReport,
+  getSupervisionReport,
+} from '~/services/supervision/reports.server'
 import { disputeOpenSchema } from './schemas'
 
 let psb: AuthUser
@@ -58,7 +62,7 @@ describe('disputes between public bodies (C13)', () => {
     buyer = await demoUser('buyer@demo.gd.example')
   })
 
-  it('art51 a dispute goes from negotiation to the authority’s coordination, a joint consultation with the bodies it invites, its leaning opinion and the decision — each stage ended once, with its outcome, and logged', async () => {
+  it('art51 art48 a dispute goes from negotiation to the authority’s coordination, a joint consultation with the bodies it invites, its leaning opinion and the decision — each stage ended once, with its outcome, logged and counted in the supervision report', async () => {
     const { disputeId, route, authorityOrgId } = await openDispute(psb, opening(amr.org!.id))
     expect({ route, authorityOrgId }).toEqual({
       route: 'same-level',
@@ -134,6 +138,15 @@ describe('disputes between public bodies (C13)', () => {
     expect(await logged('dispute.stage-closed')).toBe(3)
     expect(await logged('dispute.opinion-submitted')).toBe(1)
     expect(await logged('dispute.decided')).toBe(1)
+    // The supervision report counts it: opened by psb, resolved (by the decision) in the period.
+    const period = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)
+    const report = await generateSupervisionReport({ scope: 'all', period, generatedBy: 'test' })
+    const { content } = await getSupervisionReport(report.id)
+    expect(content.totals.disputesOpened.value).toBeGreaterThanOrEqual(1)
+    expect(content.totals.disputesResolved.evidence.length).toBeGreaterThanOrEqual(1)
+    expect(
+      content.orgs.find((o) => o.orgId === psb.org!.id)!.figures.disputesOpened.value,
+    ).toBeGreaterThanOrEqual(1)
     // Nothing more can be done on it.
     expect(
       (await refusal(() => stepDispute(amr, disputeId, position('还有一点补充意见需要说明。'))))

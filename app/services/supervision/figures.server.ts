@@ -71,6 +71,9 @@ export const FIGURE_KEYS = [
   // Art. 46: usage reports.
   'usageReportsSubmitted',
   'usageReportsOverdue',
+  // Art. 51: disputes opened by a body in the period, and those resolved in it.
+  'disputesOpened',
+  'disputesResolved',
   // Art. 52 violations.
   'violationsCatalog',
   'violationsUnanswered',
@@ -90,6 +93,14 @@ export interface Figure {
 }
 
 export type Figures = Record<FigureKey, Figure>
+
+/** A stored report's figures with the keys added since it was written (zero, no evidence). */
+export function completeFigures(figures: Partial<Figures>): Figures {
+  const out = {} as Figures
+  for (const key of FIGURE_KEYS)
+    out[key] = figures[key] ?? { value: 0, evidence: [], evidenceCount: 0 }
+  return out
+}
 
 export interface RankingRow {
   orgId: string
@@ -381,6 +392,15 @@ export function computeReport(input: {
         // Art. 52(5): a leaked copy traced to the licence it was delivered under.
         // Written by the regulator's look-up (delivery/lookup.server.ts) once it identified a licence.
         if (now && e.summary?.matched === true) add(licenseeOf(e), 'violationsLeak', e._id)
+        break
+      case 'dispute.opened':
+        // Art. 51: counted for the body that opened it (the first organisation it names).
+        if (now) add(subjectIds(e, 'org')[0], 'disputesOpened', e._id)
+        break
+      case 'dispute.stage-closed':
+      case 'dispute.decided':
+        if (now && (e.action === 'dispute.decided' || e.summary?.outcome === 'resolved'))
+          add(subjectIds(e, 'org')[0], 'disputesResolved', e._id)
         break
       case 'research-request.submitted':
         sawResearch = true

@@ -15,7 +15,13 @@ import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { pageOf, type ListQuery } from '~/utils/listing.server'
 import type { Paging } from '~/utils/schemas'
-import { computeReport, periodOf, type ReportContent, type ReportEntry } from './figures.server'
+import {
+  completeFigures,
+  computeReport,
+  periodOf,
+  type ReportContent,
+  type ReportEntry,
+} from './figures.server'
 import { isObjectId } from '~/utils/schemas'
 import { assertMay } from '~/utils/permissions'
 
@@ -187,7 +193,13 @@ export async function getSupervisionReport(id: string) {
   await connectDb()
   const doc = await SupervisionReport.findById(id).lean()
   if (!doc) throw new DomainError('not_found', 'error.supervision.notFound', 404)
-  const content = JSON.parse(doc.content) as ReportContent
+  const stored = JSON.parse(doc.content) as ReportContent
+  // (A report written before a figure existed shows it as zero.)
+  const content: ReportContent = {
+    ...stored,
+    totals: completeFigures(stored.totals),
+    orgs: stored.orgs.map((o) => ({ ...o, figures: completeFigures(o.figures) })),
+  }
   const orgIds = content.orgs.map((o) => o.orgId).filter((o) => mongoose.isValidObjectId(o))
   const orgs = await Organization.find(
     { _id: mongoose.trusted({ $in: orgIds }) },

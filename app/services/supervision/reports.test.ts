@@ -240,6 +240,8 @@ describe('supervision reports', () => {
       refundedFen: 3000,
       usageReportsSubmitted: 1,
       usageReportsOverdue: 1,
+      disputesOpened: 0,
+      disputesResolved: 0,
       violationsCatalog: 2, // E3 overdue, E2 stale
       violationsUnanswered: 0,
       violationsLeak: 1, // the matched fingerprint look-up (the unmatched one is not)
