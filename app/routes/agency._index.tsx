@@ -73,6 +73,9 @@ export default function AgencyHome() {
       <section className="card">
         <Link to="/disputes">{t('disputes.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/rectifications">{t('rectifications.nav')} →</Link>
+      </section>
     </OrgHomePage>
   )
 }

@@ -161,6 +161,9 @@ export default function AuthorityHome() {
       <section className="card">
         <Link to="/disputes">{t('disputes.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/rectifications">{t('rectifications.nav')} →</Link>
+      </section>
     </RoleHome>
   )
 }

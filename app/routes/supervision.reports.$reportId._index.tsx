@@ -62,8 +62,15 @@ const GROUPS = [
   ['dataUpdates', 'staleFlags', 'openFilesPublished', 'openBytesPublished', 'openFilesTotal'],
   ['ordersCreated', 'ordersPaid', 'revenueFen', 'refunds', 'refundedFen'],
   ['usageReportsSubmitted', 'usageReportsOverdue'],
-  ['disputesOpened', 'disputesResolved'],
-  ['violationsCatalog', 'violationsUnanswered', 'violationsLeak', 'violationsTamper', 'violations'],
+  ['disputesOpened', 'disputesResolved', 'rectificationsIssued'],
+  [
+    'violationsCatalog',
+    'violationsUnanswered',
+    'violationsLeak',
+    'violationsTamper',
+    'violationsRectificationOverdue',
+    'violations',
+  ],
 ] as const
 const NO_DATA_GROUP: Record<number, string> = {
   1: 'sharing',
@@ -196,6 +203,10 @@ export default function SupervisionReportPage() {
               { name: t('supervision.figures.violationsCatalog'), color: '#d98c3a' },
               { name: t('supervision.figures.violationsUnanswered'), color: '#8c6bb1' },
               { name: t('supervision.figures.violationsLeak'), color: '#b03a2e' },
+              {
+                name: t('supervision.figures.violationsRectificationOverdue'),
+                color: '#5d6d7e',
+              },
             ]}
             rows={violators.map((o) => ({
               label: name(o.orgId),
@@ -203,6 +214,7 @@ export default function SupervisionReportPage() {
                 o.figures.violationsCatalog.value,
                 o.figures.violationsUnanswered.value,
                 o.figures.violationsLeak.value,
+                o.figures.violationsRectificationOverdue.value,
               ],
             }))}
           />

@@ -33,6 +33,9 @@ export const PERMISSIONS = [
   'open:dispute:own-org',
   'read:dispute:own-org',
   'handle:dispute:own-org',
+  // C12 (Art. 52): the data authority notifies a body to rectify within a deadline; the body answers.
+  'issue:rectification:own-org',
+  'answer:rectification:own-org',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -125,6 +128,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'handle:complaint:own-org',
     'read:dispute:own-org',
     'handle:dispute:own-org',
+    'issue:rectification:own-org',
   ],
   agency_staff: [
     ...staff,
@@ -141,6 +145,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'declare:emergency-collection:own-org',
     'open:dispute:own-org',
     'read:dispute:own-org',
+    'answer:rectification:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

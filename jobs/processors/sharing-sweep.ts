@@ -8,6 +8,7 @@ import { endExpiredEmergencies } from '~/services/emergency/collections.server'
 import { runAuthorizationSweep } from '~/services/subjects/authorizations.server'
 import { runComplaintSweep } from '~/services/subjects/complaints.server'
 import { runDisputeSweep } from '~/services/disputes/disputes.server'
+import { runRectificationSweep } from '~/services/rectifications/rectifications.server'
 import { parseJobData } from '../queues'
 
 /**
@@ -30,6 +31,8 @@ export async function sharingSweep(data: unknown) {
   const authorizations = await runAuthorizationSweep(now)
   // Art. 51: the dispute clocks.
   const disputes = await runDisputeSweep(now)
+  // Art. 52: rectification notices past their deadline go to the government's supervision list.
+  const rectifications = await runRectificationSweep(now)
   return {
     ...(await runSharingReplySweep(now)),
     delivery,
@@ -39,5 +42,6 @@ export async function sharingSweep(data: unknown) {
     complaints,
     authorizations,
     disputes,
+    rectifications,
   }
 }

@@ -1,7 +1,8 @@
 // Disputes between public bodies (C13; Art. 51) in Chromium against the production build: psb opens
 // a dispute with amr without JavaScript; amr states its position and ends the negotiation; the
 // provincial authority coordinates, invites nr to a joint consultation, ends it and submits its
-// leaning opinion for decision. Screenshots in tests/e2e/artifacts.
+// leaning opinion for decision. The authority notifies amr to rectify (Art. 52) and amr answers.
+// Screenshots in tests/e2e/artifacts.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zh } from '~/i18n/zh'
@@ -113,5 +114,35 @@ describe('e2e: disputes', () => {
     expect(await psb.locator('li[data-step="consultation"]').textContent()).toContain(
       '联合会商仍未解决',
     )
+  }, 120_000)
+
+  it('art52 the authority issues a rectification notice; the body answers it without JavaScript', async () => {
+    const m = zh.rectifications
+    const authority = await signInAs('authority@demo.gd.example', '/authority')
+    await authority.getByRole('link', { name: m.nav }).click()
+    await authority.waitForURL((url) => url.pathname === '/rectifications')
+    await authority.getByLabel(m.agency).selectOption({ label: orgName('amr') })
+    await authority.getByLabel(m.item).selectOption('2')
+    await authority
+      .getByLabel(m.finding)
+      .fill('企业年度报告目录条目的更新频率为每月，但近三个月未更新数据。')
+    await authority.getByLabel(m.days).fill('10')
+    await authority.getByRole('button', { name: m.issueSubmit }).click()
+    await authority.locator('article[data-rectification="issued"]').waitFor()
+
+    const amr = await signInAs('amr@demo.gd.example', '/agency', false)
+    await amr.getByRole('link', { name: m.nav }).click()
+    await amr.waitForURL((url) => url.pathname === '/rectifications')
+    const card = amr.locator('article[data-rectification="issued"]')
+    await card.getByLabel(m.measures).fill('已补传近三个月数据，并设置按月自动更新。')
+    await amr.screenshot({ path: screenshotPath('rectification-answer'), fullPage: true })
+    await card.getByRole('button', { name: m.answerSubmit }).click()
+    await amr.locator('article[data-rectification="answered"]').waitFor()
+
+    await authority.reload()
+    await authority.getByLabel(m.closeNote).fill('核查属实，整改完成。')
+    await authority.getByRole('button', { name: m.closeSubmit }).click()
+    await authority.locator('article[data-rectification="closed"]').waitFor()
+    await authority.screenshot({ path: screenshotPath('rectification-closed'), fullPage: true })
   }, 120_000)
 })

@@ -138,6 +138,12 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['authority_admin', 'agency_staff'],
     action: ['authority_admin', 'agency_staff'],
   },
+  // C12 (Art. 52): rectification notices — the authority issues, the agency answers.
+  'rectifications.tsx': {
+    path: '/rectifications',
+    loader: ['authority_admin', 'agency_staff'],
+    action: ['authority_admin', 'agency_staff'],
+  },
   'subject-authorizations._index.tsx': {
     path: '/subject-authorizations',
     loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],

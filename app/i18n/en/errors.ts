@@ -79,6 +79,17 @@ export const error: Messages['error'] = {
     authorizationRevoked: 'The person has revoked this authorization.',
     authorizationEnded: 'This authorization is not in force.',
   },
+  rectification: {
+    notFound: 'No such rectification notice.',
+    notCoordinated: 'Choose an agency your authority coordinates (at your level and region).',
+    badItem: 'Choose one of the situations of Art. 52.',
+    badDays: 'The deadline is 1 to 180 working days.',
+    answered: 'This notice has already been answered.',
+    notAnswered: 'The body has not answered yet.',
+    closed: 'This notice is already closed.',
+    tooShort: 'Too short: please say it fully.',
+    tooLong: 'Too long.',
+  },
   dispute: {
     notFound: 'No such dispute.',
     notABody: 'Choose another public body (an agency or a data authority).',

@@ -65,6 +65,12 @@ export const notifications: Messages['notifications'] = {
     'subject-request.reminder': 'A data subject’s request is due on {{dueAt}}: decide it in time.',
     'subject-request.overdue':
       'A data subject’s request is past its deadline ({{dueAt}}) without a decision; the authority was told.',
+    'rectification.issued':
+      'The data authority notified your body to rectify (Art. 52) by {{dueAt}}: answer with the measures you took.',
+    'rectification.answered': 'A body answered a rectification notice with the measures it took.',
+    'rectification.closed': 'The data authority closed a rectification notice.',
+    'rectification.escalated':
+      'A rectification notice passed its deadline unanswered: it was reported to the government for supervision.',
     'dispute.opened':
       'A dispute over public data was opened with your body: negotiate it with the other side, or follow it as the coordinating authority.',
     'dispute.to-coordination':

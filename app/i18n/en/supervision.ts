@@ -110,10 +110,12 @@ export const supervision: Messages['supervision'] = {
     usageReportsOverdue: 'Usage reports overdue',
     disputesOpened: 'Data disputes opened',
     disputesResolved: 'Data disputes resolved',
+    rectificationsIssued: 'Rectification notices received',
     violationsCatalog: 'Violation: catalog not compiled or updated as required',
     violationsUnanswered: 'Violation: sharing or research request unanswered in time',
     violationsLeak: 'Violation: leaked copy traced by fingerprint',
     violationsTamper: 'Violation: data changed or deleted outside the workflow (log audit)',
+    violationsRectificationOverdue: 'Violation: rectification overdue (reported for supervision)',
     violations: 'Art. 52 violations in all',
   },
   product: {

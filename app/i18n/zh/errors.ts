@@ -75,6 +75,17 @@ export const error = {
     authorizationRevoked: '本人已撤回该授权。',
     authorizationEnded: '该授权不在有效期内。',
   },
+  rectification: {
+    notFound: '没有找到该整改通知。',
+    notCoordinated: '请选择本主管部门负责的（同级同区域）部门。',
+    badItem: '请选择第五十二条所列情形之一。',
+    badDays: '整改期限为 1 至 180 个工作日。',
+    answered: '该通知已经答复。',
+    notAnswered: '该单位尚未答复。',
+    closed: '该通知已经结束。',
+    tooShort: '内容太短，请写清楚。',
+    tooLong: '内容太长。',
+  },
   dispute: {
     notFound: '没有找到该争议。',
     notABody: '请选择另一个公共管理和服务机构（部门或公共数据主管部门）。',

@@ -54,6 +54,11 @@ export const notifications = {
       '数据主体对本单位持有的记录提出了异议或更正、删除请求，请在 {{dueAt}} 前作出决定。',
     'subject-request.reminder': '数据主体的请求将于 {{dueAt}} 到期，请及时作出决定。',
     'subject-request.overdue': '数据主体的请求已超过期限（{{dueAt}}）仍未决定，已告知主管部门。',
+    'rectification.issued':
+      '公共数据主管部门通知贵单位限期整改（第五十二条），请于 {{dueAt}} 前答复整改情况。',
+    'rectification.answered': '有单位已答复整改通知。',
+    'rectification.closed': '公共数据主管部门已结束一项整改通知。',
+    'rectification.escalated': '一项整改通知逾期未完成，已上报本级人民政府纳入督查督办事项。',
     'dispute.opened': '有单位就公共数据与贵单位发生争议：请与对方协商，或作为协调部门跟进。',
     'dispute.to-coordination': '争议协商不成，现由公共数据主管部门协调解决（第五十一条）。',
     'dispute.to-consultation': '争议协调不成，转入与主管部门邀请的单位联合会商。',

@@ -106,10 +106,12 @@ export const supervision = {
     usageReportsOverdue: '逾期未报告',
     disputesOpened: '提出的数据争议',
     disputesResolved: '解决的数据争议',
+    rectificationsIssued: '收到的限期整改通知',
     violationsCatalog: '违规：未按要求编制或更新目录',
     violationsUnanswered: '违规：共享或科研申请逾期未答复',
     violationsLeak: '违规：泄露副本经指纹溯源',
     violationsTamper: '违规：日志审计发现数据被擅自更改或删除',
+    violationsRectificationOverdue: '违规：整改通知逾期未完成（已报请督查督办）',
     violations: '第五十二条违规合计',
   },
   product: {

@@ -122,6 +122,11 @@ export const LEDGER_ACTIONS = {
   'dispute.stage-closed': { subjects: ['dispute', 'org'], article: 51 },
   'dispute.opinion-submitted': { subjects: ['dispute', 'org'], article: 51 },
   'dispute.decided': { subjects: ['dispute', 'org'], article: 51 },
+  // Rectification within a deadline (C12; Art. 52)
+  'rectification.issued': { subjects: ['rectification', 'org'], article: 52 },
+  'rectification.answered': { subjects: ['rectification', 'org'], article: 52 },
+  'rectification.closed': { subjects: ['rectification', 'org'], article: 52 },
+  'rectification.escalated': { subjects: ['rectification', 'org'], article: 52 },
   'product.version.withdrawn': {
     subjects: ['product', 'product-version', 'emergency-collection'],
     article: 40,

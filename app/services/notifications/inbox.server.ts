@@ -52,6 +52,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ['authorizationId', () => '/subject-authorizations'],
   ['emergencyId', () => '/agency/emergency-collections'],
   ['disputeId', (id) => `/disputes/${id}`],
+  ['rectificationId', () => '/rectifications'],
   ['seq', (id) => `/regulator/log/${id}`],
 ]
 

@@ -74,11 +74,14 @@ export const FIGURE_KEYS = [
   // Art. 51: disputes opened by a body in the period, and those resolved in it.
   'disputesOpened',
   'disputesResolved',
-  // Art. 52 violations.
+  // Art. 52: rectification notices issued to a body in the period.
+  'rectificationsIssued',
+  // Art. 52 violations (a rectification notice left unanswered past its deadline is one).
   'violationsCatalog',
   'violationsUnanswered',
   'violationsLeak',
   'violationsTamper',
+  'violationsRectificationOverdue',
   'violations',
 ] as const
 
@@ -402,6 +405,12 @@ export function computeReport(input: {
         if (now && (e.action === 'dispute.decided' || e.summary?.outcome === 'resolved'))
           add(subjectIds(e, 'org')[0], 'disputesResolved', e._id)
         break
+      case 'rectification.issued':
+        if (now) add(subjectIds(e, 'org')[0], 'rectificationsIssued', e._id)
+        break
+      case 'rectification.escalated':
+        if (now) add(subjectIds(e, 'org')[0], 'violationsRectificationOverdue', e._id)
+        break
       case 'research-request.submitted':
         sawResearch = true
         researchSubmitted.push(e)
@@ -490,6 +499,7 @@ export function computeReport(input: {
       f.violationsUnanswered,
       f.violationsLeak,
       f.violationsTamper,
+      f.violationsRectificationOverdue,
     ]
     const evidence = [...new Set(parts.flatMap((p) => p.evidence))].sort((a, b) => a - b)
     f.violations = {

@@ -242,6 +242,8 @@ describe('supervision reports', () => {
       usageReportsOverdue: 1,
       disputesOpened: 0,
       disputesResolved: 0,
+      rectificationsIssued: 0,
+      violationsRectificationOverdue: 0,
       violationsCatalog: 2, // E3 overdue, E2 stale
       violationsUnanswered: 0,
       violationsLeak: 1, // the matched fingerprint look-up (the unmatched one is not)

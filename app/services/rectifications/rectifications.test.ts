@@ -1,0 +1,148 @@
+// Rectification within a deadline (C12; Art. 52) in the seeded demo world: the provincial data
+// authority notifies amr to update its catalog; amr answers; another notice to psb is left
+// unanswered past its deadline and goes to the government's supervision list.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { getQueue } from '#jobs/queues'
+import { LedgerEntry } from '#models/ledger-entry'
+import { Rectification, RectificationStep } from '#models/rectification'
+import type { AuthUser } from '~/services/identity/auth.server'
+import {
+  generateSupervisionReport,
+  getSupervisionReport,
+} from '~/services/supervision/reports.server'
+import { refusal } from '../../../tests/fixtures/errors'
+import { demoUser } from '../../../tests/fixtures/products'
+import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
+import {
+  answerRectification,
+  closeRectification,
+  coordinatedAgencies,
+  issueRectification,
+  myRectifications,
+  runRectificationSweep,
+} from './rectifications.server'
+import { rectificationFormSchema } from './schemas'
+
+let authority: AuthUser
+let gzAuthority: AuthUser
+let amr: AuthUser
+let psb: AuthUser
+let gzHealth: AuthUser
+
+const notice = (agencyOrgId: string, days = 10) => ({
+  agencyOrgId,
+  item: 2,
+  finding: '企业年度报告目录条目的更新频率为每月，但近三个月未更新数据。',
+  days,
+  evidence: [],
+})
+
+describe('rectification within a deadline (C12)', () => {
+  useTestDb()
+
+  beforeAll(async () => {
+    await seedDemoWorldFromTemplate()
+    authority = await demoUser('authority@demo.gd.example')
+    gzAuthority = await demoUser('gz-authority@demo.gd.example')
+    amr = await demoUser('amr@demo.gd.example')
+    psb = await demoUser('psb@demo.gd.example')
+    gzHealth = await demoUser('gzhealth@demo.gd.example')
+  })
+
+  it('art52 the authority notifies a body it coordinates to rectify by a deadline; the body answers once; the authority closes it; all logged', async () => {
+    expect((await coordinatedAgencies(authority)).map((a) => a.id)).toEqual(
+      expect.arrayContaining([amr.org!.id, psb.org!.id]),
+    )
+    expect((await coordinatedAgencies(authority)).map((a) => a.id)).not.toContain(gzHealth.org!.id)
+    const { rectificationId, dueAt } = await issueRectification(authority, notice(amr.org!.id))
+    expect(new Date(dueAt) > new Date()).toBe(true)
+    expect(
+      (await getQueue('notifications').getJob(`rectification_${rectificationId}_issued`))?.data,
+    ).toMatchObject({ orgId: amr.org!.id, kind: 'rectification.issued' })
+    expect((await myRectifications(amr))[0]).toMatchObject({
+      id: rectificationId,
+      status: 'issued',
+    })
+    // Closing before an answer is refused; another body cannot answer it.
+    expect(
+      (await refusal(() => closeRectification(authority, rectificationId, '已整改'))).code,
+    ).toBe('not_answered')
+    expect(
+      (await refusal(() => answerRectification(psb, rectificationId, '已按要求更新目录数据。')))
+        .status,
+    ).toBe(404)
+    // Five answers at once: one stands.
+    const tries = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        answerRectification(amr, rectificationId, `已补传近三个月数据并设置自动更新（${i}）。`),
+      ),
+    )
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1)
+    await closeRectification(authority, rectificationId, '核查属实，整改完成。')
+    expect((await myRectifications(authority)).find((r) => r.id === rectificationId)).toMatchObject(
+      {
+        status: 'closed',
+        answer: { measures: expect.stringContaining('已补传') },
+      },
+    )
+    for (const action of ['rectification.issued', 'rectification.answered', 'rectification.closed'])
+      expect(
+        await LedgerEntry.countDocuments({ action, subjects: `rectification:${rectificationId}` }),
+      ).toBe(1)
+  })
+
+  it('art52 a notice unanswered past its deadline is reported for government supervision once, and counts as a violation in the supervision report', async () => {
+    const { rectificationId } = await issueRectification(authority, notice(psb.org!.id, 1))
+    const late = new Date(Date.now() + 10 * 86_400_000)
+    expect((await runRectificationSweep(late)).escalated).toBe(1)
+    expect((await runRectificationSweep(late)).escalated).toBe(0)
+    expect(await RectificationStep.countDocuments({ _id: `${rectificationId}:escalate` })).toBe(1)
+    expect((await Rectification.findById(rectificationId).lean())!.status).toBe('escalated')
+    expect(
+      await LedgerEntry.countDocuments({ eventKey: `rectification.escalated:${rectificationId}` }),
+    ).toBe(1)
+    expect(
+      (
+        await getQueue('notifications').getJob(
+          `rectification_${rectificationId}_escalated_${authority.org!.id}`,
+        )
+      )?.data,
+    ).toMatchObject({ kind: 'rectification.escalated' })
+    // The body still answers (late); the notice shows it answered.
+    await answerRectification(psb, rectificationId, '已完成整改并说明逾期原因。')
+    expect((await Rectification.findById(rectificationId).lean())!.status).toBe('answered')
+    // The supervision report: issued to psb, and a violation for the overdue notice.
+    const period = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)
+    const report = await generateSupervisionReport({ scope: 'all', period, generatedBy: 'test' })
+    const { content } = await getSupervisionReport(report.id)
+    const row = content.orgs.find((o) => o.orgId === psb.org!.id)!
+    expect(row.figures.rectificationsIssued.value).toBeGreaterThanOrEqual(1)
+    expect(row.figures.violationsRectificationOverdue.value).toBe(1)
+    expect(row.figures.violations.value).toBeGreaterThanOrEqual(1)
+  })
+
+  it('art52 only the authority that coordinates a body issues to it; a wrong role or bad input is refused and writes nothing', async () => {
+    const count = await Rectification.countDocuments({})
+    expect((await refusal(() => issueRectification(gzAuthority, notice(amr.org!.id)))).code).toBe(
+      'not_coordinated',
+    )
+    expect((await refusal(() => issueRectification(amr, notice(psb.org!.id)))).status).toBe(403)
+    expect(
+      (await refusal(() => issueRectification(authority, notice(authority.org!.id)))).code,
+    ).toBe('not_coordinated')
+    expect(await Rectification.countDocuments({})).toBe(count)
+    const bad = rectificationFormSchema.safeParse({
+      intent: 'issue',
+      agencyOrgId: amr.org!.id,
+      item: '11',
+      finding: '短',
+      days: '0',
+    })
+    expect(bad.success).toBe(false)
+    expect(bad.error!.issues.map((i) => i.message).sort()).toEqual([
+      'error.rectification.badDays',
+      'error.rectification.badItem',
+      'error.rectification.tooShort',
+    ])
+  })
+})
