@@ -8,6 +8,7 @@
  * - `status` issued → answered → closed, or issued → escalated (overdue: reported to the
  *   government for supervision, 督查督办) → answered → closed; projected from the claims below
  * - `answer` {measures, by, at} the agency's account of what it did · `closedNote`
+ * - `sealed` the notice as issued with its electronic seal (Art. 29–30), as JSON
  *
  * Each step happens once: a claim in `rectification_steps` (`_id` `<notice>:answer`, `:escalate`,
  * `:close`).
@@ -41,6 +42,8 @@ const rectificationSchema = new Schema(
     },
     closedAt: { type: Date, default: null },
     closedNote: { type: String, default: null },
+    // The notice as issued, sealed (app/services/seals): the sealed document's JSON.
+    sealed: { type: String, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

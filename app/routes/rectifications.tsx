@@ -100,6 +100,16 @@ export default function Rectifications() {
               <span className="badge bad"> {t('rectifications.status.escalated')}</span>
             ) : null}
           </p>
+          {r.seal ? (
+            <p data-seal={r.seal.ok ? 'ok' : 'bad'}>
+              <strong>{t('rectifications.seal')}</strong>:{' '}
+              {r.seal.ok ? t('rectifications.sealOk') : t('rectifications.sealBad')} ·{' '}
+              <span className="mono">
+                {t('rectifications.sealKey')} {r.seal.keyId} · SHA-256 {r.seal.sha256.slice(0, 16)}…
+              </span>{' '}
+              · <a href={`/rectifications/${r.id}/seal`}>{t('rectifications.sealDownload')}</a>
+            </p>
+          ) : null}
           {r.answer ? (
             <p>
               <strong>{t('rectifications.measures')}</strong> (<DateTime iso={r.answer.at} />

@@ -144,6 +144,11 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['authority_admin', 'agency_staff'],
     action: ['authority_admin', 'agency_staff'],
   },
+  'rectifications.$rectificationId.seal.ts': {
+    path: `/rectifications/${ID}/seal`,
+    loader: ['authority_admin', 'agency_staff'],
+    action: 'public',
+  },
   'subject-authorizations._index.tsx': {
     path: '/subject-authorizations',
     loader: ['agency_staff', 'provider_staff', 'buyer_staff', 'researcher'],

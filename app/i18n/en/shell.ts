@@ -439,4 +439,9 @@ export const rectifications: Messages['rectifications'] = {
   closeNote: 'Assessment',
   closeSubmit: 'Confirm the rectification',
   closed: 'Closed.',
+  seal: 'Electronic seal',
+  sealOk: 'valid (the exchange’s signing key)',
+  sealBad: 'verification failed',
+  sealKey: 'key',
+  sealDownload: 'Download the sealed file (check it offline with npm run seal:verify)',
 }

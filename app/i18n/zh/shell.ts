@@ -419,4 +419,9 @@ export const rectifications = {
   closeNote: '审核意见',
   closeSubmit: '确认整改完成',
   closed: '已结束。',
+  seal: '电子印章',
+  sealOk: '签章有效（公共数据交易平台签名密钥）',
+  sealBad: '签章验证失败',
+  sealKey: '密钥',
+  sealDownload: '下载盖章文件（可用 npm run seal:verify 离线验证）',
 }

@@ -13,6 +13,8 @@ import { notifyOrg } from '~/services/catalog/notify.server'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { sealDocument } from '~/services/seals/seal.server'
+import { verifySeal } from '~/services/seals/verify'
 import { coordinatingAuthority } from '~/services/sharing/requests.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -54,22 +56,46 @@ export async function issueRectification(
     throw new DomainError('not_coordinated', 'error.rectification.notCoordinated', 422, {
       agencyOrgId: ['error.rectification.notCoordinated'],
     })
+  const _id = new mongoose.Types.ObjectId()
+  const id = String(_id)
+  const dueAt = await addWorkingDays(now, input.days)
+  // Art. 29–30: the notice carries the exchange's electronic seal.
+  const sealed = await sealDocument({
+    kind: 'rectification-notice',
+    ref: `rectification:${id}`,
+    issuerOrgId: officer.org!.id,
+    issuedAt: now.toISOString(),
+    document: {
+      agencyOrgId: input.agencyOrgId,
+      article: 52,
+      item: input.item,
+      finding: input.finding,
+      evidenceSeqs: input.evidence,
+      dueAt: dueAt.toISOString(),
+    },
+  })
   const doc = await Rectification.create({
+    _id,
     authorityOrgId: officer.org!.id,
     agencyOrgId: input.agencyOrgId,
     item: input.item,
     finding: input.finding,
     evidenceSeqs: input.evidence,
-    dueAt: await addWorkingDays(now, input.days),
+    dueAt,
     issuedBy: officer.id,
     issuedAt: now,
+    sealed: JSON.stringify(sealed),
   })
-  const id = String(doc._id)
   await appendLedger({
     action: 'rectification.issued',
     actor: { userId: officer.id, orgId: officer.org!.id },
     subjects: [`rectification:${id}`, `org:${input.agencyOrgId}`, `org:${officer.org!.id}`],
-    payload: { item: input.item, finding: input.finding, evidenceSeqs: input.evidence },
+    payload: {
+      item: input.item,
+      finding: input.finding,
+      evidenceSeqs: input.evidence,
+      sealSha256: sealed.seal.sha256,
+    },
     summary: { item: input.item, dueAt: doc.dueAt.toISOString() },
     eventKey: `rectification.issued:${id}`,
   })
@@ -225,6 +251,8 @@ export interface RectificationView {
   overdue: boolean
   answer: { measures: string; at: string } | null
   closedNote: string | null
+  /** The electronic seal, checked now: its key and digest, or why it fails. */
+  seal: { ok: boolean; keyId: string; sha256: string } | null
 }
 
 /** The notices the viewer's organisation issued (authority) or received (agency), newest first. */
@@ -254,7 +282,28 @@ export async function myRectifications(user: AuthUser, now = new Date()) {
     overdue: !r.answer && r.dueAt < now,
     answer: r.answer ? { measures: r.answer.measures, at: r.answer.at.toISOString() } : null,
     closedNote: r.closedNote ?? null,
+    seal: sealView(r.sealed),
   }))
+}
+
+function sealView(sealed: string | null | undefined) {
+  if (!sealed) return null
+  const parsed = JSON.parse(sealed) as { seal?: { keyId?: string; sha256?: string } }
+  const check = verifySeal(parsed)
+  return {
+    ok: check.ok,
+    keyId: parsed.seal?.keyId ?? '',
+    sha256: parsed.seal?.sha256 ?? '',
+  }
+}
+
+/** Art. 29–30: the sealed notice as a file, for its authority and its body only. */
+export async function sealedRectification(user: AuthUser, rectificationId: string) {
+  assertMayAny(user, ['issue:rectification:own-org', 'answer:rectification:own-org'])
+  const r = await load(rectificationId)
+  if (!r.sealed || (r.authorityOrgId !== user.org?.id && r.agencyOrgId !== user.org?.id))
+    throw notFound()
+  return r.sealed
 }
 
 /** The agencies an authority coordinates (the ones it may notify), by name. */

@@ -1,11 +1,17 @@
 // Rectification within a deadline (C12; Art. 52) in the seeded demo world: the provincial data
 // authority notifies amr to update its catalog; amr answers; another notice to psb is left
 // unanswered past its deadline and goes to the government's supervision list.
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getQueue } from '#jobs/queues'
 import { LedgerEntry } from '#models/ledger-entry'
 import { Rectification, RectificationStep } from '#models/rectification'
 import type { AuthUser } from '~/services/identity/auth.server'
+import { listPublicKeys } from '~/services/ledger/signing-keys.server'
+import { verifySeal, type SealedDocument } from '~/services/seals/verify'
 import {
   generateSupervisionReport,
   getSupervisionReport,
@@ -20,6 +26,7 @@ import {
   issueRectification,
   myRectifications,
   runRectificationSweep,
+  sealedRectification,
 } from './rectifications.server'
 import { rectificationFormSchema } from './schemas'
 
@@ -144,5 +151,63 @@ describe('rectification within a deadline (C12)', () => {
       'error.rectification.badItem',
       'error.rectification.tooShort',
     ])
+  })
+
+  it('art29 art30 a notice carries the exchange’s electronic seal: it verifies offline, from the file alone, and one byte altered fails', async () => {
+    const { rectificationId } = await issueRectification(authority, notice(amr.org!.id))
+    const view = (await myRectifications(amr)).find((r) => r.id === rectificationId)!
+    expect(view.seal).toMatchObject({ ok: true })
+    const text = await sealedRectification(amr, rectificationId)
+    const sealed = JSON.parse(text) as SealedDocument
+    expect(sealed).toMatchObject({
+      kind: 'rectification-notice',
+      ref: `rectification:${rectificationId}`,
+      document: { item: 2, article: 52 },
+    })
+    expect(verifySeal(sealed)).toMatchObject({ ok: true, sha256: sealed.seal.sha256 })
+    // The key is the one the log publishes.
+    expect((await listPublicKeys()).map((k) => k.keyId)).toContain(sealed.seal.keyId)
+    // One character of the document changed, the signature changed, another key: each fails.
+    const finding = sealed.document as { finding: string }
+    const altered = {
+      ...sealed,
+      document: { ...finding, finding: finding.finding.replace('三', '二') },
+    }
+    expect(verifySeal(altered)).toEqual({ ok: false, reason: 'digest_mismatch' })
+    const sig = Buffer.from(sealed.seal.signature, 'base64')
+    sig[0] = sig[0]! ^ 1
+    expect(
+      verifySeal({ ...sealed, seal: { ...sealed.seal, signature: sig.toString('base64') } }),
+    ).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(verifySeal({ ...sealed, seal: { ...sealed.seal, keyId: '0'.repeat(32) } })).toEqual({
+      ok: false,
+      reason: 'key_mismatch',
+    })
+    expect(verifySeal({ nope: 1 })).toEqual({ ok: false, reason: 'malformed' })
+    // Another body cannot fetch it.
+    expect((await refusal(() => sealedRectification(psb, rectificationId))).status).toBe(404)
+    // The command, in a process with no database and no configuration.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seal-'))
+    const good = path.join(dir, 'good.json')
+    const bad = path.join(dir, 'bad.json')
+    await writeFile(good, text)
+    await writeFile(
+      bad,
+      text.replace(
+        sealed.seal.sha256,
+        sealed.seal.sha256.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+    )
+    const run = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'tools/seal-verify.ts', file], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' } as unknown as NodeJS.ProcessEnv,
+      })
+    const ok = run(good)
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain(`key ${sealed.seal.keyId}`)
+    const fail = run(bad)
+    expect(fail.status).toBe(1)
+    expect(fail.stderr).toContain('FAIL digest_mismatch')
   })
 })
