@@ -62,7 +62,8 @@ describe('registration, approval and login (C1)', () => {
     expect((await listLedger({ action: 'org.created', limit: 100 })).entries).toHaveLength(11)
     expect((await listLedger({ action: 'user.created', limit: 100 })).entries).toHaveLength(13)
     expect((await verifyChain()).ok).toBe(true)
-  })
+    // (Two whole demo worlds: ~13 s alone, twice that beside the rest of the suite.)
+  }, 120_000)
 
   it('registration → authority approval → login, through the web forms', async () => {
     const input = registration()
