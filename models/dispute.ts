@@ -15,7 +15,7 @@
  *   decision to `submittedTo` · `decision` the decision it records · `openedBy` `openedAt`
  *   `resolvedAt`
  *
- * Each stage ends once: its outcome is a claim in `dispute_steps` (`_id` `<dispute>:<stage>`:
+ * Each stage ends once — the opinion and the decision too (`<dispute>:opinion`, `:submitted`): its outcome is a claim in `dispute_steps` (`_id` `<dispute>:<stage>`:
  * outcome resolved | failed, note, by, orgId, at, the bodies invited when it leads to the joint
  * consultation); the dispute's `stage` follows it.
  */
@@ -57,6 +57,8 @@ const disputeSchema = new Schema(
           respondentReasons: { type: String, required: true },
           leaning: { type: String, required: true },
           submittedTo: { type: String, required: true },
+          // The opinion as submitted, with the exchange's electronic seal (Art. 29–30), as JSON.
+          sealed: { type: String, default: null },
           by: { type: String, required: true },
           at: { type: Date, required: true },
         },
@@ -98,7 +100,8 @@ const disputeStepSchema = new Schema(
     _id: { type: String, required: true },
     disputeId: { type: String, required: true },
     stage: { type: String, enum: DISPUTE_STAGES, required: true },
-    outcome: { type: String, enum: ['resolved', 'failed'], required: true },
+    // A stage's outcome; `submitted` the authority's opinion, `decided` the decision recorded.
+    outcome: { type: String, enum: ['resolved', 'failed', 'submitted', 'decided'], required: true },
     note: { type: String, required: true },
     by: { type: String, required: true },
     orgId: { type: String, required: true },

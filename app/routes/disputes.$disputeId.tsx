@@ -138,6 +138,18 @@ export default function DisputePage() {
             <dd>
               {d.opinion.submittedTo} · <DateTime iso={d.opinion.at} />
             </dd>
+            {d.opinion.seal ? (
+              <>
+                <dt>{t('rectifications.seal')}</dt>
+                <dd data-seal={d.opinion.seal.ok ? 'ok' : 'bad'}>
+                  {d.opinion.seal.ok ? t('rectifications.sealOk') : t('rectifications.sealBad')} ·{' '}
+                  <span className="mono">
+                    {t('rectifications.sealKey')} {d.opinion.seal.keyId} · SHA-256{' '}
+                    {d.opinion.seal.sha256.slice(0, 16)}…
+                  </span>
+                </dd>
+              </>
+            ) : null}
           </dl>
         </>
       ) : null}

@@ -21,6 +21,8 @@ import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
+import { sealDocument } from '~/services/seals/seal.server'
+import { verifySeal } from '~/services/seals/verify'
 import { upperRegion } from '~/services/sharing/requests.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -317,22 +319,68 @@ export async function stepDispute(
   if (role !== 'authority') throw forbidden()
   if (input.intent === 'opinion') {
     if (stage !== 'opinion') throw wrongStage()
-    const opinion = { ...input, by: user.id, at: now }
-    delete (opinion as { intent?: string }).intent
-    const { modifiedCount } = await Dispute.updateOne(
-      { _id: disputeId, stage: 'opinion', opinion: null },
-      { $set: { opinion, stage: 'submitted', stageDueAt: null } },
+    const { intent: _intent, ...opinion } = input
+    await claimOnce(disputeId, 'opinion', 'submitted', JSON.stringify(opinion), user, now)
+    await projectOpinion(d, opinion, user.id, user.org!.id, now)
+    return { disputeId, stage }
+  }
+  if (stage !== 'submitted') throw wrongStage()
+  await claimOnce(disputeId, 'submitted', 'decided', input.text, user, now)
+  await projectDecision(d, input.text, user.id, user.org!.id, now)
+  return { disputeId, stage }
+}
+
+/** The opinion's projection, seal and log entry (after its claim; repeatable). */
+async function projectOpinion(
+  d: DisputeDoc,
+  input: {
+    claimantReasons: string
+    respondentReasons: string
+    leaning: string
+    submittedTo: string
+  },
+  by: string,
+  orgId: string,
+  now: Date,
+) {
+  const disputeId = String(d._id)
+  {
+    // Art. 29–30: the opinion submitted for decision carries the exchange's electronic seal.
+    const sealed = await sealDocument({
+      kind: 'dispute-opinion',
+      ref: `dispute:${disputeId}`,
+      issuerOrgId: orgId,
+      issuedAt: now.toISOString(),
+      document: {
+        article: 51,
+        claimantOrgId: d.claimantOrgId,
+        respondentOrgId: d.respondentOrgId,
+        claimantReasons: input.claimantReasons,
+        respondentReasons: input.respondentReasons,
+        leaning: input.leaning,
+        submittedTo: input.submittedTo,
+      },
+    })
+    await Dispute.updateOne(
+      { _id: disputeId, stage: 'opinion' },
+      {
+        $set: {
+          opinion: { ...input, sealed: JSON.stringify(sealed), by, at: now },
+          stage: 'submitted',
+          stageDueAt: null,
+        },
+      },
     )
-    if (modifiedCount === 0) throw wrongStage()
     await appendLedger({
       action: 'dispute.opinion-submitted',
-      actor: { userId: user.id, orgId: user.org!.id },
+      actor: { userId: by, orgId },
       subjects: [`dispute:${disputeId}`, `org:${d.claimantOrgId}`, `org:${d.respondentOrgId}`],
       payload: {
         claimantReasons: input.claimantReasons,
         respondentReasons: input.respondentReasons,
         leaning: input.leaning,
         submittedTo: input.submittedTo,
+        sealSha256: sealed.seal.sha256,
       },
       summary: { submittedTo: input.submittedTo },
       eventKey: `dispute.opinion-submitted:${disputeId}`,
@@ -344,23 +392,26 @@ export async function stepDispute(
         kind: 'dispute.submitted',
         params: { disputeId },
       })
-    return { disputeId, stage }
   }
-  if (stage !== 'submitted') throw wrongStage()
-  const { modifiedCount } = await Dispute.updateOne(
-    { _id: disputeId, stage: 'submitted', decision: null },
+}
+
+/** The decision's projection and log entry (after its claim; repeatable). */
+async function projectDecision(d: DisputeDoc, text: string, by: string, orgId: string, now: Date) {
+  const disputeId = String(d._id)
+  const input = { text }
+  await Dispute.updateOne(
+    { _id: disputeId, stage: 'submitted' },
     {
       $set: {
-        decision: { text: input.text, by: user.id, at: now },
+        decision: { text: input.text, by, at: now },
         stage: 'resolved',
         resolvedAt: now,
       },
     },
   )
-  if (modifiedCount === 0) throw wrongStage()
   await appendLedger({
     action: 'dispute.decided',
-    actor: { userId: user.id, orgId: user.org!.id },
+    actor: { userId: by, orgId },
     subjects: [`dispute:${disputeId}`, `org:${d.claimantOrgId}`, `org:${d.respondentOrgId}`],
     payload: { text: input.text },
     summary: {},
@@ -373,7 +424,32 @@ export async function stepDispute(
       kind: 'dispute.resolved',
       params: { disputeId },
     })
-  return { disputeId, stage }
+}
+
+/** The opinion and the decision happen once each: a claim, a lost race answers 409. */
+async function claimOnce(
+  disputeId: string,
+  stage: 'opinion' | 'submitted',
+  outcome: 'submitted' | 'decided',
+  note: string,
+  user: AuthUser,
+  now: Date,
+) {
+  try {
+    await DisputeStep.create({
+      _id: `${disputeId}:${stage}`,
+      disputeId,
+      stage,
+      outcome,
+      note,
+      by: user.id,
+      orgId: user.org!.id,
+      at: now,
+    })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+    throw new DomainError('stage_closed', 'error.dispute.stageClosed', 409)
+  }
 }
 
 function forbidden() {
@@ -404,6 +480,8 @@ export interface DisputeView {
     leaning: string
     submittedTo: string
     at: string
+    /** Its electronic seal, checked now. */
+    seal: { ok: boolean; keyId: string; sha256: string } | null
   } | null
   decision: { text: string; at: string } | null
   /** What the viewer may do now. */
@@ -456,7 +534,10 @@ async function views(user: AuthUser, list: DisputeDoc[], now: Date): Promise<Dis
         at: p.at.toISOString(),
       })),
       outcomes: steps
-        .filter((s) => s.disputeId === String(d._id))
+        .filter(
+          (s) =>
+            s.disputeId === String(d._id) && (s.outcome === 'resolved' || s.outcome === 'failed'),
+        )
         .map((s) => ({ stage: s.stage, outcome: s.outcome, note: s.note, at: s.at.toISOString() })),
       opinion: d.opinion
         ? {
@@ -465,6 +546,7 @@ async function views(user: AuthUser, list: DisputeDoc[], now: Date): Promise<Dis
             leaning: d.opinion.leaning,
             submittedTo: d.opinion.submittedTo,
             at: d.opinion.at.toISOString(),
+            seal: sealView(d.opinion.sealed),
           }
         : null,
       decision: d.decision ? { text: d.decision.text, at: d.decision.at.toISOString() } : null,
@@ -476,6 +558,16 @@ async function views(user: AuthUser, list: DisputeDoc[], now: Date): Promise<Dis
       },
     }
   })
+}
+
+function sealView(sealed: string | null | undefined) {
+  if (!sealed) return null
+  const parsed = JSON.parse(sealed) as { seal?: { keyId?: string; sha256?: string } }
+  return {
+    ok: verifySeal(parsed).ok,
+    keyId: parsed.seal?.keyId ?? '',
+    sha256: parsed.seal?.sha256 ?? '',
+  }
 }
 
 /** One dispute as its parties, its authority and the invited bodies see it. */
@@ -551,10 +643,16 @@ export async function runDisputeSweep(now = new Date()) {
     ).map((d) => [String(d._id), d.stage]),
   )
   let repaired = 0
-  for (const s of steps)
-    if (open.get(s.disputeId) === s.stage) {
-      await projectStage(s.disputeId, s._id)
-      repaired++
-    }
+  for (const s of steps) {
+    if (open.get(s.disputeId) !== s.stage) continue
+    const step = (await DisputeStep.findById(s._id).lean())!
+    if (step.outcome === 'submitted' || step.outcome === 'decided') {
+      const d = (await Dispute.findById(s.disputeId).lean()) as DisputeDoc
+      if (step.outcome === 'submitted')
+        await projectOpinion(d, JSON.parse(step.note), step.by, step.orgId, step.at)
+      else await projectDecision(d, step.note, step.by, step.orgId, step.at)
+    } else await projectStage(s.disputeId, s._id)
+    repaired++
+  }
   return { overdue: late.length, repaired }
 }

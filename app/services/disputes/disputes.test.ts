@@ -110,11 +110,19 @@ describe('disputes between public bodies (C13)', () => {
       leaning: '倾向于认定超范围使用，应另行提出共享申请。',
       submittedTo: '广东省人民政府',
     })
+    // Sealed by the exchange's key (Art. 29–30), checked on every view.
+    expect((await disputePage(amr, disputeId)).opinion).toMatchObject({ seal: { ok: true } })
     expect((await disputePage(amr, disputeId)).stage).toBe('submitted')
-    await stepDispute(authority, disputeId, {
-      intent: 'decision',
-      text: '省政府决定：市场监管局停止超范围使用，另行申请。',
-    })
+    // Five officers recording the decision at once: one decision.
+    const decisions = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        stepDispute(authority, disputeId, {
+          intent: 'decision',
+          text: `省政府决定：市场监管局停止超范围使用，另行申请。（${i}）`,
+        }),
+      ),
+    )
+    expect(decisions.filter((t) => t.status === 'fulfilled')).toHaveLength(1)
     page = await disputePage(amr, disputeId)
     expect(page).toMatchObject({
       stage: 'resolved',
