@@ -13,7 +13,7 @@
  * - `positions` [{id, stage, orgId, userId, text, at}] what each side said at each stage
  * - `opinion` the authority's summary of each side's reasons and its leaning opinion, submitted for
  *   decision to `submittedTo` · `decision` the decision it records · `openedBy` `openedAt`
- *   `resolvedAt`
+ *   `resolvedAt` · `loggedSeq` the opening's log entry, set last
  *
  * Each stage ends once — the opinion and the decision too (`<dispute>:opinion`, `:submitted`): its outcome is a claim in `dispute_steps` (`_id` `<dispute>:<stage>`:
  * outcome resolved | failed, note, by, orgId, at, the bodies invited when it leads to the joint
@@ -80,6 +80,8 @@ const disputeSchema = new Schema(
     openedBy: { type: String, required: true },
     openedAt: { type: Date, required: true },
     resolvedAt: { type: Date, default: null },
+    // The `dispute.opened` log entry, set last (the sweep finishes an opening a crash cut short).
+    loggedSeq: { type: Number, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

@@ -8,10 +8,11 @@
  * - `status` issued → answered → closed, or issued → escalated (overdue: reported to the
  *   government for supervision, 督查督办) → answered → closed; projected from the claims below
  * - `answer` {measures, by, at} the agency's account of what it did · `closedNote`
- * - `sealed` the notice as issued with its electronic seal (Art. 29–30), as JSON
+ * - `sealed` the notice as issued with its electronic seal (Art. 29–30), as JSON · `loggedSeq` its
+ *   log entry, set last
  *
  * Each step happens once: a claim in `rectification_steps` (`_id` `<notice>:answer`, `:escalate`,
- * `:close`).
+ * `:close`; `text` the measures or the closing note), from which the notice is projected.
  */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose'
 
@@ -44,6 +45,8 @@ const rectificationSchema = new Schema(
     closedNote: { type: String, default: null },
     // The notice as issued, sealed (app/services/seals): the sealed document's JSON.
     sealed: { type: String, default: null },
+    // The `rectification.issued` log entry, set last (the sweep finishes an issue a crash cut short).
+    loggedSeq: { type: Number, default: null },
   },
   { versionKey: false, strict: 'throw', minimize: false },
 )

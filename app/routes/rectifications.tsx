@@ -12,7 +12,7 @@ import {
   myRectifications,
 } from '~/services/rectifications/rectifications.server'
 import { rectificationFormSchema } from '~/services/rectifications/schemas'
-import { ART52_ITEMS } from '~/vocab/disputes'
+import { ART52_ITEMS } from '~/vocab/rectifications'
 import { formFailure, formNotice, readForm, type PostedValues } from '~/utils/forms.server'
 import { pageGuard } from '~/utils/http.server'
 import { getT } from '~/utils/i18n.server'

@@ -12,6 +12,3 @@ export type DisputeStage = (typeof DISPUTE_STAGES)[number]
 
 /** What a dispute is about (Art. 51: the collection, use or management of public data). */
 export const DISPUTE_MATTERS = ['collection', 'use', 'management'] as const
-
-/** The situations of Art. 52 (items 1–10) a rectification notice names. */
-export const ART52_ITEMS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const

@@ -22,7 +22,7 @@ import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { sealDocument } from '~/services/seals/seal.server'
-import { verifySeal } from '~/services/seals/verify'
+import { sealStatus } from '~/services/seals/verify'
 import { upperRegion } from '~/services/sharing/requests.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -129,28 +129,38 @@ export async function openDispute(user: AuthUser, input: DisputeOpening, now = n
     openedBy: user.id,
     openedAt: now,
   })
+  await completeOpening(doc.toObject() as DisputeDoc)
   const disputeId = String(doc._id)
-  await appendLedger({
+  return { disputeId, route: route.route, authorityOrgId: route.authorityOrgId }
+}
+
+/**
+ * The steps after a dispute is stored — its log entry and the notices to the other body and the
+ * authority (keyed) — `loggedSeq` last, so the sweep finishes an opening a crash cut short.
+ */
+async function completeOpening(d: DisputeDoc) {
+  const disputeId = String(d._id)
+  const entry = await appendLedger({
     action: 'dispute.opened',
-    actor: { userId: user.id, orgId: claimantOrgId },
+    actor: { userId: d.openedBy, orgId: d.claimantOrgId },
     subjects: [
       `dispute:${disputeId}`,
-      `org:${claimantOrgId}`,
-      `org:${input.respondentOrgId}`,
-      `org:${route.authorityOrgId}`,
+      `org:${d.claimantOrgId}`,
+      `org:${d.respondentOrgId}`,
+      `org:${d.authorityOrgId}`,
     ],
-    payload: { matter: input.matter, facts: input.facts, asks: input.asks, route: route.route },
-    summary: { matter: input.matter, route: route.route },
+    payload: { matter: d.matter, facts: d.facts, asks: d.asks, route: d.route },
+    summary: { matter: d.matter, route: d.route },
     eventKey: `dispute.opened:${disputeId}`,
   })
-  for (const orgId of [input.respondentOrgId, route.authorityOrgId])
+  for (const orgId of [d.respondentOrgId, d.authorityOrgId])
     await notifyOrg({
       key: `dispute:${disputeId}:opened:${orgId}`,
       orgId,
       kind: 'dispute.opened',
       params: { disputeId },
     })
-  return { disputeId, route: route.route, authorityOrgId: route.authorityOrgId }
+  await Dispute.updateOne({ _id: disputeId, loggedSeq: null }, { $set: { loggedSeq: entry._id } })
 }
 
 type Role = 'claimant' | 'respondent' | 'authority' | 'invited'
@@ -546,7 +556,7 @@ async function views(user: AuthUser, list: DisputeDoc[], now: Date): Promise<Dis
             leaning: d.opinion.leaning,
             submittedTo: d.opinion.submittedTo,
             at: d.opinion.at.toISOString(),
-            seal: sealView(d.opinion.sealed),
+            seal: sealStatus(d.opinion.sealed),
           }
         : null,
       decision: d.decision ? { text: d.decision.text, at: d.decision.at.toISOString() } : null,
@@ -558,16 +568,6 @@ async function views(user: AuthUser, list: DisputeDoc[], now: Date): Promise<Dis
       },
     }
   })
-}
-
-function sealView(sealed: string | null | undefined) {
-  if (!sealed) return null
-  const parsed = JSON.parse(sealed) as { seal?: { keyId?: string; sha256?: string } }
-  return {
-    ok: verifySeal(parsed).ok,
-    keyId: parsed.seal?.keyId ?? '',
-    sha256: parsed.seal?.sha256 ?? '',
-  }
 }
 
 /** One dispute as its parties, its authority and the invited bodies see it. */
@@ -632,6 +632,12 @@ export async function runDisputeSweep(now = new Date()) {
         kind: 'dispute.overdue',
         params: { disputeId: String(d._id) },
       })
+  // An opening a crash left unlogged for a minute: logged and notified now.
+  const unlogged = (await Dispute.find({
+    loggedSeq: null,
+    openedAt: mongoose.trusted({ $lt: new Date(now.getTime() - 60_000) }),
+  }).lean()) as DisputeDoc[]
+  for (const d of unlogged) await completeOpening(d)
   // A stage claim whose projection a crash cut short: projected now.
   const steps = await DisputeStep.find({}, { _id: 1, disputeId: 1, stage: 1 }).lean()
   const open = new Map(
@@ -654,5 +660,5 @@ export async function runDisputeSweep(now = new Date()) {
     } else await projectStage(s.disputeId, s._id)
     repaired++
   }
-  return { overdue: late.length, repaired }
+  return { overdue: late.length, repaired: repaired + unlogged.length }
 }

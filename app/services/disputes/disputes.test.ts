@@ -196,7 +196,7 @@ describe('disputes between public bodies (C13)', () => {
     expect(bad.error!.issues.map((i) => i.message)).toContain('error.dispute.tooShort')
   })
 
-  it('art51 a stage past its deadline is told to the authority and the parties once; a stage claim a crash left unprojected is projected by the sweep', async () => {
+  it('art51 a stage past its deadline is told to the authority and the parties once; a stage claim a crash left unprojected, or an opening left unlogged, is finished by the sweep', async () => {
     const { disputeId } = await openDispute(psb, opening(amr.org!.id))
     const late = new Date(Date.now() + 30 * 86_400_000)
     expect((await runDisputeSweep(late)).overdue).toBeGreaterThanOrEqual(1)
@@ -215,8 +215,23 @@ describe('disputes between public bodies (C13)', () => {
       orgId: amr.org!.id,
       at: new Date(),
     })
-    expect((await runDisputeSweep()).repaired).toBe(1)
+    // And a dispute stored but not logged (the process died right after the insert).
+    const orphan = await Dispute.create({
+      claimantOrgId: amr.org!.id,
+      respondentOrgId: nr.org!.id,
+      authorityOrgId: authority.org!.id,
+      route: 'same-level',
+      matter: 'collection',
+      facts: '自然资源厅与市场监管局对同一地块的权属数据采集口径不一致。',
+      asks: '请对方按统一口径更正。',
+      openedBy: amr.id,
+      openedAt: new Date(Date.now() - 120_000),
+    })
+    expect((await runDisputeSweep()).repaired).toBe(2)
     expect((await disputePage(psb, disputeId)).stage).toBe('coordination')
+    expect(
+      await LedgerEntry.countDocuments({ eventKey: `dispute.opened:${String(orphan._id)}` }),
+    ).toBe(1)
     expect((await runDisputeSweep()).repaired).toBe(0)
     expect(
       await LedgerEntry.countDocuments({

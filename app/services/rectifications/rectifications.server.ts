@@ -14,7 +14,7 @@ import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { sealDocument } from '~/services/seals/seal.server'
-import { verifySeal } from '~/services/seals/verify'
+import { sealStatus } from '~/services/seals/verify'
 import { coordinatingAuthority } from '~/services/sharing/requests.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -86,26 +86,34 @@ export async function issueRectification(
     issuedAt: now,
     sealed: JSON.stringify(sealed),
   })
-  await appendLedger({
+  await completeIssue(doc.toObject() as RectificationDoc)
+  return { rectificationId: id, dueAt: doc.dueAt.toISOString() }
+}
+
+/**
+ * The steps after a notice is stored — its log entry and the body's notice (keyed) — `loggedSeq`
+ * last, so the sweep finishes an issue a crash cut short.
+ */
+async function completeIssue(r: RectificationDoc) {
+  const id = String(r._id)
+  const sealSha256 = r.sealed
+    ? (JSON.parse(r.sealed) as { seal?: { sha256?: string } }).seal?.sha256
+    : undefined
+  const entry = await appendLedger({
     action: 'rectification.issued',
-    actor: { userId: officer.id, orgId: officer.org!.id },
-    subjects: [`rectification:${id}`, `org:${input.agencyOrgId}`, `org:${officer.org!.id}`],
-    payload: {
-      item: input.item,
-      finding: input.finding,
-      evidenceSeqs: input.evidence,
-      sealSha256: sealed.seal.sha256,
-    },
-    summary: { item: input.item, dueAt: doc.dueAt.toISOString() },
+    actor: { userId: r.issuedBy, orgId: r.authorityOrgId },
+    subjects: [`rectification:${id}`, `org:${r.agencyOrgId}`, `org:${r.authorityOrgId}`],
+    payload: { item: r.item, finding: r.finding, evidenceSeqs: r.evidenceSeqs, sealSha256 },
+    summary: { item: r.item, dueAt: r.dueAt.toISOString() },
     eventKey: `rectification.issued:${id}`,
   })
   await notifyOrg({
     key: `rectification:${id}:issued`,
-    orgId: input.agencyOrgId,
+    orgId: r.agencyOrgId,
     kind: 'rectification.issued',
-    params: { rectificationId: id, dueAt: doc.dueAt.toISOString() },
+    params: { rectificationId: id, dueAt: r.dueAt.toISOString() },
   })
-  return { rectificationId: id, dueAt: doc.dueAt.toISOString() }
+  await Rectification.updateOne({ _id: id, loggedSeq: null }, { $set: { loggedSeq: entry._id } })
 }
 
 async function load(id: string) {
@@ -129,34 +137,34 @@ export async function answerRectification(
   if (r.agencyOrgId !== user.org?.id) throw notFound()
   if (!(await claimStep(`${rectificationId}:answer`, user.id, now, measures)))
     throw new DomainError('answered', 'error.rectification.answered', 409)
+  await projectAnswer(r, (await RectificationStep.findById(`${rectificationId}:answer`).lean())!)
+  return { rectificationId }
+}
+
+type Step = { _id: string; by: string; at: Date; text?: string | null }
+
+/** The answer's projection, log entry and notice, from its claim (repeatable). */
+async function projectAnswer(r: RectificationDoc, step: Step) {
+  const id = String(r._id)
+  const measures = step.text ?? ''
   await Rectification.updateOne(
-    { _id: rectificationId, answer: null },
-    {
-      $set: {
-        answer: { measures, by: user.id, at: now },
-        status: 'answered',
-      },
-    },
+    { _id: id, answer: null },
+    { $set: { answer: { measures, by: step.by, at: step.at }, status: 'answered' } },
   )
   await appendLedger({
     action: 'rectification.answered',
-    actor: { userId: user.id, orgId: r.agencyOrgId },
-    subjects: [
-      `rectification:${rectificationId}`,
-      `org:${r.agencyOrgId}`,
-      `org:${r.authorityOrgId}`,
-    ],
-    payload: { measures, late: now > r.dueAt },
-    summary: { late: now > r.dueAt },
-    eventKey: `rectification.answered:${rectificationId}`,
+    actor: { userId: step.by, orgId: r.agencyOrgId },
+    subjects: [`rectification:${id}`, `org:${r.agencyOrgId}`, `org:${r.authorityOrgId}`],
+    payload: { measures, late: step.at > r.dueAt },
+    summary: { late: step.at > r.dueAt },
+    eventKey: `rectification.answered:${id}`,
   })
   await notifyOrg({
-    key: `rectification:${rectificationId}:answered`,
+    key: `rectification:${id}:answered`,
     orgId: r.authorityOrgId,
     kind: 'rectification.answered',
-    params: { rectificationId },
+    params: { rectificationId: id },
   })
-  return { rectificationId }
 }
 
 /** Art. 52: the authority accepts the answer and closes the notice, once. */
@@ -172,29 +180,31 @@ export async function closeRectification(
   if (!r.answer) throw new DomainError('not_answered', 'error.rectification.notAnswered', 409)
   if (!(await claimStep(`${rectificationId}:close`, officer.id, now, note)))
     throw new DomainError('closed', 'error.rectification.closed', 409)
+  await projectClose(r, (await RectificationStep.findById(`${rectificationId}:close`).lean())!)
+  return { rectificationId }
+}
+
+/** The closing's projection, log entry and notice, from its claim (repeatable). */
+async function projectClose(r: RectificationDoc, step: Step) {
+  const id = String(r._id)
   await Rectification.updateOne(
-    { _id: rectificationId },
-    { $set: { status: 'closed', closedAt: now, closedNote: note } },
+    { _id: id },
+    { $set: { status: 'closed', closedAt: step.at, closedNote: step.text ?? '' } },
   )
   await appendLedger({
     action: 'rectification.closed',
-    actor: { userId: officer.id, orgId: r.authorityOrgId },
-    subjects: [
-      `rectification:${rectificationId}`,
-      `org:${r.agencyOrgId}`,
-      `org:${r.authorityOrgId}`,
-    ],
-    payload: { note },
+    actor: { userId: step.by, orgId: r.authorityOrgId },
+    subjects: [`rectification:${id}`, `org:${r.agencyOrgId}`, `org:${r.authorityOrgId}`],
+    payload: { note: step.text ?? '' },
     summary: {},
-    eventKey: `rectification.closed:${rectificationId}`,
+    eventKey: `rectification.closed:${id}`,
   })
   await notifyOrg({
-    key: `rectification:${rectificationId}:closed`,
+    key: `rectification:${id}:closed`,
     orgId: r.agencyOrgId,
     kind: 'rectification.closed',
-    params: { rectificationId },
+    params: { rectificationId: id },
   })
-  return { rectificationId }
 }
 
 /**
@@ -235,7 +245,32 @@ export async function runRectificationSweep(now = new Date()) {
       })
     if (won) escalated++
   }
-  return { escalated }
+  // Steps a crash cut short: an issue not yet logged (after a minute), an answer or a closing
+  // claimed but not projected.
+  const unlogged = (await Rectification.find({
+    loggedSeq: null,
+    issuedAt: mongoose.trusted({ $lt: new Date(now.getTime() - 60_000) }),
+  }).lean()) as RectificationDoc[]
+  for (const r of unlogged) await completeIssue(r)
+  const steps = (await RectificationStep.find({}).lean()) as Step[]
+  const byId = new Map(
+    (
+      (await Rectification.find({
+        _id: mongoose.trusted({ $in: [...new Set(steps.map((x) => x._id.split(':')[0]!))] }),
+      }).lean()) as RectificationDoc[]
+    ).map((r) => [String(r._id), r]),
+  )
+  let repaired = unlogged.length
+  for (const step of steps) {
+    const [id = '', kind] = step._id.split(':')
+    const r = byId.get(id)
+    if (!r) continue
+    if (kind === 'answer' && !r.answer) await projectAnswer(r, step)
+    else if (kind === 'close' && r.status !== 'closed') await projectClose(r, step)
+    else continue
+    repaired++
+  }
+  return { escalated, repaired }
 }
 
 export interface RectificationView {
@@ -282,19 +317,8 @@ export async function myRectifications(user: AuthUser, now = new Date()) {
     overdue: !r.answer && r.dueAt < now,
     answer: r.answer ? { measures: r.answer.measures, at: r.answer.at.toISOString() } : null,
     closedNote: r.closedNote ?? null,
-    seal: sealView(r.sealed),
+    seal: sealStatus(r.sealed),
   }))
-}
-
-function sealView(sealed: string | null | undefined) {
-  if (!sealed) return null
-  const parsed = JSON.parse(sealed) as { seal?: { keyId?: string; sha256?: string } }
-  const check = verifySeal(parsed)
-  return {
-    ok: check.ok,
-    keyId: parsed.seal?.keyId ?? '',
-    sha256: parsed.seal?.sha256 ?? '',
-  }
 }
 
 /** Art. 29–30: the sealed notice as a file, for its authority and its body only. */

@@ -98,7 +98,7 @@ describe('rectification within a deadline (C12)', () => {
       ).toBe(1)
   })
 
-  it('art52 a notice unanswered past its deadline is reported for government supervision once, and counts as a violation in the supervision report', async () => {
+  it('art52 a notice unanswered past its deadline is reported for government supervision once, and counts as a violation in the supervision report; steps a crash cut short are finished by the sweep', async () => {
     const { rectificationId } = await issueRectification(authority, notice(psb.org!.id, 1))
     const late = new Date(Date.now() + 10 * 86_400_000)
     expect((await runRectificationSweep(late)).escalated).toBe(1)
@@ -115,9 +115,39 @@ describe('rectification within a deadline (C12)', () => {
         )
       )?.data,
     ).toMatchObject({ kind: 'rectification.escalated' })
-    // The body still answers (late); the notice shows it answered.
-    await answerRectification(psb, rectificationId, '已完成整改并说明逾期原因。')
-    expect((await Rectification.findById(rectificationId).lean())!.status).toBe('answered')
+    // An answer whose projection a crash cut short (claimed, not projected): the sweep finishes it.
+    await RectificationStep.create({
+      _id: `${rectificationId}:answer`,
+      by: psb.id,
+      at: new Date(),
+      text: '已完成整改并说明逾期原因。',
+    })
+    expect(
+      (await refusal(() => answerRectification(psb, rectificationId, '再答复一次整改情况。'))).code,
+    ).toBe('answered')
+    expect((await runRectificationSweep()).repaired).toBe(1)
+    expect((await runRectificationSweep()).repaired).toBe(0)
+    // The body answered (late); the notice shows it answered, logged once.
+    expect((await Rectification.findById(rectificationId).lean())!).toMatchObject({
+      status: 'answered',
+      answer: { measures: '已完成整改并说明逾期原因。' },
+    })
+    expect(
+      await LedgerEntry.countDocuments({ eventKey: `rectification.answered:${rectificationId}` }),
+    ).toBe(1)
+    // A notice stored but not logged (the process died right after the insert): logged by the sweep.
+    const orphan = await Rectification.create({
+      authorityOrgId: authority.org!.id,
+      agencyOrgId: amr.org!.id,
+      item: 1,
+      finding: '未按要求提供本机构负责范围的业务数据。',
+      dueAt: new Date(Date.now() + 10 * 86_400_000),
+      issuedBy: authority.id,
+      issuedAt: new Date(Date.now() - 120_000),
+    })
+    expect((await runRectificationSweep()).repaired).toBe(1)
+    expect((await Rectification.findById(orphan._id).lean())!.loggedSeq).not.toBeNull()
+    expect((await runRectificationSweep()).repaired).toBe(0)
     // The supervision report: issued to psb, and a violation for the overdue notice.
     const period = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)
     const report = await generateSupervisionReport({ scope: 'all', period, generatedBy: 'test' })

@@ -82,3 +82,21 @@ export function verifySeal(input: unknown): SealCheck {
     return { ok: false, reason: 'bad_signature' }
   return { ok: true, keyId, sha256 }
 }
+
+/** A stored sealed document (its JSON) checked now, as a page shows it; null when there is none. */
+export function sealStatus(
+  sealed: string | null | undefined,
+): { ok: boolean; keyId: string; sha256: string } | null {
+  if (!sealed) return null
+  let parsed: Partial<SealedDocument> | null = null
+  try {
+    parsed = JSON.parse(sealed) as Partial<SealedDocument>
+  } catch {
+    return { ok: false, keyId: '', sha256: '' }
+  }
+  return {
+    ok: verifySeal(parsed).ok,
+    keyId: parsed?.seal?.keyId ?? '',
+    sha256: parsed?.seal?.sha256 ?? '',
+  }
+}
