@@ -117,21 +117,9 @@ export async function publishDistributionFile(input: {
     now: input.scanNow,
     requestedBy: { userId: input.user.id, orgId: input.user.org.id },
   })
-  // C10 (Art. 39): opening a table is a use of every subject's record in it.
-  if (delimiterOf(filename)) {
-    const table = openFileTableId(id)
-    await recordSubjectUse({
-      id: `open-data-release:${id}`,
-      kind: 'open-data-release',
-      at: new Date(),
-      orgId: record.orgId,
-      purpose: '公共数据开放',
-      basis: '《广东省公共数据管理办法》第三十三条',
-      ref: `catalog-entry:${input.entryId}`,
-      datasetId: table,
-    })
-    await enqueueSubjectIndex(table)
-  }
+  // C10 (Art. 39): what the table holds about data subjects (its release is recorded when it is
+  // first served, below — a file the scan blocks is never opened).
+  if (delimiterOf(filename)) await enqueueSubjectIndex(openFileTableId(id))
   return { id, sha256, created: true }
 }
 
@@ -189,10 +177,39 @@ export async function fileScreening(file: { _id: string }): Promise<ScreeningSta
  * Art. 32/41: open data is previewed or downloaded only once the scan of its file passed —
  * personal information is not opened. Pending or failed files are refused (409) with the status.
  */
-export async function requireFileScreened(file: { _id: string }): Promise<void> {
+export async function requireFileScreened(file: {
+  _id: string
+  entryId?: string
+  filename?: string
+}): Promise<void> {
   const status = await fileScreening(file)
   if (status !== 'passed')
     throw new DomainError('not_screened', 'error.openData.notScreened', 409, undefined, { status })
+  await recordRelease(file)
+}
+
+/** Files whose release this process has recorded (a release is recorded once, by its id). */
+const released = new Set<string>()
+
+/**
+ * C10 (Art. 33, 39): the first time a table is served after its scan passed, it is opened — a use
+ * of every data subject's record in it, by the department that published it.
+ */
+async function recordRelease(file: { _id: string; entryId?: string; filename?: string }) {
+  if (released.has(file._id) || !file.entryId || !delimiterOf(file.filename)) return
+  const record = await getEntryForIndex(file.entryId)
+  if (!record) return
+  await recordSubjectUse({
+    id: `open-data-release:${file._id}`,
+    kind: 'open-data-release',
+    at: new Date(),
+    orgId: record.orgId,
+    purpose: '公共数据开放',
+    basis: '《广东省公共数据管理办法》第三十三条',
+    ref: `catalog-entry:${file.entryId}`,
+    datasetId: openFileTableId(file._id),
+  })
+  released.add(file._id)
 }
 
 /**

@@ -21,7 +21,13 @@ import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { getEntryForIndex } from '~/services/catalog/entries.server'
 import { deliverLicence } from '~/services/delivery/deliver.server'
 import { issueLicence } from '~/services/licences/issue.server'
-import { publishDistributionFile } from '~/services/open-data/files.server'
+import {
+  currentFile,
+  publishDistributionFile,
+  requireFileScreened,
+  screeningSubject,
+} from '~/services/open-data/files.server'
+import { runScan } from '~/services/desensitize/screening.server'
 import { setScreeningByHand } from '~/services/products/listing.server'
 import { createProduct } from '~/services/products/products.server'
 import {
@@ -348,6 +354,21 @@ describe('what is held about a data subject (C10)', () => {
       scanNow: true,
     })
     expect(await buildSubjectIndex(openFileTableId(opened.id))).toMatchObject({ records: 1 })
+    // The scan blocks it (resident IDs): never served, so never opened — no use in her history.
+    const file = (await currentFile(basics, distribution))!
+    expect((await refusal(() => requireFileScreened(file))).code).toBe('not_screened')
+    forgetSubjectUses()
+    expect((await useHistoryOf(lina.key)).items.map((u) => u.kind)).not.toContain(
+      'open-data-release',
+    )
+    // Once a verdict passes it and it is served, it is opened: a use, recorded once.
+    const clean = await contentStore().putBytes(`区域,数量\n天河区,${Date.now()}\n`)
+    await runScan({
+      fileRef: contentStore().fileRef(clean.key),
+      subjectRef: screeningSubject(file),
+    })
+    await requireFileScreened(file)
+    await requireFileScreened(file)
     forgetSubjectIndexes()
     forgetSubjectUses()
 
@@ -366,6 +387,7 @@ describe('what is held about a data subject (C10)', () => {
       purpose: '人口流动研究',
       ref: `licence:${studied}`,
     })
+    expect(of('open-data-release')).toHaveLength(1)
     expect(of('open-data-release')[0]).toMatchObject({
       orgId: amr.org!.id,
       basis: expect.stringContaining('第三十三条'),
