@@ -13,7 +13,6 @@
 import { randomBytes } from 'node:crypto'
 import mongoose from 'mongoose'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -162,7 +161,7 @@ async function main() {
     const buffers = await Promise.all(
       indexed.map(async (i) => ({
         id: i._id,
-        bytes: await readFile(contentStore().absolutePath(i.storageKey)),
+        bytes: await contentStore().readAll(i.storageKey),
       })),
     )
     const byDataset = new Map<

@@ -26,6 +26,17 @@ export const envSchema = z
       .default('gdpde'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
     DATA_ENCRYPTION_KEY: base64Key,
+    // Issue 19 (key rotation): earlier master keys, comma-separated, still accepted for unwrapping
+    // stored blobs' keys until `npm run storage:rekey` has re-wrapped them under the current one.
+    DATA_ENCRYPTION_KEY_PREVIOUS: z
+      .string()
+      .refine(
+        (s) => s.split(',').every((k) => Buffer.from(k, 'base64').length === 32),
+        'must be 32-byte base64 keys, comma-separated',
+      )
+      .optional(),
+    // Art. 45 ¶1: the cipher of blobs stored from now on (SM4 where the national algorithms are required).
+    STORAGE_CIPHER: z.enum(['aes-256-gcm', 'sm4']).default('aes-256-gcm'),
     LEDGER_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
     BODY_LIMIT_BYTES: z.coerce
       .number()
@@ -52,6 +63,11 @@ export const envSchema = z
       .positive()
       .default(100 * 1024 ** 3),
     BLOB_GRACE_HOURS: z.coerce.number().int().min(1).default(48),
+    // Issue 19 (Art. 45 ¶1): where backups go (an encrypted repository), a second copy kept
+    // elsewhere (another disk or a mounted off-site volume), and how many nightly backups are kept.
+    BACKUP_DIR: z.string().min(1).default('.data/backups'),
+    BACKUP_MIRROR_DIR: z.string().min(1).optional(),
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(3650).default(14),
     // C8: the HMAC key of signed, expiring download links. Required in production; elsewhere a
     // fixed development key is used when unset (linkKey in app/services/delivery/links.server.ts).
     DELIVERY_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,10 +1,10 @@
 // The `desensitize-apply` job on the run's own database and Redis: one result per (input, profile),
 // masked output in the content store, one ledger entry, and a scan of the output that passes.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { UnrecoverableError } from 'bullmq'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DesensitizeResult } from '#models/desensitize-result'
 import { closeQueues, getQueue } from '#jobs/queues'
 import { makeResidentId } from '~/services/identity/codes'
@@ -13,6 +13,7 @@ import { runScan, screeningStatus } from '~/services/desensitize/screening.serve
 import { useTestDb } from '../../tests/setup/db'
 import { desensitizeApply } from './desensitize-apply'
 import { scan } from './scan'
+import { contentStore } from '~/services/storage/store.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'desens-apply-'))
 process.env.STORAGE_DIR = storage
@@ -21,7 +22,8 @@ const ids = ['44010619900307123', '44030519851112456', '44190019771201789'].map(
   makeResidentId(base),
 )
 const RAW = `姓名,身份证号,区域\n${ids.map((id, i) => `${['张伟', '李娜', '王芳'][i]},${id},天河区`).join('\n')}\n`
-writeFileSync(path.join(storage, 'raw.csv'), RAW)
+// The input is a blob of the (encrypted) store, named by its key.
+let raw = ''
 
 const profile = {
   name: 'mask-ids',
@@ -30,6 +32,9 @@ const profile = {
 
 describe('desensitize-apply job', () => {
   useTestDb()
+  beforeAll(async () => {
+    raw = (await contentStore().putBytes(RAW)).key
+  })
   afterAll(async () => {
     await closeQueues()
     rmSync(storage, { recursive: true, force: true })
@@ -37,10 +42,10 @@ describe('desensitize-apply job', () => {
 
   it('art32 applying a profile twice leaves one result, masked output, one ledger entry, and a passing scan where the input failed', async () => {
     const subjectRef = 'product-version:apply1'
-    const input = await runScan({ fileRef: 'raw.csv', subjectRef: 'product-version:apply-input' })
+    const input = await runScan({ fileRef: raw, subjectRef: 'product-version:apply-input' })
     expect(input.status).toBe('failed')
 
-    const payload = { fileRef: 'raw.csv', profile, subjectRef }
+    const payload = { fileRef: raw, profile, subjectRef }
     const first = await desensitizeApply(payload)
     const second = await desensitizeApply(payload)
     expect(first.created).toBe(true)
@@ -54,7 +59,7 @@ describe('desensitize-apply job', () => {
     expect(first.provenance).toMatchObject({ inputHash: input.fileHash, profile: 'mask-ids' })
     expect(first.resultId).toBe(`${first.provenance.inputHash}-${first.provenance.profileHash}`)
 
-    const output = readFileSync(path.join(storage, first.outputFileRef), 'utf8')
+    const output = (await contentStore().readAll(first.outputFileRef)).toString('utf8')
     expect(output.split('\n')[0]).toBe('身份证号,区域')
     expect(output).toContain(`${ids[0]!.slice(0, 6)}${'*'.repeat(12)},天河区`)
     for (const id of ids) expect(output).not.toContain(id)
@@ -83,14 +88,14 @@ describe('desensitize-apply job', () => {
     ).rejects.toBeInstanceOf(UnrecoverableError)
     await expect(
       desensitizeApply({
-        fileRef: 'raw.csv',
+        fileRef: raw,
         profile: { name: 'bad', columns: { 电话: { method: 'suppress' } } },
         subjectRef: 'product-version:x',
       }),
     ).rejects.toBeInstanceOf(UnrecoverableError)
     await expect(
       desensitizeApply({
-        fileRef: 'raw.csv',
+        fileRef: raw,
         profile: { name: 'x' },
         subjectRef: 'product-version:x',
       }),

@@ -3,7 +3,7 @@
 // fingerprinted copy and its signed download link) in Chinese and English, the download itself,
 // the regulator tracing a leaked two thirds of the buyer's copy back to the buyer's licence, and an API
 // licence whose rows come from its own fingerprinted copy.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -88,9 +88,7 @@ describe('e2e: licences and delivery', () => {
     expect(href).toMatch(new RegExp(`^/licences/${licenceId}/download/`))
     const file = await o.page.request.get(href!)
     expect(file.status()).toBe(200)
-    expect(Buffer.from(await file.body())).toEqual(
-      readFileSync(contentStore().absolutePath(copyKey)),
-    )
+    expect(Buffer.from(await file.body())).toEqual(await contentStore().readAll(copyKey))
     // A tampered link is refused with a message.
     const forged = await o.page.request.get(
       href!.replace(/expires=(\d+)/, (_, n: string) => `expires=${Number(n) + 60}`),
@@ -113,7 +111,7 @@ describe('e2e: licences and delivery', () => {
   })
 
   it('art38 the regulator traces a leaked two thirds of the buyer’s copy to the buyer’s licence', async () => {
-    const copy = readFileSync(contentStore().absolutePath(copyKey), 'utf8').trim().split(/\r?\n/)
+    const copy = (await contentStore().readAll(copyKey)).toString('utf8').trim().split(/\r?\n/)
     const leak = path.join(dir, 'leaked.csv')
     writeFileSync(
       leak,
@@ -182,7 +180,8 @@ describe('e2e: licences and delivery', () => {
       calls: { used: number; quota: number }
     }
     expect(body.fields).toEqual(copy.fields)
-    const mine = readFileSync(contentStore().absolutePath(copy.storageKey!), 'utf8')
+    const mine = (await contentStore().readAll(copy.storageKey!))
+      .toString('utf8')
       .trim()
       .split(/\r?\n/)
     expect(body.rows.map((r) => body.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1, 4))

@@ -102,8 +102,8 @@ async function licenceFor(
   return issued.licenceId
 }
 
-function storedCopy(key: string): Buffer {
-  return readFileSync(contentStore().absolutePath(key))
+function storedCopy(key: string): Promise<Buffer> {
+  return contentStore().readAll(key)
 }
 
 describe('licences and delivery', () => {
@@ -131,8 +131,8 @@ describe('licences and delivery', () => {
     expect(copy).toMatchObject({ kind: 'file', status: 'completed', fingerprinted: true })
     expect(copy.marks).toBeGreaterThan(20)
     const version = (await ProductVersion.findById(copy.versionId).lean())!
-    const original = storedCopy(version.distributions[0]!.storageKey!)
-    const mine = storedCopy(copy.storageKey!)
+    const original = await storedCopy(version.distributions[0]!.storageKey!)
+    const mine = await storedCopy(copy.storageKey!)
     // Same length, same header and identifiers; only tolerated digits differ, by one.
     expect(mine.length).toBe(original.length)
     expect(mine).not.toEqual(original)
@@ -253,7 +253,7 @@ describe('licences and delivery', () => {
     expect(d.fields).toEqual(['county_code', 'land_class', 'area_ha'])
     expect(d.droppedFields).toEqual(['county', 'land_class_name'])
     expect(d.fingerprinted).toBe(true)
-    const text = storedCopy(d.storageKey!).toString('utf8')
+    const text = (await storedCopy(d.storageKey!)).toString('utf8')
     const [header, first] = text.split('\r\n')
     expect(header).toBe('county_code,land_class,area_ha')
     expect(first!.split(',')).toHaveLength(3)
@@ -279,7 +279,7 @@ describe('licences and delivery', () => {
 
     const ok = await get(link.href)
     expect(ok.status).toBe(200)
-    expect(Buffer.from(await ok.arrayBuffer())).toEqual(storedCopy(d.storageKey!))
+    expect(Buffer.from(await ok.arrayBuffer())).toEqual(await storedCopy(d.storageKey!))
     expect(
       await LedgerEntry.countDocuments({
         action: 'delivery.downloaded',
@@ -540,13 +540,13 @@ describe('licences and delivery', () => {
     }
     expect(page.fields).toEqual(copy.fields)
     // Every row served is the copy's, and the copy differs from the original only in marked digits.
-    const mine = storedCopy(copy.storageKey!).toString('utf8').trim().split('\r\n')
+    const mine = (await storedCopy(copy.storageKey!)).toString('utf8').trim().split('\r\n')
     expect(page.rows.map((r) => page.fields.map((f) => r[f]).join(','))).toEqual(mine.slice(1))
     const version = (await ProductVersion.findById(copy.versionId).lean())!
-    const original = storedCopy(
+    const original = await storedCopy(
       version.distributions.find((d) => d.fileName === copy.fileName)!.storageKey!,
     )
-    expect(original.length).toBe(storedCopy(copy.storageKey!).length)
+    expect(original.length).toBe((await storedCopy(copy.storageKey!)).length)
     expect(original.toString('utf8').trim().split('\r\n')).not.toEqual(mine)
 
     // A file put together from what the API returned is traced to this licence, not to another
@@ -803,7 +803,7 @@ describe('licences and delivery', () => {
       const dir = path.join(storage, 'sha256')
       return existsSync(dir)
         ? readdirSync(dir, { recursive: true, withFileTypes: true })
-            .filter((e) => e.isFile())
+            .filter((e) => e.isFile() && !e.name.endsWith('.key'))
             .map((e) => path.join(e.parentPath, e.name))
         : []
     }
@@ -899,13 +899,15 @@ describe('licences and delivery', () => {
         { licenceId: mongoose.trusted({ $ne: id }), storageKey: mongoose.trusted({ $ne: null }) },
         { storageKey: 1 },
       ).lean()
-      const otherFiles = new Set(others.map((d) => contentStore().absolutePath(d.storageKey!)))
+      const otherFiles = new Set(others.map((d) => contentStore().storedPath(d.storageKey!)))
       const added = storeFiles().filter((f) => !before.has(f) && !otherFiles.has(f))
       expect(added).toHaveLength(1)
-      expect(added[0]).toBe(contentStore().absolutePath(deliveries[0]!.storageKey!))
-      expect(createHash('sha256').update(readFileSync(added[0]!)).digest('hex')).toBe(
-        deliveries[0]!.sha256,
-      )
+      expect(added[0]).toBe(contentStore().storedPath(deliveries[0]!.storageKey!))
+      expect(
+        createHash('sha256')
+          .update(await contentStore().readAll(deliveries[0]!.storageKey!))
+          .digest('hex'),
+      ).toBe(deliveries[0]!.sha256)
       expect(existsSync(part)).toBe(false)
     }, 150_000)
   })

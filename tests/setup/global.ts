@@ -58,6 +58,9 @@ export default async function setup() {
   // Required in production (the e2e server runs as production): signs delivery download links.
   process.env.DELIVERY_LINK_SECRET = randomBytes(32).toString('hex')
   process.env.TEST_SERVICES_DIR = dir
+  // The run's own file store (files that need their own set STORAGE_DIR themselves): never the
+  // developer's `.data/files`, whose blobs are encrypted under another key.
+  process.env.STORAGE_DIR = path.join(dir, 'files')
   // scrypt at 2^15 in tests (production's floor is 2^17, ~4× the time per hash): the tests check
   // what is hashed and verified, not the cost; crypto.server.test.ts checks the production cost.
   process.env.PASSWORD_SCRYPT_LOG2N = '15'

@@ -5,7 +5,6 @@
 // returns only the permitted fields (Art. 24 minimal authorization), read from the licence's own
 // fingerprinted copy of the table (deliver.server.ts), so leaked rows trace back to it (Art. 38).
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { Delivery, deliveryId } from '#models/delivery'
@@ -213,10 +212,7 @@ async function readTable(
   knownDecode?: (b: Buffer) => string,
 ) {
   const fromStart = byte < 0
-  const stream = createReadStream(
-    contentStore().absolutePath(storageKey),
-    fromStart ? {} : { start: byte },
-  )
+  const stream = contentStore().read(storageKey, fromStart ? undefined : { start: byte })
   const scanner = new CsvScanner({ delimiter })
   let decode = knownDecode
   let decided = knownHeader !== undefined

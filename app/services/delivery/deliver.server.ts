@@ -18,10 +18,7 @@
 // address (atomic), so a worker killed mid-file and restarted rewrites the same bytes to the same
 // place; the record's projection and the `delivery.completed` ledger entry (event key) follow.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import path from 'node:path'
-import { Transform, type TransformCallback } from 'node:stream'
+import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import mongoose from 'mongoose'
 import { Delivery, deliveryId, type DeliveryDoc, type DeliveryKind } from '#models/delivery'
@@ -32,7 +29,8 @@ import { enqueue, getQueue } from '#jobs/queues'
 import { requireScreeningPassed } from '~/services/desensitize/screening.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { currentFiles, requireFileScreened } from '~/services/open-data/files.server'
-import { contentStore, keyFor } from '~/services/storage/store.server'
+import { readHead } from '~/services/storage/source.server'
+import { contentStore } from '~/services/storage/store.server'
 import { deliveryJobId } from '~/services/licences/issue.server'
 import { findLicence, standingAt } from '~/services/licences/standing.server'
 import {
@@ -44,7 +42,6 @@ import { versionTableWithoutDeletions } from '~/services/subjects/record-request
 import { recordSubjectUse } from '~/services/subjects/uses.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
-import { getEnv } from '~/utils/env.server'
 import { FingerprintTransform } from './fingerprint/embed.server'
 import { platformFingerprintKeys } from './fingerprint/keys.server'
 import { permittedColumns, ProjectTransform } from './project.server'
@@ -157,28 +154,6 @@ async function recordLicenceUse(licence: LicenceDoc, id: string, table: string, 
   })
 }
 
-/** Counts and hashes the bytes on their way to the temporary file. */
-class Digest extends Transform {
-  readonly hash = createHash('sha256')
-  size = 0
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk)
-    this.size += chunk.length
-    done(null, chunk)
-  }
-}
-
-async function readHead(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r')
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES)
-    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0)
-    return buf.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
-}
-
 interface FileCopy {
   storageKey: string
   sha256: string
@@ -194,8 +169,8 @@ interface FileCopy {
 
 /**
  * Art. 24, 38: the licence's copy of one CSV/TSV — permitted columns only, fingerprinted when
- * the declared columns allow it — streamed to `<STORAGE_DIR>/.tmp/delivery-<hash of id>.part`
- * and renamed into the content store. Deterministic: a rerun writes the same bytes.
+ * the declared columns allow it — encrypted into the content store as it is produced (staged as
+ * `.tmp/delivery-<hash of id>.part`, then renamed). Deterministic: a rerun yields the same plaintext.
  */
 export async function produceCsvCopy(input: {
   deliveryId: string
@@ -206,8 +181,8 @@ export async function produceCsvCopy(input: {
   declaredFields: readonly { name: string; type: string }[]
 }): Promise<FileCopy> {
   const store = contentStore()
-  const source = store.absolutePath(input.sourceKey)
-  const head = readCsvHead(await readHead(source), input.delimiter)
+  const source = await store.source(input.sourceKey)
+  const head = readCsvHead(await readHead(source, HEAD_BYTES), input.delimiter)
   if (head.header.length === 0) throw new DomainError('empty_file', 'error.licences.emptyFile', 422)
   const { keep, dropped } = permittedColumns(head.header, input.permittedFields)
   if (keep.length === 0)
@@ -215,14 +190,6 @@ export async function produceCsvCopy(input: {
   const fields = keep.map((i) => head.header[i]!)
   const derived = deriveFingerprintSpec(fields, head, input.declaredFields)
 
-  // Beside the store's own temporary files: the same filesystem, so the rename is atomic.
-  const tmpDir = path.join(path.resolve(getEnv().STORAGE_DIR), '.tmp')
-  await mkdir(tmpDir, { recursive: true })
-  const tmp = path.join(
-    tmpDir,
-    `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}.part`,
-  )
-  const digest = new Digest()
   const fingerprint = derived.spec
     ? new FingerprintTransform(
         derived.spec,
@@ -235,39 +202,38 @@ export async function produceCsvCopy(input: {
   const stages: NodeJS.ReadWriteStream[] = []
   if (dropped.length) stages.push(new ProjectTransform(keep, input.delimiter))
   if (fingerprint) stages.push(fingerprint)
+  const output = new PassThrough()
+  const copying = pipeline([source.open(), ...stages, output])
+  copying.catch(() => undefined)
+  let stored
   try {
-    // 'w' truncates what a killed earlier attempt left under the same name.
-    await pipeline([
-      createReadStream(source),
-      ...stages,
-      digest,
-      createWriteStream(tmp, { flags: 'w' }),
-    ])
+    // A fixed temporary name per delivery: a rerun truncates what a killed attempt left.
+    const staged = await store.stage(output, {
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      tmpName: `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}`,
+    })
+    await copying
+    stored = await staged.commit()
   } catch (error) {
-    await rm(tmp, { force: true })
-    if (error instanceof Error && error.name === 'FingerprintInputError') {
+    output.destroy()
+    // The copy's own failure (a malformed row) is the cause, not the store's reading of it.
+    const cause = await copying.then(
+      () => error,
+      (e: unknown) => e,
+    )
+    if (cause instanceof Error && cause.name === 'FingerprintInputError') {
       throw new DomainError('unreadable_file', 'error.licences.unreadableFile', 422)
     }
-    throw error
-  }
-  const sha256 = digest.hash.digest('hex')
-  const storageKey = keyFor(sha256)
-  const final = store.absolutePath(storageKey)
-  const existing = await stat(final).catch(() => null)
-  if (existing?.isFile() && existing.size === digest.size) await rm(tmp, { force: true })
-  else {
-    await mkdir(path.dirname(final), { recursive: true })
-    // Same filesystem: atomic; nobody ever sees a partial copy under its key.
-    await rename(tmp, final)
+    throw cause
   }
   // A second writer of the same temporary file (a job whose lock lapsed while it still ran) could
   // have cut it short: the stored bytes must be the ones hashed, else retry.
-  if ((await stat(final)).size !== digest.size)
-    throw new Error(`stored copy ${storageKey} has the wrong size; retrying`)
+  if ((await store.stat(stored.key))?.size !== stored.size)
+    throw new Error(`stored copy ${stored.key} has the wrong size; retrying`)
   return {
-    storageKey,
-    sha256,
-    sizeBytes: digest.size,
+    storageKey: stored.key,
+    sha256: stored.sha256,
+    sizeBytes: stored.size,
     rows: fingerprint ? fingerprint.stats.rows : null,
     marks: fingerprint ? fingerprint.stats.marksEmbedded : null,
     fingerprinted: fingerprint !== null,

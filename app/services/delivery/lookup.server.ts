@@ -3,6 +3,7 @@
 // product); each delivery recorded the exact column spec its marks were made with, so the leak is
 // read once per distinct spec and every candidate scored against it (ADR 010). The
 // false-accusation probability is a union bound over all candidates of the look-up.
+import type { TableInput } from '~/services/desensitize/table.server'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -60,7 +61,7 @@ export interface DeliveryIdentification {
  * product) by how well the leak at `file` matches their marks, most incriminated first.
  */
 export async function identifyAgainstDeliveries(
-  file: string,
+  file: TableInput,
   options: { productId?: string; threshold?: number; keys?: FingerprintKeys } = {},
 ): Promise<DeliveryIdentification> {
   await connectDb()

@@ -3,7 +3,6 @@
 // every call scan the whole copy). Stored objects are immutable (content-addressed), so an index
 // built once for a key stays right; it is kept in memory (a few hundred bytes per megabyte of
 // table), rebuilt after a restart by one pass over the file on the first deep read.
-import { createReadStream } from 'node:fs'
 import { contentStore } from '~/services/storage/store.server'
 import { CsvScanner, type CsvRecord } from '~/lib/csv-scanner'
 
@@ -32,9 +31,7 @@ async function build(storageKey: string, delimiter: number): Promise<RowIndex> {
   const count = (rec: CsvRecord) => {
     if (!isBlank(rec)) records++
   }
-  for await (const chunk of createReadStream(contentStore().absolutePath(storageKey), {
-    highWaterMark: 256 * 1024,
-  })) {
+  for await (const chunk of contentStore().read(storageKey)) {
     byte += scanner.push(chunk as Buffer, count).length
     // Record 0 is the header: a point is a place a reader can start with `rowsBefore` rows behind it.
     if (records > 0) points.push({ rowsBefore: records - 1, byte })

@@ -1,11 +1,8 @@
-// Applying a desensitization profile as a job (C9; Art. 32, 41): the input is a file inside
-// STORAGE_DIR, the output goes to the content store, one result per (input bytes, profile) with
+// Applying a desensitization profile as a job (C9; Art. 32, 41): the input is a blob in the
+// content store, the output goes to the content store, one result per (input bytes, profile) with
 // its provenance {input hash, profile, output hash}, one ledger entry, and a scan of the output
 // for the subject it is meant for — the gate then opens only on that scan's verdict.
-import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
-import path from 'node:path'
+import { PassThrough } from 'node:stream'
 import canonicalize from 'canonicalize'
 import { DesensitizeResult, type DesensitizeResultDoc } from '#models/desensitize-result'
 import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
@@ -16,7 +13,7 @@ import { ScanInputError } from './limits'
 import { applyProfile, profileHash } from './methods.server'
 import { adoptDesensitizedFile } from '~/services/products/desensitized.server'
 import type { DeclaredSchemaInput, Profile } from './schemas'
-import { requestScan, resolveStoredFile, storageRoot, SUBJECT_REF } from './screening.server'
+import { openStoredFile, requestScan, SUBJECT_REF } from './screening.server'
 
 export interface ApplyJobInput {
   fileRef: string
@@ -37,12 +34,6 @@ export interface ApplyJobOutcome {
   scanJobId: string
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 /**
  * Art. 32/41: desensitizes a stored file with a profile before it is provided. Idempotent on
  * (input hash, profile hash): the result is an insert under that key, so a retry after a crash at
@@ -52,40 +43,44 @@ async function sha256Of(file: string): Promise<string> {
 export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<ApplyJobOutcome> {
   if (!SUBJECT_REF.test(input.subjectRef))
     throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
-  const inputPath = await resolveStoredFile(input.fileRef)
+  const source = await openStoredFile(input.fileRef)
   await connectDb()
-  const inputHash = await sha256Of(inputPath)
+  // The store's key is the hash of the plaintext.
+  const inputHash = input.fileRef.slice(input.fileRef.lastIndexOf('/') + 1)
   const pHash = profileHash(input.profile)
   const id = `${inputHash}-${pHash}`
   let created = false
   let result = await DesensitizeResult.findById(id).lean()
   if (!result) {
     const store = contentStore()
-    const tmpDir = path.join(storageRoot(), '.tmp')
-    await mkdir(tmpDir, { recursive: true })
-    const tmp = path.join(tmpDir, `${randomUUID()}.desensitized.csv`)
+    // The output is encrypted into the store as it is written; nothing plain touches the disk.
+    const output = new PassThrough()
+    const staging = store.stage(output, { maxBytes: Number.MAX_SAFE_INTEGER })
+    staging.catch(() => undefined)
+    let provenance
     try {
-      let provenance
-      try {
-        provenance = await applyProfile({
-          inputPath,
-          outputPath: tmp,
-          profile: input.profile,
-          productRef: input.subjectRef,
-          fileName: input.fileRef,
-        })
-      } catch (error) {
-        if (error instanceof ScanInputError)
-          throw new DomainError(
-            'profile_not_applicable',
-            'error.scan.profileNotApplicable',
-            400,
-            undefined,
-            { reason: error.message },
-          )
-        throw error
-      }
-      const stored = await store.put(createReadStream(tmp), { maxBytes: Number.MAX_SAFE_INTEGER })
+      provenance = await applyProfile({
+        source,
+        output,
+        profile: input.profile,
+        productRef: input.subjectRef,
+        fileName: input.fileRef,
+      })
+    } catch (error) {
+      output.destroy()
+      await staging.then((s) => s.discard()).catch(() => undefined)
+      if (error instanceof ScanInputError)
+        throw new DomainError(
+          'profile_not_applicable',
+          'error.scan.profileNotApplicable',
+          400,
+          undefined,
+          { reason: error.message },
+        )
+      throw error
+    }
+    {
+      const stored = await (await staging).commit()
       const doc: DesensitizeResultDoc = {
         _id: id,
         inputFileRef: input.fileRef,
@@ -106,8 +101,6 @@ export async function applyProfileToStoredFile(input: ApplyJobInput): Promise<Ap
         createdAt: new Date(),
       }
       created = await claim(DesensitizeResult, doc)
-    } finally {
-      await rm(tmp, { force: true })
     }
     result = (await DesensitizeResult.findById(id).lean())!
   }

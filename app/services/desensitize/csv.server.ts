@@ -2,12 +2,10 @@
 // one read chunk plus one record: a record longer than `maxRecordChars` or wider than
 // `maxColumns` ends the read with a ScanInputError instead of growing without limit.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { SniffingDecoder } from './encoding.server'
 import { ScanInputError, type ScanLimits } from './limits'
-import type { ReadSummary, TableSink } from './table.server'
+import { openInput, type ReadSummary, type TableInput, type TableSink } from './table.server'
 
-const CHUNK_BYTES = 1024 * 1024
 const QUOTE = 34
 const LF = 10
 const CR = 13
@@ -183,7 +181,7 @@ export class CsvParser {
 
 /** Reads a CSV/TSV file as one sheet named after the format. */
 export async function readCsv(
-  path: string,
+  input: TableInput,
   sink: TableSink,
   limits: ScanLimits,
   options: { tsv?: boolean } = {},
@@ -197,7 +195,7 @@ export async function readCsv(
     options.tsv ? '\t' : ',',
   )
   sink.onSheet(options.tsv ? 'tsv' : 'csv', 0)
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+  const stream = (await openInput(input)).open()
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length

@@ -5,13 +5,15 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import type { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import canonicalize from 'canonicalize'
 import { getEnv } from '~/utils/env.server'
 import { addressTo, ageBand, dateTo } from './generalize'
 import { CLASS_KEY_SEPARATOR } from './kanon'
 import { resolveLimits, ScanInputError, type ScanLimits } from './limits'
 import type { MethodSpec, Profile } from './schemas'
-import { readTable } from './table.server'
+import { readTable, type TableInput } from './table.server'
 
 /**
  * The keyed-pseudonym key for one product: HKDF-SHA256 from the platform's DATA_ENCRYPTION_KEY,
@@ -168,8 +170,10 @@ function classKey(transformed: string[], qi: number[]): string {
  * transformed quasi-identifiers, once to write only rows in classes of at least k.
  */
 export async function applyProfile(input: {
-  inputPath: string
-  outputPath: string
+  /** A path, or a stored blob (read decrypted). */
+  source: TableInput
+  /** A path, or a stream the CSV is written to (the content store's `stage`): ended when done. */
+  output: string | Writable
   profile: Profile
   /** Whose pseudonyms these are (e.g. `product:<id>`): the key is derived per product. */
   productRef: string
@@ -191,7 +195,7 @@ export async function applyProfile(input: {
     let p: Plan | undefined
     let active = false
     await readTable(
-      input.inputPath,
+      input.source,
       {
         onSheet: (name, index) => {
           active = wantSheet(name, index)
@@ -219,9 +223,9 @@ export async function applyProfile(input: {
     )
   }
 
-  const out = createWriteStream(input.outputPath)
+  const out = typeof input.output === 'string' ? createWriteStream(input.output) : input.output
   let writeError: Error | undefined
-  out.on('error', (error) => (writeError = error))
+  out.on('error', (error: Error) => (writeError = error))
   const outHash = createHash('sha256')
   let p: Plan | undefined
   let active = false
@@ -236,7 +240,7 @@ export async function applyProfile(input: {
   let summary
   try {
     summary = await readTable(
-      input.inputPath,
+      input.source,
       {
         onSheet: (name, index) => {
           active = wantSheet(name, index)
@@ -270,7 +274,11 @@ export async function applyProfile(input: {
     )
   } finally {
     out.end()
-    if (!out.closed) await once(out, 'close').catch(() => undefined)
+    // A file is done when closed; a stream when its writable side has finished (its reader may
+    // still be taking the last bytes).
+    if (typeof input.output === 'string') {
+      if (!out.closed) await once(out, 'close').catch(() => undefined)
+    } else await finished(out, { readable: false }).catch(() => undefined)
   }
   if (writeError) throw writeError
   return {

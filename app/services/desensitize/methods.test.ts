@@ -88,8 +88,8 @@ describe('applying a profile', () => {
   it('art32 streams a desensitized copy that rescans as passed, with provenance hashes', async () => {
     const output = path.join(dir, 'out.csv')
     const prov = await applyProfile({
-      inputPath: input,
-      outputPath: output,
+      source: input,
+      output,
       profile,
       productRef: 'product:p1',
       key: Buffer.alloc(32, 1),
@@ -133,8 +133,8 @@ describe('applying a profile', () => {
       },
     })
     const prov = await applyProfile({
-      inputPath: input,
-      outputPath: output,
+      source: input,
+      output,
       profile: withK,
       productRef: 'product:p1',
       key: Buffer.alloc(32, 1),
@@ -149,8 +149,8 @@ describe('applying a profile', () => {
     const bad = profileSchema.parse({ name: 'x', columns: { 邮编: { method: 'suppress' } } })
     await expect(
       applyProfile({
-        inputPath: input,
-        outputPath: path.join(dir, 'x.csv'),
+        source: input,
+        output: path.join(dir, 'x.csv'),
         profile: bad,
         productRef: 'product:p1',
       }),

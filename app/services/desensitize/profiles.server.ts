@@ -2,7 +2,7 @@
 // per column, apply the profile as the `desensitize-apply` job (output + provenance + ledger),
 // and the output — which replaces the raw file in the product version — is scanned again.
 import { randomUUID } from 'node:crypto'
-import { stat } from 'node:fs/promises'
+import type { BlobSource } from '~/services/storage/source.server'
 import mongoose from 'mongoose'
 import { DesensitizeResult } from '#models/desensitize-result'
 import { ScanReport } from '#models/scan-report'
@@ -22,7 +22,7 @@ import { profileHash } from './methods.server'
 import { DEFAULT_METHOD, profileFromForm, type DesensitizeForm, type MethodSpec } from './schemas'
 import {
   getScanReportFor,
-  resolveStoredFile,
+  openStoredFile,
   screeningStatus,
   type ScreeningStatus,
 } from './screening.server'
@@ -45,14 +45,14 @@ async function readHeader(
   sheet: string | undefined,
   fileName?: string,
 ): Promise<string[] | null> {
-  let file: string
+  let file: BlobSource
   try {
-    file = await resolveStoredFile(fileRef)
+    file = await openStoredFile(fileRef)
   } catch (error) {
     if (isDomainError(error)) return null
     throw error
   }
-  if ((await stat(file)).size > HEADER_READ_MAX_BYTES) return null
+  if (file.size > HEADER_READ_MAX_BYTES) return null
   let active = false
   try {
     await readTable(

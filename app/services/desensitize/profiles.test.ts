@@ -2,7 +2,7 @@
 // submitted version's file fails, the provider chooses methods on the report page (no-JS form),
 // the `desensitize-apply` job writes the output and puts it in place of the file, the output's
 // scan passes, and the listing sweep publishes the version. And the authority's minimum k.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -210,7 +210,7 @@ describe('desensitizing a failed file and the minimum k', () => {
       resultId: applied.resultId,
       created: false,
     })
-    const output = readFileSync(path.join(storage, applied.outputFileRef), 'utf8')
+    const output = (await contentStore().readAll(applied.outputFileRef)).toString('utf8')
     expect(output.split('\n')[0]).toBe('姓名,身份证号,手机号码,出生日期,性别,区域,金额')
     for (const line of raw.split('\n').slice(1, -1)) {
       const [name, id] = line.split(',')
@@ -291,9 +291,8 @@ describe('desensitizing a failed file and the minimum k', () => {
           (_, i) => `${i % 2 ? '男' : '女'},${i % 4 < 2 ? '天河区' : '越秀区'},${i}`,
         ),
       ].join('\n') + '\n'
-    writeFileSync(path.join(storage, 'classes-of-3.csv'), csv)
     const payload = {
-      fileRef: 'classes-of-3.csv',
+      fileRef: (await contentStore().putBytes(csv)).key,
       subjectRef: 'product-version:kcheck',
       schema: { quasiIdentifiers: ['性别', '区域'], grade: 'general-2' },
     }

@@ -21,7 +21,13 @@ import {
 } from './kanon'
 import { resolveLimits, ScanInputError, type InputErrorCode, type ScanLimits } from './limits'
 import type { DeclaredSchema } from './schemas'
-import { hashFile, readTable, type ReadSummary, type TableFormat } from './table.server'
+import {
+  hashFile,
+  readTable,
+  type ReadSummary,
+  type TableFormat,
+  type TableInput,
+} from './table.server'
 import type { TextEncoding } from './encoding.server'
 
 /** A column finding at or above this confidence blocks the file. */
@@ -246,7 +252,7 @@ interface SheetState {
 }
 
 /** Art. 32, 41, 46: scans one file and returns the report. Never throws for bad input. */
-export async function scanFile(path: string, options: ScanOptions = {}): Promise<ScanResult> {
+export async function scanFile(input: TableInput, options: ScanOptions = {}): Promise<ScanResult> {
   const started = Date.now()
   const limits = resolveLimits(options.limits)
   const schema = options.schema
@@ -360,7 +366,7 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
   let failure: ScanResult['failure'] = null
   try {
     summary = await readTable(
-      path,
+      input,
       {
         onSheet: (name, index) => {
           sheet = {
@@ -387,7 +393,7 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
   // A file that could not be read to the end is still identified by its hash in the report.
   const identity =
     summary ??
-    (failure && failure.code !== 'unreadable' ? await hashFile(path).catch(() => null) : null)
+    (failure && failure.code !== 'unreadable' ? await hashFile(input).catch(() => null) : null)
 
   const labeler = makeLabeler(randomBytes(16))
   const minK = minKForGrade(schema?.grade, options.kByGrade)

@@ -1,8 +1,6 @@
 // The screening gate (C9; Art. 32, 41, 46): nothing is opened, listed or delivered until a
 // scan of its file passed. The scan job and the API call these functions; the products and
 // catalog capabilities call `screeningStatus` / `requireScreeningPassed`.
-import { realpath } from 'node:fs/promises'
-import path from 'node:path'
 import mongoose from 'mongoose'
 import { createHash, randomUUID } from 'node:crypto'
 import { ScanLink, ScanReport } from '#models/scan-report'
@@ -11,6 +9,8 @@ import { appendLedger, listLedger } from '~/services/ledger/ledger.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import type { BlobSource } from '~/services/storage/source.server'
+import { contentStore } from '~/services/storage/store.server'
 import { scanFile, schemaHashOf, type ScanOptions, type ScanResult } from './scanner.server'
 import type { DeclaredSchema, DeclaredSchemaInput } from './schemas'
 import { minKByGrade } from './settings.server'
@@ -21,33 +21,22 @@ export type ScreeningStatus = 'pending' | 'passed' | 'failed'
 export const SUBJECT_REF =
   /^(product-version|distribution|catalog-entry|product):[A-Za-z0-9_-]{1,100}$/
 
-export function storageRoot(): string {
-  return path.resolve(process.env.STORAGE_DIR ?? '.data/files')
-}
-
 /**
- * A file reference → an absolute path inside the storage directory. Relative refs resolve
- * against it; `..`, absolute paths elsewhere and symlinks that lead outside are refused.
+ * A file reference → the stored blob it names. A reference is a content-store key
+ * (`sha256/ab/cd/<hash>`): anything else — a path, `..`, an absolute name — is refused (400), and
+ * a key with nothing under it is a 404. The blob is read decrypted; no path is ever built from it.
  */
-export async function resolveStoredFile(fileRef: string, root = storageRoot()): Promise<string> {
+export async function openStoredFile(fileRef: string): Promise<BlobSource> {
   if (fileRef.length === 0 || fileRef.includes('\0')) {
     throw new DomainError('bad_file_ref', 'error.scan.badFileRef', 400)
   }
-  const candidate = path.resolve(root, fileRef)
-  const inside = (p: string, r: string) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep)
-  if (!inside(candidate, root))
-    throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
-  let real: string
-  let realRoot: string
+  let key: string
   try {
-    realRoot = await realpath(root)
-    real = await realpath(candidate)
+    key = contentStore().fileRef(fileRef)
   } catch {
-    throw new DomainError('file_not_found', 'error.scan.fileNotFound', 404)
-  }
-  if (!inside(real, realRoot))
     throw new DomainError('file_outside_storage', 'error.scan.outsideStorage', 400)
-  return real
+  }
+  return contentStore().source(key)
 }
 
 export interface ScanJobInput {
@@ -83,7 +72,7 @@ export async function runScan(
   if (!SUBJECT_REF.test(input.subjectRef))
     throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
   const profile = input.profile ?? 'raw'
-  const file = await resolveStoredFile(input.fileRef)
+  const file = await openStoredFile(input.fileRef)
   // Art. 32: the authority's minimum k per grade, as set now (callers may pass their own table).
   const kByGrade = options.kByGrade ?? (await minKByGrade())
   const result = await scanFile(file, {
@@ -283,7 +272,7 @@ export async function requestScan(
 ): Promise<{ jobId: string }> {
   if (!SUBJECT_REF.test(input.subjectRef))
     throw new DomainError('bad_subject', 'error.scan.badSubject', 400)
-  await resolveStoredFile(input.fileRef)
+  await openStoredFile(input.fileRef)
   await connectDb()
   const key = createHash('sha256')
     .update(

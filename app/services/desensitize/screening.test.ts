@@ -1,5 +1,5 @@
 // The scan job, the screening gate and the report API on the run's own database and Redis.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { UnrecoverableError } from 'bullmq'
@@ -16,9 +16,10 @@ import { useTestDb, seedDemoWorldFromTemplate } from '../../../tests/setup/db'
 import {
   requestScan,
   requireScreeningPassed,
-  resolveStoredFile,
+  openStoredFile,
   screeningStatus,
 } from './screening.server'
+import { contentStore, keyFor } from '~/services/storage/store.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'desens-storage-'))
 process.env.STORAGE_DIR = storage
@@ -27,16 +28,18 @@ const outside = mkdtempSync(path.join(os.tmpdir(), 'desens-outside-'))
 const RAW = `姓名,身份证号\n张伟,${makeResidentId('44010619900307123')}\n`
 const CLEAN = '区域,数量\n天河区,3\n越秀区,5\n'
 writeFileSync(path.join(storage, 'raw.csv'), RAW)
-mkdirSync(path.join(storage, 'v2'))
-writeFileSync(path.join(storage, 'v2', 'clean.csv'), CLEAN)
 writeFileSync(path.join(outside, 'secret.csv'), RAW)
-symlinkSync(path.join(outside, 'secret.csv'), path.join(storage, 'escape.csv'))
+// File references are the store's keys (its blobs are encrypted): set in beforeAll.
+let raw = ''
+let clean = ''
 
 describe('scan job and screening gate', () => {
   useTestDb()
   let providerOrg = ''
   beforeAll(async () => {
     await seedDemoWorldFromTemplate()
+    raw = (await contentStore().putBytes(RAW)).key
+    clean = (await contentStore().putBytes(CLEAN)).key
     providerOrg = String((await User.findOne({ email: 'provider@demo.gd.example' }).lean())!.orgId)
   })
   afterAll(async () => {
@@ -45,24 +48,28 @@ describe('scan job and screening gate', () => {
     rmSync(outside, { recursive: true, force: true })
   })
 
-  it('refuses file references outside the storage directory, symlinks included', async () => {
-    await expect(resolveStoredFile('raw.csv')).resolves.toBe(
-      path.join(await import('node:fs').then((f) => f.realpathSync(storage)), 'raw.csv'),
-    )
-    for (const ref of ['../x.csv', path.join(outside, 'secret.csv'), 'escape.csv', '']) {
-      await expect(resolveStoredFile(ref), ref).rejects.toBeInstanceOf(DomainError)
+  it('refuses file references that are not store keys, and plaintext planted under a key', async () => {
+    await expect(openStoredFile(raw)).resolves.toMatchObject({ size: Buffer.byteLength(RAW) })
+    // A path of any kind is not a key: the raw file beside the blobs is not reachable either.
+    for (const ref of ['../x.csv', path.join(outside, 'secret.csv'), 'raw.csv', '']) {
+      await expect(openStoredFile(ref), ref).rejects.toBeInstanceOf(DomainError)
     }
+    // A file written straight into the store (not through it, so not encrypted) is not read.
+    const planted = keyFor('ab'.repeat(32))
+    mkdirSync(path.dirname(path.join(storage, planted)), { recursive: true })
+    writeFileSync(path.join(storage, planted), RAW)
+    await expect(openStoredFile(planted)).rejects.toMatchObject({ status: 404 })
     await expect(
       scan({ fileRef: '../../etc/passwd', subjectRef: 'product-version:v1' }),
     ).rejects.toBeInstanceOf(UnrecoverableError)
-    await expect(scan({ fileRef: 'raw.csv', subjectRef: 'nonsense' })).rejects.toBeInstanceOf(
+    await expect(scan({ fileRef: raw, subjectRef: 'nonsense' })).rejects.toBeInstanceOf(
       UnrecoverableError,
     )
   })
 
   it('art32 the job is idempotent: run twice, one report, one link, one ledger entry', async () => {
     const payload = {
-      fileRef: 'raw.csv',
+      fileRef: raw,
       subjectRef: 'product-version:v1',
       requestedBy: { orgId: providerOrg },
     }
@@ -94,15 +101,15 @@ describe('scan job and screening gate', () => {
       code: 'screening_not_passed',
       status: 409,
     })
-    await scan({ fileRef: 'raw.csv', subjectRef: 'distribution:d1' })
+    await scan({ fileRef: raw, subjectRef: 'distribution:d1' })
     expect(await screeningStatus('distribution:d1')).toBe('failed')
     await requestScan({
-      fileRef: 'v2/clean.csv',
+      fileRef: clean,
       subjectRef: 'distribution:d1',
       requestedBy: { orgId: providerOrg },
     })
     expect(await screeningStatus('distribution:d1')).toBe('pending')
-    const done = await scan({ fileRef: 'v2/clean.csv', subjectRef: 'distribution:d1' })
+    const done = await scan({ fileRef: clean, subjectRef: 'distribution:d1' })
     expect(done.status).toBe('passed')
     expect(await screeningStatus('distribution:d1')).toBe('passed')
     await expect(requireScreeningPassed('distribution:d1')).resolves.toBeUndefined()
@@ -111,8 +118,8 @@ describe('scan job and screening gate', () => {
   })
 
   it('a damaged file ends in a failed report, not a failed job', async () => {
-    writeFileSync(path.join(storage, 'bad.xlsx'), Buffer.from('PK\u0003\u0004 truncated'))
-    const out = await scan({ fileRef: 'bad.xlsx', subjectRef: 'product-version:v9' })
+    const bad = await contentStore().putBytes(Buffer.from('PK\u0003\u0004 truncated'))
+    const out = await scan({ fileRef: bad.key, subjectRef: 'product-version:v9' })
     expect(out.status).toBe('failed')
     const report = await ScanReport.findById(out.reportId).lean()
     expect(report).toMatchObject({ failureCode: 'xlsx_truncated' })
@@ -120,7 +127,7 @@ describe('scan job and screening gate', () => {
 
   it('GET /api/v1/scans/:id shows the report to its own organisation and the authority only', async () => {
     const { reportId } = await scan({
-      fileRef: 'raw.csv',
+      fileRef: raw,
       subjectRef: 'product-version:v1',
       requestedBy: { orgId: providerOrg },
     })

@@ -1,8 +1,7 @@
 // One entry point for every tabular input: the format is read from the file's first bytes
 // (a ZIP signature means XLSX), not trusted from its name.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { asSource, readHead, type BlobSource } from '~/services/storage/source.server'
 import { readCsv } from './csv.server'
 import type { TextEncoding } from './encoding.server'
 import { ScanInputError, type ScanLimits } from './limits'
@@ -27,47 +26,56 @@ export interface ReadSummary {
   sheets: number
 }
 
-/** SHA-256 of a file, streamed. */
-export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: 1024 * 1024,
-  }) as AsyncIterable<Buffer>) {
-    hash.update(chunk)
-    bytes += chunk.length
-  }
-  return { sha256: hash.digest('hex'), bytes }
-}
+/** A table to read: a path on disk, or a stored blob (decrypted as it is read). */
+export type TableInput = string | BlobSource
 
-async function sniffFormat(path: string): Promise<'zip' | 'text'> {
-  let handle
+/** Opens a table input; a missing or unreadable file is a ScanInputError. */
+export async function openInput(input: TableInput): Promise<BlobSource> {
   try {
-    handle = await open(path, 'r')
+    return await asSource(input)
   } catch (error) {
     throw new ScanInputError(
       'unreadable',
       `cannot open the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
     )
   }
-  try {
-    const head = Buffer.alloc(4)
-    const { bytesRead } = await handle.read(head, 0, 4, 0)
-    if (bytesRead === 0) throw new ScanInputError('empty', 'the file is empty')
-    return bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50 ? 'zip' : 'text'
-  } finally {
-    await handle.close()
+}
+
+/** SHA-256 of a file, streamed. */
+export async function hashFile(input: TableInput): Promise<{ sha256: string; bytes: number }> {
+  const source = await openInput(input)
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of source.open() as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    bytes += chunk.length
   }
+  return { sha256: hash.digest('hex'), bytes }
+}
+
+async function sniffFormat(source: BlobSource): Promise<'zip' | 'text'> {
+  if (source.size === 0) throw new ScanInputError('empty', 'the file is empty')
+  let head: Buffer
+  try {
+    head = await readHead(source, 4)
+  } catch (error) {
+    throw new ScanInputError(
+      'unreadable',
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
+  return head.length === 4 && head.readUInt32LE(0) === 0x04034b50 ? 'zip' : 'text'
 }
 
 export async function readTable(
-  path: string,
+  input: TableInput,
   sink: TableSink,
   limits: ScanLimits,
   options: { fileName?: string } = {},
 ): Promise<ReadSummary> {
-  const kind = await sniffFormat(path)
-  if (kind === 'zip') return readXlsx(path, sink, limits)
-  const tsv = /\.(tsv|tab)$/i.test(options.fileName ?? path)
-  return readCsv(path, sink, limits, { tsv })
+  const source = await openInput(input)
+  const kind = await sniffFormat(source)
+  if (kind === 'zip') return readXlsx(source, sink, limits)
+  const tsv = /\.(tsv|tab)$/i.test(options.fileName ?? source.name)
+  return readCsv(source, sink, limits, { tsv })
 }

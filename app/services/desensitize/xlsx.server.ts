@@ -5,7 +5,8 @@
 // the sum of declared sizes are checked before anything is inflated, and yauzl refuses an
 // entry that inflates past its declared size, so a lying header cannot get through either.
 import { StringDecoder } from 'node:string_decoder'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
+import type { BlobSource } from '~/services/storage/source.server'
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { ScanInputError, type ScanLimits } from './limits'
@@ -14,10 +15,23 @@ import { hashFile, type ReadSummary, type TableSink } from './table.server'
 // Entries this small need no ratio check (a 1 MB XML file can compress very well).
 const RATIO_CHECK_FLOOR = 1024 * 1024
 
-function openZip(path: string): Promise<ZipFile> {
+/** yauzl reads the archive by byte ranges: from a stored blob, each range is decrypted as read. */
+class SourceReader extends yauzl.RandomAccessReader {
+  constructor(private readonly source: BlobSource) {
+    super()
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    // yauzl's end is exclusive; a source's is inclusive. An empty range is an empty stream.
+    if (end <= start) return Readable.from([])
+    return this.source.open({ start, end: end - 1 })
+  }
+}
+
+function openZip(source: BlobSource): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(
-      path,
+    yauzl.fromRandomAccessReader(
+      new SourceReader(source),
+      source.size,
       {
         lazyEntries: true,
         autoClose: false,
@@ -416,12 +430,12 @@ async function readSheet(
 
 /** Reads every worksheet in workbook order; each is a sheet for the sink. */
 export async function readXlsx(
-  path: string,
+  source: BlobSource,
   sink: TableSink,
   limits: ScanLimits,
 ): Promise<ReadSummary> {
-  const { sha256, bytes } = await hashFile(path)
-  const zip = await openZip(path)
+  const { sha256, bytes } = await hashFile(source)
+  const zip = await openZip(source)
   try {
     const entries = await listEntries(zip, limits)
     const { sheets, date1904 } = await readSheetList(zip, entries)

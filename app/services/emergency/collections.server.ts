@@ -161,7 +161,7 @@ async function sealTables(collectionId: string, now: Date) {
   const datasets = await EntryDataset.find({ emergencyId: collectionId }).lean()
   for (const d of datasets) {
     if (!d.sealedAt) {
-      const scan = await scanFile(contentStore().absolutePath(d.storageKey))
+      const scan = await scanFile(await contentStore().source(d.storageKey))
       const findings = scan.blockingFindings
       const cipher = await shred(d.storageKey)
       await EntryDataset.updateOne(

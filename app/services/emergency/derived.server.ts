@@ -38,7 +38,7 @@ async function sealOpenFiles(collectionId: string, now: Date) {
     const key = keyFor(f.sha256)
     if (!f.sealedAt) {
       if (!(await contentStore().stat(key))) await contentStore().putBytes(await openFileBytes(f))
-      const scan = await scanFile(contentStore().absolutePath(key))
+      const scan = await scanFile(await contentStore().source(key))
       const findings = scan.blockingFindings
       const cipher = await shred(key)
       await OpenDataFile.updateOne(

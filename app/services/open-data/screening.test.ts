@@ -1,6 +1,6 @@
 // The open-data screening gate (Art. 32/41): an open file is previewed or downloaded only once
 // the scan of its bytes passed. The portal's routes are covered in tests/integration/open-data.test.ts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -9,15 +9,13 @@ import { runScan } from '~/services/desensitize/screening.server'
 import { makeResidentId } from '~/services/identity/codes'
 import { DomainError } from '~/utils/errors'
 import { useTestDb } from '../../../tests/setup/db'
+import { contentStore } from '~/services/storage/store.server'
 import { requireFileScreened, screeningSubject } from './files.server'
 
 const storage = mkdtempSync(path.join(os.tmpdir(), 'open-screening-'))
 process.env.STORAGE_DIR = storage
-writeFileSync(
-  path.join(storage, 'raw.csv'),
-  `姓名,身份证号\n张伟,${makeResidentId('44010619900307123')}\n`,
-)
-writeFileSync(path.join(storage, 'clean.csv'), '区域,数量\n天河区,3\n越秀区,5\n')
+// Stored through the (encrypted) content store: a scan names a blob by its key.
+const put = async (text: string) => (await contentStore().putBytes(text)).key
 
 async function refusal(file: { _id: string }): Promise<DomainError> {
   const error = await requireFileScreened(file).then(
@@ -53,13 +51,23 @@ describe('open-data screening gate', () => {
       params: { status: 'pending' },
     })
 
-    expect((await runScan({ fileRef: 'raw.csv', subjectRef: screeningSubject(raw) })).status).toBe(
-      'failed',
-    )
+    expect(
+      (
+        await runScan({
+          fileRef: await put(`姓名,身份证号\n张伟,${makeResidentId('44010619900307123')}\n`),
+          subjectRef: screeningSubject(raw),
+        })
+      ).status,
+    ).toBe('failed')
     expect(await refusal(raw)).toMatchObject({ status: 409, params: { status: 'failed' } })
 
     expect(
-      (await runScan({ fileRef: 'clean.csv', subjectRef: screeningSubject(clean) })).status,
+      (
+        await runScan({
+          fileRef: await put('区域,数量\n天河区,3\n越秀区,5\n'),
+          subjectRef: screeningSubject(clean),
+        })
+      ).status,
     ).toBe('passed')
     await expect(requireFileScreened(clean)).resolves.toBeUndefined()
     // Another file's verdict does not open this one.

@@ -1,7 +1,6 @@
 // Online sharing (C4; Art. 24, 46 ¶3, 52 (五)) against the seeded demo world: the source department
 // stores its entry's data; each API or file grant gets its own copy with only the granted fields,
 // fingerprinted for the grantee; access is checked at every call; the delivery clock escalates.
-import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
 import { Delivery } from '#models/delivery'
@@ -126,7 +125,7 @@ describe('online sharing grants (C4, Art. 24)', () => {
       fingerprinted: true,
       rows: 4000,
     })
-    const copy = await readFile(contentStore().absolutePath(delivery.storageKey!), 'utf8')
+    const copy = (await contentStore().readAll(delivery.storageKey!)).toString('utf8')
     expect(copy.split('\n')[0]).toBe('gmsfhm,csrq,hjdz')
     expect(copy).not.toContain('姓名')
     // The delivery clock is met and the copy is in the log, once.
@@ -140,7 +139,7 @@ describe('online sharing grants (C4, Art. 24)', () => {
     ).toBe(1)
     // A leak of the copy names the receiving agency's grant.
     const traced = await identifyAgainstDeliveries(
-      contentStore().absolutePath(delivery.storageKey!),
+      await contentStore().source(delivery.storageKey!),
     )
     expect(traced.ranked[0]).toMatchObject({
       licenceId: `grant:${grantId}`,

@@ -1,6 +1,5 @@
 // What is held about a data subject (C10; Art. 39, 42) in the seeded demo world: psb's household
 // transfer and ID-card tables hold records about zhangwei and lina among made-up ones.
-import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
 import { Delivery } from '#models/delivery'
@@ -226,7 +225,7 @@ describe('what is held about a data subject (C10)', () => {
     const indexes = await SubjectIndex.find({}).lean()
     expect(indexes.length).toBeGreaterThanOrEqual(3)
     for (const index of indexes) {
-      const bytes = await readFile(contentStore().absolutePath(index.storageKey))
+      const bytes = await contentStore().readAll(index.storageKey)
       expect(bytes.length).toBe(index.records * 32)
       expect(bytes.includes(Buffer.from(zhang.id))).toBe(false)
       expect(await buildSubjectIndex(index._id)).toMatchObject({ skipped: 'built' })
@@ -433,9 +432,9 @@ describe('what is held about a data subject (C10)', () => {
     const later = await licence(buyer, false)
     await deliverLicence(later)
     const copy = (await Delivery.findOne({ licenceId: later }).lean())!
-    const text = (await readFile(contentStore().absolutePath(copy.storageKey!))).toString('utf8')
+    const text = (await contentStore().readAll(copy.storageKey!)).toString('utf8')
     expect(text).not.toContain(lina.id)
     expect(text).toContain('440101199001011234')
-    expect(await readFile(contentStore().absolutePath(stored.key), 'utf8')).toContain(lina.id)
+    expect((await contentStore().readAll(stored.key)).toString('utf8')).toContain(lina.id)
   })
 })

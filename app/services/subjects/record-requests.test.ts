@@ -2,7 +2,6 @@
 // psb's residents table holds zhangwei (row 2002) and lina (row 2001); amr holds an API grant of it
 // and nr a file grant, both delivered before.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getQueue } from '#jobs/queues'
@@ -217,7 +216,7 @@ describe('objections, corrections and deletions (C10)', () => {
 
     // The department uploads its old table again, her row in it: stored without her row.
     const old = (await EntryDataset.findById(before.datasetId).lean())!
-    const bytes = await readFile(contentStore().absolutePath(old.storageKey))
+    const bytes = await contentStore().readAll(old.storageKey)
     const again = await storeEntryDatasetBytes(
       psb,
       residentsId,
@@ -231,7 +230,7 @@ describe('objections, corrections and deletions (C10)', () => {
       sha256: again.sha256,
       cause: `subject-request:${filed.requestId}`,
     })
-    const kept = (await readFile(contentStore().absolutePath(reuploaded.storageKey))).toString()
+    const kept = (await contentStore().readAll(reuploaded.storageKey)).toString()
     expect(kept).not.toContain(me.id)
     expect(kept.split('\n').length).toBe(bytes.toString().split('\n').length - 1)
     forgetSubjectIndexes()

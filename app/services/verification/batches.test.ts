@@ -1,7 +1,6 @@
 // Batch verification (C5; Art. 23 ¶3) against the seeded demo world: psb's residents entry offers
 // verification on the resident ID (name and date of birth compared); agencies upload files of
 // candidates and get files of match flags — the same answers as one by one, never a value.
-import { readFile } from 'node:fs/promises'
 import iconv from 'iconv-lite'
 import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -346,6 +345,6 @@ describe('batch verification (C5)', () => {
     const keys = await referencedKeys()
     expect(keys.has(batch.inputKey)).toBe(true)
     expect(keys.has(batch.resultKey!)).toBe(true)
-    expect(await readFile(contentStore().absolutePath(batch.inputKey))).toBeTruthy()
+    expect(await contentStore().readAll(batch.inputKey)).toBeTruthy()
   })
 })

@@ -6,7 +6,6 @@
 // buffer: a look-up is a binary search, and a million records with three check fields take 40 MB.
 // The HMAC key is derived from DATA_ENCRYPTION_KEY (keys.server.ts).
 import { createHash, type Hash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import iconv from 'iconv-lite'
 import { CsvScanner, fieldText, type CsvRecord } from '~/lib/csv-scanner'
 import { sniffEncoding } from '~/services/delivery/spec.server'
@@ -282,10 +281,7 @@ export async function loadIndex(
 ): Promise<VerificationIndex> {
   const have = loaded.get(entryId)
   if (have?.storageKey === storageKey) return have.index
-  const index = new VerificationIndex(
-    await readFile(contentStore().absolutePath(storageKey)),
-    fields,
-  )
+  const index = new VerificationIndex(await contentStore().readAll(storageKey), fields)
   loaded.set(entryId, { storageKey, index })
   return index
 }

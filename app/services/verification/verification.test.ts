@@ -1,7 +1,6 @@
 // Verification without disclosure (C5; Art. 23 ¶3, 45) against the seeded demo world: psb offers
 // verification on its residents entry (the demo world stored the table); agencies verify records
 // and hear match / mismatch / not found per field, never a value; limits, enumeration and the log.
-import { readFile } from 'node:fs/promises'
 import mongoose from 'mongoose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
@@ -109,7 +108,7 @@ describe('verification without disclosure (C5)', () => {
 
   it('art23 the index and the log hold keyed digests only: no stored value in the file or the ledger', async () => {
     const setting = (await VerificationSetting.findById(entryId).lean())!
-    const bytes = await readFile(contentStore().absolutePath(setting.index!.storageKey))
+    const bytes = await contentStore().readAll(setting.index!.storageKey)
     for (const row of rows.slice(0, 50)) {
       expect(bytes.includes(Buffer.from(row[0]!))).toBe(false)
       expect(bytes.includes(Buffer.from(row[1]!))).toBe(false)

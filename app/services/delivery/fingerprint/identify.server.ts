@@ -17,7 +17,7 @@ import {
 } from './canonical'
 import type { CsvRecord } from '~/lib/csv-scanner'
 import { resolveLimits } from '~/services/desensitize/limits'
-import { readTable } from '~/services/desensitize/table.server'
+import { readTable, type TableInput } from '~/services/desensitize/table.server'
 import { binomialUpperTail, type Tail } from '~/lib/binomial'
 import { licenceSecret, platformFingerprintKeys, type FingerprintKeys } from './keys.server'
 import {
@@ -510,8 +510,8 @@ export function rankCandidates(
 }
 
 export interface IdentifyLeakOptions {
-  /** Path of the leaked file: CSV/TSV (UTF-8, GBK/GB18030, UTF-16) or XLSX. */
-  file: string
+  /** The leaked file (a path or a stored blob): CSV/TSV (UTF-8, GBK/GB18030, UTF-16) or XLSX. */
+  file: TableInput
   spec: FingerprintSpecInput | FingerprintSpec
   candidates: string[]
   keys?: FingerprintKeys
@@ -525,7 +525,7 @@ export interface IdentifyResult {
 
 /** Reads a leaked file into positions (once; score any number of candidate sets against them). */
 export async function readLeak(
-  file: string,
+  file: TableInput,
   spec: FingerprintSpec,
   keys: FingerprintKeys,
 ): Promise<LeakPositions> {
