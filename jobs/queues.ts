@@ -139,6 +139,9 @@ const verificationLogPayload = z.object({}).strict()
 // Issue 14: remove content-store blobs no record refers to, past their grace period. `at` is for tests.
 const storageSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
+// Issue 19 (Art. 45 ¶1): the daily encrypted backup to BACKUP_DIR (and BACKUP_MIRROR_DIR), then retention.
+const backupPayload = z.object({}).strict()
+
 export const queues = {
   notifications: { schema: notificationPayload, concurrency: 10 },
   'ledger-audit': { schema: ledgerAuditPayload, concurrency: 1 },
@@ -167,6 +170,7 @@ export const queues = {
   'emergency-close': { schema: emergencyClosePayload, concurrency: 1 },
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
+  backup: { schema: backupPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -245,6 +249,7 @@ export const LICENCE_EXPIRY_SCHEDULER = 'licence-expiry-every-minute'
 export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
 export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
 export const STORAGE_SWEEP_SCHEDULER = 'storage-sweep-daily'
+export const BACKUP_SCHEDULER = 'backup-daily'
 export const SHARING_SWEEP_SCHEDULER = 'sharing-sweep-hourly'
 export const VERIFICATION_LOG_SCHEDULER = 'verification-log-every-minute'
 export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
@@ -305,6 +310,12 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     STORAGE_SWEEP_SCHEDULER,
     { pattern: '40 3 * * *', tz: 'Asia/Shanghai' },
     { name: 'storage-sweep', data: {} },
+  )
+  // Issue 19 (Art. 45 ¶1): an encrypted backup, local and mirrored, every night at 01:50 Guangdong time.
+  await getQueue('backup').upsertJobScheduler(
+    BACKUP_SCHEDULER,
+    { pattern: '50 1 * * *', tz: 'Asia/Shanghai' },
+    { name: 'backup', data: {} },
   )
   // C8 (Art. 24, 38): licences expire within a minute of their end.
   await getQueue('licence-sweeps').upsertJobScheduler(

@@ -20,6 +20,7 @@ import { runModel } from './processors/run-model'
 import { deliver } from './processors/deliver'
 import { licenceSweep } from './processors/licence-sweeps'
 import { storageSweep } from './processors/storage-sweep'
+import { backup } from './processors/backup'
 import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
@@ -55,6 +56,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   delivery: (job) => deliver(job.data, job),
   'licence-sweeps': (job) => licenceSweep(job.data),
   'storage-sweep': (job) => storageSweep(job.data),
+  backup: (job) => backup(job.data),
   'sharing-sweep': (job) => sharingSweep(job.data),
   'verification-index': (job) => verificationIndex(job.data),
   'verification-log': (job) => verificationLog(job.data),
