@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { diffQuery } from '~/services/catalog/api-contract'
-import { getEntryForUser } from '~/services/catalog/entries.server'
+import { getEntryDetailsForUser } from '~/services/catalog/entries.server'
 import { diffVersions, listVersions } from '~/services/catalog/versions.server'
 import { DomainError } from '~/utils/errors'
 import { apiHandle, methodNotAllowed, queryObject } from '~/utils/http.server'
@@ -13,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return apiHandle(t, async () => {
     const user = await requireApiPermission(request, 'read:catalog-entry:any')
     const query = validate(diffQuery, queryObject(request), t.locale)
-    const { entry } = await getEntryForUser(user, params.entryId ?? '')
+    const { entry } = await getEntryDetailsForUser(user, params.entryId ?? '')
     const versions = await listVersions(entry.id)
     if (query.from === undefined && query.to === undefined) return { versions }
     const from = query.from ?? Math.max(1, entry.publishedVersion - 1)

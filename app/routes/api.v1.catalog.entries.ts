@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       const page = await listOwnEntries(user, query)
       return { entries: page.items, nextAfter: page.nextAfter }
     }
-    const page = await listPublishedEntries({
+    const page = await listPublishedEntries(user, {
       after: query.after,
       limit: query.limit,
       orgId: query.org,

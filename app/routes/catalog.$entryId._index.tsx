@@ -49,8 +49,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function EntryPage() {
   const { t } = useTranslation()
   const lang = useLang()
-  const { nav, entry, orgNames, fullView, versions, history, issues, pendingChanges, can } =
-    useLoaderData<typeof loader>()
+  const {
+    nav,
+    entry,
+    orgNames,
+    fullView,
+    restricted,
+    versions,
+    history,
+    issues,
+    pendingChanges,
+    can,
+  } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const [search] = useSearchParams()
   const shown = fullView ? entry.content : entry.published
@@ -83,6 +93,11 @@ export default function EntryPage() {
                 <li key={i}>{r}</li>
               ))}
             </ul>
+          </div>
+        ) : null}
+        {restricted ? (
+          <div className="notice warn" role="status">
+            {t('catalog.entry.gradeRestricted')}
           </div>
         ) : null}
         {entry.published && entry.published.grade.tier === 'core' ? (

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { CatalogNav, DiffTable } from '~/components/catalog'
-import { getEntryForUser } from '~/services/catalog/entries.server'
+import { getEntryDetailsForUser } from '~/services/catalog/entries.server'
 import { catalogLinks } from '~/services/catalog/pages.server'
 import { diffVersions } from '~/services/catalog/versions.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:catalog-entry:any')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const { entry } = await getEntryForUser(user, params.entryId ?? '')
+    const { entry } = await getEntryDetailsForUser(user, params.entryId ?? '')
     const fallback = {
       from: String(Math.max(1, entry.publishedVersion - 1)),
       to: String(Math.max(1, entry.publishedVersion)),

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CatalogNav, ContentDetails, DateTime, pick, useLang } from '~/components/catalog'
-import { getEntryForUser, orgNames } from '~/services/catalog/entries.server'
+import { getEntryDetailsForUser, orgNames } from '~/services/catalog/entries.server'
 import { catalogLinks } from '~/services/catalog/pages.server'
 import { getVersion } from '~/services/catalog/versions.server'
 import catalogCss from '~/styles/catalog.css?url'
@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'read:catalog-entry:any')
   const t = await getT(request)
   return pageGuard(t, async () => {
-    const { entry } = await getEntryForUser(user, params.entryId ?? '')
+    const { entry } = await getEntryDetailsForUser(user, params.entryId ?? '')
     const n = Number(params.version)
     if (!Number.isInteger(n) || n < 1 || n > entry.publishedVersion)
       throw new DomainError('not_found', 'error.notFound', 404)

@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const cursor = cursorOf(request, t)
     const orgParam = new URL(request.url).searchParams.get('org') ?? ''
     const org = orgParam && objectIdField.safeParse(orgParam).success ? orgParam : undefined
-    const page = await listPublishedEntries({ ...cursor, orgId: org })
+    const page = await listPublishedEntries(user, { ...cursor, orgId: org })
     return { nav: catalogLinks(user, t), agencies: await listAgencies(), org: org ?? '', ...page }
   })
 }

@@ -189,6 +189,8 @@ export const catalog: Messages['catalog'] = {
     change: { added: 'Added', removed: 'Removed', changed: 'Changed' },
     filed: 'Not-shared classification filed with the data authority',
     notListed: 'Core data: never listed and never opened.',
+    gradeRestricted:
+      'Important data: its description, fields and files are shown only to the source department, the data authority and organisations holding a sharing grant in force (Art. 9, 45). Ask for sharing if you need it.',
     lastDataUpdate: 'Last data update',
     staleSince: 'Data overdue since {{date}}',
     recordUpdate: 'Record a data update',
@@ -325,6 +327,8 @@ export const catalogErrors: Messages['error']['catalog'] = {
     'Data with personal information or trade secrets is not opened unless desensitized or the right-holders consent (Art. 32).',
   openConditionsRequired: 'Conditional opening must state its conditions.',
   coreNeverOpen: 'Core data can never be opened or listed.',
+  gradeRestricted:
+    'The details of important data are shown only to organisations with a need (the source department, the data authority, holders of a sharing grant in force).',
   gradeLevel: 'General data needs one of the configured sub-levels.',
   locked: 'A submitted entry cannot be changed until it is reviewed.',
   alreadySubmitted: 'This entry was already submitted.',

@@ -174,6 +174,8 @@ export const catalog = {
     change: { added: '新增', removed: '删除', changed: '修改' },
     filed: '不予共享已向主管部门备案',
     notListed: '核心数据：不列入目录清单、不予开放。',
+    gradeRestricted:
+      '重要数据：说明、字段和文件仅向来源部门、数据主管部门和持有有效共享授权的单位显示（《办法》第九条、第四十五条）。如有需要，可申请共享。',
     lastDataUpdate: '最近数据更新',
     staleSince: '数据已过期（自 {{date}}）',
     recordUpdate: '登记数据已更新',
@@ -307,6 +309,8 @@ export const catalogErrors = {
     '含个人信息或商业秘密的数据不予开放，除非已脱敏处理或权利人同意（第三十二条）。',
   openConditionsRequired: '有条件开放须写明开放条件。',
   coreNeverOpen: '核心数据不得开放或列入清单。',
+  gradeRestricted:
+    '重要数据的详情仅向有需要的单位（来源部门、数据主管部门、持有有效共享授权的单位）显示。',
   gradeLevel: '一般数据须选择已配置的子级。',
   locked: '已报送审定的目录项在审定前不能修改。',
   alreadySubmitted: '该目录项已报送。',

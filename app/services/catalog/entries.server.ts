@@ -15,6 +15,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { entryAccess, grantedEntryIds, indexableContent, restrictedContent } from './grading.server'
 import { isListable } from './rules'
 import type { ContentInput } from './schemas'
 import { cursorPageOf } from '~/utils/listing.server'
@@ -334,12 +335,29 @@ export function publicEntryView(e: EntryDoc) {
   }
 }
 
-/** One entry for the signed-in user, or 404 when they may not see it (not even that it exists). */
+/** Art. 9, 45: the card an organisation without a need sees of an important entry. */
+function restrictedView<V extends EntryView>(view: V): V & { restricted: true } {
+  return {
+    ...view,
+    content: restrictedContent(view.content),
+    published: view.published ? restrictedContent(view.published) : null,
+    restricted: true,
+  }
+}
+
+/**
+ * One entry for the signed-in user, or 404 when they may not see it (not even that it exists).
+ * Art. 9, 45: an important entry shows its details only to organisations with a need
+ * (`restricted` otherwise: a card without description, fields or files).
+ */
 export async function getEntryForUser(user: AuthUser, entryId: string) {
   const entry = await loadEntry(entryId)
-  if (!canSeeEntry(user, entry)) throw new DomainError('not_found', 'error.notFound', 404)
-  const full = isOwner(user, entry) || isAuthority(user)
-  const view = full ? entryView(entry) : publicEntryView(entry)
+  const access = await entryAccess(user, entry)
+  if (access === 'none') throw new DomainError('not_found', 'error.notFound', 404)
+  const full = access === 'full'
+  const restricted = access === 'restricted'
+  const base = full ? entryView(entry) : publicEntryView(entry)
+  const view = restricted ? restrictedView(base) : base
   const c = view.content
   const names = await orgNames([
     entry.orgId,
@@ -347,7 +365,21 @@ export async function getEntryForUser(user: AuthUser, entryId: string) {
     c.departments.verifying,
     c.departments.providing,
   ])
-  return { entry: view, orgNames: names, fullView: full, owner: isOwner(user, entry) }
+  return {
+    entry: view,
+    orgNames: names,
+    fullView: full,
+    owner: isOwner(user, entry),
+    restricted,
+  }
+}
+
+/** Art. 9, 45: a page that shows an entry's details (a version, a diff) refuses a card-only reader. */
+export async function getEntryDetailsForUser(user: AuthUser, entryId: string) {
+  const found = await getEntryForUser(user, entryId)
+  if (found.restricted)
+    throw new DomainError('grade_restricted', 'error.catalog.gradeRestricted', 403)
+  return found
 }
 
 export interface Page<T> {
@@ -382,18 +414,33 @@ export async function listOwnEntries(
   return { items: page.items.map(entryView), nextAfter: page.nextAfter, total: page.total }
 }
 
-/** The approved, listed catalog as other agencies and market players browse it, paged by `_id`. */
-export async function listPublishedEntries(query: {
-  after?: string
-  limit: number
-  orgId?: string
-}) {
+/**
+ * The approved, listed catalog as other agencies and market players browse it, paged by `_id`.
+ * Art. 9, 45: an important entry is a card unless the viewer has a need (entryAccess).
+ */
+export async function listPublishedEntries(
+  viewer: AuthUser | undefined,
+  query: {
+    after?: string
+    limit: number
+    orgId?: string
+  },
+) {
   const page = await entriesPage(
     { listed: true, ...(query.orgId ? { orgId: query.orgId } : {}) },
     query.after,
     query.limit,
   )
-  const items = page.items.map(publicEntryView)
+  const granted =
+    viewer?.org && page.items.some((e) => e.published?.grade.tier === 'important')
+      ? await grantedEntryIds(viewer.org.id)
+      : new Set<string>()
+  const items = await Promise.all(
+    page.items.map(async (e) => {
+      const view = publicEntryView(e)
+      return (await entryAccess(viewer, e, granted)) === 'restricted' ? restrictedView(view) : view
+    }),
+  )
   return {
     items,
     nextAfter: page.nextAfter,
@@ -454,7 +501,8 @@ function indexRecord(e: EntryDoc, names: Record<string, Localized>): CatalogInde
     lastDataUpdateAt: iso(e.lastDataUpdateAt),
     stale: Boolean(e.staleSince),
     notSharedFiled: Boolean(e.notSharedFiledAt),
-    content: plainContent(e.published),
+    // Art. 9, 45: the index feeds search, the open portal, CKAN and DCAT — important entries as a card.
+    content: indexableContent(plainContent(e.published)),
   }
 }
 

@@ -16,14 +16,15 @@ import type { z } from 'zod'
 import type { LocaleT as T } from '~/i18n/config'
 
 export async function entryPageData(user: AuthUser, t: T, entryId: string) {
-  const { entry, orgNames, fullView, owner } = await getEntryForUser(user, entryId)
+  const { entry, orgNames, fullView, owner, restricted } = await getEntryForUser(user, entryId)
   const p = user.permissions
   const authority = p.has('review:catalog-entry:any') && user.org?.type === 'authority'
   const published = entry.publishedVersion > 0
+  // Art. 9, 45: a card-only reader of an important entry sees neither its versions nor its issues.
   const [versions, history, issues] = await Promise.all([
-    published ? listVersions(entryId) : Promise.resolve([]),
+    published && !restricted ? listVersions(entryId) : Promise.resolve([]),
     fullView ? reviewHistory(entryId) : Promise.resolve([]),
-    published
+    published && !restricted
       ? listQualityIssues({ entryId }, { limit: 50 })
       : Promise.resolve({ items: [], nextAfter: null, orgNames: {} }),
   ])
@@ -36,6 +37,7 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
     entry,
     orgNames: { ...orgNames, ...issues.orgNames },
     fullView,
+    restricted,
     versions,
     history,
     issues: issues.items,
@@ -49,7 +51,7 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
       decide: authority && entry.status === 'submitted',
       recordUpdate: owner && published,
       markBasis: (owner || authority) && published && !entry.deadline,
-      raiseIssue: p.has('raise:quality-issue:any') && published,
+      raiseIssue: p.has('raise:quality-issue:any') && published && !restricted,
       // C4 (Art. 22): another agency may ask for shared data.
       requestSharing:
         !owner &&
@@ -68,6 +70,7 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
       // C5 (Art. 23 ¶3): another agency may verify a record when the entry offers verification.
       verify:
         !owner &&
+        !restricted &&
         p.has('verify:record:own-org') &&
         published &&
         Boolean(await verificationOffer(entryId)),
