@@ -139,6 +139,9 @@ const verificationLogPayload = z.object({}).strict()
 // Issue 14: remove content-store blobs no record refers to, past their grace period. `at` is for tests.
 const storageSweepPayload = z.object({ at: z.iso.datetime().optional() })
 
+// Issue 19 (Art. 45, 47): the daily security self-check (backups, keys, ledger audit, config).
+const securitySelfCheckPayload = z.object({ at: z.iso.datetime().optional() }).strict()
+
 // Issue 19 (Art. 45 ¶1): the daily encrypted backup to BACKUP_DIR (and BACKUP_MIRROR_DIR), then retention.
 const backupPayload = z.object({}).strict()
 
@@ -171,6 +174,7 @@ export const queues = {
   'storage-sweep': { schema: storageSweepPayload, concurrency: 1 },
   'sharing-sweep': { schema: sharingSweepPayload, concurrency: 1 },
   backup: { schema: backupPayload, concurrency: 1 },
+  'security-self-check': { schema: securitySelfCheckPayload, concurrency: 1 },
 } as const satisfies Record<string, { schema: z.ZodType; concurrency: number }>
 
 export type QueueName = keyof typeof queues
@@ -250,6 +254,7 @@ export const PAYMENT_SWEEP_SCHEDULER = 'payment-sweep-every-5-minutes'
 export const USAGE_REMINDERS_SCHEDULER = 'usage-reminders-daily'
 export const STORAGE_SWEEP_SCHEDULER = 'storage-sweep-daily'
 export const BACKUP_SCHEDULER = 'backup-daily'
+export const SECURITY_SELF_CHECK_SCHEDULER = 'security-self-check-daily'
 export const SHARING_SWEEP_SCHEDULER = 'sharing-sweep-hourly'
 export const VERIFICATION_LOG_SCHEDULER = 'verification-log-every-minute'
 export const SUPERVISION_MONTHLY_SCHEDULER = 'supervision-report-monthly'
@@ -316,6 +321,12 @@ export async function scheduleRepeatingJobs(): Promise<void> {
     BACKUP_SCHEDULER,
     { pattern: '50 1 * * *', tz: 'Asia/Shanghai' },
     { name: 'backup', data: {} },
+  )
+  // Issue 19 (Art. 45, 47): the self-check after the night's backup, 06:10 Guangdong time.
+  await getQueue('security-self-check').upsertJobScheduler(
+    SECURITY_SELF_CHECK_SCHEDULER,
+    { pattern: '10 6 * * *', tz: 'Asia/Shanghai' },
+    { name: 'security-self-check', data: {} },
   )
   // C8 (Art. 24, 38): licences expire within a minute of their end.
   await getQueue('licence-sweeps').upsertJobScheduler(

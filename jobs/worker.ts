@@ -21,6 +21,7 @@ import { deliver } from './processors/deliver'
 import { licenceSweep } from './processors/licence-sweeps'
 import { storageSweep } from './processors/storage-sweep'
 import { backup } from './processors/backup'
+import { securitySelfCheck } from './processors/security-self-check'
 import { supervisionReport } from './processors/supervision-report'
 import { paymentEvents } from './processors/payment-events'
 import { paymentSweep } from './processors/payment-sweeps'
@@ -57,6 +58,7 @@ const processors: { [N in QueueName]: (job: Job) => Promise<unknown> } = {
   'licence-sweeps': (job) => licenceSweep(job.data),
   'storage-sweep': (job) => storageSweep(job.data),
   backup: (job) => backup(job.data),
+  'security-self-check': (job) => securitySelfCheck(job.data),
   'sharing-sweep': (job) => sharingSweep(job.data),
   'verification-index': (job) => verificationIndex(job.data),
   'verification-log': (job) => verificationLog(job.data),

@@ -164,6 +164,9 @@ export default function AuthorityHome() {
       <section className="card">
         <Link to="/rectifications">{t('rectifications.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/authority/security">{t('security.title')} →</Link>
+      </section>
     </RoleHome>
   )
 }

@@ -63,6 +63,8 @@ export default function RegulatorHome() {
         <p>
           <Link to="/regulator/products">{t('supervision.product.lookup')} →</Link>
           {' · '}
+          <Link to="/authority/security">{t('security.title')} →</Link>
+          {' · '}
           <Link to="/supervision/reports">{t('supervision.nav')} →</Link>
         </p>
         <LedgerTable

@@ -1,6 +1,7 @@
 // The one helper every loader, action and API route calls to find out who is
 // asking and whether they may. Pages get a redirect to login or a 403 page;
 // API routes get `{error: {code, message}}` with 401/403.
+import { recordSecurityEvent } from '~/services/security/events.server'
 import { redirect } from '@remix-run/node'
 import { authenticateApiKey, loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { sessionUserId } from '~/services/identity/session.server'
@@ -52,13 +53,27 @@ export async function requireUser(request: Request): Promise<AuthUser> {
   return user
 }
 
+/** Art. 45 ¶2: a refusal for want of a permission is a security event (what, who, where). */
+function denied(request: Request, user: AuthUser, wanted: string): Promise<void> {
+  return recordSecurityEvent({
+    kind: 'permission-denied',
+    subject: `${user.email} ${request.method} ${new URL(request.url).pathname}`,
+    userId: user.id,
+    orgId: user.org?.id ?? null,
+    detail: wanted,
+  })
+}
+
 /** A page's user holding `permission`, or a 403 that the error boundary shows. */
 export async function requirePermission(
   request: Request,
   permission: Permission,
 ): Promise<AuthUser> {
   const user = await requireUser(request)
-  if (!user.permissions.has(permission)) throw await forbidden(request, 'error.forbidden', 403)
+  if (!user.permissions.has(permission)) {
+    await denied(request, user, permission)
+    throw await forbidden(request, 'error.forbidden', 403)
+  }
   return user
 }
 
@@ -68,8 +83,10 @@ export async function requireAnyPermission(
   permissions: readonly Permission[],
 ): Promise<AuthUser> {
   const user = await requireUser(request)
-  if (!permissions.some((p) => user.permissions.has(p)))
+  if (!permissions.some((p) => user.permissions.has(p))) {
+    await denied(request, user, permissions.join(' | '))
     throw await forbidden(request, 'error.forbidden', 403)
+  }
   return user
 }
 
@@ -92,6 +109,7 @@ export async function requireApiPermission(
   }
   if (!user) throw apiErrorResponse(401, 'unauthenticated', t('error.unauthenticated'))
   if (permission && !user.permissions.has(permission)) {
+    await denied(request, user, permission)
     throw apiErrorResponse(403, 'forbidden', t('error.forbidden'))
   }
   return user

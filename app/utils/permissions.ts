@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   // C12 (Art. 52): the data authority notifies a body to rectify within a deadline; the body answers.
   'issue:rectification:own-org',
   'answer:rectification:own-org',
+  // Art. 45 ¶2, 47: security events, alerts and self-checks, for the data authority and the regulator.
+  'read:security-events:any',
   'create:catalog-entry:own-org',
   'read:catalog-entry:any',
   'review:catalog-entry:any',
@@ -129,6 +131,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:dispute:own-org',
     'handle:dispute:own-org',
     'issue:rectification:own-org',
+    'read:security-events:any',
   ],
   agency_staff: [
     ...staff,
@@ -199,6 +202,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:licence:any',
     'read:supervision-report:any',
     'lookup:fingerprint:any',
+    'read:security-events:any',
   ],
   data_subject: [
     'read:subject-data:own',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { verifyChain } from '~/services/ledger/ledger.server'
+import { recordSecurityEvent } from '~/services/security/events.server'
 import { claim } from '~/utils/db.server'
 import { LedgerAuditModel } from '#models/ledger-audit'
 import { enqueue, parseJobData, type JobInput } from '../queues'
@@ -53,6 +54,12 @@ export async function auditLedger(
 
   if (!result.ok) {
     const { seq, reason } = result.firstBroken
+    // Art. 45 ¶2, 47: a broken chain is a security event (and an alert).
+    await recordSecurityEvent({
+      kind: 'chain-break',
+      subject: `ledger seq ${seq}`,
+      detail: reason,
+    })
     const key = `ledger-broken-${seq}`
     const send =
       deps.enqueueNotification ??

@@ -2,6 +2,7 @@
 // a dispute with amr without JavaScript; amr states its position and ends the negotiation; the
 // provincial authority coordinates, invites nr to a joint consultation, ends it and submits its
 // leaning opinion for decision. The authority notifies amr to rectify (Art. 52) and amr answers.
+// The authority's security dashboard shows a failed login and a refused page (Art. 45, 47).
 // Screenshots in tests/e2e/artifacts.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +10,7 @@ import { zh } from '~/i18n/zh'
 import { DEMO_ORGS } from '~/services/demo/seed.server'
 import {
   launchBrowser,
+  openPage,
   screenshotPath,
   signIn,
   startApp,
@@ -144,5 +146,35 @@ describe('e2e: disputes', () => {
     await authority.getByRole('button', { name: m.closeSubmit }).click()
     await authority.locator('article[data-rectification="closed"]').waitFor()
     await authority.screenshot({ path: screenshotPath('rectification-closed'), fullPage: true })
+  }, 120_000)
+
+  it('art45 art47 the authority’s security dashboard shows a failed login and a refused page', async () => {
+    const m = zh.security
+    // A wrong password on the login page, and a company's staff trying the dashboard.
+    const guess = await signInAs('buyer@demo.gd.example', '/buyer')
+    expect((await guess.goto('/authority/security'))?.status()).toBe(403)
+    const o = await openPage(browser, app.baseUrl, {
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      javaScriptEnabled: false,
+    })
+    opened.push(o)
+    await o.page.goto('/login')
+    await o.page.getByLabel(zh.login.email, { exact: true }).fill('lina@demo.gd.example')
+    await o.page.getByLabel(zh.login.password, { exact: true }).fill('not-her-password')
+    await o.page.locator('main').getByRole('button', { name: zh.login.submit, exact: true }).click()
+    await o.page.waitForLoadState()
+
+    const authority = await signInAs('authority@demo.gd.example', '/authority')
+    await authority.getByRole('link', { name: m.title }).click()
+    await authority.waitForURL((url) => url.pathname === '/authority/security')
+    const row = (kind: string) =>
+      authority.getByRole('row').filter({ hasText: kind }).first().innerText()
+    expect(await row(m.kinds['login-failed'])).toMatch(/[1-9]/)
+    expect(await row(m.kinds['permission-denied'])).toMatch(/[1-9]/)
+    expect(
+      await authority.locator('td.mono').filter({ hasText: 'lina@demo.gd.example' }).count(),
+    ).toBeGreaterThan(0)
+    await authority.screenshot({ path: screenshotPath('security-dashboard'), fullPage: true })
   }, 120_000)
 })

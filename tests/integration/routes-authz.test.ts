@@ -170,6 +170,11 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['agency_staff'],
     action: ['agency_staff'],
   },
+  // Art. 45 ¶2, 47: security events and self-checks, for the data authority and the regulator.
+  'authority.security.tsx': {
+    path: '/authority/security',
+    loader: ['authority_admin', 'regulator'],
+  },
   'authority.complaints.tsx': {
     path: '/authority/complaints',
     loader: ['authority_admin'],

@@ -31,6 +31,7 @@ import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
+import { security } from './security'
 import { error } from './errors'
 
 export const en: Messages = {
@@ -57,6 +58,7 @@ export const en: Messages = {
   scan,
   market,
   supervision,
+  security,
   research,
   licences,
   orders,

@@ -49,6 +49,7 @@ export const notifications: Messages['notifications'] = {
       'An authority commented on the filing of sharing request {{title}}.',
     'sharing-request.granted': 'Sharing request {{title}} was agreed.',
     'sharing-request.refused': 'Sharing request {{title}} was refused: see the grounds cited.',
+    'security.alert': 'Security alert ({{securityEvent}}): {{subject}}. {{detail}}',
     'security.verification_enumeration':
       'Security event: an organisation’s verifications on an entry look like enumeration ({{calls}} calls, {{notFound}} not found); paused for an hour.',
     'subject-complaint.filed':

@@ -30,6 +30,7 @@ import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
+import { security } from './security'
 import { error } from './errors'
 
 export const zh = {
@@ -56,6 +57,7 @@ export const zh = {
   scan,
   market,
   supervision,
+  security,
   research,
   licences,
   orders,

@@ -42,6 +42,7 @@ export const notifications = {
     'sharing-request.filing_commented': '主管部门对共享申请 {{title}} 的备案提出了意见。',
     'sharing-request.granted': '共享申请 {{title}} 已获同意。',
     'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
+    'security.alert': '安全告警（{{securityEvent}}）：{{subject}}。{{detail}}',
     'security.verification_enumeration':
       '安全事件：有单位对目录条目的核验疑似批量枚举（{{calls}} 次，其中 {{notFound}} 次未找到），已暂停其核验一小时。',
     'subject-complaint.filed': '收到数据主体的投诉，请在 {{dueAt}} 前决定是否受理。',

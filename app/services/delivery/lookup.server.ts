@@ -3,6 +3,7 @@
 // product); each delivery recorded the exact column spec its marks were made with, so the leak is
 // read once per distinct spec and every candidate scored against it (ADR 010). The
 // false-accusation probability is a union bound over all candidates of the look-up.
+import { recordSecurityEvent } from '~/services/security/events.server'
 import type { TableInput } from '~/services/desensitize/table.server'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -200,6 +201,15 @@ export async function recordLookupOutcome(
     },
     eventKey: `fingerprint.lookup:${querySeq}`,
   })
+  // Art. 45 ¶2, 47: a leak traced to a licence is a security event (and an alert).
+  if (accused)
+    await recordSecurityEvent({
+      kind: 'fingerprint-hit',
+      subject: `licence ${accused.licenceId}`,
+      orgId: accused.licenseeOrgId,
+      userId: user.id,
+      detail: `log ${querySeq}; P(false accusation) ${accused.falseAccusationProbability.toExponential(1)}`,
+    })
   return entry._id
 }
 

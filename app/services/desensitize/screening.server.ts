@@ -11,6 +11,7 @@ import { connectDb, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import type { BlobSource } from '~/services/storage/source.server'
 import { contentStore } from '~/services/storage/store.server'
+import { recordSecurityEvent } from '~/services/security/events.server'
 import { scanFile, schemaHashOf, type ScanOptions, type ScanResult } from './scanner.server'
 import type { DeclaredSchema, DeclaredSchemaInput } from './schemas'
 import { minKByGrade } from './settings.server'
@@ -110,6 +111,15 @@ export async function runScan(
     )
   }
   const ledgerSeq = await ledgerOnce(linkId, reportId, status, fileHash, profile, input, result)
+  // Art. 45 ¶2: a file that failed screening (personal information on its way out) is an event.
+  if (status === 'failed')
+    await recordSecurityEvent({
+      kind: 'scan-failed',
+      subject: input.subjectRef,
+      orgId: input.requestedBy?.orgId ?? null,
+      userId: input.requestedBy?.userId ?? null,
+      detail: `${result.blockingFindings} blocking findings${result.failure ? `; ${result.failure.code}` : ''}`,
+    })
   return { reportId, status, fileHash, created, ledgerSeq }
 }
 

@@ -10,6 +10,7 @@ import { User, type Role } from '#models/user'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim, isDuplicateKey } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { recordSecurityEvent } from '~/services/security/events.server'
 import { DomainError } from '~/utils/errors'
 import { permissionsOf, type Permission } from '~/utils/permissions'
 import { getRedis } from '~/utils/redis.server'
@@ -267,7 +268,14 @@ async function countFailure(scope: LoginScope, key: string): Promise<void> {
   const res = await loginLimiter(scope).penalty(key)
   if (res.consumedPoints !== LOGIN_LIMITS[scope]) return
   const n = (await lockouts().penalty(`${scope}:${key}`)).consumedPoints
-  await loginLimiter(scope).block(key, Math.min(15 * 60 * 2 ** (n - 1), 24 * 3600))
+  const seconds = Math.min(15 * 60 * 2 ** (n - 1), 24 * 3600)
+  await loginLimiter(scope).block(key, seconds)
+  // Art. 45 ¶2: a lock-out is a security event (and an alert).
+  await recordSecurityEvent({
+    kind: 'lockout',
+    subject: `${scope}:${key}`,
+    detail: `${LOGIN_LIMITS[scope]} failures; locked ${Math.round(seconds / 60)} min`,
+  })
 }
 
 function loginKeys(email: string, clientIp: string | undefined): [LoginScope, string][] {
@@ -302,6 +310,13 @@ export async function login(
   dummyHash ??= hashPassword(randomToken())
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash))
   if (!user || !ok) {
+    await recordSecurityEvent({
+      kind: 'login-failed',
+      subject: email,
+      userId: user ? String(user._id) : null,
+      orgId: user?.orgId ? String(user.orgId) : null,
+      detail: input.clientIp ?? '',
+    })
     await Promise.all(keys.map(([scope, key]) => countFailure(scope, key)))
     throw new DomainError('invalid_credentials', 'error.invalidCredentials', 401)
   }

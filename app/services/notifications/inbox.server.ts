@@ -54,6 +54,7 @@ const ID_PARAMS: [string, (id: string, kind: string) => string][] = [
   ['disputeId', (id) => `/disputes/${id}`],
   ['rectificationId', () => '/rectifications'],
   ['seq', (id) => `/regulator/log/${id}`],
+  ['securityEvent', () => '/authority/security'],
 ]
 
 /** Where a notice leads: the page of the thing it is about. */

@@ -6,6 +6,7 @@
 // every call is logged as a keyed digest of the query (never the query), and a requester whose
 // calls look like enumeration (mostly not found, or walking through consecutive IDs) is throttled
 // and reported to the coordinating authority as a security event.
+import { recordSecurityEvent } from '~/services/security/events.server'
 import mongoose from 'mongoose'
 import { CatalogEntry } from '#models/catalog-entry'
 import { VerificationSetting, type VerificationSettingDoc } from '#models/verification-setting'
@@ -386,13 +387,30 @@ export async function verifyRecord(
     )
     .exec()
   const value = (i: number) => results?.[i]?.[1]
-  if (Number(value(0)) === 1)
+  if (Number(value(0)) === 1) {
+    await recordSecurityEvent({
+      kind: 'verification-enumeration',
+      subject: `${org.id} entry ${entryId}`,
+      orgId: org.id,
+      userId: user.id,
+      detail: 'throttled',
+    })
     throw new DomainError('throttled', 'error.verification.throttled', 429)
-  if (Number(value(1)) > env.VERIFY_PER_MINUTE || Number(value(3)) > env.VERIFY_PER_DAY)
+  }
+  if (Number(value(1)) > env.VERIFY_PER_MINUTE || Number(value(3)) > env.VERIFY_PER_DAY) {
+    // Art. 45 ¶2: a rate-limit trip is a security event.
+    await recordSecurityEvent({
+      kind: 'rate-limited',
+      subject: `${org.id} verify ${entryId}`,
+      orgId: org.id,
+      userId: user.id,
+      detail: `${value(1)}/min, ${value(3)}/day`,
+    })
     throw new DomainError('rate_limited', 'error.verification.rateLimited', 429, undefined, {
       perMinute: env.VERIFY_PER_MINUTE,
       perDay: env.VERIFY_PER_DAY,
     })
+  }
   const previous = Number(value(5) || NaN)
   const sequential = numeric !== null && Math.abs(numeric - previous) <= ENUMERATION.gap
   const calls = Number(value(7))
@@ -466,6 +484,13 @@ async function raiseEnumerationAlert(
     orgId: authorityOrgId,
     kind: 'security.verification_enumeration',
     params: { entryId, requesterOrgId: orgId, calls: stats.calls, notFound: stats.notFound },
+  })
+  await recordSecurityEvent({
+    kind: 'verification-enumeration',
+    subject: `${orgId} entry ${entryId}`,
+    orgId,
+    detail: `${stats.calls} calls, ${stats.notFound} not found, ${stats.sequential} sequential`,
+    at: now,
   })
   // The throttle last: a crash before it leaves the next call to raise the (keyed) alert again.
   await getRedis().set(k.throttle, '1', 'EX', 3600, 'NX')
