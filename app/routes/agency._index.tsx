@@ -76,6 +76,9 @@ export default function AgencyHome() {
       <section className="card">
         <Link to="/rectifications">{t('rectifications.nav')} →</Link>
       </section>
+      <section className="card">
+        <Link to="/projects">{t('projects.nav')} →</Link>
+      </section>
     </OrgHomePage>
   )
 }

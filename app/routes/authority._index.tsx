@@ -165,6 +165,9 @@ export default function AuthorityHome() {
         <Link to="/rectifications">{t('rectifications.nav')} →</Link>
       </section>
       <section className="card">
+        <Link to="/projects">{t('projects.nav')} →</Link>
+      </section>
+      <section className="card">
         <Link to="/authority/security">{t('security.title')} →</Link>
       </section>
     </RoleHome>

@@ -36,6 +36,10 @@ export const PERMISSIONS = [
   // C12 (Art. 52): the data authority notifies a body to rectify within a deadline; the body answers.
   'issue:rectification:own-org',
   'answer:rectification:own-org',
+  // Art. 50: the authority registers fiscally funded IT projects and accepts them; the project
+  // unit (an agency) files the project's data list.
+  'register:it-project:own-org',
+  'file:project-data-list:own-org',
   // Art. 45 ¶2, 47: security events, alerts and self-checks, for the data authority and the regulator.
   'read:security-events:any',
   'create:catalog-entry:own-org',
@@ -132,6 +136,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'handle:dispute:own-org',
     'issue:rectification:own-org',
     'read:security-events:any',
+    'register:it-project:own-org',
   ],
   agency_staff: [
     ...staff,
@@ -149,6 +154,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'open:dispute:own-org',
     'read:dispute:own-org',
     'answer:rectification:own-org',
+    'file:project-data-list:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

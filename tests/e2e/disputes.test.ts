@@ -177,4 +177,39 @@ describe('e2e: disputes', () => {
     ).toBeGreaterThan(0)
     await authority.screenshot({ path: screenshotPath('security-dashboard'), fullPage: true })
   }, 120_000)
+
+  it('art50 an IT project: the authority registers it, the unit files its data list, acceptance is refused with the failing items', async () => {
+    const m = zh.projects
+    const authority = await signInAs('authority@demo.gd.example', '/authority', false)
+    await authority.getByRole('link', { name: m.nav }).click()
+    await authority.waitForURL((url) => url.pathname === '/projects')
+    await authority.getByLabel(m.name).fill('省公安数据共享交换平台（二期）')
+    await authority.getByLabel(m.unit).selectOption({ label: orgName('psb') })
+    await authority.getByRole('button', { name: m.registerSubmit }).click()
+    await authority.locator('article[data-project="open"]').waitFor()
+
+    const psb = await signInAs('psb@demo.gd.example', '/agency', false)
+    await psb.goto('/projects')
+    const codes = await psb.evaluate(async () => {
+      const res = await fetch('/api/v1/catalog/entries?scope=mine&limit=50')
+      const body = (await res.json()) as { entries: { code: string; status: string }[] }
+      return body.entries.map((e) => `${e.code}:${e.status}`)
+    })
+    // One approved entry and one still submitted (not catalogued).
+    const approved = codes.find((c) => c.endsWith(':approved'))!.split(':')[0]!
+    const submitted = codes.find((c) => c.endsWith(':submitted'))!.split(':')[0]!
+    await psb.getByLabel(m.entries).fill(`${approved}\n${submitted}`)
+    await psb.getByRole('button', { name: m.fileSubmit }).click()
+    await psb.locator('tr[data-ok="no"]').first().waitFor()
+
+    // A fresh GET (a reload would post the registration again).
+    await authority.goto('/projects')
+    await authority.getByRole('button', { name: m.acceptSubmit }).click()
+    await authority.getByText(submitted, { exact: false }).first().waitFor()
+    expect(await authority.locator('body').innerText()).toContain('不予验收')
+    await authority.screenshot({
+      path: screenshotPath('project-acceptance-refused'),
+      fullPage: true,
+    })
+  }, 120_000)
 })

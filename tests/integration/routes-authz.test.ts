@@ -170,6 +170,12 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['agency_staff'],
     action: ['agency_staff'],
   },
+  // Art. 50: IT projects — the authority registers and accepts, the project unit files its list.
+  'projects.tsx': {
+    path: '/projects',
+    loader: ['authority_admin', 'agency_staff'],
+    action: ['authority_admin', 'agency_staff'],
+  },
   // Art. 45 ¶2, 47: security events and self-checks, for the data authority and the regulator.
   'authority.security.tsx': {
     path: '/authority/security',

@@ -79,6 +79,17 @@ export const error: Messages['error'] = {
     authorizationRevoked: 'The person has revoked this authorization.',
     authorizationEnded: 'This authorization is not in force.',
   },
+  project: {
+    badName: 'The project name is 2 to 200 characters.',
+    notCoordinated:
+      'Choose an agency your authority coordinates (at your level and region) as the project unit.',
+    badList: 'List the codes of your catalog entries (one per line, at most 500).',
+    unknownEntries: 'These are not entries of your catalog: {{refs}}',
+    accepted: 'This project has already been accepted.',
+    noDataList: 'The project unit has not filed its data list: it cannot be accepted.',
+    refused:
+      'Acceptance refused (Art. 50). Not catalogued: {{notCatalogued}}; not aggregated: {{notAggregated}}; not shared per its type: {{notShared}}.',
+  },
   rectification: {
     notFound: 'No such rectification notice.',
     notCoordinated: 'Choose an agency your authority coordinates (at your level and region).',

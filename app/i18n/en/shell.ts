@@ -400,6 +400,34 @@ export const disputes: Messages['disputes'] = {
   view: 'Open',
 }
 
+export const projects: Messages['projects'] = {
+  nav: 'IT project data lists',
+  title: 'Public data lists of IT projects',
+  intro:
+    'A project unit building an information system with public funds lists the public data the project involves; before completion acceptance every item must be catalogued, aggregated and shared — a condition of the compliance review (Art. 49 ¶2, 50).',
+  none: 'No projects.',
+  registeredAt: 'Registered',
+  filedAt: 'list filed',
+  acceptedAt: 'Accepted',
+  entry: 'Catalog entry',
+  catalogued: 'Catalogued',
+  aggregated: 'Aggregated',
+  shared: 'Shared per its type',
+  yes: 'yes',
+  no: 'no',
+  noList: 'The project unit has not filed its data list.',
+  entries: 'Data list (codes of your catalog entries, one per line)',
+  fileSubmit: 'File the data list',
+  acceptSubmit: 'Review compliance and accept',
+  register: 'Register an IT project',
+  name: 'Project name',
+  unit: 'Project unit',
+  registerSubmit: 'Register',
+  registered: 'Project registered.',
+  filed: 'Data list filed ({{n}} items).',
+  accepted: 'Project accepted.',
+}
+
 export const rectifications: Messages['rectifications'] = {
   nav: 'Rectification notices',
   title: 'Rectification within a deadline',

@@ -75,6 +75,16 @@ export const error = {
     authorizationRevoked: '本人已撤回该授权。',
     authorizationEnded: '该授权不在有效期内。',
   },
+  project: {
+    badName: '项目名称为 2 至 200 个字符。',
+    notCoordinated: '请选择本主管部门负责的（同级同区域）部门作为项目单位。',
+    badList: '请填写本单位目录条目的编码（每行一个，最多 500 个）。',
+    unknownEntries: '以下条目不是本单位目录中的条目：{{refs}}',
+    accepted: '该项目已经通过验收。',
+    noDataList: '项目单位尚未报送数据清单，不能验收。',
+    refused:
+      '不予验收（《办法》第五十条）。未编目：{{notCatalogued}}；未汇聚：{{notAggregated}}；未按共享属性共享：{{notShared}}。',
+  },
   rectification: {
     notFound: '没有找到该整改通知。',
     notCoordinated: '请选择本主管部门负责的（同级同区域）部门。',

@@ -380,6 +380,34 @@ export const disputes = {
   view: '查看',
 }
 
+export const projects = {
+  nav: '信息化项目数据清单',
+  title: '信息化项目公共数据清单',
+  intro:
+    '使用财政性资金建设信息系统的，项目单位编制项目所涉及的公共数据清单；竣工验收前，清单中的数据应当已编目、汇聚、共享，作为符合性审查条件（《办法》第四十九条第二款、第五十条）。',
+  none: '暂无项目。',
+  registeredAt: '登记于',
+  filedAt: '清单报送于',
+  acceptedAt: '已验收',
+  entry: '目录条目',
+  catalogued: '已编目',
+  aggregated: '已汇聚',
+  shared: '按共享属性共享',
+  yes: '是',
+  no: '否',
+  noList: '项目单位尚未报送数据清单。',
+  entries: '数据清单（本单位目录条目编码，每行一个）',
+  fileSubmit: '报送数据清单',
+  acceptSubmit: '符合性审查并验收',
+  register: '登记信息化项目',
+  name: '项目名称',
+  unit: '项目单位',
+  registerSubmit: '登记',
+  registered: '项目已登记。',
+  filed: '数据清单已报送（{{n}} 项）。',
+  accepted: '项目已通过验收。',
+}
+
 export const rectifications = {
   nav: '限期整改',
   title: '限期整改通知',

@@ -127,6 +127,10 @@ export const LEDGER_ACTIONS = {
   'rectification.answered': { subjects: ['rectification', 'org'], article: 52 },
   'rectification.closed': { subjects: ['rectification', 'org'], article: 52 },
   'rectification.escalated': { subjects: ['rectification', 'org'], article: 52 },
+  // Fiscally funded IT projects and their data lists (C12; Art. 50)
+  'project.registered': { subjects: ['it-project', 'org'], article: 50 },
+  'project.data-list-filed': { subjects: ['it-project', 'org'], article: 50 },
+  'project.accepted': { subjects: ['it-project', 'org'], article: 50 },
   'product.version.withdrawn': {
     subjects: ['product', 'product-version', 'emergency-collection'],
     article: 40,
