@@ -31,7 +31,7 @@ type Sink = (data: AsyncIterable<Uint8Array>) => Promise<{ sha256: string; size:
 /** The baseline: what the store did before encryption — hash, count and write to a file. */
 const plainSink: Sink = async (data) => {
   const hash = createHash('sha256')
-  const out = createWriteStream(path.join(dir, 'plain.part'), { highWaterMark: 1024 * 1024 })
+  const out = createWriteStream(path.join(dir, 'plain.part'), { highWaterMark: 256 * 1024 })
   let size = 0
   for await (const chunk of data) {
     hash.update(chunk)

@@ -106,7 +106,10 @@ export default function LicencePage() {
         </ul>
         <p className="muted">
           {t('licences.source', { source: t(`licences.sourceKind.${l.source}`), ref: l.sourceRef })}{' '}
-          · <a href={`/licences/${p.id}/odrl.json`}>{t('licences.odrl')}</a>
+          · <a href={`/licences/${p.id}/odrl.json`}>{t('licences.odrl')}</a> ·{' '}
+          <a href={`/seals/licence/${p.id}`} download>
+            {t('licences.sealed')}
+          </a>
         </p>
         <LedgerReceipt seq={p.issuedSeq} />
         {p.events.length ? (

@@ -154,7 +154,10 @@ export default function ResearchRequestPage() {
           <h2>{t('research.detail.decision')}</h2>
           <p>
             <RequestStatus status={d.outcome} /> · {pick(orgNames[d.decidedByOrgId], lang)} ·{' '}
-            {formatDateTime(d.decidedAt, lang)}
+            {formatDateTime(d.decidedAt, lang)} ·{' '}
+            <a href={`/seals/research-decision/${r.id}`} download>
+              {t('research.detail.sealed')}
+            </a>
           </p>
           {d.outcome === 'approved' ? (
             <>

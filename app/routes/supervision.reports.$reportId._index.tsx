@@ -170,6 +170,10 @@ export default function SupervisionReportPage() {
           <a href={`/supervision/reports/${report.id}/pdf`} download>
             {t('supervision.downloadPdf')}
           </a>
+          {' · '}
+          <a href={`/seals/supervision-report/${report.id}`} download>
+            {t('supervision.sealDownload')}
+          </a>
         </p>
         {content.noData.length ? (
           <p className="notice">

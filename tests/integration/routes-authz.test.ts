@@ -170,6 +170,8 @@ const TABLE: Record<string, RouteAccess> = {
     loader: ['agency_staff'],
     action: ['agency_staff'],
   },
+  // Art. 29–30: issued documents with their seal; the service answers 404 to a non-party.
+  'seals.$kind.$id.ts': { path: `/seals/licence/${ID}`, loader: 'signed-in' },
   // Art. 50: IT projects — the authority registers and accepts, the project unit files its list.
   'projects.tsx': {
     path: '/projects',

@@ -50,6 +50,7 @@ export const licences: Messages['licences'] = {
   fingerprintNotice:
     'Each copy you receive carries a fingerprint unique to this licence; a leaked copy can be traced back to it.',
   odrl: 'Machine-readable ODRL (JSON-LD)',
+  sealed: 'The licence with its electronic seal (check offline with npm run seal:verify)',
   source: 'Source: {{source}} {{ref}}',
   sourceKind: { order: 'order', 'research-grant': 'research request' },
   events: 'Licence events',

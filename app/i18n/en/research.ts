@@ -76,6 +76,7 @@ export const research: Messages['research'] = {
     decision: 'Reply',
     grantedFields: 'Fields granted',
     grantedUntil: 'Valid until',
+    sealed: 'The decision with its electronic seal',
     licenceTerms:
       'Licence terms: free; research and education only; no commercial use; no redistribution or transfer; no derived products.',
     usageReports: 'Report usage for this licence',

@@ -15,6 +15,10 @@ export const supervision: Messages['supervision'] = {
   generatedAt: 'Generated',
   scheduler: 'Scheduler',
   contentHash: 'Content hash (SHA-256)',
+  seal: 'Electronic seal',
+  sealHow:
+    'The seal file seal.json is attached to this PDF; check it offline with npm run seal:verify -- seal.json (Art. 29–30).',
+  sealDownload: 'Download the sealed report summary',
   throughSeq: 'Reads the log up to entry {{seq}}',
   open: 'Open',
   generate: 'Generate or regenerate a report',

@@ -42,6 +42,7 @@ export const licences = {
   reportPeriod: { monthly: '月', quarterly: '季度', yearly: '年度', none: '—' },
   fingerprintNotice: '您收到的文件副本带有本许可专属的数字指纹，泄露的副本可被追溯到本许可。',
   odrl: 'ODRL 机器可读版本（JSON-LD）',
+  sealed: '带电子印章的许可文件（可用 npm run seal:verify 离线验证）',
   source: '来源：{{source}} {{ref}}',
   sourceKind: { order: '订单', 'research-grant': '科研申请' },
   events: '许可事件',

@@ -69,6 +69,7 @@ export const research = {
     decision: '答复',
     grantedFields: '核定的数据项',
     grantedUntil: '截止时间',
+    sealed: '带电子印章的决定书',
     licenceTerms:
       '许可条件：免费；仅限科研教育公益使用；不得商用；不得再分发或转让；不得用于衍生产品。',
     usageReports: '提交使用情况反馈',

@@ -14,6 +14,10 @@ export const supervision = {
   generatedAt: '生成时间',
   scheduler: '定时任务',
   contentHash: '内容哈希（SHA-256）',
+  seal: '电子印章',
+  sealHow:
+    '印章文件 seal.json 附于本 PDF，可用 npm run seal:verify -- seal.json 离线验证（《办法》第二十九条、第三十条）。',
+  sealDownload: '下载带电子印章的报告摘要',
   throughSeq: '读取至日志第 {{seq}} 条',
   open: '查看',
   generate: '生成或重新生成报告',

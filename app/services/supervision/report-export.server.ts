@@ -5,6 +5,7 @@ import PDFDocument from 'pdfkit'
 import { DomainError } from '~/utils/errors'
 import { FIGURE_KEYS, type FigureKey, type Figures } from './figures.server'
 import { csvCell } from '~/utils/csv.server'
+import type { SealedDocument } from '~/services/seals/verify'
 import type { SupervisionReportView } from './reports.server'
 import type { Translate as T } from '~/i18n/config'
 
@@ -103,6 +104,8 @@ export async function reportPdf(
   t: T,
   lang: Lang,
   font = CJK_FONT,
+  /** Art. 29–30: the report's electronic seal, printed at the end and attached as `seal.json`. */
+  seal?: SealedDocument,
 ): Promise<Buffer> {
   try {
     await access(font.path)
@@ -214,6 +217,18 @@ export async function reportPdf(
     doc.fillColor('#000').fontSize(10).moveDown(0.3)
     for (const r of content.ranking)
       doc.text(`${r.rank}. ${orgName(view, r.orgId, lang)} — ${r.score ?? '—'}`)
+  }
+  if (seal) {
+    doc.moveDown().fontSize(12).fillColor('#000').text(t('supervision.seal'))
+    doc.fontSize(8).fillColor('#444')
+    doc.text(`${seal.seal.alg} · ${seal.seal.keyId} · SHA-256 ${seal.seal.sha256}`)
+    doc.text(seal.seal.signature)
+    doc.text(t('supervision.sealHow'))
+    doc.file(Buffer.from(JSON.stringify(seal, null, 2), 'utf8'), {
+      name: 'seal.json',
+      type: 'application/json',
+      description: 'gdpde-seal/1',
+    })
   }
   doc.end()
   return done
