@@ -347,10 +347,9 @@ export async function restoreBackup(
       )
   }
   const store = contentStore()
-  for await (const blob of store.list()) {
-    void blob
+  const first = await store.list()[Symbol.asyncIterator]().next()
+  if (!first.done)
     throw new BackupError(`the file store ${store.root} is not empty; restore into an empty one`)
-  }
   const objects = new LocalContentStore(path.join(dir, 'objects'))
   let documents = 0
   for (const c of manifest.collections) {

@@ -10,7 +10,7 @@ import { Organization } from '#models/organization'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
-import { coordinatingAuthority } from '~/services/sharing/requests.server'
+import { agenciesCoordinatedBy, coordinatingAuthority } from '~/services/sharing/requests.server'
 import { claim, connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay } from '~/utils/permissions'
@@ -84,15 +84,7 @@ export async function checkDataList(
 export async function projectUnits(officer: AuthUser) {
   assertMay(officer, 'register:it-project:own-org')
   await connectDb()
-  const agencies = await Organization.find(
-    { type: 'agency', status: 'approved' },
-    { name: 1 },
-  ).lean()
-  const out: { id: string; name: { zh: string; en: string } }[] = []
-  for (const a of agencies)
-    if ((await coordinatingAuthority(String(a._id))) === officer.org?.id)
-      out.push({ id: String(a._id), name: { zh: a.name.zh, en: a.name.en } })
-  return out
+  return agenciesCoordinatedBy(officer.org?.id)
 }
 
 /** Art. 50: the authority registers a fiscally funded IT project of an agency it coordinates. */
@@ -119,22 +111,32 @@ export async function registerProject(
     registeredBy: officer.id,
     registeredAt: now,
   })
-  const id = String(doc._id)
+  await logRegistration(doc.toObject() as ItProjectDoc)
+  return { projectId: String(doc._id) }
+}
+
+/**
+ * The registration's log entry, `loggedSeq` last. Idempotent (keyed): a project a crash left
+ * unlogged is logged the next time it is read (`loadProject`, `myProjects`).
+ */
+async function logRegistration(p: ItProjectDoc): Promise<void> {
+  if (p.loggedSeq !== null && p.loggedSeq !== undefined) return
+  const id = String(p._id)
   const entry = await appendLedger({
     action: 'project.registered',
-    actor: { userId: officer.id, orgId: officer.org!.id },
-    subjects: [`it-project:${id}`, `org:${input.unitOrgId}`],
-    summary: { name: input.name },
+    actor: { userId: p.registeredBy, orgId: p.authorityOrgId },
+    subjects: [`it-project:${id}`, `org:${p.unitOrgId}`],
+    summary: { name: p.name },
     eventKey: `project.registered:${id}`,
   })
-  await ItProject.updateOne({ _id: doc._id }, { $set: { loggedSeq: entry._id } })
-  return { projectId: id }
+  await ItProject.updateOne({ _id: p._id }, { $set: { loggedSeq: entry._id } })
 }
 
 async function loadProject(projectId: string) {
   if (!isObjectId(projectId)) throw new DomainError('not_found', 'error.notFound', 404)
   const p = await ItProject.findById(projectId).lean()
   if (!p) throw new DomainError('not_found', 'error.notFound', 404)
+  await logRegistration(p)
   return p
 }
 
@@ -257,6 +259,7 @@ export async function myProjects(user: AuthUser): Promise<ProjectView[]> {
   const names = await orgNames([...new Set(projects.map((p) => p.unitOrgId))])
   const out: ProjectView[] = []
   for (const p of projects) {
+    await logRegistration(p)
     const items = await checkDataList(p)
     out.push({
       id: String(p._id),

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CatalogEntry } from '#models/catalog-entry'
 import { EntryDataset } from '#models/entry-dataset'
-import { ItProjectAcceptance } from '#models/it-project'
+import { ItProject, ItProjectAcceptance } from '#models/it-project'
 import { LedgerEntry } from '#models/ledger-entry'
 import { recordDataUpdate } from '~/services/catalog/freshness.server'
 import { refusal } from '../../../tests/fixtures/errors'
@@ -25,6 +25,17 @@ describe('IT project data lists (Art. 50)', () => {
       name: '省公安政务服务一体化平台',
       unitOrgId: psb.org!.id,
     })
+    // A registration a crash left unlogged is logged (once) the next time the project is read.
+    await ItProject.updateOne({ _id: projectId }, { $set: { loggedSeq: null } })
+    await myProjects(authority)
+    await myProjects(psb)
+    expect(
+      await LedgerEntry.countDocuments({
+        action: 'project.registered',
+        subjects: `it-project:${projectId}`,
+      }),
+    ).toBe(1)
+    expect((await ItProject.findById(projectId).lean())!.loggedSeq).toBeGreaterThan(0)
     // Before a data list is filed, nothing can be accepted.
     expect(await refusal(() => acceptProject(authority, projectId))).toMatchObject({
       status: 422,

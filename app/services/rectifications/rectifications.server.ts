@@ -15,7 +15,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { sealDocument } from '~/services/seals/seal.server'
 import { sealStatus } from '~/services/seals/verify'
-import { coordinatingAuthority } from '~/services/sharing/requests.server'
+import { agenciesCoordinatedBy, coordinatingAuthority } from '~/services/sharing/requests.server'
 import { connectDb, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
 import { assertMay, assertMayAny } from '~/utils/permissions'
@@ -334,13 +334,5 @@ export async function sealedRectification(user: AuthUser, rectificationId: strin
 export async function coordinatedAgencies(officer: AuthUser) {
   assertMay(officer, 'issue:rectification:own-org')
   await connectDb()
-  const agencies = await Organization.find(
-    { type: 'agency', status: 'approved' },
-    { name: 1 },
-  ).lean()
-  const out: { id: string; name: { zh: string; en: string } }[] = []
-  for (const a of agencies)
-    if ((await coordinatingAuthority(String(a._id))) === officer.org?.id)
-      out.push({ id: String(a._id), name: { zh: a.name.zh, en: a.name.en } })
-  return out
+  return agenciesCoordinatedBy(officer.org?.id)
 }

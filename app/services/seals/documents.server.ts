@@ -10,6 +10,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { getSupervisionReport } from '~/services/supervision/reports.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import type { Permission } from '~/utils/permissions'
 import { isObjectId } from '~/utils/schemas'
 import { sealDocument } from './seal.server'
 import type { SealedDocument } from './verify'
@@ -25,14 +26,10 @@ export type SealedKind = (typeof SEALED_KINDS)[number]
 const notFound = () => new DomainError('not_found', 'error.notFound', 404)
 
 /** A party to the document, the data authority, or (where it reads them all) the regulator. */
-function mayRead(user: AuthUser, parties: string[], anyPermission: string): boolean {
+function mayRead(user: AuthUser, parties: string[], anyPermission: Permission): boolean {
   const org = user.org
   if (!org) return false
-  return (
-    parties.includes(org.id) ||
-    org.type === 'authority' ||
-    user.permissions.has(anyPermission as never)
-  )
+  return parties.includes(org.id) || org.type === 'authority' || user.permissions.has(anyPermission)
 }
 
 /** Art. 29–30: the sealed form of one issued document, for those who may read it (else 404). */

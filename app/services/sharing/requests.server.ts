@@ -144,6 +144,22 @@ export async function coordinatingAuthority(orgId: string): Promise<string | und
   return org?.level && org.regionCode ? authorityOf(org.level, org.regionCode) : undefined
 }
 
+/** The approved agencies `authorityOrgId` coordinates (those whose coordinatingAuthority it is). */
+export async function agenciesCoordinatedBy(
+  authorityOrgId: string | undefined,
+): Promise<{ id: string; name: { zh: string; en: string } }[]> {
+  if (!authorityOrgId) return []
+  const agencies = await Organization.find(
+    { type: 'agency', status: 'approved' },
+    { name: 1 },
+  ).lean()
+  const out: { id: string; name: { zh: string; en: string } }[] = []
+  for (const a of agencies)
+    if ((await coordinatingAuthority(String(a._id))) === authorityOrgId)
+      out.push({ id: String(a._id), name: { zh: a.name.zh, en: a.name.en } })
+  return out
+}
+
 /** The region one level up (GB/T 2260 codes): a county's city, a city's province; none above. */
 export function upperRegion(
   level: string,

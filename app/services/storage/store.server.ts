@@ -305,7 +305,7 @@ export class LocalContentStore implements ContentStore {
     const s = await stat(file).catch(() => null)
     if (!s?.isFile()) return null
     try {
-      parseHeader(await readHead(file))
+      parseHeader(await readHeaderBytes(file))
       return { size: blobLayout(s.size).size }
     } catch {
       return null
@@ -431,7 +431,7 @@ export class LocalContentStore implements ContentStore {
     for await (const { key } of this.list()) {
       result.blobs++
       const file = this.blobPath(key)
-      const head = await readHead(file)
+      const head = await readHeaderBytes(file)
       let header: BlobHeader
       try {
         header = parseHeader(head)
@@ -447,7 +447,7 @@ export class LocalContentStore implements ContentStore {
         // Renamed over the plaintext: a reader sees the old file or the new, never neither.
         await staged.commit()
         result.encrypted++
-        header = parseHeader(await readHead(file))
+        header = parseHeader(await readHeaderBytes(file))
       }
       const own = `${file}.${header.dekId}.key`
       for (const sidecar of await this.sidecars(key)) {
@@ -465,7 +465,7 @@ export class LocalContentStore implements ContentStore {
   }
 }
 
-async function readHead(file: string): Promise<Buffer> {
+async function readHeaderBytes(file: string): Promise<Buffer> {
   const handle = await open(file, 'r')
   try {
     const head = Buffer.alloc(HEADER_BYTES)
