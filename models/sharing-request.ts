@@ -11,6 +11,9 @@
  *   (截止時間)
  * - `replyDueAt` the source department's deadline (Art. 23 ¶2: 5 working days; null when granted at
  *   once) · `status` and `decision` — projections of the SharingDecision claim
+ * - `reviewRequired` the entry was important-grade when asked: no grant before the source
+ *   department's confidentiality review passed (Art. 46; a request otherwise granted at once waits
+ *   for it, within the same 5 working days)
  * - `coordinatorOrgId` the authority of the source department's level and region, which coordinates
  *   (Art. 22) · `filings` a cross-level or cross-region request's filings with the requester's
  *   same-level and upper-level authorities (Art. 25), each with its log receipt · `filingComments`
@@ -150,6 +153,7 @@ const sharingRequestSchema = new Schema(
       ],
       default: [],
     },
+    reviewRequired: { type: Boolean, default: false },
     submittedSeq: { type: Number, default: null },
     /** Overdue and escalated to the coordinating authority (Art. 22), by the reply sweep. */
     escalatedAt: { type: Date, default: null },

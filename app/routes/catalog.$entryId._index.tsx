@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ConfidentialityPanel } from '~/components/confidentiality'
 import { FormError } from '~/components/form'
 import { ResearchAccessLink } from '~/components/research'
 import {
@@ -59,6 +60,7 @@ export default function EntryPage() {
     history,
     issues,
     pendingChanges,
+    confidentiality,
     can,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
@@ -153,6 +155,14 @@ export default function EntryPage() {
           ) : null}
         </div>
       </section>
+
+      {confidentiality ? (
+        <ConfidentialityPanel
+          state={confidentiality}
+          intro={t('confidentiality.openingIntro')}
+          intent="confidentialityReview"
+        />
+      ) : null}
 
       {entry.listed && entry.published?.sharingType !== 'not_shared' ? (
         <ResearchAccessLink entry={entry.id} />

@@ -55,6 +55,11 @@ export default function EditEntry() {
           </ul>
         </div>
       ) : null}
+      {data.reviewPending ? (
+        <p className="notice warn" role="status">
+          <Link to={`/catalog/${entry.id}#confidentiality`}>{t('confidentiality.goReview')}</Link>
+        </p>
+      ) : null}
       <EntryForm
         values={contentToFormValues(entry.content, data.ownOrgId)}
         result={result}

@@ -7,7 +7,12 @@ import { FormError } from '~/components/form'
 import { FieldChecklist } from '~/components/research'
 import { recordOfflineHandover } from '~/services/sharing/handovers.server'
 import { sharingRequestPage } from '~/services/sharing/pages.server'
-import { replyToSharingRequest, revokeSharingGrant } from '~/services/sharing/requests.server'
+import {
+  replyToSharingRequest,
+  reviewSharingGrant,
+  revokeSharingGrant,
+} from '~/services/sharing/requests.server'
+import { ConfidentialityPanel } from '~/components/confidentiality'
 import { requestPageInput } from '~/services/sharing/schemas'
 import {
   formDone,
@@ -56,6 +61,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const { key } = await issueGrantApiKey(user, page.access.grantId)
       return formDone({ apiKey: key }, t('sharing.access.keyIssued'))
     }
+    if ('intent' in input && input.intent === 'confidentiality-review') {
+      const reviewed = await reviewSharingGrant(user, params.requestId ?? '', input)
+      return formNotice(
+        reviewed.status === 'pending'
+          ? t(`confidentiality.recorded.${input.outcome}`)
+          : t(`sharing.answered.${reviewed.status}`),
+      )
+    }
     if ('intent' in input && input.intent === 'revoke') {
       await revokeSharingGrant(user, params.requestId ?? '', input.reason)
       return formNotice(t('sharing.revoke.done'))
@@ -93,6 +106,7 @@ export default function SharingRequestPage() {
     dataset,
     filings,
     canCommentOnFiling,
+    confidentiality,
   } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const v = result?.values ?? {}
@@ -188,6 +202,14 @@ export default function SharingRequestPage() {
           </>
         ) : null}
       </section>
+      {confidentiality ? (
+        <ConfidentialityPanel
+          state={confidentiality}
+          intro={t('confidentiality.grantIntro')}
+          intent="confidentiality-review"
+          fieldError={v.intent === 'confidentiality-review' ? fe.note?.join(' ') : undefined}
+        />
+      ) : null}
       {decision ? (
         <section className="card">
           <h2>{t(`sharing.decision.${decision.outcome}`)}</h2>
@@ -231,6 +253,13 @@ export default function SharingRequestPage() {
             </p>
           ) : null}
           {decision.outcome === 'granted' ? <p className="muted">{t('sharing.noPassOn')}</p> : null}
+          {decision.grantId ? (
+            <p>
+              <a href={`/seals/sharing-grant/${decision.grantId}`} download>
+                {t('sharing.sealed')}
+              </a>
+            </p>
+          ) : null}
           {access ? (
             <GrantAccess access={access} apiKey={result?.done?.apiKey ?? null} requestId={r.id} />
           ) : null}

@@ -40,6 +40,9 @@ export const PERMISSIONS = [
   // unit (an agency) files the project's data list.
   'register:it-project:own-org',
   'file:project-data-list:own-org',
+  // Art. 46: a public body's confidentiality review (保密审查) before it opens data or grants
+  // important data.
+  'review:confidentiality:own-org',
   // Art. 45 ¶2, 47: security events, alerts and self-checks, for the data authority and the regulator.
   'read:security-events:any',
   'create:catalog-entry:own-org',
@@ -155,6 +158,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'read:dispute:own-org',
     'answer:rectification:own-org',
     'file:project-data-list:own-org',
+    'review:confidentiality:own-org',
     // C8: a source department is the licensor of research licences on its catalog entries (Art. 26).
     'read:licence:own-org',
   ],

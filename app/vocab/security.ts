@@ -48,3 +48,12 @@ export const SELF_CHECKS = [
   'config',
 ] as const
 export type SelfCheck = (typeof SELF_CHECKS)[number]
+
+/**
+ * Art. 46 保密审查: what a confidentiality review looks at — the working copy of a catalog entry
+ * about to be opened, or a request for important-grade data about to be granted — and its outcome.
+ */
+export const CONFIDENTIALITY_KINDS = ['entry-opening', 'sharing-grant'] as const
+export type ConfidentialityKind = (typeof CONFIDENTIALITY_KINDS)[number]
+export const CONFIDENTIALITY_OUTCOMES = ['passed', 'failed'] as const
+export type ConfidentialityOutcome = (typeof CONFIDENTIALITY_OUTCOMES)[number]

@@ -186,4 +186,48 @@ describe('e2e: catalog review flow', () => {
     )
     await p.screenshot({ path: screenshotPath('catalog-13-no-js-refusal-en'), fullPage: true })
   }, 120_000)
+
+  it('art46 an entry that opens data is refused until the agency records its confidentiality review, without JavaScript', async () => {
+    const o = await loginAs('amr@demo.gd.example', '/agency', 'zh-CN', false)
+    const p = o.page
+    const c = zh.confidentiality
+    await p.goto('/catalog/new')
+    await p.getByLabel(zh.catalog.form.titleZh, { exact: true }).fill('企业年报抽查结果')
+    await p.getByLabel(zh.catalog.form.titleEn, { exact: true }).fill('Annual report spot checks')
+    await p
+      .getByLabel(zh.catalog.form.descriptionZh, { exact: true })
+      .fill('企业年度报告抽查的结果与处理情况。')
+    await p.getByLabel(`${zh.catalog.form.fieldName} 1`, { exact: true }).fill('tyshxydm')
+    await p
+      .getByLabel(`${zh.catalog.form.fieldLabelZh} 1`, { exact: true })
+      .fill('统一社会信用代码')
+    await p.getByLabel(zh.catalog.form.legalBasis, { exact: true }).fill('《企业信息公示暂行条例》')
+    await p.getByLabel(zh.catalog.form.gradeLevel, { exact: true }).selectOption('1')
+    await p
+      .getByLabel(zh.catalog.form.openAttribute, { exact: true })
+      .selectOption('open_unconditional')
+    await p.getByRole('button', { name: zh.catalog.form.saveAndSubmit }).click()
+    await p.waitForURL(/\/catalog\/[0-9a-f]{24}\/edit\?refused=1$/)
+    expect(await p.locator('main').textContent()).toContain(
+      zh.error.confidentiality.openingNotReviewed,
+    )
+    const entryId = new URL(p.url()).pathname.split('/')[2]!
+    await p.screenshot({ path: screenshotPath('confidentiality-01-refused'), fullPage: true })
+
+    await p.getByRole('link', { name: c.goReview }).click()
+    await p.waitForURL((url) => url.pathname === `/catalog/${entryId}`)
+    const panel = p.locator('#confidentiality')
+    expect(await panel.textContent()).toContain(c.notReviewed)
+    await panel
+      .getByLabel(c.note)
+      .fill('经审查，拟开放内容为依法公示信息，不涉及国家秘密和商业秘密。')
+    await panel.getByRole('button', { name: c.record }).click()
+    await p.waitForLoadState('load')
+    await p.goto(`/catalog/${entryId}`)
+    expect(await p.locator('#confidentiality').textContent()).toContain(c.outcomes.passed)
+    await p.screenshot({ path: screenshotPath('confidentiality-02-passed'), fullPage: true })
+    await p.getByRole('button', { name: zh.catalog.entry.submit, exact: true }).click()
+    await p.waitForLoadState('load')
+    expect(await p.locator('main').textContent()).toContain(zh.catalog.form.submitted)
+  }, 120_000)
 })

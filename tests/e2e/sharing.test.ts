@@ -325,4 +325,50 @@ describe('e2e: sharing between agencies', () => {
     await amr.locator('tr[data-batch]', { hasText: '核验名单.csv' }).waitFor()
     await amr.screenshot({ path: screenshotPath('verification-batches'), fullPage: true })
   }, 180_000)
+
+  it('art46 important data: the source department cannot agree before its confidentiality review; after it, the sealed approval names the review', async () => {
+    const c = zh.confidentiality
+    const entryId = await entryIdByTitle('常住人口基本信息')
+    const amr = await signInAs('amr@demo.gd.example', '/agency')
+    await amr.goto(`/sharing/requests/new?entry=${entryId}`)
+    await amr.getByLabel(s.scenario).fill('企业法定代表人身份核验')
+    await amr.getByLabel(s.usingUnit).fill('广东省市场监督管理局登记注册处')
+    await amr.getByLabel(s.duty).fill('《中华人民共和国市场主体登记管理条例》规定的登记审查职责')
+    for (const f of ['gmsfhm', 'xm'])
+      await amr.locator(`input[name="fields"][value="${f}"]`).check()
+    await Promise.all([
+      amr.waitForURL((url) => /^\/sharing\/requests\/[0-9a-f]{24}$/.test(url.pathname)),
+      amr.getByRole('button', { name: s.new.submit }).click(),
+    ])
+    const requestPath = new URL(amr.url()).pathname
+    expect(await amr.locator('#confidentiality').textContent()).toContain(c.notReviewed)
+
+    const psb = await signInAs('psb@demo.gd.example', '/agency')
+    await psb.goto(requestPath)
+    await psb.getByRole('button', { name: s.reply.agree }).click()
+    await psb.getByText(zh.error.confidentiality.grantNotReviewed).waitFor()
+    const panel = psb.locator('#confidentiality')
+    await panel.getByLabel(c.note).fill('申请数据项限于登记审查所需的身份核验，不涉及国家秘密。')
+    await panel.getByRole('button', { name: c.record }).click()
+    await psb.getByText(c.recorded.passed).waitFor()
+    await psb.screenshot({
+      path: screenshotPath('confidentiality-03-grant-review'),
+      fullPage: true,
+    })
+    await psb.getByRole('button', { name: s.reply.agree }).click()
+    await psb.getByText(s.answered.granted).waitFor()
+
+    await amr.goto(requestPath)
+    await amr.getByRole('heading', { name: s.decision.granted }).waitFor()
+    expect(await amr.locator('#confidentiality').textContent()).toContain(c.outcomes.passed)
+    const [download] = await Promise.all([
+      amr.waitForEvent('download'),
+      amr.getByRole('link', { name: s.sealed }).click(),
+    ])
+    const sealed = JSON.parse(
+      await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'),
+    ) as { document: { confidentialityReview?: { outcome: string } } }
+    expect(sealed.document.confidentialityReview?.outcome).toBe('passed')
+    await amr.screenshot({ path: screenshotPath('confidentiality-04-granted'), fullPage: true })
+  }, 180_000)
 })

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { User } from '#models/user'
 import { loadAuthUser, type AuthUser } from '~/services/identity/auth.server'
 import { createDraft } from '~/services/catalog/entries.server'
-import { decideEntry, submitEntry } from '~/services/catalog/review.server'
+import { decideEntry } from '~/services/catalog/review.server'
+import { submitReviewed } from '../fixtures/catalog'
 import { contentSchema } from '~/services/catalog/schemas'
 import { CatalogEntry } from '#models/catalog-entry'
 import {
@@ -617,7 +618,7 @@ describe('open data: search, CKAN, DCAT and the portal', () => {
         legalBasis: '《企业信息公示暂行条例》',
       })
       const { id } = await createDraft({ user: amrUser, content })
-      await submitEntry({ user: amrUser, entryId: id })
+      await submitReviewed({ user: amrUser, entryId: id })
       await decideEntry({ reviewer: authority, entryId: id, decision: 'approved', reasons: [] })
       // … and publishes its file on the portal (Art. 33) through its manage page.
       const amr = await sessionCookieFor('amr@demo.gd.example')

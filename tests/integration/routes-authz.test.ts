@@ -331,6 +331,12 @@ const TABLE: Record<string, RouteAccess> = {
     action: ['agency_staff'],
     json: true,
   },
+  'api.v1.catalog.entries.$entryId.confidentiality-review.ts': {
+    path: `${API_ENTRY}/confidentiality-review`,
+    loader: 'public',
+    action: ['agency_staff'],
+    json: true,
+  },
   'api.v1.catalog.entries.$entryId.review.ts': {
     path: `${API_ENTRY}/review`,
     loader: 'public',

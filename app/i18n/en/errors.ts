@@ -79,6 +79,17 @@ export const error: Messages['error'] = {
     authorizationRevoked: 'The person has revoked this authorization.',
     authorizationEnded: 'This authorization is not in force.',
   },
+  confidentiality: {
+    noteRequired: 'Write the review notes (at least 4 characters).',
+    notOpened: 'This entry opens no data; it needs no confidentiality review.',
+    alreadyReviewed: 'This content (or this request) has already been reviewed.',
+    openingNotReviewed: 'Data to be opened needs your confidentiality review first (Art. 46).',
+    openingFailed:
+      'The confidentiality review failed (Art. 46): {{note}}. Change the content and review it again, or make it not open.',
+    grantNotReviewed:
+      'Important data is granted only after its confidentiality review passed (Art. 46).',
+    notImportant: 'This request is not for important data; it needs no confidentiality review.',
+  },
   project: {
     badName: 'The project name is 2 to 200 characters.',
     notCoordinated:

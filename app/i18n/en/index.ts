@@ -32,7 +32,7 @@ import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
-import { security } from './security'
+import { confidentiality, security } from './security'
 import { error } from './errors'
 
 export const en: Messages = {
@@ -61,6 +61,7 @@ export const en: Messages = {
   market,
   supervision,
   security,
+  confidentiality,
   research,
   licences,
   orders,

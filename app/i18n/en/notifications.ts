@@ -47,6 +47,8 @@ export const notifications: Messages['notifications'] = {
       'Cross-level or cross-region sharing request {{title}} was filed with your authority.',
     'sharing-request.filing_commented':
       'An authority commented on the filing of sharing request {{title}}.',
+    'sharing-request.review-needed':
+      'A request for important data: {{title}}. Review it for secrets first, by {{dueAt}}.',
     'sharing-request.granted': 'Sharing request {{title}} was agreed.',
     'sharing-request.refused': 'Sharing request {{title}} was refused: see the grounds cited.',
     'security.alert': 'Security alert ({{securityEvent}}): {{subject}}. {{detail}}',

@@ -41,3 +41,22 @@ export const security: Messages['security'] = {
     config: 'Production configuration',
   },
 }
+
+export const confidentiality = {
+  title: 'Confidentiality review (Measures, Art. 46)',
+  openingIntro:
+    "This entry's working copy opens data to the public. Before it is submitted, your body reviews exactly this content for secrets; an edit needs a new review.",
+  grantIntro:
+    'The data asked for is important data. Before agreeing, your body reviews this request for secrets; a failed review refuses it under Art. 46.',
+  notReviewed: 'Not reviewed yet.',
+  goReview: 'Opening data needs a confidentiality review first: record it on the entry page →',
+  outcome: 'Outcome',
+  outcomes: { passed: 'Passed', failed: 'Failed' },
+  note: 'Review notes (what was checked, on what basis)',
+  record: 'Record the outcome',
+  reviewedBy: 'Reviewer',
+  recorded: {
+    passed: 'The confidentiality review passed and is logged.',
+    failed: 'The confidentiality review failed and is logged.',
+  },
+}

@@ -21,6 +21,7 @@ export const sharing: Messages['sharing'] = {
   periodEnd: 'Use until',
   createdAt: 'Asked on',
   replyDue: 'Reply due',
+  sealed: 'The sharing approval with its electronic seal (check offline with npm run seal:verify)',
   noPassOn:
     'Shared data serves your own duties only: it may not be passed on, provided to others or published (Art. 46 ¶3); every access is logged.',
   hint: {

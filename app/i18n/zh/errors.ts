@@ -75,6 +75,15 @@ export const error = {
     authorizationRevoked: '本人已撤回该授权。',
     authorizationEnded: '该授权不在有效期内。',
   },
+  confidentiality: {
+    noteRequired: '请写明审查意见（至少 4 个字）。',
+    notOpened: '该条目不开放数据，无需保密审查。',
+    alreadyReviewed: '这一稿内容（或本次申请）已经审查过。',
+    openingNotReviewed: '开放数据须先经本单位保密审查（第四十六条）。',
+    openingFailed: '保密审查未通过（第四十六条）：{{note}}。请修改内容后重新审查，或改为不予开放。',
+    grantNotReviewed: '重要数据须先通过保密审查（第四十六条），才能同意共享。',
+    notImportant: '该申请不涉及重要数据，无需保密审查。',
+  },
   project: {
     badName: '项目名称为 2 至 200 个字符。',
     notCoordinated: '请选择本主管部门负责的（同级同区域）部门作为项目单位。',

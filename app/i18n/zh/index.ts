@@ -31,7 +31,7 @@ import { notifications } from './notifications'
 import { verification } from './verification'
 import { sharing } from './sharing'
 import { supervision } from './supervision'
-import { security } from './security'
+import { confidentiality, security } from './security'
 import { error } from './errors'
 
 export const zh = {
@@ -60,6 +60,7 @@ export const zh = {
   market,
   supervision,
   security,
+  confidentiality,
   research,
   licences,
   orders,

@@ -40,6 +40,8 @@ export const notifications = {
     'sharing-request.coordinated': '主管部门记录了对共享申请 {{title}} 的协调情况。',
     'sharing-request.filed': '跨层级、跨区域共享申请 {{title}} 已向本单位备案。',
     'sharing-request.filing_commented': '主管部门对共享申请 {{title}} 的备案提出了意见。',
+    'sharing-request.review-needed':
+      '收到重要数据的共享申请：{{title}}，须先进行保密审查，请在 {{dueAt}} 前完成。',
     'sharing-request.granted': '共享申请 {{title}} 已获同意。',
     'sharing-request.refused': '共享申请 {{title}} 被拒绝，请查看拒绝依据。',
     'security.alert': '安全告警（{{securityEvent}}）：{{subject}}。{{detail}}',

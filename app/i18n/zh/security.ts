@@ -39,3 +39,23 @@ export const security = {
     config: '生产配置',
   },
 }
+
+// Confidentiality review (保密审查, Art. 46) before data is opened or important data is granted.
+export const confidentiality = {
+  title: '保密审查（《办法》第四十六条）',
+  openingIntro:
+    '该条目的工作稿将向社会开放数据。提交审核前，须由本单位对这一稿内容进行保密审查；内容修改后须重新审查。',
+  grantIntro:
+    '所申请的数据为重要数据。同意共享前，须由本单位对本次申请进行保密审查；审查未通过即依第四十六条拒绝。',
+  notReviewed: '尚未审查。',
+  goReview: '开放数据须先经保密审查：前往条目页记录审查结论 →',
+  outcome: '审查结论',
+  outcomes: { passed: '通过', failed: '未通过' },
+  note: '审查意见（审查了什么、依据）',
+  record: '记录审查结论',
+  reviewedBy: '审查人',
+  recorded: {
+    passed: '保密审查已通过，已记入日志。',
+    failed: '保密审查未通过，已记入日志。',
+  },
+}

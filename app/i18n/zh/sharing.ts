@@ -20,6 +20,7 @@ export const sharing = {
   periodEnd: '使用截止时间',
   createdAt: '申请时间',
   replyDue: '答复期限',
+  sealed: '带电子印章的共享批准文件（可用 npm run seal:verify 离线验证）',
   noPassOn:
     '共享获得的数据只能用于本部门履行职责，不得转让、向他人提供或公开（第四十六条第三款）；每次访问都会记入交易日志。',
   hint: {

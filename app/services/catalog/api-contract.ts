@@ -1,6 +1,7 @@
 // The catalog's JSON API (C2, C3): request and response schemas, and the endpoint list that
 // app/services/api/contract.ts adds to the OpenAPI document.
 import { z } from 'zod'
+import { confidentialityReviewInput } from '~/services/security/schemas'
 import type { Endpoint } from '~/services/api/contract'
 import {
   contentSchema,
@@ -200,9 +201,25 @@ export const catalogEndpoints: Endpoint[] = [
     method: 'post',
     path: `${E}/submit`,
     summary:
-      'Submit the working copy for review (refused with every Art. 10/13/14/32 problem named)',
+      'Submit the working copy for review (refused with every Art. 10/13/14/32/46 problem named)',
     permission: 'create:catalog-entry:own-org',
     response: z.object({ id: z.string(), revision: z.number(), round: z.number() }),
+  },
+  {
+    method: 'post',
+    path: `${E}/confidentiality-review`,
+    summary:
+      'Record the agency’s confidentiality review of a working copy that opens data (Art. 46); submitting it needs a passed one',
+    permission: 'review:confidentiality:own-org',
+    body: confidentialityReviewInput,
+    response: z.object({
+      outcome: z.enum(['passed', 'failed']),
+      note: z.string(),
+      at: z.string(),
+      reviewerUserId: z.string(),
+      loggedSeq: z.number().nullable(),
+    }),
+    status: 201,
   },
   {
     method: 'post',

@@ -28,7 +28,8 @@ import {
   runFreshnessSweep,
 } from './freshness.server'
 import { listQualityIssues, raiseQualityIssue, resolveQualityIssue } from './quality.server'
-import { decideEntry, listReviewQueue, submitEntry } from './review.server'
+import { decideEntry, listReviewQueue } from './review.server'
+import { submitReviewed } from '../../../tests/fixtures/catalog'
 import type { ContentInput } from './schemas'
 import { claimDataItem, listCollection, sourceOf, transferDataItem } from './source-registry.server'
 import { generalLevels, setGradeLadder } from './settings.server'
@@ -101,7 +102,10 @@ let authority: AuthUser
 let buyer: AuthUser
 
 async function approve(entryId: string) {
-  await submitEntry({ user: (await loadEntry(entryId)).orgId === amr.org!.id ? amr : psb, entryId })
+  await submitReviewed({
+    user: (await loadEntry(entryId)).orgId === amr.org!.id ? amr : psb,
+    entryId,
+  })
   let result = await decideEntry({
     reviewer: authority,
     entryId,
@@ -129,7 +133,7 @@ describe('catalog rules', () => {
       user: amr,
       content: content({ description: { zh: '', en: '' }, fields: [], legalBasis: '' }),
     })
-    const error = await refusal(() => submitEntry({ user: amr, entryId: id }))
+    const error = await refusal(() => submitReviewed({ user: amr, entryId: id }))
     expect(error.status).toBe(422)
     expect(Object.keys(error.fields ?? {})).toEqual(
       expect.arrayContaining(['descriptionZh', 'f_name', 'legalBasis']),
@@ -142,7 +146,7 @@ describe('catalog rules', () => {
       user: amr,
       content: content({ sharingType: 'conditional', sharingBasis: '《企业信息公示暂行条例》' }),
     })
-    const error = await refusal(() => submitEntry({ user: amr, entryId: id }))
+    const error = await refusal(() => submitReviewed({ user: amr, entryId: id }))
     expect(error.messageKey).toBe('error.catalog.conditionalNeedsConditions')
     expect(error.fields).toEqual({
       sharingConditions: ['error.catalog.conditionalNeedsConditions'],
@@ -156,7 +160,7 @@ describe('catalog rules', () => {
         sharingConditions: '仅限税务部门',
       }),
     })
-    expect((await refusal(() => submitEntry({ user: amr, entryId: id }))).messageKey).toBe(
+    expect((await refusal(() => submitReviewed({ user: amr, entryId: id }))).messageKey).toBe(
       'error.catalog.conditionalNeedsBasis',
     )
     await updateDraft({
@@ -168,7 +172,7 @@ describe('catalog rules', () => {
         sharingConditions: '仅限税务部门',
       }),
     })
-    expect((await submitEntry({ user: amr, entryId: id })).round).toBe(1)
+    expect((await submitReviewed({ user: amr, entryId: id })).round).toBe(1)
   })
 
   it('art13 refuses a not_shared entry without a cited law, and files it with the authority on approval', async () => {
@@ -176,7 +180,7 @@ describe('catalog rules', () => {
       user: psb,
       content: content({ sharingType: 'not_shared', openAttribute: 'not_open' }),
     })
-    expect((await refusal(() => submitEntry({ user: psb, entryId: id }))).messageKey).toBe(
+    expect((await refusal(() => submitReviewed({ user: psb, entryId: id }))).messageKey).toBe(
       'error.catalog.notSharedNeedsLaw',
     )
     await updateDraft({
@@ -198,7 +202,7 @@ describe('catalog rules', () => {
 
   it('art32 keeps entries with personal fields not_open unless desensitized or the right-holder consented', async () => {
     const { id } = await createDraft({ user: psb, content: content({ fields: [personalField] }) })
-    const error = await refusal(() => submitEntry({ user: psb, entryId: id }))
+    const error = await refusal(() => submitReviewed({ user: psb, entryId: id }))
     expect(error.messageKey).toBe('error.catalog.art32PersonalNotOpen')
     expect(error.fields?.openAttribute).toBeDefined()
     // A desensitized distribution lifts it …
@@ -217,7 +221,7 @@ describe('catalog rules', () => {
         ],
       }),
     })
-    await submitEntry({ user: psb, entryId: id })
+    await submitReviewed({ user: psb, entryId: id })
     // … and so does the right-holder's consent (a trade secret here).
     const secret = { ...personalField, name: 'yysr', personal: false, tradeSecret: true }
     const other = await createDraft({
@@ -228,7 +232,7 @@ describe('catalog rules', () => {
         openConditions: '签署协议',
       }),
     })
-    expect((await refusal(() => submitEntry({ user: amr, entryId: other.id }))).messageKey).toBe(
+    expect((await refusal(() => submitReviewed({ user: amr, entryId: other.id }))).messageKey).toBe(
       'error.catalog.art32PersonalNotOpen',
     )
     await updateDraft({
@@ -241,7 +245,7 @@ describe('catalog rules', () => {
         rightHolderConsent: true,
       }),
     })
-    await submitEntry({ user: amr, entryId: other.id })
+    await submitReviewed({ user: amr, entryId: other.id })
   })
 
   it('gbt43697 core-graded data can never be opened or listed', async () => {
@@ -249,7 +253,7 @@ describe('catalog rules', () => {
       user: psb,
       content: content({ grade: { tier: 'core', level: null } }),
     })
-    expect((await refusal(() => submitEntry({ user: psb, entryId: id }))).messageKey).toBe(
+    expect((await refusal(() => submitReviewed({ user: psb, entryId: id }))).messageKey).toBe(
       'error.catalog.coreNeverOpen',
     )
     await updateDraft({
@@ -272,7 +276,7 @@ describe('catalog rules', () => {
       user: psb,
       content: content({ grade: { tier: 'important', level: null }, openAttribute: 'not_open' }),
     })
-    await submitEntry({ user: psb, entryId: id })
+    await submitReviewed({ user: psb, entryId: id })
     const first = await decideEntry({
       reviewer: authority,
       entryId: id,
@@ -297,7 +301,7 @@ describe('catalog rules', () => {
 
   it('art10 a submitted entry is decided once: two reviewers at once, one wins', async () => {
     const { id } = await createDraft({ user: amr, content: content() })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
     const results = await Promise.allSettled([
       decideEntry({ reviewer: authority, entryId: id, decision: 'approved', reasons: [] }),
       decideEntry({
@@ -316,7 +320,7 @@ describe('catalog rules', () => {
 
   it('art10 a decision interrupted after its claim is completed when it is tried again', async () => {
     const { id } = await createDraft({ user: amr, content: content() })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
     // The claim was stored, then the process died before the projection.
     await CatalogReview.create({
       _id: reviewClaimId(id, 1, 1, 'decide'),
@@ -348,7 +352,7 @@ describe('catalog rules', () => {
 
   it('art10 only the authority decides, and a return carries reasons the agency sees', async () => {
     const { id } = await createDraft({ user: amr, content: content() })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
     expect(
       (
         await refusal(() =>
@@ -384,7 +388,7 @@ describe('catalog rules', () => {
     expect(
       (await refusal(() => updateDraft({ user: psb, entryId: id, content: content() }))).status,
     ).toBe(403)
-    expect((await refusal(() => submitEntry({ user: psb, entryId: id }))).status).toBe(403)
+    expect((await refusal(() => submitReviewed({ user: psb, entryId: id }))).status).toBe(403)
     expect((await refusal(() => getEntryForUser(psb, id))).status).toBe(404)
   })
 
@@ -472,7 +476,7 @@ describe('catalog rules', () => {
       content: content({ legalBasis: '《广东省公共数据管理办法》（2026 修订）' }),
     })
     const submittedAt = new Date()
-    await submitEntry({ user: amr, entryId: id, now: submittedAt })
+    await submitReviewed({ user: amr, entryId: id, now: submittedAt })
     const doc = await CatalogDeadline.findById(`${id}:v1`).lean()
     expect(doc?.phase).toBe('review')
     expect(doc?.reviewDueAt?.toISOString()).toBe(
@@ -512,7 +516,7 @@ describe('catalog rules', () => {
         ],
       }),
     })
-    const viaEntry = await refusal(() => submitEntry({ user: psb, entryId: id }))
+    const viaEntry = await refusal(() => submitReviewed({ user: psb, entryId: id }))
     expect(viaEntry.code).toBe('source_taken')
     expect(viaEntry.fields).toHaveProperty('f_item')
     // Transfers go through the authority only.
@@ -615,15 +619,17 @@ describe('catalog rules', () => {
   it('every state change is written to the ledger', async () => {
     const { id } = await createDraft({ user: amr, content: content() })
     await updateDraft({ user: amr, entryId: id, content: content({ tags: ['x'] }) })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
     await decideEntry({ reviewer: authority, entryId: id, decision: 'returned', reasons: ['补充'] })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
     await decideEntry({ reviewer: authority, entryId: id, decision: 'approved', reasons: [] })
     await recordDataUpdate({ user: amr, entryId: id })
     const { entries } = await listLedger({ subject: `catalog-entry:${id}`, limit: 50 })
     expect(entries.map((e) => e.action).reverse()).toEqual([
       'catalog.draft_created',
       'catalog.draft_updated',
+      // Art. 46: the open entry's content was reviewed once; resubmitted unchanged, not again.
+      'confidentiality.reviewed',
       'catalog.submitted',
       'catalog.returned',
       'catalog.submitted',
@@ -653,7 +659,7 @@ describe('catalog rules', () => {
       user: amr,
       content: content({ grade: { tier: 'general', level: 4 } }),
     })
-    expect((await refusal(() => submitEntry({ user: amr, entryId: id }))).fields).toEqual({
+    expect((await refusal(() => submitReviewed({ user: amr, entryId: id }))).fields).toEqual({
       gradeLevel: ['error.catalog.gradeLevel'],
     })
     await setGradeLadder({
@@ -664,7 +670,7 @@ describe('catalog rules', () => {
         en: `General ${level}`,
       })),
     })
-    await submitEntry({ user: amr, entryId: id })
+    await submitReviewed({ user: amr, entryId: id })
   })
 
   it('the change feed and the index listing serve the search index', async () => {

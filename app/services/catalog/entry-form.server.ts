@@ -29,6 +29,7 @@ export async function entryFormData(
   const [agencies, ladder] = await Promise.all([listAgencies(), gradeLadder()])
   let entry = null
   let problems: { field: string; message: string }[] = []
+  let reviewPending = false
   if (entryId) {
     const doc = await loadEntry(entryId)
     assertOwner(user, doc)
@@ -40,10 +41,10 @@ export async function entryFormData(
       returnReasons: [...(doc.returnReasons ?? [])],
       content: plainContent(doc.content),
     }
-    problems = (await submissionCheck(doc.orgId, doc.content)).map((p) => ({
-      field: p.field,
-      message: t(p.key, p.params),
-    }))
+    const found = await submissionCheck(doc.orgId, String(doc._id), doc.content)
+    problems = found.map((p) => ({ field: p.field, message: t(p.key, p.params) }))
+    // Art. 46: the confidentiality review is made on the entry's page.
+    reviewPending = found.some((p) => p.key.startsWith('error.confidentiality.'))
   }
   return {
     nav: catalogLinks(user, t),
@@ -52,6 +53,7 @@ export async function entryFormData(
     ladder,
     entry,
     problems,
+    reviewPending,
     extraRows,
     saved: url.searchParams.has('saved'),
     refused: url.searchParams.has('refused'),

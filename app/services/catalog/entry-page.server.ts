@@ -1,10 +1,11 @@
 // The entry page: everything one entry shows its reader, and the actions taken on it (submit,
-// review, record a data update, mark the legal basis changed, raise a quality issue).
+// review, the confidentiality review, record a data update, mark the legal basis changed, raise a
+// quality issue).
 import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { markLegalBasisChanged } from './deadlines.server'
 import { diffContent } from './diff'
-import { getEntryForUser } from './entries.server'
+import { getEntryForUser, loadEntry } from './entries.server'
 import { recordDataUpdate } from './freshness.server'
 import { catalogLinks } from './pages.server'
 import { listQualityIssues, raiseQualityIssue } from './quality.server'
@@ -12,6 +13,12 @@ import { decideEntry, reviewHistory, submitEntry } from './review.server'
 import { reasonLines, type entryPageActionSchema } from './schemas'
 import { verificationOffer } from '~/services/verification/verify.server'
 import { listVersions } from './versions.server'
+import {
+  needsOpeningReview,
+  openingReviewOf,
+  reviewEntryOpening,
+} from '~/services/security/confidentiality.server'
+import { User } from '#models/user'
 import type { z } from 'zod'
 import type { LocaleT as T } from '~/i18n/config'
 
@@ -32,6 +39,9 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
     fullView && entry.published && entry.status !== 'approved'
       ? diffContent(entry.published, entry.content)
       : null
+  // Art. 46: the source department makes its working copy's confidentiality review; the authority
+  // deciding on the entry sees it.
+  const confidentiality = owner || authority ? await openingReviewState(user, entryId, owner) : null
   return {
     nav: catalogLinks(user, t),
     entry,
@@ -42,6 +52,7 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
     history,
     issues: issues.items,
     pendingChanges,
+    confidentiality,
     can: {
       edit: owner && p.has('create:catalog-entry:own-org') && entry.status !== 'submitted',
       submit:
@@ -81,6 +92,24 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
         published &&
         entry.published?.sharingType !== 'not_shared',
     },
+  }
+}
+
+/** Art. 46: whether the working copy opens data, its review if made, and who may make it. */
+async function openingReviewState(user: AuthUser, entryId: string, owner: boolean) {
+  const doc = await loadEntry(entryId)
+  if (!needsOpeningReview(doc.content)) return null
+  const review = await openingReviewOf(entryId, doc.content)
+  const reviewer = review
+    ? await User.findById(review.reviewerUserId, { displayName: 1 }).lean()
+    : null
+  return {
+    review: review && { ...review, reviewerName: reviewer?.displayName ?? review.reviewerUserId },
+    canReview:
+      owner &&
+      !review &&
+      doc.status !== 'submitted' &&
+      user.permissions.has('review:confidentiality:own-org'),
   }
 }
 
@@ -127,6 +156,10 @@ export async function entryPageAction(
       const { agencyDueAt } = await markLegalBasisChanged({ user, entryId, reason: input.reason })
       return t('catalog.deadlines.marked', { date: agencyDueAt.toISOString().slice(0, 10) })
     }
+    case 'confidentialityReview':
+      need('review:confidentiality:own-org')
+      await reviewEntryOpening(user, entryId, { outcome: input.outcome, note: input.note })
+      return t(`confidentiality.recorded.${input.outcome}`)
     case 'raiseIssue':
       need('raise:quality-issue:any')
       await raiseQualityIssue({

@@ -11,6 +11,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim, isDuplicateKey } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
+import { openingReviewProblem } from '~/services/security/confidentiality.server'
 import { onEntryDecided, onEntrySubmitted } from './deadlines.server'
 import {
   assertOwner,
@@ -32,9 +33,10 @@ function refuse(problems: RuleProblem[]): never {
 }
 
 /**
- * Art. 10, 12, 13, 32: the owning agency submits the working copy for review. Refused, with every
- * problem named, when an Art. 10 field is missing, a conditional entry lacks basis or conditions,
- * a not-shared entry cites no law, or the open attribute breaks Art. 32 / the core-grade rule.
+ * Art. 10, 12, 13, 32, 46: the owning agency submits the working copy for review. Refused, with
+ * every problem named, when an Art. 10 field is missing, a conditional entry lacks basis or
+ * conditions, a not-shared entry cites no law, the open attribute breaks Art. 32 / the core-grade
+ * rule, or data to be opened has no passed confidentiality review of exactly this content.
  */
 export async function submitEntry(input: { user: AuthUser; entryId: string; now?: Date }) {
   const entry = await loadEntry(input.entryId)
@@ -44,6 +46,8 @@ export async function submitEntry(input: { user: AuthUser; entryId: string; now?
   if (entry.status === 'approved')
     throw new DomainError('nothing_to_submit', 'error.catalog.nothingToSubmit', 409)
   const problems = submissionProblems(entry.content, await generalLevels())
+  const secrecy = await openingReviewProblem(input.entryId, entry.content)
+  if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
   if (problems.length) refuse(problems)
   // Art. 14: the fields that name a data item make this agency its source; refused if another is.
   await claimItemsOfEntry(input.user, input.entryId, entry.content.fields)
@@ -107,13 +111,17 @@ export async function submitEntry(input: { user: AuthUser; entryId: string; now?
 
 /**
  * Every problem that would stop a submission of this content by this agency, for the edit page:
- * the Art. 10/13/32/grade rules, and Art. 14 data items whose legal source is another department.
+ * the Art. 10/13/32/grade rules, the Art. 46 confidentiality review of data to be opened, and
+ * Art. 14 data items whose legal source is another department.
  */
 export async function submissionCheck(
   orgId: string,
+  entryId: string,
   content: CatalogContent,
 ): Promise<RuleProblem[]> {
   const problems = submissionProblems(content, await generalLevels())
+  const secrecy = await openingReviewProblem(entryId, content)
+  if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
   for (const f of content.fields ?? []) {
     if (!f.dataItemCode) continue
     const owner = await sourceOf(f.dataItemCode)
@@ -267,6 +275,8 @@ export async function decideEntry(input: {
   if (input.decision === 'approved') {
     // The rules are checked again on the submitted snapshot: an approval never breaks them.
     const problems = submissionProblems(content, await generalLevels())
+    const secrecy = await openingReviewProblem(input.entryId, content)
+    if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
     if (problems.length) refuse(problems)
   }
   const step = entry.pendingStep as ReviewClaimStep

@@ -3,6 +3,7 @@
 // become the same content. Messages are i18n keys.
 import { z } from 'zod'
 import { httpUrl, objectId } from '~/utils/schemas'
+import { confidentialityReviewInput } from '~/services/security/schemas'
 import {
   CATALOG_CATEGORIES,
   DATA_FORMS,
@@ -340,6 +341,7 @@ export const entryPageActionSchema = z.discriminatedUnion('intent', [
     reasons: text(2000),
   }),
   z.strictObject({ intent: z.literal('dataUpdate') }),
+  confidentialityReviewInput.extend({ intent: z.literal('confidentialityReview') }),
   z.strictObject({
     intent: z.literal('markBasis'),
     reason: z.string().trim().min(4, 'error.catalog.reasonRequired').max(1000),

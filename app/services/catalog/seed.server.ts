@@ -15,6 +15,11 @@ import { createDraft, loadEntry, updateDraft } from './entries.server'
 import { runFreshnessSweep } from './freshness.server'
 import { raiseQualityIssue, resolveQualityIssue, listQualityIssues } from './quality.server'
 import { decideEntry, submitEntry } from './review.server'
+import {
+  needsOpeningReview,
+  openingReviewOf,
+  reviewEntryOpening,
+} from '~/services/security/confidentiality.server'
 import type { ContentInput } from './schemas'
 
 type FieldSpec = [
@@ -835,6 +840,8 @@ export const SEED_ENTRIES: SeedEntry[] = [
   }),
 ]
 
+const SECRECY_NOTE = '经本单位保密审查，拟开放内容不涉及国家秘密、工作秘密、商业秘密和个人隐私。'
+
 const RETURN_REASON = '共享条件未写明使用部门范围，请补充具体可共享的部门和用途。'
 
 async function authUser(email: string): Promise<AuthUser> {
@@ -854,6 +861,9 @@ async function advance(entryId: string, target: Target, agency: AuthUser, author
     const e = await loadEntry(entryId)
     if (target === 'draft') return
     if (e.status === 'draft' || (e.status === 'returned' && target !== 'returned')) {
+      // Art. 46: data to be opened passes the agency's confidentiality review first.
+      if (needsOpeningReview(e.content) && !(await openingReviewOf(entryId, e.content)))
+        await reviewEntryOpening(agency, entryId, { outcome: 'passed', note: SECRECY_NOTE })
       await submitEntry({ user: agency, entryId })
       continue
     }

@@ -127,6 +127,8 @@ export const LEDGER_ACTIONS = {
   'rectification.answered': { subjects: ['rectification', 'org'], article: 52 },
   'rectification.closed': { subjects: ['rectification', 'org'], article: 52 },
   'rectification.escalated': { subjects: ['rectification', 'org'], article: 52 },
+  // Confidentiality review before opening or granting important data (C14; Art. 46)
+  'confidentiality.reviewed': { subjects: ['catalog-entry', 'org'], article: 46 },
   // Fiscally funded IT projects and their data lists (C12; Art. 50)
   'project.registered': { subjects: ['it-project', 'org'], article: 50 },
   'project.data-list-filed': { subjects: ['it-project', 'org'], article: 50 },

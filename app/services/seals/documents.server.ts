@@ -7,6 +7,7 @@ import { Licence } from '#models/licence'
 import { ResearchRequest } from '#models/research-request'
 import { SharingGrant } from '#models/sharing-grant'
 import type { AuthUser } from '~/services/identity/auth.server'
+import { grantReviewOf } from '~/services/security/confidentiality.server'
 import { getSupervisionReport } from '~/services/supervision/reports.server'
 import { connectDb } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -91,6 +92,11 @@ export async function sealedIssuedDocument(
   if (kind === 'sharing-grant') {
     const g = await SharingGrant.findById(id).lean()
     if (!g || !mayRead(user, [g.grantorOrgId, g.granteeOrgId], 'read:ledger:any')) throw notFound()
+    // Art. 46: important data's approval names the confidentiality review it was issued after.
+    const requestId = g.sourceRef?.startsWith('sharing-request:')
+      ? g.sourceRef.slice('sharing-request:'.length)
+      : null
+    const review = requestId ? await grantReviewOf(requestId) : null
     return sealDocument({
       kind: 'sharing-approval',
       ref: `sharing-grant:${id}`,
@@ -107,6 +113,14 @@ export async function sealedIssuedDocument(
         start: g.start.toISOString(),
         end: g.end.toISOString(),
         sourceRef: g.sourceRef,
+        ...(review && {
+          confidentialityReview: {
+            outcome: review.outcome,
+            at: review.at,
+            reviewerUserId: review.reviewerUserId,
+            loggedSeq: review.loggedSeq,
+          },
+        }),
       },
     })
   }

@@ -14,12 +14,14 @@ import { EntryDataset } from '#models/entry-dataset'
 import { completeDatasetStored, enqueueGrantDelivery } from './datasets.server'
 import { completeHandover } from './handovers.server'
 import {
+  answerOrWait,
   completeRevocation,
   completeSharingDecision,
   completeSubmission,
   coordinatingAuthority,
   grantsAtOnce,
 } from './requests.server'
+import { grantReviewOf } from '~/services/security/confidentiality.server'
 
 /** Art. 23 ¶2: the source department is reminded once the request has waited this many working days. */
 export const SHARING_WARN_AFTER_WORKING_DAYS = 3
@@ -211,8 +213,19 @@ export async function repairSharing(now: Date = new Date()) {
       continue
     }
     // Not logged in full yet, or answered-at-once but the answer never stored.
-    if (r.submittedSeq == null || (!answer && grantsAtOnce(r))) {
+    if (r.submittedSeq == null) {
       await completeSubmission(r)
+      result.submissions++
+      continue
+    }
+    // Art. 46: a request that waits for its confidentiality review has nothing to finish until
+    // the review is stored; once it is, the review's outcome is carried out.
+    const review = r.reviewRequired ? await grantReviewOf(String(r._id)) : null
+    const answerDue = review
+      ? review.outcome === 'failed' || grantsAtOnce(r)
+      : grantsAtOnce(r) && !r.reviewRequired
+    if (!answer && answerDue) {
+      await answerOrWait(r)
       result.submissions++
     }
   }

@@ -6,6 +6,8 @@ import { Organization } from '#models/organization'
 import { SharingRequest } from '#models/sharing-request'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
+import { grantReviewOf } from '~/services/security/confidentiality.server'
+import { User } from '#models/user'
 import { DomainError } from '~/utils/errors'
 import { pageOf } from '~/utils/listing.server'
 import { currentDataset } from './datasets.server'
@@ -216,5 +218,23 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
       request.status === 'pending' &&
       user.org?.id === request.sourceOrgId &&
       user.permissions.has('decide:sharing-request:own-org'),
+    // Art. 46: a request for important data, and its confidentiality review.
+    confidentiality: request.reviewRequired ? await grantReviewState(user, request) : null,
+  }
+}
+
+async function grantReviewState(user: AuthUser, request: SharingRequestLean) {
+  const review = await grantReviewOf(String(request._id))
+  const reviewer = review
+    ? await User.findById(review.reviewerUserId, { displayName: 1 }).lean()
+    : null
+  return {
+    review: review && { ...review, reviewerName: reviewer?.displayName ?? review.reviewerUserId },
+    canReview:
+      !review &&
+      request.status === 'pending' &&
+      user.org?.id === request.sourceOrgId &&
+      user.permissions.has('decide:sharing-request:own-org') &&
+      user.permissions.has('review:confidentiality:own-org'),
   }
 }

@@ -27,6 +27,13 @@ import { authorityOf, notifyOrg } from '~/services/catalog/notify.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { assertMinimalFields } from '~/services/research/decisions.server'
+import {
+  ART46_CITATION,
+  grantReviewOf,
+  needsGrantReview,
+  recordGrantReview,
+  type ReviewInput,
+} from '~/services/security/confidentiality.server'
 import { assertFieldsOffered, assertPeriod } from '~/services/research/requests.server'
 import { claim, insertOnce } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
@@ -56,6 +63,8 @@ export interface SharableEntry {
   title: { zh: string; en: string }
   sharingType: 'unconditional' | 'conditional'
   fields: string[]
+  /** Art. 46: its grants wait for a confidentiality review (important-grade data). */
+  reviewRequired: boolean
 }
 
 /**
@@ -75,6 +84,7 @@ export async function loadSharableEntry(entryId: string): Promise<SharableEntry>
     title: { zh: entry.published.title.zh, en: entry.published.title.en },
     sharingType,
     fields: entry.published.fields.map((f) => f.name),
+    reviewRequired: needsGrantReview(entry.published.grade),
   }
 }
 
@@ -293,9 +303,10 @@ export async function submitSharingRequest(
       mode: input.mode,
       periodEnd,
       replyDueAt:
-        entry.sharingType === 'conditional'
+        entry.sharingType === 'conditional' || entry.reviewRequired
           ? await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)
           : null,
+      reviewRequired: entry.reviewRequired,
       status: 'pending',
       coordinatorOrgId: (await coordinatingAuthority(entry.sourceOrgId)) ?? null,
       filings: filings.map((f) => ({ ...f, filedSeq: null })) as never,
@@ -361,9 +372,10 @@ export async function submitArt26Sharing(
       mode: input.mode,
       periodEnd,
       replyDueAt:
-        entry.sharingType === 'conditional' && !bySource
+        (entry.sharingType === 'conditional' && !bySource) || entry.reviewRequired
           ? await addWorkingDays(now, ART23_REPLY_WORKING_DAYS)
           : null,
+      reviewRequired: entry.reviewRequired,
       status: 'pending',
       coordinatorOrgId: (await coordinatingAuthority(entry.sourceOrgId)) ?? null,
       filings: filings.map((f) => ({ ...f, filedSeq: null })) as never,
@@ -473,11 +485,42 @@ export async function completeSubmission(
     { _id: request._id },
     { $set: { submittedSeq: entryLog._id, ...(filed.length && { filings: filed }) } },
   )
+  return answerOrWait(request)
+}
+
+/**
+ * What a logged request waits for, from what is stored: refused when its confidentiality review
+ * failed (Art. 46); granted at once when the rule says so (Art. 23 ¶1, Art. 26 ¶1) and no review
+ * is outstanding; otherwise pending, the source department told what it has to do. Safe to run again.
+ */
+export async function answerOrWait(request: SharingRequestLean): Promise<SharingOutcomeResult> {
+  const requestId = String(request._id)
+  const review = request.reviewRequired ? await grantReviewOf(requestId) : null
+  if (review?.outcome === 'failed') {
+    // Art. 46 with Art. 23 ¶2: the failed review is the refusal, citing the rule it rests on.
+    await claim(SharingDecision, {
+      _id: request._id,
+      outcome: 'refused',
+      fields: [],
+      mode: null,
+      end: null,
+      deliveryDueAt: null,
+      citation: ART46_CITATION,
+      note: review.note,
+      automatic: false,
+      decidedAt: new Date(review.at),
+      decidedBy: review.reviewerUserId,
+      decidedByOrgId: request.sourceOrgId,
+    } satisfies SharingDecisionDoc)
+    const stored = (await SharingDecision.findById(request._id).lean())!
+    return completeSharingDecision(request, stored)
+  }
   const bySource = request.art26?.initiatedByOrgId === request.sourceOrgId
-  if (grantsAtOnce(request)) {
-    // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply. The answer is
-    // the same claim as a reply's; whoever stores it first, every run completes the stored one.
-    const decidedAt = request.createdAt
+  if (grantsAtOnce(request) && (!request.reviewRequired || review)) {
+    // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply (important data
+    // once its review passed). The answer is the same claim as a reply's; whoever stores it first,
+    // every run completes the stored one.
+    const decidedAt = review ? new Date(review.at) : request.createdAt
     await claim(SharingDecision, {
       _id: request._id,
       outcome: 'granted',
@@ -496,10 +539,11 @@ export async function completeSubmission(
     const stored = (await SharingDecision.findById(request._id).lean())!
     return completeSharingDecision(request, stored)
   }
+  const held = grantsAtOnce(request)
   await notifyOrg({
-    key: `sharing-request:${requestId}:submitted`,
+    key: `sharing-request:${requestId}:${held ? 'review-needed' : 'submitted'}`,
     orgId: request.sourceOrgId,
-    kind: 'sharing-request.submitted',
+    kind: held ? 'sharing-request.review-needed' : 'sharing-request.submitted',
     params: { requestId, title: request.entryTitle.zh, dueAt: request.replyDueAt!.toISOString() },
   })
   return {
@@ -634,6 +678,7 @@ export async function replyToSharingRequest(
   }
   let decision: SharingDecisionDoc
   if (input.outcome === 'granted') {
+    await assertGrantReviewed(request)
     assertMinimalFields(input.fields, request.fields)
     const end = endOfChinaDay(input.end)
     assertGrantEnd(end, request, now)
@@ -664,6 +709,42 @@ export async function replyToSharingRequest(
     throw new DomainError('already_answered', 'error.sharing.alreadyAnswered', 409)
   }
   return completeSharingDecision(request, decision)
+}
+
+/** Art. 46: important data is granted only after its confidentiality review passed. */
+export async function assertGrantReviewed(
+  request: Pick<SharingRequestLean, '_id' | 'reviewRequired'>,
+): Promise<void> {
+  if (!request.reviewRequired) return
+  const review = await grantReviewOf(String(request._id))
+  if (review?.outcome !== 'passed')
+    throw new DomainError('not_reviewed', 'error.confidentiality.grantNotReviewed', 409)
+}
+
+/**
+ * Art. 46: the source department's confidentiality review of a request for important data, once
+ * per request. Passed: the request may be granted (one granted at once by rule is granted now);
+ * failed: the request is refused, citing Art. 46, with the reviewer's reasons.
+ */
+export async function reviewSharingGrant(
+  user: AuthUser,
+  requestId: string,
+  input: ReviewInput,
+  options: { now?: Date } = {},
+): Promise<SharingOutcomeResult> {
+  assertMay(user, 'decide:sharing-request:own-org')
+  assertMay(user, 'review:confidentiality:own-org')
+  const request = await loadSharingRequest(requestId)
+  assertMayReply(user, request)
+  if (!request.reviewRequired)
+    throw new DomainError('no_review', 'error.confidentiality.notImportant', 409)
+  if (request.status !== 'pending' || (await SharingDecision.exists({ _id: request._id })))
+    throw new DomainError('already_answered', 'error.sharing.alreadyAnswered', 409)
+  const { won } = await recordGrantReview(user, request, input, options.now ?? new Date())
+  const result =
+    request.submittedSeq == null ? await completeSubmission(request) : await answerOrWait(request)
+  if (!won) throw new DomainError('already_reviewed', 'error.confidentiality.alreadyReviewed', 409)
+  return result
 }
 
 /**

@@ -2,6 +2,7 @@
 // API takes these shapes; the forms post the same names (repeated `fields` checkboxes). Messages are
 // i18n keys.
 import { z } from 'zod'
+import { confidentialityReviewInput } from '~/services/security/schemas'
 import { listParams, objectId as idSchema } from '~/utils/schemas'
 import { SHARING_MODES, SHARING_REQUEST_STATUSES } from '~/vocab/sharing'
 
@@ -94,14 +95,20 @@ export const handoverInput = z.strictObject({
 })
 export type HandoverInput = z.output<typeof handoverInput>
 
+/** Art. 46: the source department's confidentiality review of a request for important data. */
+export const grantReviewInput = confidentialityReviewInput.extend({
+  intent: z.literal('confidentiality-review'),
+})
+
 /** Art. 24: the requester issues the key of its API grant. */
 export const issueGrantKeyInput = z.strictObject({ intent: z.literal('issue-key') })
 
 /**
- * What the request page posts: a reply, or (after agreeing) a revocation or a hand-over record by
- * the source department, or an API key by the requester.
+ * What the request page posts: a confidentiality review or a reply, or (after agreeing) a
+ * revocation or a hand-over record by the source department, or an API key by the requester.
  */
 export const requestPageInput = z.union([
+  grantReviewInput,
   revokeGrantInput,
   handoverInput,
   issueGrantKeyInput,

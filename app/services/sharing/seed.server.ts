@@ -53,10 +53,12 @@ import { decryptField } from '~/services/identity/crypto.server'
 import { dataKeys } from '~/services/identity/keys.server'
 import { buildSubjectIndex } from '~/services/subjects/holdings.server'
 import { runSharingReplySweep } from './clocks.server'
-import { replyToSharingRequest, submitSharingRequest } from './requests.server'
+import { replyToSharingRequest, reviewSharingGrant, submitSharingRequest } from './requests.server'
+import { needsGrantReview } from '~/services/security/confidentiality.server'
 import type { SharingDecisionInput } from './schemas'
 
 const DAY = 86_400_000
+const HOUR = 3_600_000
 
 function seededId(key: string): mongoose.Types.ObjectId {
   return new mongoose.Types.ObjectId(
@@ -226,6 +228,9 @@ const DEMO: DemoRequest[] = [
   },
 ]
 
+const GRANT_REVIEW_NOTE =
+  '经保密审查：所申请数据项用于申请单位法定职责，不涉及国家秘密；按最小必要原则提供。'
+
 export async function seedSharing(): Promise<{ requests: number }> {
   let created = 0
   for (const demo of DEMO) {
@@ -256,10 +261,19 @@ export async function seedSharing(): Promise<{ requests: number }> {
       },
       { id, now: at },
     )
-    if (demo.reply)
-      await replyToSharingRequest(to, requestId, demo.reply(fields), {
-        now: new Date(at.getTime() + 2 * DAY),
-      })
+    const replyAt = new Date(at.getTime() + 2 * DAY)
+    const reply = demo.reply?.(fields)
+    // Art. 46: important data is agreed to after the source department's confidentiality review.
+    if (reply?.outcome === 'granted' && needsGrantReview(entry.published.grade))
+      await reviewSharingGrant(
+        to,
+        requestId,
+        { outcome: 'passed', note: GRANT_REVIEW_NOTE },
+        {
+          now: new Date(replyAt.getTime() - HOUR),
+        },
+      )
+    if (reply) await replyToSharingRequest(to, requestId, reply, { now: replyAt })
     if (demo.handover)
       await recordOfflineHandover(to, requestId, {
         fields,

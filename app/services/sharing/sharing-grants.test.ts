@@ -27,7 +27,13 @@ import {
   GRANT_CALLS_PER_MINUTE,
   issueGrantApiKey,
 } from './delivery.server'
-import { replyToSharingRequest, revokeSharingGrant, submitSharingRequest } from './requests.server'
+import {
+  replyToSharingRequest,
+  reviewSharingGrant,
+  revokeSharingGrant,
+  submitSharingRequest,
+} from './requests.server'
+import { REVIEW_NOTE } from '../../../tests/fixtures/catalog'
 import type { SharingMode } from '~/vocab/sharing'
 
 const DAY = 86_400_000
@@ -61,6 +67,8 @@ async function agreedGrant(mode: SharingMode, fields: string[]) {
     mode,
     periodEnd: ymd(120),
   })
+  // Art. 46: residents data is important; psb reviews the request before it agrees.
+  await reviewSharingGrant(psb, asked.requestId, { outcome: 'passed', note: REVIEW_NOTE })
   const agreed = await replyToSharingRequest(psb, asked.requestId, {
     outcome: 'granted',
     fields,

@@ -20,6 +20,7 @@ import { type DomainError } from '~/utils/errors'
 import { refusal } from '../../../tests/fixtures/errors'
 import { formRequest, jsonRequest, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser } from '../../../tests/fixtures/products'
+import { REVIEW_NOTE } from '../../../tests/fixtures/catalog'
 import { seedDemoWorldFromTemplate, useTestDb } from '../../../tests/setup/db'
 import { getQueue } from '#jobs/queues'
 import { Organization } from '#models/organization'
@@ -35,6 +36,7 @@ import { sharingListPage, sharingRequestPage } from './pages.server'
 import { sharingListQuery } from './schemas'
 import {
   replyToSharingRequest,
+  reviewSharingGrant,
   revokeSharingGrant,
   submitArt26Sharing,
   submitSharingRequest,
@@ -826,7 +828,14 @@ describe('sharing between agencies (C4)', () => {
     expect((await refusal(() => submitArt26Sharing(nr, input))).status).toBe(403)
     expect((await refusal(() => submitArt26Sharing(provider, input))).status).toBe(403)
     expect(await SharingRequest.countDocuments()).toBe(before)
-    const shared = await submitArt26Sharing(psb, input)
+    // The residents data is important: shared at once, but only after psb's confidentiality review
+    // (Art. 46), which the request waits for.
+    const asked = await submitArt26Sharing(psb, input)
+    expect(asked.status).toBe('pending')
+    const shared = await reviewSharingGrant(psb, asked.requestId, {
+      outcome: 'passed',
+      note: REVIEW_NOTE,
+    })
     expect(shared.status).toBe('granted')
     const decision = (await SharingDecision.findById(shared.requestId).lean())!
     expect(decision).toMatchObject({
