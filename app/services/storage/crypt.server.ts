@@ -15,7 +15,9 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  createSecretKey,
   hkdfSync,
+  type KeyObject,
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto'
@@ -99,10 +101,27 @@ function iv(header: BlobHeader, index: number): Buffer {
   return out
 }
 
-/** SM4 has no GCM in Node's OpenSSL: encrypt-then-MAC with keys split from the data key. */
-function sm4Keys(dek: Buffer): { enc: Buffer; mac: Buffer } {
-  const k = Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), 'gdpde:sm4-chunk', 48))
-  return { enc: k.subarray(0, 16), mac: k.subarray(16) }
+interface KeyMaterial {
+  gcm: KeyObject
+  /** SM4 has no GCM in Node's OpenSSL: encrypt-then-MAC with keys split from the data key. */
+  sm4: { enc: KeyObject; mac: KeyObject }
+}
+
+// A data key's cipher keys, made once per key (the store keeps one Buffer per data key): creating a
+// cipher from a raw key costs four times one from a KeyObject, once per 256 KiB chunk.
+const materials = new WeakMap<Buffer, KeyMaterial>()
+
+function material(dek: Buffer): KeyMaterial {
+  let m = materials.get(dek)
+  if (!m) {
+    const k = Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), 'gdpde:sm4-chunk', 48))
+    m = {
+      gcm: createSecretKey(dek),
+      sm4: { enc: createSecretKey(k.subarray(0, 16)), mac: createSecretKey(k.subarray(16)) },
+    }
+    materials.set(dek, m)
+  }
+  return m
 }
 
 interface ChunkCipher {
@@ -115,7 +134,7 @@ interface ChunkCipher {
 function beginChunk(dek: Buffer, header: BlobHeader, index: number, last: boolean): ChunkCipher {
   const aad = chunkAad(header, index, last)
   if (header.cipher === 'sm4') {
-    const k = sm4Keys(dek)
+    const k = material(dek).sm4
     const c = createCipheriv('sm4-ctr', k.enc, iv(header, index))
     const mac = createHmac('sm3', k.mac).update(aad)
     return {
@@ -131,7 +150,7 @@ function beginChunk(dek: Buffer, header: BlobHeader, index: number, last: boolea
       },
     }
   }
-  const c = createCipheriv('aes-256-gcm', dek, iv(header, index))
+  const c = createCipheriv('aes-256-gcm', material(dek).gcm, iv(header, index))
   c.setAAD(aad)
   return { update: (plain) => c.update(plain), final: () => [c.final(), c.getAuthTag()] }
 }
@@ -202,13 +221,13 @@ export function openChunk(
   const aad = chunkAad(header, index, last)
   try {
     if (header.cipher === 'sm4') {
-      const k = sm4Keys(dek)
+      const k = material(dek).sm4
       const want = createHmac('sm3', k.mac).update(aad).update(body).digest().subarray(0, TAG_BYTES)
       if (!timingSafeEqual(want, tag)) throw new Error('tag')
       const d = createDecipheriv('sm4-ctr', k.enc, iv(header, index))
       return joined(d.update(body), d.final())
     }
-    const d = createDecipheriv('aes-256-gcm', dek, iv(header, index))
+    const d = createDecipheriv('aes-256-gcm', material(dek).gcm, iv(header, index))
     d.setAAD(aad)
     d.setAuthTag(tag)
     const plain = d.update(body)
