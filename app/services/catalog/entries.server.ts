@@ -85,14 +85,6 @@ export function assertOwner(user: AuthUser, entry: { orgId: string }): void {
   if (!isOwner(user, entry)) throw new DomainError('forbidden', 'error.forbidden', 403)
 }
 
-/**
- * Who may see an entry: the owning agency and the authority see everything, including drafts
- * and core-graded entries; everyone else with catalog access sees only listed, approved entries.
- */
-export function canSeeEntry(user: AuthUser, entry: { orgId: string; listed: boolean }): boolean {
-  return isOwner(user, entry) || isAuthority(user) || entry.listed
-}
-
 // --- create / edit ------------------------------------------------------------------------
 
 async function assertDepartments(departments: NonNullable<ContentInput['departments']>) {

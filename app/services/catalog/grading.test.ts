@@ -13,6 +13,7 @@ import {
   getEntryForUser,
   listPublishedEntries,
 } from '~/services/catalog/entries.server'
+import { raiseQualityIssue } from '~/services/catalog/quality.server'
 import { packageShow } from '~/services/open-data/ckan.server'
 import { BASE, sessionCookieFor, settle } from '../../../tests/fixtures/auth'
 import { demoUser, seededEntryId } from '../../../tests/fixtures/products'
@@ -60,6 +61,14 @@ describe('grading decides who sees (Art. 9, 45)', () => {
       sourceRef: `grading-test:${Date.now()}`,
     })
 
+    await expect(
+      raiseQualityIssue({
+        user: grantee,
+        entryId: important,
+        kind: 'outdated',
+        description: '户籍地址更新不及时',
+      }),
+    ).resolves.toMatchObject({ id: expect.any(String) })
     for (const user of [owner, authority, grantee]) {
       const { entry: view, restricted } = await getEntryForUser(user, important)
       expect(restricted, user.email).toBe(false)
@@ -79,6 +88,17 @@ describe('grading decides who sees (Art. 9, 45)', () => {
         status: 403,
         code: 'grade_restricted',
       })
+      // Nor does a card-only reader raise quality issues on data it cannot see (Art. 17).
+      expect(
+        await refusal(() =>
+          raiseQualityIssue({
+            user,
+            entryId: important,
+            kind: 'missing',
+            description: '缺少字段说明',
+          }),
+        ),
+      ).toMatchObject({ status: 403, code: 'grade_restricted' })
       // The browse list shows the card.
       let after: string | undefined
       let found = false

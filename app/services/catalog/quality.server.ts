@@ -6,14 +6,18 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim } from '~/utils/db.server'
 import { DomainError } from '~/utils/errors'
-import { canSeeEntry, loadEntry, orgNames } from './entries.server'
+import { loadEntry, orgNames } from './entries.server'
+import { entryAccess } from './grading.server'
 import { notifyOrg } from './notify.server'
 import type { QUALITY_KINDS, QUALITY_OUTCOMES } from '~/vocab/catalog'
 
 type QualityKind = (typeof QUALITY_KINDS)[number]
 type QualityOutcome = (typeof QUALITY_OUTCOMES)[number]
 
-/** Art. 17: a user of an entry raises a quality issue; the entry's source department is told. */
+/**
+ * Art. 17: a user of an entry raises a quality issue; the entry's source department is told. Art. 9,
+ * 45: an important entry's card-only reader (no need for its data) cannot raise one on it.
+ */
 export async function raiseQualityIssue(input: {
   user: AuthUser
   entryId: string
@@ -22,8 +26,11 @@ export async function raiseQualityIssue(input: {
   description: string
 }) {
   const entry = await loadEntry(input.entryId)
-  if (!canSeeEntry(input.user, entry) || entry.publishedVersion < 1)
+  const access = await entryAccess(input.user, entry)
+  if (access === 'none' || entry.publishedVersion < 1)
     throw new DomainError('not_found', 'error.notFound', 404)
+  if (access === 'restricted')
+    throw new DomainError('grade_restricted', 'error.catalog.gradeRestricted', 403)
   if (input.fieldName && !(entry.published?.fields ?? []).some((f) => f.name === input.fieldName)) {
     throw new DomainError('unknown_field', 'error.catalog.unknownField', 400, {
       fieldName: ['error.catalog.unknownField'],
