@@ -10,7 +10,9 @@
  * - `stage` negotiation → coordination → consultation → opinion → submitted → resolved, projected
  *   from the stage claims below · `stageDueAt` the current stage's deadline · `invitedOrgIds` the
  *   bodies the authority invited to the joint consultation (e.g. the establishment office)
- * - `positions` [{id, stage, orgId, userId, text, at}] what each side said at each stage
+ * - `positions` [{id, stage, orgId, userId, text, at}] what each side said at each stage, in order;
+ *   `positionsLogged` how many of them (from the first) are in the log — a position a crash left
+ *   unlogged is logged when the dispute is next read or swept
  * - `opinion` the authority's summary of each side's reasons and its leaning opinion, submitted for
  *   decision to `submittedTo` · `decision` the decision it records · `openedBy` `openedAt`
  *   `resolvedAt` · `loggedSeq` the opening's log entry, set last
@@ -50,6 +52,7 @@ const disputeSchema = new Schema(
     stageDueAt: { type: Date, default: null },
     invitedOrgIds: { type: [String], default: [] },
     positions: { type: [positionSchema], default: [] },
+    positionsLogged: { type: Number, default: 0 },
     opinion: {
       type: new Schema(
         {

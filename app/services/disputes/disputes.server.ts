@@ -163,6 +163,27 @@ async function completeOpening(d: DisputeDoc) {
   await Dispute.updateOne({ _id: disputeId, loggedSeq: null }, { $set: { loggedSeq: entry._id } })
 }
 
+/**
+ * Logs the dispute's positions not yet logged (each keyed by its id, so a repeat writes nothing),
+ * then records how many are. Run after a position is stated, and when a dispute is read or swept
+ * with fewer logged than stated (a crash between the two steps).
+ */
+async function logPositions(disputeId: string) {
+  const d = (await Dispute.findById(disputeId, { positions: 1, positionsLogged: 1 }).lean())!
+  const positions = d.positions ?? []
+  for (const p of positions.slice(d.positionsLogged ?? 0))
+    await appendLedger({
+      action: 'dispute.position-stated',
+      actor: { userId: p.userId, orgId: p.orgId },
+      subjects: [`dispute:${disputeId}`, `org:${p.orgId}`],
+      payload: { stage: p.stage, text: p.text },
+      summary: { stage: p.stage },
+      eventKey: `dispute.position-stated:${disputeId}:${p.id}`,
+    })
+  // $max: a slower concurrent run never lowers the count (and a lower one only re-logs no-ops).
+  await Dispute.updateOne({ _id: disputeId }, { $max: { positionsLogged: positions.length } })
+}
+
 type Role = 'claimant' | 'respondent' | 'authority' | 'invited'
 
 /** The viewer's part in a dispute, or null (a stranger: the dispute is not found). */
@@ -185,6 +206,7 @@ async function loadFor(user: AuthUser, disputeId: string) {
     : null
   const role = d ? roleIn(user, d) : null
   if (!d || !role) throw disputeNotFound()
+  if ((d.positionsLogged ?? 0) < d.positions.length) await logPositions(disputeId)
   return { d, role }
 }
 
@@ -311,14 +333,7 @@ export async function stepDispute(
         },
       },
     )
-    await appendLedger({
-      action: 'dispute.position-stated',
-      actor: { userId: user.id, orgId: user.org!.id },
-      subjects: [`dispute:${disputeId}`, `org:${user.org!.id}`],
-      payload: { stage, text: input.text },
-      summary: { stage },
-      eventKey: `dispute.position-stated:${disputeId}:${id}`,
-    })
+    await logPositions(disputeId)
     return { disputeId, stage }
   }
   if (input.intent === 'close') {
@@ -638,6 +653,13 @@ export async function runDisputeSweep(now = new Date()) {
     openedAt: mongoose.trusted({ $lt: new Date(now.getTime() - 60_000) }),
   }).lean()) as DisputeDoc[]
   for (const d of unlogged) await completeOpening(d)
+  // Positions a crash left unlogged (stated before the sweep's minute of grace).
+  const behind = (await Dispute.find(
+    { 'positions.at': mongoose.trusted({ $lt: new Date(now.getTime() - 60_000) }) },
+    { positions: 1, positionsLogged: 1 },
+  ).lean()) as DisputeDoc[]
+  for (const d of behind)
+    if ((d.positionsLogged ?? 0) < d.positions.length) await logPositions(String(d._id))
   // A stage claim whose projection a crash cut short: projected now.
   const steps = await DisputeStep.find({}, { _id: 1, disputeId: 1, stage: 1 }).lean()
   const open = new Map(

@@ -238,5 +238,30 @@ describe('disputes between public bodies (C13)', () => {
         eventKey: `dispute.stage-closed:${disputeId}:negotiation`,
       }),
     ).toBe(1)
+
+    // A position stored but not logged (the process died between the two): the next read logs it,
+    // once, however often the dispute is read.
+    await Dispute.updateOne(
+      { _id: disputeId },
+      {
+        $push: {
+          positions: {
+            id: 'crashed-position',
+            stage: 'coordination',
+            orgId: psb.org!.id,
+            userId: psb.id,
+            text: '我方已按授权范围使用数据，未超出共享申请所列用途。',
+            at: new Date(),
+          },
+        },
+      },
+    )
+    const key = `dispute.position-stated:${disputeId}:crashed-position`
+    expect(await LedgerEntry.countDocuments({ eventKey: key })).toBe(0)
+    await disputePage(psb, disputeId)
+    await disputePage(amr, disputeId)
+    expect(await LedgerEntry.countDocuments({ eventKey: key })).toBe(1)
+    const stored = (await Dispute.findById(disputeId).lean())!
+    expect(stored.positionsLogged).toBe(stored.positions.length)
   })
 })
