@@ -4,7 +4,8 @@
  * - `name` · `unitOrgId` the project unit (an agency) · `authorityOrgId` the data authority that
  *   registered it and accepts it · `registeredBy` `registeredAt` · `loggedSeq` its log entry, set last
  * - `dataList` the catalog entries the project produces, filed by the unit (`dataListFiledAt`,
- *   `dataListFiledBy`); refiled freely until the project is accepted
+ *   `dataListFiledBy`); refiled freely until the project is accepted; `dataListLoggedAt` the filing
+ *   whose log entry is written (behind `dataListFiledAt` after a crash: logged when next read)
  * - `acceptedAt` `acceptedBy` `acceptedSeq`: projected from the acceptance claim
  *   (`it_project_acceptances`, `_id` the project), so a project is accepted once
  */
@@ -21,6 +22,7 @@ const itProjectSchema = new Schema(
     dataList: { type: [String], default: [] },
     dataListFiledAt: { type: Date, default: null },
     dataListFiledBy: { type: String, default: null },
+    dataListLoggedAt: { type: Date, default: null },
     acceptedAt: { type: Date, default: null },
     acceptedBy: { type: String, default: null },
     acceptedSeq: { type: Number, default: null },

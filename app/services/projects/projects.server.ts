@@ -132,11 +132,34 @@ async function logRegistration(p: ItProjectDoc): Promise<void> {
   await ItProject.updateOne({ _id: p._id }, { $set: { loggedSeq: entry._id } })
 }
 
+/**
+ * The latest data-list filing's log entry (keyed by the filing's time), then `dataListLoggedAt`. A
+ * filing a crash left unlogged is logged the next time the project is read.
+ */
+async function logFiling(p: ItProjectDoc): Promise<void> {
+  const filedAt = p.dataListFiledAt
+  if (!filedAt || p.dataListLoggedAt?.getTime() === filedAt.getTime()) return
+  const id = String(p._id)
+  await appendLedger({
+    action: 'project.data-list-filed',
+    actor: { userId: p.dataListFiledBy ?? p.registeredBy, orgId: p.unitOrgId },
+    subjects: [`it-project:${id}`, `org:${p.unitOrgId}`],
+    payload: { entries: p.dataList },
+    summary: { items: p.dataList.length },
+    eventKey: `project.data-list-filed:${id}:${filedAt.getTime()}`,
+  })
+  await ItProject.updateOne(
+    { _id: p._id, dataListFiledAt: filedAt },
+    { $set: { dataListLoggedAt: filedAt } },
+  )
+}
+
 async function loadProject(projectId: string) {
   if (!isObjectId(projectId)) throw new DomainError('not_found', 'error.notFound', 404)
   const p = await ItProject.findById(projectId).lean()
   if (!p) throw new DomainError('not_found', 'error.notFound', 404)
   await logRegistration(p)
+  await logFiling(p)
   return p
 }
 
@@ -172,13 +195,7 @@ export async function fileDataList(
     { _id: p._id },
     { $set: { dataList, dataListFiledAt: now, dataListFiledBy: user.id } },
   )
-  await appendLedger({
-    action: 'project.data-list-filed',
-    actor: { userId: user.id, orgId: user.org!.id },
-    subjects: [`it-project:${projectId}`, `org:${p.unitOrgId}`],
-    payload: { entries: dataList },
-    summary: { items: dataList.length },
-  })
+  await logFiling({ ...p, dataList, dataListFiledAt: now, dataListFiledBy: user.id })
   return { items: dataList.length }
 }
 
@@ -260,6 +277,7 @@ export async function myProjects(user: AuthUser): Promise<ProjectView[]> {
   const out: ProjectView[] = []
   for (const p of projects) {
     await logRegistration(p)
+    await logFiling(p)
     const items = await checkDataList(p)
     out.push({
       id: String(p._id),

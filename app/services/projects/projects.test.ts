@@ -53,6 +53,17 @@ describe('IT project data lists (Art. 50)', () => {
       projectId,
       entries.map((e) => e.code),
     )
+    // A filing a crash left unlogged is logged (once) the next time the project is read.
+    // (A refiling stored, then the process died before its log entry.)
+    const filed = { action: 'project.data-list-filed', subjects: `it-project:${projectId}` }
+    expect(await LedgerEntry.countDocuments(filed)).toBe(1)
+    await ItProject.updateOne(
+      { _id: projectId },
+      { $set: { dataListFiledAt: new Date(Date.now() + 1000), dataListFiledBy: psb.id } },
+    )
+    await myProjects(psb)
+    await myProjects(authority)
+    expect(await LedgerEntry.countDocuments(filed)).toBe(2)
     const refused = await refusal(() => acceptProject(authority, projectId))
     expect(refused).toMatchObject({ status: 422, code: 'acceptance_refused' })
     const code = entries.find((e) => String(e._id) === ids[1])!.code
