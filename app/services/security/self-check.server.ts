@@ -93,13 +93,10 @@ export async function runSelfCheck(now = new Date()): Promise<{
 
   const ok = items.every((i) => i.ok)
   const id = now.toISOString().slice(0, 16)
-  const created = await claim(SecurityCheck, {
-    _id: id,
-    at: now,
-    ok,
-    items: items as unknown as SecurityCheckDoc['items'],
-  })
-  if (created)
+  // The failures become events (and alerts) before the report is saved: a run a crash cuts short
+  // between the two is run again and raises them then (the alert is keyed, so it comes once; a
+  // repeat only adds one to the hour's tally). A run whose report exists records nothing again.
+  if (!(await SecurityCheck.exists({ _id: id })))
     for (const item of items.filter((i) => !i.ok))
       await recordSecurityEvent({
         kind: 'self-check-failed',
@@ -107,5 +104,11 @@ export async function runSelfCheck(now = new Date()): Promise<{
         detail: item.detail,
         at: now,
       })
+  const created = await claim(SecurityCheck, {
+    _id: id,
+    at: now,
+    ok,
+    items: items as unknown as SecurityCheckDoc['items'],
+  })
   return { id, ok, items, created }
 }
