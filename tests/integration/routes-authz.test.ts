@@ -830,9 +830,13 @@ describe('every route checks permissions on the server', () => {
   beforeAll(async () => {
     await seedDemoWorldFromTemplate()
   })
-  // Fresh sessions per test: the logout action revokes the one it is given.
+  // Fresh sessions after a test that may have revoked them (the logout action revokes the one it
+  // is given); the others only read them.
+  let revoked = true
   beforeEach(async () => {
+    if (!revoked) return
     for (const role of ROLES) cookies.set(role, await sessionCookieFor(demoEmail(role)))
+    revoked = false
   })
 
   it('the table names every route file', () => {
@@ -845,39 +849,42 @@ describe('every route checks permissions on the server', () => {
       const expected = access[kind]
       if (!expected) continue
       it(`${kind} ${access.path} (${file})`, async () => {
+        if (file === 'logout.tsx') revoked = true
         const mod = (await import(/* @vite-ignore */ path.join(routeDir, file))) as Record<
           string,
           unknown
         >
         const fn = mod[kind] as ((args: object) => Promise<unknown>) | undefined
         expect(fn, `${file} exports no ${kind}`).toBeTypeOf('function')
-        const outcomes: string[] = []
-        for (const caller of callers) {
-          const cookie = caller === 'anonymous' ? undefined : cookies.get(caller)
-          const request =
-            kind === 'loader'
-              ? new Request(BASE + access.path, { headers: cookie ? { Cookie: cookie } : {} })
-              : access.json
-                ? jsonRequest(access.path, {}, { cookie })
-                : formRequest(access.path, {}, { cookie })
-          const params = {
-            orgId: '0123456789abcdef01234567',
-            '*': 'nope',
-            seq: '1',
-            productId: ID,
-            number: '1',
-            versionId: ID,
-            reportId: `2026-10-all-${'0'.repeat(64)}`,
-          }
-          const res = await settle(() => fn!({ request, params, context: {} }))
-          expect(res.status, `${caller} got a server error`).toBeLessThan(500)
-          const refused = isRefused(res)
-          if (refused === allows(expected, caller)) {
-            outcomes.push(
-              `${caller}: expected ${allows(expected, caller) ? 'allowed' : 'refused'}, got ${res.status}`,
-            )
-          }
-        }
+        // Every caller at once: each call is independent (its own session, no shared state).
+        const outcomes = (
+          await Promise.all(
+            callers.map(async (caller) => {
+              const cookie = caller === 'anonymous' ? undefined : cookies.get(caller)
+              const request =
+                kind === 'loader'
+                  ? new Request(BASE + access.path, { headers: cookie ? { Cookie: cookie } : {} })
+                  : access.json
+                    ? jsonRequest(access.path, {}, { cookie })
+                    : formRequest(access.path, {}, { cookie })
+              const params = {
+                orgId: '0123456789abcdef01234567',
+                '*': 'nope',
+                seq: '1',
+                productId: ID,
+                number: '1',
+                versionId: ID,
+                reportId: `2026-10-all-${'0'.repeat(64)}`,
+              }
+              const res = await settle(() => fn!({ request, params, context: {} }))
+              if (res.status >= 500) return `${caller} got a server error (${res.status})`
+              const refused = isRefused(res)
+              return refused === allows(expected, caller)
+                ? `${caller}: expected ${allows(expected, caller) ? 'allowed' : 'refused'}, got ${res.status}`
+                : null
+            }),
+          )
+        ).filter(Boolean)
         expect(outcomes).toEqual([])
       })
     }
