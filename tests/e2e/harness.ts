@@ -367,7 +367,7 @@ afterEach(async () => {
 
 /**
  * Chromium now and then refuses a capture while the page is repainting ("Unable to capture
- * screenshot", seen once in ~30 CI runs on a busy 2-core machine): one more try after a short wait.
+ * screenshot", seen once on CI on this busy 2-core machine): one more try after a short wait.
  * Anything else still fails the test.
  */
 function retryScreenshots(page: Page): void {
