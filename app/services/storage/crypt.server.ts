@@ -108,7 +108,9 @@ interface KeyMaterial {
 }
 
 // A data key's cipher keys, made once per key (the store keeps one Buffer per data key): creating a
-// cipher from a raw key costs four times one from a KeyObject, once per 256 KiB chunk.
+// cipher from a raw key costs four times one from a KeyObject, once per 256 KiB chunk. Reads use
+// them. AES writes keep the raw key: measured on the 200 MB upload test, the small garbage it makes
+// per chunk keeps collections frequent enough that the upload's memory stays 5–15 MB lower.
 const materials = new WeakMap<Buffer, KeyMaterial>()
 
 function material(dek: Buffer): KeyMaterial {
@@ -150,7 +152,8 @@ function beginChunk(dek: Buffer, header: BlobHeader, index: number, last: boolea
       },
     }
   }
-  const c = createCipheriv('aes-256-gcm', material(dek).gcm, iv(header, index))
+  // The raw key on purpose (see `materials`).
+  const c = createCipheriv('aes-256-gcm', dek, iv(header, index))
   c.setAAD(aad)
   return { update: (plain) => c.update(plain), final: () => [c.final(), c.getAuthTag()] }
 }
