@@ -837,11 +837,13 @@ describe('licences and delivery', () => {
       const before = new Set(storeFiles())
       const id = await licenceFor('authority-land-use-parcels', 'provider2@demo.gd.example')
       const distKey = version.distributions[0]!.key
-      const part = path.join(
-        storage,
-        '.tmp',
-        `delivery-${createHash('sha256').update(`${id}:${distKey}`).digest('hex').slice(0, 32)}.part`,
-      )
+      // The attempt's temporary file: `<name>.<pid>.<uuid>.part`.
+      const name = `delivery-${createHash('sha256').update(`${id}:${distKey}`).digest('hex').slice(0, 32)}.`
+      const partSize = () => {
+        const tmp = path.join(storage, '.tmp')
+        const file = existsSync(tmp) ? readdirSync(tmp).find((f) => f.startsWith(name)) : undefined
+        return file ? statSync(path.join(tmp, file)).size : 0
+      }
 
       const log = { text: '' }
       child = startWorker(log)
@@ -849,7 +851,7 @@ describe('licences and delivery', () => {
       const deadline = Date.now() + 90_000
       let seen = 0
       while (Date.now() < deadline) {
-        seen = existsSync(part) ? statSync(part).size : 0
+        seen = partSize()
         if (seen > 1024 * 1024) break
         await new Promise((r) => setImmediate(r))
       }
@@ -908,7 +910,8 @@ describe('licences and delivery', () => {
           .update(await contentStore().readAll(deliveries[0]!.storageKey!))
           .digest('hex'),
       ).toBe(deliveries[0]!.sha256)
-      expect(existsSync(part)).toBe(false)
+      // The killed attempt's half-written file is gone (the rerun removed it).
+      expect(readdirSync(path.join(storage, '.tmp')).filter((f) => f.startsWith(name))).toEqual([])
     }, 150_000)
   })
 })

@@ -207,7 +207,7 @@ export async function produceCsvCopy(input: {
   copying.catch(() => undefined)
   let stored
   try {
-    // A fixed temporary name per delivery: a rerun truncates what a killed attempt left.
+    // A temporary name per delivery: a rerun removes what a killed attempt left.
     const staged = await store.stage(output, {
       maxBytes: Number.MAX_SAFE_INTEGER,
       tmpName: `delivery-${createHash('sha256').update(input.deliveryId).digest('hex').slice(0, 32)}`,

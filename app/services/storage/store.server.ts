@@ -122,6 +122,24 @@ export interface LocalStoreOptions {
   keys?: StorageKeys
 }
 
+/** Whether a process with this id runs on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Temporary files of earlier attempts named `name` whose writing process has died. */
+async function removeDeadAttempts(tmpDir: string, name: string): Promise<void> {
+  for (const file of await readdir(tmpDir).catch(() => [] as string[])) {
+    const m = /^(.+)\.(\d+)\.[0-9a-f-]{36}\.part$/.exec(file)
+    if (m?.[1] === name && !alive(Number(m[2]))) await rm(path.join(tmpDir, file), { force: true })
+  }
+}
+
 async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.${randomUUID()}.tmp`
   await writeFile(tmp, data, { flag: 'wx', mode: 0o600 })
@@ -169,10 +187,18 @@ export class LocalContentStore implements ContentStore {
     await mkdir(tmpDir, { recursive: true })
     if (options.tmpName !== undefined && !/^[A-Za-z0-9-]{1,100}$/.test(options.tmpName))
       throw new Error('bad temporary name')
-    const tmp = path.join(tmpDir, `${options.tmpName ?? randomUUID()}.part`)
-    // A fixed name is truncated ('w'): what a killed earlier attempt left is overwritten.
+    // Each attempt writes a file of its own: two writers of one file (a job whose lock lapsed while
+    // it still ran, and its retry) would mix chunks sealed under two data keys. A named attempt
+    // (`tmpName`) first removes what a dead earlier attempt of that name left (its process is gone).
+    if (options.tmpName) await removeDeadAttempts(tmpDir, options.tmpName)
+    const tmp = path.join(
+      tmpDir,
+      options.tmpName
+        ? `${options.tmpName}.${process.pid}.${randomUUID()}.part`
+        : `${randomUUID()}.part`,
+    )
     const out = createWriteStream(tmp, {
-      flags: options.tmpName ? 'w' : 'wx',
+      flags: 'wx',
       mode: 0o600,
       highWaterMark: 256 * 1024,
     })
