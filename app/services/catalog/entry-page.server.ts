@@ -5,7 +5,7 @@ import type { AuthUser } from '~/services/identity/auth.server'
 import { DomainError } from '~/utils/errors'
 import { markLegalBasisChanged } from './deadlines.server'
 import { diffContent } from './diff'
-import { getEntryForUser, loadEntry } from './entries.server'
+import { getEntryForUser, type PlainContent } from './entries.server'
 import { recordDataUpdate } from './freshness.server'
 import { catalogLinks } from './pages.server'
 import { listQualityIssues, raiseQualityIssue } from './quality.server'
@@ -17,8 +17,8 @@ import {
   needsOpeningReview,
   openingReviewOf,
   reviewEntryOpening,
+  withReviewerName,
 } from '~/services/security/confidentiality.server'
-import { User } from '#models/user'
 import type { z } from 'zod'
 import type { LocaleT as T } from '~/i18n/config'
 
@@ -41,7 +41,7 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
       : null
   // Art. 46: the source department makes its working copy's confidentiality review; the authority
   // deciding on the entry sees it.
-  const confidentiality = owner || authority ? await openingReviewState(user, entryId, owner) : null
+  const confidentiality = owner || authority ? await openingReviewState(user, entry, owner) : null
   return {
     nav: catalogLinks(user, t),
     entry,
@@ -96,19 +96,19 @@ export async function entryPageData(user: AuthUser, t: T, entryId: string) {
 }
 
 /** Art. 46: whether the working copy opens data, its review if made, and who may make it. */
-async function openingReviewState(user: AuthUser, entryId: string, owner: boolean) {
-  const doc = await loadEntry(entryId)
-  if (!needsOpeningReview(doc.content)) return null
-  const review = await openingReviewOf(entryId, doc.content)
-  const reviewer = review
-    ? await User.findById(review.reviewerUserId, { displayName: 1 }).lean()
-    : null
+async function openingReviewState(
+  user: AuthUser,
+  entry: { id: string; status: string; content: PlainContent },
+  owner: boolean,
+) {
+  if (!needsOpeningReview(entry.content)) return null
+  const review = await openingReviewOf(entry.id, entry.content)
   return {
-    review: review && { ...review, reviewerName: reviewer?.displayName ?? review.reviewerUserId },
+    review: await withReviewerName(review),
     canReview:
       owner &&
       !review &&
-      doc.status !== 'submitted' &&
+      entry.status !== 'submitted' &&
       user.permissions.has('review:confidentiality:own-org'),
   }
 }

@@ -11,11 +11,17 @@
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import type { CatalogContent } from '#models/catalog-entry'
+import { User } from '#models/user'
 import {
   ConfidentialityReview,
   type ConfidentialityReviewDoc,
 } from '#models/confidentiality-review'
-import { assertOwner, loadEntry, plainContent } from '~/services/catalog/entries.server'
+import {
+  assertOwner,
+  loadEntry,
+  plainContent,
+  type PlainContent,
+} from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { appendLedger } from '~/services/ledger/ledger.server'
 import { claim } from '~/utils/db.server'
@@ -41,10 +47,13 @@ export function needsGrantReview(grade: { tier: string } | null | undefined): bo
   return grade?.tier === 'important'
 }
 
+/** Stored content, or the plain copy a page already holds (plainContent leaves one unchanged). */
+type Content = CatalogContent | PlainContent
+
 /** The digest a review of an entry's content is filed under: SHA-256 of its canonical JSON. */
-export function contentDigest(content: CatalogContent): string {
+export function contentDigest(content: Content): string {
   return createHash('sha256')
-    .update(canonicalize(plainContent(content))!)
+    .update(canonicalize(plainContent(content as CatalogContent))!)
     .digest('hex')
 }
 
@@ -117,7 +126,7 @@ function cleanNote(input: ReviewInput): string {
 /** The review of this content of the entry, if one was made. */
 export async function openingReviewOf(
   entryId: string,
-  content: CatalogContent,
+  content: Content,
 ): Promise<ReviewView | null> {
   const doc = await read(openingId(entryId, contentDigest(content)))
   return doc ? view(doc) : null
@@ -172,6 +181,13 @@ export async function reviewEntryOpening(
   })
   if (!won) throw new DomainError('already_reviewed', 'error.confidentiality.alreadyReviewed', 409)
   return view(review)
+}
+
+/** A review as its page shows it: with the reviewer's display name. */
+export async function withReviewerName(review: ReviewView | null) {
+  if (!review) return null
+  const reviewer = await User.findById(review.reviewerUserId, { displayName: 1 }).lean()
+  return { ...review, reviewerName: reviewer?.displayName ?? review.reviewerUserId }
 }
 
 /** The review of a sharing request, if one was made. */

@@ -20,6 +20,7 @@ import {
   completeSubmission,
   coordinatingAuthority,
   grantsAtOnce,
+  type SharingRequestLean,
 } from './requests.server'
 import { grantReviewOf } from '~/services/security/confidentiality.server'
 
@@ -196,6 +197,18 @@ export async function runSharingDeliverySweep(
 export const REPAIR_AFTER_MS = 10 * 60_000
 
 /**
+ * Whether the request's answer is already decided without its source department: it is granted at
+ * once (and needs no Art. 46 review, or passed it), or its review failed.
+ */
+function answerIsDue(
+  r: SharingRequestLean,
+  review: Awaited<ReturnType<typeof grantReviewOf>>,
+): boolean {
+  if (review) return review.outcome === 'failed' || grantsAtOnce(r)
+  return grantsAtOnce(r) && !r.reviewRequired
+}
+
+/**
  * ADR 003: finish what a crash between two steps left undone — a request stored but not logged, an
  * answer claimed but not carried out, a revocation recorded but not applied, a hand-over stored but
  * not logged, a stored table not logged or not yet delivered from. Each step is the same idempotent
@@ -221,10 +234,7 @@ export async function repairSharing(now: Date = new Date()) {
     // Art. 46: a request that waits for its confidentiality review has nothing to finish until
     // the review is stored; once it is, the review's outcome is carried out.
     const review = r.reviewRequired ? await grantReviewOf(String(r._id)) : null
-    const answerDue = review
-      ? review.outcome === 'failed' || grantsAtOnce(r)
-      : grantsAtOnce(r) && !r.reviewRequired
-    if (!answer && answerDue) {
+    if (!answer && answerIsDue(r, review)) {
       await answerOrWait(r)
       result.submissions++
     }

@@ -6,8 +6,7 @@ import { Organization } from '#models/organization'
 import { SharingRequest } from '#models/sharing-request'
 import { orgNames } from '~/services/catalog/entries.server'
 import type { AuthUser } from '~/services/identity/auth.server'
-import { grantReviewOf } from '~/services/security/confidentiality.server'
-import { User } from '#models/user'
+import { grantReviewOf, withReviewerName } from '~/services/security/confidentiality.server'
 import { DomainError } from '~/utils/errors'
 import { pageOf } from '~/utils/listing.server'
 import { currentDataset } from './datasets.server'
@@ -225,11 +224,8 @@ export async function sharingRequestPage(user: AuthUser, requestId: string) {
 
 async function grantReviewState(user: AuthUser, request: SharingRequestLean) {
   const review = await grantReviewOf(String(request._id))
-  const reviewer = review
-    ? await User.findById(review.reviewerUserId, { displayName: 1 }).lean()
-    : null
   return {
-    review: review && { ...review, reviewerName: reviewer?.displayName ?? review.reviewerUserId },
+    review: await withReviewerName(review),
     canReview:
       !review &&
       request.status === 'pending' &&

@@ -101,29 +101,28 @@ function iv(header: BlobHeader, index: number): Buffer {
   return out
 }
 
-interface KeyMaterial {
-  gcm: KeyObject
-  /** SM4 has no GCM in Node's OpenSSL: encrypt-then-MAC with keys split from the data key. */
-  sm4: { enc: KeyObject; mac: KeyObject }
-}
-
 // A data key's cipher keys, made once per key (the store keeps one Buffer per data key): creating a
 // cipher from a raw key costs four times one from a KeyObject, once per 256 KiB chunk. Reads use
 // them. AES writes keep the raw key: measured on the 200 MB upload test, the small garbage it makes
 // per chunk keeps collections frequent enough that the upload's memory stays 5–15 MB lower.
-const materials = new WeakMap<Buffer, KeyMaterial>()
+const gcmKeys = new WeakMap<Buffer, KeyObject>()
+/** SM4 has no GCM in Node's OpenSSL: encrypt-then-MAC with keys split from the data key. */
+const sm4Keys = new WeakMap<Buffer, { enc: KeyObject; mac: KeyObject }>()
 
-function material(dek: Buffer): KeyMaterial {
-  let m = materials.get(dek)
-  if (!m) {
-    const k = Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), 'gdpde:sm4-chunk', 48))
-    m = {
-      gcm: createSecretKey(dek),
-      sm4: { enc: createSecretKey(k.subarray(0, 16)), mac: createSecretKey(k.subarray(16)) },
-    }
-    materials.set(dek, m)
+function gcmKey(dek: Buffer): KeyObject {
+  let k = gcmKeys.get(dek)
+  if (!k) gcmKeys.set(dek, (k = createSecretKey(dek)))
+  return k
+}
+
+function sm4Key(dek: Buffer): { enc: KeyObject; mac: KeyObject } {
+  let k = sm4Keys.get(dek)
+  if (!k) {
+    const split = Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), 'gdpde:sm4-chunk', 48))
+    k = { enc: createSecretKey(split.subarray(0, 16)), mac: createSecretKey(split.subarray(16)) }
+    sm4Keys.set(dek, k)
   }
-  return m
+  return k
 }
 
 interface ChunkCipher {
@@ -136,7 +135,7 @@ interface ChunkCipher {
 function beginChunk(dek: Buffer, header: BlobHeader, index: number, last: boolean): ChunkCipher {
   const aad = chunkAad(header, index, last)
   if (header.cipher === 'sm4') {
-    const k = material(dek).sm4
+    const k = sm4Key(dek)
     const c = createCipheriv('sm4-ctr', k.enc, iv(header, index))
     const mac = createHmac('sm3', k.mac).update(aad)
     return {
@@ -224,13 +223,13 @@ export function openChunk(
   const aad = chunkAad(header, index, last)
   try {
     if (header.cipher === 'sm4') {
-      const k = material(dek).sm4
+      const k = sm4Key(dek)
       const want = createHmac('sm3', k.mac).update(aad).update(body).digest().subarray(0, TAG_BYTES)
       if (!timingSafeEqual(want, tag)) throw new Error('tag')
       const d = createDecipheriv('sm4-ctr', k.enc, iv(header, index))
       return joined(d.update(body), d.final())
     }
-    const d = createDecipheriv('aes-256-gcm', material(dek).gcm, iv(header, index))
+    const d = createDecipheriv('aes-256-gcm', gcmKey(dek), iv(header, index))
     d.setAAD(aad)
     d.setAuthTag(tag)
     const plain = d.update(body)
