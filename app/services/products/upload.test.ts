@@ -203,8 +203,11 @@ describe('version file uploads', () => {
     console.info(
       `upload 200 MB: ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(0)} MB/s), RSS before ${(before / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB, growth ${growth.toFixed(0)} MB`,
     )
-    // The file is 200 MB; memory grows by a small, fixed amount (buffers in flight, not the file).
-    expect(growth).toBeLessThan(80)
+    // The file is 200 MB; memory grows by a fixed amount (buffers in flight, not the file): V8
+    // frees spent network and cipher buffers only after ~64 MB of them have piled up, so the peak
+    // sits at 71–82 MB whatever the chunk size (measured 2026-12-08); a file held in memory would
+    // add its 200 MB.
+    expect(growth).toBeLessThan(96)
     expect(statSync(blob).size).toBeGreaterThan(SIZE)
     expect(await contentStore().stat(keyFor(file.sha256))).toEqual({ size: SIZE })
     expect(tmpFiles()).toEqual([])

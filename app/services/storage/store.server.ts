@@ -31,7 +31,6 @@ import { DomainError } from '~/utils/errors'
 import {
   BlobFormatError,
   blobLayout,
-  CHUNK_BYTES,
   envStorageKeys,
   HEADER_BYTES,
   newHeader,
@@ -39,7 +38,7 @@ import {
   parseHeader,
   StreamSealer,
   TAG_BYTES,
-  SEALED_CHUNK_BYTES,
+  sealedChunkBytes,
   unwrapKey,
   wrapKey,
   type BlobHeader,
@@ -331,8 +330,7 @@ export class LocalContentStore implements ContentStore {
     const s = await stat(file).catch(() => null)
     if (!s?.isFile()) return null
     try {
-      parseHeader(await readHeaderBytes(file))
-      return { size: blobLayout(s.size).size }
+      return { size: blobLayout(parseHeader(await readHeaderBytes(file)), s.size).size }
     } catch {
       return null
     }
@@ -347,7 +345,9 @@ export class LocalContentStore implements ContentStore {
     if (!blob) {
       throw Object.assign(new Error(`ENOENT: no stored blob ${key}`), { code: 'ENOENT' })
     }
-    const { chunks, size } = blobLayout(blob.stored)
+    const { chunks, size } = blobLayout(blob.header, blob.stored)
+    const chunkBytes = blob.header.chunkBytes
+    const sealedBytes = sealedChunkBytes(blob.header)
     const start = Math.max(0, range?.start ?? 0)
     const end = Math.min(size - 1, range?.end ?? size - 1)
     const terminatorAt = blob.stored - TAG_BYTES
@@ -363,18 +363,19 @@ export class LocalContentStore implements ContentStore {
       }
     }
     if (start > end) return
-    const first = Math.floor(start / CHUNK_BYTES)
-    const last = Math.floor(end / CHUNK_BYTES)
+    const first = Math.floor(start / chunkBytes)
+    const last = Math.floor(end / chunkBytes)
     const stream = createReadStream(blob.file, {
-      start: HEADER_BYTES + first * SEALED_CHUNK_BYTES,
-      end: Math.min(terminatorAt, HEADER_BYTES + (last + 1) * SEALED_CHUNK_BYTES) - 1,
-      highWaterMark: SEALED_CHUNK_BYTES * 4,
+      start: HEADER_BYTES + first * sealedBytes,
+      end: Math.min(terminatorAt, HEADER_BYTES + (last + 1) * sealedBytes) - 1,
+      // One sealed chunk per read: reads start on a chunk, so each is opened where it lies.
+      highWaterMark: sealedBytes,
     })
     let index = first
     let pending: Buffer | null = null
     const openNext = (sealed: Buffer): Buffer => {
       const at = index++
-      const offset = at * CHUNK_BYTES
+      const offset = at * chunkBytes
       const plain = openChunk(blob.dek, blob.header, at, false, sealed)
       const from = Math.max(0, start - offset)
       const to = Math.min(plain.length, end - offset + 1)
@@ -384,7 +385,7 @@ export class LocalContentStore implements ContentStore {
       // Only a chunk split across two reads is copied; whole chunks are opened where they lie.
       let data = part
       if (pending) {
-        const need = SEALED_CHUNK_BYTES - pending.length
+        const need = sealedBytes - pending.length
         if (part.length < need) {
           pending = Buffer.concat([pending, part])
           continue
@@ -394,9 +395,9 @@ export class LocalContentStore implements ContentStore {
         pending = null
       }
       let at = 0
-      while (data.length - at >= SEALED_CHUNK_BYTES) {
-        yield openNext(data.subarray(at, at + SEALED_CHUNK_BYTES))
-        at += SEALED_CHUNK_BYTES
+      while (data.length - at >= sealedBytes) {
+        yield openNext(data.subarray(at, at + sealedBytes))
+        at += sealedBytes
       }
       if (at < data.length) pending = Buffer.from(data.subarray(at))
     }

@@ -1,12 +1,12 @@
 // The content store's encryption at rest (issue 19; Art. 45 ¶1), on a real directory: no database.
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CHUNK_BYTES, storageKeysFrom } from './crypt.server'
-import { LocalContentStore } from './store.server'
+import { CHUNK_BYTES, newHeader, storageKeysFrom, StreamSealer, wrapKey } from './crypt.server'
+import { keyFor, LocalContentStore } from './store.server'
 
 const dirs: string[] = []
 function tmp(): string {
@@ -68,6 +68,34 @@ describe('the encrypted content store', () => {
       expect((await store.readAll(s.key)).equals(b)).toBe(true)
       expect(await store.stat(s.key)).toEqual({ size: b.length })
     }
+  })
+
+  it('art45 a blob written with 256 KiB chunks (before 2026-12-08) still reads, ranges included', async () => {
+    const keys = storageKeysFrom(oldMaster)
+    const store = new LocalContentStore(tmp(), { keys })
+    const small = 256 * 1024
+    const bytes = randomBytes(small * 3 + 77)
+    const header = newHeader('aes-256-gcm', small)
+    const dek = randomBytes(32)
+    const sealer = new StreamSealer(dek, header)
+    const sealed = [header.bytes, ...sealer.push(bytes), ...sealer.end()]
+    const key = keyFor(createHash('sha256').update(bytes).digest('hex'))
+    const file = store.storedPath(key)
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, Buffer.concat(sealed))
+    writeFileSync(
+      `${file}.${header.dekId}.key`,
+      JSON.stringify(wrapKey(keys.current, dek, header.dekId)),
+    )
+    expect(await store.stat(key)).toEqual({ size: bytes.length })
+    expect((await store.readAll(key)).equals(bytes)).toBe(true)
+    for (const [start, end] of [
+      [small - 1, small],
+      [small * 2 + 5, small * 3 + 76],
+    ] as const)
+      expect(
+        (await text(store.read(key, { start, end }))).equals(bytes.subarray(start, end + 1)),
+      ).toBe(true)
   })
 
   it('art45 a blob altered by one byte, cut short or given another blob’s chunk fails to read', async () => {
