@@ -6,6 +6,9 @@
 import { contentStore } from '~/services/storage/store.server'
 import { CsvScanner, type CsvRecord } from '~/lib/csv-scanner'
 
+/** Bytes between two points, whatever size the store reads in. */
+const POINT_EVERY = 256 * 1024
+
 /** Rows before which a read simply scans from the start (cheaper than building an index). */
 export const INDEX_FROM_ROW = 5_000
 
@@ -31,10 +34,12 @@ async function build(storageKey: string, delimiter: number): Promise<RowIndex> {
   const count = (rec: CsvRecord) => {
     if (!isBlank(rec)) records++
   }
-  for await (const chunk of contentStore().read(storageKey)) {
-    byte += scanner.push(chunk as Buffer, count).length
-    // Record 0 is the header: a point is a place a reader can start with `rowsBefore` rows behind it.
-    if (records > 0) points.push({ rowsBefore: records - 1, byte })
+  for await (const chunk of contentStore().read(storageKey) as AsyncIterable<Buffer>) {
+    for (let at = 0; at < chunk.length; at += POINT_EVERY) {
+      byte += scanner.push(chunk.subarray(at, at + POINT_EVERY), count).length
+      // Record 0 is the header: a point is a place a reader can start with `rowsBefore` rows behind it.
+      if (records > 0) points.push({ rowsBefore: records - 1, byte })
+    }
   }
   scanner.end(count)
   return { rows: Math.max(0, records - 1), points }
