@@ -36,10 +36,14 @@ function servicesDir(): string {
 
 export interface RunningApp {
   baseUrl: string
+  /** Every web process's base URL (the first is `baseUrl`). */
+  baseUrls: string[]
   port: number
   /** The web process (for its memory, or to see that it is still alive). */
   pid: number
   dbName: string
+  /** The processes' BullMQ and rate-limit key prefix in the run's Redis. */
+  queuePrefix: string
   logFile: string
   stop(): Promise<void>
 }
@@ -75,42 +79,49 @@ process.once('exit', () => {
  * http://localhost as a secure context and keeps the session cookie, which is
  * `Secure` in production.
  */
-export async function startApp(options: { worker?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(
+  options: { worker?: boolean; web?: number; workers?: number } = {},
+): Promise<RunningApp> {
   await ensureBuilt(servicesDir())
   const pool = process.env.VITEST_POOL_ID ?? '0'
   const suffix = randomBytes(4).toString('hex')
   const dbName = `e2e_${pool}_${suffix}`
-  const port = await freePort()
+  const queuePrefix = `e2e${pool}${suffix}`
+  const ports = await Promise.all(Array.from({ length: options.web ?? 1 }, () => freePort()))
+  const port = ports[0]!
   const logFile = path.join(servicesDir(), `e2e-server-${dbName}.log`)
   const env = childEnv({
     NODE_ENV: 'production',
     // Production's password cost (the test run's lower one is refused in production); the seed
     // below hashes at the run's cost and the first login re-hashes, as after a cost increase.
     PASSWORD_SCRYPT_LOG2N: '17',
-    PORT: String(port),
     MONGODB_DB: dbName,
     // Own queue / rate-limiter keys in the run's Redis.
-    QUEUE_PREFIX: `e2e${pool}${suffix}`,
+    QUEUE_PREFIX: queuePrefix,
   })
 
   await seedDemoWorldInto(dbName, env, logFile)
 
   const out = openSync(logFile, 'a')
-  const child = spawn(path.join(BIN, 'tsx'), ['server/index.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', out, out],
-  })
-  // With `worker`, the real job worker runs beside the server (`npm run worker`), same environment.
-  const worker = options.worker
-    ? spawn(path.join(BIN, 'tsx'), ['jobs/worker.ts'], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', out, out],
-      })
-    : undefined
+  // Web processes on ports of their own (issue 20: many web processes against one database and
+  // Redis); with `worker`/`workers`, the real job worker runs beside them (`npm run worker`).
+  const webs = ports.map((p) =>
+    spawn(path.join(BIN, 'tsx'), ['server/index.ts'], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(p) },
+      stdio: ['ignore', out, out],
+    }),
+  )
+  const workers = Array.from({ length: options.workers ?? (options.worker ? 1 : 0) }, () =>
+    spawn(path.join(BIN, 'tsx'), ['jobs/worker.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', out, out],
+    }),
+  )
   closeSync(out)
-  const children = worker ? [child, worker] : [child]
+  const children = [...webs, ...workers]
+  const child = webs[0]!
   for (const c of children) running.add(c)
   const stopOne = (c: ChildProcess) =>
     new Promise<void>((resolve) => {
@@ -122,7 +133,7 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
   const stopServer = () => Promise.all(children.map(stopOne)).then(() => undefined)
 
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/`, child, logFile)
+    await Promise.all(webs.map((c, i) => waitForHttp(`http://127.0.0.1:${ports[i]}/`, c, logFile)))
   } catch (error) {
     await stopServer()
     throw error
@@ -130,9 +141,11 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Runn
 
   return {
     baseUrl: `http://localhost:${port}`,
+    baseUrls: ports.map((p) => `http://localhost:${p}`),
     port,
     pid: child.pid!,
     dbName,
+    queuePrefix,
     logFile,
     async stop() {
       await stopServer()
