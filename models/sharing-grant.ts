@@ -41,6 +41,13 @@ const sharingGrantSchema = new Schema(
 // rights.server.ts: an org's grants for a batch of catalog entries.
 sharingGrantSchema.index({ granteeOrgId: 1, catalogEntryId: 1 })
 
+/** The sharing request a grant was issued on (`sourceRef` is `sharing-request:<id>`), or null. */
+export function grantRequestId(sourceRef: string | null | undefined): string | null {
+  return sourceRef?.startsWith('sharing-request:')
+    ? sourceRef.slice('sharing-request:'.length)
+    : null
+}
+
 export type SharingGrantDoc = InferSchemaType<typeof sharingGrantSchema> & {
   _id: mongoose.Types.ObjectId
 }

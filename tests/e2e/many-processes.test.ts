@@ -4,9 +4,10 @@
 // schedule, not two.
 import { Queue } from 'bullmq'
 import mongoose from 'mongoose'
-import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LISTING_SWEEP_SCHEDULER } from '#jobs/queues'
 import { DEMO_PASSWORD } from '~/services/demo/seed.server'
+import { sessionCompleted, stripeEvent, webhookSignature } from '../fixtures/orders'
 import { startApp, type RunningApp } from './harness'
 
 let app: RunningApp
@@ -83,9 +84,9 @@ describe('two web processes and two workers', () => {
       expect(res.status).toBe(200)
       return ((await res.json()) as { items: { id: string }[] }).items.map((i) => i.id)
     }
-    expect((await top()).length).toBeGreaterThan(1)
     // An agency's published entry that is not first by data update, updated through process A.
     const before = await top()
+    expect(before.length).toBeGreaterThan(1)
     const candidates = await db
       .collection('catalog_entries')
       .find({ publishedVersion: { $gt: 0 }, listed: true })
@@ -100,11 +101,9 @@ describe('two web processes and two workers', () => {
       note: '多进程测试：数据已更新',
     })
     expect(res.status, await res.clone().text()).toBe(200)
-    const first = await until('process B ranks the entry first by data update', async () => {
-      const ids = await top()
-      return ids[0] === String(target._id) ? ids[0] : null
-    })
-    expect(first).toBe(String(target._id))
+    await until('process B ranks the entry first by data update', async () =>
+      (await top())[0] === String(target._id) ? true : null,
+    )
   })
 
   it('art38 a webhook delivered to both web processes at once yields one payment and one licence', async () => {
@@ -118,31 +117,13 @@ describe('two web processes and two workers', () => {
     })
     expect(placed.status, await placed.clone().text()).toBe(201)
     const orderId = ((await placed.json()) as { id: string }).id
-    const payload = JSON.stringify({
-      id: `evt_many_${orderId}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      api_version: '2026-10-28.endive',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      data: {
-        object: {
-          id: `cs_test_${orderId}`,
-          object: 'checkout.session',
-          client_reference_id: orderId,
-          metadata: { orderId },
-          mode: 'payment',
-          payment_status: 'paid',
-          amount_total: 200_000,
-          currency: 'cny',
-          payment_intent: `pi_${orderId}`,
-        },
-      },
-    })
-    const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
-      payload,
-      secret: process.env.STRIPE_WEBHOOK_SECRET!,
-    })
+    const eventId = `evt_many_${orderId}`
+    const payload = stripeEvent(
+      'checkout.session.completed',
+      sessionCompleted(orderId, 200_000),
+      eventId,
+    )
+    const signature = webhookSignature(payload)
     const replies = await Promise.all(
       [a, b, a, b].map((base) =>
         fetch(`${base}/webhooks/stripe`, {
@@ -153,14 +134,14 @@ describe('two web processes and two workers', () => {
       ),
     )
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200])
-    await until('a worker takes the payment', async () =>
-      (await db.collection('orders').findOne({ _id: new mongoose.Types.ObjectId(orderId) }))
-        ?.status === 'paid'
-        ? true
-        : null,
-    )
+    await until('a worker takes the payment', async () => {
+      const order = await db
+        .collection('orders')
+        .findOne({ _id: new mongoose.Types.ObjectId(orderId) })
+      return order?.status === 'paid' ? order : null
+    })
     expect(
-      await db.collection('stripe_events').countDocuments({ _id: `evt_many_${orderId}` as never }),
+      await db.collection<{ _id: string }>('stripe_events').countDocuments({ _id: eventId }),
     ).toBe(1)
     expect(await db.collection('payments').countDocuments({ orderId })).toBe(1)
     expect(await db.collection('licences').countDocuments({ sourceRef: orderId })).toBe(1)
@@ -206,7 +187,7 @@ describe('two web processes and two workers', () => {
         const list = await queue.getJobSchedulers()
         return list.length > 0 ? list : null
       })
-      expect(schedulers.map((s) => s.key)).toEqual(['listing-sweep-every-minute'])
+      expect(schedulers.map((s) => s.key)).toEqual([LISTING_SWEEP_SCHEDULER])
       const next = (await queue.getDelayed()).filter((j) => j.name === 'listing-sweep')
       expect(next).toHaveLength(1)
     } finally {

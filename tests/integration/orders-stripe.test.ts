@@ -22,7 +22,7 @@ import { payoutAccountOf } from '~/services/orders/payouts.server'
 import { processPaymentEvent } from '~/services/orders/webhooks.server'
 import { stripeCall } from '~/services/orders/stripe.server'
 import { formRequest, sessionCookieFor, settle } from '../fixtures/auth'
-import { demoProduct, signedWebhook, stripeEvent } from '../fixtures/orders'
+import { demoProduct, sessionCompleted, signedWebhook, stripeEvent } from '../fixtures/orders'
 import { createRedis } from '~/utils/redis.server'
 import { getEnv } from '~/utils/env.server'
 import { useTestDb, seedDemoWorldFromTemplate } from '../setup/db'
@@ -82,25 +82,6 @@ describe('orders paid through Stripe', () => {
 
   const post = (req: Request) =>
     settle(() => webhookAction({ request: req, params: {}, context: {} }))
-
-  function sessionCompleted(
-    orderId: string,
-    amountFen: number,
-    extra: Record<string, unknown> = {},
-  ) {
-    return {
-      id: `cs_test_${orderId}`,
-      object: 'checkout.session',
-      client_reference_id: orderId,
-      metadata: { orderId },
-      mode: 'payment',
-      payment_status: 'paid',
-      amount_total: amountFen,
-      currency: 'cny',
-      payment_intent: `pi_${orderId}`,
-      ...extra,
-    }
-  }
 
   async function deliveryJobsFor(licenceId: string) {
     const jobs = await getQueue('delivery').getJobs([

@@ -33,6 +33,18 @@ function refuse(problems: RuleProblem[]): never {
 }
 
 /**
+ * What stops this content of the entry going forward: the Art. 10/13/32/grade rules, and the
+ * Art. 46 confidentiality review of data to be opened. Submission, the edit page and the approval
+ * (on the submitted snapshot) all ask this.
+ */
+async function contentProblems(entryId: string, content: CatalogContent): Promise<RuleProblem[]> {
+  const problems = submissionProblems(content, await generalLevels())
+  const secrecy = await openingReviewProblem(entryId, content)
+  if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
+  return problems
+}
+
+/**
  * Art. 10, 12, 13, 32, 46: the owning agency submits the working copy for review. Refused, with
  * every problem named, when an Art. 10 field is missing, a conditional entry lacks basis or
  * conditions, a not-shared entry cites no law, the open attribute breaks Art. 32 / the core-grade
@@ -45,9 +57,7 @@ export async function submitEntry(input: { user: AuthUser; entryId: string; now?
     throw new DomainError('already_submitted', 'error.catalog.alreadySubmitted', 409)
   if (entry.status === 'approved')
     throw new DomainError('nothing_to_submit', 'error.catalog.nothingToSubmit', 409)
-  const problems = submissionProblems(entry.content, await generalLevels())
-  const secrecy = await openingReviewProblem(input.entryId, entry.content)
-  if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
+  const problems = await contentProblems(input.entryId, entry.content)
   if (problems.length) refuse(problems)
   // Art. 14: the fields that name a data item make this agency its source; refused if another is.
   await claimItemsOfEntry(input.user, input.entryId, entry.content.fields)
@@ -119,9 +129,7 @@ export async function submissionCheck(
   entryId: string,
   content: CatalogContent,
 ): Promise<RuleProblem[]> {
-  const problems = submissionProblems(content, await generalLevels())
-  const secrecy = await openingReviewProblem(entryId, content)
-  if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
+  const problems = await contentProblems(entryId, content)
   for (const f of content.fields ?? []) {
     if (!f.dataItemCode) continue
     const owner = await sourceOf(f.dataItemCode)
@@ -274,9 +282,7 @@ export async function decideEntry(input: {
   const content = await submittedContent(input.entryId, entry.revision, entry.round)
   if (input.decision === 'approved') {
     // The rules are checked again on the submitted snapshot: an approval never breaks them.
-    const problems = submissionProblems(content, await generalLevels())
-    const secrecy = await openingReviewProblem(input.entryId, content)
-    if (secrecy) problems.push({ field: 'openAttribute', ...secrecy })
+    const problems = await contentProblems(input.entryId, content)
     if (problems.length) refuse(problems)
   }
   const step = entry.pendingStep as ReviewClaimStep

@@ -21,7 +21,7 @@ import {
 } from '#models/emergency-collection'
 import { Delivery } from '#models/delivery'
 import { EntryDataset } from '#models/entry-dataset'
-import { SharingGrant } from '#models/sharing-grant'
+import { grantRequestId, SharingGrant } from '#models/sharing-grant'
 import { SharingRequest } from '#models/sharing-request'
 import { VerificationSetting } from '#models/verification-setting'
 import { enqueue } from '#jobs/queues'
@@ -131,7 +131,7 @@ async function revokeGrant(grantId: string, by: string, reason: string, now: Dat
     granteeOrgId: 1,
   }).lean()
   if (!grant) return
-  const requestId = grant.sourceRef?.replace(/^sharing-request:/, '') ?? ''
+  const requestId = grantRequestId(grant.sourceRef) ?? ''
   const request = isObjectId(requestId)
     ? await SharingRequest.findById(requestId, { 'decision.grantId': 1 }).lean()
     : null

@@ -5,7 +5,7 @@
 // Rectification notices and dispute opinions are sealed when issued (their own services).
 import { Licence } from '#models/licence'
 import { ResearchRequest } from '#models/research-request'
-import { SharingGrant } from '#models/sharing-grant'
+import { grantRequestId, SharingGrant } from '#models/sharing-grant'
 import type { AuthUser } from '~/services/identity/auth.server'
 import { grantReviewOf } from '~/services/security/confidentiality.server'
 import { getSupervisionReport } from '~/services/supervision/reports.server'
@@ -93,9 +93,7 @@ export async function sealedIssuedDocument(
     const g = await SharingGrant.findById(id).lean()
     if (!g || !mayRead(user, [g.grantorOrgId, g.granteeOrgId], 'read:ledger:any')) throw notFound()
     // Art. 46: important data's approval names the confidentiality review it was issued after.
-    const requestId = g.sourceRef?.startsWith('sharing-request:')
-      ? g.sourceRef.slice('sharing-request:'.length)
-      : null
+    const requestId = grantRequestId(g.sourceRef)
     const review = requestId ? await grantReviewOf(requestId) : null
     return sealDocument({
       kind: 'sharing-approval',

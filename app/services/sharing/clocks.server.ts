@@ -14,13 +14,12 @@ import { EntryDataset } from '#models/entry-dataset'
 import { completeDatasetStored, enqueueGrantDelivery } from './datasets.server'
 import { completeHandover } from './handovers.server'
 import {
+  answerByRule,
   answerOrWait,
   completeRevocation,
   completeSharingDecision,
   completeSubmission,
   coordinatingAuthority,
-  grantsAtOnce,
-  type SharingRequestLean,
 } from './requests.server'
 import { grantReviewOf } from '~/services/security/confidentiality.server'
 
@@ -197,18 +196,6 @@ export async function runSharingDeliverySweep(
 export const REPAIR_AFTER_MS = 10 * 60_000
 
 /**
- * Whether the request's answer is already decided without its source department: it is granted at
- * once (and needs no Art. 46 review, or passed it), or its review failed.
- */
-function answerIsDue(
-  r: SharingRequestLean,
-  review: Awaited<ReturnType<typeof grantReviewOf>>,
-): boolean {
-  if (review) return review.outcome === 'failed' || grantsAtOnce(r)
-  return grantsAtOnce(r) && !r.reviewRequired
-}
-
-/**
  * ADR 003: finish what a crash between two steps left undone — a request stored but not logged, an
  * answer claimed but not carried out, a revocation recorded but not applied, a hand-over stored but
  * not logged, a stored table not logged or not yet delivered from. Each step is the same idempotent
@@ -225,16 +212,16 @@ export async function repairSharing(now: Date = new Date()) {
       result.answers++
       continue
     }
-    // Not logged in full yet, or answered-at-once but the answer never stored.
+    // Not logged in full yet (completing the submission also gives any answer by rule).
     if (r.submittedSeq == null) {
       await completeSubmission(r)
       result.submissions++
       continue
     }
-    // Art. 46: a request that waits for its confidentiality review has nothing to finish until
-    // the review is stored; once it is, the review's outcome is carried out.
+    // An answer the stored facts give — granted at once by rule, or after its Art. 46 review, or
+    // refused by a failed review — but never stored. A request still waiting has nothing to finish.
     const review = r.reviewRequired ? await grantReviewOf(String(r._id)) : null
-    if (!answer && answerIsDue(r, review)) {
+    if (!answer && answerByRule(r, review)) {
       await answerOrWait(r)
       result.submissions++
     }

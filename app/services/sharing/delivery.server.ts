@@ -15,7 +15,7 @@
 // and the fingerprint — and finished by the same idempotent steps as a licence's.
 import { CatalogEntry } from '#models/catalog-entry'
 import { Delivery, deliveryId, type DeliveryDoc } from '#models/delivery'
-import { SharingGrant, type SharingGrantDoc } from '#models/sharing-grant'
+import { grantRequestId, SharingGrant, type SharingGrantDoc } from '#models/sharing-grant'
 import { SharingRequest } from '#models/sharing-request'
 import { notifyOrg } from '~/services/catalog/notify.server'
 import {
@@ -200,7 +200,7 @@ async function completeGrantDelivery(grant: SharingGrantDoc, delivery: DeliveryD
 
 /** Who used the data under a grant, for what, on what basis (the request's duty, Art. 24). */
 async function grantUseTerms(grant: SharingGrantDoc) {
-  const requestId = grant.sourceRef.replace(/^sharing-request:/, '')
+  const requestId = grantRequestId(grant.sourceRef) ?? ''
   const request = isObjectId(requestId)
     ? await SharingRequest.findById(requestId, { duty: 1 }).lean()
     : null

@@ -33,6 +33,7 @@ import {
   needsGrantReview,
   recordGrantReview,
   type ReviewInput,
+  type ReviewView,
 } from '~/services/security/confidentiality.server'
 import { assertFieldsOffered, assertPeriod } from '~/services/research/requests.server'
 import { claim, insertOnce } from '~/utils/db.server'
@@ -489,14 +490,29 @@ export async function completeSubmission(
 }
 
 /**
- * What a logged request waits for, from what is stored: refused when its confidentiality review
- * failed (Art. 46); granted at once when the rule says so (Art. 23 ¶1, Art. 26 ¶1) and no review
- * is outstanding; otherwise pending, the source department told what it has to do. Safe to run again.
+ * The answer the stored facts already give, without the source department's reply: refused when
+ * the request's confidentiality review failed (Art. 46); granted when the rule grants at once
+ * (Art. 23 ¶1, Art. 26 ¶1) and no review is outstanding; otherwise none yet.
+ */
+export function answerByRule(
+  request: Pick<SharingRequestLean, 'sharingType' | 'art26' | 'sourceOrgId' | 'reviewRequired'>,
+  review: Pick<ReviewView, 'outcome'> | null,
+): 'refused' | 'granted' | null {
+  if (review?.outcome === 'failed') return 'refused'
+  if (grantsAtOnce(request) && (!request.reviewRequired || review)) return 'granted'
+  return null
+}
+
+/**
+ * What a logged request waits for, from what is stored: the answer by rule (answerByRule) is
+ * claimed and carried out; otherwise it stays pending, the source department told what it has to
+ * do. Safe to run again.
  */
 export async function answerOrWait(request: SharingRequestLean): Promise<SharingOutcomeResult> {
   const requestId = String(request._id)
   const review = request.reviewRequired ? await grantReviewOf(requestId) : null
-  if (review?.outcome === 'failed') {
+  const byRule = answerByRule(request, review)
+  if (byRule === 'refused') {
     // Art. 46 with Art. 23 ¶2: the failed review is the refusal, citing the rule it rests on.
     await claim(SharingDecision, {
       _id: request._id,
@@ -506,17 +522,17 @@ export async function answerOrWait(request: SharingRequestLean): Promise<Sharing
       end: null,
       deliveryDueAt: null,
       citation: ART46_CITATION,
-      note: review.note,
+      note: review!.note,
       automatic: false,
-      decidedAt: new Date(review.at),
-      decidedBy: review.reviewerUserId,
+      decidedAt: new Date(review!.at),
+      decidedBy: review!.reviewerUserId,
       decidedByOrgId: request.sourceOrgId,
     } satisfies SharingDecisionDoc)
     const stored = (await SharingDecision.findById(request._id).lean())!
     return completeSharingDecision(request, stored)
   }
   const bySource = request.art26?.initiatedByOrgId === request.sourceOrgId
-  if (grantsAtOnce(request) && (!request.reviewRequired || review)) {
+  if (byRule === 'granted') {
     // Art. 23 ¶1: unconditionally shared data is granted as asked, without a reply (important data
     // once its review passed). The answer is the same claim as a reply's; whoever stores it first,
     // every run completes the stored one.
